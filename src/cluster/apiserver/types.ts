@@ -1,0 +1,54 @@
+/**
+ * The request pipeline's contract with its two transports (DESIGN.md: one pipeline, two transports).
+ *
+ * - The HTTPS transport authenticates the connection, fills `user`, hands the raw body bytes in
+ *   `rawBody` and writes the response (JSON, text, or a stream of newline-delimited watch events).
+ * - The in-process transport (src/cluster/client) sets `user` to the component's identity and passes
+ *   an already-parsed `body`, skipping sockets and serialization. Everything after authentication
+ *   (audit, authorization, admission, registry, storage) is the same code for both.
+ */
+import type { WatchEvent } from '../api/types';
+
+export interface UserInfo {
+  name: string;
+  groups: string[];
+  uid?: string;
+}
+
+export interface ApiRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | string;
+  /** The URL path without the query, e.g. `/api/v1/namespaces/default/pods/nginx/status`. */
+  path: string;
+  query: URLSearchParams;
+  /** Header names in lower case. */
+  headers: Record<string, string | undefined>;
+  /** In-process callers: the body as a JSON value. The pipeline never keeps a reference to it. */
+  body?: unknown;
+  /** HTTPS: the body bytes, decoded by the pipeline according to content-type. */
+  rawBody?: Buffer;
+  /** Who is calling; set by the transport's authentication. Undefined means anonymous (401). */
+  user?: UserInfo;
+  /** Fires when the client goes away (ends watches and followed logs). */
+  signal?: AbortSignal;
+}
+
+/**
+ * A streamed response body (watch, `logs -f`). The transport calls `start` once; the server calls
+ * `write` per chunk in order and `end` when it closes the stream (timeout, expiry, shutdown).
+ * The transport calls `close` when the client goes away. Either may happen first.
+ */
+export interface ResponseStream {
+  start(write: (chunk: WatchEvent | string) => void, end: () => void): void;
+  close(): void;
+}
+
+export interface ApiResponse {
+  status: number;
+  /** Header names as they go on the wire (e.g. `Content-Type`, `Warning`). */
+  headers: Record<string, string | string[]>;
+  /** A JSON value (object, list, Table, Status) or, for text responses such as logs, a string. */
+  body?: unknown;
+  stream?: ResponseStream;
+}
+
+export type Transport = (request: ApiRequest) => Promise<ApiResponse>;

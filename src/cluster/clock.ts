@@ -1,0 +1,253 @@
+/**
+ * The cluster clock: the only source of time for every component (API server timestamps, leases,
+ * kubelet timings, back-offs, scheduler back-off, controllers).
+ *
+ * Contract:
+ * - `now()` is virtual time in epoch milliseconds. It never goes backwards.
+ * - Timers fire in order of their virtual due time; ties fire in the order they were set.
+ * - Running at `speed` S, one real millisecond is S virtual milliseconds. `speed = Infinity` runs
+ *   "as fast as possible": whenever timers are pending, virtual time jumps to the next one on the
+ *   next turn of the event loop (benchmarks use this).
+ * - Paused, virtual time stands still until `resume()` or `advance(ms)`.
+ * - `advance(ms)` moves virtual time forward by exactly `ms`, firing every timer due on the way,
+ *   and lets the promise chains a timer starts (API calls through the in-process transport) settle
+ *   before the next timer fires. Tests construct a paused clock (`ManualClock`) and only advance it.
+ */
+
+export interface Timer {
+  /** Cancels the timer; a no-op if it already fired. */
+  cancel(): void;
+}
+
+export interface Clock {
+  now(): number;
+  setTimer(delayMs: number, callback: () => void): Timer;
+  /** Resolves after `delayMs` of cluster time. */
+  sleep(delayMs: number): Promise<void>;
+}
+
+export type ClockState = 'running' | 'paused';
+
+interface PendingTimer {
+  due: number;
+  seq: number;
+  callback: () => void;
+  cancelled: boolean;
+}
+
+/** Yields to the event loop a few times so that promise chains and I/O callbacks started by a timer run. */
+export async function settle(turns = 20): Promise<void> {
+  for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+export class VirtualClock implements Clock {
+  private virtualBase: number;
+  private realBase: number;
+  private speedFactor: number;
+  private paused: boolean;
+  private readonly heap: PendingTimer[] = [];
+  private seq = 0;
+  private realTimer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  private advancing = false;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(options: { start?: number; speed?: number; paused?: boolean } = {}) {
+    this.virtualBase = options.start ?? Date.now();
+    this.realBase = performance.now();
+    this.speedFactor = options.speed ?? 1;
+    if (!(this.speedFactor > 0)) throw new Error(`clock speed must be greater than 0, got ${this.speedFactor}`);
+    this.paused = options.paused ?? false;
+    this.schedule();
+  }
+
+  now(): number {
+    if (this.paused || this.advancing || this.speedFactor === Infinity) return this.virtualBase;
+    return this.virtualBase + Math.floor((performance.now() - this.realBase) * this.speedFactor);
+  }
+
+  get state(): ClockState {
+    return this.paused ? 'paused' : 'running';
+  }
+
+  get speed(): number {
+    return this.speedFactor;
+  }
+
+  setSpeed(speed: number): void {
+    if (!(speed > 0)) throw new Error(`clock speed must be greater than 0, got ${speed}`);
+    this.rebase();
+    this.speedFactor = speed;
+    this.schedule();
+    this.emit();
+  }
+
+  pause(): void {
+    if (this.paused) return;
+    this.rebase();
+    this.paused = true;
+    this.schedule();
+    this.emit();
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.realBase = performance.now();
+    this.paused = false;
+    this.schedule();
+    this.emit();
+  }
+
+  /** Called whenever state, speed or (after advance) time changes; returns an unsubscribe function. */
+  onDidChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  setTimer(delayMs: number, callback: () => void): Timer {
+    const timer: PendingTimer = { due: this.now() + Math.max(0, delayMs), seq: this.seq++, callback, cancelled: false };
+    this.push(timer);
+    if (this.heap[0] === timer) this.schedule();
+    return { cancel: () => { timer.cancelled = true; } };
+  }
+
+  sleep(delayMs: number): Promise<void> {
+    return new Promise((resolve) => this.setTimer(delayMs, resolve));
+  }
+
+  /** Number of timers not yet fired or cancelled (for tests and diagnostics). */
+  get pendingTimers(): number {
+    return this.heap.filter((t) => !t.cancelled).length;
+  }
+
+  /**
+   * Moves virtual time forward by `ms`, firing due timers in order and letting each one's
+   * consequences settle before the next. Works paused or running.
+   */
+  async advance(ms: number): Promise<void> {
+    if (this.advancing) throw new Error('clock.advance() is already in progress');
+    const target = this.now() + ms;
+    this.rebase();
+    this.advancing = true;
+    try {
+      await settle();
+      for (;;) {
+        const next = this.peek();
+        if (!next || next.due > target) break;
+        this.pop();
+        this.virtualBase = Math.max(this.virtualBase, next.due);
+        next.callback();
+        await settle();
+      }
+      this.virtualBase = Math.max(this.virtualBase, target);
+    } finally {
+      this.advancing = false;
+      this.realBase = performance.now();
+      this.schedule();
+      this.emit();
+    }
+  }
+
+  /** Stops the real timer so that the process can exit; the clock keeps its timers. */
+  dispose(): void {
+    this.clearReal();
+    this.listeners.clear();
+  }
+
+  private emit(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  private rebase(): void {
+    this.virtualBase = this.now();
+    this.realBase = performance.now();
+  }
+
+  private clearReal(): void {
+    if (this.realTimer === undefined) return;
+    if (this.speedFactor === Infinity) clearImmediate(this.realTimer as NodeJS.Immediate);
+    else clearTimeout(this.realTimer as NodeJS.Timeout);
+    this.realTimer = undefined;
+  }
+
+  /** Arms one real timer for the earliest pending virtual timer. */
+  private schedule(): void {
+    this.clearReal();
+    if (this.paused || this.advancing) return;
+    const next = this.peek();
+    if (!next) return;
+    if (this.speedFactor === Infinity) {
+      this.realTimer = setImmediate(() => this.fireDue(true));
+      return;
+    }
+    const realDelay = Math.max(0, (next.due - this.now()) / this.speedFactor);
+    // Node timers cap at about 24.8 days; re-arm on the way for longer waits.
+    const timer = setTimeout(() => this.fireDue(false), Math.min(realDelay, 2 ** 31 - 1));
+    timer.unref();
+    this.realTimer = timer;
+  }
+
+  private fireDue(jump: boolean): void {
+    this.realTimer = undefined;
+    if (jump) {
+      const next = this.peek();
+      if (next && next.due > this.virtualBase) this.virtualBase = next.due;
+    }
+    const now = this.now();
+    for (;;) {
+      const next = this.peek();
+      if (!next || next.due > now) break;
+      this.pop();
+      next.callback();
+    }
+    this.schedule();
+  }
+
+  private peek(): PendingTimer | undefined {
+    while (this.heap.length > 0 && this.heap[0]!.cancelled) this.pop();
+    return this.heap[0];
+  }
+
+  private push(timer: PendingTimer): void {
+    const heap = this.heap;
+    heap.push(timer);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!before(heap[i]!, heap[parent]!)) break;
+      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      i = parent;
+    }
+  }
+
+  private pop(): PendingTimer | undefined {
+    const heap = this.heap;
+    const top = heap[0];
+    const last = heap.pop();
+    if (heap.length > 0 && last) {
+      heap[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let smallest = i;
+        if (l < heap.length && before(heap[l]!, heap[smallest]!)) smallest = l;
+        if (r < heap.length && before(heap[r]!, heap[smallest]!)) smallest = r;
+        if (smallest === i) break;
+        [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
+        i = smallest;
+      }
+    }
+    return top;
+  }
+}
+
+function before(a: PendingTimer, b: PendingTimer): boolean {
+  return a.due < b.due || (a.due === b.due && a.seq < b.seq);
+}
+
+/** A paused clock that moves only when a test calls `advance(ms)`. */
+export class ManualClock extends VirtualClock {
+  constructor(start = Date.parse('2026-01-01T00:00:00Z')) {
+    super({ start, paused: true });
+  }
+}
