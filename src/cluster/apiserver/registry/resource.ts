@@ -1,0 +1,81 @@
+/**
+ * A resource is a generic store plus a strategy (kubernetes/apiserver pkg/registry/generic): adding
+ * a kind means describing it here and writing its strategy (defaults, validation, table columns),
+ * not writing a new code path. Discovery, routing, OpenAPI lookups and `kubectl get` all read these
+ * definitions.
+ */
+import type { FieldError } from '../../api/field-errors';
+import type { KubeObject } from '../../api/types';
+import type { UserInfo } from '../types';
+
+export interface StrategyContext {
+  /** The cluster clock's now, in epoch milliseconds. */
+  now: number;
+  user: UserInfo;
+  /** The subresource being written (`status`), or '' for the main resource. */
+  subresource: string;
+}
+
+export interface Strategy {
+  /**
+   * Called on create before validation: clear what a client may not set (e.g. status for kinds with
+   * a status subresource), set generation, and apply API defaults (e.g. a Pod's restartPolicy).
+   */
+  prepareForCreate(object: KubeObject, ctx: StrategyContext): void;
+  /**
+   * Called on update (PUT and PATCH) before validation: for the main resource keep the old status,
+   * for the status subresource keep the old spec; bump generation when the spec changed.
+   */
+  prepareForUpdate(object: KubeObject, old: KubeObject, ctx: StrategyContext): void;
+  /** Field errors for a new object, with field paths as kube-apiserver reports them. */
+  validate(object: KubeObject, ctx: StrategyContext): FieldError[];
+  /** Field errors for an update (immutability rules included). */
+  validateUpdate(object: KubeObject, old: KubeObject, ctx: StrategyContext): FieldError[];
+}
+
+export interface TableColumn {
+  name: string;
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
+  format: string;
+  description: string;
+  /** 0: always shown; 1: shown with `-o wide`. */
+  priority: number;
+}
+
+export interface TableConvertor {
+  columns: TableColumn[];
+  /** The cells of one row, in column order. `now` is the cluster clock (ages are computed by the server). */
+  cells(object: KubeObject, now: number): unknown[];
+}
+
+export interface SubresourceDefinition {
+  /** `status`, `binding`, `log`, `eviction`, ... */
+  name: string;
+  /** The kind the subresource takes and returns, e.g. Binding for pods/binding. */
+  kind: string;
+  group?: string;
+  version?: string;
+  verbs: string[];
+}
+
+export interface ResourceDefinition {
+  group: string;
+  version: string;
+  kind: string;
+  listKind: string;
+  /** Plural, lower case: `pods`. */
+  resource: string;
+  singular: string;
+  namespaced: boolean;
+  shortNames?: string[];
+  categories?: string[];
+  verbs: string[];
+  subresources: SubresourceDefinition[];
+  strategy: Strategy;
+  table?: TableConvertor;
+  /**
+   * Extra fields `fieldSelector` may use beyond metadata.name and metadata.namespace, with how to
+   * read them from an object (kube-apiserver: each kind's GetAttrs / field label conversion).
+   */
+  selectableFields?: Record<string, (object: KubeObject) => string>;
+}
