@@ -52,7 +52,9 @@ if (!production) {
     ...findFiles(join(root, 'test/vscode/suite'), /\.ts$/),
     ...findFiles(join(root, 'test/bench'), /^index\.ts$/),
   ];
-  rmSync(join(root, 'out'), { recursive: true, force: true });
+  // `out/` is not wiped: several builds may run at once in one tree, and a wipe would pull test files
+  // from under a running test. `--clean` removes bundles of deleted tests.
+  if (process.argv.includes('--clean')) rmSync(join(root, 'out'), { recursive: true, force: true });
   mkdirSync(join(root, 'out'), { recursive: true });
   if (testEntries.length > 0) {
     builds.push({
