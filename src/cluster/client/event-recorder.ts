@@ -1,0 +1,236 @@
+/**
+ * Event recorders as client-go's: `record.EventRecorder` (core/v1 Events, what the kubelet and the
+ * controllers write) and `events.EventRecorder` (events.k8s.io/v1, what the scheduler writes).
+ *
+ * Contract:
+ * - Recording never throws and never blocks the caller: the write happens in the background and a
+ *   failure is dropped, as client-go drops events it cannot deliver.
+ * - Times come from the cluster clock.
+ * - core/v1: the event is named `<involvedObject.name>.<hex of the unix nanoseconds>` (16 hex digits for
+ *   any date after 2001). A repeat of the same event (same source, object, field path, type, reason and
+ *   message) within the correlator's window is not a new object: the recorder PATCHes the existing
+ *   one with `count + 1` and a new `lastTimestamp`, as client-go's EventCorrelator does. kubectl shows
+ *   that as `(x5 over 3m)`. Events about cluster-scoped objects (Nodes) go to namespace `default`.
+ * - events.k8s.io/v1: a repeat of the same (regarding, action, reason, note, type) within 6 minutes
+ *   becomes `series: {count, lastObservedTime}` on the first event, as client-go's events broadcaster does.
+ */
+import type { KubeObject } from '../api/types';
+import type { Clock } from '../clock';
+import { EVENTS, EVENTS_V1, type ApiClient } from './client';
+
+export interface ObjectReference {
+  kind?: string;
+  namespace?: string;
+  name?: string;
+  uid?: string;
+  apiVersion?: string;
+  resourceVersion?: string;
+  fieldPath?: string;
+}
+
+export type EventType = 'Normal' | 'Warning';
+
+/** Who writes the events: `kubelet` on host `node-1`, `node-controller`, `taint-eviction-controller`. */
+export interface EventSource {
+  component: string;
+  host?: string;
+}
+
+/** RFC 3339 with seconds, as metav1.Time marshals: `2026-01-01T00:00:00Z`. */
+export function rfc3339(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** RFC 3339 with microseconds, as metav1.MicroTime marshals: `2026-01-01T00:00:00.123000Z`. */
+export function microTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
+
+/** The reference an event points at; a full object or an already built reference. */
+export function referenceOf(object: KubeObject | ObjectReference, fieldPath?: string): ObjectReference {
+  const ref: ObjectReference = 'metadata' in object && object.metadata
+    ? {
+        kind: (object as KubeObject).kind,
+        namespace: (object as KubeObject).metadata.namespace,
+        name: (object as KubeObject).metadata.name,
+        uid: (object as KubeObject).metadata.uid,
+        apiVersion: (object as KubeObject).apiVersion,
+        resourceVersion: (object as KubeObject).metadata.resourceVersion,
+      }
+    : { ...(object as ObjectReference) };
+  if (fieldPath) ref.fieldPath = fieldPath;
+  for (const key of Object.keys(ref) as (keyof ObjectReference)[]) if (ref[key] === undefined || ref[key] === '') delete ref[key];
+  return ref;
+}
+
+/** client-go's correlator forgets an aggregate after this long (its LRU cache has no time bound; this keeps memory flat). */
+const CORRELATION_WINDOW_MS = 10 * 60 * 1000;
+/** events.k8s.io: isomorphic events within this window form a series. */
+const SERIES_WINDOW_MS = 6 * 60 * 1000;
+/** Upper bound on remembered aggregates, as the correlator's LRU (4096 entries). */
+const MAX_REMEMBERED = 4096;
+
+interface Aggregate {
+  namespace: string;
+  name: string;
+  count: number;
+  firstTimestamp: string;
+  lastSeen: number;
+  /** The create is still in flight: repeats wait for it. */
+  pending: Promise<void>;
+}
+
+let sequence = 0;
+/** `%x` of unix nanoseconds; a sequence number in the sub-millisecond digits keeps names unique. */
+function eventName(objectName: string, ms: number): string {
+  sequence = (sequence + 1) % 1_000_000;
+  const nanos = BigInt(Math.floor(ms)) * 1_000_000n + BigInt(sequence);
+  return `${objectName}.${nanos.toString(16)}`;
+}
+
+export class EventRecorder {
+  private readonly aggregates = new Map<string, Aggregate>();
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly client: ApiClient, private readonly clock: Clock, readonly source: EventSource) {}
+
+  /** Records a core/v1 Event about `object` (a field path such as `spec.containers{nginx}` narrows it). */
+  event(object: KubeObject | ObjectReference, type: EventType, reason: string, message: string, fieldPath?: string): void {
+    const involved = referenceOf(object, fieldPath);
+    const now = this.clock.now();
+    const key = [involved.kind, involved.namespace, involved.name, involved.uid, involved.fieldPath, type, reason, message].join('\u0000');
+    const previous = this.aggregates.get(key);
+    if (previous && now - previous.lastSeen <= CORRELATION_WINDOW_MS) {
+      previous.count++;
+      previous.lastSeen = now;
+      const count = previous.count;
+      const lastTimestamp = rfc3339(now);
+      this.track(previous.pending.then(() => this.patchCount(previous, count, lastTimestamp)));
+      return;
+    }
+    const namespace = involved.namespace || 'default';
+    const name = eventName(involved.name ?? 'unknown', now);
+    const timestamp = rfc3339(now);
+    const body: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name, namespace },
+      involvedObject: involved,
+      reason,
+      message,
+      source: this.source.host ? { component: this.source.component, host: this.source.host } : { component: this.source.component },
+      firstTimestamp: timestamp,
+      lastTimestamp: timestamp,
+      count: 1,
+      type,
+      eventTime: null,
+      reportingComponent: this.source.component,
+      reportingInstance: this.source.host ?? '',
+    };
+    const aggregate: Aggregate = { namespace, name, count: 1, firstTimestamp: timestamp, lastSeen: now, pending: Promise.resolve() };
+    aggregate.pending = this.client.resource(EVENTS).create(body, { namespace }).then(() => undefined, () => undefined);
+    this.track(aggregate.pending);
+    this.remember(key, aggregate);
+  }
+
+  /** Resolves when every write started so far has finished (tests and shutdown). */
+  async flush(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+
+  private async patchCount(aggregate: Aggregate, count: number, lastTimestamp: string): Promise<void> {
+    if (count < aggregate.count) return; // a later repeat carries a higher count; skip the stale write
+    try {
+      await this.client.resource(EVENTS).patch(aggregate.name, 'merge', { count: aggregate.count, lastTimestamp }, { namespace: aggregate.namespace });
+    } catch {
+      // The event expired or was deleted: client-go then creates it again; a dropped repeat is harmless here.
+    }
+  }
+
+  private remember(key: string, aggregate: Aggregate): void {
+    this.aggregates.delete(key);
+    this.aggregates.set(key, aggregate);
+    if (this.aggregates.size > MAX_REMEMBERED) this.aggregates.delete(this.aggregates.keys().next().value as string);
+  }
+
+  private track(write: Promise<void>): void {
+    const tracked = write.catch(() => undefined).finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+  }
+}
+
+interface Series {
+  namespace: string;
+  name: string;
+  count: number;
+  lastSeen: number;
+  pending: Promise<void>;
+}
+
+/** events.k8s.io/v1 recorder: `reportingController` (e.g. `default-scheduler`) and an `action` per event. */
+export class EventsV1Recorder {
+  private readonly series = new Map<string, Series>();
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly client: ApiClient,
+    private readonly clock: Clock,
+    readonly reportingController: string,
+    readonly reportingInstance: string,
+  ) {}
+
+  /** Records `reason`/`note` about `regarding`, as `recorder.Eventf(regarding, related, type, reason, action, note)`. */
+  eventf(regarding: KubeObject | ObjectReference, related: KubeObject | ObjectReference | undefined, type: EventType, reason: string, action: string, note: string): void {
+    const ref = referenceOf(regarding);
+    const now = this.clock.now();
+    const key = [ref.kind, ref.namespace, ref.name, ref.uid, action, reason, type, note].join('\u0000');
+    const previous = this.series.get(key);
+    if (previous && now - previous.lastSeen <= SERIES_WINDOW_MS) {
+      previous.count = previous.count === 1 ? 2 : previous.count + 1;
+      previous.lastSeen = now;
+      const series = { count: previous.count, lastObservedTime: microTime(now) };
+      this.track(previous.pending.then(() => this.patchSeries(previous, series)));
+      return;
+    }
+    const namespace = ref.namespace || 'default';
+    const name = eventName(ref.name ?? 'unknown', now);
+    const body: KubeObject = {
+      apiVersion: 'events.k8s.io/v1',
+      kind: 'Event',
+      metadata: { name, namespace },
+      eventTime: microTime(now),
+      reportingController: this.reportingController,
+      reportingInstance: this.reportingInstance,
+      action,
+      reason,
+      regarding: ref,
+      note,
+      type,
+    };
+    if (related) body.related = referenceOf(related);
+    const entry: Series = { namespace, name, count: 1, lastSeen: now, pending: Promise.resolve() };
+    entry.pending = this.client.resource(EVENTS_V1).create(body, { namespace }).then(() => undefined, () => undefined);
+    this.track(entry.pending);
+    this.series.delete(key);
+    this.series.set(key, entry);
+    if (this.series.size > MAX_REMEMBERED) this.series.delete(this.series.keys().next().value as string);
+  }
+
+  async flush(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+
+  private async patchSeries(entry: Series, series: { count: number; lastObservedTime: string }): Promise<void> {
+    if (series.count < entry.count) return;
+    try {
+      await this.client.resource(EVENTS_V1).patch(entry.name, 'merge', { series }, { namespace: entry.namespace });
+    } catch {
+      // dropped, as a failed series update is in client-go
+    }
+  }
+
+  private track(write: Promise<void>): void {
+    const tracked = write.catch(() => undefined).finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+  }
+}

@@ -1,0 +1,95 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ApiClient } from '../../../../src/cluster/client/client';
+import { EventRecorder, EventsV1Recorder, microTime, rfc3339 } from '../../../../src/cluster/client/event-recorder';
+import { ManualClock } from '../../../../src/cluster/clock';
+import type { ApiRequest } from '../../../../src/cluster/apiserver/types';
+
+function recordingClient(): { client: ApiClient; requests: ApiRequest[] } {
+  const requests: ApiRequest[] = [];
+  const client = new ApiClient(async (request) => {
+    requests.push(request);
+    return { status: 201, headers: {}, body: request.body };
+  }, { name: 'system:node:node-1', groups: ['system:nodes'] });
+  return { client, requests };
+}
+
+const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'nginx', namespace: 'default', uid: 'u-1', resourceVersion: '7' } };
+
+test('a core/v1 event is created with the kubelet source, a field path and second-precision times', async () => {
+  const clock = new ManualClock();
+  const { client, requests } = recordingClient();
+  const recorder = new EventRecorder(client, clock, { component: 'kubelet', host: 'node-1' });
+  recorder.event(pod, 'Normal', 'Pulling', 'Pulling image "nginx:1.27"', 'spec.containers{nginx}');
+  await recorder.flush();
+  assert.equal(requests.length, 1);
+  const body = requests[0]!.body as Record<string, any>;
+  assert.equal(requests[0]!.method, 'POST');
+  assert.equal(requests[0]!.path, '/api/v1/namespaces/default/events');
+  assert.match(body.metadata.name, /^nginx\.[0-9a-f]{16}$/);
+  assert.deepEqual(body.involvedObject, { kind: 'Pod', namespace: 'default', name: 'nginx', uid: 'u-1', apiVersion: 'v1', resourceVersion: '7', fieldPath: 'spec.containers{nginx}' });
+  assert.deepEqual(body.source, { component: 'kubelet', host: 'node-1' });
+  assert.equal(body.count, 1);
+  assert.equal(body.firstTimestamp, '2026-01-01T00:00:00Z');
+  assert.equal(body.lastTimestamp, '2026-01-01T00:00:00Z');
+  assert.equal(body.type, 'Normal');
+});
+
+test('a repeated event increments count and lastTimestamp on the same object', async () => {
+  const clock = new ManualClock();
+  const { client, requests } = recordingClient();
+  const recorder = new EventRecorder(client, clock, { component: 'kubelet', host: 'node-1' });
+  const message = 'Back-off restarting failed container nginx in pod nginx_default(u-1)';
+  recorder.event(pod, 'Warning', 'BackOff', message, 'spec.containers{nginx}');
+  await clock.advance(20_000);
+  recorder.event(pod, 'Warning', 'BackOff', message, 'spec.containers{nginx}');
+  await clock.advance(40_000);
+  recorder.event(pod, 'Warning', 'BackOff', message, 'spec.containers{nginx}');
+  await recorder.flush();
+  assert.deepEqual(requests.map((r) => r.method), ['POST', 'PATCH', 'PATCH']);
+  const name = (requests[0]!.body as any).metadata.name;
+  assert.equal(requests[2]!.path, `/api/v1/namespaces/default/events/${name}`);
+  assert.deepEqual(requests[2]!.body, { count: 3, lastTimestamp: '2026-01-01T00:01:00Z' });
+});
+
+test('a different message is a different event', async () => {
+  const clock = new ManualClock();
+  const { client, requests } = recordingClient();
+  const recorder = new EventRecorder(client, clock, { component: 'kubelet', host: 'node-1' });
+  recorder.event(pod, 'Normal', 'Killing', 'Stopping container nginx');
+  recorder.event(pod, 'Normal', 'Started', 'Started container nginx');
+  await recorder.flush();
+  assert.deepEqual(requests.map((r) => r.method), ['POST', 'POST']);
+});
+
+test('events about a node go to the default namespace', async () => {
+  const clock = new ManualClock();
+  const { client, requests } = recordingClient();
+  const recorder = new EventRecorder(client, clock, { component: 'kubelet', host: 'node-1' });
+  recorder.event({ kind: 'Node', name: 'node-1', uid: 'node-1' }, 'Normal', 'Starting', 'Starting kubelet.');
+  await recorder.flush();
+  assert.equal(requests[0]!.path, '/api/v1/namespaces/default/events');
+});
+
+test('events.k8s.io/v1 events carry action, reportingController and a series on repeat', async () => {
+  const clock = new ManualClock();
+  const { client, requests } = recordingClient();
+  const recorder = new EventsV1Recorder(client, clock, 'default-scheduler', 'default-scheduler-kube-sim');
+  recorder.eventf(pod, undefined, 'Warning', 'FailedScheduling', 'Scheduling', '0/3 nodes are available: 3 Insufficient cpu.');
+  await clock.advance(1500);
+  recorder.eventf(pod, undefined, 'Warning', 'FailedScheduling', 'Scheduling', '0/3 nodes are available: 3 Insufficient cpu.');
+  await recorder.flush();
+  assert.equal(requests[0]!.path, '/apis/events.k8s.io/v1/namespaces/default/events');
+  const body = requests[0]!.body as any;
+  assert.equal(body.reportingController, 'default-scheduler');
+  assert.equal(body.action, 'Scheduling');
+  assert.equal(body.eventTime, '2026-01-01T00:00:00.000000Z');
+  assert.equal(body.note, '0/3 nodes are available: 3 Insufficient cpu.');
+  assert.deepEqual(requests[1]!.body, { series: { count: 2, lastObservedTime: '2026-01-01T00:00:01.500000Z' } });
+});
+
+test('time formats', () => {
+  const ms = Date.parse('2026-03-04T05:06:07.891Z');
+  assert.equal(rfc3339(ms), '2026-03-04T05:06:07Z');
+  assert.equal(microTime(ms), '2026-03-04T05:06:07.891000Z');
+});
