@@ -1,0 +1,324 @@
+import { SortedIndex } from './sorted-index';
+import {
+  CompactedError,
+  Compare,
+  FutureRevisionError,
+  KeyValue,
+  RangeOptions,
+  RangeResult,
+  StoreWatchEvent,
+  TxnOp,
+  TxnOpResult,
+  TxnResult,
+} from './types';
+import { WatchHub } from './watch-hub';
+
+/**
+ * The in-memory MVCC engine both stores share (see types.ts for the data model).
+ *
+ * Layout:
+ * - every key that has retained history has a `KeyRecord` holding its versions in revision order;
+ *   a delete appends a tombstone (version 0, empty value) that ends the generation. Records are
+ *   found by key through a Map and in key order through a `SortedIndex`.
+ * - `log` holds one batch per revision after the compacted revision, so `log[i]` is revision
+ *   `current + 1 - log.length + i`: watchers read it by index.
+ *
+ * The engine applies writes synchronously. What readers and watchers see is a separate, published
+ * revision: the memory store publishes at once, the durable store only after the write's fsync, so
+ * nothing a client can observe is ever lost in a crash. Transactions compare against the newest
+ * applied state, which keeps compare-and-swap linearizable while writes wait for their fsync.
+ *
+ * KeyValue and event objects are frozen and shared between history, results and watchers.
+ */
+
+export interface KeyRecord {
+  readonly key: string;
+  /** Versions in revision order. Replaced, never shortened in place (snapshots hold old arrays). */
+  history: KeyValue[];
+}
+
+/** One write of a transaction as it is logged: [key, value] for a put, [key] for a delete. */
+export type Mutation = [key: string, value: string] | [key: string];
+
+export interface RevisionBatch {
+  readonly revision: number;
+  readonly events: readonly StoreWatchEvent[];
+}
+
+export interface AppliedTxn {
+  result: TxnResult;
+  /** The revision this transaction wrote, if it changed anything. */
+  batch?: RevisionBatch;
+}
+
+/** Whether `key` is in the range [start, end) with etcd's conventions (no end: one key; '\0': no upper bound). */
+export function inRange(key: string, start: string, end: string | undefined): boolean {
+  if (end === undefined) return key === start;
+  return key >= start && (end === '\0' || key < end);
+}
+
+export function mutationsOf(batch: RevisionBatch): Mutation[] {
+  return batch.events.map((e) => (e.type === 'put' ? [e.kv.key, e.kv.value] : [e.kv.key]));
+}
+
+export class MvccEngine {
+  private readonly records = new Map<string, KeyRecord>();
+  private readonly index = new SortedIndex<KeyRecord>();
+  private current = 1;
+  private published = 1;
+  private compacted = 0;
+  private log: RevisionBatch[] = [];
+  readonly watchers: WatchHub;
+
+  constructor() {
+    this.watchers = new WatchHub({
+      visibleRevision: () => this.published,
+      compactedRevision: () => this.compacted,
+      eventsBetween: (from, to, key, end) => this.eventsBetween(from, to, key, end),
+    });
+  }
+
+  /** The newest applied revision (may be ahead of the published one in a durable store). */
+  get appliedRevision(): number {
+    return this.current;
+  }
+
+  get visibleRevision(): number {
+    return this.published;
+  }
+
+  get compactedRevision(): number {
+    return this.compacted;
+  }
+
+  get keyCount(): number {
+    return this.index.size;
+  }
+
+  /** Makes revisions up to `revision` visible to readers and watchers. */
+  publish(revision: number): void {
+    if (revision <= this.published) return;
+    this.published = Math.min(revision, this.current);
+    this.watchers.schedule();
+  }
+
+  txn(compares: Compare[], success: TxnOp[], failure: TxnOp[] = []): AppliedTxn {
+    for (const op of success) validateOp(op);
+    for (const op of failure) validateOp(op);
+    const succeeded = compares.every((c) => this.compare(c));
+    const ops = succeeded ? success : failure;
+    const revision = this.current + 1;
+    const events: StoreWatchEvent[] = [];
+    const results: TxnOpResult[] = [];
+    for (const op of ops) {
+      if (op.type === 'put') {
+        const event = this.put(op.key, op.value, revision);
+        events.push(event);
+        results.push(event.prevKv ? { type: 'put', prevKv: event.prevKv } : { type: 'put' });
+      } else if (op.type === 'delete') {
+        const event = this.delete(op.key, revision);
+        if (event) events.push(event);
+        results.push(event ? { type: 'delete', deleted: 1, prevKv: event.prevKv } : { type: 'delete', deleted: 0 });
+      } else {
+        // A range inside a transaction sees the transaction's own earlier writes.
+        results.push({ type: 'range', kvs: this.scan(op.key, op.end, revision) });
+      }
+    }
+    if (events.length === 0) return { result: { succeeded, revision: this.current, results } };
+    const batch: RevisionBatch = { revision, events };
+    this.current = revision;
+    this.log.push(batch);
+    return { result: { succeeded, revision, results }, batch };
+  }
+
+  /** Re-applies a logged revision (log replay, snapshot load). */
+  replay(revision: number, mutations: readonly Mutation[]): void {
+    if (revision !== this.current + 1) {
+      throw new Error(`store log is not contiguous: expected revision ${this.current + 1}, found ${revision}`);
+    }
+    const events: StoreWatchEvent[] = [];
+    for (const m of mutations) {
+      const event = m.length === 2 ? this.put(m[0], m[1], revision) : this.delete(m[0], revision);
+      if (event) events.push(event);
+    }
+    this.current = revision;
+    this.log.push({ revision, events });
+  }
+
+  /** Loads the state at a compacted revision into an empty engine (snapshot load). */
+  loadBase(compacted: number, revision: number, kvs: readonly KeyValue[]): void {
+    if (this.records.size > 0 || this.current !== 1) throw new Error('loadBase needs an empty store');
+    for (const kv of kvs) {
+      const record: KeyRecord = { key: kv.key, history: [Object.freeze({ ...kv })] };
+      this.records.set(kv.key, record);
+      this.index.insert(record);
+    }
+    this.compacted = compacted;
+    this.current = Math.max(1, revision);
+    this.published = this.current;
+  }
+
+  range(options: RangeOptions): RangeResult {
+    const revision = options.revision && options.revision > 0 ? options.revision : this.published;
+    this.checkReadable(revision);
+    const limit = options.limit && options.limit > 0 ? options.limit : Infinity;
+    const kvs: KeyValue[] = [];
+    let count = 0;
+    this.visit(options.key, options.end, revision, (kv) => {
+      count++;
+      if (!options.countOnly && kvs.length < limit) kvs.push(kv);
+    });
+    return { kvs, count, more: !options.countOnly && count > kvs.length, revision };
+  }
+
+  /**
+   * Forgets history before `revision`: each key keeps its newest version at or below it (dropped
+   * too if that is a tombstone), and the watch log keeps revisions above it.
+   */
+  compact(revision: number): void {
+    if (revision <= this.compacted) throw new CompactedError(revision, this.compacted);
+    if (revision > this.published) throw new FutureRevisionError(revision, this.published);
+    for (const record of this.records.values()) {
+      const h = record.history;
+      if (h.length === 1 && h[0].version !== 0) continue;
+      let keep = lastAtOrBefore(h, revision);
+      if (keep >= 0 && h[keep].version === 0) keep++;
+      if (keep <= 0) continue;
+      if (keep >= h.length) {
+        this.records.delete(record.key);
+        this.index.remove(record.key);
+      } else {
+        record.history = h.slice(keep);
+      }
+    }
+    const firstLogged = this.current + 1 - this.log.length;
+    if (revision >= firstLogged) this.log = this.log.slice(revision - firstLogged + 1);
+    this.compacted = revision;
+    this.watchers.schedule();
+  }
+
+  /** Every retained key's history arrays (a consistent capture for a background snapshot). */
+  captureHistories(): KeyValue[][] {
+    return this.index.toArray().map((r) => r.history);
+  }
+
+  /** The retained watch log from revision `from` on. */
+  logFrom(from: number): RevisionBatch[] {
+    const firstLogged = this.current + 1 - this.log.length;
+    return this.log.slice(Math.max(0, from - firstLogged));
+  }
+
+  private eventsBetween(from: number, to: number, key: string, end: string | undefined): StoreWatchEvent[] {
+    const firstLogged = this.current + 1 - this.log.length;
+    const out: StoreWatchEvent[] = [];
+    const last = Math.min(to, this.current) - firstLogged;
+    for (let i = Math.max(0, from - firstLogged); i <= last; i++) {
+      for (const event of this.log[i].events) if (inRange(event.kv.key, key, end)) out.push(event);
+    }
+    return out;
+  }
+
+  private checkReadable(revision: number): void {
+    if (revision > this.published) throw new FutureRevisionError(revision, this.published);
+    if (revision < this.compacted) throw new CompactedError(revision, this.compacted);
+  }
+
+  private scan(key: string, end: string | undefined, revision: number): KeyValue[] {
+    const kvs: KeyValue[] = [];
+    this.visit(key, end, revision, (kv) => kvs.push(kv));
+    return kvs;
+  }
+
+  /** Visits the live key-values of [key, end) as of `revision`, in key order. */
+  private visit(key: string, end: string | undefined, revision: number, fn: (kv: KeyValue) => void): void {
+    if (end === undefined) {
+      const record = this.records.get(key);
+      const kv = record && versionAt(record.history, revision);
+      if (kv) fn(kv);
+      return;
+    }
+    if (end !== '\0' && end <= key) return;
+    this.index.scan(key, end === '\0' ? undefined : end, (record) => {
+      const kv = versionAt(record.history, revision);
+      if (kv) fn(kv);
+    });
+  }
+
+  private compare(c: Compare): boolean {
+    const record = this.records.get(c.key);
+    const latest = record?.history[record.history.length - 1];
+    const kv = latest && latest.version !== 0 ? latest : undefined;
+    let actual: number | string;
+    let expected: number | string;
+    if (c.target === 'value') {
+      actual = kv?.value ?? '';
+      expected = String(c.value);
+    } else {
+      actual = kv ? (c.target === 'create' ? kv.createRevision : c.target === 'mod' ? kv.modRevision : kv.version) : 0;
+      expected = Number(c.value);
+    }
+    switch (c.result) {
+      case '=':
+        return actual === expected;
+      case '!=':
+        return actual !== expected;
+      case '<':
+        return actual < expected;
+      case '>':
+        return actual > expected;
+    }
+  }
+
+  private put(key: string, value: string, revision: number): StoreWatchEvent {
+    let record = this.records.get(key);
+    const latest = record?.history[record.history.length - 1];
+    const prev = latest && latest.version !== 0 ? latest : undefined;
+    const kv: KeyValue = Object.freeze({
+      key,
+      value,
+      createRevision: prev ? prev.createRevision : revision,
+      modRevision: revision,
+      version: prev ? prev.version + 1 : 1,
+    });
+    if (record) record.history.push(kv);
+    else {
+      record = { key, history: [kv] };
+      this.records.set(key, record);
+      this.index.insert(record);
+    }
+    return Object.freeze(prev ? { type: 'put', kv, prevKv: prev } : { type: 'put', kv });
+  }
+
+  private delete(key: string, revision: number): StoreWatchEvent | undefined {
+    const record = this.records.get(key);
+    const latest = record?.history[record.history.length - 1];
+    if (!record || !latest || latest.version === 0) return undefined;
+    const tombstone: KeyValue = Object.freeze({ key, value: '', createRevision: 0, modRevision: revision, version: 0 });
+    record.history.push(tombstone);
+    return Object.freeze({ type: 'delete', kv: tombstone, prevKv: latest });
+  }
+}
+
+function validateOp(op: TxnOp): void {
+  if (typeof op.key !== 'string' || op.key.length === 0) throw new Error('etcdserver: key is not provided');
+  if (op.type === 'put' && typeof op.value !== 'string') throw new Error(`store values are strings (key ${op.key})`);
+}
+
+/** The live version of a key as of `revision`, or undefined if it did not exist then. */
+function versionAt(history: readonly KeyValue[], revision: number): KeyValue | undefined {
+  const last = history[history.length - 1];
+  const kv = last.modRevision <= revision ? last : history[lastAtOrBefore(history, revision)];
+  return kv && kv.version !== 0 ? kv : undefined;
+}
+
+/** Index of the last version with modRevision <= revision, -1 if none. */
+function lastAtOrBefore(history: readonly KeyValue[], revision: number): number {
+  let lo = 0;
+  let hi = history.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (history[mid].modRevision <= revision) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
