@@ -305,7 +305,7 @@ function validateOp(op: TxnOp): void {
 }
 
 /** The live version of a key as of `revision`, or undefined if it did not exist then. */
-function versionAt(history: readonly KeyValue[], revision: number): KeyValue | undefined {
+export function versionAt(history: readonly KeyValue[], revision: number): KeyValue | undefined {
   const last = history[history.length - 1];
   const kv = last.modRevision <= revision ? last : history[lastAtOrBefore(history, revision)];
   return kv && kv.version !== 0 ? kv : undefined;

@@ -1,0 +1,204 @@
+import { mkdirSync, unlinkSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { MvccEngine, Mutation, mutationsOf } from './engine';
+import { acquireDataDirLock } from './durable/lock';
+import { readSnapshot, writeSnapshot } from './durable/snapshot';
+import { fsyncDirectory } from './durable/fs-util';
+import { WriteAheadLog, listSegments, readSegment, removeSegmentsBefore, segmentName } from './durable/wal';
+import { storeClosed } from './memory';
+import {
+  Compare,
+  KVStore,
+  RangeOptions,
+  RangeResult,
+  StoreWatchEvent,
+  StoreWatcher,
+  TxnOp,
+  TxnResult,
+  WatchOptions,
+} from './types';
+
+export interface DurableStoreOptions {
+  dataDir: string;
+  /** Take a snapshot (and start a new log segment) once the current segment exceeds this. Default 64 MiB. */
+  snapshotAfterBytes?: number;
+}
+
+export interface OpenReport {
+  /** Bytes cut from the end of the log because they were torn or corrupt. */
+  droppedBytes: number;
+  /** Log records replayed on top of the snapshot. */
+  replayedRecords: number;
+}
+
+/**
+ * The MVCC store with a write-ahead log and snapshots in a data directory.
+ *
+ * A transaction is applied to the in-memory engine at once (so compares see every earlier write),
+ * its effective writes are appended to the log, and its promise resolves after the batch holding
+ * it is fsync'd. Only then is its revision published: reads, `revision()` and watchers never see a
+ * write that a crash could lose. A transaction that wrote nothing still waits for the writes it may
+ * have observed. Should a write or fsync fail, the store refuses all further calls (as etcd stops):
+ * memory would be ahead of the disk.
+ *
+ * Files: LOCK (the owner's pid), snapshot.db, wal-<seq>.log (see durable/snapshot.ts, durable/wal.ts).
+ */
+export class DurableStore implements KVStore {
+  private closed = false;
+  private snapshotting: Promise<void> | undefined;
+  private snapshotError: Error | undefined;
+
+  private constructor(
+    private readonly dataDir: string,
+    private readonly engine: MvccEngine,
+    private readonly wal: WriteAheadLog,
+    private readonly releaseLock: () => void,
+    private readonly snapshotAfterBytes: number,
+    readonly openReport: OpenReport,
+  ) {}
+
+  static async open(options: DurableStoreOptions): Promise<DurableStore> {
+    const dataDir = resolve(options.dataDir);
+    if (mkdirSync(dataDir, { recursive: true }) !== undefined) fsyncDirectory(dirname(dataDir));
+    const releaseLock = acquireDataDirLock(dataDir);
+    try {
+      const engine = new MvccEngine();
+      const snapshot = readSnapshot(dataDir);
+      let firstSeq = 1;
+      if (snapshot) {
+        engine.loadBase(snapshot.compacted, Math.max(1, snapshot.compacted), snapshot.base);
+        for (const b of snapshot.batches) engine.replay(b.revision, b.mutations);
+        engine.publish(engine.appliedRevision);
+        firstSeq = snapshot.walSeq;
+        removeSegmentsBefore(dataDir, firstSeq); // left behind by a crash right after the snapshot
+      }
+      const segments = listSegments(dataDir);
+      const report: OpenReport = { droppedBytes: 0, replayedRecords: 0 };
+      const emptySegments: number[] = [];
+      for (const seq of segments) {
+        const { records, droppedBytes } = readSegment(dataDir, seq, seq === segments[segments.length - 1]);
+        report.droppedBytes += droppedBytes;
+        for (const record of records as LogRecord[]) {
+          applyLogRecord(engine, record);
+          report.replayedRecords++;
+        }
+        if (records.length === 0) emptySegments.push(seq);
+      }
+      // Every open starts a new segment; do not let restarts without writes pile up empty files.
+      for (const seq of emptySegments) unlinkSync(join(dataDir, segmentName(seq)));
+      const nextSeq = Math.max(firstSeq, (segments[segments.length - 1] ?? 0) + 1);
+      const wal = WriteAheadLog.create(dataDir, nextSeq, engine.appliedRevision, (revision) => engine.publish(revision));
+      return new DurableStore(dataDir, engine, wal, releaseLock, options.snapshotAfterBytes ?? 64 << 20, report);
+    } catch (err) {
+      releaseLock();
+      throw err;
+    }
+  }
+
+  revision(): Promise<number> {
+    return this.guard(() => Promise.resolve(this.engine.visibleRevision));
+  }
+
+  compactedRevision(): Promise<number> {
+    return this.guard(() => Promise.resolve(this.engine.compactedRevision));
+  }
+
+  range(options: RangeOptions): Promise<RangeResult> {
+    return this.guard(() => Promise.resolve(this.engine.range(options)));
+  }
+
+  txn(compares: Compare[], success: TxnOp[], failure?: TxnOp[]): Promise<TxnResult> {
+    return this.guard(() => {
+      const { result, batch } = this.engine.txn(compares, success, failure);
+      if (!batch) return this.wal.barrier().then(() => result);
+      const record: LogRecord = { r: batch.revision, m: mutationsOf(batch) };
+      return this.wal.append(JSON.stringify(record), batch.revision).then(() => {
+        this.maybeSnapshot();
+        return result;
+      });
+    });
+  }
+
+  watch(options: WatchOptions, onEvents: (events: StoreWatchEvent[]) => void, onError?: (err: Error) => void): StoreWatcher {
+    if (this.closed) {
+      queueMicrotask(() => onError?.(storeClosed()));
+      return { cancel: () => undefined };
+    }
+    return this.engine.watchers.watch(options, onEvents, onError);
+  }
+
+  compact(revision: number): Promise<void> {
+    return this.guard(() => {
+      this.engine.compact(revision);
+      const record: LogRecord = { c: revision };
+      return this.wal.append(JSON.stringify(record), 0);
+    });
+  }
+
+  /** Writes a snapshot now (tests; also what the size trigger runs). */
+  async snapshot(): Promise<void> {
+    if (this.snapshotting) await this.snapshotting;
+    this.snapshotting = this.takeSnapshot().finally(() => (this.snapshotting = undefined));
+    await this.snapshotting;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.engine.watchers.cancelAll();
+    try {
+      await this.snapshotting?.catch(() => undefined);
+      await this.wal.close();
+    } finally {
+      this.releaseLock();
+    }
+  }
+
+  /** Why the last background snapshot failed, if it did (the log still holds everything). */
+  get lastSnapshotError(): Error | undefined {
+    return this.snapshotError;
+  }
+
+  private maybeSnapshot(): void {
+    if (this.snapshotting || this.closed || this.wal.bytesInSegment < this.snapshotAfterBytes) return;
+    this.snapshotting = this.takeSnapshot()
+      .catch((err: Error) => {
+        this.snapshotError = err;
+      })
+      .finally(() => (this.snapshotting = undefined));
+  }
+
+  private async takeSnapshot(): Promise<void> {
+    let capture: Parameters<typeof writeSnapshot>[1] | undefined;
+    await this.wal.rotate((revision, walSeq) => {
+      const compacted = this.engine.compactedRevision;
+      capture = { revision, compacted, walSeq, histories: this.engine.captureHistories(), batches: this.engine.logFrom(compacted + 1) };
+    });
+    if (!capture) return;
+    await writeSnapshot(this.dataDir, capture);
+    removeSegmentsBefore(this.dataDir, capture.walSeq);
+    this.snapshotError = undefined;
+  }
+
+  private guard<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(storeClosed());
+    try {
+      return fn();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+}
+
+/** A log record: a revision's writes, or a compaction. */
+type LogRecord = { r: number; m: Mutation[] } | { c: number };
+
+function applyLogRecord(engine: MvccEngine, record: LogRecord): void {
+  if ('r' in record) {
+    if (record.r <= engine.appliedRevision) return; // already in the snapshot
+    engine.replay(record.r, record.m);
+    engine.publish(record.r);
+  } else if (record.c > engine.compactedRevision) {
+    engine.compact(record.c);
+  }
+}

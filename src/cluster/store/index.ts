@@ -1,0 +1,17 @@
+import { DurableStore } from './durable';
+import { MemoryStore } from './memory';
+import { KVStore } from './types';
+
+export * from './types';
+export { MemoryStore } from './memory';
+export { DurableStore } from './durable';
+
+export interface OpenStoreOptions {
+  /** Where the log and snapshots live. Omitted: an in-memory store (tests, throwaway clusters). */
+  dataDir?: string;
+}
+
+export async function openStore(options: OpenStoreOptions = {}): Promise<KVStore> {
+  if (options.dataDir === undefined) return new MemoryStore();
+  return DurableStore.open({ dataDir: options.dataDir });
+}
