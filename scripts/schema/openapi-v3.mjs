@@ -13,6 +13,13 @@ const V3_DEF = '#/components/schemas/';
 const V2_PARAM = '#/parameters/';
 const OPERATIONS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'];
 
+// Types whose v3 schema is a oneOf of JSON types (their Go types implement OpenAPIV3OneOfTypes), where
+// v2 can only say `string`. kubectl explain then names them (`map[string]Quantity`, `<IntOrString>`).
+const V3_ONE_OF = {
+  'io.k8s.apimachinery.pkg.api.resource.Quantity': { oneOf: ['string', 'number'] },
+  'io.k8s.apimachinery.pkg.util.intstr.IntOrString': { oneOf: ['integer', 'string'], format: 'int-or-string' },
+};
+
 /** The /openapi/v3 path a v2 path belongs to: `api/v1`, `apis/apps/v1`, `apis/apps`, `api`, `version`... */
 export function groupVersionPathOf(path) {
   const gv = /^\/(api\/v1|apis\/[^/]+\/[^/]+)\//.exec(path);
@@ -49,7 +56,7 @@ function buildDocument(swagger, entries) {
     if (schemas[name] !== undefined) continue;
     const definition = swagger.definitions[name];
     if (definition === undefined) throw new Error(`schema: ${name} is referenced but not defined`);
-    schemas[name] = withEnums(name, convertSchema(definition));
+    schemas[name] = withEnums(name, withOneOf(name, convertSchema(definition)));
     for (const ref of collectRefs(schemas[name])) if (schemas[ref] === undefined) pending.push(ref);
   }
   const sortedSchemas = {};
@@ -148,6 +155,15 @@ export function convertSchema(schema) {
     const { $ref, ...siblings } = out;
     return { allOf: [{ $ref }], ...siblings };
   }
+  return out;
+}
+
+function withOneOf(name, schema) {
+  const oneOf = V3_ONE_OF[name];
+  if (!oneOf) return schema;
+  const out = { description: schema.description };
+  if (oneOf.format) out.format = oneOf.format;
+  out.oneOf = oneOf.oneOf.map((type) => ({ type }));
   return out;
 }
 

@@ -48,6 +48,21 @@ test('components.schemas holds Pod with its group-version-kind, and refs with si
   assert.match(String(spec.description), /Specification of the desired behavior of the pod/);
 });
 
+test('Quantity and IntOrString are oneOf schemas, so kubectl explain names them instead of saying string', () => {
+  const schemas = coreV1().components.schemas;
+  assert.deepEqual(schemas['io.k8s.apimachinery.pkg.api.resource.Quantity'].oneOf, [{ type: 'string' }, { type: 'number' }]);
+  const intOrString = schemas['io.k8s.apimachinery.pkg.util.intstr.IntOrString'];
+  assert.deepEqual(intOrString.oneOf, [{ type: 'integer' }, { type: 'string' }]);
+  assert.equal(intOrString.format, 'int-or-string');
+  assert.equal(intOrString.type, undefined);
+});
+
+test('enum values the v2 spec lacks are served, as kube-apiserver serves them', () => {
+  const podSpec = coreV1().components.schemas['io.k8s.api.core.v1.PodSpec'];
+  const restartPolicy = (podSpec.properties as Record<string, { enum?: string[] }>).restartPolicy;
+  assert.deepEqual(restartPolicy.enum, ['Always', 'Never', 'OnFailure']);
+});
+
 test('every $ref in every document resolves inside that document', () => {
   for (const path of openapi.paths()) {
     const doc = JSON.parse(openapi.document(path)!.body.toString('utf8')) as Document;
