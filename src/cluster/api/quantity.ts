@@ -1,0 +1,180 @@
+/**
+ * Kubernetes resource quantities (k8s.io/apimachinery/pkg/api/resource): `100m`, `1.5`, `2Gi`,
+ * `500M`, `1e3`. A Quantity is held exactly as a BigInt count of nano-units (finer precision is
+ * rounded up, as Kubernetes rounds), plus the format its text used, so that `String()` gives the
+ * canonical form kube-apiserver writes back (`1.5` → `1500m`, `1024Mi` → `1Gi`, `1000k` → `1M`).
+ */
+
+export type QuantityFormat = 'DecimalSI' | 'BinarySI' | 'DecimalExponent';
+
+export const QUANTITY_REGEX = '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$';
+/** The decoding error for a malformed quantity (the API server answers 400 with it). */
+export const ERR_FORMAT_WRONG = `quantities must match the regular expression '${QUANTITY_REGEX}'`;
+export const ERR_NUMERIC = 'unable to parse numeric part of quantity';
+export const ERR_SUFFIX = "unable to parse quantity's suffix";
+
+const NANO = 1_000_000_000n;
+
+const DECIMAL_SUFFIXES: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+const BINARY_SUFFIXES: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
+
+export class QuantityParseError extends Error {}
+
+export class Quantity {
+  private constructor(
+    /** The value times 10^9. */
+    readonly nanos: bigint,
+    readonly format: QuantityFormat,
+  ) {}
+
+  static fromNanos(nanos: bigint, format: QuantityFormat = 'DecimalSI'): Quantity {
+    return new Quantity(nanos, format);
+  }
+
+  static fromMilli(milli: number, format: QuantityFormat = 'DecimalSI'): Quantity {
+    return new Quantity(BigInt(Math.round(milli)) * 1_000_000n, format);
+  }
+
+  static fromInt(value: number, format: QuantityFormat = 'DecimalSI'): Quantity {
+    return new Quantity(BigInt(Math.round(value)) * NANO, format);
+  }
+
+  /** Parses like resource.ParseQuantity; throws QuantityParseError with apimachinery's message. */
+  static parse(text: string): Quantity {
+    if (text.length === 0) throw new QuantityParseError(ERR_FORMAT_WRONG);
+    if (text === '0') return new Quantity(0n, 'DecimalSI');
+    const m = /^([+-]?)([0-9]*)(?:\.([0-9]*))?(.*)$/.exec(text);
+    if (!m) throw new QuantityParseError(ERR_FORMAT_WRONG);
+    const [, sign, whole = '', frac = '', suffix = ''] = m;
+    if (!/^[eEinumkKMGTP]*[-+]?[0-9]*$/.test(suffix)) throw new QuantityParseError(ERR_FORMAT_WRONG);
+    if (whole === '' && frac === '' && !text.includes('.')) throw new QuantityParseError(ERR_FORMAT_WRONG);
+    let format: QuantityFormat;
+    let base10Exp = 0;
+    let base2Exp = 0;
+    if (suffix in DECIMAL_SUFFIXES) {
+      format = 'DecimalSI';
+      base10Exp = DECIMAL_SUFFIXES[suffix]!;
+    } else if (suffix in BINARY_SUFFIXES) {
+      format = 'BinarySI';
+      base2Exp = BINARY_SUFFIXES[suffix]!;
+    } else if (/^[eE][-+]?[0-9]+$/.test(suffix)) {
+      format = 'DecimalExponent';
+      base10Exp = Number(suffix.slice(1));
+      if (!Number.isSafeInteger(base10Exp)) throw new QuantityParseError(ERR_SUFFIX);
+    } else {
+      throw new QuantityParseError(ERR_SUFFIX);
+    }
+    // value = (whole.frac) * 10^base10Exp * 2^base2Exp, held as a fraction digits / 10^scale.
+    const digits = BigInt(`${whole}${frac}` || '0');
+    let numerator = digits * (1n << BigInt(base2Exp)) * NANO;
+    let denominator = 10n ** BigInt(frac.length);
+    if (base10Exp >= 0) numerator *= 10n ** BigInt(base10Exp);
+    else denominator *= 10n ** BigInt(-base10Exp);
+    let nanos = numerator / denominator;
+    if (numerator % denominator !== 0n) nanos += 1n; // round up, as Kubernetes does below nano precision
+    return new Quantity(sign === '-' ? -nanos : nanos, format);
+  }
+
+  /** Like parse, but returns undefined for malformed text. */
+  static tryParse(text: unknown): Quantity | undefined {
+    if (typeof text === 'number') return Number.isFinite(text) ? Quantity.parse(String(text)) : undefined;
+    if (typeof text !== 'string') return undefined;
+    try {
+      return Quantity.parse(text);
+    } catch {
+      return undefined;
+    }
+  }
+
+  isZero(): boolean {
+    return this.nanos === 0n;
+  }
+
+  sign(): number {
+    return this.nanos === 0n ? 0 : this.nanos > 0n ? 1 : -1;
+  }
+
+  cmp(other: Quantity): number {
+    return this.nanos === other.nanos ? 0 : this.nanos < other.nanos ? -1 : 1;
+  }
+
+  equals(other: Quantity): boolean {
+    return this.nanos === other.nanos;
+  }
+
+  add(other: Quantity): Quantity {
+    return new Quantity(this.nanos + other.nanos, this.format);
+  }
+
+  sub(other: Quantity): Quantity {
+    return new Quantity(this.nanos - other.nanos, this.format);
+  }
+
+  /** The value in thousandths, rounded up (Quantity.MilliValue): cpu in millicores. */
+  milliValue(): number {
+    return Number(ceilDiv(this.nanos, 1_000_000n));
+  }
+
+  /** The value rounded up to an integer (Quantity.Value): memory in bytes. */
+  value(): number {
+    return Number(ceilDiv(this.nanos, NANO));
+  }
+
+  /** The value as a float (approximate, for display and ratios). */
+  asApproximateFloat(): number {
+    return Number(this.nanos) / 1e9;
+  }
+
+  /** The canonical text kube-apiserver serializes (Quantity.String). */
+  toString(): string {
+    if (this.nanos === 0n) return '0';
+    const negative = this.nanos < 0n;
+    const abs = negative ? -this.nanos : this.nanos;
+    const sign = negative ? '-' : '';
+    const integral = abs % NANO === 0n;
+    if (this.format === 'BinarySI' && abs >= 1024n * NANO && integral) {
+      let value = abs / NANO;
+      let exp = 0;
+      while (exp < 60 && value % 1024n === 0n) {
+        value /= 1024n;
+        exp += 10;
+      }
+      const suffix = Object.entries(BINARY_SUFFIXES).find(([, e]) => e === exp)?.[0] ?? '';
+      return `${sign}${value}${suffix}`;
+    }
+    // Decimal: the largest exponent (a multiple of 3, from -9) keeping the mantissa an integer.
+    let mantissa = abs;
+    let exp = -9;
+    while (exp < 18 && mantissa % 1000n === 0n) {
+      mantissa /= 1000n;
+      exp += 3;
+    }
+    if (this.format === 'DecimalExponent') return `${sign}${mantissa}${exp === 0 ? '' : `e${exp}`}`;
+    const suffix = Object.entries(DECIMAL_SUFFIXES).find(([, e]) => e === exp)?.[0] ?? '';
+    return `${sign}${mantissa}${suffix}`;
+  }
+
+  toJSON(): string {
+    return this.toString();
+  }
+}
+
+function ceilDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return a % b !== 0n && a > 0n ? q + 1n : q;
+}
+
+/** Canonical text for a quantity string (unchanged if it does not parse). */
+export function canonicalQuantity(text: string): string {
+  const q = Quantity.tryParse(text);
+  return q ? q.toString() : text;
+}
+
+/** cpu in millicores, memory and storage in bytes: what schedulers and kubelets add up. */
+export function toMillicores(text: string | undefined): number {
+  return text === undefined ? 0 : Quantity.parse(text).milliValue();
+}
+
+export function toBytes(text: string | undefined): number {
+  return text === undefined ? 0 : Quantity.parse(text).value();
+}

@@ -1,0 +1,83 @@
+/**
+ * What most kinds' strategies share (kubernetes/apiserver pkg/registry/rest: BeforeCreate and
+ * BeforeUpdate, and each kind's strategy.go): metadata validation by scope and name rule, and
+ * the status-subresource split where the main resource keeps the old status and `/status` keeps
+ * the old spec.
+ */
+import type { FieldError } from '../../../api/field-errors';
+import type { KubeObject } from '../../../api/types';
+import { validateObjectMeta, validateObjectMetaUpdate } from '../../../api/validation/meta';
+import { nameIsDNSSubdomain, type NameValidator } from '../../../api/validation/names';
+import type { Strategy, StrategyContext } from '../resource';
+
+export const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+export const STATUS_VERBS = ['get', 'patch', 'update'];
+
+export interface StrategyOptions {
+  namespaced: boolean;
+  /** The kind's rule for metadata.name (default: DNS-1123 subdomain). */
+  nameFn?: NameValidator;
+  /** Kinds with a status subresource: clients may not set status on create, nor change it through the main resource. */
+  hasStatus?: boolean;
+  /** API defaults (pkg/apis/<group>/v1/defaults.go), applied on create and on every update. */
+  defaults?(object: KubeObject, ctx: StrategyContext): void;
+  /** Extra create-time preparation after defaults (e.g. a Pod's initial status). */
+  prepareForCreate?(object: KubeObject, ctx: StrategyContext): void;
+  prepareForUpdate?(object: KubeObject, old: KubeObject, ctx: StrategyContext): void;
+  /** Kind-specific validation of a new object (metadata is validated already). */
+  validate?(object: KubeObject, ctx: StrategyContext): FieldError[];
+  /** Kind-specific validation of an update (metadata immutability is checked already). */
+  validateUpdate?(object: KubeObject, old: KubeObject, ctx: StrategyContext): FieldError[];
+}
+
+export const clone = <T>(value: T): T => (value === undefined ? value : (structuredClone(value) as T));
+
+/** Builds a Strategy from the kind's pieces, adding the generic metadata rules. */
+export function kindStrategy(options: StrategyOptions): Strategy {
+  const nameFn = options.nameFn ?? nameIsDNSSubdomain;
+  return {
+    prepareForCreate(object, ctx) {
+      if (options.hasStatus) delete object.status;
+      options.defaults?.(object, ctx);
+      options.prepareForCreate?.(object, ctx);
+    },
+    prepareForUpdate(object, old, ctx) {
+      if (options.hasStatus) {
+        if (ctx.subresource === 'status') {
+          // The status subresource changes status only (and metadata the kind allows).
+          if ('spec' in old) object.spec = clone(old.spec);
+          else delete object.spec;
+        } else if (ctx.subresource === '') {
+          if ('status' in old) object.status = clone(old.status);
+          else delete object.status;
+        }
+      }
+      options.defaults?.(object, ctx);
+      options.prepareForUpdate?.(object, old, ctx);
+    },
+    validate(object, ctx) {
+      const errs = validateObjectMeta(object.metadata ?? {}, options.namespaced, nameFn);
+      return errs.concat(options.validate?.(object, ctx) ?? []);
+    },
+    validateUpdate(object, old, ctx) {
+      const errs = validateObjectMetaUpdate(object.metadata ?? {}, old.metadata ?? {});
+      return errs.concat(options.validateUpdate?.(object, old, ctx) ?? []);
+    },
+  };
+}
+
+/** Reads a dotted path (`spec.nodeName`) from an object as a field selector sees it: absent is ''. */
+export function fieldValue(object: KubeObject, path: string): string {
+  let value: unknown = object;
+  for (const part of path.split('.')) {
+    if (value === null || typeof value !== 'object') return '';
+    value = (value as Record<string, unknown>)[part];
+  }
+  if (value === undefined || value === null) return '';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+/** `{ 'spec.nodeName': o => ... }` for each listed path. */
+export function selectable(...paths: string[]): Record<string, (object: KubeObject) => string> {
+  return Object.fromEntries(paths.map((p) => [p, (o: KubeObject) => fieldValue(o, p)]));
+}

@@ -1,0 +1,61 @@
+/**
+ * pods (core/v1) and their subresources. Defaults and validation live in src/cluster/api
+ * (defaults/pod.ts, validation/pod.ts); this file wires them into the strategy: a new pod starts
+ * Pending with its QoS class, the main resource keeps the old status, `pods/status` keeps the spec
+ * (and, as kube-apiserver does, ignores deletionTimestamp and ownerReferences changes).
+ */
+import { defaultPod, initialPodStatus } from '../../../api/defaults/pod';
+import type { KubeObject, Pod } from '../../../api/types';
+import { validatePodSpec, validatePodStatusUpdate, validatePodUpdate } from '../../../api/validation/pod';
+import { podTable } from '../../printers/pods';
+import type { ResourceDefinition } from '../resource';
+import { ALL_VERBS, clone, fieldValue, kindStrategy, selectable, STATUS_VERBS } from './common';
+
+export const pods: ResourceDefinition = {
+  group: '',
+  version: 'v1',
+  kind: 'Pod',
+  listKind: 'PodList',
+  resource: 'pods',
+  singular: 'pod',
+  namespaced: true,
+  shortNames: ['po'],
+  categories: ['all'],
+  verbs: ALL_VERBS,
+  subresources: [
+    { name: 'binding', kind: 'Binding', verbs: ['create'] },
+    { name: 'ephemeralcontainers', kind: 'Pod', verbs: STATUS_VERBS },
+    { name: 'eviction', kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
+    { name: 'log', kind: 'Pod', verbs: ['get'] },
+    { name: 'status', kind: 'Pod', verbs: STATUS_VERBS },
+  ],
+  strategy: kindStrategy({
+    namespaced: true,
+    hasStatus: true,
+    defaults: (object) => defaultPod(object as Pod),
+    prepareForCreate(object, ctx) {
+      const pod = object as Pod;
+      pod.status = initialPodStatus(pod, new Date(Math.floor(ctx.now / 1000) * 1000).toISOString().replace('.000Z', 'Z'));
+    },
+    prepareForUpdate(object, old, ctx) {
+      if (ctx.subresource === 'status') {
+        object.metadata.deletionTimestamp = old.metadata.deletionTimestamp;
+        if (old.metadata.deletionTimestamp === undefined) delete object.metadata.deletionTimestamp;
+        object.metadata.ownerReferences = clone(old.metadata.ownerReferences);
+        if (old.metadata.ownerReferences === undefined) delete object.metadata.ownerReferences;
+      }
+    },
+    validate: (object) => validatePodSpec(object as Pod),
+    validateUpdate(object, old, ctx) {
+      if (ctx.subresource === 'status') return validatePodStatusUpdate(object as Pod, old as Pod);
+      return validatePodUpdate(object as Pod, old as Pod);
+    },
+  }),
+  table: podTable,
+  selectableFields: {
+    ...selectable('spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'status.phase', 'status.nominatedNodeName'),
+    'spec.hostNetwork': (o: KubeObject) => (fieldValue(o, 'spec.hostNetwork') === 'true' ? 'true' : 'false'),
+    // status.podIP matches the first of status.podIPs, as kube-apiserver's PodToSelectableFields.
+    'status.podIP': (o: KubeObject) => (o as Pod).status?.podIPs?.[0]?.ip ?? fieldValue(o, 'status.podIP'),
+  },
+};
