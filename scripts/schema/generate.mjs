@@ -31,6 +31,12 @@ function readStamp(path) {
   }
 }
 
+function replaceFile(path, data) {
+  const aside = `${path}.${process.pid}.tmp`;
+  writeFileSync(aside, data);
+  renameSync(aside, path);
+}
+
 export async function generateSchema({ root, outDir }) {
   const started = Date.now();
   const source = await locateSwagger(root);
@@ -53,26 +59,30 @@ export async function generateSchema({ root, outDir }) {
     throw new Error(`schema: ${source.path} is not a Kubernetes OpenAPI v2 spec`);
   }
 
+  // Several builds may run at once in one checkout, and tests may be reading these files: every file
+  // is replaced whole (write aside, then rename), and the stamp is written last.
   const v3Dir = join(outDir, 'openapi', 'v3');
-  rmSync(v3Dir, { recursive: true, force: true });
   mkdirSync(v3Dir, { recursive: true });
   const index = { paths: {} };
   let v3Bytes = 0;
   for (const [gvPath, doc] of buildV3Documents(swagger)) {
     const bytes = Buffer.from(JSON.stringify(doc));
     const file = documentFileName(gvPath);
-    writeFileSync(join(v3Dir, file), bytes);
+    replaceFile(join(v3Dir, file), bytes);
     index.paths[gvPath] = { file, hash: documentHash(bytes) };
     v3Bytes += bytes.length;
   }
-  writeFileSync(join(v3Dir, 'index.json'), JSON.stringify(index));
+  replaceFile(join(v3Dir, 'index.json'), JSON.stringify(index));
+  const current = new Set(['index.json', ...Object.values(index.paths).map((entry) => entry.file)]);
+  for (const name of readdirSync(v3Dir)) {
+    if (name.endsWith('.json') && !current.has(name)) rmSync(join(v3Dir, name), { force: true });
+  }
 
   const schemaDir = join(outDir, 'schema');
   mkdirSync(schemaDir, { recursive: true });
   const fieldIndex = Buffer.from(JSON.stringify(buildFieldIndex(swagger, source.sha256)));
-  writeFileSync(join(schemaDir, 'field-index.json.tmp'), fieldIndex);
-  renameSync(join(schemaDir, 'field-index.json.tmp'), join(schemaDir, 'field-index.json'));
-  writeFileSync(stampPath, JSON.stringify(stamp));
+  replaceFile(join(schemaDir, 'field-index.json'), fieldIndex);
+  replaceFile(stampPath, JSON.stringify(stamp));
 
   const mb = (n) => `${(n / 1024 / 1024).toFixed(1)} MB`;
   console.log(
