@@ -1,0 +1,429 @@
+/**
+ * Strategic merge patch as kube-apiserver applies it (k8s.io/apimachinery strategicpatch,
+ * StrategicMergeMapPatch: parallel lists merged, unmatched nulls ignored), driven by the schema's
+ * patch strategies and merge keys (patch-meta.ts):
+ *
+ * - maps merge recursively; `null` deletes a member; strategy `replace` replaces the whole map;
+ * - lists with strategy `merge` merge by their merge key (containers by name, ports by containerPort,
+ *   conditions by type), or as a union when they hold scalars (finalizers); other lists are replaced;
+ * - directives: `$patch: replace|delete` on a map or list item, `$patch: replace` as a list element,
+ *   `$retainKeys`, `$deleteFromPrimitiveList/<list>`, and `$setElementOrder/<list>` (the order kubectl's
+ *   three-way patches and the kubelet's status patches send). Without it, items in the patch come in
+ *   the patch's order and items only on the server keep their place relative to them.
+ *
+ * One deliberate difference: directive keys inside values that are newly added (where Kubernetes
+ * copies them and then drops them as unknown fields on decoding) are removed here, because our
+ * objects stay JSON and would otherwise keep them.
+ *
+ * Failures are StrategicMergePatchError with apimachinery's wording and the status kind
+ * kube-apiserver gives them (interpretStrategicMergePatchError): 400 for malformed directives, 422 for
+ * lists of lists and retainKeys mismatches, 500 for the rest.
+ */
+import { clone, deepEqual, goFormat, isObject, type JsonObject } from './json-value';
+import { mergeStrategy, type MetaLookup } from './patch-meta';
+
+export type SmpErrorKind = 'BadRequest' | 'Invalid' | 'Internal';
+
+export class StrategicMergePatchError extends Error {
+  constructor(readonly kind: SmpErrorKind, message: string) {
+    super(message);
+    this.name = 'StrategicMergePatchError';
+  }
+}
+
+const DIRECTIVE = '$patch';
+const RETAIN_KEYS = '$retainKeys';
+const DELETE_FROM_PRIMITIVE_LIST = '$deleteFromPrimitiveList';
+const SET_ELEMENT_ORDER = '$setElementOrder';
+
+const errBadJsonDoc = () => new StrategicMergePatchError('BadRequest', 'invalid JSON document');
+const errNoListOfLists = () => new StrategicMergePatchError('Invalid', 'lists of lists are not supported');
+const errBadPrimitiveList = () => new StrategicMergePatchError('BadRequest', 'invalid patch format of primitive list');
+const errBadRetainKeys = () => new StrategicMergePatchError('BadRequest', 'invalid patch format of retainKeys');
+const errBadSetElementOrder = () => new StrategicMergePatchError('BadRequest', 'invalid patch format of setElementOrder list');
+const internal = (message: string) => new StrategicMergePatchError('Internal', message);
+
+/** The Go type name reflect prints for a decoded JSON value. */
+function goType(v: unknown): string {
+  if (v === null || v === undefined) return '%!s(<nil>)';
+  if (Array.isArray(v)) return '[]interface {}';
+  if (isObject(v)) return 'map[string]interface {}';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int64' : 'float64';
+  return typeof v === 'boolean' ? 'bool' : 'string';
+}
+const errBadArgType = (expected: string, actual: unknown) => internal(`expected a ${expected}, but received a ${goType(actual)}`);
+const errNoMergeKey = (m: JsonObject, key: string) => internal(`map: ${goFormat(m)} does not contain declared merge key: ${key}`);
+const errBadPatchType = (t: unknown, m: JsonObject) => internal(`unknown patch type: ${goFormat(t)} in map: ${goFormat(m)}`);
+
+type Kind = 'map' | 'slice' | 'scalar' | 'nil';
+function kindOf(v: unknown): Kind {
+  if (v === null || v === undefined) return 'nil';
+  if (Array.isArray(v)) return 'slice';
+  return isObject(v) ? 'map' : 'scalar';
+}
+/** Go compares reflect types: numbers, strings and bools are distinct types. */
+function sameGoType(a: unknown, b: unknown): boolean {
+  const ka = kindOf(a);
+  if (ka !== kindOf(b)) return false;
+  return ka !== 'scalar' || typeof a === typeof b;
+}
+
+function extractKey(key: string, prefix: string): string {
+  const slash = key.indexOf('/');
+  if (slash < 0 || key.slice(0, slash) !== prefix) {
+    if (prefix === DELETE_FROM_PRIMITIVE_LIST) throw errBadPrimitiveList();
+    throw errBadSetElementOrder();
+  }
+  return key.slice(slash + 1);
+}
+
+function isDirectiveKey(key: string): boolean {
+  return key === DIRECTIVE || key === RETAIN_KEYS || key.startsWith(`${SET_ELEMENT_ORDER}/`) || key.startsWith(`${DELETE_FROM_PRIMITIVE_LIST}/`);
+}
+
+/** Drops maps carrying `$patch` (and list elements that are such maps), then stray directive keys. */
+function removeDirectives(v: unknown): { value: unknown; keep: boolean } {
+  if (isObject(v)) {
+    if (DIRECTIVE in v) return { value: undefined, keep: false };
+    for (const k of Object.keys(v)) {
+      if (isDirectiveKey(k)) {
+        delete v[k];
+        continue;
+      }
+      const r = removeDirectives(v[k]);
+      if (r.keep) v[k] = r.value;
+      else delete v[k];
+    }
+    return { value: v, keep: true };
+  }
+  if (Array.isArray(v)) {
+    const out: unknown[] = [];
+    for (const item of v) {
+      const r = removeDirectives(item);
+      if (r.keep) out.push(r.value);
+    }
+    return { value: out, keep: true };
+  }
+  return { value: v, keep: true };
+}
+
+function discardNulls(v: unknown): void {
+  if (isObject(v)) {
+    for (const k of Object.keys(v)) {
+      if (v[k] === null) delete v[k];
+      else discardNulls(v[k]);
+    }
+  } else if (Array.isArray(v)) {
+    v.forEach(discardNulls);
+  }
+}
+
+function listElementKind(...lists: unknown[][]): Kind | undefined {
+  let first: unknown;
+  let found = false;
+  for (const list of lists) {
+    for (const v of list) {
+      if (!found) {
+        found = true;
+        first = v;
+        if (Array.isArray(v)) throw errNoListOfLists();
+      } else if (!sameGoType(first, v)) {
+        throw internal(`list element types are not identical: ${goFormat(lists)}`);
+      }
+    }
+  }
+  return found ? kindOf(first) : undefined;
+}
+
+function keyOf(item: unknown, mergeKey: string, kind: Kind): unknown {
+  if (kind !== 'map') return item;
+  return isObject(item) ? item[mergeKey] : undefined;
+}
+
+function indexIn(list: unknown[], item: unknown, mergeKey: string, kind: Kind): number {
+  const key = keyOf(item, mergeKey, kind);
+  return list.findIndex((v) => keyOf(v, mergeKey, kind) === key);
+}
+
+function findByKey(list: unknown[], mergeKey: string, value: unknown): number {
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i];
+    if (!isObject(v)) throw internal(`value for key ${i} is not a map`);
+    if (mergeKey in v && v[mergeKey] === value) return i;
+  }
+  return -1;
+}
+
+/** Sorts `toSort` by position in `order` with apimachinery's comparator (items not in `order` move forward). */
+function normalizeSliceOrder(toSort: unknown[], order: unknown[], mergeKey: string, kind: Kind): unknown[] {
+  let items = toSort;
+  const toDelete: unknown[] = [];
+  if (kind === 'map') {
+    for (const list of [toSort, order]) {
+      for (const item of list) {
+        if (!isObject(item)) throw errBadArgType('map[string]interface {}', item);
+        if (!(mergeKey in item)) throw errNoMergeKey(item, mergeKey);
+      }
+    }
+    items = [];
+    for (const item of toSort) ((item as JsonObject)[DIRECTIVE] === 'delete' ? toDelete : items).push(item);
+  }
+  const less = (a: unknown, b: unknown): boolean => {
+    const ia = indexIn(order, a, mergeKey, kind);
+    const ib = indexIn(order, b, mergeKey, kind);
+    return ia >= 0 && ib >= 0 ? ia < ib : true;
+  };
+  const out = [...items];
+  for (let i = 1; i < out.length; i++) {
+    for (let j = i; j > 0 && less(out[j], out[j - 1]); j--) [out[j], out[j - 1]] = [out[j - 1], out[j]];
+  }
+  return [...out, ...toDelete];
+}
+
+/** Interleaves server-only items into the patch items, keeping both relative orders (mergeSortedSlice). */
+function mergeSorted(left: unknown[], right: unknown[], serverOrder: unknown[], mergeKey: string, kind: Kind): unknown[] {
+  const out: unknown[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < left.length || j < right.length) {
+    if (i >= left.length) out.push(right[j++]);
+    else if (j >= right.length) out.push(left[i++]);
+    else {
+      const li = indexIn(serverOrder, left[i], mergeKey, kind);
+      const ri = indexIn(serverOrder, right[j], mergeKey, kind);
+      if (li >= 0 && ri >= 0 && li < ri) out.push(left[i++]);
+      else out.push(right[j++]);
+    }
+  }
+  return out;
+}
+
+function partition(merged: unknown[], by: unknown[], mergeKey: string, kind: Kind): [unknown[], unknown[]] {
+  const inPatch: unknown[] = [];
+  const serverOnly: unknown[] = [];
+  for (const v of merged) {
+    if (kind === 'map') {
+      if (!isObject(v)) throw errBadArgType('map[string]interface {}', v);
+      if (!(mergeKey in v)) throw errNoMergeKey(v, mergeKey);
+      (findByKey(by, mergeKey, v[mergeKey]) >= 0 ? inPatch : serverOnly).push(v);
+    } else {
+      (by.some((b) => b === v) ? inPatch : serverOnly).push(v);
+    }
+  }
+  return [inPatch, serverOnly];
+}
+
+function normalizeElementOrder(patch: unknown[], serverOnly: unknown[], patchOrder: unknown[], serverOrder: unknown[], mergeKey: string, kind: Kind): unknown[] {
+  const p = normalizeSliceOrder(patch, patchOrder, mergeKey, kind);
+  const s = normalizeSliceOrder(serverOnly, serverOrder, mergeKey, kind);
+  return mergeSorted(s, p, serverOrder, mergeKey, kind);
+}
+
+export class StrategicMerger {
+  constructor(private readonly meta: MetaLookup) {}
+
+  mergeMap(original: JsonObject | undefined, patch: JsonObject, path: readonly string[]): JsonObject {
+    if (DIRECTIVE in patch) {
+      const directive = patch[DIRECTIVE];
+      if (directive === 'replace') {
+        delete patch[DIRECTIVE];
+        return removeDirectives(patch).value as JsonObject;
+      }
+      if (directive === 'delete') return {};
+      throw errBadPatchType(directive, patch);
+    }
+    const out: JsonObject = original ?? {};
+    this.applyRetainKeys(out, patch);
+    this.applySetElementOrder(out, patch, path);
+
+    for (const patchKey of Object.keys(patch)) {
+      let k = patchKey;
+      const patchV = patch[patchKey];
+      let isDeleteList = false;
+      if (k.startsWith(DELETE_FROM_PRIMITIVE_LIST)) {
+        k = extractKey(k, DELETE_FROM_PRIMITIVE_LIST);
+        isDeleteList = true;
+      }
+      if (patchV === null) {
+        delete out[k];
+        continue;
+      }
+      if (!Object.prototype.hasOwnProperty.call(out, k) || !sameGoType(out[k], patchV)) {
+        if (!isDeleteList) {
+          discardNulls(patchV);
+          const r = removeDirectives(patchV);
+          if (r.keep) out[k] = r.value;
+          else delete out[k];
+        }
+        continue;
+      }
+      const fieldPath = [...path, k];
+      const kind = kindOf(patchV);
+      if (kind === 'map') {
+        const strategy = mergeStrategy(this.meta(fieldPath));
+        out[k] = strategy === 'replace' ? patchV : this.mergeMap(out[k] as JsonObject, patchV as JsonObject, fieldPath);
+      } else if (kind === 'slice') {
+        const meta = this.meta(fieldPath);
+        if (mergeStrategy(meta) === 'merge' || isDeleteList) {
+          out[k] = this.mergeSlice(out[k] as unknown[], patchV as unknown[], fieldPath, meta?.patchMergeKey ?? '', isDeleteList);
+        } else {
+          out[k] = patchV;
+        }
+      } else {
+        out[k] = patchV;
+      }
+    }
+    return out;
+  }
+
+  private applyRetainKeys(original: JsonObject, patch: JsonObject): void {
+    if (!(RETAIN_KEYS in patch)) return;
+    const retain = patch[RETAIN_KEYS];
+    delete patch[RETAIN_KEYS];
+    if (!Array.isArray(retain)) throw errBadRetainKeys();
+    const keep = new Set(retain);
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === null || k.startsWith(DELETE_FROM_PRIMITIVE_LIST) || k.startsWith(SET_ELEMENT_ORDER)) continue;
+      if (!keep.has(k)) throw errBadRetainKeys();
+    }
+    for (const k of Object.keys(original)) if (!keep.has(k)) delete original[k];
+  }
+
+  private applySetElementOrder(original: JsonObject, patch: JsonObject, path: readonly string[]): void {
+    for (const key of Object.keys(patch)) {
+      if (!key.startsWith(SET_ELEMENT_ORDER)) continue;
+      const order = patch[key];
+      delete patch[key];
+      if (!Array.isArray(order)) throw errBadArgType('[]interface {}', order);
+      const listKey = extractKey(key, SET_ELEMENT_ORDER);
+      const foundOriginal = Object.prototype.hasOwnProperty.call(original, listKey);
+      const foundPatch = Object.prototype.hasOwnProperty.call(patch, listKey);
+      const originalList = original[listKey];
+      const patchList = patch[listKey];
+      if (foundOriginal && !Array.isArray(originalList)) throw errBadArgType('[]interface {}', originalList);
+      if (foundPatch && !Array.isArray(patchList)) throw errBadArgType('[]interface {}', patchList);
+      const fieldPath = [...path, listKey];
+      const meta = this.meta(fieldPath);
+      const mergeKey = meta?.patchMergeKey ?? '';
+      this.validateOrder((patchList as unknown[]) ?? [], order, mergeKey);
+
+      let merged: unknown[];
+      if (foundOriginal && !foundPatch) merged = originalList as unknown[];
+      else if (!foundOriginal && foundPatch) merged = removeDirectives(patchList).value as unknown[];
+      else if (foundOriginal && foundPatch) {
+        merged = mergeStrategy(meta) === 'merge'
+          ? this.mergeSlice(originalList as unknown[], patchList as unknown[], fieldPath, mergeKey, false)
+          : (patchList as unknown[]);
+      } else continue;
+
+      const kind = listElementKind((originalList as unknown[]) ?? [], (patchList as unknown[]) ?? []);
+      if (kind === undefined) throw internal('no elements in any of the given slices');
+      const [inPatch, serverOnly] = partition(merged, order, mergeKey, mergeKey ? 'map' : kind);
+      original[listKey] = normalizeElementOrder(inPatch, serverOnly, order, (originalList as unknown[]) ?? [], mergeKey, mergeKey ? 'map' : kind);
+      delete patch[listKey];
+    }
+  }
+
+  /** Every item of the patch list (deletions aside) appears in $setElementOrder, in the same relative order. */
+  private validateOrder(patchList: unknown[], order: unknown[], mergeKey: string): void {
+    if (order.length === 0 || patchList.length === 0) return;
+    let items = patchList;
+    if (mergeKey) {
+      items = [];
+      for (const v of patchList) {
+        if (!isObject(v)) throw errBadArgType('map[string]interface {}', v);
+        if (v[DIRECTIVE] !== 'delete') items.push(v);
+      }
+    }
+    const keyOfItem = (v: unknown): unknown => {
+      if (!mergeKey) return v;
+      if (!isObject(v)) throw errBadArgType('map[string]interface {}', v);
+      if (!(mergeKey in v)) throw errNoMergeKey(v, mergeKey);
+      return v[mergeKey];
+    };
+    let p = 0;
+    let o = 0;
+    while (p < items.length && o < order.length) {
+      if (isObject(items[p]) && DIRECTIVE in (items[p] as JsonObject)) {
+        p++;
+        continue;
+      }
+      if (keyOfItem(items[p]) === keyOfItem(order[o])) p++;
+      o++;
+    }
+    if (p < items.length && o >= order.length) {
+      throw internal(`The order in patch list:\n${goFormat(patchList)}\n doesn't match ${SET_ELEMENT_ORDER} list:\n${goFormat(order)}\n`);
+    }
+  }
+
+  private mergeSlice(original: unknown[], patch: unknown[], path: readonly string[], mergeKey: string, isDeleteList: boolean): unknown[] {
+    if (original.length === 0 && patch.length === 0) return original;
+    const kind = listElementKind(original, patch)!;
+    let merged: unknown[];
+    let base = original;
+    let patchItems = patch;
+    if (kind !== 'map') {
+      if (isDeleteList) return original.filter((v) => !patch.some((d) => d === v));
+      merged = [];
+      for (const v of [...original, ...patch]) if (!merged.some((m) => m === v)) merged.push(v);
+    } else {
+      if (!mergeKey) throw internal(`cannot merge lists without merge key for ${path[path.length - 1] ?? ''}`);
+      [base, patchItems] = this.applyListDirectives(original, patch, mergeKey);
+      merged = [...base];
+      for (const v of patchItems) {
+        const item = v as JsonObject;
+        if (!(mergeKey in item)) throw errNoMergeKey(item, mergeKey);
+        const at = findByKey(merged, mergeKey, item[mergeKey]);
+        if (at >= 0) merged[at] = this.mergeMap(merged[at] as JsonObject, item, path);
+        else merged.push(removeDirectives(item).value);
+      }
+    }
+    const [inPatch, serverOnly] = partition(merged, patchItems, mergeKey, kind);
+    return normalizeElementOrder(inPatch, serverOnly, patchItems, base, mergeKey, kind);
+  }
+
+  /** `$patch: delete` removes matching items; `$patch: replace` makes the rest of the patch the list. */
+  private applyListDirectives(original: unknown[], patch: unknown[], mergeKey: string): [unknown[], unknown[]] {
+    const base = [...original];
+    const rest: unknown[] = [];
+    let replace = false;
+    for (const v of patch) {
+      const item = v as JsonObject;
+      if (!(DIRECTIVE in item)) {
+        rest.push(v);
+        continue;
+      }
+      switch (item[DIRECTIVE]) {
+        case 'delete':
+          if (!(mergeKey in item)) throw errNoMergeKey(item, mergeKey);
+          for (let at = findByKey(base, mergeKey, item[mergeKey]); at >= 0; at = findByKey(base, mergeKey, item[mergeKey])) base.splice(at, 1);
+          break;
+        case 'replace':
+          replace = true;
+          break;
+        case 'merge':
+          throw internal('merging lists cannot yet be specified in the patch');
+        default:
+          throw errBadPatchType(item[DIRECTIVE], item);
+      }
+    }
+    if (replace) return [rest.map((v) => removeDirectives(v).value), []];
+    return [base, rest];
+  }
+}
+
+/**
+ * Applies a strategic merge patch to a copy of `original`. The patch must be a JSON object (index.ts
+ * words the decoding errors); neither argument is modified.
+ */
+export function applyStrategicMergePatch<T extends object>(original: T, patch: JsonObject, meta: MetaLookup): T {
+  if (!isObject(original)) throw errBadJsonDoc();
+  const merger = new StrategicMerger(meta);
+  const out = merger.mergeMap(clone(original) as unknown as JsonObject, clone(patch), []);
+  return out as unknown as T;
+}
+
+/** True when applying `patch` would change nothing (kubectl sends no PATCH then; useful for callers). */
+export function isNoopStrategicMergePatch(original: object, patch: JsonObject, meta: MetaLookup): boolean {
+  return deepEqual(applyStrategicMergePatch(original, patch, meta), original);
+}
