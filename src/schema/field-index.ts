@@ -141,6 +141,7 @@ export class FieldIndex {
     if (info.listType !== undefined) meta.listType = info.listType;
     if (info.listMapKeys !== undefined) meta.listMapKeys = info.listMapKeys;
     if (info.mapType !== undefined) meta.mapType = info.mapType;
+    if (info.default !== undefined) meta.default = info.default;
     return meta;
   }
 

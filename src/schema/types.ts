@@ -70,6 +70,11 @@ export interface PatchMeta {
   listType?: 'atomic' | 'set' | 'map';
   listMapKeys?: string[];
   mapType?: 'atomic' | 'granular';
+  /**
+   * The value the API server fills in when the field is left out, where known (e.g. a container
+   * port's protocol, TCP): server-side apply uses it for a list-map key an item omits.
+   */
+  default?: unknown;
 }
 
 /** What a hover or an explanation shows about one field. */

@@ -55,6 +55,15 @@ test('containers merge by name; the path without an index finds the same field',
     listMapKeys: ['containerPort', 'protocol'],
   });
   assert.equal(index.patchMeta(pod, 'spec.volumes').patchStrategy, 'merge,retainKeys');
+  assert.deepEqual(index.patchMeta(pod, 'spec.containers.ports.protocol'), { default: 'TCP' });
+  assert.deepEqual(index.patchMeta(pod, ['metadata', 'ownerReferences']), {
+    patchStrategy: 'merge',
+    patchMergeKey: 'uid',
+    listType: 'map',
+    listMapKeys: ['uid'],
+  });
+  assert.deepEqual(index.patchMeta(deployment, 'spec.selector'), { mapType: 'atomic' });
+  assert.deepEqual(index.patchMeta(pod, 'metadata.finalizers'), { patchStrategy: 'merge', listType: 'set' });
   assert.deepEqual(index.patchMeta(pod, 'spec.nope'), {});
 });
 
