@@ -1,0 +1,122 @@
+/**
+ * NodeInfo: a node and what is already on it (kube-scheduler's framework.NodeInfo). The scheduler
+ * cache keeps one per node, updated incrementally as pods are added, assumed and removed, so a
+ * cycle never walks all pods to learn what a node has left.
+ */
+import type { Node } from '../../api/types';
+import type { HostPort } from './pod-info';
+import { PodInfo } from './pod-info';
+import { Resource } from './resource';
+
+export interface ImageState {
+  sizeBytes: number;
+  /** How many nodes in the snapshot have this image (for ImageLocality's spread factor). */
+  numNodes: number;
+}
+
+export class NodeInfo {
+  node: Node | undefined;
+  readonly pods: PodInfo[] = [];
+  readonly podsWithAffinity: PodInfo[] = [];
+  readonly podsWithRequiredAntiAffinity: PodInfo[] = [];
+  /** Sum of the pods' requests. */
+  readonly requested = new Resource();
+  /** Same, with the scoring defaults for pods that request nothing. */
+  readonly nonZeroRequested = new Resource();
+  allocatable = new Resource();
+  /** Host ports in use: `protocol/port` → host IPs. */
+  readonly usedPorts = new Map<string, Set<string>>();
+  /** Images on the node by normalized name; numNodes is filled in by the snapshot. */
+  imageStates = new Map<string, ImageState>();
+  /** Bumped on every change; the snapshot copies only nodes whose generation moved. */
+  generation = 0;
+
+  constructor(node?: Node) {
+    if (node) this.setNode(node);
+  }
+
+  get name(): string {
+    return this.node?.metadata.name ?? '';
+  }
+
+  setNode(node: Node): void {
+    this.node = node;
+    this.allocatable = Resource.fromList(node.status?.allocatable ?? node.status?.capacity);
+    this.imageStates = new Map();
+    for (const image of node.status?.images ?? []) {
+      for (const name of image.names ?? []) this.imageStates.set(normalizedImageName(name), { sizeBytes: image.sizeBytes ?? 0, numNodes: 0 });
+    }
+  }
+
+  addPod(info: PodInfo): void {
+    this.pods.push(info);
+    if (info.hasAffinity()) this.podsWithAffinity.push(info);
+    if (info.hasRequiredAntiAffinity()) this.podsWithRequiredAntiAffinity.push(info);
+    this.requested.add(info.requests);
+    this.nonZeroRequested.add(info.nonZeroRequests);
+    for (const p of info.hostPorts) this.addPort(p);
+  }
+
+  /** Removes the pod with this uid; returns whether it was there. */
+  removePod(uid: string): boolean {
+    const i = this.pods.findIndex((p) => p.uid === uid);
+    if (i < 0) return false;
+    const [info] = this.pods.splice(i, 1);
+    removeFrom(this.podsWithAffinity, uid);
+    removeFrom(this.podsWithRequiredAntiAffinity, uid);
+    this.requested.add(info!.requests, -1);
+    this.nonZeroRequested.add(info!.nonZeroRequests, -1);
+    for (const p of info!.hostPorts) this.removePort(p);
+    return true;
+  }
+
+  /** Whether any of `ports` conflicts with a port in use (0.0.0.0 conflicts with every IP). */
+  portsConflict(ports: HostPort[]): boolean {
+    for (const p of ports) {
+      const ips = this.usedPorts.get(`${p.protocol}/${p.port}`);
+      if (!ips || ips.size === 0) continue;
+      if (p.hostIP === '0.0.0.0' || ips.has('0.0.0.0') || ips.has(p.hostIP)) return true;
+    }
+    return false;
+  }
+
+  /** A copy that can be changed without touching this one (preemption dry runs, nominated pods). */
+  clone(): NodeInfo {
+    const c = new NodeInfo();
+    c.node = this.node;
+    c.allocatable = this.allocatable;
+    c.imageStates = this.imageStates;
+    for (const p of this.pods) c.addPod(p);
+    c.generation = this.generation;
+    return c;
+  }
+
+  private addPort(p: HostPort): void {
+    const key = `${p.protocol}/${p.port}`;
+    let ips = this.usedPorts.get(key);
+    if (!ips) this.usedPorts.set(key, (ips = new Set()));
+    ips.add(p.hostIP);
+  }
+
+  private removePort(p: HostPort): void {
+    const key = `${p.protocol}/${p.port}`;
+    const ips = this.usedPorts.get(key);
+    if (!ips) return;
+    // Another pod may hold the same ip/port only if the node is overcommitted; keep it simple.
+    ips.delete(p.hostIP);
+    if (ips.size === 0) this.usedPorts.delete(key);
+  }
+}
+
+function removeFrom(list: PodInfo[], uid: string): void {
+  const i = list.findIndex((p) => p.uid === uid);
+  if (i >= 0) list.splice(i, 1);
+}
+
+/** kube-scheduler's normalizedImageName: an image without a tag or digest means `:latest`. */
+export function normalizedImageName(name: string): string {
+  const lastSlash = name.lastIndexOf('/');
+  const last = name.slice(lastSlash + 1);
+  if (last.includes(':') || name.includes('@')) return name;
+  return `${name}:latest`;
+}
