@@ -11,3 +11,4 @@ export { findUnknownFields } from './unknown-fields';
 export { referenceUrl, resourcePage, kebabCase, API_REFERENCE_BASE } from './reference-url';
 export { formatFieldPath, parseFieldPath } from './field-path';
 export type * from './types';
+export { findUndeclaredFields } from './undeclared-fields';
