@@ -1,0 +1,70 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  isConfigMapKey,
+  isDNS1035Label,
+  isDNS1123Label,
+  isDNS1123Subdomain,
+  isQualifiedName,
+  isValidLabelValue,
+  isValidPortName,
+  nameIsDNSSubdomain,
+} from '../../../../../src/cluster/api/validation/names';
+
+const SUBDOMAIN_MSG =
+  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+const LABEL_MSG =
+  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+
+test('DNS-1123 subdomains: valid names pass, others get apimachinery\'s message', () => {
+  for (const ok of ['nginx', 'a.b-c', '0', 'x'.repeat(253)]) assert.deepEqual(isDNS1123Subdomain(ok), [], ok);
+  assert.deepEqual(isDNS1123Subdomain('Nginx'), [SUBDOMAIN_MSG]);
+  assert.deepEqual(isDNS1123Subdomain('-a'), [SUBDOMAIN_MSG]);
+  assert.deepEqual(isDNS1123Subdomain('x'.repeat(254)), ['must be no more than 253 characters']);
+});
+
+test('DNS-1123 labels: dots get their own message, the example list has Go\'s double space', () => {
+  assert.deepEqual(isDNS1123Label('web'), []);
+  assert.deepEqual(isDNS1123Label('a.b'), ['must not contain dots']);
+  assert.deepEqual(isDNS1123Label('My_Container'), [LABEL_MSG]);
+  assert.deepEqual(isDNS1123Label('x'.repeat(64)), ['must be no more than 63 characters']);
+});
+
+test('DNS-1035 labels must start with a letter (service names)', () => {
+  assert.deepEqual(isDNS1035Label('web'), []);
+  assert.equal(isDNS1035Label('1web').length, 1);
+  assert.match(isDNS1035Label('1web')[0]!, /^a DNS-1035 label must consist of/);
+});
+
+test('qualified names: prefix and name parts are checked separately', () => {
+  const cases: [string, string[]][] = [
+    ['app', []],
+    ['example.com/My_name.1', []],
+    ['/app', ['prefix part must be non-empty']],
+    ['example.com/', ['name part must be non-empty', "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"]],
+  ];
+  for (const [value, want] of cases) assert.deepEqual(isQualifiedName(value), want, value);
+  assert.match(isQualifiedName('a/b/c')[0]!, /^a qualified name must consist of .* with an optional DNS subdomain prefix and '\/' \(e\.g\. 'example\.com\/MyName'\)$/);
+  assert.match(isQualifiedName('Bad_Prefix/x')[0]!, /^prefix part a lowercase RFC 1123 subdomain/);
+});
+
+test('label values may be empty but not start with a symbol', () => {
+  assert.deepEqual(isValidLabelValue(''), []);
+  assert.deepEqual(isValidLabelValue('v1.2_3'), []);
+  assert.match(isValidLabelValue('-x')[0]!, /^a valid label must be an empty string or consist of alphanumeric/);
+  assert.deepEqual(isValidLabelValue('x'.repeat(64)), ['must be no more than 63 characters']);
+});
+
+test('config keys and port names', () => {
+  assert.deepEqual(isConfigMapKey('app.properties'), []);
+  assert.deepEqual(isConfigMapKey('..data'), ["must not start with '..'"]);
+  assert.match(isConfigMapKey('a/b')[0]!, /^a valid config key must consist of alphanumeric characters, '-', '_' or '\.'/);
+  assert.deepEqual(isValidPortName('http'), []);
+  assert.deepEqual(isValidPortName('8080'), ['must contain at least one letter (a-z)']);
+  assert.deepEqual(isValidPortName('a--b'), ['must not contain consecutive hyphens']);
+});
+
+test('generateName may end with a dash', () => {
+  assert.deepEqual(nameIsDNSSubdomain('web-', true), []);
+  assert.deepEqual(nameIsDNSSubdomain('web-', false), [SUBDOMAIN_MSG]);
+});
