@@ -12,3 +12,5 @@ export { referenceUrl, resourcePage, kebabCase, API_REFERENCE_BASE } from './ref
 export { formatFieldPath, parseFieldPath } from './field-path';
 export type * from './types';
 export { findUndeclaredFields } from './undeclared-fields';
+export { fieldAt, gvkOf } from './yaml-location';
+export type { YamlFieldLocation } from './yaml-location';
