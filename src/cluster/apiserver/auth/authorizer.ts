@@ -1,0 +1,33 @@
+/**
+ * Authorization, a fixed policy in the spirit of kube-apiserver's RBAC defaults:
+ * - `system:masters` (the admin), the scheduler, the controller manager and kubelets may do anything;
+ * - every authenticated user may read the non-resource endpoints (discovery, /version, /openapi,
+ *   health), as system:discovery and system:public-info-viewer allow;
+ * - `viewer`, and any other user, may only read resources (get, list, watch).
+ * A denial is a 403 worded exactly as kube-apiserver words it.
+ */
+import { forbidden, statusFailure, StatusError } from '../../api/errors';
+import type { RequestInfo } from '../request-info';
+import type { UserInfo } from '../types';
+import { SYSTEM_MASTERS, SYSTEM_NODES } from './identities';
+
+const READ_VERBS = new Set(['get', 'list', 'watch']);
+const FULL_ACCESS_USERS = new Set(['system:kube-scheduler', 'system:kube-controller-manager', 'system:apiserver']);
+
+function mayDoAnything(user: UserInfo): boolean {
+  return user.groups.includes(SYSTEM_MASTERS) || user.groups.includes(SYSTEM_NODES) || FULL_ACCESS_USERS.has(user.name);
+}
+
+export function authorize(user: UserInfo, info: RequestInfo): StatusError | undefined {
+  if (mayDoAnything(user)) return undefined;
+  if (!info.isResourceRequest) {
+    if (info.verb === 'get' || info.verb === 'head') return undefined;
+    return statusFailure(403, 'Forbidden', `forbidden: User "${user.name}" cannot ${info.verb} path "${info.path}"`, {});
+  }
+  if (READ_VERBS.has(info.verb)) return undefined;
+  const resource = info.subresource ? `${info.resource}/${info.subresource}` : info.resource;
+  // kube-apiserver names the namespace for namespaced requests and "the cluster scope" otherwise.
+  const scope = info.namespace ? `in the namespace "${info.namespace}"` : 'at the cluster scope';
+  const why = `User "${user.name}" cannot ${info.verb} resource "${resource}" in API group "${info.apiGroup}" ${scope}`;
+  return forbidden({ group: info.apiGroup, resource: info.resource }, info.name, why);
+}

@@ -1,0 +1,26 @@
+/** What every handler gets: the server's parts and the parsed request. */
+import type { Clock } from '../../clock';
+import type { KVStore } from '../../store/types';
+import type { AuditLog } from '../audit';
+import type { Registries } from '../registries';
+import type { RegistryStore } from '../registry/store';
+import type { RequestInfo } from '../request-info';
+import type { ApiRequest, UserInfo } from '../types';
+
+export interface ServerParts {
+  clock: Clock;
+  kv: KVStore;
+  audit: AuditLog;
+  registries: Registries;
+}
+
+export interface ResourceRequest {
+  request: ApiRequest;
+  info: RequestInfo;
+  user: UserInfo;
+  registry: RegistryStore;
+  /** The namespace the request is scoped to ('' for cluster-scoped resources and all-namespace lists). */
+  namespace: string;
+  /** Set by handlers so that the audit record names the object (e.g. a create's generated name). */
+  auditName?: string;
+}

@@ -1,0 +1,39 @@
+/** DELETE of one object and of a collection. */
+import { statusSuccess } from '../../api/errors';
+import type { KubeObject } from '../../api/types';
+import type { ServerParts, ResourceRequest } from './context';
+import { deleteParams, listParams } from './params';
+import { jsonResponse } from './responses';
+import { deleteNamespaceContent } from './namespaces';
+import type { ApiResponse } from '../types';
+
+/** Kinds whose completed delete answers with the object rather than a Status (ReturnDeletedObject). */
+const RETURNS_DELETED_OBJECT = new Set(['/pods', '/serviceaccounts', '/services']);
+
+export async function deleteObject(parts: ServerParts, r: ResourceRequest): Promise<ApiResponse> {
+  const { params, dryRun } = deleteParams(r.request);
+  const def = r.registry.def;
+  if (def.group === '' && def.resource === 'namespaces' && !dryRun) {
+    await r.registry.get('', r.info.name);
+    await deleteNamespaceContent(parts, r.info.name, r.user);
+  }
+  const result = await r.registry.delete(r.namespace, r.info.name, params, { user: r.user, dryRun });
+  if (!result.deleted) return jsonResponse(200, result.object);
+  return jsonResponse(200, deletedBody(r, result.object));
+}
+
+function deletedBody(r: ResourceRequest, object: KubeObject): unknown {
+  const def = r.registry.def;
+  if (RETURNS_DELETED_OBJECT.has(`${def.group}/${def.resource}`)) return object;
+  const details: { name: string; group?: string; kind: string; uid?: string } = { name: object.metadata.name ?? '', kind: def.resource };
+  if (def.group) details.group = def.group;
+  if (object.metadata.uid) details.uid = object.metadata.uid;
+  return statusSuccess(200, details);
+}
+
+export async function deleteCollection(parts: ServerParts, r: ResourceRequest): Promise<ApiResponse> {
+  const { params, dryRun } = deleteParams(r.request);
+  const deleted = await r.registry.deleteCollection(listParams(r), params, { user: r.user, dryRun });
+  void parts;
+  return jsonResponse(200, { kind: r.registry.def.listKind, apiVersion: r.registry.apiVersion, metadata: {}, items: deleted });
+}

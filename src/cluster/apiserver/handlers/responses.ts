@@ -1,0 +1,35 @@
+/** Building ApiResponses: JSON bodies, pre-serialized JSON, and Status errors with their headers. */
+import { internalError, StatusError } from '../../api/errors';
+import type { Status } from '../../api/types';
+import { JSON_CONTENT_TYPE } from '../negotiation';
+import { RawJson } from '../registry/codec';
+import type { ApiResponse } from '../types';
+
+export function jsonResponse(status: number, body: unknown, contentType = JSON_CONTENT_TYPE, warnings: string[] = []): ApiResponse {
+  const headers: ApiResponse['headers'] = { 'Content-Type': contentType };
+  if (warnings.length > 0) headers['Warning'] = warnings.map(warningHeader);
+  return { status, headers, body };
+}
+
+export function rawJsonResponse(status: number, text: string, warnings: string[] = []): ApiResponse {
+  return jsonResponse(status, new RawJson(text), JSON_CONTENT_TYPE, warnings);
+}
+
+/** `299 - "text"`, the form kube-apiserver uses and kubectl prints as `Warning: text`. */
+export function warningHeader(text: string): string {
+  return `299 - ${JSON.stringify(text)}`;
+}
+
+export function statusResponse(status: Status, warnings: string[] = []): ApiResponse {
+  return jsonResponse(status.code, status, JSON_CONTENT_TYPE, warnings);
+}
+
+/** Any thrown value as a Status response: StatusErrors as they are, anything else a 500. */
+export function errorResponse(err: unknown): ApiResponse {
+  const e = err instanceof StatusError ? err : internalError(err);
+  return statusResponse(e.status, e.warnings);
+}
+
+export function textResponse(status: number, text: string, contentType = 'text/plain; charset=utf-8'): ApiResponse {
+  return { status, headers: { 'Content-Type': contentType }, body: text };
+}

@@ -1,0 +1,14 @@
+/** The status subresource (pods/status, nodes/status, …): read the object, write only its status. */
+import { statusFailure } from '../../api/errors';
+import type { ApiResponse } from '../types';
+import type { ResourceRequest, ServerParts } from './context';
+import { getObject } from './read';
+import { updateObject } from './write';
+
+export async function statusSubresource(parts: ServerParts, r: ResourceRequest): Promise<ApiResponse> {
+  switch (r.info.verb) {
+    case 'get': return getObject(parts, r);
+    case 'update': return updateObject(parts, r);
+    default: throw statusFailure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * The resources this server serves: one RegistryStore per ResourceDefinition, looked up by
+ * group/version/resource for routing and by kind for discovery and subresources.
+ */
+import type { Clock } from '../clock';
+import type { KVStore } from '../store/types';
+import type { ResourceDefinition } from './registry/resource';
+import { RegistryStore } from './registry/store';
+
+export class Registries {
+  private readonly byPath = new Map<string, RegistryStore>();
+  readonly all: RegistryStore[] = [];
+
+  constructor(definitions: ResourceDefinition[], kv: KVStore, clock: Clock) {
+    const coreNames = new Set(definitions.filter((d) => d.group === '').map((d) => d.resource));
+    for (const def of definitions) {
+      // `/registry/<resource>/` (cluster contract); a non-core resource whose plural a core one
+      // already uses (events.k8s.io events) gets its group in the prefix so the two never mix.
+      const prefix = def.group && coreNames.has(def.resource) ? `/registry/${def.group}/${def.resource}/` : undefined;
+      const registry = new RegistryStore(def, kv, clock, prefix);
+      this.byPath.set(`${def.group}/${def.version}/${def.resource}`, registry);
+      this.all.push(registry);
+    }
+  }
+
+  find(group: string, version: string, resource: string): RegistryStore | undefined {
+    return this.byPath.get(`${group}/${version}/${resource}`);
+  }
+
+  core(resource: string): RegistryStore {
+    const r = this.find('', 'v1', resource);
+    if (!r) throw new Error(`core resource ${resource} is not registered`);
+    return r;
+  }
+
+  /** Group-versions served, core first, then groups in name order (discovery and /openapi/v3 read this). */
+  groupVersions(): { group: string; version: string }[] {
+    const seen = new Map<string, { group: string; version: string }>();
+    for (const r of this.all) seen.set(`${r.def.group}/${r.def.version}`, { group: r.def.group, version: r.def.version });
+    return [...seen.values()].sort((a, b) => (a.group === b.group ? 0 : a.group === '' ? -1 : b.group === '' ? 1 : a.group < b.group ? -1 : 1));
+  }
+
+  inGroupVersion(group: string, version: string): RegistryStore[] {
+    return this.all.filter((r) => r.def.group === group && r.def.version === version);
+  }
+}

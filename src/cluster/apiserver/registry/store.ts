@@ -1,0 +1,489 @@
+/**
+ * The generic registry store (kubernetes/apiserver pkg/registry/generic/registry/store.go): every
+ * resource's get, list, create, update, delete and watch over the KVStore, parameterised by its
+ * ResourceDefinition and strategy. Kind-specific behaviour lives in strategies and in the few
+ * subresource handlers (pods/binding, pods/eviction), never in a copy of this file.
+ *
+ * Guarantees:
+ * - resourceVersion is the key's modRevision; a list's resourceVersion is the revision it was read at.
+ * - Every write is a compare-and-swap transaction on the key's modRevision, so concurrent writers
+ *   never lose each other's changes: a caller that named a resourceVersion gets 409 Conflict, a
+ *   caller that did not (patch, status updates) is retried on the fresh object.
+ * - A request that fails (validation, conflict, precondition) writes nothing.
+ * - Dry-run requests run every step but the write.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  alreadyExists, badRequest, conflict, expired, invalid, notFound, OBJECT_MODIFIED, statusFailure, StatusError, timeout,
+  type GroupResource,
+} from '../../api/errors';
+import { required, type FieldError } from '../../api/field-errors';
+import type { KubeList, KubeObject } from '../../api/types';
+import type { Clock } from '../../clock';
+import { CompactedError, FutureRevisionError, prefixEnd, type KeyValue, type KVStore } from '../../store/types';
+import type { UserInfo } from '../types';
+import { decodeKv, encodeObject, rfc3339, withResourceVersion } from './codec';
+import { continueExpired, decodeContinue, encodeContinue } from './continue';
+import type { ResourceDefinition, StrategyContext } from './resource';
+import type { Selection } from './selection';
+
+export interface WriteContext {
+  user: UserInfo;
+  subresource?: string;
+  dryRun?: boolean;
+}
+
+export interface ListParams {
+  namespace: string;
+  selection: Selection;
+  limit?: number;
+  continue?: string;
+  resourceVersion?: string;
+  resourceVersionMatch?: string;
+}
+
+export interface ListResult {
+  revision: number;
+  /** Matching key-values in key order. */
+  kvs: KeyValue[];
+  /** Decoded objects, when filtering had to decode them (same order as kvs). */
+  objects: KubeObject[] | undefined;
+  continue?: string;
+  remainingItemCount?: number;
+}
+
+export interface DeleteParams {
+  gracePeriodSeconds?: number;
+  preconditions?: { uid?: string; resourceVersion?: string };
+  propagationPolicy?: string;
+}
+
+export interface DeleteResult {
+  /** The object as it was deleted (with the deletion's resourceVersion), or as it now is while terminating. */
+  object: KubeObject;
+  /** True when the object is gone; false when deletion is pending (grace period, finalizers). */
+  deleted: boolean;
+}
+
+/** How many times an unconditional update is retried on a conflicting concurrent write. */
+const MAX_UPDATE_RETRIES = 10;
+const GENERATE_NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
+const MAX_NAME_LENGTH = 253;
+
+export function generateNameSuffix(): string {
+  let s = '';
+  for (let i = 0; i < 5; i++) s += GENERATE_NAME_CHARS[Math.floor(Math.random() * GENERATE_NAME_CHARS.length)];
+  return s;
+}
+
+export class RegistryStore {
+  readonly gr: GroupResource;
+  readonly apiVersion: string;
+  readonly prefix: string;
+
+  /** `prefix`: the key prefix, `/registry/<resource>/` unless the server had to qualify it with the group. */
+  constructor(readonly def: ResourceDefinition, private readonly kv: KVStore, private readonly clock: Clock, prefix?: string) {
+    this.gr = { group: def.group, resource: def.resource };
+    this.apiVersion = def.group ? `${def.group}/${def.version}` : def.version;
+    this.prefix = prefix ?? `/registry/${def.resource}/`;
+  }
+
+  key(namespace: string, name: string): string {
+    return this.def.namespaced ? `${this.prefix}${namespace}/${name}` : `${this.prefix}${name}`;
+  }
+
+  /** The key range of a collection: one namespace, or all of them. */
+  range(namespace: string): { key: string; end: string } {
+    const key = this.def.namespaced && namespace ? `${this.prefix}${namespace}/` : this.prefix;
+    return { key, end: prefixEnd(key) };
+  }
+
+  private strategyContext(ctx: WriteContext): StrategyContext {
+    return { now: this.clock.now(), user: ctx.user, subresource: ctx.subresource ?? '' };
+  }
+
+  private kindRef() {
+    return { group: this.def.group, kind: this.def.kind };
+  }
+
+  // ---- reads ----------------------------------------------------------------------------------
+
+  async getKv(namespace: string, name: string): Promise<KeyValue | undefined> {
+    const result = await this.kv.range({ key: this.key(namespace, name) });
+    return result.kvs[0];
+  }
+
+  /** The stored object as JSON text with its resourceVersion, or 404. */
+  async getText(namespace: string, name: string): Promise<string> {
+    const kv = await this.getKv(namespace, name);
+    if (!kv) throw notFound(this.gr, name);
+    return withResourceVersion(kv.value, kv.modRevision);
+  }
+
+  async get(namespace: string, name: string): Promise<KubeObject> {
+    const kv = await this.getKv(namespace, name);
+    if (!kv) throw notFound(this.gr, name);
+    return decodeKv(kv);
+  }
+
+  async list(params: ListParams): Promise<ListResult> {
+    const { key, end } = this.range(params.namespace);
+    const limit = params.limit && params.limit > 0 ? params.limit : 0;
+    let revision = 0;
+    let start = key;
+    if (params.continue) {
+      const token = decodeContinue(params.continue);
+      revision = token.rv;
+      start = key + token.start;
+    } else if (params.resourceVersion && params.resourceVersion !== '0') {
+      const rv = parseResourceVersion(params.resourceVersion);
+      // Exact (or a paged list at a resourceVersion) reads that snapshot; NotOlderThan reads the newest,
+      // which is never older than what a client has seen since revisions only grow.
+      if (params.resourceVersionMatch === 'Exact' || (limit > 0 && params.resourceVersionMatch !== 'NotOlderThan')) revision = rv;
+      else {
+        const current = await this.kv.revision();
+        if (rv > current) throw timeout(`Too large resource version: ${rv}, current: ${current}`, 1);
+      }
+    }
+    const selection = params.selection;
+    const kvs: KeyValue[] = [];
+    const objects: KubeObject[] | undefined = selection.everything ? undefined : [];
+    let more = false;
+    let nextStart = '';
+    let remaining: number | undefined;
+    try {
+      if (selection.name !== undefined && !params.continue) {
+        // metadata.name=X: at most one key per namespace; read just those.
+        const result = await this.readRange(this.def.namespaced && !params.namespace ? { key, end } : { key: this.key(params.namespace, selection.name) }, revision, 0);
+        revision = result.revision;
+        for (const kv of result.kvs) this.collect(kv, selection, kvs, objects);
+      } else {
+        const batch = limit > 0 ? Math.max(limit, selection.everything ? limit : 500) : 0;
+        for (;;) {
+          const result = await this.readRange({ key: start, end }, revision, limit > 0 ? batch + 1 : 0);
+          revision = result.revision;
+          let i = 0;
+          for (; i < result.kvs.length; i++) {
+            if (limit > 0 && kvs.length === limit) break;
+            this.collect(result.kvs[i]!, selection, kvs, objects);
+          }
+          if (limit > 0 && kvs.length === limit && (i < result.kvs.length || result.more)) {
+            // Full: the next chunk starts after the last key we examined.
+            const last = result.kvs[i - 1]!.key;
+            nextStart = last + '\0';
+            more = true;
+            if (selection.everything) remaining = result.count - kvs.length;
+            break;
+          }
+          if (!result.more) break;
+          start = result.kvs[result.kvs.length - 1]!.key + '\0';
+        }
+      }
+    } catch (err) {
+      if (err instanceof CompactedError) throw params.continue ? continueExpired() : expired(`too old resource version: ${revision} (${err.compactedRevision + 1})`);
+      if (err instanceof FutureRevisionError) throw timeout(`Too large resource version: ${err.requestedRevision}, current: ${err.currentRevision}`, 1);
+      throw err;
+    }
+    const out: ListResult = { revision, kvs, objects };
+    if (more) {
+      out.continue = encodeContinue({ rv: revision, start: nextStart.slice(key.length) });
+      if (remaining !== undefined && !params.continue) out.remainingItemCount = remaining;
+    }
+    return out;
+  }
+
+  private async readRange(range: { key: string; end?: string }, revision: number, limit: number) {
+    const options: { key: string; end?: string; revision?: number; limit?: number } = { key: range.key };
+    if (range.end !== undefined) options.end = range.end;
+    if (revision) options.revision = revision;
+    if (limit) options.limit = limit;
+    return this.kv.range(options);
+  }
+
+  private collect(kv: KeyValue, selection: Selection, kvs: KeyValue[], objects: KubeObject[] | undefined): void {
+    if (objects === undefined) {
+      kvs.push(kv);
+      return;
+    }
+    const object = decodeKv(kv);
+    if (!selection.matches(object)) return;
+    kvs.push(kv);
+    objects.push(object);
+  }
+
+  /** A list as the JSON text of `<Kind>List`, without decoding items that need no filtering. */
+  listText(result: ListResult): string {
+    const meta: string[] = [`"resourceVersion":"${result.revision}"`];
+    if (result.continue) meta.push(`"continue":"${result.continue}"`);
+    if (result.remainingItemCount !== undefined) meta.push(`"remainingItemCount":${result.remainingItemCount}`);
+    const items = result.kvs.map((kv) => withResourceVersion(kv.value, kv.modRevision)).join(',');
+    return `{"kind":"${this.def.listKind}","apiVersion":"${this.apiVersion}","metadata":{${meta.join(',')}},"items":[${items}]}`;
+  }
+
+  listObject(result: ListResult): KubeList {
+    const metadata: KubeList['metadata'] = { resourceVersion: String(result.revision) };
+    if (result.continue) metadata.continue = result.continue;
+    if (result.remainingItemCount !== undefined) metadata.remainingItemCount = result.remainingItemCount;
+    return { kind: this.def.listKind, apiVersion: this.apiVersion, metadata, items: this.objectsOf(result) };
+  }
+
+  objectsOf(result: ListResult): KubeObject[] {
+    return result.objects ?? result.kvs.map(decodeKv);
+  }
+
+  // ---- create ---------------------------------------------------------------------------------
+
+  /**
+   * Creates `object` (which the caller owns and this call mutates) in `namespace`.
+   * Returns the stored object text (with its resourceVersion) and the object.
+   */
+  async create(namespace: string, object: KubeObject, ctx: WriteContext): Promise<{ object: KubeObject; text: string }> {
+    this.checkTypeMeta(object);
+    const meta = object.metadata;
+    if (this.def.namespaced) {
+      if (meta.namespace && meta.namespace !== namespace) {
+        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      }
+      meta.namespace = namespace;
+    } else {
+      delete meta.namespace;
+    }
+    if (meta.resourceVersion) throw badRequest('resourceVersion should not be set on objects to be created');
+    if (!meta.name && meta.generateName) meta.name = meta.generateName + generateNameSuffix();
+    const now = this.clock.now();
+    meta.uid = randomUUID();
+    meta.creationTimestamp = rfc3339(now);
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    if (Array.isArray(meta.managedFields) && meta.managedFields.length === 0) delete meta.managedFields;
+    const sctx = this.strategyContext(ctx);
+    this.def.strategy.prepareForCreate(object, sctx);
+    const errs: FieldError[] = [];
+    if (!meta.name) errs.push(required('metadata.name', 'name or generateName is required'));
+    errs.push(...this.def.strategy.validate(object, sctx).filter((e) => !(e.field === 'metadata.name' && e.type === 'FieldValueRequired' && !meta.name)));
+    if (errs.length > 0) throw invalid(this.kindRef(), meta.name ?? '', errs);
+    if (meta.name!.length > MAX_NAME_LENGTH) throw invalid(this.kindRef(), meta.name!, [required('metadata.name')]);
+    const text = encodeObject(object, this.apiVersion, this.def.kind);
+    if (ctx.dryRun) {
+      const existing = await this.getKv(namespace, meta.name!);
+      if (existing) throw alreadyExists(this.gr, meta.name!);
+      return { object: JSON.parse(text) as KubeObject, text };
+    }
+    const key = this.key(namespace, meta.name!);
+    const result = await this.kv.txn([{ key, target: 'create', result: '=', value: 0 }], [{ type: 'put', key, value: text }]);
+    if (!result.succeeded) throw alreadyExists(this.gr, meta.name!);
+    const out = withResourceVersion(text, result.revision);
+    object.metadata.resourceVersion = String(result.revision);
+    return { object, text: out };
+  }
+
+  private checkTypeMeta(object: KubeObject): void {
+    if (object.kind !== undefined && object.kind !== '' && object.kind !== this.def.kind) {
+      throw badRequest(`the kind of the provided object (${String(object.kind)}) does not match the kind of the resource (${this.def.kind})`);
+    }
+    if (object.apiVersion !== undefined && object.apiVersion !== '' && object.apiVersion !== this.apiVersion) {
+      throw badRequest(`the API version in the data (${String(object.apiVersion)}) does not match the expected API version (${this.apiVersion})`);
+    }
+  }
+
+  // ---- update ---------------------------------------------------------------------------------
+
+  /**
+   * Reads the current object, asks `tryUpdate` for the new one, and writes it with a CAS on the
+   * current modRevision, retrying on a concurrent write. `tryUpdate` gets a fresh copy each time
+   * and may throw a StatusError to stop. If the result equals the stored object nothing is written.
+   * `conditional`: the caller's resourceVersion must match (PUT with a resourceVersion): no retries.
+   */
+  async guaranteedUpdate(
+    namespace: string,
+    name: string,
+    ctx: WriteContext,
+    tryUpdate: (current: KubeObject) => KubeObject | Promise<KubeObject>,
+  ): Promise<{ object: KubeObject; text: string }> {
+    for (let attempt = 0; ; attempt++) {
+      const kv = await this.getKv(namespace, name);
+      if (!kv) throw notFound(this.gr, name);
+      const current = decodeKv(kv);
+      const old = decodeKv(kv);
+      const updated = await tryUpdate(current);
+      this.checkTypeMeta(updated);
+      const text = this.prepareUpdate(updated, old, ctx);
+      if (text === kv.value) return { object: old, text: withResourceVersion(kv.value, kv.modRevision) };
+      if (ctx.dryRun) {
+        const object = JSON.parse(text) as KubeObject;
+        object.metadata.resourceVersion = String(kv.modRevision);
+        return { object, text: withResourceVersion(text, kv.modRevision) };
+      }
+      const finishing = this.finishesDeletion(updated);
+      const result = await this.kv.txn(
+        [{ key: kv.key, target: 'mod', result: '=', value: kv.modRevision }],
+        [finishing ? { type: 'delete', key: kv.key } : { type: 'put', key: kv.key, value: text }],
+      );
+      if (result.succeeded) {
+        const object = JSON.parse(text) as KubeObject;
+        object.metadata.resourceVersion = String(result.revision);
+        return { object, text: withResourceVersion(text, result.revision) };
+      }
+      if (attempt >= MAX_UPDATE_RETRIES) throw conflict(this.gr, name, OBJECT_MODIFIED);
+    }
+  }
+
+  /** PUT: replaces the object; a resourceVersion in the body is a precondition (409 when stale). */
+  async update(namespace: string, name: string, object: KubeObject, ctx: WriteContext): Promise<{ object: KubeObject; text: string }> {
+    const meta = object.metadata;
+    if (meta.name !== name) {
+      throw badRequest(`the name of the object (${meta.name ?? ''}) does not match the name on the URL (${name})`);
+    }
+    if (this.def.namespaced && meta.namespace && meta.namespace !== namespace) {
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    const wanted = meta.resourceVersion;
+    return this.guaranteedUpdate(namespace, name, ctx, (current) => {
+      if (wanted && wanted !== current.metadata.resourceVersion) throw conflict(this.gr, name, OBJECT_MODIFIED);
+      if (meta.uid && meta.uid !== current.metadata.uid) {
+        throw conflict(this.gr, name, `Precondition failed: UID in precondition: ${meta.uid}, UID in object meta: ${current.metadata.uid ?? ''}`);
+      }
+      return JSON.parse(JSON.stringify(object)) as KubeObject;
+    });
+  }
+
+  /**
+   * Carries over what no update may change (uid, creationTimestamp, deletion state), runs the
+   * strategy, validates, and returns the text to store.
+   */
+  private prepareUpdate(object: KubeObject, old: KubeObject, ctx: WriteContext): string {
+    if (!object.metadata || typeof object.metadata !== 'object') object.metadata = {};
+    const meta = object.metadata;
+    const oldMeta = old.metadata;
+    meta.name = oldMeta.name;
+    if (this.def.namespaced) meta.namespace = oldMeta.namespace;
+    else delete meta.namespace;
+    meta.uid = oldMeta.uid;
+    meta.creationTimestamp = oldMeta.creationTimestamp;
+    if (oldMeta.deletionTimestamp) meta.deletionTimestamp = oldMeta.deletionTimestamp;
+    else delete meta.deletionTimestamp;
+    if (oldMeta.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = oldMeta.deletionGracePeriodSeconds;
+    else delete meta.deletionGracePeriodSeconds;
+    if (meta.generateName === undefined && oldMeta.generateName !== undefined) meta.generateName = oldMeta.generateName;
+    if (Array.isArray(meta.managedFields) && meta.managedFields.length === 0) delete meta.managedFields;
+    const sctx = this.strategyContext(ctx);
+    this.def.strategy.prepareForUpdate(object, old, sctx);
+    const errs = this.def.strategy.validateUpdate(object, old, sctx);
+    if (errs.length > 0) throw invalid(this.kindRef(), meta.name ?? '', errs);
+    return encodeObject(object, this.apiVersion, this.def.kind);
+  }
+
+  /** An update that removes the last finalizer of an object already being deleted (with no grace left) removes it. */
+  private finishesDeletion(object: KubeObject): boolean {
+    const meta = object.metadata;
+    return !!meta.deletionTimestamp && (meta.finalizers?.length ?? 0) === 0 && (meta.deletionGracePeriodSeconds ?? 0) === 0;
+  }
+
+  // ---- delete ---------------------------------------------------------------------------------
+
+  async delete(namespace: string, name: string, params: DeleteParams, ctx: WriteContext): Promise<DeleteResult> {
+    for (let attempt = 0; ; attempt++) {
+      const kv = await this.getKv(namespace, name);
+      if (!kv) throw notFound(this.gr, name);
+      const current = decodeKv(kv);
+      this.checkPreconditions(current, params.preconditions);
+      const meta = current.metadata;
+      const grace = this.gracePeriod(current, params);
+      const hasFinalizers = (meta.finalizers?.length ?? 0) > 0;
+      let next: KubeObject | undefined;
+      if (grace > 0 || hasFinalizers) {
+        // Graceful: mark the object; the kubelet (or the finalizer's owner) finishes the deletion.
+        const now = this.clock.now();
+        const deadline = now + grace * 1000;
+        const existing = meta.deletionTimestamp ? Date.parse(meta.deletionTimestamp) : undefined;
+        if (existing === undefined || deadline < existing || (meta.deletionGracePeriodSeconds ?? 0) > grace) {
+          next = JSON.parse(kv.value) as KubeObject;
+          next.metadata.deletionTimestamp = rfc3339(existing !== undefined ? Math.min(existing, deadline) : deadline);
+          next.metadata.deletionGracePeriodSeconds = grace;
+        } else {
+          // Already terminating with a sooner deadline: nothing changes.
+          return { object: current, deleted: false };
+        }
+      }
+      if (ctx.dryRun) {
+        if (next) {
+          next.metadata.resourceVersion = meta.resourceVersion;
+          return { object: next, deleted: false };
+        }
+        return { object: current, deleted: true };
+      }
+      const op = next
+        ? { type: 'put' as const, key: kv.key, value: encodeObject(next, this.apiVersion, this.def.kind) }
+        : { type: 'delete' as const, key: kv.key };
+      const result = await this.kv.txn([{ key: kv.key, target: 'mod', result: '=', value: kv.modRevision }], [op]);
+      if (result.succeeded) {
+        if (next) {
+          next.metadata.resourceVersion = String(result.revision);
+          return { object: next, deleted: false };
+        }
+        current.metadata.resourceVersion = String(result.revision);
+        return { object: current, deleted: true };
+      }
+      if (attempt >= MAX_UPDATE_RETRIES) throw conflict(this.gr, name, OBJECT_MODIFIED);
+    }
+  }
+
+  private checkPreconditions(current: KubeObject, pre: DeleteParams['preconditions']): void {
+    if (!pre) return;
+    const name = current.metadata.name ?? '';
+    if (pre.uid && pre.uid !== current.metadata.uid) {
+      throw conflict(this.gr, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid ?? ''}`);
+    }
+    if (pre.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
+      throw conflict(this.gr, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in meta: ${current.metadata.resourceVersion ?? ''}`);
+    }
+  }
+
+  /**
+   * The grace period a delete gets. Only pods are deleted gracefully (pod strategy
+   * CheckGracefulDelete): an explicit gracePeriodSeconds wins, else the pod's
+   * terminationGracePeriodSeconds (default 30); a pod no kubelet runs (unscheduled, or finished)
+   * goes at once.
+   */
+  private gracePeriod(object: KubeObject, params: DeleteParams): number {
+    if (this.def.group !== '' || this.def.resource !== 'pods') return 0;
+    const spec = (object.spec ?? {}) as { nodeName?: string; terminationGracePeriodSeconds?: number };
+    const status = (object.status ?? {}) as { phase?: string };
+    if (!spec.nodeName || status.phase === 'Succeeded' || status.phase === 'Failed') return 0;
+    let grace = params.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30;
+    if (grace < 0) grace = 1;
+    return grace;
+  }
+
+  /** Deletes every object the selection picks (each as a single delete would), returning them. */
+  async deleteCollection(params: ListParams, del: DeleteParams, ctx: WriteContext): Promise<KubeObject[]> {
+    const listed = await this.list({ ...params, limit: 0, continue: undefined, resourceVersion: undefined });
+    const out: KubeObject[] = [];
+    for (const object of this.objectsOf(listed)) {
+      try {
+        const r = await this.delete(object.metadata.namespace ?? '', object.metadata.name ?? '', del, ctx);
+        out.push(r.object);
+      } catch (err) {
+        if (err instanceof StatusError && err.code === 404) continue;
+        throw err;
+      }
+    }
+    return out;
+  }
+
+  // ---- helpers for callers -------------------------------------------------------------------
+
+  /** The namespace an object's key belongs to, from its key (cheap, no decode). */
+  namespaceOfKey(key: string): string {
+    if (!this.def.namespaced) return '';
+    const rest = key.slice(this.prefix.length);
+    const slash = rest.indexOf('/');
+    return slash < 0 ? '' : rest.slice(0, slash);
+  }
+}
+
+export function parseResourceVersion(text: string): number {
+  const n = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n)) throw statusFailure(400, 'BadRequest', `invalid resource version "${text}"`);
+  return n;
+}

@@ -1,0 +1,133 @@
+/**
+ * Watching a resource through the registry: store events turned into Kubernetes watch events,
+ * with the list-watch guarantees clients (reflectors, informers, `kubectl get -w`) rely on:
+ *
+ * - From resourceVersion X: every change with a revision > X, in order, once. Each object carries
+ *   its new resourceVersion; DELETED carries the last state with the deletion's revision.
+ * - From "" or "0": the current state first, as ADDED events, then every change after it.
+ * - With a selector, an object that starts matching arrives as ADDED and one that stops matching as
+ *   DELETED (the watch cache's semantics), so a client's view stays equal to a fresh list.
+ * - A compacted X ends the watch with an ERROR event: 410 Expired `too old resource version: X (Y)`.
+ * - With bookmarks allowed, a BOOKMARK carrying the newest revision the watch has reached arrives
+ *   every BOOKMARK_INTERVAL_MS of cluster time.
+ */
+import { expired, internalError } from '../../api/errors';
+import type { KubeObject, Status, WatchEvent } from '../../api/types';
+import type { Clock, Timer } from '../../clock';
+import { CompactedError, type KVStore, type StoreWatchEvent } from '../../store/types';
+import { decodeKv } from './codec';
+import type { Selection } from './selection';
+import { parseResourceVersion, type RegistryStore } from './store';
+
+export const BOOKMARK_INTERVAL_MS = 60_000;
+
+export interface RegistryWatchParams {
+  namespace: string;
+  selection: Selection;
+  resourceVersion?: string;
+  allowWatchBookmarks?: boolean;
+}
+
+export interface RegistryWatchSink {
+  event(event: WatchEvent): void;
+  /** The watch cannot continue (ERROR already sent); the stream should end. */
+  end(): void;
+}
+
+export interface RegistryWatch {
+  cancel(): void;
+}
+
+function errorEvent(status: Status): WatchEvent {
+  return { type: 'ERROR', object: status as unknown as KubeObject };
+}
+
+export async function watchRegistry(
+  registry: RegistryStore,
+  kv: KVStore,
+  clock: Clock,
+  params: RegistryWatchParams,
+  sink: RegistryWatchSink,
+): Promise<RegistryWatch> {
+  const { selection } = params;
+  const range = registry.range(params.namespace);
+  let cancelled = false;
+  let storeWatch: { cancel(): void } | undefined;
+  let bookmarkTimer: Timer | undefined;
+  let reached = 0;
+
+  const stop = () => {
+    cancelled = true;
+    storeWatch?.cancel();
+    bookmarkTimer?.cancel();
+  };
+
+  const rv = params.resourceVersion ?? '';
+  let startRevision: number;
+  if (rv === '' || rv === '0') {
+    // The current state first (a consistent snapshot), then changes after it.
+    const listed = await registry.list({ namespace: params.namespace, selection });
+    for (const object of registry.objectsOf(listed)) sink.event({ type: 'ADDED', object });
+    startRevision = listed.revision + 1;
+    reached = listed.revision;
+  } else {
+    const from = parseResourceVersion(rv);
+    startRevision = from + 1;
+    reached = from;
+  }
+
+  const onEvents = (events: StoreWatchEvent[]) => {
+    if (cancelled) return;
+    for (const event of events) {
+      const out = translate(event, selection);
+      if (out) sink.event(out);
+      if (event.kv.modRevision > reached) reached = event.kv.modRevision;
+    }
+  };
+  const onError = (err: Error) => {
+    if (cancelled) return;
+    if (err instanceof CompactedError) {
+      sink.event(errorEvent(expired(`too old resource version: ${startRevision - 1} (${err.compactedRevision + 1})`).status));
+    } else {
+      sink.event(errorEvent(internalError(err).status));
+    }
+    stop();
+    sink.end();
+  };
+  storeWatch = kv.watch({ key: range.key, end: range.end, startRevision }, onEvents, onError);
+
+  if (params.allowWatchBookmarks) {
+    const arm = () => {
+      bookmarkTimer = clock.setTimer(BOOKMARK_INTERVAL_MS, () => {
+        if (cancelled) return;
+        sink.event({
+          type: 'BOOKMARK',
+          object: { kind: registry.def.kind, apiVersion: registry.apiVersion, metadata: { resourceVersion: String(reached) } },
+        });
+        arm();
+      });
+    };
+    arm();
+  }
+  return { cancel: stop };
+}
+
+function translate(event: StoreWatchEvent, selection: Selection): WatchEvent | undefined {
+  if (event.type === 'delete') {
+    if (!event.prevKv) return undefined;
+    const object = decodeKv(event.prevKv);
+    object.metadata.resourceVersion = String(event.kv.modRevision);
+    return selection.matches(object) ? { type: 'DELETED', object } : undefined;
+  }
+  const object = decodeKv(event.kv);
+  const matches = selection.matches(object);
+  if (selection.everything) return { type: event.prevKv ? 'MODIFIED' : 'ADDED', object };
+  const prev = event.prevKv ? decodeKv(event.prevKv) : undefined;
+  const prevMatched = prev !== undefined && selection.matches(prev);
+  if (matches) return { type: prevMatched ? 'MODIFIED' : 'ADDED', object };
+  if (prevMatched) {
+    prev!.metadata.resourceVersion = object.metadata.resourceVersion;
+    return { type: 'DELETED', object: prev! };
+  }
+  return undefined;
+}

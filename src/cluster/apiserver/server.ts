@@ -1,0 +1,48 @@
+/**
+ * The API server: the registries for every resource, the router, and the pipeline, behind one
+ * `handle(request)` that both transports call.
+ */
+import type { Clock } from '../clock';
+import type { KVStore } from '../store/types';
+import { AuditLog } from './audit';
+import type { ServerParts } from './handlers/context';
+import { Pipeline } from './pipeline';
+import { Registries } from './registries';
+import type { ResourceDefinition } from './registry/resource';
+import { Router, type SubresourceHandler } from './router';
+import type { ApiRequest, ApiResponse } from './types';
+
+export interface ApiServerOptions {
+  kv: KVStore;
+  clock: Clock;
+  resources: ResourceDefinition[];
+  audit?: AuditLog;
+  /** `host:port` clients reach the server at (for /api's serverAddressByClientCIDRs). */
+  serverAddress?: () => string;
+}
+
+export class ApiServer {
+  readonly parts: ServerParts;
+  readonly router: Router;
+  readonly pipeline: Pipeline;
+
+  constructor(options: ApiServerOptions) {
+    const audit = options.audit ?? new AuditLog();
+    this.parts = { clock: options.clock, kv: options.kv, audit, registries: new Registries(options.resources, options.kv, options.clock) };
+    this.router = new Router(this.parts, options.serverAddress ?? (() => '127.0.0.1:443'));
+    this.pipeline = new Pipeline(options.clock, audit, this.router);
+  }
+
+  get audit(): AuditLog {
+    return this.parts.audit;
+  }
+
+  /** Registers the handler of a subresource (`pods/binding`), or `('*', 'patch')` for PATCH. */
+  addSubresource(group: string, resource: string, subresource: string, handler: SubresourceHandler): void {
+    this.router.addSubresource(group, resource, subresource, handler);
+  }
+
+  handle(request: ApiRequest): Promise<ApiResponse> {
+    return this.pipeline.handle(request);
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Server-side printing: objects as a meta.k8s.io/v1 Table, as kube-apiserver answers `kubectl get`.
+ * Columns come from the kind's TableConvertor (printers/**); kinds without one get kube-apiserver's
+ * default (Name, Created At). Every row carries the object's metadata (PartialObjectMetadata) unless
+ * `includeObject=None`, so `-A`, `--show-labels` and `-L` work; `includeObject=Object` carries the
+ * whole object (kubectl asks for it with --sort-by).
+ */
+import { badRequest } from '../api/errors';
+import type { KubeObject } from '../api/types';
+import type { ResourceDefinition, TableColumn, TableConvertor } from './registry/resource';
+
+const DEFAULT_COLUMNS: TableColumn[] = [
+  { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names', priority: 0 },
+  { name: 'Created At', type: 'date', format: '', description: 'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata', priority: 0 },
+];
+
+const DEFAULT_CONVERTOR: TableConvertor = {
+  columns: DEFAULT_COLUMNS,
+  cells: (object) => [object.metadata.name ?? '', object.metadata.creationTimestamp ?? ''],
+};
+
+export type IncludeObject = 'None' | 'Metadata' | 'Object';
+
+export function includeObjectOf(query: URLSearchParams): IncludeObject {
+  const v = query.get('includeObject');
+  if (v === null || v === '' || v === 'Metadata') return 'Metadata';
+  if (v === 'None' || v === 'Object') return v;
+  throw badRequest(`includeObject: Unsupported value: "${v}": supported values: "Metadata", "None", "Object"`);
+}
+
+export function convertorOf(def: ResourceDefinition): TableConvertor {
+  return def.table ?? DEFAULT_CONVERTOR;
+}
+
+export interface TableRow {
+  cells: unknown[];
+  object?: unknown;
+}
+
+export function tableRow(def: ResourceDefinition, object: KubeObject, now: number, include: IncludeObject): TableRow {
+  const row: TableRow = { cells: convertorOf(def).cells(object, now) };
+  if (include === 'Metadata') row.object = { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: object.metadata };
+  else if (include === 'Object') row.object = object;
+  return row;
+}
+
+export function table(
+  def: ResourceDefinition,
+  objects: KubeObject[],
+  now: number,
+  include: IncludeObject,
+  listMeta: { resourceVersion?: string; continue?: string; remainingItemCount?: number } = {},
+  withColumns = true,
+): Record<string, unknown> {
+  return {
+    kind: 'Table',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: listMeta,
+    columnDefinitions: withColumns ? convertorOf(def).columns : null,
+    rows: objects.map((o) => tableRow(def, o, now, include)),
+  };
+}

@@ -1,0 +1,244 @@
+/**
+ * The HTTPS transport: node:https on 127.0.0.1 only, with the cluster's serving certificate.
+ *
+ * - Authentication: a bearer token from the kubeconfig, or a client certificate signed by the
+ *   cluster CA (user = CN, groups = O). A request with neither reaches the pipeline anonymous (401).
+ * - Safety: bodies over 3 MiB get 413 and are not read further; a browser page on another site
+ *   (an Origin or Host that is not this machine) gets 403; slow clients time out; no input crashes
+ *   the server.
+ * - Watches: headers are flushed at once (clients time out waiting for them otherwise) and events
+ *   go out as newline-delimited JSON; the client going away (`res` close) ends the stream.
+ */
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { requestEntityTooLarge, statusFailure, StatusError, internalError } from '../../api/errors';
+import { MAX_BODY_BYTES } from '../body';
+import { RawJson } from '../registry/codec';
+import type { TokenAuthenticator } from '../auth/tokens';
+import { SYSTEM_AUTHENTICATED } from '../auth/identities';
+import type { ApiRequest, ApiResponse, Transport, UserInfo } from '../types';
+
+export interface HttpsTransportOptions {
+  handle: Transport;
+  tokens: TokenAuthenticator;
+  cert: string;
+  key: string;
+  /** The CA that signs client certificates. */
+  ca: string;
+  log?: (line: string) => void;
+}
+
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+function hostName(hostHeader: string): string {
+  if (hostHeader.startsWith('[')) {
+    const end = hostHeader.indexOf(']');
+    return end > 0 ? hostHeader.slice(0, end + 1) : hostHeader;
+  }
+  const colon = hostHeader.indexOf(':');
+  return (colon >= 0 ? hostHeader.slice(0, colon) : hostHeader).toLowerCase();
+}
+
+function originIsLocal(origin: string): boolean {
+  try {
+    const url = new URL(origin);
+    return LOCAL_HOSTS.has(url.hostname.toLowerCase());
+  } catch {
+    return false;
+  }
+}
+
+function certificateUser(req: IncomingMessage): UserInfo | undefined {
+  const socket = req.socket as TLSSocket;
+  if (!socket.authorized) return undefined;
+  const cert = socket.getPeerCertificate();
+  if (!cert || !cert.subject) return undefined;
+  const cn = cert.subject.CN;
+  const name = Array.isArray(cn) ? cn[0] : cn;
+  if (!name) return undefined;
+  const o = cert.subject.O;
+  const groups = o === undefined ? [] : Array.isArray(o) ? [...o] : [o];
+  if (!groups.includes(SYSTEM_AUTHENTICATED)) groups.push(SYSTEM_AUTHENTICATED);
+  return { name, groups };
+}
+
+function headersOf(req: IncomingMessage): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(req.headers)) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+export class HttpsTransport {
+  private server: Server | undefined;
+  private readonly sockets = new Set<import('node:stream').Duplex>();
+
+  constructor(private readonly options: HttpsTransportOptions) {}
+
+  /** Starts listening on 127.0.0.1:`port` (0: a free port); resolves with the port. */
+  listen(port: number): Promise<number> {
+    const server = createServer({
+      cert: this.options.cert,
+      key: this.options.key,
+      ca: [this.options.ca],
+      requestCert: true,
+      rejectUnauthorized: false,
+      // Stalled clients: headers within 30 s, a whole request (not a response: watches stream) within 60 s.
+      headersTimeout: 30_000,
+      requestTimeout: 60_000,
+      keepAliveTimeout: 30_000,
+    });
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      this.onRequest(req, res).catch((err: unknown) => this.fail(res, err));
+    });
+    server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    server.on('tlsClientError', () => { /* bad handshakes are the client's problem */ });
+    server.on('clientError', (_err, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      else socket.destroy();
+    });
+    this.server = server;
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ port, host: '127.0.0.1' }, () => {
+        server.off('error', reject);
+        const address = server.address();
+        resolve(typeof address === 'object' && address ? address.port : port);
+      });
+    });
+  }
+
+  /** Stops accepting connections and closes open ones (watch streams included). */
+  close(): Promise<void> {
+    const server = this.server;
+    if (!server) return Promise.resolve();
+    this.server = undefined;
+    return new Promise((resolve) => {
+      server.close(() => resolve());
+      for (const socket of this.sockets) socket.destroy();
+      server.closeAllConnections?.();
+    });
+  }
+
+  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const origin = req.headers.origin;
+    const host = req.headers.host ?? '';
+    if ((origin !== undefined && !originIsLocal(origin)) || (host && !LOCAL_HOSTS.has(hostName(host)))) {
+      req.resume();
+      return this.send(res, errorToResponse(statusFailure(403, 'Forbidden', 'cross-site requests are not allowed: the Origin or Host header names another site', {})));
+    }
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'https://127.0.0.1');
+    } catch {
+      req.resume();
+      return this.send(res, errorToResponse(statusFailure(400, 'BadRequest', 'the request URL is malformed', {})));
+    }
+    const body = await this.readBody(req, res);
+    if (body === undefined) return;
+
+    const headers = headersOf(req);
+    let user: UserInfo | undefined;
+    if (headers['authorization'] !== undefined) user = this.options.tokens.authenticate(headers['authorization']);
+    else user = certificateUser(req);
+
+    const controller = new AbortController();
+    res.on('close', () => controller.abort());
+    const request: ApiRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers,
+      signal: controller.signal,
+    };
+    if (body.length > 0) request.rawBody = body;
+    if (user) request.user = user;
+    const response = await this.options.handle(request);
+    this.send(res, response, req.method === 'HEAD');
+  }
+
+  /** Reads the body up to the limit; on overflow answers 413 itself and resolves undefined. */
+  private readBody(req: IncomingMessage, res: ServerResponse): Promise<Buffer | undefined> {
+    const declared = Number(req.headers['content-length'] ?? '0');
+    if (declared > MAX_BODY_BYTES) {
+      this.tooLarge(req, res);
+      return Promise.resolve(undefined);
+    }
+    return new Promise((resolve) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let done = false;
+      req.on('data', (chunk: Buffer) => {
+        if (done) return;
+        size += chunk.length;
+        if (size > MAX_BODY_BYTES) {
+          done = true;
+          this.tooLarge(req, res);
+          resolve(undefined);
+          return;
+        }
+        chunks.push(chunk);
+      });
+      req.on('end', () => { if (!done) { done = true; resolve(Buffer.concat(chunks)); } });
+      req.on('error', () => { if (!done) { done = true; resolve(undefined); } });
+      req.on('aborted', () => { if (!done) { done = true; resolve(undefined); } });
+    });
+  }
+
+  private tooLarge(req: IncomingMessage, res: ServerResponse): void {
+    const response = errorToResponse(requestEntityTooLarge(MAX_BODY_BYTES));
+    response.headers['Connection'] = 'close';
+    this.send(res, response);
+    // Stop reading: once the answer is out, drop the connection rather than drain the rest.
+    res.on('finish', () => req.socket.destroy());
+    req.pause();
+  }
+
+  private send(res: ServerResponse, response: ApiResponse, headOnly = false): void {
+    if (res.headersSent || res.destroyed) return;
+    const headers: Record<string, string | string[]> = { ...response.headers };
+    if (response.stream) {
+      const stream = response.stream;
+      headers['Transfer-Encoding'] = 'chunked';
+      headers['Cache-Control'] = 'no-cache, private';
+      res.writeHead(response.status, headers);
+      res.flushHeaders();
+      let ended = false;
+      res.on('close', () => { ended = true; stream.close(); });
+      stream.start(
+        (chunk) => {
+          if (ended) return;
+          res.write(typeof chunk === 'string' ? chunk : JSON.stringify(chunk) + '\n');
+        },
+        () => { if (!ended) { ended = true; res.end(); } },
+      );
+      return;
+    }
+    let payload: string | Buffer | undefined;
+    const body = response.body;
+    if (body === undefined) payload = undefined;
+    else if (body instanceof RawJson) payload = body.text;
+    else if (typeof body === 'string') payload = body;
+    else if (Buffer.isBuffer(body)) payload = body;
+    else payload = JSON.stringify(body);
+    if (payload !== undefined) headers['Content-Length'] = String(Buffer.byteLength(payload));
+    res.writeHead(response.status, headers);
+    res.end(headOnly ? undefined : payload);
+  }
+
+  private fail(res: ServerResponse, err: unknown): void {
+    this.options.log?.(`kube-sim: request failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    try {
+      this.send(res, errorToResponse(err instanceof StatusError ? err : internalError(err)));
+    } catch {
+      res.destroy();
+    }
+  }
+}
+
+function errorToResponse(err: StatusError): ApiResponse {
+  return { status: err.status.code, headers: { 'Content-Type': 'application/json' }, body: err.status };
+}

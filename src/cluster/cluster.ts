@@ -1,0 +1,120 @@
+/**
+ * The embedded cluster: configuration and wiring of the store, the API server (HTTPS and
+ * in-process transports), and the components, which are API clients like any other.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ApiClient } from './client/client';
+import { VirtualClock } from './clock';
+import { AuditLog } from './apiserver/audit';
+import { ADMIN, APISERVER, CONTROLLER_MANAGER } from './apiserver/auth/identities';
+import { loadOrCreateTokens, TokenAuthenticator } from './apiserver/auth/tokens';
+import { ServiceAccountController } from './apiserver/bootstrap/service-account-controller';
+import { registerPlaceholderNodes } from './apiserver/bootstrap/placeholder-nodes';
+import { seedCluster } from './apiserver/bootstrap/seed';
+import { loadOrCreatePki } from './apiserver/certs';
+import { writeKubeconfig } from './apiserver/kubeconfig';
+import { allResources } from './apiserver/registry/kinds';
+import { ApiServer } from './apiserver/server';
+import { HttpsTransport } from './apiserver/transport/https';
+import { inProcessTransport } from './apiserver/transport/in-process';
+import type { Transport, UserInfo } from './apiserver/types';
+import { MemoryStore } from './store/memory';
+import type { KVStore } from './store/types';
+
+export interface ClusterOptions {
+  /** undefined: in-memory store (tests); else durable store + certs + kubeconfig there. */
+  dataDir?: string;
+  /** 0 = a free port; undefined = no HTTPS listener (in-process only). */
+  port?: number;
+  /** Worker nodes node-1 … node-N (default 3). */
+  nodes?: number;
+  /** Clock speed (default 1). */
+  speed?: number;
+  /** Tests pass a ManualClock. */
+  clock?: VirtualClock;
+  /** Default <dataDir>/kubeconfig. */
+  kubeconfigPath?: string;
+  log?: (line: string) => void;
+}
+
+export class Cluster {
+  private readonly stoppers: (() => void | Promise<void>)[] = [];
+  private stopped = false;
+
+  private constructor(
+    readonly clock: VirtualClock,
+    readonly server: ApiServer,
+    readonly store: KVStore,
+    private readonly transport: Transport,
+    readonly url: string | undefined,
+    readonly kubeconfigPath: string | undefined,
+  ) {}
+
+  static async start(options: ClusterOptions = {}): Promise<Cluster> {
+    const ownsClock = options.clock === undefined;
+    const clock = options.clock ?? new VirtualClock({ speed: options.speed ?? 1 });
+    const log = options.log ?? (() => undefined);
+    if (options.dataDir) mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    // TODO(store): the durable store behind options.dataDir, once src/cluster/store/index.ts (openStore) lands.
+    const store: KVStore = new MemoryStore();
+
+    let serverAddress = '127.0.0.1:443';
+    const audit = new AuditLog();
+    const server = new ApiServer({ kv: store, clock, resources: allResources, audit, serverAddress: () => serverAddress });
+    const transport = inProcessTransport(server);
+
+    let https: HttpsTransport | undefined;
+    let url: string | undefined;
+    let kubeconfigPath: string | undefined;
+    if (options.port !== undefined) {
+      const pki = loadOrCreatePki(options.dataDir);
+      const tokens = loadOrCreateTokens(options.dataDir);
+      https = new HttpsTransport({ handle: transport, tokens: new TokenAuthenticator(tokens), cert: pki.serving.cert, key: pki.serving.key, ca: pki.ca.cert, log });
+      const port = await https.listen(options.port);
+      serverAddress = `127.0.0.1:${port}`;
+      url = `https://127.0.0.1:${port}`;
+      kubeconfigPath = options.kubeconfigPath ?? (options.dataDir ? join(options.dataDir, 'kubeconfig') : undefined);
+      if (kubeconfigPath) writeKubeconfig(kubeconfigPath, { server: url, caCertPem: pki.ca.cert, adminToken: tokens.admin, viewerToken: tokens.viewer });
+    }
+
+    const cluster = new Cluster(clock, server, store, transport, url, kubeconfigPath);
+    if (https) cluster.stoppers.push(() => https!.close());
+    cluster.stoppers.push(() => store.close());
+    if (ownsClock) cluster.stoppers.push(() => clock.dispose());
+
+    try {
+      await seedCluster(cluster.client(APISERVER));
+      const serviceAccounts = new ServiceAccountController(cluster.client(CONTROLLER_MANAGER), clock);
+      cluster.stoppers.unshift(() => serviceAccounts.stop());
+      await serviceAccounts.start();
+      await registerPlaceholderNodes(cluster.client(ADMIN), options.nodes ?? 3, clock.now());
+    } catch (err) {
+      await cluster.stop();
+      throw err;
+    }
+    return cluster;
+  }
+
+  /** An API client through the in-process transport; by default the cluster admin. */
+  client(user: UserInfo = ADMIN, userAgent = 'kube-sim'): ApiClient {
+    return new ApiClient(this.transport, user, userAgent);
+  }
+
+  get audit(): AuditLog {
+    return this.server.audit;
+  }
+
+  /** Stops the components, closes HTTPS (ending watches) and flushes the store. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const stop of this.stoppers) {
+      try {
+        await stop();
+      } catch {
+        // Keep stopping the rest.
+      }
+    }
+  }
+}
