@@ -1,3 +1,4 @@
+import { EventLog, RevisionBatch } from './event-log';
 import { SortedIndex } from './sorted-index';
 import {
   CompactedError,
@@ -20,8 +21,7 @@ import { WatchHub } from './watch-hub';
  * - every key that has retained history has a `KeyRecord` holding its versions in revision order;
  *   a delete appends a tombstone (version 0, empty value) that ends the generation. Records are
  *   found by key through a Map and in key order through a `SortedIndex`.
- * - `log` holds one batch per revision after the compacted revision, so `log[i]` is revision
- *   `current + 1 - log.length + i`: watchers read it by index.
+ * - `log` holds the events of every revision after the compacted one, which watchers replay.
  *
  * The engine applies writes synchronously. What readers and watchers see is a separate, published
  * revision: the memory store publishes at once, the durable store only after the write's fsync, so
@@ -40,10 +40,7 @@ export interface KeyRecord {
 /** One write of a transaction as it is logged: [key, value] for a put, [key] for a delete. */
 export type Mutation = [key: string, value: string] | [key: string];
 
-export interface RevisionBatch {
-  readonly revision: number;
-  readonly events: readonly StoreWatchEvent[];
-}
+export type { RevisionBatch };
 
 export interface AppliedTxn {
   result: TxnResult;
@@ -67,7 +64,7 @@ export class MvccEngine {
   private current = 1;
   private published = 1;
   private compacted = 0;
-  private log: RevisionBatch[] = [];
+  private log = new EventLog(2);
   readonly watchers: WatchHub;
 
   constructor() {
@@ -127,7 +124,7 @@ export class MvccEngine {
     if (events.length === 0) return { result: { succeeded, revision: this.current, results } };
     const batch: RevisionBatch = { revision, events };
     this.current = revision;
-    this.log.push(batch);
+    this.log.append(events);
     return { result: { succeeded, revision, results }, batch };
   }
 
@@ -142,7 +139,7 @@ export class MvccEngine {
       if (event) events.push(event);
     }
     this.current = revision;
-    this.log.push({ revision, events });
+    this.log.append(events);
   }
 
   /** Loads the state at a compacted revision into an empty engine (snapshot load). */
@@ -156,6 +153,7 @@ export class MvccEngine {
     this.compacted = compacted;
     this.current = Math.max(1, revision);
     this.published = this.current;
+    this.log = new EventLog(this.current + 1);
   }
 
   range(options: RangeOptions): RangeResult {
@@ -191,8 +189,7 @@ export class MvccEngine {
         record.history = h.slice(keep);
       }
     }
-    const firstLogged = this.current + 1 - this.log.length;
-    if (revision >= firstLogged) this.log = this.log.slice(revision - firstLogged + 1);
+    this.log.compactThrough(revision);
     this.compacted = revision;
     this.watchers.schedule();
   }
@@ -204,18 +201,11 @@ export class MvccEngine {
 
   /** The retained watch log from revision `from` on. */
   logFrom(from: number): RevisionBatch[] {
-    const firstLogged = this.current + 1 - this.log.length;
-    return this.log.slice(Math.max(0, from - firstLogged));
+    return this.log.batchesFrom(from);
   }
 
   private eventsBetween(from: number, to: number, key: string, end: string | undefined): StoreWatchEvent[] {
-    const firstLogged = this.current + 1 - this.log.length;
-    const out: StoreWatchEvent[] = [];
-    const last = Math.min(to, this.current) - firstLogged;
-    for (let i = Math.max(0, from - firstLogged); i <= last; i++) {
-      for (const event of this.log[i].events) if (inRange(event.kv.key, key, end)) out.push(event);
-    }
-    return out;
+    return this.log.between(from, Math.min(to, this.current), (k) => inRange(k, key, end));
   }
 
   private checkReadable(revision: number): void {
