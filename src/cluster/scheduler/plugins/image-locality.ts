@@ -1,0 +1,45 @@
+/**
+ * ImageLocality (Score; weight 1): prefers nodes that already have the pod's images (from
+ * node.status.images, which the kubelet fills as it pulls), scaled by how widely the image is
+ * spread so that one node does not attract every pod.
+ */
+import type { Pod } from '../../api/types';
+import type { CycleState } from '../framework/cycle-state';
+import type { Handle, ScorePlugin } from '../framework/interface';
+import { MAX_NODE_SCORE } from '../framework/interface';
+import { normalizedImageName, type NodeInfo } from '../framework/node-info';
+import type { PodInfo } from '../framework/pod-info';
+import { IMAGE_LOCALITY } from './names';
+
+const MB = 1024 * 1024;
+export const MIN_THRESHOLD = 23 * MB;
+export const MAX_CONTAINER_THRESHOLD = 1000 * MB;
+
+/** Sum over the pod's containers of image size × (nodes with the image / all nodes). */
+export function sumImageScores(node: NodeInfo, pod: Pod, totalNumNodes: number): number {
+  let sum = 0;
+  for (const c of [...(pod.spec.initContainers ?? []), ...(pod.spec.containers ?? [])]) {
+    if (!c.image) continue;
+    const state = node.imageStates.get(normalizedImageName(c.image));
+    if (state) sum += Math.trunc(state.sizeBytes * (state.numNodes / totalNumNodes));
+  }
+  return sum;
+}
+
+export function imageLocalityScore(sumScores: number, numContainers: number): number {
+  const maxThreshold = MAX_CONTAINER_THRESHOLD * numContainers;
+  const clamped = Math.min(Math.max(sumScores, MIN_THRESHOLD), maxThreshold);
+  return Math.trunc((MAX_NODE_SCORE * (clamped - MIN_THRESHOLD)) / (maxThreshold - MIN_THRESHOLD));
+}
+
+export class ImageLocality implements ScorePlugin {
+  readonly name = IMAGE_LOCALITY;
+
+  constructor(private readonly handle: Handle) {}
+
+  score(_state: CycleState, pod: PodInfo, node: NodeInfo): number {
+    const total = this.handle.snapshot().nodes.length;
+    const numContainers = (pod.pod.spec.initContainers ?? []).length + (pod.pod.spec.containers ?? []).length;
+    return imageLocalityScore(sumImageScores(node, pod.pod, total), numContainers);
+  }
+}
