@@ -1,0 +1,251 @@
+/**
+ * PodTopologySpread (PreFilter, Filter, PreScore, Score; weight 2): spreads matching pods across
+ * topology domains (zones, nodes …) as spec.topologySpreadConstraints ask. DoNotSchedule
+ * constraints filter: placing the pod must not make a domain exceed the least-loaded domain by
+ * more than maxSkew. ScheduleAnyway constraints score. Pods without constraints that belong to a
+ * workload get the system defaults (hostname maxSkew 3, zone maxSkew 5, ScheduleAnyway).
+ *
+ * Kube Sim derives the default selector from the pod's own labels when it has a controller
+ * owner (ReplicaSet, StatefulSet, ReplicationController); kube-scheduler merges the selectors of
+ * the owners and of the Services that select the pod, which for typical workloads is the same set.
+ */
+import type { Pod } from '../../api/types';
+import type { LabelSelector, TopologySpreadConstraint } from '../framework/api';
+import type { CycleState } from '../framework/cycle-state';
+import type { FilterPlugin, Handle, NodeScore, PreFilterPlugin, PreScorePlugin, ScorePlugin } from '../framework/interface';
+import { MAX_NODE_SCORE } from '../framework/interface';
+import type { NodeInfo } from '../framework/node-info';
+import type { PodInfo } from '../framework/pod-info';
+import { compileLabelSelector, type LabelPredicate } from '../framework/selectors';
+import { Status } from '../framework/status';
+import { POD_TOPOLOGY_SPREAD } from './names';
+import { matchesRequiredNodeAffinity, requiredNodeAffinityOf } from './node-affinity';
+import { findUntoleratedTaint } from './taint-toleration';
+
+export const ERR_REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints";
+export const ERR_REASON_NODE_LABEL_NOT_MATCH = ERR_REASON_CONSTRAINTS_NOT_MATCH + ' (missing required label)';
+
+export const LABEL_HOSTNAME = 'kubernetes.io/hostname';
+export const LABEL_ZONE = 'topology.kubernetes.io/zone';
+
+/** The system default constraints (config v1 PodTopologySpread defaultingType System). */
+export const SYSTEM_DEFAULT_CONSTRAINTS: Pick<TopologySpreadConstraint, 'topologyKey' | 'maxSkew' | 'whenUnsatisfiable'>[] = [
+  { topologyKey: LABEL_HOSTNAME, maxSkew: 3, whenUnsatisfiable: 'ScheduleAnyway' },
+  { topologyKey: LABEL_ZONE, maxSkew: 5, whenUnsatisfiable: 'ScheduleAnyway' },
+];
+
+const WORKLOAD_KINDS = new Set(['ReplicaSet', 'StatefulSet', 'ReplicationController']);
+
+export interface Constraint {
+  maxSkew: number;
+  topologyKey: string;
+  selector: LabelPredicate;
+  minDomains: number;
+  honorNodeAffinity: boolean;
+  honorNodeTaints: boolean;
+}
+
+export function compileConstraint(c: TopologySpreadConstraint, pod: Pod): Constraint {
+  let selector: LabelSelector | undefined = c.labelSelector;
+  // matchLabelKeys (beta, on in 1.32): the pod's own values for those keys join the selector.
+  if (selector && c.matchLabelKeys?.length) {
+    const extra = c.matchLabelKeys.filter((k) => pod.metadata.labels?.[k] !== undefined).map((k) => ({ key: k, operator: 'In' as const, values: [pod.metadata.labels![k]!] }));
+    selector = { ...selector, matchExpressions: [...(selector.matchExpressions ?? []), ...extra] };
+  }
+  return {
+    maxSkew: c.maxSkew,
+    topologyKey: c.topologyKey,
+    selector: compileLabelSelector(selector),
+    minDomains: c.minDomains ?? 1,
+    honorNodeAffinity: (c.nodeAffinityPolicy ?? 'Honor') === 'Honor',
+    honorNodeTaints: (c.nodeTaintsPolicy ?? 'Ignore') === 'Honor',
+  };
+}
+
+/** The constraints of one kind, with the system defaults for workload pods that declare none. */
+export function constraintsOf(pod: Pod, when: 'DoNotSchedule' | 'ScheduleAnyway'): { constraints: Constraint[]; systemDefaulted: boolean } {
+  const declared = (pod.spec.topologySpreadConstraints as TopologySpreadConstraint[] | undefined) ?? [];
+  if (declared.length > 0) return { constraints: declared.filter((c) => c.whenUnsatisfiable === when).map((c) => compileConstraint(c, pod)), systemDefaulted: false };
+  if (when === 'DoNotSchedule') return { constraints: [], systemDefaulted: false };
+  const owned = (pod.metadata.ownerReferences ?? []).some((o) => o.controller && WORKLOAD_KINDS.has(o.kind));
+  const labels = pod.metadata.labels ?? {};
+  if (!owned || Object.keys(labels).length === 0) return { constraints: [], systemDefaulted: false };
+  const selector: LabelSelector = { matchLabels: labels };
+  return { constraints: SYSTEM_DEFAULT_CONSTRAINTS.map((c) => compileConstraint({ ...c, labelSelector: selector }, pod)), systemDefaulted: true };
+}
+
+/** Pods in the namespace that match the selector and are not terminating. */
+export function countPodsMatchSelector(pods: PodInfo[], selector: LabelPredicate, namespace: string): number {
+  let n = 0;
+  for (const p of pods) {
+    if (p.pod.metadata.deletionTimestamp || (p.pod.metadata.namespace ?? 'default') !== namespace) continue;
+    if (selector(p.pod.metadata.labels)) n++;
+  }
+  return n;
+}
+
+function nodeCountsFor(c: Constraint, pod: Pod, node: NodeInfo, required: ReturnType<typeof requiredNodeAffinityOf>): boolean {
+  if (!node.node) return false;
+  if (c.honorNodeAffinity && !matchesRequiredNodeAffinity(required, node.node)) return false;
+  if (c.honorNodeTaints && findUntoleratedTaint(node.node.spec?.taints ?? [], pod.spec.tolerations ?? [], ['NoSchedule', 'NoExecute'])) return false;
+  return true;
+}
+
+function hasAllKeys(node: NodeInfo, constraints: Constraint[]): boolean {
+  const labels = node.node?.metadata.labels;
+  return constraints.every((c) => labels?.[c.topologyKey] !== undefined);
+}
+
+/** PreFilter state: matching pods per domain for each DoNotSchedule constraint. */
+export class SpreadFilterState {
+  /** Per constraint: domain value → matching pods. */
+  constructor(readonly constraints: Constraint[], readonly counts: Map<string, number>[]) {}
+
+  clone(): SpreadFilterState {
+    return new SpreadFilterState(this.constraints, this.counts.map((m) => new Map(m)));
+  }
+
+  minMatch(i: number): number {
+    const m = this.counts[i]!;
+    if (m.size < this.constraints[i]!.minDomains) return 0;
+    let min = Infinity;
+    for (const v of m.values()) if (v < min) min = v;
+    return min === Infinity ? 0 : min;
+  }
+
+  update(pod: Pod, other: PodInfo, node: NodeInfo, delta: 1 | -1): void {
+    if (!hasAllKeys(node, this.constraints)) return;
+    if ((other.pod.metadata.namespace ?? 'default') !== (pod.metadata.namespace ?? 'default')) return;
+    this.constraints.forEach((c, i) => {
+      if (!c.selector(other.pod.metadata.labels)) return;
+      const v = node.node!.metadata.labels![c.topologyKey]!;
+      const m = this.counts[i]!;
+      if (m.has(v)) m.set(v, m.get(v)! + delta);
+    });
+  }
+}
+
+/** Whether placing the pod on the node keeps every DoNotSchedule constraint within maxSkew. */
+export function spreadFilter(state: SpreadFilterState, pod: Pod, node: NodeInfo): Status {
+  const labels = node.node?.metadata.labels;
+  for (let i = 0; i < state.constraints.length; i++) {
+    const c = state.constraints[i]!;
+    const value = labels?.[c.topologyKey];
+    if (value === undefined) return Status.unresolvable(ERR_REASON_NODE_LABEL_NOT_MATCH);
+    const selfMatch = c.selector(pod.metadata.labels) ? 1 : 0;
+    const matchNum = state.counts[i]!.get(value) ?? 0;
+    const skew = matchNum + selfMatch - state.minMatch(i);
+    if (skew > c.maxSkew) return Status.unschedulable(ERR_REASON_CONSTRAINTS_NOT_MATCH);
+  }
+  return Status.success();
+}
+
+interface SpreadScoreState {
+  constraints: Constraint[];
+  ignoredNodes: Set<string>;
+  /** Per constraint: domain value → matching pods (not used for the hostname key). */
+  counts: Map<string, number>[];
+  weights: number[];
+}
+
+const PRE_FILTER_KEY = 'PreFilter' + POD_TOPOLOGY_SPREAD;
+const PRE_SCORE_KEY = 'PreScore' + POD_TOPOLOGY_SPREAD;
+
+export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin {
+  readonly name = POD_TOPOLOGY_SPREAD;
+
+  constructor(private readonly handle: Handle) {}
+
+  preFilter(state: CycleState, pod: PodInfo, nodes: NodeInfo[]) {
+    const { constraints } = constraintsOf(pod.pod, 'DoNotSchedule');
+    if (constraints.length === 0) return { status: Status.skip() };
+    const required = requiredNodeAffinityOf(pod.pod);
+    const ns = pod.pod.metadata.namespace ?? 'default';
+    const counts = constraints.map(() => new Map<string, number>());
+    for (const node of nodes) {
+      if (!hasAllKeys(node, constraints)) continue;
+      constraints.forEach((c, i) => {
+        if (!nodeCountsFor(c, pod.pod, node, required)) return;
+        const v = node.node!.metadata.labels![c.topologyKey]!;
+        counts[i]!.set(v, (counts[i]!.get(v) ?? 0) + countPodsMatchSelector(node.pods, c.selector, ns));
+      });
+    }
+    state.write(PRE_FILTER_KEY, new SpreadFilterState(constraints, counts));
+    return { status: Status.success() };
+  }
+
+  addPod(state: CycleState, pod: PodInfo, toAdd: PodInfo, node: NodeInfo): Status {
+    state.read<SpreadFilterState>(PRE_FILTER_KEY)?.update(pod.pod, toAdd, node, 1);
+    return Status.success();
+  }
+
+  removePod(state: CycleState, pod: PodInfo, toRemove: PodInfo, node: NodeInfo): Status {
+    state.read<SpreadFilterState>(PRE_FILTER_KEY)?.update(pod.pod, toRemove, node, -1);
+    return Status.success();
+  }
+
+  filter(state: CycleState, pod: PodInfo, node: NodeInfo): Status {
+    const s = state.read<SpreadFilterState>(PRE_FILTER_KEY);
+    return s ? spreadFilter(s, pod.pod, node) : Status.success();
+  }
+
+  preScore(state: CycleState, pod: PodInfo, filtered: NodeInfo[]): Status {
+    const { constraints, systemDefaulted } = constraintsOf(pod.pod, 'ScheduleAnyway');
+    if (constraints.length === 0) return Status.skip();
+    const requireAll = !systemDefaulted;
+    const ignoredNodes = new Set<string>();
+    const counts = constraints.map(() => new Map<string, number>());
+    for (const n of filtered) {
+      if (requireAll && !hasAllKeys(n, constraints)) { ignoredNodes.add(n.name); continue; }
+      constraints.forEach((c, i) => {
+        const v = n.node?.metadata.labels?.[c.topologyKey];
+        if (v !== undefined && c.topologyKey !== LABEL_HOSTNAME) counts[i]!.set(v, 0);
+      });
+    }
+    const weights = constraints.map((c, i) => Math.log((c.topologyKey === LABEL_HOSTNAME ? filtered.length - ignoredNodes.size : counts[i]!.size) + 2));
+    const required = requiredNodeAffinityOf(pod.pod);
+    const ns = pod.pod.metadata.namespace ?? 'default';
+    for (const n of this.handle.snapshot().nodes) {
+      if (requireAll && !hasAllKeys(n, constraints)) continue;
+      constraints.forEach((c, i) => {
+        if (c.topologyKey === LABEL_HOSTNAME) return;
+        const v = n.node?.metadata.labels?.[c.topologyKey];
+        if (v === undefined || !counts[i]!.has(v) || !nodeCountsFor(c, pod.pod, n, required)) return;
+        counts[i]!.set(v, counts[i]!.get(v)! + countPodsMatchSelector(n.pods, c.selector, ns));
+      });
+    }
+    state.write(PRE_SCORE_KEY, { constraints, ignoredNodes, counts, weights } satisfies SpreadScoreState);
+    return Status.success();
+  }
+
+  score(state: CycleState, pod: PodInfo, node: NodeInfo): number {
+    const s = state.read<SpreadScoreState>(PRE_SCORE_KEY);
+    if (!s || s.ignoredNodes.has(node.name)) return 0;
+    const ns = pod.pod.metadata.namespace ?? 'default';
+    let score = 0;
+    s.constraints.forEach((c, i) => {
+      const v = node.node?.metadata.labels?.[c.topologyKey];
+      if (v === undefined) return;
+      const cnt = c.topologyKey === LABEL_HOSTNAME ? countPodsMatchSelector(node.pods, c.selector, ns) : (s.counts[i]!.get(v) ?? 0);
+      score += cnt * s.weights[i]! + (c.maxSkew - 1);
+    });
+    return Math.round(score);
+  }
+
+  normalizeScore(state: CycleState, _pod: PodInfo, scores: NodeScore[]): Status {
+    const s = state.read<SpreadScoreState>(PRE_SCORE_KEY);
+    if (!s) return Status.success();
+    let min = Infinity;
+    let max = 0;
+    for (const x of scores) {
+      if (s.ignoredNodes.has(x.name)) continue;
+      min = Math.min(min, x.score);
+      max = Math.max(max, x.score);
+    }
+    for (const x of scores) {
+      if (s.ignoredNodes.has(x.name)) { x.score = 0; continue; }
+      x.score = max === 0 ? MAX_NODE_SCORE : Math.trunc((MAX_NODE_SCORE * (max + min - x.score)) / max);
+    }
+    return Status.success();
+  }
+}

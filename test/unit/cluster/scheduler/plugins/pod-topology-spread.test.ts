@@ -1,0 +1,62 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { constraintsOf, ERR_REASON_CONSTRAINTS_NOT_MATCH, ERR_REASON_NODE_LABEL_NOT_MATCH, PodTopologySpread } from '../../../../../src/cluster/scheduler/plugins/pod-topology-spread';
+import type { TopologySpreadConstraint } from '../../../../../src/cluster/scheduler/framework/api';
+import { Code } from '../../../../../src/cluster/scheduler/framework/status';
+import { frameworkOver, newState, node, nodeInfo, pod, podInfo, snapshotOf } from '../fixtures';
+
+const zoneSpread = (maxSkew: number, when: 'DoNotSchedule' | 'ScheduleAnyway' = 'DoNotSchedule'): TopologySpreadConstraint[] => [
+  { maxSkew, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: when, labelSelector: { matchLabels: { app: 'web' } } },
+];
+const web = (name: string) => pod(name, { labels: { app: 'web' } });
+
+function cluster() {
+  return [
+    nodeInfo(node('a1', { labels: { 'topology.kubernetes.io/zone': 'a' } }), [web('w1'), web('w2')]),
+    nodeInfo(node('b1', { labels: { 'topology.kubernetes.io/zone': 'b' } }), [web('w3')]),
+    nodeInfo(node('c1', { labels: { 'topology.kubernetes.io/zone': 'c' } })),
+    nodeInfo(node('nolabel')),
+  ];
+}
+
+test('PodTopologySpread DoNotSchedule: skew against the emptiest zone must stay within maxSkew', () => {
+  const cases = [
+    { maxSkew: 1, node: 'a1', code: Code.Unschedulable, reason: ERR_REASON_CONSTRAINTS_NOT_MATCH },
+    { maxSkew: 1, node: 'b1', code: Code.Unschedulable, reason: ERR_REASON_CONSTRAINTS_NOT_MATCH },
+    { maxSkew: 1, node: 'c1', code: Code.Success, reason: '' },
+    { maxSkew: 2, node: 'b1', code: Code.Success, reason: '' },
+    { maxSkew: 1, node: 'nolabel', code: Code.UnschedulableAndUnresolvable, reason: ERR_REASON_NODE_LABEL_NOT_MATCH },
+  ];
+  for (const c of cases) {
+    const nodes = cluster();
+    const fwk = frameworkOver(snapshotOf(nodes));
+    const plugin = new PodTopologySpread(fwk);
+    const state = newState();
+    const p = podInfo(pod('new', { labels: { app: 'web' }, spread: zoneSpread(c.maxSkew) }));
+    assert.equal(plugin.preFilter(state, p, nodes).status.code, Code.Success);
+    const s = plugin.filter(state, p, nodes.find((n) => n.name === c.node)!);
+    assert.equal(s.code, c.code, `${c.node} maxSkew ${c.maxSkew}`);
+    assert.equal(s.message(), c.reason);
+  }
+});
+
+test('PodTopologySpread ScheduleAnyway scores emptier zones higher', () => {
+  const nodes = cluster().slice(0, 3);
+  const fwk = frameworkOver(snapshotOf(nodes));
+  const plugin = new PodTopologySpread(fwk);
+  const state = newState();
+  const p = podInfo(pod('new', { labels: { app: 'web' }, spread: zoneSpread(1, 'ScheduleAnyway') }));
+  assert.equal(plugin.preScore(state, p, nodes).code, Code.Success);
+  const scores = nodes.map((n) => ({ name: n.name, score: plugin.score(state, p, n) }));
+  plugin.normalizeScore(state, p, scores);
+  assert.ok(scores[2]!.score > scores[1]!.score && scores[1]!.score > scores[0]!.score, JSON.stringify(scores));
+  assert.equal(scores[2]!.score, 100);
+});
+
+test('PodTopologySpread applies the system defaults only to workload pods without constraints', () => {
+  assert.equal(constraintsOf(pod('bare', { labels: { app: 'web' } }), 'ScheduleAnyway').constraints.length, 0);
+  const owned = constraintsOf(pod('owned', { labels: { app: 'web' }, owner: 'web-1' }), 'ScheduleAnyway');
+  assert.equal(owned.systemDefaulted, true);
+  assert.deepEqual(owned.constraints.map((c) => [c.topologyKey, c.maxSkew]), [['kubernetes.io/hostname', 3], ['topology.kubernetes.io/zone', 5]]);
+  assert.equal(constraintsOf(pod('owned', { labels: { app: 'web' }, owner: 'web-1' }), 'DoNotSchedule').constraints.length, 0);
+});
