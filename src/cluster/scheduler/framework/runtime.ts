@@ -37,7 +37,12 @@ export class Framework implements Handle {
   private current = new Snapshot([]);
   nominator: Nominator = { nominatedPodsForNode: () => [] };
 
-  constructor(readonly plugins: PluginSet, readonly profileName = 'default-scheduler') {}
+  readonly plugins: PluginSet;
+
+  /** `plugins` may be a factory: plugins that need the Handle (preemption, snapshot readers) get this framework. */
+  constructor(plugins: PluginSet | ((handle: Handle) => PluginSet), readonly profileName = 'default-scheduler') {
+    this.plugins = typeof plugins === 'function' ? plugins(this) : plugins;
+  }
 
   setSnapshot(snapshot: Snapshot): void {
     this.current = snapshot;

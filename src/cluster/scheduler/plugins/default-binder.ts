@@ -1,0 +1,34 @@
+/**
+ * DefaultBinder (Bind): POST pods/binding with the pod's namespace, name and uid (no
+ * resourceVersion), exactly as kube-scheduler's binder does.
+ */
+import type { Pod } from '../../api/types';
+import type { ApiClient } from '../../client/client';
+import { PODS } from '../../client/client';
+import type { BindPlugin } from '../framework/interface';
+import { Status } from '../framework/status';
+import { DEFAULT_BINDER } from './names';
+
+export function bindingFor(pod: Pod, nodeName: string): Record<string, unknown> {
+  return {
+    apiVersion: 'v1',
+    kind: 'Binding',
+    metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace, uid: pod.metadata.uid },
+    target: { apiVersion: 'v1', kind: 'Node', name: nodeName },
+  };
+}
+
+export class DefaultBinder implements BindPlugin {
+  readonly name = DEFAULT_BINDER;
+
+  constructor(private readonly client: ApiClient) {}
+
+  async bind(_state: unknown, pod: Pod, nodeName: string): Promise<Status> {
+    try {
+      await this.client.resource(PODS).createSubresource(pod.metadata.name ?? '', 'binding', bindingFor(pod, nodeName), { namespace: pod.metadata.namespace ?? 'default' });
+      return Status.success();
+    } catch (err) {
+      return Status.error(err instanceof Error ? err.message : String(err));
+    }
+  }
+}
