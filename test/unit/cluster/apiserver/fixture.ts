@@ -1,0 +1,23 @@
+/** A cluster for API server unit tests: in memory, no HTTPS, a ManualClock, no nodes unless asked. */
+import { Cluster } from '../../../../src/cluster/cluster';
+import { ManualClock } from '../../../../src/cluster/clock';
+import type { KubeObject, Pod } from '../../../../src/cluster/api/types';
+
+export async function startCluster(nodes = 0): Promise<Cluster> {
+  return Cluster.start({ clock: new ManualClock(), nodes });
+}
+
+export function pod(name: string, extra: Partial<Pod['metadata']> = {}, spec: Partial<Pod['spec']> = {}): Pod {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'default', ...extra },
+    spec: { containers: [{ name: 'app', image: 'nginx:1.27' }], ...spec },
+  };
+}
+
+export function configMap(name: string, data: Record<string, string> = {}, labels?: Record<string, string>): KubeObject {
+  const metadata: KubeObject['metadata'] = { name, namespace: 'default' };
+  if (labels) metadata.labels = labels;
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata, data };
+}
