@@ -1,7 +1,8 @@
 // Enum values of the Kubernetes 1.32 API's `+enum` string types, keyed by definition and property.
 //
-// kube-apiserver 1.32 serves these as `enum` in its OpenAPI v3 schemas (kubectl explain prints them as
-// `enum: A, B`), but the pinned v2 spec carries none, so the build adds them back from this table.
+// kube-apiserver 1.32 serves these as `enum` in its OpenAPI v3 schemas, with the values appended to the
+// description (its OpenAPIEnums feature is beta, on by default; kubectl explain prints `ENUM:`). The
+// pinned spec was generated with that feature off and carries none, so the build adds them from this table.
 // Values are sorted as kube-openapi sorts them. A key of `prop[]` means the items of an array property.
 const CORE = 'io.k8s.api.core.v1.';
 const APPS = 'io.k8s.api.apps.v1.';

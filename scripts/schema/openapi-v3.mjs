@@ -177,6 +177,10 @@ function withEnums(name, schema) {
       continue;
     }
     target.enum = values;
+    // kube-openapi appends the values to the description as well (each followed by its constant's
+    // comment, which this table does not carry).
+    const list = values.map((value) => ` - \`${JSON.stringify(value)}\``).join('\n');
+    target.description = `${target.description ?? ''}\n\nPossible enum values:\n${list}`;
   }
   return schema;
 }
