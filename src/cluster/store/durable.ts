@@ -182,6 +182,8 @@ export class DurableStore implements KVStore {
 
   private guard<T>(fn: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(storeClosed());
+    const failed = this.wal.failed;
+    if (failed) return Promise.reject(new Error(`store log failed earlier; restart to recover: ${failed.message}`));
     try {
       return fn();
     } catch (err) {

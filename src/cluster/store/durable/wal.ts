@@ -101,6 +101,11 @@ export class WriteAheadLog {
     return new WriteAheadLog(dataDir, seq, durableRevision, onDurable);
   }
 
+  /** Set once a write or fsync failed; the log accepts nothing after that. */
+  get failed(): Error | undefined {
+    return this.failure;
+  }
+
   get segment(): number {
     return this.seq;
   }
