@@ -1,0 +1,58 @@
+/**
+ * client-go's flowcontrol.Backoff as the kubelet uses it for container restarts and image pulls.
+ *
+ * - `next(key)` at a restart: the first one (or the first after the entry expired) sets the wait to
+ *   `initial`; each later one doubles it, up to `max`.
+ * - `inBackOffSince(key, eventTime)`: still waiting if less than the current wait has passed since
+ *   `eventTime` (the container's finishedAt).
+ * - An entry expires when more than 2 × max passed between its last update and the event: a
+ *   container that ran 10 minutes without failing starts over at 10 s.
+ */
+import type { BackOffPolicy } from './behaviour';
+
+interface Entry {
+  backoffMs: number;
+  lastUpdate: number;
+}
+
+export class BackOff {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly policy: BackOffPolicy, private readonly now: () => number) {}
+
+  next(key: string, eventTime = this.now()): number {
+    const entry = this.entries.get(key);
+    if (!entry || this.expired(entry, eventTime)) {
+      this.entries.set(key, { backoffMs: this.policy.initialMs, lastUpdate: this.now() });
+      return this.policy.initialMs;
+    }
+    entry.backoffMs = Math.min(entry.backoffMs * 2, this.policy.maxMs);
+    entry.lastUpdate = this.now();
+    return entry.backoffMs;
+  }
+
+  /** The current wait, when `key` is in back-off at `eventTime`; undefined when it may go ahead. */
+  inBackOffSince(key: string, eventTime: number): number | undefined {
+    const entry = this.entries.get(key);
+    if (!entry || this.expired(entry, eventTime)) return undefined;
+    return this.now() - eventTime < entry.backoffMs ? entry.backoffMs : undefined;
+  }
+
+  /** When the back-off for `key` since `eventTime` ends. */
+  readyAt(key: string, eventTime: number): number {
+    const entry = this.entries.get(key);
+    return entry ? eventTime + entry.backoffMs : eventTime;
+  }
+
+  forget(key: string): void {
+    this.entries.delete(key);
+  }
+
+  forgetPrefix(prefix: string): void {
+    for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key);
+  }
+
+  private expired(entry: Entry, eventTime: number): boolean {
+    return eventTime - entry.lastUpdate > 2 * this.policy.maxMs;
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The pod status the kubelet writes, computed from what its workers know: the phase as the
+ * kubelet's getPhase decides it, and the conditions in the order the kubelet writes them
+ * (PodReadyToStartContainers, Initialized, Ready, ContainersReady, PodScheduled) with their
+ * reasons and messages. Conditions other components own (DisruptionTarget...) are kept.
+ */
+import type { ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from '../api/types';
+import { rfc3339 } from '../client/event-recorder';
+
+export type Phase = NonNullable<PodStatus['phase']>;
+
+/** A container's status in the kubelet's terms, before it becomes API JSON. */
+export interface ContainerView {
+  name: string;
+  kind: 'init' | 'sidecar' | 'main';
+  state: ContainerState;
+  lastState: ContainerState;
+  ready: boolean;
+  started: boolean;
+  restartCount: number;
+  image: string;
+  imageID: string;
+  containerID?: string;
+  /** Ran and exited 0 (an init container that is done). */
+  succeeded: boolean;
+  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean; recursiveReadOnly?: string }[];
+}
+
+export interface PodView {
+  sandboxReady: boolean;
+  /** All init containers done (regular ones exited 0, sidecars started). */
+  initialized: boolean;
+  /** The pod is terminal because it is being deleted and everything stopped. */
+  terminal: boolean;
+  /** An init container failed under restartPolicy Never. */
+  initFailed: boolean;
+  containers: ContainerView[];
+}
+
+/** The kubelet's getPhase. */
+export function podPhase(pod: Pod, view: PodView): Phase {
+  const policy = pod.spec.restartPolicy ?? 'Always';
+  if (view.initFailed) return 'Failed';
+  const mains = view.containers.filter((c) => c.kind === 'main');
+  if (!view.initialized && !view.terminal) return 'Pending';
+  let running = 0;
+  let waiting = 0;
+  let stopped = 0;
+  let succeeded = 0;
+  for (const c of mains) {
+    if (c.state.running) running++;
+    else if (c.state.terminated) { stopped++; if (c.state.terminated.exitCode === 0) succeeded++; }
+    else if (c.lastState.terminated) { stopped++; if (view.terminal && c.lastState.terminated.exitCode === 0) succeeded++; }
+    else waiting++;
+  }
+  if (view.terminal) return stopped > 0 && stopped === succeeded && waiting === 0 ? 'Succeeded' : 'Failed';
+  if (waiting > 0) return 'Pending';
+  if (running > 0) return 'Running';
+  if (stopped > 0) {
+    if (policy === 'Always') return 'Running';
+    if (stopped === succeeded) return 'Succeeded';
+    if (policy === 'Never') return 'Failed';
+    return 'Running';
+  }
+  return 'Pending';
+}
+
+function condition(type: string, ok: boolean, reason?: string, message?: string): PodCondition {
+  const c: PodCondition = { type, status: ok ? 'True' : 'False', lastProbeTime: null };
+  if (!ok && reason) c.reason = reason;
+  if (!ok && message) c.message = message;
+  return c;
+}
+
+/** The conditions as the kubelet computes them, before transition times. */
+export function podConditions(pod: Pod, view: PodView, phase: Phase): PodCondition[] {
+  const inits = view.containers.filter((c) => c.kind !== 'main');
+  const mains = view.containers.filter((c) => c.kind === 'main');
+  const done = phase === 'Succeeded' || phase === 'Failed';
+  const incomplete = inits.filter((c) => (c.kind === 'init' ? !c.succeeded : !c.started)).map((c) => c.name);
+  const initialized = condition('Initialized', view.initialized || done || incomplete.length === 0, 'ContainersNotInitialized', `containers with incomplete status: [${incomplete.join(' ')}]`);
+  if (done && !view.initialized && !view.initFailed) delete initialized.reason;
+  const unready = [...inits.filter((c) => c.kind === 'sidecar' && !c.ready), ...mains.filter((c) => !c.ready)].map((c) => c.name);
+  const containersReady = done
+    ? condition('ContainersReady', false, 'PodCompleted')
+    : condition('ContainersReady', unready.length === 0, 'ContainersNotReady', `containers with unready status: [${unready.join(' ')}]`);
+  const ready = { ...containersReady, type: 'Ready' };
+  const sandbox = condition('PodReadyToStartContainers', view.sandboxReady && !view.terminal);
+  const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled') ?? { type: 'PodScheduled', status: 'True' as const, lastProbeTime: null };
+  return [sandbox, initialized, ready, containersReady, { ...scheduled }];
+}
+
+/** Carries lastTransitionTime over from the previous conditions when the status did not change. */
+export function withTransitionTimes(next: PodCondition[], previous: PodCondition[] | undefined, now: number): PodCondition[] {
+  const before = new Map((previous ?? []).map((c) => [c.type, c]));
+  return next.map((c) => {
+    const old = before.get(c.type);
+    const lastTransitionTime = old && old.status === c.status && old.lastTransitionTime ? old.lastTransitionTime : c.lastTransitionTime ?? rfc3339(now);
+    return { type: c.type, status: c.status, lastProbeTime: null, lastTransitionTime, ...(c.reason ? { reason: c.reason } : {}), ...(c.message ? { message: c.message } : {}) };
+  });
+}
+
+export function containerStatus(view: ContainerView): ContainerStatus {
+  const status: ContainerStatus = {
+    name: view.name,
+    state: view.state,
+    lastState: view.lastState,
+    ready: view.ready,
+    restartCount: view.restartCount,
+    image: view.image,
+    imageID: view.imageID,
+    started: view.started,
+  };
+  if (view.containerID) status.containerID = view.containerID;
+  if (view.volumeMounts && view.volumeMounts.length > 0) status.volumeMounts = view.volumeMounts;
+  return status;
+}
+
+/** BestEffort, Burstable or Guaranteed, from requests and limits (the API server sets it at create). */
+export function qosClass(pod: Pod): 'Guaranteed' | 'Burstable' | 'BestEffort' {
+  const containers = [...pod.spec.containers, ...(pod.spec.initContainers ?? [])];
+  let any = false;
+  let guaranteed = true;
+  for (const c of containers) {
+    const requests = c.resources?.requests ?? {};
+    const limits = c.resources?.limits ?? {};
+    if (Object.keys(requests).length || Object.keys(limits).length) any = true;
+    for (const r of ['cpu', 'memory']) {
+      const limit = limits[r];
+      const request = requests[r] ?? limit;
+      if (!limit || request !== limit) guaranteed = false;
+    }
+  }
+  if (!any) return 'BestEffort';
+  return guaranteed ? 'Guaranteed' : 'Burstable';
+}

@@ -1,0 +1,607 @@
+/**
+ * A pod's life on its node, as the kubelet's pod worker and SyncPod run it:
+ *
+ *   sandbox (PodReadyToStartContainers, pod IP) → init containers one by one (a sidecar, an init
+ *   container with restartPolicy Always, only has to start) → the app containers in order, each
+ *   pulled (or found present), created and started → restarts by restartPolicy with
+ *   CrashLoopBackOff → probes → on deletion, stop every container within the grace period,
+ *   write the final status and delete the pod with a uid precondition.
+ *
+ * Everything observable (events, status) goes through the host, so the same worker runs in the
+ * kubelet and in unit tests. The worker never reads the API except for ConfigMaps and Secrets.
+ */
+import type { Container as ContainerSpec, ContainerState, Pod, PodCondition, PodStatus } from '../api/types';
+import type { Clock, Timer } from '../clock';
+import { rfc3339, type EventType } from '../client/event-recorder';
+import type { BackOff } from './backoff';
+import { goDuration, goSeconds, type KubeletBehaviour, type Random } from './behaviour';
+import { resolveContainerConfig, expandReferences, type ConfigSource } from './container-config';
+import { containerFaults, parseQuantityBytes } from './faults';
+import { imageID as imageIdOf, type ImageManager } from './images';
+import { containerStatus, podConditions, podPhase, qosClass, withTransitionTimes, type ContainerView, type PodView } from './pod-status';
+import { PROBE_LABEL, ProbeWorker, type ProbeKind, type ProbeSpec } from './probes';
+import { catalogImage } from './runtime/catalog';
+import { Container, type Termination } from './runtime/container';
+import { invalidImageNameMessage, parseImageReference } from './runtime/image-ref';
+import { effectiveArgv, startProcess } from './runtime/interpreter';
+import { ContainerLog, previousNotFound, waitingToStart } from './runtime/logs';
+
+export interface PodWorkerHost {
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly behaviour: KubeletBehaviour;
+  readonly nodeName: string;
+  readonly hostIP: string;
+  readonly images: ImageManager;
+  readonly config: ConfigSource;
+  readonly crashBackOff: BackOff;
+  readonly pullBackOff: BackOff;
+  allocatePodIP(uid: string): string;
+  releasePodIP(uid: string): void;
+  event(pod: Pod, type: EventType, reason: string, message: string, fieldPath?: string): void;
+  nodeEvent(type: EventType, reason: string, message: string): void;
+  writeStatus(pod: Pod, status: PodStatus): void;
+  /** Deletes the pod with gracePeriodSeconds 0 and a uid precondition (termination finished). */
+  deletePod(pod: Pod): void;
+}
+
+interface Exited {
+  termination: Termination;
+  id: string;
+  startedAt: number;
+  image: string;
+  imageID: string;
+  log: ContainerLog;
+}
+
+interface ContainerRecord {
+  spec: ContainerSpec;
+  kind: 'init' | 'sidecar' | 'main';
+  fieldPath: string;
+  current?: Container;
+  image: string;
+  imageID: string;
+  last?: Exited;
+  prior?: Exited;
+  restartCount: number;
+  waiting?: { reason: string; message?: string };
+  /** Pulling, creating or starting: the worker waits for it. */
+  busy: boolean;
+  /** Exited but the kubelet has not noticed yet (the next relist). */
+  noticing: boolean;
+  /** The kubelet has seen the current container running (a relist after it started). */
+  seen: boolean;
+  /** The current container is a restart not yet counted in restartCount. */
+  uncounted: boolean;
+  probes: Partial<Record<ProbeKind, ProbeWorker>>;
+  lastPullError?: string;
+  lastPullFailure?: number;
+  /** A timer that resyncs the pod when a back-off or retry ends. */
+  retry?: Timer;
+}
+
+const terminated = (e: Exited): ContainerState => {
+  const t: NonNullable<ContainerState['terminated']> = {
+    exitCode: e.termination.exitCode,
+    reason: e.termination.reason,
+    startedAt: rfc3339(e.startedAt),
+    finishedAt: rfc3339(e.termination.finishedAt),
+    containerID: `containerd://${e.id}`,
+  };
+  if (e.termination.message) t.message = e.termination.message;
+  return { terminated: t };
+};
+
+export class PodWorker {
+  private pod: Pod;
+  private readonly records: ContainerRecord[];
+  private sandboxReady = false;
+  private sandboxTimer: Timer | undefined;
+  private podIP: string | undefined;
+  private readonly startTime: number;
+  private terminating = false;
+  private finished = false;
+  private initFailed = false;
+  private syncing = false;
+  private resync = false;
+  private mountBlocked = false;
+  private lastConditions: PodCondition[] | undefined;
+
+  constructor(pod: Pod, private readonly host: PodWorkerHost) {
+    this.pod = pod;
+    this.startTime = pod.status?.startTime ? Date.parse(pod.status.startTime) : host.clock.now();
+    this.lastConditions = pod.status?.conditions;
+    const record = (spec: ContainerSpec, kind: ContainerRecord['kind'], fieldPath: string): ContainerRecord => ({
+      spec, kind, fieldPath, image: spec.image ?? '', imageID: '', restartCount: 0, busy: false, noticing: false, seen: false, uncounted: false, probes: {},
+    });
+    this.records = [
+      ...(pod.spec.initContainers ?? []).map((c) => record(c, c.restartPolicy === 'Always' ? 'sidecar' : 'init', `spec.initContainers{${c.name}}`)),
+      ...pod.spec.containers.map((c) => record(c, 'main', `spec.containers{${c.name}}`)),
+    ];
+  }
+
+  get uid(): string {
+    return this.pod.metadata.uid ?? '';
+  }
+
+  get isFinished(): boolean {
+    return this.finished;
+  }
+
+  /** Memory the containers use now (the node's memory pressure, the UI). */
+  get memoryBytes(): number {
+    return this.records.reduce((sum, r) => sum + (r.current?.memoryBytes ?? 0), 0);
+  }
+
+  /** A newer version of the pod arrived (deletion, annotations). */
+  update(pod: Pod): void {
+    if (pod.metadata.uid !== this.uid) return;
+    this.pod = pod;
+    this.requestSync();
+  }
+
+  start(): void {
+    this.publish();
+    this.requestSync();
+  }
+
+  /** Writes the status again (a restarted kubelet, or a status another writer changed). */
+  republish(): void {
+    this.publish();
+    this.requestSync();
+  }
+
+  /** The pod is gone from the API (force-deleted): stop everything at once. */
+  abandon(): void {
+    this.finished = true;
+    this.terminating = true;
+    this.sandboxTimer?.cancel();
+    for (const r of this.records) {
+      r.retry?.cancel();
+      this.stopProbes(r);
+      r.current?.kill();
+    }
+    this.host.releasePodIP(this.uid);
+  }
+
+  /** The log of `container` for the pods/log subresource. */
+  log(container: string, previous: boolean): ContainerLog {
+    const record = this.records.find((r) => r.spec.name === container);
+    const podName = this.pod.metadata.name ?? '';
+    if (!record) throw waitingToStart(container, podName, 'ContainerCreating');
+    if (previous) {
+      const exited = record.current ? record.last : record.prior ?? (record.waiting ? record.last : undefined);
+      if (!exited) throw previousNotFound(container, podName);
+      return exited.log;
+    }
+    if (record.current) return record.current.log;
+    if (record.last && !record.waiting) return record.last.log;
+    if (record.last) return record.last.log;
+    throw waitingToStart(container, podName, record.waiting?.reason ?? (this.initialized() || record.kind !== 'main' ? 'ContainerCreating' : 'PodInitializing'));
+  }
+
+  private requestSync(): void {
+    if (this.finished) return;
+    if (this.syncing) {
+      this.resync = true;
+      return;
+    }
+    this.syncing = true;
+    void (async () => {
+      try {
+        do {
+          this.resync = false;
+          await this.sync();
+        } while (this.resync && !this.finished);
+      } finally {
+        this.syncing = false;
+      }
+    })();
+  }
+
+  private initialized(): boolean {
+    return this.records.every((r) => r.kind === 'main' || (r.kind === 'init' ? this.succeeded(r) : this.started(r)));
+  }
+
+  private succeeded(r: ContainerRecord): boolean {
+    return !r.current && !!r.last && r.last.termination.exitCode === 0 && r.kind === 'init';
+  }
+
+  private started(r: ContainerRecord): boolean {
+    if (!r.current?.running || !r.seen) return false;
+    const startup = r.probes.startup;
+    return startup ? startup.success === true : true;
+  }
+
+  private ready(r: ContainerRecord): boolean {
+    if (!this.started(r)) return false;
+    const readiness = r.probes.readiness;
+    return readiness ? readiness.success === true : true;
+  }
+
+  private async sync(): Promise<void> {
+    if (this.pod.metadata.deletionTimestamp) return this.terminate();
+    if (this.terminating || this.initFailed) return;
+    if (this.pod.status?.phase === 'Succeeded' || this.pod.status?.phase === 'Failed') return;
+    if (!this.sandboxReady) {
+      if (!this.sandboxTimer) {
+        this.sandboxTimer = this.host.clock.setTimer(this.host.random.duration(this.host.behaviour.sandboxStart), () => {
+          if (this.finished || this.terminating) return;
+          this.sandboxReady = true;
+          this.podIP = this.host.allocatePodIP(this.uid);
+          this.publish();
+          this.requestSync();
+        });
+      }
+      return;
+    }
+    const policy = this.pod.spec.restartPolicy ?? 'Always';
+    for (const r of this.records) {
+      if (r.kind === 'main') break;
+      if (r.busy || r.noticing) return;
+      if (r.kind === 'init') {
+        if (this.succeeded(r)) continue;
+        if (r.current) return;
+        if (r.last && policy === 'Never') {
+          this.initFailed = true;
+          this.publish();
+          return;
+        }
+        await this.startContainer(r);
+        return;
+      }
+      if (!r.current) await this.startContainer(r);
+      if (!this.started(r) || this.terminating) return;
+    }
+    for (const r of this.records) {
+      if (r.kind !== 'main' || r.busy || r.noticing || r.current) continue;
+      if (r.last) {
+        const restart = policy === 'Always' || (policy === 'OnFailure' && r.last.termination.exitCode !== 0);
+        if (!restart) continue;
+      }
+      await this.startContainer(r);
+      if (this.pod.metadata.deletionTimestamp || this.terminating) return;
+    }
+    this.publish();
+  }
+
+  private retryLater(r: ContainerRecord, atMs: number): void {
+    r.retry?.cancel();
+    r.retry = this.host.clock.setTimer(Math.max(0, atMs - this.host.clock.now()), () => {
+      r.retry = undefined;
+      this.requestSync();
+    });
+  }
+
+  private event(type: EventType, reason: string, message: string, r?: ContainerRecord): void {
+    this.host.event(this.pod, type, reason, message, r?.fieldPath);
+  }
+
+  private podRef(): string {
+    return `${this.pod.metadata.name}_${this.pod.metadata.namespace}(${this.uid})`;
+  }
+
+  /** Pull (or find) the image, create and start one container; honours both back-offs. */
+  private async startContainer(r: ContainerRecord): Promise<void> {
+    const host = this.host;
+    const name = r.spec.name;
+    const key = `${this.uid}/${name}`;
+    if (r.last) {
+      const wait = host.crashBackOff.inBackOffSince(key, r.last.termination.finishedAt);
+      if (wait !== undefined) {
+        const wasBackingOff = r.waiting?.reason === 'CrashLoopBackOff';
+        r.waiting = { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(wait)} restarting failed container=${name} pod=${this.podRef()}` };
+        if (!wasBackingOff) this.event('Warning', 'BackOff', `Back-off restarting failed container ${name} in pod ${this.podRef()}`, r);
+        this.publish();
+        this.retryLater(r, host.crashBackOff.readyAt(key, r.last.termination.finishedAt));
+        return;
+      }
+      host.crashBackOff.next(key, r.last.termination.finishedAt);
+    }
+    r.busy = true;
+    try {
+      await this.pullAndRun(r);
+    } finally {
+      r.busy = false;
+    }
+  }
+
+  private async pullAndRun(r: ContainerRecord): Promise<void> {
+    const host = this.host;
+    const name = r.spec.name;
+    const image = r.spec.image ?? '';
+    const faults = containerFaults(this.pod, name);
+    const ref = parseImageReference(image);
+    if (!ref) {
+      const message = invalidImageNameMessage(image);
+      r.waiting = { reason: 'InvalidImageName', message };
+      this.event('Warning', 'InspectFailed', message, r);
+      this.event('Warning', 'Failed', 'Error: InvalidImageName', r);
+      this.publish();
+      return;
+    }
+    const policy = r.spec.imagePullPolicy ?? (ref.tag === 'latest' && !ref.digest ? 'Always' : 'IfNotPresent');
+    const present = host.images.has(ref);
+    let imageID: string;
+    const catalog = catalogImage(ref.repository);
+    if (policy === 'Never' && !present) {
+      const message = `Container image "${image}" is not present with pull policy of Never`;
+      r.waiting = { reason: 'ErrImageNeverPull', message };
+      this.event('Warning', 'ErrImageNeverPull', message, r);
+      this.publish();
+      return;
+    }
+    if (present && policy !== 'Always' && !faults.pullError) {
+      this.event('Normal', 'Pulled', `Container image "${image}" already present on machine`, r);
+      imageID = imageIdOf(ref);
+    } else {
+      const pullKey = `${this.uid}/${image}`;
+      if (r.lastPullFailure !== undefined) {
+        const wait = host.pullBackOff.inBackOffSince(pullKey, r.lastPullFailure);
+        if (wait !== undefined) {
+          const first = r.waiting?.reason !== 'ImagePullBackOff';
+          r.waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}": ErrImagePull: ${r.lastPullError ?? ''}` };
+          if (first) {
+            this.event('Normal', 'BackOff', `Back-off pulling image "${image}"`, r);
+            this.event('Warning', 'Failed', 'Error: ImagePullBackOff', r);
+          }
+          this.publish();
+          this.retryLater(r, host.pullBackOff.readyAt(pullKey, r.lastPullFailure));
+          return;
+        }
+      }
+      this.event('Normal', 'Pulling', `Pulling image "${image}"`, r);
+      const outcome = await host.images.pull(ref, { ...(faults.pullDelayMs ? { extraDelayMs: faults.pullDelayMs } : {}), ...(faults.pullError ? { failWith: faults.pullError } : {}) });
+      if (this.terminating || this.finished) return;
+      if (!outcome.ok) {
+        host.pullBackOff.next(pullKey);
+        r.lastPullError = outcome.message;
+        r.lastPullFailure = host.clock.now();
+        r.waiting = { reason: 'ErrImagePull', message: outcome.message };
+        this.event('Warning', 'Failed', `Failed to pull image "${image}": ${outcome.message}`, r);
+        this.event('Warning', 'Failed', 'Error: ErrImagePull', r);
+        this.publish();
+        this.retryLater(r, host.clock.now() + host.random.duration(host.behaviour.relist));
+        return;
+      }
+      host.pullBackOff.forget(pullKey);
+      r.lastPullFailure = undefined;
+      this.event('Normal', 'Pulled', `Successfully pulled image "${image}" in ${goSeconds(outcome.pullMs)} (${goSeconds(outcome.totalMs)} including waiting). Image size: ${outcome.sizeBytes} bytes.`, r);
+      imageID = outcome.imageID;
+    }
+    if (!catalog) return;
+    r.image = ref.fullName.replace(/@sha256:.*$/, '');
+    r.imageID = imageID;
+
+    const config = await resolveContainerConfig(this.pod, r.spec, catalog.env ?? {}, host.config);
+    if (this.terminating || this.finished) return;
+    if (!config.ok) {
+      if (config.kind === 'env') {
+        r.waiting = { reason: 'CreateContainerConfigError', message: config.message };
+        this.event('Warning', 'Failed', `Error: ${config.message}`, r);
+      } else {
+        this.mountBlocked = true;
+        r.waiting = { reason: 'ContainerCreating' };
+        this.event('Warning', 'FailedMount', config.message);
+      }
+      this.publish();
+      this.retryLater(r, host.clock.now() + host.random.duration(host.behaviour.configRetry));
+      return;
+    }
+    this.mountBlocked = false;
+    const expand = (list?: string[]) => list?.map((s) => expandReferences(s, config.env));
+    const argv = effectiveArgv(catalog, expand(r.spec.command), expand(r.spec.args));
+    const id = host.random.hex(64);
+    const context = { image: catalog, env: config.env, files: config.files, hostname: this.pod.metadata.name ?? '', now: () => host.clock.now() };
+    this.event('Normal', 'Created', `Created container: ${name}`, r);
+    await host.clock.sleep(host.random.duration(host.behaviour.containerStart));
+    if (this.terminating || this.finished) return;
+    const started = startProcess(argv, context);
+    const restarted = !!r.last;
+    if ('error' in started) {
+      const now = host.clock.now();
+      this.event('Warning', 'Failed', `Error: ${started.error}`, r);
+      r.uncounted = restarted;
+      this.recordExit(r, { termination: { exitCode: 128, reason: 'StartError', finishedAt: now, message: started.error }, id, startedAt: 0, image: r.image, imageID: r.imageID, log: new ContainerLog() });
+      return;
+    }
+    r.uncounted = restarted;
+    r.seen = false;
+    const limit = parseQuantityBytes(r.spec.resources?.limits?.memory);
+    const container: Container = new Container(id, name, host.clock, started.process, context, {
+      ...(limit !== undefined ? { memoryLimit: limit } : {}),
+      oomKillDelay: () => host.random.duration(host.behaviour.oomKill),
+      ...(faults.exit ? { forcedExit: faults.exit } : {}),
+      ...(faults.memoryBytes !== undefined ? { forcedMemory: faults.memoryBytes } : {}),
+      onExit: (termination) => this.onExit(r, container, termination),
+    });
+    r.current = container;
+    this.event('Normal', 'Started', `Started container ${name}`, r);
+    container.start();
+    if (container.running) {
+      this.startProbes(r, container, faults.probes ?? {});
+      host.clock.setTimer(host.random.duration(host.behaviour.relist), () => {
+        if (r.current !== container || !container.running || this.finished) return;
+        r.seen = true;
+        r.waiting = undefined;
+        if (r.uncounted) { r.restartCount++; r.uncounted = false; }
+        this.publish();
+        this.requestSync();
+      });
+    }
+    this.publish();
+  }
+
+  private onExit(r: ContainerRecord, container: Container, termination: Termination): void {
+    if (termination.reason === 'OOMKilled') {
+      const program = effectiveArgv(container.context.image, r.spec.command, r.spec.args)[0] ?? r.spec.name;
+      this.host.nodeEvent('Warning', 'SystemOOM', `System OOM encountered, victim process: ${program.slice(program.lastIndexOf('/') + 1)}, pid: ${1000 + Math.floor(this.host.random.next() * 60000)}`);
+    }
+    const exited: Exited = { termination, id: container.id, startedAt: container.startedAt, image: r.image, imageID: r.imageID, log: container.log };
+    this.stopProbes(r);
+    if (this.terminating) {
+      r.current = undefined;
+      r.prior = r.last;
+      r.last = exited;
+      this.checkTerminated();
+      return;
+    }
+    // The kubelet notices on its next relist.
+    r.noticing = true;
+    r.current ??= container;
+    this.host.clock.setTimer(this.host.random.duration(this.host.behaviour.relist), () => {
+      r.noticing = false;
+      if (this.finished) return;
+      this.recordExit(r, exited);
+    });
+  }
+
+  private recordExit(r: ContainerRecord, exited: Exited): void {
+    r.current = undefined;
+    r.seen = false;
+    r.prior = r.last;
+    r.last = exited;
+    if (r.uncounted) { r.restartCount++; r.uncounted = false; }
+    r.waiting = undefined;
+    this.publish();
+    this.requestSync();
+  }
+
+  private startProbes(r: ContainerRecord, container: Container, faults: Partial<Record<ProbeKind, number>>): void {
+    const kinds: ProbeKind[] = ['startup', 'liveness', 'readiness'];
+    const specs: Record<ProbeKind, ProbeSpec | undefined> = {
+      startup: r.spec.startupProbe as ProbeSpec | undefined,
+      liveness: r.spec.livenessProbe as ProbeSpec | undefined,
+      readiness: r.spec.readinessProbe as ProbeSpec | undefined,
+    };
+    if (r.kind === 'init') return;
+    const launch = (kind: ProbeKind) => {
+      const spec = specs[kind];
+      if (!spec || r.probes[kind]) return;
+      const worker = new ProbeWorker(kind, spec, r.spec, container, this.podIP ?? '', this.host.clock, faults[kind], {
+        onFailure: (output) => this.event('Warning', 'Unhealthy', `${PROBE_LABEL[kind]} probe failed: ${output}`, r),
+        onChange: (success) => {
+          if (kind === 'startup' && success) { launch('liveness'); launch('readiness'); this.publish(); this.requestSync(); return; }
+          if ((kind === 'liveness' || kind === 'startup') && !success) return this.restartUnhealthy(r, container, kind, spec);
+          this.publish();
+        },
+      });
+      r.probes[kind] = worker;
+      worker.start();
+    };
+    if (specs.startup) launch('startup');
+    else for (const kind of kinds) launch(kind);
+  }
+
+  private stopProbes(r: ContainerRecord): void {
+    for (const p of Object.values(r.probes)) p?.stop();
+    r.probes = {};
+  }
+
+  private restartUnhealthy(r: ContainerRecord, container: Container, kind: ProbeKind, spec: ProbeSpec): void {
+    if (r.current !== container || !container.running) return;
+    this.event('Normal', 'Killing', `Container ${r.spec.name} failed ${kind} probe, will be restarted`, r);
+    this.stopProbes(r);
+    const grace = spec.terminationGracePeriodSeconds ?? this.pod.spec.terminationGracePeriodSeconds ?? 30;
+    container.stop(grace * 1000, this.host.random.duration(this.host.behaviour.sigtermExit));
+    this.publish();
+  }
+
+  private terminate(): void {
+    if (this.terminating) return this.checkTerminated();
+    this.terminating = true;
+    this.sandboxTimer?.cancel();
+    const grace = (this.pod.metadata.deletionGracePeriodSeconds ?? this.pod.spec.terminationGracePeriodSeconds ?? 30) * 1000;
+    for (const r of this.records) {
+      r.retry?.cancel();
+      this.stopProbes(r);
+      if (r.current?.running) {
+        this.event('Normal', 'Killing', `Stopping container ${r.spec.name}`, r);
+        r.current.stop(grace, this.host.random.duration(this.host.behaviour.sigtermExit));
+      } else if (r.noticing && r.current) {
+        r.prior = r.last;
+        r.last = { termination: r.current.termination!, id: r.current.id, startedAt: r.current.startedAt, image: r.image, imageID: r.imageID, log: r.current.log };
+        r.current = undefined;
+        r.noticing = false;
+      }
+    }
+    this.checkTerminated();
+  }
+
+  private checkTerminated(): void {
+    if (this.finished || this.records.some((r) => r.current?.running)) return;
+    this.finished = true;
+    this.publish(true);
+    this.host.releasePodIP(this.uid);
+    this.host.crashBackOff.forgetPrefix(`${this.uid}/`);
+    this.host.deletePod(this.pod);
+  }
+
+  private view(terminal: boolean): PodView {
+    const initialized = this.initialized();
+    const containers: ContainerView[] = this.records.map((r) => {
+      let state: ContainerState;
+      let lastState: ContainerState = {};
+      if (r.current && r.seen && !r.noticing) {
+        state = { running: { startedAt: rfc3339(r.current.startedAt) } };
+        if (r.last) lastState = terminated(r.last);
+      } else if (r.last && r.waiting && !terminal) {
+        state = { waiting: { reason: r.waiting.reason, ...(r.waiting.message ? { message: r.waiting.message } : {}) } };
+        lastState = terminated(r.last);
+      } else if (r.last) {
+        state = terminated(r.last);
+        if (r.prior) lastState = terminated(r.prior);
+      } else {
+        const reason = r.waiting?.reason ?? (r.kind === 'main' && !initialized ? 'PodInitializing' : r.kind !== 'main' && !this.sandboxReady ? 'PodInitializing' : this.mountBlocked ? 'ContainerCreating' : r.kind === 'main' ? 'ContainerCreating' : 'PodInitializing');
+        state = { waiting: { reason, ...(r.waiting?.message ? { message: r.waiting.message } : {}) } };
+      }
+      const started = this.started(r) && !r.noticing;
+      const succeeded = this.succeeded(r);
+      const view: ContainerView = {
+        name: r.spec.name,
+        kind: r.kind,
+        state,
+        lastState,
+        ready: r.kind === 'init' ? succeeded : this.ready(r) && !r.noticing && !terminal,
+        started: r.kind === 'init' ? false : started && !terminal,
+        restartCount: r.restartCount,
+        image: r.imageID ? r.image : r.spec.image ?? '',
+        imageID: r.imageID,
+        succeeded,
+      };
+      const live = r.current ?? (r.last && (state.terminated || r.waiting) ? r.last : undefined);
+      if (live && (state.running || state.terminated)) view.containerID = `containerd://${live.id}`;
+      const mounts = r.spec.volumeMounts as { name: string; mountPath: string; readOnly?: boolean }[] | undefined;
+      if (mounts?.length) view.volumeMounts = mounts.map((m) => ({ name: m.name, mountPath: m.mountPath, ...(m.readOnly ? { readOnly: true, recursiveReadOnly: 'Disabled' } : {}) }));
+      return view;
+    });
+    return { sandboxReady: this.sandboxReady, initialized, terminal, initFailed: this.initFailed, containers };
+  }
+
+  /** Computes the status and hands it to the host, which writes it when it changed. */
+  private publish(terminal = false): void {
+    const now = this.host.clock.now();
+    const view = this.view(terminal);
+    const phase = podPhase(this.pod, view);
+    const conditions = withTransitionTimes(podConditions(this.pod, view, phase), this.lastConditions, now);
+    const foreign = (this.pod.status?.conditions ?? []).filter((c) => !conditions.some((k) => k.type === c.type));
+    const all = [...conditions, ...foreign];
+    this.lastConditions = all;
+    const status: PodStatus = {
+      phase,
+      conditions: all,
+      hostIP: this.host.hostIP,
+      hostIPs: [{ ip: this.host.hostIP }],
+      startTime: rfc3339(this.startTime),
+      qosClass: this.pod.status?.qosClass ?? qosClass(this.pod),
+    };
+    if (this.podIP) {
+      status.podIP = this.podIP;
+      status.podIPs = [{ ip: this.podIP }];
+    }
+    const inits = view.containers.filter((c) => c.kind !== 'main');
+    if (inits.length > 0) status.initContainerStatuses = inits.map(containerStatus);
+    status.containerStatuses = view.containers.filter((c) => c.kind === 'main').map(containerStatus);
+    this.host.writeStatus(this.pod, status);
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Container logs: what a container's process printed, kept per container instance by the
+ * simulated runtime, and served to the API server's pods/log handler through `PodLogSource`.
+ *
+ * The API server owns the HTTP side (query parsing, streaming); the kubelet owns the content and
+ * the kubelet's errors. A `kubectl logs` request maps onto `PodLogSource.open()`:
+ *   container → `container` (the handler resolves the default container first),
+ *   previous → `previous`, and the handler formats with `formatLogLines` (tailLines, timestamps,
+ *   sinceSeconds/sinceTime, limitBytes) and, for `follow`, subscribes for more lines.
+ */
+import { badRequest, type StatusError } from '../../api/errors';
+
+export interface LogLine {
+  /** Virtual epoch milliseconds. */
+  time: number;
+  text: string;
+}
+
+/** Lines kept per container instance; older lines are dropped (a rotated log). */
+const MAX_LINES = 2000;
+
+export class ContainerLog {
+  private readonly kept: LogLine[] = [];
+  private readonly followers = new Set<{ onLine: (line: LogLine) => void; onEnd: () => void }>();
+  private ended = false;
+
+  append(time: number, text: string): void {
+    const line = { time, text };
+    this.kept.push(line);
+    if (this.kept.length > MAX_LINES) this.kept.splice(0, this.kept.length - MAX_LINES);
+    for (const f of this.followers) f.onLine(line);
+  }
+
+  /** The container exited: followers are told the stream ended. */
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    for (const f of [...this.followers]) f.onEnd();
+    this.followers.clear();
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  lines(): readonly LogLine[] {
+    return this.kept;
+  }
+
+  /** Calls `onLine` for each new line and `onEnd` once when the container exits; returns unsubscribe. */
+  follow(onLine: (line: LogLine) => void, onEnd: () => void): () => void {
+    if (this.ended) {
+      onEnd();
+      return () => undefined;
+    }
+    const follower = { onLine, onEnd };
+    this.followers.add(follower);
+    return () => this.followers.delete(follower);
+  }
+}
+
+export interface LogFormatOptions {
+  tailLines?: number;
+  timestamps?: boolean;
+  /** Only lines at or after this virtual time. */
+  sinceTime?: number;
+  limitBytes?: number;
+}
+
+/** RFC 3339 with nanoseconds, as the kubelet prefixes lines with `--timestamps`. */
+export function logTimestamp(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z');
+}
+
+export function formatLogLine(line: LogLine, timestamps: boolean): string {
+  return timestamps ? `${logTimestamp(line.time)} ${line.text}\n` : `${line.text}\n`;
+}
+
+export function formatLogLines(lines: readonly LogLine[], options: LogFormatOptions = {}): string {
+  let selected = options.sinceTime !== undefined ? lines.filter((l) => l.time >= options.sinceTime!) : lines;
+  if (options.tailLines !== undefined && options.tailLines >= 0) selected = options.tailLines === 0 ? [] : selected.slice(-options.tailLines);
+  let text = selected.map((l) => formatLogLine(l, !!options.timestamps)).join('');
+  if (options.limitBytes !== undefined && Buffer.byteLength(text) > options.limitBytes) text = Buffer.from(text).subarray(0, options.limitBytes).toString();
+  return text;
+}
+
+/** What the API server's pods/log handler reads. */
+export interface PodLogSource {
+  /**
+   * The log of `container` in the pod (the current instance, or the previous terminated one).
+   * Throws a StatusError with the kubelet's wording when there is none, e.g.
+   * `container "nginx" in pod "web" is waiting to start: ContainerCreating` or
+   * `previous terminated container "nginx" in pod "web" not found` (both 400 BadRequest).
+   */
+  open(namespace: string, pod: string, container: string, options: { previous?: boolean }): ContainerLog;
+}
+
+export function waitingToStart(container: string, pod: string, reason: string): StatusError {
+  return badRequest(`container "${container}" in pod "${pod}" is waiting to start: ${reason}`);
+}
+
+export function previousNotFound(container: string, pod: string): StatusError {
+  return badRequest(`previous terminated container "${container}" in pod "${pod}" not found`);
+}

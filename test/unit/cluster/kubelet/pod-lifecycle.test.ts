@@ -1,0 +1,217 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FakeHost, makePod, statusSequence } from './fake-host';
+
+test('nginx: pulled, created, started, Running and Ready', async () => {
+  const host = new FakeHost();
+  host.worker(makePod({ containers: [{ name: 'nginx', image: 'nginx:1.27', ports: [{ containerPort: 80 }] }] }));
+  await host.clock.advance(5000);
+  assert.deepEqual(host.recorded.events, [
+    '+1s Normal Pulling: Pulling image "nginx:1.27"',
+    '+2.877s Normal Pulled: Successfully pulled image "nginx:1.27" in 1.877s (1.877s including waiting). Image size: 72188133 bytes.',
+    '+2.877s Normal Created: Created container: nginx',
+    '+2.977s Normal Started: Started container nginx',
+  ]);
+  assert.deepEqual(statusSequence(host.recorded.statuses), ['ContainerCreating 0/1 0', 'Running 1/1 0']);
+  const s = host.status;
+  assert.equal(s.phase, 'Running');
+  assert.deepEqual(s.conditions!.map((c) => `${c.type}=${c.status}`), ['PodReadyToStartContainers=True', 'Initialized=True', 'Ready=True', 'ContainersReady=True', 'PodScheduled=True']);
+  assert.equal(s.podIP, '10.244.1.5');
+  assert.equal(s.hostIP, '172.18.0.2');
+  const c = s.containerStatuses![0]!;
+  assert.equal(c.image, 'docker.io/library/nginx:1.27');
+  assert.match(c.imageID, /^docker\.io\/library\/nginx@sha256:[0-9a-f]{64}$/);
+  assert.match(c.containerID!, /^containerd:\/\/[0-9a-f]{64}$/);
+  assert.deepEqual(c.state, { running: { startedAt: '2026-01-01T00:00:02Z' } });
+  assert.equal(c.started, true);
+  const first = host.recorded.statuses[0]!;
+  assert.deepEqual(first.containerStatuses![0]!.state, { waiting: { reason: 'ContainerCreating' } });
+  assert.deepEqual(first.conditions!.find((x) => x.type === 'Ready'), { type: 'Ready', status: 'False', lastProbeTime: null, lastTransitionTime: '2026-01-01T00:00:00Z', reason: 'ContainersNotReady', message: 'containers with unready status: [nginx]' });
+});
+
+test('a second pod of the same image finds it present', async () => {
+  const host = new FakeHost();
+  host.worker(makePod({ containers: [{ name: 'nginx', image: 'nginx:1.27' }] }));
+  await host.clock.advance(5000);
+  host.recorded.events.length = 0;
+  host.worker(makePod({ containers: [{ name: 'nginx', image: 'nginx:1.27' }] }, { name: 'web-2', uid: 'u-2' }));
+  await host.clock.advance(5000);
+  assert.deepEqual(host.recorded.events.map((e) => e.replace(/^\S+ /, '')), [
+    'Normal Pulled: Container image "nginx:1.27" already present on machine',
+    'Normal Created: Created container: nginx',
+    'Normal Started: Started container nginx',
+  ]);
+});
+
+test('sleep 30 under restartPolicy Never completes: Succeeded', async () => {
+  const host = new FakeHost();
+  host.worker(makePod({ restartPolicy: 'Never', containers: [{ name: 'job', image: 'busybox:1.36', command: ['sleep', '30'] }] }));
+  await host.clock.advance(40_000);
+  assert.deepEqual(statusSequence(host.recorded.statuses), ['ContainerCreating 0/1 0', 'Running 1/1 0', 'Completed 0/1 0']);
+  assert.equal(host.status.phase, 'Succeeded');
+  assert.equal(host.status.containerStatuses![0]!.state!.terminated!.reason, 'Completed');
+  assert.deepEqual(host.status.conditions!.find((c) => c.type === 'Ready')!.reason, 'PodCompleted');
+});
+
+test('busybox with no command under Always: CrashLoopBackOff with 10 s, 20 s, 40 s waits', async () => {
+  const host = new FakeHost();
+  host.worker(makePod({ containers: [{ name: 'box', image: 'busybox:1.36' }] }));
+  await host.clock.advance(120_000);
+  const seq = statusSequence(host.recorded.statuses);
+  // As `kubectl get pods -w` shows it: the container exits before the kubelet ever reports it running.
+  assert.deepEqual(seq.slice(0, 6), [
+    'ContainerCreating 0/1 0',
+    'Completed 0/1 0',
+    'Completed 0/1 1',
+    'CrashLoopBackOff 0/1 1',
+    'Completed 0/1 2',
+    'CrashLoopBackOff 0/1 2',
+  ]);
+  const started = host.recorded.events.filter((e) => e.includes('Started container')).map((e) => Number(e.split('s ')[0]!.slice(1)));
+  const gaps = started.slice(1).map((t, i) => Math.round(t - started[i]!));
+  // First restart right away (after the relist), then back-offs of 10 s, 20 s, 40 s counted from each exit.
+  assert.deepEqual(gaps.slice(0, 4), [1, 10, 20, 40]);
+  const waiting = host.recorded.statuses.map((s) => s.containerStatuses![0]!.state!.waiting?.message).filter(Boolean);
+  assert.ok(waiting.includes('back-off 10s restarting failed container=box pod=web_default(7c9e6679-7425-40de-944b-e07fc1f90ae7)'));
+  assert.ok(waiting.includes('back-off 40s restarting failed container=box pod=web_default(7c9e6679-7425-40de-944b-e07fc1f90ae7)'));
+  assert.ok(host.recorded.events.some((e) => e.includes('Warning BackOff: Back-off restarting failed container box in pod web_default(7c9e6679-7425-40de-944b-e07fc1f90ae7)')));
+  assert.equal(host.status.phase, 'Running');
+});
+
+test('an image the registry does not have: ErrImagePull then ImagePullBackOff', async () => {
+  const host = new FakeHost();
+  host.worker(makePod({ containers: [{ name: 'app', image: 'nginx:nope' }] }));
+  await host.clock.advance(30_000);
+  assert.deepEqual(statusSequence(host.recorded.statuses).slice(0, 3), ['ContainerCreating 0/1 0', 'ErrImagePull 0/1 0', 'ImagePullBackOff 0/1 0']);
+  const events = host.recorded.events.map((e) => e.replace(/^\S+ /, ''));
+  assert.deepEqual(events.slice(0, 5), [
+    'Normal Pulling: Pulling image "nginx:nope"',
+    'Warning Failed: Failed to pull image "nginx:nope": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/library/nginx:nope": failed to resolve reference "docker.io/library/nginx:nope": docker.io/library/nginx:nope: not found',
+    'Warning Failed: Error: ErrImagePull',
+    'Normal BackOff: Back-off pulling image "nginx:nope"',
+    'Warning Failed: Error: ImagePullBackOff',
+  ]);
+  assert.equal(host.status.phase, 'Pending');
+});
+
+test('a malformed image reference: InvalidImageName', async () => {
+  const host = new FakeHost();
+  host.worker(makePod({ containers: [{ name: 'app', image: 'NGINX' }] }));
+  await host.clock.advance(5000);
+  assert.deepEqual(host.status.containerStatuses![0]!.state, { waiting: { reason: 'InvalidImageName', message: 'Failed to apply default image tag "NGINX": couldn\'t parse image name "NGINX": invalid reference format' } });
+});
+
+test('over its memory limit: OOMKilled, exit 137', async () => {
+  const host = new FakeHost();
+  host.worker(makePod({ restartPolicy: 'Never', containers: [{ name: 'stress', image: 'polinux/stress', command: ['stress'], args: ['--vm', '1', '--vm-bytes', '250M', '--vm-hang', '1'], resources: { limits: { memory: '100Mi' } } }] }));
+  await host.clock.advance(10_000);
+  const t = host.status.containerStatuses![0]!.state!.terminated!;
+  assert.equal(t.reason, 'OOMKilled');
+  assert.equal(t.exitCode, 137);
+  assert.equal(host.status.phase, 'Failed');
+  assert.ok(statusSequence(host.recorded.statuses).includes('OOMKilled 0/1 0'));
+});
+
+test('a missing ConfigMap in env: CreateContainerConfigError until it exists', async () => {
+  const host = new FakeHost();
+  host.worker(makePod({ containers: [{ name: 'app', image: 'nginx:1.27', env: [{ name: 'COLOR', valueFrom: { configMapKeyRef: { name: 'settings', key: 'color' } } }] }] }));
+  await host.clock.advance(5000);
+  assert.deepEqual(host.status.containerStatuses![0]!.state, { waiting: { reason: 'CreateContainerConfigError', message: 'configmap "settings" not found' } });
+  assert.ok(host.recorded.events.some((e) => e.endsWith('Warning Failed: Error: configmap "settings" not found')));
+  host.objects.set('configmap/default/settings', { metadata: { name: 'settings' }, data: { color: 'blue' } });
+  await host.clock.advance(15_000);
+  assert.equal(host.status.phase, 'Running');
+});
+
+test('init containers run in order before the app; STATUS Init:0/2, Init:1/2, PodInitializing', async () => {
+  const host = new FakeHost();
+  host.worker(makePod({
+    initContainers: [
+      { name: 'init-a', image: 'busybox:1.36', command: ['sh', '-c', 'sleep 5'] },
+      { name: 'init-b', image: 'busybox:1.36', command: ['sleep', '5'] },
+    ],
+    containers: [{ name: 'nginx', image: 'nginx:1.27' }],
+  }));
+  await host.clock.advance(30_000);
+  const seq = statusSequence(host.recorded.statuses);
+  assert.deepEqual(seq[0], 'Init:0/2 0/1 0');
+  assert.ok(seq.includes('Init:1/2 0/1 0'));
+  assert.equal(seq.at(-1), 'Running 1/1 0');
+  assert.equal(host.status.conditions!.find((c) => c.type === 'Initialized')!.status, 'True');
+  const first = host.recorded.statuses[0]!;
+  assert.deepEqual(first.conditions!.find((c) => c.type === 'Initialized'), { type: 'Initialized', status: 'False', lastProbeTime: null, lastTransitionTime: '2026-01-01T00:00:00Z', reason: 'ContainersNotInitialized', message: 'containers with incomplete status: [init-a init-b]' });
+  const order = host.recorded.events.filter((e) => e.includes('Started container')).map((e) => e.split('container ')[1]);
+  assert.deepEqual(order, ['init-a', 'init-b', 'nginx']);
+});
+
+test('a sidecar (restartable init container) keeps running beside the app', async () => {
+  const host = new FakeHost();
+  host.worker(makePod({
+    initContainers: [{ name: 'log-agent', image: 'busybox:1.36', restartPolicy: 'Always', command: ['sh', '-c', 'while true; do sleep 10; done'] }],
+    containers: [{ name: 'nginx', image: 'nginx:1.27' }],
+  }));
+  await host.clock.advance(30_000);
+  assert.equal(host.status.phase, 'Running');
+  assert.deepEqual(host.status.initContainerStatuses![0]!.state!.running !== undefined, true);
+  assert.equal(host.status.conditions!.find((c) => c.type === 'Ready')!.status, 'True');
+});
+
+test('a failing liveness probe restarts the container', async () => {
+  const host = new FakeHost();
+  host.worker(makePod({ containers: [{ name: 'nginx', image: 'nginx:1.27', livenessProbe: { httpGet: { path: '/healthz', port: 8080 }, initialDelaySeconds: 3, periodSeconds: 3, failureThreshold: 3 } }] }));
+  await host.clock.advance(30_000);
+  const events = host.recorded.events.map((e) => e.replace(/^\S+ /, ''));
+  assert.ok(events.includes('Warning Unhealthy: Liveness probe failed: Get "http://10.244.1.5:8080/healthz": dial tcp 10.244.1.5:8080: connect: connection refused'));
+  assert.ok(events.includes('Normal Killing: Container nginx failed liveness probe, will be restarted'));
+  assert.ok(host.status.containerStatuses![0]!.restartCount >= 1);
+  assert.equal(host.status.containerStatuses![0]!.lastState!.terminated!.exitCode, 0);
+});
+
+test('a readiness probe on the served port makes the pod Ready; on another port it never is', async () => {
+  const good = new FakeHost();
+  good.worker(makePod({ containers: [{ name: 'nginx', image: 'nginx:1.27', readinessProbe: { httpGet: { path: '/', port: 80 }, periodSeconds: 5 } }] }));
+  await good.clock.advance(20_000);
+  assert.equal(good.status.conditions!.find((c) => c.type === 'Ready')!.status, 'True');
+  const bad = new FakeHost();
+  bad.worker(makePod({ containers: [{ name: 'nginx', image: 'nginx:1.27', readinessProbe: { httpGet: { path: '/', port: 81 }, periodSeconds: 5 } }] }));
+  await bad.clock.advance(20_000);
+  assert.equal(bad.status.conditions!.find((c) => c.type === 'Ready')!.status, 'False');
+  assert.equal(bad.status.phase, 'Running');
+});
+
+test('graceful delete: nginx stops on SIGTERM, the kubelet deletes the pod', async () => {
+  const host = new FakeHost();
+  const pod = makePod({ containers: [{ name: 'nginx', image: 'nginx:1.27' }] });
+  const worker = host.worker(pod);
+  await host.clock.advance(5000);
+  worker.update({ ...pod, metadata: { ...pod.metadata, deletionTimestamp: '2026-01-01T00:00:05Z', deletionGracePeriodSeconds: 30 } });
+  await host.clock.advance(1000);
+  assert.ok(host.recorded.events.some((e) => e.endsWith('Normal Killing: Stopping container nginx')));
+  assert.equal(host.recorded.deleted, true);
+  assert.equal(host.status.phase, 'Succeeded');
+  assert.equal(host.status.containerStatuses![0]!.state!.terminated!.exitCode, 0);
+});
+
+test('graceful delete: sleep ignores SIGTERM and is killed after the grace period', async () => {
+  const host = new FakeHost();
+  const pod = makePod({ containers: [{ name: 'box', image: 'busybox:1.36', command: ['sleep', '3600'] }] });
+  const worker = host.worker(pod);
+  await host.clock.advance(5000);
+  worker.update({ ...pod, metadata: { ...pod.metadata, deletionTimestamp: '2026-01-01T00:00:05Z', deletionGracePeriodSeconds: 30 } });
+  await host.clock.advance(29_000);
+  assert.equal(host.recorded.deleted, false);
+  await host.clock.advance(2000);
+  assert.equal(host.recorded.deleted, true);
+  assert.equal(host.status.containerStatuses![0]!.state!.terminated!.exitCode, 137);
+  assert.equal(host.status.phase, 'Failed');
+});
+
+test('fault injection: exit code by annotation, slow pull', async () => {
+  const host = new FakeHost();
+  host.worker(makePod({ restartPolicy: 'Never', containers: [{ name: 'nginx', image: 'nginx:1.27' }] }, { annotations: { 'fault.kube-sim.io/exit.nginx': '3@10s', 'fault.kube-sim.io/pull-delay.nginx': '20s' } }));
+  await host.clock.advance(15_000);
+  assert.equal(host.status.phase, 'Pending');
+  await host.clock.advance(30_000);
+  assert.equal(host.status.containerStatuses![0]!.state!.terminated!.exitCode, 3);
+  assert.equal(host.status.phase, 'Failed');
+});
