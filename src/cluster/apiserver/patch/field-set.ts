@@ -1,0 +1,234 @@
+/**
+ * Field paths and sets of them, as sigs.k8s.io/structured-merge-diff defines them and as managedFields
+ * carries them in the FieldsV1 format:
+ *
+ *   f:<name>        a field of a map or struct            (printed `.name`)
+ *   k:{"name":"x"}  an item of an associative list, by its keys (printed `[name="x"]`)
+ *   v:"x"           an item of a set list, by its value   (printed `[="x"]`)
+ *   i:3             an item by index (atomic lists only appear whole, so rarely used)
+ *   .               "this path itself", when it also has children in the set
+ *
+ * Sets iterate (and conflicts are reported) in structured-merge-diff's order: at each level the
+ * paths that end there first, then the children, each sorted by path element (fields by name, then
+ * keys, then values, then indexes).
+ */
+import { isObject, type JsonObject } from './json-value';
+
+export type PathElement =
+  | { field: string }
+  | { key: [string, unknown][] }
+  | { value: unknown }
+  | { index: number };
+
+export type FieldPath = PathElement[];
+
+function rank(pe: PathElement): number {
+  if ('field' in pe) return 0;
+  if ('key' in pe) return 1;
+  if ('value' in pe) return 2;
+  return 3;
+}
+
+function typeRank(v: unknown): number {
+  if (v === null || v === undefined) return 0;
+  if (typeof v === 'boolean') return 1;
+  if (typeof v === 'number') return 2;
+  if (typeof v === 'string') return 3;
+  return 4;
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function compareValues(a: unknown, b: unknown): number {
+  const ra = typeRank(a);
+  const rb = typeRank(b);
+  if (ra !== rb) return ra - rb;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'boolean') return Number(a) - Number(b);
+  if (typeof a === 'string') return compareStrings(a, b as string);
+  return compareStrings(JSON.stringify(a), JSON.stringify(b));
+}
+
+export function comparePathElements(a: PathElement, b: PathElement): number {
+  const d = rank(a) - rank(b);
+  if (d !== 0) return d;
+  if ('field' in a) return compareStrings(a.field, (b as { field: string }).field);
+  if ('key' in a) {
+    const bk = (b as { key: [string, unknown][] }).key;
+    for (let i = 0; i < a.key.length && i < bk.length; i++) {
+      const c = compareStrings(a.key[i]![0], bk[i]![0]) || compareValues(a.key[i]![1], bk[i]![1]);
+      if (c !== 0) return c;
+    }
+    return a.key.length - bk.length;
+  }
+  if ('value' in a) return compareValues(a.value, (b as { value: unknown }).value);
+  return a.index - (b as { index: number }).index;
+}
+
+/** FieldsV1 spelling: `f:name`, `k:{"containerPort":80,"protocol":"TCP"}`, `v:"x"`, `i:0`. */
+export function serializePathElement(pe: PathElement): string {
+  if ('field' in pe) return `f:${pe.field}`;
+  if ('key' in pe) return `k:{${pe.key.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`;
+  if ('value' in pe) return `v:${JSON.stringify(pe.value)}`;
+  return `i:${pe.index}`;
+}
+
+export function parsePathElement(s: string): PathElement | undefined {
+  const body = s.slice(2);
+  switch (s.slice(0, 2)) {
+    case 'f:':
+      return { field: body };
+    case 'k:': {
+      const obj = JSON.parse(body) as JsonObject;
+      return { key: Object.keys(obj).sort(compareStrings).map((k) => [k, obj[k]] as [string, unknown]) };
+    }
+    case 'v:':
+      return { value: JSON.parse(body) };
+    case 'i:':
+      return { index: Number.parseInt(body, 10) };
+    default:
+      return undefined; // structured-merge-diff drops element kinds it does not know
+  }
+}
+
+function valueToString(v: unknown): string {
+  return typeof v === 'string' ? JSON.stringify(v) : String(v);
+}
+
+/** As conflicts print a path: `.spec.containers[name="nginx"].image`. */
+export function pathToString(path: FieldPath): string {
+  return path
+    .map((pe) => {
+      if ('field' in pe) return `.${pe.field}`;
+      if ('key' in pe) return `[${pe.key.map(([k, v]) => `${k}=${valueToString(v)}`).join(',')}]`;
+      if ('value' in pe) return `[=${valueToString(pe.value)}]`;
+      return `[${pe.index}]`;
+    })
+    .join('');
+}
+
+function pathKey(path: FieldPath): string {
+  return JSON.stringify(path.map(serializePathElement));
+}
+
+/** Iteration order: at the first differing level, a path ending there comes before one going deeper. */
+function comparePaths(a: FieldPath, b: FieldPath): number {
+  for (let i = 0; i < a.length && i < b.length; i++) {
+    const aEnds = i === a.length - 1;
+    const bEnds = i === b.length - 1;
+    if (aEnds !== bEnds) return aEnds ? -1 : 1;
+    const c = comparePathElements(a[i]!, b[i]!);
+    if (c !== 0) return c;
+  }
+  return a.length - b.length;
+}
+
+export class FieldSet {
+  private readonly paths = new Map<string, FieldPath>();
+
+  constructor(paths: Iterable<FieldPath> = []) {
+    for (const p of paths) this.insert(p);
+  }
+
+  insert(path: FieldPath): void {
+    this.paths.set(pathKey(path), path);
+  }
+
+  has(path: FieldPath): boolean {
+    return this.paths.has(pathKey(path));
+  }
+
+  get size(): number {
+    return this.paths.size;
+  }
+
+  empty(): boolean {
+    return this.paths.size === 0;
+  }
+
+  union(other: FieldSet): FieldSet {
+    return new FieldSet([...this.paths.values(), ...other.paths.values()]);
+  }
+
+  difference(other: FieldSet): FieldSet {
+    return new FieldSet([...this.paths.entries()].filter(([k]) => !other.paths.has(k)).map(([, p]) => p));
+  }
+
+  intersection(other: FieldSet): FieldSet {
+    return new FieldSet([...this.paths.entries()].filter(([k]) => other.paths.has(k)).map(([, p]) => p));
+  }
+
+  /** Drops every path equal to or below one of `prefixes` (RecursiveDifference). */
+  withoutPrefixes(prefixes: FieldSet): FieldSet {
+    return new FieldSet(this.list().filter((p) => !p.some((_, i) => prefixes.has(p.slice(0, i + 1)))));
+  }
+
+  /** Adds every prefix that ends in a field name (EnsureNamedFieldsAreMembers). */
+  withNamedParents(): FieldSet {
+    const out = new FieldSet(this.paths.values());
+    for (const p of this.paths.values()) {
+      for (let i = 1; i < p.length; i++) if ('field' in p[i - 1]!) out.insert(p.slice(0, i));
+    }
+    return out;
+  }
+
+  /** In structured-merge-diff's iteration order. */
+  list(): FieldPath[] {
+    return [...this.paths.values()].sort(comparePaths);
+  }
+
+  equals(other: FieldSet): boolean {
+    return this.size === other.size && [...this.paths.keys()].every((k) => other.paths.has(k));
+  }
+
+  toFieldsV1(): JsonObject {
+    interface Node { member: boolean; pe: PathElement; children: Map<string, Node> }
+    const root: Node = { member: false, pe: { field: '' }, children: new Map() };
+    for (const path of this.paths.values()) {
+      let node = root;
+      for (const pe of path) {
+        const k = serializePathElement(pe);
+        let child = node.children.get(k);
+        if (!child) {
+          child = { member: false, pe, children: new Map() };
+          node.children.set(k, child);
+        }
+        node = child;
+      }
+      node.member = true;
+    }
+    const emit = (node: Node): JsonObject => {
+      const out: JsonObject = {};
+      if (node.member && node.children.size > 0) out['.'] = {};
+      const children = [...node.children.entries()].sort((a, b) => comparePathElements(a[1].pe, b[1].pe));
+      for (const [k, child] of children) out[k] = emit(child);
+      return out;
+    };
+    return emit(root);
+  }
+
+  static fromFieldsV1(fields: unknown): FieldSet {
+    const set = new FieldSet();
+    const walk = (obj: JsonObject, prefix: FieldPath): void => {
+      for (const [k, v] of Object.entries(obj)) {
+        if (k === '.') {
+          set.insert(prefix);
+          continue;
+        }
+        const pe = parsePathElement(k);
+        if (!pe) continue;
+        const path = [...prefix, pe];
+        if (!isObject(v) || Object.keys(v).length === 0) set.insert(path);
+        else walk(v, path);
+      }
+    };
+    if (isObject(fields)) walk(fields, []);
+    return set;
+  }
+}
+
+export function fieldPath(...names: string[]): FieldPath {
+  return names.map((field) => ({ field }));
+}

@@ -1,0 +1,163 @@
+/**
+ * metadata.managedFields: who owns which fields (k8s.io/apimachinery managedfields).
+ *
+ * - A manager is identified by its name, its operation (`Apply` or `Update`), its subresource and,
+ *   for `Update` only, the apiVersion it wrote with: `kubectl` applying and `kubectl` updating are
+ *   two entries; an applier keeps one entry across versions.
+ * - Entries are encoded sorted as kube-apiserver sorts them: Apply before Update, then by time (to the
+ *   second), manager, apiVersion and subresource. Entries owning nothing are dropped.
+ * - A few fields are never owned by anyone (stripMeta): apiVersion, kind, metadata itself and
+ *   metadata.name, namespace, creationTimestamp, selfLink, uid, clusterName, generation,
+ *   managedFields and resourceVersion.
+ */
+import type { ManagedFieldsEntry, StatusCause } from '../../api/types';
+import { StatusError } from '../../api/errors';
+import { deepEqual, isObject } from './json-value';
+import { FieldSet, fieldPath, pathToString, type FieldPath } from './field-set';
+
+export type ManagedOperation = 'Apply' | 'Update';
+
+export interface ManagerSet {
+  manager: string;
+  operation: ManagedOperation;
+  apiVersion: string;
+  subresource?: string;
+  time?: string;
+  fields: FieldSet;
+}
+
+/** Managers by identity (managerIdentity). */
+export type Managed = Map<string, ManagerSet>;
+
+export function managerIdentity(m: Pick<ManagerSet, 'manager' | 'operation' | 'apiVersion' | 'subresource'>): string {
+  const id: Record<string, string> = { manager: m.manager, operation: m.operation };
+  if (m.operation === 'Update') id.apiVersion = m.apiVersion;
+  if (m.subresource) id.subresource = m.subresource;
+  return JSON.stringify(id);
+}
+
+export const STRIPPED_FIELDS = new FieldSet([
+  fieldPath('apiVersion'),
+  fieldPath('kind'),
+  fieldPath('metadata'),
+  ...['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion'].map((f) => fieldPath('metadata', f)),
+]);
+
+/** Reads managedFields; entries that cannot be read are skipped. */
+export function decodeManagedFields(entries: unknown): Managed {
+  const managed: Managed = new Map();
+  if (!Array.isArray(entries)) return managed;
+  for (const raw of entries as unknown[]) {
+    if (!isObject(raw)) continue;
+    const e = raw as ManagedFieldsEntry;
+    if (e.operation !== 'Apply' && e.operation !== 'Update') continue;
+    const m: ManagerSet = {
+      manager: typeof e.manager === 'string' ? e.manager : '',
+      operation: e.operation,
+      apiVersion: typeof e.apiVersion === 'string' ? e.apiVersion : '',
+      fields: FieldSet.fromFieldsV1(e.fieldsV1),
+    };
+    if (typeof e.subresource === 'string' && e.subresource) m.subresource = e.subresource;
+    if (typeof e.time === 'string' && e.time) m.time = e.time;
+    managed.set(managerIdentity(m), m);
+  }
+  return managed;
+}
+
+/** `[{}]` is how a client asks to clear managedFields (isResetManagedFields). */
+export function isResetManagedFields(entries: unknown): boolean {
+  return Array.isArray(entries) && entries.length === 1 && isObject(entries[0]) && Object.keys(entries[0]).length === 0;
+}
+
+function seconds(time: string | undefined): number {
+  return time ? Math.floor(Date.parse(time) / 1000) : 0;
+}
+
+function less(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function encodeManagedFields(managed: Managed): ManagedFieldsEntry[] {
+  const sets = [...managed.values()].filter((m) => !m.fields.empty());
+  sets.sort(
+    (p, q) =>
+      less(p.operation, q.operation) ||
+      seconds(p.time) - seconds(q.time) ||
+      less(p.manager, q.manager) ||
+      less(p.apiVersion, q.apiVersion) ||
+      less(p.subresource ?? '', q.subresource ?? ''),
+  );
+  return sets.map((m) => {
+    const e: ManagedFieldsEntry = { manager: m.manager, operation: m.operation, apiVersion: m.apiVersion };
+    if (m.time) e.time = m.time;
+    e.fieldsType = 'FieldsV1';
+    e.fieldsV1 = m.fields.toFieldsV1();
+    if (m.subresource) e.subresource = m.subresource;
+    return e;
+  });
+}
+
+/** metav1.Time as it is serialized: RFC 3339 in UTC, to the second. */
+export function formatTime(now: string | number): string {
+  const ms = typeof now === 'number' ? now : Date.parse(now);
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/**
+ * kube-apiserver's IgnoreManagedFieldsTimestampsTransformer: when a write changes nothing but
+ * managedFields timestamps, the old managedFields are kept, so a no-op write stays a no-op.
+ */
+export function keepTimestampsIfUnchanged(previous: ManagedFieldsEntry[] | undefined, next: ManagedFieldsEntry[]): ManagedFieldsEntry[] {
+  if (!previous || previous.length !== next.length) return next;
+  const withoutTime = (es: ManagedFieldsEntry[]) => es.map(({ time: _time, ...rest }) => rest);
+  return deepEqual(withoutTime(previous), withoutTime(next)) ? previous : next;
+}
+
+/** `"kubectl"`, `"kubelet" with subresource "status"`, `"kubectl-client-side-apply" using v1`. */
+export function printManager(m: ManagerSet): string {
+  let s = JSON.stringify(m.manager);
+  if (m.subresource) s += ` with subresource ${JSON.stringify(m.subresource)}`;
+  if (m.operation === 'Update') s += ` using ${m.apiVersion}`;
+  return s;
+}
+
+export interface Conflict {
+  manager: ManagerSet;
+  path: FieldPath;
+}
+
+/** 409 Conflict as kube-apiserver words a server-side apply conflict (NewConflictError). */
+export function applyConflictError(conflicts: Conflict[]): StatusError {
+  const causes: StatusCause[] = conflicts.map((c) => ({
+    reason: 'FieldManagerConflict',
+    message: `conflict with ${printManager(c.manager)}`,
+    field: pathToString(c.path),
+  }));
+  let message: string;
+  if (conflicts.length === 1) {
+    message = `Apply failed with 1 conflict: conflict with ${printManager(conflicts[0]!.manager)}: ${pathToString(conflicts[0]!.path)}`;
+  } else {
+    const byManager = new Map<string, Conflict[]>();
+    for (const c of conflicts) {
+      const id = managerIdentity(c.manager);
+      byManager.set(id, [...(byManager.get(id) ?? []), c]);
+    }
+    const lines: string[] = [];
+    for (const id of [...byManager.keys()].sort(less)) {
+      const group = byManager.get(id)!;
+      lines.push(`conflicts with ${printManager(group[0]!.manager)}:`);
+      for (const c of group) lines.push(`- ${pathToString(c.path)}`);
+    }
+    message = `Apply failed with ${conflicts.length} conflicts: ${lines.join('\n')}`;
+  }
+  return new StatusError({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason: 'Conflict',
+    details: { causes },
+    code: 409,
+  });
+}

@@ -1,0 +1,287 @@
+/**
+ * Server-side apply and the ownership bookkeeping of every other write, as kube-apiserver's field
+ * manager does it (k8s.io/apimachinery managedfields over sigs.k8s.io/structured-merge-diff).
+ *
+ * apply(): the applied configuration is merged into the live object (or creates it); the applier owns
+ * exactly the fields its configuration sets. Fields it owned before and no longer sets are removed
+ * from the object unless another manager owns them. Changing a field another manager owns is a
+ * conflict (409, FieldManagerConflict causes) unless `force`, which takes the field over. Setting a
+ * field to the value it already has is no conflict: ownership is then shared. For the manager
+ * `kubectl`, conflicts on fields that kubectl's client-side apply last applied with the same value
+ * are forced (kubectl's client-side to server-side migration), and an existing
+ * last-applied-configuration annotation is rewritten to the new configuration.
+ *
+ * recordUpdate(): every create, update and non-apply patch gives its manager the fields it changed
+ * (Update operation, with the request's apiVersion and subresource) and takes them from the others.
+ * managedFields the client sent are honoured on the main resource (that is how kubectl rewrites
+ * them); `[{}]` clears them; an existing object without managedFields is not tracked.
+ *
+ * Both take the objects as JSON, the cluster clock's `now`, and a MetaLookup; neither touches the
+ * store. Fields under `resetFields` (by default `status` for the main resource and `spec` for the
+ * status subresource, as the registry strategies reset them) are never owned by the writer.
+ * Not modelled: the cap of 10 Update managers ("ancient-changes"), version conversion, unions.
+ */
+import { badRequest } from '../../api/errors';
+import type { KubeObject, ManagedFieldsEntry } from '../../api/types';
+import { clone, deepEqual, isObject, type JsonObject } from './json-value';
+import type { MetaLookup } from './patch-meta';
+import { FieldSet, fieldPath, type FieldPath } from './field-set';
+import { TypedWalker, dropNulls } from './typed-value';
+import {
+  STRIPPED_FIELDS,
+  applyConflictError,
+  decodeManagedFields,
+  encodeManagedFields,
+  formatTime,
+  isResetManagedFields,
+  keepTimestampsIfUnchanged,
+  managerIdentity,
+  type Conflict,
+  type Managed,
+  type ManagerSet,
+} from './managed-fields';
+
+export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
+const BEFORE_FIRST_APPLY = 'before-first-apply';
+
+export interface ApplyOptions {
+  /** The stored object; undefined when the apply creates it. */
+  live?: KubeObject | JsonObject;
+  /** The applied configuration (the decoded body). */
+  config: JsonObject;
+  /** The fieldManager query parameter (required for apply; the handler checks it). */
+  manager: string;
+  force: boolean;
+  /** The resource's group/version: `v1`, `apps/v1`. */
+  apiVersion: string;
+  /** The resource's kind: `Pod`. */
+  kind: string;
+  subresource?: string;
+  /** The cluster clock (epoch ms or an RFC 3339 string). */
+  now: number | string;
+  meta: MetaLookup;
+  resetFields?: FieldPath[];
+}
+
+export interface PatchResult {
+  /** The new object, metadata.managedFields included. */
+  object: JsonObject;
+  managedFields: ManagedFieldsEntry[];
+  /** False when the object (managedFields aside) is what it was. */
+  changed: boolean;
+}
+
+export interface RecordUpdateOptions {
+  /** The stored object; undefined on create. */
+  old?: KubeObject | JsonObject;
+  /** The object about to be stored (after defaulting and the strategy). */
+  updated: KubeObject | JsonObject;
+  manager: string;
+  operation?: 'Update';
+  subresource?: string;
+  apiVersion: string;
+  now: number | string;
+  meta: MetaLookup;
+  resetFields?: FieldPath[];
+}
+
+export function defaultResetFields(subresource: string | undefined): FieldPath[] {
+  return subresource === 'status' ? [fieldPath('spec')] : subresource ? [] : [fieldPath('status')];
+}
+
+function withoutManagedFields(obj: JsonObject | undefined): JsonObject {
+  const copy = clone(obj ?? {});
+  if (isObject(copy.metadata)) delete copy.metadata.managedFields;
+  return copy;
+}
+
+function groupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+function versionOf(apiVersion: string): string {
+  return apiVersion.slice(apiVersion.indexOf('/') + 1);
+}
+
+/**
+ * The zero value a create is compared with, as Go's empty typed object converts to JSON: top-level
+ * structs exist, and so do fields serialized without omitempty (a Pod's `spec.containers: null`), so
+ * that they are not "added" (no `.` entry for them).
+ */
+const ZERO_FIELDS: Record<string, JsonObject> = {
+  Pod: { spec: { containers: null } },
+};
+
+function emptyLike(obj: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const k of ['metadata', 'spec', 'status']) if (isObject(obj[k])) out[k] = {};
+  const zero = typeof obj.kind === 'string' ? ZERO_FIELDS[obj.kind] : undefined;
+  for (const [k, v] of Object.entries(zero ?? {})) if (isObject(out[k]) && isObject(v)) Object.assign(out[k] as JsonObject, clone(v));
+  return out;
+}
+
+interface Changes {
+  added: FieldSet;
+  modified: FieldSet;
+  removed: FieldSet;
+}
+
+function diff(walker: TypedWalker, before: JsonObject, after: JsonObject, reset: FieldSet): Changes {
+  const c = walker.compare(before, after);
+  return { added: c.added.withoutPrefixes(reset), modified: c.modified.withoutPrefixes(reset), removed: c.removed.withoutPrefixes(reset) };
+}
+
+/** Takes changed fields from every manager but `self` (conflicts are returned, not applied) and drops removed ones. */
+function shareOut(managed: Managed, changes: Changes, self: string | undefined): Conflict[] {
+  const conflicts: Conflict[] = [];
+  const changed = changes.modified.union(changes.added);
+  for (const [id, m] of managed) {
+    if (id === self) continue;
+    for (const path of m.fields.intersection(changed).list()) conflicts.push({ manager: m, path });
+    m.fields = m.fields.difference(changes.removed);
+  }
+  return conflicts;
+}
+
+function dropEmpty(managed: Managed): void {
+  for (const [id, m] of managed) if (m.fields.empty()) managed.delete(id);
+}
+
+/** The Update bookkeeping shared by recordUpdate and the before-first-apply step. */
+function updateManaged(walker: TypedWalker, managed: Managed, before: JsonObject, after: JsonObject, who: Omit<ManagerSet, 'fields'>, reset: FieldSet): void {
+  const changes = diff(walker, before, after, reset);
+  for (const c of shareOut(managed, changes, undefined)) c.manager.fields = c.manager.fields.difference(new FieldSet([c.path]));
+  const owned = changes.modified.union(changes.added).difference(STRIPPED_FIELDS);
+  if (!owned.empty()) {
+    const id = managerIdentity(who);
+    const previous = managed.get(id);
+    managed.set(id, { ...who, fields: previous ? previous.fields.union(owned) : owned });
+  }
+  dropEmpty(managed);
+}
+
+export function recordUpdate(opts: RecordUpdateOptions): ManagedFieldsEntry[] {
+  const walker = new TypedWalker(opts.meta);
+  const updated = opts.updated as JsonObject;
+  const old = opts.old as JsonObject | undefined;
+  const sentFields = (updated.metadata as JsonObject | undefined)?.managedFields;
+  const oldFields = (old?.metadata as JsonObject | undefined)?.managedFields as ManagedFieldsEntry[] | undefined;
+  let managed: Managed;
+  if (opts.subresource) managed = decodeManagedFields(oldFields);
+  else if (isResetManagedFields(sentFields)) managed = new Map();
+  else {
+    managed = decodeManagedFields(sentFields);
+    if (managed.size === 0) managed = decodeManagedFields(oldFields);
+  }
+  if (old && managed.size === 0) return [];
+
+  const before = old ? withoutManagedFields(old) : emptyLike(updated);
+  const after = withoutManagedFields(updated);
+  const reset = new FieldSet(opts.resetFields ?? defaultResetFields(opts.subresource));
+  const who: Omit<ManagerSet, 'fields'> = { manager: opts.manager, operation: 'Update', apiVersion: opts.apiVersion, time: formatTime(opts.now) };
+  if (opts.subresource) who.subresource = opts.subresource;
+  updateManaged(walker, managed, before, after, who, reset);
+  const encoded = encodeManagedFields(managed);
+  return deepEqual(before, after) ? keepTimestampsIfUnchanged(oldFields, encoded) : encoded;
+}
+
+/** The fields kubectl's last client-side apply set and that still hold the values it set. */
+function allowedFromLastApplied(walker: TypedWalker, live: JsonObject, apiVersion: string): FieldSet | undefined {
+  const annotations = (live.metadata as JsonObject | undefined)?.annotations as Record<string, string> | undefined;
+  const text = annotations?.[LAST_APPLIED_ANNOTATION];
+  if (!text) return undefined;
+  let lastApplied: unknown;
+  try {
+    lastApplied = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(lastApplied) || lastApplied.apiVersion !== apiVersion) return undefined;
+  const changes = walker.compare(lastApplied, live);
+  return walker.toFieldSet(lastApplied).difference(changes.modified).difference(changes.added).difference(changes.removed);
+}
+
+/** Go's json.Marshal of a map: keys sorted; kube-apiserver's encoder ends with a newline. */
+function stableStringify(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableStringify).join(',')}]`;
+  if (isObject(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stableStringify(v[k])}`).join(',')}}`;
+  return JSON.stringify(v);
+}
+
+function buildLastApplied(config: JsonObject): string {
+  const copy = clone(config);
+  const meta = copy.metadata as JsonObject | undefined;
+  if (isObject(meta) && isObject(meta.annotations)) delete meta.annotations[LAST_APPLIED_ANNOTATION];
+  return `${stableStringify(copy)}\n`;
+}
+
+export function apply(opts: ApplyOptions): PatchResult {
+  const config = opts.config;
+  const kind = typeof config.kind === 'string' ? config.kind : '';
+  const apiVersion = typeof config.apiVersion === 'string' ? config.apiVersion : '';
+  if (groupOf(apiVersion) !== groupOf(opts.apiVersion) || kind !== opts.kind) {
+    throw badRequest(`invalid object type: ${groupOf(apiVersion)}/${versionOf(apiVersion)}, Kind=${kind}`);
+  }
+  if (apiVersion !== opts.apiVersion) {
+    throw badRequest(`Incorrect version specified in apply patch. Specified patch version: ${apiVersion}, expected: ${opts.apiVersion}`);
+  }
+  if (isObject(config.metadata) && config.metadata.managedFields !== undefined && config.metadata.managedFields !== null) {
+    throw badRequest('metadata.managedFields must be nil');
+  }
+
+  const walker = new TypedWalker(opts.meta);
+  const reset = new FieldSet(opts.resetFields ?? defaultResetFields(opts.subresource));
+  const time = formatTime(opts.now);
+  const liveFields = (opts.live?.metadata as JsonObject | undefined)?.managedFields as ManagedFieldsEntry[] | undefined;
+  const live = withoutManagedFields(opts.live as JsonObject | undefined);
+  const managed = decodeManagedFields(liveFields);
+
+  // An object nobody tracked yet: its current fields go to "before-first-apply".
+  if (opts.live && managed.size === 0) {
+    updateManaged(walker, managed, emptyLike(live), live, { manager: BEFORE_FIRST_APPLY, operation: 'Update', apiVersion: opts.apiVersion, time }, reset);
+  }
+
+  const who: Omit<ManagerSet, 'fields'> = { manager: opts.manager, operation: 'Apply', apiVersion: opts.apiVersion };
+  if (opts.subresource) who.subresource = opts.subresource;
+  const self = managerIdentity(who);
+  const previous = managed.get(self);
+  const applied = walker.toFieldSet(config).withoutPrefixes(reset);
+
+  let merged = walker.merge(live, config);
+  if (previous && !previous.fields.empty()) {
+    let stillOwned = applied;
+    for (const [id, m] of managed) if (id !== self) stillOwned = stillOwned.union(m.fields);
+    const toRemove = previous.fields.withNamedParents().difference(stillOwned.withNamedParents());
+    merged = walker.removeItems(merged, toRemove);
+  }
+  dropNulls(merged);
+
+  const others: Managed = new Map([...managed].filter(([id]) => id !== self));
+  const conflicts = shareOut(others, diff(walker, live, merged, reset), undefined);
+  if (conflicts.length > 0 && !opts.force) {
+    const allowed = opts.manager === 'kubectl' ? allowedFromLastApplied(walker, live, opts.apiVersion) : undefined;
+    const remaining = allowed ? conflicts.filter((c) => !allowed.has(c.path)) : conflicts;
+    if (remaining.length > 0) throw applyConflictError(remaining);
+  }
+  for (const c of conflicts) c.manager.fields = c.manager.fields.difference(new FieldSet([c.path]));
+
+  // Like structured-merge-diff, the applier's time moves only when the apply changed the object.
+  const appliedChanges = !deepEqual(merged, live);
+  const entry: ManagerSet = { ...who, fields: applied.difference(STRIPPED_FIELDS) };
+  if (appliedChanges) entry.time = time;
+  else if (previous?.time) entry.time = previous.time;
+  others.set(self, entry);
+  dropEmpty(others);
+
+  if (opts.manager === 'kubectl') {
+    const annotations = (merged.metadata as JsonObject | undefined)?.annotations as Record<string, string> | undefined;
+    if (annotations?.[LAST_APPLIED_ANNOTATION]) annotations[LAST_APPLIED_ANNOTATION] = buildLastApplied(config);
+  }
+
+  const changed = !deepEqual(merged, live);
+  let managedFields = encodeManagedFields(others);
+  if (!changed) managedFields = keepTimestampsIfUnchanged(liveFields, managedFields);
+  const metadata = (isObject(merged.metadata) ? merged.metadata : (merged.metadata = {})) as JsonObject;
+  metadata.managedFields = managedFields;
+  return { object: merged, managedFields, changed };
+}

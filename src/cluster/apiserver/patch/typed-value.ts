@@ -1,0 +1,269 @@
+/**
+ * The walks structured-merge-diff does over an object with its schema, on plain JSON plus a
+ * MetaLookup: the set of fields an object sets (what an applier owns), the comparison of two objects
+ * (what an update changed), the merge of an applied configuration into the live object, and the
+ * removal of a set of fields.
+ *
+ * Schema knowledge comes only from list semantics (patch-meta.ts listSemantics) and atomic maps; every
+ * other JSON object is treated as a struct. Keys of associative lists missing from an item take the
+ * key field's schema default (so a port without protocol is `k:{"containerPort":80,"protocol":"TCP"}`).
+ */
+import { clone, deepEqual, isObject, type JsonObject } from './json-value';
+import { listSemantics, type MetaLookup } from './patch-meta';
+import { FieldSet, serializePathElement, type FieldPath, type PathElement } from './field-set';
+
+type ListKind = ReturnType<typeof listSemantics>;
+
+export class TypedWalker {
+  constructor(private readonly meta: MetaLookup) {}
+
+  private list(names: readonly string[]): ListKind {
+    return listSemantics(this.meta(names));
+  }
+
+  private atomicMap(names: readonly string[]): boolean {
+    return names.length > 0 && this.meta(names)?.mapType === 'atomic';
+  }
+
+  /** The path element of a list item, or undefined when the item cannot be keyed (skipped, as SMD errors). */
+  itemElement(item: unknown, list: ListKind, names: readonly string[]): PathElement | undefined {
+    if (list.type === 'set') return item === null || typeof item === 'object' ? undefined : { value: item };
+    if (!isObject(item)) return undefined;
+    const key: [string, unknown][] = [];
+    for (const k of list.keys) {
+      if (k in item) key.push([k, item[k]]);
+      else {
+        const def = this.meta([...names, k])?.default;
+        if (def !== undefined) key.push([k, def]);
+      }
+    }
+    if (key.length === 0) return undefined;
+    key.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    return { key };
+  }
+
+  private indexItems(items: unknown[], list: ListKind, names: readonly string[]): Map<string, { pe: PathElement; item: unknown }> {
+    const out = new Map<string, { pe: PathElement; item: unknown }>();
+    for (const item of items) {
+      const pe = this.itemElement(item, list, names);
+      if (!pe) continue;
+      const k = serializePathElement(pe);
+      if (!out.has(k)) out.set(k, { pe, item });
+    }
+    return out;
+  }
+
+  /** The fields `object` sets (ToFieldSet): leaves, list items (with `.`), empty maps and nulls. */
+  toFieldSet(object: JsonObject): FieldSet {
+    const set = new FieldSet();
+    this.collect(object, [], [], set, true);
+    return set;
+  }
+
+  private collect(v: unknown, names: string[], path: FieldPath, set: FieldSet, root = false): void {
+    if (Array.isArray(v)) {
+      const list = this.list(names);
+      if (list.type === 'atomic') {
+        set.insert(path);
+        return;
+      }
+      for (const item of v) {
+        const pe = this.itemElement(item, list, names);
+        if (!pe) continue;
+        const itemPath = [...path, pe];
+        if (list.type === 'map') this.collectMap(item as JsonObject, names, itemPath, set);
+        set.insert(itemPath);
+      }
+      return;
+    }
+    if (isObject(v)) {
+      if (!root && this.atomicMap(names)) set.insert(path);
+      else this.collectMap(v, names, path, set);
+      return;
+    }
+    set.insert(path);
+  }
+
+  private collectMap(m: JsonObject, names: string[], path: FieldPath, set: FieldSet): void {
+    for (const [k, child] of Object.entries(m)) {
+      const childPath = [...path, { field: k }];
+      this.collect(child, [...names, k], childPath, set);
+      if (isObject(child) && Object.keys(child).length === 0) set.insert(childPath);
+    }
+  }
+
+  /** What changed from `lhs` to `rhs` (Compare). Maps and items that appear or vanish are paths too. */
+  compare(lhs: JsonObject, rhs: JsonObject): { added: FieldSet; modified: FieldSet; removed: FieldSet } {
+    const c = { added: new FieldSet(), modified: new FieldSet(), removed: new FieldSet() };
+    this.compareMaps(lhs, rhs, [], [], c);
+    return c;
+  }
+
+  private compareValue(l: unknown, r: unknown, names: string[], path: FieldPath, c: ReturnType<TypedWalker['compare']>): void {
+    // A null map or list is present but empty: its items are added or removed, not the field itself.
+    if (l === null && (isObject(r) || Array.isArray(r))) {
+      this.compareValue(isObject(r) ? {} : [], r, names, path, c);
+      return;
+    }
+    if (r === null && (isObject(l) || Array.isArray(l))) {
+      this.compareValue(l, isObject(l) ? {} : [], names, path, c);
+      return;
+    }
+    const bothMaps = (l === undefined || isObject(l)) && (r === undefined || isObject(r)) && !this.atomicMap(names);
+    const bothLists = (l === undefined || Array.isArray(l)) && (r === undefined || Array.isArray(r)) && this.list(names).type !== 'atomic';
+    if (bothMaps) this.compareMaps((l ?? {}) as JsonObject, (r ?? {}) as JsonObject, names, path, c);
+    else if (bothLists) this.compareLists((l ?? []) as unknown[], (r ?? []) as unknown[], names, path, c);
+    else {
+      if (l === undefined) c.added.insert(path);
+      else if (r === undefined) c.removed.insert(path);
+      else if (!deepEqual(l, r)) c.modified.insert(path);
+      return;
+    }
+    if (l === undefined) c.added.insert(path);
+    else if (r === undefined) c.removed.insert(path);
+  }
+
+  private compareMaps(l: JsonObject, r: JsonObject, names: string[], path: FieldPath, c: ReturnType<TypedWalker['compare']>): void {
+    const keys = new Set([...Object.keys(l), ...Object.keys(r)]);
+    for (const k of keys) this.compareValue(l[k], r[k], [...names, k], [...path, { field: k }], c);
+  }
+
+  private compareLists(l: unknown[], r: unknown[], names: string[], path: FieldPath, c: ReturnType<TypedWalker['compare']>): void {
+    const list = this.list(names);
+    const li = this.indexItems(l, list, names);
+    const ri = this.indexItems(r, list, names);
+    const keys = new Set([...li.keys(), ...ri.keys()]);
+    for (const k of keys) {
+      const pe = (li.get(k) ?? ri.get(k))!.pe;
+      const itemPath = [...path, pe];
+      if (list.type === 'set') {
+        if (!li.has(k)) c.added.insert(itemPath);
+        else if (!ri.has(k)) c.removed.insert(itemPath);
+        continue;
+      }
+      const lv = li.get(k)?.item;
+      const rv = ri.get(k)?.item;
+      this.compareMaps((lv ?? {}) as JsonObject, (rv ?? {}) as JsonObject, names, itemPath, c);
+      if (lv === undefined) c.added.insert(itemPath);
+      else if (rv === undefined) c.removed.insert(itemPath);
+    }
+  }
+
+  /** `config` merged into `live` (typed Merge): maps merge, associative lists merge by key, the rest is replaced. */
+  merge(live: JsonObject, config: JsonObject): JsonObject {
+    return this.mergeValue(live, config, [], true) as JsonObject;
+  }
+
+  private mergeValue(l: unknown, r: unknown, names: string[], root = false): unknown {
+    if (r === undefined) return clone(l);
+    if (l === undefined) return clone(r);
+    if (isObject(l) && isObject(r) && (root || !this.atomicMap(names))) {
+      const out: JsonObject = {};
+      for (const k of Object.keys(l)) out[k] = k in r ? this.mergeValue(l[k], r[k], [...names, k]) : clone(l[k]);
+      for (const k of Object.keys(r)) if (!(k in l)) out[k] = clone(r[k]);
+      return out;
+    }
+    if (Array.isArray(l) && Array.isArray(r)) {
+      const list = this.list(names);
+      if (list.type !== 'atomic') return this.mergeLists(l, r, list, names);
+    }
+    return clone(r);
+  }
+
+  /**
+   * Item order as structured-merge-diff merges lists: live items keep their order, applied items
+   * not yet live are placed where the applied list puts them, and items in both follow the applied order.
+   */
+  private mergeLists(l: unknown[], r: unknown[], list: ListKind, names: string[]): unknown[] {
+    const lhs = this.indexItems(l, list, names);
+    const rhs = this.indexItems(r, list, names);
+    const lKeys = [...lhs.keys()];
+    const rKeys = [...rhs.keys()];
+    const shared = rKeys.filter((k) => lhs.has(k));
+    let nextShared = shared.shift();
+    const merged = new Set<string>();
+    const out: unknown[] = [];
+    const mergeItem = (k: string) => this.mergeValue(lhs.get(k)?.item, rhs.get(k)?.item, names);
+    let li = 0;
+    let ri = 0;
+    while (li < lKeys.length || ri < rKeys.length) {
+      if (li < lKeys.length && ri < rKeys.length) {
+        const k = lKeys[li]!;
+        if (k === rKeys[ri]) {
+          merged.add(k);
+          out.push(mergeItem(k));
+          li++;
+          ri++;
+          nextShared = shared.shift();
+          continue;
+        }
+        if (rhs.has(k) && nextShared !== undefined && nextShared !== k) {
+          li++;
+          continue;
+        }
+      }
+      if (li < lKeys.length) {
+        const k = lKeys[li]!;
+        if (!rhs.has(k)) {
+          out.push(clone(lhs.get(k)!.item));
+          li++;
+          continue;
+        } else if (merged.has(k)) {
+          li++;
+        }
+      }
+      if (ri < rKeys.length) {
+        const k = rKeys[ri]!;
+        merged.add(k);
+        out.push(mergeItem(k));
+        ri++;
+        if (nextShared === k) nextShared = shared.shift();
+      }
+    }
+    return out;
+  }
+
+  /** `object` without the fields in `toRemove` (a path removes everything under it). */
+  removeItems(object: JsonObject, toRemove: FieldSet): JsonObject {
+    return this.removeFromMap(clone(object), [], [], toRemove);
+  }
+
+  private removeFromMap(m: JsonObject, names: string[], path: FieldPath, toRemove: FieldSet): JsonObject {
+    for (const k of Object.keys(m)) {
+      const childPath = [...path, { field: k }];
+      if (toRemove.has(childPath)) {
+        delete m[k];
+        continue;
+      }
+      m[k] = this.removeFromValue(m[k], [...names, k], childPath, toRemove);
+    }
+    return m;
+  }
+
+  private removeFromValue(v: unknown, names: string[], path: FieldPath, toRemove: FieldSet): unknown {
+    if (isObject(v) && !this.atomicMap(names)) return this.removeFromMap(v, names, path, toRemove);
+    if (Array.isArray(v)) {
+      const list = this.list(names);
+      if (list.type === 'atomic') return v;
+      const out: unknown[] = [];
+      for (const item of v) {
+        const pe = this.itemElement(item, list, names);
+        if (pe && toRemove.has([...path, pe])) continue;
+        out.push(pe && list.type === 'map' ? this.removeFromMap(item as JsonObject, names, [...path, pe], toRemove) : item);
+      }
+      return out;
+    }
+    return v;
+  }
+}
+
+/** Removes members whose value is null (Kubernetes drops them when it decodes into its types). */
+export function dropNulls(v: unknown): unknown {
+  if (isObject(v)) {
+    for (const k of Object.keys(v)) {
+      if (v[k] === null) delete v[k];
+      else dropNulls(v[k]);
+    }
+  } else if (Array.isArray(v)) v.forEach(dropNulls);
+  return v;
+}

@@ -1,0 +1,282 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { apply, recordUpdate, LAST_APPLIED_ANNOTATION } from '../../../../../src/cluster/apiserver/patch/server-side-apply';
+import { StatusError } from '../../../../../src/cluster/api/errors';
+import type { JsonObject } from '../../../../../src/cluster/apiserver/patch/json-value';
+import type { ManagedFieldsEntry } from '../../../../../src/cluster/api/types';
+import { podMeta } from './pod-meta';
+
+const T0 = Date.parse('2026-11-24T10:00:00Z');
+const T1 = Date.parse('2026-11-24T10:05:00.750Z');
+const base = { apiVersion: 'v1', kind: 'Pod', meta: podMeta };
+
+// The manifest of kubectl-1.32-request-log.txt, as `kubectl apply --server-side` sends it.
+function manifest(image = 'nginx:1.27', labels: Record<string, string> = { app: 'nginx' }): JsonObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { labels, name: 'nginx', namespace: 'default' },
+    spec: { containers: [{ image, name: 'nginx', ports: [{ containerPort: 80 }] }] },
+  };
+}
+
+/** What the API server stores after defaulting a created manifest. */
+function stored(obj: JsonObject, managedFields?: ManagedFieldsEntry[]): JsonObject {
+  const o = structuredClone(obj);
+  const meta = o.metadata as JsonObject;
+  meta.uid = 'u-1';
+  meta.resourceVersion = '5';
+  meta.creationTimestamp = '2026-11-24T10:00:00Z';
+  const spec = o.spec as JsonObject;
+  for (const c of spec.containers as JsonObject[]) {
+    c.imagePullPolicy = 'IfNotPresent';
+    c.resources = {};
+    c.terminationMessagePath = '/dev/termination-log';
+    c.terminationMessagePolicy = 'File';
+    for (const p of (c.ports as JsonObject[] | undefined) ?? []) p.protocol = 'TCP';
+  }
+  spec.restartPolicy = 'Always';
+  spec.dnsPolicy = 'ClusterFirst';
+  o.status = { phase: 'Pending', qosClass: 'BestEffort' };
+  if (managedFields) meta.managedFields = managedFields;
+  return o;
+}
+
+function image(obj: JsonObject): unknown {
+  return ((obj.spec as JsonObject).containers as JsonObject[])[0]!.image;
+}
+
+function statusOf(fn: () => unknown): StatusError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof StatusError) return err;
+    throw err;
+  }
+  assert.fail('expected a StatusError');
+}
+
+test('apply creates the object and records the Apply entry in FieldsV1', () => {
+  const r = apply({ ...base, config: manifest(), manager: 'kubectl', force: false, now: T0 });
+  assert.equal(image(r.object), 'nginx:1.27');
+  assert.equal(
+    JSON.stringify(r.managedFields),
+    JSON.stringify([
+      {
+        manager: 'kubectl',
+        operation: 'Apply',
+        apiVersion: 'v1',
+        time: '2026-11-24T10:00:00Z',
+        fieldsType: 'FieldsV1',
+        fieldsV1: {
+          'f:metadata': { 'f:labels': { 'f:app': {} } },
+          'f:spec': {
+            'f:containers': {
+              'k:{"name":"nginx"}': {
+                '.': {},
+                'f:image': {},
+                'f:name': {},
+                'f:ports': { 'k:{"containerPort":80,"protocol":"TCP"}': { '.': {}, 'f:containerPort': {} } },
+              },
+            },
+          },
+        },
+      },
+    ]),
+  );
+  assert.deepEqual((r.object.metadata as JsonObject).managedFields, r.managedFields);
+});
+
+test('an Update on create owns what it set, defaults included, with `.` for new maps and items', () => {
+  const body = manifest();
+  (body.metadata as JsonObject).annotations = { [LAST_APPLIED_ANNOTATION]: '{}\n' };
+  const mf = recordUpdate({ ...base, updated: stored(body), manager: 'kubectl-client-side-apply', now: T0 });
+  assert.deepEqual(mf, [
+    {
+      manager: 'kubectl-client-side-apply',
+      operation: 'Update',
+      apiVersion: 'v1',
+      time: '2026-11-24T10:00:00Z',
+      fieldsType: 'FieldsV1',
+      fieldsV1: {
+        'f:metadata': {
+          'f:annotations': { '.': {}, [`f:${LAST_APPLIED_ANNOTATION}`]: {} },
+          'f:labels': { '.': {}, 'f:app': {} },
+        },
+        'f:spec': {
+          'f:containers': {
+            'k:{"name":"nginx"}': {
+              '.': {},
+              'f:image': {},
+              'f:imagePullPolicy': {},
+              'f:name': {},
+              'f:ports': { '.': {}, 'k:{"containerPort":80,"protocol":"TCP"}': { '.': {}, 'f:containerPort': {}, 'f:protocol': {} } },
+              'f:resources': {},
+              'f:terminationMessagePath': {},
+              'f:terminationMessagePolicy': {},
+            },
+          },
+          'f:dnsPolicy': {},
+          'f:restartPolicy': {},
+        },
+      },
+    },
+  ]);
+});
+
+function csaPod(withAnnotation: boolean): JsonObject {
+  const body = manifest();
+  if (withAnnotation) {
+    const lastApplied = { apiVersion: 'v1', kind: 'Pod', metadata: { annotations: {}, labels: { app: 'nginx' }, name: 'nginx', namespace: 'default' }, spec: { containers: [{ image: 'nginx:1.27', name: 'nginx', ports: [{ containerPort: 80 }] }] } };
+    (body.metadata as JsonObject).annotations = { [LAST_APPLIED_ANNOTATION]: `${JSON.stringify(lastApplied)}\n` };
+  }
+  const obj = stored(body);
+  const mf = recordUpdate({ ...base, updated: obj, manager: 'kubectl-client-side-apply', now: T0 });
+  (obj.metadata as JsonObject).managedFields = mf;
+  return obj;
+}
+
+test('changing a field another manager owns is a 409 Conflict worded as kube-apiserver words it', () => {
+  const live = csaPod(false);
+  const err = statusOf(() => apply({ ...base, live, config: manifest('nginx:1.28'), manager: 'kubectl', force: false, now: T1 }));
+  assert.deepEqual(err.status, {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message: 'Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using v1: .spec.containers[name="nginx"].image',
+    reason: 'Conflict',
+    details: { causes: [{ reason: 'FieldManagerConflict', message: 'conflict with "kubectl-client-side-apply" using v1', field: '.spec.containers[name="nginx"].image' }] },
+    code: 409,
+  });
+});
+
+test('several conflicts are listed per manager', () => {
+  const live = csaPod(false);
+  const err = statusOf(() => apply({ ...base, live, config: manifest('nginx:1.28', { app: 'web' }), manager: 'ci', force: false, now: T1 }));
+  assert.equal(
+    err.message,
+    'Apply failed with 2 conflicts: conflicts with "kubectl-client-side-apply" using v1:\n- .metadata.labels.app\n- .spec.containers[name="nginx"].image',
+  );
+  assert.deepEqual(err.status.details?.causes?.map((c) => c.field), ['.metadata.labels.app', '.spec.containers[name="nginx"].image']);
+});
+
+test('applying the value a field already has shares ownership without conflict', () => {
+  const live = csaPod(false);
+  const r = apply({ ...base, live, config: manifest(), manager: 'kubectl', force: false, now: T1 });
+  assert.equal(r.changed, false);
+  const managers = r.managedFields.map((m) => `${m.manager}/${m.operation}`);
+  assert.deepEqual(managers, ['kubectl/Apply', 'kubectl-client-side-apply/Update']);
+  const csa = JSON.stringify(r.managedFields[1]!.fieldsV1);
+  assert.match(csa, /"f:image"/);
+});
+
+test('force takes the field from its owner', () => {
+  const live = csaPod(false);
+  const r = apply({ ...base, live, config: manifest('nginx:1.28'), manager: 'kubectl', force: true, now: T1 });
+  assert.equal(image(r.object), 'nginx:1.28');
+  assert.equal(r.managedFields[0]!.time, '2026-11-24T10:05:00Z');
+  const csa = r.managedFields.find((m) => m.manager === 'kubectl-client-side-apply')!;
+  assert.doesNotMatch(JSON.stringify(csa.fieldsV1), /"f:image"/);
+  assert.match(JSON.stringify(csa.fieldsV1), /"f:imagePullPolicy"/);
+});
+
+test('kubectl migrating from client-side apply: fields last applied unchanged are taken without conflict', () => {
+  const live = csaPod(true);
+  const r = apply({ ...base, live, config: manifest('nginx:1.28'), manager: 'kubectl', force: false, now: T1 });
+  assert.equal(image(r.object), 'nginx:1.28');
+  const annotation = ((r.object.metadata as JsonObject).annotations as Record<string, string>)[LAST_APPLIED_ANNOTATION];
+  assert.equal(annotation, '{"apiVersion":"v1","kind":"Pod","metadata":{"labels":{"app":"nginx"},"name":"nginx","namespace":"default"},"spec":{"containers":[{"image":"nginx:1.28","name":"nginx","ports":[{"containerPort":80}]}]}}\n');
+  // Another manager gets no such leniency.
+  assert.equal(statusOf(() => apply({ ...base, live, config: manifest('nginx:1.28'), manager: 'ci', force: false, now: T1 })).code, 409);
+});
+
+test('a field dropped from the configuration is removed unless someone else owns it', () => {
+  const first = apply({ ...base, config: manifest('nginx:1.27', { app: 'nginx', tier: 'web' }), manager: 'kubectl', force: false, now: T0 });
+  const live = stored(first.object, first.managedFields);
+  const second = apply({ ...base, live, config: manifest(), manager: 'kubectl', force: false, now: T1 });
+  assert.deepEqual((second.object.metadata as JsonObject).labels, { app: 'nginx' });
+  assert.equal(second.changed, true);
+
+  // `kubectl label` (an Update) also set tier: it stays.
+  const labelled = structuredClone(live);
+  const labelledFields = recordUpdate({ ...base, old: live, updated: labelled, manager: 'kubectl-label', now: T0 });
+  assert.deepEqual(labelledFields, live.metadata && (live.metadata as JsonObject).managedFields, 'a no-op update changes nothing');
+  const relabel = structuredClone(live);
+  ((relabel.metadata as JsonObject).labels as JsonObject).tier = 'frontend';
+  (relabel.metadata as JsonObject).managedFields = recordUpdate({ ...base, old: live, updated: relabel, manager: 'kubectl-label', now: T1 });
+  const third = apply({ ...base, live: relabel, config: manifest(), manager: 'kubectl', force: false, now: T1 });
+  assert.deepEqual((third.object.metadata as JsonObject).labels, { app: 'nginx', tier: 'frontend' });
+});
+
+test('a container dropped from the configuration goes, with its defaulted fields', () => {
+  const config = manifest();
+  ((config.spec as JsonObject).containers as JsonObject[]).push({ name: 'sidecar', image: 'busybox' });
+  const first = apply({ ...base, config, manager: 'kubectl', force: false, now: T0 });
+  const live = stored(first.object, first.managedFields);
+  const second = apply({ ...base, live, config: manifest(), manager: 'kubectl', force: false, now: T1 });
+  const names = ((second.object.spec as JsonObject).containers as JsonObject[]).map((c) => c.name);
+  assert.deepEqual(names, ['nginx']);
+  assert.equal(((second.object.spec as JsonObject).containers as JsonObject[])[0]!.imagePullPolicy, 'IfNotPresent');
+});
+
+test('an applied container list merges by name: live items keep their place, new ones follow the configuration', () => {
+  const live = stored({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'a', image: 'a' }, { name: 'b', image: 'b' }] } });
+  (live.metadata as JsonObject).managedFields = recordUpdate({ ...base, updated: live, manager: 'kubectl-create', now: T0 });
+  const config = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'b', image: 'b' }, { name: 'c', image: 'c' }] } };
+  const r = apply({ ...base, live, config, manager: 'm', force: false, now: T1 });
+  assert.deepEqual(((r.object.spec as JsonObject).containers as JsonObject[]).map((c) => c.name), ['a', 'b', 'c']);
+});
+
+test('updates: the writer takes what it changed, keeps the rest, time moves only on change', () => {
+  const live = csaPod(false);
+  const patched = structuredClone(live);
+  ((patched.spec as JsonObject).containers as JsonObject[])[0]!.image = 'nginx:1.28';
+  const mf = recordUpdate({ ...base, old: live, updated: patched, manager: 'kubectl-set', now: T1 });
+  assert.deepEqual(mf.map((m) => [m.manager, m.time]), [['kubectl-client-side-apply', '2026-11-24T10:00:00Z'], ['kubectl-set', '2026-11-24T10:05:00Z']]);
+  assert.deepEqual(mf[1]!.fieldsV1, { 'f:spec': { 'f:containers': { 'k:{"name":"nginx"}': { 'f:image': {} } } } });
+  assert.doesNotMatch(JSON.stringify(mf[0]!.fieldsV1), /"f:image"/);
+});
+
+test('a status update is recorded with its subresource and never owns spec', () => {
+  const live = csaPod(false);
+  const updated = structuredClone(live);
+  updated.status = { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] };
+  (updated.spec as JsonObject).nodeName = 'ignored-by-the-strategy-anyway';
+  const mf = recordUpdate({ ...base, old: live, updated, manager: 'kubelet', subresource: 'status', now: T1 });
+  const kubelet = mf.find((m) => m.manager === 'kubelet')!;
+  assert.equal(kubelet.subresource, 'status');
+  assert.deepEqual(kubelet.fieldsV1, { 'f:status': { 'f:conditions': { '.': {}, 'k:{"type":"Ready"}': { '.': {}, 'f:status': {}, 'f:type': {} } }, 'f:phase': {} } });
+});
+
+test('managedFields sent on the main resource are honoured (kubectl rewrites them); [{}] clears them', () => {
+  const live = csaPod(false);
+  const rewritten = structuredClone(live);
+  const entries = (rewritten.metadata as JsonObject).managedFields as ManagedFieldsEntry[];
+  entries[0] = { ...entries[0]!, manager: 'kubectl', operation: 'Apply' };
+  delete entries[0]!.apiVersion;
+  entries[0]!.apiVersion = 'v1';
+  const mf = recordUpdate({ ...base, old: live, updated: rewritten, manager: 'kubectl', now: T1 });
+  assert.deepEqual(mf.map((m) => `${m.manager}/${m.operation}`), ['kubectl/Apply']);
+
+  const cleared = structuredClone(live);
+  (cleared.metadata as JsonObject).managedFields = [{}];
+  assert.deepEqual(recordUpdate({ ...base, old: live, updated: cleared, manager: 'x', now: T1 }), []);
+});
+
+test('the first apply on an untracked object hands its fields to before-first-apply', () => {
+  const live = stored(manifest());
+  const err = statusOf(() => apply({ ...base, live, config: manifest('nginx:1.28'), manager: 'ci', force: false, now: T1 }));
+  assert.equal(err.message, 'Apply failed with 1 conflict: conflict with "before-first-apply" using v1: .spec.containers[name="nginx"].image');
+});
+
+test('apply rejects a body of another kind or version, or one carrying managedFields', () => {
+  const wrongVersion = { ...manifest(), apiVersion: 'v2' };
+  assert.equal(statusOf(() => apply({ ...base, config: wrongVersion, manager: 'k', force: false, now: T0 })).message, 'Incorrect version specified in apply patch. Specified patch version: v2, expected: v1');
+  const wrongKind = { ...manifest(), kind: 'Service' };
+  assert.equal(statusOf(() => apply({ ...base, config: wrongKind, manager: 'k', force: false, now: T0 })).message, 'invalid object type: /v1, Kind=Service');
+  const withFields = manifest();
+  (withFields.metadata as JsonObject).managedFields = [];
+  const err = statusOf(() => apply({ ...base, config: withFields, manager: 'k', force: false, now: T0 }));
+  assert.deepEqual([err.code, err.reason, err.message], [400, 'BadRequest', 'metadata.managedFields must be nil']);
+});
