@@ -14,6 +14,7 @@ import { createObject, updateObject } from './handlers/write';
 import { deleteCollection, deleteObject } from './handlers/delete';
 import { watchObjects } from './handlers/watch';
 import { statusSubresource } from './handlers/status';
+import { patchObject } from './handlers/patch';
 
 export type SubresourceHandler = (parts: ServerParts, r: ResourceRequest) => Promise<ApiResponse>;
 
@@ -31,8 +32,15 @@ export class Router {
 
   constructor(private readonly parts: ServerParts, private readonly serverAddress: () => string) {}
 
+  /** Verb handlers that replace the generic one for a resource (`bindings` create binds a pod). */
+  private readonly verbs = new Map<string, SubresourceHandler>();
+
   addSubresource(group: string, resource: string, subresource: string, handler: SubresourceHandler): void {
     this.subresources.set(`${group}/${resource}/${subresource}`, handler);
+  }
+
+  addVerb(group: string, resource: string, verb: string, handler: SubresourceHandler): void {
+    this.verbs.set(`${group}/${resource}/${verb}`, handler);
   }
 
   async route(request: ApiRequest, info: RequestInfo, user: UserInfo, onResource: (r: ResourceRequest) => void): Promise<ApiResponse> {
@@ -57,6 +65,8 @@ export class Router {
       return handler(this.parts, r);
     }
     if (!def.verbs.includes(info.verb)) methodNotAllowed();
+    const special = this.verbs.get(`${def.group}/${def.resource}/${info.verb}`);
+    if (special) return special(this.parts, r);
     switch (info.verb) {
       case 'get': return getObject(this.parts, r);
       case 'list': return listObjects(this.parts, r);
@@ -65,11 +75,7 @@ export class Router {
       case 'update': return updateObject(this.parts, r);
       case 'delete': return deleteObject(this.parts, r);
       case 'deletecollection': return deleteCollection(this.parts, r);
-      case 'patch': {
-        const patch = this.subresources.get('*/patch');
-        if (!patch) methodNotAllowed();
-        return patch(this.parts, r);
-      }
+      case 'patch': return patchObject(this.parts, r);
       default: methodNotAllowed();
     }
   }

@@ -7,6 +7,7 @@ import type { KVStore } from '../store/types';
 import { AuditLog } from './audit';
 import type { ServerParts } from './handlers/context';
 import { Pipeline } from './pipeline';
+import { bindingSubresource, evictionSubresource, legacyBindingsCreate, logSubresource } from './handlers/pods';
 import { Registries } from './registries';
 import type { ResourceDefinition } from './registry/resource';
 import { Router, type SubresourceHandler } from './router';
@@ -31,6 +32,10 @@ export class ApiServer {
     this.parts = { clock: options.clock, kv: options.kv, audit, registries: new Registries(options.resources, options.kv, options.clock) };
     this.router = new Router(this.parts, options.serverAddress ?? (() => '127.0.0.1:443'));
     this.pipeline = new Pipeline(options.clock, audit, this.router);
+    this.router.addSubresource('', 'pods', 'binding', bindingSubresource);
+    this.router.addSubresource('', 'pods', 'eviction', evictionSubresource);
+    this.router.addSubresource('', 'pods', 'log', logSubresource);
+    this.router.addVerb('', 'bindings', 'create', legacyBindingsCreate);
   }
 
   get audit(): AuditLog {

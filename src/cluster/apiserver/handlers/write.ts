@@ -1,25 +1,29 @@
-/** POST (create) and PUT (update) of the main resource. */
+/** POST (create) and PUT (update), for the main resource and the status subresource. */
 import { methodNotSupported } from '../../api/errors';
 import type { ServerParts, ResourceRequest } from './context';
 import { dryRunOf, readObject } from './params';
 import { rawJsonResponse } from './responses';
 import { requireNamespace } from './namespaces';
+import { fieldValidationOf, validateFields } from '../field-validation';
 import type { ApiResponse } from '../types';
 
 export async function createObject(parts: ServerParts, r: ResourceRequest): Promise<ApiResponse> {
   if (r.info.name) throw methodNotSupported(r.registry.gr, 'create');
-  const object = readObject(r.request, r.registry.def.kind);
+  const mode = fieldValidationOf(r.request.query);
   const dryRun = dryRunOf(r.request.query);
+  const object = readObject(r.request, r.registry.def.kind);
+  const warnings = validateFields(r.registry.def, object, mode);
   if (r.registry.def.namespaced) await requireNamespace(parts, r.namespace);
   const { text, object: created } = await r.registry.create(r.namespace, object, { user: r.user, dryRun });
   r.auditName = created.metadata.name ?? '';
-  return rawJsonResponse(201, text);
+  return rawJsonResponse(201, text, warnings);
 }
 
-export async function updateObject(parts: ServerParts, r: ResourceRequest): Promise<ApiResponse> {
-  const object = readObject(r.request, r.registry.def.kind);
+export async function updateObject(_parts: ServerParts, r: ResourceRequest): Promise<ApiResponse> {
+  const mode = fieldValidationOf(r.request.query);
   const dryRun = dryRunOf(r.request.query);
-  void parts;
+  const object = readObject(r.request, r.registry.def.kind);
+  const warnings = validateFields(r.registry.def, object, mode);
   const { text } = await r.registry.update(r.namespace, r.info.name, object, { user: r.user, dryRun, subresource: r.info.subresource });
-  return rawJsonResponse(200, text);
+  return rawJsonResponse(200, text, warnings);
 }

@@ -31,6 +31,12 @@ export interface WriteContext {
   user: UserInfo;
   subresource?: string;
   dryRun?: boolean;
+  /**
+   * Write without the strategy's preparation and validation: for the few server-side writers that
+   * build the whole new object themselves (pods/binding, as kube-apiserver's BindingREST updates
+   * storage directly).
+   */
+  bypassStrategy?: boolean;
 }
 
 export interface ListParams {
@@ -366,10 +372,12 @@ export class RegistryStore {
     else delete meta.deletionGracePeriodSeconds;
     if (meta.generateName === undefined && oldMeta.generateName !== undefined) meta.generateName = oldMeta.generateName;
     if (Array.isArray(meta.managedFields) && meta.managedFields.length === 0) delete meta.managedFields;
-    const sctx = this.strategyContext(ctx);
-    this.def.strategy.prepareForUpdate(object, old, sctx);
-    const errs = this.def.strategy.validateUpdate(object, old, sctx);
-    if (errs.length > 0) throw invalid(this.kindRef(), meta.name ?? '', errs);
+    if (!ctx.bypassStrategy) {
+      const sctx = this.strategyContext(ctx);
+      this.def.strategy.prepareForUpdate(object, old, sctx);
+      const errs = this.def.strategy.validateUpdate(object, old, sctx);
+      if (errs.length > 0) throw invalid(this.kindRef(), meta.name ?? '', errs);
+    }
     return encodeObject(object, this.apiVersion, this.def.kind);
   }
 
