@@ -35,6 +35,11 @@ export interface KeyRecord {
   readonly key: string;
   /** Versions in revision order. Replaced, never shortened in place (snapshots hold old arrays). */
   history: KeyValue[];
+  /**
+   * The newest version (the last of `history`), kept on the record itself so that scanning many
+   * keys at the current revision touches one object per key, not three.
+   */
+  latest: KeyValue;
 }
 
 /** One write of a transaction as it is logged: [key, value] for a put, [key] for a delete. */
@@ -146,7 +151,8 @@ export class MvccEngine {
   loadBase(compacted: number, revision: number, kvs: readonly KeyValue[]): void {
     if (this.records.size > 0 || this.current !== 1) throw new Error('loadBase needs an empty store');
     for (const kv of kvs) {
-      const record: KeyRecord = { key: kv.key, history: [Object.freeze({ ...kv })] };
+      const frozen = Object.freeze({ ...kv });
+      const record: KeyRecord = { key: kv.key, history: [frozen], latest: frozen };
       this.records.set(kv.key, record);
       this.index.insert(record);
     }
@@ -223,20 +229,20 @@ export class MvccEngine {
   private visit(key: string, end: string | undefined, revision: number, fn: (kv: KeyValue) => void): void {
     if (end === undefined) {
       const record = this.records.get(key);
-      const kv = record && versionAt(record.history, revision);
+      const kv = record && versionOf(record, revision);
       if (kv) fn(kv);
       return;
     }
     if (end !== '\0' && end <= key) return;
     this.index.scan(key, end === '\0' ? undefined : end, (record) => {
-      const kv = versionAt(record.history, revision);
+      const kv = versionOf(record, revision);
       if (kv) fn(kv);
     });
   }
 
   private compare(c: Compare): boolean {
     const record = this.records.get(c.key);
-    const latest = record?.history[record.history.length - 1];
+    const latest = record?.latest;
     const kv = latest && latest.version !== 0 ? latest : undefined;
     let actual: number | string;
     let expected: number | string;
@@ -261,7 +267,7 @@ export class MvccEngine {
 
   private put(key: string, value: string, revision: number): StoreWatchEvent {
     let record = this.records.get(key);
-    const latest = record?.history[record.history.length - 1];
+    const latest = record?.latest;
     const prev = latest && latest.version !== 0 ? latest : undefined;
     const kv: KeyValue = Object.freeze({
       key,
@@ -270,9 +276,11 @@ export class MvccEngine {
       modRevision: revision,
       version: prev ? prev.version + 1 : 1,
     });
-    if (record) record.history.push(kv);
-    else {
-      record = { key, history: [kv] };
+    if (record) {
+      record.history.push(kv);
+      record.latest = kv;
+    } else {
+      record = { key, history: [kv], latest: kv };
       this.records.set(key, record);
       this.index.insert(record);
     }
@@ -281,10 +289,11 @@ export class MvccEngine {
 
   private delete(key: string, revision: number): StoreWatchEvent | undefined {
     const record = this.records.get(key);
-    const latest = record?.history[record.history.length - 1];
+    const latest = record?.latest;
     if (!record || !latest || latest.version === 0) return undefined;
     const tombstone: KeyValue = Object.freeze({ key, value: '', createRevision: 0, modRevision: revision, version: 0 });
     record.history.push(tombstone);
+    record.latest = tombstone;
     return Object.freeze({ type: 'delete', kv: tombstone, prevKv: latest });
   }
 }
@@ -292,6 +301,12 @@ export class MvccEngine {
 function validateOp(op: TxnOp): void {
   if (typeof op.key !== 'string' || op.key.length === 0) throw new Error('etcdserver: key is not provided');
   if (op.type === 'put' && typeof op.value !== 'string') throw new Error(`store values are strings (key ${op.key})`);
+}
+
+function versionOf(record: KeyRecord, revision: number): KeyValue | undefined {
+  const latest = record.latest;
+  if (latest.modRevision <= revision) return latest.version !== 0 ? latest : undefined;
+  return versionAt(record.history, revision);
 }
 
 /** The live version of a key as of `revision`, or undefined if it did not exist then. */

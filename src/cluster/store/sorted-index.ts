@@ -64,11 +64,18 @@ export class SortedIndex<T extends Keyed> {
     let i = lowerBound(chunks[c], start);
     for (; c < chunks.length; c++, i = 0) {
       const chunk = chunks[c];
+      // Compare with `end` only in the chunk where the range stops: string compares of long
+      // common-prefix keys are most of a scan's cost otherwise.
+      if (end === undefined || chunk[chunk.length - 1].key < end) {
+        for (; i < chunk.length; i++) if (visit(chunk[i]) === false) return;
+        continue;
+      }
       for (; i < chunk.length; i++) {
         const item = chunk[i];
-        if (end !== undefined && item.key >= end) return;
+        if (item.key >= end) return;
         if (visit(item) === false) return;
       }
+      return;
     }
   }
 
