@@ -3,7 +3,8 @@
  * defaults.go), and the create-time status (pod strategy PrepareForCreate). Defaults are applied
  * on every write, so a PUT of what GET returned changes nothing.
  */
-import { Quantity } from '../quantity';
+import { badRequest } from '../errors';
+import { Quantity, QuantityParseError } from '../quantity';
 import type { Container, Pod, PodSpec } from '../types';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
@@ -75,11 +76,33 @@ export function defaultContainer(container: Container, hostNetwork: boolean): vo
     defaultLifecycleHandler(container.lifecycle.preStop);
   }
   defaultEnv(container);
+  canonicalizeResources(container);
   // SetDefaults_Pod: a limit without a request requests the limit.
   const resources = container.resources;
   if (resources?.limits && Object.keys(resources.limits).length) {
     resources.requests ??= {};
     for (const [name, value] of Object.entries(resources.limits)) if (!(name in resources.requests)) resources.requests[name] = value;
+  }
+}
+
+/**
+ * Quantities are decoded into resource.Quantity and written back canonical (`1.5` → `1500m`); text
+ * that does not decode fails the whole request with 400, as kube-apiserver's decoder does.
+ */
+function canonicalizeResources(container: Container): void {
+  const resources = container.resources;
+  if (!isObj(resources)) return;
+  for (const field of ['limits', 'requests'] as const) {
+    const list = resources[field];
+    if (!isObj(list)) continue;
+    for (const [name, value] of Object.entries(list)) {
+      try {
+        if (typeof value !== 'string' && typeof value !== 'number') throw new QuantityParseError('quantities must be strings or numbers');
+        list[name] = Quantity.parse(String(value)).toString();
+      } catch (err) {
+        throw badRequest(`Pod in version "v1" cannot be handled as a Pod: ${(err as Error).message}`);
+      }
+    }
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import { defaultPod, initialPodStatus } from '../../../api/defaults/pod';
 import type { KubeObject, Pod } from '../../../api/types';
-import { validatePodSpec, validatePodStatusUpdate, validatePodUpdate } from '../../../api/validation/pod';
+import { validatePodCreate, validatePodStatusUpdate, validatePodUpdate } from '../../../api/validation/pod';
 import { podTable } from '../../printers/pods';
 import type { ResourceDefinition } from '../resource';
 import { ALL_VERBS, clone, fieldValue, kindStrategy, selectable, STATUS_VERBS } from './common';
@@ -45,7 +45,7 @@ export const pods: ResourceDefinition = {
         if (old.metadata.ownerReferences === undefined) delete object.metadata.ownerReferences;
       }
     },
-    validate: (object) => validatePodSpec(object as Pod),
+    validate: (object) => validatePodCreate(object as Pod),
     validateUpdate(object, old, ctx) {
       if (ctx.subresource === 'status') return validatePodStatusUpdate(object as Pod, old as Pod);
       return validatePodUpdate(object as Pod, old as Pod);
