@@ -10,7 +10,6 @@ import { AuditLog } from './apiserver/audit';
 import { ADMIN, APISERVER, CONTROLLER_MANAGER } from './apiserver/auth/identities';
 import { loadOrCreateTokens, TokenAuthenticator } from './apiserver/auth/tokens';
 import { ServiceAccountController } from './apiserver/bootstrap/service-account-controller';
-import { registerPlaceholderNodes } from './apiserver/bootstrap/placeholder-nodes';
 import { seedCluster } from './apiserver/bootstrap/seed';
 import { loadOrCreatePki } from './apiserver/certs';
 import { writeKubeconfig } from './apiserver/kubeconfig';
@@ -19,8 +18,10 @@ import { ApiServer } from './apiserver/server';
 import { HttpsTransport } from './apiserver/transport/https';
 import { inProcessTransport } from './apiserver/transport/in-process';
 import type { Transport, UserInfo } from './apiserver/types';
-import { MemoryStore } from './store/memory';
-import type { KVStore } from './store/types';
+import { NodePool, workerNodes } from './kubelet/nodes';
+import type { NodeConfig } from './kubelet/node-status';
+import { Compactor, DEFAULT_COMPACTION_INTERVAL_MS } from './store/compactor';
+import { openStore, type KVStore } from './store';
 
 export interface ClusterOptions {
   /** undefined: in-memory store (tests); else durable store + certs + kubeconfig there. */
@@ -29,6 +30,8 @@ export interface ClusterOptions {
   port?: number;
   /** Worker nodes node-1 … node-N (default 3). */
   nodes?: number;
+  /** Nodes with sizes, labels, taints and zones; replaces `nodes` when given. */
+  nodeConfigs?: NodeConfig[];
   /** Clock speed (default 1). */
   speed?: number;
   /** Tests pass a ManualClock. */
@@ -41,6 +44,8 @@ export interface ClusterOptions {
 export class Cluster {
   private readonly stoppers: (() => void | Promise<void>)[] = [];
   private stopped = false;
+  /** The simulated nodes and their kubelets (add, remove, cordon, drain, stop/start); also the pods/log source. */
+  nodes!: NodePool;
 
   private constructor(
     readonly clock: VirtualClock,
@@ -56,8 +61,8 @@ export class Cluster {
     const clock = options.clock ?? new VirtualClock({ speed: options.speed ?? 1 });
     const log = options.log ?? (() => undefined);
     if (options.dataDir) mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-    // TODO(store): the durable store behind options.dataDir, once src/cluster/store/index.ts (openStore) lands.
-    const store: KVStore = new MemoryStore();
+    const store: KVStore = await openStore(options.dataDir ? { dataDir: join(options.dataDir, 'store') } : {});
+    const compactor = new Compactor(store, clock, DEFAULT_COMPACTION_INTERVAL_MS, log);
 
     let serverAddress = '127.0.0.1:443';
     const audit = new AuditLog();
@@ -80,6 +85,7 @@ export class Cluster {
 
     const cluster = new Cluster(clock, server, store, transport, url, kubeconfigPath);
     if (https) cluster.stoppers.push(() => https!.close());
+    cluster.stoppers.push(() => compactor.stop());
     cluster.stoppers.push(() => store.close());
     if (ownsClock) cluster.stoppers.push(() => clock.dispose());
 
@@ -88,7 +94,9 @@ export class Cluster {
       const serviceAccounts = new ServiceAccountController(cluster.client(CONTROLLER_MANAGER), clock);
       cluster.stoppers.unshift(() => serviceAccounts.stop());
       await serviceAccounts.start();
-      await registerPlaceholderNodes(cluster.client(ADMIN), options.nodes ?? 3, clock.now());
+      cluster.nodes = new NodePool({ clock, client: (user) => cluster.client(user, 'kubelet/v1.32.4 (linux/amd64) kubernetes/kube-sim') });
+      cluster.stoppers.unshift(() => cluster.nodes.stop());
+      await cluster.nodes.start(options.nodeConfigs ?? workerNodes(options.nodes ?? 3));
     } catch (err) {
       await cluster.stop();
       throw err;

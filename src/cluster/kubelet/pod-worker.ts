@@ -120,6 +120,11 @@ export class PodWorker {
     ];
   }
 
+  /** The latest version of the pod this worker has seen. */
+  get current(): Pod {
+    return this.pod;
+  }
+
   get uid(): string {
     return this.pod.metadata.uid ?? '';
   }

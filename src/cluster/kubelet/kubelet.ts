@@ -1,0 +1,367 @@
+/**
+ * One simulated node's kubelet: an API client acting as `system:node:<name>` that
+ *
+ * - registers its Node (or adopts the one already there) and records the kubelet's start-up events;
+ * - renews its Lease in kube-node-lease every 10 s (leaseDurationSeconds 40, owned by the Node);
+ * - computes node status every 10 s and PATCHes nodes/status when it changed or every 5 min;
+ * - runs a PodWorker for every pod bound to it and writes their status through pods/status;
+ * - can be stopped (the kubelet dies: no lease, no status, containers keep running unseen) and
+ *   started again (it re-registers and reports every pod afresh).
+ *
+ * Pods reach it from the NodePool's shared informer (one watch for all nodes, see nodes.ts).
+ */
+import { isStatusError } from '../api/errors';
+import type { KubeObject, Node, NodeCondition, Pod, PodStatus } from '../api/types';
+import { CONFIGMAPS, LEASES, NODES, PODS, SECRETS, type ApiClient } from '../client/client';
+import { EventRecorder, microTime, type EventType, type ObjectReference } from '../client/event-recorder';
+import type { Clock, Timer } from '../clock';
+import { BackOff } from './backoff';
+import { DEFAULT_BEHAVIOUR, Random, hashString, type KubeletBehaviour } from './behaviour';
+import type { ConfigSource } from './container-config';
+import { ImageManager } from './images';
+import { internalIP, nodeConditions, nodeInfo, nodeObject, nodeResources, podCIDR, type NodeConfig } from './node-status';
+import { PodWorker, type PodWorkerHost } from './pod-worker';
+import { parseImageReference } from './runtime/image-ref';
+
+/** The kubelet's nodeLeaseDurationSeconds, and its renew interval (a quarter of it). */
+export const LEASE_DURATION_SECONDS = 40;
+export const LEASE_RENEW_MS = 10_000;
+/** nodeStatusUpdateFrequency: how often status is computed. */
+export const NODE_STATUS_UPDATE_MS = 10_000;
+/** nodeStatusReportFrequency: an unchanged status is still reported this often. */
+export const NODE_STATUS_REPORT_MS = 5 * 60_000;
+
+export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
+
+export interface KubeletOptions {
+  config: NodeConfig;
+  /** The node's position (1-based): pod CIDR 10.244.<index>.0/24 and its InternalIP. */
+  index: number;
+  client: ApiClient;
+  clock: Clock;
+  behaviour?: KubeletBehaviour;
+}
+
+export class Kubelet implements PodWorkerHost {
+  readonly nodeName: string;
+  readonly hostIP: string;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly behaviour: KubeletBehaviour;
+  readonly images: ImageManager;
+  readonly crashBackOff: BackOff;
+  readonly pullBackOff: BackOff;
+  readonly config: ConfigSource;
+  private readonly client: ApiClient;
+  private readonly recorder: EventRecorder;
+  private readonly workers = new Map<string, PodWorker>();
+  private readonly ipsInUse = new Map<string, number>();
+  private nextIP = 2;
+  private alive = false;
+  private nodeUid = '';
+  private lease: KubeObject | undefined;
+  private timers: Timer[] = [];
+  private lastConditions: NodeCondition[] | undefined;
+  private lastReportedKey = '';
+  private lastReportAt = 0;
+  private readonly statusWrites = new Map<string, { status: PodStatus; written?: string; pod: Pod; busy: boolean }>();
+  private bootID: string;
+  private readonly machineID: string;
+
+  constructor(private readonly options: KubeletOptions) {
+    this.nodeName = options.config.name;
+    this.hostIP = internalIP(options.index);
+    this.clock = options.clock;
+    this.behaviour = options.behaviour ?? DEFAULT_BEHAVIOUR;
+    this.random = new Random((this.behaviour.seed ^ hashString(this.nodeName)) >>> 0);
+    this.client = options.client;
+    this.images = new ImageManager(this.clock, this.random, this.behaviour);
+    const pause = parseImageReference('registry.k8s.io/pause:3.10');
+    if (pause) this.images.preload(pause);
+    this.crashBackOff = new BackOff(this.behaviour.crashLoopBackOff, () => this.clock.now());
+    this.pullBackOff = new BackOff(this.behaviour.imagePullBackOff, () => this.clock.now());
+    this.recorder = new EventRecorder(this.client, this.clock, { component: 'kubelet', host: this.nodeName });
+    this.machineID = this.random.hex(32);
+    this.bootID = '';
+    this.config = {
+      configMap: (namespace, name) => this.getOrUndefined(CONFIGMAPS, namespace, name),
+      secret: (namespace, name) => this.getOrUndefined(SECRETS, namespace, name),
+    };
+  }
+
+  get isAlive(): boolean {
+    return this.alive;
+  }
+
+  get podCIDR(): string {
+    return podCIDR(this.options.index);
+  }
+
+  get nodeConfig(): NodeConfig {
+    return this.options.config;
+  }
+
+  /** Registers the node (once), then heartbeats. Resolves when the node has reported Ready. */
+  async start(): Promise<void> {
+    if (this.alive) return;
+    this.alive = true;
+    const bootID = this.random.hex(8) + '-' + this.random.hex(4) + '-' + this.random.hex(4) + '-' + this.random.hex(4) + '-' + this.random.hex(12);
+    this.bootID = bootID;
+    await this.register();
+    this.nodeEvent('Normal', 'Starting', 'Starting kubelet.');
+    this.nodeEvent('Normal', 'NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods');
+    this.lastConditions = undefined;
+    this.lastReportedKey = '';
+    await this.reportStatus(true);
+    for (const reason of ['NodeHasSufficientMemory', 'NodeHasNoDiskPressure', 'NodeHasSufficientPID', 'NodeReady']) {
+      this.nodeEvent('Normal', reason, `Node ${this.nodeName} status is now: ${reason}`);
+    }
+    await this.renewLease();
+    this.every(LEASE_RENEW_MS, () => this.renewLease());
+    this.every(NODE_STATUS_UPDATE_MS, () => this.reportStatus(false));
+    // A restarted kubelet reports every pod afresh; its writes while dead never happened.
+    for (const entry of this.statusWrites.values()) entry.written = undefined;
+    for (const worker of this.workers.values()) worker.republish();
+  }
+
+  /** The kubelet dies: no more lease, status or pod updates. Containers keep running. */
+  stop(): void {
+    this.alive = false;
+    for (const t of this.timers) t.cancel();
+    this.timers = [];
+  }
+
+  /** The node is removed for good: every container is killed. */
+  destroy(): void {
+    this.stop();
+    for (const worker of this.workers.values()) worker.abandon();
+    this.workers.clear();
+  }
+
+  /** A pod bound to this node was added or changed. */
+  syncPod(pod: Pod): void {
+    const uid = pod.metadata.uid ?? '';
+    const worker = this.workers.get(uid);
+    if (worker) {
+      if (this.alive) worker.update(pod);
+      return;
+    }
+    if (!this.alive) return;
+    const phase = pod.status?.phase;
+    if ((phase === 'Succeeded' || phase === 'Failed') && !pod.metadata.deletionTimestamp) return;
+    if ((phase === 'Succeeded' || phase === 'Failed') && pod.metadata.deletionTimestamp) {
+      this.deletePod(pod);
+      return;
+    }
+    const created = new PodWorker(pod, this);
+    this.workers.set(uid, created);
+    created.start();
+  }
+
+  /** A pod bound to this node is gone from the API. */
+  removePod(pod: Pod): void {
+    const uid = pod.metadata.uid ?? '';
+    this.workers.get(uid)?.abandon();
+    this.workers.delete(uid);
+    this.statusWrites.delete(uid);
+  }
+
+  /** The worker of a pod on this node, by name. */
+  worker(namespace: string, name: string): PodWorker | undefined {
+    for (const w of this.workers.values()) if (w.current.metadata.namespace === namespace && w.current.metadata.name === name) return w;
+    return undefined;
+  }
+
+  get podCount(): number {
+    return this.workers.size;
+  }
+
+  // ---- PodWorkerHost ----------------------------------------------------------------------
+
+  allocatePodIP(uid: string): string {
+    const existing = this.ipsInUse.get(uid);
+    if (existing !== undefined) return this.ip(existing);
+    const used = new Set(this.ipsInUse.values());
+    for (let i = 0; i < 253; i++) {
+      const candidate = ((this.nextIP - 2 + i) % 253) + 2;
+      if (!used.has(candidate)) {
+        this.ipsInUse.set(uid, candidate);
+        this.nextIP = candidate + 1;
+        return this.ip(candidate);
+      }
+    }
+    return this.ip(2);
+  }
+
+  releasePodIP(uid: string): void {
+    this.ipsInUse.delete(uid);
+  }
+
+  private ip(host: number): string {
+    return `10.244.${this.options.index % 256}.${host}`;
+  }
+
+  event(pod: Pod, type: EventType, reason: string, message: string, fieldPath?: string): void {
+    if (!this.alive) return;
+    const ref: ObjectReference = { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid, apiVersion: 'v1' };
+    if (pod.metadata.resourceVersion) ref.resourceVersion = pod.metadata.resourceVersion;
+    this.recorder.event(ref, type, reason, message, fieldPath);
+  }
+
+  nodeEvent(type: EventType, reason: string, message: string): void {
+    if (!this.alive) return;
+    // The kubelet's node reference carries the node name as its UID.
+    this.recorder.event({ kind: 'Node', name: this.nodeName, uid: this.nodeName, apiVersion: 'v1' }, type, reason, message);
+  }
+
+  writeStatus(pod: Pod, status: PodStatus): void {
+    const uid = pod.metadata.uid ?? '';
+    let entry = this.statusWrites.get(uid);
+    if (!entry) {
+      entry = { status, pod, busy: false };
+      this.statusWrites.set(uid, entry);
+    }
+    entry.status = status;
+    entry.pod = pod;
+    if (!this.alive) return;
+    void this.flushStatus(uid);
+  }
+
+  deletePod(pod: Pod): void {
+    if (!this.alive) return;
+    const uid = pod.metadata.uid ?? '';
+    void (async () => {
+      // The final status goes first, as the kubelet's status manager does before it deletes.
+      await this.flushStatus(uid);
+      try {
+        await this.client.resource(PODS).delete(pod.metadata.name ?? '', { namespace: pod.metadata.namespace, gracePeriodSeconds: 0, preconditions: { uid } });
+      } catch {
+        // Already gone, or a new pod with the same name (the uid precondition protects it).
+      }
+    })();
+  }
+
+  /** Writes the latest status of a pod if it differs from what was last written (one write at a time). */
+  private async flushStatus(uid: string): Promise<void> {
+    const entry = this.statusWrites.get(uid);
+    if (!entry || entry.busy) return;
+    entry.busy = true;
+    try {
+      for (;;) {
+        if (!this.alive) return;
+        const text = JSON.stringify(entry.status);
+        if (text === entry.written) return;
+        const pod = entry.pod;
+        try {
+          await this.client.resource(PODS).patch(pod.metadata.name ?? '', 'merge', { status: entry.status }, { namespace: pod.metadata.namespace, subresource: 'status' });
+          entry.written = text;
+        } catch (err) {
+          if (isStatusError(err, 'NotFound')) { entry.written = text; return; }
+          entry.written = text; // drop it: the next change writes the whole status again
+          return;
+        }
+      }
+    } finally {
+      entry.busy = false;
+    }
+  }
+
+  // ---- node ---------------------------------------------------------------------------------
+
+  private every(ms: number, fn: () => Promise<void> | void): void {
+    const tick = () => {
+      if (!this.alive) return;
+      const timer = this.clock.setTimer(ms, () => {
+        this.timers = this.timers.filter((t) => t !== timer);
+        void Promise.resolve(fn()).catch(() => undefined).finally(tick);
+      });
+      this.timers.push(timer);
+    };
+    tick();
+  }
+
+  private async register(): Promise<void> {
+    const nodes = this.client.resource<Node>(NODES);
+    try {
+      const node = await nodes.create(nodeObject(this.options.config, this.options.index));
+      this.nodeUid = node.metadata.uid ?? '';
+    } catch (err) {
+      if (!isStatusError(err, 'AlreadyExists')) throw err;
+      const node = await nodes.get(this.nodeName);
+      this.nodeUid = node.metadata.uid ?? '';
+      this.lastConditions = node.status?.conditions;
+    }
+  }
+
+  private async reportStatus(force: boolean): Promise<void> {
+    if (!this.alive) return;
+    const now = this.clock.now();
+    const state = { ready: true, memoryPressure: false, diskPressure: false, pidPressure: false };
+    const key = `${JSON.stringify(state)}|${this.images.imagesVersion}`;
+    if (!force && key === this.lastReportedKey && now - this.lastReportAt < NODE_STATUS_REPORT_MS) return;
+    const conditions = nodeConditions(state, this.lastConditions, now);
+    const resources = nodeResources(this.options.config);
+    const status = {
+      capacity: resources,
+      allocatable: resources,
+      conditions,
+      addresses: [{ type: 'InternalIP', address: this.hostIP }, { type: 'Hostname', address: this.nodeName }],
+      daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+      nodeInfo: nodeInfo(this.bootID, this.machineID),
+      images: this.images.nodeImages(),
+    };
+    try {
+      await this.client.resource<Node>(NODES).patch(this.nodeName, 'merge', { status }, { subresource: 'status' });
+      this.lastConditions = conditions;
+      this.lastReportedKey = key;
+      this.lastReportAt = now;
+    } catch {
+      // Retried on the next tick.
+    }
+  }
+
+  private async renewLease(): Promise<void> {
+    if (!this.alive) return;
+    const leases = this.client.resource(LEASES);
+    const renewTime = microTime(this.clock.now());
+    if (this.lease) {
+      const next = { ...this.lease, spec: { ...(this.lease.spec as object), renewTime } };
+      try {
+        this.lease = await leases.update(next, { namespace: NODE_LEASE_NAMESPACE });
+        return;
+      } catch (err) {
+        if (!isStatusError(err, 'Conflict') && !isStatusError(err, 'NotFound')) return;
+        this.lease = undefined;
+      }
+    }
+    try {
+      this.lease = await leases.get(this.nodeName, { namespace: NODE_LEASE_NAMESPACE });
+      this.lease = await leases.update({ ...this.lease, spec: { ...(this.lease.spec as object), holderIdentity: this.nodeName, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime } }, { namespace: NODE_LEASE_NAMESPACE });
+    } catch (err) {
+      if (!isStatusError(err, 'NotFound')) return;
+      try {
+        this.lease = await leases.create({
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          metadata: {
+            name: this.nodeName,
+            namespace: NODE_LEASE_NAMESPACE,
+            ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: this.nodeName, uid: this.nodeUid }],
+          },
+          spec: { holderIdentity: this.nodeName, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime },
+        }, { namespace: NODE_LEASE_NAMESPACE });
+      } catch {
+        // Retried on the next tick.
+      }
+    }
+  }
+
+  private async getOrUndefined(gvr: typeof CONFIGMAPS, namespace: string, name: string): Promise<KubeObject | undefined> {
+    try {
+      return await this.client.resource(gvr).get(name, { namespace });
+    } catch (err) {
+      if (isStatusError(err, 'NotFound')) return undefined;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * The simulated nodes: one Kubelet per node, created from configuration and changed at run time
+ * (add, remove, cordon, uncordon, drain, stop and start a kubelet).
+ *
+ * All kubelets share one pod informer (a single watch instead of one per node: with 5,000 nodes
+ * that is the difference between one and 5,000 watchers on every pod change) and each sees only
+ * the pods bound to it, as a kubelet's `spec.nodeName=<node>` watch would show it. Every write a
+ * kubelet makes is still its own, as `system:node:<name>`.
+ *
+ * The pool is also the cluster's PodLogSource: logs live with the container runtime on the node.
+ */
+import { isStatusError } from '../api/errors';
+import type { Node, Pod } from '../api/types';
+import { LEASES, NODES, PODS, type ApiClient } from '../client/client';
+import { Informer } from '../client/informer';
+import type { Clock } from '../clock';
+import type { UserInfo } from '../apiserver/types';
+import { DEFAULT_BEHAVIOUR, type KubeletBehaviour } from './behaviour';
+import { Kubelet, NODE_LEASE_NAMESPACE } from './kubelet';
+import type { NodeConfig } from './node-status';
+import { waitingToStart, type ContainerLog, type PodLogSource } from './runtime/logs';
+import { notFound } from '../api/errors';
+
+export interface NodePoolOptions {
+  clock: Clock;
+  /** An API client acting as `user` (the cluster's in-process transport). */
+  client(user: UserInfo): ApiClient;
+  behaviour?: KubeletBehaviour;
+}
+
+export function kubeletUser(nodeName: string): UserInfo {
+  return { name: `system:node:${nodeName}`, groups: ['system:nodes', 'system:authenticated'] };
+}
+
+/** `--nodes N`: node-1 … node-N, untainted workers. */
+export function workerNodes(count: number): NodeConfig[] {
+  return Array.from({ length: count }, (_, i) => ({ name: `node-${i + 1}` }));
+}
+
+export class NodePool implements PodLogSource {
+  private readonly kubelets = new Map<string, Kubelet>();
+  private readonly indexes = new Set<number>();
+  private informer: Informer<Pod> | undefined;
+  private readonly admin: ApiClient;
+
+  constructor(private readonly options: NodePoolOptions) {
+    this.admin = options.client({ name: 'system:kube-sim-nodes', groups: ['system:nodes', 'system:authenticated'] });
+  }
+
+  get nodes(): Kubelet[] {
+    return [...this.kubelets.values()];
+  }
+
+  kubelet(name: string): Kubelet | undefined {
+    return this.kubelets.get(name);
+  }
+
+  /** Starts the shared pod informer and one kubelet per node; resolves when every node has registered. */
+  async start(nodes: NodeConfig[]): Promise<void> {
+    this.informer = new Informer<Pod>(this.admin.resource<Pod>(PODS), { fieldSelector: 'spec.nodeName!=' }, this.options.clock);
+    this.informer.addHandlers({
+      onAdd: (pod) => this.route(pod),
+      onUpdate: (_old, pod) => this.route(pod),
+      onDelete: (pod) => this.kubelets.get(pod.spec.nodeName ?? '')?.removePod(pod),
+    });
+    this.informer.start();
+    await this.informer.waitForSync();
+    await Promise.all(nodes.map((config) => this.add(config)));
+  }
+
+  stop(): void {
+    this.informer?.stop();
+    for (const kubelet of this.kubelets.values()) kubelet.stop();
+  }
+
+  /** Adds a node and starts its kubelet. */
+  async add(config: NodeConfig): Promise<Kubelet> {
+    if (this.kubelets.has(config.name)) throw new Error(`node "${config.name}" already exists`);
+    let index = Number(/^node-(\d+)$/.exec(config.name)?.[1] ?? 0);
+    if (!index || this.indexes.has(index)) {
+      index = 1;
+      while (this.indexes.has(index)) index++;
+    }
+    this.indexes.add(index);
+    const kubelet = new Kubelet({ config, index, client: this.options.client(kubeletUser(config.name)), clock: this.options.clock, behaviour: this.options.behaviour ?? DEFAULT_BEHAVIOUR });
+    this.kubelets.set(config.name, kubelet);
+    await kubelet.start();
+    for (const pod of this.informer?.list() ?? []) if (pod.spec.nodeName === config.name) kubelet.syncPod(pod);
+    return kubelet;
+  }
+
+  /** Removes a node: its kubelet stops, its Node and Lease are deleted, its pods are deleted (as the pod GC does). */
+  async remove(name: string): Promise<void> {
+    const kubelet = this.kubelets.get(name);
+    if (!kubelet) throw new Error(`node "${name}" not found`);
+    kubelet.destroy();
+    this.kubelets.delete(name);
+    this.indexes.delete(Number(/^node-(\d+)$/.exec(name)?.[1] ?? -1));
+    const ignoreMissing = (err: unknown) => { if (!isStatusError(err, 'NotFound')) throw err; };
+    await this.admin.resource(NODES).delete(name).catch(ignoreMissing);
+    await this.admin.resource(LEASES).delete(name, { namespace: NODE_LEASE_NAMESPACE }).catch(ignoreMissing);
+    for (const pod of this.informer?.list() ?? []) {
+      if (pod.spec.nodeName !== name) continue;
+      await this.admin.resource(PODS).delete(pod.metadata.name ?? '', { namespace: pod.metadata.namespace, gracePeriodSeconds: 0 }).catch(ignoreMissing);
+    }
+  }
+
+  /** `kubectl cordon`: spec.unschedulable = true. */
+  async cordon(name: string, unschedulable = true): Promise<void> {
+    await this.admin.resource<Node>(NODES).patch(name, 'merge', { spec: { unschedulable: unschedulable ? true : null } });
+  }
+
+  async uncordon(name: string): Promise<void> {
+    await this.cordon(name, false);
+  }
+
+  /** `kubectl drain`: cordon, then evict every pod on the node (DaemonSet and mirror pods excepted). */
+  async drain(name: string): Promise<void> {
+    await this.cordon(name);
+    for (const pod of this.informer?.list() ?? []) {
+      if (pod.spec.nodeName !== name || pod.metadata.deletionTimestamp) continue;
+      if (pod.metadata.ownerReferences?.some((o) => o.kind === 'DaemonSet')) continue;
+      if (pod.metadata.annotations?.['kubernetes.io/config.mirror']) continue;
+      const eviction = { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace } };
+      try {
+        await this.admin.resource(PODS).createSubresource(pod.metadata.name ?? '', 'eviction', eviction, { namespace: pod.metadata.namespace });
+      } catch (err) {
+        // No eviction subresource yet: a plain graceful delete is what an eviction does without PDBs.
+        if (isStatusError(err, 'NotFound') || isStatusError(err, 'MethodNotAllowed')) {
+          await this.admin.resource(PODS).delete(pod.metadata.name ?? '', { namespace: pod.metadata.namespace }).catch(() => undefined);
+        } else throw err;
+      }
+    }
+  }
+
+  /** The kubelet dies (node stops heartbeating); its containers keep running unseen. */
+  stopKubelet(name: string): void {
+    const kubelet = this.kubelets.get(name);
+    if (!kubelet) throw new Error(`node "${name}" not found`);
+    kubelet.stop();
+  }
+
+  /** The kubelet comes back: it reports Ready again and catches up with its pods. */
+  async startKubelet(name: string): Promise<void> {
+    const kubelet = this.kubelets.get(name);
+    if (!kubelet) throw new Error(`node "${name}" not found`);
+    await kubelet.start();
+    for (const pod of this.informer?.list() ?? []) if (pod.spec.nodeName === name) kubelet.syncPod(pod);
+  }
+
+  open(namespace: string, podName: string, container: string, options: { previous?: boolean }): ContainerLog {
+    const pod = this.informer?.get(`${namespace}/${podName}`);
+    if (!pod) throw notFound({ group: '', resource: 'pods' }, podName);
+    const worker = this.kubelets.get(pod.spec.nodeName ?? '')?.worker(namespace, podName);
+    if (!worker) throw waitingToStart(container, podName, 'ContainerCreating');
+    return worker.log(container, !!options.previous);
+  }
+
+  private route(pod: Pod): void {
+    this.kubelets.get(pod.spec.nodeName ?? '')?.syncPod(pod);
+  }
+}

@@ -1,0 +1,79 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Cluster } from '../../../../src/cluster/cluster';
+import { ManualClock } from '../../../../src/cluster/clock';
+import { EVENTS, LEASES, NODES, PODS } from '../../../../src/cluster/client/client';
+import type { Node, Pod } from '../../../../src/cluster/api/types';
+
+async function cluster(nodes = 2): Promise<{ cluster: Cluster; clock: ManualClock }> {
+  const clock = new ManualClock();
+  const c = await Cluster.start({ clock, nodes });
+  return { cluster: c, clock };
+}
+
+test('--nodes 2 registers node-1 and node-2, Ready, with their labels, capacity and nodeInfo', async () => {
+  const { cluster: c, clock } = await cluster(2);
+  try {
+    await clock.advance(1000);
+    const nodes = (await c.client().resource<Node>(NODES).list()).items;
+    assert.deepEqual(nodes.map((n) => n.metadata.name), ['node-1', 'node-2']);
+    const n = nodes[0]!;
+    assert.equal(n.metadata.labels!['kubernetes.io/hostname'], 'node-1');
+    assert.equal(n.metadata.labels!['kubernetes.io/os'], 'linux');
+    assert.equal(n.spec!.podCIDR, '10.244.1.0/24');
+    assert.equal(n.spec!.taints, undefined);
+    assert.deepEqual(n.status!.capacity, { cpu: '4', 'ephemeral-storage': '61255492Ki', 'hugepages-1Gi': '0', 'hugepages-2Mi': '0', memory: '8388608Ki', pods: '110' });
+    assert.equal(n.status!.nodeInfo!.containerRuntimeVersion, 'kube-sim://0.1.0');
+    assert.equal(n.status!.nodeInfo!.kubeletVersion, 'v1.32.4');
+    assert.deepEqual(n.status!.conditions!.map((x) => `${x.type}=${x.status} ${x.reason}`), [
+      'MemoryPressure=False KubeletHasSufficientMemory', 'DiskPressure=False KubeletHasNoDiskPressure', 'PIDPressure=False KubeletHasSufficientPID', 'Ready=True KubeletReady',
+    ]);
+    assert.deepEqual(n.status!.addresses, [{ type: 'InternalIP', address: '172.18.0.3' }, { type: 'Hostname', address: 'node-1' }]);
+    const lease = await c.client().resource(LEASES).get('node-1', { namespace: 'kube-node-lease' });
+    assert.equal((lease.spec as any).leaseDurationSeconds, 40);
+    assert.equal((lease.spec as any).holderIdentity, 'node-1');
+    assert.deepEqual(lease.metadata.ownerReferences!.map((o) => `${o.kind}/${o.name}/${o.uid}`), [`Node/node-1/${n.metadata.uid}`]);
+    const events = (await c.client().resource(EVENTS).list({ namespace: 'default' })).items.filter((e: any) => e.involvedObject.name === 'node-1');
+    assert.deepEqual(events.map((e: any) => e.reason), ['Starting', 'NodeAllocatableEnforced', 'NodeHasSufficientMemory', 'NodeHasNoDiskPressure', 'NodeHasSufficientPID', 'NodeReady']);
+    assert.equal((events[5] as any).message, 'Node node-1 status is now: NodeReady');
+  } finally {
+    await c.stop();
+  }
+});
+
+test('the lease is renewed every 10 s', async () => {
+  const { cluster: c, clock } = await cluster(1);
+  try {
+    const leases = c.client().resource(LEASES);
+    const before = ((await leases.get('node-1', { namespace: 'kube-node-lease' })).spec as any).renewTime;
+    await clock.advance(10_000);
+    const after = ((await leases.get('node-1', { namespace: 'kube-node-lease' })).spec as any).renewTime;
+    assert.equal(Date.parse(after) - Date.parse(before), 10_000);
+  } finally {
+    await c.stop();
+  }
+});
+
+test('a pod bound to a node runs: status through pods/status, events from the kubelet, logs from the runtime', async () => {
+  const { cluster: c, clock } = await cluster(1);
+  try {
+    const pods = c.client().resource<Pod>(PODS);
+    await pods.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'counter', namespace: 'default' }, spec: { nodeName: 'node-1', containers: [{ name: 'count', image: 'busybox:1.36', command: ['sh', '-c', 'i=0; while true; do echo "$i"; i=$((i+1)); sleep 1; done'] }] } });
+    await clock.advance(10_000);
+    const pod = await pods.get('counter', { namespace: 'default' });
+    assert.equal(pod.status!.phase, 'Running');
+    assert.equal(pod.status!.conditions!.find((x) => x.type === 'Ready')!.status, 'True');
+    assert.match(pod.status!.podIP!, /^10\.244\.1\.\d+$/);
+    const events = (await c.client().resource(EVENTS).list({ namespace: 'default' })).items.filter((e: any) => e.involvedObject.name === 'counter');
+    assert.deepEqual(events.map((e: any) => e.reason), ['Pulling', 'Pulled', 'Created', 'Started']);
+    assert.deepEqual((events[0] as any).source, { component: 'kubelet', host: 'node-1' });
+    assert.equal((events[0] as any).involvedObject.fieldPath, 'spec.containers{count}');
+    const log = c.nodes.open('default', 'counter', 'count', {});
+    assert.deepEqual(log.lines().slice(0, 3).map((l) => l.text), ['0', '1', '2']);
+    await pods.delete('counter', { namespace: 'default' });
+    await clock.advance(35_000);
+    await assert.rejects(pods.get('counter', { namespace: 'default' }), /not found/);
+  } finally {
+    await c.stop();
+  }
+});
