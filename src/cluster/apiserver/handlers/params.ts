@@ -108,3 +108,15 @@ export function deleteParams(request: ApiRequest): { params: DeleteParams; dryRu
   if (dryRunOf(q)) dryRun = true;
   return { params, dryRun };
 }
+
+/** The fieldManager query parameter, or (as kube-apiserver defaults it) the User-Agent up to its first `/`. */
+export function fieldManagerOf(request: ApiRequest): string {
+  const given = request.query.get('fieldManager');
+  if (given !== null && given !== '') {
+    if (given.length > 128) throw badRequest(`fieldManager: Too long: may not be more than 128 bytes`);
+    return given;
+  }
+  const agent = request.headers['user-agent'] ?? '';
+  const slash = agent.indexOf('/');
+  return (slash >= 0 ? agent.slice(0, slash) : agent).slice(0, 128);
+}

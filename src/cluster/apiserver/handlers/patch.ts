@@ -16,19 +16,12 @@ import { applyStrategicMergePatch, StrategicMergePatchError } from '../patch/str
 import { patchMetaLookup } from '../schema';
 import type { ApiResponse } from '../types';
 import type { ResourceRequest, ServerParts } from './context';
-import { dryRunOf, isPlainObject } from './params';
+import { dryRunOf, fieldManagerOf, isPlainObject } from './params';
 import { rawJsonResponse } from './responses';
+import { applyPatch } from './apply';
 
 const ACCEPTED = [PATCH_TYPES.json, PATCH_TYPES.merge, PATCH_TYPES.strategic, PATCH_TYPES.apply];
 
-export type ApplyPatchHandler = (parts: ServerParts, r: ResourceRequest, config: JsonObject) => Promise<ApiResponse>;
-
-let applyHandler: ApplyPatchHandler | undefined;
-
-/** Server-side apply is wired in by its module (handlers/apply.ts) so that this file stays about merging. */
-export function setApplyPatchHandler(handler: ApplyPatchHandler): void {
-  applyHandler = handler;
-}
 
 function patchBody(r: ResourceRequest): { type: string; value: unknown } {
   const type = mediaType(r.request.headers['content-type']);
@@ -57,8 +50,7 @@ export async function patchObject(parts: ServerParts, r: ResourceRequest): Promi
   const dryRun = dryRunOf(r.request.query);
   if (type === PATCH_TYPES.apply) {
     if (!isPlainObject(value)) throw badRequest('error decoding YAML: the apply patch must be an object');
-    if (!applyHandler) throw statusFailure(415, 'UnsupportedMediaType', 'server-side apply is not available in this build', {});
-    return applyHandler(parts, r, value);
+    return applyPatch(parts, r, value as JsonObject);
   }
   if (type === PATCH_TYPES.json) {
     if (!Array.isArray(value)) throw badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
@@ -67,7 +59,7 @@ export async function patchObject(parts: ServerParts, r: ResourceRequest): Promi
   }
   const def = r.registry.def;
   let warnings: string[] = [];
-  const { text } = await r.registry.guaranteedUpdate(r.namespace, r.info.name, { user: r.user, dryRun, subresource: r.info.subresource }, (current) => {
+  const { text } = await r.registry.guaranteedUpdate(r.namespace, r.info.name, { user: r.user, dryRun, subresource: r.info.subresource, fieldManager: fieldManagerOf(r.request) }, (current) => {
     let patched: KubeObject;
     try {
       if (type === PATCH_TYPES.json) patched = applyJsonPatch(current, value as JsonObject[]);

@@ -1,7 +1,7 @@
 /** POST (create) and PUT (update), for the main resource and the status subresource. */
 import { methodNotSupported } from '../../api/errors';
 import type { ServerParts, ResourceRequest } from './context';
-import { dryRunOf, readObject } from './params';
+import { dryRunOf, fieldManagerOf, readObject } from './params';
 import { rawJsonResponse } from './responses';
 import { requireNamespace } from './namespaces';
 import { fieldValidationOf, validateFields } from '../field-validation';
@@ -14,7 +14,7 @@ export async function createObject(parts: ServerParts, r: ResourceRequest): Prom
   const object = readObject(r.request, r.registry.def.kind);
   const warnings = validateFields(r.registry.def, object, mode);
   if (r.registry.def.namespaced) await requireNamespace(parts, r.namespace);
-  const { text, object: created } = await r.registry.create(r.namespace, object, { user: r.user, dryRun });
+  const { text, object: created } = await r.registry.create(r.namespace, object, { user: r.user, dryRun, fieldManager: fieldManagerOf(r.request) });
   r.auditName = created.metadata.name ?? '';
   return rawJsonResponse(201, text, warnings);
 }
@@ -24,6 +24,6 @@ export async function updateObject(_parts: ServerParts, r: ResourceRequest): Pro
   const dryRun = dryRunOf(r.request.query);
   const object = readObject(r.request, r.registry.def.kind);
   const warnings = validateFields(r.registry.def, object, mode);
-  const { text } = await r.registry.update(r.namespace, r.info.name, object, { user: r.user, dryRun, subresource: r.info.subresource });
+  const { text } = await r.registry.update(r.namespace, r.info.name, object, { user: r.user, dryRun, subresource: r.info.subresource, fieldManager: fieldManagerOf(r.request) });
   return rawJsonResponse(200, text, warnings);
 }

@@ -26,6 +26,8 @@ import { decodeKv, encodeObject, rfc3339, withResourceVersion } from './codec';
 import { continueExpired, decodeContinue, encodeContinue } from './continue';
 import type { ResourceDefinition, StrategyContext } from './resource';
 import type { Selection } from './selection';
+import { recordUpdate } from '../patch/server-side-apply';
+import { patchMetaLookup } from '../schema';
 
 export interface WriteContext {
   user: UserInfo;
@@ -37,6 +39,12 @@ export interface WriteContext {
    * storage directly).
    */
   bypassStrategy?: boolean;
+  /**
+   * The field manager of an Update-operation write (create, update, non-apply patch): it becomes the
+   * owner of the fields it changed in metadata.managedFields. Undefined: managedFields are left as the
+   * writer set them (server-side apply computes its own).
+   */
+  fieldManager?: string;
 }
 
 export interface ListParams {
@@ -269,6 +277,7 @@ export class RegistryStore {
     errs.push(...this.def.strategy.validate(object, sctx).filter((e) => !(e.field === 'metadata.name' && e.type === 'FieldValueRequired' && !meta.name)));
     if (errs.length > 0) throw invalid(this.kindRef(), meta.name ?? '', errs);
     if (meta.name!.length > MAX_NAME_LENGTH) throw invalid(this.kindRef(), meta.name!, [required('metadata.name')]);
+    if (ctx.fieldManager !== undefined) this.recordManagedFields(object, undefined, ctx, now);
     const text = encodeObject(object, this.apiVersion, this.def.kind);
     if (ctx.dryRun) {
       const existing = await this.getKv(namespace, meta.name!);
@@ -377,8 +386,25 @@ export class RegistryStore {
       this.def.strategy.prepareForUpdate(object, old, sctx);
       const errs = this.def.strategy.validateUpdate(object, old, sctx);
       if (errs.length > 0) throw invalid(this.kindRef(), meta.name ?? '', errs);
+      if (ctx.fieldManager !== undefined) this.recordManagedFields(object, old, ctx, this.clock.now());
     }
     return encodeObject(object, this.apiVersion, this.def.kind);
+  }
+
+  /** Gives `ctx.fieldManager` the fields this write changed (an Update entry in managedFields). */
+  private recordManagedFields(object: KubeObject, old: KubeObject | undefined, ctx: WriteContext, now: number): void {
+    const options: Parameters<typeof recordUpdate>[0] = {
+      updated: object,
+      manager: ctx.fieldManager!,
+      apiVersion: this.apiVersion,
+      now,
+      meta: patchMetaLookup(this.def),
+    };
+    if (old) options.old = old;
+    if (ctx.subresource) options.subresource = ctx.subresource;
+    const entries = recordUpdate(options);
+    if (entries.length > 0) object.metadata.managedFields = entries;
+    else delete object.metadata.managedFields;
   }
 
   /** An update that removes the last finalizer of an object already being deleted (with no grace left) removes it. */
