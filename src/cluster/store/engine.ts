@@ -28,7 +28,8 @@ import { WatchHub } from './watch-hub';
  * nothing a client can observe is ever lost in a crash. Transactions compare against the newest
  * applied state, which keeps compare-and-swap linearizable while writes wait for their fsync.
  *
- * KeyValue and event objects are frozen and shared between history, results and watchers.
+ * KeyValue and event objects are shared between history, results and watchers, and are not copied
+ * or frozen (freezing cost a fifth of put throughput): callers must treat them as read-only.
  */
 
 export interface KeyRecord {
@@ -151,8 +152,8 @@ export class MvccEngine {
   loadBase(compacted: number, revision: number, kvs: readonly KeyValue[]): void {
     if (this.records.size > 0 || this.current !== 1) throw new Error('loadBase needs an empty store');
     for (const kv of kvs) {
-      const frozen = Object.freeze({ ...kv });
-      const record: KeyRecord = { key: kv.key, history: [frozen], latest: frozen };
+      const copy = { ...kv };
+      const record: KeyRecord = { key: kv.key, history: [copy], latest: copy };
       this.records.set(kv.key, record);
       this.index.insert(record);
     }
@@ -269,13 +270,13 @@ export class MvccEngine {
     let record = this.records.get(key);
     const latest = record?.latest;
     const prev = latest && latest.version !== 0 ? latest : undefined;
-    const kv: KeyValue = Object.freeze({
+    const kv: KeyValue = {
       key,
       value,
       createRevision: prev ? prev.createRevision : revision,
       modRevision: revision,
       version: prev ? prev.version + 1 : 1,
-    });
+    };
     if (record) {
       record.history.push(kv);
       record.latest = kv;
@@ -284,17 +285,17 @@ export class MvccEngine {
       this.records.set(key, record);
       this.index.insert(record);
     }
-    return Object.freeze(prev ? { type: 'put', kv, prevKv: prev } : { type: 'put', kv });
+    return prev ? { type: 'put', kv, prevKv: prev } : { type: 'put', kv };
   }
 
   private delete(key: string, revision: number): StoreWatchEvent | undefined {
     const record = this.records.get(key);
     const latest = record?.latest;
     if (!record || !latest || latest.version === 0) return undefined;
-    const tombstone: KeyValue = Object.freeze({ key, value: '', createRevision: 0, modRevision: revision, version: 0 });
+    const tombstone: KeyValue = { key, value: '', createRevision: 0, modRevision: revision, version: 0 };
     record.history.push(tombstone);
     record.latest = tombstone;
-    return Object.freeze({ type: 'delete', kv: tombstone, prevKv: latest });
+    return { type: 'delete', kv: tombstone, prevKv: latest };
   }
 }
 

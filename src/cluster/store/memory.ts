@@ -15,7 +15,7 @@ import {
  * The MVCC store kept in memory only: every write is visible (and "durable") as soon as it is
  * applied. Used by tests and whenever the cluster runs without a data directory.
  *
- * KeyValues and watch events it returns are frozen and shared; treat them as read-only.
+ * KeyValues and watch events it returns are shared with the store's history: treat them as read-only.
  */
 export class MemoryStore implements KVStore {
   private readonly engine = new MvccEngine();
