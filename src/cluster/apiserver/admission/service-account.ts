@@ -1,0 +1,87 @@
+/**
+ * ServiceAccount: every pod runs as a service account (`default` unless it names one), which must
+ * exist (403 `error looking up service account ns/name: serviceaccount "name" not found`), and,
+ * unless automounting is turned off, gets the projected `kube-api-access-xxxxx` volume (token,
+ * kube-root-ca.crt, namespace) mounted read-only at /var/run/secrets/kubernetes.io/serviceaccount
+ * in every container, and the account's imagePullSecrets.
+ */
+import { forbidden } from '../../api/errors';
+import type { Container, KubeObject, Pod } from '../../api/types';
+import { isMainResource, type AdmissionPlugin } from './types';
+
+export const DEFAULT_SERVICE_ACCOUNT = 'default';
+export const SERVICE_ACCOUNT_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
+export const API_ACCESS_VOLUME_PREFIX = 'kube-api-access-';
+/** utilrand.String's alphabet: no vowels, no confusable digits. */
+const ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
+
+export function randomSuffix(random: () => number, length = 5): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += ALPHANUMS[Math.floor(random() * ALPHANUMS.length)];
+  return out;
+}
+
+/** The projected volume kube-apiserver adds for the service account token (BoundServiceAccountTokenVolume). */
+export function apiAccessVolume(name: string): Record<string, unknown> {
+  return {
+    name,
+    projected: {
+      sources: [
+        { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+        { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+        { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+      ],
+      defaultMode: 420,
+    },
+  };
+}
+
+function mountInto(containers: Container[] | undefined, volumeName: string): void {
+  for (const c of containers ?? []) {
+    const mounts = (c.volumeMounts as { mountPath?: string }[] | undefined) ?? [];
+    if (mounts.some((m) => m.mountPath === SERVICE_ACCOUNT_MOUNT_PATH)) continue;
+    c.volumeMounts = [...mounts, { name: volumeName, readOnly: true, mountPath: SERVICE_ACCOUNT_MOUNT_PATH }];
+  }
+}
+
+function shouldAutomount(sa: KubeObject, pod: Pod): boolean {
+  if (typeof pod.spec.automountServiceAccountToken === 'boolean') return pod.spec.automountServiceAccountToken;
+  if (typeof sa.automountServiceAccountToken === 'boolean') return sa.automountServiceAccountToken;
+  return true;
+}
+
+const MIRROR_POD_ANNOTATION = 'kubernetes.io/config.mirror';
+
+export function serviceAccountAdmission(random: () => number = Math.random): AdmissionPlugin {
+  return {
+    name: 'ServiceAccount',
+    async admit(attrs, lookup) {
+      if (!isMainResource(attrs, '', 'pods', 'CREATE') || !attrs.object) return;
+      const pod = attrs.object as Pod;
+      if (pod.metadata.annotations?.[MIRROR_POD_ANNOTATION] !== undefined) return;
+      const name = (pod.spec.serviceAccountName as string | undefined) || (pod.spec.serviceAccount as string | undefined) || DEFAULT_SERVICE_ACCOUNT;
+      pod.spec.serviceAccountName = name;
+      pod.spec.serviceAccount = name;
+      const sa = await lookup.get('', 'serviceaccounts', attrs.namespace, name);
+      if (!sa) {
+        throw forbidden(
+          { group: '', resource: 'pods' },
+          attrs.name,
+          `error looking up service account ${attrs.namespace}/${name}: serviceaccount "${name}" not found`,
+        );
+      }
+      if (shouldAutomount(sa, pod)) {
+        const volumes = (pod.spec.volumes as { name: string }[] | undefined) ?? [];
+        const existing = volumes.find((v) => v.name.startsWith(API_ACCESS_VOLUME_PREFIX));
+        const volumeName = existing?.name ?? `${API_ACCESS_VOLUME_PREFIX}${randomSuffix(random)}`;
+        if (!existing) pod.spec.volumes = [...volumes, apiAccessVolume(volumeName)];
+        mountInto(pod.spec.initContainers, volumeName);
+        mountInto(pod.spec.containers, volumeName);
+      }
+      const pullSecrets = sa.imagePullSecrets as { name: string }[] | undefined;
+      if (!(pod.spec.imagePullSecrets as unknown[] | undefined)?.length && pullSecrets?.length) {
+        pod.spec.imagePullSecrets = pullSecrets.map((s) => ({ name: s.name }));
+      }
+    },
+  };
+}
