@@ -5,15 +5,19 @@
 import type { Pod } from '../../api/types';
 import type { ApiClient } from '../../client/client';
 import { PODS } from '../../client/client';
+import type { CycleState } from '../framework/cycle-state';
 import type { BindPlugin } from '../framework/interface';
 import { Status } from '../framework/status';
 import { DEFAULT_BINDER } from './names';
 
-export function bindingFor(pod: Pod, nodeName: string): Record<string, unknown> {
+/** Cycle-state key under which the scheduler leaves annotations for the Binding to carry (explanations). */
+export const BINDING_ANNOTATIONS_KEY = 'kube-sim/binding-annotations';
+
+export function bindingFor(pod: Pod, nodeName: string, annotations?: Record<string, string>): Record<string, unknown> {
   return {
     apiVersion: 'v1',
     kind: 'Binding',
-    metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace, uid: pod.metadata.uid },
+    metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace, uid: pod.metadata.uid, ...(annotations ? { annotations } : {}) },
     target: { apiVersion: 'v1', kind: 'Node', name: nodeName },
   };
 }
@@ -23,9 +27,10 @@ export class DefaultBinder implements BindPlugin {
 
   constructor(private readonly client: ApiClient) {}
 
-  async bind(_state: unknown, pod: Pod, nodeName: string): Promise<Status> {
+  async bind(state: CycleState, pod: Pod, nodeName: string): Promise<Status> {
     try {
-      await this.client.resource(PODS).createSubresource(pod.metadata.name ?? '', 'binding', bindingFor(pod, nodeName), { namespace: pod.metadata.namespace ?? 'default' });
+      const annotations = state.read<Record<string, string>>(BINDING_ANNOTATIONS_KEY);
+      await this.client.resource(PODS).createSubresource(pod.metadata.name ?? '', 'binding', bindingFor(pod, nodeName, annotations), { namespace: pod.metadata.namespace ?? 'default' });
       return Status.success();
     } catch (err) {
       return Status.error(err instanceof Error ? err.message : String(err));
