@@ -5,6 +5,7 @@ import { KVStore } from './types';
 export * from './types';
 export { MemoryStore } from './memory';
 export { DurableStore } from './durable';
+export { Compactor, DEFAULT_COMPACTION_INTERVAL_MS } from './compactor';
 
 export interface OpenStoreOptions {
   /** Where the log and snapshots live. Omitted: an in-memory store (tests, throwaway clusters). */
