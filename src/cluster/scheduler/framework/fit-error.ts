@@ -8,7 +8,8 @@
  * - Otherwise the histogram counts each reason over every node's status ("<count> <reason>"),
  *   sorted as strings and joined by ", ". Nodes that were never evaluated count with the
  *   diagnosis' absent-node status.
- * - The PostFilter message (preemption) follows, e.g. "preemption: 0/3 nodes are available: …".
+ * - The PostFilter message (preemption) follows, e.g. "preemption: 0/3 nodes are available: …",
+ *   with one final period (builds before the fix printed "..").
  */
 import type { NodeToStatus } from './interface';
 import type { Status } from './status';
@@ -46,6 +47,7 @@ export function fitErrorMessage(numAllNodes: number, d: Diagnosis): string {
     const histogram = reasonHistogram(d.nodeToStatus, numAllNodes, d.absentNodesStatus);
     if (histogram.length > 0) msg += ` ${histogram.join(', ')}.`;
   }
-  if (d.postFilterMsg) msg += ` ${d.postFilterMsg}.`;
+  // Preemption's message is itself a sentence ending in '.'; 1.32 no longer doubles the period.
+  if (d.postFilterMsg) msg += ` ${d.postFilterMsg}${d.postFilterMsg.endsWith('.') ? '' : '.'}`;
   return msg;
 }

@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startHarness } from './harness';
+
+test('a pod that fits is bound, with a Scheduled event and an explanation of why that node', async () => {
+  const h = await startHarness();
+  try {
+    await h.addNode('node-1', { cpu: '2' });
+    await h.addNode('node-2', { cpu: '4' });
+    await h.addPod('nginx', { cpu: '1' });
+    const p = await h.getPod('nginx');
+    assert.equal(p.spec.nodeName, 'node-2');
+    assert.equal(h.condition(p)?.status, 'True');
+    const events = await h.events('nginx');
+    assert.deepEqual(events.map((e) => [e.type, e.reason, e.action, e.reportingController, e.note]), [
+      ['Normal', 'Scheduled', 'Binding', 'default-scheduler', 'Successfully assigned default/nginx to node-2'],
+    ]);
+    const e = h.explanation(p);
+    assert.equal(e.latest.outcome, 'Scheduled');
+    assert.equal(e.latest.selectedNode, 'node-2');
+    assert.equal(p.metadata.annotations?.['scheduler.kube-sim.io/selected-node'], 'node-2');
+    const fit = e.latest.nodes.find((n) => n.node === 'node-2')!.scores!.find((s) => s.plugin === 'NodeResourcesFit')!;
+    assert.equal(fit.weight, 1);
+    assert.match(e.summary, /^Scheduled on node-2: 2 of 2 evaluated nodes could run it; it scored \d+ against \d+ for node-1, ahead on NodeResourcesFit/);
+  } finally {
+    await h.stop();
+  }
+});
+
+test('insufficient resources: FailedScheduling, PodScheduled=False/Unschedulable, explanation and summary', async () => {
+  const h = await startHarness();
+  try {
+    await h.addNode('node-1', { cpu: '2', taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] });
+    await h.addNode('node-2', { cpu: '2' });
+    await h.addNode('node-3', { cpu: '1' });
+    await h.addPod('filler-2', { cpu: '500m', nodeName: 'node-2' });
+    await h.addPod('filler-3', { cpu: '500m', nodeName: 'node-3' });
+    await h.addPod('big', { cpu: '2' });
+    const p = await h.getPod('big');
+    const msg = '0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.';
+    assert.equal(p.spec.nodeName, undefined);
+    assert.deepEqual(h.condition(p) && { status: h.condition(p)!.status, reason: h.condition(p)!.reason, message: h.condition(p)!.message }, { status: 'False', reason: 'Unschedulable', message: msg });
+    const events = await h.events('big');
+    assert.deepEqual(events.map((e) => [e.type, e.reason, e.action, e.note]), [['Warning', 'FailedScheduling', 'Scheduling', msg]]);
+    const e = h.explanation(p);
+    assert.equal(e.latest.outcome, 'Unschedulable');
+    assert.deepEqual(e.latest.nodes.find((n) => n.node === 'node-1')!.filters.slice(0, 3).map((f) => [f.plugin, f.verdict]), [['NodeUnschedulable', 'passed'], ['NodeName', 'passed'], ['TaintToleration', 'rejected']]);
+    assert.equal(e.summary, 'Pending: no node has 2 CPUs free; node-2 has 1.5, node-3 has 0.5. Lower spec.containers[0].resources.requests.cpu or add a node. 1 node has the taint node-role.kubernetes.io/control-plane that the pod does not tolerate. Add a toleration for it to spec.tolerations, or remove it (kubectl taint node node-1 node-role.kubernetes.io/control-plane-). Preempting other pods would not help: none has a lower priority.');
+    const filterResult = JSON.parse(p.metadata.annotations!['scheduler.kube-sim.io/filter-result']!);
+    assert.equal(filterResult['node-2'].NodeResourcesFit, 'Insufficient cpu');
+  } finally {
+    await h.stop();
+  }
+});
