@@ -18,6 +18,7 @@ import { ApiServer } from './apiserver/server';
 import { HttpsTransport } from './apiserver/transport/https';
 import { inProcessTransport } from './apiserver/transport/in-process';
 import type { Transport, UserInfo } from './apiserver/types';
+import { ControllerManager } from './controllers';
 import { NodePool, workerNodes } from './kubelet/nodes';
 import type { NodeConfig } from './kubelet/node-status';
 import { Compactor, DEFAULT_COMPACTION_INTERVAL_MS } from './store/compactor';
@@ -97,6 +98,9 @@ export class Cluster {
       cluster.nodes = new NodePool({ clock, client: (user) => cluster.client(user, 'kubelet/v1.32.4 (linux/amd64) kubernetes/kube-sim') });
       cluster.stoppers.unshift(() => cluster.nodes.stop());
       await cluster.nodes.start(options.nodeConfigs ?? workerNodes(options.nodes ?? 3));
+      const controllers = new ControllerManager(cluster.client(CONTROLLER_MANAGER), clock);
+      cluster.stoppers.unshift(() => controllers.stop());
+      await controllers.start();
     } catch (err) {
       await cluster.stop();
       throw err;

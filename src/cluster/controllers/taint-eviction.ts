@@ -1,0 +1,93 @@
+/**
+ * The taint eviction controller (kube-controller-manager's taint-eviction-controller): a pod on a
+ * node with a NoExecute taint it does not tolerate is deleted at once; one it tolerates for
+ * `tolerationSeconds` is deleted that long after the taint's timeAdded (the 300 s defaults every
+ * pod gets from DefaultTolerationSeconds make that 5 minutes); a taint that goes away in time
+ * cancels the deletion.
+ *
+ * Deleting: a Normal TaintManagerEviction event "Marking for deletion Pod <ns>/<name>", the pod
+ * condition DisruptionTarget=True (DeletionByTaintManager), then a graceful delete.
+ */
+import type { Node, Pod } from '../api/types';
+import { PODS, type ApiClient } from '../client/client';
+import { EventRecorder, rfc3339 } from '../client/event-recorder';
+import type { Informer } from '../client/informer';
+import type { Clock, Timer } from '../clock';
+import { evictionDelay } from './taints';
+
+export class TaintEvictionController {
+  private readonly scheduled = new Map<string, { timer: Timer; pod: Pod }>();
+  private readonly recorder: EventRecorder;
+  private readonly unsubscribe: (() => void)[] = [];
+
+  constructor(private readonly client: ApiClient, private readonly clock: Clock, private readonly nodes: Informer<Node>, private readonly pods: Informer<Pod>) {
+    this.recorder = new EventRecorder(client, clock, { component: 'taint-eviction-controller' });
+  }
+
+  start(): void {
+    this.unsubscribe.push(this.nodes.addHandlers({
+      onAdd: (node) => this.reconcileNode(node),
+      onUpdate: (_old, node) => this.reconcileNode(node),
+    }));
+    this.unsubscribe.push(this.pods.addHandlers({
+      onAdd: (pod) => this.reconcilePod(pod),
+      onUpdate: (_old, pod) => this.reconcilePod(pod),
+      onDelete: (pod) => this.cancel(key(pod), false),
+    }));
+  }
+
+  stop(): void {
+    for (const u of this.unsubscribe) u();
+    for (const { timer } of this.scheduled.values()) timer.cancel();
+    this.scheduled.clear();
+  }
+
+  private reconcileNode(node: Node): void {
+    for (const pod of this.pods.list()) if (pod.spec.nodeName === node.metadata.name) this.reconcilePod(pod, node);
+  }
+
+  private reconcilePod(pod: Pod, node = this.nodes.get(pod.spec.nodeName ?? '')): void {
+    const k = key(pod);
+    if (!node || pod.metadata.deletionTimestamp) return this.cancel(k, false);
+    const decision = evictionDelay(node.spec?.taints ?? [], pod.spec.tolerations ?? []);
+    if (decision === undefined) return this.cancel(k, true);
+    if (this.scheduled.has(k)) return;
+    const at = decision === 'now' ? this.clock.now() : (decision.taint.timeAdded ? Date.parse(decision.taint.timeAdded) : this.clock.now()) + decision.afterMs;
+    const timer = this.clock.setTimer(Math.max(0, at - this.clock.now()), () => void this.evict(k));
+    this.scheduled.set(k, { timer, pod });
+  }
+
+  private cancel(k: string, announce: boolean): void {
+    const entry = this.scheduled.get(k);
+    if (!entry) return;
+    entry.timer.cancel();
+    this.scheduled.delete(k);
+    if (announce) this.recorder.event(entry.pod, 'Normal', 'TaintManagerEviction', `Cancelling deletion of Pod ${k}`);
+  }
+
+  private async evict(k: string): Promise<void> {
+    const entry = this.scheduled.get(k);
+    this.scheduled.delete(k);
+    const pod = this.pods.get(k) ?? entry?.pod;
+    if (!pod || pod.metadata.deletionTimestamp) return;
+    this.recorder.event(pod, 'Normal', 'TaintManagerEviction', `Marking for deletion Pod ${k}`);
+    const pods = this.client.resource<Pod>(PODS);
+    const namespace = pod.metadata.namespace;
+    const conditions = (pod.status?.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget');
+    conditions.push({ type: 'DisruptionTarget', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(this.clock.now()), reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint' });
+    try {
+      await pods.patch(pod.metadata.name ?? '', 'merge', { status: { conditions } }, { namespace, subresource: 'status' });
+    } catch {
+      // The delete below is what matters.
+    }
+    try {
+      await pods.delete(pod.metadata.name ?? '', { namespace, preconditions: { uid: pod.metadata.uid ?? '' } });
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+function key(pod: Pod): string {
+  return `${pod.metadata.namespace}/${pod.metadata.name}`;
+}
