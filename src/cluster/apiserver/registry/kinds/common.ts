@@ -42,6 +42,9 @@ export function kindStrategy(options: StrategyOptions): Strategy {
       options.prepareForCreate?.(object, ctx);
     },
     prepareForUpdate(object, old, ctx) {
+      // Every kind here allows unconditional updates: a write without a resourceVersion updates
+      // the current object (the generic store fills it in before validation, as kube-apiserver's does).
+      if (!object.metadata.resourceVersion && old.metadata.resourceVersion) object.metadata.resourceVersion = old.metadata.resourceVersion;
       if (options.hasStatus) {
         if (ctx.subresource === 'status') {
           // The status subresource changes status only (and metadata the kind allows).

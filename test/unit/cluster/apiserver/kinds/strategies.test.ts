@@ -1,0 +1,152 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { StatusError } from '../../../../../src/cluster/api/errors';
+import type { KubeObject, Pod } from '../../../../../src/cluster/api/types';
+import type { ResourceDefinition, StrategyContext } from '../../../../../src/cluster/apiserver/registry/resource';
+import { allResources, bindPod } from '../../../../../src/cluster/apiserver/registry/kinds';
+import { illegalBase64At } from '../../../../../src/cluster/apiserver/registry/kinds/secrets';
+
+const ctx = (subresource = ''): StrategyContext => ({ now: Date.parse('2026-01-01T00:00:00.500Z'), user: { name: 'admin', groups: [] }, subresource });
+const def = (resource: string, group = ''): ResourceDefinition => allResources.find((r) => r.resource === resource && r.group === group)!;
+
+function create(resource: string, object: KubeObject, group = ''): string[] {
+  const d = def(resource, group);
+  d.strategy.prepareForCreate(object, ctx());
+  return d.strategy.validate(object, ctx()).map(String);
+}
+
+function update(resource: string, object: KubeObject, old: KubeObject, subresource = '', group = ''): string[] {
+  const d = def(resource, group);
+  d.strategy.prepareForUpdate(object, old, ctx(subresource));
+  return d.strategy.validateUpdate(object, old, ctx(subresource)).map(String);
+}
+
+const podObject = (): Pod => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'default' }, spec: { containers: [{ name: 'app', image: 'nginx' }] } });
+
+test('pods: create drops client status, defaults the spec and starts Pending', () => {
+  const pod = podObject();
+  pod.status = { phase: 'Running' };
+  assert.deepEqual(create('pods', pod), []);
+  assert.deepEqual(pod.status, { phase: 'Pending', qosClass: 'BestEffort' });
+  assert.equal(pod.spec.restartPolicy, 'Always');
+  const bad = podObject();
+  bad.spec.containers[0]!.image = '';
+  assert.deepEqual(create('pods', bad), ['spec.containers[0].image: Required value']);
+  const noName = podObject();
+  noName.metadata.name = 'Web';
+  assert.match(create('pods', noName)[0]!, /^metadata\.name: Invalid value: "Web": a lowercase RFC 1123 subdomain/);
+});
+
+test('pods: the main resource keeps status, pods/status keeps spec', () => {
+  const old = podObject();
+  create('pods', old);
+  old.metadata.resourceVersion = '5';
+  const viaMain = structuredClone(old);
+  viaMain.status = { phase: 'Succeeded' };
+  viaMain.spec.containers[0]!.image = 'nginx:2';
+  assert.deepEqual(update('pods', viaMain, old), []);
+  assert.equal(viaMain.status?.phase, 'Pending');
+  assert.equal(viaMain.spec.containers[0]!.image, 'nginx:2');
+  const viaStatus = structuredClone(old);
+  viaStatus.status = { phase: 'Running' };
+  viaStatus.spec.nodeName = 'node-9';
+  assert.deepEqual(update('pods', viaStatus, old, 'status'), []);
+  assert.deepEqual([viaStatus.status.phase, viaStatus.spec.nodeName], ['Running', undefined]);
+  const unconditional = structuredClone(old);
+  delete unconditional.metadata.resourceVersion;
+  assert.deepEqual(update('pods', unconditional, old), []);
+});
+
+test('bindings: bind once, with kube-apiserver\'s conflicts', () => {
+  const pod = podObject();
+  create('pods', pod);
+  pod.metadata.uid = 'u1';
+  const binding = { metadata: { name: 'web', uid: 'u1' }, target: { kind: 'Node', name: 'node-1' } };
+  const bound = bindPod(pod, binding, '2026-01-01T00:00:01Z');
+  assert.equal(bound.spec.nodeName, 'node-1');
+  assert.deepEqual(bound.status?.conditions, [{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: '2026-01-01T00:00:01Z' }]);
+  assert.throws(() => bindPod(bound, binding, 'now'), (e: unknown) => e instanceof StatusError && e.code === 409 && e.message === 'Operation cannot be fulfilled on pods/binding "web": pod web is already assigned to node "node-1"');
+  assert.throws(() => bindPod({ ...pod, metadata: { ...pod.metadata, deletionTimestamp: 'x' } }, binding, 'now'), { message: 'Operation cannot be fulfilled on pods/binding "web": pod web is being deleted, cannot be assigned to a host' });
+  assert.throws(() => bindPod(pod, { metadata: { name: 'web' }, target: { kind: 'Pod', name: 'x' } }, 'now'), { message: 'Binding "web" is invalid: target.kind: Unsupported value: "Pod": supported values: "Node", "<empty>"' });
+});
+
+test('namespaces: Active, the kubernetes finalizer and the name label', () => {
+  const ns: KubeObject = { metadata: { name: 'team-a' } };
+  assert.deepEqual(create('namespaces', ns), []);
+  assert.deepEqual(ns.spec, { finalizers: ['kubernetes'] });
+  assert.deepEqual(ns.status, { phase: 'Active' });
+  assert.deepEqual(ns.metadata.labels, { 'kubernetes.io/metadata.name': 'team-a' });
+  assert.match(create('namespaces', { metadata: { name: 'a.b' } })[0]!, /^metadata\.name: Invalid value: "a\.b": must not contain dots$/);
+});
+
+test('secrets: stringData folds into data, bad base64 is a 400, type defaults and is immutable', () => {
+  const s: KubeObject = { metadata: { name: 's', namespace: 'default' }, stringData: { user: 'admin' }, data: { a: 'YQ==' } };
+  assert.deepEqual(create('secrets', s), []);
+  assert.deepEqual([s.data, s.stringData, s.type], [{ a: 'YQ==', user: 'YWRtaW4=' }, undefined, 'Opaque']);
+  assert.throws(
+    () => create('secrets', { metadata: { name: 's', namespace: 'default' }, data: { a: 'not base64!' } }),
+    (e: unknown) => e instanceof StatusError && e.code === 400 && e.message === 'Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte 3',
+  );
+  const old = { ...structuredClone(s), metadata: { ...s.metadata, resourceVersion: '1' } };
+  assert.deepEqual(update('secrets', { ...structuredClone(old), type: 'kubernetes.io/tls' }, old), ['type: Invalid value: "kubernetes.io/tls": field is immutable']);
+  assert.deepEqual([illegalBase64At('YQ=='), illegalBase64At('YQ'), illegalBase64At('YQ=x'), illegalBase64At('YWJj\nZA==')], [-1, 0, 2, -1]);
+});
+
+test('configmaps: keys, and immutable data', () => {
+  assert.match(create('configmaps', { metadata: { name: 'c', namespace: 'd' }, data: { 'bad/key': 'x' } })[0]!, /^data\[bad\/key\]: Invalid value: "bad\/key": a valid config key/);
+  const old: KubeObject = { metadata: { name: 'c', namespace: 'd', resourceVersion: '1' }, data: { a: '1' }, immutable: true };
+  assert.deepEqual(update('configmaps', { ...structuredClone(old), data: { a: '2' } }, old), ['data: Forbidden: field is immutable when `immutable` is set']);
+});
+
+test('services: ClusterIP by default, an address in 10.96.0.0/12, TCP ports targeting themselves', () => {
+  const svc: KubeObject = { metadata: { name: 'web', namespace: 'default' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } };
+  assert.deepEqual(create('services', svc), []);
+  const spec = svc.spec as Record<string, unknown>;
+  assert.equal(spec.type, 'ClusterIP');
+  assert.equal(spec.sessionAffinity, 'None');
+  assert.deepEqual(spec.ports, [{ port: 80, protocol: 'TCP', targetPort: 80 }]);
+  assert.match(String(spec.clusterIP), /^10\.(9[6-9]|10[0-9]|11[01])\.\d+\.\d+$/);
+  assert.deepEqual(spec.clusterIPs, [spec.clusterIP]);
+  assert.deepEqual([spec.ipFamilies, spec.ipFamilyPolicy, spec.internalTrafficPolicy], [['IPv4'], 'SingleStack', 'Cluster']);
+  const np: KubeObject = { metadata: { name: 'np', namespace: 'default' }, spec: { type: 'NodePort', ports: [{ port: 80 }] } };
+  create('services', np);
+  const nodePort = ((np.spec as { ports: { nodePort: number }[] }).ports[0]!).nodePort;
+  assert.ok(nodePort >= 30000 && nodePort <= 32767);
+  assert.match(create('services', { metadata: { name: '1web', namespace: 'd' }, spec: { ports: [{ port: 80 }] } })[0]!, /^metadata\.name: Invalid value: "1web": a DNS-1035 label/);
+  const old = { ...structuredClone(svc), metadata: { ...svc.metadata, resourceVersion: '3' } };
+  assert.deepEqual(update('services', { ...structuredClone(old), spec: { ...spec, clusterIP: '10.96.0.99', clusterIPs: ['10.96.0.99'] } }, old), ['spec.clusterIPs[0]: Invalid value: "10.96.0.99": may not change once set']);
+});
+
+test('priority classes: reserved names, value limits, immutable value', () => {
+  assert.deepEqual(create('priorityclasses', { metadata: { name: 'high' }, value: 1000 }, 'scheduling.k8s.io'), []);
+  assert.deepEqual(create('priorityclasses', { metadata: { name: 'system-mine' }, value: 1 }, 'scheduling.k8s.io'), ["metadata.name: Forbidden: priority class names with 'system-' prefix are reserved"]);
+  assert.deepEqual(create('priorityclasses', { metadata: { name: 'huge' }, value: 2e9 }, 'scheduling.k8s.io'), ['value: Forbidden: maximum allowed value of a user defined priority is 1000000000']);
+  const old: KubeObject = { metadata: { name: 'high', resourceVersion: '1' }, value: 1000, preemptionPolicy: 'PreemptLowerPriority' };
+  assert.deepEqual(update('priorityclasses', { ...structuredClone(old), value: 5 }, old, '', 'scheduling.k8s.io'), ['Value: Forbidden: may not be changed in an update.']);
+});
+
+test('nodes: registration keeps status; taints are checked', () => {
+  const node: KubeObject = { metadata: { name: 'node-1' }, status: { capacity: { cpu: '4' } }, spec: { taints: [{ key: 'k', effect: 'Sometimes' }] } };
+  assert.deepEqual(create('nodes', node), ['spec.taints[0].effect: Unsupported value: "Sometimes": supported values: "NoSchedule", "PreferNoSchedule", "NoExecute"']);
+  assert.deepEqual(node.status, { capacity: { cpu: '4' }, allocatable: { cpu: '4' } });
+});
+
+test('events: namespace must match the involved object; events.k8s.io requires the new fields', () => {
+  assert.deepEqual(create('events', { metadata: { name: 'e', namespace: 'default' }, involvedObject: { kind: 'Pod', namespace: 'other', name: 'p' } }), [
+    'involvedObject.namespace: Invalid value: "other": does not match event.namespace',
+  ]);
+  assert.deepEqual(create('events', { metadata: { name: 'e', namespace: 'default' }, involvedObject: { kind: 'Node', name: 'node-1' } }), []);
+  assert.deepEqual(create('events', { metadata: { name: 'e', namespace: 'default' }, regarding: { kind: 'Pod', namespace: 'default', name: 'p' } }, 'events.k8s.io'), [
+    'eventTime: Required value',
+    'reportingController: Required value',
+    'reportingInstance: Required value',
+    'action: Required value',
+    'reason: Required value',
+  ]);
+});
+
+test('leases: durations must be positive', () => {
+  assert.deepEqual(create('leases', { metadata: { name: 'node-1', namespace: 'kube-node-lease' }, spec: { holderIdentity: 'node-1', leaseDurationSeconds: 0 } }, 'coordination.k8s.io'), [
+    'spec.leaseDurationSeconds: Invalid value: 0: must be greater than 0',
+  ]);
+});
