@@ -19,6 +19,7 @@ import { HttpsTransport } from './apiserver/transport/https';
 import { inProcessTransport } from './apiserver/transport/in-process';
 import type { Transport, UserInfo } from './apiserver/types';
 import { ControllerManager } from './controllers';
+import { setLogProvider } from './apiserver/handlers/pods';
 import { NodePool, workerNodes } from './kubelet/nodes';
 import type { NodeConfig } from './kubelet/node-status';
 import { Compactor, DEFAULT_COMPACTION_INTERVAL_MS } from './store/compactor';
@@ -97,6 +98,8 @@ export class Cluster {
       await serviceAccounts.start();
       cluster.nodes = new NodePool({ clock, client: (user) => cluster.client(user, 'kubelet/v1.32.4 (linux/amd64) kubernetes/kube-sim') });
       cluster.stoppers.unshift(() => cluster.nodes.stop());
+      setLogProvider(cluster.nodes.serveLog);
+      cluster.stoppers.unshift(() => { if (cluster.nodes) setLogProvider(undefined); });
       await cluster.nodes.start(options.nodeConfigs ?? workerNodes(options.nodes ?? 3));
       const controllers = new ControllerManager(cluster.client(CONTROLLER_MANAGER), clock);
       cluster.stoppers.unshift(() => controllers.stop());

@@ -18,7 +18,8 @@ import type { UserInfo } from '../apiserver/types';
 import { DEFAULT_BEHAVIOUR, type KubeletBehaviour } from './behaviour';
 import { Kubelet, NODE_LEASE_NAMESPACE } from './kubelet';
 import type { NodeConfig } from './node-status';
-import { waitingToStart, type ContainerLog, type PodLogSource } from './runtime/logs';
+import { formatLogLine, formatLogLines, waitingToStart, type ContainerLog, type PodLogSource } from './runtime/logs';
+import type { ResponseStream } from '../apiserver/types';
 import { notFound } from '../api/errors';
 
 export interface NodePoolOptions {
@@ -155,6 +156,34 @@ export class NodePool implements PodLogSource {
     if (!worker) throw waitingToStart(container, podName, 'ContainerCreating');
     return worker.log(container, !!options.previous);
   }
+
+  /**
+   * The API server's pods/log provider (`setLogProvider`): the text of the log, or for `follow` a
+   * stream that carries what is there, then each new line, and ends when the container exits.
+   */
+  readonly serveLog = async (
+    pod: Pod,
+    options: { container: string; follow: boolean; previous: boolean; timestamps: boolean; tailLines?: number; sinceSeconds?: number; limitBytes?: number },
+    signal?: AbortSignal,
+  ): Promise<string | ResponseStream> => {
+    const log = this.open(pod.metadata.namespace ?? 'default', pod.metadata.name ?? '', options.container, { previous: options.previous });
+    const format: Parameters<typeof formatLogLines>[1] = { timestamps: options.timestamps };
+    if (options.tailLines !== undefined) format.tailLines = options.tailLines;
+    if (options.sinceSeconds !== undefined) format.sinceTime = this.options.clock.now() - options.sinceSeconds * 1000;
+    if (options.limitBytes !== undefined) format.limitBytes = options.limitBytes;
+    const text = formatLogLines(log.lines(), format);
+    if (!options.follow || options.previous) return text;
+    let unsubscribe: (() => void) | undefined;
+    let closed = false;
+    return {
+      start: (write, end) => {
+        if (text) write(text);
+        unsubscribe = log.follow((line) => { if (!closed) write(formatLogLine(line, options.timestamps)); }, () => { if (!closed) { closed = true; end(); } });
+        signal?.addEventListener('abort', () => { closed = true; unsubscribe?.(); });
+      },
+      close: () => { closed = true; unsubscribe?.(); },
+    };
+  };
 
   private route(pod: Pod): void {
     this.kubelets.get(pod.spec.nodeName ?? '')?.syncPod(pod);
