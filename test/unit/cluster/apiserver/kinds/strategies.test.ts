@@ -138,11 +138,19 @@ test('events: namespace must match the involved object; events.k8s.io requires t
   assert.deepEqual(create('events', { metadata: { name: 'e', namespace: 'default' }, involvedObject: { kind: 'Node', name: 'node-1' } }), []);
   assert.deepEqual(create('events', { metadata: { name: 'e', namespace: 'default' }, regarding: { kind: 'Pod', namespace: 'default', name: 'p' } }, 'events.k8s.io'), [
     'eventTime: Required value',
+    'type: Invalid value: "": has invalid value: ',
+  ]);
+  const v1 = { metadata: { name: 'e', namespace: 'default' }, regarding: { kind: 'Pod', namespace: 'default', name: 'p' }, eventTime: '2026-01-01T00:00:00.000000Z', type: 'Normal' };
+  assert.deepEqual(create('events', structuredClone(v1), 'events.k8s.io').filter((e) => !e.includes('Invalid value: "": name part')), [
     'reportingController: Required value',
     'reportingInstance: Required value',
     'action: Required value',
     'reason: Required value',
   ]);
+  const complete = { ...structuredClone(v1), reportingController: 'default-scheduler', reportingInstance: 'default-scheduler-kube-sim', action: 'Binding', reason: 'Scheduled', note: 'Successfully assigned default/p to node-1' };
+  assert.deepEqual(create('events', complete, 'events.k8s.io'), []);
+  const old = { ...structuredClone(complete), metadata: { ...complete.metadata, resourceVersion: '1' } };
+  assert.deepEqual(update('events', { ...structuredClone(old), note: 'changed' }, old, '', 'events.k8s.io'), ['message: Invalid value: "changed": field is immutable']);
 });
 
 test('leases: durations must be positive', () => {
