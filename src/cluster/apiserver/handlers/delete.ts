@@ -4,6 +4,7 @@ import type { KubeObject } from '../../api/types';
 import type { ServerParts, ResourceRequest } from './context';
 import { deleteParams, listParams } from './params';
 import { jsonResponse } from './responses';
+import { RawJson } from '../registry/codec';
 import { deleteNamespaceContent } from './namespaces';
 import type { ApiResponse } from '../types';
 
@@ -35,5 +36,5 @@ export async function deleteCollection(parts: ServerParts, r: ResourceRequest): 
   const { params, dryRun } = deleteParams(r.request);
   const deleted = await r.registry.deleteCollection(listParams(r), params, { user: r.user, dryRun });
   void parts;
-  return jsonResponse(200, { kind: r.registry.def.listKind, apiVersion: r.registry.apiVersion, metadata: {}, items: deleted });
+  return jsonResponse(200, new RawJson(JSON.stringify({ kind: r.registry.def.listKind, apiVersion: r.registry.apiVersion, metadata: {}, items: deleted })));
 }

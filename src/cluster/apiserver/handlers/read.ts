@@ -1,8 +1,8 @@
 /** GET of one object and of a collection, as JSON or as a Table. */
 import type { ServerParts, ResourceRequest } from './context';
-import { negotiate, TABLE_CONTENT_TYPE } from '../negotiation';
+import { negotiate } from '../negotiation';
 import { includeObjectOf, table } from '../table';
-import { jsonResponse, rawJsonResponse } from './responses';
+import { rawJsonResponse, tableResponse } from './responses';
 import { listParams } from './params';
 import type { ApiResponse } from '../types';
 
@@ -11,7 +11,7 @@ export async function getObject(parts: ServerParts, r: ResourceRequest): Promise
   if (representation === 'table') {
     const include = includeObjectOf(r.request.query);
     const object = await r.registry.get(r.namespace, r.info.name);
-    return jsonResponse(200, table(r.registry.def, [object], parts.clock.now(), include, { resourceVersion: object.metadata.resourceVersion ?? '' }), TABLE_CONTENT_TYPE);
+    return tableResponse(table(r.registry.def, [object], parts.clock.now(), include, { resourceVersion: object.metadata.resourceVersion ?? '' }));
   }
   return rawJsonResponse(200, await r.registry.getText(r.namespace, r.info.name));
 }
@@ -24,7 +24,7 @@ export async function listObjects(parts: ServerParts, r: ResourceRequest): Promi
     const meta: { resourceVersion: string; continue?: string; remainingItemCount?: number } = { resourceVersion: String(result.revision) };
     if (result.continue) meta.continue = result.continue;
     if (result.remainingItemCount !== undefined) meta.remainingItemCount = result.remainingItemCount;
-    return jsonResponse(200, table(r.registry.def, r.registry.objectsOf(result), parts.clock.now(), include, meta), TABLE_CONTENT_TYPE);
+    return tableResponse(table(r.registry.def, r.registry.objectsOf(result), parts.clock.now(), include, meta));
   }
   return rawJsonResponse(200, r.registry.listText(result));
 }

@@ -1,7 +1,7 @@
 /** Building ApiResponses: JSON bodies, pre-serialized JSON, and Status errors with their headers. */
 import { internalError, StatusError } from '../../api/errors';
 import type { Status } from '../../api/types';
-import { JSON_CONTENT_TYPE } from '../negotiation';
+import { JSON_CONTENT_TYPE, TABLE_CONTENT_TYPE } from '../negotiation';
 import { RawJson } from '../registry/codec';
 import type { ApiResponse } from '../types';
 
@@ -32,4 +32,9 @@ export function errorResponse(err: unknown): ApiResponse {
 
 export function textResponse(status: number, text: string, contentType = 'text/plain; charset=utf-8'): ApiResponse {
   return { status, headers: { 'Content-Type': contentType }, body: text };
+}
+
+/** A Table, serialized at once: its rows may hold shared (cached) objects no caller may mutate. */
+export function tableResponse(table: unknown): ApiResponse {
+  return jsonResponse(200, new RawJson(JSON.stringify(table)), TABLE_CONTENT_TYPE);
 }

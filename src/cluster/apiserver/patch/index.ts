@@ -69,7 +69,7 @@ export interface PatchOutcome {
   object: JsonObject;
   /** Only for apply: the object did not exist and was created. */
   created: boolean;
-  /** Only for apply: whether anything but managedFields timestamps changed. */
+  /** Only meaningful for apply: false when the result is exactly `live` (no write needed). */
   changed: boolean;
   warnings: string[];
 }

@@ -67,7 +67,7 @@ export interface PatchResult {
   /** The new object, metadata.managedFields included. */
   object: JsonObject;
   managedFields: ManagedFieldsEntry[];
-  /** False when the object (managedFields aside) is what it was. */
+  /** False when the result is exactly the live object, managedFields included: nothing to write. */
   changed: boolean;
 }
 
@@ -201,6 +201,18 @@ function allowedFromLastApplied(walker: TypedWalker, live: JsonObject, apiVersio
   return walker.toFieldSet(lastApplied).difference(changes.modified).difference(changes.added).difference(changes.removed);
 }
 
+/**
+ * A configuration saying `creationTimestamp: null` (as `kubectl create --dry-run -o yaml` writes) must
+ * not erase what the server set; kube-apiserver restores these in BeforeUpdate, we keep them here.
+ */
+const SYSTEM_METADATA = ['creationTimestamp', 'uid', 'resourceVersion', 'generation', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds'];
+function keepSystemMetadata(merged: JsonObject, live: JsonObject): void {
+  const from = live.metadata;
+  if (!isObject(from)) return;
+  const to = (isObject(merged.metadata) ? merged.metadata : (merged.metadata = {})) as JsonObject;
+  for (const k of SYSTEM_METADATA) if (to[k] === undefined && from[k] !== undefined) to[k] = clone(from[k]);
+}
+
 /** Go's json.Marshal of a map: keys sorted; kube-apiserver's encoder ends with a newline. */
 function stableStringify(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableStringify).join(',')}]`;
@@ -255,6 +267,7 @@ export function apply(opts: ApplyOptions): PatchResult {
     merged = walker.removeItems(merged, toRemove);
   }
   dropNulls(merged);
+  keepSystemMetadata(merged, live);
 
   const others: Managed = new Map([...managed].filter(([id]) => id !== self));
   const conflicts = shareOut(others, diff(walker, live, merged, reset), undefined);
@@ -278,10 +291,9 @@ export function apply(opts: ApplyOptions): PatchResult {
     if (annotations?.[LAST_APPLIED_ANNOTATION]) annotations[LAST_APPLIED_ANNOTATION] = buildLastApplied(config);
   }
 
-  const changed = !deepEqual(merged, live);
   let managedFields = encodeManagedFields(others);
-  if (!changed) managedFields = keepTimestampsIfUnchanged(liveFields, managedFields);
+  if (deepEqual(merged, live)) managedFields = keepTimestampsIfUnchanged(liveFields, managedFields);
   const metadata = (isObject(merged.metadata) ? merged.metadata : (merged.metadata = {})) as JsonObject;
   metadata.managedFields = managedFields;
-  return { object: merged, managedFields, changed };
+  return { object: merged, managedFields, changed: !deepEqual(merged, opts.live ?? {}) };
 }

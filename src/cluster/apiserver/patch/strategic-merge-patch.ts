@@ -308,18 +308,19 @@ export class StrategicMerger {
       this.validateOrder((patchList as unknown[]) ?? [], order, mergeKey);
 
       let merged: unknown[];
+      const serverView = { list: (originalList as unknown[]) ?? [] };
       if (foundOriginal && !foundPatch) merged = originalList as unknown[];
       else if (!foundOriginal && foundPatch) merged = removeDirectives(patchList).value as unknown[];
       else if (foundOriginal && foundPatch) {
         merged = mergeStrategy(meta) === 'merge'
-          ? this.mergeSlice(originalList as unknown[], patchList as unknown[], fieldPath, mergeKey, false)
+          ? this.mergeSlice(originalList as unknown[], patchList as unknown[], fieldPath, mergeKey, false, serverView)
           : (patchList as unknown[]);
       } else continue;
 
       const kind = listElementKind((originalList as unknown[]) ?? [], (patchList as unknown[]) ?? []);
       if (kind === undefined) throw internal('no elements in any of the given slices');
       const [inPatch, serverOnly] = partition(merged, order, mergeKey, mergeKey ? 'map' : kind);
-      original[listKey] = normalizeElementOrder(inPatch, serverOnly, order, (originalList as unknown[]) ?? [], mergeKey, mergeKey ? 'map' : kind);
+      original[listKey] = normalizeElementOrder(inPatch, serverOnly, order, serverView.list, mergeKey, mergeKey ? 'map' : kind);
       delete patch[listKey];
     }
   }
@@ -356,37 +357,30 @@ export class StrategicMerger {
     }
   }
 
-  private mergeSlice(original: unknown[], patch: unknown[], path: readonly string[], mergeKey: string, isDeleteList: boolean): unknown[] {
+  /**
+   * Merges a list with strategy merge. `serverView` receives the original list as the caller sees it
+   * afterwards: in apimachinery the deletions and appends below write into the original slice's
+   * backing array (while it has room), and $setElementOrder then orders server-only items by that
+   * view. We reproduce it, since it decides where items land when a patch both deletes and adds.
+   */
+  private mergeSlice(original: unknown[], patch: unknown[], path: readonly string[], mergeKey: string, isDeleteList: boolean, serverView?: { list: unknown[] }): unknown[] {
+    if (serverView) serverView.list = original;
     if (original.length === 0 && patch.length === 0) return original;
     const kind = listElementKind(original, patch)!;
-    let merged: unknown[];
-    let base = original;
-    let patchItems = patch;
     if (kind !== 'map') {
       if (isDeleteList) return original.filter((v) => !patch.some((d) => d === v));
-      merged = [];
+      const merged: unknown[] = [];
       for (const v of [...original, ...patch]) if (!merged.some((m) => m === v)) merged.push(v);
-    } else {
-      if (!mergeKey) throw internal(`cannot merge lists without merge key for ${path[path.length - 1] ?? ''}`);
-      [base, patchItems] = this.applyListDirectives(original, patch, mergeKey);
-      merged = [...base];
-      for (const v of patchItems) {
-        const item = v as JsonObject;
-        if (!(mergeKey in item)) throw errNoMergeKey(item, mergeKey);
-        const at = findByKey(merged, mergeKey, item[mergeKey]);
-        if (at >= 0) merged[at] = this.mergeMap(merged[at] as JsonObject, item, path);
-        else merged.push(removeDirectives(item).value);
-      }
+      const [inPatch, serverOnly] = partition(merged, patch, mergeKey, kind);
+      return normalizeElementOrder(inPatch, serverOnly, patch, original, mergeKey, kind);
     }
-    const [inPatch, serverOnly] = partition(merged, patchItems, mergeKey, kind);
-    return normalizeElementOrder(inPatch, serverOnly, patchItems, base, mergeKey, kind);
-  }
+    if (!mergeKey) throw internal(`cannot merge lists without merge key for ${path[path.length - 1] ?? ''}`);
 
-  /** `$patch: delete` removes matching items; `$patch: replace` makes the rest of the patch the list. */
-  private applyListDirectives(original: unknown[], patch: unknown[], mergeKey: string): [unknown[], unknown[]] {
-    const base = [...original];
+    const view = [...original]; // the backing array shared with the caller (capacity = length)
+    let len = view.length;
+    let shared = true;
     const rest: unknown[] = [];
-    let replace = false;
+    let replacement: unknown[] | undefined;
     for (const v of patch) {
       const item = v as JsonObject;
       if (!(DIRECTIVE in item)) {
@@ -394,12 +388,16 @@ export class StrategicMerger {
         continue;
       }
       switch (item[DIRECTIVE]) {
-        case 'delete':
+        case 'delete': {
           if (!(mergeKey in item)) throw errNoMergeKey(item, mergeKey);
-          for (let at = findByKey(base, mergeKey, item[mergeKey]); at >= 0; at = findByKey(base, mergeKey, item[mergeKey])) base.splice(at, 1);
+          for (let at = findByKey(view.slice(0, len), mergeKey, item[mergeKey]); at >= 0; at = findByKey(view.slice(0, len), mergeKey, item[mergeKey])) {
+            for (let i = at; i < len - 1; i++) view[i] = view[i + 1];
+            len--;
+          }
           break;
+        }
         case 'replace':
-          replace = true;
+          replacement = rest;
           break;
         case 'merge':
           throw internal('merging lists cannot yet be specified in the patch');
@@ -407,8 +405,36 @@ export class StrategicMerger {
           throw errBadPatchType(item[DIRECTIVE], item);
       }
     }
-    if (replace) return [rest.map((v) => removeDirectives(v).value), []];
-    return [base, rest];
+    let base: unknown[];
+    let patchItems: unknown[];
+    let merged: unknown[];
+    if (replacement) {
+      base = rest.map((v) => removeDirectives(v).value);
+      patchItems = [];
+      merged = [...base];
+      shared = false;
+    } else {
+      base = view.slice(0, len);
+      patchItems = rest;
+      merged = [...base];
+      for (const v of patchItems) {
+        const item = v as JsonObject;
+        if (!(mergeKey in item)) throw errNoMergeKey(item, mergeKey);
+        const at = findByKey(merged, mergeKey, item[mergeKey]);
+        if (at >= 0) {
+          merged[at] = this.mergeMap(merged[at] as JsonObject, item, path);
+          if (shared) view[at] = merged[at];
+        } else {
+          const added = removeDirectives(item).value;
+          if (shared && merged.length < view.length) view[merged.length] = added;
+          else shared = false;
+          merged.push(added);
+        }
+      }
+    }
+    if (serverView) serverView.list = view;
+    const [inPatch, serverOnly] = partition(merged, patchItems, mergeKey, kind);
+    return normalizeElementOrder(inPatch, serverOnly, patchItems, base, mergeKey, kind);
   }
 }
 

@@ -2,10 +2,11 @@
  * Which objects a list or watch selects: a label selector and a field selector (parsed by
  * src/cluster/api/labels.ts and field-selector.ts). Field selectors know metadata.name and
  * metadata.namespace for every kind plus the kind's `selectableFields`; a selector that does not
- * parse or names another field is a 400 worded as kube-apiserver's list handler words it.
+ * parse or names another field is a 400 worded as kube-apiserver's list handler words it
+ * (`field label not supported: spec.foo`).
  */
 import { badRequest } from '../../api/errors';
-import { checkSupportedFields, parseFieldSelector, unableToFindMessage, type FieldSelector } from '../../api/field-selector';
+import { checkSupportedFields, parseFieldSelector, type FieldSelector } from '../../api/field-selector';
 import { parseLabelSelector, type LabelSelector } from '../../api/labels';
 import type { KubeObject } from '../../api/types';
 import type { ResourceDefinition } from './resource';
@@ -29,7 +30,9 @@ export function selectionFor(def: ResourceDefinition, labelSelector: string | nu
     fields = parseFieldSelector(fieldSelector ?? '');
     checkSupportedFields(fields, Object.keys(def.selectableFields ?? {}));
   } catch (err) {
-    throw badRequest(unableToFindMessage(def.group, def.version, def.resource, labelSelector ?? '', fieldSelector ?? '', (err as Error).message));
+    // Only the cause: kubectl itself prefixes `Unable to find "/v1, Resource=pods" that match label
+    // selector …` (cli-runtime's resource visitor), so a server that sent it would print it twice.
+    throw badRequest((err as Error).message);
   }
   if (labels.empty() && fields.empty()) return ALL;
   const getters = def.selectableFields ?? {};

@@ -81,6 +81,8 @@ export interface DeleteResult {
 
 /** How many times an unconditional update is retried on a conflicting concurrent write. */
 const MAX_UPDATE_RETRIES = 10;
+/** How many decoded objects a registry keeps for lists, tables and watches (see `shared`). */
+const DECODED_CACHE_SIZE = 20_000;
 const GENERATE_NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
 const MAX_NAME_LENGTH = 253;
 
@@ -100,6 +102,23 @@ export class RegistryStore {
     this.gr = { group: def.group, resource: def.resource };
     this.apiVersion = def.group ? `${def.group}/${def.version}` : def.version;
     this.prefix = prefix ?? `/registry/${def.resource}/`;
+  }
+
+  /** Decoded objects by key, valid for one modRevision: lists, tables and watch fan-out decode once. */
+  private readonly decoded = new Map<string, { revision: number; object: KubeObject }>();
+
+  /**
+   * The object of a key-value, decoded once and shared: callers must treat it as read-only (lists
+   * serialize from the stored text, tables only read, watch objects are read-only by contract).
+   */
+  shared(kv: KeyValue): KubeObject {
+    const hit = this.decoded.get(kv.key);
+    if (hit && hit.revision === kv.modRevision) return hit.object;
+    const object = decodeKv(kv);
+    if (hit) this.decoded.delete(kv.key);
+    else if (this.decoded.size >= DECODED_CACHE_SIZE) this.decoded.delete(this.decoded.keys().next().value!);
+    this.decoded.set(kv.key, { revision: kv.modRevision, object });
+    return object;
   }
 
   key(namespace: string, name: string): string {
@@ -219,7 +238,7 @@ export class RegistryStore {
       kvs.push(kv);
       return;
     }
-    const object = decodeKv(kv);
+    const object = this.shared(kv);
     if (!selection.matches(object)) return;
     kvs.push(kv);
     objects.push(object);
@@ -241,8 +260,9 @@ export class RegistryStore {
     return { kind: this.def.listKind, apiVersion: this.apiVersion, metadata, items: this.objectsOf(result) };
   }
 
+  /** The listed objects, shared and read-only (see `shared`). */
   objectsOf(result: ListResult): KubeObject[] {
-    return result.objects ?? result.kvs.map(decodeKv);
+    return result.objects ?? result.kvs.map((kv) => this.shared(kv));
   }
 
   // ---- create ---------------------------------------------------------------------------------

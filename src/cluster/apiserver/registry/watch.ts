@@ -79,7 +79,7 @@ export async function watchRegistry(
   const onEvents = (events: StoreWatchEvent[]) => {
     if (cancelled) return;
     for (const event of events) {
-      const out = translate(event, selection);
+      const out = translate(registry, event, selection);
       if (out) sink.event(out);
       if (event.kv.modRevision > reached) reached = event.kv.modRevision;
     }
@@ -112,22 +112,23 @@ export async function watchRegistry(
   return { cancel: stop };
 }
 
-function translate(event: StoreWatchEvent, selection: Selection): WatchEvent | undefined {
+/** The last state of an object with the revision that removed it from the watch (a shallow copy: shared objects stay untouched). */
+function atRevision(object: KubeObject, revision: number): KubeObject {
+  return { ...object, metadata: { ...object.metadata, resourceVersion: String(revision) } };
+}
+
+function translate(registry: RegistryStore, event: StoreWatchEvent, selection: Selection): WatchEvent | undefined {
   if (event.type === 'delete') {
     if (!event.prevKv) return undefined;
-    const object = decodeKv(event.prevKv);
-    object.metadata.resourceVersion = String(event.kv.modRevision);
-    return selection.matches(object) ? { type: 'DELETED', object } : undefined;
+    const prev = registry.shared(event.prevKv);
+    return selection.matches(prev) ? { type: 'DELETED', object: atRevision(prev, event.kv.modRevision) } : undefined;
   }
-  const object = decodeKv(event.kv);
-  const matches = selection.matches(object);
+  const object = registry.shared(event.kv);
   if (selection.everything) return { type: event.prevKv ? 'MODIFIED' : 'ADDED', object };
+  const matches = selection.matches(object);
   const prev = event.prevKv ? decodeKv(event.prevKv) : undefined;
   const prevMatched = prev !== undefined && selection.matches(prev);
   if (matches) return { type: prevMatched ? 'MODIFIED' : 'ADDED', object };
-  if (prevMatched) {
-    prev!.metadata.resourceVersion = object.metadata.resourceVersion;
-    return { type: 'DELETED', object: prev! };
-  }
+  if (prevMatched) return { type: 'DELETED', object: atRevision(prev!, event.kv.modRevision) };
   return undefined;
 }

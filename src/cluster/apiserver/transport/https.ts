@@ -146,7 +146,8 @@ export class HttpsTransport {
     else user = certificateUser(req);
 
     const controller = new AbortController();
-    res.on('close', () => controller.abort());
+    // Only a client leaving early aborts (a completed response closes too; aborting it would be waste).
+    res.on('close', () => { if (!res.writableFinished) controller.abort(); });
     const request: ApiRequest = {
       method: req.method ?? 'GET',
       path: url.pathname,
