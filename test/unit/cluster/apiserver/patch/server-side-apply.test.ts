@@ -164,7 +164,10 @@ test('several conflicts are listed per manager', () => {
 test('applying the value a field already has shares ownership without conflict', () => {
   const live = csaPod(false);
   const r = apply({ ...base, live, config: manifest(), manager: 'kubectl', force: false, now: T1 });
-  assert.equal(r.changed, false);
+  assert.equal(r.changed, true, 'managedFields changed: the object must be written');
+  assert.equal(r.managedFields[0]!.time, undefined, 'the applier changed no field, so no time, as structured-merge-diff records it');
+  const again = apply({ ...base, live: r.object, config: manifest(), manager: 'kubectl', force: false, now: T1 + 60_000 });
+  assert.equal(again.changed, false, 'applying again is a no-op');
   const managers = r.managedFields.map((m) => `${m.manager}/${m.operation}`);
   assert.deepEqual(managers, ['kubectl/Apply', 'kubectl-client-side-apply/Update']);
   const csa = JSON.stringify(r.managedFields[1]!.fieldsV1);

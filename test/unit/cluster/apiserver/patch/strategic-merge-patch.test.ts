@@ -80,6 +80,14 @@ const cases: Case[] = [
     want: pod({ containers: [c('c'), c('b'), { name: 'a', image: 'a:2' }] }),
   },
   {
+    // kubectl's three-way patch when one container is removed and another added: server-only items
+    // are placed by the original list as apimachinery leaves it after deleting and appending in place.
+    name: '$patch: delete with an addition and $setElementOrder',
+    live: pod({ containers: [c('a'), c('b'), c('c')] }),
+    patch: { spec: { '$setElementOrder/containers': [{ name: 'b' }, { name: 'd' }], containers: [{ name: 'd', image: 'd:1' }, { name: 'a', $patch: 'delete' }] } },
+    want: pod({ containers: [c('b'), c('c'), c('d')] }),
+  },
+  {
     name: 'ports merge by containerPort, env by name, inside a container',
     live: pod({ containers: [c('a', { ports: [{ containerPort: 80, protocol: 'TCP' }], env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }] })] }),
     patch: { spec: { containers: [{ name: 'a', ports: [{ containerPort: 443 }], env: [{ name: 'B', value: '3' }] }] } },
