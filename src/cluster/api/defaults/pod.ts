@@ -133,6 +133,9 @@ export function defaultPodSpec(spec: PodSpec): void {
   }
   if (!spec.schedulerName) spec.schedulerName = DEFAULT_SCHEDULER_NAME;
   if (spec.enableServiceLinks === undefined || spec.enableServiceLinks === null) spec.enableServiceLinks = true;
+  // v1 conversion: the deprecated serviceAccount mirrors serviceAccountName (and fills it when only it is given).
+  if (!spec.serviceAccountName && typeof spec.serviceAccount === 'string' && spec.serviceAccount) spec.serviceAccountName = spec.serviceAccount;
+  if (spec.serviceAccountName) spec.serviceAccount = spec.serviceAccountName;
   const hostNetwork = spec.hostNetwork === true;
   for (const c of spec.initContainers ?? []) defaultContainer(c, hostNetwork);
   for (const c of spec.containers ?? []) defaultContainer(c, hostNetwork);

@@ -23,6 +23,15 @@ test('a bare pod gets kube-apiserver 1.32 defaults', () => {
   assert.deepEqual(c.livenessProbe, { httpGet: { port: 80, path: '/', scheme: 'HTTP' }, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 });
 });
 
+test('the deprecated serviceAccount field mirrors serviceAccountName', () => {
+  const old = pod({ serviceAccount: 'builder' });
+  defaultPod(old);
+  assert.deepEqual([old.spec.serviceAccountName, old.spec.serviceAccount], ['builder', 'builder']);
+  const plain = pod({ serviceAccountName: 'runner' });
+  defaultPod(plain);
+  assert.equal(plain.spec.serviceAccount, 'runner');
+});
+
 test('imagePullPolicy: Always for latest or untagged images', () => {
   const cases: [string, string][] = [
     ['nginx', 'Always'],
