@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { ApiClient } from './client/client';
 import { VirtualClock } from './clock';
 import { AuditLog } from './apiserver/audit';
-import { ADMIN, APISERVER, CONTROLLER_MANAGER } from './apiserver/auth/identities';
+import { ADMIN, APISERVER, CONTROLLER_MANAGER, SCHEDULER } from './apiserver/auth/identities';
 import { loadOrCreateTokens, TokenAuthenticator } from './apiserver/auth/tokens';
 import { ServiceAccountController } from './apiserver/bootstrap/service-account-controller';
 import { seedCluster } from './apiserver/bootstrap/seed';
@@ -23,6 +23,8 @@ import { setLogProvider } from './apiserver/handlers/pods';
 import { NodePool, workerNodes } from './kubelet/nodes';
 import type { NodeConfig } from './kubelet/node-status';
 import { Compactor, DEFAULT_COMPACTION_INTERVAL_MS } from './store/compactor';
+import { Scheduler } from './scheduler/scheduler';
+import { withPlacementExplanations } from './scheduler/explain-placement';
 import { openStore, type KVStore } from './store';
 
 export interface ClusterOptions {
@@ -48,6 +50,8 @@ export class Cluster {
   private stopped = false;
   /** The simulated nodes and their kubelets (add, remove, cordon, drain, stop/start); also the pods/log source. */
   nodes!: NodePool;
+  /** The default scheduler (kube-scheduler's default profile), an API client like the kubelets. */
+  scheduler!: Scheduler;
 
   private constructor(
     readonly clock: VirtualClock,
@@ -69,7 +73,9 @@ export class Cluster {
     let serverAddress = '127.0.0.1:443';
     const audit = new AuditLog();
     const server = new ApiServer({ kv: store, clock, resources: allResources, audit, serverAddress: () => serverAddress });
-    const transport = inProcessTransport(server);
+    // Dry-run pod creates that ask for it come back with the scheduler's placement explanation.
+    let scheduler: Scheduler | undefined;
+    const transport = withPlacementExplanations(inProcessTransport(server), () => scheduler);
 
     let https: HttpsTransport | undefined;
     let url: string | undefined;
@@ -101,6 +107,10 @@ export class Cluster {
       setLogProvider(cluster.nodes.serveLog);
       cluster.stoppers.unshift(() => { if (cluster.nodes) setLogProvider(undefined); });
       await cluster.nodes.start(options.nodeConfigs ?? workerNodes(options.nodes ?? 3));
+      scheduler = new Scheduler(cluster.client(SCHEDULER, 'kube-scheduler/v1.32.4 (linux/amd64) kubernetes/kube-sim'), clock, { log });
+      cluster.scheduler = scheduler;
+      cluster.stoppers.unshift(() => scheduler!.stop());
+      await scheduler.start();
       const controllers = new ControllerManager(cluster.client(CONTROLLER_MANAGER), clock);
       cluster.stoppers.unshift(() => controllers.stop());
       await controllers.start();

@@ -1,10 +1,9 @@
 /**
- * A cluster for scheduler scenarios: the real API server in process with a ManualClock, no
- * placeholder nodes (each scenario creates the nodes it needs), and the scheduler as a client.
+ * A cluster for scheduler scenarios: Cluster.start with a ManualClock and no kubelet nodes (each
+ * scenario creates the plain Node objects it needs), so the scheduler runs exactly as wired.
  */
 import { Cluster } from '../../../../../src/cluster/cluster';
 import { ManualClock } from '../../../../../src/cluster/clock';
-import { SCHEDULER } from '../../../../../src/cluster/apiserver/auth/identities';
 import { EVENTS_V1, NODES, PODS, type ApiClient } from '../../../../../src/cluster/client/client';
 import type { KubeObject, Node, Pod, PodCondition } from '../../../../../src/cluster/api/types';
 import { Scheduler } from '../../../../../src/cluster/scheduler/scheduler';
@@ -34,8 +33,7 @@ export async function startHarness(): Promise<Harness> {
   const clock = new ManualClock();
   const cluster = await Cluster.start({ clock, nodes: 0 });
   const client = cluster.client();
-  const existing = (cluster as unknown as { scheduler?: Scheduler }).scheduler;
-  const scheduler = existing ?? await new Scheduler(cluster.client(SCHEDULER), clock, { seed: 7 }).start();
+  const scheduler = cluster.scheduler;
   const settle = async () => {
     for (let i = 0; i < 4; i++) {
       await clock.advance(0);
@@ -68,7 +66,7 @@ export async function startHarness(): Promise<Harness> {
       if (!e) throw new Error(`pod ${p.metadata.name} has no explanation annotations`);
       return e;
     },
-    async stop() { if (!existing) await scheduler.stop(); await cluster.stop(); },
+    async stop() { await cluster.stop(); },
   };
   return h;
 }
