@@ -1,6 +1,7 @@
 import { mkdirSync, unlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { MvccEngine, Mutation, mutationsOf } from './engine';
+import { MvccEngine, mutationsOf } from './engine';
+import { LogRecord, encodeJson, encodeWrites } from './durable/log-record';
 import { acquireDataDirLock } from './durable/lock';
 import { readSnapshot, writeSnapshot } from './durable/snapshot';
 import { fsyncDirectory } from './durable/fs-util';
@@ -78,7 +79,7 @@ export class DurableStore implements KVStore {
       for (const seq of segments) {
         const { records, droppedBytes } = readSegment(dataDir, seq, seq === segments[segments.length - 1]);
         report.droppedBytes += droppedBytes;
-        for (const record of records as LogRecord[]) {
+        for (const record of records) {
           applyLogRecord(engine, record);
           report.replayedRecords++;
         }
@@ -111,8 +112,7 @@ export class DurableStore implements KVStore {
     return this.guard(() => {
       const { result, batch } = this.engine.txn(compares, success, failure);
       if (!batch) return this.wal.barrier().then(() => result);
-      const record: LogRecord = { r: batch.revision, m: mutationsOf(batch) };
-      return this.wal.append(JSON.stringify(record), batch.revision).then(() => {
+      return this.wal.append(encodeWrites(batch.revision, mutationsOf(batch)), batch.revision).then(() => {
         this.maybeSnapshot();
         return result;
       });
@@ -130,8 +130,7 @@ export class DurableStore implements KVStore {
   compact(revision: number): Promise<void> {
     return this.guard(() => {
       this.engine.compact(revision);
-      const record: LogRecord = { c: revision };
-      return this.wal.append(JSON.stringify(record), 0);
+      return this.wal.append(encodeJson({ c: revision }), 0);
     });
   }
 
@@ -152,6 +151,11 @@ export class DurableStore implements KVStore {
     } finally {
       this.releaseLock();
     }
+  }
+
+  /** Log batches (fsyncs) and records written since open. */
+  get logStats(): { batches: number; records: number } {
+    return { ...this.wal.stats };
   }
 
   /** Why the last background snapshot failed, if it did (the log still holds everything). */
@@ -191,9 +195,6 @@ export class DurableStore implements KVStore {
     }
   }
 }
-
-/** A log record: a revision's writes, or a compaction. */
-type LogRecord = { r: number; m: Mutation[] } | { c: number };
 
 function applyLogRecord(engine: MvccEngine, record: LogRecord): void {
   if ('r' in record) {

@@ -3,22 +3,22 @@ import { crc32 } from 'node:zlib';
 /**
  * Record framing shared by the write-ahead log and the snapshot file:
  *
- *   u32le payload length | u32le CRC-32 of the payload | payload (UTF-8 JSON)
+ *   u32le payload length | u32le CRC-32 of the payload | payload (see log-record.ts)
  *
- * A reader stops at the first record that is short, has a zero or absurd length, fails its checksum
- * or does not parse: everything before it is whole, nothing after it is trusted. A half-written
- * batch at the end of the log (a crash during write) is therefore dropped as a unit, never applied.
+ * A reader stops at the first record that is short, has a zero or absurd length or fails its
+ * checksum: everything before it is whole, nothing after it is trusted. A half-written batch at the
+ * end of the log (a crash during write) is therefore dropped as a unit, never applied.
  */
 
 const HEADER_BYTES = 8;
 /** Larger than any record we write; a bigger length is garbage, not a record. */
 const MAX_RECORD_BYTES = 1 << 30;
 
-/** Frames JSON payloads into one buffer, ready for a single write. */
-export function encodeRecords(payloads: readonly string[]): Buffer {
+/** Frames payloads (a string is written as UTF-8) into one buffer, ready for a single write. */
+export function encodeRecords(payloads: readonly (string | Buffer)[]): Buffer {
   let total = 0;
   const lengths = payloads.map((p) => {
-    const n = Buffer.byteLength(p);
+    const n = typeof p === 'string' ? Buffer.byteLength(p) : p.length;
     total += HEADER_BYTES + n;
     return n;
   });
@@ -26,7 +26,9 @@ export function encodeRecords(payloads: readonly string[]): Buffer {
   let offset = 0;
   for (let i = 0; i < payloads.length; i++) {
     const n = lengths[i];
-    buf.write(payloads[i], offset + HEADER_BYTES, n, 'utf8');
+    const p = payloads[i];
+    if (typeof p === 'string') buf.write(p, offset + HEADER_BYTES, n, 'utf8');
+    else p.copy(buf, offset + HEADER_BYTES);
     buf.writeUInt32LE(n, offset);
     buf.writeUInt32LE(crc32(buf.subarray(offset + HEADER_BYTES, offset + HEADER_BYTES + n)), offset + 4);
     offset += HEADER_BYTES + n;
@@ -35,7 +37,8 @@ export function encodeRecords(payloads: readonly string[]): Buffer {
 }
 
 export interface DecodedRecords {
-  records: unknown[];
+  /** The payloads of the whole, valid records (views into the input). */
+  payloads: Buffer[];
   /** Bytes of whole, valid records from the start of the buffer. */
   validBytes: number;
   /** Whether bytes after `validBytes` were dropped (a torn or corrupt tail). */
@@ -43,7 +46,7 @@ export interface DecodedRecords {
 }
 
 export function decodeRecords(buf: Buffer): DecodedRecords {
-  const records: unknown[] = [];
+  const payloads: Buffer[] = [];
   let offset = 0;
   while (offset < buf.length) {
     if (buf.length - offset < HEADER_BYTES) break;
@@ -51,12 +54,8 @@ export function decodeRecords(buf: Buffer): DecodedRecords {
     if (n === 0 || n > MAX_RECORD_BYTES || n > buf.length - offset - HEADER_BYTES) break;
     const payload = buf.subarray(offset + HEADER_BYTES, offset + HEADER_BYTES + n);
     if (crc32(payload) !== buf.readUInt32LE(offset + 4)) break;
-    try {
-      records.push(JSON.parse(payload.toString('utf8')));
-    } catch {
-      break;
-    }
+    payloads.push(payload);
     offset += HEADER_BYTES + n;
   }
-  return { records, validBytes: offset, truncated: offset < buf.length };
+  return { payloads, validBytes: offset, truncated: offset < buf.length };
 }

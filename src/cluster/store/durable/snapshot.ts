@@ -4,13 +4,14 @@ import { KeyValue } from '../types';
 import { Mutation, RevisionBatch, mutationsOf, versionAt } from '../engine';
 import { fsyncDirectory, writeFully } from './fs-util';
 import { decodeRecords, encodeRecords } from './framing';
+import { decodePayload, encodeJson, encodeWrites } from './log-record';
 
 /**
  * The snapshot file `snapshot.db`: the store at revision R as framed records
  *
  *   header  {"snapshot":1,"revision":R,"compacted":C,"walSeq":N}
  *   base    {"base":[[key,value,createRevision,modRevision,version],...]}   the live keys at C, in chunks
- *   batches {"r":rev,"m":[[key,value]|[key],...]}                          every revision C+1..R
+ *   batches the log's binary write records (log-record.ts)                 every revision C+1..R
  *   end     {"end":R}
  *
  * so that a restart keeps the retained history (reads and watches from any revision after C still
@@ -46,7 +47,7 @@ export interface LoadedSnapshot {
 export async function writeSnapshot(dataDir: string, capture: SnapshotCapture): Promise<void> {
   const tmp = join(dataDir, TEMP_FILE);
   const fd = openSync(tmp, 'w');
-  let pending: string[] = [];
+  let pending: (string | Buffer)[] = [];
   let pendingBytes = 0;
   const flush = async () => {
     if (pending.length === 0) return;
@@ -54,10 +55,10 @@ export async function writeSnapshot(dataDir: string, capture: SnapshotCapture): 
     pending = [];
     pendingBytes = 0;
   };
-  const add = async (record: unknown) => {
-    const json = JSON.stringify(record);
-    pending.push(json);
-    pendingBytes += json.length;
+  const add = async (record: object | Buffer) => {
+    const payload = Buffer.isBuffer(record) ? record : encodeJson(record);
+    pending.push(payload);
+    pendingBytes += payload.length;
     if (pendingBytes >= FLUSH_BYTES) await flush();
   };
   try {
@@ -75,7 +76,7 @@ export async function writeSnapshot(dataDir: string, capture: SnapshotCapture): 
     let n = 0;
     for (const batch of capture.batches) {
       if (batch.revision > revision) break;
-      await add({ r: batch.revision, m: mutationsOf(batch) });
+      await add(encodeWrites(batch.revision, mutationsOf(batch)));
       if (++n % CHUNK === 0) await yieldToEventLoop();
     }
     await add({ end: revision });
@@ -95,7 +96,7 @@ export function readSnapshot(dataDir: string): LoadedSnapshot | undefined {
   const path = join(dataDir, SNAPSHOT_FILE);
   if (!existsSync(path)) return undefined;
   const decoded = decodeRecords(readFileSync(path));
-  const records = decoded.records as Record<string, unknown>[];
+  const records = decoded.payloads.map((p) => decodePayload(p) as Record<string, unknown>);
   const header = records[0];
   const end = records[records.length - 1];
   if (decoded.truncated || !header || header.snapshot !== 1 || !end || end.end !== header.revision) {

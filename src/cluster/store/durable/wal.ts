@@ -2,6 +2,7 @@ import { closeSync, ftruncateSync, fsyncSync, openSync, readdirSync, readFileSyn
 import { join } from 'node:path';
 import { dataSync, fsyncDirectory, writeFully } from './fs-util';
 import { decodeRecords, encodeRecords } from './framing';
+import { LogRecord, decodePayload } from './log-record';
 
 /**
  * The write-ahead log: numbered segment files `wal-<seq>.log` of framed records, appended in
@@ -33,11 +34,12 @@ export function listSegments(dataDir: string): number[] {
  * were never acknowledged: their fsync did not complete); in an older segment, which was fully
  * fsync'd before the next one was started, it is real corruption and fails the open.
  */
-export function readSegment(dataDir: string, seq: number, newest: boolean): { records: unknown[]; droppedBytes: number } {
+export function readSegment(dataDir: string, seq: number, newest: boolean): { records: LogRecord[]; droppedBytes: number } {
   const path = join(dataDir, segmentName(seq));
   const buf = readFileSync(path);
   const decoded = decodeRecords(buf);
-  if (!decoded.truncated) return { records: decoded.records, droppedBytes: 0 };
+  const records = decoded.payloads.map((p) => decodePayload(p) as LogRecord);
+  if (!decoded.truncated) return { records, droppedBytes: 0 };
   if (!newest) {
     throw new Error(`store log ${path} is corrupt at byte ${decoded.validBytes} and is not the newest segment; refusing to open`);
   }
@@ -48,7 +50,7 @@ export function readSegment(dataDir: string, seq: number, newest: boolean): { re
   } finally {
     closeSync(fd);
   }
-  return { records: decoded.records, droppedBytes: buf.length - decoded.validBytes };
+  return { records, droppedBytes: buf.length - decoded.validBytes };
 }
 
 export function removeSegmentsBefore(dataDir: string, seq: number): void {
@@ -63,7 +65,7 @@ export function removeSegmentsBefore(dataDir: string, seq: number): void {
 
 interface Pending {
   /** Undefined for a barrier: resolves once everything queued before it is durable. */
-  payload: string | undefined;
+  payload: string | Buffer | undefined;
   revision: number;
   resolve: () => void;
   reject: (err: Error) => void;
@@ -84,6 +86,8 @@ export class WriteAheadLog {
   private durableRevision: number;
   /** Bytes appended since the current segment was started. */
   bytesInSegment = 0;
+  /** Batches (fsyncs) and records written since open: their ratio is the group commit factor. */
+  readonly stats = { batches: 0, records: 0 };
 
   private constructor(
     private readonly dataDir: string,
@@ -111,7 +115,7 @@ export class WriteAheadLog {
   }
 
   /** Queues a record; resolves once it is on disk. `revision` 0: the record carries no revision. */
-  append(payload: string, revision: number): Promise<void> {
+  append(payload: string | Buffer, revision: number): Promise<void> {
     return this.enqueue(payload, revision);
   }
 
@@ -139,7 +143,7 @@ export class WriteAheadLog {
     closeSync(this.fd);
   }
 
-  private enqueue(payload: string | undefined, revision: number): Promise<void> {
+  private enqueue(payload: string | Buffer | undefined, revision: number): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.queue.push({ payload, revision, resolve, reject });
@@ -162,7 +166,7 @@ export class WriteAheadLog {
         if (this.queue.length === 0) continue;
         batch = this.queue;
         this.queue = [];
-        const payloads: string[] = [];
+        const payloads: (string | Buffer)[] = [];
         let revision = 0;
         for (const p of batch) {
           if (p.payload !== undefined) payloads.push(p.payload);
@@ -173,6 +177,8 @@ export class WriteAheadLog {
           await writeFully(this.fd, buf);
           await dataSync(this.fd);
           this.bytesInSegment += buf.length;
+          this.stats.batches++;
+          this.stats.records += payloads.length;
         }
         if (revision > this.durableRevision) {
           this.durableRevision = revision;
