@@ -64,6 +64,13 @@ export const priorityAdmission: AdmissionPlugin = {
   name: 'Priority',
   async admit(attrs, lookup) {
     if (isMainResource(attrs, '', 'pods', 'CREATE') && attrs.object) await admitPod(attrs.object as Pod, attrs.name, lookup);
+    if (isMainResource(attrs, '', 'pods', 'UPDATE') && attrs.object && attrs.oldObject) {
+      // What this plugin set on create survives an update that leaves it out (validation forbids changing it).
+      const pod = attrs.object as Pod;
+      const old = attrs.oldObject as Pod;
+      if (pod.spec.priority === undefined && old.spec.priority !== undefined) pod.spec.priority = old.spec.priority;
+      if (pod.spec.preemptionPolicy === undefined && old.spec.preemptionPolicy !== undefined) pod.spec.preemptionPolicy = old.spec.preemptionPolicy;
+    }
   },
   async validate(attrs, lookup) {
     if (attrs.group !== GROUP || attrs.resource !== 'priorityclasses' || attrs.subresource !== '') return;

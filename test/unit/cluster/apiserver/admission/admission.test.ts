@@ -138,6 +138,13 @@ test('the global default class applies to pods without a class, and only one may
   assert.equal(err.message, 'priorityclasses.scheduling.k8s.io "other" is forbidden: PriorityClass normal is already marked as default. Only one default can exist');
 });
 
+test('an update that leaves out priority keeps the one admission set', async () => {
+  const old = newPod({ priority: 1000, preemptionPolicy: 'Never' });
+  const pod = newPod();
+  await runAdmission(plugins(), 'admit', { ...createPod(pod), operation: 'UPDATE', oldObject: old }, cluster());
+  assert.deepEqual([pod.spec.priority, pod.spec.preemptionPolicy], [1000, 'Never']);
+});
+
 test('subresources and updates are left alone', async () => {
   const pod = newPod();
   const attrs = { ...createPod(pod), subresource: 'status', operation: 'UPDATE' as const };
