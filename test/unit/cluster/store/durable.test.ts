@@ -64,6 +64,19 @@ describe('DurableStore', () => {
     await reopened.close();
   });
 
+  it('round-trips any text through the log: quotes, backslashes, non-ASCII keys and values', async () => {
+    const dir = dataDir();
+    const store = await DurableStore.open({ dataDir: dir });
+    const value = '{"name":"caf\u00e9 \\ \ud83d\ude00","empty":""}';
+    await put(store, '/k/\u00e9t\u00e9', value);
+    await put(store, '/k/empty', '');
+    await store.close();
+    const reopened = await DurableStore.open({ dataDir: dir });
+    assert.equal((await reopened.range({ key: '/k/\u00e9t\u00e9' })).kvs[0]?.value, value);
+    assert.equal((await reopened.range({ key: '/k/empty' })).kvs[0]?.value, '');
+    await reopened.close();
+  });
+
   it('acknowledges many concurrent writes through group commit, each at its own revision', async () => {
     const dir = dataDir();
     const store = await DurableStore.open({ dataDir: dir });
