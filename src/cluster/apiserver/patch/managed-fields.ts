@@ -97,6 +97,43 @@ export function encodeManagedFields(managed: Managed): ManagedFieldsEntry[] {
   });
 }
 
+export const MAX_UPDATE_MANAGERS = 10;
+const ANCIENT_CHANGES = 'ancient-changes';
+
+/**
+ * Keeps at most MAX_UPDATE_MANAGERS Update entries: the oldest are folded, per apiVersion, into an
+ * `ancient-changes` entry (capManagersManager), so that objects written by many clients stay small.
+ */
+export function capUpdateManagers(managed: Managed): void {
+  const updaters = [...managed.keys()].filter((id) => managed.get(id)!.operation === 'Update');
+  if (updaters.length <= MAX_UPDATE_MANAGERS) return;
+  updaters.sort((a, b) => seconds(managed.get(a)!.time) - seconds(managed.get(b)!.time) || less(a, b));
+  const firstOfVersion = new Map<string, string>();
+  let length = updaters.length;
+  for (let i = 0; i < updaters.length && length > MAX_UPDATE_MANAGERS; i++) {
+    const id = updaters[i]!;
+    const m = managed.get(id)!;
+    const bucket: ManagerSet = { manager: ANCIENT_CHANGES, operation: 'Update', apiVersion: m.apiVersion, fields: new FieldSet() };
+    const bucketId = managerIdentity(bucket);
+    const first = firstOfVersion.get(m.apiVersion);
+    if (first === undefined) {
+      firstOfVersion.set(m.apiVersion, id);
+      continue;
+    }
+    if (!managed.has(bucketId)) {
+      bucket.fields = managed.get(first)!.fields;
+      managed.delete(first);
+      managed.set(bucketId, bucket);
+    }
+    const target = managed.get(bucketId)!;
+    target.fields = m.fields.union(target.fields);
+    if (m.time) target.time = m.time;
+    else delete target.time;
+    managed.delete(id);
+    length--;
+  }
+}
+
 /** metav1.Time as it is serialized: RFC 3339 in UTC, to the second. */
 export function formatTime(now: string | number): string {
   const ms = typeof now === 'number' ? now : Date.parse(now);

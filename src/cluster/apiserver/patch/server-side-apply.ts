@@ -19,7 +19,7 @@
  * Both take the objects as JSON, the cluster clock's `now`, and a MetaLookup; neither touches the
  * store. Fields under `resetFields` (by default `status` for the main resource and `spec` for the
  * status subresource, as the registry strategies reset them) are never owned by the writer.
- * Not modelled: the cap of 10 Update managers ("ancient-changes"), version conversion, unions.
+ * Not modelled: conversion between versions, unions.
  */
 import { badRequest } from '../../api/errors';
 import type { KubeObject, ManagedFieldsEntry } from '../../api/types';
@@ -30,6 +30,7 @@ import { TypedWalker, dropNulls } from './typed-value';
 import {
   STRIPPED_FIELDS,
   applyConflictError,
+  capUpdateManagers,
   decodeManagedFields,
   encodeManagedFields,
   formatTime,
@@ -181,6 +182,7 @@ export function recordUpdate(opts: RecordUpdateOptions): ManagedFieldsEntry[] {
   const who: Omit<ManagerSet, 'fields'> = { manager: opts.manager, operation: 'Update', apiVersion: opts.apiVersion, time: formatTime(opts.now) };
   if (opts.subresource) who.subresource = opts.subresource;
   updateManaged(walker, managed, before, after, who, reset);
+  capUpdateManagers(managed);
   const encoded = encodeManagedFields(managed);
   return deepEqual(before, after) ? keepTimestampsIfUnchanged(oldFields, encoded) : encoded;
 }

@@ -283,3 +283,22 @@ test('apply rejects a body of another kind or version, or one carrying managedFi
   const err = statusOf(() => apply({ ...base, config: withFields, manager: 'k', force: false, now: T0 }));
   assert.deepEqual([err.code, err.reason, err.message], [400, 'BadRequest', 'metadata.managedFields must be nil']);
 });
+
+test('more than 10 Update managers: the oldest fold into ancient-changes', () => {
+  let obj = csaPod(false);
+  for (let i = 0; i < 11; i++) {
+    const next = structuredClone(obj);
+    ((next.metadata as JsonObject).labels as JsonObject)[`l${i}`] = 'x';
+    (next.metadata as JsonObject).managedFields = recordUpdate({ ...base, old: obj, updated: next, manager: `m${i}`, now: T1 + i * 1000 });
+    obj = next;
+  }
+  const mf = (obj.metadata as JsonObject).managedFields as ManagedFieldsEntry[];
+  assert.equal(mf.length, 10);
+  assert.deepEqual(mf[0]!.manager, 'ancient-changes');
+  assert.equal(mf[0]!.time, '2026-11-24T10:05:01Z', 'the time of the last manager folded in');
+  const fields = JSON.stringify(mf[0]!.fieldsV1);
+  assert.match(fields, /"f:l0"/);
+  assert.match(fields, /"f:image"/, 'kubectl-client-side-apply, the oldest, is folded in too');
+  assert.match(fields, /"f:l1"/);
+  assert.deepEqual(mf.slice(1).map((m) => m.manager), ['m2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8', 'm9', 'm10']);
+});
