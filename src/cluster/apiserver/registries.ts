@@ -6,6 +6,7 @@ import type { Clock } from '../clock';
 import type { KVStore } from '../store/types';
 import type { ResourceDefinition } from './registry/resource';
 import { RegistryStore } from './registry/store';
+import type { AdmissionLookup, AdmissionPlugin } from './admission/types';
 
 export class Registries {
   private readonly byPath = new Map<string, RegistryStore>();
@@ -21,6 +22,30 @@ export class Registries {
       this.byPath.set(`${def.group}/${def.version}/${def.resource}`, registry);
       this.all.push(registry);
     }
+  }
+
+  /** The first registry serving `group/resource` in any version (admission lookups name no version). */
+  findAnyVersion(group: string, resource: string): RegistryStore | undefined {
+    return this.all.find((r) => r.def.group === group && r.def.resource === resource);
+  }
+
+  /** Gives every registry the admission chain, with read-only lookups across all of them. */
+  setAdmission(plugins: AdmissionPlugin[]): void {
+    const lookup: AdmissionLookup = {
+      get: async (group, resource, namespace, name) => {
+        const registry = this.findAnyVersion(group, resource);
+        if (!registry) return undefined;
+        const kv = await registry.getKv(namespace, name);
+        return kv ? registry.shared(kv) : undefined;
+      },
+      list: async (group, resource, namespace) => {
+        const registry = this.findAnyVersion(group, resource);
+        if (!registry) return [];
+        const result = await registry.list({ namespace: namespace ?? '', selection: { everything: true, name: undefined, matches: () => true } });
+        return registry.objectsOf(result);
+      },
+    };
+    for (const registry of this.all) registry.admission = { plugins, lookup };
   }
 
   find(group: string, version: string, resource: string): RegistryStore | undefined {

@@ -7,6 +7,7 @@ import type { KVStore } from '../store/types';
 import { AuditLog } from './audit';
 import type { ServerParts } from './handlers/context';
 import { Pipeline } from './pipeline';
+import { defaultAdmissionPlugins, type AdmissionPlugin } from './admission';
 import { bindingSubresource, evictionSubresource, legacyBindingsCreate, logSubresource } from './handlers/pods';
 import { Registries } from './registries';
 import type { ResourceDefinition } from './registry/resource';
@@ -18,6 +19,8 @@ export interface ApiServerOptions {
   clock: Clock;
   resources: ResourceDefinition[];
   audit?: AuditLog;
+  /** The admission chain; default kube-apiserver's (admission/index.ts). */
+  admission?: AdmissionPlugin[];
   /** `host:port` clients reach the server at (for /api's serverAddressByClientCIDRs). */
   serverAddress?: () => string;
 }
@@ -30,6 +33,7 @@ export class ApiServer {
   constructor(options: ApiServerOptions) {
     const audit = options.audit ?? new AuditLog();
     this.parts = { clock: options.clock, kv: options.kv, audit, registries: new Registries(options.resources, options.kv, options.clock) };
+    this.parts.registries.setAdmission(options.admission ?? defaultAdmissionPlugins());
     this.router = new Router(this.parts, options.serverAddress ?? (() => '127.0.0.1:443'));
     this.pipeline = new Pipeline(options.clock, audit, this.router);
     this.router.addSubresource('', 'pods', 'binding', bindingSubresource);

@@ -13,7 +13,6 @@ import { fieldIndex, patchMetaLookup } from '../schema';
 import { findUndeclaredFields } from '../../../schema/undeclared-fields';
 import type { ApiResponse } from '../types';
 import type { ResourceRequest, ServerParts } from './context';
-import { requireNamespace } from './namespaces';
 import { dryRunOf } from './params';
 import { rawJsonResponse } from './responses';
 
@@ -62,10 +61,7 @@ export async function applyPatch(parts: ServerParts, r: ResourceRequest, config:
   const options: Parameters<typeof apply>[0] = { ...common, now: parts.clock.now() };
   const created = apply(options).object as KubeObject;
   created.metadata = { ...(created.metadata ?? {}), name: r.info.name };
-  if (def.namespaced) {
-    created.metadata.namespace = r.namespace;
-    await requireNamespace(parts, r.namespace);
-  }
+  if (def.namespaced) created.metadata.namespace = r.namespace;
   const result = await r.registry.create(r.namespace, created, { user: r.user, dryRun });
   return rawJsonResponse(201, result.text, warnings);
 }

@@ -3,17 +3,15 @@ import { methodNotSupported } from '../../api/errors';
 import type { ServerParts, ResourceRequest } from './context';
 import { dryRunOf, fieldManagerOf, readObject } from './params';
 import { rawJsonResponse } from './responses';
-import { requireNamespace } from './namespaces';
 import { fieldValidationOf, validateFields } from '../field-validation';
 import type { ApiResponse } from '../types';
 
-export async function createObject(parts: ServerParts, r: ResourceRequest): Promise<ApiResponse> {
+export async function createObject(_parts: ServerParts, r: ResourceRequest): Promise<ApiResponse> {
   if (r.info.name) throw methodNotSupported(r.registry.gr, 'create');
   const mode = fieldValidationOf(r.request.query);
   const dryRun = dryRunOf(r.request.query);
   const object = readObject(r.request, r.registry.def.kind);
   const warnings = validateFields(r.registry.def, object, mode);
-  if (r.registry.def.namespaced) await requireNamespace(parts, r.namespace);
   const { text, object: created } = await r.registry.create(r.namespace, object, { user: r.user, dryRun, fieldManager: fieldManagerOf(r.request) });
   r.auditName = created.metadata.name ?? '';
   return rawJsonResponse(201, text, warnings);

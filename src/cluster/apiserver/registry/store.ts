@@ -27,6 +27,7 @@ import { continueExpired, decodeContinue, encodeContinue } from './continue';
 import type { ResourceDefinition, StrategyContext } from './resource';
 import type { Selection } from './selection';
 import { recordUpdate } from '../patch/server-side-apply';
+import { runAdmission, type AdmissionAttributes, type AdmissionLookup, type AdmissionOperation, type AdmissionPlugin } from '../admission/types';
 import { patchMetaLookup } from '../schema';
 
 export interface WriteContext {
@@ -103,6 +104,9 @@ export class RegistryStore {
     this.apiVersion = def.group ? `${def.group}/${def.version}` : def.version;
     this.prefix = prefix ?? `/registry/${def.resource}/`;
   }
+
+  /** The admission chain (set by the server once every registry exists, since plugins read other resources). */
+  admission: { plugins: AdmissionPlugin[]; lookup: AdmissionLookup } | undefined;
 
   /** Decoded objects by key, valid for one modRevision: lists, tables and watch fan-out decode once. */
   private readonly decoded = new Map<string, { revision: number; object: KubeObject }>();
@@ -291,12 +295,15 @@ export class RegistryStore {
     delete meta.deletionGracePeriodSeconds;
     if (Array.isArray(meta.managedFields) && meta.managedFields.length === 0) delete meta.managedFields;
     const sctx = this.strategyContext(ctx);
+    const attrs = this.admissionAttributes('CREATE', namespace, meta.name ?? '', object, undefined, ctx);
+    await this.admit('admit', attrs);
     this.def.strategy.prepareForCreate(object, sctx);
     const errs: FieldError[] = [];
     if (!meta.name) errs.push(required('metadata.name', 'name or generateName is required'));
     errs.push(...this.def.strategy.validate(object, sctx).filter((e) => !(e.field === 'metadata.name' && e.type === 'FieldValueRequired' && !meta.name)));
     if (errs.length > 0) throw invalid(this.kindRef(), meta.name ?? '', errs);
     if (meta.name!.length > MAX_NAME_LENGTH) throw invalid(this.kindRef(), meta.name!, [required('metadata.name')]);
+    await this.admit('validate', attrs);
     if (ctx.fieldManager !== undefined) this.recordManagedFields(object, undefined, ctx, now);
     const text = encodeObject(object, this.apiVersion, this.def.kind);
     if (ctx.dryRun) {
@@ -342,7 +349,7 @@ export class RegistryStore {
       const old = decodeKv(kv);
       const updated = await tryUpdate(current);
       this.checkTypeMeta(updated);
-      const text = this.prepareUpdate(updated, old, ctx);
+      const text = await this.prepareUpdate(updated, old, ctx);
       if (text === kv.value) return { object: old, text: withResourceVersion(kv.value, kv.modRevision) };
       if (ctx.dryRun) {
         const object = JSON.parse(text) as KubeObject;
@@ -386,7 +393,7 @@ export class RegistryStore {
    * Carries over what no update may change (uid, creationTimestamp, deletion state), runs the
    * strategy, validates, and returns the text to store.
    */
-  private prepareUpdate(object: KubeObject, old: KubeObject, ctx: WriteContext): string {
+  private async prepareUpdate(object: KubeObject, old: KubeObject, ctx: WriteContext): Promise<string> {
     if (!object.metadata || typeof object.metadata !== 'object') object.metadata = {};
     const meta = object.metadata;
     const oldMeta = old.metadata;
@@ -403,9 +410,12 @@ export class RegistryStore {
     if (Array.isArray(meta.managedFields) && meta.managedFields.length === 0) delete meta.managedFields;
     if (!ctx.bypassStrategy) {
       const sctx = this.strategyContext(ctx);
+      const attrs = this.admissionAttributes('UPDATE', oldMeta.namespace ?? '', oldMeta.name ?? '', object, old, ctx);
+      await this.admit('admit', attrs);
       this.def.strategy.prepareForUpdate(object, old, sctx);
       const errs = this.def.strategy.validateUpdate(object, old, sctx);
       if (errs.length > 0) throw invalid(this.kindRef(), meta.name ?? '', errs);
+      await this.admit('validate', attrs);
       if (ctx.fieldManager !== undefined) this.recordManagedFields(object, old, ctx, this.clock.now());
     }
     return encodeObject(object, this.apiVersion, this.def.kind);
@@ -441,6 +451,11 @@ export class RegistryStore {
       if (!kv) throw notFound(this.gr, name);
       const current = decodeKv(kv);
       this.checkPreconditions(current, params.preconditions);
+      if (attempt === 0) {
+        const attrs = this.admissionAttributes('DELETE', namespace, name, undefined, current, ctx);
+        await this.admit('admit', attrs);
+        await this.admit('validate', attrs);
+      }
       const meta = current.metadata;
       const grace = this.gracePeriod(current, params);
       const hasFinalizers = (meta.finalizers?.length ?? 0) > 0;
@@ -523,6 +538,24 @@ export class RegistryStore {
       }
     }
     return out;
+  }
+
+  // ---- admission -----------------------------------------------------------------------------
+
+  private admissionAttributes(
+    operation: AdmissionOperation, namespace: string, name: string, object: KubeObject | undefined, oldObject: KubeObject | undefined, ctx: WriteContext,
+  ): AdmissionAttributes {
+    const attrs: AdmissionAttributes = {
+      operation, group: this.def.group, version: this.def.version, kind: this.def.kind, resource: this.def.resource,
+      subresource: ctx.subresource ?? '', namespace: this.def.namespaced ? namespace : '', name, user: ctx.user, dryRun: !!ctx.dryRun, now: this.clock.now(),
+    };
+    if (object) attrs.object = object;
+    if (oldObject) attrs.oldObject = oldObject;
+    return attrs;
+  }
+
+  private async admit(phase: 'admit' | 'validate', attrs: AdmissionAttributes): Promise<void> {
+    if (this.admission) await runAdmission(this.admission.plugins, phase, attrs, this.admission.lookup);
   }
 
   // ---- helpers for callers -------------------------------------------------------------------

@@ -63,7 +63,8 @@ test('pods/binding assigns the node and sets PodScheduled; a second binding is 4
   const cluster = await startCluster(1);
   try {
     const pods = cluster.client().resource<Pod>(PODS);
-    const created = await pods.create(pod('p'));
+    // Another scheduler's pod: the default scheduler leaves it alone, so this test binds it.
+    const created = await pods.create(pod('p', {}, { schedulerName: 'test-scheduler' }));
     const binding = { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'p', namespace: 'default', uid: created.metadata.uid }, target: { apiVersion: 'v1', kind: 'Node', name: 'node-1' } };
     const status = await pods.createSubresource<Status>('p', 'binding', binding, { namespace: 'default' });
     assert.deepEqual(status, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
