@@ -235,6 +235,33 @@ describe('MemoryStore watch', () => {
     assert.deepEqual(w.summary(), ['put a1@2']);
   });
 
+  it('ends a watcher whose callback throws, telling it why, without disturbing the others', async () => {
+    const store = new MemoryStore();
+    const errors: Error[] = [];
+    let calls = 0;
+    store.watch({ key: 'k' }, () => {
+      calls++;
+      throw new Error('boom');
+    }, (err) => errors.push(err));
+    const healthy = record(store, 'k', undefined);
+    await put(store, 'k', '1');
+    await drain();
+    await put(store, 'k', '2');
+    await drain();
+    assert.equal(calls, 1);
+    assert.deepEqual(errors.map((e) => e.message), ['boom']);
+    assert.deepEqual(healthy.summary(), ['put k@2', 'put k@3']);
+  });
+
+  it('waits for a start revision in the future', async () => {
+    const store = new MemoryStore();
+    const w = record(store, 'k', undefined, 3);
+    await put(store, 'k', '1'); // 2
+    await put(store, 'k', '2'); // 3
+    await drain();
+    assert.deepEqual(w.summary(), ['put k@3']);
+  });
+
   it('lets a watcher write to the store from its callback', async () => {
     const store = new MemoryStore();
     const seen: string[] = [];
