@@ -3,7 +3,7 @@
  * status (kube-apiserver's node strategy does too); updates through the main resource keep the old
  * status and `nodes/status` keeps the old spec.
  */
-import { FieldPath, invalid, notSupported, required } from '../../../api/field-errors';
+import { FieldError as FieldErrorClass, FieldPath, forbidden, invalid, notSupported, required } from '../../../api/field-errors';
 import type { FieldError } from '../../../api/field-errors';
 import type { KubeObject, Node } from '../../../api/types';
 import { validateLabelName } from '../../../api/validation/meta';
@@ -21,11 +21,12 @@ export function validateTaints(taints: unknown, path: FieldPath): FieldError[] {
   taints.forEach((t: { key?: string; value?: string; effect?: string }, i) => {
     const p = path.index(i);
     errs.push(...validateLabelName(t.key ?? '', p.child('key')));
-    if (t.value) for (const m of isValidLabelValue(t.value)) errs.push(invalid(p.child('value').toString(), t.value, m));
+    const valueErrs = isValidLabelValue(t.value ?? '');
+    if (valueErrs.length) errs.push(invalid(p.child('value').toString(), t.value ?? '', valueErrs.join(';')));
     if (!t.effect) errs.push(required(p.child('effect').toString()));
     else if (!TAINT_EFFECTS.includes(t.effect)) errs.push(notSupported(p.child('effect').toString(), t.effect, TAINT_EFFECTS));
     const id = `${t.key}:${t.effect}`;
-    if (seen.has(id)) errs.push(invalid(p.toString(), t, 'taints must be unique by key and effect pair'));
+    if (seen.has(id)) errs.push(new FieldErrorClass('FieldValueDuplicate', p.toString(), t, 'taints must be unique by key and effect pair'));
     seen.add(id);
   });
   return errs;
@@ -61,10 +62,17 @@ export const nodes: ResourceDefinition = {
     validate: validateNode,
     validateUpdate(object, old) {
       const errs = validateNode(object);
-      // podCIDR may be set once and never changed (ValidateNodeUpdate).
-      const oldCIDR = (old as Node).spec?.podCIDR;
-      const newCIDR = (object as Node).spec?.podCIDR;
-      if (oldCIDR && newCIDR !== oldCIDR) errs.push(invalid('spec.podCIDR', newCIDR ?? '', 'node updates may not change podCIDR except from "" to valid'));
+      // Pod CIDRs and the provider ID may be set once, never changed (ValidateNodeUpdate).
+      const oldCIDRs = (old as Node).spec?.podCIDRs ?? [];
+      const newCIDRs = (object as Node).spec?.podCIDRs ?? [];
+      if (oldCIDRs.length > 0) {
+        const changed = oldCIDRs.length !== newCIDRs.length ? 1 : oldCIDRs.filter((c, i) => c !== newCIDRs[i]).length;
+        for (let i = 0; i < changed; i++) errs.push(forbidden('spec.podCIDRs', 'node updates may not change podCIDR except from "" to valid'));
+      }
+      const oldProvider = (old as Node).spec?.providerID as string | undefined;
+      if (oldProvider && oldProvider !== (object as Node).spec?.providerID) {
+        errs.push(forbidden('spec.providerID', 'node updates may not change providerID except from "" to valid'));
+      }
       return errs;
     },
   }),

@@ -129,6 +129,14 @@ test('nodes: registration keeps status; taints are checked', () => {
   const node: KubeObject = { metadata: { name: 'node-1' }, status: { capacity: { cpu: '4' } }, spec: { taints: [{ key: 'k', effect: 'Sometimes' }] } };
   assert.deepEqual(create('nodes', node), ['spec.taints[0].effect: Unsupported value: "Sometimes": supported values: "NoSchedule", "PreferNoSchedule", "NoExecute"']);
   assert.deepEqual(node.status, { capacity: { cpu: '4' }, allocatable: { cpu: '4' } });
+  const old: KubeObject = { metadata: { name: 'node-1', resourceVersion: '2' }, spec: { podCIDR: '10.244.1.0/24', podCIDRs: ['10.244.1.0/24'] }, status: { phase: 'x' } };
+  const moved = { ...structuredClone(old), spec: { podCIDR: '10.244.9.0/24', podCIDRs: ['10.244.9.0/24'], unschedulable: true } };
+  assert.deepEqual(update('nodes', moved, old), ['spec.podCIDRs: Forbidden: node updates may not change podCIDR except from "" to valid']);
+  const cordon = { ...structuredClone(old), spec: { ...(old.spec as object), unschedulable: true }, status: { phase: 'changed' } };
+  assert.deepEqual(update('nodes', cordon, old), []);
+  assert.deepEqual(cordon.status, { phase: 'x' });
+  const dup: KubeObject = { metadata: { name: 'n' }, spec: { taints: [{ key: 'a', effect: 'NoSchedule' }, { key: 'a', value: 'b', effect: 'NoSchedule' }] } };
+  assert.deepEqual(create('nodes', dup), ['spec.taints[1]: Duplicate value: {"key":"a","value":"b","effect":"NoSchedule"}: taints must be unique by key and effect pair']);
 });
 
 test('events: namespace must match the involved object; events.k8s.io requires the new fields', () => {
