@@ -61,6 +61,8 @@ export class SchedulingQueue {
   /** Incremented per pop; compared with moveRequestCycle to route failures. */
   schedulingCycle = 0;
   private moveRequestCycle = -1;
+  private readonly sequence = new WeakMap<QueuedPodInfo, number>();
+  private nextSeq = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -68,7 +70,8 @@ export class SchedulingQueue {
     private readonly preEnqueue: (pod: Pod) => Status,
     private readonly onGated: (pod: Pod, status: Status) => void = () => undefined,
   ) {
-    this.activeQ = new KeyedHeap((q) => q.podInfo.key, (a, b) => sort.less(a, b));
+    // Ties (same priority, same clock reading) keep the order pods entered activeQ.
+    this.activeQ = new KeyedHeap((q) => q.podInfo.key, (a, b) => sort.less(a, b) || (!sort.less(b, a) && this.seqOf(a) < this.seqOf(b)));
     this.backoffQ = new KeyedHeap((q) => q.podInfo.key, (a, b) => this.backoffExpiry(a) < this.backoffExpiry(b));
   }
 
@@ -210,8 +213,17 @@ export class SchedulingQueue {
       return;
     }
     if (respectBackoff && this.clock.now() < this.backoffExpiry(qp)) return this.addToBackoff(qp);
-    this.activeQ.addOrUpdate(qp);
+    this.toActive(qp);
     this.wake();
+  }
+
+  private toActive(qp: QueuedPodInfo): void {
+    this.sequence.set(qp, this.nextSeq++);
+    this.activeQ.addOrUpdate(qp);
+  }
+
+  private seqOf(qp: QueuedPodInfo): number {
+    return this.sequence.get(qp) ?? 0;
   }
 
   private wake(): void {
@@ -251,7 +263,7 @@ export class SchedulingQueue {
       const head = this.backoffQ.peek();
       if (!head || this.backoffExpiry(head) > now) break;
       this.backoffQ.pop();
-      this.activeQ.addOrUpdate(head);
+      this.toActive(head);
     }
     this.wake();
     this.armBackoffTimer();
