@@ -115,15 +115,29 @@ export class StandaloneServer {
     return new StandaloneServer(child, url, dataDir, kubeconfig, home, ownsDataDir, stderr);
   }
 
+  /** The environment kubectl runs with: this server's kubeconfig, a private HOME and cache directory. */
+  kubectlEnv(): NodeJS.ProcessEnv {
+    return { ...process.env, KUBECONFIG: this.kubeconfig, HOME: this.home, KUBECACHEDIR: join(this.home, '.kube', 'cache') };
+  }
+
   /** Runs kubectl against this server. Never throws for a non-zero exit: check `code`. */
   kubectl(args: string[], options: KubectlOptions = {}): Promise<CommandResult> {
     const fullArgs = options.context ? ['--context', options.context, ...args] : args;
     return run(KUBECTL, fullArgs, {
-      env: { ...process.env, KUBECONFIG: this.kubeconfig, HOME: this.home, KUBECACHEDIR: join(this.home, '.kube', 'cache') },
+      env: this.kubectlEnv(),
       input: options.input,
       timeoutMs: options.timeoutMs ?? 60_000,
       cwd: options.cwd ?? this.dataDir,
     });
+  }
+
+  /**
+   * Starts a long-running kubectl (`get -w`, `wait`) and returns at once; read its output as it
+   * comes with `until`, end it with `kill` (SIGTERM, as a user's Ctrl-C would).
+   */
+  startKubectl(args: string[], options: KubectlOptions = {}): RunningCommand {
+    const fullArgs = options.context ? ['--context', options.context, ...args] : args;
+    return new RunningCommand(spawn(KUBECTL, fullArgs, { env: this.kubectlEnv(), cwd: options.cwd ?? this.dataDir, stdio: ['ignore', 'pipe', 'pipe'] }), options.timeoutMs ?? 60_000);
   }
 
   /** Writes `text` to a file in the data directory and returns its path (manifests for `-f`). */
@@ -172,4 +186,55 @@ export function run(
     });
     child.stdin.end(options.input ?? '');
   });
+}
+
+/** A command still running: its output so far, a way to wait for some of it, and its exit. */
+export class RunningCommand {
+  stdout = '';
+  stderr = '';
+  readonly exited: Promise<CommandResult>;
+  private readonly listeners = new Set<() => void>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(readonly child: ChildProcess, timeoutMs: number) {
+    child.stdout!.setEncoding('utf8');
+    child.stderr!.setEncoding('utf8');
+    child.stdout!.on('data', (c: string) => { this.stdout += c; this.notify(); });
+    child.stderr!.on('data', (c: string) => { this.stderr += c; this.notify(); });
+    this.timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    this.exited = new Promise((resolveExit) => {
+      child.on('close', (code) => {
+        clearTimeout(this.timer);
+        this.notify();
+        resolveExit({ code, stdout: this.stdout, stderr: this.stderr });
+      });
+    });
+  }
+
+  private notify(): void {
+    for (const l of [...this.listeners]) l();
+  }
+
+  /** Resolves once `predicate(stdout, stderr)` holds; rejects if the command exits first. */
+  until(predicate: (stdout: string, stderr: string) => boolean, what = 'the expected output'): Promise<void> {
+    return new Promise((resolveWait, reject) => {
+      const check = () => {
+        if (predicate(this.stdout, this.stderr)) {
+          this.listeners.delete(check);
+          resolveWait();
+        } else if (this.child.exitCode !== null || this.child.signalCode !== null) {
+          this.listeners.delete(check);
+          reject(new Error(`the command exited before printing ${what}; stdout: ${this.stdout}; stderr: ${this.stderr}`));
+        }
+      };
+      this.listeners.add(check);
+      check();
+    });
+  }
+
+  /** Stops the command (SIGTERM) and resolves with everything it printed. */
+  kill(): Promise<CommandResult> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+    return this.exited;
+  }
 }
