@@ -3,8 +3,8 @@
  * defaults.go), and the create-time status (pod strategy PrepareForCreate). Defaults are applied
  * on every write, so a PUT of what GET returned changes nothing.
  */
-import { badRequest } from '../errors';
-import { Quantity, QuantityParseError } from '../quantity';
+import { Quantity } from '../quantity';
+import { canonicalizeResourceList } from './quantities';
 import type { Container, Pod, PodSpec } from '../types';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
@@ -85,25 +85,11 @@ export function defaultContainer(container: Container, hostNetwork: boolean): vo
   }
 }
 
-/**
- * Quantities are decoded into resource.Quantity and written back canonical (`1.5` → `1500m`); text
- * that does not decode fails the whole request with 400, as kube-apiserver's decoder does.
- */
 function canonicalizeResources(container: Container): void {
   const resources = container.resources;
   if (!isObj(resources)) return;
-  for (const field of ['limits', 'requests'] as const) {
-    const list = resources[field];
-    if (!isObj(list)) continue;
-    for (const [name, value] of Object.entries(list)) {
-      try {
-        if (typeof value !== 'string' && typeof value !== 'number') throw new QuantityParseError('quantities must be strings or numbers');
-        list[name] = Quantity.parse(String(value)).toString();
-      } catch (err) {
-        throw badRequest(`Pod in version "v1" cannot be handled as a Pod: ${(err as Error).message}`);
-      }
-    }
-  }
+  canonicalizeResourceList(resources.limits, 'Pod');
+  canonicalizeResourceList(resources.requests, 'Pod');
 }
 
 function defaultVolume(volume: Obj): void {

@@ -6,6 +6,7 @@
 import { FieldError as FieldErrorClass, FieldPath, forbidden, invalid, notSupported, required } from '../../../api/field-errors';
 import type { FieldError } from '../../../api/field-errors';
 import type { KubeObject, Node } from '../../../api/types';
+import { canonicalizeResourceList } from '../../../api/defaults/quantities';
 import { validateLabelName } from '../../../api/validation/meta';
 import { isValidLabelValue } from '../../../api/validation/names';
 import { nodeTable } from '../../printers/nodes';
@@ -54,6 +55,8 @@ export const nodes: ResourceDefinition = {
       // SetDefaults_NodeStatus: allocatable defaults to capacity.
       const status = (object as Node).status;
       if (status?.capacity && !status.allocatable) status.allocatable = clone(status.capacity);
+      canonicalizeResourceList(status?.capacity, 'Node');
+      canonicalizeResourceList(status?.allocatable, 'Node');
     },
     prepareForUpdate(object, old, ctx) {
       if (ctx.subresource === '') object.status = clone(old.status);
