@@ -5,7 +5,10 @@
 import type { Clock } from '../clock';
 import type { KVStore } from '../store/types';
 import type { ResourceDefinition } from './registry/resource';
-import { RegistryStore } from './registry/store';
+import { RegistryStore, type StorageConversion } from './registry/store';
+import { fromCoreEvent, toCoreEvent } from './registry/kinds';
+
+const EVENTS_V1_STORAGE: StorageConversion = { apiVersion: 'v1', kind: 'Event', toStorage: toCoreEvent, fromStorage: fromCoreEvent };
 import type { AdmissionLookup, AdmissionPlugin } from './admission/types';
 
 export class Registries {
@@ -15,10 +18,12 @@ export class Registries {
   constructor(definitions: ResourceDefinition[], kv: KVStore, clock: Clock) {
     const coreNames = new Set(definitions.filter((d) => d.group === '').map((d) => d.resource));
     for (const def of definitions) {
-      // `/registry/<resource>/` (cluster contract); a non-core resource whose plural a core one
-      // already uses (events.k8s.io events) gets its group in the prefix so the two never mix.
-      const prefix = def.group && coreNames.has(def.resource) ? `/registry/${def.group}/${def.resource}/` : undefined;
-      const registry = new RegistryStore(def, kv, clock, prefix);
+      // `/registry/<resource>/` (cluster contract). events.k8s.io events live in core events'
+      // storage, converted (as in kube-apiserver); any other non-core resource whose plural a core
+      // one already uses gets its group in the prefix so the two never mix.
+      const conversion = def.group === 'events.k8s.io' && def.resource === 'events' && coreNames.has('events') ? EVENTS_V1_STORAGE : undefined;
+      const prefix = conversion ? undefined : def.group && coreNames.has(def.resource) ? `/registry/${def.group}/${def.resource}/` : undefined;
+      const registry = new RegistryStore(def, kv, clock, prefix, conversion);
       this.byPath.set(`${def.group}/${def.version}/${def.resource}`, registry);
       this.all.push(registry);
     }

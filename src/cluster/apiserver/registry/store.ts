@@ -23,6 +23,17 @@ import type { Clock } from '../../clock';
 import { CompactedError, FutureRevisionError, prefixEnd, type KeyValue, type KVStore } from '../../store/types';
 import type { UserInfo } from '../types';
 import { decodeKv, encodeObject, rfc3339, withResourceVersion } from './codec';
+
+/**
+ * A resource stored in another resource's shape (events.k8s.io/v1 events are core/v1 events in
+ * storage, as in kube-apiserver): objects are converted on the way in and out.
+ */
+export interface StorageConversion {
+  apiVersion: string;
+  kind: string;
+  toStorage(object: KubeObject): KubeObject;
+  fromStorage(object: KubeObject): KubeObject;
+}
 import { continueExpired, decodeContinue, encodeContinue } from './continue';
 import type { ResourceDefinition, StrategyContext } from './resource';
 import type { Selection } from './selection';
@@ -99,10 +110,43 @@ export class RegistryStore {
   readonly prefix: string;
 
   /** `prefix`: the key prefix, `/registry/<resource>/` unless the server had to qualify it with the group. */
-  constructor(readonly def: ResourceDefinition, private readonly kv: KVStore, private readonly clock: Clock, prefix?: string) {
+  constructor(
+    readonly def: ResourceDefinition,
+    private readonly kv: KVStore,
+    private readonly clock: Clock,
+    prefix?: string,
+    private readonly conversion?: StorageConversion,
+  ) {
     this.gr = { group: def.group, resource: def.resource };
     this.apiVersion = def.group ? `${def.group}/${def.version}` : def.version;
     this.prefix = prefix ?? `/registry/${def.resource}/`;
+  }
+
+  /** The stored text of an object (converted to the storage shape when the resource has one). */
+  private encode(object: KubeObject): string {
+    if (!this.conversion) return encodeObject(object, this.apiVersion, this.def.kind);
+    return encodeObject(this.conversion.toStorage(object), this.conversion.apiVersion, this.conversion.kind);
+  }
+
+  /** A fresh object from stored text, in this resource's shape, with `revision` as its resourceVersion. */
+  private decodeText(text: string, revision: number): KubeObject {
+    const stored = JSON.parse(text) as KubeObject;
+    stored.metadata.resourceVersion = String(revision);
+    return this.conversion ? this.conversion.fromStorage(stored) : stored;
+  }
+
+  /** A fresh (unshared) object of a key-value. */
+  decodeFresh(kv: KeyValue): KubeObject {
+    return this.decode(kv);
+  }
+
+  private decode(kv: KeyValue): KubeObject {
+    return this.conversion ? this.decodeText(kv.value, kv.modRevision) : decodeKv(kv);
+  }
+
+  /** The JSON text a client gets for stored text at `revision` (spliced, never parsed, when no conversion applies). */
+  private served(text: string, revision: number): string {
+    return this.conversion ? JSON.stringify(this.decodeText(text, revision)) : withResourceVersion(text, revision);
   }
 
   /** The admission chain (set by the server once every registry exists, since plugins read other resources). */
@@ -118,7 +162,7 @@ export class RegistryStore {
   shared(kv: KeyValue): KubeObject {
     const hit = this.decoded.get(kv.key);
     if (hit && hit.revision === kv.modRevision) return hit.object;
-    const object = decodeKv(kv);
+    const object = this.decode(kv);
     if (hit) this.decoded.delete(kv.key);
     else if (this.decoded.size >= DECODED_CACHE_SIZE) this.decoded.delete(this.decoded.keys().next().value!);
     this.decoded.set(kv.key, { revision: kv.modRevision, object });
@@ -154,13 +198,13 @@ export class RegistryStore {
   async getText(namespace: string, name: string): Promise<string> {
     const kv = await this.getKv(namespace, name);
     if (!kv) throw notFound(this.gr, name);
-    return withResourceVersion(kv.value, kv.modRevision);
+    return this.served(kv.value, kv.modRevision);
   }
 
   async get(namespace: string, name: string): Promise<KubeObject> {
     const kv = await this.getKv(namespace, name);
     if (!kv) throw notFound(this.gr, name);
-    return decodeKv(kv);
+    return this.decode(kv);
   }
 
   async list(params: ListParams): Promise<ListResult> {
@@ -253,7 +297,7 @@ export class RegistryStore {
     const meta: string[] = [`"resourceVersion":"${result.revision}"`];
     if (result.continue) meta.push(`"continue":"${result.continue}"`);
     if (result.remainingItemCount !== undefined) meta.push(`"remainingItemCount":${result.remainingItemCount}`);
-    const items = result.kvs.map((kv) => withResourceVersion(kv.value, kv.modRevision)).join(',');
+    const items = result.kvs.map((kv) => this.served(kv.value, kv.modRevision)).join(',');
     return `{"kind":"${this.def.listKind}","apiVersion":"${this.apiVersion}","metadata":{${meta.join(',')}},"items":[${items}]}`;
   }
 
@@ -305,16 +349,18 @@ export class RegistryStore {
     if (meta.name!.length > MAX_NAME_LENGTH) throw invalid(this.kindRef(), meta.name!, [required('metadata.name')]);
     await this.admit('validate', attrs);
     if (ctx.fieldManager !== undefined) this.recordManagedFields(object, undefined, ctx, now);
-    const text = encodeObject(object, this.apiVersion, this.def.kind);
+    const text = this.encode(object);
     if (ctx.dryRun) {
       const existing = await this.getKv(namespace, meta.name!);
       if (existing) throw alreadyExists(this.gr, meta.name!);
-      return { object: JSON.parse(text) as KubeObject, text };
+      const dry = this.decodeText(text, 0);
+      delete dry.metadata.resourceVersion;
+      return { object: dry, text: JSON.stringify(dry) };
     }
     const key = this.key(namespace, meta.name!);
     const result = await this.kv.txn([{ key, target: 'create', result: '=', value: 0 }], [{ type: 'put', key, value: text }]);
     if (!result.succeeded) throw alreadyExists(this.gr, meta.name!);
-    const out = withResourceVersion(text, result.revision);
+    const out = this.served(text, result.revision);
     object.metadata.resourceVersion = String(result.revision);
     return { object, text: out };
   }
@@ -345,27 +391,19 @@ export class RegistryStore {
     for (let attempt = 0; ; attempt++) {
       const kv = await this.getKv(namespace, name);
       if (!kv) throw notFound(this.gr, name);
-      const current = decodeKv(kv);
-      const old = decodeKv(kv);
+      const current = this.decode(kv);
+      const old = this.decode(kv);
       const updated = await tryUpdate(current);
       this.checkTypeMeta(updated);
       const text = await this.prepareUpdate(updated, old, ctx);
-      if (text === kv.value) return { object: old, text: withResourceVersion(kv.value, kv.modRevision) };
-      if (ctx.dryRun) {
-        const object = JSON.parse(text) as KubeObject;
-        object.metadata.resourceVersion = String(kv.modRevision);
-        return { object, text: withResourceVersion(text, kv.modRevision) };
-      }
+      if (text === kv.value) return { object: old, text: this.served(kv.value, kv.modRevision) };
+      if (ctx.dryRun) return { object: this.decodeText(text, kv.modRevision), text: this.served(text, kv.modRevision) };
       const finishing = this.finishesDeletion(updated);
       const result = await this.kv.txn(
         [{ key: kv.key, target: 'mod', result: '=', value: kv.modRevision }],
         [finishing ? { type: 'delete', key: kv.key } : { type: 'put', key: kv.key, value: text }],
       );
-      if (result.succeeded) {
-        const object = JSON.parse(text) as KubeObject;
-        object.metadata.resourceVersion = String(result.revision);
-        return { object, text: withResourceVersion(text, result.revision) };
-      }
+      if (result.succeeded) return { object: this.decodeText(text, result.revision), text: this.served(text, result.revision) };
       if (attempt >= MAX_UPDATE_RETRIES) throw conflict(this.gr, name, OBJECT_MODIFIED);
     }
   }
@@ -418,7 +456,7 @@ export class RegistryStore {
       await this.admit('validate', attrs);
       if (ctx.fieldManager !== undefined) this.recordManagedFields(object, old, ctx, this.clock.now());
     }
-    return encodeObject(object, this.apiVersion, this.def.kind);
+    return this.encode(object);
   }
 
   /** Gives `ctx.fieldManager` the fields this write changed (an Update entry in managedFields). */
@@ -449,7 +487,7 @@ export class RegistryStore {
     for (let attempt = 0; ; attempt++) {
       const kv = await this.getKv(namespace, name);
       if (!kv) throw notFound(this.gr, name);
-      const current = decodeKv(kv);
+      const current = this.decode(kv);
       this.checkPreconditions(current, params.preconditions);
       if (attempt === 0) {
         const attrs = this.admissionAttributes('DELETE', namespace, name, undefined, current, ctx);
@@ -466,7 +504,7 @@ export class RegistryStore {
         const deadline = now + grace * 1000;
         const existing = meta.deletionTimestamp ? Date.parse(meta.deletionTimestamp) : undefined;
         if (existing === undefined || deadline < existing || (meta.deletionGracePeriodSeconds ?? 0) > grace) {
-          next = JSON.parse(kv.value) as KubeObject;
+          next = this.decode(kv);
           next.metadata.deletionTimestamp = rfc3339(existing !== undefined ? Math.min(existing, deadline) : deadline);
           next.metadata.deletionGracePeriodSeconds = grace;
         } else {
@@ -482,7 +520,7 @@ export class RegistryStore {
         return { object: current, deleted: true };
       }
       const op = next
-        ? { type: 'put' as const, key: kv.key, value: encodeObject(next, this.apiVersion, this.def.kind) }
+        ? { type: 'put' as const, key: kv.key, value: this.encode(next) }
         : { type: 'delete' as const, key: kv.key };
       const result = await this.kv.txn([{ key: kv.key, target: 'mod', result: '=', value: kv.modRevision }], [op]);
       if (result.succeeded) {

@@ -15,7 +15,6 @@ import { expired, internalError } from '../../api/errors';
 import type { KubeObject, Status, WatchEvent } from '../../api/types';
 import type { Clock, Timer } from '../../clock';
 import { CompactedError, type KVStore, type StoreWatchEvent } from '../../store/types';
-import { decodeKv } from './codec';
 import type { Selection } from './selection';
 import { parseResourceVersion, type RegistryStore } from './store';
 
@@ -126,7 +125,7 @@ function translate(registry: RegistryStore, event: StoreWatchEvent, selection: S
   const object = registry.shared(event.kv);
   if (selection.everything) return { type: event.prevKv ? 'MODIFIED' : 'ADDED', object };
   const matches = selection.matches(object);
-  const prev = event.prevKv ? decodeKv(event.prevKv) : undefined;
+  const prev = event.prevKv ? registry.decodeFresh(event.prevKv) : undefined;
   const prevMatched = prev !== undefined && selection.matches(prev);
   if (matches) return { type: prevMatched ? 'MODIFIED' : 'ADDED', object };
   if (prevMatched) return { type: 'DELETED', object: atRevision(prev!, event.kv.modRevision) };

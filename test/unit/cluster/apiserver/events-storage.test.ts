@@ -1,0 +1,37 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EVENTS, EVENTS_V1 } from '../../../../src/cluster/client/client';
+import type { KubeObject } from '../../../../src/cluster/api/types';
+import { startCluster } from './fixture';
+
+test('events.k8s.io/v1 and core/v1 events are one storage: each API reads what the other wrote', async () => {
+  const cluster = await startCluster();
+  try {
+    const client = cluster.client();
+    const created = await client.resource(EVENTS_V1).create({
+      apiVersion: 'events.k8s.io/v1',
+      kind: 'Event',
+      metadata: { name: 'p.1', namespace: 'default' },
+      eventTime: '2026-01-01T00:00:00.000000Z',
+      reportingController: 'default-scheduler',
+      reportingInstance: 'default-scheduler-kube-sim',
+      action: 'Binding',
+      reason: 'Scheduled',
+      note: 'Successfully assigned default/p to node-1',
+      type: 'Normal',
+      regarding: { kind: 'Pod', namespace: 'default', name: 'p', apiVersion: 'v1' },
+    } as KubeObject);
+    assert.equal(created.apiVersion, 'events.k8s.io/v1');
+    const core = await client.resource(EVENTS).get('p.1', { namespace: 'default' });
+    assert.equal(core.apiVersion, 'v1');
+    assert.equal(core.message, 'Successfully assigned default/p to node-1');
+    assert.deepEqual(core.involvedObject, { kind: 'Pod', namespace: 'default', name: 'p', apiVersion: 'v1' });
+    assert.equal(core.metadata.resourceVersion, created.metadata.resourceVersion);
+    const listed = await client.resource(EVENTS).list({ namespace: 'default', fieldSelector: 'involvedObject.name=p' });
+    assert.deepEqual(listed.items.map((e) => e.metadata.name), ['p.1']);
+    const v1 = await client.resource(EVENTS_V1).list({ namespace: 'default' });
+    assert.equal(v1.items[0]!.note, 'Successfully assigned default/p to node-1');
+  } finally {
+    await cluster.stop();
+  }
+});
