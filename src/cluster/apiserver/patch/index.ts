@@ -22,7 +22,7 @@
  *   our request" (kube-apiserver drops json-patch's own text; it is in the StatusError's cause chain
  *   only through `detail` below, for logs), malformed strategic-merge directives are 400, lists of
  *   lists 422, other strategic-merge failures 500.
- * - Warnings (fieldValidation=Warn) come back in `warnings`; with Strict the same are 400/422 errors.
+ * - Unknown-field checks (fieldValidation) are the handler's: they need the schema, not the patch.
  */
 import { parse as parseYaml } from 'yaml';
 import { badRequest, invalid, notFound, statusFailure, StatusError, unsupportedMediaType, type GroupResource } from '../../api/errors';
@@ -71,7 +71,6 @@ export interface PatchOutcome {
   created: boolean;
   /** Only meaningful for apply: false when the result is exactly `live` (no write needed). */
   changed: boolean;
-  warnings: string[];
 }
 
 /** The manager a non-apply write is recorded under: fieldManager, else the user agent up to its first `/`. */
@@ -190,7 +189,7 @@ export function applyPatch(type: string, live: KubeObject | JsonObject | undefin
   if (!(PATCH_TYPES as readonly string[]).includes(type)) throw unsupportedMediaType([...PATCH_TYPES]);
   const patchType = type as PatchType;
   validatePatchOptions(patchType, ctx);
-  const done = (object: JsonObject): PatchOutcome => ({ object, created: false, changed: true, warnings: [] });
+  const done = (object: JsonObject): PatchOutcome => ({ object, created: false, changed: true });
 
   switch (patchType) {
     case JSON_PATCH: {
@@ -239,7 +238,7 @@ export function applyPatch(type: string, live: KubeObject | JsonObject | undefin
         now: ctx.now,
         meta: ctx.meta,
       });
-      return { object: result.object, created: !live, changed: result.changed, warnings: [] };
+      return { object: result.object, created: !live, changed: result.changed };
     }
   }
 }
