@@ -4,11 +4,12 @@
  * from the service CIDR 10.96.0.0/12 (10.96.0.1 is `default/kubernetes`), SingleStack IPv4, and
  * node ports from 30000-32767 for NodePort and LoadBalancer services.
  */
-import { FieldPath, duplicate, invalid, notSupported, required } from '../../../api/field-errors';
+import { FieldPath, duplicate, forbidden, invalid, notSupported, required } from '../../../api/field-errors';
+import { invalidStringSlice } from '../../../api/validation/go-values';
 import type { FieldError } from '../../../api/field-errors';
 import type { KubeObject } from '../../../api/types';
 import { validateLabels } from '../../../api/validation/meta';
-import { isValidPortName, isValidPortNum, nameIsDNS1035Label } from '../../../api/validation/names';
+import { isDNS1123Label, isValidPortName, isValidPortNum, nameIsDNS1035Label } from '../../../api/validation/names';
 import { serviceTable } from '../../printers/services';
 import type { ResourceDefinition } from '../resource';
 import { ALL_VERBS, kindStrategy, STATUS_VERBS } from './common';
@@ -114,7 +115,7 @@ function validateService(object: KubeObject): FieldError[] {
     const pp = path.child('ports').index(i);
     if (ports.length > 1 && !p.name) errs.push(required(pp.child('name').toString()));
     if (p.name) {
-      for (const m of isValidPortName(p.name)) errs.push(invalid(pp.child('name').toString(), p.name, m));
+      for (const m of isDNS1123Label(p.name)) errs.push(invalid(pp.child('name').toString(), p.name, m));
       if (names.has(p.name)) errs.push(duplicate(pp.child('name').toString(), p.name));
       names.add(p.name);
     }
@@ -122,7 +123,7 @@ function validateService(object: KubeObject): FieldError[] {
     if (p.protocol && !PROTOCOLS.includes(p.protocol)) errs.push(notSupported(pp.child('protocol').toString(), p.protocol, PROTOCOLS));
     if (typeof p.targetPort === 'number') for (const m of isValidPortNum(p.targetPort)) errs.push(invalid(pp.child('targetPort').toString(), p.targetPort, m));
     else if (typeof p.targetPort === 'string') for (const m of isValidPortName(p.targetPort)) errs.push(invalid(pp.child('targetPort').toString(), p.targetPort, m));
-    if (p.nodePort && (spec.type === 'ClusterIP' || spec.type === undefined)) errs.push(invalid(pp.child('nodePort').toString(), p.nodePort, 'may not be used when `type` is \'ClusterIP\''));
+    if (p.nodePort && (spec.type === 'ClusterIP' || spec.type === undefined)) errs.push(forbidden(pp.child('nodePort').toString(), "may not be used when `type` is 'ClusterIP'"));
   });
   errs.push(...validateLabels(spec.selector, path.child('selector')));
   if (spec.type === 'ExternalName' && !spec.externalName) errs.push(required(path.child('externalName').toString()));
@@ -162,8 +163,8 @@ export const services: ResourceDefinition = {
       const errs = validateService(object);
       const spec = (object.spec as ServiceSpec | undefined) ?? {};
       const oldSpec = (old.spec as ServiceSpec | undefined) ?? {};
-      if (oldSpec.clusterIP && spec.type !== 'ExternalName' && spec.clusterIP !== oldSpec.clusterIP) {
-        errs.push(invalid('spec.clusterIPs[0]', spec.clusterIP ?? '', 'may not change once set'));
+      if (oldSpec.clusterIP && spec.type !== 'ExternalName' && oldSpec.type !== 'ExternalName' && spec.clusterIP !== oldSpec.clusterIP) {
+        errs.push(invalidStringSlice('spec.clusterIPs[0]', spec.clusterIP ? [spec.clusterIP] : (spec.clusterIPs ?? []), 'may not change once set'));
       }
       return errs;
     },
