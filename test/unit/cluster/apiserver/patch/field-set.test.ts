@@ -1,0 +1,92 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FieldSet, fieldPath, pathToString, type FieldPath } from '../../../../../src/cluster/apiserver/patch/field-set';
+import { TypedWalker } from '../../../../../src/cluster/apiserver/patch/typed-value';
+import { podMeta } from './pod-meta';
+
+// The kubectl-run entry of a real 1.32 cluster: `.` marks a path that is itself owned and has children.
+const kubectlRun = {
+  'f:metadata': { 'f:labels': { '.': {}, 'f:run': {} } },
+  'f:spec': {
+    'f:containers': {
+      'k:{"name":"web"}': {
+        '.': {},
+        'f:image': {},
+        'f:imagePullPolicy': {},
+        'f:name': {},
+        'f:ports': { '.': {}, 'k:{"containerPort":80,"protocol":"TCP"}': { '.': {}, 'f:containerPort': {}, 'f:protocol': {} } },
+        'f:resources': {},
+        'f:terminationMessagePath': {},
+        'f:terminationMessagePolicy': {},
+      },
+    },
+    'f:dnsPolicy': {},
+    'f:enableServiceLinks': {},
+    'f:restartPolicy': {},
+    'f:schedulerName': {},
+    'f:securityContext': {},
+    'f:terminationGracePeriodSeconds': {},
+  },
+};
+
+test('FieldsV1 reads and writes back unchanged, key order included', () => {
+  const set = FieldSet.fromFieldsV1(kubectlRun);
+  assert.equal(JSON.stringify(set.toFieldsV1()), JSON.stringify(kubectlRun));
+  assert.ok(set.has(fieldPath('metadata', 'labels')));
+  assert.ok(set.has([...fieldPath('spec', 'containers'), { key: [['name', 'web']] }]));
+  assert.ok(!set.has(fieldPath('spec')));
+});
+
+test('path elements sort fields by name, then keys by value (numbers numerically), then set values', () => {
+  const set = new FieldSet([
+    [...fieldPath('spec', 'ports'), { key: [['port', 443]] }],
+    [...fieldPath('spec', 'ports'), { key: [['port', 80]] }],
+    [...fieldPath('metadata', 'finalizers'), { value: 'b' }],
+    [...fieldPath('metadata', 'finalizers'), { value: 'a' }],
+    fieldPath('metadata', 'finalizers'),
+  ]);
+  assert.equal(
+    JSON.stringify(set.toFieldsV1()),
+    JSON.stringify({
+      'f:metadata': { 'f:finalizers': { '.': {}, 'v:"a"': {}, 'v:"b"': {} } },
+      'f:spec': { 'f:ports': { 'k:{"port":80}': {}, 'k:{"port":443}': {} } },
+    }),
+  );
+});
+
+test('paths print as conflicts name them', () => {
+  const cases: [FieldPath, string][] = [
+    [[...fieldPath('spec', 'containers'), { key: [['name', 'nginx']] }, { field: 'image' }], '.spec.containers[name="nginx"].image'],
+    [[...fieldPath('spec', 'containers'), { key: [['name', 'a']] }, { field: 'ports' }, { key: [['containerPort', 80], ['protocol', 'TCP']] }], '.spec.containers[name="a"].ports[containerPort=80,protocol="TCP"]'],
+    [[...fieldPath('metadata', 'finalizers'), { value: 'x' }], '.metadata.finalizers[="x"]'],
+  ];
+  for (const [p, s] of cases) assert.equal(pathToString(p), s);
+});
+
+test('iteration puts the paths ending at a level before those going deeper', () => {
+  const set = new FieldSet([fieldPath('spec', 'containers', 'image'), fieldPath('metadata', 'labels', 'app'), fieldPath('apiVersion'), fieldPath('spec', 'nodeName')]);
+  assert.deepEqual(set.list().map(pathToString), ['.apiVersion', '.metadata.labels.app', '.spec.nodeName', '.spec.containers.image']);
+});
+
+test('an object\'s field set: leaves, keyed items with their defaulted keys, set items, empty maps', () => {
+  const walker = new TypedWalker(podMeta);
+  const set = walker.toFieldSet({
+    metadata: { finalizers: ['x'], labels: { app: 'a' } },
+    spec: { containers: [{ name: 'c', ports: [{ containerPort: 8080 }], resources: {}, args: ['a', 'b'] }], tolerations: [{ key: 'k' }] },
+  });
+  assert.deepEqual(set.toFieldsV1(), {
+    'f:metadata': { 'f:finalizers': { 'v:"x"': {} }, 'f:labels': { 'f:app': {} } },
+    'f:spec': {
+      'f:containers': {
+        'k:{"name":"c"}': {
+          '.': {},
+          'f:args': {},
+          'f:name': {},
+          'f:ports': { 'k:{"containerPort":8080,"protocol":"TCP"}': { '.': {}, 'f:containerPort': {} } },
+          'f:resources': {},
+        },
+      },
+      'f:tolerations': {},
+    },
+  });
+});
