@@ -6,7 +6,7 @@
 import { FieldError, FieldPath, forbidden, invalid, notSupported, required } from '../field-errors';
 import type { Container, ContainerStatus, Pod, PodSpec, Toleration } from '../types';
 import { validateContainers, validateInitContainers } from './container';
-import { validateLabels } from './meta';
+import { validateImmutableField, validateLabels } from './meta';
 import { inclusiveRangeError, isDNS1123Label, isDNS1123Subdomain } from './names';
 import { validateAffinity, validateSchedulingGates, validateTolerations, validateTopologySpreadConstraints } from './scheduling';
 import { validateImagePullSecrets, validateVolumes } from './volumes';
@@ -213,6 +213,7 @@ export function validatePodStatusUpdate(pod: Pod, old: Pod): FieldError[] {
     }
   });
   if ((pod.spec?.nodeName ?? '') !== (old.spec?.nodeName ?? '')) errs.push(forbidden('status.nodeName', 'may not be changed directly'));
+  errs.push(...validateImmutableField(status.qosClass, old.status?.qosClass, 'status.qosClass'));
   const nominated = status.nominatedNodeName ?? '';
   if (nominated && nominated !== (old.status?.nominatedNodeName ?? '')) errs.push(...subdomainField(nominated, FieldPath.root('status').child('nominatedNodeName')));
   const rp = old.spec?.restartPolicy;

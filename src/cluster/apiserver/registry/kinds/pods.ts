@@ -43,6 +43,10 @@ export const pods: ResourceDefinition = {
         if (old.metadata.deletionTimestamp === undefined) delete object.metadata.deletionTimestamp;
         object.metadata.ownerReferences = clone(old.metadata.ownerReferences);
         if (old.metadata.ownerReferences === undefined) delete object.metadata.ownerReferences;
+        // The QoS class is set at creation and immutable; a status write that drops it keeps the old one.
+        const pod = object as Pod;
+        const oldQos = (old as Pod).status?.qosClass;
+        if (pod.status && !pod.status.qosClass && oldQos) pod.status.qosClass = oldQos;
       }
     },
     validate: (object) => validatePodCreate(object as Pod),

@@ -51,7 +51,10 @@ test('pods: the main resource keeps status, pods/status keeps spec', () => {
   viaStatus.status = { phase: 'Running' };
   viaStatus.spec.nodeName = 'node-9';
   assert.deepEqual(update('pods', viaStatus, old, 'status'), []);
-  assert.deepEqual([viaStatus.status.phase, viaStatus.spec.nodeName], ['Running', undefined]);
+  assert.deepEqual([viaStatus.status.phase, viaStatus.status.qosClass, viaStatus.spec.nodeName], ['Running', 'BestEffort', undefined]);
+  const qos = structuredClone(old);
+  qos.status = { phase: 'Running', qosClass: 'Guaranteed' };
+  assert.deepEqual(update('pods', qos, old, 'status'), ['status.qosClass: Invalid value: "Guaranteed": field is immutable']);
   const unconditional = structuredClone(old);
   delete unconditional.metadata.resourceVersion;
   assert.deepEqual(update('pods', unconditional, old), []);
