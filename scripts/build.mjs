@@ -49,7 +49,7 @@ if (!production) {
   const testEntries = [
     ...findFiles(join(root, 'test/unit'), /\.test\.ts$/),
     ...findFiles(join(root, 'test/e2e'), /\.test\.ts$/),
-    ...findFiles(join(root, 'test/vscode/suite'), /\.ts$/),
+    ...findFiles(join(root, 'test/vscode'), /\.ts$/), // the suite (suite/), its browser drivers, electron.ts
     ...findFiles(join(root, 'test/bench'), /^index\.ts$/),
   ];
   // `out/` is not wiped: several builds may run at once in one tree, and a wipe would pull test files

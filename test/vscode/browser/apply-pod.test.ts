@@ -1,0 +1,90 @@
+/**
+ * Kube Sim as a person uses it, in code-server with the extension installed from the .vsix: open the
+ * Kube Sim view, read the cluster tree, open a manifest, run "Kube Sim: Apply Pod" from the command
+ * palette, and see the pod in the tree. Screenshots go to test-artifacts/.
+ */
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { forwardConsole, harness, launchBrowser, makeWorkspace, workbenchUrl } from './workbench';
+
+const STEP_TIMEOUT_MS = 90_000;
+
+function treeRows(page: Page) {
+  return page.locator('.pane:has(.pane-header[aria-label^="Cluster"]) .monaco-list-row');
+}
+
+/** Each row as `label description`, as the user reads it. */
+async function readTree(page: Page): Promise<string[]> {
+  return treeRows(page).evaluateAll((rows) =>
+    rows.map((row) => {
+      const text = (selector: string) => (row.querySelector(selector)?.textContent ?? '').replace(/\s+/g, ' ').trim();
+      return [text('.label-name'), text('.label-description')].filter(Boolean).join(' ');
+    }));
+}
+
+test('Apply Pod from the command palette puts the pod in the cluster tree', async (t) => {
+  const h = harness();
+  const folder = makeWorkspace(h, 'ws-ui', { 'kubeSim.nodes': 3 });
+  const browser = await launchBrowser(h);
+  const { page } = browser;
+  forwardConsole(page);
+  const palette = page.locator('.quick-input-widget .quick-input-box input');
+  // Steps run in order; after a failure the rest are skipped (the test has failed already).
+  let failed = false;
+  const step = (name: string, fn: () => Promise<void>) =>
+    t.test(name, { skip: failed ? 'an earlier step failed' : false }, async () => {
+      try {
+        await fn();
+      } catch (err) {
+        failed = true;
+        await page.screenshot({ path: path.join(h.artifacts, 'ui-failure.png') }).catch(() => undefined);
+        throw err;
+      }
+    });
+  try {
+    await step('the workbench opens the samples folder', async () => {
+      await page.goto(workbenchUrl(h, folder), { waitUntil: 'domcontentloaded' });
+      await page.waitForSelector('.monaco-workbench', { timeout: STEP_TIMEOUT_MS });
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'nginx.yaml' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+    });
+
+    await step('the Kube Sim view shows the cluster and nodes node-1 … node-3', async () => {
+      await page.locator('.activitybar [aria-label^="Kube Sim"]').first().click({ timeout: STEP_TIMEOUT_MS });
+      await treeRows(page).filter({ hasText: 'node-3' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+      const rows = await readTree(page);
+      console.log(`  tree: ${JSON.stringify(rows)}`);
+      assert.match(rows[0] ?? '', /^kube-sim v1\.32\.\S* · https:\/\/127\.0\.0\.1:\d+$/);
+      for (const node of ['node-1', 'node-2', 'node-3']) assert.ok(rows.some((row) => row.startsWith(`${node} `)), `a row for ${node}`);
+      await page.screenshot({ path: path.join(h.artifacts, 'cluster-tree.png') });
+    });
+
+    await step('Ctrl+P opens nginx.yaml', async () => {
+      await page.keyboard.press('Control+P');
+      await palette.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+      await palette.fill('nginx.yaml');
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'nginx.yaml' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+      await page.keyboard.press('Enter');
+      await page.locator('.editor-instance .view-line', { hasText: 'kind: Pod' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+    });
+
+    await step('F1 › "Kube Sim: Apply Pod" applies it and the pod shows up in the tree', async () => {
+      await page.keyboard.press('F1');
+      await palette.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+      await palette.fill('>Kube Sim: Apply Pod');
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Kube Sim: Apply Pod' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+      await page.keyboard.press('Enter');
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'pod/nginx serverside-applied' }).first();
+      await toast.waitFor({ timeout: STEP_TIMEOUT_MS });
+      console.log(`  notification: ${(await toast.innerText()).replace(/\s+/g, ' ').trim()}`);
+      await treeRows(page).filter({ hasText: /^nginx/ }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+      const rows = await readTree(page);
+      console.log(`  tree: ${JSON.stringify(rows)}`);
+      assert.ok(rows.some((row) => /^nginx (Pending|ContainerCreating|Running)/.test(row)), 'a row for pod nginx');
+      await page.screenshot({ path: path.join(h.artifacts, 'apply-pod.png') });
+    });
+  } finally {
+    await browser.close();
+  }
+});
