@@ -17,6 +17,8 @@ export interface Keyed {
 
 export class SortedIndex<T extends Keyed> {
   private chunks: T[][] = [];
+  /** lastKeys[c] is the last key of chunks[c]: binary search reads one flat array, not three objects per step. */
+  private lastKeys: string[] = [];
   private count = 0;
 
   get size(): number {
@@ -28,17 +30,25 @@ export class SortedIndex<T extends Keyed> {
     const key = item.key;
     if (this.chunks.length === 0) {
       this.chunks.push([item]);
+      this.lastKeys.push(key);
       this.count++;
       return;
     }
     let c = this.chunkFor(key);
     if (c === this.chunks.length) c--; // beyond every key: append to the last chunk
     const chunk = this.chunks[c];
-    const last = chunk[chunk.length - 1];
-    if (last.key < key) chunk.push(item); // the common case of ascending keys
-    else chunk.splice(lowerBound(chunk, key), 0, item);
+    if (this.lastKeys[c] < key) {
+      chunk.push(item); // the common case of ascending keys
+      this.lastKeys[c] = key;
+    } else {
+      chunk.splice(lowerBound(chunk, key), 0, item);
+    }
     this.count++;
-    if (chunk.length > MAX_CHUNK) this.chunks.splice(c + 1, 0, chunk.splice(chunk.length >> 1));
+    if (chunk.length > MAX_CHUNK) {
+      const right = chunk.splice(chunk.length >> 1);
+      this.chunks.splice(c + 1, 0, right);
+      this.lastKeys.splice(c, 1, chunk[chunk.length - 1].key, right[right.length - 1].key);
+    }
   }
 
   /** Removes the record with `key`, if present. */
@@ -50,7 +60,12 @@ export class SortedIndex<T extends Keyed> {
     if (i === chunk.length || chunk[i].key !== key) return;
     chunk.splice(i, 1);
     this.count--;
-    if (chunk.length === 0) this.chunks.splice(c, 1);
+    if (chunk.length === 0) {
+      this.chunks.splice(c, 1);
+      this.lastKeys.splice(c, 1);
+    } else if (i === chunk.length) {
+      this.lastKeys[c] = chunk[chunk.length - 1].key;
+    }
   }
 
   /**
@@ -66,7 +81,7 @@ export class SortedIndex<T extends Keyed> {
       const chunk = chunks[c];
       // Compare with `end` only in the chunk where the range stops: string compares of long
       // common-prefix keys are most of a scan's cost otherwise.
-      if (end === undefined || chunk[chunk.length - 1].key < end) {
+      if (end === undefined || this.lastKeys[c] < end) {
         for (; i < chunk.length; i++) if (visit(chunk[i]) === false) return;
         continue;
       }
@@ -88,13 +103,12 @@ export class SortedIndex<T extends Keyed> {
 
   /** Index of the first chunk whose last key is >= `key`; chunks.length if none. */
   private chunkFor(key: string): number {
-    const chunks = this.chunks;
+    const lastKeys = this.lastKeys;
     let lo = 0;
-    let hi = chunks.length;
+    let hi = lastKeys.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      const chunk = chunks[mid];
-      if (chunk[chunk.length - 1].key < key) lo = mid + 1;
+      if (lastKeys[mid] < key) lo = mid + 1;
       else hi = mid;
     }
     return lo;

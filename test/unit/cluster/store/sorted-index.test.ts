@@ -1,0 +1,56 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { SortedIndex } from '../../../../src/cluster/store/sorted-index';
+
+/** A small deterministic PRNG, so a failure reproduces. */
+function random(seed: number): () => number {
+  let x = seed;
+  return () => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return x / 2147483648;
+  };
+}
+
+describe('SortedIndex', () => {
+  it('agrees with a sorted array through thousands of random inserts, removes and scans', () => {
+    const next = random(42);
+    const index = new SortedIndex<{ key: string }>();
+    const model = new Set<string>();
+    const keyOf = () => `/r/${Math.floor(next() * 4000).toString(36)}`;
+    for (let step = 0; step < 20000; step++) {
+      const key = keyOf();
+      if (next() < 0.7) {
+        if (!model.has(key)) {
+          index.insert({ key });
+          model.add(key);
+        }
+      } else {
+        index.remove(key);
+        model.delete(key);
+      }
+      if (step % 500 === 0) {
+        const sorted = [...model].sort();
+        assert.deepEqual(index.toArray().map((r) => r.key), sorted);
+        const [a, b] = [keyOf(), keyOf()].sort();
+        const got: string[] = [];
+        index.scan(a, b, (r) => void got.push(r.key));
+        assert.deepEqual(got, sorted.filter((k) => k >= a && k < b), `scan [${a}, ${b})`);
+        const open: string[] = [];
+        index.scan(a, undefined, (r) => void open.push(r.key));
+        assert.deepEqual(open, sorted.filter((k) => k >= a));
+      }
+    }
+    assert.equal(index.size, model.size);
+  });
+
+  it('stops a scan when the visitor returns false', () => {
+    const index = new SortedIndex<{ key: string }>();
+    for (const key of ['a', 'b', 'c', 'd']) index.insert({ key });
+    const got: string[] = [];
+    index.scan('b', undefined, (r) => {
+      got.push(r.key);
+      return got.length < 2;
+    });
+    assert.deepEqual(got, ['b', 'c']);
+  });
+});
