@@ -12,16 +12,16 @@
  *   on another patch type, is 422 `PatchOptions.meta.k8s.io "" is invalid: ...`.
  * - json-patch / merge-patch / strategic-merge-patch need the live object: with `live` undefined they
  *   throw 404 NotFound for `ctx.resource`/`ctx.name`. They return the patched object with
- *   metadata.managedFields as the patch left it; the handler then defaults, runs the strategy and
- *   calls `recordUpdate` (server-side-apply.ts) with `managerFor(ctx)`, as for PUT.
+ *   metadata.managedFields as the patch left it; the handler then defaults and calls `recordUpdate`
+ *   (server-side-apply.ts) with `managerFor(ctx)`, as for PUT, before mutating admission (see there).
  * - apply-patch+yaml creates the object when `live` is undefined (`created: true`, answer 201) and
  *   returns it with managedFields already computed: the handler defaults and runs the strategy but
  *   does not call recordUpdate. A conflict is 409 with FieldManagerConflict causes.
  * - Patch failures are answered as kube-apiserver answers them: a JSON patch that does not apply
  *   (failed test, missing path) is 422 Invalid "the server rejected our request due to an error in
- *   our request" (kube-apiserver drops json-patch's own text; it is in the StatusError's cause chain
- *   only through `detail` below, for logs), malformed strategic-merge directives are 400, lists of
- *   lists 422, other strategic-merge failures 500.
+ *   our request" (kube-apiserver drops json-patch's own text; we keep it on the error as
+ *   `patchDetail`, for logs), malformed strategic-merge directives are 400, lists of lists 422,
+ *   other strategic-merge failures 500 without a reason.
  * - Unknown-field checks (fieldValidation) are the handler's: they need the schema, not the patch.
  */
 import { parse as parseYaml } from 'yaml';
@@ -142,8 +142,7 @@ function strict(ctx: PatchContext): boolean {
 /** 422 with kube-apiserver's generic text (NewGenericServerResponse drops the patch library's message). */
 function unprocessable(detail: string): StatusError {
   const err = statusFailure(422, 'Invalid', 'the server rejected our request due to an error in our request', {});
-  (err as StatusError & { detail?: string }).detail = detail;
-  return err;
+  return Object.assign(err, { patchDetail: detail });
 }
 
 function internalUnknown(message: string): StatusError {

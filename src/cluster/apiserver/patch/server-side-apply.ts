@@ -15,6 +15,11 @@
  * (Update operation, with the request's apiVersion and subresource) and takes them from the others.
  * managedFields the client sent are honoured on the main resource (that is how kubectl rewrites
  * them); `[{}]` clears them; an existing object without managedFields is not tracked.
+ * kube-apiserver records this after decoding and defaulting but BEFORE mutating admission, so the
+ * fields admission adds (the service-account token volume and mount, default tolerations, priority)
+ * are owned by no one. Callers must keep that order: if the creator owned them, kubectl's
+ * client-side to server-side migration would hand them to `kubectl`, and its next apply would
+ * prune them from the pod.
  *
  * Both take the objects as JSON, the cluster clock's `now`, and a MetaLookup; neither touches the
  * store. Fields under `resetFields` (by default `status` for the main resource and `spec` for the
