@@ -22,7 +22,7 @@ test('--nodes 2 registers node-1 and node-2, Ready, with their labels, capacity 
     assert.equal(n.metadata.labels!['kubernetes.io/os'], 'linux');
     assert.equal(n.spec!.podCIDR, '10.244.1.0/24');
     assert.equal(n.spec!.taints, undefined);
-    assert.deepEqual(n.status!.capacity, { cpu: '4', 'ephemeral-storage': '61255492Ki', 'hugepages-1Gi': '0', 'hugepages-2Mi': '0', memory: '8388608Ki', pods: '110' });
+    assert.deepEqual(n.status!.capacity, { cpu: '4', 'ephemeral-storage': '61255492Ki', 'hugepages-1Gi': '0', 'hugepages-2Mi': '0', memory: '8Gi', pods: '110' });
     assert.equal(n.status!.nodeInfo!.containerRuntimeVersion, 'kube-sim://0.1.0');
     assert.equal(n.status!.nodeInfo!.kubeletVersion, 'v1.32.4');
     assert.deepEqual(n.status!.conditions!.map((x) => `${x.type}=${x.status} ${x.reason}`), [
