@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { apply, recordUpdate, LAST_APPLIED_ANNOTATION } from '../../../../../src/cluster/apiserver/patch/server-side-apply';
+import { applyJsonPatch } from '../../../../../src/cluster/apiserver/patch/json-patch';
 import { StatusError } from '../../../../../src/cluster/api/errors';
 import type { JsonObject } from '../../../../../src/cluster/apiserver/patch/json-value';
 import type { ManagedFieldsEntry } from '../../../../../src/cluster/api/types';
@@ -301,4 +302,31 @@ test('more than 10 Update managers: the oldest fold into ancient-changes', () =>
   assert.match(fields, /"f:image"/, 'kubectl-client-side-apply, the oldest, is folded in too');
   assert.match(fields, /"f:l1"/);
   assert.deepEqual(mf.slice(1).map((m) => m.manager), ['m2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8', 'm9', 'm10']);
+});
+
+test('kubectl client-side to server-side migration, end to end: only what was applied is pruned', () => {
+  // kubectl apply (client-side) creates the pod: the field manager records before admission adds the
+  // service-account volume, so nobody owns that volume.
+  const body = manifest('nginx:1.27', { app: 'nginx', tier: 'web' });
+  (body.metadata as JsonObject).annotations = { [LAST_APPLIED_ANNOTATION]: '{}\n' };
+  const created = stored(body);
+  (created.metadata as JsonObject).managedFields = recordUpdate({ ...base, updated: created, manager: 'kubectl-client-side-apply', now: T0 });
+  (created.spec as JsonObject).volumes = [{ name: 'kube-api-access-x', projected: { sources: [] } }];
+
+  // kubectl's csaupgrade JSON patch: the client-side entry becomes kubectl's Apply entry.
+  const entries = structuredClone((created.metadata as JsonObject).managedFields as ManagedFieldsEntry[]);
+  entries[0] = { ...entries[0]!, manager: 'kubectl', operation: 'Apply' };
+  const migrated = applyJsonPatch(created, [
+    { op: 'replace', path: '/metadata/managedFields', value: entries },
+    { op: 'replace', path: '/metadata/resourceVersion', value: '5' },
+  ]);
+  (migrated.metadata as JsonObject).managedFields = recordUpdate({ ...base, old: created, updated: migrated, manager: 'kubectl', now: T1 });
+  assert.deepEqual(((migrated.metadata as JsonObject).managedFields as ManagedFieldsEntry[]).map((m) => `${m.manager}/${m.operation}`), ['kubectl/Apply']);
+
+  // kubectl apply --server-side without the tier label: the label goes, the volume stays.
+  const r = apply({ ...base, live: migrated, config: manifest(), manager: 'kubectl', force: false, now: T1 });
+  assert.deepEqual((r.object.metadata as JsonObject).labels, { app: 'nginx' });
+  assert.deepEqual((r.object.spec as JsonObject).volumes, [{ name: 'kube-api-access-x', projected: { sources: [] } }]);
+  // Defaults the client-side entry owned are pruned too; kube-apiserver defaults them again afterwards.
+  assert.equal(((r.object.spec as JsonObject).containers as JsonObject[])[0]!.imagePullPolicy, undefined);
 });
