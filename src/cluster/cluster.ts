@@ -80,8 +80,10 @@ export class Cluster {
     let https: HttpsTransport | undefined;
     let url: string | undefined;
     let kubeconfigPath: string | undefined;
+    let caCertPem = '';
     if (options.port !== undefined) {
       const pki = loadOrCreatePki(options.dataDir);
+      caCertPem = pki.ca.cert;
       const tokens = loadOrCreateTokens(options.dataDir);
       https = new HttpsTransport({ handle: transport, tokens: new TokenAuthenticator(tokens), cert: pki.serving.cert, key: pki.serving.key, ca: pki.ca.cert, log });
       const port = await https.listen(options.port);
@@ -111,7 +113,7 @@ export class Cluster {
       cluster.scheduler = scheduler;
       cluster.stoppers.unshift(() => scheduler!.stop());
       await scheduler.start();
-      const controllers = new ControllerManager(cluster.client(CONTROLLER_MANAGER), clock);
+      const controllers = new ControllerManager(cluster.client(CONTROLLER_MANAGER), clock, caCertPem);
       cluster.stoppers.unshift(() => controllers.stop());
       await controllers.start();
     } catch (err) {

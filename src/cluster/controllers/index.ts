@@ -2,23 +2,29 @@
 import type { ApiClient } from '../client/client';
 import type { Clock } from '../clock';
 import { NodeLifecycleController } from './node-lifecycle';
+import { RootCACertPublisher } from './root-ca-publisher';
 import { TaintEvictionController } from './taint-eviction';
 
 export class ControllerManager {
   private readonly nodeLifecycle: NodeLifecycleController;
   private taintEviction: TaintEvictionController | undefined;
+  private readonly rootCA: RootCACertPublisher;
 
-  constructor(private readonly client: ApiClient, private readonly clock: Clock) {
+  /** `caCertPem`: the cluster CA that kube-root-ca.crt publishes ('' for a cluster without HTTPS). */
+  constructor(private readonly client: ApiClient, private readonly clock: Clock, caCertPem = '') {
     this.nodeLifecycle = new NodeLifecycleController(client, clock);
+    this.rootCA = new RootCACertPublisher(client, clock, caCertPem);
   }
 
   async start(): Promise<void> {
+    await this.rootCA.start();
     await this.nodeLifecycle.start();
     this.taintEviction = new TaintEvictionController(this.client, this.clock, this.nodeLifecycle.nodeInformer, this.nodeLifecycle.podInformer);
     this.taintEviction.start();
   }
 
   stop(): void {
+    this.rootCA.stop();
     this.taintEviction?.stop();
     this.nodeLifecycle.stop();
   }

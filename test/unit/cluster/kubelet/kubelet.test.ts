@@ -33,9 +33,12 @@ test('--nodes 2 registers node-1 and node-2, Ready, with their labels, capacity 
     assert.equal((lease.spec as any).leaseDurationSeconds, 40);
     assert.equal((lease.spec as any).holderIdentity, 'node-1');
     assert.deepEqual(lease.metadata.ownerReferences!.map((o) => `${o.kind}/${o.name}/${o.uid}`), [`Node/node-1/${n.metadata.uid}`]);
-    const events = (await c.client().resource(EVENTS).list({ namespace: 'default' })).items.filter((e: any) => e.involvedObject.name === 'node-1');
+    const events = (await c.client().resource(EVENTS).list({ namespace: 'default' })).items.filter((e: any) => e.involvedObject.name === 'node-1' && e.source.component === 'kubelet');
     assert.deepEqual(events.map((e: any) => e.reason), ['Starting', 'NodeAllocatableEnforced', 'NodeHasSufficientMemory', 'NodeHasNoDiskPressure', 'NodeHasSufficientPID', 'NodeReady']);
+    assert.equal((events[0] as any).involvedObject.uid, 'node-1', "the kubelet's node reference carries the node name as uid");
     assert.equal((events[5] as any).message, 'Node node-1 status is now: NodeReady');
+    const registered = (await c.client().resource(EVENTS).list({ namespace: 'default' })).items.filter((e: any) => e.involvedObject.name === 'node-1' && e.source.component === 'node-controller');
+    assert.deepEqual(registered.map((e: any) => e.message), ['Node node-1 event: Registered Node node-1 in Controller']);
   } finally {
     await c.stop();
   }
