@@ -21,3 +21,11 @@ export function configMap(name: string, data: Record<string, string> = {}, label
   if (labels) metadata.labels = labels;
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata, data };
 }
+
+/** Secrets for list and watch tests: unlike ConfigMaps (kube-root-ca.crt), no controller creates any. */
+export function secret(name: string, data: Record<string, string> = {}, labels?: Record<string, string>): KubeObject {
+  const metadata: KubeObject['metadata'] = { name, namespace: 'default' };
+  if (labels) metadata.labels = labels;
+  const encoded = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')]));
+  return { apiVersion: 'v1', kind: 'Secret', metadata, type: 'Opaque', data: encoded };
+}

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CONFIGMAPS } from '../../../../src/cluster/client/client';
+import { SECRETS } from '../../../../src/cluster/client/client';
 import { settle } from '../../../../src/cluster/clock';
 import type { KubeObject, Status, WatchEvent } from '../../../../src/cluster/api/types';
 import { StatusError } from '../../../../src/cluster/api/errors';
-import { configMap, startCluster } from './fixture';
+import { secret, startCluster } from './fixture';
 
 function names(list: { items: KubeObject[] }): string[] {
   return list.items.map((i) => i.metadata.name ?? '');
@@ -13,12 +13,12 @@ function names(list: { items: KubeObject[] }): string[] {
 test('limit and continue page through a consistent snapshot, with remainingItemCount', async () => {
   const cluster = await startCluster();
   try {
-    const cms = cluster.client().resource(CONFIGMAPS);
-    for (const n of ['a', 'b', 'c', 'd', 'e']) await cms.create(configMap(n));
+    const cms = cluster.client().resource(SECRETS);
+    for (const n of ['a', 'b', 'c', 'd', 'e']) await cms.create(secret(n));
     const first = await cms.list({ namespace: 'default', limit: 2 });
     assert.deepEqual(names(first), ['a', 'b']);
     assert.equal(first.metadata.remainingItemCount, 3);
-    await cms.create(configMap('bb')); // after the snapshot: not in the pages
+    await cms.create(secret('bb')); // after the snapshot: not in the pages
     const second = await cms.list({ namespace: 'default', limit: 2, continue: first.metadata.continue! });
     assert.deepEqual(names(second), ['c', 'd']);
     const third = await cms.list({ namespace: 'default', limit: 2, continue: second.metadata.continue! });
@@ -33,10 +33,10 @@ test('limit and continue page through a consistent snapshot, with remainingItemC
 test('label and field selectors filter lists; an unsupported field is a 400', async () => {
   const cluster = await startCluster();
   try {
-    const cms = cluster.client().resource(CONFIGMAPS);
-    await cms.create(configMap('a', {}, { app: 'web', tier: 'front' }));
-    await cms.create(configMap('b', {}, { app: 'web' }));
-    await cms.create(configMap('c', {}, { app: 'db' }));
+    const cms = cluster.client().resource(SECRETS);
+    await cms.create(secret('a', {}, { app: 'web', tier: 'front' }));
+    await cms.create(secret('b', {}, { app: 'web' }));
+    await cms.create(secret('c', {}, { app: 'db' }));
     assert.deepEqual(names(await cms.list({ namespace: 'default', labelSelector: 'app=web' })), ['a', 'b']);
     assert.deepEqual(names(await cms.list({ namespace: 'default', labelSelector: 'app in (db),!tier' })), ['c']);
     assert.deepEqual(names(await cms.list({ fieldSelector: 'metadata.name=b' })), ['b']);
@@ -58,13 +58,13 @@ function collect(events: WatchEvent[]): string[] {
 test('a watch from a list resourceVersion delivers every later change once, in order', async () => {
   const cluster = await startCluster();
   try {
-    const cms = cluster.client().resource(CONFIGMAPS);
-    await cms.create(configMap('before'));
+    const cms = cluster.client().resource(SECRETS);
+    await cms.create(secret('before'));
     const list = await cms.list({ namespace: 'default' });
     const events: WatchEvent[] = [];
     const handle = cms.watch({ namespace: 'default', resourceVersion: list.metadata.resourceVersion! }, (e) => events.push(e), () => undefined);
-    const a = await cms.create(configMap('a'));
-    await cms.update({ ...a, data: { x: '1' } } as KubeObject);
+    const a = await cms.create(secret('a'));
+    await cms.update({ ...a, data: { x: 'MQ==' } } as KubeObject);
     await cms.delete('a', { namespace: 'default' });
     await settle();
     assert.deepEqual(collect(events), ['ADDED a', 'MODIFIED a', 'DELETED a']);
@@ -79,8 +79,8 @@ test('a watch from a list resourceVersion delivers every later change once, in o
 test('a watch from "" replays the current state as ADDED; a label change out of the selector is DELETED', async () => {
   const cluster = await startCluster();
   try {
-    const cms = cluster.client().resource(CONFIGMAPS);
-    const a = await cms.create(configMap('a', {}, { app: 'web' }));
+    const cms = cluster.client().resource(SECRETS);
+    const a = await cms.create(secret('a', {}, { app: 'web' }));
     const events: WatchEvent[] = [];
     const handle = cms.watch({ namespace: 'default', labelSelector: 'app=web' }, (e) => events.push(e), () => undefined);
     await settle();
@@ -97,9 +97,9 @@ test('a watch from "" replays the current state as ADDED; a label change out of 
 test('a watch from a compacted resourceVersion ends with an ERROR event: 410 Expired "too old resource version"', async () => {
   const cluster = await startCluster();
   try {
-    const cms = cluster.client().resource(CONFIGMAPS);
-    await cms.create(configMap('a'));
-    await cms.create(configMap('b'));
+    const cms = cluster.client().resource(SECRETS);
+    await cms.create(secret('a'));
+    await cms.create(secret('b'));
     const rev = await cluster.store.revision();
     await cluster.store.compact(rev);
     const events: WatchEvent[] = [];
@@ -121,7 +121,7 @@ test('a watch from a compacted resourceVersion ends with an ERROR event: 410 Exp
 test('bookmarks arrive every minute of cluster time when allowed, and timeoutSeconds ends the watch', async () => {
   const cluster = await startCluster();
   try {
-    const cms = cluster.client().resource(CONFIGMAPS);
+    const cms = cluster.client().resource(SECRETS);
     const list = await cms.list({ namespace: 'default' });
     const events: WatchEvent[] = [];
     let ended = false;
