@@ -175,21 +175,27 @@ export class TypedWalker {
    * not yet live are placed where the applied list puts them, and items in both follow the applied order.
    */
   private mergeLists(l: unknown[], r: unknown[], list: ListKind, names: string[]): unknown[] {
-    const lhs = this.indexItems(l, list, names);
+    // Live items keep every occurrence (duplicated keys included, as the live object may have them);
+    // an applied item replaces all live items with its key.
+    const lItems = l.map((item) => {
+      const pe = this.itemElement(item, list, names);
+      return { k: pe ? serializePathElement(pe) : undefined, item };
+    });
     const rhs = this.indexItems(r, list, names);
-    const lKeys = [...lhs.keys()];
+    const lhsFirst = new Map<string, unknown>();
+    for (const { k, item } of lItems) if (k !== undefined && !lhsFirst.has(k)) lhsFirst.set(k, item);
     const rKeys = [...rhs.keys()];
-    const shared = rKeys.filter((k) => lhs.has(k));
+    const shared = rKeys.filter((k) => lhsFirst.has(k));
     let nextShared = shared.shift();
     const merged = new Set<string>();
     const out: unknown[] = [];
-    const mergeItem = (k: string) => this.mergeValue(lhs.get(k)?.item, rhs.get(k)?.item, names);
+    const mergeItem = (k: string) => this.mergeValue(lhsFirst.get(k), rhs.get(k)?.item, names);
     let li = 0;
     let ri = 0;
-    while (li < lKeys.length || ri < rKeys.length) {
-      if (li < lKeys.length && ri < rKeys.length) {
-        const k = lKeys[li]!;
-        if (k === rKeys[ri]) {
+    while (li < lItems.length || ri < rKeys.length) {
+      if (li < lItems.length && ri < rKeys.length) {
+        const k = lItems[li]!.k;
+        if (k !== undefined && k === rKeys[ri]) {
           merged.add(k);
           out.push(mergeItem(k));
           li++;
@@ -197,15 +203,15 @@ export class TypedWalker {
           nextShared = shared.shift();
           continue;
         }
-        if (rhs.has(k) && nextShared !== undefined && nextShared !== k) {
+        if (k !== undefined && rhs.has(k) && nextShared !== undefined && nextShared !== k) {
           li++;
           continue;
         }
       }
-      if (li < lKeys.length) {
-        const k = lKeys[li]!;
-        if (!rhs.has(k)) {
-          out.push(clone(lhs.get(k)!.item));
+      if (li < lItems.length) {
+        const { k, item } = lItems[li]!;
+        if (k === undefined || !rhs.has(k)) {
+          out.push(clone(item));
           li++;
           continue;
         } else if (merged.has(k)) {

@@ -90,3 +90,20 @@ test('an object\'s field set: leaves, keyed items with their defaulted keys, set
     },
   });
 });
+
+test('merging keeps live items with duplicated keys unless the configuration sets that key', () => {
+  const walker = new TypedWalker(podMeta);
+  const live = { spec: { containers: [{ name: 'c', env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }, { name: 'A', value: '3' }] }] } };
+  const untouched = walker.merge(live, { spec: { containers: [{ name: 'c', image: 'x' }] } });
+  assert.deepEqual(untouched, { spec: { containers: [{ name: 'c', env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }, { name: 'A', value: '3' }], image: 'x' }] } });
+  const set = walker.merge(live, { spec: { containers: [{ name: 'c', env: [{ name: 'A', value: '9' }] }] } });
+  assert.deepEqual(set, { spec: { containers: [{ name: 'c', env: [{ name: 'A', value: '9' }, { name: 'B', value: '2' }] }] } });
+});
+
+test('merging places new applied items as structured-merge-diff does', () => {
+  const walker = new TypedWalker(podMeta);
+  const names = (o: Record<string, unknown>) => ((o.spec as Record<string, unknown>).containers as { name: string }[]).map((c) => c.name);
+  const live = { spec: { containers: ['a', 'b', 'c'].map((name) => ({ name })) } };
+  assert.deepEqual(names(walker.merge(live, { spec: { containers: [{ name: 'x' }, { name: 'b' }] } })), ['a', 'x', 'b', 'c']);
+  assert.deepEqual(names(walker.merge(live, { spec: { containers: [{ name: 'c' }, { name: 'a' }] } })), ['b', 'c', 'a']);
+});
