@@ -9,11 +9,13 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BenchReport } from './report';
 import * as store from './store.bench';
+import * as kubelet from './kubelet.bench';
 
 type Workload = { name: string; run: (report: BenchReport) => Promise<void> };
 
 const workloads: Workload[] = [
   { name: 'store', run: store.run },
+  { name: 'kubelet', run: kubelet.run },
 ];
 
 function repoRoot(): string {
