@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 
 /**
  * What every benchmark workload reports: one figure per `add`. The runner prints them as a table
@@ -26,6 +26,7 @@ const TIME_UNITS = new Set(['ns', 'µs', 'us', 'ms', 's']);
 
 export class BenchReport {
   readonly results: BenchResult[] = [];
+  private readonly loadAtStart = loadavg()[0];
 
   add(result: BenchResult): void {
     this.results.push(result);
@@ -48,7 +49,8 @@ export class BenchReport {
     });
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
     const line = (cells: string[]) => cells.map((c, i) => (i === 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
-    return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+    const context = `${cpus().length} CPUs, load average ${this.loadAtStart.toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end`;
+    return [context, '', line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
   }
 
   writeJson(path: string): void {
@@ -57,6 +59,9 @@ export class BenchReport {
       node: process.version,
       platform: `${process.platform} ${process.arch}`,
       cpus: cpus().length,
+      // Figures from a machine busy with other work are not comparable; this says how busy it was.
+      loadAverageAtStart: this.loadAtStart,
+      loadAverageAtEnd: loadavg()[0],
       results: this.results.map((r) => ({ ...r, met: BenchReport.met(r) })),
     };
     writeFileSync(path, JSON.stringify(doc, null, 2) + '\n');
