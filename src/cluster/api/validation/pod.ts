@@ -3,7 +3,7 @@
  * ValidatePodStatusUpdate), in the same order, so a multi-error Status lists causes as
  * kube-apiserver lists them. Metadata is validated by the strategy before these run.
  */
-import { FieldError, FieldPath, forbidden, invalid, notSupported, required } from '../field-errors';
+import { FieldError, FieldPath, duplicate, forbidden, invalid, notSupported, required } from '../field-errors';
 import type { Container, ContainerStatus, Pod, PodSpec, Toleration } from '../types';
 import { validateContainers, validateInitContainers } from './container';
 import { validateImmutableField, validateLabels } from './meta';
@@ -221,5 +221,38 @@ export function validatePodStatusUpdate(pod: Pod, old: Pod): FieldError[] {
   errs.push(...stateTransitions(status.initContainerStatuses, old.status?.initContainerStatuses, FieldPath.root('status').child('initContainerStatuses'), rp));
   const ips = status.podIPs ?? [];
   if (ips.length && status.podIP && ips[0]!.ip !== status.podIP) errs.push(invalid('status.podIPs[0].ip', ips[0]!.ip, 'must be equal to podIP'));
+  return errs;
+}
+
+/**
+ * ValidatePodEphemeralContainersUpdate: ephemeral containers (kubectl debug) may only be added;
+ * each needs a unique name and an image, and may not declare ports, probes or resources.
+ */
+export function validateEphemeralContainersUpdate(pod: Pod, old: Pod): FieldError[] {
+  const errs: FieldError[] = [];
+  const path = specPath.child('ephemeralContainers');
+  const next = (pod.spec?.ephemeralContainers as Container[] | undefined) ?? [];
+  const prev = (old.spec?.ephemeralContainers as Container[] | undefined) ?? [];
+  const names = new Set([...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].map((c) => c.name));
+  next.forEach((c, i) => {
+    const p = path.index(i);
+    if (!c.name) errs.push(required(p.child('name').toString()));
+    else {
+      for (const m of isDNS1123Label(c.name)) errs.push(invalid(p.child('name').toString(), c.name, m));
+      if (names.has(c.name)) errs.push(duplicate(p.child('name').toString(), c.name));
+      names.add(c.name);
+    }
+    if (!c.image) errs.push(required(p.child('image').toString()));
+    for (const f of ['ports', 'livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle', 'resources']) {
+      const v = c[f];
+      const empty = v === undefined || v === null || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && Object.keys(v as object).length === 0);
+      if (!empty) errs.push(forbidden(p.child(f).toString(), 'cannot be set for an Ephemeral Container'));
+    }
+  });
+  for (const before of prev) {
+    const after = next.find((c) => c.name === before.name);
+    if (!after) errs.push(forbidden(path.toString(), `existing ephemeral containers "${before.name}" may not be removed\n`));
+    else if (json(after) !== json(before)) errs.push(forbidden(path.toString(), `existing ephemeral containers "${before.name}" may not be changed\n`));
+  }
   return errs;
 }

@@ -6,7 +6,7 @@
  */
 import { defaultPod, initialPodStatus } from '../../../api/defaults/pod';
 import type { KubeObject, Pod } from '../../../api/types';
-import { validatePodCreate, validatePodStatusUpdate, validatePodUpdate } from '../../../api/validation/pod';
+import { validateEphemeralContainersUpdate, validatePodCreate, validatePodStatusUpdate, validatePodUpdate } from '../../../api/validation/pod';
 import { podTable } from '../../printers/pods';
 import type { ResourceDefinition } from '../resource';
 import { ALL_VERBS, clone, fieldValue, kindStrategy, selectable, STATUS_VERBS } from './common';
@@ -38,6 +38,14 @@ export const pods: ResourceDefinition = {
       pod.status = initialPodStatus(pod, new Date(Math.floor(ctx.now / 1000) * 1000).toISOString().replace('.000Z', 'Z'));
     },
     prepareForUpdate(object, old, ctx) {
+      if (ctx.subresource === 'ephemeralcontainers') {
+        // Only spec.ephemeralContainers changes through this subresource.
+        const eph = (object as Pod).spec?.ephemeralContainers;
+        object.spec = clone(old.spec);
+        if (eph === undefined) delete (object as Pod).spec.ephemeralContainers;
+        else (object as Pod).spec.ephemeralContainers = eph;
+        object.status = clone(old.status);
+      }
       if (ctx.subresource === 'status') {
         object.metadata.deletionTimestamp = old.metadata.deletionTimestamp;
         if (old.metadata.deletionTimestamp === undefined) delete object.metadata.deletionTimestamp;
@@ -52,6 +60,7 @@ export const pods: ResourceDefinition = {
     validate: (object) => validatePodCreate(object as Pod),
     validateUpdate(object, old, ctx) {
       if (ctx.subresource === 'status') return validatePodStatusUpdate(object as Pod, old as Pod);
+      if (ctx.subresource === 'ephemeralcontainers') return validateEphemeralContainersUpdate(object as Pod, old as Pod);
       return validatePodUpdate(object as Pod, old as Pod);
     },
   }),

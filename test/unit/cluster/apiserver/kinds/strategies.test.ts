@@ -60,6 +60,23 @@ test('pods: the main resource keeps status, pods/status keeps spec', () => {
   assert.deepEqual(update('pods', unconditional, old), []);
 });
 
+test('pods/ephemeralcontainers adds debug containers and nothing else', () => {
+  const old = podObject();
+  create('pods', old);
+  old.metadata.resourceVersion = '5';
+  const next = structuredClone(old);
+  next.spec.ephemeralContainers = [{ name: 'debugger', image: 'busybox', targetContainerName: 'app' }];
+  next.spec.nodeName = 'sneaky';
+  assert.deepEqual(update('pods', next, old, 'ephemeralcontainers'), []);
+  assert.equal(next.spec.nodeName, undefined);
+  const clash = structuredClone(old);
+  clash.spec.ephemeralContainers = [{ name: 'app', image: 'busybox', ports: [{ containerPort: 80 }] }];
+  assert.deepEqual(update('pods', clash, old, 'ephemeralcontainers'), [
+    'spec.ephemeralContainers[0].name: Duplicate value: "app"',
+    'spec.ephemeralContainers[0].ports: Forbidden: cannot be set for an Ephemeral Container',
+  ]);
+});
+
 test('bindings: bind once, with kube-apiserver\'s conflicts', () => {
   const pod = podObject();
   create('pods', pod);
