@@ -1,0 +1,25 @@
+/**
+ * What activate() returns: a small API for the integration tests (and, later, other extensions) to
+ * observe the extension as a user sees it, without reaching into its internals.
+ */
+import type * as vscode from 'vscode';
+import type { ClusterInfo } from './cluster-session';
+
+/** A tree row as the view renders it, with its children expanded. */
+export interface RenderedTreeItem {
+  label: string;
+  description?: string;
+  contextValue?: string;
+  children: RenderedTreeItem[];
+}
+
+export interface KubeSimApi {
+  /** Resolves when the cluster runs (rejects with the reason when it fails to start). */
+  whenRunning(): Promise<ClusterInfo>;
+  /** Resolves when the tree's informers have delivered their first lists. */
+  whenTreeSynced(): Promise<void>;
+  /** The whole tree, walked through the tree data provider as the view would. */
+  renderTree(): Promise<RenderedTreeItem[]>;
+  /** Fires after each (coalesced) repaint of the tree. */
+  readonly onDidRepaintTree: vscode.Event<void>;
+}

@@ -1,0 +1,54 @@
+/**
+ * Applies manifests the way `kubectl apply --server-side` does: a PATCH of type
+ * application/apply-patch+yaml with our field manager. The server creates what is missing, merges
+ * what exists, tracks which manager owns which field, and reports conflicts with other managers
+ * (kubectl, controllers) instead of silently overwriting them. Plain Node (no vscode).
+ */
+import type { KubeObject } from '../../cluster/api/types';
+import type { ApiClient } from '../../cluster/client/client';
+import type { Manifest } from './manifest';
+import { RestMapper } from './rest-mapper';
+
+export const FIELD_MANAGER = 'kube-sim';
+
+export interface AppliedObject {
+  /** kubectl's name for it: `pod/nginx`, `deployment.apps/web`. */
+  displayName: string;
+  object: KubeObject;
+  warnings: string[];
+}
+
+export interface FailedManifest {
+  manifest: Manifest;
+  /** `pod/nginx`, or what is known of the object. */
+  displayName: string;
+  error: Error;
+}
+
+export interface ApplyOutcome {
+  applied: AppliedObject[];
+  failed: FailedManifest[];
+}
+
+/** Applies each manifest in order; one failure does not stop the others (kubectl does the same). */
+export async function applyManifests(client: ApiClient, manifests: Manifest[], defaultNamespace = 'default'): Promise<ApplyOutcome> {
+  const mapper = new RestMapper(client);
+  const outcome: ApplyOutcome = { applied: [], failed: [] };
+  for (const manifest of manifests) {
+    const { object } = manifest;
+    const kind = object.kind ?? '';
+    const name = object.metadata.name ?? '';
+    let displayName = `${kind.toLowerCase()}/${name}`;
+    try {
+      const mapping = await mapper.mapping(object.apiVersion ?? '', kind);
+      displayName = `${kind.toLowerCase()}${mapping.gvr.group ? `.${mapping.gvr.group}` : ''}/${name}`;
+      const options: { fieldManager: string; force: boolean; namespace?: string } = { fieldManager: FIELD_MANAGER, force: false };
+      if (mapping.namespaced) options.namespace = object.metadata.namespace ?? defaultNamespace;
+      const result = await client.resource(mapping.gvr).patchWithWarnings(name, 'apply', object, options);
+      outcome.applied.push({ displayName, object: result.object, warnings: result.warnings });
+    } catch (err) {
+      outcome.failed.push({ manifest, displayName, error: err instanceof Error ? err : new Error(String(err)) });
+    }
+  }
+  return outcome;
+}

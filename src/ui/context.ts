@@ -1,0 +1,138 @@
+/**
+ * The extension's one context object (rust-analyzer's Ctx): it owns every disposable the extension
+ * creates and the lifecycle of the embedded cluster. activate() builds it and composes the rest;
+ * commands and views take it in their constructors.
+ *
+ * The cluster starts in the background so that the view and the commands are there at once; whoever
+ * needs the running cluster awaits `session()`, which waits for a start under way. A failed start is
+ * shown to the user (with the reason, a Retry and the log) and kept as state: never swallowed.
+ */
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { ClusterSession } from './cluster-session';
+import { Disposable } from './dispose';
+import { readClusterSettings } from './settings';
+
+export type ClusterState =
+  | { kind: 'stopped' }
+  | { kind: 'starting' }
+  | { kind: 'running'; session: ClusterSession }
+  | { kind: 'failed'; error: Error };
+
+export class KubeSimContext extends Disposable {
+  private current: ClusterState = { kind: 'stopped' };
+  private starting: Promise<ClusterSession> | undefined;
+  private readonly stateChanged = this.register(new vscode.EventEmitter<ClusterState>());
+  readonly onDidChangeState = this.stateChanged.event;
+
+  constructor(
+    readonly extension: vscode.ExtensionContext,
+    readonly log: vscode.LogOutputChannel,
+  ) {
+    super();
+    this.register(log);
+  }
+
+  get state(): ClusterState {
+    return this.current;
+  }
+
+  /** Takes ownership of a disposable created by activate() (views, commands, listeners). */
+  own<T extends vscode.Disposable>(disposable: T): T {
+    return this.register(disposable);
+  }
+
+  /** Starts the cluster unless it runs or is starting; resolves with the running session. */
+  start(): Promise<ClusterSession> {
+    if (this.current.kind === 'running') return Promise.resolve(this.current.session);
+    if (this.starting) return this.starting;
+    this.setState({ kind: 'starting' });
+    const starting = this.startSession().then(
+      (session) => {
+        this.starting = undefined;
+        if (this.isDisposed) {
+          void session.stop();
+          throw new Error('Kube Sim was shut down while its cluster was starting');
+        }
+        this.setState({ kind: 'running', session });
+        this.log.info(`cluster ${session.info.name} ${session.info.version} running at ${session.info.endpoint ?? '(in-process only)'}`);
+        if (session.info.kubeconfigPath) this.log.info(`kubeconfig: ${session.info.kubeconfigPath}`);
+        return session;
+      },
+      (err: unknown) => {
+        this.starting = undefined;
+        const error = err instanceof Error ? err : new Error(String(err));
+        this.setState({ kind: 'failed', error });
+        this.log.error(`the cluster failed to start: ${error.stack ?? error.message}`);
+        void this.showStartFailure(error);
+        throw error;
+      },
+    );
+    this.starting = starting;
+    return starting;
+  }
+
+  /** The running session: waits for a start under way, starts a stopped cluster, rejects with the reason of a failed start. */
+  whenRunning(): Promise<ClusterSession> {
+    const state = this.current;
+    if (state.kind === 'running') return Promise.resolve(state.session);
+    if (state.kind === 'failed') return Promise.reject(state.error);
+    return this.start();
+  }
+
+  /**
+   * The running session, for commands: waits (with progress) for a start under way, starts a stopped
+   * cluster, and fails with the reason when the last start failed.
+   */
+  async session(): Promise<ClusterSession> {
+    const state = this.current;
+    if (state.kind === 'running') return state.session;
+    if (state.kind === 'failed') throw new Error(`the Kube Sim cluster is not running: ${state.error.message}`);
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Starting the Kube Sim cluster…' },
+      () => this.start(),
+    );
+  }
+
+  /** Stops the cluster (flushing its store) and waits until it has stopped. */
+  async stop(): Promise<void> {
+    const starting = this.starting;
+    if (starting) await starting.catch(() => undefined);
+    const state = this.current;
+    if (state.kind !== 'running') return;
+    this.setState({ kind: 'stopped' });
+    await state.session.stop();
+    this.log.info('cluster stopped');
+  }
+
+  async restart(): Promise<ClusterSession> {
+    await this.stop();
+    return this.start();
+  }
+
+  private async startSession(): Promise<ClusterSession> {
+    const settings = readClusterSettings();
+    const dataDir = this.dataDir();
+    await fs.mkdir(dataDir, { recursive: true });
+    this.log.info(`starting the cluster: ${settings.nodes} node(s), speed ${settings.speed}, port ${settings.port || 'any free'}, data in ${dataDir}`);
+    return ClusterSession.start({ ...settings, dataDir, log: (line) => this.log.info(line) });
+  }
+
+  /** Per workspace when there is one, so two windows on different folders run separate clusters. */
+  private dataDir(): string {
+    const base = this.extension.storageUri ?? this.extension.globalStorageUri;
+    return path.join(base.fsPath, 'cluster');
+  }
+
+  private setState(state: ClusterState): void {
+    this.current = state;
+    if (!this.isDisposed) this.stateChanged.fire(state);
+  }
+
+  private async showStartFailure(error: Error): Promise<void> {
+    const choice = await vscode.window.showErrorMessage(`Kube Sim could not start its cluster: ${error.message}`, 'Retry', 'Show Log');
+    if (choice === 'Show Log') this.log.show();
+    if (choice === 'Retry') this.start().catch(() => undefined);
+  }
+}

@@ -1,0 +1,24 @@
+/** The `kubeSim.*` settings the cluster starts with (package.json `contributes.configuration`). */
+import * as vscode from 'vscode';
+
+export interface ClusterSettings {
+  /** 0 picks a free port. */
+  port: number;
+  nodes: number;
+  speed: number;
+}
+
+export const SETTINGS_SECTION = 'kubeSim';
+
+export function readClusterSettings(): ClusterSettings {
+  const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+  return {
+    port: config.get<number>('port', 0),
+    nodes: config.get<number>('nodes', 3),
+    speed: config.get<number>('speed', 1),
+  };
+}
+
+export function affectsClusterSettings(event: vscode.ConfigurationChangeEvent): boolean {
+  return ['port', 'nodes', 'speed'].some((key) => event.affectsConfiguration(`${SETTINGS_SECTION}.${key}`));
+}

@@ -1,0 +1,30 @@
+import * as vscode from 'vscode';
+import type { ClusterModel } from '../../cluster-model';
+import { PodNode } from './pod-node';
+import { ContextValues, ViewNode } from './view-node';
+
+export const PENDING_PODS_ID = 'pending';
+
+/** Pods no scheduler has bound to a Node yet (no spec.nodeName). */
+export class PendingPodsNode extends ViewNode {
+  readonly id = PENDING_PODS_ID;
+
+  constructor(parent: ViewNode, private readonly model: ClusterModel) {
+    super(parent);
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const pods = this.model.pendingPods().length;
+    const item = new vscode.TreeItem('Pending', pods ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.description = `${pods} unscheduled`;
+    item.tooltip = 'Pods that are not bound to a node yet: the scheduler has not placed them, or cannot.';
+    item.iconPath = new vscode.ThemeIcon('watch');
+    item.contextValue = ContextValues.pendingPods;
+    return item;
+  }
+
+  override getChildren(): ViewNode[] {
+    return this.model.pendingPods().map((pod) => new PodNode(this, pod));
+  }
+}
