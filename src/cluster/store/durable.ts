@@ -111,7 +111,11 @@ export class DurableStore implements KVStore {
   txn(compares: Compare[], success: TxnOp[], failure?: TxnOp[]): Promise<TxnResult> {
     return this.guard(() => {
       const { result, batch } = this.engine.txn(compares, success, failure);
-      if (!batch) return this.wal.barrier().then(() => result);
+      if (!batch) {
+        // It wrote nothing, but it may have read writes still waiting for their fsync.
+        if (this.engine.appliedRevision === this.engine.visibleRevision) return Promise.resolve(result);
+        return this.wal.barrier().then(() => result);
+      }
       return this.wal.append(encodeWrites(batch.revision, mutationsOf(batch)), batch.revision).then(() => {
         this.maybeSnapshot();
         return result;
