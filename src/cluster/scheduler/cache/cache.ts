@@ -38,6 +38,7 @@ export class SchedulerCache {
   private readonly pods = new Map<string, PodState>();
   private snapshotCache: Snapshot | undefined;
   private imagesDirty = true;
+  private readonly affinity = { withAffinity: 0, withRequiredAntiAffinity: 0 };
   namespaceLabels: (namespace: string) => Labels = () => undefined;
 
   constructor(private readonly clock: Clock) {}
@@ -143,7 +144,7 @@ export class SchedulerCache {
   snapshot(): Snapshot {
     if (!this.snapshotCache) {
       const list = [...this.nodes.values()].filter((n) => n.node !== undefined);
-      this.snapshotCache = new Snapshot(list, (ns) => this.namespaceLabels(ns));
+      this.snapshotCache = new Snapshot(list, (ns) => this.namespaceLabels(ns), () => this.affinity);
     }
     if (this.imagesDirty) {
       Snapshot.countImages(this.snapshotCache.nodes);
@@ -164,14 +165,17 @@ export class SchedulerCache {
       this.nodes.set(state.nodeName, info);
     }
     info.addPod(state.info);
-    info.generation++;
+    if (state.info.hasAffinity()) this.affinity.withAffinity++;
+    if (state.info.hasRequiredAntiAffinity()) this.affinity.withRequiredAntiAffinity++;
   }
 
   private removeFromNode(state: PodState): void {
     const info = this.nodes.get(state.nodeName);
     if (!info) return;
-    info.removePod(podUid(state.info.pod));
-    info.generation++;
+    if (info.removePod(podUid(state.info.pod))) {
+      if (state.info.hasAffinity()) this.affinity.withAffinity--;
+      if (state.info.hasRequiredAntiAffinity()) this.affinity.withRequiredAntiAffinity--;
+    }
     if (!info.node && info.pods.length === 0) {
       this.nodes.delete(state.nodeName);
       this.snapshotCache = undefined;

@@ -17,6 +17,7 @@
  * next best SCHEDULED_DETAIL_NODES − 1, since the question then is "why here", not "why not there";
  * the histogram and counts always cover every node.
  */
+import { SCHEDULED_DETAIL_NODES } from './build';
 import type { AttemptExplanation, NodeExplanation, PodSchedulingExplanation } from './types';
 
 export const ANNOTATION_PREFIX = 'scheduler.kube-sim.io/';
@@ -29,7 +30,7 @@ export const RESULT_HISTORY = ANNOTATION_PREFIX + 'result-history';
 export const EXPLANATION = ANNOTATION_PREFIX + 'explanation';
 export const SUMMARY = ANNOTATION_PREFIX + 'summary';
 
-export const SCHEDULED_DETAIL_NODES = 10;
+export { SCHEDULED_DETAIL_NODES };
 export const MAX_HISTORY = 10;
 
 /** Trims a successful attempt's node detail to the selected node and the best few others. */

@@ -2,7 +2,8 @@
  * Builds an AttemptExplanation from what one scheduling attempt learned (ScheduleResult), with
  * the per-node sample rule for large clusters:
  *
- * - up to FULL_DETAIL_NODES evaluated nodes: every node in full;
+ * - a successful attempt: the selected node and the next best SCHEDULED_DETAIL_NODES − 1;
+ * - otherwise, up to FULL_DETAIL_NODES evaluated nodes: every node in full;
  * - beyond: the selected node, the best-scored feasible nodes (up to SAMPLE_FEASIBLE), and for
  *   each rejection reason a few example nodes (up to SAMPLE_PER_REASON each), capped at
  *   FULL_DETAIL_NODES nodes; the reason histogram always counts every node.
@@ -23,6 +24,8 @@ import type { AttemptExplanation, AttemptOutcome, FilterVerdict, NodeExplanation
 export const FULL_DETAIL_NODES = 100;
 export const SAMPLE_FEASIBLE = 50;
 export const SAMPLE_PER_REASON = 5;
+/** A successful attempt keeps the selected node and the next best: "why here" needs no more. */
+export const SCHEDULED_DETAIL_NODES = 10;
 
 export interface AttemptFacts {
   attempt: number;
@@ -46,7 +49,7 @@ export function buildExplanation(fwk: Framework, state: CycleState, pod: PodInfo
       histogram.set(k, h);
     }
   }
-  const chosen = sampleNodes(evaluated, result, facts.outcome === 'Scheduled' ? undefined : facts.nominatedNode);
+  const chosen = facts.outcome === 'Scheduled' ? scheduledSample(result) : sampleNodes(evaluated, result, facts.nominatedNode);
   const nodes: NodeExplanation[] = [];
   for (const name of chosen) {
     const status = result.filterStatuses.get(name) ?? result.diagnosis.nodeToStatus.get(name);
@@ -94,7 +97,7 @@ export function buildExplanation(fwk: Framework, state: CycleState, pod: PodInfo
     skippedScores: fwk.plugins.score.map((s) => s.plugin.name).filter((p) => state.skipScorePlugins.has(p)),
     filterHistogram: [...histogram.values()].sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
     nodes,
-    truncated: nodes.length < Math.max(evaluated.length, result.preFilter.status.isSuccess() ? 0 : result.numAllNodes),
+    truncated: nodes.length < Math.max(facts.outcome === 'Scheduled' ? result.feasible.length : evaluated.length, result.preFilter.status.isSuccess() ? 0 : result.numAllNodes),
     podRequests: requests,
   };
   if (result.suggestedHost) out.selectedNode = result.suggestedHost;
@@ -102,6 +105,25 @@ export function buildExplanation(fwk: Framework, state: CycleState, pod: PodInfo
   if (facts.victims) out.victims = facts.victims;
   if (!result.preFilter.status.isSuccess()) out.preFilter = { plugin: result.preFilter.status.plugin, message: result.preFilter.status.message() };
   return out;
+}
+
+function scheduledSample(result: ScheduleResult): string[] {
+  const host = result.suggestedHost!;
+  if (result.feasible.length <= SCHEDULED_DETAIL_NODES) {
+    const names = result.feasible.map((n) => n.name);
+    return [host, ...names.filter((n) => n !== host)];
+  }
+  const top: { name: string; total: number }[] = [];
+  result.feasible.forEach((n, i) => {
+    if (n.name === host) return;
+    const total = result.totals[i] ?? 0;
+    if (top.length < SCHEDULED_DETAIL_NODES - 1 || total > top[top.length - 1]!.total) {
+      top.push({ name: n.name, total });
+      top.sort((a, b) => b.total - a.total);
+      if (top.length > SCHEDULED_DETAIL_NODES - 1) top.pop();
+    }
+  });
+  return [host, ...top.map((t) => t.name)];
 }
 
 function sampleNodes(evaluated: string[], result: ScheduleResult, nominated: string | undefined): string[] {

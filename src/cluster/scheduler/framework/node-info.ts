@@ -28,8 +28,9 @@ export class NodeInfo {
   readonly usedPorts = new Map<string, Set<string>>();
   /** Images on the node by normalized name; numNodes is filled in by the snapshot. */
   imageStates = new Map<string, ImageState>();
-  /** Bumped on every change; the snapshot copies only nodes whose generation moved. */
+  /** Bumped on every change (pods added or removed, node updated); memoized counts key on it. */
   generation = 0;
+  private readonly memo = new Map<string, { generation: number; value: number }>();
 
   constructor(node?: Node) {
     if (node) this.setNode(node);
@@ -43,6 +44,7 @@ export class NodeInfo {
     this.node = node;
     this.allocatable = Resource.fromList(node.status?.allocatable ?? node.status?.capacity);
     this.imageStates = new Map();
+    this.generation++;
     for (const image of node.status?.images ?? []) {
       for (const name of image.names ?? []) this.imageStates.set(normalizedImageName(name), { sizeBytes: image.sizeBytes ?? 0, numNodes: 0 });
     }
@@ -55,6 +57,7 @@ export class NodeInfo {
     this.requested.add(info.requests);
     this.nonZeroRequested.add(info.nonZeroRequests);
     for (const p of info.hostPorts) this.addPort(p);
+    this.generation++;
   }
 
   /** Removes the pod with this uid; returns whether it was there. */
@@ -67,7 +70,21 @@ export class NodeInfo {
     this.requested.add(info!.requests, -1);
     this.nonZeroRequested.add(info!.nonZeroRequests, -1);
     for (const p of info!.hostPorts) this.removePort(p);
+    this.generation++;
     return true;
+  }
+
+  /**
+   * A per-node figure (e.g. how many pods match a spread selector) memoized until the node next
+   * changes: scheduling one pod changes one node, so the next cycle recomputes only that one.
+   */
+  memoized(key: string, compute: () => number): number {
+    const m = this.memo.get(key);
+    if (m && m.generation === this.generation) return m.value;
+    const value = compute();
+    if (this.memo.size > 64) this.memo.clear();
+    this.memo.set(key, { generation: this.generation, value });
+    return value;
   }
 
   /** Whether any of `ports` conflicts with a port in use (0.0.0.0 conflicts with every IP). */
@@ -87,7 +104,6 @@ export class NodeInfo {
     c.allocatable = this.allocatable;
     c.imageStates = this.imageStates;
     for (const p of this.pods) c.addPod(p);
-    c.generation = this.generation;
     return c;
   }
 

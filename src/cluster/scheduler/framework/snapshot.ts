@@ -14,6 +14,8 @@ export class Snapshot {
     readonly nodes: NodeInfo[],
     /** Labels of a namespace (for namespaceSelector in pod affinity terms). */
     readonly namespaceLabels: (namespace: string) => Labels = () => undefined,
+    /** How many pods with (anti-)affinity terms the cache holds, when it keeps count: 0 skips the scan. */
+    private readonly affinityCounts?: () => { withAffinity: number; withRequiredAntiAffinity: number },
   ) {
     for (const n of nodes) this.byName.set(n.name, n);
   }
@@ -24,10 +26,12 @@ export class Snapshot {
 
   /** Nodes with at least one pod that has (anti-)affinity terms. */
   havePodsWithAffinity(): NodeInfo[] {
+    if (this.affinityCounts && this.affinityCounts().withAffinity === 0) return [];
     return this.nodes.filter((n) => n.podsWithAffinity.length > 0);
   }
 
   havePodsWithRequiredAntiAffinity(): NodeInfo[] {
+    if (this.affinityCounts && this.affinityCounts().withRequiredAntiAffinity === 0) return [];
     return this.nodes.filter((n) => n.podsWithRequiredAntiAffinity.length > 0);
   }
 

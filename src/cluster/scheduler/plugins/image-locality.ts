@@ -15,12 +15,23 @@ const MB = 1024 * 1024;
 export const MIN_THRESHOLD = 23 * MB;
 export const MAX_CONTAINER_THRESHOLD = 1000 * MB;
 
+const imagesOfPod = new WeakMap<Pod, string[]>();
+
+/** The pod's images (init containers first), normalized; computed once per pod object. */
+function podImages(pod: Pod): string[] {
+  let images = imagesOfPod.get(pod);
+  if (!images) {
+    images = [...(pod.spec.initContainers ?? []), ...(pod.spec.containers ?? [])].filter((c) => c.image).map((c) => normalizedImageName(c.image!));
+    imagesOfPod.set(pod, images);
+  }
+  return images;
+}
+
 /** Sum over the pod's containers of image size × (nodes with the image / all nodes). */
 export function sumImageScores(node: NodeInfo, pod: Pod, totalNumNodes: number): number {
   let sum = 0;
-  for (const c of [...(pod.spec.initContainers ?? []), ...(pod.spec.containers ?? [])]) {
-    if (!c.image) continue;
-    const state = node.imageStates.get(normalizedImageName(c.image));
+  for (const image of podImages(pod)) {
+    const state = node.imageStates.get(image);
     if (state) sum += Math.trunc(state.sizeBytes * (state.numNodes / totalNumNodes));
   }
   return sum;

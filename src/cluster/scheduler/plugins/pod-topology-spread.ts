@@ -37,6 +37,8 @@ export const SYSTEM_DEFAULT_CONSTRAINTS: Pick<TopologySpreadConstraint, 'topolog
 const WORKLOAD_KINDS = new Set(['ReplicaSet', 'StatefulSet', 'ReplicationController']);
 
 export interface Constraint {
+  /** Identifies the selector (and namespace) for memoized per-node counts. */
+  key: string;
   maxSkew: number;
   topologyKey: string;
   selector: LabelPredicate;
@@ -53,6 +55,7 @@ export function compileConstraint(c: TopologySpreadConstraint, pod: Pod): Constr
     selector = { ...selector, matchExpressions: [...(selector.matchExpressions ?? []), ...extra] };
   }
   return {
+    key: `spread\u0000${pod.metadata.namespace ?? 'default'}\u0000${JSON.stringify(selector ?? null)}`,
     maxSkew: c.maxSkew,
     topologyKey: c.topologyKey,
     selector: compileLabelSelector(selector),
@@ -72,6 +75,11 @@ export function constraintsOf(pod: Pod, when: 'DoNotSchedule' | 'ScheduleAnyway'
   if (!owned || Object.keys(labels).length === 0) return { constraints: [], systemDefaulted: false };
   const selector: LabelSelector = { matchLabels: labels };
   return { constraints: SYSTEM_DEFAULT_CONSTRAINTS.map((c) => compileConstraint({ ...c, labelSelector: selector }, pod)), systemDefaulted: true };
+}
+
+/** countPodsMatchSelector for the constraint on one node, memoized until the node changes. */
+function countOnNode(node: NodeInfo, c: Constraint, namespace: string): number {
+  return node.memoized(c.key, () => countPodsMatchSelector(node.pods, c.selector, namespace));
 }
 
 /** Pods in the namespace that match the selector and are not terminating. */
@@ -148,13 +156,64 @@ interface SpreadScoreState {
   weights: number[];
 }
 
+/**
+ * Matching pods per domain of one topology key for one selector, over every node of the snapshot,
+ * kept across cycles: each cycle re-counts only the nodes whose generation moved (usually the one
+ * node the previous pod was assumed onto) instead of every pod in the cluster.
+ */
+class DomainCounter {
+  private readonly generation: Int32Array;
+  private readonly value: Float64Array;
+  private readonly domain: (string | undefined)[];
+  readonly totals = new Map<string, number>();
+
+  constructor(readonly nodes: NodeInfo[], private readonly c: Constraint, private readonly namespace: string, private readonly requireAll: Constraint[] | undefined) {
+    this.generation = new Int32Array(nodes.length).fill(-1);
+    this.value = new Float64Array(nodes.length);
+    this.domain = new Array(nodes.length);
+  }
+
+  refresh(): Map<string, number> {
+    const nodes = this.nodes;
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i]!;
+      if (this.generation[i] === n.generation) continue;
+      const old = this.domain[i];
+      if (old !== undefined) this.totals.set(old, this.totals.get(old)! - this.value[i]!);
+      const labels = n.node?.metadata.labels;
+      const domain = this.requireAll && !hasAllKeys(n, this.requireAll) ? undefined : labels?.[this.c.topologyKey];
+      const value = domain === undefined ? 0 : countPodsMatchSelector(n.pods, this.c.selector, this.namespace);
+      if (domain !== undefined) this.totals.set(domain, (this.totals.get(domain) ?? 0) + value);
+      this.domain[i] = domain;
+      this.value[i] = value;
+      this.generation[i] = n.generation;
+    }
+    return this.totals;
+  }
+}
+
 const PRE_FILTER_KEY = 'PreFilter' + POD_TOPOLOGY_SPREAD;
 const PRE_SCORE_KEY = 'PreScore' + POD_TOPOLOGY_SPREAD;
 
 export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin {
   readonly name = POD_TOPOLOGY_SPREAD;
 
+  private readonly counters = new Map<string, DomainCounter>();
+
   constructor(private readonly handle: Handle) {}
+
+  /** Per-domain totals over the whole snapshot for a constraint, from the incremental counters. */
+  private domainTotals(c: Constraint, namespace: string, requireAll: Constraint[] | undefined): Map<string, number> {
+    const nodes = this.handle.snapshot().nodes;
+    const key = `${c.key}\u0000${c.topologyKey}\u0000${requireAll ? requireAll.map((r) => r.topologyKey).join(',') : ''}`;
+    let counter = this.counters.get(key);
+    if (!counter || counter.nodes !== nodes) {
+      if (this.counters.size > 256) this.counters.clear();
+      counter = new DomainCounter(nodes, c, namespace, requireAll);
+      this.counters.set(key, counter);
+    }
+    return counter.refresh();
+  }
 
   preFilter(state: CycleState, pod: PodInfo, nodes: NodeInfo[]) {
     const { constraints } = constraintsOf(pod.pod, 'DoNotSchedule');
@@ -167,7 +226,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
       constraints.forEach((c, i) => {
         if (!nodeCountsFor(c, pod.pod, node, required)) return;
         const v = node.node!.metadata.labels![c.topologyKey]!;
-        counts[i]!.set(v, (counts[i]!.get(v) ?? 0) + countPodsMatchSelector(node.pods, c.selector, ns));
+        counts[i]!.set(v, (counts[i]!.get(v) ?? 0) + countOnNode(node, c, ns));
       });
     }
     state.write(PRE_FILTER_KEY, new SpreadFilterState(constraints, counts));
@@ -204,15 +263,26 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
     }
     const weights = constraints.map((c, i) => Math.log((c.topologyKey === LABEL_HOSTNAME ? filtered.length - ignoredNodes.size : counts[i]!.size) + 2));
     const required = requiredNodeAffinityOf(pod.pod);
+    const hasRequired = required.nodeSelector !== undefined || required.terms !== undefined;
     const ns = pod.pod.metadata.namespace ?? 'default';
-    for (const n of this.handle.snapshot().nodes) {
-      if (requireAll && !hasAllKeys(n, constraints)) continue;
-      constraints.forEach((c, i) => {
-        if (c.topologyKey === LABEL_HOSTNAME) return;
-        const v = n.node?.metadata.labels?.[c.topologyKey];
-        if (v === undefined || !counts[i]!.has(v) || !nodeCountsFor(c, pod.pod, n, required)) return;
-        counts[i]!.set(v, counts[i]!.get(v)! + countPodsMatchSelector(n.pods, c.selector, ns));
-      });
+    const slow: number[] = [];
+    constraints.forEach((c, i) => {
+      if (c.topologyKey === LABEL_HOSTNAME) return;
+      // Counts that depend on the incoming pod (its node affinity, tolerations) cannot be shared.
+      if ((c.honorNodeAffinity && hasRequired) || c.honorNodeTaints) { slow.push(i); return; }
+      const totals = this.domainTotals(c, ns, requireAll ? constraints : undefined);
+      for (const v of counts[i]!.keys()) counts[i]!.set(v, totals.get(v) ?? 0);
+    });
+    if (slow.length > 0) {
+      for (const n of this.handle.snapshot().nodes) {
+        if (requireAll && !hasAllKeys(n, constraints)) continue;
+        for (const i of slow) {
+          const c = constraints[i]!;
+          const v = n.node?.metadata.labels?.[c.topologyKey];
+          if (v === undefined || !counts[i]!.has(v) || !nodeCountsFor(c, pod.pod, n, required)) continue;
+          counts[i]!.set(v, counts[i]!.get(v)! + countOnNode(n, c, ns));
+        }
+      }
     }
     state.write(PRE_SCORE_KEY, { constraints, ignoredNodes, counts, weights } satisfies SpreadScoreState);
     return Status.success();
@@ -226,7 +296,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
     s.constraints.forEach((c, i) => {
       const v = node.node?.metadata.labels?.[c.topologyKey];
       if (v === undefined) return;
-      const cnt = c.topologyKey === LABEL_HOSTNAME ? countPodsMatchSelector(node.pods, c.selector, ns) : (s.counts[i]!.get(v) ?? 0);
+      const cnt = c.topologyKey === LABEL_HOSTNAME ? countOnNode(node, c, ns) : (s.counts[i]!.get(v) ?? 0);
       score += cnt * s.weights[i]! + (c.maxSkew - 1);
     });
     return Math.round(score);
