@@ -10,12 +10,14 @@ import { join, resolve } from 'node:path';
 import { BenchReport } from './report';
 import * as store from './store.bench';
 import * as kubelet from './kubelet.bench';
+import * as scheduler from './scheduler.bench';
 
 type Workload = { name: string; run: (report: BenchReport) => Promise<void> };
 
 const workloads: Workload[] = [
   { name: 'store', run: store.run },
   { name: 'kubelet', run: kubelet.run },
+  { name: 'scheduler', run: scheduler.run },
 ];
 
 function repoRoot(): string {
