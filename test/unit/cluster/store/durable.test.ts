@@ -111,6 +111,16 @@ describe('DurableStore', () => {
     await store.close();
   });
 
+  it('resolves a read-only transaction that saw an unsynced write only after that write is on disk', async () => {
+    const store = await DurableStore.open({ dataDir: dataDir() });
+    const write = put(store, 'a', '1');
+    const read = await store.txn([{ key: 'a', target: 'version', result: '=', value: 1 }], [{ type: 'range', key: 'a' }]);
+    assert.equal(read.succeeded, true);
+    assert.equal(await store.revision(), 2, 'what the read saw is durable by the time it returns');
+    await write;
+    await store.close();
+  });
+
   it('drops a torn record at the end of the log and keeps everything before it', async () => {
     const dir = dataDir();
     const store = await DurableStore.open({ dataDir: dir });
