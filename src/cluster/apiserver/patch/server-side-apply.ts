@@ -26,7 +26,7 @@
  * status subresource, as the registry strategies reset them) are never owned by the writer.
  * Not modelled: conversion between versions, unions.
  */
-import { badRequest } from '../../api/errors';
+import { badRequest, StatusError } from '../../api/errors';
 import type { KubeObject, ManagedFieldsEntry } from '../../api/types';
 import { clone, deepEqual, isObject, type JsonObject } from './json-value';
 import type { MetaLookup } from './patch-meta';
@@ -249,6 +249,14 @@ export function apply(opts: ApplyOptions): PatchResult {
   }
 
   const walker = new TypedWalker(opts.meta);
+  const duplicates = walker.duplicateKeys(config);
+  if (duplicates.length > 0) {
+    // structured-merge-diff refuses the configuration; kube-apiserver answers a reason-less 500.
+    const meta = (isObject(config.metadata) ? config.metadata : {}) as JsonObject;
+    const gvk = `${groupOf(apiVersion)}/${versionOf(apiVersion)}, Kind=${kind}`;
+    const message = `failed to create typed patch object (${String(meta.namespace ?? '')}/${String(meta.name ?? '')}; ${gvk}): ${duplicates.join('\n')}`;
+    throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, code: 500 });
+  }
   const reset = new FieldSet(opts.resetFields ?? defaultResetFields(opts.subresource));
   const time = formatTime(opts.now);
   const liveFields = (opts.live?.metadata as JsonObject | undefined)?.managedFields as ManagedFieldsEntry[] | undefined;

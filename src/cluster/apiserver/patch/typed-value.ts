@@ -10,7 +10,7 @@
  */
 import { clone, deepEqual, isObject, type JsonObject } from './json-value';
 import { listSemantics, type MetaLookup } from './patch-meta';
-import { FieldSet, serializePathElement, type FieldPath, type PathElement } from './field-set';
+import { FieldSet, pathToString, serializePathElement, type FieldPath, type PathElement } from './field-set';
 
 type ListKind = ReturnType<typeof listSemantics>;
 
@@ -51,6 +51,33 @@ export class TypedWalker {
       if (!out.has(k)) out.set(k, { pe, item });
     }
     return out;
+  }
+
+  /**
+   * What makes an applied configuration unusable as a typed value: items of associative lists with
+   * the same key (`.spec.containers: duplicate entries for key [name="a"]`).
+   */
+  duplicateKeys(object: JsonObject): string[] {
+    const errors: string[] = [];
+    const walk = (v: unknown, names: string[], path: FieldPath): void => {
+      if (Array.isArray(v)) {
+        const list = this.list(names);
+        if (list.type === 'atomic') return;
+        const seen = new Set<string>();
+        for (const item of v) {
+          const pe = this.itemElement(item, list, names);
+          if (!pe) continue;
+          const k = serializePathElement(pe);
+          if (seen.has(k)) errors.push(`${pathToString(path)}: duplicate entries for key ${pathToString([pe])}`);
+          seen.add(k);
+          if (isObject(item)) for (const [f, c] of Object.entries(item)) walk(c, [...names, f], [...path, pe, { field: f }]);
+        }
+      } else if (isObject(v)) {
+        for (const [f, c] of Object.entries(v)) walk(c, [...names, f], [...path, { field: f }]);
+      }
+    };
+    walk(object, [], []);
+    return errors;
   }
 
   /** The fields `object` sets (ToFieldSet): leaves, list items (with `.`), empty maps and nulls. */

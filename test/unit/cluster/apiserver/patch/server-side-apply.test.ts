@@ -330,3 +330,10 @@ test('kubectl client-side to server-side migration, end to end: only what was ap
   // Defaults the client-side entry owned are pruned too; kube-apiserver defaults them again afterwards.
   assert.equal(((r.object.spec as JsonObject).containers as JsonObject[])[0]!.imagePullPolicy, undefined);
 });
+
+test('a configuration with two items of the same key is refused as kube-apiserver refuses it', () => {
+  const config = manifest();
+  ((config.spec as JsonObject).containers as JsonObject[]).push({ name: 'nginx', image: 'other' });
+  const err = statusOf(() => apply({ ...base, config, manager: 'kubectl', force: false, now: T0 }));
+  assert.deepEqual([err.code, err.reason, err.message], [500, '', 'failed to create typed patch object (default/nginx; /v1, Kind=Pod): .spec.containers: duplicate entries for key [name="nginx"]']);
+});
