@@ -215,3 +215,62 @@ test('fault injection: exit code by annotation, slow pull', async () => {
   assert.equal(host.status.containerStatuses![0]!.state!.terminated!.exitCode, 3);
   assert.equal(host.status.phase, 'Failed');
 });
+
+test('a startup probe holds off liveness and readiness until it succeeds', async () => {
+  const host = new FakeHost();
+  host.worker(makePod({ containers: [{ name: 'nginx', image: 'nginx:1.27', startupProbe: { httpGet: { path: '/', port: 80 }, initialDelaySeconds: 10, periodSeconds: 5 }, readinessProbe: { tcpSocket: { port: 80 }, periodSeconds: 5 } }] }));
+  await host.clock.advance(8_000);
+  const early = host.status.containerStatuses![0]!;
+  assert.deepEqual([early.started, early.ready], [false, false]);
+  await host.clock.advance(10_000);
+  const later = host.status.containerStatuses![0]!;
+  assert.deepEqual([later.started, later.ready], [true, true]);
+});
+
+test('fault injection: a readiness probe that starts failing takes the pod out of Ready', async () => {
+  const host = new FakeHost();
+  host.worker(makePod({ containers: [{ name: 'nginx', image: 'nginx:1.27', readinessProbe: { httpGet: { path: '/', port: 80 }, periodSeconds: 5, failureThreshold: 2 } }] }, { annotations: { 'fault.kube-sim.io/probe.nginx': 'readiness@30s' } }));
+  await host.clock.advance(20_000);
+  assert.equal(host.status.conditions!.find((c) => c.type === 'Ready')!.status, 'True');
+  await host.clock.advance(30_000);
+  assert.equal(host.status.conditions!.find((c) => c.type === 'Ready')!.status, 'False');
+  assert.ok(host.recorded.events.some((e) => e.endsWith('Warning Unhealthy: Readiness probe failed: HTTP probe failed with statuscode: 500')));
+});
+
+test('a missing ConfigMap volume: FailedMount and ContainerCreating', async () => {
+  const host = new FakeHost();
+  host.worker(makePod({ volumes: [{ name: 'config', configMap: { name: 'app-config' } }], containers: [{ name: 'app', image: 'nginx:1.27', volumeMounts: [{ name: 'config', mountPath: '/etc/app' }] }] }));
+  await host.clock.advance(5_000);
+  assert.deepEqual(host.status.containerStatuses![0]!.state, { waiting: { reason: 'ContainerCreating' } });
+  assert.ok(host.recorded.events.some((e) => e.endsWith('Warning FailedMount: MountVolume.SetUp failed for volume "config" : configmap "app-config" not found')));
+});
+
+test('a secret key that is not there: CreateContainerConfigError', async () => {
+  const host = new FakeHost();
+  host.objects.set('secret/default/db', { metadata: { name: 'db' }, data: { user: Buffer.from('admin').toString('base64') } });
+  host.worker(makePod({ containers: [{ name: 'app', image: 'nginx:1.27', env: [{ name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } }] }] }));
+  await host.clock.advance(5_000);
+  assert.deepEqual(host.status.containerStatuses![0]!.state, { waiting: { reason: 'CreateContainerConfigError', message: "couldn't find key password in Secret default/db" } });
+});
+
+test('an executable that is not in the image: StartError, then CrashLoopBackOff', async () => {
+  const host = new FakeHost();
+  host.worker(makePod({ containers: [{ name: 'app', image: 'busybox:1.36', command: ['/app/server'] }] }));
+  await host.clock.advance(30_000);
+  const events = host.recorded.events.map((e) => e.replace(/^\S+ /, ''));
+  assert.ok(events.some((e) => e.startsWith('Warning Failed: Error: failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: "/app/server": stat /app/server: no such file or directory: unknown')));
+  const c = host.status.containerStatuses![0]!;
+  assert.equal(c.lastState!.terminated!.reason, 'StartError');
+  assert.equal(c.lastState!.terminated!.exitCode, 128);
+  assert.equal(c.state!.waiting!.reason, 'CrashLoopBackOff');
+});
+
+test('one seed replays the same run', async () => {
+  const run = async () => {
+    const host = new FakeHost({ ...(await import('./fake-host')).EXACT, pullLatency: { ms: 500, jitter: 0.5 }, sandboxStart: { ms: 1000, jitter: 0.5 } });
+    host.worker(makePod({ containers: [{ name: 'nginx', image: 'nginx:1.27' }] }));
+    await host.clock.advance(10_000);
+    return host.recorded.events;
+  };
+  assert.deepEqual(await run(), await run());
+});

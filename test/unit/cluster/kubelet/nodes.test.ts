@@ -1,0 +1,81 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Cluster } from '../../../../src/cluster/cluster';
+import { ManualClock } from '../../../../src/cluster/clock';
+import { LEASES, NODES, PODS } from '../../../../src/cluster/client/client';
+import type { Node, Pod } from '../../../../src/cluster/api/types';
+
+test('nodes as configured: sizes, labels, taints and zones', async () => {
+  const clock = new ManualClock();
+  const cluster = await Cluster.start({
+    clock,
+    nodeConfigs: [
+      { name: 'control-plane', labels: { 'node-role.kubernetes.io/control-plane': '' }, taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] },
+      { name: 'big', cpu: '16', memory: '64Gi', pods: 250, zone: 'eu-west-1a' },
+    ],
+  });
+  try {
+    const nodes = cluster.client().resource<Node>(NODES);
+    const cp = await nodes.get('control-plane');
+    assert.deepEqual(cp.spec!.taints, [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }]);
+    assert.equal(cp.metadata.labels!['node-role.kubernetes.io/control-plane'], '');
+    const big = await nodes.get('big');
+    assert.equal(big.status!.capacity!.cpu, '16');
+    assert.equal(big.status!.capacity!.pods, '250');
+    assert.equal(big.metadata.labels!['topology.kubernetes.io/zone'], 'eu-west-1a');
+    assert.equal(big.metadata.labels!['topology.kubernetes.io/region'], 'eu-west-1');
+  } finally {
+    await cluster.stop();
+  }
+});
+
+test('add, cordon, drain, uncordon and remove nodes at run time', async () => {
+  const clock = new ManualClock();
+  const cluster = await Cluster.start({ clock, nodes: 1 });
+  try {
+    const nodes = cluster.client().resource<Node>(NODES);
+    const pods = cluster.client().resource<Pod>(PODS);
+    await cluster.nodes.add({ name: 'node-2' });
+    assert.equal((await nodes.get('node-2')).spec!.podCIDR, '10.244.2.0/24');
+
+    await pods.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'default' }, spec: { nodeName: 'node-2', containers: [{ name: 'nginx', image: 'nginx:1.27' }] } });
+    await clock.advance(10_000);
+    assert.equal((await pods.get('web', { namespace: 'default' })).status!.phase, 'Running');
+
+    await cluster.nodes.cordon('node-2');
+    assert.equal((await nodes.get('node-2')).spec!.unschedulable, true);
+    await cluster.nodes.drain('node-2');
+    await clock.advance(5_000);
+    await assert.rejects(pods.get('web', { namespace: 'default' }), /not found/);
+    await cluster.nodes.uncordon('node-2');
+    assert.equal((await nodes.get('node-2')).spec!.unschedulable, undefined);
+
+    await cluster.nodes.remove('node-2');
+    await assert.rejects(nodes.get('node-2'), /not found/);
+    await assert.rejects(cluster.client().resource(LEASES).get('node-2', { namespace: 'kube-node-lease' }), /not found/);
+  } finally {
+    await cluster.stop();
+  }
+});
+
+test('kubectl logs through pods/log: tail, timestamps and the previous container', async () => {
+  const clock = new ManualClock();
+  const cluster = await Cluster.start({ clock, nodes: 1 });
+  try {
+    const pods = cluster.client().resource<Pod>(PODS);
+    await pods.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'crash', namespace: 'default' }, spec: { nodeName: 'node-1', containers: [{ name: 'app', image: 'busybox:1.36', command: ['sh', '-c', 'echo starting; echo "boom" ; exit 1'] }] } });
+    await clock.advance(15_000);
+    const pod = await pods.get('crash', { namespace: 'default' });
+    assert.ok(pod.status!.containerStatuses![0]!.restartCount >= 1);
+    assert.equal(await pods.getText('crash', 'log', { namespace: 'default' }), 'starting\nboom\n');
+    assert.equal(await pods.getText('crash', 'log', { namespace: 'default', query: { tailLines: 1 } }), 'boom\n');
+    assert.equal(await pods.getText('crash', 'log', { namespace: 'default', query: { previous: true } }), 'starting\nboom\n');
+    assert.match(await pods.getText('crash', 'log', { namespace: 'default', query: { timestamps: true, tailLines: 1 } }), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z boom\n$/);
+
+    await pods.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'fresh', namespace: 'default' }, spec: { nodeName: 'node-1', containers: [{ name: 'app', image: 'nginx:1.27' }] } });
+    await clock.advance(5_000);
+    await assert.rejects(pods.getText('fresh', 'log', { namespace: 'default', query: { previous: true } }), /previous terminated container "app" in pod "fresh" not found/);
+  } finally {
+    await cluster.stop();
+  }
+});
