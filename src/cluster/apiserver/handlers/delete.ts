@@ -1,5 +1,6 @@
 /** DELETE of one object and of a collection. */
-import { statusSuccess } from '../../api/errors';
+import { forbidden, statusSuccess } from '../../api/errors';
+import { IMMORTAL_NAMESPACES } from '../admission/namespace-lifecycle';
 import type { KubeObject } from '../../api/types';
 import type { ServerParts, ResourceRequest } from './context';
 import { deleteParams, listParams } from './params';
@@ -16,6 +17,8 @@ export async function deleteObject(parts: ServerParts, r: ResourceRequest): Prom
   const def = r.registry.def;
   if (def.group === '' && def.resource === 'namespaces' && !dryRun) {
     await r.registry.get('', r.info.name);
+    // NamespaceLifecycle refuses immortal namespaces before anything in them is touched.
+    if (IMMORTAL_NAMESPACES.includes(r.info.name)) throw forbidden({ group: '', resource: 'namespaces' }, r.info.name, 'this namespace may not be deleted');
     await deleteNamespaceContent(parts, r.info.name, r.user);
   }
   const result = await r.registry.delete(r.namespace, r.info.name, params, { user: r.user, dryRun });
