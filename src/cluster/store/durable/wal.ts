@@ -206,8 +206,12 @@ export class WriteAheadLog {
     this.bytesInSegment = 0;
     this.rotation = undefined;
     await new Promise<void>((resolve) => close(old, () => resolve()));
-    request.onRotated(this.durableRevision, next);
-    request.resolve();
+    try {
+      request.onRotated(this.durableRevision, next);
+      request.resolve();
+    } catch (err) {
+      request.reject(err instanceof Error ? err : new Error(String(err))); // the snapshot's problem, not the log's
+    }
   }
 
   /** A failed write or fsync leaves the log's state unknown: everything pending and later fails. */
