@@ -11,6 +11,7 @@ import { BenchReport } from './report';
 import * as store from './store.bench';
 import * as kubelet from './kubelet.bench';
 import * as scheduler from './scheduler.bench';
+import * as apiserver from './apiserver.bench';
 
 type Workload = { name: string; run: (report: BenchReport) => Promise<void> };
 
@@ -18,6 +19,7 @@ const workloads: Workload[] = [
   { name: 'store', run: store.run },
   { name: 'kubelet', run: kubelet.run },
   { name: 'scheduler', run: scheduler.run },
+  { name: 'apiserver', run: apiserver.run },
 ];
 
 function repoRoot(): string {
