@@ -60,9 +60,10 @@ export class NodeLifecycleController {
         this.observe(node.metadata.name ?? '', undefined, readyCondition(node)?.lastHeartbeatTime);
         this.recorder.event(nodeRef(node), 'Normal', 'RegisteredNode', `Node ${node.metadata.name} event: Registered Node ${node.metadata.name} in Controller`);
       },
-      onUpdate: (_old, node) => {
+      onUpdate: (old, node) => {
         this.observe(node.metadata.name ?? '', undefined, readyCondition(node)?.lastHeartbeatTime);
-        void this.reconcileTaints(node);
+        // Heartbeats change nodes every few seconds; taints follow the Ready condition (and a user's edits).
+        if (readyCondition(old)?.status !== readyCondition(node)?.status || JSON.stringify(old.spec?.taints) !== JSON.stringify(node.spec?.taints)) void this.reconcileTaints(node);
       },
       onDelete: (node) => this.health.delete(node.metadata.name ?? ''),
     });

@@ -19,6 +19,8 @@ export class TaintEvictionController {
   private readonly scheduled = new Map<string, { timer: Timer; pod: Pod }>();
   private readonly recorder: EventRecorder;
   private readonly unsubscribe: (() => void)[] = [];
+  /** Pods by node, so a node's taints are checked against its own pods only. */
+  private readonly podsByNode = new Map<string, Map<string, Pod>>();
 
   constructor(private readonly client: ApiClient, private readonly clock: Clock, private readonly nodes: Informer<Node>, private readonly pods: Informer<Pod>) {
     this.recorder = new EventRecorder(client, clock, { component: 'taint-eviction-controller' });
@@ -27,12 +29,13 @@ export class TaintEvictionController {
   start(): void {
     this.unsubscribe.push(this.nodes.addHandlers({
       onAdd: (node) => this.reconcileNode(node),
-      onUpdate: (_old, node) => this.reconcileNode(node),
+      // Heartbeats and image lists change nodes all the time; only a change of taints matters here.
+      onUpdate: (old, node) => { if (JSON.stringify(old.spec?.taints ?? []) !== JSON.stringify(node.spec?.taints ?? [])) this.reconcileNode(node); },
     }));
     this.unsubscribe.push(this.pods.addHandlers({
-      onAdd: (pod) => this.reconcilePod(pod),
-      onUpdate: (_old, pod) => this.reconcilePod(pod),
-      onDelete: (pod) => this.cancel(key(pod), false),
+      onAdd: (pod) => { this.index(pod); this.reconcilePod(pod); },
+      onUpdate: (_old, pod) => { this.index(pod); this.reconcilePod(pod); },
+      onDelete: (pod) => { this.podsByNode.get(pod.spec.nodeName ?? '')?.delete(key(pod)); this.cancel(key(pod), false); },
     }));
   }
 
@@ -42,13 +45,21 @@ export class TaintEvictionController {
     this.scheduled.clear();
   }
 
+  private index(pod: Pod): void {
+    const node = pod.spec.nodeName ?? '';
+    let pods = this.podsByNode.get(node);
+    if (!pods) this.podsByNode.set(node, (pods = new Map()));
+    pods.set(key(pod), pod);
+  }
+
   private reconcileNode(node: Node): void {
-    for (const pod of this.pods.list()) if (pod.spec.nodeName === node.metadata.name) this.reconcilePod(pod, node);
+    for (const pod of [...(this.podsByNode.get(node.metadata.name ?? '')?.values() ?? [])]) this.reconcilePod(pod, node);
   }
 
   private reconcilePod(pod: Pod, node = this.nodes.get(pod.spec.nodeName ?? '')): void {
     const k = key(pod);
     if (!node || pod.metadata.deletionTimestamp) return this.cancel(k, false);
+    if (!node.spec?.taints?.length && !this.scheduled.has(k)) return;
     const decision = evictionDelay(node.spec?.taints ?? [], pod.spec.tolerations ?? []);
     if (decision === undefined) return this.cancel(k, true);
     if (this.scheduled.has(k)) return;

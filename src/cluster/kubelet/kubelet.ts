@@ -64,7 +64,8 @@ export class Kubelet implements PodWorkerHost {
   private lastConditions: NodeCondition[] | undefined;
   private lastReportedKey = '';
   private lastReportAt = 0;
-  private readonly statusWrites = new Map<string, { status: PodStatus; written?: string; pod: Pod; busy: boolean }>();
+  /** Per pod: the status to write and a fingerprint of the last one written (memory stays flat with many pods). */
+  private readonly statusWrites = new Map<string, { status: PodStatus; written?: number; pod: Pod; busy: boolean }>();
   private bootID: string;
   private readonly machineID: string;
 
@@ -249,7 +250,7 @@ export class Kubelet implements PodWorkerHost {
     try {
       for (;;) {
         if (!this.alive) return;
-        const text = JSON.stringify(entry.status);
+        const text = fingerprint(JSON.stringify(entry.status));
         if (text === entry.written) return;
         const pod = entry.pod;
         try {
@@ -364,4 +365,11 @@ export class Kubelet implements PodWorkerHost {
       throw err;
     }
   }
+}
+
+/** FNV-1a of the text, mixed with its length: tells one status from the next. */
+function fingerprint(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return (h >>> 0) * 65536 + (text.length & 0xffff);
 }
