@@ -111,18 +111,23 @@ function versionOf(apiVersion: string): string {
 
 /**
  * The zero value a create is compared with, as Go's empty typed object converts to JSON: top-level
- * structs exist, and so do fields serialized without omitempty (a Pod's `spec.containers: null`), so
- * that they are not "added" (no `.` entry for them).
+ * structs exist (and, for an Event, its non-pointer `source`), and so do fields serialized without
+ * omitempty (a Pod's `spec.containers: null`). A field present in the zero value is not "added", so
+ * it gets no `.` entry: `f:spec` never has one, `f:metadata.f:labels` does.
  */
 const ZERO_FIELDS: Record<string, JsonObject> = {
   Pod: { spec: { containers: null } },
+  Event: { source: {}, deprecatedSource: {} },
 };
 
 function emptyLike(obj: JsonObject): JsonObject {
-  const out: JsonObject = {};
-  for (const k of ['metadata', 'spec', 'status']) if (isObject(obj[k])) out[k] = {};
+  const out: JsonObject = { metadata: {} };
+  for (const k of ['spec', 'status']) if (isObject(obj[k])) out[k] = {};
   const zero = typeof obj.kind === 'string' ? ZERO_FIELDS[obj.kind] : undefined;
-  for (const [k, v] of Object.entries(zero ?? {})) if (isObject(out[k]) && isObject(v)) Object.assign(out[k] as JsonObject, clone(v));
+  for (const [k, v] of Object.entries(zero ?? {})) {
+    if (!(k in obj)) continue;
+    out[k] = isObject(out[k]) && isObject(v) ? { ...(out[k] as JsonObject), ...clone(v) } : clone(v);
+  }
   return out;
 }
 

@@ -6,6 +6,7 @@ import { StatusError } from '../../../../../src/cluster/api/errors';
 import type { JsonObject } from '../../../../../src/cluster/apiserver/patch/json-value';
 import type { ManagedFieldsEntry } from '../../../../../src/cluster/api/types';
 import { podMeta } from './pod-meta';
+import { metaFromTable } from '../../../../../src/cluster/apiserver/patch/patch-meta';
 
 const T0 = Date.parse('2026-11-24T10:00:00Z');
 const T1 = Date.parse('2026-11-24T10:05:00.750Z');
@@ -336,4 +337,24 @@ test('a configuration with two items of the same key is refused as kube-apiserve
   ((config.spec as JsonObject).containers as JsonObject[]).push({ name: 'nginx', image: 'other' });
   const err = statusOf(() => apply({ ...base, config, manager: 'kubectl', force: false, now: T0 }));
   assert.deepEqual([err.code, err.reason, err.message], [500, '', 'failed to create typed patch object (default/nginx; /v1, Kind=Pod): .spec.containers: duplicate entries for key [name="nginx"]']);
+});
+
+test('an Event created by the kubelet: atomic references are leaves, non-pointer structs have no `.`', () => {
+  const event = {
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name: 'nginx.1', namespace: 'default' },
+    involvedObject: { apiVersion: 'v1', kind: 'Pod', name: 'nginx', namespace: 'default' },
+    reason: 'Pulled',
+    source: { component: 'kubelet', host: 'node-1' },
+    count: 1,
+  };
+  const meta = metaFromTable({ involvedObject: { mapType: 'atomic' } });
+  const mf = recordUpdate({ updated: event, manager: 'kubelet', apiVersion: 'v1', now: T0, meta });
+  assert.deepEqual(mf[0]!.fieldsV1, {
+    'f:count': {},
+    'f:involvedObject': {},
+    'f:reason': {},
+    'f:source': { 'f:component': {}, 'f:host': {} },
+  });
 });
