@@ -111,7 +111,8 @@ export class Framework implements Handle {
    * and it must fit without them (they may not come).
    */
   runFilterPluginsWithNominatedPods(state: CycleState, pod: PodInfo, node: NodeInfo): Status {
-    const nominated = this.nominatedPodsForNode(node.name).filter((p) => p.uid !== pod.uid && p.priority >= pod.priority);
+    const candidates = this.nominatedPodsForNode(node.name);
+    const nominated = candidates.length === 0 ? candidates : candidates.filter((p) => p.uid !== pod.uid && p.priority >= pod.priority);
     if (nominated.length > 0) {
       const withNominated = node.clone();
       const stateWith = state.clone();

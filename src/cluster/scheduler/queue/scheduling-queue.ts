@@ -22,6 +22,8 @@ import type { Status } from '../framework/status';
 import { eventMayHelp, type ClusterEvent } from './events';
 import { KeyedHeap } from './heap';
 
+const NONE: PodInfo[] = [];
+
 export const INITIAL_BACKOFF_MS = 1000;
 export const MAX_BACKOFF_MS = 10_000;
 export const MAX_IN_UNSCHEDULABLE_PODS_MS = 5 * 60_000;
@@ -199,7 +201,7 @@ export class SchedulingQueue {
   }
 
   nominatedPodsForNode(nodeName: string): PodInfo[] {
-    return this.nominated.get(nodeName) ?? [];
+    return this.nominated.get(nodeName) ?? NONE;
   }
 
   // ---- internals ------------------------------------------------------------------------------
