@@ -64,6 +64,8 @@ export class ApiHttp {
     const user = options.user ?? 'admin';
     if (user !== 'none') headers['authorization'] = `Bearer ${this.tokens[user]}`;
     if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+    // Node frames a GET, DELETE or OPTIONS body only when told its length (no chunking by default).
+    if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
     const target = new URL(path, this.url);
     return new Promise((resolve, reject) => {
       const req = httpsRequest(
