@@ -96,6 +96,10 @@ async function serve(argv: string[]): Promise<number> {
     kubeconfigPath: resolve(args.kubeconfig ?? `${args.dataDir}/kubeconfig`),
     log: (line) => process.stderr.write(`${line}\n`),
   });
+  // A bug in one component must not take the whole cluster (and every client's connection) down:
+  // report it and keep serving. Requests themselves never get here (the pipeline answers 500).
+  process.on('uncaughtException', (err) => process.stderr.write(`kube-sim: uncaught error: ${err.stack ?? err.message}\n`));
+  process.on('unhandledRejection', (err) => process.stderr.write(`kube-sim: unhandled rejection: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`));
   process.stdout.write(`Kube Sim API server listening on ${cluster.url}\n`);
   return new Promise((resolveExit) => {
     let stopping = false;
