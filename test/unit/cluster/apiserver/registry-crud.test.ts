@@ -162,3 +162,24 @@ test('the cluster seeds the system namespaces, the kubernetes service and a defa
     await cluster.stop();
   }
 });
+
+test('deleting a namespace deletes what is in it; the immortal default namespace cannot be deleted and keeps its content', async () => {
+  const cluster = await startCluster();
+  try {
+    const client = cluster.client();
+    const namespaces = client.resource({ group: '', version: 'v1', resource: 'namespaces' });
+    await namespaces.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } });
+    const cms = client.resource(CONFIGMAPS);
+    await cms.create({ ...configMap('x'), metadata: { name: 'x', namespace: 'team' } });
+    await cms.create(configMap('keep'));
+    await namespaces.delete('team');
+    await assert.rejects(cms.get('x', { namespace: 'team' }), (err: StatusError) => err.code === 404);
+    await assert.rejects(namespaces.delete('default'), (err: StatusError) => {
+      assert.equal(err.code, 403);
+      return true;
+    });
+    assert.ok(await cms.get('keep', { namespace: 'default' }));
+  } finally {
+    await cluster.stop();
+  }
+});
