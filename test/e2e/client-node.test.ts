@@ -247,7 +247,8 @@ describe('informer', () => {
     await core.createNamespacedConfigMap({ namespace: ns, body: configMap('drop', { v: '0' }) });
 
     const log: string[] = [];
-    const informer = k8s.makeInformer(kc, `/api/v1/namespaces/${ns}/configmaps`, () => core.listNamespacedConfigMap({ namespace: ns }));
+    // makeInformer returns a ListWatch: an Informer that is also the object cache.
+    const informer = k8s.makeInformer(kc, `/api/v1/namespaces/${ns}/configmaps`, () => core.listNamespacedConfigMap({ namespace: ns })) as k8s.ListWatch<k8s.V1ConfigMap>;
     let state = eventually(() => false);
     const record = (verb: string) => (obj: k8s.V1ConfigMap) => {
       log.push(`${verb} ${obj.metadata!.name} v=${obj.data?.['v']}`);
