@@ -185,3 +185,34 @@ export function initialPodStatus(pod: Pod, nowIso: string): Pod['status'] {
   }
   return status;
 }
+
+/**
+ * MatchLabelKeysInPodAffinity (beta, on in 1.32): on create, each pod (anti-)affinity term's
+ * matchLabelKeys / mismatchLabelKeys become `key In (value)` / `key NotIn (value)` requirements of
+ * its labelSelector, with the values taken from the pod's own labels.
+ */
+export function applyMatchLabelKeysToAffinity(pod: Pod): void {
+  const affinity = pod.spec?.affinity;
+  if (!isObj(affinity)) return;
+  const labels = pod.metadata.labels ?? {};
+  const merge = (term: unknown) => {
+    if (!isObj(term) || !isObj(term.labelSelector)) return;
+    const selector = term.labelSelector;
+    const add = (keys: unknown, operator: string) => {
+      if (!Array.isArray(keys)) return;
+      for (const key of keys) {
+        if (typeof key !== 'string' || !(key in labels)) continue;
+        const exprs = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
+        selector.matchExpressions = [...exprs, { key, operator, values: [labels[key]] }];
+      }
+    };
+    add(term.matchLabelKeys, 'In');
+    add(term.mismatchLabelKeys, 'NotIn');
+  };
+  for (const kind of ['podAffinity', 'podAntiAffinity']) {
+    const pa = affinity[kind];
+    if (!isObj(pa)) continue;
+    for (const t of (pa.requiredDuringSchedulingIgnoredDuringExecution as unknown[] | undefined) ?? []) merge(t);
+    for (const t of (pa.preferredDuringSchedulingIgnoredDuringExecution as Obj[] | undefined) ?? []) merge(isObj(t) ? t.podAffinityTerm : undefined);
+  }
+}

@@ -4,7 +4,7 @@
  * Pending with its QoS class, the main resource keeps the old status, `pods/status` keeps the spec
  * (and, as kube-apiserver does, ignores deletionTimestamp and ownerReferences changes).
  */
-import { defaultPod, initialPodStatus } from '../../../api/defaults/pod';
+import { applyMatchLabelKeysToAffinity, defaultPod, initialPodStatus } from '../../../api/defaults/pod';
 import type { KubeObject, Pod } from '../../../api/types';
 import { validateEphemeralContainersUpdate, validatePodCreate, validatePodStatusUpdate, validatePodUpdate } from '../../../api/validation/pod';
 import { podTable } from '../../printers/pods';
@@ -35,6 +35,7 @@ export const pods: ResourceDefinition = {
     defaults: (object) => defaultPod(object as Pod),
     prepareForCreate(object, ctx) {
       const pod = object as Pod;
+      applyMatchLabelKeysToAffinity(pod);
       pod.status = initialPodStatus(pod, new Date(Math.floor(ctx.now / 1000) * 1000).toISOString().replace('.000Z', 'Z'));
     },
     prepareForUpdate(object, old, ctx) {
@@ -72,3 +73,9 @@ export const pods: ResourceDefinition = {
     'status.podIP': (o: KubeObject) => (o as Pod).status?.podIPs?.[0]?.ip ?? fieldValue(o, 'status.podIP'),
   },
 };
+
+/**
+ * The Warning headers for a pod create (kube-apiserver's WarningsOnCreate); the generic registry
+ * adds them to the response. Pod updates have none, as in kube-apiserver.
+ */
+export { podWarningsOnCreate } from '../../../api/validation/pod-warnings';

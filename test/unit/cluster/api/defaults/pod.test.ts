@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { StatusError } from '../../../../../src/cluster/api/errors';
-import { defaultImagePullPolicy, defaultPod, initialPodStatus, podQOSClass } from '../../../../../src/cluster/api/defaults/pod';
+import { applyMatchLabelKeysToAffinity, defaultImagePullPolicy, defaultPod, initialPodStatus, podQOSClass } from '../../../../../src/cluster/api/defaults/pod';
 import type { Pod, PodSpec } from '../../../../../src/cluster/api/types';
 
 const pod = (spec: Partial<PodSpec>): Pod => ({ metadata: { name: 'p', namespace: 'default' }, spec: { containers: [{ name: 'app', image: 'nginx' }], ...spec } });
@@ -74,5 +74,24 @@ test('a new pod starts Pending; gated pods say why they wait', () => {
   const gated = initialPodStatus(pod({ schedulingGates: [{ name: 'example.com/wait' }] }), '2026-01-01T00:00:00Z');
   assert.deepEqual(gated?.conditions, [
     { type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: '2026-01-01T00:00:00Z', reason: 'SchedulingGated', message: 'Scheduling is blocked due to non-empty scheduling gates' },
+  ]);
+});
+
+test('matchLabelKeys and mismatchLabelKeys become selector requirements from the pod\'s labels', () => {
+  const p = pod({
+    affinity: {
+      podAntiAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [
+          { labelSelector: { matchLabels: { app: 'web' } }, topologyKey: 'kubernetes.io/hostname', matchLabelKeys: ['pod-template-hash', 'absent'], mismatchLabelKeys: ['tenant'] },
+        ],
+      },
+    },
+  });
+  p.metadata.labels = { app: 'web', 'pod-template-hash': 'abc', tenant: 't1' };
+  applyMatchLabelKeysToAffinity(p);
+  const term = (p.spec.affinity as any).podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0];
+  assert.deepEqual(term.labelSelector.matchExpressions, [
+    { key: 'pod-template-hash', operator: 'In', values: ['abc'] },
+    { key: 'tenant', operator: 'NotIn', values: ['t1'] },
   ]);
 });
