@@ -109,8 +109,23 @@ export function pathToString(path: FieldPath): string {
     .join('');
 }
 
+const serialized = new WeakMap<PathElement, string>();
+
+/** Path elements are shared between the paths built from them, so their spelling is computed once. */
+function elementKey(pe: PathElement): string {
+  let k = serialized.get(pe);
+  if (k === undefined) {
+    k = serializePathElement(pe);
+    serialized.set(pe, k);
+  }
+  return k;
+}
+
+/** Field names and keys never hold NUL, so it separates elements unambiguously. */
 function pathKey(path: FieldPath): string {
-  return JSON.stringify(path.map(serializePathElement));
+  let key = '';
+  for (let i = 0; i < path.length; i++) key += (i ? '\u0000' : '') + elementKey(path[i]!);
+  return key;
 }
 
 /** Iteration order: at the first differing level, a path ending there comes before one going deeper. */
@@ -162,7 +177,8 @@ export class FieldSet {
 
   /** Drops every path equal to or below one of `prefixes` (RecursiveDifference). */
   withoutPrefixes(prefixes: FieldSet): FieldSet {
-    return new FieldSet(this.list().filter((p) => !p.some((_, i) => prefixes.has(p.slice(0, i + 1)))));
+    if (prefixes.empty()) return this;
+    return new FieldSet([...this.paths.values()].filter((p) => !p.some((_, i) => prefixes.has(p.slice(0, i + 1)))));
   }
 
   /** Adds every prefix that ends in a field name (EnsureNamedFieldsAreMembers). */

@@ -95,10 +95,14 @@ export function defaultResetFields(subresource: string | undefined): FieldPath[]
   return subresource === 'status' ? [fieldPath('spec')] : subresource ? [] : [fieldPath('status')];
 }
 
+/** A shallow view of `obj` without metadata.managedFields (the walks below never modify it). */
 function withoutManagedFields(obj: JsonObject | undefined): JsonObject {
-  const copy = clone(obj ?? {});
-  if (isObject(copy.metadata)) delete copy.metadata.managedFields;
-  return copy;
+  const view: JsonObject = { ...(obj ?? {}) };
+  if (isObject(view.metadata)) {
+    const { managedFields: _managedFields, ...metadata } = view.metadata;
+    view.metadata = metadata;
+  }
+  return view;
 }
 
 function groupOf(apiVersion: string): string {

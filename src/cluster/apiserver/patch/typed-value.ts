@@ -256,9 +256,9 @@ export class TypedWalker {
     return out;
   }
 
-  /** `object` without the fields in `toRemove` (a path removes everything under it). */
+  /** Removes the fields in `toRemove` from `object`, in place (a path removes everything under it). */
   removeItems(object: JsonObject, toRemove: FieldSet): JsonObject {
-    return this.removeFromMap(clone(object), [], [], toRemove);
+    return toRemove.empty() ? object : this.removeFromMap(object, [], [], toRemove);
   }
 
   private removeFromMap(m: JsonObject, names: string[], path: FieldPath, toRemove: FieldSet): JsonObject {
