@@ -32,6 +32,7 @@ export const NODE_STATUS_UPDATE_MS = 10_000;
 export const NODE_STATUS_REPORT_MS = 5 * 60_000;
 
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
+const CONFIG_CACHE_MS = 60_000;
 
 export interface KubeletOptions {
   config: NodeConfig;
@@ -357,9 +358,21 @@ export class Kubelet implements PodWorkerHost {
     }
   }
 
+  /**
+   * ConfigMaps and Secrets the pods read, kept for a minute: the real kubelet watches what its pods
+   * reference; a short cache of objects found is the same to a container and spares the API a GET
+   * per pod for kube-root-ca.crt. Objects not found are never cached, so creating one helps at once.
+   */
+  private readonly configCache = new Map<string, { object: KubeObject; until: number }>();
+
   private async getOrUndefined(gvr: typeof CONFIGMAPS, namespace: string, name: string): Promise<KubeObject | undefined> {
+    const key = `${gvr.resource}/${namespace}/${name}`;
+    const cached = this.configCache.get(key);
+    if (cached && cached.until > this.clock.now()) return cached.object;
     try {
-      return await this.client.resource(gvr).get(name, { namespace });
+      const object = await this.client.resource(gvr).get(name, { namespace });
+      this.configCache.set(key, { object, until: this.clock.now() + CONFIG_CACHE_MS });
+      return object;
     } catch (err) {
       if (isStatusError(err, 'NotFound')) return undefined;
       throw err;

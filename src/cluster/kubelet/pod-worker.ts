@@ -570,8 +570,9 @@ export class PodWorker {
         ready: r.kind === 'init' ? succeeded : this.ready(r) && !r.noticing && !terminal,
         started: r.kind === 'init' ? false : started && !terminal,
         restartCount: r.restartCount,
-        image: r.imageID ? r.image : r.spec.image ?? '',
-        imageID: r.imageID,
+        // The resolved image shows once a container of it ran; before that, the spec's reference.
+        image: r.imageID && (state.running || state.terminated || r.last) ? r.image : r.spec.image ?? '',
+        imageID: r.imageID && (state.running || state.terminated || r.last) ? r.imageID : '',
         succeeded,
       };
       const live = r.current ?? (r.last && (state.terminated || r.waiting) ? r.last : undefined);
