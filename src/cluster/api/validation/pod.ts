@@ -38,6 +38,16 @@ export function validatePodSpec(spec: PodSpec, path: FieldPath = specPath): Fiel
   errs.push(...volumeErrs);
   errs.push(...validateContainers(spec.containers, volumes, path.child('containers')));
   errs.push(...validateInitContainers(spec.initContainers, spec.containers, volumes, path.child('initContainers')));
+  if (spec.hostNetwork === true) {
+    // A host-network pod's ports are the node's: hostPort and containerPort must agree.
+    (spec.containers ?? []).forEach((c, ci) =>
+      (c.ports ?? []).forEach((port, pi) => {
+        if ((port.hostPort ?? 0) !== port.containerPort) {
+          errs.push(invalid(path.child('containers').index(ci).child('ports').index(pi).child('containerPort').toString(), port.containerPort, 'must match `hostPort` when `hostNetwork` is true'));
+        }
+      }),
+    );
+  }
   errs.push(...enumField(spec.restartPolicy, path.child('restartPolicy'), RESTART_POLICIES));
   errs.push(...enumField(spec.dnsPolicy, path.child('dnsPolicy'), DNS_POLICIES));
   errs.push(...validateLabels(spec.nodeSelector, path.child('nodeSelector')));

@@ -56,6 +56,11 @@ test('field errors are worded as kube-apiserver words them', () => {
       ['spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey: Required value: can not be empty'],
     ],
     ['init probes need a sidecar', { initContainers: [{ name: 'i', image: 'x', readinessProbe: { exec: { command: ['true'] } } }] }, ['spec.initContainers[0].readinessProbe: Forbidden: may not be set for init containers without restartPolicy=Always']],
+    [
+      'host network ports',
+      { hostNetwork: true, containers: [{ name: 'a', image: 'x', ports: [{ containerPort: 80, hostPort: 8080 }] }] },
+      ['spec.containers[0].ports[0].containerPort: Invalid value: 80: must match `hostPort` when `hostNetwork` is true'],
+    ],
     ['liveness success threshold', { containers: [{ name: 'a', image: 'x', livenessProbe: { tcpSocket: { port: 80 }, successThreshold: 2 } }] }, ['spec.containers[0].livenessProbe.successThreshold: Invalid value: 2: must be 1']],
   ];
   for (const [name, spec, want] of cases) {
