@@ -80,5 +80,6 @@ export const namespaces: ResourceDefinition = {
     },
   }),
   table: namespaceTable,
-  selectableFields: selectable('status.phase'),
+  // `name` is kube-apiserver's backward-compatible alias of metadata.name for namespaces.
+  selectableFields: { ...selectable('status.phase'), name: (o: KubeObject) => o.metadata.name ?? '' },
 };

@@ -11,7 +11,7 @@ import { validateLabelName } from '../../../api/validation/meta';
 import { isValidLabelValue } from '../../../api/validation/names';
 import { nodeTable } from '../../printers/nodes';
 import type { ResourceDefinition } from '../resource';
-import { clone, kindStrategy, selectable, STATUS_VERBS } from './common';
+import { clone, kindStrategy, STATUS_VERBS } from './common';
 
 const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 
@@ -80,5 +80,6 @@ export const nodes: ResourceDefinition = {
     },
   }),
   table: nodeTable,
-  selectableFields: selectable('spec.unschedulable'),
+  // FormatBool: an absent spec.unschedulable selects as "false".
+  selectableFields: { 'spec.unschedulable': (o: KubeObject) => String((o as Node).spec?.unschedulable === true) },
 };

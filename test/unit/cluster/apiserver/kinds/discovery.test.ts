@@ -47,7 +47,8 @@ test('field selectors each kind supports, as kube-apiserver', () => {
   ]);
   assert.deepEqual(fields('nodes'), ['spec.unschedulable']);
   assert.deepEqual(fields('secrets'), ['type']);
-  assert.deepEqual(fields('namespaces'), ['status.phase']);
+  assert.deepEqual(fields('namespaces'), ['name', 'status.phase']);
+  assert.equal(allResources.find((r) => r.resource === 'nodes')!.selectableFields!['spec.unschedulable']!({ metadata: { name: 'n' } }), 'false');
   const pods = allResources.find((r) => r.resource === 'pods')!.selectableFields!;
   const pod = { metadata: { name: 'p' }, spec: { containers: [], nodeName: 'node-1' }, status: { phase: 'Running', podIPs: [{ ip: '10.0.0.1' }] } };
   assert.deepEqual(['spec.nodeName', 'spec.hostNetwork', 'status.podIP', 'status.nominatedNodeName'].map((f) => pods[f]!(pod)), ['node-1', 'false', '10.0.0.1', '']);
