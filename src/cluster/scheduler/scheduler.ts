@@ -149,8 +149,8 @@ export class Scheduler {
     if (pod.spec.nodeName) {
       if (!old.spec.nodeName) this.queue.delete(pod);
       this.cache.updatePod(pod);
-      if (old.spec.nodeName) { if (old.metadata.deletionTimestamp !== pod.metadata.deletionTimestamp || old.metadata.labels !== pod.metadata.labels) this.move('AssignedPodUpdate'); }
-      else this.move('AssignedPodAdd');
+      if (!old.spec.nodeName) this.move('AssignedPodAdd');
+      else if (assignedPodChanged(old, pod)) this.move('AssignedPodUpdate');
       return;
     }
     if (!this.responsible(pod)) { this.queue.delete(pod); return; }
@@ -373,6 +373,11 @@ export class Scheduler {
     if (!gate.isSuccess() && gate.code !== Code.Success) summary = `Scheduling gates would hold the pod first (${gate.message()}). Once they are removed: ${summary}`;
     return { latest, history: [], summary };
   }
+}
+
+/** Changes of a bound pod that can matter to other pods (labels for affinity/spread, termination); not status updates. */
+function assignedPodChanged(o: Pod, n: Pod): boolean {
+  return o.metadata.deletionTimestamp !== n.metadata.deletionTimestamp || JSON.stringify(o.metadata.labels ?? {}) !== JSON.stringify(n.metadata.labels ?? {});
 }
 
 /** Node changes that can matter to scheduling (not heartbeats or condition timestamps). */
