@@ -164,7 +164,7 @@ describe('Watch', () => {
   test('a burst of concurrent writes: every event arrives once, in resourceVersion order, matching the acknowledged writes', async () => {
     const ns = 'watch-burst';
     await core.createNamespace({ body: { metadata: { name: ns } } });
-    const start = await core.listNamespacedConfigMap({ namespace: ns });
+    const start = await core.listNamespacedConfigMap({ namespace: ns, labelSelector: 'suite=burst' });
     const events: { type: string; name: string; rv: number }[] = [];
     const expected = new Map<number, string>(); // rv → "TYPE name"
     let check = eventually(() => false);
@@ -172,7 +172,8 @@ describe('Watch', () => {
     const watch = new k8s.Watch(kc);
     const controller = await watch.watch(
       `/api/v1/namespaces/${ns}/configmaps`,
-      { resourceVersion: start.metadata!.resourceVersion! },
+      // Only the test's objects: the root CA publisher adds kube-root-ca.crt to each new namespace.
+      { resourceVersion: start.metadata!.resourceVersion!, labelSelector: 'suite=burst' },
       (type, obj: k8s.V1ConfigMap) => {
         events.push({ type, name: obj.metadata!.name!, rv: Number(obj.metadata!.resourceVersion) });
         check.poke();
@@ -186,7 +187,7 @@ describe('Watch', () => {
     // Each object: create, then update, then (every third) delete, with all objects' chains in flight at once.
     for (const [i, name] of names.entries()) {
       writes.push((async () => {
-        const c = await core.createNamespacedConfigMap({ namespace: ns, body: configMap(name, { v: '0' }) });
+        const c = await core.createNamespacedConfigMap({ namespace: ns, body: configMap(name, { v: '0' }, { suite: 'burst' }) });
         expected.set(Number(c.metadata!.resourceVersion), `ADDED ${name}`);
         const u = await core.replaceNamespacedConfigMap({ name, namespace: ns, body: { ...c, data: { v: '1' } } });
         expected.set(Number(u.metadata!.resourceVersion), `MODIFIED ${name}`);
@@ -243,12 +244,14 @@ describe('informer', () => {
   test('add, update and delete handlers; after a 410 the informer re-lists and converges', async () => {
     const ns = 'informed';
     await core.createNamespace({ body: { metadata: { name: ns } } });
-    await core.createNamespacedConfigMap({ namespace: ns, body: configMap('keep', { v: '0' }) });
-    await core.createNamespacedConfigMap({ namespace: ns, body: configMap('drop', { v: '0' }) });
+    const informed = { suite: 'informer' };
+    await core.createNamespacedConfigMap({ namespace: ns, body: configMap('keep', { v: '0' }, informed) });
+    await core.createNamespacedConfigMap({ namespace: ns, body: configMap('drop', { v: '0' }, informed) });
 
     const log: string[] = [];
     // makeInformer returns a ListWatch: an Informer that is also the object cache.
-    const informer = k8s.makeInformer(kc, `/api/v1/namespaces/${ns}/configmaps`, () => core.listNamespacedConfigMap({ namespace: ns })) as k8s.ListWatch<k8s.V1ConfigMap>;
+    // Selected by label: the root CA publisher adds kube-root-ca.crt to each new namespace.
+    const informer = k8s.makeInformer(kc, `/api/v1/namespaces/${ns}/configmaps`, () => core.listNamespacedConfigMap({ namespace: ns, labelSelector: 'suite=informer' }), 'suite=informer') as k8s.ListWatch<k8s.V1ConfigMap>;
     let state = eventually(() => false);
     const record = (verb: string) => (obj: k8s.V1ConfigMap) => {
       log.push(`${verb} ${obj.metadata!.name} v=${obj.data?.['v']}`);
@@ -271,7 +274,7 @@ describe('informer', () => {
     assert.deepEqual([...log].sort(), ['add drop v=0', 'add keep v=0']);
 
     log.length = 0;
-    await core.createNamespacedConfigMap({ namespace: ns, body: configMap('new', { v: '0' }) });
+    await core.createNamespacedConfigMap({ namespace: ns, body: configMap('new', { v: '0' }, informed) });
     await core.patchNamespacedConfigMap({ name: 'keep', namespace: ns, body: { data: { v: '1' } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
     await core.deleteNamespacedConfigMap({ name: 'drop', namespace: ns });
     await until(() => log.length >= 3);
@@ -285,7 +288,7 @@ describe('informer', () => {
     log.length = 0;
     await core.patchNamespacedConfigMap({ name: 'keep', namespace: ns, body: { data: { v: '2' } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
     await core.deleteNamespacedConfigMap({ name: 'new', namespace: ns });
-    await core.createNamespacedConfigMap({ namespace: ns, body: configMap('late', { v: '0' }) });
+    await core.createNamespacedConfigMap({ namespace: ns, body: configMap('late', { v: '0' }, informed) });
     const resumeFrom = Number(informer.latestResourceVersion());
     await cluster.store.compact(await cluster.store.revision());
     assert.ok(resumeFrom < (await cluster.store.compactedRevision()));

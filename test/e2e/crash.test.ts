@@ -46,7 +46,7 @@ test('every acknowledged create survives SIGKILL and a restart; resourceVersions
       const name = `cm-${String(next++).padStart(5, '0')}`;
       let r;
       try {
-        r = await api.request('POST', `/api/v1/namespaces/${NS}/configmaps`, { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { name, pad: 'x'.repeat(200) } }, timeoutMs: 10_000 });
+        r = await api.request('POST', `/api/v1/namespaces/${NS}/configmaps`, { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, labels: { suite: 'crash' } }, data: { name, pad: 'x'.repeat(200) } }, timeoutMs: 10_000 });
       } catch {
         return; // the server is gone: this create was never acknowledged
       }
@@ -66,7 +66,8 @@ test('every acknowledged create survives SIGKILL and a restart; resourceVersions
   const again = ApiHttp.fromKubeconfig(second.kubeconfig);
   clients.push(again);
 
-  const listed = await again.request('GET', `/api/v1/namespaces/${NS}/configmaps`);
+  // The test's objects only: the root CA publisher adds kube-root-ca.crt to each namespace.
+  const listed = await again.request('GET', `/api/v1/namespaces/${NS}/configmaps?labelSelector=suite%3Dcrash`);
   assert.equal(listed.status, 200, listed.text);
   const list = listed.json<{ metadata: { resourceVersion: string }; items: ConfigMap[] }>();
   const byName = new Map(list.items.map((i) => [i.metadata.name, i]));
@@ -99,7 +100,7 @@ test('every acknowledged create survives SIGKILL and a restart; resourceVersions
   const expectedAfter = list.items.filter((i) => Number(i.metadata.resourceVersion) > firstAck).length;
   let resolveSeen!: () => void;
   const seen = new Promise<void>((r) => { resolveSeen = r; });
-  const watch = await again.watch(`/api/v1/namespaces/${NS}/configmaps?watch=true&resourceVersion=${firstAck}`, (e) => {
+  const watch = await again.watch(`/api/v1/namespaces/${NS}/configmaps?watch=true&labelSelector=suite%3Dcrash&resourceVersion=${firstAck}`, (e) => {
     events.push(e);
     if (e.type === 'ERROR' || events.length >= expectedAfter) resolveSeen();
   });
@@ -118,7 +119,7 @@ test('every acknowledged create survives SIGKILL and a restart; resourceVersions
   }
 
   // The restarted server takes new writes, after everything it already had.
-  const created = await again.request('POST', `/api/v1/namespaces/${NS}/configmaps`, { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'after-restart' } } });
+  const created = await again.request('POST', `/api/v1/namespaces/${NS}/configmaps`, { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'after-restart', labels: { suite: 'crash' } } } });
   assert.equal(created.status, 201, created.text);
   assert.ok(Number(created.json<ConfigMap>().metadata.resourceVersion) > listRv);
   const updated = await again.request('PUT', `/api/v1/namespaces/${NS}/configmaps/${sample}`, { body: { ...byName.get(sample), data: { name: sample, changed: 'yes' } } });
@@ -134,6 +135,6 @@ test('every acknowledged create survives SIGKILL and a restart; resourceVersions
   assert.equal(kept.json<ConfigMap>().data?.['changed'], 'yes');
   const afterRestart = await last.request('GET', `/api/v1/namespaces/${NS}/configmaps/after-restart`);
   assert.equal(afterRestart.status, 200);
-  const finalList = await last.request('GET', `/api/v1/namespaces/${NS}/configmaps`);
+  const finalList = await last.request('GET', `/api/v1/namespaces/${NS}/configmaps?labelSelector=suite%3Dcrash`);
   assert.equal(finalList.json<{ items: unknown[] }>().items.length, list.items.length + 1);
 });
