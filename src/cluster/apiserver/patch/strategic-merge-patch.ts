@@ -19,7 +19,7 @@
  * kube-apiserver gives them (interpretStrategicMergePatchError): 400 for malformed directives, 422 for
  * lists of lists and retainKeys mismatches, 500 for the rest.
  */
-import { clone, deepEqual, goFormat, isObject, type JsonObject } from './json-value';
+import { clone, goFormat, isObject, type JsonObject } from './json-value';
 import { mergeStrategy, type MetaLookup } from './patch-meta';
 import {
   errBadArgType,
@@ -318,9 +318,4 @@ export function applyStrategicMergePatch<T extends object>(original: T, patch: J
   const merger = new StrategicMerger(meta);
   const out = merger.mergeMap(clone(original) as unknown as JsonObject, clone(patch), []);
   return out as unknown as T;
-}
-
-/** True when applying `patch` would change nothing (kubectl sends no PATCH then; useful for callers). */
-export function isNoopStrategicMergePatch(original: object, patch: JsonObject, meta: MetaLookup): boolean {
-  return deepEqual(applyStrategicMergePatch(original, patch, meta), original);
 }
