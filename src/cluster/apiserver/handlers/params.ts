@@ -60,7 +60,8 @@ export function listParams(r: ResourceRequest, extraFieldSelector?: string): Lis
   const match = q.get('resourceVersionMatch');
   if (match) {
     if (match !== 'Exact' && match !== 'NotOlderThan') throw badRequest(`resourceVersionMatch: Unsupported value: "${match}": supported values: "Exact", "NotOlderThan"`);
-    if (!rv || (match === 'Exact' && rv === '0')) throw badRequest(`resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided`);
+    const watchList = q.get('sendInitialEvents') === 'true' && match === 'NotOlderThan';
+    if ((!rv && !watchList) || (match === 'Exact' && rv === '0')) throw badRequest(`resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided`);
     params.resourceVersionMatch = match;
   }
   if (cont && rv && rv !== '0') throw badRequest('specifying resource version is not allowed when using continue');

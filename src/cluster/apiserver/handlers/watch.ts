@@ -4,6 +4,7 @@
  * as kube-apiserver's watch encoder does. The stream ends on `timeoutSeconds` (cluster time),
  * on an ERROR (410 Expired), or when the client goes away.
  */
+import { badRequest } from '../../api/errors';
 import type { KubeObject, WatchEvent } from '../../api/types';
 import type { Timer } from '../../clock';
 import { negotiate } from '../negotiation';
@@ -29,6 +30,8 @@ export async function watchObjects(parts: ServerParts, r: ResourceRequest): Prom
   const timeoutSeconds = timeoutSecondsOf(q);
   const allowWatchBookmarks = q.get('allowWatchBookmarks') === 'true' || q.get('allowWatchBookmarks') === '1';
   const def = r.registry.def;
+  const sendInitialEvents = q.get('sendInitialEvents') === 'true';
+  if (sendInitialEvents && !allowWatchBookmarks) throw badRequest('sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch unless allowWatchBookmarks=true');
 
   let watch: RegistryWatch | undefined;
   let timer: Timer | undefined;
@@ -51,7 +54,7 @@ export async function watchObjects(parts: ServerParts, r: ResourceRequest): Prom
       };
       const seconds = timeoutSeconds !== undefined && timeoutSeconds > 0 ? timeoutSeconds : MIN_REQUEST_TIMEOUT_S * (1 + Math.random());
       timer = parts.clock.setTimer(seconds * 1000, finish);
-      const watchParams: Parameters<typeof watchRegistry>[3] = { namespace: params.namespace, selection: params.selection, allowWatchBookmarks };
+      const watchParams: Parameters<typeof watchRegistry>[3] = { namespace: params.namespace, selection: params.selection, allowWatchBookmarks, sendInitialEvents };
       if (rv !== undefined) watchParams.resourceVersion = rv;
       watchRegistry(r.registry, parts.kv, parts.clock, watchParams, {
         event: (event) => { if (!closed) write(encode(event)); },

@@ -19,12 +19,18 @@ import type { Selection } from './selection';
 import { parseResourceVersion, type RegistryStore } from './store';
 
 export const BOOKMARK_INTERVAL_MS = 60_000;
+export const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
 
 export interface RegistryWatchParams {
   namespace: string;
   selection: Selection;
   resourceVersion?: string;
   allowWatchBookmarks?: boolean;
+  /**
+   * Watch-list (`sendInitialEvents=true`): the current state as ADDED events first, whatever the
+   * resourceVersion, then a BOOKMARK annotated `k8s.io/initial-events-end: "true"`.
+   */
+  sendInitialEvents?: boolean;
 }
 
 export interface RegistryWatchSink {
@@ -63,12 +69,21 @@ export async function watchRegistry(
 
   const rv = params.resourceVersion ?? '';
   let startRevision: number;
-  if (rv === '' || rv === '0') {
+  if (rv === '' || rv === '0' || params.sendInitialEvents) {
     // The current state first (a consistent snapshot), then changes after it.
     const listed = await registry.list({ namespace: params.namespace, selection });
     for (const object of registry.objectsOf(listed)) sink.event({ type: 'ADDED', object });
     startRevision = listed.revision + 1;
     reached = listed.revision;
+    if (params.sendInitialEvents && params.allowWatchBookmarks) {
+      sink.event({
+        type: 'BOOKMARK',
+        object: {
+          kind: registry.def.kind, apiVersion: registry.apiVersion,
+          metadata: { resourceVersion: String(reached), annotations: { [INITIAL_EVENTS_END]: 'true' } },
+        },
+      });
+    }
   } else {
     const from = parseResourceVersion(rv);
     startRevision = from + 1;

@@ -50,3 +50,23 @@ test('includeObject=Object puts the whole object in each row; None leaves it out
     await cluster.stop();
   }
 });
+
+test('watch-list (sendInitialEvents=true) replays the state, then a bookmark marks the end of the initial events', async () => {
+  const cluster = await startCluster();
+  try {
+    const client = cluster.client();
+    await client.resource(CONFIGMAPS).create(configMap('a'));
+    const response = await client.raw('GET', '/api/v1/namespaces/default/configmaps', {
+      query: new URLSearchParams('watch=true&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan&fieldSelector=metadata.name=a'),
+    });
+    assert.equal(response.status, 200);
+    const events: WatchEvent[] = [];
+    response.stream!.start((chunk) => { if (typeof chunk !== 'string') events.push(chunk); }, () => undefined);
+    await settle();
+    response.stream!.close();
+    assert.deepEqual(events.map((e) => e.type), ['ADDED', 'BOOKMARK']);
+    assert.deepEqual(events[1]!.object.metadata.annotations, { 'k8s.io/initial-events-end': 'true' });
+  } finally {
+    await cluster.stop();
+  }
+});
