@@ -34,6 +34,15 @@ export class Coalescer {
     }, this.delayMs);
   }
 
+  /** Flushes now if a flush is pending (e.g. before revealing a row that must be on screen). */
+  flushNow(): void {
+    if (!this.armed || this.disposed) return;
+    this.timers.clear(this.pending);
+    this.armed = false;
+    this.pending = undefined;
+    this.flush();
+  }
+
   dispose(): void {
     this.disposed = true;
     if (this.armed) this.timers.clear(this.pending);

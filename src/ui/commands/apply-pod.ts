@@ -77,6 +77,7 @@ export class ApplyPodCommand implements Command {
     await this.ctx.state.session.model.whenPodSeen(namespace, name, uid);
     const node = this.tree.podNode(namespace, name);
     if (!node) return;
+    this.tree.repaintNow();
     try {
       await this.view.reveal(node, { select: true, focus: false, expand: true });
     } catch (err) {

@@ -39,6 +39,11 @@ export class ClusterTreeProvider extends Disposable implements vscode.TreeDataPr
     this.repaint.schedule();
   }
 
+  /** Sends a pending repaint to the view at once, so that a reveal that follows finds the new rows. */
+  repaintNow(): void {
+    this.repaint.flushNow();
+  }
+
   getTreeItem(node: ViewNode): vscode.TreeItem {
     return node.getTreeItem();
   }

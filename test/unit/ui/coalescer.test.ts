@@ -48,3 +48,17 @@ test('dispose cancels a pending flush and ignores later changes', () => {
   assert.equal(flushes, 0);
   assert.equal(clock.armed, 0);
 });
+
+test('flushNow runs a pending flush at once, and only a pending one', () => {
+  const clock = manualTimers();
+  let flushes = 0;
+  const coalescer = new Coalescer(() => flushes++, 100, clock.timers);
+  coalescer.flushNow();
+  assert.equal(flushes, 0, 'nothing pending, nothing flushed');
+  coalescer.schedule();
+  coalescer.flushNow();
+  assert.equal(flushes, 1);
+  assert.equal(clock.armed, 0, 'the timer is cancelled');
+  clock.fireAll();
+  assert.equal(flushes, 1);
+});

@@ -78,10 +78,10 @@ test('Apply Pod from the command palette puts the pod in the cluster tree', asyn
       const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'pod/nginx serverside-applied' }).first();
       await toast.waitFor({ timeout: STEP_TIMEOUT_MS });
       console.log(`  notification: ${(await toast.innerText()).replace(/\s+/g, ' ').trim()}`);
-      await treeRows(page).filter({ hasText: /^nginx/ }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+      await treeRows(page).filter({ has: page.locator('.label-name', { hasText: /^nginx$/ }) }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
       const rows = await readTree(page);
       console.log(`  tree: ${JSON.stringify(rows)}`);
-      assert.ok(rows.some((row) => /^nginx (Pending|ContainerCreating|Running)/.test(row)), 'a row for pod nginx');
+      assert.ok(rows.some((row) => /^nginx (Pending|ContainerCreating|Running)$/.test(row)), 'a row for pod nginx');
       await page.screenshot({ path: path.join(h.artifacts, 'apply-pod.png') });
     });
   } finally {

@@ -4,23 +4,29 @@ import type { ClusterModel } from '../../cluster-model';
 import { PodNode } from './pod-node';
 import { ContextValues, ViewNode } from './view-node';
 
-export function nodeNodeId(name: string): string {
-  return `node/${name}`;
+/**
+ * A node with pods and one without are different rows to VS Code: it keeps a row's collapsible state
+ * by id, so a leaf that later gets pods would stay collapsed and hide them.
+ */
+export function nodeNodeId(name: string, hasPods: boolean): string {
+  return hasPods ? `node/${name}` : `node/${name}/no-pods`;
 }
 
 /** A Kubernetes Node (a simulated worker), with the Pods bound to it as children. */
 export class NodeNode extends ViewNode {
   readonly id: string;
   private readonly name: string;
+  private readonly pods: number;
 
   constructor(parent: ViewNode, private readonly node: Node, private readonly model: ClusterModel) {
     super(parent);
     this.name = node.metadata.name ?? '';
-    this.id = nodeNodeId(this.name);
+    this.pods = model.podsOn(this.name).length;
+    this.id = nodeNodeId(this.name, this.pods > 0);
   }
 
   getTreeItem(): vscode.TreeItem {
-    const pods = this.model.podsOn(this.name).length;
+    const pods = this.pods;
     const ready = this.node.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
     const unschedulable = this.node.spec?.unschedulable === true;
     const item = new vscode.TreeItem(this.name, pods ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);

@@ -3,18 +3,19 @@ import type { ClusterModel } from '../../cluster-model';
 import { PodNode } from './pod-node';
 import { ContextValues, ViewNode } from './view-node';
 
-export const PENDING_PODS_ID = 'pending';
-
 /** Pods no scheduler has bound to a Node yet (no spec.nodeName). */
 export class PendingPodsNode extends ViewNode {
-  readonly id = PENDING_PODS_ID;
+  readonly id: string;
+  private readonly pods: number;
 
   constructor(parent: ViewNode, private readonly model: ClusterModel) {
     super(parent);
+    this.pods = model.pendingPods().length;
+    this.id = this.pods ? 'pending' : 'pending/none'; // a leaf and a parent are different rows: see nodeNodeId
   }
 
   getTreeItem(): vscode.TreeItem {
-    const pods = this.model.pendingPods().length;
+    const pods = this.pods;
     const item = new vscode.TreeItem('Pending', pods ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.description = `${pods} unscheduled`;
