@@ -137,7 +137,9 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(`kube-sim: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    // A failed start (data directory in use, port taken) is a sentence, not a stack; KUBE_SIM_DEBUG=1 shows the stack.
+    const detail = err instanceof Error ? (process.env.KUBE_SIM_DEBUG ? err.stack ?? err.message : err.message) : String(err);
+    process.stderr.write(`kube-sim: ${detail}\n`);
     process.exit(1);
   },
 );
