@@ -60,6 +60,55 @@ function checkBase64(object: KubeObject): void {
 
 const SERVICE_ACCOUNT_TOKEN = 'kubernetes.io/service-account-token';
 
+/** Go's json.Unmarshal error for text that is not JSON (the common two forms). */
+function jsonError(text: string): string | undefined {
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch {
+    const trimmed = text.trim();
+    if (trimmed === '' || /^[[{"]/.test(trimmed)) return 'unexpected end of JSON input';
+    return `invalid character '${trimmed[0]}' looking for beginning of value`;
+  }
+}
+
+/** The keys each well-known Secret type requires (ValidateSecret). */
+function validateSecretType(object: KubeObject): FieldError[] {
+  const data = (object.data as Record<string, string> | undefined) ?? {};
+  const has = (k: string) => Object.prototype.hasOwnProperty.call(data, k);
+  const decoded = (k: string) => Buffer.from(data[k] ?? '', 'base64').toString('utf8');
+  const dataKey = (k: string) => FieldPath.root('data').key(k).toString();
+  const errs: FieldError[] = [];
+  switch (object.type) {
+    case SERVICE_ACCOUNT_TOKEN: {
+      const annotation = 'kubernetes.io/service-account.name';
+      if (!object.metadata.annotations?.[annotation]) errs.push(required(`metadata.annotations[${annotation}]`));
+      break;
+    }
+    case 'kubernetes.io/dockercfg':
+    case 'kubernetes.io/dockerconfigjson': {
+      const key = object.type === 'kubernetes.io/dockercfg' ? '.dockercfg' : '.dockerconfigjson';
+      if (!has(key)) errs.push(required(dataKey(key)));
+      else {
+        const err = jsonError(decoded(key));
+        if (err) errs.push(invalid(dataKey(key), '<secret contents redacted>', err));
+      }
+      break;
+    }
+    case 'kubernetes.io/basic-auth':
+      if (!has('username') && !has('password')) errs.push(required(dataKey('username')), required(dataKey('password')));
+      break;
+    case 'kubernetes.io/ssh-auth':
+      if (!data['ssh-privatekey']) errs.push(required(dataKey('ssh-privatekey')));
+      break;
+    case 'kubernetes.io/tls':
+      if (!has('tls.crt')) errs.push(required(dataKey('tls.crt')));
+      if (!has('tls.key')) errs.push(required(dataKey('tls.key')));
+      break;
+  }
+  return errs;
+}
+
 function validateSecret(object: KubeObject): FieldError[] {
   const errs: FieldError[] = [];
   const data = FieldPath.root('data');
@@ -69,10 +118,7 @@ function validateSecret(object: KubeObject): FieldError[] {
     total += Buffer.from(String(value ?? ''), 'base64').length;
   }
   if (total > MAX_DATA_SIZE) errs.push(tooLong('data', MAX_DATA_SIZE));
-  if (object.type === SERVICE_ACCOUNT_TOKEN) {
-    const annotation = 'kubernetes.io/service-account.name';
-    if (!object.metadata.annotations?.[annotation]) errs.push(required(`metadata.annotations[${annotation}]`));
-  }
+  errs.push(...validateSecretType(object));
   return errs;
 }
 

@@ -108,8 +108,23 @@ test('secrets: stringData folds into data, bad base64 is a 400, type defaults an
     (e: unknown) => e instanceof StatusError && e.code === 400 && e.message === 'Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte 3',
   );
   const old = { ...structuredClone(s), metadata: { ...s.metadata, resourceVersion: '1' } };
-  assert.deepEqual(update('secrets', { ...structuredClone(old), type: 'kubernetes.io/tls' }, old), ['type: Invalid value: "kubernetes.io/tls": field is immutable']);
+  assert.deepEqual(update('secrets', { ...structuredClone(old), type: 'kubernetes.io/tls' }, old), [
+    'type: Invalid value: "kubernetes.io/tls": field is immutable',
+    'data[tls.crt]: Required value',
+    'data[tls.key]: Required value',
+  ]);
   assert.deepEqual([illegalBase64At('YQ=='), illegalBase64At('YQ'), illegalBase64At('YQ=x'), illegalBase64At('YWJj\nZA==')], [-1, 0, 2, -1]);
+});
+
+test('secrets: the well-known types need their keys', () => {
+  const secret = (type: string, data: Record<string, string> = {}) => ({ metadata: { name: 's', namespace: 'd' }, type, data });
+  assert.deepEqual(create('secrets', secret('kubernetes.io/tls', { 'tls.crt': 'eA==' })), ['data[tls.key]: Required value']);
+  assert.deepEqual(create('secrets', secret('kubernetes.io/dockerconfigjson')), ['data[.dockerconfigjson]: Required value']);
+  assert.deepEqual(create('secrets', secret('kubernetes.io/dockerconfigjson', { '.dockerconfigjson': Buffer.from('nope').toString('base64') })), [
+    'data[.dockerconfigjson]: Invalid value: "<secret contents redacted>": invalid character \'n\' looking for beginning of value',
+  ]);
+  assert.deepEqual(create('secrets', secret('kubernetes.io/basic-auth')), ['data[username]: Required value', 'data[password]: Required value']);
+  assert.deepEqual(create('secrets', secret('kubernetes.io/service-account-token')), ['metadata.annotations[kubernetes.io/service-account.name]: Required value']);
 });
 
 test('configmaps: keys, and immutable data', () => {
