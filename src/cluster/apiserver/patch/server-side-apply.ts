@@ -91,8 +91,16 @@ export interface RecordUpdateOptions {
   resetFields?: FieldPath[];
 }
 
-export function defaultResetFields(subresource: string | undefined): FieldPath[] {
-  return subresource === 'status' ? [fieldPath('spec')] : subresource ? [] : [fieldPath('status')];
+/**
+ * What the registry strategies reset, so no writer owns it (GetResetFields): the status on the main
+ * resource; the spec on the status subresource, and for a Pod also its deletionTimestamp and
+ * ownerReferences.
+ */
+export function defaultResetFields(subresource: string | undefined, kind?: string): FieldPath[] {
+  if (!subresource) return [fieldPath('status')];
+  if (subresource !== 'status') return [];
+  if (kind === 'Pod') return [fieldPath('spec'), fieldPath('metadata', 'deletionTimestamp'), fieldPath('metadata', 'ownerReferences')];
+  return [fieldPath('spec')];
 }
 
 /** A shallow view of `obj` without metadata.managedFields (the walks below never modify it). */
@@ -192,7 +200,7 @@ export function recordUpdate(opts: RecordUpdateOptions): ManagedFieldsEntry[] {
 
   const before = old ? withoutManagedFields(old) : emptyLike(updated);
   const after = withoutManagedFields(updated);
-  const reset = new FieldSet(opts.resetFields ?? defaultResetFields(opts.subresource));
+  const reset = new FieldSet(opts.resetFields ?? defaultResetFields(opts.subresource, typeof updated.kind === 'string' ? updated.kind : undefined));
   const who: Omit<ManagerSet, 'fields'> = { manager: opts.manager, operation: 'Update', apiVersion: opts.apiVersion, time: formatTime(opts.now) };
   if (opts.subresource) who.subresource = opts.subresource;
   updateManaged(walker, managed, before, after, who, reset);
@@ -266,7 +274,7 @@ export function apply(opts: ApplyOptions): PatchResult {
     const message = `failed to create typed patch object (${String(meta.namespace ?? '')}/${String(meta.name ?? '')}; ${gvk}): ${duplicates.join('\n')}`;
     throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, code: 500 });
   }
-  const reset = new FieldSet(opts.resetFields ?? defaultResetFields(opts.subresource));
+  const reset = new FieldSet(opts.resetFields ?? defaultResetFields(opts.subresource, opts.kind));
   const time = formatTime(opts.now);
   const liveFields = (opts.live?.metadata as JsonObject | undefined)?.managedFields as ManagedFieldsEntry[] | undefined;
   const live = withoutManagedFields(opts.live as JsonObject | undefined);
