@@ -77,6 +77,12 @@ function applyDefaults(object: KubeObject): void {
   if (!spec.type) spec.type = 'ClusterIP';
   if (spec.type === 'ExternalName') return;
   if (!spec.sessionAffinity) spec.sessionAffinity = 'None';
+  if (spec.sessionAffinity === 'ClientIP') {
+    const config = (spec.sessionAffinityConfig ?? {}) as { clientIP?: { timeoutSeconds?: number } };
+    config.clientIP = { ...(config.clientIP ?? {}) };
+    config.clientIP.timeoutSeconds ??= 10800;
+    spec.sessionAffinityConfig = config;
+  }
   for (const port of spec.ports ?? []) {
     if (!port.protocol) port.protocol = 'TCP';
     if (port.targetPort === undefined || port.targetPort === 0 || port.targetPort === '') port.targetPort = port.port;
@@ -108,6 +114,9 @@ function validateService(object: KubeObject): FieldError[] {
   const spec = (object.spec as ServiceSpec | undefined) ?? {};
   const path = FieldPath.root('spec');
   if (spec.type && !TYPES.includes(spec.type)) errs.push(notSupported(path.child('type').toString(), spec.type, TYPES));
+  if (spec.sessionAffinity && !['ClientIP', 'None'].includes(spec.sessionAffinity)) {
+    errs.push(notSupported(path.child('sessionAffinity').toString(), spec.sessionAffinity, ['ClientIP', 'None']));
+  }
   const ports = spec.ports ?? [];
   if (spec.type !== 'ExternalName' && spec.clusterIP !== 'None' && ports.length === 0) errs.push(required(path.child('ports').toString()));
   const names = new Set<string>();
