@@ -138,6 +138,7 @@ export class Scheduler {
 
   private onPodAdd(pod: Pod): void {
     pod = this.withPriority(pod);
+    if (terminated(pod)) return;
     if (pod.spec.nodeName) {
       this.cache.addPod(pod);
       this.move('AssignedPodAdd');
@@ -146,6 +147,8 @@ export class Scheduler {
 
   private onPodUpdate(old: Pod, pod: Pod): void {
     pod = this.withPriority(pod);
+    // Finished pods free their node (kube-scheduler's informer leaves out Succeeded and Failed pods).
+    if (terminated(pod)) { if (!terminated(old)) this.onPodDelete(old); return; }
     if (pod.spec.nodeName) {
       if (!old.spec.nodeName) this.queue.delete(pod);
       this.cache.updatePod(pod);
@@ -222,11 +225,20 @@ export class Scheduler {
     this.queue.deleteNominatedPod(pod);
     const reserve = this.framework.runReservePlugins(state, qp.podInfo, host);
     const permit = reserve.isSuccess() ? this.framework.runPermitPlugins(state, qp.podInfo, host) : { status: reserve, timeoutMs: 0 };
+    if (permit.status.code === Code.Wait) {
+      // No default plugin allows a waiting pod, so a Wait ends as kube-scheduler's timeout does.
+      this.track(this.clock.sleep(permit.timeoutMs).then(() => {
+        this.framework.runUnreservePlugins(state, qp.podInfo, host);
+        this.cache.forgetPod(pod);
+        this.fail(qp, cycle, `rejected due to timeout after waiting ${permit.timeoutMs / 1000}s at plugin ${permit.status.plugin}`, 'Unschedulable', true, undefined, undefined, state);
+      }));
+      return;
+    }
     if (!permit.status.isSuccess()) {
       this.framework.runUnreservePlugins(state, qp.podInfo, host);
       this.cache.forgetPod(pod);
       this.stats.errors++;
-      this.fail(qp, cycle, permit.status.message(), 'SchedulerError', !permit.status.isRejected() ? false : true, undefined, undefined, state);
+      this.fail(qp, cycle, permit.status.message(), permit.status.isRejected() ? 'Unschedulable' : 'SchedulerError', permit.status.isRejected(), undefined, undefined, state);
       return;
     }
     const message = `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${host}`;
@@ -373,6 +385,10 @@ export class Scheduler {
     if (!gate.isSuccess() && gate.code !== Code.Success) summary = `Scheduling gates would hold the pod first (${gate.message()}). Once they are removed: ${summary}`;
     return { latest, history: [], summary };
   }
+}
+
+function terminated(pod: Pod): boolean {
+  return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
 }
 
 /** Changes of a bound pod that can matter to other pods (labels for affinity/spread, termination); not status updates. */

@@ -196,12 +196,13 @@ export class Framework implements Handle {
   /** Permit: Wait is reported with the longest timeout; the scheduler holds the pod that long. */
   runPermitPlugins(state: CycleState, pod: PodInfo, nodeName: string): { status: Status; timeoutMs: number } {
     let wait = 0;
+    let waiting = '';
     for (const p of this.plugins.permit) {
       const { status, timeoutMs } = p.permit(state, pod, nodeName);
-      if (status.code === Code.Wait) { wait = Math.max(wait, timeoutMs ?? 0); continue; }
+      if (status.code === Code.Wait) { if ((timeoutMs ?? 0) >= wait) { wait = timeoutMs ?? 0; waiting = p.name; } continue; }
       if (!status.isSuccess()) return { status: status.withPlugin(p.name), timeoutMs: 0 };
     }
-    return { status: wait > 0 ? new Status(Code.Wait) : Status.success(), timeoutMs: wait };
+    return { status: waiting ? new Status(Code.Wait).withPlugin(waiting) : Status.success(), timeoutMs: wait };
   }
 
   async runBindPlugins(state: CycleState, pod: Pod, nodeName: string): Promise<Status> {
