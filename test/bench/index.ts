@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BenchReport } from './report';
 import * as store from './store.bench';
+import * as api from './api.bench';
 import * as kubelet from './kubelet.bench';
 import * as scheduler from './scheduler.bench';
 import * as apiserver from './apiserver.bench';
@@ -17,6 +18,7 @@ type Workload = { name: string; run: (report: BenchReport) => Promise<void> };
 
 const workloads: Workload[] = [
   { name: 'store', run: store.run },
+  { name: 'api', run: api.run },
   { name: 'kubelet', run: kubelet.run },
   { name: 'scheduler', run: scheduler.run },
   { name: 'apiserver', run: apiserver.run },
