@@ -1,8 +1,9 @@
 /** GET of one object and of a collection, as JSON or as a Table. */
 import type { ServerParts, ResourceRequest } from './context';
-import { negotiate } from '../negotiation';
-import { includeObjectOf, table } from '../table';
-import { rawJsonResponse, tableResponse } from './responses';
+import { negotiate, TABLE_CONTENT_TYPE } from '../negotiation';
+import { includeObjectOf, table, tableText } from '../table';
+import { RawJson } from '../registry/codec';
+import { jsonResponse, rawJsonResponse, tableResponse } from './responses';
 import { listParams } from './params';
 import type { ApiResponse } from '../types';
 
@@ -24,6 +25,9 @@ export async function listObjects(parts: ServerParts, r: ResourceRequest): Promi
     const meta: { resourceVersion: string; continue?: string; remainingItemCount?: number } = { resourceVersion: String(result.revision) };
     if (result.continue) meta.continue = result.continue;
     if (result.remainingItemCount !== undefined) meta.remainingItemCount = result.remainingItemCount;
+    if (r.registry.storedAsServed) {
+      return jsonResponse(200, new RawJson(tableText(r.registry.def, result.kvs, r.registry.objectsOf(result), parts.clock.now(), include, meta)), TABLE_CONTENT_TYPE);
+    }
     return tableResponse(table(r.registry.def, r.registry.objectsOf(result), parts.clock.now(), include, meta));
   }
   return rawJsonResponse(200, r.registry.listText(result));

@@ -51,3 +51,34 @@ export function rfc3339(ms: number): string {
 export function rfc3339Micro(ms: number): string {
   return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
+
+/**
+ * The `metadata` object of stored text, as JSON text with `resourceVersion` set, found by scanning
+ * (strings skipped) rather than parsing: Table rows of large lists carry every object's metadata.
+ */
+export function metadataText(text: string, revision: number): string {
+  const i = text.indexOf(METADATA);
+  if (i < 0) return `{"resourceVersion":"${revision}"}`;
+  const start = i + METADATA.length - 1;
+  let depth = 0;
+  let inString = false;
+  let end = text.length - 1;
+  for (let k = start; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (inString) {
+      if (c === 92 /* \ */) k++;
+      else if (c === 34 /* " */) inString = false;
+      continue;
+    }
+    if (c === 34) inString = true;
+    else if (c === 123 /* { */ || c === 91 /* [ */) depth++;
+    else if (c === 125 /* } */ || c === 93 /* ] */) {
+      if (--depth === 0) {
+        end = k;
+        break;
+      }
+    }
+  }
+  const body = text.slice(start + 1, end);
+  return `{"resourceVersion":"${revision}"${body.length > 0 ? ',' : ''}${body}}`;
+}

@@ -135,6 +135,11 @@ export class RegistryStore {
     return this.conversion ? this.conversion.fromStorage(stored) : stored;
   }
 
+  /** True when stored text is what clients get (no conversion): responses may be cut from it. */
+  get storedAsServed(): boolean {
+    return this.conversion === undefined;
+  }
+
   /** A fresh (unshared) object of a key-value. */
   decodeFresh(kv: KeyValue): KubeObject {
     return this.decode(kv);

@@ -4,6 +4,7 @@ import { CONFIGMAPS } from '../../../../src/cluster/client/client';
 import { settle } from '../../../../src/cluster/clock';
 import type { WatchEvent } from '../../../../src/cluster/api/types';
 import { configMap, startCluster } from './fixture';
+import { table, tableText } from '../../../../src/cluster/apiserver/table';
 
 const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
 
@@ -66,6 +67,26 @@ test('watch-list (sendInitialEvents=true) replays the state, then a bookmark mar
     response.stream!.close();
     assert.deepEqual(events.map((e) => e.type), ['ADDED', 'BOOKMARK']);
     assert.deepEqual(events[1]!.object.metadata.annotations, { 'k8s.io/initial-events-end': 'true' });
+  } finally {
+    await cluster.stop();
+  }
+});
+
+test('a list Table cut from stored text equals the one built from objects, for every includeObject', async () => {
+  const cluster = await startCluster();
+  try {
+    const client = cluster.client();
+    const tricky = configMap('a', { k: 'v}]"' }, { app: 'x' });
+    tricky.metadata.annotations = { note: 'braces } { and "quotes" \\ [' };
+    await client.resource(CONFIGMAPS).create(tricky);
+    await client.resource(CONFIGMAPS).create(configMap('b'));
+    const registry = cluster.server.parts.registries.core('configmaps');
+    const listed = await registry.list({ namespace: 'default', selection: { everything: true, name: undefined, matches: () => true } });
+    for (const include of ['Metadata', 'Object', 'None'] as const) {
+      const fromText = JSON.parse(tableText(registry.def, listed.kvs, registry.objectsOf(listed), 0, include, { resourceVersion: '9' }));
+      const fromObjects = JSON.parse(JSON.stringify(table(registry.def, registry.objectsOf(listed), 0, include, { resourceVersion: '9' })));
+      assert.deepEqual(fromText, fromObjects);
+    }
   } finally {
     await cluster.stop();
   }
