@@ -12,6 +12,7 @@ import { PODS } from '../../src/cluster/client/client';
 import { Informer } from '../../src/cluster/client/informer';
 import { VirtualClock } from '../../src/cluster/clock';
 import type { BenchReport } from './report';
+import { runPeer } from './webernetes-peer';
 
 const SCALE = Number(process.env.KUBELET_BENCH_SCALE ?? 1);
 const scaled = (n: number) => Math.max(1, Math.round(n * SCALE));
@@ -27,12 +28,9 @@ async function startCluster(nodes: number): Promise<{ cluster: Cluster; clock: V
 }
 
 function podManifest(i: number, node: string): Pod {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name: `bench-${i}`, namespace: 'default', labels: { app: 'bench' } },
-    spec: { nodeName: node, terminationGracePeriodSeconds: 30, containers: [{ name: 'web', image: 'nginx:1.27' }] },
-  };
+  const spec: Pod['spec'] = { terminationGracePeriodSeconds: 30, containers: [{ name: 'web', image: 'nginx:1.27' }] };
+  if (node) spec.nodeName = node;
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name: `bench-${i}`, namespace: 'default', labels: { app: 'bench' } }, spec };
 }
 
 /** Creates pods `from`..`to-1`, spread round-robin over `nodes`, a few hundred requests in flight at a time. */
@@ -78,7 +76,42 @@ function watchPods(cluster: Cluster, clock: VirtualClock): { informer: Informer<
  * while they run. The pod count defaults to 2,000 (KUBELET_BENCH_PODS=10000 runs the issue's
  * full figure); the 150,000-pod heap is extrapolated from the measured heap per pod, and says so.
  */
+/**
+ * The same small workload on both simulators, at 3 nodes (the peer's fixed size): N pods applied
+ * until Running and Ready, then deleted until gone. Ratio = peer time / our time (above 1: faster).
+ */
+async function compareWithPeer(report: BenchReport): Promise<void> {
+  const n = Number(process.env.KUBELET_BENCH_PEER_PODS ?? 30);
+  const { cluster, clock } = await startCluster(3);
+  let upMs = NaN;
+  let downMs = NaN;
+  try {
+    const watch = watchPods(cluster, clock);
+    await watch.informer.waitForSync();
+    const pods = cluster.client().resource<Pod>(PODS);
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: n }, (_, i) => pods.create({ ...podManifest(i, ''), spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } })));
+    if (await until(() => watch.running() === n, 60_000)) upMs = performance.now() - t0;
+    const t1 = performance.now();
+    for (let i = 0; i < n; i++) await pods.delete(`bench-${i}`, { namespace: 'default' });
+    if (await until(() => watch.count() === 0, 60_000)) downMs = performance.now() - t1;
+    watch.informer.stop();
+  } finally {
+    await cluster.stop();
+  }
+  let peer;
+  try {
+    peer = await runPeer(n);
+  } catch (err) {
+    report.add({ suite: SUITE, name: 'peer @ngrok/webernetes', value: NaN, unit: '', note: `failed: ${err instanceof Error ? err.message : String(err)}` });
+  }
+  const note = peer ? `@ngrok/webernetes ${peer.version}: ${Math.round(peer.readyMs)} ms up, ${Math.round(peer.goneMs)} ms down${peer.ok ? '' : ' (did not finish)'}` : 'peer not installed (npm i -D @ngrok/webernetes@0.3.5)';
+  report.add({ suite: SUITE, name: `3 nodes: ${n} pods applied → Running and Ready`, value: Math.round(upMs), unit: 'ms', ...(peer?.ok ? { ratio: Number((peer.readyMs / upMs).toFixed(2)) } : {}), note });
+  report.add({ suite: SUITE, name: `3 nodes: ${n} pods deleted → gone`, value: Math.round(downMs), unit: 'ms', ...(peer?.ok ? { ratio: Number((peer.goneMs / downMs).toFixed(2)) } : {}) });
+}
+
 export async function run(report: BenchReport): Promise<void> {
+  if (process.env.KUBELET_BENCH_PEER !== '0') await compareWithPeer(report);
   const nodes = scaled(5000);
   const podCount = Number(process.env.KUBELET_BENCH_PODS ?? scaled(2000));
   gc();
