@@ -66,7 +66,7 @@ export class Kubelet implements PodWorkerHost {
   private lastReportedKey = '';
   private lastReportAt = 0;
   /** Per pod: the status to write and a fingerprint of the last one written (memory stays flat with many pods). */
-  private readonly statusWrites = new Map<string, { status: PodStatus; written?: number; pod: Pod; busy: boolean }>();
+  private readonly statusWrites = new Map<string, { status?: PodStatus; written?: number; pod: Pod; busy: boolean }>();
   private bootID: string;
   private readonly machineID: string;
 
@@ -251,12 +251,16 @@ export class Kubelet implements PodWorkerHost {
     try {
       for (;;) {
         if (!this.alive) return;
-        const text = fingerprint(JSON.stringify(entry.status));
+        const status = entry.status;
+        if (!status) return;
+        const text = fingerprint(JSON.stringify(status));
         if (text === entry.written) return;
         const pod = entry.pod;
         try {
-          await this.client.resource(PODS).patch(pod.metadata.name ?? '', 'merge', { status: entry.status }, { namespace: pod.metadata.namespace, subresource: 'status' });
+          await this.client.resource(PODS).patch(pod.metadata.name ?? '', 'merge', { status }, { namespace: pod.metadata.namespace, subresource: 'status' });
           entry.written = text;
+          // Only the fingerprint stays (the worker recomputes the status whenever it republishes).
+          if (entry.status === status) entry.status = undefined;
         } catch (err) {
           if (isStatusError(err, 'NotFound')) { entry.written = text; return; }
           entry.written = text; // drop it: the next change writes the whole status again
