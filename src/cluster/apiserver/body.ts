@@ -99,7 +99,15 @@ export function parseYaml(text: string): unknown {
 export function decodeBody(raw: Buffer, contentType: string | undefined, allowed: readonly string[]): { value: unknown; mediaType: string } {
   let type = mediaType(contentType);
   if (type === '' && allowed.includes(JSON_TYPE)) type = JSON_TYPE;
-  if (!allowed.includes(type)) throw unsupportedMediaType([...allowed]);
+  if (!allowed.includes(type)) {
+    const err = unsupportedMediaType([...allowed]);
+    if (type === PROTOBUF_TYPE) {
+      // kubectl's typed commands (create namespace|configmap|secret|deployment, auth can-i) send
+      // protobuf and print this message as is: say what works instead.
+      err.status.message += ' (Kube Sim does not read protobuf request bodies yet: write a manifest and use "kubectl apply -f" or "kubectl create -f")';
+    }
+    throw err;
+  }
   if (raw.length > MAX_BODY_BYTES) throw badRequest('the request body is too large');
   const text = raw.toString('utf8');
   if (type === YAML_TYPE || type === PATCH_TYPES.apply) return { value: parseYaml(text), mediaType: type };
