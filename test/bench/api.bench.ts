@@ -76,6 +76,11 @@ export async function run(report: BenchReport): Promise<void> {
 /** 10,000 pods in one namespace, listed as a Table over HTTPS (what `kubectl get pods` without paging would ask). */
 async function tableList(report: BenchReport, cluster: Cluster, api: ApiHttp): Promise<void> {
   const pods = cluster.client().resource({ group: '', version: 'v1', resource: 'pods' });
+  // As on a real cluster, pods are refused until the namespace's default service account exists.
+  for (let tries = 0; (await api.request('GET', '/api/v1/namespaces/bench-table/serviceaccounts/default')).status !== 200; tries++) {
+    if (tries > 100) throw new Error('no default service account in bench-table');
+    await sleep(50);
+  }
   let next = 0;
   const started = performance.now();
   await Promise.all(Array.from({ length: 32 }, async () => {
