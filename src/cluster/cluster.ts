@@ -22,6 +22,7 @@ import { ControllerManager } from './controllers';
 import { setLogProvider } from './apiserver/handlers/pods';
 import { NodePool, workerNodes } from './kubelet/nodes';
 import type { NodeConfig } from './kubelet/node-status';
+import { DEFAULT_BEHAVIOUR, type KubeletBehaviour } from './kubelet/behaviour';
 import { Compactor, DEFAULT_COMPACTION_INTERVAL_MS } from './store/compactor';
 import { Scheduler } from './scheduler/scheduler';
 import { withPlacementExplanations } from './scheduler/explain-placement';
@@ -36,6 +37,8 @@ export interface ClusterOptions {
   nodes?: number;
   /** Nodes with sizes, labels, taints and zones; replaces `nodes` when given. */
   nodeConfigs?: NodeConfig[];
+  /** Kubelet timings and their jitter seed (src/cluster/kubelet/behaviour.ts); merged over the defaults. */
+  kubeletBehaviour?: Partial<KubeletBehaviour>;
   /** Clock speed (default 1). */
   speed?: number;
   /** Tests pass a ManualClock. */
@@ -104,7 +107,7 @@ export class Cluster {
       const serviceAccounts = new ServiceAccountController(cluster.client(CONTROLLER_MANAGER), clock);
       cluster.stoppers.unshift(() => serviceAccounts.stop());
       await serviceAccounts.start();
-      cluster.nodes = new NodePool({ clock, client: (user) => cluster.client(user, 'kubelet/v1.32.4 (linux/amd64) kubernetes/kube-sim') });
+      cluster.nodes = new NodePool({ clock, client: (user) => cluster.client(user, 'kubelet/v1.32.4 (linux/amd64) kubernetes/kube-sim'), behaviour: { ...DEFAULT_BEHAVIOUR, ...options.kubeletBehaviour } });
       cluster.stoppers.unshift(() => cluster.nodes.stop());
       setLogProvider(cluster.nodes.serveLog);
       cluster.stoppers.unshift(() => { if (cluster.nodes) setLogProvider(undefined); });
