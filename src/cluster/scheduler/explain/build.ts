@@ -25,7 +25,7 @@ export const FULL_DETAIL_NODES = 100;
 export const SAMPLE_FEASIBLE = 50;
 export const SAMPLE_PER_REASON = 5;
 /** A successful attempt keeps the selected node and the next best: "why here" needs no more. */
-export const SCHEDULED_DETAIL_NODES = 10;
+export const SCHEDULED_DETAIL_NODES = 3;
 
 export interface AttemptFacts {
   attempt: number;

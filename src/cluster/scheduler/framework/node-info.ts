@@ -30,7 +30,7 @@ export class NodeInfo {
   imageStates = new Map<string, ImageState>();
   /** Bumped on every change (pods added or removed, node updated); memoized counts key on it. */
   generation = 0;
-  private readonly memo = new Map<string, { generation: number; value: number }>();
+  private readonly memo = new Map<number, { generation: number; value: number }>();
 
   constructor(node?: Node) {
     if (node) this.setNode(node);
@@ -77,11 +77,13 @@ export class NodeInfo {
   /**
    * A per-node figure (e.g. how many pods match a spread selector) memoized until the node next
    * changes: scheduling one pod changes one node, so the next cycle recomputes only that one.
+   * `key` is a number from `memoKey` (cheaper to look up than the selector text).
    */
-  memoized(key: string, compute: () => number): number {
+  memoized(key: number, compute: () => number): number {
     const m = this.memo.get(key);
-    if (m && m.generation === this.generation) return m.value;
+    if (m !== undefined && m.generation === this.generation) return m.value;
     const value = compute();
+    if (m !== undefined) { m.generation = this.generation; m.value = value; return value; }
     if (this.memo.size > 64) this.memo.clear();
     this.memo.set(key, { generation: this.generation, value });
     return value;
@@ -122,6 +124,19 @@ export class NodeInfo {
     ips.delete(p.hostIP);
     if (ips.size === 0) this.usedPorts.delete(key);
   }
+}
+
+const memoKeys = new Map<string, number>();
+
+/** A small integer standing for `text` (a selector and namespace), for NodeInfo.memoized. */
+export function memoKey(text: string): number {
+  let k = memoKeys.get(text);
+  if (k === undefined) {
+    if (memoKeys.size > 100_000) memoKeys.clear();
+    k = memoKeys.size + 1;
+    memoKeys.set(text, k);
+  }
+  return k;
 }
 
 function removeFrom(list: PodInfo[], uid: string): void {

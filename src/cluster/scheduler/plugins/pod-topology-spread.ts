@@ -14,7 +14,7 @@ import type { LabelSelector, TopologySpreadConstraint } from '../framework/api';
 import type { CycleState } from '../framework/cycle-state';
 import type { FilterPlugin, Handle, NodeScore, PreFilterPlugin, PreScorePlugin, ScorePlugin } from '../framework/interface';
 import { MAX_NODE_SCORE } from '../framework/interface';
-import type { NodeInfo } from '../framework/node-info';
+import { memoKey, type NodeInfo } from '../framework/node-info';
 import type { PodInfo } from '../framework/pod-info';
 import { compileLabelSelector, type LabelPredicate } from '../framework/selectors';
 import { Status } from '../framework/status';
@@ -37,8 +37,8 @@ export const SYSTEM_DEFAULT_CONSTRAINTS: Pick<TopologySpreadConstraint, 'topolog
 const WORKLOAD_KINDS = new Set(['ReplicaSet', 'StatefulSet', 'ReplicationController']);
 
 export interface Constraint {
-  /** Identifies the selector (and namespace) for memoized per-node counts. */
-  key: string;
+  /** Identifies the selector (and namespace) for memoized per-node counts (see memoKey). */
+  key: number;
   maxSkew: number;
   topologyKey: string;
   selector: LabelPredicate;
@@ -55,7 +55,7 @@ export function compileConstraint(c: TopologySpreadConstraint, pod: Pod): Constr
     selector = { ...selector, matchExpressions: [...(selector.matchExpressions ?? []), ...extra] };
   }
   return {
-    key: `spread\u0000${pod.metadata.namespace ?? 'default'}\u0000${JSON.stringify(selector ?? null)}`,
+    key: memoKey(`spread\u0000${pod.metadata.namespace ?? 'default'}\u0000${JSON.stringify(selector ?? null)}`),
     maxSkew: c.maxSkew,
     topologyKey: c.topologyKey,
     selector: compileLabelSelector(selector),
@@ -256,10 +256,12 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
     const counts = constraints.map(() => new Map<string, number>());
     for (const n of filtered) {
       if (requireAll && !hasAllKeys(n, constraints)) { ignoredNodes.add(n.name); continue; }
-      constraints.forEach((c, i) => {
-        const v = n.node?.metadata.labels?.[c.topologyKey];
-        if (v !== undefined && c.topologyKey !== LABEL_HOSTNAME) counts[i]!.set(v, 0);
-      });
+      const labels = n.node?.metadata.labels;
+      for (let i = 0; i < constraints.length; i++) {
+        const key = constraints[i]!.topologyKey;
+        const v = labels?.[key];
+        if (v !== undefined && key !== LABEL_HOSTNAME) counts[i]!.set(v, 0);
+      }
     }
     const weights = constraints.map((c, i) => Math.log((c.topologyKey === LABEL_HOSTNAME ? filtered.length - ignoredNodes.size : counts[i]!.size) + 2));
     const required = requiredNodeAffinityOf(pod.pod);
@@ -292,13 +294,15 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
     const s = state.read<SpreadScoreState>(PRE_SCORE_KEY);
     if (!s || s.ignoredNodes.has(node.name)) return 0;
     const ns = pod.pod.metadata.namespace ?? 'default';
+    const labels = node.node?.metadata.labels;
     let score = 0;
-    s.constraints.forEach((c, i) => {
-      const v = node.node?.metadata.labels?.[c.topologyKey];
-      if (v === undefined) return;
+    for (let i = 0; i < s.constraints.length; i++) {
+      const c = s.constraints[i]!;
+      const v = labels?.[c.topologyKey];
+      if (v === undefined) continue;
       const cnt = c.topologyKey === LABEL_HOSTNAME ? countOnNode(node, c, ns) : (s.counts[i]!.get(v) ?? 0);
       score += cnt * s.weights[i]! + (c.maxSkew - 1);
-    });
+    }
     return Math.round(score);
   }
 
