@@ -1,7 +1,8 @@
 /** Query parameters and bodies, checked as kube-apiserver checks them (400 on malformed input). */
 import { badRequest } from '../../api/errors';
 import type { KubeObject } from '../../api/types';
-import { decodeBody, JSON_TYPE, YAML_TYPE } from '../body';
+import { decodeBody, JSON_TYPE, mediaType, PROTOBUF_TYPE, YAML_TYPE } from '../body';
+import { decodeProtobufObject } from '../protobuf';
 import { selectionFor } from '../registry/selection';
 import type { DeleteParams, ListParams } from '../registry/store';
 import type { ApiRequest } from '../types';
@@ -21,8 +22,14 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** The body as an object to create or update. */
-export function readObject(request: ApiRequest, kind: string): KubeObject {
+/**
+ * The body as an object to create or update. With `protobufAs`, a protobuf body (kubectl's typed
+ * `create` commands) is decoded as that kind where Kube Sim can (see protobuf.ts).
+ */
+export function readObject(request: ApiRequest, kind: string, protobufAs?: { apiVersion: string }): KubeObject {
+  if (protobufAs && request.rawBody !== undefined && mediaType(request.headers['content-type']) === PROTOBUF_TYPE) {
+    return decodeProtobufObject(request.rawBody, protobufAs.apiVersion, kind, [JSON_TYPE, YAML_TYPE, PROTOBUF_TYPE]);
+  }
   const value = readBody(request);
   if (value === undefined) throw badRequest('the body of the request was empty');
   if (!isPlainObject(value)) throw badRequest(`the body of the request could not be decoded as a ${kind}: expected an object`);

@@ -10,7 +10,7 @@ export async function createObject(_parts: ServerParts, r: ResourceRequest): Pro
   if (r.info.name) throw methodNotSupported(r.registry.gr, 'create');
   const mode = fieldValidationOf(r.request.query);
   const dryRun = dryRunOf(r.request.query);
-  const object = readObject(r.request, r.registry.def.kind);
+  const object = readObject(r.request, r.registry.def.kind, { apiVersion: r.registry.apiVersion });
   const warnings = validateFields(r.registry.def, object, mode);
   const { text, object: created } = await r.registry.create(r.namespace, object, { user: r.user, dryRun, fieldManager: fieldManagerOf(r.request) });
   r.auditName = created.metadata.name ?? '';

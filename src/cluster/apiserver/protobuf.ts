@@ -1,0 +1,187 @@
+/**
+ * Protobuf request bodies, for the kinds kubectl's typed `create` commands send that way
+ * (`kubectl create namespace|configmap|secret|serviceaccount`): the `k8s\0` envelope
+ * (runtime.Unknown: typeMeta, raw, contentEncoding, contentType) around the object's message,
+ * decoded into the JSON shape with the field numbers of k8s.io/api's generated.proto.
+ * Other kinds are a 415 that says what to do instead. Responses are always JSON (kubectl accepts it).
+ */
+import { badRequest, unsupportedMediaType } from '../api/errors';
+import type { KubeObject } from '../api/types';
+
+const MAGIC = [0x6b, 0x38, 0x73, 0x00];
+
+class Reader {
+  pos = 0;
+  constructor(readonly buf: Buffer, readonly end = buf.length) {}
+
+  done(): boolean {
+    return this.pos >= this.end;
+  }
+
+  varint(): number {
+    let result = 0;
+    let shift = 0;
+    for (;;) {
+      if (this.pos >= this.end) throw malformed();
+      const b = this.buf[this.pos++]!;
+      result += (b & 0x7f) * 2 ** shift;
+      if ((b & 0x80) === 0) return result;
+      shift += 7;
+      if (shift > 63) throw malformed();
+    }
+  }
+
+  bytes(): Buffer {
+    const len = this.varint();
+    if (this.pos + len > this.end) throw malformed();
+    const out = this.buf.subarray(this.pos, this.pos + len);
+    this.pos += len;
+    return out;
+  }
+
+  skip(wireType: number): void {
+    if (wireType === 0) this.varint();
+    else if (wireType === 2) this.bytes();
+    else if (wireType === 1) this.pos += 8;
+    else if (wireType === 5) this.pos += 4;
+    else throw malformed();
+    if (this.pos > this.end) throw malformed();
+  }
+
+  /** Calls `field(number, wireType)` for each field; it returns false to have the field skipped. */
+  fields(field: (n: number, wireType: number) => boolean): void {
+    while (!this.done()) {
+      const tag = this.varint();
+      const n = Math.floor(tag / 8);
+      const wireType = tag & 7;
+      if (!field(n, wireType)) this.skip(wireType);
+    }
+  }
+}
+
+function malformed() {
+  return badRequest('the protobuf body of the request is malformed');
+}
+
+const sub = (b: Buffer) => new Reader(b);
+const str = (r: Reader) => r.bytes().toString('utf8');
+
+/** Runs `field` over a message's fields with its reader at hand. */
+function withReader(r: Reader, field: (n: number, wireType: number, r: Reader) => boolean): void {
+  r.fields((n, w) => field(n, w, r));
+}
+
+function readMap(b: Buffer, value: (r: Reader) => string): [string, string] {
+  let key = '';
+  let val = '';
+  withReader(sub(b), (n, w, r) => {
+    if (w !== 2) return false;
+    if (n === 1) key = str(r);
+    else if (n === 2) val = value(r);
+    else return false;
+    return true;
+  });
+  return [key, val];
+}
+
+/** k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta: the fields a client sets on create. */
+function objectMeta(b: Buffer): KubeObject['metadata'] {
+  const meta: KubeObject['metadata'] = {};
+  withReader(sub(b), (n, w, r) => {
+    if (w !== 2) return false;
+    switch (n) {
+      case 1: { const v = str(r); if (v) meta.name = v; return true; }
+      case 2: { const v = str(r); if (v) meta.generateName = v; return true; }
+      case 3: { const v = str(r); if (v) meta.namespace = v; return true; }
+      case 11: { const [k, v] = readMap(r.bytes(), str); (meta.labels ??= {})[k] = v; return true; }
+      case 12: { const [k, v] = readMap(r.bytes(), str); (meta.annotations ??= {})[k] = v; return true; }
+      case 14: { (meta.finalizers ??= []).push(str(r)); return true; }
+      default: return false;
+    }
+  });
+  return meta;
+}
+
+const base64 = (r: Reader) => r.bytes().toString('base64');
+
+type Decoder = (raw: Buffer) => KubeObject;
+
+const DECODERS: Record<string, Decoder> = {
+  'v1/Namespace': (raw) => {
+    const out: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: {} };
+    withReader(sub(raw), (n, w, r) => {
+      if (n === 1 && w === 2) { out.metadata = objectMeta(r.bytes()); return true; }
+      return false;
+    });
+    return out;
+  },
+  'v1/ConfigMap': (raw) => {
+    const out: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: {} };
+    withReader(sub(raw), (n, w, r) => {
+      if (n === 1 && w === 2) { out.metadata = objectMeta(r.bytes()); return true; }
+      if (n === 2 && w === 2) { const [k, v] = readMap(r.bytes(), str); ((out.data ??= {}) as Record<string, string>)[k] = v; return true; }
+      if (n === 3 && w === 2) { const [k, v] = readMap(r.bytes(), base64); ((out.binaryData ??= {}) as Record<string, string>)[k] = v; return true; }
+      if (n === 4 && w === 0) { out.immutable = r.varint() !== 0; return true; }
+      return false;
+    });
+    return out;
+  },
+  'v1/Secret': (raw) => {
+    const out: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: {} };
+    withReader(sub(raw), (n, w, r) => {
+      if (n === 1 && w === 2) { out.metadata = objectMeta(r.bytes()); return true; }
+      if (n === 2 && w === 2) { const [k, v] = readMap(r.bytes(), base64); ((out.data ??= {}) as Record<string, string>)[k] = v; return true; }
+      if (n === 3 && w === 2) { const v = str(r); if (v) out.type = v; return true; }
+      if (n === 4 && w === 2) { const [k, v] = readMap(r.bytes(), str); ((out.stringData ??= {}) as Record<string, string>)[k] = v; return true; }
+      if (n === 5 && w === 0) { out.immutable = r.varint() !== 0; return true; }
+      return false;
+    });
+    return out;
+  },
+  'v1/ServiceAccount': (raw) => {
+    const out: KubeObject = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: {} };
+    withReader(sub(raw), (n, w, r) => {
+      if (n === 1 && w === 2) { out.metadata = objectMeta(r.bytes()); return true; }
+      if (n === 4 && w === 0) { out.automountServiceAccountToken = r.varint() !== 0; return true; }
+      return false;
+    });
+    return out;
+  },
+};
+
+export function protobufUnsupported(accepted: string[], what: string): ReturnType<typeof unsupportedMediaType> {
+  const err = unsupportedMediaType(accepted);
+  err.status.message += ` (Kube Sim reads protobuf request bodies only for Namespaces, ConfigMaps, Secrets and ServiceAccounts, not ${what}: write a manifest and use "kubectl apply -f" or "kubectl create -f")`;
+  return err;
+}
+
+/** Decodes a protobuf request body holding an object of `apiVersion`/`kind`. */
+export function decodeProtobufObject(body: Buffer, apiVersion: string, kind: string, accepted: string[]): KubeObject {
+  if (body.length < 4 || MAGIC.some((b, i) => body[i] !== b)) throw malformed();
+  const envelope = new Reader(body);
+  envelope.pos = 4;
+  let typeApiVersion = '';
+  let typeKind = '';
+  let raw: Buffer | undefined;
+  let encoding = '';
+  withReader(envelope, (n, w, r) => {
+    if (w !== 2) return false;
+    if (n === 1) {
+      withReader(sub(r.bytes()), (tn, tw, tr) => {
+        if (tw !== 2) return false;
+        if (tn === 1) typeApiVersion = str(tr);
+        else if (tn === 2) typeKind = str(tr);
+        else return false;
+        return true;
+      });
+      return true;
+    }
+    if (n === 2) { raw = r.bytes(); return true; }
+    if (n === 3) { encoding = str(r); return true; }
+    return false;
+  });
+  if (encoding) throw protobufUnsupported(accepted, `content encoding "${encoding}"`);
+  const decoder = DECODERS[`${typeApiVersion}/${typeKind}`];
+  if (!decoder || typeApiVersion !== apiVersion || typeKind !== kind) throw protobufUnsupported(accepted, `${typeKind || 'this kind'} (${typeApiVersion})`);
+  return decoder(raw ?? Buffer.alloc(0));
+}
