@@ -154,6 +154,19 @@ export class SchedulingAlgorithm {
   }
 }
 
+/**
+ * The node statuses PostFilter sees: every node of the snapshot, those Filter never evaluated
+ * (a PreFilter narrowed the set) with the diagnosis' absent-node status, as kube-scheduler's
+ * NodeToStatus reader returns them.
+ */
+export function statusesForPostFilter(result: ScheduleResult, snapshot: Snapshot): Map<string, Status> {
+  const absent = result.diagnosis.absentNodesStatus;
+  if (!absent) return result.diagnosis.nodeToStatus;
+  const all = new Map(result.diagnosis.nodeToStatus);
+  for (const n of snapshot.nodes) if (!all.has(n.name)) all.set(n.name, absent);
+  return all;
+}
+
 /** A small deterministic PRNG (mulberry32) so that a seeded scheduler makes repeatable choices. */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;

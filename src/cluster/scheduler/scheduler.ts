@@ -34,7 +34,7 @@ import { PREEMPTION_REASON, preemptionMessage } from './plugins/default-preempti
 import { defaultPlugins } from './plugins/registry';
 import { SchedulingQueue } from './queue/scheduling-queue';
 import type { ClusterEvent } from './queue/events';
-import { SchedulingAlgorithm, seededRandom, type ScheduleResult } from './schedule-one';
+import { SchedulingAlgorithm, seededRandom, statusesForPostFilter, type ScheduleResult } from './schedule-one';
 import { patchPodStatus, conditionChanged, withTransitionTime } from './pod-status';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
@@ -268,7 +268,7 @@ export class Scheduler {
 
   private handleFitError(qp: QueuedPodInfo, cycle: number, state: CycleState, result: ScheduleResult): void {
     const d = result.diagnosis;
-    const pf = this.framework.runPostFilterPlugins(state, qp.podInfo, d.nodeToStatus);
+    const pf = this.framework.runPostFilterPlugins(state, qp.podInfo, statusesForPostFilter(result, this.cache.snapshot()));
     d.postFilterMsg = pf.status.isSuccess() ? '' : pf.status.message();
     const message = fitErrorMessage(result.numAllNodes, d);
     this.stats.unschedulable++;
@@ -373,7 +373,7 @@ export class Scheduler {
     if (result.suggestedHost) {
       facts = { attempt: 1, time, outcome: 'Scheduled', message: `Successfully assigned ${p.metadata.namespace ?? 'default'}/${p.metadata.name ?? p.metadata.generateName ?? ''} to ${result.suggestedHost}` };
     } else {
-      const pf = this.framework.runPostFilterPlugins(state, info, result.diagnosis.nodeToStatus);
+      const pf = this.framework.runPostFilterPlugins(state, info, statusesForPostFilter(result, snapshot));
       result.diagnosis.postFilterMsg = pf.status.isSuccess() ? '' : pf.status.message();
       const message = fitErrorMessage(result.numAllNodes, result.diagnosis);
       facts = pf.status.isSuccess() && pf.result

@@ -81,6 +81,8 @@ export class SchedulingQueue {
   add(pod: Pod): void {
     const now = this.clock.now();
     const qp: QueuedPodInfo = { podInfo: new PodInfo(pod), initialAttemptTimestamp: now, timestamp: now, attempts: 0, unschedulablePlugins: new Set(), gated: false };
+    // A nomination made before (e.g. by a scheduler that restarted) still holds room on that node.
+    if (pod.status?.nominatedNodeName) this.addNominatedPod(qp.podInfo, pod.status.nominatedNodeName);
     this.enqueue(qp);
   }
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { numFeasibleNodesToFind, SchedulingAlgorithm, seededRandom } from '../../../../src/cluster/scheduler/schedule-one';
+import { numFeasibleNodesToFind, SchedulingAlgorithm, seededRandom, statusesForPostFilter } from '../../../../src/cluster/scheduler/schedule-one';
 import { SchedulerCache } from '../../../../src/cluster/scheduler/cache/cache';
 import { ManualClock } from '../../../../src/cluster/clock';
 import { CycleState } from '../../../../src/cluster/scheduler/framework/cycle-state';
@@ -54,4 +54,18 @@ test('FitError: a PreFilter rejection prints only its message; the PostFilter me
   none.postFilterMsg = 'preemption: not eligible due to preemptionPolicy=Never.';
   none.nodeToStatus.set('a', Status.unschedulable('Insufficient cpu'));
   assert.equal(fitErrorMessage(1, none), '0/1 nodes are available: 1 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never.');
+});
+
+test('a PreFilter that narrows the nodes (matchFields metadata.name) counts the others as absent, and preemption skips them', () => {
+  const cache = new SchedulerCache(new ManualClock());
+  for (const n of ['node-1', 'node-2', 'node-3']) cache.addNode(node(n, { cpu: '1' }));
+  const fwk = new Framework((h) => defaultPlugins(h, { rand: seededRandom(1) }));
+  const p = podInfo(pod('pinned', { cpu: '2', affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['node-2'] }] }] } } } }));
+  const state = new CycleState();
+  const snapshot = cache.snapshot();
+  const result = new SchedulingAlgorithm(fwk).schedulePod(state, p, snapshot);
+  assert.deepEqual([...result.filterStatuses.keys()], ['node-2']);
+  const pf = fwk.runPostFilterPlugins(state, p, statusesForPostFilter(result, snapshot));
+  result.diagnosis.postFilterMsg = pf.status.message();
+  assert.equal(fitErrorMessage(3, result.diagnosis), "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't satisfy plugin(s) [NodeAffinity]. preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.");
 });
