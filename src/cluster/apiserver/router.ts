@@ -60,7 +60,11 @@ export class Router {
     if (info.subresource) {
       const declared = def.subresources.find((s) => s.name === info.subresource);
       if (!declared) notFoundPath();
-      const handler = this.subresources.get(`${def.group}/${def.resource}/${info.subresource}`) ?? (info.subresource === 'status' ? statusSubresource : undefined);
+      // Subresources of the object's own kind (status, ephemeralcontainers, a namespace's finalize)
+      // read the object and write parts of it: the generic handler, with the strategy told which.
+      const sameKind = declared.kind === def.kind && (declared.group ?? def.group) === def.group;
+      const handler = this.subresources.get(`${def.group}/${def.resource}/${info.subresource}`) ?? (sameKind ? statusSubresource : undefined);
+      if (!declared.verbs.includes(info.verb)) methodNotAllowed();
       if (!handler) throw statusFailure(501, 'NotImplemented', `${def.resource}/${info.subresource} is not implemented by Kube Sim yet`, {});
       return handler(this.parts, r);
     }

@@ -1,4 +1,8 @@
-/** The status subresource (pods/status, nodes/status, …): read the object, write only its status. */
+/**
+ * Subresources of the object's own kind: status (pods/status, nodes/status, …), pods/ephemeralcontainers,
+ * namespaces/finalize. They read the whole object; on writes the strategy, told the subresource, keeps
+ * what that subresource may not change.
+ */
 import { statusFailure } from '../../api/errors';
 import type { ApiResponse } from '../types';
 import type { ResourceRequest, ServerParts } from './context';
