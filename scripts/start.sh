@@ -37,7 +37,10 @@ mkdir -p "$PROFILE"/{home,ud/User,ext,xdg-config,xdg-data,xdg-cache}
   "telemetry.telemetryLevel": "off",
   "update.mode": "none",
   "extensions.autoCheckUpdates": false,
-  "extensions.autoUpdate": false
+  "extensions.autoUpdate": false,
+  "git.openRepositoryInParentFolders": "never",
+  "chat.disableAIFeatures": true,
+  "workbench.secondarySideBar.defaultVisibility": "hidden"
 }
 JSON
 cs_env=(HOME="$PROFILE/home" XDG_CONFIG_HOME="$PROFILE/xdg-config" XDG_DATA_HOME="$PROFILE/xdg-data" XDG_CACHE_HOME="$PROFILE/xdg-cache" TMPDIR="$SOCKETS" EXTENSIONS_GALLERY='{}')

@@ -63,7 +63,8 @@ cat > "$RUN/ud/User/settings.json" <<'JSON'
   "workbench.tips.enabled": false,
   "chat.disableAIFeatures": true,
   "workbench.secondarySideBar.defaultVisibility": "hidden",
-  "window.restoreWindows": "none"
+  "window.restoreWindows": "none",
+  "git.openRepositoryInParentFolders": "never"
 }
 JSON
 

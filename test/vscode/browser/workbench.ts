@@ -109,7 +109,8 @@ export async function injectDevelopmentOptions(page: Page, baseUrl: string, opti
   });
 }
 
-const NOISE = /Resolv(ing|ed) connection token|Creating a socket|additional builtin extensions|not a web extension|open-vsx|ERR_NAME_NOT_RESOLVED|status of 404|\[(AgentHost|AccountPolicyGate|Service Worker|reconnection-grace-time)/;
+// code-server chatter that says nothing about Kube Sim (no GitHub sign-in, no marketplace offline).
+const NOISE = /Timed out waiting for authentication provider|Resolv(ing|ed) connection token|Creating a socket|additional builtin extensions|not a web extension|open-vsx|ERR_NAME_NOT_RESOLVED|status of 404|\[(AgentHost|AccountPolicyGate|Service Worker|reconnection-grace-time)/;
 
 /** Echoes the extension host's console and the page's errors to stdout. */
 export function forwardConsole(page: Page): void {
