@@ -199,6 +199,22 @@ describe('create and get', () => {
     assert.equal(err, 'Error from server (BadRequest): Unable to find "/v1, Resource=pods" that match label selector "", field selector "spec.foo=bar": field label not supported: spec.foo');
   });
 
+  test('--chunk-size pages the list with limit and continue, and prints one table', async () => {
+    const r = await server.kubectl(['get', 'pods', '-A', '--chunk-size=1', '-v=6']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(lines(r.stdout).slice(1).map((l) => cells(l).slice(0, 2)), [['default', 'db'], ['default', 'web'], ['kube-system', 'sys']]);
+    const requests = r.stderr.split('\n').filter((l) => /GET https:\S+\/api\/v1\/pods\?/.test(l));
+    assert.equal(requests.length, 3, requests.join('\n'));
+    assert.match(requests[0]!, /\?limit=1 200 OK/);
+    assert.match(requests[1]!, /\?continue=[^&\s]+&limit=1 200 OK/);
+  });
+
+  test('create with generateName gets a generated name', async () => {
+    const out = await ok(['create', '-f', '-'], pod('unused').replace('  name: unused\n', '  generateName: gen-\n'));
+    assert.match(out, /^pod\/gen-[a-z0-9]{5} created\n$/);
+    assert.equal(await ok(['delete', out.trim().split(' ')[0]!]), `pod "${out.trim().split(' ')[0]!.slice(4)}" deleted\n`);
+  });
+
   test('get several kinds at once', async () => {
     assert.equal(await ok(['get', 'pods,services', '-o', 'name']), 'pod/db\npod/web\nservice/kubernetes\n');
   });
@@ -238,6 +254,24 @@ describe('apply, patch, label, annotate, replace', () => {
     assert.match(test, /^The request is invalid/);
     const missing = await fails(['patch', 'pod', 'nope', '-p', '{"metadata":{"labels":{"a":"b"}}}']);
     assert.equal(missing, 'Error from server (NotFound): pods "nope" not found');
+  });
+
+  test('server dry runs: delete, label and apply change nothing', async () => {
+    assert.equal(await ok(['delete', 'pod', 'web', '--dry-run=server']), 'pod "web" deleted (server dry run)\n');
+    assert.equal(await ok(['label', 'pod', 'web', 'dry=run', '--dry-run=server']), 'pod/web labeled (server dry run)\n');
+    assert.equal(await ok(['get', 'pod', 'web', '-o', 'jsonpath={.metadata.labels.dry}']), '');
+  });
+
+  test('diff shows the server-side dry-run result; edit patches what the editor changed', async () => {
+    const manifest = pod('web', { labels: { app: 'web', tier: 'front' } }).replace('nginx:1.27', 'nginx:1.30');
+    const diff = await server.kubectl(['diff', '-f', '-'], { input: manifest });
+    assert.equal(diff.code, 1, `kubectl diff exits 1 when there are differences: ${diff.stderr}`);
+    const changed = lines(diff.stdout).filter((l) => /^[-+] /.test(l));
+    assert.deepEqual(changed, ['-  - image: nginx:1.29', '+  - image: nginx:1.30']);
+    const edit = await server.kubectl(['edit', 'pod', 'web'], { env: { EDITOR: 'sed -i s/nginx:1.29/nginx:1.31/' } });
+    assert.equal(edit.code, 0, edit.stderr);
+    assert.equal(edit.stdout, 'pod/web edited\n');
+    assert.equal(await ok(['get', 'pod', 'web', '-o', 'jsonpath={.spec.containers[0].image}']), 'nginx:1.31');
   });
 
   test('label and annotate, with --overwrite and removal', async () => {

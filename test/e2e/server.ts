@@ -37,6 +37,8 @@ export interface KubectlOptions {
   /** Kill kubectl after this long (default 60 s). */
   timeoutMs?: number;
   cwd?: string;
+  /** Extra environment variables (e.g. EDITOR for `kubectl edit`). */
+  env?: Record<string, string>;
 }
 
 /** The checkout root: walks up from this file (out/test/e2e or test/e2e) to the directory holding dist/cli.js. */
@@ -124,7 +126,7 @@ export class StandaloneServer {
   kubectl(args: string[], options: KubectlOptions = {}): Promise<CommandResult> {
     const fullArgs = options.context ? ['--context', options.context, ...args] : args;
     return run(KUBECTL, fullArgs, {
-      env: this.kubectlEnv(),
+      env: { ...this.kubectlEnv(), ...options.env },
       input: options.input,
       timeoutMs: options.timeoutMs ?? 60_000,
       cwd: options.cwd ?? this.dataDir,
