@@ -82,3 +82,17 @@ export function metadataText(text: string, revision: number): string {
   const body = text.slice(start + 1, end);
   return `{"resourceVersion":"${revision}"${body.length > 0 ? ',' : ''}${body}}`;
 }
+
+/** Shared decoded objects and the stored key-value they came from (see RegistryStore.shared). */
+const sources = new WeakMap<object, KeyValue>();
+
+/** Remembers that `object` is exactly `kv` as served, so that its JSON can be cut from the stored text. */
+export function rememberSource(object: object, kv: KeyValue): void {
+  sources.set(object, kv);
+}
+
+/** The JSON text of a shared object, from its stored text (watch streams write one per watcher). */
+export function servedJsonOf(object: object): string | undefined {
+  const kv = sources.get(object);
+  return kv ? withResourceVersion(kv.value, kv.modRevision) : undefined;
+}

@@ -22,7 +22,7 @@ import type { KubeList, KubeObject } from '../../api/types';
 import type { Clock } from '../../clock';
 import { CompactedError, FutureRevisionError, prefixEnd, type KeyValue, type KVStore } from '../../store/types';
 import type { UserInfo } from '../types';
-import { decodeKv, encodeObject, rfc3339, withResourceVersion } from './codec';
+import { decodeKv, encodeObject, rememberSource, rfc3339, withResourceVersion } from './codec';
 
 /**
  * A resource stored in another resource's shape (events.k8s.io/v1 events are core/v1 events in
@@ -168,6 +168,7 @@ export class RegistryStore {
     const hit = this.decoded.get(kv.key);
     if (hit && hit.revision === kv.modRevision) return hit.object;
     const object = this.decode(kv);
+    if (!this.conversion) rememberSource(object, kv);
     if (hit) this.decoded.delete(kv.key);
     else if (this.decoded.size >= DECODED_CACHE_SIZE) this.decoded.delete(this.decoded.keys().next().value!);
     this.decoded.set(kv.key, { revision: kv.modRevision, object });

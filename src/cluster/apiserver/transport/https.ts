@@ -14,7 +14,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { requestEntityTooLarge, statusFailure, StatusError, internalError } from '../../api/errors';
 import { MAX_BODY_BYTES } from '../body';
-import { RawJson } from '../registry/codec';
+import { RawJson, servedJsonOf } from '../registry/codec';
 import type { TokenAuthenticator } from '../auth/tokens';
 import { SYSTEM_AUTHENTICATED } from '../auth/identities';
 import type { ApiRequest, ApiResponse, Transport, UserInfo } from '../types';
@@ -212,7 +212,12 @@ export class HttpsTransport {
       stream.start(
         (chunk) => {
           if (ended) return;
-          res.write(typeof chunk === 'string' ? chunk : JSON.stringify(chunk) + '\n');
+          if (typeof chunk === 'string') res.write(chunk);
+          else {
+            // Watch objects are shared and come from stored text: cut their JSON from it (one per watcher) rather than re-serialize.
+            const objectJson = servedJsonOf(chunk.object);
+            res.write(objectJson !== undefined ? `{"type":"${chunk.type}","object":${objectJson}}\n` : JSON.stringify(chunk) + '\n');
+          }
         },
         () => { if (!ended) { ended = true; res.end(); } },
       );
