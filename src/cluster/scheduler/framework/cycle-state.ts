@@ -14,6 +14,8 @@ export class CycleState {
   readonly skipFilterPlugins = new Set<string>();
   /** Plugins whose PreScore returned Skip: their Score does not run this cycle. */
   readonly skipScorePlugins = new Set<string>();
+  /** The Filter plugins that run this cycle (set after PreFilter; saves a Skip lookup per node). */
+  activeFilterPlugins: unknown[] | undefined;
 
   read<T>(key: string): T | undefined {
     return this.data.get(key) as T | undefined;
@@ -31,6 +33,7 @@ export class CycleState {
     }
     for (const p of this.skipFilterPlugins) c.skipFilterPlugins.add(p);
     for (const p of this.skipScorePlugins) c.skipScorePlugins.add(p);
+    c.activeFilterPlugins = this.activeFilterPlugins;
     return c;
   }
 }

@@ -5,7 +5,7 @@
  * re-run filters during preemption.
  */
 import type { CycleState } from './cycle-state';
-import type { Handle, NodeScore, NodeToStatus, PluginSet, PostFilterResult } from './interface';
+import type { FilterPlugin, Handle, NodeScore, NodeToStatus, PluginSet, PostFilterResult } from './interface';
 import type { NodeInfo } from './node-info';
 import type { PodInfo } from './pod-info';
 import { Snapshot } from './snapshot';
@@ -71,6 +71,7 @@ export class Framework implements Handle {
       const { status, result } = p.preFilter(state, pod, nodes);
       if (status.isSkip()) {
         state.skipFilterPlugins.add(p.name);
+        state.activeFilterPlugins = undefined;
         continue;
       }
       if (!status.isSuccess()) {
@@ -94,8 +95,9 @@ export class Framework implements Handle {
 
   /** Filter plugins in order; the first that rejects decides (its reasons are the node's). */
   runFilterPlugins(state: CycleState, pod: PodInfo, node: NodeInfo): Status {
-    for (const p of this.plugins.filter) {
-      if (state.skipFilterPlugins.has(p.name)) continue;
+    let active = state.activeFilterPlugins as FilterPlugin[] | undefined;
+    if (!active) state.activeFilterPlugins = active = this.plugins.filter.filter((p) => !state.skipFilterPlugins.has(p.name));
+    for (const p of active) {
       const s = p.filter(state, pod, node);
       if (!s.isSuccess()) {
         if (!s.isRejected()) return new Status(Code.Error, s.reasons).withPlugin(p.name);

@@ -9,9 +9,15 @@ import { MAX_NODE_SCORE } from '../framework/interface';
 import type { NodeInfo } from '../framework/node-info';
 import type { PodInfo } from '../framework/pod-info';
 import { NODE_RESOURCES_BALANCED_ALLOCATION } from './names';
-import { allocatableAndRequested, SCORING_RESOURCES } from './node-resources-fit';
+import { SCORING_RESOURCES, scoringAllocatable, scoringRequested } from './node-resources-fit';
 
 export function balancedResourceScore(requested: number[], allocatable: number[]): number {
+  // The common case, two resources (cpu and memory), without allocating.
+  if (requested.length === 2 && allocatable[0] !== 0 && allocatable[1] !== 0) {
+    const a = Math.min(1, requested[0]! / allocatable[0]!);
+    const b = Math.min(1, requested[1]! / allocatable[1]!);
+    return Math.trunc((1 - Math.abs((a - b) / 2)) * MAX_NODE_SCORE);
+  }
   const fractions: number[] = [];
   let total = 0;
   for (let i = 0; i < requested.length; i++) {
@@ -32,14 +38,16 @@ export function balancedResourceScore(requested: number[], allocatable: number[]
 export class NodeResourcesBalancedAllocation implements ScorePlugin {
   readonly name = NODE_RESOURCES_BALANCED_ALLOCATION;
 
+  // Reused between calls: scoring is synchronous and this runs for every feasible node.
+  private readonly requested = new Array<number>(SCORING_RESOURCES.length);
+  private readonly allocatable = new Array<number>(SCORING_RESOURCES.length);
+
   score(_state: CycleState, pod: PodInfo, node: NodeInfo): number {
-    const requested: number[] = [];
-    const allocatable: number[] = [];
-    for (const { name } of SCORING_RESOURCES) {
-      const [a, r] = allocatableAndRequested(node, pod, name);
-      allocatable.push(a);
-      requested.push(r);
+    for (let i = 0; i < SCORING_RESOURCES.length; i++) {
+      const name = SCORING_RESOURCES[i]!.name;
+      this.allocatable[i] = scoringAllocatable(node, pod, name);
+      this.requested[i] = scoringRequested(node, pod, name);
     }
-    return balancedResourceScore(requested, allocatable);
+    return balancedResourceScore(this.requested, this.allocatable);
   }
 }

@@ -61,18 +61,26 @@ export function leastRequestedScore(requested: number, capacity: number): number
 /** The default scoring resources and weights (config v1 defaults: cpu 1, memory 1). */
 export const SCORING_RESOURCES = [{ name: CPU, weight: 1 }, { name: MEMORY, weight: 1 }];
 
-/** Allocatable and requested-after-placement of one resource, as the resource allocation scorers read them. */
-export function allocatableAndRequested(node: NodeInfo, pod: PodInfo, name: string): [number, number] {
-  const podRequest = pod.nonZeroRequests.get(name);
+/**
+ * Allocatable of one resource as the resource allocation scorers read it (0: skip the resource,
+ * e.g. an extended resource the pod does not ask for).
+ */
+export function scoringAllocatable(node: NodeInfo, pod: PodInfo, name: string): number {
   switch (name) {
-    case CPU: return [node.allocatable.milliCPU, node.nonZeroRequested.milliCPU + podRequest];
-    case MEMORY: return [node.allocatable.memory, node.nonZeroRequested.memory + podRequest];
-    case EPHEMERAL_STORAGE: return [node.allocatable.ephemeralStorage, node.requested.ephemeralStorage + pod.requests.ephemeralStorage];
-    default: {
-      const request = pod.requests.scalar.get(name) ?? 0;
-      if (request === 0 || !node.allocatable.scalar.has(name)) return [0, 0];
-      return [node.allocatable.scalar.get(name)!, (node.requested.scalar.get(name) ?? 0) + request];
-    }
+    case CPU: return node.allocatable.milliCPU;
+    case MEMORY: return node.allocatable.memory;
+    case EPHEMERAL_STORAGE: return node.allocatable.ephemeralStorage;
+    default: return (pod.requests.scalar.get(name) ?? 0) === 0 ? 0 : (node.allocatable.scalar.get(name) ?? 0);
+  }
+}
+
+/** What the node would have requested of one resource with the pod on it (non-zero defaults for cpu and memory). */
+export function scoringRequested(node: NodeInfo, pod: PodInfo, name: string): number {
+  switch (name) {
+    case CPU: return node.nonZeroRequested.milliCPU + pod.nonZeroRequests.milliCPU;
+    case MEMORY: return node.nonZeroRequested.memory + pod.nonZeroRequests.memory;
+    case EPHEMERAL_STORAGE: return node.requested.ephemeralStorage + pod.requests.ephemeralStorage;
+    default: return (node.requested.scalar.get(name) ?? 0) + (pod.requests.scalar.get(name) ?? 0);
   }
 }
 
@@ -80,8 +88,9 @@ export function leastAllocatedScore(node: NodeInfo, pod: PodInfo): number {
   let score = 0;
   let weightSum = 0;
   for (const { name, weight } of SCORING_RESOURCES) {
-    const [allocatable, requested] = allocatableAndRequested(node, pod, name);
+    const allocatable = scoringAllocatable(node, pod, name);
     if (allocatable === 0) continue;
+    const requested = scoringRequested(node, pod, name);
     score += leastRequestedScore(requested, allocatable) * weight;
     weightSum += weight;
   }

@@ -20,7 +20,7 @@ import { compileLabelSelector, type LabelPredicate } from '../framework/selector
 import { Status } from '../framework/status';
 import { POD_TOPOLOGY_SPREAD } from './names';
 import { matchesRequiredNodeAffinity, requiredNodeAffinityOf } from './node-affinity';
-import { findUntoleratedTaint } from './taint-toleration';
+import { FILTER_EFFECTS, findUntoleratedTaint } from './taint-toleration';
 
 export const ERR_REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints";
 export const ERR_REASON_NODE_LABEL_NOT_MATCH = ERR_REASON_CONSTRAINTS_NOT_MATCH + ' (missing required label)';
@@ -95,7 +95,7 @@ export function countPodsMatchSelector(pods: PodInfo[], selector: LabelPredicate
 function nodeCountsFor(c: Constraint, pod: Pod, node: NodeInfo, required: ReturnType<typeof requiredNodeAffinityOf>): boolean {
   if (!node.node) return false;
   if (c.honorNodeAffinity && !matchesRequiredNodeAffinity(required, node.node)) return false;
-  if (c.honorNodeTaints && findUntoleratedTaint(node.node.spec?.taints ?? [], pod.spec.tolerations ?? [], ['NoSchedule', 'NoExecute'])) return false;
+  if (c.honorNodeTaints && findUntoleratedTaint(node.node.spec?.taints ?? [], pod.spec.tolerations ?? [], FILTER_EFFECTS)) return false;
   return true;
 }
 

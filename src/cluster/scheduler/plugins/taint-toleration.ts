@@ -35,12 +35,16 @@ export function findUntoleratedTaint(taints: Taint[], tolerations: Toleration[],
 }
 
 const PRE_SCORE_KEY = 'PreScore' + TAINT_TOLERATION;
+/** The effects Filter enforces (PreferNoSchedule only scores). */
+export const FILTER_EFFECTS: Taint['effect'][] = ['NoSchedule', 'NoExecute'];
 
 export class TaintToleration implements FilterPlugin, PreScorePlugin, ScorePlugin {
   readonly name = TAINT_TOLERATION;
 
   filter(_state: CycleState, pod: PodInfo, node: NodeInfo): Status {
-    const taint = findUntoleratedTaint(node.node?.spec?.taints ?? [], pod.pod.spec.tolerations ?? [], ['NoSchedule', 'NoExecute']);
+    const taints = node.node?.spec?.taints;
+    if (!taints || taints.length === 0) return Status.success();
+    const taint = findUntoleratedTaint(taints, pod.pod.spec.tolerations ?? [], FILTER_EFFECTS);
     return taint ? Status.unresolvable(ERR_REASON_UNTOLERATED_TAINT(taint)) : Status.success();
   }
 
@@ -52,9 +56,11 @@ export class TaintToleration implements FilterPlugin, PreScorePlugin, ScorePlugi
   }
 
   score(state: CycleState, pod: PodInfo, node: NodeInfo): number {
+    const taints = node.node?.spec?.taints;
+    if (!taints || taints.length === 0) return 0;
     const tolerations = state.read<Toleration[]>(PRE_SCORE_KEY) ?? pod.pod.spec.tolerations ?? [];
     let count = 0;
-    for (const taint of node.node?.spec?.taints ?? []) {
+    for (const taint of taints) {
       if (taint.effect === 'PreferNoSchedule' && !tolerations.some((t) => toleratesTaint(t, taint))) count++;
     }
     return count;
