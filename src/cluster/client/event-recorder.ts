@@ -74,10 +74,28 @@ interface Aggregate {
   namespace: string;
   name: string;
   count: number;
-  firstTimestamp: string;
   lastSeen: number;
-  /** The create is still in flight: repeats wait for it. */
-  pending: Promise<void>;
+  /** The create is still in flight: repeats wait for it (undefined once it finished). */
+  pending: Promise<void> | undefined;
+}
+
+/** A 53-bit hash of an event's identity: kubelets remember many events, and the text would weigh more. */
+function identity(parts: (string | undefined)[]): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (const part of parts) {
+    const text = part ?? '';
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 2654435761);
+      h2 = Math.imul(h2 ^ c, 1597334677);
+    }
+    h1 = Math.imul(h1 ^ 0, 2654435761);
+    h2 = Math.imul(h2 ^ 0, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
 let sequence = 0;
@@ -89,7 +107,7 @@ function eventName(objectName: string, ms: number): string {
 }
 
 export class EventRecorder {
-  private readonly aggregates = new Map<string, Aggregate>();
+  private readonly aggregates = new Map<number, Aggregate>();
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly client: ApiClient, private readonly clock: Clock, readonly source: EventSource) {}
@@ -98,14 +116,14 @@ export class EventRecorder {
   event(object: KubeObject | ObjectReference, type: EventType, reason: string, message: string, fieldPath?: string): void {
     const involved = referenceOf(object, fieldPath);
     const now = this.clock.now();
-    const key = [involved.kind, involved.namespace, involved.name, involved.uid, involved.fieldPath, type, reason, message].join('\u0000');
+    const key = identity([involved.kind, involved.namespace, involved.name, involved.uid, involved.fieldPath, type, reason, message]);
     const previous = this.aggregates.get(key);
     if (previous && now - previous.lastSeen <= CORRELATION_WINDOW_MS) {
       previous.count++;
       previous.lastSeen = now;
       const count = previous.count;
       const lastTimestamp = rfc3339(now);
-      this.track(previous.pending.then(() => this.patchCount(previous, count, lastTimestamp)));
+      this.track((previous.pending ?? Promise.resolve()).then(() => this.patchCount(previous, count, lastTimestamp)));
       return;
     }
     const namespace = involved.namespace || 'default';
@@ -127,9 +145,11 @@ export class EventRecorder {
       reportingComponent: this.source.component,
       reportingInstance: this.source.host ?? '',
     };
-    const aggregate: Aggregate = { namespace, name, count: 1, firstTimestamp: timestamp, lastSeen: now, pending: Promise.resolve() };
-    aggregate.pending = this.client.resource(EVENTS).create(body, { namespace }).then(() => undefined, () => undefined);
-    this.track(aggregate.pending);
+    const aggregate: Aggregate = { namespace, name, count: 1, lastSeen: now, pending: undefined };
+    const created = this.client.resource(EVENTS).create(body, { namespace }).then(() => undefined, () => undefined);
+    aggregate.pending = created;
+    void created.then(() => { if (aggregate.pending === created) aggregate.pending = undefined; });
+    this.track(created);
     this.remember(key, aggregate);
   }
 
@@ -147,10 +167,15 @@ export class EventRecorder {
     }
   }
 
-  private remember(key: string, aggregate: Aggregate): void {
+  private remember(key: number, aggregate: Aggregate): void {
     this.aggregates.delete(key);
     this.aggregates.set(key, aggregate);
-    if (this.aggregates.size > MAX_REMEMBERED) this.aggregates.delete(this.aggregates.keys().next().value as string);
+    if (this.aggregates.size > MAX_REMEMBERED) this.aggregates.delete(this.aggregates.keys().next().value as number);
+    // Forget what the window has passed (oldest first, as they were set).
+    for (const [k, a] of this.aggregates) {
+      if (aggregate.lastSeen - a.lastSeen <= CORRELATION_WINDOW_MS) break;
+      this.aggregates.delete(k);
+    }
   }
 
   private track(write: Promise<void>): void {

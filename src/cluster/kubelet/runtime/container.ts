@@ -45,7 +45,7 @@ export class Container {
     readonly id: string,
     readonly name: string,
     private readonly clock: Clock,
-    private readonly process: Process,
+    private process: Process | undefined,
     readonly context: ProcessContext,
     private readonly hooks: ContainerHooks,
   ) {
@@ -95,6 +95,7 @@ export class Container {
     for (;;) {
       if (!this.running) return;
       let next;
+      if (!this.process) return;
       try {
         next = this.process.next();
       } catch {
@@ -104,9 +105,10 @@ export class Container {
       const effect = next.value;
       if (effect.type === 'out') this.log.append(this.clock.now(), effect.text);
       else if (effect.type === 'memory') { if (this.hooks.forcedMemory === undefined) this.setMemory(effect.bytes); }
-      else if (effect.type === 'serve') { this.serving = effect.program; return; }
+      // A process that serves or sleeps forever is never resumed: let it go.
+      else if (effect.type === 'serve') { this.serving = effect.program; this.process = undefined; return; }
       else if (effect.type === 'sleep') {
-        if (effect.ms === Infinity) return;
+        if (effect.ms === Infinity) { this.process = undefined; return; }
         this.timer = this.clock.setTimer(effect.ms, () => { this.timer = undefined; this.step(); });
         return;
       }
@@ -125,6 +127,7 @@ export class Container {
     this.termination = { exitCode, reason, finishedAt: this.clock.now() };
     if (signal) this.termination.signal = signal;
     for (const t of [this.timer, this.oomTimer, this.forcedTimer, this.stopTimer]) t?.cancel();
+    this.process = undefined;
     this.serving = undefined;
     this.log.end();
     this.hooks.onExit(this.termination);
