@@ -78,6 +78,8 @@ interface ContainerRecord {
   lastPullFailure?: number;
   /** A timer that resyncs the pod when a back-off or retry ends. */
   retry?: Timer;
+  /** The spec changed (a new image): restart it regardless of policy and back-off. */
+  specChanged?: boolean;
 }
 
 const terminated = (e: Exited): ContainerState => {
@@ -142,7 +144,31 @@ export class PodWorker {
   update(pod: Pod): void {
     if (pod.metadata.uid !== this.uid) return;
     this.pod = pod;
+    if (!pod.metadata.deletionTimestamp) this.applySpecChanges(pod);
     this.requestSync();
+  }
+
+  /**
+   * A container's image is the one field of a pod's spec that can change (`kubectl set image`):
+   * the kubelet stops the container ("definition changed") and starts it again with the new image,
+   * whatever the restart policy and without back-off.
+   */
+  private applySpecChanges(pod: Pod): void {
+    const specs = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
+    for (const r of this.records) {
+      const spec = specs.find((c) => c.name === r.spec.name);
+      if (!spec || spec.image === r.spec.image) continue;
+      r.spec = spec;
+      r.specChanged = true;
+      r.lastPullFailure = undefined;
+      r.waiting = undefined;
+      r.retry?.cancel();
+      if (r.current?.running) {
+        this.event('Normal', 'Killing', `Container ${spec.name} definition changed, will be restarted`, r);
+        this.stopProbes(r);
+        r.current.stop((pod.spec.terminationGracePeriodSeconds ?? 30) * 1000, this.host.random.duration(this.host.behaviour.sigtermExit));
+      }
+    }
   }
 
   start(): void {
@@ -261,7 +287,7 @@ export class PodWorker {
     for (const r of this.records) {
       if (r.kind !== 'main' || r.busy || r.noticing || r.current) continue;
       if (r.last) {
-        const restart = policy === 'Always' || (policy === 'OnFailure' && r.last.termination.exitCode !== 0);
+        const restart = r.specChanged || policy === 'Always' || (policy === 'OnFailure' && r.last.termination.exitCode !== 0);
         if (!restart) continue;
       }
       await this.startContainer(r);
@@ -291,7 +317,9 @@ export class PodWorker {
     const host = this.host;
     const name = r.spec.name;
     const key = `${this.uid}/${name}`;
-    if (r.last) {
+    if (r.last && r.specChanged) {
+      r.specChanged = false;
+    } else if (r.last) {
       const wait = host.crashBackOff.inBackOffSince(key, r.last.termination.finishedAt);
       if (wait !== undefined) {
         const wasBackingOff = r.waiting?.reason === 'CrashLoopBackOff';

@@ -274,3 +274,24 @@ test('one seed replays the same run', async () => {
   };
   assert.deepEqual(await run(), await run());
 });
+
+test('a new image (kubectl set image): definition changed, pulled and restarted', async () => {
+  const host = new FakeHost();
+  const pod = makePod({ containers: [{ name: 'nginx', image: 'nginx:1.27' }] });
+  const worker = host.worker(pod);
+  await host.clock.advance(5_000);
+  host.recorded.events.length = 0;
+  worker.update({ ...pod, spec: { ...pod.spec, containers: [{ name: 'nginx', image: 'nginx:1.26' }] } });
+  await host.clock.advance(10_000);
+  assert.deepEqual(host.recorded.events.map((e) => e.replace(/^\S+ /, '').replace(/ in .*$/, '')), [
+    'Normal Killing: Container nginx definition changed, will be restarted',
+    'Normal Pulling: Pulling image "nginx:1.26"',
+    'Normal Pulled: Successfully pulled image "nginx:1.26"',
+    'Normal Created: Created container: nginx',
+    'Normal Started: Started container nginx',
+  ]);
+  const c = host.status.containerStatuses![0]!;
+  assert.equal(c.image, 'docker.io/library/nginx:1.26');
+  assert.equal(c.restartCount, 1);
+  assert.ok(c.state!.running);
+});
