@@ -15,6 +15,8 @@ test('node affinity and nodeSelector pick matching nodes, or say which field to 
     const p = await h.getPod('fast');
     assert.equal(h.condition(p)?.message, "0/2 nodes are available: 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.");
     assert.match(h.explanation(p).summary, /^Pending: 2 nodes don't match spec\.affinity\.nodeAffinity\./);
+    assert.deepEqual((await h.events('fast')).map((e) => [e.reason, e.action, e.reportingController]), [['FailedScheduling', 'Scheduling', 'default-scheduler']]);
+    assert.equal(h.explanation(await h.getPod('db')).latest.selectedNode, 'ssd-1');
   } finally {
     await h.stop();
   }

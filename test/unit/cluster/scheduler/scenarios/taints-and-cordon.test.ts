@@ -11,10 +11,13 @@ test('taints keep pods away unless tolerated', async () => {
     let p = await h.getPod('web');
     const msg = '0/1 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.';
     assert.equal(h.condition(p)?.message, msg);
+    assert.deepEqual((await h.events('web')).map((e) => [e.type, e.reason, e.note]), [['Warning', 'FailedScheduling', msg]]);
+    assert.deepEqual(h.explanation(p).latest.nodes[0]!.filters.find((f) => f.plugin === 'TaintToleration'), { plugin: 'TaintToleration', verdict: 'rejected', reason: 'node(s) had untolerated taint {dedicated: gpu}', code: 'UnschedulableAndUnresolvable' });
     assert.match(h.explanation(p).summary, /^Pending: 1 node has the taint dedicated=gpu that the pod does not tolerate\. Add a toleration for it to spec\.tolerations, or remove it \(kubectl taint node gpu-1 dedicated-\)\./);
     await h.addPod('trainer', { tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'gpu', effect: 'NoSchedule' }] });
     p = await h.getPod('trainer');
     assert.equal(p.spec.nodeName, 'gpu-1');
+    assert.deepEqual((await h.events('trainer')).map((e) => e.note), ['Successfully assigned default/trainer to gpu-1']);
   } finally {
     await h.stop();
   }
