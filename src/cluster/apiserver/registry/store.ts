@@ -501,7 +501,7 @@ export class RegistryStore {
         await this.admit('validate', attrs);
       }
       const meta = current.metadata;
-      const grace = this.gracePeriod(current, params);
+      const grace = await this.gracePeriod(current, params);
       const hasFinalizers = (meta.finalizers?.length ?? 0) > 0;
       let next: KubeObject | undefined;
       if (grace > 0 || hasFinalizers) {
@@ -556,15 +556,17 @@ export class RegistryStore {
    * The grace period a delete gets. Only pods are deleted gracefully (pod strategy
    * CheckGracefulDelete): an explicit gracePeriodSeconds wins, else the pod's
    * terminationGracePeriodSeconds (default 30); a pod no kubelet runs (unscheduled, or finished)
-   * goes at once.
+   * goes at once, and so does one bound to a node that no longer exists (what the pod garbage
+   * collector does for orphaned pods), since no kubelet would ever finish its deletion.
    */
-  private gracePeriod(object: KubeObject, params: DeleteParams): number {
+  private async gracePeriod(object: KubeObject, params: DeleteParams): Promise<number> {
     if (this.def.group !== '' || this.def.resource !== 'pods') return 0;
     const spec = (object.spec ?? {}) as { nodeName?: string; terminationGracePeriodSeconds?: number };
     const status = (object.status ?? {}) as { phase?: string };
     if (!spec.nodeName || status.phase === 'Succeeded' || status.phase === 'Failed') return 0;
     let grace = params.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30;
     if (grace < 0) grace = 1;
+    if (grace > 0 && this.admission && !(await this.admission.lookup.get('', 'nodes', '', spec.nodeName))) return 0;
     return grace;
   }
 

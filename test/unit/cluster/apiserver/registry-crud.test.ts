@@ -106,8 +106,10 @@ test('deleting an unscheduled pod removes it at once and answers with the pod', 
 test('a bound pod is deleted gracefully; the kubelet finishes with gracePeriodSeconds=0 and a uid precondition', async () => {
   const cluster = await startCluster();
   try {
+    // A Node object with no kubelet behind it: nothing but this test finishes the deletion.
+    await cluster.client().resource({ group: '', version: 'v1', resource: 'nodes' }).create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'quiet' } });
     const pods = cluster.client().resource<Pod>(PODS);
-    const created = await pods.create(pod('p', {}, { nodeName: 'node-1', terminationGracePeriodSeconds: 20 }));
+    const created = await pods.create(pod('p', {}, { nodeName: 'quiet', terminationGracePeriodSeconds: 20 }));
     const terminating = (await pods.delete('p', { namespace: 'default' })) as Pod;
     assert.equal(terminating.metadata.deletionTimestamp, '2026-01-01T00:00:20Z');
     assert.equal(terminating.metadata.deletionGracePeriodSeconds, 20);
@@ -179,6 +181,18 @@ test('deleting a namespace deletes what is in it; the immortal default namespace
       return true;
     });
     assert.ok(await cms.get('keep', { namespace: 'default' }));
+  } finally {
+    await cluster.stop();
+  }
+});
+
+test('a pod bound to a node that does not exist is deleted at once: no kubelet would finish it', async () => {
+  const cluster = await startCluster();
+  try {
+    const pods = cluster.client().resource<Pod>(PODS);
+    await pods.create(pod('orphan', {}, { nodeName: 'gone' }));
+    await pods.delete('orphan', { namespace: 'default' });
+    assert.equal((await rejects(pods.get('orphan', { namespace: 'default' }))).code, 404);
   } finally {
     await cluster.stop();
   }
