@@ -38,8 +38,9 @@ export interface AttemptFacts {
 
 export function buildExplanation(fwk: Framework, state: CycleState, pod: PodInfo, snapshot: Snapshot, result: ScheduleResult, facts: AttemptFacts): AttemptExplanation {
   const filterPlugins = fwk.plugins.filter.map((p) => p.name);
-  const evaluated = [...result.filterStatuses.keys()];
-  const feasibleIndex = new Map(result.feasible.map((n, i) => [n.name, i]));
+  const scheduled = facts.outcome === 'Scheduled';
+  // A successful attempt explains three nodes of perhaps hundreds: do not index them all.
+  const evaluated = scheduled ? [] : [...result.filterStatuses.keys()];
   const histogram = new Map<string, ReasonCount>();
   for (const [, s] of result.diagnosis.nodeToStatus) {
     for (const reason of s.reasons) {
@@ -49,7 +50,10 @@ export function buildExplanation(fwk: Framework, state: CycleState, pod: PodInfo
       histogram.set(k, h);
     }
   }
-  const chosen = facts.outcome === 'Scheduled' ? scheduledSample(result) : sampleNodes(evaluated, result, facts.nominatedNode);
+  const chosen = scheduled ? scheduledSample(result) : sampleNodes(evaluated, result, facts.nominatedNode);
+  const wanted = new Set(chosen);
+  const feasibleIndex = new Map<string, number>();
+  result.feasible.forEach((n, i) => { if (wanted.has(n.name)) feasibleIndex.set(n.name, i); });
   const nodes: NodeExplanation[] = [];
   for (const name of chosen) {
     const status = result.filterStatuses.get(name) ?? result.diagnosis.nodeToStatus.get(name);
@@ -91,13 +95,13 @@ export function buildExplanation(fwk: Framework, state: CycleState, pod: PodInfo
     outcome: facts.outcome,
     message: facts.message,
     numAllNodes: result.numAllNodes,
-    numEvaluated: evaluated.length,
+    numEvaluated: result.filterStatuses.size,
     numFeasible: result.feasible.length,
     skippedFilters: filterPlugins.filter((p) => state.skipFilterPlugins.has(p)),
     skippedScores: fwk.plugins.score.map((s) => s.plugin.name).filter((p) => state.skipScorePlugins.has(p)),
     filterHistogram: [...histogram.values()].sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
     nodes,
-    truncated: nodes.length < Math.max(facts.outcome === 'Scheduled' ? result.feasible.length : evaluated.length, result.preFilter.status.isSuccess() ? 0 : result.numAllNodes),
+    truncated: nodes.length < Math.max(scheduled ? result.feasible.length : evaluated.length, result.preFilter.status.isSuccess() ? 0 : result.numAllNodes),
     podRequests: requests,
   };
   if (result.suggestedHost) out.selectedNode = result.suggestedHost;
