@@ -1,0 +1,36 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ManualClock } from '../../../../src/cluster/clock';
+import { SchedulerCache } from '../../../../src/cluster/scheduler/cache/cache';
+import { node, pod, podInfo } from './fixtures';
+
+test('the cache counts assumed pods at once, confirms them from the informer, and forgets failed bindings', () => {
+  const cache = new SchedulerCache(new ManualClock());
+  cache.addNode(node('node-1', { cpu: '2' }));
+  const p = pod('web', { cpu: '500m' });
+  const info = podInfo(p);
+  cache.assumePod(info, 'node-1');
+  const n = cache.snapshot().get('node-1')!;
+  assert.equal(n.requested.milliCPU, 500);
+  assert.ok(cache.isAssumed(p));
+  cache.addPod({ ...p, spec: { ...p.spec, nodeName: 'node-1' } });
+  assert.ok(!cache.isAssumed(p));
+  assert.equal(n.requested.milliCPU, 500, 'confirmed, not counted twice');
+  const q = pod('job', { cpu: '1' });
+  cache.assumePod(podInfo(q), 'node-1');
+  assert.equal(n.requested.milliCPU, 1500);
+  cache.forgetPod(q);
+  assert.equal(n.requested.milliCPU, 500);
+  cache.removePod(p);
+  assert.equal(n.requested.milliCPU, 0);
+});
+
+test('pods that arrive before their node wait in a placeholder the snapshot does not list', () => {
+  const cache = new SchedulerCache(new ManualClock());
+  cache.addPod(pod('early', { cpu: '1', nodeName: 'node-9' }));
+  assert.equal(cache.snapshot().nodes.length, 0);
+  cache.addNode(node('node-9', { cpu: '4' }));
+  assert.equal(cache.snapshot().get('node-9')!.requested.milliCPU, 1000);
+  cache.removeNode(node('node-9'));
+  assert.equal(cache.snapshot().nodes.length, 0);
+});
