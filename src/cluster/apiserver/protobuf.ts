@@ -185,3 +185,38 @@ export function decodeProtobufObject(body: Buffer, apiVersion: string, kind: str
   if (!decoder || typeApiVersion !== apiVersion || typeKind !== kind) throw protobufUnsupported(accepted, `${typeKind || 'this kind'} (${typeApiVersion})`);
   return decoder(raw ?? Buffer.alloc(0));
 }
+
+/** authorization.k8s.io/v1 SelfSubjectAccessReview (what `kubectl auth can-i` sends). */
+export function decodeSelfSubjectAccessReview(body: Buffer): KubeObject {
+  if (body.length < 4 || MAGIC.some((b, i) => body[i] !== b)) throw malformed();
+  const envelope = new Reader(body);
+  envelope.pos = 4;
+  let raw: Buffer | undefined;
+  withReader(envelope, (n, w, r) => {
+    if (n === 2 && w === 2) { raw = r.bytes(); return true; }
+    return false;
+  });
+  const spec: Record<string, unknown> = {};
+  const fields = (b: Buffer, names: string[]): Record<string, string> => {
+    const out: Record<string, string> = {};
+    withReader(sub(b), (n, w, r) => {
+      if (w !== 2 || n < 1 || n > names.length) return false;
+      const v = str(r);
+      if (v) out[names[n - 1]!] = v;
+      return true;
+    });
+    return out;
+  };
+  withReader(sub(raw ?? Buffer.alloc(0)), (n, w, r) => {
+    if (n !== 2 || w !== 2) return false;
+    withReader(sub(r.bytes()), (sn, sw, sr) => {
+      if (sw !== 2) return false;
+      if (sn === 1) spec.resourceAttributes = fields(sr.bytes(), ['namespace', 'verb', 'group', 'version', 'resource', 'subresource', 'name']);
+      else if (sn === 2) spec.nonResourceAttributes = fields(sr.bytes(), ['path', 'verb']);
+      else return false;
+      return true;
+    });
+    return true;
+  });
+  return { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', metadata: {}, spec };
+}

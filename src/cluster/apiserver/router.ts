@@ -15,6 +15,7 @@ import { deleteCollection, deleteObject } from './handlers/delete';
 import { watchObjects } from './handlers/watch';
 import { statusSubresource } from './handlers/status';
 import { patchObject } from './handlers/patch';
+import { selfSubjectAccessReview } from './handlers/access-review';
 
 export type SubresourceHandler = (parts: ServerParts, r: ResourceRequest) => Promise<ApiResponse>;
 
@@ -45,6 +46,9 @@ export class Router {
 
   async route(request: ApiRequest, info: RequestInfo, user: UserInfo, onResource: (r: ResourceRequest) => void): Promise<ApiResponse> {
     if (!info.isResourceRequest) return this.nonResource(request, info);
+    if (info.apiGroup === 'authorization.k8s.io' && info.apiVersion === 'v1' && info.resource === 'selfsubjectaccessreviews' && !info.name) {
+      return selfSubjectAccessReview(request, user);
+    }
     const registry = this.parts.registries.find(info.apiGroup, info.apiVersion, info.resource);
     if (!registry) notFoundPath();
     const def = registry.def;

@@ -12,12 +12,14 @@ import type { UserInfo } from '../types';
 import { SYSTEM_MASTERS, SYSTEM_NODES } from './identities';
 
 const READ_VERBS = new Set(['get', 'list', 'watch']);
+const SELF_REVIEWS = new Set(['selfsubjectaccessreviews', 'selfsubjectrulesreviews']);
 const FULL_ACCESS_USERS = new Set(['system:kube-scheduler', 'system:kube-controller-manager', 'system:apiserver']);
 
 function mayDoAnything(user: UserInfo): boolean {
   return user.groups.includes(SYSTEM_MASTERS) || user.groups.includes(SYSTEM_NODES) || FULL_ACCESS_USERS.has(user.name);
 }
 
+/** Whether `user` may do what `info` describes (undefined) or the 403 to answer. */
 export function authorize(user: UserInfo, info: RequestInfo): StatusError | undefined {
   if (mayDoAnything(user)) return undefined;
   if (!info.isResourceRequest) {
@@ -25,6 +27,8 @@ export function authorize(user: UserInfo, info: RequestInfo): StatusError | unde
     return statusFailure(403, 'Forbidden', `forbidden: User "${user.name}" cannot ${info.verb} path "${info.path}"`, {});
   }
   if (READ_VERBS.has(info.verb)) return undefined;
+  // Everyone may ask what they may do (system:basic-user): `kubectl auth can-i`.
+  if (info.verb === 'create' && info.apiGroup === 'authorization.k8s.io' && SELF_REVIEWS.has(info.resource)) return undefined;
   const resource = info.subresource ? `${info.resource}/${info.subresource}` : info.resource;
   // kube-apiserver names the namespace for namespaced requests and "the cluster scope" otherwise.
   const scope = info.namespace ? `in the namespace "${info.namespace}"` : 'at the cluster scope';

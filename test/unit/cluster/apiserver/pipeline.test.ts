@@ -128,3 +128,20 @@ test('a Table GET carries the kind\'s columns and rows with PartialObjectMetadat
     await cluster.stop();
   }
 });
+
+test('a SelfSubjectAccessReview (kubectl auth can-i) answers with the authorizer\'s verdict for the caller', async () => {
+  const cluster = await startCluster();
+  try {
+    const ask = async (user: typeof VIEWER | undefined, verb: string) => {
+      const client = user ? cluster.client(user) : cluster.client();
+      const review = { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { namespace: 'default', verb, resource: 'pods' } } };
+      const result = await client.request<{ status: { allowed: boolean } }>('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', { body: review });
+      return result.object.status.allowed;
+    };
+    assert.equal(await ask(VIEWER, 'list'), true);
+    assert.equal(await ask(VIEWER, 'delete'), false);
+    assert.equal(await ask(undefined, 'delete'), true);
+  } finally {
+    await cluster.stop();
+  }
+});
