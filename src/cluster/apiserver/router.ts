@@ -2,7 +2,7 @@
  * Routing after authentication and authorization: non-resource endpoints (version, health,
  * discovery, OpenAPI) and resource requests to the handler for their verb or subresource.
  */
-import { statusFailure } from '../api/errors';
+import { badRequest, statusFailure } from '../api/errors';
 import type { UserInfo, ApiRequest, ApiResponse } from './types';
 import type { RequestInfo } from './request-info';
 import type { ResourceRequest, ServerParts } from './handlers/context';
@@ -16,6 +16,8 @@ import { watchObjects } from './handlers/watch';
 import { statusSubresource } from './handlers/status';
 import { patchObject } from './handlers/patch';
 import { selfSubjectAccessReview } from './handlers/access-review';
+
+const STREAMING = new Set(['exec', 'attach', 'portforward']);
 
 export type SubresourceHandler = (parts: ServerParts, r: ResourceRequest) => Promise<ApiResponse>;
 
@@ -63,6 +65,10 @@ export class Router {
     onResource(r);
     if (info.subresource) {
       const declared = def.subresources.find((s) => s.name === info.subresource);
+      if (!declared && def.group === '' && def.resource === 'pods' && STREAMING.has(info.subresource)) {
+        // kubectl exec/attach/port-forward/cp: say why rather than 404.
+        throw badRequest(`${info.subresource} is not available for pod ${info.name}: containers in Kube Sim are simulated, so there is no process to ${info.subresource === 'portforward' ? 'forward a port to' : 'attach to or run a command in'}`);
+      }
       if (!declared) notFoundPath();
       // Subresources of the object's own kind (status, ephemeralcontainers, a namespace's finalize)
       // read the object and write parts of it: the generic handler, with the strategy told which.
