@@ -267,7 +267,8 @@ export class RegistryStore {
         }
       }
     } catch (err) {
-      if (err instanceof CompactedError) throw params.continue ? continueExpired() : expired(`too old resource version: ${revision} (${err.compactedRevision + 1})`);
+      // As kube-apiserver words it: the second number is the oldest resourceVersion still served.
+      if (err instanceof CompactedError) throw params.continue ? continueExpired() : expired(`too old resource version: ${revision} (${err.compactedRevision})`);
       if (err instanceof FutureRevisionError) throw timeout(`Too large resource version: ${err.requestedRevision}, current: ${err.currentRevision}`, 1);
       throw err;
     }

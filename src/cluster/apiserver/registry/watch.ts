@@ -101,7 +101,8 @@ export async function watchRegistry(
   const onError = (err: Error) => {
     if (cancelled) return;
     if (err instanceof CompactedError) {
-      sink.event(errorEvent(expired(`too old resource version: ${startRevision - 1} (${err.compactedRevision + 1})`).status));
+      // kube-apiserver: `too old resource version: <asked> (<oldest resourceVersion a watch may start from>)`.
+      sink.event(errorEvent(expired(`too old resource version: ${startRevision - 1} (${err.compactedRevision})`).status));
     } else {
       sink.event(errorEvent(internalError(err).status));
     }
