@@ -41,7 +41,9 @@ const common = {
 await generateSchema({ root, outDir: join(root, 'dist') });
 
 const builds = [
-  { ...common, entryPoints: { extension: join(root, 'src/extension.ts') }, outdir: join(root, 'dist'), external: ['vscode'] },
+  // `navigator`: node-forge probes `typeof navigator`, and VS Code's extension host (Node >= 21, where
+  // navigator is a global) answers that probe with a logged PendingMigrationError; we are never a browser.
+  { ...common, entryPoints: { extension: join(root, 'src/extension.ts') }, outdir: join(root, 'dist'), external: ['vscode'], define: { navigator: 'undefined' } },
   { ...common, entryPoints: { cli: join(root, 'src/cluster/cli.ts') }, outdir: join(root, 'dist'), banner: { js: '#!/usr/bin/env node' } },
 ];
 
