@@ -84,10 +84,23 @@ export function podConditions(pod: Pod, view: PodView, phase: Phase): PodConditi
   const containersReady = done
     ? condition('ContainersReady', false, 'PodCompleted')
     : condition('ContainersReady', unready.length === 0, 'ContainersNotReady', `containers with unready status: [${unready.join(' ')}]`);
-  const ready = { ...containersReady, type: 'Ready' };
+  const ready = done || containersReady.status !== 'True' ? { ...containersReady, type: 'Ready' } : readinessGates(pod) ?? { ...containersReady, type: 'Ready' };
   const sandbox = condition('PodReadyToStartContainers', view.sandboxReady && !view.terminal);
   const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled') ?? { type: 'PodScheduled', status: 'True' as const, lastProbeTime: null };
   return [sandbox, initialized, ready, containersReady, { ...scheduled }];
+}
+
+/** Ready=False while a readiness gate's condition is missing or not True (the kubelet's wording). */
+function readinessGates(pod: Pod): PodCondition | undefined {
+  const gates = (pod.spec.readinessGates as { conditionType: string }[] | undefined) ?? [];
+  const messages: string[] = [];
+  for (const gate of gates) {
+    const c = pod.status?.conditions?.find((x) => x.type === gate.conditionType);
+    if (!c) messages.push(`corresponding condition of pod readiness gate "${gate.conditionType}" does not exist.`);
+    else if (c.status !== 'True') messages.push(`the status of pod readiness gate "${gate.conditionType}" is not "True", but ${c.status}`);
+  }
+  if (messages.length === 0) return undefined;
+  return { type: 'Ready', status: 'False', lastProbeTime: null, reason: 'ReadinessGatesNotReady', message: messages.join(', ') };
 }
 
 /** Carries lastTransitionTime over from the previous conditions when the status did not change. */

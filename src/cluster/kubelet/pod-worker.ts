@@ -82,6 +82,9 @@ interface ContainerRecord {
   specChanged?: boolean;
 }
 
+/** The conditions the kubelet computes; any other belongs to another component. */
+const KUBELET_CONDITIONS = new Set(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']);
+
 const terminated = (e: Exited): ContainerState => {
   const t: NonNullable<ContainerState['terminated']> = {
     exitCode: e.termination.exitCode,
@@ -108,6 +111,12 @@ export class PodWorker {
   private resync = false;
   private mountBlocked = false;
   private lastConditions: PodCondition[] | undefined;
+  /**
+   * Conditions other components own (DisruptionTarget, readiness gates), newest seen per type. The
+   * status goes out as a merge patch that replaces the list, so the kubelet carries them along;
+   * remembering them across versions restores one that a concurrent kubelet write overwrote.
+   */
+  private readonly foreign = new Map<string, PodCondition>();
 
   constructor(pod: Pod, private readonly host: PodWorkerHost) {
     this.pod = pod;
@@ -144,6 +153,14 @@ export class PodWorker {
   update(pod: Pod): void {
     if (pod.metadata.uid !== this.uid) return;
     this.pod = pod;
+    let foreignChanged = false;
+    for (const c of pod.status?.conditions ?? []) {
+      if (KUBELET_CONDITIONS.has(c.type)) continue;
+      const known = this.foreign.get(c.type);
+      if (!known || JSON.stringify(known) !== JSON.stringify(c)) { this.foreign.set(c.type, c); foreignChanged = true; }
+    }
+    const missing = [...this.foreign.keys()].some((type) => !pod.status?.conditions?.some((c) => c.type === type));
+    if ((foreignChanged || missing) && !this.finished) this.publish();
     if (!pod.metadata.deletionTimestamp) this.applySpecChanges(pod);
     this.requestSync();
   }
@@ -618,7 +635,8 @@ export class PodWorker {
     const view = this.view(terminal);
     const phase = podPhase(this.pod, view);
     const conditions = withTransitionTimes(podConditions(this.pod, view, phase), this.lastConditions, now);
-    const foreign = (this.pod.status?.conditions ?? []).filter((c) => !conditions.some((k) => k.type === c.type));
+    for (const c of this.pod.status?.conditions ?? []) if (!KUBELET_CONDITIONS.has(c.type) && !this.foreign.has(c.type)) this.foreign.set(c.type, c);
+    const foreign = [...this.foreign.values()];
     const all = [...conditions, ...foreign];
     this.lastConditions = all;
     const status: PodStatus = {

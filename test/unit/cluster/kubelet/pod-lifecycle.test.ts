@@ -295,3 +295,17 @@ test('a new image (kubectl set image): definition changed, pulled and restarted'
   assert.equal(c.restartCount, 1);
   assert.ok(c.state!.running);
 });
+
+test('a readiness gate keeps the pod from Ready until its condition is True', async () => {
+  const host = new FakeHost();
+  const pod = makePod({ readinessGates: [{ conditionType: 'example.com/lb-ready' }], containers: [{ name: 'nginx', image: 'nginx:1.27' }] });
+  const worker = host.worker(pod);
+  await host.clock.advance(5_000);
+  assert.deepEqual(host.status.conditions!.filter((c) => c.type === 'Ready' || c.type === 'ContainersReady').map((c) => `${c.type}=${c.status} ${c.reason ?? ''} ${c.message ?? ''}`.trim()), [
+    'Ready=False ReadinessGatesNotReady corresponding condition of pod readiness gate "example.com/lb-ready" does not exist.',
+    'ContainersReady=True',
+  ]);
+  worker.update({ ...pod, status: { ...pod.status, conditions: [...pod.status!.conditions!, { type: 'example.com/lb-ready', status: 'True' }] } });
+  await host.clock.advance(1_000);
+  assert.equal(host.status.conditions!.find((c) => c.type === 'Ready')!.status, 'True');
+});
