@@ -34,13 +34,18 @@ import { WatchHub } from './watch-hub';
 
 export interface KeyRecord {
   readonly key: string;
-  /** Versions in revision order. Replaced, never shortened in place (snapshots hold old arrays). */
-  history: KeyValue[];
   /**
-   * The newest version (the last of `history`), kept on the record itself so that scanning many
-   * keys at the current revision touches one object per key, not three.
+   * The newest version, kept on the record itself so that scanning many keys at the current
+   * revision touches one object per key.
    */
   latest: KeyValue;
+  /**
+   * Every retained version in revision order (ending with `latest`), or undefined while `latest` is
+   * the only one: most keys have a single retained version, and not allocating an array for them
+   * is a good part of what a new key costs. Replaced, never shortened in place (snapshots hold old
+   * arrays).
+   */
+  history: KeyValue[] | undefined;
 }
 
 /** One write of a transaction as it is logged: [key, value] for a put, [key] for a delete. */
@@ -153,7 +158,7 @@ export class MvccEngine {
     if (this.records.size > 0 || this.current !== 1) throw new Error('loadBase needs an empty store');
     for (const kv of kvs) {
       const copy = { ...kv };
-      const record: KeyRecord = { key: kv.key, history: [copy], latest: copy };
+      const record: KeyRecord = { key: kv.key, latest: copy, history: undefined };
       this.records.set(kv.key, record);
       this.index.insert(record);
     }
@@ -184,7 +189,7 @@ export class MvccEngine {
     if (revision <= this.compacted) throw new CompactedError(revision, this.compacted);
     if (revision > this.published) throw new FutureRevisionError(revision, this.published);
     for (const record of this.records.values()) {
-      const h = record.history;
+      const h = record.history ?? [record.latest];
       if (h.length === 1 && h[0].version !== 0) continue;
       let keep = lastAtOrBefore(h, revision);
       if (keep >= 0 && h[keep].version === 0) keep++;
@@ -193,7 +198,7 @@ export class MvccEngine {
         this.records.delete(record.key);
         this.index.remove(record.key);
       } else {
-        record.history = h.slice(keep);
+        record.history = keep === h.length - 1 ? undefined : h.slice(keep);
       }
     }
     this.log.compactThrough(revision);
@@ -203,7 +208,7 @@ export class MvccEngine {
 
   /** Every retained key's history arrays (a consistent capture for a background snapshot). */
   captureHistories(): KeyValue[][] {
-    return this.index.toArray().map((r) => r.history);
+    return this.index.toArray().map((r) => r.history ?? [r.latest]);
   }
 
   /** The retained watch log from revision `from` on. */
@@ -278,10 +283,11 @@ export class MvccEngine {
       version: prev ? prev.version + 1 : 1,
     };
     if (record) {
-      record.history.push(kv);
+      if (record.history) record.history.push(kv);
+      else record.history = [record.latest, kv];
       record.latest = kv;
     } else {
-      record = { key, history: [kv], latest: kv };
+      record = { key, latest: kv, history: undefined };
       this.records.set(key, record);
       this.index.insert(record);
     }
@@ -293,7 +299,8 @@ export class MvccEngine {
     const latest = record?.latest;
     if (!record || !latest || latest.version === 0) return undefined;
     const tombstone: KeyValue = { key, value: '', createRevision: 0, modRevision: revision, version: 0 };
-    record.history.push(tombstone);
+    if (record.history) record.history.push(tombstone);
+    else record.history = [latest, tombstone];
     record.latest = tombstone;
     return { type: 'delete', kv: tombstone, prevKv: latest };
   }
@@ -307,7 +314,7 @@ function validateOp(op: TxnOp): void {
 function versionOf(record: KeyRecord, revision: number): KeyValue | undefined {
   const latest = record.latest;
   if (latest.modRevision <= revision) return latest.version !== 0 ? latest : undefined;
-  return versionAt(record.history, revision);
+  return record.history ? versionAt(record.history, revision) : undefined;
 }
 
 /** The live version of a key as of `revision`, or undefined if it did not exist then. */
