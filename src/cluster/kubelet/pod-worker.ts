@@ -110,6 +110,9 @@ export class PodWorker {
   private syncing = false;
   private resync = false;
   private mountBlocked = false;
+  /** activeDeadlineSeconds ran out: the pod failed with this reason and stays (it is not deleted). */
+  private failure: { reason: string; message: string } | undefined;
+  private deadlineTimer: Timer | undefined;
   private lastConditions: PodCondition[] | undefined;
   /**
    * Conditions other components own (DisruptionTarget, readiness gates), newest seen per type. The
@@ -153,6 +156,12 @@ export class PodWorker {
   update(pod: Pod): void {
     if (pod.metadata.uid !== this.uid) return;
     this.pod = pod;
+    if (this.finished && this.failure && pod.metadata.deletionTimestamp) {
+      // A pod that failed in place and is now deleted: nothing runs any more, it can go at once.
+      this.failure = undefined;
+      this.host.deletePod(pod);
+      return;
+    }
     let foreignChanged = false;
     for (const c of pod.status?.conditions ?? []) {
       if (KUBELET_CONDITIONS.has(c.type)) continue;
@@ -189,8 +198,22 @@ export class PodWorker {
   }
 
   start(): void {
+    const deadline = this.pod.spec.activeDeadlineSeconds as number | undefined;
+    if (typeof deadline === 'number' && deadline > 0) {
+      const at = this.startTime + deadline * 1000;
+      this.deadlineTimer = this.host.clock.setTimer(Math.max(0, at - this.host.clock.now()), () => this.exceedDeadline());
+    }
     this.publish();
     this.requestSync();
+  }
+
+  /** The kubelet's active deadline handler: kill everything, the pod fails with DeadlineExceeded. */
+  private exceedDeadline(): void {
+    if (this.terminating || this.finished || this.pod.metadata.deletionTimestamp) return;
+    const message = 'Pod was active on the node longer than the specified deadline';
+    this.failure = { reason: 'DeadlineExceeded', message };
+    this.event('Warning', 'DeadlineExceeded', message);
+    this.terminate();
   }
 
   /** Writes the status again (a restarted kubelet, or a status another writer changed). */
@@ -204,6 +227,7 @@ export class PodWorker {
     this.finished = true;
     this.terminating = true;
     this.sandboxTimer?.cancel();
+    this.deadlineTimer?.cancel();
     for (const r of this.records) {
       r.retry?.cancel();
       this.stopProbes(r);
@@ -276,7 +300,7 @@ export class PodWorker {
         this.sandboxTimer = this.host.clock.setTimer(this.host.random.duration(this.host.behaviour.sandboxStart), () => {
           if (this.finished || this.terminating) return;
           this.sandboxReady = true;
-          this.podIP = this.host.allocatePodIP(this.uid);
+          this.podIP = this.pod.spec.hostNetwork ? this.host.hostIP : this.host.allocatePodIP(this.uid);
           this.publish();
           this.requestSync();
         });
@@ -561,6 +585,7 @@ export class PodWorker {
     if (this.terminating) return this.checkTerminated();
     this.terminating = true;
     this.sandboxTimer?.cancel();
+    this.deadlineTimer?.cancel();
     const grace = (this.pod.metadata.deletionGracePeriodSeconds ?? this.pod.spec.terminationGracePeriodSeconds ?? 30) * 1000;
     for (const r of this.records) {
       r.retry?.cancel();
@@ -584,7 +609,7 @@ export class PodWorker {
     this.publish(true);
     this.host.releasePodIP(this.uid);
     this.host.crashBackOff.forgetPrefix(`${this.uid}/`);
-    this.host.deletePod(this.pod);
+    if (!this.failure || this.pod.metadata.deletionTimestamp) this.host.deletePod(this.pod);
   }
 
   private view(terminal: boolean): PodView {
@@ -633,7 +658,7 @@ export class PodWorker {
   private publish(terminal = false): void {
     const now = this.host.clock.now();
     const view = this.view(terminal);
-    const phase = podPhase(this.pod, view);
+    const phase = this.failure && terminal ? 'Failed' : podPhase(this.pod, view);
     const conditions = withTransitionTimes(podConditions(this.pod, view, phase), this.lastConditions, now);
     for (const c of this.pod.status?.conditions ?? []) if (!KUBELET_CONDITIONS.has(c.type) && !this.foreign.has(c.type)) this.foreign.set(c.type, c);
     const foreign = [...this.foreign.values()];
@@ -650,6 +675,10 @@ export class PodWorker {
     if (this.podIP) {
       status.podIP = this.podIP;
       status.podIPs = [{ ip: this.podIP }];
+    }
+    if (this.failure && terminal) {
+      status.reason = this.failure.reason;
+      status.message = this.failure.message;
     }
     const inits = view.containers.filter((c) => c.kind !== 'main');
     if (inits.length > 0) status.initContainerStatuses = inits.map(containerStatus);

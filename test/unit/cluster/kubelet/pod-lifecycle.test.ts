@@ -309,3 +309,15 @@ test('a readiness gate keeps the pod from Ready until its condition is True', as
   await host.clock.advance(1_000);
   assert.equal(host.status.conditions!.find((c) => c.type === 'Ready')!.status, 'True');
 });
+
+test('activeDeadlineSeconds: the pod fails with DeadlineExceeded and stays', async () => {
+  const host = new FakeHost();
+  host.worker(makePod({ activeDeadlineSeconds: 20, terminationGracePeriodSeconds: 5, containers: [{ name: 'box', image: 'busybox:1.36', command: ['sleep', '3600'] }] }));
+  await host.clock.advance(30_000);
+  assert.equal(host.status.phase, 'Failed');
+  assert.equal(host.status.reason, 'DeadlineExceeded');
+  assert.equal(host.status.message, 'Pod was active on the node longer than the specified deadline');
+  assert.equal(host.status.containerStatuses![0]!.state!.terminated!.exitCode, 137);
+  assert.ok(host.recorded.events.some((e) => e.endsWith('Warning DeadlineExceeded: Pod was active on the node longer than the specified deadline')));
+  assert.equal(host.recorded.deleted, false);
+});
