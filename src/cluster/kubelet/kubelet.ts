@@ -13,7 +13,7 @@
 import { isStatusError } from '../api/errors';
 import type { KubeObject, Node, NodeCondition, Pod, PodStatus } from '../api/types';
 import { CONFIGMAPS, LEASES, NODES, PODS, SECRETS, type ApiClient } from '../client/client';
-import { EventRecorder, microTime, type EventType, type ObjectReference } from '../client/event-recorder';
+import { EventRecorder, microTime, rfc3339, type EventType, type ObjectReference } from '../client/event-recorder';
 import type { Clock, Timer } from '../clock';
 import { BackOff } from './backoff';
 import { DEFAULT_BEHAVIOUR, Random, hashString, type KubeletBehaviour } from './behaviour';
@@ -22,6 +22,7 @@ import { ImageManager } from './images';
 import { internalIP, nodeConditions, nodeInfo, nodeObject, nodeResources, podCIDR, type NodeConfig } from './node-status';
 import { PodWorker, type PodWorkerHost } from './pod-worker';
 import { parseImageReference } from './runtime/image-ref';
+import { admitPod, type Rejection } from './admission';
 
 /** The kubelet's nodeLeaseDurationSeconds, and its renew interval (a quarter of it). */
 export const LEASE_DURATION_SECONDS = 40;
@@ -155,9 +156,22 @@ export class Kubelet implements PodWorkerHost {
       this.deletePod(pod);
       return;
     }
+    const rejection = admitPod(pod, [...this.workers.values()].filter((w) => !w.isFinished).map((w) => w.current), nodeResources(this.options.config));
+    if (rejection) {
+      this.reject(pod, rejection);
+      return;
+    }
     const created = new PodWorker(pod, this);
     this.workers.set(uid, created);
     created.start();
+  }
+
+  /** The kubelet refuses the pod: it fails at once, with the reason as its status. */
+  private reject(pod: Pod, rejection: Rejection): void {
+    const uid = pod.metadata.uid ?? '';
+    if (this.statusWrites.has(uid)) return;
+    this.event(pod, 'Warning', rejection.reason, rejection.message.replace(/^Pod was rejected: /, ''));
+    this.writeStatus(pod, { ...pod.status, phase: 'Failed', reason: rejection.reason, message: rejection.message, startTime: rfc3339(this.clock.now()) });
   }
 
   /** A pod bound to this node is gone from the API. */

@@ -79,3 +79,19 @@ test('kubectl logs through pods/log: tail, timestamps and the previous container
     await cluster.stop();
   }
 });
+
+test('a pod bound past the scheduler to a node without room is rejected: OutOfcpu', async () => {
+  const clock = new ManualClock();
+  const cluster = await Cluster.start({ clock, nodes: 1 });
+  try {
+    const pods = cluster.client().resource<Pod>(PODS);
+    await pods.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'huge', namespace: 'default' }, spec: { nodeName: 'node-1', containers: [{ name: 'app', image: 'nginx:1.27', resources: { requests: { cpu: '8' } } }] } });
+    await clock.advance(2_000);
+    const pod = await pods.get('huge', { namespace: 'default' });
+    assert.equal(pod.status!.phase, 'Failed');
+    assert.equal(pod.status!.reason, 'OutOfcpu');
+    assert.equal(pod.status!.message, "Pod was rejected: Node didn't have enough resource: cpu, requested: 8000, used: 0, capacity: 4000");
+  } finally {
+    await cluster.stop();
+  }
+});
