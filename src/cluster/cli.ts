@@ -6,6 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { Cluster } from './cluster';
+import { runExplain } from '../schema/explain/cli';
 
 const USAGE = `Usage: kube-sim serve [options]
 
@@ -130,6 +131,7 @@ async function main(argv: string[]): Promise<number> {
     }
     return serve(rest);
   }
+  if (command === 'explain') return runExplain(rest);
   process.stderr.write(`kube-sim: unknown command "${command}"\n\n${USAGE}`);
   return 2;
 }

@@ -53,6 +53,17 @@ export class FieldIndex {
     return name === undefined || definition === undefined ? undefined : { name, definition };
   }
 
+  /** Every group/version that serves a kind of this name (`Deployment` → apps/v1), in index order. */
+  versionsOfKind(kind: string): GroupVersionKind[] {
+    const out: GroupVersionKind[] = [];
+    for (const key of Object.keys(this.file.gvks)) {
+      const parts = key.split('/');
+      if (parts[parts.length - 1] !== kind) continue;
+      out.push(parts.length === 2 ? { group: '', version: parts[0], kind } : { group: parts[0], version: parts[1], kind });
+    }
+    return out;
+  }
+
   /** The definition a node stands for: the one it refers to, or the node itself when inline. */
   deref(node: SchemaNode): SchemaDefinition {
     return (node.ref !== undefined ? this.definition(node.ref) : undefined) ?? node;

@@ -4,7 +4,7 @@
  * The path is in the segments src/schema/field-index.ts resolves: field names and map keys as strings,
  * list positions as numbers. The document's apiVersion and kind give the schema to resolve it in.
  */
-import { isMap, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
 import type { FieldPathSegment, GroupVersionKind } from './types';
 
 export interface YamlFieldLocation {
@@ -22,7 +22,14 @@ export interface YamlFieldLocation {
 
 export function fieldAt(text: string, offset: number): YamlFieldLocation | undefined {
   const documents = parseAllDocuments(text);
-  const list = Array.isArray(documents) ? documents : [documents];
+  return fieldAtDocuments(Array.isArray(documents) ? documents : [documents], offset);
+}
+
+/**
+ * The same walk over documents parsed once (`parseAllDocuments`), for callers that keep the parse
+ * of a text version and answer many positions in it (hovers, completion).
+ */
+export function fieldAtDocuments(list: readonly Document.Parsed[] | readonly Document[], offset: number): YamlFieldLocation | undefined {
   for (let d = 0; d < list.length; d++) {
     const doc = list[d];
     const root = doc.contents as Node | null;
@@ -52,6 +59,10 @@ function locate(node: Node, offset: number, path: FieldPathSegment[]): Located |
       const key = pair.key as Node | null;
       const value = pair.value as Node | null;
       const name = key && isScalar(key) ? String(key.value) : undefined;
+      // A merge key (`<<: *defaults`) adds fields to the map it is in; it is not a field itself.
+      if (name === '<<' && ((key && contains(key, offset)) || (value && (isAlias(value) || isSeq(value)) && contains(value, offset)))) {
+        return { path, onKey: false, range: span(key && contains(key, offset) ? key : (value as Node)) };
+      }
       if (key && name !== undefined && contains(key, offset)) return { path: [...path, name], onKey: true, range: span(key) };
       if (value && name !== undefined && contains(value, offset)) return locate(value, offset, [...path, name]);
     }
