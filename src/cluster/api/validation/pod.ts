@@ -103,9 +103,15 @@ function containerUpdates(next: Container[] | undefined, prev: Container[] | und
 
 const json = (v: unknown): string => JSON.stringify(v ?? null);
 
+/** JSON with object keys sorted: Go compares structs, so the order a client wrote keys in never counts. */
+const canonical = (v: unknown): string => JSON.stringify(v ?? null, (_k, value: unknown) => {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, (value as Record<string, unknown>)[k]]));
+});
+
 function onlyAddedTolerations(next: Toleration[] | undefined, prev: Toleration[] | undefined, path: FieldPath): FieldError[] {
   for (const old of prev ?? []) {
-    const found = (next ?? []).some((t) => json({ ...old, tolerationSeconds: t.tolerationSeconds }) === json(t) || sameToleration(old, t));
+    const found = (next ?? []).some((t) => canonical({ ...old, tolerationSeconds: t.tolerationSeconds }) === canonical(t) || sameToleration(old, t));
     if (!found) return [forbidden(path.toString(), 'existing toleration can not be modified except its tolerationSeconds')];
   }
   return validateTolerations(next, path);
@@ -131,7 +137,7 @@ export function specDiff(prev: PodSpec, next: PodSpec): string {
   let identical = 0;
   const goName = (k: string) => k.charAt(0).toUpperCase() + k.slice(1);
   for (const k of keys) {
-    if (json(prev[k]) === json(next[k])) {
+    if (canonical(prev[k]) === canonical(next[k])) {
       identical++;
       continue;
     }
@@ -167,7 +173,7 @@ export function validatePodUpdate(pod: Pod, old: Pod): FieldError[] {
   }
   errs.push(...onlyAddedTolerations(next.tolerations, prev.tolerations, specPath.child('tolerations')));
   errs.push(...onlyDeletedSchedulingGates(next.schedulingGates, prev.schedulingGates, specPath.child('schedulingGates')));
-  if (json(next) === json(prev)) return errs;
+  if (canonical(next) === canonical(prev)) return errs;
 
   // Put back what may change, then anything still different is forbidden.
   const munged: PodSpec = structuredClone(next);
@@ -187,7 +193,7 @@ export function validatePodUpdate(pod: Pod, old: Pod): FieldError[] {
     restore(munged, prev, 'nodeSelector');
     restore(munged, prev, 'affinity');
   }
-  if (json(munged) !== json(prev)) {
+  if (canonical(munged) !== canonical(prev)) {
     errs.push(forbidden('spec', `pod updates may not change fields other than ${UPDATABLE_POD_SPEC_FIELDS.join(',')}\n${specDiff(prev, munged)}`));
   }
   return errs;
@@ -262,7 +268,7 @@ export function validateEphemeralContainersUpdate(pod: Pod, old: Pod): FieldErro
   for (const before of prev) {
     const after = next.find((c) => c.name === before.name);
     if (!after) errs.push(forbidden(path.toString(), `existing ephemeral containers "${before.name}" may not be removed\n`));
-    else if (json(after) !== json(before)) errs.push(forbidden(path.toString(), `existing ephemeral containers "${before.name}" may not be changed\n`));
+    else if (canonical(after) !== canonical(before)) errs.push(forbidden(path.toString(), `existing ephemeral containers "${before.name}" may not be changed\n`));
   }
   return errs;
 }

@@ -18,6 +18,13 @@ export interface StrategyContext {
 
 export interface Strategy {
   /**
+   * The kind's API defaults alone (what kube-apiserver's decoder applies before anything else). The
+   * generic store records an Update entry in managedFields right after them, before mutating
+   * admission and prepareForCreate/prepareForUpdate, so fields admission adds are owned by no one,
+   * as in kube-apiserver. Must be idempotent: prepareFor* may apply them again.
+   */
+  defaults?(object: KubeObject, ctx: StrategyContext): void;
+  /**
    * Called on create before validation: clear what a client may not set (e.g. status for kinds with
    * a status subresource), set generation, and apply API defaults (e.g. a Pod's restartPolicy).
    */

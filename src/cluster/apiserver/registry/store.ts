@@ -347,6 +347,11 @@ export class RegistryStore {
     if (Array.isArray(meta.managedFields) && meta.managedFields.length === 0) delete meta.managedFields;
     const sctx = this.strategyContext(ctx);
     const attrs = this.admissionAttributes('CREATE', namespace, meta.name ?? '', object, undefined, ctx);
+    // As kube-apiserver: the creator owns what it sent (defaulted), not what admission adds.
+    if (ctx.fieldManager !== undefined) {
+      this.def.strategy.defaults?.(object, sctx);
+      this.recordManagedFields(object, undefined, ctx, now);
+    }
     await this.admit('admit', attrs);
     this.def.strategy.prepareForCreate(object, sctx);
     const errs: FieldError[] = [];
@@ -355,7 +360,6 @@ export class RegistryStore {
     if (errs.length > 0) throw invalid(this.kindRef(), meta.name ?? '', errs);
     if (meta.name!.length > MAX_NAME_LENGTH) throw invalid(this.kindRef(), meta.name!, [required('metadata.name')]);
     await this.admit('validate', attrs);
-    if (ctx.fieldManager !== undefined) this.recordManagedFields(object, undefined, ctx, now);
     const text = this.encode(object);
     if (ctx.dryRun) {
       const existing = await this.getKv(namespace, meta.name!);
@@ -456,12 +460,15 @@ export class RegistryStore {
     if (!ctx.bypassStrategy) {
       const sctx = this.strategyContext(ctx);
       const attrs = this.admissionAttributes('UPDATE', oldMeta.namespace ?? '', oldMeta.name ?? '', object, old, ctx);
+      if (ctx.fieldManager !== undefined) {
+        this.def.strategy.defaults?.(object, sctx);
+        this.recordManagedFields(object, old, ctx, this.clock.now());
+      }
       await this.admit('admit', attrs);
       this.def.strategy.prepareForUpdate(object, old, sctx);
       const errs = this.def.strategy.validateUpdate(object, old, sctx);
       if (errs.length > 0) throw invalid(this.kindRef(), meta.name ?? '', errs);
       await this.admit('validate', attrs);
-      if (ctx.fieldManager !== undefined) this.recordManagedFields(object, old, ctx, this.clock.now());
     }
     return this.encode(object);
   }

@@ -36,6 +36,9 @@ export const clone = <T>(value: T): T => (value === undefined ? value : (structu
 export function kindStrategy(options: StrategyOptions): Strategy {
   const nameFn = options.nameFn ?? nameIsDNSSubdomain;
   return {
+    defaults(object, ctx) {
+      options.defaults?.(object, ctx);
+    },
     prepareForCreate(object, ctx) {
       if (options.hasStatus) delete object.status;
       options.defaults?.(object, ctx);

@@ -1,0 +1,54 @@
+/**
+ * managedFields are recorded before mutating admission, as kube-apiserver does: the writer owns
+ * what it sent (with API defaults), never what admission plugins add (the service-account volume
+ * and mounts, serviceAccountName, default tolerations, priority). Otherwise a later server-side
+ * apply of the same manifest would remove those fields, which pod updates may not do.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PODS } from '../../../../src/cluster/client/client';
+import type { Pod } from '../../../../src/cluster/api/types';
+import { pod, startCluster } from './fixture';
+
+type Fields = Record<string, unknown>;
+
+test('a created pod: the creator owns its fields and defaults, not the fields admission added', async () => {
+  const cluster = await startCluster();
+  try {
+    const pods = cluster.client().resource<Pod>(PODS);
+    const created = await pods.create(pod('p'), { fieldManager: 'kubectl-client-side-apply' });
+    assert.ok(created.spec.serviceAccountName, 'admission set serviceAccountName');
+    assert.ok((created.spec.volumes as { name: string }[] | undefined)?.some((v) => v.name.startsWith('kube-api-access-')), 'admission added the token volume');
+    const entries = created.metadata.managedFields ?? [];
+    assert.equal(entries.length, 1);
+    const spec = (entries[0]!.fieldsV1 as Fields)['f:spec'] as Fields;
+    assert.ok(spec['f:restartPolicy'], 'defaults are owned');
+    for (const field of ['f:serviceAccountName', 'f:serviceAccount', 'f:volumes', 'f:tolerations', 'f:priority', 'f:preemptionPolicy']) {
+      assert.equal(spec[field], undefined, `${field} is owned by no one`);
+    }
+    const container = (spec['f:containers'] as Fields)['k:{"name":"app"}'] as Fields;
+    assert.equal(container['f:volumeMounts'], undefined);
+  } finally {
+    await cluster.stop();
+  }
+});
+
+test('client-side create, then the same manifest applied server-side twice: both applies succeed', async () => {
+  const cluster = await startCluster();
+  try {
+    const pods = cluster.client().resource<Pod>(PODS);
+    const manifest = pod('p');
+    await pods.create(manifest, { fieldManager: 'kubectl-client-side-apply' });
+    // What kubectl does on its first server-side apply after a client-side one: the client-side
+    // manager's Update entry becomes the server-side manager's Apply entry.
+    const live = await pods.get('p', { namespace: 'default' });
+    const migrated = live.metadata.managedFields!.map((e) => (e.manager === 'kubectl-client-side-apply' ? { ...e, manager: 'kubectl', operation: 'Apply' } : e));
+    await pods.patch('p', 'merge', { metadata: { managedFields: migrated } }, { namespace: 'default' });
+    const first = await pods.patch('p', 'apply', manifest, { namespace: 'default', fieldManager: 'kubectl' });
+    const second = await pods.patch('p', 'apply', manifest, { namespace: 'default', fieldManager: 'kubectl' });
+    assert.equal(second.metadata.resourceVersion, first.metadata.resourceVersion, 'the second apply changes nothing');
+    assert.deepEqual(second.spec.volumes, live.spec.volumes);
+  } finally {
+    await cluster.stop();
+  }
+});
