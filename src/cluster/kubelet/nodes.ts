@@ -22,6 +22,8 @@ import { formatLogLine, formatLogLines, waitingToStart, type ContainerLog, type 
 import type { ResponseStream } from '../apiserver/types';
 import { notFound } from '../api/errors';
 
+const STARTUP_CONCURRENCY = 200;
+
 export interface NodePoolOptions {
   clock: Clock;
   /** An API client acting as `user` (the cluster's in-process transport). */
@@ -66,7 +68,10 @@ export class NodePool implements PodLogSource {
     });
     this.informer.start();
     await this.informer.waitForSync();
-    await Promise.all(nodes.map((config) => this.add(config)));
+    // A few hundred registrations at a time: thousands at once only pile up garbage.
+    const queue = [...nodes];
+    const worker = async () => { for (let config = queue.shift(); config; config = queue.shift()) await this.add(config); };
+    await Promise.all(Array.from({ length: Math.min(STARTUP_CONCURRENCY, queue.length) }, worker));
   }
 
   stop(): void {
