@@ -16,7 +16,8 @@ import { jsonResponse, textResponse } from './responses';
 export async function bindingSubresource(parts: ServerParts, r: ResourceRequest): Promise<ApiResponse> {
   if (r.info.verb !== 'create') throw statusFailure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
   const binding = readObject(r.request, 'Binding') as Binding;
-  if (binding.metadata.name && binding.metadata.name !== r.info.name) {
+  // As kube-apiserver: a Binding without a name does not match the URL either.
+  if (binding.metadata.name !== r.info.name) {
     throw badRequest(`name in URL does not match name in Binding object`);
   }
   return bind(parts, r, r.info.name, binding);
@@ -49,7 +50,8 @@ export async function evictionSubresource(parts: ServerParts, r: ResourceRequest
   const body = readBody(r.request);
   if (!isPlainObject(body)) throw badRequest('the body of the request could not be decoded as an Eviction');
   const meta = isPlainObject(body.metadata) ? body.metadata : {};
-  if (meta.name !== undefined && meta.name !== r.info.name) throw badRequest('name in URL does not match name in Eviction object');
+  // As kube-apiserver: an Eviction without a name does not match the URL either (so `{}` evicts nothing).
+  if (meta.name !== r.info.name) throw badRequest('name in URL does not match name in Eviction object');
   const options = isPlainObject(body.deleteOptions) ? body.deleteOptions : {};
   const params: { gracePeriodSeconds?: number; preconditions?: { uid?: string; resourceVersion?: string } } = {};
   if (typeof options.gracePeriodSeconds === 'number') params.gracePeriodSeconds = options.gracePeriodSeconds;
