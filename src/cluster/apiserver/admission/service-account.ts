@@ -36,9 +36,14 @@ export function apiAccessVolume(name: string): Record<string, unknown> {
   };
 }
 
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 function mountInto(containers: Container[] | undefined, volumeName: string): void {
-  for (const c of containers ?? []) {
-    const mounts = (c.volumeMounts as { mountPath?: string }[] | undefined) ?? [];
+  // Bodies are not type-checked before admission yet: leave malformed shapes to validation.
+  if (!Array.isArray(containers)) return;
+  for (const c of containers) {
+    if (!isPlainObject(c)) continue;
+    const mounts = Array.isArray(c.volumeMounts) ? (c.volumeMounts as { mountPath?: string }[]) : [];
     if (mounts.some((m) => m.mountPath === SERVICE_ACCOUNT_MOUNT_PATH)) continue;
     c.volumeMounts = [...mounts, { name: volumeName, readOnly: true, mountPath: SERVICE_ACCOUNT_MOUNT_PATH }];
   }
@@ -58,6 +63,12 @@ export function serviceAccountAdmission(random: () => number = Math.random): Adm
     async admit(attrs, lookup) {
       if (!isMainResource(attrs, '', 'pods', 'CREATE') || !attrs.object) return;
       const pod = attrs.object as Pod;
+      // A missing or null spec decodes to an empty one in kube-apiserver; any other non-object is
+      // a malformed body that validation refuses (bodies are not type-checked before admission yet).
+      if (pod.spec === undefined || pod.spec === null) pod.spec = {} as Pod['spec'];
+      if (!isPlainObject(pod.spec)) return;
+      const malformed = (v: unknown) => v !== undefined && v !== null && !Array.isArray(v);
+      if (malformed(pod.spec.volumes) || malformed(pod.spec.containers) || malformed(pod.spec.initContainers)) return;
       if (pod.metadata.annotations?.[MIRROR_POD_ANNOTATION] !== undefined) return;
       const name = (pod.spec.serviceAccountName as string | undefined) || (pod.spec.serviceAccount as string | undefined) || DEFAULT_SERVICE_ACCOUNT;
       pod.spec.serviceAccountName = name;
@@ -71,8 +82,8 @@ export function serviceAccountAdmission(random: () => number = Math.random): Adm
         );
       }
       if (shouldAutomount(sa, pod)) {
-        const volumes = (pod.spec.volumes as { name: string }[] | undefined) ?? [];
-        const existing = volumes.find((v) => v.name.startsWith(API_ACCESS_VOLUME_PREFIX));
+        const volumes = Array.isArray(pod.spec.volumes) ? (pod.spec.volumes as { name: string }[]) : [];
+        const existing = volumes.find((v) => typeof v?.name === 'string' && v.name.startsWith(API_ACCESS_VOLUME_PREFIX));
         const volumeName = existing?.name ?? `${API_ACCESS_VOLUME_PREFIX}${randomSuffix(random)}`;
         if (!existing) pod.spec.volumes = [...volumes, apiAccessVolume(volumeName)];
         mountInto(pod.spec.initContainers, volumeName);
