@@ -85,7 +85,8 @@ export function managerFor(ctx: Pick<PatchContext, 'fieldManager' | 'userAgent'>
   return out;
 }
 
-function validatePatchOptions(type: PatchType, ctx: PatchContext): void {
+/** PatchOptions checks kube-apiserver makes before reading the patch (422 PatchOptions.meta.k8s.io). */
+export function validatePatchOptions(type: PatchType, ctx: PatchContext): void {
   const errs = [];
   if (type === APPLY_PATCH) {
     if (!ctx.fieldManager) errs.push(required('fieldManager', 'is required for apply patch'));
