@@ -300,6 +300,13 @@ describe('apply, patch, label, annotate, replace', () => {
     assert.equal(await ok(['get', 'configmap', 'settings', '-o', 'jsonpath={.data.mode}']), 'b');
   });
 
+  test('replace of a pod read back with -o json (keys in another order) changes only what changed', async () => {
+    const current = JSON.parse(await ok(['get', 'pod', 'web', '-o', 'json'])) as { metadata: { labels: Record<string, string> } };
+    current.metadata.labels['replaced'] = 'yes';
+    assert.equal(await ok(['replace', '-f', '-'], JSON.stringify(current)), 'pod/web replaced\n');
+    assert.equal(await ok(['get', 'pod', 'web', '-o', 'jsonpath={.metadata.labels.replaced}']), 'yes');
+  });
+
   test('a pod spec change other than the image is Forbidden (422), as kube-apiserver words it', async () => {
     const err = await fails(['patch', 'pod', 'web', '-p', '{"spec":{"restartPolicy":"Never"}}']);
     const first = err.split('\n')[0];
