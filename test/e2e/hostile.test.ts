@@ -133,7 +133,7 @@ const bodyArb: fc.Arbitrary<BodySpec> = fc.oneof(
     staleObject('ConfigMap', 'victim'), staleObject('Pod', 'victim'), staleObject('Secret', 'victim'),
   ).map((text) => ({ kind: 'text' as const, text })) },
   { weight: 1, arbitrary: fc.string({ maxLength: 200 }).map((text) => ({ kind: 'text' as const, text })) },
-  // Objects only for now: a JSON patch whose operations are not objects (e.g. `[null]`) is a 500.
+  { weight: 1, arbitrary: fc.json({ maxDepth: 4 }).map((text) => ({ kind: 'text' as const, text })) },
   { weight: 1, arbitrary: fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 }).map((v) => ({ kind: 'text' as const, text: JSON.stringify(v) })) },
   { weight: 1, arbitrary: fc.integer({ min: 101, max: 200_000 }).map((depth) => ({ kind: 'deep-array' as const, depth })) },
   { weight: 1, arbitrary: fc.integer({ min: 101, max: 50_000 }).map((depth) => ({ kind: 'deep-object' as const, depth })) },
