@@ -65,7 +65,7 @@ export async function patchObject(parts: ServerParts, r: ResourceRequest): Promi
   const mode = fieldValidationOf(r.request.query);
   let warnings: string[] = [];
   const write = { user: r.user, dryRun: dryRunOf(r.request.query), subresource: r.info.subresource, fieldManager: managerFor(ctx) };
-  const { text } = await r.registry.guaranteedUpdate(r.namespace, r.info.name, write, (current) => {
+  const result = await r.registry.guaranteedUpdate(r.namespace, r.info.name, write, (current) => {
     const patched = applyPatch(type, current, body, ctx).object as KubeObject;
     if (!isPlainObject(patched) || !isPlainObject(patched.metadata)) throw badRequest('the patched object must have metadata');
     const meta = patched.metadata;
@@ -79,5 +79,5 @@ export async function patchObject(parts: ServerParts, r: ResourceRequest): Promi
     warnings = validateFields(def, patched, mode);
     return patched;
   });
-  return rawJsonResponse(200, text, warnings);
+  return rawJsonResponse(200, result.text, [...warnings, ...result.warnings]);
 }

@@ -12,9 +12,9 @@ export async function createObject(_parts: ServerParts, r: ResourceRequest): Pro
   const dryRun = dryRunOf(r.request.query);
   const object = readObject(r.request, r.registry.def.kind, { apiVersion: r.registry.apiVersion });
   const warnings = validateFields(r.registry.def, object, mode);
-  const { text, object: created } = await r.registry.create(r.namespace, object, { user: r.user, dryRun, fieldManager: fieldManagerOf(r.request) });
-  r.auditName = created.metadata.name ?? '';
-  return rawJsonResponse(201, text, warnings);
+  const result = await r.registry.create(r.namespace, object, { user: r.user, dryRun, fieldManager: fieldManagerOf(r.request) });
+  r.auditName = result.object.metadata.name ?? '';
+  return rawJsonResponse(201, result.text, [...warnings, ...result.warnings]);
 }
 
 export async function updateObject(_parts: ServerParts, r: ResourceRequest): Promise<ApiResponse> {
@@ -22,6 +22,6 @@ export async function updateObject(_parts: ServerParts, r: ResourceRequest): Pro
   const dryRun = dryRunOf(r.request.query);
   const object = readObject(r.request, r.registry.def.kind);
   const warnings = validateFields(r.registry.def, object, mode);
-  const { text } = await r.registry.update(r.namespace, r.info.name, object, { user: r.user, dryRun, subresource: r.info.subresource, fieldManager: fieldManagerOf(r.request) });
-  return rawJsonResponse(200, text, warnings);
+  const result = await r.registry.update(r.namespace, r.info.name, object, { user: r.user, dryRun, subresource: r.info.subresource, fieldManager: fieldManagerOf(r.request) });
+  return rawJsonResponse(200, result.text, [...warnings, ...result.warnings]);
 }

@@ -38,6 +38,13 @@ export interface Strategy {
   validate(object: KubeObject, ctx: StrategyContext): FieldError[];
   /** Field errors for an update (immutability rules included). */
   validateUpdate(object: KubeObject, old: KubeObject, ctx: StrategyContext): FieldError[];
+  /**
+   * Warnings for a valid new object (kube-apiserver's WarningsOnCreate), sent as `Warning: 299`
+   * headers (kubectl prints `Warning: <text>`). Called after validation.
+   */
+  warningsOnCreate?(object: KubeObject, ctx: StrategyContext): string[];
+  /** Warnings for a valid update (WarningsOnUpdate). */
+  warningsOnUpdate?(object: KubeObject, old: KubeObject, ctx: StrategyContext): string[];
 }
 
 export interface TableColumn {

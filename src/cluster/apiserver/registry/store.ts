@@ -59,6 +59,13 @@ export interface WriteContext {
   fieldManager?: string;
 }
 
+/** A written object: as stored, its served JSON text, and the strategy's warnings for the write. */
+export interface WriteResult {
+  object: KubeObject;
+  text: string;
+  warnings: string[];
+}
+
 export interface ListParams {
   namespace: string;
   selection: Selection;
@@ -326,7 +333,7 @@ export class RegistryStore {
    * Creates `object` (which the caller owns and this call mutates) in `namespace`.
    * Returns the stored object text (with its resourceVersion) and the object.
    */
-  async create(namespace: string, object: KubeObject, ctx: WriteContext): Promise<{ object: KubeObject; text: string }> {
+  async create(namespace: string, object: KubeObject, ctx: WriteContext): Promise<WriteResult> {
     this.checkTypeMeta(object);
     const meta = object.metadata;
     if (this.def.namespaced) {
@@ -359,6 +366,7 @@ export class RegistryStore {
     errs.push(...this.def.strategy.validate(object, sctx).filter((e) => !(e.field === 'metadata.name' && e.type === 'FieldValueRequired' && !meta.name)));
     if (errs.length > 0) throw invalid(this.kindRef(), meta.name ?? '', errs);
     if (meta.name!.length > MAX_NAME_LENGTH) throw invalid(this.kindRef(), meta.name!, [required('metadata.name')]);
+    const warnings = this.def.strategy.warningsOnCreate?.(object, sctx) ?? [];
     await this.admit('validate', attrs);
     const text = this.encode(object);
     if (ctx.dryRun) {
@@ -366,14 +374,14 @@ export class RegistryStore {
       if (existing) throw alreadyExists(this.gr, meta.name!);
       const dry = this.decodeText(text, 0);
       delete dry.metadata.resourceVersion;
-      return { object: dry, text: JSON.stringify(dry) };
+      return { object: dry, text: JSON.stringify(dry), warnings };
     }
     const key = this.key(namespace, meta.name!);
     const result = await this.kv.txn([{ key, target: 'create', result: '=', value: 0 }], [{ type: 'put', key, value: text }]);
     if (!result.succeeded) throw alreadyExists(this.gr, meta.name!);
     const out = this.served(text, result.revision);
     object.metadata.resourceVersion = String(result.revision);
-    return { object, text: out };
+    return { object, text: out, warnings };
   }
 
   private checkTypeMeta(object: KubeObject): void {
@@ -398,7 +406,7 @@ export class RegistryStore {
     name: string,
     ctx: WriteContext,
     tryUpdate: (current: KubeObject) => KubeObject | Promise<KubeObject>,
-  ): Promise<{ object: KubeObject; text: string }> {
+  ): Promise<WriteResult> {
     for (let attempt = 0; ; attempt++) {
       const kv = await this.getKv(namespace, name);
       if (!kv) throw notFound(this.gr, name);
@@ -406,21 +414,21 @@ export class RegistryStore {
       const old = this.decode(kv);
       const updated = await tryUpdate(current);
       this.checkTypeMeta(updated);
-      const text = await this.prepareUpdate(updated, old, ctx);
-      if (text === kv.value) return { object: old, text: this.served(kv.value, kv.modRevision) };
-      if (ctx.dryRun) return { object: this.decodeText(text, kv.modRevision), text: this.served(text, kv.modRevision) };
+      const { text, warnings } = await this.prepareUpdate(updated, old, ctx);
+      if (text === kv.value) return { object: old, text: this.served(kv.value, kv.modRevision), warnings };
+      if (ctx.dryRun) return { object: this.decodeText(text, kv.modRevision), text: this.served(text, kv.modRevision), warnings };
       const finishing = this.finishesDeletion(updated);
       const result = await this.kv.txn(
         [{ key: kv.key, target: 'mod', result: '=', value: kv.modRevision }],
         [finishing ? { type: 'delete', key: kv.key } : { type: 'put', key: kv.key, value: text }],
       );
-      if (result.succeeded) return { object: this.decodeText(text, result.revision), text: this.served(text, result.revision) };
+      if (result.succeeded) return { object: this.decodeText(text, result.revision), text: this.served(text, result.revision), warnings };
       if (attempt >= MAX_UPDATE_RETRIES) throw conflict(this.gr, name, OBJECT_MODIFIED);
     }
   }
 
   /** PUT: replaces the object; a resourceVersion in the body is a precondition (409 when stale). */
-  async update(namespace: string, name: string, object: KubeObject, ctx: WriteContext): Promise<{ object: KubeObject; text: string }> {
+  async update(namespace: string, name: string, object: KubeObject, ctx: WriteContext): Promise<WriteResult> {
     const meta = object.metadata;
     if (meta.name !== name) {
       throw badRequest(`the name of the object (${meta.name ?? ''}) does not match the name on the URL (${name})`);
@@ -442,7 +450,7 @@ export class RegistryStore {
    * Carries over what no update may change (uid, creationTimestamp, deletion state), runs the
    * strategy, validates, and returns the text to store.
    */
-  private async prepareUpdate(object: KubeObject, old: KubeObject, ctx: WriteContext): Promise<string> {
+  private async prepareUpdate(object: KubeObject, old: KubeObject, ctx: WriteContext): Promise<{ text: string; warnings: string[] }> {
     if (!object.metadata || typeof object.metadata !== 'object') object.metadata = {};
     const meta = object.metadata;
     const oldMeta = old.metadata;
@@ -457,6 +465,7 @@ export class RegistryStore {
     else delete meta.deletionGracePeriodSeconds;
     if (meta.generateName === undefined && oldMeta.generateName !== undefined) meta.generateName = oldMeta.generateName;
     if (Array.isArray(meta.managedFields) && meta.managedFields.length === 0) delete meta.managedFields;
+    let warnings: string[] = [];
     if (!ctx.bypassStrategy) {
       const sctx = this.strategyContext(ctx);
       const attrs = this.admissionAttributes('UPDATE', oldMeta.namespace ?? '', oldMeta.name ?? '', object, old, ctx);
@@ -468,9 +477,10 @@ export class RegistryStore {
       this.def.strategy.prepareForUpdate(object, old, sctx);
       const errs = this.def.strategy.validateUpdate(object, old, sctx);
       if (errs.length > 0) throw invalid(this.kindRef(), meta.name ?? '', errs);
+      warnings = this.def.strategy.warningsOnUpdate?.(object, old, sctx) ?? [];
       await this.admit('validate', attrs);
     }
-    return this.encode(object);
+    return { text: this.encode(object), warnings };
   }
 
   /** Gives `ctx.fieldManager` the fields this write changed (an Update entry in managedFields). */

@@ -28,6 +28,8 @@ export interface StrategyOptions {
   validate?(object: KubeObject, ctx: StrategyContext): FieldError[];
   /** Kind-specific validation of an update (metadata immutability is checked already). */
   validateUpdate?(object: KubeObject, old: KubeObject, ctx: StrategyContext): FieldError[];
+  warningsOnCreate?(object: KubeObject, ctx: StrategyContext): string[];
+  warningsOnUpdate?(object: KubeObject, old: KubeObject, ctx: StrategyContext): string[];
 }
 
 export const clone = <T>(value: T): T => (value === undefined ? value : (structuredClone(value) as T));
@@ -35,7 +37,7 @@ export const clone = <T>(value: T): T => (value === undefined ? value : (structu
 /** Builds a Strategy from the kind's pieces, adding the generic metadata rules. */
 export function kindStrategy(options: StrategyOptions): Strategy {
   const nameFn = options.nameFn ?? nameIsDNSSubdomain;
-  return {
+  const strategy: Strategy = {
     defaults(object, ctx) {
       options.defaults?.(object, ctx);
     },
@@ -70,6 +72,9 @@ export function kindStrategy(options: StrategyOptions): Strategy {
       return errs.concat(options.validateUpdate?.(object, old, ctx) ?? []);
     },
   };
+  if (options.warningsOnCreate) strategy.warningsOnCreate = options.warningsOnCreate;
+  if (options.warningsOnUpdate) strategy.warningsOnUpdate = options.warningsOnUpdate;
+  return strategy;
 }
 
 /** Reads a dotted path (`spec.nodeName`) from an object as a field selector sees it: absent is ''. */

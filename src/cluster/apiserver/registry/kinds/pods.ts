@@ -6,6 +6,7 @@
  */
 import { applyMatchLabelKeysToAffinity, defaultPod, initialPodStatus } from '../../../api/defaults/pod';
 import type { KubeObject, Pod } from '../../../api/types';
+import { podWarningsOnCreate } from '../../../api/validation/pod-warnings';
 import { validateEphemeralContainersUpdate, validatePodCreate, validatePodStatusUpdate, validatePodUpdate } from '../../../api/validation/pod';
 import { podTable } from '../../printers/pods';
 import type { ResourceDefinition } from '../resource';
@@ -59,6 +60,8 @@ export const pods: ResourceDefinition = {
       }
     },
     validate: (object) => validatePodCreate(object as Pod),
+    // Pod updates have none: kube-apiserver skips them on what is a high-frequency path.
+    warningsOnCreate: (object) => podWarningsOnCreate(object as Pod),
     validateUpdate(object, old, ctx) {
       if (ctx.subresource === 'status') return validatePodStatusUpdate(object as Pod, old as Pod);
       if (ctx.subresource === 'ephemeralcontainers') return validateEphemeralContainersUpdate(object as Pod, old as Pod);
@@ -74,8 +77,3 @@ export const pods: ResourceDefinition = {
   },
 };
 
-/**
- * The Warning headers for a pod create (kube-apiserver's WarningsOnCreate); the generic registry
- * adds them to the response. Pod updates have none, as in kube-apiserver.
- */
-export { podWarningsOnCreate } from '../../../api/validation/pod-warnings';
