@@ -1,12 +1,15 @@
 /**
  * What every cluster starts with, created through the API like any other object (so it shows in
- * the audit trail): the four system namespaces and the `kubernetes` service in `default`.
+ * the audit trail): the four system namespaces, the `kubernetes` service in `default`, and the
+ * built-in PriorityClasses (system-node-critical, system-cluster-critical) kube-apiserver creates.
  * Existing objects are left alone, so a restarted durable cluster seeds nothing twice.
  */
 import { isStatusError } from '../../api/errors';
 import type { KubeObject } from '../../api/types';
 import { NAMESPACES, SERVICES, type ApiClient, type GroupVersionResource } from '../../client/client';
-import { KUBERNETES_SERVICE_IP } from '../registry/kinds';
+import { builtInPriorityClassObjects, KUBERNETES_SERVICE_IP } from '../registry/kinds';
+
+const PRIORITY_CLASSES: GroupVersionResource = { group: 'scheduling.k8s.io', version: 'v1', resource: 'priorityclasses' };
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
@@ -37,4 +40,5 @@ export async function seedCluster(client: ApiClient): Promise<void> {
       ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }],
     },
   });
+  for (const pc of builtInPriorityClassObjects()) await ensure(client, PRIORITY_CLASSES, pc);
 }
