@@ -8,3 +8,8 @@ export { explanationMarkdown } from './markdown';
 export { parseText } from './parsed-text';
 export type { ParsedText } from './parsed-text';
 export { documentKind } from './document-kind';
+export { manifestDiagnostics } from './diagnostics';
+export type { ManifestDiagnostic, DiagnosticCode, DiagnosticSeverity } from './diagnostics';
+export { fieldRange } from './field-range';
+export { completionsAt, podSnippet } from './completion';
+export type { CompletionItem } from './completion';
