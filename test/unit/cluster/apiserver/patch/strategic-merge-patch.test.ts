@@ -174,6 +174,104 @@ const cases: Case[] = [
     }),
   },
   {
+    // A field the kubelet's diff dropped from a condition arrives as null: it is deleted from the
+    // condition with that type, as in any map (apimachinery mergeMap, IgnoreUnmatchedNulls).
+    name: 'null inside a list item merged by key deletes that member of the matching item',
+    live: pod({ containers: [c('a')] }, {}, { conditions: [{ type: 'Ready', status: 'False', reason: 'ContainersNotReady', message: 'm' }, { type: 'PodScheduled', status: 'True' }] }),
+    patch: { status: { conditions: [{ type: 'Ready', status: 'True', reason: null, message: null, notThere: null }] } },
+    want: pod({ containers: [c('a')] }, {}, { conditions: [{ type: 'Ready', status: 'True' }, { type: 'PodScheduled', status: 'True' }] }),
+  },
+  {
+    name: 'null inside a list item merged by key, with $setElementOrder',
+    live: pod({ containers: [c('a')] }, {}, { conditions: [{ type: 'Ready', status: 'False', reason: 'ContainersNotReady' }, { type: 'PodScheduled', status: 'True' }] }),
+    patch: { status: { '$setElementOrder/conditions': [{ type: 'Ready' }, { type: 'PodScheduled' }], conditions: [{ type: 'Ready', status: 'True', reason: null }] } },
+    want: pod({ containers: [c('a')] }, {}, { conditions: [{ type: 'Ready', status: 'True' }, { type: 'PodScheduled', status: 'True' }] }),
+  },
+  {
+    // The scheduler's note: `lastProbeTime: null` deletes the key like any other null. kube-apiserver
+    // then writes it back as null only because its typed PodCondition always serializes that field;
+    // the patch itself deletes it.
+    name: 'lastProbeTime: null in a condition patch deletes the key',
+    live: pod({ containers: [c('a')] }, {}, { conditions: [{ type: 'PodScheduled', status: 'False', lastProbeTime: null, reason: 'Unschedulable' }] }),
+    patch: { status: { conditions: [{ type: 'PodScheduled', status: 'True', lastProbeTime: null, reason: null }] } },
+    want: pod({ containers: [c('a')] }, {}, { conditions: [{ type: 'PodScheduled', status: 'True' }] }),
+  },
+  {
+    // apimachinery appends a new item as the patch has it: its nulls stay (kube-apiserver's typed decoding
+    // is what drops them), unlike a new map member, whose nulls are discarded.
+    name: 'nulls inside a newly appended list item are kept, as apimachinery appends the item unchanged',
+    live: pod({ containers: [c('a')] }, {}, { conditions: [{ type: 'PodScheduled', status: 'True' }] }),
+    patch: { status: { conditions: [{ type: 'Ready', status: 'False', lastProbeTime: null }] } },
+    want: pod({ containers: [c('a')] }, {}, { conditions: [{ type: 'Ready', status: 'False', lastProbeTime: null }, { type: 'PodScheduled', status: 'True' }] }),
+  },
+  {
+    // A $setElementOrder that names only some items is valid: it must hold the patch's items in the
+    // same relative order; the other items are server-only and keep their place among the named ones.
+    name: '$setElementOrder naming some items: a server-only item keeps its place between them',
+    live: pod({ containers: [c('a')] }, {}, { conditions: [{ type: 'Initialized', status: 'True' }, { type: 'PodScheduled', status: 'True' }, { type: 'Ready', status: 'False' }] }),
+    patch: { status: { '$setElementOrder/conditions': [{ type: 'Initialized' }, { type: 'Ready' }], conditions: [{ type: 'Ready', status: 'True' }] } },
+    want: pod({ containers: [c('a')] }, {}, { conditions: [{ type: 'Initialized', status: 'True' }, { type: 'PodScheduled', status: 'True' }, { type: 'Ready', status: 'True' }] }),
+  },
+  {
+    // New items have no place in the server's order, so they are taken before a server-only item
+    // (mergeSortedSlice compares only items found in the live list).
+    name: '$setElementOrder naming only new items: the server-only item goes after them',
+    live: pod({ containers: [c('a')] }, {}, { conditions: [{ type: 'PodScheduled', status: 'True' }] }),
+    patch: { status: { '$setElementOrder/conditions': [{ type: 'Initialized' }, { type: 'Ready' }], conditions: [{ type: 'Initialized', status: 'True' }, { type: 'Ready', status: 'False' }] } },
+    want: pod({ containers: [c('a')] }, {}, { conditions: [{ type: 'Initialized', status: 'True' }, { type: 'Ready', status: 'False' }, { type: 'PodScheduled', status: 'True' }] }),
+  },
+  {
+    // Server-only items in a run stay together, after the named item that preceded them on the server.
+    name: '$setElementOrder reorders named items; a run of server-only items stays after its predecessor',
+    live: pod({ containers: [c('a'), c('b'), c('x'), c('y'), c('c'), c('d')] }),
+    patch: { spec: { '$setElementOrder/containers': [{ name: 'b' }, { name: 'a' }, { name: 'd' }, { name: 'c' }] } },
+    want: pod({ containers: [c('b'), c('a'), c('x'), c('y'), c('d'), c('c')] }),
+  },
+  {
+    name: '$setElementOrder naming an item in neither list ignores it',
+    live: pod({ containers: [c('a'), c('c')] }),
+    patch: { spec: { '$setElementOrder/containers': [{ name: 'c' }, { name: 'b' }, { name: 'a' }], containers: [{ name: 'c', image: 'c:2' }, { name: 'a', image: 'a:2' }] } },
+    want: pod({ containers: [{ name: 'c', image: 'c:2' }, { name: 'a', image: 'a:2' }] }),
+  },
+  {
+    // The server-only value is weighed against the next named value by their places on the server:
+    // x was before c there, so it leads.
+    name: '$setElementOrder of a primitive list (finalizers) orders the named values around a server-only one',
+    live: pod({ containers: [c('a')] }, { finalizers: ['a', 'b', 'x', 'c'] }),
+    patch: { metadata: { '$setElementOrder/finalizers': ['c', 'b', 'a'] } },
+    want: pod({ containers: [c('a')] }, { finalizers: ['x', 'c', 'b', 'a'] }),
+  },
+  {
+    name: '$setElementOrder of a primitive list with an addition and a $deleteFromPrimitiveList',
+    live: pod({ containers: [c('a')] }, { finalizers: ['a', 'c', 'b'] }),
+    patch: { metadata: { '$setElementOrder/finalizers': ['d', 'b', 'a'], finalizers: ['d'], '$deleteFromPrimitiveList/finalizers': ['c'] } },
+    want: pod({ containers: [c('a')] }, { finalizers: ['d', 'b', 'a'] }),
+  },
+  {
+    name: '$deleteFromPrimitiveList of a value not in the list adds nothing',
+    live: pod({ containers: [c('a')] }, { finalizers: ['a', 'b'] }),
+    patch: { metadata: { '$deleteFromPrimitiveList/finalizers': ['z'] } },
+    want: pod({ containers: [c('a')] }, { finalizers: ['a', 'b'] }),
+  },
+  {
+    name: '$deleteFromPrimitiveList of a list the object does not have adds no list',
+    live: pod({ containers: [c('a')] }),
+    patch: { metadata: { '$deleteFromPrimitiveList/finalizers': ['z'] } },
+    want: pod({ containers: [c('a')] }),
+  },
+  {
+    name: '$deleteFromPrimitiveList works on a list without the merge strategy too',
+    live: pod({ containers: [{ name: 'a', image: 'a:1', args: ['x', 'y', 'z'] }] }),
+    patch: { spec: { containers: [{ name: 'a', '$deleteFromPrimitiveList/args': ['y'] }] } },
+    want: pod({ containers: [{ name: 'a', image: 'a:1', args: ['x', 'z'] }] }),
+  },
+  {
+    name: '$retainKeys with a null member: the null deletes, the rest not retained is cleared',
+    live: pod({ containers: [c('a')], volumes: [{ name: 'v', hostPath: { path: '/x' }, emptyDir: {} }] }),
+    patch: { spec: { volumes: [{ name: 'v', $retainKeys: ['name', 'emptyDir'], hostPath: null }] } },
+    want: pod({ containers: [c('a')], volumes: [{ name: 'v', emptyDir: {} }] }),
+  },
+  {
     name: 'kubectl cordon on a Node',
     live: { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' }, spec: { podCIDR: '10.244.1.0/24' } },
     patch: { spec: { unschedulable: true } },
