@@ -10,6 +10,7 @@ import { ApplyPodCommand } from './ui/commands/apply-pod';
 import { CommandManager } from './ui/commands/command-manager';
 import { RefreshCommand } from './ui/commands/refresh';
 import { KubeSimContext } from './ui/context';
+import { registerManifestIntelligence } from './ui/manifest/register';
 import { affectsClusterSettings } from './ui/settings';
 import { ClusterTreeProvider } from './ui/tree/cluster-tree-provider';
 
@@ -26,6 +27,7 @@ export function activate(extension: vscode.ExtensionContext): KubeSimApi {
     const commands = ctx.own(new CommandManager());
     commands.register(new ApplyPodCommand(ctx, tree, view));
     commands.register(new RefreshCommand(tree));
+    registerManifestIntelligence(ctx);
     ctx.own(vscode.workspace.onDidChangeConfiguration((event) => {
       if (affectsClusterSettings(event)) void offerRestart(ctx);
     }));
