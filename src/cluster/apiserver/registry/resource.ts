@@ -6,6 +6,7 @@
  */
 import type { FieldError } from '../../api/field-errors';
 import type { KubeObject } from '../../api/types';
+import type { AdmissionLookup } from '../admission/types';
 import type { UserInfo } from '../types';
 
 export interface StrategyContext {
@@ -24,6 +25,12 @@ export interface Strategy {
    * as in kube-apiserver. Must be idempotent: prepareFor* may apply them again.
    */
   defaults?(object: KubeObject, ctx: StrategyContext): void;
+  /**
+   * Called on create after mutating admission and before prepareForCreate (kube-apiserver's
+   * BeginCreate): allocations that need the registry's view of other objects, such as a Service's
+   * cluster IP and node ports. `lookup` reads live objects (undefined before admission is wired).
+   */
+  beginCreate?(object: KubeObject, ctx: StrategyContext, lookup: AdmissionLookup | undefined): Promise<void>;
   /**
    * Called on create before validation: clear what a client may not set (e.g. status for kinds with
    * a status subresource), set generation, and apply API defaults (e.g. a Pod's restartPolicy).

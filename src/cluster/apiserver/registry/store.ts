@@ -360,6 +360,7 @@ export class RegistryStore {
       this.recordManagedFields(object, undefined, ctx, now);
     }
     await this.admit('admit', attrs);
+    await this.def.strategy.beginCreate?.(object, sctx, this.admission?.lookup);
     this.def.strategy.prepareForCreate(object, sctx);
     const errs: FieldError[] = [];
     if (!meta.name) errs.push(required('metadata.name', 'name or generateName is required'));

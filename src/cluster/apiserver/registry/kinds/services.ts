@@ -11,7 +11,8 @@ import type { KubeObject } from '../../../api/types';
 import { validateLabels } from '../../../api/validation/meta';
 import { isDNS1123Label, isValidPortName, isValidPortNum, nameIsDNS1035Label } from '../../../api/validation/names';
 import { serviceTable } from '../../printers/services';
-import type { ResourceDefinition } from '../resource';
+import type { AdmissionLookup } from '../../admission/types';
+import type { ResourceDefinition, Strategy } from '../resource';
 import { ALL_VERBS, kindStrategy, STATUS_VERBS } from './common';
 
 export const SERVICE_CIDR = '10.96.0.0/12';
@@ -109,6 +110,56 @@ function allocate(object: KubeObject): void {
   object.status = { loadBalancer: {} };
 }
 
+/**
+ * Addresses handed out recently, per cluster (its lookup): a concurrent create that has not been
+ * stored yet is not in the list, and like kube-apiserver's allocators we do not reuse an address
+ * at once after its service goes.
+ */
+const recent = new WeakMap<AdmissionLookup, { ips: Set<string>; ports: Set<number> }>();
+const RECENT_LIMIT = 4096;
+
+function remember<T>(set: Set<T>, value: T): void {
+  set.add(value);
+  if (set.size > RECENT_LIMIT) set.delete(set.values().next().value as T);
+}
+
+/**
+ * BeginCreate: the cluster IP and node ports a new service gets, free in the registry's view of the
+ * services that exist (so two services never share an address, whatever their names hash to).
+ */
+async function allocateFromRegistry(object: KubeObject, lookup: AdmissionLookup | undefined): Promise<void> {
+  const spec = object.spec as ServiceSpec | undefined;
+  if (!lookup || !spec || typeof spec !== 'object' || spec.type === 'ExternalName') return;
+  const type = spec.type || 'ClusterIP';
+  const wantsIP = !spec.clusterIP && !spec.clusterIPs?.length;
+  const wantsPorts = (type === 'NodePort' || (type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts !== false)) && Array.isArray(spec.ports) && spec.ports.some((p) => !p?.nodePort);
+  if (!wantsIP && !wantsPorts) return;
+  let mine = recent.get(lookup);
+  if (!mine) recent.set(lookup, (mine = { ips: new Set(), ports: new Set() }));
+  const ips = new Set<string>([KUBERNETES_SERVICE_IP, ...mine.ips]);
+  const ports = new Set<number>(mine.ports);
+  for (const svc of await lookup.list('', 'services')) {
+    const s = (svc.spec ?? {}) as ServiceSpec;
+    for (const ip of s.clusterIPs ?? (s.clusterIP ? [s.clusterIP] : [])) ips.add(ip);
+    for (const p of s.ports ?? []) if (p.nodePort) ports.add(p.nodePort);
+  }
+  const namespace = object.metadata.namespace ?? '';
+  const name = object.metadata.name || object.metadata.generateName || '';
+  if (wantsIP) {
+    spec.clusterIP = allocateClusterIP(namespace, name, ips);
+    remember(mine.ips, spec.clusterIP);
+  }
+  if (wantsPorts) {
+    for (const p of spec.ports!) if (p?.nodePort) ports.add(p.nodePort);
+    spec.ports!.forEach((p, i) => {
+      if (!p || typeof p !== 'object' || p.nodePort) return;
+      p.nodePort = allocateNodePort(namespace, name, i, ports);
+      ports.add(p.nodePort);
+      remember(mine.ports, p.nodePort);
+    });
+  }
+}
+
 function validateService(object: KubeObject): FieldError[] {
   const errs: FieldError[] = [];
   const spec = (object.spec as ServiceSpec | undefined) ?? {};
@@ -151,7 +202,7 @@ export const services: ResourceDefinition = {
   categories: ['all'],
   verbs: ALL_VERBS,
   subresources: [{ name: 'status', kind: 'Service', verbs: STATUS_VERBS }],
-  strategy: kindStrategy({
+  strategy: withBeginCreate(kindStrategy({
     namespaced: true,
     nameFn: nameIsDNS1035Label,
     hasStatus: true,
@@ -177,6 +228,11 @@ export const services: ResourceDefinition = {
       }
       return errs;
     },
-  }),
+  })),
   table: serviceTable,
 };
+
+function withBeginCreate(strategy: Strategy): Strategy {
+  strategy.beginCreate = (object, _ctx, lookup) => allocateFromRegistry(object, lookup);
+  return strategy;
+}
