@@ -136,3 +136,62 @@ test('documents without a known kind, and unknown fields, have no explanation', 
   assert.equal(at('foo: bar\n', 'foo'), undefined);
   assert.equal(at('apiVersion: v1\nkind: Pod\nspec:\n  bogus: 1\n', 'bogus'), undefined);
 });
+
+test('a table of fields: path, type, required, default', () => {
+  const deployment = [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    '  name: web',
+    '  creationTimestamp: null',
+    'spec:',
+    '  replicas: 2',
+    '  strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 25%}}',
+    '  selector:',
+    '    matchLabels: {app: web}',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '      - name: web',
+    '        env:',
+    '        - name: A',
+    '          valueFrom: {configMapKeyRef: {name: c, key: k}}',
+    '        ports:',
+    '        - containerPort: 80',
+    '          protocol: TCP',
+    '        livenessProbe: {httpGet: {port: http, path: /}}',
+    '---',
+    'apiVersion: v1',
+    'kind: Service',
+    'spec:',
+    '  ports:',
+    '  - port: 80',
+    '    targetPort: 8080',
+    '',
+  ].join('\n');
+  const table: [string, string, string, boolean, unknown][] = [
+    ['replicas', 'Deployment.spec.replicas', 'int32', false, undefined],
+    ['creationTimestamp', 'Deployment.metadata.creationTimestamp', 'Time', false, undefined],
+    ['maxSurge', 'Deployment.spec.strategy.rollingUpdate.maxSurge', 'IntOrString', false, undefined],
+    ['selector', 'Deployment.spec.selector', 'LabelSelector', true, undefined],
+    ['matchLabels', 'Deployment.spec.selector.matchLabels', 'map[string]string', false, undefined],
+    ['template', 'Deployment.spec.template', 'PodTemplateSpec', true, undefined],
+    ['env:', 'Deployment.spec.template.spec.containers[].env', '[]EnvVar', false, undefined],
+    ['configMapKeyRef', 'Deployment.spec.template.spec.containers[].env[].valueFrom.configMapKeyRef', 'ConfigMapKeySelector', false, undefined],
+    ['key: k', 'Deployment.spec.template.spec.containers[].env[].valueFrom.configMapKeyRef.key', 'string', true, undefined],
+    ['protocol', 'Deployment.spec.template.spec.containers[].ports[].protocol', 'string', false, 'TCP'],
+    ['port: http', 'Deployment.spec.template.spec.containers[].livenessProbe.httpGet.port', 'IntOrString', true, undefined],
+    ['targetPort', 'Service.spec.ports[].targetPort', 'IntOrString', false, undefined],
+    ['port: 80', 'Service.spec.ports[].port', 'int32', true, undefined],
+  ];
+  for (const [needle, path, type, required, defaultValue] of table) {
+    const e = at(deployment, needle)!;
+    assert.ok(e, `${needle} has an explanation`);
+    assert.deepEqual([e.path, e.type, e.required, e.default], [path, type, required, defaultValue], needle);
+  }
+});
+
+test('markdown: URLs in descriptions become links', () => {
+  const md = explanationMarkdown(at(pod, 'spec:')!);
+  assert.match(md, /More info: <https:\/\/git\.k8s\.io\/community\/contributors\/devel\/sig-architecture\/api-conventions\.md#spec-and-status>/);
+});
