@@ -113,3 +113,131 @@ export function decodeBody(raw: Buffer, contentType: string | undefined, allowed
   if (type === YAML_TYPE || type === PATCH_TYPES.apply) return { value: parseYaml(text), mediaType: type };
   return { value: parseJson(text), mediaType: type };
 }
+
+/** A key that appears twice in one JSON object, with its path as strict decoding words it. */
+export interface DuplicateField {
+  /** `metadata.name`, `spec.containers[0].imagePullPolicy`. */
+  path: string;
+  /** Offset of the repeated key in the text (document order, to interleave with unknown fields). */
+  at: number;
+}
+
+/**
+ * The duplicate keys of a JSON text that JSON.parse accepted (JSON.parse keeps the last silently,
+ * as encoding/json does; sigs.k8s.io/json's strict mode reports them). A first pass only answers
+ * whether there is any; paths are built only when there is. `firstAt` maps each key path to the
+ * offset of its first occurrence.
+ */
+export function findDuplicateFields(text: string): { duplicates: DuplicateField[]; firstAt: Map<string, number> } | undefined {
+  const quick = new JsonKeyScanner(text, false);
+  quick.value('');
+  if (!quick.found) return undefined;
+  const full = new JsonKeyScanner(text, true);
+  full.value('');
+  return { duplicates: full.duplicates, firstAt: full.firstAt };
+}
+
+class JsonKeyScanner {
+  pos = 0;
+  found = false;
+  readonly duplicates: DuplicateField[] = [];
+  readonly firstAt = new Map<string, number>();
+
+  constructor(private readonly text: string, private readonly record: boolean) {}
+
+  private ws(): void {
+    const t = this.text;
+    let c = t.charCodeAt(this.pos);
+    while (c === 32 || c === 10 || c === 13 || c === 9) c = t.charCodeAt(++this.pos);
+  }
+
+  /** Skips a string starting at pos (at the opening quote); returns its raw contents. */
+  private string(): string {
+    const t = this.text;
+    const start = ++this.pos;
+    let escaped = false;
+    for (;;) {
+      const c = t.charCodeAt(this.pos);
+      if (c === 92) {
+        escaped = true;
+        this.pos += 2;
+      } else if (c === 34 || Number.isNaN(c)) {
+        break;
+      } else {
+        this.pos++;
+      }
+    }
+    const raw = t.slice(start, this.pos);
+    this.pos++;
+    return escaped ? (JSON.parse(`"${raw}"`) as string) : raw;
+  }
+
+  value(path: string): void {
+    this.ws();
+    const c = this.text.charCodeAt(this.pos);
+    if (c === 123) this.object(path);
+    else if (c === 91) this.array(path);
+    else if (c === 34) this.string();
+    else {
+      const t = this.text;
+      let d = c;
+      while (!(d === 44 || d === 93 || d === 125 || d === 32 || d === 10 || d === 13 || d === 9 || Number.isNaN(d))) d = t.charCodeAt(++this.pos);
+    }
+  }
+
+  private object(path: string): void {
+    this.pos++;
+    let seen: Set<string> | undefined;
+    let first = true;
+    for (;;) {
+      this.ws();
+      const c = this.text.charCodeAt(this.pos);
+      if (c === 125 || Number.isNaN(c)) {
+        this.pos++;
+        return;
+      }
+      if (!first && c === 44) {
+        this.pos++;
+        this.ws();
+      }
+      first = false;
+      const at = this.pos;
+      const key = this.string();
+      seen ??= new Set();
+      const child = this.record ? (path === '' ? key : `${path}.${key}`) : '';
+      if (seen.has(key)) {
+        this.found = true;
+        if (this.record) this.duplicates.push({ path: child, at });
+      } else {
+        seen.add(key);
+        if (this.record) this.firstAt.set(child, at);
+      }
+      this.ws();
+      this.pos++; // ':'
+      this.value(child);
+    }
+  }
+
+  private array(path: string): void {
+    this.pos++;
+    let i = 0;
+    for (;;) {
+      this.ws();
+      const c = this.text.charCodeAt(this.pos);
+      if (c === 93 || Number.isNaN(c)) {
+        this.pos++;
+        return;
+      }
+      if (i > 0 && c === 44) this.pos++;
+      this.value(this.record ? `${path}[${i}]` : '');
+      i++;
+    }
+  }
+}
+
+/** The raw body's text when it is JSON (for duplicate-key detection); undefined otherwise. */
+export function rawJsonText(rawBody: Buffer | undefined, contentType: string | undefined): string | undefined {
+  if (rawBody === undefined || rawBody.length === 0 || rawBody.length > MAX_BODY_BYTES) return undefined;
+  const type = mediaType(contentType);
+  return type === JSON_TYPE || type === '' ? rawBody.toString('utf8') : undefined;
+}

@@ -7,7 +7,9 @@
 import { badRequest } from '../api/errors';
 import type { KubeObject } from '../api/types';
 import type { ResourceDefinition } from './registry/resource';
-import { unknownFields } from './schema';
+import { findDuplicateFields } from './body';
+import { findTypeMismatch } from './decode-types';
+import { fieldIndex, unknownFields } from './schema';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -18,24 +20,66 @@ export function fieldValidationOf(query: URLSearchParams): FieldValidation {
   throw badRequest(`fieldValidation: Unsupported value: "${v}": supported values: "Ignore", "Strict", "Warn"`);
 }
 
+/** `Pod in version "v1" cannot be handled as a Pod`: how kube-apiserver's decode errors begin. */
+function decodeErrorPrefix(def: ResourceDefinition): string {
+  const version = def.group ? `${def.group}/${def.version}` : def.version;
+  return `${def.kind} in version "${version}" cannot be handled as a ${def.kind}`;
+}
+
+const rootDefinitions = new Map<ResourceDefinition, string | null>();
+
+/**
+ * Throws kube-apiserver's 400 when a field of `object` has a JSON type its Go type cannot take
+ * (decode-types.ts); runs whatever fieldValidation says, since it is a decode error.
+ */
+export function checkFieldTypes(def: ResourceDefinition, object: KubeObject): void {
+  const idx = fieldIndex();
+  if (!idx) return;
+  let root = rootDefinitions.get(def);
+  if (root === undefined) {
+    root = idx.schemaForKind({ group: def.group, version: def.version, kind: def.kind })?.name ?? null;
+    rootDefinitions.set(def, root);
+  }
+  if (root === null) return;
+  const { apiVersion, kind, ...rest } = object as KubeObject & Record<string, unknown>;
+  void apiVersion;
+  void kind;
+  const mismatch = findTypeMismatch(idx, root, rest);
+  if (mismatch !== undefined) throw badRequest(`${decodeErrorPrefix(def)}: ${mismatch}`);
+}
+
 /**
  * Checks `object` (the decoded body, or a patch's result) and returns the warnings to send.
- * Throws the Strict 400; prunes unknown fields otherwise.
+ * Throws the decode 400 for wrong types and the Strict 400; prunes unknown fields otherwise.
+ * `rawJson`, the body's text when it was JSON, lets Strict and Warn report duplicate keys, in
+ * document order among the unknown fields as sigs.k8s.io/json does.
  */
-export function validateFields(def: ResourceDefinition, object: KubeObject, mode: FieldValidation): string[] {
+export function validateFields(def: ResourceDefinition, object: KubeObject, mode: FieldValidation, rawJson?: string): string[] {
+  checkFieldTypes(def, object);
   if (mode === 'Ignore') {
     for (const path of unknownFields(def, object)) prune(object, path);
     return [];
   }
   const unknown = unknownFields(def, object);
-  if (unknown.length === 0) return [];
-  if (mode === 'Strict') {
-    const kind = def.kind;
-    const version = def.group ? `${def.group}/${def.version}` : def.version;
-    throw badRequest(`${kind} in version "${version}" cannot be handled as a ${kind}: strict decoding error: ${unknown.map((p) => `unknown field "${p}"`).join(', ')}`);
-  }
+  const problems = strictProblems(unknown, rawJson);
+  if (problems.length === 0) return [];
+  if (mode === 'Strict') throw badRequest(`${decodeErrorPrefix(def)}: strict decoding error: ${problems.join(', ')}`);
   for (const path of unknown) prune(object, path);
-  return unknown.map((p) => `unknown field "${p}"`);
+  return problems;
+}
+
+/** Unknown fields and duplicate keys, as strict decoding words them. */
+function strictProblems(unknown: string[], rawJson: string | undefined): string[] {
+  const dups = rawJson === undefined ? undefined : findDuplicateFields(rawJson);
+  if (dups === undefined) return unknown.map((p) => `unknown field "${p}"`);
+  // A duplicate under (or of) an unknown field is skipped with that field's value.
+  const under = (path: string): boolean => unknown.some((u) => path === u || path.startsWith(`${u}.`) || path.startsWith(`${u}[`));
+  const entries = [
+    ...unknown.map((p) => ({ text: `unknown field "${p}"`, at: dups.firstAt.get(p) ?? Number.MAX_SAFE_INTEGER })),
+    ...dups.duplicates.filter((d) => !under(d.path)).map((d) => ({ text: `duplicate field "${d.path}"`, at: d.at })),
+  ];
+  entries.sort((a, b) => a.at - b.at);
+  return entries.map((e) => e.text);
 }
 
 /** Splits `spec.containers[0].foo` into ['spec', 'containers', 0, 'foo']. */

@@ -4,6 +4,7 @@ import type { ServerParts, ResourceRequest } from './context';
 import { dryRunOf, fieldManagerOf, readObject } from './params';
 import { rawJsonResponse } from './responses';
 import { fieldValidationOf, validateFields } from '../field-validation';
+import { rawJsonText } from '../body';
 import type { ApiResponse } from '../types';
 
 export async function createObject(_parts: ServerParts, r: ResourceRequest): Promise<ApiResponse> {
@@ -11,7 +12,7 @@ export async function createObject(_parts: ServerParts, r: ResourceRequest): Pro
   const mode = fieldValidationOf(r.request.query);
   const dryRun = dryRunOf(r.request.query);
   const object = readObject(r.request, r.registry.def.kind, { apiVersion: r.registry.apiVersion });
-  const warnings = validateFields(r.registry.def, object, mode);
+  const warnings = validateFields(r.registry.def, object, mode, mode === 'Ignore' ? undefined : rawJsonText(r.request.rawBody, r.request.headers['content-type']));
   const result = await r.registry.create(r.namespace, object, { user: r.user, dryRun, fieldManager: fieldManagerOf(r.request) });
   r.auditName = result.object.metadata.name ?? '';
   return rawJsonResponse(201, result.text, [...warnings, ...result.warnings]);
@@ -21,7 +22,7 @@ export async function updateObject(_parts: ServerParts, r: ResourceRequest): Pro
   const mode = fieldValidationOf(r.request.query);
   const dryRun = dryRunOf(r.request.query);
   const object = readObject(r.request, r.registry.def.kind);
-  const warnings = validateFields(r.registry.def, object, mode);
+  const warnings = validateFields(r.registry.def, object, mode, mode === 'Ignore' ? undefined : rawJsonText(r.request.rawBody, r.request.headers['content-type']));
   const result = await r.registry.update(r.namespace, r.info.name, object, { user: r.user, dryRun, subresource: r.info.subresource, fieldManager: fieldManagerOf(r.request) });
   return rawJsonResponse(200, result.text, [...warnings, ...result.warnings]);
 }

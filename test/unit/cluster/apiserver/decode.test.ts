@@ -1,0 +1,104 @@
+/**
+ * Request bodies are decoded as kube-apiserver decodes them into Go structs: wrong JSON types are a
+ * 400 naming the Go struct field (before admission and validation), and strict field validation
+ * reports duplicate keys among the unknown fields, in document order.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ApiServer } from '../../../../src/cluster/apiserver/server';
+import { allResources } from '../../../../src/cluster/apiserver/registry/kinds';
+import { MemoryStore } from '../../../../src/cluster/store/memory';
+import { ManualClock } from '../../../../src/cluster/clock';
+import { ADMIN } from '../../../../src/cluster/apiserver/auth/identities';
+import { RawJson } from '../../../../src/cluster/apiserver/registry/codec';
+import type { ApiResponse } from '../../../../src/cluster/apiserver/types';
+
+async function server(): Promise<ApiServer> {
+  const s = new ApiServer({ kv: new MemoryStore(), clock: new ManualClock(), resources: allResources });
+  const r = await s.handle({ method: 'POST', path: '/api/v1/namespaces', query: new URLSearchParams(), headers: { 'content-type': 'application/json' }, body: { metadata: { name: 'default' } }, user: ADMIN });
+  assert.equal(r.status, 201);
+  const sa = await s.handle({ method: 'POST', path: '/api/v1/namespaces/default/serviceaccounts', query: new URLSearchParams(), headers: { 'content-type': 'application/json' }, body: { metadata: { name: 'default' } }, user: ADMIN });
+  assert.equal(sa.status, 201);
+  return s;
+}
+
+function send(s: ApiServer, method: string, path: string, text: string, query = '', contentType = 'application/json'): Promise<ApiResponse> {
+  return s.handle({ method, path, query: new URLSearchParams(query), headers: { 'content-type': contentType }, rawBody: Buffer.from(text), user: ADMIN });
+}
+
+function body(r: ApiResponse): { message?: string; reason?: string; data?: unknown; metadata?: { name?: string } } {
+  const b = r.body;
+  if (b instanceof RawJson) return b.parse() as { message?: string };
+  return (b ?? {}) as { message?: string };
+}
+
+const PODS = '/api/v1/namespaces/default/pods';
+const CMS = '/api/v1/namespaces/default/configmaps';
+
+function podWith(spec: unknown, metadata: unknown = { name: 'p' }): string {
+  return JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata, spec });
+}
+
+test('wrong JSON types are a 400 in the words of Go\'s JSON decoder: value kind, Go struct field path, Go type', async () => {
+  const s = await server();
+  const cases: [string, string, string][] = [
+    [PODS, podWith({}), ''],
+    [PODS, podWith({ containers: {} }), 'json: cannot unmarshal object into Go struct field PodSpec.spec.containers of type []v1.Container'],
+    [PODS, podWith({ containers: ['x'] }), 'json: cannot unmarshal string into Go struct field PodSpec.spec.containers of type v1.Container'],
+    [PODS, podWith({ containers: [{ name: 'a', image: 'i', command: 7 }] }), 'json: cannot unmarshal number into Go struct field Container.spec.containers.command of type []string'],
+    [PODS, podWith({ containers: [{ name: 'a', image: 'i', ports: [{ containerPort: 'eighty' }] }] }), 'json: cannot unmarshal string into Go struct field ContainerPort.spec.containers.ports.containerPort of type int32'],
+    [PODS, podWith({ containers: [{ name: 'a', image: 'i', ports: [{ containerPort: 1.5 }] }] }), 'json: cannot unmarshal number 1.5 into Go struct field ContainerPort.spec.containers.ports.containerPort of type int32'],
+    [PODS, podWith({ containers: [{ name: 'a', image: 'i' }] }, { name: 'p', labels: 7 }), 'json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type map[string]string'],
+    [PODS, podWith({ containers: [{ name: 'a', image: 'i', resources: { limits: { cpu: {} } } }] }), "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"],
+    [PODS, podWith({ containers: [{ name: 'a', image: 'i', readinessProbe: { httpGet: { port: true } } }] }), 'json: cannot unmarshal bool into Go value of type int32'],
+    [PODS, podWith({ containers: [{ name: 'a', image: 'i' }], hostNetwork: 'yes' }), 'json: cannot unmarshal string into Go struct field PodSpec.spec.hostNetwork of type bool'],
+    [CMS, JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: 1 } }), 'json: cannot unmarshal number into Go struct field ConfigMap.data of type string'],
+  ];
+  for (const [path, text, message] of cases) {
+    const r = await send(s, 'POST', path, text, 'dryRun=All');
+    if (message === '') {
+      assert.notEqual(r.status, 400, text);
+      continue;
+    }
+    const kind = path === PODS ? 'Pod' : 'ConfigMap';
+    assert.equal(r.status, 400, text);
+    assert.equal(body(r).reason, 'BadRequest');
+    assert.equal(body(r).message, `${kind} in version "v1" cannot be handled as a ${kind}: ${message}`);
+  }
+});
+
+test('null, int-or-string, quantities as numbers and RawExtension-like fields decode as Go accepts them', async () => {
+  const s = await server();
+  const text = podWith({
+    containers: [{ name: 'a', image: 'i', command: null, ports: [{ containerPort: 80 }], resources: { limits: { cpu: 1, memory: '1Gi' } }, readinessProbe: { httpGet: { port: 'http' } }, livenessProbe: { tcpSocket: { port: 8080 } } }],
+    nodeSelector: null,
+  }, { name: 'p', labels: null, annotations: { a: 'b' } });
+  const r = await send(s, 'POST', PODS, text);
+  assert.equal(r.status, 201, JSON.stringify(body(r)));
+});
+
+test('a merge patch whose result has a wrong type is refused the same way', async () => {
+  const s = await server();
+  assert.equal((await send(s, 'POST', CMS, JSON.stringify({ metadata: { name: 'c' }, data: { a: 'b' } }))).status, 201);
+  const r = await send(s, 'PATCH', `${CMS}/c`, JSON.stringify({ data: { a: 1 } }), '', 'application/merge-patch+json');
+  assert.equal(r.status, 400);
+  assert.equal(body(r).message, 'ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal number into Go struct field ConfigMap.data of type string');
+});
+
+test('duplicate keys: Strict is a 400 listing them among unknown fields in document order, Warn warns, Ignore keeps the last', async () => {
+  const s = await server();
+  const text = '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"dup","name":"dup2"},"dta":{"x":"1","x":"2"},"data":{"a":"1","a":"2"}}';
+  const strict = await send(s, 'POST', CMS, text, 'fieldValidation=Strict');
+  assert.equal(strict.status, 400);
+  assert.equal(body(strict).message, 'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: duplicate field "metadata.name", unknown field "dta", duplicate field "data.a"');
+  const warn = await send(s, 'POST', CMS, text, 'fieldValidation=Warn');
+  assert.equal(warn.status, 201);
+  assert.deepEqual(warn.headers.Warning, ['299 - "duplicate field \\"metadata.name\\""', '299 - "unknown field \\"dta\\""', '299 - "duplicate field \\"data.a\\""']);
+  assert.equal(body(warn).metadata?.name, 'dup2');
+  const ignore = await send(s, 'POST', CMS, text.replace('dup2', 'dup3'), 'fieldValidation=Ignore');
+  assert.equal(ignore.status, 201);
+  assert.equal(ignore.headers.Warning, undefined);
+  assert.deepEqual(body(ignore).data, { a: '2' });
+  const nested = await send(s, 'POST', PODS, '{"metadata":{"name":"p"},"spec":{"containers":[{"name":"a","image":"i","image":"j"}]}}', 'fieldValidation=Strict');
+  assert.equal(body(nested).message, 'Pod in version "v1" cannot be handled as a Pod: strict decoding error: duplicate field "spec.containers[0].image"');
+});
