@@ -64,6 +64,9 @@ export function defaultContainer(container: Container, hostNetwork: boolean): vo
   if (!container.imagePullPolicy) container.imagePullPolicy = defaultImagePullPolicy(container.image);
   container.terminationMessagePath ??= DEFAULT_TERMINATION_MESSAGE_PATH;
   container.terminationMessagePolicy ??= 'File';
+  // Go always writes the ResourceRequirements struct, so every stored container has `resources: {}`
+  // (and kubectl-created pods own f:resources).
+  if (container.resources === undefined || container.resources === null) container.resources = {};
   for (const port of container.ports ?? []) {
     if (!port.protocol) port.protocol = 'TCP';
     if (hostNetwork && !port.hostPort) port.hostPort = port.containerPort;

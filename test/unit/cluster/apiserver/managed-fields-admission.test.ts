@@ -28,6 +28,10 @@ test('a created pod: the creator owns its fields and defaults, not the fields ad
     }
     const container = (spec['f:containers'] as Fields)['k:{"name":"app"}'] as Fields;
     assert.equal(container['f:volumeMounts'], undefined);
+    // Go always serializes a container's resources and the pod's (defaulted) securityContext.
+    assert.deepEqual(container['f:resources'], {});
+    assert.deepEqual(spec['f:securityContext'], {});
+    assert.deepEqual(created.spec.containers[0]!.resources, {});
   } finally {
     await cluster.stop();
   }
