@@ -3,7 +3,8 @@
  *
  * - Authentication: a bearer token from the kubeconfig, or a client certificate signed by the
  *   cluster CA (user = CN, groups = O). A request with neither reaches the pipeline anonymous (401).
- * - Safety: bodies over 3 MiB get 413 and are not read further; a browser page on another site
+ * - Safety: bodies over 3 MiB get 413 and are not buffered (the rest is read and
+ *   dropped, so that a client still writing reads the 413 rather than a reset); a browser page on another site
  *   (an Origin or Host that is not this machine) gets 403; slow clients time out; no input crashes
  *   the server.
  * - Watches: headers are flushed at once (clients time out waiting for them otherwise) and events
@@ -18,6 +19,9 @@ import { RawJson, servedJsonOf } from '../registry/codec';
 import type { TokenAuthenticator } from '../auth/tokens';
 import { SYSTEM_AUTHENTICATED } from '../auth/identities';
 import type { ApiRequest, ApiResponse, Transport, UserInfo } from '../types';
+
+/** How much of a refused body is read and dropped before the connection is cut instead. */
+const MAX_DRAINED_BYTES = 64 * 1024 * 1024;
 
 export interface HttpsTransportOptions {
   handle: Transport;
@@ -190,12 +194,16 @@ export class HttpsTransport {
   }
 
   private tooLarge(req: IncomingMessage, res: ServerResponse): void {
-    const response = errorToResponse(requestEntityTooLarge(MAX_BODY_BYTES));
-    response.headers['Connection'] = 'close';
-    this.send(res, response);
-    // Stop reading: once the answer is out, drop the connection rather than drain the rest.
-    res.on('finish', () => req.socket.destroy());
-    req.pause();
+    this.send(res, errorToResponse(requestEntityTooLarge(MAX_BODY_BYTES)));
+    // Keep reading (and discarding) what the client still sends: closing a socket with unread
+    // input resets it, and a client busy writing then sees ECONNRESET instead of this 413. The
+    // connection stays usable once the body ends; a client sending without end is cut off.
+    let drained = 0;
+    req.on('data', (chunk: Buffer) => {
+      drained += chunk.length;
+      if (drained > MAX_DRAINED_BYTES) req.socket.destroy();
+    });
+    req.resume();
   }
 
   private send(res: ServerResponse, response: ApiResponse, headOnly = false): void {
