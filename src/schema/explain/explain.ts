@@ -12,6 +12,7 @@ import type { FieldPathSegment, GroupVersionKind, SchemaType } from '../types';
 import { fieldAtDocuments } from '../yaml-location';
 import { documentKind } from './document-kind';
 import { parseText } from './parsed-text';
+import { serverDefaults } from './server-defaults';
 
 export interface Explanation {
   gvk: GroupVersionKind;
@@ -34,6 +35,8 @@ export interface Explanation {
    * become (`restartPolicy: Always` on a pod's spec).
    */
   defaultedChildren?: { name: string; default: unknown }[];
+  /** For a list of objects (a pod's containers): per item, what defaulting fills in that the item leaves out. */
+  defaultedItems?: { index: number; name?: string; defaults: { name: string; default: unknown }[] }[];
   /** True when the position is on a key, false on a value. */
   onKey: boolean;
   /** Offsets of the key or value the explanation is about. */
@@ -55,6 +58,7 @@ export function explainAt(text: string, offset: number, index: FieldIndex = load
     range: location.range,
     document: location.document,
     node: nodeAt(doc, location.path),
+    object: () => doc.toJS() as unknown,
   });
 }
 
@@ -64,6 +68,8 @@ interface Where {
   document: number;
   /** The YAML value at the path, to tell which defaulted fields it leaves out. */
   node?: Node | null;
+  /** The document as plain data, for the API server's defaulting (asked for only on objects). */
+  object?: () => unknown;
 }
 
 export function explainPath(
@@ -93,6 +99,23 @@ export function explainPath(
   const reference = referenceUrl(gvk, segments, index);
   if (reference !== undefined) explanation.reference = reference;
   const defaulted = defaultedChildren(index, gvk, segments, where.node);
+  if (where.object !== undefined && explanation.schemaType === 'object') {
+    for (const d of serverDefaults(gvk.kind, where.object(), segments)) if (!defaulted.some((s) => s.name === d.name)) defaulted.push(d);
+    defaulted.sort((a, b) => a.name.localeCompare(b.name));
+  }
+  if (where.object !== undefined && explanation.schemaType === 'array') {
+    const object = where.object();
+    const items = getIn(object, segments);
+    const perItem: NonNullable<Explanation['defaultedItems']> = [];
+    if (Array.isArray(items)) {
+      items.forEach((item, i) => {
+        const defaults = serverDefaults(gvk.kind, object, [...segments, i]);
+        const name = item !== null && typeof item === 'object' ? (item as { name?: unknown }).name : undefined;
+        if (defaults.length > 0) perItem.push({ index: i, ...(typeof name === 'string' ? { name } : {}), defaults });
+      });
+    }
+    if (perItem.length > 0) explanation.defaultedItems = perItem;
+  }
   if (defaulted.length > 0) explanation.defaultedChildren = defaulted;
   return explanation;
 }
@@ -129,6 +152,15 @@ function defaultedChildren(
     out.push({ name, default: property.default });
   }
   return out;
+}
+
+function getIn(object: unknown, segments: readonly FieldPathSegment[]): unknown {
+  let value = object;
+  for (const s of segments) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string | number, unknown>)[s];
+  }
+  return value;
 }
 
 /** The YAML node at a path of a document (through aliases), or undefined. */

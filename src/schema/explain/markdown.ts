@@ -21,6 +21,13 @@ export function explanationMarkdown(e: Explanation): string {
     const list = e.defaultedChildren.map((c) => `\`${c.name}: ${format(c.default)}\``).join(', ');
     parts.push(`Left out here, the API server sets ${list}`);
   }
+  if (e.defaultedItems !== undefined) {
+    const items = e.defaultedItems.map((item) => {
+      const list = item.defaults.map((c) => `\`${c.name}: ${format(c.default)}\``).join(', ');
+      return `- ${item.name !== undefined ? `\`${item.name}\`` : `item ${item.index}`}: ${list}`;
+    });
+    parts.push(`Left out of the items, the API server sets:\n${items.join('\n')}`);
+  }
   if (e.reference !== undefined) parts.push(`[Kubernetes API reference](${e.reference})`);
   return parts.join('\n\n');
 }

@@ -195,3 +195,18 @@ test('markdown: URLs in descriptions become links', () => {
   const md = explanationMarkdown(at(pod, 'spec:')!);
   assert.match(md, /More info: <https:\/\/git\.k8s\.io\/community\/contributors\/devel\/sig-architecture\/api-conventions\.md#spec-and-status>/);
 });
+
+test('defaults the API server computes: on the spec, and per container on the list (imagePullPolicy follows the tag)', () => {
+  const spec = at(pod, 'spec:')!;
+  const names = spec.defaultedChildren!.map((c) => c.name);
+  for (const name of ['dnsPolicy', 'enableServiceLinks', 'schedulerName', 'securityContext', 'terminationGracePeriodSeconds']) assert.ok(names.includes(name), name);
+  const containers = at(pod, 'containers:')!;
+  const nginx = containers.defaultedItems!.find((i) => i.name === 'nginx')!;
+  assert.deepEqual(nginx.defaults.find((d) => d.name === 'imagePullPolicy'), { name: 'imagePullPolicy', default: 'IfNotPresent' });
+  assert.ok(nginx.defaults.some((d) => d.name === 'terminationMessagePolicy' && d.default === 'File'));
+  assert.match(explanationMarkdown(containers), /Left out of the items, the API server sets:\n- `nginx`: .*`imagePullPolicy: IfNotPresent`/);
+  const deployment = 'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n      - {name: a, image: nginx}\n';
+  const latest = at(deployment, 'containers')!;
+  assert.equal(latest.path, 'Deployment.spec.template.spec.containers');
+  assert.deepEqual(latest.defaultedItems![0].defaults.find((d) => d.name === 'imagePullPolicy')?.default, 'Always');
+});
