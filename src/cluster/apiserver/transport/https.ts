@@ -1,5 +1,6 @@
 /**
- * The HTTPS transport: node:https on 127.0.0.1 only, with the cluster's serving certificate.
+ * The HTTPS transport: node:https on 127.0.0.1 and ::1 (same port; loopback only), with the
+ * cluster's serving certificate.
  *
  * - Authentication: a bearer token from the kubeconfig, or a client certificate signed by the
  *   cluster CA (user = CN, groups = O). A request with neither reaches the pipeline anonymous (401).
@@ -74,13 +75,40 @@ function headersOf(req: IncomingMessage): Record<string, string | undefined> {
 }
 
 export class HttpsTransport {
-  private server: Server | undefined;
+  private servers: Server[] = [];
   private readonly sockets = new Set<import('node:stream').Duplex>();
 
   constructor(private readonly options: HttpsTransportOptions) {}
 
-  /** Starts listening on 127.0.0.1:`port` (0: a free port); resolves with the port. */
-  listen(port: number): Promise<number> {
+  /**
+   * Starts listening on 127.0.0.1:`port` and [::1]:`port` (0: a port free on both); resolves with
+   * the port. A machine without IPv6 loopback gets 127.0.0.1 alone.
+   */
+  async listen(port: number): Promise<number> {
+    for (let attempt = 0; ; attempt++) {
+      const v4 = this.newServer();
+      const chosen = await listenOn(v4, port, '127.0.0.1');
+      const v6 = this.newServer();
+      try {
+        await listenOn(v6, chosen, '::1');
+        this.servers = [v4, v6];
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT') {
+          this.options.log?.('HTTPS: no IPv6 loopback (::1); listening on 127.0.0.1 only');
+          this.servers = [v4];
+        } else {
+          await new Promise<void>((resolve) => v4.close(() => resolve()));
+          // A free IPv4 port that IPv6 has taken: pick another one (only when the caller let us choose).
+          if (code === 'EADDRINUSE' && port === 0 && attempt < 10) continue;
+          throw err;
+        }
+      }
+      return chosen;
+    }
+  }
+
+  private newServer(): Server {
     const server = createServer({
       cert: this.options.cert,
       key: this.options.key,
@@ -104,27 +132,18 @@ export class HttpsTransport {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
       else socket.destroy();
     });
-    this.server = server;
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ port, host: '127.0.0.1' }, () => {
-        server.off('error', reject);
-        const address = server.address();
-        resolve(typeof address === 'object' && address ? address.port : port);
-      });
-    });
+    return server;
   }
 
   /** Stops accepting connections and closes open ones (watch streams included). */
-  close(): Promise<void> {
-    const server = this.server;
-    if (!server) return Promise.resolve();
-    this.server = undefined;
-    return new Promise((resolve) => {
+  async close(): Promise<void> {
+    const servers = this.servers;
+    this.servers = [];
+    await Promise.all(servers.map((server) => new Promise<void>((resolve) => {
       server.close(() => resolve());
       for (const socket of this.sockets) socket.destroy();
       server.closeAllConnections?.();
-    });
+    })));
   }
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -255,4 +274,15 @@ export class HttpsTransport {
 
 function errorToResponse(err: StatusError): ApiResponse {
   return { status: err.status.code, headers: { 'Content-Type': 'application/json' }, body: err.status };
+}
+
+function listenOn(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port, host }, () => {
+      server.off('error', reject);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
 }

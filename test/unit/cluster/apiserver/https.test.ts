@@ -39,11 +39,11 @@ interface Reply {
   body: string;
 }
 
-function call(method: string, path: string, options: { headers?: Record<string, string>; body?: string | Buffer; cert?: { cert: string; key: string } } = {}): Promise<Reply> {
+function call(method: string, path: string, options: { headers?: Record<string, string>; body?: string | Buffer; cert?: { cert: string; key: string }; hostname?: string } = {}): Promise<Reply> {
   const url = new URL(path, cluster.url);
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
-      { method, hostname: '127.0.0.1', port: url.port, path: url.pathname + url.search, ca, headers: options.headers, servername: 'localhost', checkServerIdentity: () => undefined, ...(options.cert ?? {}) },
+      { method, hostname: options.hostname ?? '127.0.0.1', port: url.port, path: url.pathname + url.search, ca, headers: options.headers, servername: 'localhost', checkServerIdentity: () => undefined, ...(options.cert ?? {}) },
       (res) => {
         let body = '';
         res.setEncoding('utf8');
@@ -162,3 +162,11 @@ test('a watch streams newline-delimited events with headers sent at once', async
   assert.equal(last.type, 'ADDED');
   assert.equal(last.object.metadata.name, 'streamed');
 });
+
+test('the server answers on ::1 too, at the same port; the URL names 127.0.0.1', async () => {
+  assert.match(cluster.url!, /^https:\/\/127\.0\.0\.1:\d+$/);
+  const reply = await call('GET', '/version', { hostname: '::1', headers: bearer(adminToken) });
+  assert.equal(reply.status, 200);
+  assert.equal((JSON.parse(reply.body) as { major: string }).major, '1');
+});
+
