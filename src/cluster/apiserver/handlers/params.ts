@@ -7,6 +7,7 @@ import { selectionFor } from '../registry/selection';
 import type { DeleteParams, ListParams } from '../registry/store';
 import type { ApiRequest } from '../types';
 import type { ResourceRequest } from './context';
+import { checkDeleteOptionsBody } from './delete-options';
 
 /** The request body as a fresh value the handler may mutate (in-process bodies are copied). */
 export function readBody(request: ApiRequest, allowed: readonly string[] = [JSON_TYPE, YAML_TYPE]): unknown {
@@ -88,6 +89,7 @@ export function deleteParams(request: ApiRequest): { params: DeleteParams; dryRu
   const body = readBody(request);
   if (body !== undefined && body !== null) {
     if (!isPlainObject(body)) throw badRequest('the body of the request could not be decoded as DeleteOptions');
+    checkDeleteOptionsBody(body);
     if (body.gracePeriodSeconds !== undefined && body.gracePeriodSeconds !== null) {
       if (typeof body.gracePeriodSeconds !== 'number' || !Number.isInteger(body.gracePeriodSeconds)) throw badRequest('gracePeriodSeconds must be an integer');
       params.gracePeriodSeconds = body.gracePeriodSeconds;
