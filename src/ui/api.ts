@@ -3,7 +3,7 @@
  * observe the extension as a user sees it, without reaching into its internals.
  */
 import type * as vscode from 'vscode';
-import type { ClusterInfo } from './cluster-session';
+import type { ClusterInfo, ClusterSession } from './cluster-session';
 
 /** A tree row as the view renders it, with its children expanded. */
 export interface RenderedTreeItem {
@@ -22,4 +22,6 @@ export interface KubeSimApi {
   renderTree(): Promise<RenderedTreeItem[]>;
   /** Fires after each (coalesced) repaint of the tree. */
   readonly onDidRepaintTree: vscode.Event<void>;
+  /** The running session (cluster, client, model): for tests that drive the clock or read the audit log. */
+  session(): Promise<ClusterSession>;
 }

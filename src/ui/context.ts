@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ClusterSession } from './cluster-session';
 import { Disposable } from './dispose';
+import { portIsFree } from './port';
 import { readClusterSettings } from './settings';
 
 export type ClusterState =
@@ -111,10 +112,26 @@ export class KubeSimContext extends Disposable {
     return this.start();
   }
 
+  /** Stops the cluster, deletes its data (store, certificates, kubeconfig) and starts a fresh one. */
+  async reset(): Promise<ClusterSession> {
+    await this.stop();
+    await fs.rm(this.dataDir(), { recursive: true, force: true });
+    this.log.info('cluster data deleted');
+    return this.start();
+  }
+
   private async startSession(): Promise<ClusterSession> {
     const settings = readClusterSettings();
     const dataDir = this.dataDir();
     await fs.mkdir(dataDir, { recursive: true });
+    if (settings.port !== 0 && !(await portIsFree(settings.port))) {
+      const message = `Kube Sim: port ${settings.port} (kubeSim.port) is in use; the API server listens on a free port instead.`;
+      this.log.warn(message);
+      void vscode.window.showWarningMessage(message, 'Open Settings').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'kubeSim.port');
+      });
+      settings.port = 0;
+    }
     this.log.info(`starting the cluster: ${settings.nodes} node(s), speed ${settings.speed}, port ${settings.port || 'any free'}, data in ${dataDir}`);
     return ClusterSession.start({ ...settings, dataDir, log: (line) => this.log.info(line) });
   }

@@ -31,7 +31,14 @@ export interface ApplyOutcome {
 }
 
 /** Applies each manifest in order; one failure does not stop the others (kubectl does the same). */
-export async function applyManifests(client: ApiClient, manifests: Manifest[], defaultNamespace = 'default'): Promise<ApplyOutcome> {
+export interface ApplyOptions {
+  defaultNamespace?: string;
+  /** `--force-conflicts`: take ownership of fields another manager set, instead of failing with a conflict. */
+  force?: boolean;
+}
+
+export async function applyManifests(client: ApiClient, manifests: Manifest[], applyOptions: ApplyOptions = {}): Promise<ApplyOutcome> {
+  const defaultNamespace = applyOptions.defaultNamespace ?? 'default';
   const mapper = new RestMapper(client);
   const outcome: ApplyOutcome = { applied: [], failed: [] };
   for (const manifest of manifests) {
@@ -42,10 +49,32 @@ export async function applyManifests(client: ApiClient, manifests: Manifest[], d
     try {
       const mapping = await mapper.mapping(object.apiVersion ?? '', kind);
       displayName = `${kind.toLowerCase()}${mapping.gvr.group ? `.${mapping.gvr.group}` : ''}/${name}`;
-      const options: { fieldManager: string; force: boolean; namespace?: string } = { fieldManager: FIELD_MANAGER, force: false };
+      const options: { fieldManager: string; force: boolean; namespace?: string } = { fieldManager: FIELD_MANAGER, force: applyOptions.force ?? false };
       if (mapping.namespaced) options.namespace = object.metadata.namespace ?? defaultNamespace;
       const result = await client.resource(mapping.gvr).patchWithWarnings(name, 'apply', object, options);
       outcome.applied.push({ displayName, object: result.object, warnings: result.warnings });
+    } catch (err) {
+      outcome.failed.push({ manifest, displayName, error: err instanceof Error ? err : new Error(String(err)) });
+    }
+  }
+  return outcome;
+}
+
+/** Deletes each manifest's object (`kubectl delete -f`); a missing object is a failure in kubectl's words. */
+export async function deleteManifests(client: ApiClient, manifests: Manifest[], defaultNamespace = 'default'): Promise<ApplyOutcome> {
+  const mapper = new RestMapper(client);
+  const outcome: ApplyOutcome = { applied: [], failed: [] };
+  for (const manifest of manifests) {
+    const { object } = manifest;
+    const kind = object.kind ?? '';
+    const name = object.metadata.name ?? '';
+    let displayName = `${kind.toLowerCase()}/${name}`;
+    try {
+      const mapping = await mapper.mapping(object.apiVersion ?? '', kind);
+      displayName = `${kind.toLowerCase()}${mapping.gvr.group ? `.${mapping.gvr.group}` : ''}/${name}`;
+      const namespace = mapping.namespaced ? object.metadata.namespace ?? defaultNamespace : undefined;
+      await client.resource(mapping.gvr).delete(name, namespace ? { namespace } : {});
+      outcome.applied.push({ displayName, object, warnings: [] });
     } catch (err) {
       outcome.failed.push({ manifest, displayName, error: err instanceof Error ? err : new Error(String(err)) });
     }

@@ -9,12 +9,18 @@ export interface Manifest {
   object: KubeObject;
   /** 1-based line where the document starts. */
   line: number;
+  /** Which document of the text, from 0 (empty documents count, as parseAllDocuments returns them). */
+  document: number;
+  /** Offsets of the document's content in the text. */
+  range: [number, number];
 }
 
 export interface ManifestError {
   /** 1-based. */
   line: number;
   message: string;
+  /** Offsets in the text, where known. */
+  range?: [number, number];
 }
 
 export interface ParsedManifests {
@@ -26,13 +32,15 @@ export function parseManifests(text: string): ParsedManifests {
   const lineCounter = new LineCounter();
   const documents = parseAllDocuments(text, { lineCounter });
   const result: ParsedManifests = { manifests: [], errors: [] };
-  for (const document of documents) {
+  for (let index = 0; index < documents.length; index++) {
+    const document = documents[index]!;
     const start = document.contents?.range[0] ?? document.range[0];
+    const end = document.contents?.range[2] ?? document.range[2];
     const line = lineCounter.linePos(start).line;
     if (document.errors.length) {
       for (const error of document.errors) {
         const at = error.linePos?.[0]?.line ?? line;
-        result.errors.push({ line: at, message: firstLine(error.message) });
+        result.errors.push({ line: at, message: firstLine(error.message), range: [error.pos[0], Math.max(error.pos[1], error.pos[0] + 1)] });
       }
       continue;
     }
@@ -40,15 +48,15 @@ export function parseManifests(text: string): ParsedManifests {
     const value: unknown = document.toJS();
     if (value === null || value === undefined) continue;
     if (typeof value !== 'object' || Array.isArray(value)) {
-      result.errors.push({ line, message: 'not a Kubernetes object: expected a mapping with apiVersion, kind and metadata' });
+      result.errors.push({ line, message: 'not a Kubernetes object: expected a mapping with apiVersion, kind and metadata', range: [start, end] });
       continue;
     }
     const problems = missingFields(value as Record<string, unknown>);
     if (problems.length) {
-      result.errors.push({ line, message: `error validating data: [${problems.join(', ')}]` });
+      result.errors.push({ line, message: `error validating data: [${problems.join(', ')}]`, range: [start, end] });
       continue;
     }
-    result.manifests.push({ object: value as KubeObject, line });
+    result.manifests.push({ object: value as KubeObject, line, document: index, range: [start, end] });
   }
   return result;
 }

@@ -12,6 +12,7 @@ import { ClusterNode } from './nodes/cluster-node';
 import { MessageNode } from './nodes/message-node';
 import { NodeNode } from './nodes/node-node';
 import { PendingPodsNode } from './nodes/pending-pods-node';
+import { EventsNode } from './nodes/events-node';
 import { PodNode } from './nodes/pod-node';
 import type { ViewNode } from './nodes/view-node';
 
@@ -48,7 +49,7 @@ export class ClusterTreeProvider extends Disposable implements vscode.TreeDataPr
     return node.getTreeItem();
   }
 
-  getChildren(node?: ViewNode): ViewNode[] {
+  getChildren(node?: ViewNode): ViewNode[] | Promise<ViewNode[]> {
     return node ? node.getChildren() : this.roots();
   }
 
@@ -67,20 +68,34 @@ export class ClusterTreeProvider extends Disposable implements vscode.TreeDataPr
     const nodeName = pod.spec?.nodeName;
     const node = nodeName ? model.node(nodeName) : undefined;
     if (nodeName && !node) return undefined;
-    const parent = node ? new NodeNode(cluster, node, model) : new PendingPodsNode(cluster, model);
-    return new PodNode(parent, pod);
+    const parent = node ? new NodeNode(cluster, node, state.session) : new PendingPodsNode(cluster, state.session);
+    return new PodNode(parent, pod, state.session);
   }
 
-  /** Walks the whole tree as the view would when every row is expanded (for tests). */
-  render(nodes: ViewNode[] = this.roots()): RenderedTreeItem[] {
-    return nodes.map((node) => {
+  /** The row of node `name`, or undefined. */
+  nodeNode(name: string): NodeNode | undefined {
+    const state = this.ctx.state;
+    if (state.kind !== 'running') return undefined;
+    const node = state.session.model.node(name);
+    return node ? new NodeNode(new ClusterNode(state.session), node, state.session) : undefined;
+  }
+
+  /**
+   * Walks the tree as the view would, expanding the rows VS Code shows expanded (for tests); rows
+   * whose children are fetched through the API (events) are not expanded.
+   */
+  async render(nodes: ViewNode[] = this.roots()): Promise<RenderedTreeItem[]> {
+    const out: RenderedTreeItem[] = [];
+    for (const node of nodes) {
       const item = node.getTreeItem();
       const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
-      const rendered: RenderedTreeItem = { label, children: this.render(node.getChildren()) };
+      const expand = item.collapsibleState !== vscode.TreeItemCollapsibleState.None && !(node instanceof EventsNode);
+      const rendered: RenderedTreeItem = { label, children: expand ? await this.render(await node.getChildren()) : [] };
       if (typeof item.description === 'string') rendered.description = item.description;
       if (item.contextValue) rendered.contextValue = item.contextValue;
-      return rendered;
-    });
+      out.push(rendered);
+    }
+    return out;
   }
 
   private roots(): ViewNode[] {
@@ -99,7 +114,12 @@ export class ClusterTreeProvider extends Disposable implements vscode.TreeDataPr
 
   private follow(state: ClusterState): void {
     this.unsubscribeModel?.();
-    this.unsubscribeModel = state.kind === 'running' ? state.session.model.onDidChange(() => this.repaint.schedule()) : undefined;
+    this.unsubscribeModel = undefined;
+    if (state.kind === 'running') {
+      const model = state.session.model.onDidChange(() => this.repaint.schedule());
+      const clock = state.session.cluster.clock.onDidChange(() => this.repaint.schedule());
+      this.unsubscribeModel = () => { model(); clock(); };
+    }
     this.repaint.schedule();
   }
 

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { VirtualClock } from '../../../cluster/clock';
 import type { ClusterSession } from '../../cluster-session';
 import { NodeNode } from './node-node';
 import { PendingPodsNode } from './pending-pods-node';
@@ -6,7 +7,19 @@ import { ContextValues, ViewNode } from './view-node';
 
 export const CLUSTER_NODE_ID = 'cluster';
 
-/** The root: the embedded cluster (name, version, endpoint), its Nodes, and the Pending pods. */
+/** `running 10×`, `paused`: the clock as the cluster row and the status bar say it. */
+export function clockText(clock: VirtualClock): string {
+  if (clock.state === 'paused') return 'paused';
+  const speed = clock.speed;
+  return `running ${Number.isFinite(speed) ? `${+speed.toFixed(2)}×` : 'as fast as possible'}`;
+}
+
+/** `127.0.0.1:41235`: the endpoint without the scheme, short enough for the sidebar. */
+export function shortEndpoint(endpoint: string | undefined): string {
+  return endpoint ? endpoint.replace(/^https:\/\//, '') : 'in-process';
+}
+
+/** The root: the embedded cluster (name, version, endpoint, clock), its Nodes, and the Pending pods. */
 export class ClusterNode extends ViewNode {
   readonly id = CLUSTER_NODE_ID;
 
@@ -16,21 +29,24 @@ export class ClusterNode extends ViewNode {
 
   getTreeItem(): vscode.TreeItem {
     const { name, version, endpoint, kubeconfigPath } = this.session.info;
+    const clock = this.session.cluster.clock;
     const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.Expanded);
     item.id = this.id;
-    item.description = endpoint ? `${version} · ${endpoint}` : version;
-    item.iconPath = new vscode.ThemeIcon('server-environment');
-    item.contextValue = ContextValues.cluster;
+    const shortVersion = version.replace(/\+.*$/, '');
+    item.description = `${shortVersion} · ${shortEndpoint(endpoint)} · ${clockText(clock)}`;
+    item.iconPath = new vscode.ThemeIcon(clock.state === 'paused' ? 'debug-pause' : 'server-environment');
+    item.contextValue = ContextValues.cluster + (clock.state === 'paused' ? '.paused' : '');
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown(`**Cluster** \`${name}\` ${version}\n\n`);
     tooltip.appendMarkdown(`API server: ${endpoint ?? '(in-process only)'}  \n`);
-    if (kubeconfigPath) tooltip.appendMarkdown(`kubeconfig: \`${kubeconfigPath}\``);
+    tooltip.appendMarkdown(`Clock: ${clockText(clock)}, cluster time ${new Date(clock.now()).toISOString()}  \n`);
+    tooltip.appendMarkdown(`Nodes: ${this.session.model.nodeList().length}, pods: ${this.session.model.index.size}  \n`);
+    if (kubeconfigPath) tooltip.appendMarkdown(`kubeconfig: \`${kubeconfigPath}\` (context \`${name}\`)`);
     item.tooltip = tooltip;
     return item;
   }
 
   override getChildren(): ViewNode[] {
-    const model = this.session.model;
-    return [...model.nodeList().map((node) => new NodeNode(this, node, model)), new PendingPodsNode(this, model)];
+    return [...this.session.model.nodeList().map((node) => new NodeNode(this, node, this.session)), new PendingPodsNode(this, this.session)];
   }
 }

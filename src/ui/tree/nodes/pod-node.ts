@@ -1,45 +1,79 @@
 import * as vscode from 'vscode';
 import type { Pod } from '../../../cluster/api/types';
-import { podHealth, podStatusText, type PodHealth } from './pod-status';
+import { SUMMARY } from '../../../cluster/scheduler/explain/annotations';
+import type { ClusterSession } from '../../cluster-session';
+import { ConditionsNode } from './conditions-node';
+import { ContainerNode } from './container-node';
+import { EventsNode } from './events-node';
+import { POD_ICONS } from './icons';
+import { isUnschedulable, podStatusView } from './pod-status';
 import { ContextValues, ViewNode } from './view-node';
-
-const ICONS: Record<PodHealth, vscode.ThemeIcon> = {
-  ok: new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed')),
-  progressing: new vscode.ThemeIcon('clock', new vscode.ThemeColor('testing.iconQueued')),
-  failing: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
-  done: new vscode.ThemeIcon('circle-large-outline'),
-};
 
 export function podNodeId(namespace: string, name: string): string {
   return `pod/${namespace}/${name}`;
 }
 
-/** A Pod, under the Node it is bound to or under Pending. */
+/** Why the scheduler has not placed a pod, in one line: its summary annotation, else PodScheduled's message. */
+export function pendingReason(pod: Pod): string | undefined {
+  const summary = pod.metadata.annotations?.[SUMMARY];
+  if (summary) return summary;
+  return pod.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False')?.message;
+}
+
+/** A Pod, under the Node it is bound to or under Pending; its containers, conditions and events below. */
 export class PodNode extends ViewNode {
   readonly id: string;
 
-  constructor(parent: ViewNode, readonly pod: Pod) {
+  constructor(parent: ViewNode, readonly pod: Pod, private readonly session: ClusterSession) {
     super(parent);
     this.id = podNodeId(pod.metadata.namespace ?? 'default', pod.metadata.name ?? '');
   }
 
   getTreeItem(): vscode.TreeItem {
     const { name, namespace } = this.pod.metadata;
-    const status = podStatusText(this.pod);
-    const item = new vscode.TreeItem(name ?? '', vscode.TreeItemCollapsibleState.None);
+    const view = podStatusView(this.pod);
+    const item = new vscode.TreeItem(name ?? '', vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
-    item.description = namespace && namespace !== 'default' ? `${status} · ${namespace}` : status;
-    item.iconPath = ICONS[podHealth(this.pod)];
-    item.contextValue = ContextValues.pod;
-    const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendMarkdown(`**Pod** \`${namespace}/${name}\`\n\n`);
-    tooltip.appendMarkdown(`Status: ${status}  \n`);
-    tooltip.appendMarkdown(`Node: ${this.pod.spec?.nodeName ?? '(not scheduled)'}  \n`);
-    const images = (this.pod.spec?.containers ?? []).map((c) => `\`${c.image ?? '?'}\``).join(', ');
-    if (images) tooltip.appendMarkdown(`Images: ${images}`);
-    const message = this.pod.status?.conditions?.find((c) => c.status === 'False' && c.message)?.message;
-    if (message) tooltip.appendMarkdown(`\n\n${message}`);
-    item.tooltip = tooltip;
+    const facts = [view.status, view.ready];
+    if (view.restarts) facts.push(`${view.restarts} restart${view.restarts === 1 ? '' : 's'}`);
+    if (this.pod.status?.podIP) facts.push(this.pod.status.podIP);
+    if (namespace && namespace !== 'default') facts.push(namespace);
+    const reason = !this.pod.spec?.nodeName ? pendingReason(this.pod) : undefined;
+    if (reason) facts.push(firstSentence(reason));
+    item.description = facts.join(' · ');
+    item.iconPath = POD_ICONS[view.kind];
+    item.contextValue = ContextValues.pod + (isUnschedulable(this.pod) ? '.unschedulable' : '');
+    item.tooltip = this.tooltip(view.status, view.ready, view.restarts, reason);
     return item;
   }
+
+  override getChildren(): ViewNode[] {
+    const statuses = new Map((this.pod.status?.containerStatuses ?? []).map((s) => [s.name, s]));
+    const initStatuses = new Map((this.pod.status?.initContainerStatuses ?? []).map((s) => [s.name, s]));
+    return [
+      ...(this.pod.spec?.initContainers ?? []).map((c) => new ContainerNode(this, this.pod, c, initStatuses.get(c.name), true)),
+      ...(this.pod.spec?.containers ?? []).map((c) => new ContainerNode(this, this.pod, c, statuses.get(c.name), false)),
+      new ConditionsNode(this, this.pod),
+      new EventsNode(this, this.pod, this.session),
+    ];
+  }
+
+  private tooltip(status: string, ready: string, restarts: number, reason: string | undefined): vscode.MarkdownString {
+    const { name, namespace } = this.pod.metadata;
+    const md = new vscode.MarkdownString(undefined, true);
+    md.appendMarkdown(`**Pod** \`${namespace}/${name}\` — ${status}\n\n`);
+    md.appendMarkdown(`Ready: ${ready} · Restarts: ${restarts}  \n`);
+    md.appendMarkdown(`Node: ${this.pod.spec?.nodeName ?? '(not scheduled)'}  \n`);
+    if (this.pod.status?.podIP) md.appendMarkdown(`IP: ${this.pod.status.podIP}  \n`);
+    if (this.pod.status?.qosClass) md.appendMarkdown(`QoS: ${this.pod.status.qosClass}  \n`);
+    const images = (this.pod.spec?.containers ?? []).map((c) => `\`${c.image ?? '?'}\``).join(', ');
+    if (images) md.appendMarkdown(`Images: ${images}  \n`);
+    if (reason) md.appendMarkdown(`\n${reason}`);
+    return md;
+  }
+}
+
+function firstSentence(text: string): string {
+  const line = text.split('\n')[0] ?? text;
+  return line.length > 140 ? `${line.slice(0, 139)}…` : line;
 }

@@ -1,33 +1,46 @@
 /**
- * A one-word status for a pod row, close to what `kubectl get pods` shows in STATUS: a waiting or
- * terminated container's reason (ContainerCreating, CrashLoopBackOff, Error) wins over the phase.
- * Plain Node (no vscode).
+ * A pod row's status: the STATUS cell `kubectl get pods` prints, computed by the API server's own
+ * printer (src/cluster/apiserver/printers/pods.ts, one implementation for kubectl and the tree), and
+ * the kind of state it is, which picks the row's icon. Plain Node (no vscode).
  */
 import type { Pod } from '../../../cluster/api/types';
+import { summarizePod, type PodSummary } from '../../../cluster/apiserver/printers/pods';
 
-export type PodHealth = 'ok' | 'progressing' | 'failing' | 'done';
+export type PodStateKind = 'running' | 'notReady' | 'pending' | 'creating' | 'completed' | 'failing' | 'terminating' | 'unknown';
 
-export function podStatusText(pod: Pod): string {
-  if (pod.metadata.deletionTimestamp) return 'Terminating';
-  if (pod.status?.reason) return pod.status.reason;
-  for (const status of pod.status?.containerStatuses ?? []) {
-    const reason = status.state?.waiting?.reason ?? status.state?.terminated?.reason;
-    if (reason) return reason;
-  }
-  const phase = pod.status?.phase ?? 'Pending';
-  if (phase === 'Pending' && !pod.spec?.nodeName) {
-    const unschedulable = pod.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable');
-    if (unschedulable) return 'Unschedulable';
-  }
-  return phase;
+export interface PodStatusView extends PodSummary {
+  kind: PodStateKind;
 }
 
-const FAILING = new Set(['CrashLoopBackOff', 'Error', 'ErrImagePull', 'ImagePullBackOff', 'OOMKilled', 'Failed', 'Unschedulable', 'CreateContainerConfigError', 'InvalidImageName', 'Evicted']);
+const CREATING = /^(ContainerCreating|PodInitializing|Init:\d+\/\d+)$/;
+const FAILING = /^(CrashLoopBackOff|Error|Failed|ErrImagePull|ImagePullBackOff|ErrImageNeverPull|InvalidImageName|OOMKilled|CreateContainerConfigError|CreateContainerError|RunContainerError|ContainerStatusUnknown|Evicted|DeadlineExceeded|OutOf\w+|UnexpectedAdmissionError|Init:(?!\d).*|ExitCode:.*|Signal:.*)$/;
 
-export function podHealth(pod: Pod): PodHealth {
-  const text = podStatusText(pod);
-  if (FAILING.has(text)) return 'failing';
-  if (text === 'Running') return 'ok';
-  if (text === 'Succeeded' || text === 'Completed') return 'done';
-  return 'progressing';
+export function podStatusView(pod: Pod): PodStatusView {
+  const summary = summarizePod(pod);
+  return { ...summary, kind: stateKind(pod, summary) };
+}
+
+export function podStatusText(pod: Pod): string {
+  return summarizePod(pod).status;
+}
+
+function stateKind(pod: Pod, summary: PodSummary): PodStateKind {
+  const status = summary.status;
+  if (status === 'Terminating') return 'terminating';
+  if (status === 'Unknown' || status === 'NodeLost') return 'unknown';
+  if (status === 'Completed' || status === 'Succeeded') return 'completed';
+  if (FAILING.test(status)) return 'failing';
+  if (CREATING.test(status)) return 'creating';
+  if (status === 'Running') {
+    const [ready, total] = summary.ready.split('/');
+    return ready === total ? 'running' : 'notReady';
+  }
+  if (status === 'NotReady') return 'notReady';
+  if (status === 'Pending' || status === 'SchedulingGated') return pod.spec?.nodeName ? 'creating' : 'pending';
+  return 'unknown';
+}
+
+/** Whether the scheduler has said it cannot place the pod (PodScheduled=False, Unschedulable). */
+export function isUnschedulable(pod: Pod): boolean {
+  return pod.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable') ?? false;
 }

@@ -1,7 +1,8 @@
 /**
  * The abstract node every row of the cluster tree is (gitlens' ViewNode): it knows its parent (so the
- * view can reveal it), renders itself as a TreeItem and lists its children from the model. Nodes are
- * cheap and rebuilt on every repaint; `id` keeps a row's identity (selection, expansion) across them.
+ * view can reveal it), renders itself as a TreeItem and lists its children from the model, lazily:
+ * VS Code asks for children only when a row is expanded. Nodes are cheap and rebuilt on every
+ * repaint; `id` keeps a row's identity (selection, expansion) across them.
  */
 import type * as vscode from 'vscode';
 
@@ -13,7 +14,7 @@ export abstract class ViewNode {
 
   abstract getTreeItem(): vscode.TreeItem;
 
-  getChildren(): ViewNode[] {
+  getChildren(): ViewNode[] | Promise<ViewNode[]> {
     return [];
   }
 }
@@ -22,7 +23,11 @@ export abstract class ViewNode {
 export const ContextValues = {
   cluster: 'kubeSim.cluster',
   node: 'kubeSim.node',
+  nodeCordoned: 'kubeSim.node.cordoned',
   pendingPods: 'kubeSim.pendingPods',
   pod: 'kubeSim.pod',
+  container: 'kubeSim.container',
+  group: 'kubeSim.group',
+  detail: 'kubeSim.detail',
   message: 'kubeSim.message',
 } as const;

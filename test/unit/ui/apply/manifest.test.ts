@@ -16,7 +16,7 @@ metadata:
   namespace: demo
 `);
   assert.deepEqual(parsed.errors, []);
-  assert.deepEqual(parsed.manifests.map((m) => [m.object.metadata.name, m.line]), [['a', 2], ['b', 7]]);
+  assert.deepEqual(parsed.manifests.map((m) => [m.object.metadata.name, m.line, m.document]), [['a', 2, 0], ['b', 7, 1]]);
   assert.equal(parsed.manifests[1]!.object.metadata.namespace, 'demo');
 });
 
@@ -29,7 +29,9 @@ test('empty documents (a leading or trailing ---, comments only) are skipped', (
 test('missing apiVersion, kind or name are reported in kubectl words, with the line', () => {
   const parsed = parseManifests('apiVersion: v1\nkind: Pod\nmetadata:\n  name: fine\n---\nmetadata:\n  labels: {}\n');
   assert.deepEqual(parsed.manifests.map((m) => m.object.metadata.name), ['fine']);
-  assert.deepEqual(parsed.errors, [{ line: 6, message: 'error validating data: [apiVersion not set, kind not set, metadata.name not set]' }]);
+  assert.deepEqual(parsed.errors.map((e) => [e.line, e.message]), [[6, 'error validating data: [apiVersion not set, kind not set, metadata.name not set]']]);
+  const text = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: fine\n---\nmetadata:\n  labels: {}\n';
+  assert.equal(text.slice(...parsed.errors[0]!.range!).trim(), 'metadata:\n  labels: {}', 'the range covers the document');
 });
 
 test('a YAML syntax error names its line', () => {
