@@ -1,13 +1,15 @@
 /**
  * Content negotiation: which representation a GET asks for. kubectl asks for
  * `application/json;as=Table;v=v1;g=meta.k8s.io,…,application/json` to print server-side tables;
- * everything else gets plain JSON. Protobuf is never produced; a client that accepts only protobuf
- * (or only something else we do not speak) gets 406.
+ * resource reads may also be asked for as `application/yaml`; everything else gets plain JSON. Protobuf
+ * is never produced; a client that accepts only protobuf (or only something else we do not speak)
+ * gets 406 naming what we do produce.
  */
 import { notAcceptable } from '../api/errors';
 
 export const TABLE_CONTENT_TYPE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
 export const JSON_CONTENT_TYPE = 'application/json';
+export const YAML_CONTENT_TYPE = 'application/yaml';
 export const DISCOVERY_V2_CONTENT_TYPE = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
 
 export interface MediaRange {
@@ -33,13 +35,14 @@ export function parseAccept(accept: string | undefined): MediaRange[] {
 
 const JSONISH = new Set(['application/json', 'application/*', '*/*']);
 
-export type Representation = 'json' | 'table' | 'discovery-v2';
+export type Representation = 'json' | 'yaml' | 'table' | 'discovery-v2';
 
 /**
  * The representation to answer with. `table`: this endpoint can print tables (resource GET/list/
- * watch). `discovery`: aggregated discovery is possible (/api, /apis).
+ * watch). `yaml`: the endpoint can answer in YAML (resource GET and list). `discovery`: aggregated
+ * discovery is possible (/api, /apis).
  */
-export function negotiate(accept: string | undefined, can: { table?: boolean; discovery?: boolean } = {}): Representation {
+export function negotiate(accept: string | undefined, can: { table?: boolean; yaml?: boolean; discovery?: boolean } = {}): Representation {
   const ranges = parseAccept(accept);
   if (ranges.length === 0) return 'json';
   for (const r of ranges) {
@@ -49,6 +52,7 @@ export function negotiate(accept: string | undefined, can: { table?: boolean; di
       continue;
     }
     if (JSONISH.has(r.type) || r.type === 'text/plain') return 'json';
+    if (can.yaml && r.type === YAML_CONTENT_TYPE && !r.params.as) return 'yaml';
   }
-  throw notAcceptable(['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf']);
+  throw notAcceptable(can.yaml ? [JSON_CONTENT_TYPE, YAML_CONTENT_TYPE] : [JSON_CONTENT_TYPE]);
 }

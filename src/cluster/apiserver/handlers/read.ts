@@ -1,24 +1,25 @@
-/** GET of one object and of a collection, as JSON or as a Table. */
+/** GET of one object and of a collection, as JSON, YAML or a Table. */
 import type { ServerParts, ResourceRequest } from './context';
 import { negotiate, TABLE_CONTENT_TYPE } from '../negotiation';
 import { includeObjectOf, table, tableText } from '../table';
 import { RawJson } from '../registry/codec';
-import { jsonResponse, rawJsonResponse, tableResponse } from './responses';
+import { jsonResponse, rawJsonResponse, tableResponse, yamlResponse } from './responses';
 import { listParams } from './params';
 import type { ApiResponse } from '../types';
 
 export async function getObject(parts: ServerParts, r: ResourceRequest): Promise<ApiResponse> {
-  const representation = negotiate(r.request.headers['accept'], { table: true });
+  const representation = negotiate(r.request.headers['accept'], { table: true, yaml: true });
   if (representation === 'table') {
     const include = includeObjectOf(r.request.query);
     const object = await r.registry.get(r.namespace, r.info.name);
     return tableResponse(table(r.registry.def, [object], parts.clock.now(), include, { resourceVersion: object.metadata.resourceVersion ?? '' }));
   }
-  return rawJsonResponse(200, await r.registry.getText(r.namespace, r.info.name));
+  const text = await r.registry.getText(r.namespace, r.info.name);
+  return representation === 'yaml' ? yamlResponse(200, text) : rawJsonResponse(200, text);
 }
 
 export async function listObjects(parts: ServerParts, r: ResourceRequest): Promise<ApiResponse> {
-  const representation = negotiate(r.request.headers['accept'], { table: true });
+  const representation = negotiate(r.request.headers['accept'], { table: true, yaml: true });
   const include = representation === 'table' ? includeObjectOf(r.request.query) : 'Metadata';
   const result = await r.registry.list(listParams(r));
   if (representation === 'table') {
@@ -30,5 +31,6 @@ export async function listObjects(parts: ServerParts, r: ResourceRequest): Promi
     }
     return tableResponse(table(r.registry.def, r.registry.objectsOf(result), parts.clock.now(), include, meta));
   }
-  return rawJsonResponse(200, r.registry.listText(result));
+  const text = r.registry.listText(result);
+  return representation === 'yaml' ? yamlResponse(200, text) : rawJsonResponse(200, text);
 }

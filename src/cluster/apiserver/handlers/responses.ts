@@ -1,7 +1,8 @@
 /** Building ApiResponses: JSON bodies, pre-serialized JSON, and Status errors with their headers. */
 import { internalError, StatusError } from '../../api/errors';
 import type { Status } from '../../api/types';
-import { JSON_CONTENT_TYPE, TABLE_CONTENT_TYPE } from '../negotiation';
+import { stringify } from 'yaml';
+import { JSON_CONTENT_TYPE, TABLE_CONTENT_TYPE, YAML_CONTENT_TYPE } from '../negotiation';
 import { RawJson } from '../registry/codec';
 import type { ApiResponse } from '../types';
 
@@ -37,4 +38,13 @@ export function textResponse(status: number, text: string, contentType = 'text/p
 /** A Table, serialized at once: its rows may hold shared (cached) objects no caller may mutate. */
 export function tableResponse(table: unknown): ApiResponse {
   return jsonResponse(200, new RawJson(JSON.stringify(table)), TABLE_CONTENT_TYPE);
+}
+
+/**
+ * Stored JSON served as YAML (`Accept: application/yaml`), as kube-apiserver converts its JSON:
+ * keys sorted, list items at their key's indentation.
+ */
+export function yamlResponse(status: number, jsonText: string): ApiResponse {
+  const text = stringify(JSON.parse(jsonText), { sortMapEntries: true, indentSeq: false, lineWidth: 0 });
+  return { status, headers: { 'Content-Type': YAML_CONTENT_TYPE }, body: text };
 }
