@@ -77,16 +77,20 @@ function less(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** The order entries are encoded in (for sets and for entries alike). */
+export function compareManagedEntries(p: Omit<ManagerSet, 'fields'>, q: Omit<ManagerSet, 'fields'>): number {
+  return (
+    less(p.operation, q.operation) ||
+    seconds(p.time) - seconds(q.time) ||
+    less(p.manager, q.manager) ||
+    less(p.apiVersion, q.apiVersion) ||
+    less(p.subresource ?? '', q.subresource ?? '')
+  );
+}
+
 export function encodeManagedFields(managed: Managed): ManagedFieldsEntry[] {
   const sets = [...managed.values()].filter((m) => !m.fields.empty());
-  sets.sort(
-    (p, q) =>
-      less(p.operation, q.operation) ||
-      seconds(p.time) - seconds(q.time) ||
-      less(p.manager, q.manager) ||
-      less(p.apiVersion, q.apiVersion) ||
-      less(p.subresource ?? '', q.subresource ?? ''),
-  );
+  sets.sort(compareManagedEntries);
   return sets.map((m) => {
     const e: ManagedFieldsEntry = { manager: m.manager, operation: m.operation, apiVersion: m.apiVersion };
     if (m.time) e.time = m.time;

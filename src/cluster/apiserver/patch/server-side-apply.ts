@@ -32,6 +32,7 @@ import { clone, deepEqual, isObject, type JsonObject } from './json-value';
 import type { MetaLookup } from './patch-meta';
 import { FieldSet, fieldPath, type FieldPath } from './field-set';
 import { TypedWalker, dropNulls } from './typed-value';
+import { ownedUpdate } from './managed-fields-owned';
 import {
   STRIPPED_FIELDS,
   applyConflictError,
@@ -171,8 +172,8 @@ function dropEmpty(managed: Managed): void {
 }
 
 /** The Update bookkeeping shared by recordUpdate and the before-first-apply step. */
-function updateManaged(walker: TypedWalker, managed: Managed, before: JsonObject, after: JsonObject, who: Omit<ManagerSet, 'fields'>, reset: FieldSet): void {
-  const changes = diff(walker, before, after, reset);
+function updateManaged(walker: TypedWalker, managed: Managed, before: JsonObject, after: JsonObject, who: Omit<ManagerSet, 'fields'>, reset: FieldSet, diffed?: Changes): void {
+  const changes = diffed ?? diff(walker, before, after, reset);
   for (const c of shareOut(managed, changes, undefined)) c.manager.fields = c.manager.fields.difference(new FieldSet([c.path]));
   const owned = changes.modified.union(changes.added).difference(STRIPPED_FIELDS);
   if (!owned.empty()) {
@@ -189,6 +190,20 @@ export function recordUpdate(opts: RecordUpdateOptions): ManagedFieldsEntry[] {
   const old = opts.old as JsonObject | undefined;
   const sentFields = (updated.metadata as JsonObject | undefined)?.managedFields;
   const oldFields = (old?.metadata as JsonObject | undefined)?.managedFields as ManagedFieldsEntry[] | undefined;
+  const before = old ? withoutManagedFields(old) : emptyLike(updated);
+  const after = withoutManagedFields(updated);
+  const reset = new FieldSet(opts.resetFields ?? defaultResetFields(opts.subresource, typeof updated.kind === 'string' ? updated.kind : undefined));
+  const who: Omit<ManagerSet, 'fields'> & { time: string } = { manager: opts.manager, operation: 'Update', apiVersion: opts.apiVersion, time: formatTime(opts.now) };
+  if (opts.subresource) who.subresource = opts.subresource;
+  let changes: Changes | undefined;
+  // The stored entries are in force when the client sent none, or sent them back unchanged.
+  const sentNone = !Array.isArray(sentFields) || sentFields.length === 0;
+  if (old && oldFields && (opts.subresource || sentNone || deepEqual(sentFields, oldFields))) {
+    changes = diff(walker, before, after, reset);
+    const owned = ownedUpdate({ entries: oldFields, changed: [...changes.modified.list(), ...changes.added.list()], removed: changes.removed.size, who: { ...who, operation: 'Update' } });
+    if (owned) return owned;
+  }
+
   let managed: Managed;
   if (opts.subresource) managed = decodeManagedFields(oldFields);
   else if (isResetManagedFields(sentFields)) managed = new Map();
@@ -197,13 +212,7 @@ export function recordUpdate(opts: RecordUpdateOptions): ManagedFieldsEntry[] {
     if (managed.size === 0) managed = decodeManagedFields(oldFields);
   }
   if (old && managed.size === 0) return [];
-
-  const before = old ? withoutManagedFields(old) : emptyLike(updated);
-  const after = withoutManagedFields(updated);
-  const reset = new FieldSet(opts.resetFields ?? defaultResetFields(opts.subresource, typeof updated.kind === 'string' ? updated.kind : undefined));
-  const who: Omit<ManagerSet, 'fields'> = { manager: opts.manager, operation: 'Update', apiVersion: opts.apiVersion, time: formatTime(opts.now) };
-  if (opts.subresource) who.subresource = opts.subresource;
-  updateManaged(walker, managed, before, after, who, reset);
+  updateManaged(walker, managed, before, after, who, reset, changes);
   capUpdateManagers(managed);
   const encoded = encodeManagedFields(managed);
   return deepEqual(before, after) ? keepTimestampsIfUnchanged(oldFields, encoded) : encoded;
