@@ -2,7 +2,9 @@
  * Watch requests: a stream of newline-delimited watch events (the transport writes them). Table
  * watches (`kubectl get -w`) carry one-row Tables, with columnDefinitions in the first event only,
  * as kube-apiserver's watch encoder does. The stream ends on `timeoutSeconds` (cluster time),
- * on an ERROR (410 Expired), or when the client goes away.
+ * on an ERROR (410 Expired), or when the client goes away. With bookmarks allowed, one more BOOKMARK
+ * goes out 2 s before the timeout (as the watch cache does), so a reflector restarting the watch
+ * resumes from the newest revision instead of an older one.
  */
 import { badRequest } from '../../api/errors';
 import type { KubeObject, WatchEvent } from '../../api/types';
@@ -15,6 +17,9 @@ import type { ApiResponse, ResponseStream } from '../types';
 import type { ResourceRequest, ServerParts } from './context';
 import { listParams, timeoutSecondsOf } from './params';
 import { JSON_CONTENT_TYPE } from '../negotiation';
+
+/** How long before a watch's timeout its last BOOKMARK is sent (kube-apiserver's cacheWatcher). */
+const PRE_TIMEOUT_BOOKMARK_S = 2;
 
 /** Without timeoutSeconds kube-apiserver ends a watch after --min-request-timeout (1800 s) times a random 1–2. */
 const MIN_REQUEST_TIMEOUT_S = 1800;
@@ -35,6 +40,7 @@ export async function watchObjects(parts: ServerParts, r: ResourceRequest): Prom
 
   let watch: RegistryWatch | undefined;
   let timer: Timer | undefined;
+  let bookmarkTimer: Timer | undefined;
   let closed = false;
   let first = true;
   const stream: ResponseStream = {
@@ -44,6 +50,7 @@ export async function watchObjects(parts: ServerParts, r: ResourceRequest): Prom
         closed = true;
         watch?.cancel();
         timer?.cancel();
+        bookmarkTimer?.cancel();
         end();
       };
       const encode = (event: WatchEvent): WatchEvent => {
@@ -54,6 +61,9 @@ export async function watchObjects(parts: ServerParts, r: ResourceRequest): Prom
       };
       const seconds = timeoutSeconds !== undefined && timeoutSeconds > 0 ? timeoutSeconds : MIN_REQUEST_TIMEOUT_S * (1 + Math.random());
       timer = parts.clock.setTimer(seconds * 1000, finish);
+      if (allowWatchBookmarks && seconds > PRE_TIMEOUT_BOOKMARK_S) {
+        bookmarkTimer = parts.clock.setTimer((seconds - PRE_TIMEOUT_BOOKMARK_S) * 1000, () => { if (!closed) watch?.bookmark(); });
+      }
       const watchParams: Parameters<typeof watchRegistry>[3] = { namespace: params.namespace, selection: params.selection, allowWatchBookmarks, sendInitialEvents };
       if (rv !== undefined) watchParams.resourceVersion = rv;
       watchRegistry(r.registry, parts.kv, parts.clock, watchParams, {
@@ -77,6 +87,7 @@ export async function watchObjects(parts: ServerParts, r: ResourceRequest): Prom
       closed = true;
       watch?.cancel();
       timer?.cancel();
+      bookmarkTimer?.cancel();
     },
   };
   return { status: 200, headers: { 'Content-Type': JSON_CONTENT_TYPE }, stream };

@@ -41,6 +41,8 @@ export interface RegistryWatchSink {
 
 export interface RegistryWatch {
   cancel(): void;
+  /** Sends a BOOKMARK with the newest revision reached now (only when bookmarks are allowed). */
+  bookmark(): void;
 }
 
 function errorEvent(status: Status): WatchEvent {
@@ -111,20 +113,23 @@ export async function watchRegistry(
   };
   storeWatch = kv.watch({ key: range.key, end: range.end, startRevision }, onEvents, onError);
 
+  const bookmark = () => {
+    if (cancelled || !params.allowWatchBookmarks) return;
+    sink.event({
+      type: 'BOOKMARK',
+      object: { kind: registry.def.kind, apiVersion: registry.apiVersion, metadata: { resourceVersion: String(reached) } },
+    });
+  };
   if (params.allowWatchBookmarks) {
     const arm = () => {
       bookmarkTimer = clock.setTimer(BOOKMARK_INTERVAL_MS, () => {
-        if (cancelled) return;
-        sink.event({
-          type: 'BOOKMARK',
-          object: { kind: registry.def.kind, apiVersion: registry.apiVersion, metadata: { resourceVersion: String(reached) } },
-        });
-        arm();
+        bookmark();
+        if (!cancelled) arm();
       });
     };
     arm();
   }
-  return { cancel: stop };
+  return { cancel: stop, bookmark };
 }
 
 /** The last state of an object with the revision that removed it from the watch (a shallow copy: shared objects stay untouched). */
