@@ -10,6 +10,7 @@ import { AuditLog } from './apiserver/audit';
 import { ADMIN, APISERVER, CONTROLLER_MANAGER, SCHEDULER } from './apiserver/auth/identities';
 import { loadOrCreateTokens, TokenAuthenticator } from './apiserver/auth/tokens';
 import { ServiceAccountController } from './apiserver/bootstrap/service-account-controller';
+import { NamespaceController } from './apiserver/bootstrap/namespace-controller';
 import { seedCluster } from './apiserver/bootstrap/seed';
 import { loadOrCreatePki } from './apiserver/certs';
 import { writeKubeconfig } from './apiserver/kubeconfig';
@@ -107,6 +108,13 @@ export class Cluster {
       const serviceAccounts = new ServiceAccountController(cluster.client(CONTROLLER_MANAGER), clock);
       cluster.stoppers.unshift(() => serviceAccounts.stop());
       await serviceAccounts.start();
+      const namespaceContent = allResources
+        // events.k8s.io events are the core events, stored once.
+        .filter((def) => def.namespaced && def.verbs.includes('list') && def.verbs.includes('delete') && def.group !== 'events.k8s.io')
+        .map((def) => ({ group: def.group, version: def.version, resource: def.resource }));
+      const namespaceController = new NamespaceController(cluster.client(CONTROLLER_MANAGER), clock, namespaceContent);
+      cluster.stoppers.unshift(() => namespaceController.stop());
+      await namespaceController.start();
       cluster.nodes = new NodePool({ clock, client: (user) => cluster.client(user, 'kubelet/v1.32.4 (linux/amd64) kubernetes/kube-sim'), behaviour: { ...DEFAULT_BEHAVIOUR, ...options.kubeletBehaviour } });
       cluster.stoppers.unshift(() => cluster.nodes.stop());
       setLogProvider(cluster.nodes.serveLog);

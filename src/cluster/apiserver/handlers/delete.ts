@@ -1,12 +1,10 @@
 /** DELETE of one object and of a collection. */
-import { forbidden, statusSuccess } from '../../api/errors';
-import { IMMORTAL_NAMESPACES } from '../admission/namespace-lifecycle';
+import { statusSuccess } from '../../api/errors';
 import type { KubeObject } from '../../api/types';
 import type { ServerParts, ResourceRequest } from './context';
 import { deleteParams, listParams } from './params';
 import { jsonResponse } from './responses';
 import { RawJson } from '../registry/codec';
-import { deleteNamespaceContent } from './namespaces';
 import type { ApiResponse } from '../types';
 
 /** Kinds whose completed delete answers with the object rather than a Status (ReturnDeletedObject). */
@@ -14,13 +12,7 @@ const RETURNS_DELETED_OBJECT = new Set(['/pods', '/serviceaccounts', '/services'
 
 export async function deleteObject(parts: ServerParts, r: ResourceRequest): Promise<ApiResponse> {
   const { params, dryRun } = deleteParams(r.request);
-  const def = r.registry.def;
-  if (def.group === '' && def.resource === 'namespaces' && !dryRun) {
-    await r.registry.get('', r.info.name);
-    // NamespaceLifecycle refuses immortal namespaces before anything in them is touched.
-    if (IMMORTAL_NAMESPACES.includes(r.info.name)) throw forbidden({ group: '', resource: 'namespaces' }, r.info.name, 'this namespace may not be deleted');
-    await deleteNamespaceContent(parts, r.info.name, r.user);
-  }
+  void parts;
   const result = await r.registry.delete(r.namespace, r.info.name, params, { user: r.user, dryRun });
   if (!result.deleted) return jsonResponse(200, result.object);
   return jsonResponse(200, deletedBody(r, result.object));

@@ -50,6 +50,14 @@ export interface Strategy {
    * headers (kubectl prints `Warning: <text>`). Called after validation.
    */
   warningsOnCreate?(object: KubeObject, ctx: StrategyContext): string[];
+  /**
+   * Deletion beyond metadata.finalizers: true while the object may not go yet (a Namespace until
+   * its spec.finalizers are empty). A delete then only marks it (deletionTimestamp), and the update
+   * that clears the last such finalizer removes it.
+   */
+  deletionBlocked?(object: KubeObject): boolean;
+  /** Called on the object a delete marks for later removal (a Namespace enters phase Terminating). */
+  prepareForDelete?(object: KubeObject): void;
   /** Warnings for a valid update (WarningsOnUpdate). */
   warningsOnUpdate?(object: KubeObject, old: KubeObject, ctx: StrategyContext): string[];
 }

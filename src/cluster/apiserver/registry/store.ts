@@ -503,7 +503,7 @@ export class RegistryStore {
   /** An update that removes the last finalizer of an object already being deleted (with no grace left) removes it. */
   private finishesDeletion(object: KubeObject): boolean {
     const meta = object.metadata;
-    return !!meta.deletionTimestamp && (meta.finalizers?.length ?? 0) === 0 && (meta.deletionGracePeriodSeconds ?? 0) === 0;
+    return !!meta.deletionTimestamp && (meta.finalizers?.length ?? 0) === 0 && (meta.deletionGracePeriodSeconds ?? 0) === 0 && !this.def.strategy.deletionBlocked?.(object);
   }
 
   // ---- delete ---------------------------------------------------------------------------------
@@ -521,7 +521,7 @@ export class RegistryStore {
       }
       const meta = current.metadata;
       const grace = await this.gracePeriod(current, params);
-      const hasFinalizers = (meta.finalizers?.length ?? 0) > 0;
+      const hasFinalizers = (meta.finalizers?.length ?? 0) > 0 || !!this.def.strategy.deletionBlocked?.(current);
       let next: KubeObject | undefined;
       if (grace > 0 || hasFinalizers) {
         // Graceful: mark the object; the kubelet (or the finalizer's owner) finishes the deletion.
@@ -532,6 +532,7 @@ export class RegistryStore {
           next = this.decode(kv);
           next.metadata.deletionTimestamp = rfc3339(existing !== undefined ? Math.min(existing, deadline) : deadline);
           next.metadata.deletionGracePeriodSeconds = grace;
+          this.def.strategy.prepareForDelete?.(next);
         } else {
           // Already terminating with a sooner deadline: nothing changes.
           return { object: current, deleted: false };

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CONFIGMAPS, PODS } from '../../../../src/cluster/client/client';
 import { StatusError } from '../../../../src/cluster/api/errors';
+import { settle } from '../../../../src/cluster/clock';
 import type { KubeObject, Pod, Status } from '../../../../src/cluster/api/types';
 import { configMap, pod, startCluster } from './fixture';
 
@@ -175,6 +176,7 @@ test('deleting a namespace deletes what is in it; the immortal default namespace
     await cms.create({ ...configMap('x'), metadata: { name: 'x', namespace: 'team' } });
     await cms.create(configMap('keep'));
     await namespaces.delete('team');
+    await settle(); // the namespace controller empties it
     await assert.rejects(cms.get('x', { namespace: 'team' }), (err: StatusError) => err.code === 404);
     await assert.rejects(namespaces.delete('default'), (err: StatusError) => {
       assert.equal(err.code, 403);

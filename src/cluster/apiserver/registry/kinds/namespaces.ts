@@ -1,14 +1,16 @@
 /**
  * namespaces (core/v1, cluster-scoped). Like kube-apiserver's namespace strategy: every namespace
  * carries the `kubernetes` finalizer and the `kubernetes.io/metadata.name` label, starts Active,
- * and its spec.finalizers change only through the `finalize` subresource.
+ * and its spec.finalizers change only through the `finalize` subresource. A delete marks it
+ * (deletionTimestamp, phase Terminating); the namespace controller empties it and removes the
+ * `kubernetes` finalizer through `finalize`, which removes the namespace.
  */
 import { FieldPath, invalid, notSupported } from '../../../api/field-errors';
 import type { FieldError } from '../../../api/field-errors';
 import type { KubeObject } from '../../../api/types';
 import { isQualifiedName, nameIsDNSLabel } from '../../../api/validation/names';
 import { namespaceTable } from '../../printers/namespaces';
-import type { ResourceDefinition } from '../resource';
+import type { ResourceDefinition, Strategy } from '../resource';
 import { clone, kindStrategy, selectable } from './common';
 
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -45,7 +47,7 @@ export const namespaces: ResourceDefinition = {
     { name: 'finalize', kind: 'Namespace', verbs: ['update'] },
     { name: 'status', kind: 'Namespace', verbs: ['get', 'patch', 'update'] },
   ],
-  strategy: kindStrategy({
+  strategy: withTermination(kindStrategy({
     namespaced: false,
     nameFn: nameIsDNSLabel,
     hasStatus: true,
@@ -78,8 +80,18 @@ export const namespaces: ResourceDefinition = {
       }
       return errs;
     },
-  }),
+  })),
   table: namespaceTable,
   // `name` is kube-apiserver's backward-compatible alias of metadata.name for namespaces.
   selectableFields: { ...selectable('status.phase'), name: (o: KubeObject) => o.metadata.name ?? '' },
 };
+
+/** kube-apiserver's namespace REST Delete: mark (no grace period), phase Terminating, gone once finalized. */
+function withTermination(strategy: Strategy): Strategy {
+  strategy.deletionBlocked = (object) => ((object.spec as NamespaceSpec | undefined)?.finalizers?.length ?? 0) > 0;
+  strategy.prepareForDelete = (object) => {
+    delete object.metadata.deletionGracePeriodSeconds;
+    object.status = { ...((object.status as NamespaceStatus | undefined) ?? {}), phase: 'Terminating' };
+  };
+  return strategy;
+}
