@@ -1,0 +1,84 @@
+/**
+ * Real kubectl against the standalone server for behaviour a real 1.32 cluster shows: client-side
+ * then server-side apply of one manifest, pod creation warnings, the built-in PriorityClasses, the
+ * `kubernetes` service address, namespace termination, and the server answering on ::1.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { StandaloneServer } from './server';
+
+let server: StandaloneServer;
+
+before(async () => {
+  server = await StandaloneServer.start({ nodes: 1 });
+});
+
+after(async () => {
+  await server.stop();
+});
+
+const podManifest = (name: string, namespace = 'default') => `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+  namespace: ${namespace}
+spec:
+  containers:
+  - name: app
+    image: nginx:1.27
+`;
+
+async function ok(args: string[], input?: string): Promise<string> {
+  const r = await server.kubectl(args, input === undefined ? {} : { input });
+  assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+test('kubectl apply, then apply --server-side twice: both succeed, the last one changes nothing', async () => {
+  const manifest = podManifest('csa-ssa');
+  await ok(['apply', '-f', '-'], manifest);
+  assert.match(await ok(['apply', '--server-side', '-f', '-'], manifest), /pod\/csa-ssa serverside-applied/);
+  const before = await ok(['get', 'pod', 'csa-ssa', '-o', 'jsonpath={.metadata.resourceVersion}']);
+  assert.match(await ok(['apply', '--server-side', '-f', '-'], manifest), /pod\/csa-ssa serverside-applied/);
+  assert.equal(await ok(['get', 'pod', 'csa-ssa', '-o', 'jsonpath={.metadata.resourceVersion}']), before);
+  const yaml = await ok(['get', 'pod', 'csa-ssa', '-o', 'yaml']);
+  assert.match(yaml, /\n {4}resources: \{\}\n/);
+});
+
+test('a pod whose name is no DNS label: kubectl prints the server warning', async () => {
+  const r = await server.kubectl(['create', '-f', '-'], { input: podManifest('web.v1') });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^Warning: metadata\.name: this is used in the Pod's hostname, which can result in surprising behavior; a DNS label is recommended: \[must not contain dots\]$/m);
+});
+
+test('kubectl get pc lists the built-in PriorityClasses; kubernetes is at 10.96.0.1', async () => {
+  const pcs = await ok(['get', 'pc', '-o', 'name']);
+  assert.deepEqual(pcs.trim().split('\n'), ['priorityclass.scheduling.k8s.io/system-cluster-critical', 'priorityclass.scheduling.k8s.io/system-node-critical']);
+  assert.equal(await ok(['get', 'svc', 'kubernetes', '-o', 'jsonpath={.spec.clusterIP}']), '10.96.0.1');
+});
+
+test('kubectl delete ns waits until the namespace is gone; meanwhile creates are refused', async () => {
+  await ok(['create', 'namespace', 'doomed']);
+  await ok(['apply', '-f', '-'], podManifest('p', 'doomed'));
+  const deleting = server.kubectl(['delete', 'ns', 'doomed'], { timeoutMs: 90_000 });
+  let refused = '';
+  for (let i = 0; i < 50 && !refused; i++) {
+    const phase = await server.kubectl(['get', 'ns', 'doomed', '-o', 'jsonpath={.status.phase}']);
+    if (phase.stdout === 'Terminating') {
+      const r = await server.kubectl(['create', 'configmap', 'late', '-n', 'doomed']);
+      refused = r.stderr;
+    }
+  }
+  assert.match(refused, /configmaps "late" is forbidden: unable to create new content in namespace doomed because it is being terminated/);
+  const r = await deleting;
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /namespace "doomed" deleted/);
+  const after = await server.kubectl(['get', 'ns', 'doomed']);
+  assert.match(after.stderr, /namespaces "doomed" not found/);
+});
+
+test('the server answers on ::1 at the same port', async () => {
+  const r = await server.kubectl(['get', '--raw', '/version', '--server', `https://[::1]:${server.port}`]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /"gitVersion"/);
+});
