@@ -18,6 +18,7 @@ import { allResources } from './apiserver/registry/kinds';
 import { ApiServer } from './apiserver/server';
 import { HttpsTransport } from './apiserver/transport/https';
 import { inProcessTransport } from './apiserver/transport/in-process';
+import { servedTransport } from './apiserver/transport/served';
 import type { Transport, UserInfo } from './apiserver/types';
 import { ControllerManager } from './controllers';
 import { setLogProvider } from './apiserver/handlers/pods';
@@ -89,7 +90,7 @@ export class Cluster {
       const pki = loadOrCreatePki(options.dataDir);
       caCertPem = pki.ca.cert;
       const tokens = loadOrCreateTokens(options.dataDir);
-      https = new HttpsTransport({ handle: transport, tokens: new TokenAuthenticator(tokens), cert: pki.serving.cert, key: pki.serving.key, ca: pki.ca.cert, log });
+      https = new HttpsTransport({ handle: withPlacementExplanations(servedTransport(server), () => scheduler), tokens: new TokenAuthenticator(tokens), cert: pki.serving.cert, key: pki.serving.key, ca: pki.ca.cert, log });
       const port = await https.listen(options.port);
       serverAddress = `127.0.0.1:${port}`;
       url = `https://127.0.0.1:${port}`;
