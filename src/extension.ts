@@ -37,6 +37,7 @@ import { UncordonNodeCommand } from './ui/commands/uncordon-node';
 import { WhyPodCommand } from './ui/commands/why-pod';
 import { KubeSimContext } from './ui/context';
 import { InspectProvider } from './ui/inspect/inspect-provider';
+import { registerManifestIntelligence } from './ui/manifest/register';
 import { affectsClusterSettings } from './ui/settings';
 import { ClusterStatusBar } from './ui/status-bar';
 import { ClusterTreeProvider } from './ui/tree/cluster-tree-provider';
@@ -83,6 +84,7 @@ export function activate(extension: vscode.ExtensionContext): KubeSimApi {
     commands.register(new SetSpeedCommand(ctx));
     commands.register(new OpenTerminalCommand(ctx));
     commands.register(new CopyKubeconfigPathCommand(ctx));
+    registerManifestIntelligence(ctx);
     ctx.own(vscode.workspace.onDidChangeConfiguration((event) => {
       if (affectsClusterSettings(event)) void offerRestart(ctx);
     }));
