@@ -8,12 +8,15 @@
  *   dropped, so that a client still writing reads the 413 rather than a reset); a browser page on another site
  *   (an Origin or Host that is not this machine) gets 403; slow clients time out; no input crashes
  *   the server.
+ * - Answers over 128 KiB are gzipped (level 1) for clients sending Accept-Encoding: gzip, as
+ *   kube-apiserver does; kubectl and client-node do, and big lists shrink about twentyfold.
  * - Watches: headers are flushed at once (clients time out waiting for them otherwise) and events
  *   go out as newline-delimited JSON; the client going away (`res` close) ends the stream.
  */
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import { constants as zlibConstants, gzip } from 'node:zlib';
 import { requestEntityTooLarge, statusFailure, StatusError, internalError } from '../../api/errors';
 import { MAX_BODY_BYTES } from '../body';
 import { RawJson, servedJsonOf } from '../registry/codec';
@@ -23,6 +26,13 @@ import type { ApiRequest, ApiResponse, Transport, UserInfo } from '../types';
 
 /** How much of a refused body is read and dropped before the connection is cut instead. */
 const MAX_DRAINED_BYTES = 64 * 1024 * 1024;
+/** kube-apiserver gzips answers larger than this for clients that accept gzip (kubectl does), at level 1. */
+const GZIP_THRESHOLD_BYTES = 128 * 1024;
+
+function acceptsGzip(acceptEncoding: string | string[] | undefined): boolean {
+  const value = Array.isArray(acceptEncoding) ? acceptEncoding.join(',') : acceptEncoding ?? '';
+  return value.split(',').some((e) => e.split(';')[0]!.trim().toLowerCase() === 'gzip');
+}
 
 export interface HttpsTransportOptions {
   handle: Transport;
@@ -181,7 +191,7 @@ export class HttpsTransport {
     if (body.length > 0) request.rawBody = body;
     if (user) request.user = user;
     const response = await this.options.handle(request);
-    this.send(res, response, req.method === 'HEAD');
+    this.send(res, response, req.method === 'HEAD', acceptsGzip(req.headers['accept-encoding']));
   }
 
   /** Reads the body up to the limit; on overflow answers 413 itself and resolves undefined. */
@@ -225,7 +235,7 @@ export class HttpsTransport {
     req.resume();
   }
 
-  private send(res: ServerResponse, response: ApiResponse, headOnly = false): void {
+  private send(res: ServerResponse, response: ApiResponse, headOnly = false, gzipOk = false): void {
     if (res.headersSent || res.destroyed) return;
     const headers: Record<string, string | string[]> = { ...response.headers };
     if (response.stream) {
@@ -257,6 +267,24 @@ export class HttpsTransport {
     else if (typeof body === 'string') payload = body;
     else if (Buffer.isBuffer(body)) payload = body;
     else payload = JSON.stringify(body);
+    if (payload !== undefined && gzipOk && !headOnly && Buffer.byteLength(payload) > GZIP_THRESHOLD_BYTES) {
+      // Compressed off the event loop (zlib's thread pool): a 10,000-pod Table is ~8 MB of JSON.
+      gzip(payload, { level: zlibConstants.Z_BEST_SPEED }, (err, compressed) => {
+        if (res.destroyed) return;
+        if (err) {
+          headers['Content-Length'] = String(Buffer.byteLength(payload));
+          res.writeHead(response.status, headers);
+          res.end(payload);
+          return;
+        }
+        headers['Content-Encoding'] = 'gzip';
+        headers['Vary'] = 'Accept-Encoding';
+        headers['Content-Length'] = String(compressed.length);
+        res.writeHead(response.status, headers);
+        res.end(compressed);
+      });
+      return;
+    }
     if (payload !== undefined) headers['Content-Length'] = String(Buffer.byteLength(payload));
     res.writeHead(response.status, headers);
     res.end(headOnly ? undefined : payload);

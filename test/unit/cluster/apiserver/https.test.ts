@@ -5,6 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpsRequest } from 'node:https';
+import { gunzipSync } from 'node:zlib';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,6 +118,29 @@ test('a Node client still writing a large body reads the 413 (declared length or
   });
   assert.equal(chunked.status, 413);
   assert.equal(JSON.parse(chunked.body).reason, 'RequestEntityTooLarge');
+});
+
+test('answers over 128 KiB are gzipped for clients that accept gzip (as kube-apiserver), smaller ones and other clients get plain JSON', async () => {
+  const created = await call('POST', '/api/v1/namespaces/default/configmaps', { headers: { ...bearer(adminToken), 'content-type': 'application/json' }, body: JSON.stringify({ metadata: { name: 'big-gzip' }, data: { blob: 'x'.repeat(200 * 1024) } }) });
+  assert.equal(created.status, 201);
+  const zipped = await new Promise<{ headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+    const url = new URL(cluster.url!);
+    const req = httpsRequest({ method: 'GET', hostname: '127.0.0.1', port: url.port, path: '/api/v1/namespaces/default/configmaps/big-gzip', ca, headers: { ...bearer(adminToken), 'accept-encoding': 'gzip' }, servername: 'localhost', checkServerIdentity: () => undefined }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  assert.equal(zipped.headers['content-encoding'], 'gzip');
+  assert.equal(JSON.parse(gunzipSync(zipped.body).toString('utf8')).data.blob.length, 200 * 1024);
+  const plain = await call('GET', '/api/v1/namespaces/default/configmaps/big-gzip', { headers: bearer(adminToken) });
+  assert.equal(plain.headers['content-encoding'], undefined);
+  assert.equal(JSON.parse(plain.body).metadata.name, 'big-gzip');
+  const small = await call('GET', '/api/v1/namespaces/default', { headers: { ...bearer(adminToken), 'accept-encoding': 'gzip' } });
+  assert.equal(small.headers['content-encoding'], undefined);
 });
 
 test('a request from another site (Origin or Host) is refused with 403', async () => {
