@@ -2,7 +2,9 @@
 # The VS Code test layer: the extension as users get it (.vsix, installed with --install-extension)
 # in a real VS Code (code-server, see setup.sh), driven from headless Chromium:
 #   browser/extension-host.test.ts  the integration suite (suite/) inside the node extension host
-#   browser/apply-pod.test.ts       a person's path: the view, Ctrl+P, F1 › Kube Sim: Apply Pod
+#   browser/apply-pod.test.ts       a person's path: the view, Ctrl+P, F1 › Kube Sim: Apply Pod, Why, a
+#                                   diagnostic; its screenshots (tree, why, diagnostic) are the README's
+#                                   pictures: UPDATE_DOCS_IMAGES=1 copies them into docs/images/
 # Expects a build (node scripts/build.mjs); `npm run test:vscode` builds first. Screenshots and the
 # code-server log go to test-artifacts/vscode/. Anything that cannot start fails the run.
 set -euo pipefail
@@ -91,4 +93,10 @@ env HOME="$RUN/chromium-home" TMPDIR="$RUN/tmp" CHROME="$CHROME" \
 rc=$?
 set -e
 echo "== screenshots and code-server.log in ${ARTIFACTS#"$ROOT/"}/"
+# The README's pictures come from this run: UPDATE_DOCS_IMAGES=1 copies them into docs/images/.
+if [ $rc -eq 0 ] && [ -n "${UPDATE_DOCS_IMAGES:-}" ]; then
+  mkdir -p "$ROOT/docs/images"
+  for shot in tree why diagnostic; do cp "$ARTIFACTS/$shot.png" "$ROOT/docs/images/$shot.png"; done
+  echo "== docs/images/{tree,why,diagnostic}.png updated from this run"
+fi
 exit $rc

@@ -70,7 +70,7 @@ export class ManifestApplier extends Disposable {
     for (const m of parsed.manifests.filter((x) => rejected.has(x.document))) {
       const name = `${(m.object.kind ?? '').toLowerCase()}/${m.object.metadata.name ?? ''}`;
       const reasons = dry.filter((d) => d.document === m.document && d.severity === 'error').map((d) => d.message);
-      outcome.failed.push({ manifest: m, displayName: name, error: new Error(`${name} is invalid: ${reasons.join('; ')}`) });
+      outcome.failed.push({ manifest: m, displayName: name, error: new Error(reasons.join('; ')) });
       this.ctx.log.warn(`dry run of ${name} from ${source} failed: ${reasons.join('; ')}`);
     }
 
@@ -86,7 +86,7 @@ export class ManifestApplier extends Disposable {
       }
     }
     if (outcome.failed.length) {
-      const names = outcome.failed.map((f) => f.error.message).join('; ');
+      const names = outcome.failed.map((f) => `${f.displayName}: ${f.error.message}`).join('; ');
       void this.problem(`${outcome.applied.length ? `applied ${outcome.applied.map((a) => a.displayName).join(', ')}; ` : ''}not applied: ${names}`);
     }
     if (outcome.applied.length) {

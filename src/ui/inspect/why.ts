@@ -65,11 +65,14 @@ function attempt(a: AttemptExplanation): string[] {
 /** Names a pod's request in the seed's flow. */
 export function stepOf(r: AuditRecord): string {
   const who = r.user;
+  if (/[?&]dryRun=/.test(r.requestURI)) return `${who} validated the pod (a dry run: admitted and validated, not stored)`;
   if (r.subresource === 'binding') return `the scheduler bound the pod to its node (${who})`;
   if (r.subresource === 'status') return who.startsWith('system:node:') ? `the kubelet on ${who.slice('system:node:'.length)} reported the pod's status` : `${who} wrote the pod's status`;
   if (r.subresource === 'eviction') return `${who} evicted the pod`;
   if (r.subresource === 'log') return `${who} read the logs`;
-  if (r.verb === 'create') return `${who} created the pod: authenticated, authorized, admitted, validated, stored`;
+  if (r.verb === 'create' || (r.verb === 'patch' && r.code === 201)) {
+    return `${who} created the pod${r.verb === 'patch' ? ' (server-side apply)' : ''}: authenticated, authorized, admitted, validated, stored`;
+  }
   if (r.verb === 'patch' || r.verb === 'update') return `${who} changed the pod`;
   if (r.verb === 'delete') return who.startsWith('system:node:') ? `the kubelet on ${who.slice('system:node:'.length)} removed the pod once its containers stopped` : `${who} deleted the pod (graceful termination starts)`;
   return `${who} ${r.verb}`;

@@ -24,9 +24,28 @@ async function readTree(page: Page): Promise<string[]> {
     }));
 }
 
+async function runCommand(page: Page, title: string): Promise<void> {
+  const palette = page.locator('.quick-input-widget .quick-input-box input');
+  await page.keyboard.press('F1');
+  await palette.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+  await palette.fill(`>${title}`);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+  await page.keyboard.press('Enter');
+}
+
+async function openFile(page: Page, name: string): Promise<void> {
+  const palette = page.locator('.quick-input-widget .quick-input-box input');
+  await page.keyboard.press('Control+P');
+  await palette.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+  await palette.fill(name);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active', { hasText: name }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+}
+
 test('Apply Pod from the command palette puts the pod in the cluster tree', async (t) => {
   const h = harness();
-  const folder = makeWorkspace(h, 'ws-ui', { 'kubeSim.nodes': 3 });
+  const folder = makeWorkspace(h, 'ws-ui', { 'kubeSim.nodes': 3, 'kubeSim.speed': 20 });
   const browser = await launchBrowser(h);
   const { page } = browser;
   forwardConsole(page);
@@ -55,7 +74,7 @@ test('Apply Pod from the command palette puts the pod in the cluster tree', asyn
       await treeRows(page).filter({ hasText: 'node-3' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
       const rows = await readTree(page);
       console.log(`  tree: ${JSON.stringify(rows)}`);
-      assert.match(rows[0] ?? '', /^kube-sim v1\.32\.\S* · https:\/\/127\.0\.0\.1:\d+$/);
+      assert.match(rows[0] ?? '', /^kube-sim v1\.32\.\d+ · 127\.0\.0\.1:\d+ · running 20×$/);
       for (const node of ['node-1', 'node-2', 'node-3']) assert.ok(rows.some((row) => row.startsWith(`${node} `)), `a row for ${node}`);
       await page.screenshot({ path: path.join(h.artifacts, 'cluster-tree.png') });
     });
@@ -81,8 +100,45 @@ test('Apply Pod from the command palette puts the pod in the cluster tree', asyn
       await treeRows(page).filter({ has: page.locator('.label-name', { hasText: /^nginx$/ }) }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
       const rows = await readTree(page);
       console.log(`  tree: ${JSON.stringify(rows)}`);
-      assert.ok(rows.some((row) => /^nginx (Pending|ContainerCreating|Running)$/.test(row)), 'a row for pod nginx');
+      assert.ok(rows.some((row) => /^nginx (Pending|ContainerCreating|Running) · /.test(row)), 'a row for pod nginx');
       await page.screenshot({ path: path.join(h.artifacts, 'apply-pod.png') });
+    });
+
+    await step('the pod reaches Running under its node; an unschedulable one waits under Pending with the reason', async () => {
+      await treeRows(page).filter({ hasText: /Running · 1\/1 · 10\./ }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+      await openFile(page, 'unschedulable.yaml');
+      await runCommand(page, 'Kube Sim: Apply Pod');
+      await treeRows(page).filter({ hasText: /too-big.*Insufficient cpu|too-big.*CPU/ }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+      const rows = await readTree(page);
+      console.log(`  tree: ${JSON.stringify(rows)}`);
+      assert.ok(rows.some((row) => /^nginx Running · 1\/1 · 10\.\d+\.\d+\.\d+$/.test(row)), 'nginx Running · 1/1 · IP');
+      assert.ok(rows.some((row) => /^too-big Pending · 0\/1 · /.test(row)), 'too-big under Pending with its reason');
+      await page.mouse.move(5, 890); // no hover highlight in the picture
+      await page.locator('.part.sidebar').screenshot({ path: path.join(h.artifacts, 'tree.png') });
+    });
+
+    await step('"Why Is This Pod Here / Pending?" opens the scheduler\'s explanation', async () => {
+      await runCommand(page, 'Kube Sim: Why Is This Pod Here / Pending?');
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'too-big' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+      await palette.fill('too-big');
+      await page.keyboard.press('Enter');
+      await page.locator('.editor-instance .view-line', { hasText: 'Why is pod default/too-big Pending?' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+      await page.locator('.editor-instance .view-line', { hasText: 'NodeResourcesFit' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+      await page.locator('.part.editor').screenshot({ path: path.join(h.artifacts, 'why.png') });
+    });
+
+    await step('a manifest the API server rejects is underlined at the field, with the message on hover', async () => {
+      await page.keyboard.press('Control+K');
+      await page.keyboard.press('Control+W'); // close the editors: one editor group again
+      await openFile(page, 'invalid.yaml');
+      await runCommand(page, 'Kube Sim: Apply Pod');
+      const squiggle = page.locator('.editor-instance .squiggly-error').first();
+      await squiggle.waitFor({ timeout: STEP_TIMEOUT_MS });
+      await page.locator('.notifications-toasts .notification-toast', { hasText: 'not applied: pod/invalid' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+      const word = page.locator('.editor-instance .view-line span', { hasText: /^Sometimes$/ }).first();
+      await word.hover();
+      await page.locator('.monaco-hover', { hasText: 'Unsupported value' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+      await page.locator('.part.editor').screenshot({ path: path.join(h.artifacts, 'diagnostic.png') });
     });
   } finally {
     await browser.close();

@@ -13,7 +13,7 @@ const SUITE_TIMEOUT_MS = 5 * 60_000;
 
 test('the extension integration suite passes inside the VS Code extension host', async () => {
   const h = harness();
-  const folder = makeWorkspace(h, 'ws-extension-host', { 'kubeSim.nodes': 3 });
+  const folder = makeWorkspace(h, 'ws-extension-host', { 'kubeSim.nodes': 3, 'kubeSim.speed': 20 });
   const browser = await launchBrowser(h);
   let timer: NodeJS.Timeout | undefined;
   try {
