@@ -66,7 +66,8 @@ cat > "$RUN/ud/User/settings.json" <<'JSON'
   "chat.disableAIFeatures": true,
   "workbench.secondarySideBar.defaultVisibility": "hidden",
   "window.restoreWindows": "none",
-  "git.openRepositoryInParentFolders": "never"
+  "git.openRepositoryInParentFolders": "never",
+  "remote.autoForwardPorts": false
 }
 JSON
 

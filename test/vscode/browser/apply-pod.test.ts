@@ -24,8 +24,15 @@ async function readTree(page: Page): Promise<string[]> {
     }));
 }
 
+/** Puts keyboard focus in the editor area (Apply reveals the pod and focuses the tree). */
+async function focusEditor(page: Page): Promise<void> {
+  const lines = page.locator('.editor-instance .view-lines').first();
+  if (await lines.isVisible()) await lines.click({ position: { x: 600, y: 5 } });
+}
+
 async function runCommand(page: Page, title: string): Promise<void> {
   const palette = page.locator('.quick-input-widget .quick-input-box input');
+  await focusEditor(page);
   await page.keyboard.press('F1');
   await palette.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
   await palette.fill(`>${title}`);
@@ -35,6 +42,7 @@ async function runCommand(page: Page, title: string): Promise<void> {
 
 async function openFile(page: Page, name: string): Promise<void> {
   const palette = page.locator('.quick-input-widget .quick-input-box input');
+  await focusEditor(page);
   await page.keyboard.press('Control+P');
   await palette.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
   await palette.fill(name);
@@ -74,7 +82,7 @@ test('Apply Pod from the command palette puts the pod in the cluster tree', asyn
       await treeRows(page).filter({ hasText: 'node-3' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
       const rows = await readTree(page);
       console.log(`  tree: ${JSON.stringify(rows)}`);
-      assert.match(rows[0] ?? '', /^kube-sim v1\.32\.\d+ · 127\.0\.0\.1:\d+ · running 20×$/);
+      assert.match(rows[0] ?? '', /^kube-sim 127\.0\.0\.1:\d+ · v1\.32\.\d+ · running 20×$/);
       for (const node of ['node-1', 'node-2', 'node-3']) assert.ok(rows.some((row) => row.startsWith(`${node} `)), `a row for ${node}`);
       await page.screenshot({ path: path.join(h.artifacts, 'cluster-tree.png') });
     });
@@ -113,7 +121,15 @@ test('Apply Pod from the command palette puts the pod in the cluster tree', asyn
       console.log(`  tree: ${JSON.stringify(rows)}`);
       assert.ok(rows.some((row) => /^nginx Running · 1\/1 · 10\.\d+\.\d+\.\d+$/.test(row)), 'nginx Running · 1/1 · IP');
       assert.ok(rows.some((row) => /^too-big Pending · 0\/1 · /.test(row)), 'too-big under Pending with its reason');
-      await page.mouse.move(5, 890); // no hover highlight in the picture
+      // Wider than the default sidebar, as one would drag it to read the rows' facts in full.
+      const sidebar = await page.locator('.part.sidebar').boundingBox();
+      if (sidebar) {
+        await page.mouse.move(sidebar.x + sidebar.width + 1, sidebar.y + 300);
+        await page.mouse.down();
+        await page.mouse.move(sidebar.x + sidebar.width + 200, sidebar.y + 300, { steps: 5 });
+        await page.mouse.up();
+      }
+      await page.mouse.move(900, 890); // no hover highlight in the picture
       await page.locator('.part.sidebar').screenshot({ path: path.join(h.artifacts, 'tree.png') });
     });
 

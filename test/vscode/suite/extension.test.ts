@@ -34,7 +34,7 @@ suite('Kube Sim in a real VS Code', () => {
     assert.equal(tree.length, 1);
     assert.equal(tree[0]!.label, 'kube-sim');
     assert.ok(tree[0]!.description?.includes((info.endpoint ?? '?').replace('https://', '')), `cluster row description: ${tree[0]!.description}`);
-    assert.match(tree[0]!.description ?? '', /^v1\.32\.\d+ · 127\.0\.0\.1:\d+ · (running|paused)/);
+    assert.match(tree[0]!.description ?? '', /^127\.0\.0\.1:\d+ · v1\.32\.\d+ · (running|paused)/);
     assert.deepEqual(nodeRows(tree).map((row) => row.label), ['node-1', 'node-2', 'node-3']);
     assert.ok(tree[0]!.children.some((row) => row.label === 'Pending'), 'a Pending group');
   });

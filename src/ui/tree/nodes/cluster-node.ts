@@ -33,7 +33,8 @@ export class ClusterNode extends ViewNode {
     const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.Expanded);
     item.id = this.id;
     const shortVersion = version.replace(/\+.*$/, '');
-    item.description = `${shortVersion} · ${shortEndpoint(endpoint)} · ${clockText(clock)}`;
+    // The endpoint first: it is what people copy, and the sidebar cuts the end of a long description.
+    item.description = `${shortEndpoint(endpoint)} · ${shortVersion} · ${clockText(clock)}`;
     item.iconPath = new vscode.ThemeIcon(clock.state === 'paused' ? 'debug-pause' : 'server-environment');
     item.contextValue = ContextValues.cluster + (clock.state === 'paused' ? '.paused' : '');
     const tooltip = new vscode.MarkdownString(undefined, true);
