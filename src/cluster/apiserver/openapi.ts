@@ -10,6 +10,8 @@ import { OpenApiV3 } from '../../schema/openapi';
 import type { Registries } from './registries';
 import { jsonResponse } from './handlers/responses';
 import { RawJson } from './registry/codec';
+import { openapiV2Response } from './openapi-v2';
+import { VERSION_INFO } from './version';
 import type { ApiResponse } from './types';
 
 let loaded: OpenApiV3 | undefined;
@@ -33,6 +35,7 @@ function servedPaths(registries: Registries): Set<string> {
 }
 
 export function openapiResponse(registries: Registries, path: string, query: URLSearchParams, headers: Record<string, string | undefined>): ApiResponse | undefined {
+  if (path === '/openapi/v2' || path === '/openapi/v2/') return openapiV2Response(headers['accept'], VERSION_INFO.gitVersion);
   if (path === '/openapi/v3' || path === '/openapi/v3/') {
     const served = servedPaths(registries);
     return jsonResponse(200, openapi().discovery((p) => served.has(p)));
