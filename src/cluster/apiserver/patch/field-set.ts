@@ -111,8 +111,10 @@ export function pathToString(path: FieldPath): string {
 
 const serialized = new WeakMap<PathElement, string>();
 
-/** Path elements are shared between the paths built from them, so their spelling is computed once. */
+/** Key and value elements are shared between the paths built from them, so their spelling is computed once. */
 function elementKey(pe: PathElement): string {
+  // Field names are most elements and cheap to spell; a WeakMap lookup for each would cost more.
+  if ('field' in pe) return 'f:' + pe.field;
   let k = serialized.get(pe);
   if (k === undefined) {
     k = serializePathElement(pe);
@@ -163,22 +165,46 @@ export class FieldSet {
     return this.paths.size === 0;
   }
 
+  /** A set over entries already keyed (their keys are not spelled again). */
+  private static keyed(entries: Iterable<[string, FieldPath]>): FieldSet {
+    const set = new FieldSet();
+    for (const [k, p] of entries) set.paths.set(k, p);
+    return set;
+  }
+
   union(other: FieldSet): FieldSet {
-    return new FieldSet([...this.paths.values(), ...other.paths.values()]);
+    if (other.paths.size === 0) return FieldSet.keyed(this.paths);
+    const out = FieldSet.keyed(this.paths);
+    for (const [k, p] of other.paths) out.paths.set(k, p);
+    return out;
   }
 
   difference(other: FieldSet): FieldSet {
-    return new FieldSet([...this.paths.entries()].filter(([k]) => !other.paths.has(k)).map(([, p]) => p));
+    const out = new FieldSet();
+    for (const [k, p] of this.paths) if (!other.paths.has(k)) out.paths.set(k, p);
+    return out;
   }
 
   intersection(other: FieldSet): FieldSet {
-    return new FieldSet([...this.paths.entries()].filter(([k]) => other.paths.has(k)).map(([, p]) => p));
+    const out = new FieldSet();
+    for (const [k, p] of this.paths) if (other.paths.has(k)) out.paths.set(k, p);
+    return out;
   }
 
   /** Drops every path equal to or below one of `prefixes` (RecursiveDifference). */
   withoutPrefixes(prefixes: FieldSet): FieldSet {
     if (prefixes.empty()) return this;
-    return new FieldSet([...this.paths.values()].filter((p) => !p.some((_, i) => prefixes.has(p.slice(0, i + 1)))));
+    const out = new FieldSet();
+    for (const [k, p] of this.paths) {
+      let prefix = '';
+      let dropped = false;
+      for (let i = 0; i < p.length && !dropped; i++) {
+        prefix += (i ? '\u0000' : '') + elementKey(p[i]!);
+        dropped = prefixes.paths.has(prefix);
+      }
+      if (!dropped) out.paths.set(k, p);
+    }
+    return out;
   }
 
   /** Adds every prefix that ends in a field name (EnsureNamedFieldsAreMembers). */
