@@ -8,7 +8,8 @@
  * number, bool; `number 1.5` when a number does not fit an integer), the Go struct that declares the
  * innermost field, the path of field names from the root (json names joined by `.`, without list
  * indices or map keys), and the Go type of the target (`[]v1.Container`, `map[string]string`,
- * `int32`). `null` decodes into anything. Types with their own decoders answer in their own words:
+ * `int32`; named string types such as v1.RestartPolicy are not known here and print as `string`).
+ * `null` decodes into anything. Types with their own decoders answer in their own words:
  * IntOrString takes a string or an int32, Quantity a string or a number (anything else fails its
  * format), Time a string; RawExtension and FieldsV1 take anything.
  *
@@ -145,6 +146,8 @@ export function goType(index: FieldIndex, node: SchemaNode): string {
     case 'array':
       return `[]${def.items ? goType(index, def.items) : 'interface {}'}`;
     case 'map':
+      // Maps of quantities are all the named v1.ResourceList (limits, requests, capacity, hard, overhead).
+      if (def.additionalProperties && index.deref(def.additionalProperties).type === 'quantity') return 'v1.ResourceList';
       return `map[string]${def.additionalProperties ? goType(index, def.additionalProperties) : 'interface {}'}`;
     case 'string':
       return (node.format ?? def.format) === 'byte' ? '[]uint8' : 'string';
