@@ -35,7 +35,12 @@ export class ManifestApplier extends Disposable {
     const { document, text, base, source } = target;
     const found: vscode.Diagnostic[] = [];
     const range = (r: [number, number]) => new vscode.Range(document.positionAt(base + r[0]), document.positionAt(base + Math.max(r[1], r[0] + 1)));
-    const publish = () => this.diagnostics.set(document.uri, found);
+    // What another provider (the schema diagnostics as you type) already says at the same place is not repeated.
+    const publish = () => {
+      const others = vscode.languages.getDiagnostics(document.uri).filter((d) => d.source !== DIAGNOSTIC_SOURCE);
+      const said = new Set(others.map((d) => `${d.range.start.line}:${d.range.start.character}:${d.message}`));
+      this.diagnostics.set(document.uri, found.filter((d) => !said.has(`${d.range.start.line}:${d.range.start.character}:${d.message}`)));
+    };
     const parsed = parseManifests(text);
     if (parsed.errors.length) {
       for (const e of parsed.errors) found.push(diagnostic(range(e.range ?? [0, 1]), e.message, vscode.DiagnosticSeverity.Error));

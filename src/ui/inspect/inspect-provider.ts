@@ -16,6 +16,7 @@ import { parseInspectUri, SCHEME } from './inspect-uri';
 import { whyDocument } from './why';
 
 export const FOLLOW_REFRESH_MS = 500;
+export const FOLLOW_POLL_MS = 2_000;
 
 export class InspectProvider extends Disposable implements vscode.TextDocumentContentProvider {
   private readonly changed = this.register(new vscode.EventEmitter<vscode.Uri>());
@@ -27,6 +28,9 @@ export class InspectProvider extends Disposable implements vscode.TextDocumentCo
     super();
     this.register(vscode.workspace.registerTextDocumentContentProvider(SCHEME, this));
     this.register({ dispose: () => { this.refresh.dispose(); this.unsubscribe?.(); } });
+    // Containers write logs without changing the pod: followed logs are also re-read on a timer.
+    const timer = setInterval(() => this.refresh.schedule(), FOLLOW_POLL_MS);
+    this.register({ dispose: () => clearInterval(timer) });
     this.register(ctx.onDidChangeState((state) => {
       this.unsubscribe?.();
       this.unsubscribe = state.kind === 'running' ? state.session.model.onDidChange(() => this.refresh.schedule()) : undefined;

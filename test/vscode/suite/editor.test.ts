@@ -70,16 +70,23 @@ spec:
   containers:
     - name: web
       image: nginx:1.27
+      ports:
+        - containerPort: -80
 `);
     const result = await vscode.commands.executeCommand<ApplyResult>('kubeSim.applyPod');
     assert.deepEqual(result.applied, []);
     assert.equal(result.failed.length, 1);
-    const diagnostics = vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.source === 'Kube Sim apply');
-    const policy = diagnostics.find((d) => d.message.startsWith('spec.restartPolicy'));
-    assert.ok(policy, `a diagnostic on spec.restartPolicy among ${JSON.stringify(diagnostics.map((d) => d.message))}`);
-    assert.match(policy.message, /Unsupported value: "Sometimes"/);
-    assert.deepEqual([policy.range.start.line, policy.range.start.character, policy.range.end.character], [5, 17, 26], 'the value `Sometimes` on line 6');
-    assert.equal(policy.severity, vscode.DiagnosticSeverity.Error);
+    const all = vscode.languages.getDiagnostics(editor.document.uri);
+    // The schema knows no lower bound for a port: only the API server's validation, through the dry run, does.
+    const port = all.find((d) => d.source === 'Kube Sim apply' && d.message.startsWith('spec.containers[0].ports[0].containerPort'));
+    assert.ok(port, `a dry-run diagnostic on the port among ${JSON.stringify(all.map((d) => `${d.source}: ${d.message}`))}`);
+    assert.match(port.message, /Invalid value: -80: must be between 1 and 65535, inclusive/);
+    assert.deepEqual([port.range.start.line, port.range.start.character, port.range.end.line, port.range.end.character], [10, 25, 10, 28], 'the value -80 on line 11');
+    assert.equal(port.severity, vscode.DiagnosticSeverity.Error);
+    // restartPolicy is said once, by whichever source saw it first, at the value.
+    const policy = all.filter((d) => d.message.startsWith('spec.restartPolicy: Unsupported value: "Sometimes"'));
+    assert.equal(policy.length, 1, JSON.stringify(all.map((d) => `${d.source}: ${d.message}`)));
+    assert.deepEqual([policy[0]!.range.start.line, policy[0]!.range.start.character], [5, 17]);
     const session = await (await kubeSim()).session();
     assert.equal(session.model.pod('default', 'editor-invalid'), undefined, 'the dry run created nothing');
   });
@@ -138,6 +145,13 @@ spec:
     assert.match(whyHere.getText(), /the scheduler bound the pod to its node/);
     assert.match(whyHere.getText(), /the kubelet on node-\d reported the pod's status/);
     assert.match(whyHere.getText(), /POST \/api\/v1\/namespaces\/default\/pods\/editor-web\/binding/);
+  });
+
+  test('Reveal Manifest jumps from the pod to the document that applied it', async () => {
+    const editor = await vscode.commands.executeCommand<vscode.TextEditor>('kubeSim.revealManifest', { namespace: 'default', name: 'editor-web' });
+    assert.ok(editor, 'an editor');
+    assert.match(editor.document.getText(), /name: editor-web/);
+    assert.equal(editor.selection.active.line, 0);
   });
 
   test('node actions: cordon shows on the node row; a new node appears', async () => {
