@@ -33,6 +33,7 @@ import type { MetaLookup } from './patch-meta';
 import { FieldSet, fieldPath, type FieldPath } from './field-set';
 import { TypedWalker, dropNulls } from './typed-value';
 import { ownedUpdate } from './managed-fields-owned';
+import { createdFieldsV1 } from './managed-fields-created';
 import {
   STRIPPED_FIELDS,
   applyConflictError,
@@ -184,6 +185,18 @@ function updateManaged(walker: TypedWalker, managed: Managed, before: JsonObject
   dropEmpty(managed);
 }
 
+const STRIPPED_PATHS = STRIPPED_FIELDS.list();
+
+/** The one entry of a create, as encodeManagedFields writes it. */
+function createdEntry(who: Omit<ManagerSet, 'fields'>, fieldsV1: JsonObject): ManagedFieldsEntry {
+  const e: ManagedFieldsEntry = { manager: who.manager, operation: who.operation, apiVersion: who.apiVersion };
+  if (who.time) e.time = who.time;
+  e.fieldsType = 'FieldsV1';
+  e.fieldsV1 = fieldsV1;
+  if (who.subresource) e.subresource = who.subresource;
+  return e;
+}
+
 export function recordUpdate(opts: RecordUpdateOptions): ManagedFieldsEntry[] {
   const walker = new TypedWalker(opts.meta);
   const updated = opts.updated as JsonObject;
@@ -195,9 +208,13 @@ export function recordUpdate(opts: RecordUpdateOptions): ManagedFieldsEntry[] {
   const reset = new FieldSet(opts.resetFields ?? defaultResetFields(opts.subresource, typeof updated.kind === 'string' ? updated.kind : undefined));
   const who: Omit<ManagerSet, 'fields'> & { time: string } = { manager: opts.manager, operation: 'Update', apiVersion: opts.apiVersion, time: formatTime(opts.now) };
   if (opts.subresource) who.subresource = opts.subresource;
-  let changes: Changes | undefined;
   // The stored entries are in force when the client sent none, or sent them back unchanged.
   const sentNone = !Array.isArray(sentFields) || sentFields.length === 0;
+  let changes: Changes | undefined;
+  if (!old && (sentNone || isResetManagedFields(sentFields))) {
+    const fieldsV1 = createdFieldsV1(walker, before, after, reset.list(), STRIPPED_PATHS);
+    if (fieldsV1) return Object.keys(fieldsV1).length === 0 ? [] : [createdEntry(who, fieldsV1)];
+  }
   if (old && oldFields && (opts.subresource || sentNone || deepEqual(sentFields, oldFields))) {
     changes = diff(walker, before, after, reset);
     const owned = ownedUpdate({ entries: oldFields, changed: [...changes.modified.list(), ...changes.added.list()], removed: changes.removed.size, who: { ...who, operation: 'Update' } });

@@ -25,6 +25,16 @@ export class TypedWalker {
     return names.length > 0 && this.meta(names)?.mapType === 'atomic';
   }
 
+  /** The list semantics of the field at `names` (for walks outside this class). */
+  listKind(names: readonly string[]): ListKind {
+    return this.list(names);
+  }
+
+  /** Whether the map at `names` is atomic (owned and compared whole). */
+  isAtomicMap(names: readonly string[]): boolean {
+    return this.atomicMap(names);
+  }
+
   /** The path element of a list item, or undefined when the item cannot be keyed (skipped, as SMD errors). */
   itemElement(item: unknown, list: ListKind, names: readonly string[]): PathElement | undefined {
     if (list.type === 'set') return item === null || typeof item === 'object' ? undefined : { value: item };
@@ -151,8 +161,14 @@ export class TypedWalker {
   }
 
   private compareMaps(l: JsonObject, r: JsonObject, names: string[], path: FieldPath, c: ReturnType<TypedWalker['compare']>): void {
-    const keys = new Set([...Object.keys(l), ...Object.keys(r)]);
-    for (const k of keys) this.compareValue(l[k], r[k], [...names, k], [...path, { field: k }], c);
+    // Equal values hold no change at any depth: skipping them spares the typed walk of what a write left alone.
+    for (const k of Object.keys(l)) {
+      const lv = l[k];
+      const rv = r[k];
+      if ((lv === rv && lv !== undefined) || (rv !== undefined && typeof lv === 'object' && lv !== null && deepEqual(lv, rv))) continue;
+      this.compareValue(lv, rv, [...names, k], [...path, { field: k }], c);
+    }
+    for (const k of Object.keys(r)) if (!Object.prototype.hasOwnProperty.call(l, k)) this.compareValue(undefined, r[k], [...names, k], [...path, { field: k }], c);
   }
 
   private compareLists(l: unknown[], r: unknown[], names: string[], path: FieldPath, c: ReturnType<TypedWalker['compare']>): void {

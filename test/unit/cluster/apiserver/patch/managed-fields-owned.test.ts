@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { recordUpdate } from '../../../../../src/cluster/apiserver/patch/server-side-apply';
 import type { JsonObject } from '../../../../../src/cluster/apiserver/patch/json-value';
 import type { ManagedFieldsEntry } from '../../../../../src/cluster/api/types';
-import { podMeta } from './pod-meta';
+import { nodeMeta, podMeta } from './pod-meta';
 
 const T0 = Date.parse('2026-11-24T10:00:00Z');
 const T1 = Date.parse('2026-11-24T10:00:10Z');
@@ -86,4 +86,46 @@ test('a write that changes nothing keeps the stored entries as they are', () => 
   const live = created();
   const mf = recordUpdate({ apiVersion: 'v1', meta: podMeta, manager: 'kubectl-create', now: T2, old: live, updated: structuredClone(live) });
   assert.deepEqual(mf, (live.metadata as JsonObject).managedFields);
+});
+
+/**
+ * A create's entry, recorded twice: as the create sends it (no managedFields: the one-walk builder
+ * answers) and with an unreadable entry sent along (decoded to nothing: the general path).
+ */
+function createdBothWays(obj: JsonObject, meta = podMeta): { fast: ManagedFieldsEntry[]; general: ManagedFieldsEntry[] } {
+  const base = { apiVersion: 'v1', meta, manager: 'creator', now: T0 };
+  const fast = recordUpdate({ ...base, updated: structuredClone(obj) });
+  const sent = structuredClone(obj);
+  (sent.metadata as JsonObject).managedFields = [{ operation: 'Unknown' }];
+  const general = recordUpdate({ ...base, updated: sent });
+  return { fast, general };
+}
+
+test('a create owns what it sets beyond the zero value: one walk gives the general path\'s entry', () => {
+  const rich: JsonObject = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'web', namespace: 'default', uid: 'u', resourceVersion: '1', creationTimestamp: 'x', generation: 1, labels: { app: 'web', 'a.b/c': '' }, annotations: {}, finalizers: ['x/y', 'x/z'], ownerReferences: [{ uid: 'o-1', name: 'rs', kind: 'ReplicaSet', apiVersion: 'apps/v1' }] },
+    spec: {
+      containers: [
+        { name: 'web', image: 'nginx', ports: [{ containerPort: 80, protocol: 'TCP' }, { containerPort: 80, protocol: 'UDP' }, { containerPort: 80, protocol: 'TCP' }], env: [{ name: 'A', value: '1' }], resources: {}, args: ['a', 'b'] },
+        { name: 'side', image: 'busybox', command: null },
+      ],
+      tolerations: [{ key: 'k', operator: 'Exists' }],
+      nodeSelector: { zone: 'a' },
+      affinity: null,
+    },
+    status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True' }] },
+  };
+  for (const obj of [rich, pod, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bare' } }, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x' }, spec: {} }, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x' }, spec: { containers: [] } }]) {
+    const { fast, general } = createdBothWays(obj as JsonObject);
+    assert.deepEqual(fast, general);
+  }
+  const event: JsonObject = { apiVersion: 'v1', kind: 'Event', metadata: { name: 'e.1', namespace: 'default' }, involvedObject: { kind: 'Pod', name: 'web' }, reason: 'Pulled', message: 'm', source: { component: 'kubelet', host: 'node-1' }, count: 1, type: 'Normal' };
+  const both = createdBothWays(event);
+  assert.deepEqual(both.fast, both.general);
+  const node: JsonObject = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1', labels: { 'kubernetes.io/hostname': 'node-1' } }, spec: { podCIDR: '10.244.1.0/24', podCIDRs: ['10.244.1.0/24'], taints: [] }, status: { addresses: [{ type: 'Hostname', address: 'node-1' }] } };
+  const nodes = createdBothWays(node, nodeMeta);
+  assert.deepEqual(nodes.fast, nodes.general);
+  assert.ok(JSON.stringify(both.fast).includes('f:reason'));
 });
