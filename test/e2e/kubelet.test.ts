@@ -48,8 +48,10 @@ test('apply, wait for Ready, logs, delete', async () => {
   const get = await server.kubectl(['get', 'pod', 'counter', '-o', 'jsonpath={.status.phase} {.status.podIP} {.status.containerStatuses[0].state.running.startedAt}']);
   assert.match(get.stdout, /^Running 10\.244\.1\.\d+ \d{4}-\d\d-\d\dT/);
 
-  // Let it print a few lines (the clock runs 10× faster than real time).
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  // Wait until it has printed at least two lines (followed, so no fixed sleep on wall time).
+  const follow = server.startKubectl(['logs', '-f', 'counter']);
+  await follow.until((out) => out.split('\n').filter((l) => l.startsWith('tick ')).length >= 2, 'two tick lines');
+  await follow.kill();
   const logs = await server.kubectl(['logs', 'counter', '--tail=2']);
   assert.equal(logs.code, 0, logs.stderr);
   const lines = logs.stdout.trim().split('\n');
