@@ -4,7 +4,7 @@ import { MvccEngine, mutationsOf } from './engine';
 import { LogRecord, encodeJson, encodeWrites } from './durable/log-record';
 import { acquireDataDirLock } from './durable/lock';
 import { readSnapshot, writeSnapshot } from './durable/snapshot';
-import { fsyncDirectory } from './durable/fs-util';
+import { DATA_DIR_MODE, fsyncDirectory } from './durable/fs-util';
 import { WriteAheadLog, listSegments, readSegment, removeSegmentsBefore, segmentName } from './durable/wal';
 import { storeClosed } from './memory';
 import {
@@ -60,7 +60,7 @@ export class DurableStore implements KVStore {
 
   static async open(options: DurableStoreOptions): Promise<DurableStore> {
     const dataDir = resolve(options.dataDir);
-    if (mkdirSync(dataDir, { recursive: true }) !== undefined) fsyncDirectory(dirname(dataDir));
+    if (mkdirSync(dataDir, { recursive: true, mode: DATA_DIR_MODE }) !== undefined) fsyncDirectory(dirname(dataDir));
     const releaseLock = acquireDataDirLock(dataDir);
     try {
       const engine = new MvccEngine();

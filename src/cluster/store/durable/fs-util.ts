@@ -1,5 +1,12 @@
 import { closeSync, fdatasync, fsyncSync, openSync, write } from 'node:fs';
 
+/**
+ * The log and snapshots hold every object, Secrets and tokens included: owner-only, as etcd keeps
+ * its data directory (0700) and files (0600), whatever the process umask.
+ */
+export const DATA_DIR_MODE = 0o700;
+export const DATA_FILE_MODE = 0o600;
+
 /** Makes a directory's entries (files created, renamed or removed in it) durable. */
 export function fsyncDirectory(dir: string): void {
   const fd = openSync(dir, 'r');

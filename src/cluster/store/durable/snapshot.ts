@@ -2,7 +2,7 @@ import { existsSync, openSync, readFileSync, renameSync, unlinkSync, fsync, clos
 import { join } from 'node:path';
 import { KeyValue } from '../types';
 import { Mutation, RevisionBatch, mutationsOf, versionAt } from '../engine';
-import { fsyncDirectory, writeFully } from './fs-util';
+import { DATA_FILE_MODE, fsyncDirectory, writeFully } from './fs-util';
 import { decodeRecords, encodeRecords } from './framing';
 import { decodePayload, encodeJson, encodeWrites } from './log-record';
 
@@ -46,7 +46,7 @@ export interface LoadedSnapshot {
 /** Writes the capture in chunks, yielding to the event loop between them so writes keep flowing. */
 export async function writeSnapshot(dataDir: string, capture: SnapshotCapture): Promise<void> {
   const tmp = join(dataDir, TEMP_FILE);
-  const fd = openSync(tmp, 'w');
+  const fd = openSync(tmp, 'w', DATA_FILE_MODE);
   let pending: (string | Buffer)[] = [];
   let pendingBytes = 0;
   const flush = async () => {

@@ -1,6 +1,6 @@
 import { closeSync, ftruncateSync, fsyncSync, openSync, readdirSync, readFileSync, unlinkSync, close } from 'node:fs';
 import { join } from 'node:path';
-import { dataSync, fsyncDirectory, writeFully } from './fs-util';
+import { DATA_FILE_MODE, dataSync, fsyncDirectory, writeFully } from './fs-util';
 import { decodeRecords, encodeRecords } from './framing';
 import { LogRecord, decodePayload } from './log-record';
 
@@ -95,7 +95,7 @@ export class WriteAheadLog {
     durableRevision: number,
     private readonly onDurable: (revision: number) => void,
   ) {
-    this.fd = openSync(join(dataDir, segmentName(seq)), 'wx');
+    this.fd = openSync(join(dataDir, segmentName(seq)), 'wx', DATA_FILE_MODE);
     fsyncDirectory(dataDir);
     this.durableRevision = durableRevision;
   }
@@ -198,7 +198,7 @@ export class WriteAheadLog {
 
   private async rotateNow(request: RotationRequest): Promise<void> {
     const next = this.seq + 1;
-    const fd = openSync(join(this.dataDir, segmentName(next)), 'wx');
+    const fd = openSync(join(this.dataDir, segmentName(next)), 'wx', DATA_FILE_MODE);
     fsyncDirectory(this.dataDir);
     const old = this.fd;
     this.fd = fd;

@@ -1,6 +1,6 @@
 import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,6 +62,17 @@ describe('DurableStore', () => {
     ]);
     assert.equal((await put(reopened, '/p/e', 'e1')).revision, 7);
     await reopened.close();
+  });
+
+  it('keeps its directory, log and snapshots owner-only: they hold Secrets', async () => {
+    const dir = join(dataDir(), 'store');
+    const store = await DurableStore.open({ dataDir: dir, snapshotAfterBytes: 1024 });
+    for (let i = 0; i < 50; i++) await put(store, `/secrets/s${i}`, 'x'.repeat(100));
+    await store.close();
+    assert.equal(statSync(dir).mode & 0o777, 0o700);
+    const files = readdirSync(dir).filter((n) => n !== 'LOCK');
+    assert.ok(files.some((n) => n.startsWith('wal-')) && files.some((n) => !n.startsWith('wal-')), `a log and a snapshot: ${files.join(' ')}`);
+    for (const name of files) assert.equal(statSync(join(dir, name)).mode & 0o777, 0o600, name);
   });
 
   it('round-trips any text through the log: quotes, backslashes, non-ASCII keys and values', async () => {
