@@ -18,7 +18,7 @@ import {
   type GroupResource,
 } from '../../api/errors';
 import { required, type FieldError } from '../../api/field-errors';
-import type { KubeList, KubeObject } from '../../api/types';
+import type { KubeList, KubeObject, ManagedFieldsEntry } from '../../api/types';
 import type { Clock } from '../../clock';
 import { CompactedError, FutureRevisionError, prefixEnd, type KeyValue, type KVStore } from '../../store/types';
 import type { UserInfo } from '../types';
@@ -38,6 +38,7 @@ import { continueExpired, decodeContinue, encodeContinue } from './continue';
 import type { ResourceDefinition, StrategyContext } from './resource';
 import type { Selection } from './selection';
 import { recordUpdate } from '../patch/server-side-apply';
+import { formatTime } from '../patch/managed-fields';
 import { runAdmission, type AdmissionAttributes, type AdmissionLookup, type AdmissionOperation, type AdmissionPlugin } from '../admission/types';
 import { patchMetaLookup } from '../schema';
 
@@ -484,8 +485,29 @@ export class RegistryStore {
     return { text: this.encode(object), warnings };
   }
 
+  /**
+   * The managedFields of recent creates by shape (see createShape): creates of objects alike but for
+   * their name (a controller's or a benchmark's) skip the field-set walk, which is most of a create.
+   */
+  private readonly createdFields = new Map<string, readonly ManagedFieldsEntry[]>();
+
   /** Gives `ctx.fieldManager` the fields this write changed (an Update entry in managedFields). */
   private recordManagedFields(object: KubeObject, old: KubeObject | undefined, ctx: WriteContext, now: number): void {
+    const sent = object.metadata.managedFields;
+    const cacheable = !old && !(Array.isArray(sent) && sent.length > 0);
+    let shape: string | undefined;
+    if (cacheable) {
+      shape = createShape(object, ctx.fieldManager!, ctx.subresource ?? '');
+      const hit = this.createdFields.get(shape);
+      if (hit) {
+        // The entries are new; their fieldsV1 are shared and frozen (nothing between here and
+        // encoding changes managedFields).
+        const time = formatTime(now);
+        if (hit.length > 0) object.metadata.managedFields = hit.map((e) => ({ ...e, time }));
+        else delete object.metadata.managedFields;
+        return;
+      }
+    }
     const options: Parameters<typeof recordUpdate>[0] = {
       updated: object,
       manager: ctx.fieldManager!,
@@ -496,6 +518,10 @@ export class RegistryStore {
     if (old) options.old = old;
     if (ctx.subresource) options.subresource = ctx.subresource;
     const entries = recordUpdate(options);
+    if (shape !== undefined) {
+      if (this.createdFields.size >= CREATED_FIELDS_CACHE_SIZE) this.createdFields.delete(this.createdFields.keys().next().value!);
+      this.createdFields.set(shape, deepFreeze(JSON.parse(JSON.stringify(entries)) as ManagedFieldsEntry[]));
+    }
     if (entries.length > 0) object.metadata.managedFields = entries;
     else delete object.metadata.managedFields;
   }
@@ -634,6 +660,37 @@ export class RegistryStore {
     return slash < 0 ? '' : rest.slice(0, slash);
   }
 }
+
+/**
+ * What a create's managedFields depend on besides the time: the object's JSON with the values (not
+ * the presence) of the metadata scalars that differ between otherwise alike objects blanked, since
+ * field sets name fields and keys, never scalar values outside keys. Metadata scalars are never keys.
+ */
+function createShape(object: KubeObject, manager: string, subresource: string): string {
+  const meta = object.metadata;
+  const saved: Record<string, unknown> = {};
+  for (const k of SHAPE_BLANKED_METADATA) {
+    if (meta[k] === undefined) continue;
+    saved[k] = meta[k];
+    meta[k] = '';
+  }
+  try {
+    return `${manager}\n${subresource}\n${JSON.stringify(object)}`;
+  } finally {
+    Object.assign(meta, saved);
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+const SHAPE_BLANKED_METADATA = ['name', 'generateName', 'namespace', 'uid', 'creationTimestamp', 'resourceVersion'] as const;
+const CREATED_FIELDS_CACHE_SIZE = 256;
 
 export function parseResourceVersion(text: string): number {
   const n = /^\d+$/.test(text) ? Number(text) : NaN;

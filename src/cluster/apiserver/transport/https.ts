@@ -178,15 +178,25 @@ export class HttpsTransport {
     if (headers['authorization'] !== undefined) user = this.options.tokens.authenticate(headers['authorization']);
     else user = certificateUser(req);
 
-    const controller = new AbortController();
+    // The abort signal is made on first use (only streaming handlers ask): most requests need none.
     // Only a client leaving early aborts (a completed response closes too; aborting it would be waste).
-    res.on('close', () => { if (!res.writableFinished) controller.abort(); });
+    let controller: AbortController | undefined;
     const request: ApiRequest = {
       method: req.method ?? 'GET',
       path: url.pathname,
       query: url.searchParams,
       headers,
-      signal: controller.signal,
+      get signal(): AbortSignal {
+        if (!controller) {
+          const c = (controller = new AbortController());
+          if (res.closed) {
+            if (!res.writableFinished) c.abort();
+          } else {
+            res.on('close', () => { if (!res.writableFinished) c.abort(); });
+          }
+        }
+        return controller.signal;
+      },
     };
     if (body.length > 0) request.rawBody = body;
     if (user) request.user = user;

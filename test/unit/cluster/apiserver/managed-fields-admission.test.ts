@@ -56,3 +56,20 @@ test('client-side create, then the same manifest applied server-side twice: both
     await cluster.stop();
   }
 });
+
+test('creates alike but for their names share field sets; a different key or label gives its own', async () => {
+  const cluster = await startCluster();
+  try {
+    const pods = cluster.client().resource<Pod>(PODS);
+    const fieldsOf = async (p: Pod) => (await pods.create(p, { fieldManager: 'm' })).metadata.managedFields!.map((e) => e.fieldsV1);
+    const a1 = await fieldsOf(pod('a1', { labels: { app: 'x' } }, { schedulerName: 'nobody' }));
+    const a2 = await fieldsOf(pod('a2', { labels: { app: 'x' } }, { schedulerName: 'nobody' }));
+    assert.deepEqual(a2, a1);
+    const b = await fieldsOf(pod('b', { labels: { tier: 'x' } }, { schedulerName: 'nobody', containers: [{ name: 'other', image: 'nginx:1.27' }] }));
+    const spec = (b[0] as Fields)['f:spec'] as Fields;
+    assert.ok((spec['f:containers'] as Fields)['k:{"name":"other"}']);
+    assert.deepEqual(Object.keys(((b[0] as Fields)['f:metadata'] as Fields)['f:labels'] as Fields), ['.', 'f:tier']);
+  } finally {
+    await cluster.stop();
+  }
+});
