@@ -64,26 +64,42 @@ export function table(
 }
 
 /**
- * The same Table as JSON text, built from the stored text of each object (`kvs[i]` holds
+ * The same Table as JSON bytes, built from the stored text of each object (`kvs[i]` holds
  * `objects[i]`): row objects are cut out of the stored text instead of re-serialized, which is most
- * of the work for a list of thousands. Only for resources stored in their own shape.
+ * of the work for a list of thousands. Each row is encoded on its own and the rows are copied once
+ * into the answer: no multi-megabyte string is flattened and then encoded again by the transport.
+ * Only for resources stored in their own shape.
  */
-export function tableText(
+export function tableBytes(
   def: ResourceDefinition,
   kvs: KeyValue[],
   objects: KubeObject[],
   now: number,
   include: IncludeObject,
   listMeta: { resourceVersion?: string; continue?: string; remainingItemCount?: number } = {},
-): string {
+): Buffer {
   const convertor = convertorOf(def);
-  const rows: string[] = new Array(objects.length);
+  const parts: Buffer[] = new Array(objects.length + 2);
+  parts[0] = Buffer.from(`{"kind":"Table","apiVersion":"meta.k8s.io/v1","metadata":${JSON.stringify(listMeta)},"columnDefinitions":${JSON.stringify(convertor.columns)},"rows":[`);
+  let size = parts[0].length;
   for (let i = 0; i < objects.length; i++) {
     const cells = JSON.stringify(convertor.cells(objects[i]!, now));
     const kv = kvs[i]!;
-    if (include === 'None') rows[i] = `{"cells":${cells}}`;
-    else if (include === 'Object') rows[i] = `{"cells":${cells},"object":${withResourceVersion(kv.value, kv.modRevision)}}`;
-    else rows[i] = `{"cells":${cells},"object":{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":${metadataText(kv.value, kv.modRevision)}}}`;
+    const comma = i === 0 ? '' : ',';
+    let row: string;
+    if (include === 'None') row = `${comma}{"cells":${cells}}`;
+    else if (include === 'Object') row = `${comma}{"cells":${cells},"object":${withResourceVersion(kv.value, kv.modRevision)}}`;
+    else row = `${comma}{"cells":${cells},"object":{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":${metadataText(kv.value, kv.modRevision)}}}`;
+    const b = Buffer.from(row);
+    parts[i + 1] = b;
+    size += b.length;
   }
-  return `{"kind":"Table","apiVersion":"meta.k8s.io/v1","metadata":${JSON.stringify(listMeta)},"columnDefinitions":${JSON.stringify(convertor.columns)},"rows":[${rows.join(',')}]}`;
+  const end = Buffer.from(']}');
+  parts[objects.length + 1] = end;
+  return Buffer.concat(parts, size + end.length);
+}
+
+/** tableBytes as text. */
+export function tableText(...args: Parameters<typeof tableBytes>): string {
+  return tableBytes(...args).toString('utf8');
 }

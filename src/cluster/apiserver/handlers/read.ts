@@ -1,7 +1,7 @@
 /** GET of one object and of a collection, as JSON, YAML or a Table. */
 import type { ServerParts, ResourceRequest } from './context';
 import { negotiate, TABLE_CONTENT_TYPE } from '../negotiation';
-import { includeObjectOf, table, tableText } from '../table';
+import { includeObjectOf, table, tableBytes } from '../table';
 import { RawJson } from '../registry/codec';
 import { jsonResponse, rawJsonResponse, tableResponse, yamlResponse } from './responses';
 import { listParams } from './params';
@@ -27,7 +27,7 @@ export async function listObjects(parts: ServerParts, r: ResourceRequest): Promi
     if (result.continue) meta.continue = result.continue;
     if (result.remainingItemCount !== undefined) meta.remainingItemCount = result.remainingItemCount;
     if (r.registry.storedAsServed) {
-      return jsonResponse(200, new RawJson(tableText(r.registry.def, result.kvs, r.registry.objectsOf(result), parts.clock.now(), include, meta)), TABLE_CONTENT_TYPE);
+      return jsonResponse(200, new RawJson(tableBytes(r.registry.def, result.kvs, r.registry.objectsOf(result), parts.clock.now(), include, meta)), TABLE_CONTENT_TYPE);
     }
     return tableResponse(table(r.registry.def, r.registry.objectsOf(result), parts.clock.now(), include, meta));
   }
