@@ -122,3 +122,19 @@ test('a DELETE body is decoded as DeleteOptions: another kind is a 400 and delet
   }
   assert.equal((await send(s, 'DELETE', `${CMS}/c`, '{}')).status, 200);
 });
+
+test('a merge patch that is no object names the JSON value it got, as kube-apiserver\'s strict patch decoding does', async () => {
+  const s = await server();
+  assert.equal((await send(s, 'POST', CMS, JSON.stringify({ metadata: { name: 'c' } }))).status, 201);
+  const cases: [string, string][] = [
+    ['0', 'error decoding patch: json: cannot unmarshal number into Go value of type map[string]interface {}'],
+    ['""', 'error decoding patch: json: cannot unmarshal string into Go value of type map[string]interface {}'],
+    ['[]', 'error decoding patch: json: cannot unmarshal array into Go value of type map[string]interface {}'],
+    ['null', 'Invalid JSON Patch'],
+  ];
+  for (const [text, message] of cases) {
+    const r = await send(s, 'PATCH', `${CMS}/c`, text, '', 'application/merge-patch+json');
+    assert.equal(r.status, 400, text);
+    assert.equal(body(r).message, message, text);
+  }
+});
