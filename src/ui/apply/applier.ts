@@ -35,11 +35,12 @@ export class ManifestApplier extends Disposable {
     const { document, text, base, source } = target;
     const found: vscode.Diagnostic[] = [];
     const range = (r: [number, number]) => new vscode.Range(document.positionAt(base + r[0]), document.positionAt(base + Math.max(r[1], r[0] + 1)));
-    // What another provider (the schema diagnostics as you type) already says at the same place is not repeated.
+    // What another provider (the schema diagnostics as you type) already says about the same field at the
+    // same place is not repeated (their wording may differ, e.g. the order of allowed values).
+    const key = (d: vscode.Diagnostic) => `${d.range.start.line}:${d.range.start.character}:${d.message.split(': ')[0]}`;
     const publish = () => {
-      const others = vscode.languages.getDiagnostics(document.uri).filter((d) => d.source !== DIAGNOSTIC_SOURCE);
-      const said = new Set(others.map((d) => `${d.range.start.line}:${d.range.start.character}:${d.message}`));
-      this.diagnostics.set(document.uri, found.filter((d) => !said.has(`${d.range.start.line}:${d.range.start.character}:${d.message}`)));
+      const said = new Set(vscode.languages.getDiagnostics(document.uri).filter((d) => d.source !== DIAGNOSTIC_SOURCE).map(key));
+      this.diagnostics.set(document.uri, found.filter((d) => !said.has(key(d))));
     };
     const parsed = parseManifests(text);
     if (parsed.errors.length) {

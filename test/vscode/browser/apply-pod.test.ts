@@ -30,9 +30,10 @@ async function focusEditor(page: Page): Promise<void> {
   if (await lines.isVisible()) await lines.click({ position: { x: 600, y: 5 } });
 }
 
-async function runCommand(page: Page, title: string): Promise<void> {
+/** F1 › `title`; `focus` first puts the keyboard in the editor area (not when the active editor must stay active). */
+async function runCommand(page: Page, title: string, focus = true): Promise<void> {
   const palette = page.locator('.quick-input-widget .quick-input-box input');
-  await focusEditor(page);
+  if (focus) await focusEditor(page);
   await page.keyboard.press('F1');
   await palette.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
   await palette.fill(`>${title}`);
@@ -141,8 +142,9 @@ test('Apply Pod from the command palette puts the pod in the cluster tree', asyn
       await page.locator('.editor-instance .view-line', { hasText: 'Why is pod default/too-big Pending?' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
       await page.locator('.editor-instance .view-line', { hasText: 'NodeResourcesFit' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
       // The explanation alone, full width, without notifications over it.
-      await runCommand(page, 'View: Close Editors in Other Groups');
-      await runCommand(page, 'Notifications: Clear All Notifications');
+      await runCommand(page, 'View: Close Editors in Other Groups', false);
+      await runCommand(page, 'Notifications: Clear All Notifications', false);
+      await page.locator('.editor-instance .view-line', { hasText: 'Why is pod default/too-big Pending?' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
       await page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS }).catch(() => undefined);
       await page.locator('.part.editor').screenshot({ path: path.join(h.artifacts, 'why.png') });
     });
