@@ -33,26 +33,6 @@ export function compileLabelSelector(selector: LabelSelector | undefined | null)
   return (l) => { for (const c of checks) if (!c(l)) return false; return true; };
 }
 
-/** The selector's terms as `key=value`/`key in (a,b)` text, for explanations. */
-export function describeLabelSelector(selector: LabelSelector | undefined | null): string {
-  if (!selector) return '<none>';
-  const parts = Object.entries(selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
-  for (const r of selector.matchExpressions ?? []) parts.push(describeRequirement(r));
-  return parts.length ? parts.join(',') : '<everything>';
-}
-
-export function describeRequirement(r: { key: string; operator: string; values?: string[] }): string {
-  switch (r.operator) {
-    case 'In': return `${r.key} in (${(r.values ?? []).join(',')})`;
-    case 'NotIn': return `${r.key} notin (${(r.values ?? []).join(',')})`;
-    case 'Exists': return r.key;
-    case 'DoesNotExist': return `!${r.key}`;
-    case 'Gt': return `${r.key} > ${(r.values ?? [])[0] ?? ''}`;
-    case 'Lt': return `${r.key} < ${(r.values ?? [])[0] ?? ''}`;
-    default: return `${r.key} ${r.operator} ${(r.values ?? []).join(',')}`;
-  }
-}
-
 function requirementMatches(r: NodeSelectorRequirement, value: string | undefined): boolean {
   switch (r.operator) {
     case 'In': return value !== undefined && (r.values ?? []).includes(value);

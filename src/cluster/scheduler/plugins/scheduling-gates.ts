@@ -7,9 +7,6 @@ import type { PreEnqueuePlugin } from '../framework/interface';
 import { Status } from '../framework/status';
 import { SCHEDULING_GATES } from './names';
 
-export const SCHEDULING_GATED_REASON = 'SchedulingGated';
-export const SCHEDULING_GATED_MESSAGE = 'Scheduling is blocked due to non-empty scheduling gates';
-
 /** The pod's gate names, or [] when it may be scheduled. */
 export function schedulingGatesOf(pod: Pod): string[] {
   return (pod.spec.schedulingGates ?? []).map((g) => g.name);
