@@ -25,6 +25,13 @@ function decodeFailure(message: string): StatusError {
 }
 
 export function checkDeleteOptionsBody(body: Record<string, unknown>): void {
+  // The type meta is read first, on its own (an anonymous struct, hence `.apiVersion`).
+  for (const field of ['apiVersion', 'kind'] as const) {
+    const value = body[field];
+    if (value !== undefined && value !== null && typeof value !== 'string') {
+      throw decodeFailure(`couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKind(value)} into Go struct field .${field} of type string`);
+    }
+  }
   const kind = typeof body.kind === 'string' && body.kind !== '' ? body.kind : 'DeleteOptions';
   const apiVersion = typeof body.apiVersion === 'string' && body.apiVersion !== '' ? body.apiVersion : 'meta.k8s.io/v1';
   if (kind !== 'DeleteOptions') {
@@ -37,4 +44,10 @@ export function checkDeleteOptionsBody(body: Record<string, unknown>): void {
   if (!idx) return;
   const mismatch = findTypeMismatch(idx, DELETE_OPTIONS_DEFINITION, body);
   if (mismatch !== undefined) throw decodeFailure(mismatch);
+}
+
+function jsonKind(value: unknown): string {
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'object') return 'object';
+  return typeof value === 'boolean' ? 'bool' : 'number';
 }

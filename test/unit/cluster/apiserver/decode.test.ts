@@ -113,6 +113,8 @@ test('a DELETE body is decoded as DeleteOptions: another kind fails as in 1.32 (
   assert.equal(body(namespace).message, 'no kind "Namespace" is registered for version "v1" in scheme "pkg/apis/meta/internalversion/scheme/register.go:27"');
   const bare = await send(s, 'DELETE', `${CMS}/c`, JSON.stringify({ kind: 'fixed' }));
   assert.equal(body(bare).message, 'no kind "fixed" is registered for version "meta.k8s.io/v1" in scheme "pkg/apis/meta/internalversion/scheme/register.go:27"');
+  const badVersion = await send(s, 'DELETE', `${CMS}/c`, JSON.stringify({ apiVersion: true }));
+  assert.equal(body(badVersion).message, 'couldn\'t get version/kind; json parse error: json: cannot unmarshal bool into Go struct field .apiVersion of type string');
   const listOptions = await send(s, 'DELETE', `${CMS}/c`, JSON.stringify({ apiVersion: 'v1', kind: 'ListOptions' }));
   assert.equal(body(listOptions).message, 'decoded object cannot be converted to DeleteOptions');
   const badGrace = await send(s, 'DELETE', `${CMS}/c`, JSON.stringify({ gracePeriodSeconds: 'soon' }));
