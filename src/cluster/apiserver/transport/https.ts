@@ -233,15 +233,24 @@ export class HttpsTransport {
   }
 
   private tooLarge(req: IncomingMessage, res: ServerResponse): void {
-    this.send(res, errorToResponse(requestEntityTooLarge(MAX_BODY_BYTES)));
-    // Keep reading (and discarding) what the client still sends: closing a socket with unread
-    // input resets it, and a client busy writing then sees ECONNRESET instead of this 413. The
-    // connection stays usable once the body ends; a client sending without end is cut off.
+    // The whole 413 goes out at once (headers and a Content-Length body, so the client can read
+    // it), but the response is only ended once the client has finished sending: Node closes the
+    // connection when a response ends for a `Connection: close` request (node-fetch, hence
+    // client-node, sends that), and closing under a client still writing gives it EPIPE or
+    // ECONNRESET instead of this answer. Meanwhile the rest of the body is read and dropped; a
+    // client sending without end is cut off.
+    const response = errorToResponse(requestEntityTooLarge(MAX_BODY_BYTES));
+    const text = JSON.stringify(response.body);
+    res.writeHead(response.status, { ...response.headers, 'Content-Length': String(Buffer.byteLength(text)) });
+    res.write(text);
+    const end = () => { if (!res.writableEnded) res.end(); };
     let drained = 0;
     req.on('data', (chunk: Buffer) => {
       drained += chunk.length;
       if (drained > MAX_DRAINED_BYTES) req.socket.destroy();
     });
+    req.on('end', end);
+    req.on('close', end);
     req.resume();
   }
 
