@@ -39,7 +39,7 @@ export class PodNode extends ViewNode {
     if (this.pod.status?.podIP) facts.push(this.pod.status.podIP);
     if (namespace && namespace !== 'default') facts.push(namespace);
     const reason = !this.pod.spec?.nodeName ? pendingReason(this.pod) : undefined;
-    if (reason) facts.push(firstSentence(reason));
+    if (reason) facts.push(firstSentence(reason.replace(/^Pending:\s*/, ''))); // the row already says Pending
     item.description = facts.join(' · ');
     item.iconPath = POD_ICONS[view.kind];
     item.contextValue = ContextValues.pod + (isUnschedulable(this.pod) ? '.unschedulable' : '');
