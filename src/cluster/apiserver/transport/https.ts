@@ -163,13 +163,17 @@ export class HttpsTransport {
       req.resume();
       return this.send(res, errorToResponse(statusFailure(403, 'Forbidden', 'cross-site requests are not allowed: the Origin or Host header names another site', {})));
     }
-    let url: URL;
-    try {
-      url = new URL(req.url ?? '/', 'https://127.0.0.1');
-    } catch {
+    // The path is taken as sent: the WHATWG URL parser would resolve `%2e%2e` segments, so that
+    // `.../pods/%2e%2e` became the namespace itself (a GET or DELETE aimed at a pod named `..`
+    // would hit the namespace). Segments are decoded one by one later (request-info.ts).
+    const target = req.url ?? '/';
+    const queryAt = target.indexOf('?');
+    const pathname = queryAt < 0 ? target : target.slice(0, queryAt);
+    if (!pathname.startsWith('/')) {
       req.resume();
       return this.send(res, errorToResponse(statusFailure(400, 'BadRequest', 'the request URL is malformed', {})));
     }
+    const url = { pathname, searchParams: new URLSearchParams(queryAt < 0 ? '' : target.slice(queryAt + 1)) };
     const body = await this.readBody(req, res);
     if (body === undefined) return;
 

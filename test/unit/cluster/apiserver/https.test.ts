@@ -44,7 +44,7 @@ function call(method: string, path: string, options: { headers?: Record<string, 
   const url = new URL(path, cluster.url);
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
-      { method, hostname: options.hostname ?? '127.0.0.1', port: url.port, path: url.pathname + url.search, ca, headers: options.headers, servername: 'localhost', checkServerIdentity: () => undefined, ...(options.cert ?? {}) },
+      { method, hostname: options.hostname ?? '127.0.0.1', port: url.port, path, ca, headers: options.headers, servername: 'localhost', checkServerIdentity: () => undefined, ...(options.cert ?? {}) },
       (res) => {
         let body = '';
         res.setEncoding('utf8');
@@ -194,3 +194,17 @@ test('the server answers on ::1 too, at the same port; the URL names 127.0.0.1',
   assert.equal((JSON.parse(reply.body) as { major: string }).major, '1');
 });
 
+
+test('a dot-dot name segment names an object called "..", never the namespace above it', async () => {
+  const auth = { authorization: `Bearer ${adminToken}` };
+  for (const segment of ['%2e%2e', '%2E%2E', '..']) {
+    const got = await call('GET', `/api/v1/namespaces/default/pods/${segment}`, { headers: auth });
+    assert.equal(got.status, 404, `GET pods/${segment}: ${got.body}`);
+    assert.match(JSON.parse(got.body).message, /^pods "\.\." not found$/);
+    const deleted = await call('DELETE', `/api/v1/namespaces/default/pods/${segment}`, { headers: auth });
+    assert.equal(deleted.status, 404, `DELETE pods/${segment}: ${deleted.body}`);
+  }
+  const ns = await call('GET', '/api/v1/namespaces/default', { headers: auth });
+  assert.equal(ns.status, 200);
+  assert.equal(JSON.parse(ns.body).metadata.deletionTimestamp, undefined);
+});
