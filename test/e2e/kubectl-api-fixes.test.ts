@@ -82,3 +82,12 @@ test('the server answers on ::1 at the same port', async () => {
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /"gitVersion"/);
 });
+
+test('kubectl api-resources lists selfsubjectaccessreviews; auth can-i answers; get is not allowed', async () => {
+  const resources = await ok(['api-resources', '--api-group=authorization.k8s.io', '--no-headers']);
+  assert.match(resources, /^selfsubjectaccessreviews\s+authorization\.k8s\.io\/v1\s+false\s+SelfSubjectAccessReview$/m);
+  assert.equal((await ok(['auth', 'can-i', 'create', 'pods'])).trim(), 'yes');
+  const get = await server.kubectl(['get', 'selfsubjectaccessreviews']);
+  assert.notEqual(get.code, 0);
+  assert.match(get.stderr, /MethodNotAllowed|does not allow this method/);
+});

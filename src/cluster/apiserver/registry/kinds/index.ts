@@ -13,6 +13,7 @@ import { nodes } from './nodes';
 import { pods } from './pods';
 import { priorityclasses } from './priorityclasses';
 import { secrets } from './secrets';
+import { selfSubjectAccessReviews } from './selfsubjectaccessreviews';
 import { serviceaccounts } from './serviceaccounts';
 import { services } from './services';
 
@@ -28,6 +29,7 @@ export const allResources: ResourceDefinition[] = [
   services,
   leases,
   eventsV1,
+  selfSubjectAccessReviews,
   priorityclasses,
 ];
 
