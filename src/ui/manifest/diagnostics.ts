@@ -13,6 +13,8 @@ import type { LiveSnapshots } from './live-snapshot';
 import { looksLikeManifest } from './selector';
 
 const TYPING_DEBOUNCE_MS = 300;
+/** Pods change in bursts (a status, then an event); runtime squiggles follow the burst, not each step. */
+const CLUSTER_DEBOUNCE_MS = 1000;
 
 const SEVERITY = {
   error: vscode.DiagnosticSeverity.Error,
@@ -23,8 +25,12 @@ const SEVERITY = {
 export class ManifestDiagnostics extends Disposable {
   private readonly collection = this.register(vscode.languages.createDiagnosticCollection('kube-sim'));
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  /** Dry-run and runtime diagnostics of the last save, per document, kept until the text changes. */
-  private readonly fromCluster = new Map<string, { version: number; diagnostics: ManifestDiagnostic[] }>();
+  /** Dry-run diagnostics of the last save, per document, kept until the text changes. */
+  private readonly fromDryRun = new Map<string, { version: number; diagnostics: ManifestDiagnostic[] }>();
+  /** What happened to the document's applied pods, recomputed when the cluster changes. */
+  private readonly fromRuntime = new Map<string, { version: number; diagnostics: ManifestDiagnostic[] }>();
+  private unwatchCluster: (() => void) | undefined;
+  private clusterTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly ctx: KubeSimContext, private readonly snapshots: LiveSnapshots) {
     super();
@@ -33,6 +39,9 @@ export class ManifestDiagnostics extends Disposable {
     this.register(vscode.workspace.onDidSaveTextDocument((d) => void this.checkWithCluster(d)));
     this.register(vscode.workspace.onDidCloseTextDocument((d) => this.forget(d)));
     this.register({ dispose: () => this.timers.forEach((t) => clearTimeout(t)) });
+    this.register(ctx.onDidChangeState(() => this.watchCluster()));
+    this.register({ dispose: () => { this.unwatchCluster?.(); clearTimeout(this.clusterTimer); } });
+    this.watchCluster();
     for (const document of vscode.workspace.textDocuments) this.refresh(document);
   }
 
@@ -54,9 +63,14 @@ export class ManifestDiagnostics extends Disposable {
       return;
     }
     const found = [...manifestDiagnostics(text)];
-    const cluster = this.fromCluster.get(document.uri.toString());
-    if (cluster?.version === document.version) found.push(...cluster.diagnostics);
-    this.collection.set(document.uri, found.map((d) => toDiagnostic(document, d)));
+    for (const cluster of [this.fromDryRun, this.fromRuntime]) {
+      const kept = cluster.get(document.uri.toString());
+      if (kept?.version === document.version) found.push(...kept.diagnostics);
+    }
+    // What another source (the apply command's dry run) already says about the same field at the same
+    // place is not repeated; the applier does the same with ours, so whichever came first says it once.
+    const said = new Set(vscode.languages.getDiagnostics(document.uri).filter((d) => !OWN_SOURCES.has(d.source ?? '')).map(sameFinding));
+    this.collection.set(document.uri, found.map((d) => toDiagnostic(document, d)).filter((d) => !said.has(sameFinding(d))));
   }
 
   private async checkWithCluster(document: vscode.TextDocument): Promise<void> {
@@ -67,23 +81,58 @@ export class ManifestDiagnostics extends Disposable {
     try {
       const session = this.ctx.state.session;
       const dryRun = await dryRunDiagnostics(text, session.client);
-      const snapshot = await this.snapshots.current();
-      const runtime = snapshot ? runtimeDiagnostics(text, snapshot) : [];
       if (document.version !== version) return;
-      this.fromCluster.set(document.uri.toString(), { version, diagnostics: [...dryRun, ...runtime] });
-      this.refresh(document);
+      this.fromDryRun.set(document.uri.toString(), { version, diagnostics: dryRun });
+      await this.checkRuntime(document);
     } catch (err) {
       this.ctx.log.warn(`dry run of ${document.uri.toString()} failed: ${err instanceof Error ? err.message : String(err)}`);
     }
+  }
+
+  /** Follows the running cluster's model: when pods change, the runtime squiggles of open manifests are recomputed. */
+  private watchCluster(): void {
+    this.unwatchCluster?.();
+    this.unwatchCluster = undefined;
+    const state = this.ctx.state;
+    if (state.kind !== 'running') return;
+    this.unwatchCluster = state.session.model.onDidChange(() => {
+      clearTimeout(this.clusterTimer);
+      this.clusterTimer = setTimeout(() => {
+        for (const document of vscode.workspace.textDocuments) void this.checkRuntime(document);
+      }, CLUSTER_DEBOUNCE_MS);
+    });
+  }
+
+  private async checkRuntime(document: vscode.TextDocument): Promise<void> {
+    if (!isYaml(document) || document.isClosed) return;
+    const text = document.getText();
+    if (!looksLikeManifest(text)) return;
+    const version = document.version;
+    const snapshot = await this.snapshots.current();
+    if (snapshot === undefined || document.version !== version || document.isClosed) return;
+    const diagnostics = runtimeDiagnostics(text, snapshot);
+    const key = document.uri.toString();
+    const before = this.fromRuntime.get(key);
+    if (diagnostics.length === 0 && (before === undefined || before.diagnostics.length === 0)) return;
+    this.fromRuntime.set(key, { version, diagnostics });
+    this.refresh(document);
   }
 
   private forget(document: vscode.TextDocument): void {
     const key = document.uri.toString();
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
-    this.fromCluster.delete(key);
+    this.fromDryRun.delete(key);
+    this.fromRuntime.delete(key);
     this.collection.delete(document.uri);
   }
+}
+
+const OWN_SOURCES = new Set(['kube-sim', 'kube-sim (dry run)', 'kube-sim (cluster)']);
+
+/** Same place, same field path (the wording after it may differ, e.g. the order of allowed values). */
+function sameFinding(d: vscode.Diagnostic): string {
+  return `${d.range.start.line}:${d.range.start.character}:${d.message.split(': ')[0]}`;
 }
 
 function isYaml(document: vscode.TextDocument): boolean {

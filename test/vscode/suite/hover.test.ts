@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { kubeSim } from './tree';
 
@@ -67,5 +70,30 @@ suite('Manifest intelligence in a real VS Code', () => {
     const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', document.uri, position);
     const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
     for (const value of ['Always', 'OnFailure', 'Never']) assert.ok(labels.includes(value), `${value} in ${labels.join(', ')}`);
+  });
+
+  test('with the cluster running, an image hover says what the registry has', async () => {
+    const api = await kubeSim();
+    await api.whenRunning();
+    const document = await vscode.workspace.openTextDocument({ language: 'yaml', content: MANIFEST });
+    const position = document.positionAt(MANIFEST.indexOf('busybox:1.36') + 2);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, position);
+    assert.match(hoverText(hovers), /\*\*Cluster:\*\* `docker\.io\/library\/busybox:1\.36` is in the registry/);
+  });
+
+  test('on save, the dry run of the API server puts its own rules on the field (a container without an image)', async () => {
+    const api = await kubeSim();
+    await api.whenRunning();
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kube-sim-dry-run-')), 'no-image.yaml');
+    const content = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: dry-run-probe\nspec:\n  containers:\n  - name: main\n';
+    fs.writeFileSync(file, content);
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    const editor = await vscode.window.showTextDocument(document);
+    await editor.edit((edit) => edit.insert(document.positionAt(content.length), '    # no image\n'));
+    await document.save();
+    const found = await diagnosticsWhere(document.uri, (d) => d.some((x) => x.source === 'kube-sim (dry run)'));
+    const missing = found.find((d) => d.source === 'kube-sim (dry run)')!;
+    assert.equal(missing.message, 'spec.containers[0].image: Required value');
+    assert.equal(document.getText(missing.range), 'name');
   });
 });
