@@ -7,7 +7,7 @@
  */
 import { forbidden } from '../../api/errors';
 import type { Container, KubeObject, Pod } from '../../api/types';
-import { isMainResource, type AdmissionPlugin } from './types';
+import { isMainResource, type AdmissionLookup, type AdmissionPlugin } from './types';
 
 export const DEFAULT_SERVICE_ACCOUNT = 'default';
 export const SERVICE_ACCOUNT_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -57,7 +57,26 @@ function shouldAutomount(sa: KubeObject, pod: Pod): boolean {
 
 const MIRROR_POD_ANNOTATION = 'kubernetes.io/config.mirror';
 
-export function serviceAccountAdmission(random: () => number = Math.random): AdmissionPlugin {
+/**
+ * Waits between lookups of a namespace's `default` ServiceAccount. Real time, not the cluster clock:
+ * like kube-apiserver's retry (10 attempts, 100–200 ms apart) it waits for the service account
+ * controller to catch up with a namespace created a moment ago (`kubectl apply` of a file with a
+ * Namespace and its Pods), which is I/O, not simulated time.
+ */
+export type RetryWait = (attempt: number) => Promise<void>;
+const realTimeWait: RetryWait = () => new Promise((resolve) => setTimeout(resolve, 100 + Math.floor(Math.random() * 100)).unref());
+
+async function lookupServiceAccount(lookup: AdmissionLookup, namespace: string, name: string, wait: RetryWait): Promise<KubeObject | undefined> {
+  const attempts = name === DEFAULT_SERVICE_ACCOUNT ? 10 : 1;
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    if (attempt > 0) await wait(attempt);
+    const sa = await lookup.get('', 'serviceaccounts', namespace, name);
+    if (sa) return sa;
+  }
+  return undefined;
+}
+
+export function serviceAccountAdmission(random: () => number = Math.random, wait: RetryWait = realTimeWait): AdmissionPlugin {
   return {
     name: 'ServiceAccount',
     async admit(attrs, lookup) {
@@ -73,7 +92,7 @@ export function serviceAccountAdmission(random: () => number = Math.random): Adm
       const name = (pod.spec.serviceAccountName as string | undefined) || (pod.spec.serviceAccount as string | undefined) || DEFAULT_SERVICE_ACCOUNT;
       pod.spec.serviceAccountName = name;
       pod.spec.serviceAccount = name;
-      const sa = await lookup.get('', 'serviceaccounts', attrs.namespace, name);
+      const sa = await lookupServiceAccount(lookup, attrs.namespace, name, wait);
       if (!sa) {
         throw forbidden(
           { group: '', resource: 'pods' },

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { StatusError } from '../../../../../src/cluster/api/errors';
 import type { KubeObject, Pod } from '../../../../../src/cluster/api/types';
 import { defaultAdmissionPlugins, runAdmission, taintNodesByCondition } from '../../../../../src/cluster/apiserver/admission';
+import { serviceAccountAdmission } from '../../../../../src/cluster/apiserver/admission/service-account';
 import type { AdmissionAttributes, AdmissionLookup } from '../../../../../src/cluster/apiserver/admission';
 
 /** A lookup over a fixed set of objects keyed `group/resource/namespace/name`. */
@@ -157,4 +158,31 @@ test('TaintNodesByCondition marks new nodes not-ready', async () => {
   const node: KubeObject = { metadata: { name: 'node-1' } };
   await taintNodesByCondition.admit!({ ...createPod(newPod()), resource: 'nodes', kind: 'Node', namespace: '', name: 'node-1', object: node }, cluster());
   assert.deepEqual(node.spec, { taints: [{ key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' }] });
+});
+
+test('the default service account of a namespace created a moment ago is waited for, as kube-apiserver retries it', async () => {
+  const objects: Record<string, KubeObject> = { '/namespaces//fresh': { metadata: { name: 'fresh' }, status: { phase: 'Active' } } };
+  const lookup = lookupOf(objects);
+  const waits: number[] = [];
+  // The service account controller creates `default` while admission waits for its third look.
+  const wait = async (attempt: number) => {
+    waits.push(attempt);
+    if (attempt === 2) objects['/serviceaccounts/fresh/default'] = { metadata: { name: 'default', namespace: 'fresh' } };
+  };
+  const pod = newPod();
+  pod.metadata.namespace = 'fresh';
+  await serviceAccountAdmission(fixedRandom, wait).admit!(createPod(pod, 'fresh'), lookup);
+  assert.deepEqual(waits, [1, 2]);
+  assert.equal(pod.spec.serviceAccountName, 'default');
+
+  // It gives up after ten looks, and a named service account is looked up once.
+  waits.length = 0;
+  const gone = newPod();
+  gone.metadata.namespace = 'empty';
+  const none = await rejection(serviceAccountAdmission(fixedRandom, async (attempt) => { waits.push(attempt); }).admit!(createPod(gone, 'empty'), lookupOf({})));
+  assert.equal(none.message, 'pods "web" is forbidden: error looking up service account empty/default: serviceaccount "default" not found');
+  assert.equal(waits.length, 9);
+  waits.length = 0;
+  await rejection(serviceAccountAdmission(fixedRandom, async (attempt) => { waits.push(attempt); }).admit!(createPod(newPod({ serviceAccountName: 'ghost' })), cluster()));
+  assert.equal(waits.length, 0);
 });
