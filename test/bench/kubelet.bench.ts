@@ -118,9 +118,11 @@ export async function run(report: BenchReport): Promise<void> {
   const heapBase = process.memoryUsage().heapUsed;
 
   const t0 = performance.now();
+  const startCpu = cpuMs();
   const { cluster, clock } = await startCluster(nodes);
   const startMs = performance.now() - t0;
-  report.add({ suite: SUITE, name: `${nodes} nodes registered and Ready (Cluster.start)`, value: Math.round(startMs), unit: 'ms', target: 5000 });
+  // On a shared machine the wall clock includes waiting for a core; the process's CPU time does not.
+  report.add({ suite: SUITE, name: `${nodes} nodes registered and Ready (Cluster.start)`, value: Math.round(startMs), unit: 'ms', target: 5000, note: `${Math.round(cpuMs() - startCpu)} ms of CPU` });
 
   try {
     // Idle: leases renewed every 10 s, status computed every 10 s, the node monitor every 5 s.
@@ -141,10 +143,12 @@ export async function run(report: BenchReport): Promise<void> {
     const watch = watchPods(cluster, clock);
     await watch.informer.waitForSync();
     const t1 = performance.now();
+    const upCpu0 = cpuMs();
     await createPods(cluster, 0, podCount, nodes);
     const up = await until(() => watch.running() === podCount, 120_000);
     const upMs = performance.now() - t1;
-    report.add({ suite: SUITE, name: `${podCount} pods created → Running and Ready (target for 10,000)`, value: Math.round(upMs), unit: 'ms', target: Math.round(5000 * podCount / 10_000), ...(up ? {} : { note: `timed out with ${watch.running()} Running` }) });
+    const upCpu = `${Math.round(cpuMs() - upCpu0)} ms of CPU`;
+    report.add({ suite: SUITE, name: `${podCount} pods created → Running and Ready (target for 10,000)`, value: Math.round(upMs), unit: 'ms', target: Math.round(5000 * podCount / 10_000), note: up ? upCpu : `timed out with ${watch.running()} Running; ${upCpu}` });
 
     watch.informer.stop();
     gc();
@@ -156,6 +160,7 @@ export async function run(report: BenchReport): Promise<void> {
     const counter = watchPods(cluster, clock);
     await counter.informer.waitForSync();
     const t2 = performance.now();
+    const downCpu0 = cpuMs();
     const pods = cluster.client().resource<Pod>(PODS);
     for (let i = 0; i < podCount; i += 500) {
       const work: Promise<unknown>[] = [];
@@ -163,7 +168,7 @@ export async function run(report: BenchReport): Promise<void> {
       await Promise.all(work);
     }
     const down = await until(() => counter.count() === 0, 120_000);
-    report.add({ suite: SUITE, name: `${podCount} pods deleted (graceful) → gone (target for 10,000)`, value: Math.round(performance.now() - t2), unit: 'ms', target: Math.round(5000 * podCount / 10_000), ...(down ? {} : { note: `timed out with ${counter.count()} left` }) });
+    report.add({ suite: SUITE, name: `${podCount} pods deleted (graceful) → gone (target for 10,000)`, value: Math.round(performance.now() - t2), unit: 'ms', target: Math.round(5000 * podCount / 10_000), note: `${down ? '' : `timed out with ${counter.count()} left; `}${Math.round(cpuMs() - downCpu0)} ms of CPU` });
     counter.informer.stop();
   } finally {
     await cluster.stop();
