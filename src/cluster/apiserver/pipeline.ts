@@ -13,7 +13,22 @@ import type { ResourceRequest } from './handlers/context';
 import { rfc3339Micro } from './registry/codec';
 import { requestInfo } from './request-info';
 import type { Router } from './router';
-import type { ApiRequest, ApiResponse } from './types';
+import type { ApiRequest, ApiResponse, UserInfo } from './types';
+
+const ANONYMOUS: UserInfo = { name: 'system:anonymous', groups: ['system:unauthenticated'] };
+const PUBLIC_INFO = /^\/(healthz|livez|readyz|version)(\/.*)?$/;
+
+/**
+ * A request with no credentials at all may read the health and version endpoints, as kube-apiserver's
+ * anonymous authentication with the system:public-info-viewer role allows (load balancers and
+ * `curl -k https://…/readyz` probe them so). Everything else needs credentials: 401. A request with
+ * wrong credentials is never anonymous.
+ */
+function anonymousPublicInfo(request: ApiRequest): UserInfo | undefined {
+  const method = request.method.toUpperCase();
+  if (request.headers['authorization'] !== undefined || (method !== 'GET' && method !== 'HEAD')) return undefined;
+  return PUBLIC_INFO.test(request.path) ? ANONYMOUS : undefined;
+}
 
 export class Pipeline {
   constructor(private readonly clock: Clock, private readonly audit: AuditLog, private readonly router: Router) {}
@@ -25,13 +40,14 @@ export class Pipeline {
     let resource: ResourceRequest | undefined;
     try {
       info = requestInfo(request.method, request.path, request.query);
-      if (!request.user) {
+      const user = request.user ?? anonymousPublicInfo(request);
+      if (!user) {
         response = statusResponse(unauthorized().status);
       } else {
-        const denied = authorize(request.user, info);
+        const denied = authorize(user, info);
         response = denied
           ? statusResponse(denied.status)
-          : await this.router.route(request, info, request.user, (r) => { resource = r; });
+          : await this.router.route(request, info, user, (r) => { resource = r; });
       }
     } catch (err) {
       response = errorResponse(err);

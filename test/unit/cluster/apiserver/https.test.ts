@@ -208,3 +208,15 @@ test('a dot-dot name segment names an object called "..", never the namespace ab
   assert.equal(ns.status, 200);
   assert.equal(JSON.parse(ns.body).metadata.deletionTimestamp, undefined);
 });
+
+test('without credentials only health and version answer (system:public-info-viewer); a wrong token is still 401', async () => {
+  for (const path of ['/healthz', '/livez', '/readyz', '/version']) {
+    const got = await call('GET', path);
+    assert.equal(got.status, 200, `${path}: ${got.body}`);
+  }
+  assert.equal(JSON.parse((await call('GET', '/version')).body).minor, '32');
+  assert.equal((await call('GET', '/readyz', { headers: bearer('nope') })).status, 401);
+  assert.equal((await call('GET', '/api')).status, 401);
+  assert.equal((await call('GET', '/openapi/v3')).status, 401);
+  assert.equal((await call('POST', '/healthz', { body: '{}' })).status, 401);
+});
