@@ -12,7 +12,8 @@ export type WordPart =
 
 export type Word = WordPart[];
 
-export interface Redirect { op: '>' | '>>' | '<' | '2>' | '2>&1' | '&>'; target?: Word }
+/** `2>&1` and `>&2` (also `1>&2`) only join the two output streams, which the log keeps together anyway. */
+export interface Redirect { op: '>' | '>>' | '<' | '2>' | '2>&1' | '>&2' | '&>'; target?: Word }
 
 export type ShellNode =
   | { t: 'list'; items: { op: ';' | '&&' | '||'; node: ShellNode }[] }
@@ -27,7 +28,7 @@ type Token = { op: string } | { word: Word; raw: string };
 
 export class ShellSyntaxError extends Error {}
 
-const OPERATORS = ['2>&1', '&&', '||', '>>', '&>', '2>', ';;', ';', '|', '&', '>', '<', '(', ')', '\n'];
+const OPERATORS = ['2>&1', '1>&2', '>&2', '&&', '||', '>>', '&>', '2>', ';;', ';', '|', '&', '>', '<', '(', ')', '\n'];
 
 function readBalanced(src: string, i: number, open: string, close: string): number {
   let depth = 1;
@@ -262,6 +263,7 @@ class Parser {
           continue;
         }
         if (token.op === '2>&1') { this.i++; redirects.push({ op: '2>&1' }); continue; }
+        if (token.op === '>&2' || token.op === '1>&2') { this.i++; redirects.push({ op: '>&2' }); continue; }
         break;
       }
       if (words.length > 0 && RESERVED.has(token.raw) && ['do', 'done', 'then', 'fi', 'else', 'elif', '}'].includes(token.raw) && words.length === 0) break;

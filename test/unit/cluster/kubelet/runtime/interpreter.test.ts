@@ -100,3 +100,10 @@ test('image references normalize as containerd does', () => {
   assert.equal(parseImageReference('nginx:'), undefined);
   assert.equal(parseImageReference('nginx::1'), undefined);
 });
+
+test('messages sent to stderr with >&2, 1>&2 or 2>&1 land in the log like stdout', () => {
+  const r = play('busybox', ['sh', '-c', "echo starting; sleep 5; echo 'cannot connect to database' >&2; echo again 1>&2; ls /nope 2>&1; exit 1"]);
+  assert.equal(r.exitCode, 1);
+  assert.equal(r.elapsed, 5_000);
+  assert.deepEqual(r.out?.slice(0, 3), ['starting', 'cannot connect to database', 'again']);
+});
