@@ -21,7 +21,6 @@ import { inProcessTransport } from './apiserver/transport/in-process';
 import { servedTransport } from './apiserver/transport/served';
 import type { Transport, UserInfo } from './apiserver/types';
 import { ControllerManager } from './controllers';
-import { setLogProvider } from './apiserver/handlers/pods';
 import { NodePool, workerNodes } from './kubelet/nodes';
 import type { NodeConfig } from './kubelet/node-status';
 import { DEFAULT_BEHAVIOUR, type KubeletBehaviour } from './kubelet/behaviour';
@@ -118,8 +117,8 @@ export class Cluster {
       await namespaceController.start();
       cluster.nodes = new NodePool({ clock, client: (user) => cluster.client(user, 'kubelet/v1.32.4 (linux/amd64) kubernetes/kube-sim'), behaviour: { ...DEFAULT_BEHAVIOUR, ...options.kubeletBehaviour } });
       cluster.stoppers.unshift(() => cluster.nodes.stop());
-      setLogProvider(cluster.nodes.serveLog);
-      cluster.stoppers.unshift(() => { if (cluster.nodes) setLogProvider(undefined); });
+      server.parts.logProvider = cluster.nodes.serveLog;
+      cluster.stoppers.unshift(() => { delete server.parts.logProvider; });
       await cluster.nodes.start(options.nodeConfigs ?? workerNodes(options.nodes ?? 3));
       scheduler = new Scheduler(cluster.client(SCHEDULER, 'kube-scheduler/v1.32.4 (linux/amd64) kubernetes/kube-sim'), clock, { log });
       cluster.scheduler = scheduler;

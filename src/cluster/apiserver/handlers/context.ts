@@ -1,5 +1,6 @@
 /** What every handler gets: the server's parts and the parsed request. */
 import type { Clock } from '../../clock';
+import type { LogProvider } from './pods';
 import type { KVStore } from '../../store/types';
 import type { AuditLog } from '../audit';
 import type { Registries } from '../registries';
@@ -12,6 +13,8 @@ export interface ServerParts {
   kv: KVStore;
   audit: AuditLog;
   registries: Registries;
+  /** Who serves container logs for pods/log: the cluster's kubelets, once they run. */
+  logProvider?: LogProvider;
 }
 
 export interface ResourceRequest {

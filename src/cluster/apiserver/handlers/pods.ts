@@ -3,6 +3,7 @@
  * binding (and the legacy `bindings` collection), eviction, and log.
  */
 import { badRequest, statusFailure, statusSuccess } from '../../api/errors';
+import { waitingToStart } from '../../api/container-log-errors';
 import type { Pod } from '../../api/types';
 import { bindPod } from '../registry/kinds';
 import type { Binding } from '../registry/kinds/bindings';
@@ -79,13 +80,6 @@ export interface LogOptions {
 /** Who serves container logs (the kubelet): text, or a stream for `follow`. */
 export type LogProvider = (pod: Pod, options: LogOptions, signal?: AbortSignal) => Promise<string | ResponseStream>;
 
-let logProvider: LogProvider | undefined;
-
-/** The kubelet registers where logs come from. */
-export function setLogProvider(provider: LogProvider | undefined): void {
-  logProvider = provider;
-}
-
 function containerNames(pod: Pod): string[] {
   return [...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((c) => c.name);
 }
@@ -120,9 +114,9 @@ export async function logSubresource(parts: ServerParts, r: ResourceRequest): Pr
 
   const status = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].find((s) => s.name === container);
   if (!status || (!status.state?.running && !status.state?.terminated && !status.lastState?.terminated)) {
-    const reason = status?.state?.waiting?.reason ?? 'ContainerCreating';
-    throw badRequest(`container "${container}" in pod "${r.info.name}" is waiting to start: ${reason}`);
+    throw waitingToStart(container, r.info.name, status?.state?.waiting?.reason ?? 'ContainerCreating');
   }
+  const logProvider = parts.logProvider;
   if (!logProvider) {
     throw statusFailure(501, 'NotImplemented', `logs of container "${container}" in pod "${r.info.name}" are not available: no kubelet in this cluster serves container logs yet`, {});
   }

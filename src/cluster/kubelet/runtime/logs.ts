@@ -8,7 +8,6 @@
  *   previous → `previous`, and the handler formats with `formatLogLines` (tailLines, timestamps,
  *   sinceSeconds/sinceTime, limitBytes) and, for `follow`, subscribes for more lines.
  */
-import { badRequest, type StatusError } from '../../api/errors';
 
 export interface LogLine {
   /** Virtual epoch milliseconds. */
@@ -95,10 +94,4 @@ export interface PodLogSource {
   open(namespace: string, pod: string, container: string, options: { previous?: boolean }): ContainerLog;
 }
 
-export function waitingToStart(container: string, pod: string, reason: string): StatusError {
-  return badRequest(`container "${container}" in pod "${pod}" is waiting to start: ${reason}`);
-}
-
-export function previousNotFound(container: string, pod: string): StatusError {
-  return badRequest(`previous terminated container "${container}" in pod "${pod}" not found`);
-}
+export { previousNotFound, waitingToStart } from '../../api/container-log-errors';

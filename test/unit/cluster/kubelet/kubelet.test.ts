@@ -80,3 +80,36 @@ test('a pod bound to a node runs: status through pods/status, events from the ku
     await c.stop();
   }
 });
+
+test('kubectl logs of a container whose image cannot be pulled says so in the kubelet words', async () => {
+  const { cluster: c, clock } = await cluster(1);
+  try {
+    const pods = c.client().resource<Pod>(PODS);
+    await pods.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'nope', namespace: 'default' }, spec: { containers: [{ name: 'app', image: 'registry.example/does-not-exist:1.0' }] } });
+    const waiting = async () => (await pods.get('nope', { namespace: 'default' })).status?.containerStatuses?.[0]?.state?.waiting?.reason;
+    for (let i = 0; i < 60 && (await waiting()) !== 'ImagePullBackOff'; i++) await clock.advance(1000);
+    assert.equal(await waiting(), 'ImagePullBackOff');
+    await assert.rejects(pods.getText('nope', 'log', { namespace: 'default' }), { message: 'container "app" in pod "nope" is waiting to start: trying and failing to pull image' });
+    // The first failure, before the back-off, reads as the kubelet words ErrImagePull.
+    await pods.patch('nope', 'merge', { status: { containerStatuses: [{ name: 'app', image: 'registry.example/does-not-exist:1.0', imageID: '', ready: false, restartCount: 0, state: { waiting: { reason: 'ErrImagePull' } } }] } }, { namespace: 'default', subresource: 'status' });
+    await assert.rejects(pods.getText('nope', 'log', { namespace: 'default' }), { message: `container "app" in pod "nope" is waiting to start: image can't be pulled` });
+  } finally {
+    await c.stop();
+  }
+});
+
+test('each cluster in a process serves the logs of its own kubelets', async () => {
+  const { cluster: first, clock } = await cluster(1);
+  const second = await cluster(1);
+  try {
+    const pods = first.client().resource<Pod>(PODS);
+    await pods.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'hello', namespace: 'default' }, spec: { containers: [{ name: 'app', image: 'busybox:1.36', command: ['sh', '-c', 'echo hello from the first cluster; sleep 3600'] }] } });
+    const running = async () => (await pods.get('hello', { namespace: 'default' })).status?.containerStatuses?.[0]?.state?.running;
+    for (let i = 0; i < 60 && !(await running()); i++) await clock.advance(1000);
+    assert.ok(await running());
+    assert.equal(await pods.getText('hello', 'log', { namespace: 'default' }), 'hello from the first cluster\n');
+  } finally {
+    await second.cluster.stop();
+    await first.stop();
+  }
+});
