@@ -125,13 +125,19 @@ export async function run(report: BenchReport): Promise<void> {
   report.add({ suite: SUITE, name: `${nodes} nodes registered and Ready (Cluster.start)`, value: Math.round(startMs), unit: 'ms', target: 5000, note: `${Math.round(cpuMs() - startCpu)} ms of CPU` });
 
   try {
-    // Idle: leases renewed every 10 s, status computed every 10 s, the node monitor every 5 s.
+    // Idle: leases renewed every 10 s, status computed every 10 s, the node monitor every 5 s. The
+    // clock runs at speed 10 on real timers, as it does at speed 1 (ten times denser): advance()
+    // would add its own cost, twenty event-loop turns of settling after every one of the ~60,000
+    // timers. Timers the loop has not reached when the minute is over are fired and counted too.
     await clock.advance(0);
-    clock.pause();
+    clock.setSpeed(10);
+    const v0 = clock.now();
     const cpu0 = cpuMs();
-    await clock.advance(60_000);
-    const cpu = cpuMs() - cpu0;
-    report.add({ suite: SUITE, name: `idle heartbeats of ${nodes} nodes: CPU per virtual minute`, value: Math.round(cpu), unit: 'ms' });
+    while (clock.now() < v0 + 60_000) await new Promise((resolve) => setTimeout(resolve, 20));
+    clock.pause();
+    await clock.advance(0);
+    const cpu = ((cpuMs() - cpu0) * 60_000) / (clock.now() - v0);
+    report.add({ suite: SUITE, name: `idle heartbeats of ${nodes} nodes: CPU per virtual minute`, value: Math.round(cpu), unit: 'ms', note: 'clock at speed 10 for 6 s of real time' });
     report.add({ suite: SUITE, name: `idle heartbeats of ${nodes} nodes at speed 1: share of one core`, value: Number(((cpu / 60_000) * 100).toFixed(1)), unit: '%', target: 10, higherIsBetter: false });
     clock.setSpeed(Infinity);
     clock.resume();
