@@ -1,9 +1,9 @@
 /**
  * Kube Sim's entry point. activate() only composes: the context that owns everything, the cluster
- * tree, the apply flow, the inspection documents, the status bar, the commands; then it starts the
- * embedded cluster in the background. A failure to activate is shown to the user and rethrown (VS
- * Code marks the extension failed); a failure of the cluster to start is shown by the context and
- * leaves the view and commands working with its reason.
+ * tree, the apply flow, the inspection documents, the status bar, the commands. The embedded
+ * cluster starts when first needed (the view shown, or a command). A failure to activate is shown to
+ * the user and rethrown (VS Code marks the extension failed); a failure of the cluster to start is
+ * shown by the context and leaves the view and commands working with its reason.
  */
 import * as vscode from 'vscode';
 import type { KubeSimApi } from './ui/api';
@@ -89,7 +89,13 @@ export function activate(extension: vscode.ExtensionContext): KubeSimApi {
       if (affectsClusterSettings(event)) void offerRestart(ctx);
     }));
 
-    ctx.start().catch(() => undefined); // the context shows a failed start to the user and keeps it as state
+    // The cluster starts when something needs it: the Cluster view shown, or a command (or a test) that
+    // asks for the session. Opening a YAML file in any workspace only brings the manifest intelligence,
+    // which works without a cluster; an HTTPS server, kubelets and a store are not started for it.
+    // The context shows a failed start to the user and keeps it as state.
+    const startWhenShown = () => { if (view.visible) ctx.start().catch(() => undefined); };
+    ctx.own(view.onDidChangeVisibility(startWhenShown));
+    startWhenShown();
     return {
       whenRunning: async () => (await ctx.whenRunning()).info,
       whenTreeSynced: async () => (await ctx.whenRunning()).model.waitForSync(),

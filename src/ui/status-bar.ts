@@ -48,7 +48,7 @@ export class ClusterStatusBar extends Disposable {
         return;
       case 'stopped':
         this.item.text = '$(debug-stop) Kube Sim stopped';
-        this.item.tooltip = 'The Kube Sim cluster is stopped';
+        this.item.tooltip = 'The Kube Sim cluster is not running: it starts when you open the Cluster view or apply a manifest';
         return;
       case 'failed':
         this.item.text = '$(error) Kube Sim failed';
