@@ -91,7 +91,8 @@ function segments(path: string): (string | number)[] {
       out.push(part);
       continue;
     }
-    if (m[1]) out.push(m[1]);
+    // An empty key (`{"": …}`) is a segment too, unless the part is only list indices.
+    if (m[1] || !m[2]) out.push(m[1]!);
     for (const idx of m[2]!.matchAll(/\[(\d+)\]/g)) out.push(Number(idx[1]));
   }
   return out;

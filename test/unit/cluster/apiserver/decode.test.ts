@@ -143,3 +143,14 @@ test('a merge patch that is no object names the JSON value it got, as kube-apise
     assert.equal(body(r).message, message, text);
   }
 });
+
+test('unknown fields a patch adds are warned about and dropped, an empty key and a nested one too: the stored object has only known fields', async () => {
+  const s = await server();
+  assert.equal((await send(s, 'POST', CMS, JSON.stringify({ metadata: { name: 'c' }, data: { a: 'b' } }))).status, 201);
+  const r = await send(s, 'PATCH', `${CMS}/c`, JSON.stringify({ '': { x: 1 }, bar: 2, metadata: { '': 'y' } }), '', 'application/merge-patch+json');
+  assert.equal(r.status, 200);
+  assert.deepEqual([...(r.headers['Warning'] as string[])].sort(), ['299 - "unknown field \\"\\""', '299 - "unknown field \\"bar\\""', '299 - "unknown field \\"metadata.\\""']);
+  const stored = body(await send(s, 'GET', `${CMS}/c`, '')) as Record<string, unknown>;
+  assert.deepEqual(Object.keys(stored).sort(), ['apiVersion', 'data', 'kind', 'metadata']);
+  assert.equal('' in (stored.metadata as object), false);
+});
