@@ -15,6 +15,7 @@
  * Durations are Go-style: `500ms`, `30s`, `2m`, `1h`.
  */
 import type { Pod } from '../api/types';
+import { wholeValue } from '../scheduler/framework/resource';
 
 export const FAULT_PREFIX = 'fault.kube-sim.io/';
 
@@ -40,16 +41,11 @@ export function parseDuration(text: string): number | undefined {
   return total;
 }
 
-const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
-const DECIMAL: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, m: 1e-3 };
-
-/** A memory quantity in bytes (`128Mi`, `1G`, `500000`); undefined when malformed. */
+/** A memory quantity in bytes (`128Mi`, `1G`, `1e9`, `500000`); undefined when malformed. */
 export function parseQuantityBytes(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T|m)?$/.exec(String(text).trim());
-  if (!m) return undefined;
-  const unit = m[2] ?? '';
-  return Math.round(Number(m[1]) * (BINARY[unit] ?? DECIMAL[unit] ?? 1));
+  const bytes = wholeValue(String(text));
+  return Number.isNaN(bytes) ? undefined : bytes;
 }
 
 export function containerFaults(pod: Pod, container: string): ContainerFaults {

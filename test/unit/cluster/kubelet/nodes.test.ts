@@ -95,3 +95,19 @@ test('a pod bound past the scheduler to a node without room is rejected: OutOfcp
     await cluster.stop();
   }
 });
+
+test('the kubelet reads quantities as the scheduler does: memory: 1e10 is ten gigabytes, too much for an 8Gi node', async () => {
+  const clock = new ManualClock();
+  const cluster = await Cluster.start({ clock, nodes: 1 });
+  try {
+    const pods = cluster.client().resource<Pod>(PODS);
+    await pods.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'greedy', namespace: 'default' }, spec: { nodeName: 'node-1', containers: [{ name: 'app', image: 'nginx:1.27', resources: { requests: { memory: '1e10' } } }] } });
+    await clock.advance(2_000);
+    const pod = await pods.get('greedy', { namespace: 'default' });
+    assert.equal(pod.status!.phase, 'Failed');
+    assert.equal(pod.status!.reason, 'OutOfmemory');
+    assert.equal(pod.status!.message, "Pod was rejected: Node didn't have enough resource: memory, requested: 10000000000, used: 0, capacity: 8589934592");
+  } finally {
+    await cluster.stop();
+  }
+});
