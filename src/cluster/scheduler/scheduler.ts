@@ -26,7 +26,7 @@ import { PodInfo } from './framework/pod-info';
 import { Framework } from './framework/runtime';
 import { Code } from './framework/status';
 import { buildExplanation, type AttemptFacts } from './explain/build';
-import { explanationAnnotations, historyOf } from './explain/annotations';
+import { explanationAnnotations, historyOf, sameOutcome } from './explain/annotations';
 import { summarize } from './explain/summary';
 import type { AttemptExplanation, PodSchedulingExplanation } from './explain/types';
 import { BINDING_ANNOTATIONS_KEY } from './plugins/default-binder';
@@ -318,6 +318,10 @@ export class Scheduler {
       annotations = explanationAnnotations(this.errorExplanation(qp, message));
     }
     const nominatedNodeName = nominated ? nominated.nominatedNodeName : undefined;
+    // kube-scheduler leaves a pod alone when a retry fails the same way (no MODIFIED for watchers,
+    // no new row in `kubectl get pods -w`). So does the explanation: an attempt with the outcome
+    // already on the pod is not written, and the pod keeps the first attempt of that outcome.
+    if (annotations && sameOutcome(pod.metadata.annotations, annotations)) annotations = undefined;
     if (!annotations && !conditionChanged(pod, condition) && nominatedNodeName === undefined) return;
     this.track(patchPodStatus(this.client, pod, { condition, ...(nominatedNodeName !== undefined ? { nominatedNodeName } : {}), ...(annotations ? { annotations } : {}) })
       .catch((err) => this.log(`scheduler: updating ${qp.podInfo.key}: ${String(err)}`)));

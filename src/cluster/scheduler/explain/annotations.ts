@@ -75,6 +75,15 @@ function filterMap(n: NodeExplanation): Record<string, string> {
   return m;
 }
 
+/**
+ * Whether `next` tells what the pod's annotations already tell: the same summary, per-plugin
+ * rejection counts and selected node. The attempt number and time do not count.
+ */
+export function sameOutcome(current: Record<string, string> | undefined, next: Record<string, string>): boolean {
+  if (!current) return false;
+  return [SUMMARY, FILTER_HISTOGRAM, SELECTED_NODE].every((key) => current[key] === next[key]);
+}
+
 /** Reads an explanation back from a pod's annotations (what the UI does); undefined if none. */
 export function readExplanation(annotations: Record<string, string> | undefined): PodSchedulingExplanation | undefined {
   const raw = annotations?.[EXPLANATION];

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness } from './harness';
+import { EVENTS_V1, NODES } from '../../../../../src/cluster/client/client';
+import type { KubeObject } from '../../../../../src/cluster/api/types';
 
 test('a pod that fits is bound, with a Scheduled event and an explanation of why that node', async () => {
   const h = await startHarness();
@@ -48,6 +50,38 @@ test('insufficient resources: FailedScheduling, PodScheduled=False/Unschedulable
     assert.equal(e.summary, 'Pending: no node has 2 CPUs free; node-2 has 1.5, node-3 has 0.5. Lower spec.containers[0].resources.requests.cpu or add a node. 1 node has the taint node-role.kubernetes.io/control-plane that the pod does not tolerate. Add a toleration for it to spec.tolerations, or remove it (kubectl taint node node-1 node-role.kubernetes.io/control-plane-). Preempting other pods would not help: none has a lower priority.');
     const filterResult = JSON.parse(p.metadata.annotations!['scheduler.kube-sim.io/filter-result']!);
     assert.equal(filterResult['node-2'].NodeResourcesFit, 'Insufficient cpu');
+  } finally {
+    await h.stop();
+  }
+});
+
+test('retries that fail the same way leave the pending pod alone (no new MODIFIED for watchers); a new outcome is written', async () => {
+  const h = await startHarness();
+  try {
+    await h.addNode('node-1', { cpu: '1' });
+    await h.addPod('big', { cpu: '2' });
+    const first = await h.getPod('big');
+    assert.equal(h.condition(first)?.reason, 'Unschedulable');
+    // A node update is a cluster event that moves the pod back to the queue: each one is a retry
+    // that fails exactly as before (within the 50 s after which these kubelet-less nodes go unreachable).
+    for (let i = 0; i < 3; i++) {
+      await h.client.resource(NODES).patch('node-1', 'merge', { metadata: { labels: { retry: String(i) } } });
+      await h.advance(11_000);
+    }
+    const series = (await h.client.resource<KubeObject>(EVENTS_V1).list({ namespace: 'default' })).items
+      .filter((e) => (e.regarding as { name?: string }).name === 'big' && e.reason === 'FailedScheduling')
+      .map((e) => (e.series as { count?: number } | undefined)?.count ?? 1);
+    assert.ok(series.reduce((a, b) => a + b, 0) >= 3, `the scheduler retried: ${JSON.stringify(series)}`);
+    const later = await h.getPod('big');
+    assert.equal(later.metadata.resourceVersion, first.metadata.resourceVersion, 'a retry with the same outcome must not rewrite the pod');
+
+    // Another node, too small as well, changes the message: that attempt is written.
+    await h.addNode('node-2', { cpu: '1' });
+    await h.advance(1_000);
+    const changed = await h.getPod('big');
+    assert.notEqual(changed.metadata.resourceVersion, first.metadata.resourceVersion);
+    assert.match(h.condition(changed)!.message!, /^0\/2 nodes are available: 2 Insufficient cpu\./);
+    assert.match(h.explanation(changed).summary, /node-2/);
   } finally {
     await h.stop();
   }
