@@ -31,3 +31,13 @@ export function parseFieldPath(path: string): FieldPathSegment[] {
   }
   return out;
 }
+
+/** The value at `segments` in a plain JSON value; undefined where the path leaves it. */
+export function getIn(object: unknown, segments: readonly FieldPathSegment[]): unknown {
+  let value = object;
+  for (const s of segments) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string | number, unknown>)[s];
+  }
+  return value;
+}

@@ -1,6 +1,6 @@
 /**
  * The peer in the kubelet benchmark: @ngrok/webernetes 0.3.5, a TypeScript Kubernetes simulator
- * with 3 fixed nodes, driven the way /work/shared/reference/peers/webernetes-bench.mjs drives it
+ * with 3 fixed nodes, driven the way ../shared/reference/peers/webernetes-bench.mjs (beside the checkout) drives it
  * ("virtual" mode: its clock paused and stepped straight to the next due timer, so its periodic
  * kubelet work costs no waiting). Same workload as ours: N single-container pods applied, until
  * every one is Running and Ready as its informer shows; then deleted, until all are gone.

@@ -6,7 +6,7 @@
  */
 import { isMap, type Document, type Node, type YAMLMap } from 'yaml';
 import { loadFieldIndex, type FieldIndex } from '../field-index';
-import { formatFieldPath } from '../field-path';
+import { formatFieldPath, getIn } from '../field-path';
 import { referenceUrl } from '../reference-url';
 import type { FieldPathSegment, GroupVersionKind, SchemaType } from '../types';
 import { fieldAtDocuments } from '../yaml-location';
@@ -152,15 +152,6 @@ function defaultedChildren(
     out.push({ name, default: property.default });
   }
   return out;
-}
-
-function getIn(object: unknown, segments: readonly FieldPathSegment[]): unknown {
-  let value = object;
-  for (const s of segments) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string | number, unknown>)[s];
-  }
-  return value;
 }
 
 /** The YAML node at a path of a document (through aliases), or undefined. */

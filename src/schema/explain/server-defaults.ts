@@ -7,6 +7,7 @@
 import { defaultPodSpec } from '../../cluster/api/defaults/pod';
 import type { PodSpec } from '../../cluster/api/types';
 import type { FieldPathSegment } from '../types';
+import { getIn } from '../field-path';
 
 const TEMPLATE_KINDS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'ReplicationController']);
 
@@ -41,13 +42,4 @@ export function serverDefaults(kind: string, object: unknown, segments: readonly
     out.push({ name, default: value });
   }
   return out;
-}
-
-function getIn(object: unknown, segments: readonly FieldPathSegment[]): unknown {
-  let value = object;
-  for (const s of segments) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string | number, unknown>)[s];
-  }
-  return value;
 }

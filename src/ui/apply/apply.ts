@@ -5,7 +5,7 @@
  * (kubectl, controllers) instead of silently overwriting them. Plain Node (no vscode).
  */
 import type { KubeObject } from '../../cluster/api/types';
-import type { ApiClient } from '../../cluster/client/client';
+import type { ApiClient, ResourceClient } from '../../cluster/client/client';
 import type { Manifest } from './manifest';
 import { RestMapper } from './rest-mapper';
 
@@ -38,30 +38,33 @@ export interface ApplyOptions {
 }
 
 export async function applyManifests(client: ApiClient, manifests: Manifest[], applyOptions: ApplyOptions = {}): Promise<ApplyOutcome> {
-  const defaultNamespace = applyOptions.defaultNamespace ?? 'default';
-  const mapper = new RestMapper(client);
-  const outcome: ApplyOutcome = { applied: [], failed: [] };
-  for (const manifest of manifests) {
-    const { object } = manifest;
-    const kind = object.kind ?? '';
-    const name = object.metadata.name ?? '';
-    let displayName = `${kind.toLowerCase()}/${name}`;
-    try {
-      const mapping = await mapper.mapping(object.apiVersion ?? '', kind);
-      displayName = `${kind.toLowerCase()}${mapping.gvr.group ? `.${mapping.gvr.group}` : ''}/${name}`;
-      const options: { fieldManager: string; force: boolean; namespace?: string } = { fieldManager: FIELD_MANAGER, force: applyOptions.force ?? false };
-      if (mapping.namespaced) options.namespace = object.metadata.namespace ?? defaultNamespace;
-      const result = await client.resource(mapping.gvr).patchWithWarnings(name, 'apply', object, options);
-      outcome.applied.push({ displayName, object: result.object, warnings: result.warnings });
-    } catch (err) {
-      outcome.failed.push({ manifest, displayName, error: err instanceof Error ? err : new Error(String(err)) });
-    }
-  }
-  return outcome;
+  return eachManifest(client, manifests, applyOptions.defaultNamespace ?? 'default', async (resource, object, name, namespace) => {
+    const options: { fieldManager: string; force: boolean; namespace?: string } = { fieldManager: FIELD_MANAGER, force: applyOptions.force ?? false };
+    if (namespace) options.namespace = namespace;
+    const result = await resource.patchWithWarnings(name, 'apply', object, options);
+    return { object: result.object, warnings: result.warnings };
+  });
 }
 
 /** Deletes each manifest's object (`kubectl delete -f`); a missing object is a failure in kubectl's words. */
 export async function deleteManifests(client: ApiClient, manifests: Manifest[], defaultNamespace = 'default'): Promise<ApplyOutcome> {
+  return eachManifest(client, manifests, defaultNamespace, async (resource, object, name, namespace) => {
+    await resource.delete(name, namespace ? { namespace } : {});
+    return { object, warnings: [] };
+  });
+}
+
+/**
+ * Runs `act` for each manifest in order with its resource (found through discovery, as kubectl's
+ * REST mapper does) and namespace; one failure does not stop the others. Names objects as kubectl
+ * prints them: `pod/nginx`, `deployment.apps/web`.
+ */
+async function eachManifest(
+  client: ApiClient,
+  manifests: Manifest[],
+  defaultNamespace: string,
+  act: (resource: ResourceClient, object: KubeObject, name: string, namespace: string | undefined) => Promise<{ object: KubeObject; warnings: string[] }>,
+): Promise<ApplyOutcome> {
   const mapper = new RestMapper(client);
   const outcome: ApplyOutcome = { applied: [], failed: [] };
   for (const manifest of manifests) {
@@ -73,8 +76,8 @@ export async function deleteManifests(client: ApiClient, manifests: Manifest[], 
       const mapping = await mapper.mapping(object.apiVersion ?? '', kind);
       displayName = `${kind.toLowerCase()}${mapping.gvr.group ? `.${mapping.gvr.group}` : ''}/${name}`;
       const namespace = mapping.namespaced ? object.metadata.namespace ?? defaultNamespace : undefined;
-      await client.resource(mapping.gvr).delete(name, namespace ? { namespace } : {});
-      outcome.applied.push({ displayName, object, warnings: [] });
+      const done = await act(client.resource(mapping.gvr), object, name, namespace);
+      outcome.applied.push({ displayName, ...done });
     } catch (err) {
       outcome.failed.push({ manifest, displayName, error: err instanceof Error ? err : new Error(String(err)) });
     }
