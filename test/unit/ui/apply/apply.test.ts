@@ -3,8 +3,8 @@ import { after, before, test } from 'node:test';
 import type { Pod } from '../../../../src/cluster/api/types';
 import { Cluster } from '../../../../src/cluster/cluster';
 import { ManualClock } from '../../../../src/cluster/clock';
-import { PODS } from '../../../../src/cluster/client/client';
-import { applyManifests, FIELD_MANAGER } from '../../../../src/ui/apply/apply';
+import { CONFIGMAPS, PODS } from '../../../../src/cluster/client/client';
+import { applyManifests, deleteManifests, FIELD_MANAGER } from '../../../../src/ui/apply/apply';
 import { parseManifests } from '../../../../src/ui/apply/manifest';
 
 let cluster: Cluster;
@@ -103,4 +103,34 @@ spec:
     'namespaces "missing" not found',
     'Pod "empty" is invalid: spec.containers: Required value',
   ]);
+});
+
+test('delete removes what the manifests name and a missing object fails in kubectl\'s words', async () => {
+  const client = cluster.client();
+  const cm = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: to-delete
+data:
+  a: b
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: to-delete
+spec:
+  containers:
+    - name: main
+      image: nginx:1.27
+`;
+  assert.deepEqual((await applyManifests(client, manifests(cm))).failed, []);
+  const outcome = await deleteManifests(client, manifests(cm));
+  assert.deepEqual(outcome.failed, []);
+  assert.deepEqual(outcome.applied.map((a) => a.displayName), ['configmap/to-delete', 'pod/to-delete']);
+  await assert.rejects(client.resource(CONFIGMAPS).get('to-delete', { namespace: 'default' }), /configmaps "to-delete" not found/);
+  // No node has taken the pod yet (the clock stands still), so it goes at once, as kube-apiserver does.
+  await assert.rejects(client.resource<Pod>(PODS).get('to-delete', { namespace: 'default' }), /pods "to-delete" not found/);
+
+  const again = await deleteManifests(client, manifests(cm.split('---')[0]!));
+  assert.deepEqual(again.failed.map((f) => [f.displayName, f.error.message]), [['configmap/to-delete', 'configmaps "to-delete" not found']]);
 });
