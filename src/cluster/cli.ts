@@ -2,11 +2,14 @@
  * The standalone server (DESIGN.md, "Standalone server"): the same cluster the extension runs,
  * without VS Code, for kubectl, client libraries and the e2e tests.
  *
- *   node dist/cli.js serve [--port N] [--data-dir DIR] [--nodes N] [--kubeconfig FILE] [--speed X] [--etcd-servers URLS]
+ *   node dist/cli.js serve [--port N] [--data-dir DIR] [--nodes N] [--node SPEC]… [--kubeconfig FILE] [--speed X] [--etcd-servers URLS]
  */
 import { resolve } from 'node:path';
 import { Cluster } from './cluster';
 import { runExplain } from '../schema/explain/cli';
+import { workerNodes } from './kubelet/nodes';
+import { NodeSpecError, parseNodeSpec } from './kubelet/node-spec';
+import type { NodeConfig } from './kubelet/node-status';
 
 const USAGE = `Usage: kube-sim serve [options]
 
@@ -15,7 +18,10 @@ Runs a simulated Kubernetes 1.32 cluster and serves its API over HTTPS on 127.0.
 Options:
   --port N             port on 127.0.0.1 (default 0: a free port)
   --data-dir DIR       where the store, certificates and tokens are kept (default: ./.kube-sim)
-  --nodes N            worker nodes node-1 … node-N (default 3)
+  --nodes N            worker nodes node-1 … node-N (default 3; 0 with --node for only those)
+  --node SPEC          one more node, repeatable: NAME[,cpu=Q][,memory=Q][,pods=N][,zone=Z]
+                       [,region=R][,label=KEY=VALUE]…[,taint=KEY[=VALUE]:EFFECT]…
+                       e.g. --node gpu-1,cpu=8,memory=32Gi,zone=eu-west-1a,taint=gpu=true:NoSchedule
   --kubeconfig FILE    where to write the kubeconfig (default: <data-dir>/kubeconfig)
   --speed X            cluster clock speed: 1 is real time, 10 ten times faster (default 1)
   --etcd-servers URLS  not supported yet: the embedded store is the only backend
@@ -28,6 +34,7 @@ interface ServeArgs {
   port: number;
   dataDir: string;
   nodes: number;
+  extraNodes: NodeConfig[];
   kubeconfig: string | undefined;
   speed: number;
   etcdServers: string | undefined;
@@ -36,7 +43,7 @@ interface ServeArgs {
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): ServeArgs {
-  const args: ServeArgs = { port: 0, dataDir: '.kube-sim', nodes: 3, kubeconfig: undefined, speed: 1, etcdServers: undefined };
+  const args: ServeArgs = { port: 0, dataDir: '.kube-sim', nodes: 3, extraNodes: [], kubeconfig: undefined, speed: 1, etcdServers: undefined };
   for (let i = 0; i < argv.length; i++) {
     let flag = argv[i]!;
     let value: string | undefined;
@@ -59,6 +66,13 @@ function parseArgs(argv: string[]): ServeArgs {
       case '--port': args.port = int(next(), 0, 65535); break;
       case '--data-dir': args.dataDir = next(); break;
       case '--nodes': args.nodes = int(next(), 0, 5000); break;
+      case '--node':
+        try {
+          args.extraNodes.push(parseNodeSpec(next()));
+        } catch (err) {
+          throw err instanceof NodeSpecError ? new UsageError(`--node: ${err.message}`) : err;
+        }
+        break;
       case '--kubeconfig': args.kubeconfig = next(); break;
       case '--speed': {
         const v = next();
@@ -85,6 +99,12 @@ async function serve(argv: string[]): Promise<number> {
     }
     throw err;
   }
+  const names = [...workerNodes(args.nodes), ...args.extraNodes].map((n) => n.name);
+  const twice = names.find((name, i) => names.indexOf(name) !== i);
+  if (twice !== undefined) {
+    process.stderr.write(`kube-sim: --node: node "${twice}" is named twice (--nodes ${args.nodes} already makes node-1 … node-${args.nodes})\n\n${USAGE}`);
+    return 2;
+  }
   if (args.etcdServers !== undefined) {
     process.stderr.write('kube-sim: --etcd-servers is not supported yet: Kube Sim can only use its embedded store for now.\n');
     return 2;
@@ -92,7 +112,7 @@ async function serve(argv: string[]): Promise<number> {
   const cluster = await Cluster.start({
     port: args.port,
     dataDir: resolve(args.dataDir),
-    nodes: args.nodes,
+    nodeConfigs: [...workerNodes(args.nodes), ...args.extraNodes],
     speed: args.speed,
     kubeconfigPath: resolve(args.kubeconfig ?? `${args.dataDir}/kubeconfig`),
     log: (line) => process.stderr.write(`${line}\n`),
