@@ -5,11 +5,15 @@
  */
 import { Cluster } from '../cluster/cluster';
 import type { ApiClient } from '../cluster/client/client';
+import { workerNodes } from '../cluster/kubelet/nodes';
+import { nodeConfig, type NodeSettings } from '../cluster/kubelet/node-spec';
 import { ClusterModel } from './cluster-model';
 
 export interface SessionOptions {
   port: number;
   nodes: number;
+  /** More nodes with their own size, zone, labels and taints (`kubeSim.extraNodes`). */
+  extraNodes?: NodeSettings[];
   speed: number;
   /** Where the cluster keeps its store, certificates and kubeconfig. */
   dataDir: string;
@@ -39,7 +43,8 @@ export class ClusterSession {
   static async start(options: SessionOptions): Promise<ClusterSession> {
     const clusterOptions: Parameters<typeof Cluster.start>[0] = {
       port: options.port,
-      nodes: options.nodes,
+      // A node the user described wrongly stops the start with a sentence naming it (NodeSpecError).
+      nodeConfigs: [...workerNodes(options.nodes), ...(options.extraNodes ?? []).map(nodeConfig)],
       speed: options.speed,
       dataDir: options.dataDir,
     };

@@ -132,7 +132,7 @@ export class KubeSimContext extends Disposable {
       });
       settings.port = 0;
     }
-    this.log.info(`starting the cluster: ${settings.nodes} node(s), speed ${settings.speed}, port ${settings.port || 'any free'}, data in ${dataDir}`);
+    this.log.info(`starting the cluster: ${settings.nodes} worker node(s)${settings.extraNodes.length ? ` and ${settings.extraNodes.length} more (kubeSim.extraNodes)` : ''}, speed ${settings.speed}, port ${settings.port || 'any free'}, data in ${dataDir}`);
     return ClusterSession.start({ ...settings, dataDir, log: (line) => this.log.info(line) });
   }
 
