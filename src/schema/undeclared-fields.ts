@@ -16,34 +16,15 @@
  */
 import type { FieldIndex } from './field-index';
 import type { GroupVersionKind, SchemaNode } from './types';
+import { collectUnknownFields } from './unknown-fields';
 
 export function findUndeclaredFields(index: FieldIndex, gvk: GroupVersionKind, object: unknown): string[] {
-  const kind = index.schemaForKind(gvk);
-  if (kind === undefined) return [];
-  const found: string[] = [];
-  walk(index, { ref: kind.name }, object, '', found);
-  return found;
-}
-
-function walk(index: FieldIndex, node: SchemaNode, value: unknown, path: string, found: string[]): void {
-  if (value === null || typeof value !== 'object') return;
-  const def = index.deref(node);
-  if (Array.isArray(value)) {
-    if (def.type !== 'array' || def.items === undefined) return;
-    const items = def.items;
-    value.forEach((item, i) => walk(index, items, item, path + itemName(index, node, items, item, i), found));
-    return;
-  }
-  const record = value as Record<string, unknown>;
-  if (def.type === 'map' && def.additionalProperties !== undefined) {
-    for (const key of Object.keys(record)) walk(index, def.additionalProperties, record[key], `${path}.${key}`, found);
-    return;
-  }
-  if (def.type !== 'object' || def.properties === undefined) return;
-  for (const key of Object.keys(record)) {
-    if (Object.prototype.hasOwnProperty.call(def.properties, key)) walk(index, def.properties[key], record[key], `${path}.${key}`, found);
-    else found.push(`${path}.${key}`);
-  }
+  return collectUnknownFields(index, gvk, object, {
+    field: (path, key) => `${path}.${key}`,
+    item: (list, items, item, i, path) => path + itemName(index, list, items, item, i),
+    limit: Infinity,
+    distinct: false,
+  });
 }
 
 function itemName(index: FieldIndex, list: SchemaNode, items: SchemaNode, item: unknown, i: number): string {

@@ -16,35 +16,60 @@ import type { GroupVersionKind, SchemaNode } from './types';
 
 const MAX_REPORTED = 100;
 
+/**
+ * How a walk names what it finds: two decoders report the same unknown fields with different paths
+ * (strict decoding: `spec.containers[0].foo`; structured-merge-diff: `.spec.containers[name="app"].foo`).
+ */
+export interface FieldPathStyle {
+  field(path: string, key: string): string;
+  item(list: SchemaNode, items: SchemaNode, item: unknown, index: number, path: string): string;
+  /** Stop after this many (strict decoding keeps 100) and report a repeated path once. */
+  limit: number;
+  distinct: boolean;
+}
+
+const STRICT_DECODING: FieldPathStyle = {
+  field: (path, key) => (path === '' ? key : `${path}.${key}`),
+  item: (_list, _items, _item, i, path) => `${path}[${i}]`,
+  limit: MAX_REPORTED,
+  distinct: true,
+};
+
 export function findUnknownFields(index: FieldIndex, gvk: GroupVersionKind, object: unknown): string[] {
+  return collectUnknownFields(index, gvk, object, STRICT_DECODING);
+}
+
+/**
+ * Walks `object` along the kind's schema and names each key the schema does not declare; the value
+ * under such a key is not entered. Map keys are free; values the schema does not describe as objects
+ * or lists are not entered either.
+ */
+export function collectUnknownFields(index: FieldIndex, gvk: GroupVersionKind, object: unknown, style: FieldPathStyle): string[] {
   const kind = index.schemaForKind(gvk);
   if (kind === undefined) return [];
   const found: string[] = [];
-  walk(index, { ref: kind.name }, object, '', found);
+  walk(index, { ref: kind.name }, object, '', found, style);
   return found;
 }
 
-function walk(index: FieldIndex, node: SchemaNode, value: unknown, path: string, found: string[]): void {
-  if (value === null || typeof value !== 'object' || found.length >= MAX_REPORTED) return;
+function walk(index: FieldIndex, node: SchemaNode, value: unknown, path: string, found: string[], style: FieldPathStyle): void {
+  if (value === null || typeof value !== 'object' || found.length >= style.limit) return;
   const def = index.deref(node);
   if (Array.isArray(value)) {
     if (def.type !== 'array' || def.items === undefined) return;
-    value.forEach((item, i) => walk(index, def.items as SchemaNode, item, `${path}[${i}]`, found));
+    const items = def.items;
+    value.forEach((item, i) => walk(index, items, item, style.item(node, items, item, i, path), found, style));
     return;
   }
   const record = value as Record<string, unknown>;
   if (def.type === 'map' && def.additionalProperties !== undefined) {
-    for (const key of Object.keys(record)) walk(index, def.additionalProperties, record[key], join(path, key), found);
+    for (const key of Object.keys(record)) walk(index, def.additionalProperties, record[key], style.field(path, key), found, style);
     return;
   }
   if (def.type !== 'object' || def.properties === undefined) return;
   for (const key of Object.keys(record)) {
-    const child = join(path, key);
-    if (Object.prototype.hasOwnProperty.call(def.properties, key)) walk(index, def.properties[key], record[key], child, found);
-    else if (found.length < MAX_REPORTED && !found.includes(child)) found.push(child);
+    const child = style.field(path, key);
+    if (Object.prototype.hasOwnProperty.call(def.properties, key)) walk(index, def.properties[key], record[key], child, found, style);
+    else if (found.length < style.limit && !(style.distinct && found.includes(child))) found.push(child);
   }
-}
-
-function join(path: string, key: string): string {
-  return path === '' ? key : `${path}.${key}`;
 }
