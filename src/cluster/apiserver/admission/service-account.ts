@@ -64,7 +64,8 @@ const MIRROR_POD_ANNOTATION = 'kubernetes.io/config.mirror';
  * Namespace and its Pods), which is I/O, not simulated time.
  */
 export type RetryWait = (attempt: number) => Promise<void>;
-const realTimeWait: RetryWait = () => new Promise((resolve) => setTimeout(resolve, 100 + Math.floor(Math.random() * 100)).unref());
+// Not unref'd: a request waiting here is work in flight and keeps the process alive.
+const realTimeWait: RetryWait = () => new Promise((resolve) => setTimeout(resolve, 100 + Math.floor(Math.random() * 100)));
 
 async function lookupServiceAccount(lookup: AdmissionLookup, namespace: string, name: string, wait: RetryWait): Promise<KubeObject | undefined> {
   const attempts = name === DEFAULT_SERVICE_ACCOUNT ? 10 : 1;
