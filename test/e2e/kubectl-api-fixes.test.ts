@@ -91,3 +91,10 @@ test('kubectl api-resources lists selfsubjectaccessreviews; auth can-i answers; 
   assert.notEqual(get.code, 0);
   assert.match(get.stderr, /MethodNotAllowed|does not allow this method/);
 });
+
+test('kubectl auth whoami names the user the server authenticated, for each context', async () => {
+  assert.equal(await ok(['auth', 'whoami']), 'ATTRIBUTE   VALUE\nUsername    kube-sim-admin\nGroups      [system:masters system:authenticated]\n');
+  assert.equal(await ok(['auth', 'whoami', '--context', 'kube-sim-viewer']), 'ATTRIBUTE   VALUE\nUsername    viewer\nGroups      [system:authenticated]\n');
+  const resources = await ok(['api-resources', '--api-group=authentication.k8s.io', '--no-headers']);
+  assert.match(resources, /^selfsubjectreviews\s+authentication\.k8s\.io\/v1\s+false\s+SelfSubjectReview$/m);
+});

@@ -16,6 +16,7 @@ import { watchObjects } from './handlers/watch';
 import { statusSubresource } from './handlers/status';
 import { patchObject } from './handlers/patch';
 import { selfSubjectAccessReview } from './handlers/access-review';
+import { selfSubjectReview } from './handlers/self-subject-review';
 
 const STREAMING = new Set(['exec', 'attach', 'portforward']);
 
@@ -50,6 +51,9 @@ export class Router {
     if (!info.isResourceRequest) return this.nonResource(request, info);
     if (info.apiGroup === 'authorization.k8s.io' && info.apiVersion === 'v1' && info.resource === 'selfsubjectaccessreviews' && !info.name) {
       return selfSubjectAccessReview(request, user);
+    }
+    if (info.apiGroup === 'authentication.k8s.io' && info.apiVersion === 'v1' && info.resource === 'selfsubjectreviews' && !info.name) {
+      return selfSubjectReview(request, user);
     }
     const registry = this.parts.registries.find(info.apiGroup, info.apiVersion, info.resource);
     if (!registry) notFoundPath();

@@ -27,8 +27,9 @@ export function authorize(user: UserInfo, info: RequestInfo): StatusError | unde
     return statusFailure(403, 'Forbidden', `forbidden: User "${user.name}" cannot ${info.verb} path "${info.path}"`, {});
   }
   if (READ_VERBS.has(info.verb)) return undefined;
-  // Everyone may ask what they may do (system:basic-user): `kubectl auth can-i`.
+  // Everyone may ask what they may do and who they are (system:basic-user): `kubectl auth can-i`, `kubectl auth whoami`.
   if (info.verb === 'create' && info.apiGroup === 'authorization.k8s.io' && SELF_REVIEWS.has(info.resource)) return undefined;
+  if (info.verb === 'create' && info.apiGroup === 'authentication.k8s.io' && info.resource === 'selfsubjectreviews') return undefined;
   const resource = info.subresource ? `${info.resource}/${info.subresource}` : info.resource;
   // kube-apiserver names the namespace for namespaced requests and "the cluster scope" otherwise.
   const scope = info.namespace ? `in the namespace "${info.namespace}"` : 'at the cluster scope';

@@ -14,6 +14,7 @@ import { pods } from './pods';
 import { priorityclasses } from './priorityclasses';
 import { secrets } from './secrets';
 import { selfSubjectAccessReviews } from './selfsubjectaccessreviews';
+import { selfSubjectReviews } from './selfsubjectreviews';
 import { serviceaccounts } from './serviceaccounts';
 import { services } from './services';
 
@@ -30,6 +31,7 @@ export const allResources: ResourceDefinition[] = [
   leases,
   eventsV1,
   selfSubjectAccessReviews,
+  selfSubjectReviews,
   priorityclasses,
 ];
 

@@ -28,6 +28,7 @@ test('discovery data matches kube-apiserver 1.32', () => {
     ['coordination.k8s.io/v1', 'leases', 'lease', 'Lease', true, '', '', ALL.join(',')],
     ['events.k8s.io/v1', 'events', 'event', 'Event', true, 'ev', '', ALL.join(',')],
     ['authorization.k8s.io/v1', 'selfsubjectaccessreviews', 'selfsubjectaccessreview', 'SelfSubjectAccessReview', false, '', '', 'create'],
+    ['authentication.k8s.io/v1', 'selfsubjectreviews', 'selfsubjectreview', 'SelfSubjectReview', false, '', '', 'create'],
     ['scheduling.k8s.io/v1', 'priorityclasses', 'priorityclass', 'PriorityClass', false, 'pc', '', ALL.join(',')],
   ]);
   const pods = allResources.find((r) => r.resource === 'pods')!;
