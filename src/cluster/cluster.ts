@@ -9,6 +9,7 @@ import { VirtualClock } from './clock';
 import { AuditLog } from './apiserver/audit';
 import { ADMIN, APISERVER, CONTROLLER_MANAGER, SCHEDULER } from './apiserver/auth/identities';
 import { loadOrCreateTokens, TokenAuthenticator } from './apiserver/auth/tokens';
+import { ServiceAccountTokens } from './apiserver/auth/service-account-tokens';
 import { ServiceAccountController } from './apiserver/bootstrap/service-account-controller';
 import { NamespaceController } from './apiserver/bootstrap/namespace-controller';
 import { seedCluster } from './apiserver/bootstrap/seed';
@@ -76,7 +77,8 @@ export class Cluster {
 
     let serverAddress = '127.0.0.1:443';
     const audit = new AuditLog();
-    const server = new ApiServer({ kv: store, clock, resources: allResources, audit, serverAddress: () => serverAddress });
+    const serviceAccountTokens = new ServiceAccountTokens(clock, options.dataDir);
+    const server = new ApiServer({ kv: store, clock, resources: allResources, audit, serverAddress: () => serverAddress, serviceAccountTokens });
     // Dry-run pod creates that ask for it come back with the scheduler's placement explanation.
     let scheduler: Scheduler | undefined;
     const transport = withPlacementExplanations(inProcessTransport(server), () => scheduler);
@@ -89,7 +91,7 @@ export class Cluster {
       const pki = loadOrCreatePki(options.dataDir);
       caCertPem = pki.ca.cert;
       const tokens = loadOrCreateTokens(options.dataDir);
-      https = new HttpsTransport({ handle: withPlacementExplanations(servedTransport(server), () => scheduler), tokens: new TokenAuthenticator(tokens), cert: pki.serving.cert, key: pki.serving.key, ca: pki.ca.cert, log });
+      https = new HttpsTransport({ handle: withPlacementExplanations(servedTransport(server), () => scheduler), tokens: new TokenAuthenticator(tokens, serviceAccountTokens), cert: pki.serving.cert, key: pki.serving.key, ca: pki.ca.cert, log });
       const port = await https.listen(options.port);
       serverAddress = `127.0.0.1:${port}`;
       url = `https://127.0.0.1:${port}`;

@@ -98,3 +98,22 @@ test('kubectl auth whoami names the user the server authenticated, for each cont
   const resources = await ok(['api-resources', '--api-group=authentication.k8s.io', '--no-headers']);
   assert.match(resources, /^selfsubjectreviews\s+authentication\.k8s\.io\/v1\s+false\s+SelfSubjectReview$/m);
 });
+
+test('kubectl create token: the token authenticates as the service account, which may read nothing, as on a fresh cluster', async () => {
+  const token = (await ok(['create', 'token', 'default'])).trim();
+  assert.match(token, /^[\w-]+\.[\w-]+\.[\w-]+$/);
+  const whoami = await ok(['auth', 'whoami', '--token', token]);
+  assert.match(whoami, /^Username\s+system:serviceaccount:default:default$/m);
+  assert.match(whoami, /^Groups\s+\[system:serviceaccounts system:serviceaccounts:default system:authenticated\]$/m);
+  const get = await server.kubectl(['get', 'pods', '--token', token]);
+  assert.equal(get.code, 1);
+  assert.equal(get.stderr, 'Error from server (Forbidden): pods is forbidden: User "system:serviceaccount:default:default" cannot list resource "pods" in API group "" in the namespace "default"\n');
+
+  const short = await server.kubectl(['create', 'token', 'default', '--duration=1m']);
+  assert.equal(short.stderr, 'error: failed to create token: TokenRequest.authentication.k8s.io "" is invalid: spec.expirationSeconds: Invalid value: 60: may not specify a duration less than 10 minutes\n');
+  const missing = await server.kubectl(['create', 'token', 'nosuch']);
+  assert.equal(missing.stderr, 'error: failed to create token: serviceaccounts "nosuch" not found\n');
+  const foreign = (await ok(['create', 'token', 'default', '--audience', 'vault'])).trim();
+  const refused = await server.kubectl(['get', 'pods', '--token', foreign]);
+  assert.equal(refused.stderr, 'error: You must be logged in to the server (Unauthorized)\n');
+});

@@ -149,6 +149,36 @@ const DECODERS: Record<string, Decoder> = {
   },
 };
 
+/** authentication.k8s.io/v1 TokenRequest (what `kubectl create token` sends). */
+function tokenRequest(raw: Buffer): KubeObject {
+  const out: KubeObject = { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', metadata: {} };
+  withReader(sub(raw), (n, w, r) => {
+    if (n === 1 && w === 2) { out.metadata = objectMeta(r.bytes()); return true; }
+    if (n !== 2 || w !== 2) return false;
+    const spec: Record<string, unknown> = {};
+    withReader(sub(r.bytes()), (sn, sw, sr) => {
+      if (sn === 1 && sw === 2) { ((spec.audiences ??= []) as string[]).push(str(sr)); return true; }
+      if (sn === 4 && sw === 0) { spec.expirationSeconds = sr.varint(); return true; }
+      if (sn === 3 && sw === 2) {
+        const ref: Record<string, string> = {};
+        const names = ['kind', 'apiVersion', 'name', 'uid'];
+        withReader(sub(sr.bytes()), (rn, rw, rr) => {
+          if (rw !== 2 || rn < 1 || rn > names.length) return false;
+          ref[names[rn - 1]!] = str(rr);
+          return true;
+        });
+        spec.boundObjectRef = ref;
+        return true;
+      }
+      return false;
+    });
+    out.spec = spec;
+    return true;
+  });
+  return out;
+}
+DECODERS['authentication.k8s.io/v1/TokenRequest'] = tokenRequest;
+
 export function protobufUnsupported(accepted: string[], what: string): ReturnType<typeof unsupportedMediaType> {
   const err = unsupportedMediaType(accepted);
   err.status.message += ` (Kube Sim reads protobuf request bodies only for Namespaces, ConfigMaps, Secrets and ServiceAccounts, not ${what}: write a manifest and use "kubectl apply -f" or "kubectl create -f")`;

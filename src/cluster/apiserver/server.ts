@@ -10,6 +10,8 @@ import { Pipeline } from './pipeline';
 import { defaultAdmissionPlugins, type AdmissionPlugin } from './admission';
 import { bindingSubresource, evictionSubresource, legacyBindingsCreate, logSubresource } from './handlers/pods';
 import { Registries } from './registries';
+import type { ServiceAccountTokens } from './auth/service-account-tokens';
+import { tokenRequestSubresource } from './handlers/token-request';
 import type { ResourceDefinition } from './registry/resource';
 import { Router, type SubresourceHandler } from './router';
 import type { ApiRequest, ApiResponse } from './types';
@@ -23,6 +25,8 @@ export interface ApiServerOptions {
   admission?: AdmissionPlugin[];
   /** `host:port` clients reach the server at (for /api's serverAddressByClientCIDRs). */
   serverAddress?: () => string;
+  /** Issues the tokens of serviceaccounts/token; the HTTPS transport must accept the same ones. */
+  serviceAccountTokens?: ServiceAccountTokens;
 }
 
 export class ApiServer {
@@ -32,13 +36,14 @@ export class ApiServer {
 
   constructor(options: ApiServerOptions) {
     const audit = options.audit ?? new AuditLog();
-    this.parts = { clock: options.clock, kv: options.kv, audit, registries: new Registries(options.resources, options.kv, options.clock) };
+    this.parts = { clock: options.clock, kv: options.kv, audit, registries: new Registries(options.resources, options.kv, options.clock), serviceAccountTokens: options.serviceAccountTokens };
     this.parts.registries.setAdmission(options.admission ?? defaultAdmissionPlugins());
     this.router = new Router(this.parts, options.serverAddress ?? (() => '127.0.0.1:443'));
     this.pipeline = new Pipeline(options.clock, audit, this.router);
     this.router.addSubresource('', 'pods', 'binding', bindingSubresource);
     this.router.addSubresource('', 'pods', 'eviction', evictionSubresource);
     this.router.addSubresource('', 'pods', 'log', logSubresource);
+    this.router.addSubresource('', 'serviceaccounts', 'token', tokenRequestSubresource);
     this.router.addVerb('', 'bindings', 'create', legacyBindingsCreate);
   }
 

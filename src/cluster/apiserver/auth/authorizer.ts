@@ -3,13 +3,15 @@
  * - `system:masters` (the admin), the scheduler, the controller manager and kubelets may do anything;
  * - every authenticated user may read the non-resource endpoints (discovery, /version, /openapi,
  *   health), as system:discovery and system:public-info-viewer allow;
- * - `viewer`, and any other user, may only read resources (get, list, watch).
+ * - `viewer`, and any other user, may only read resources (get, list, watch);
+ * - service accounts may read no resource: a fresh cluster binds them no role.
  * A denial is a 403 worded exactly as kube-apiserver words it.
  */
 import { forbidden, statusFailure, StatusError } from '../../api/errors';
 import type { RequestInfo } from '../request-info';
 import type { UserInfo } from '../types';
 import { SYSTEM_MASTERS, SYSTEM_NODES } from './identities';
+import { SYSTEM_SERVICE_ACCOUNTS } from './service-account-tokens';
 
 const READ_VERBS = new Set(['get', 'list', 'watch']);
 const SELF_REVIEWS = new Set(['selfsubjectaccessreviews', 'selfsubjectrulesreviews']);
@@ -26,7 +28,7 @@ export function authorize(user: UserInfo, info: RequestInfo): StatusError | unde
     if (info.verb === 'get' || info.verb === 'head') return undefined;
     return statusFailure(403, 'Forbidden', `forbidden: User "${user.name}" cannot ${info.verb} path "${info.path}"`, {});
   }
-  if (READ_VERBS.has(info.verb)) return undefined;
+  if (READ_VERBS.has(info.verb) && !user.groups.includes(SYSTEM_SERVICE_ACCOUNTS)) return undefined;
   // Everyone may ask what they may do and who they are (system:basic-user): `kubectl auth can-i`, `kubectl auth whoami`.
   if (info.verb === 'create' && info.apiGroup === 'authorization.k8s.io' && SELF_REVIEWS.has(info.resource)) return undefined;
   if (info.verb === 'create' && info.apiGroup === 'authentication.k8s.io' && info.resource === 'selfsubjectreviews') return undefined;

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { UserInfo } from '../types';
 import { ADMIN, VIEWER } from './identities';
+import type { ServiceAccountTokens } from './service-account-tokens';
 
 export interface TokenFile {
   admin: string;
@@ -35,7 +36,7 @@ export function loadOrCreateTokens(dataDir: string | undefined): TokenFile {
 export class TokenAuthenticator {
   private readonly entries: { token: Buffer; user: UserInfo }[];
 
-  constructor(tokens: TokenFile) {
+  constructor(tokens: TokenFile, private readonly serviceAccounts?: ServiceAccountTokens) {
     this.entries = [
       { token: Buffer.from(tokens.admin), user: ADMIN },
       { token: Buffer.from(tokens.viewer), user: VIEWER },
@@ -51,6 +52,6 @@ export class TokenAuthenticator {
     for (const entry of this.entries) {
       if (given.length === entry.token.length && timingSafeEqual(given, entry.token)) return entry.user;
     }
-    return undefined;
+    return this.serviceAccounts?.authenticate(m[1]!);
   }
 }

@@ -3,6 +3,7 @@ import type { Clock } from '../../clock';
 import type { LogProvider } from './pods';
 import type { KVStore } from '../../store/types';
 import type { AuditLog } from '../audit';
+import type { ServiceAccountTokens } from '../auth/service-account-tokens';
 import type { Registries } from '../registries';
 import type { RegistryStore } from '../registry/store';
 import type { RequestInfo } from '../request-info';
@@ -15,6 +16,8 @@ export interface ServerParts {
   registries: Registries;
   /** Who serves container logs for pods/log: the cluster's kubelets, once they run. */
   logProvider?: LogProvider;
+  /** Signs and checks service account tokens (serviceaccounts/token); absent, no tokens are issued. */
+  serviceAccountTokens?: ServiceAccountTokens;
 }
 
 export interface ResourceRequest {
