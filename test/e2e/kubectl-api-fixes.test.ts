@@ -117,3 +117,15 @@ test('kubectl create token: the token authenticates as the service account, whic
   const refused = await server.kubectl(['get', 'pods', '--token', foreign]);
   assert.equal(refused.stderr, 'error: You must be logged in to the server (Unauthorized)\n');
 });
+
+test('kubectl create service and priorityclass (protobuf bodies) create what they say', async () => {
+  assert.equal(await ok(['create', 'service', 'nodeport', 'np', '--tcp=8080:http', '--node-port=30080']), 'service/np created\n');
+  const np = JSON.parse(await ok(['get', 'service', 'np', '-o', 'json'])) as { spec: Record<string, unknown> };
+  assert.deepEqual(np.spec.ports, [{ name: '8080-http', nodePort: 30080, port: 8080, protocol: 'TCP', targetPort: 'http' }]);
+  assert.deepEqual(np.spec.selector, { app: 'np' });
+  assert.equal(np.spec.type, 'NodePort');
+  assert.equal(await ok(['create', 'priorityclass', 'batch-low', '--value=-5', '--preemption-policy=Never', '--description=runs last']), 'priorityclass.scheduling.k8s.io/batch-low created\n');
+  assert.equal(await ok(['get', 'priorityclass', 'batch-low', '-o', 'jsonpath={.value} {.preemptionPolicy} {.description}']), '-5 Never runs last');
+  await ok(['delete', 'service', 'np']);
+  await ok(['delete', 'priorityclass', 'batch-low']);
+});

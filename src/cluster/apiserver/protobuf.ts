@@ -1,6 +1,6 @@
 /**
  * Protobuf request bodies, for the kinds kubectl's typed `create` commands send that way
- * (`kubectl create namespace|configmap|secret|serviceaccount`): the `k8s\0` envelope
+ * (`kubectl create namespace|configmap|secret|serviceaccount|service|priorityclass|token`): the `k8s\0` envelope
  * (runtime.Unknown: typeMeta, raw, contentEncoding, contentType) around the object's message,
  * decoded into the JSON shape with the field numbers of k8s.io/api's generated.proto.
  * Other kinds are a 415 that says what to do instead. Responses are always JSON (kubectl accepts it).
@@ -28,6 +28,20 @@ class Reader {
       if ((b & 0x80) === 0) return result;
       shift += 7;
       if (shift > 63) throw malformed();
+    }
+  }
+
+  /** An int32 field: negative values travel as 10-byte two's complement varints. */
+  int32(): number {
+    let result = 0n;
+    let shift = 0n;
+    for (;;) {
+      if (this.pos >= this.end) throw malformed();
+      const b = this.buf[this.pos++]!;
+      result |= BigInt(b & 0x7f) << shift;
+      if ((b & 0x80) === 0) return Number(BigInt.asIntN(32, result));
+      shift += 7n;
+      if (shift > 63n) throw malformed();
     }
   }
 
@@ -179,9 +193,86 @@ function tokenRequest(raw: Buffer): KubeObject {
 }
 DECODERS['authentication.k8s.io/v1/TokenRequest'] = tokenRequest;
 
+/**
+ * k8s.io.apimachinery.pkg.util.intstr.IntOrString: type 0 is intVal, 1 is strVal. Go writes every
+ * field of a non-pointer struct, zero or not, so zero values below mean "unset" unless the Go field
+ * is a pointer (then presence is the signal).
+ */
+function intOrString(b: Buffer): number | string {
+  let type = 0;
+  let intVal = 0;
+  let strVal = '';
+  withReader(sub(b), (n, w, r) => {
+    if (n === 1 && w === 0) { type = r.varint(); return true; }
+    if (n === 2 && w === 0) { intVal = r.int32(); return true; }
+    if (n === 3 && w === 2) { strVal = str(r); return true; }
+    return false;
+  });
+  return type === 1 ? strVal : intVal;
+}
+
+/** k8s.io.api.core.v1.ServicePort. */
+function servicePort(b: Buffer): Record<string, unknown> {
+  const port: Record<string, unknown> = {};
+  withReader(sub(b), (n, w, r) => {
+    if (n === 1 && w === 2) { const v = str(r); if (v) port.name = v; return true; }
+    if (n === 2 && w === 2) { const v = str(r); if (v) port.protocol = v; return true; }
+    if (n === 6 && w === 2) { port.appProtocol = str(r); return true; }
+    if (n === 3 && w === 0) { port.port = r.int32(); return true; }
+    if (n === 4 && w === 2) { const v = intOrString(r.bytes()); if (v !== 0 && v !== '') port.targetPort = v; return true; }
+    if (n === 5 && w === 0) { const v = r.int32(); if (v) port.nodePort = v; return true; }
+    return false;
+  });
+  return port;
+}
+
+/** k8s.io.api.core.v1.ServiceSpec: what `kubectl create service` sets. */
+function serviceSpec(b: Buffer): Record<string, unknown> {
+  const spec: Record<string, unknown> = {};
+  const strings: Record<number, string> = { 3: 'clusterIP', 4: 'type', 7: 'sessionAffinity', 8: 'loadBalancerIP', 10: 'externalName', 11: 'externalTrafficPolicy' };
+  const pointerStrings: Record<number, string> = { 17: 'ipFamilyPolicy', 21: 'loadBalancerClass', 22: 'internalTrafficPolicy', 23: 'trafficDistribution' };
+  const lists: Record<number, string> = { 5: 'externalIPs', 9: 'loadBalancerSourceRanges', 18: 'clusterIPs', 19: 'ipFamilies' };
+  withReader(sub(b), (n, w, r) => {
+    if (n === 1 && w === 2) { ((spec.ports ??= []) as unknown[]).push(servicePort(r.bytes())); return true; }
+    if (n === 2 && w === 2) { const [k, v] = readMap(r.bytes(), str); ((spec.selector ??= {}) as Record<string, string>)[k] = v; return true; }
+    if (w === 2 && strings[n]) { const v = str(r); if (v) spec[strings[n]!] = v; return true; }
+    if (w === 2 && pointerStrings[n]) { spec[pointerStrings[n]!] = str(r); return true; }
+    if (w === 2 && lists[n]) { ((spec[lists[n]!] ??= []) as string[]).push(str(r)); return true; }
+    if (n === 12 && w === 0) { const v = r.int32(); if (v) spec.healthCheckNodePort = v; return true; }
+    if (n === 13 && w === 0) { if (r.varint() !== 0) spec.publishNotReadyAddresses = true; return true; }
+    if (n === 20 && w === 0) { spec.allocateLoadBalancerNodePorts = r.varint() !== 0; return true; }
+    return false;
+  });
+  return spec;
+}
+
+DECODERS['v1/Service'] = (raw) => {
+  const out: KubeObject = { apiVersion: 'v1', kind: 'Service', metadata: {} };
+  withReader(sub(raw), (n, w, r) => {
+    if (n === 1 && w === 2) { out.metadata = objectMeta(r.bytes()); return true; }
+    if (n === 2 && w === 2) { out.spec = serviceSpec(r.bytes()); return true; }
+    return false;
+  });
+  return out;
+};
+
+/** k8s.io.api.scheduling.v1.PriorityClass (`kubectl create priorityclass`). */
+DECODERS['scheduling.k8s.io/v1/PriorityClass'] = (raw) => {
+  const out: KubeObject = { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: {}, value: 0 };
+  withReader(sub(raw), (n, w, r) => {
+    if (n === 1 && w === 2) { out.metadata = objectMeta(r.bytes()); return true; }
+    if (n === 2 && w === 0) { out.value = r.int32(); return true; }
+    if (n === 3 && w === 0) { if (r.varint() !== 0) out.globalDefault = true; return true; }
+    if (n === 4 && w === 2) { const v = str(r); if (v) out.description = v; return true; }
+    if (n === 5 && w === 2) { out.preemptionPolicy = str(r); return true; }
+    return false;
+  });
+  return out;
+};
+
 export function protobufUnsupported(accepted: string[], what: string): ReturnType<typeof unsupportedMediaType> {
   const err = unsupportedMediaType(accepted);
-  err.status.message += ` (Kube Sim reads protobuf request bodies only for Namespaces, ConfigMaps, Secrets and ServiceAccounts, not ${what}: write a manifest and use "kubectl apply -f" or "kubectl create -f")`;
+  err.status.message += ` (Kube Sim reads protobuf request bodies only for Namespaces, ConfigMaps, Secrets, ServiceAccounts, Services, PriorityClasses and TokenRequests, not ${what}: write a manifest and use "kubectl apply -f" or "kubectl create -f")`;
   return err;
 }
 

@@ -8,11 +8,28 @@ import { startCluster } from './fixture';
 
 /** What `kubectl create configmap cm1 --from-literal=a=b` sends (captured from kubectl 1.32). */
 const CONFIGMAP_BODY = Buffer.from('6b3873000a0f0a0276311209436f6e6669674d6170121d0a130a03636d3112001a0022002a0032003800420012060a01611201621a002200', 'hex');
+/** What `kubectl create service clusterip web --tcp=80:8080` sends (captured from kubectl 1.32). */
+const SERVICE_BODY = Buffer.from('6b3873000a0d0a02763112075365727669636512690a1f0a0377656212001a0022002a003200380042005a0a0a03617070120377656212420a1b0a0738302d38303830120354435018502207080010903f1a002800120a0a0361707012037765621a002209436c757374657249503a00420052005a00600068001a020a001a002200', 'hex');
+/** What `kubectl create priorityclass neg2 --value=-5 --preemption-policy=Never` sends: a negative int32. */
+const PRIORITY_CLASS_BODY = Buffer.from('6b3873000a250a147363686564756c696e672e6b38732e696f2f7631120d5072696f72697479436c617373122c0a140a046e65673212001a0022002a0032003800420010fbffffffffffffffff01180022002a054e657665721a002200', 'hex');
 const ACCEPTED = ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'];
 
 test('the protobuf envelope kubectl create configmap sends decodes to the ConfigMap it means', () => {
   assert.deepEqual(decodeProtobufObject(CONFIGMAP_BODY, 'v1', 'ConfigMap', ACCEPTED), {
     apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm1' }, data: { a: 'b' },
+  });
+});
+
+test('kubectl create service\'s protobuf Service decodes with its ports, int-or-string target port and selector', () => {
+  assert.deepEqual(decodeProtobufObject(SERVICE_BODY, 'v1', 'Service', ACCEPTED), {
+    apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', labels: { app: 'web' } },
+    spec: { ports: [{ name: '80-8080', protocol: 'TCP', port: 80, targetPort: 8080 }], selector: { app: 'web' }, type: 'ClusterIP' },
+  });
+});
+
+test('kubectl create priorityclass\'s protobuf PriorityClass decodes, negative value included', () => {
+  assert.deepEqual(decodeProtobufObject(PRIORITY_CLASS_BODY, 'scheduling.k8s.io/v1', 'PriorityClass', ACCEPTED), {
+    apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'neg2' }, value: -5, preemptionPolicy: 'Never',
   });
 });
 
