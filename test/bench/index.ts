@@ -12,7 +12,6 @@ import * as store from './store.bench';
 import * as api from './api.bench';
 import * as kubelet from './kubelet.bench';
 import * as scheduler from './scheduler.bench';
-import * as apiserver from './apiserver.bench';
 import * as hover from './hover.bench';
 
 type Workload = { name: string; run: (report: BenchReport) => Promise<void> };
@@ -22,7 +21,6 @@ const workloads: Workload[] = [
   { name: 'api', run: api.run },
   { name: 'kubelet', run: kubelet.run },
   { name: 'scheduler', run: scheduler.run },
-  { name: 'apiserver', run: apiserver.run },
   { name: 'hover', run: hover.run },
 ];
 

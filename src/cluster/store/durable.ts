@@ -1,7 +1,7 @@
 import { mkdirSync, unlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { MvccEngine, mutationsOf } from './engine';
-import { LogRecord, encodeJson, encodeWrites } from './durable/log-record';
+import { MvccEngine } from './engine';
+import { LogRecord, encodeJson } from './durable/log-record';
 import { acquireDataDirLock } from './durable/lock';
 import { readSnapshot, writeSnapshot } from './durable/snapshot';
 import { DATA_DIR_MODE, fsyncDirectory } from './durable/fs-util';
@@ -116,7 +116,7 @@ export class DurableStore implements KVStore {
         if (this.engine.appliedRevision === this.engine.visibleRevision) return Promise.resolve(result);
         return this.wal.barrier().then(() => result);
       }
-      return this.wal.append(encodeWrites(batch.revision, mutationsOf(batch)), batch.revision).then(() => {
+      return this.wal.append(batch, batch.revision).then(() => {
         this.maybeSnapshot();
         return result;
       });

@@ -65,10 +65,6 @@ export function inRange(key: string, start: string, end: string | undefined): bo
   return key >= start && (end === '\0' || key < end);
 }
 
-export function mutationsOf(batch: RevisionBatch): Mutation[] {
-  return batch.events.map((e) => (e.type === 'put' ? [e.kv.key, e.kv.value] : [e.kv.key]));
-}
-
 export class MvccEngine {
   private readonly records = new Map<string, KeyRecord>();
   private readonly index = new SortedIndex<KeyRecord>();

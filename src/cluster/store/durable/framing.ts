@@ -14,26 +14,95 @@ const HEADER_BYTES = 8;
 /** Larger than any record we write; a bigger length is garbage, not a record. */
 const MAX_RECORD_BYTES = 1 << 30;
 
-/** Frames payloads (a string is written as UTF-8) into one buffer, ready for a single write. */
-export function encodeRecords(payloads: readonly (string | Buffer)[]): Buffer {
-  let total = 0;
-  const lengths = payloads.map((p) => {
-    const n = typeof p === 'string' ? Buffer.byteLength(p) : p.length;
-    total += HEADER_BYTES + n;
-    return n;
-  });
-  const buf = Buffer.allocUnsafe(total);
-  let offset = 0;
-  for (let i = 0; i < payloads.length; i++) {
-    const n = lengths[i];
-    const p = payloads[i];
-    if (typeof p === 'string') buf.write(p, offset + HEADER_BYTES, n, 'utf8');
-    else p.copy(buf, offset + HEADER_BYTES);
-    buf.writeUInt32LE(n, offset);
-    buf.writeUInt32LE(crc32(buf.subarray(offset + HEADER_BYTES, offset + HEADER_BYTES + n)), offset + 4);
-    offset += HEADER_BYTES + n;
+/**
+ * Frames records straight into one growing buffer, reused from batch to batch: a record's bytes
+ * are written once, where they will be written to disk from, with no per-record allocation and no
+ * separate pass to measure strings first (the log's group commit frames a thousand records per
+ * batch; measuring, allocating and copying each was a quarter of a durable put).
+ *
+ * Usage: `begin()`, the payload's fields, `end()` for each record, then `take()` for the framed
+ * bytes. The buffer `take` returns is valid until the next `begin`.
+ */
+export class FrameWriter {
+  private buf: Buffer;
+  private offset = 0;
+  private recordStart = -1;
+
+  constructor(private readonly initialBytes = 64 << 10) {
+    this.buf = Buffer.allocUnsafe(initialBytes);
   }
-  return buf;
+
+  begin(): void {
+    this.ensure(HEADER_BYTES);
+    this.recordStart = this.offset;
+    this.offset += HEADER_BYTES;
+  }
+
+  u8(value: number): void {
+    this.ensure(1);
+    this.buf[this.offset++] = value;
+  }
+
+  u32(value: number): void {
+    this.ensure(4);
+    this.buf.writeUInt32LE(value, this.offset);
+    this.offset += 4;
+  }
+
+  f64(value: number): void {
+    this.ensure(8);
+    this.buf.writeDoubleLE(value, this.offset);
+    this.offset += 8;
+  }
+
+  /** A u32le byte length, then the UTF-8 bytes. */
+  text(value: string): void {
+    this.ensure(4 + 3 * value.length); // a UTF-16 code unit is at most 3 bytes of UTF-8
+    const n = this.buf.write(value, this.offset + 4, 'utf8');
+    this.buf.writeUInt32LE(n, this.offset);
+    this.offset += 4 + n;
+  }
+
+  /** Bytes as they are: a whole payload (a string is written as UTF-8). */
+  raw(payload: string | Buffer): void {
+    if (typeof payload === 'string') {
+      this.ensure(3 * payload.length);
+      this.offset += this.buf.write(payload, this.offset, 'utf8');
+    } else {
+      this.ensure(payload.length);
+      payload.copy(this.buf, this.offset);
+      this.offset += payload.length;
+    }
+  }
+
+  end(): void {
+    const start = this.recordStart + HEADER_BYTES;
+    const n = this.offset - start;
+    if (this.recordStart < 0 || n === 0) throw new Error('a framed record needs begin() and a non-empty payload');
+    this.buf.writeUInt32LE(n, this.recordStart);
+    this.buf.writeUInt32LE(crc32(this.buf.subarray(start, this.offset)), this.recordStart + 4);
+    this.recordStart = -1;
+  }
+
+  get length(): number {
+    return this.offset;
+  }
+
+  /** The framed records so far; the writer starts over (and reuses its buffer) at the next record. */
+  take(): Buffer {
+    const out = this.buf.subarray(0, this.offset);
+    this.offset = 0;
+    // Do not keep one unusually large batch's buffer for the life of the store.
+    if (this.buf.length > 16 << 20) this.buf = Buffer.allocUnsafe(this.initialBytes);
+    return out;
+  }
+
+  private ensure(n: number): void {
+    if (this.offset + n <= this.buf.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.offset + n));
+    this.buf.copy(grown, 0, 0, this.offset);
+    this.buf = grown;
+  }
 }
 
 export interface DecodedRecords {

@@ -1,4 +1,6 @@
 import { Mutation } from '../engine';
+import { StoreWatchEvent } from '../types';
+import { FrameWriter } from './framing';
 
 /**
  * What the log holds: a revision's writes, or a compaction.
@@ -18,28 +20,26 @@ const WRITES = 0x01;
 const PUT = 1;
 const DELETE = 2;
 
-export function encodeWrites(revision: number, mutations: readonly Mutation[]): Buffer {
-  let size = 1 + 8 + 4;
-  for (const m of mutations) {
-    size += 1 + 4 + Buffer.byteLength(m[0]);
-    if (m.length === 2) size += 4 + Buffer.byteLength(m[1]);
+/**
+ * Frames a revision's writes straight from its events, with no intermediate mutation arrays or
+ * payload buffer.
+ */
+export function frameWrites(writer: FrameWriter, revision: number, events: readonly StoreWatchEvent[]): void {
+  writer.begin();
+  writer.u8(WRITES);
+  writer.f64(revision);
+  writer.u32(events.length);
+  for (const e of events) {
+    if (e.type === 'put') {
+      writer.u8(PUT);
+      writer.text(e.kv.key);
+      writer.text(e.kv.value);
+    } else {
+      writer.u8(DELETE);
+      writer.text(e.kv.key);
+    }
   }
-  const buf = Buffer.allocUnsafe(size);
-  buf[0] = WRITES;
-  buf.writeDoubleLE(revision, 1);
-  buf.writeUInt32LE(mutations.length, 9);
-  let offset = 13;
-  const text = (s: string) => {
-    const n = buf.write(s, offset + 4, 'utf8');
-    buf.writeUInt32LE(n, offset);
-    offset += 4 + n;
-  };
-  for (const m of mutations) {
-    buf[offset++] = m.length === 2 ? PUT : DELETE;
-    text(m[0]);
-    if (m.length === 2) text(m[1]);
-  }
-  return buf;
+  writer.end();
 }
 
 export function encodeJson(record: object): string {

@@ -1,10 +1,10 @@
 import { existsSync, openSync, readFileSync, renameSync, unlinkSync, fsync, close } from 'node:fs';
 import { join } from 'node:path';
 import { KeyValue } from '../types';
-import { Mutation, RevisionBatch, mutationsOf, versionAt } from '../engine';
+import { Mutation, RevisionBatch, versionAt } from '../engine';
 import { DATA_FILE_MODE, fsyncDirectory, writeFully } from './fs-util';
-import { decodeRecords, encodeRecords } from './framing';
-import { decodePayload, encodeJson, encodeWrites } from './log-record';
+import { FrameWriter, decodeRecords } from './framing';
+import { decodePayload, encodeJson, frameWrites } from './log-record';
 
 /**
  * The snapshot file `snapshot.db`: the store at revision R as framed records
@@ -47,19 +47,16 @@ export interface LoadedSnapshot {
 export async function writeSnapshot(dataDir: string, capture: SnapshotCapture): Promise<void> {
   const tmp = join(dataDir, TEMP_FILE);
   const fd = openSync(tmp, 'w', DATA_FILE_MODE);
-  let pending: (string | Buffer)[] = [];
-  let pendingBytes = 0;
+  const writer = new FrameWriter(FLUSH_BYTES + (1 << 20));
   const flush = async () => {
-    if (pending.length === 0) return;
-    await writeFully(fd, encodeRecords(pending));
-    pending = [];
-    pendingBytes = 0;
+    if (writer.length > 0) await writeFully(fd, writer.take());
   };
-  const add = async (record: object | Buffer) => {
-    const payload = Buffer.isBuffer(record) ? record : encodeJson(record);
-    pending.push(payload);
-    pendingBytes += payload.length;
-    if (pendingBytes >= FLUSH_BYTES) await flush();
+  const maybeFlush = () => (writer.length >= FLUSH_BYTES ? flush() : undefined);
+  const add = async (record: object) => {
+    writer.begin();
+    writer.raw(encodeJson(record));
+    writer.end();
+    await maybeFlush();
   };
   try {
     const { revision, compacted, walSeq } = capture;
@@ -76,7 +73,8 @@ export async function writeSnapshot(dataDir: string, capture: SnapshotCapture): 
     let n = 0;
     for (const batch of capture.batches) {
       if (batch.revision > revision) break;
-      await add(encodeWrites(batch.revision, mutationsOf(batch)));
+      frameWrites(writer, batch.revision, batch.events);
+      await maybeFlush();
       if (++n % CHUNK === 0) await yieldToEventLoop();
     }
     await add({ end: revision });

@@ -1,8 +1,9 @@
 import { closeSync, ftruncateSync, fsyncSync, openSync, readdirSync, readFileSync, unlinkSync, close } from 'node:fs';
 import { join } from 'node:path';
 import { DATA_FILE_MODE, dataSync, fsyncDirectory, writeFully } from './fs-util';
-import { decodeRecords, encodeRecords } from './framing';
-import { LogRecord, decodePayload } from './log-record';
+import { FrameWriter, decodeRecords } from './framing';
+import { LogRecord, decodePayload, frameWrites } from './log-record';
+import { RevisionBatch } from '../event-log';
 
 /**
  * The write-ahead log: numbered segment files `wal-<seq>.log` of framed records, appended in
@@ -63,9 +64,15 @@ export function removeSegmentsBefore(dataDir: string, seq: number): void {
   if (removed) fsyncDirectory(dataDir);
 }
 
+/**
+ * A record to log: a revision's writes (framed when its batch goes out, straight from the events
+ * the engine keeps anyway), or any other payload as it is.
+ */
+export type WalPayload = RevisionBatch | string | Buffer;
+
 interface Pending {
   /** Undefined for a barrier: resolves once everything queued before it is durable. */
-  payload: string | Buffer | undefined;
+  payload: WalPayload | undefined;
   revision: number;
   resolve: () => void;
   reject: (err: Error) => void;
@@ -84,6 +91,8 @@ export class WriteAheadLog {
   private failure: Error | undefined;
   private fd: number;
   private durableRevision: number;
+  /** One batch is written at a time, so one buffer serves them all. */
+  private readonly writer = new FrameWriter();
   /** Bytes appended since the current segment was started. */
   bytesInSegment = 0;
   /** Batches (fsyncs) and records written since open: their ratio is the group commit factor. */
@@ -115,7 +124,7 @@ export class WriteAheadLog {
   }
 
   /** Queues a record; resolves once it is on disk. `revision` 0: the record carries no revision. */
-  append(payload: string | Buffer, revision: number): Promise<void> {
+  append(payload: WalPayload, revision: number): Promise<void> {
     return this.enqueue(payload, revision);
   }
 
@@ -143,7 +152,7 @@ export class WriteAheadLog {
     closeSync(this.fd);
   }
 
-  private enqueue(payload: string | Buffer | undefined, revision: number): Promise<void> {
+  private enqueue(payload: WalPayload | undefined, revision: number): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.queue.push({ payload, revision, resolve, reject });
@@ -166,19 +175,29 @@ export class WriteAheadLog {
         if (this.queue.length === 0) continue;
         batch = this.queue;
         this.queue = [];
-        const payloads: (string | Buffer)[] = [];
+        const writer = this.writer;
+        let records = 0;
         let revision = 0;
         for (const p of batch) {
-          if (p.payload !== undefined) payloads.push(p.payload);
+          const payload = p.payload;
           if (p.revision > revision) revision = p.revision;
+          if (payload === undefined) continue;
+          records++;
+          if (typeof payload === 'string' || Buffer.isBuffer(payload)) {
+            writer.begin();
+            writer.raw(payload);
+            writer.end();
+          } else {
+            frameWrites(writer, payload.revision, payload.events);
+          }
         }
-        if (payloads.length > 0) {
-          const buf = encodeRecords(payloads);
+        if (records > 0) {
+          const buf = writer.take();
           await writeFully(this.fd, buf);
           await dataSync(this.fd);
           this.bytesInSegment += buf.length;
           this.stats.batches++;
-          this.stats.records += payloads.length;
+          this.stats.records += records;
         }
         if (revision > this.durableRevision) {
           this.durableRevision = revision;

@@ -115,6 +115,39 @@ describe('MemoryStore range', () => {
     assert.deepEqual(got, expected);
   });
 
+  it('reads every revision right through bursts of creates, deletes, lists and a compaction', async () => {
+    const store = new MemoryStore();
+    const key = (i: number) => `/k/${String((i * 7919) % 2000).padStart(5, '0')}`;
+    const live = new Set<string>();
+    const snapshots = new Map<number, string[]>();
+    const list = async (revision?: number, limit?: number) => (await store.range({ key: '/k/', end: prefixEnd('/k/'), revision, limit }));
+    let i = 0;
+    for (let burst = 0; burst < 12; burst++) {
+      const size = burst % 3 === 0 ? 400 : 7; // large bursts are merged, small ones placed one by one
+      for (let n = 0; n < size && i < 2000; n++, i++) {
+        await put(store, key(i), 'v');
+        live.add(key(i));
+      }
+      for (const k of [...live].filter((_, j) => j % 11 === burst % 11).slice(0, 5)) {
+        await del(store, k);
+        live.delete(k);
+      }
+      const rev = await store.revision();
+      snapshots.set(rev, [...live].sort());
+      const page = await list(undefined, 50);
+      assert.deepEqual(page.kvs.map((kv) => kv.key), [...live].sort().slice(0, 50));
+      assert.equal(page.count, live.size);
+      if (burst === 6) await store.compact(rev);
+    }
+    for (const [rev, keys] of snapshots) {
+      if (rev < (await store.compactedRevision())) {
+        await assert.rejects(list(rev), CompactedError);
+        continue;
+      }
+      assert.deepEqual((await list(rev)).kvs.map((kv) => kv.key), keys, `at revision ${rev}`);
+    }
+  });
+
   it('rejects a future revision', async () => {
     const store = new MemoryStore();
     await assert.rejects(store.range({ key: 'a', revision: 5 }), FutureRevisionError);

@@ -43,6 +43,40 @@ describe('SortedIndex', () => {
     assert.equal(index.size, model.size);
   });
 
+  it('places a burst of unordered inserts both by merge (large burst) and one by one (small burst)', () => {
+    const index = new SortedIndex<{ key: string }>();
+    const key = (i: number) => `/registry/pods/ns-${String(i % 37).padStart(2, '0')}/pod-${String(i).padStart(5, '0')}`;
+    const model: string[] = [];
+    const check = (why: string) => {
+      const sorted = [...model].sort();
+      assert.equal(index.size, model.length, why);
+      assert.deepEqual(index.toArray().map((r) => r.key), sorted, why);
+      const got: string[] = [];
+      index.scan('/registry/pods/ns-05/', '/registry/pods/ns-060', (r) => void got.push(r.key));
+      assert.deepEqual(got, sorted.filter((k) => k >= '/registry/pods/ns-05/' && k < '/registry/pods/ns-060'), why);
+    };
+    for (let i = 0; i < 5000; i++) {
+      index.insert({ key: key(i) });
+      model.push(key(i));
+    }
+    assert.equal(index.size, 5000, 'pending items count before anything is ordered');
+    check('one large burst (merged)');
+    for (let i = 5000; i < 5100; i++) {
+      index.insert({ key: key(i) });
+      model.push(key(i));
+    }
+    check('a small burst (placed one by one, splitting chunks)');
+    for (let i = 5100; i < 5110; i++) {
+      index.insert({ key: key(i) });
+      model.push(key(i));
+    }
+    index.remove(key(5105)); // still pending when removed
+    index.remove(key(17));
+    model.splice(model.indexOf(key(5105)), 1);
+    model.splice(model.indexOf(key(17)), 1);
+    check('removes of pending and placed keys');
+  });
+
   it('stops a scan when the visitor returns false', () => {
     const index = new SortedIndex<{ key: string }>();
     for (const key of ['a', 'b', 'c', 'd']) index.insert({ key });
