@@ -80,6 +80,15 @@ interface ContainerRecord {
   retry?: Timer;
   /** The spec changed (a new image): restart it regardless of policy and back-off. */
   specChanged?: boolean;
+  /** The kubelet is killing the container to start it again (failed liveness probe, new image). */
+  killedToRestart?: boolean;
+  /**
+   * Killed to restart and not yet seen running again: the real kubelet kills and starts in one
+   * SyncPod, so no status shows the killed container in between (only a back-off or an error does).
+   */
+  restarting?: boolean;
+  /** What the last status said of this container: repeated while the kubelet has not noticed a change. */
+  shown?: ContainerView;
 }
 
 /** The conditions the kubelet computes; any other belongs to another component. */
@@ -191,6 +200,7 @@ export class PodWorker {
       r.retry?.cancel();
       if (r.current?.running) {
         this.event('Normal', 'Killing', `Container ${spec.name} definition changed, will be restarted`, r);
+        r.killedToRestart = true;
         this.stopProbes(r);
         r.current.stop((pod.spec.terminationGracePeriodSeconds ?? 30) * 1000, this.host.random.duration(this.host.behaviour.sigtermExit));
       }
@@ -493,11 +503,14 @@ export class PodWorker {
     this.event('Normal', 'Started', `Started container ${name}`, r);
     container.start();
     if (container.running) {
-      this.startProbes(r, container, faults.probes ?? {});
       host.clock.setTimer(host.random.duration(host.behaviour.relist), () => {
         if (r.current !== container || !container.running || this.finished) return;
         r.seen = true;
+        r.restarting = false;
         r.waiting = undefined;
+        // The prober skips a container until the kubelet's own status says it is running
+        // (prober/worker.go doProbe); initialDelaySeconds still counts from its start.
+        this.startProbes(r, container, faults.probes ?? {});
         if (r.uncounted) { r.restartCount++; r.uncounted = false; }
         this.publish();
         this.requestSync();
@@ -520,6 +533,12 @@ export class PodWorker {
       this.checkTerminated();
       return;
     }
+    if (r.killedToRestart) {
+      // The kubelet stopped it itself and starts it again in the same sync (or backs off).
+      r.killedToRestart = false;
+      this.recordExit(r, exited, true);
+      return;
+    }
     // The kubelet notices on its next relist.
     r.noticing = true;
     r.current ??= container;
@@ -530,7 +549,8 @@ export class PodWorker {
     });
   }
 
-  private recordExit(r: ContainerRecord, exited: Exited): void {
+  private recordExit(r: ContainerRecord, exited: Exited, restarting = false): void {
+    r.restarting = restarting;
     r.current = undefined;
     r.seen = false;
     r.prior = r.last;
@@ -575,6 +595,7 @@ export class PodWorker {
   private restartUnhealthy(r: ContainerRecord, container: Container, kind: ProbeKind, spec: ProbeSpec): void {
     if (r.current !== container || !container.running) return;
     this.event('Normal', 'Killing', `Container ${r.spec.name} failed ${kind} probe, will be restarted`, r);
+    r.killedToRestart = true;
     this.stopProbes(r);
     const grace = spec.terminationGracePeriodSeconds ?? this.pod.spec.terminationGracePeriodSeconds ?? 30;
     container.stop(grace * 1000, this.host.random.duration(this.host.behaviour.sigtermExit));
@@ -615,6 +636,9 @@ export class PodWorker {
   private view(terminal: boolean): PodView {
     const initialized = this.initialized();
     const containers: ContainerView[] = this.records.map((r) => {
+      // Until its next relist the kubelet has not seen the exit; while it kills and restarts a
+      // container it writes no status either: both times the status repeats what it last said.
+      if (!terminal && r.shown && (r.noticing || (r.restarting && !r.waiting))) return r.shown;
       let state: ContainerState;
       let lastState: ContainerState = {};
       if (r.current && r.seen && !r.noticing) {
@@ -649,6 +673,7 @@ export class PodWorker {
       if (live && (state.running || state.terminated)) view.containerID = `containerd://${live.id}`;
       const mounts = r.spec.volumeMounts as { name: string; mountPath: string; readOnly?: boolean }[] | undefined;
       if (mounts?.length) view.volumeMounts = mounts.map((m) => ({ name: m.name, mountPath: m.mountPath, ...(m.readOnly ? { readOnly: true, recursiveReadOnly: 'Disabled' } : {}) }));
+      if (!terminal) r.shown = view;
       return view;
     });
     return { sandboxReady: this.sandboxReady, initialized, terminal, initFailed: this.initFailed, containers };
