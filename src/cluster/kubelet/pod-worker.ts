@@ -118,7 +118,6 @@ export class PodWorker {
   private initFailed = false;
   private syncing = false;
   private resync = false;
-  private mountBlocked = false;
   /** activeDeadlineSeconds ran out: the pod failed with this reason and stays (it is not deleted). */
   private failure: { reason: string; message: string } | undefined;
   private deadlineTimer: Timer | undefined;
@@ -259,7 +258,7 @@ export class PodWorker {
     if (record.current) return record.current.log;
     if (record.last && !record.waiting) return record.last.log;
     if (record.last) return record.last.log;
-    throw waitingToStart(container, podName, record.waiting?.reason ?? (this.initialized() || record.kind !== 'main' ? 'ContainerCreating' : 'PodInitializing'));
+    throw waitingToStart(container, podName, record.waiting?.reason ?? this.defaultWaitingReason());
   }
 
   private requestSync(): void {
@@ -464,15 +463,13 @@ export class PodWorker {
         r.waiting = { reason: 'CreateContainerConfigError', message: config.message };
         this.event('Warning', 'Failed', `Error: ${config.message}`, r);
       } else {
-        this.mountBlocked = true;
-        r.waiting = { reason: 'ContainerCreating' };
+        r.waiting = { reason: this.defaultWaitingReason() };
         this.event('Warning', 'FailedMount', config.message);
       }
       this.publish();
       this.retryLater(r, host.clock.now() + host.random.duration(host.behaviour.configRetry));
       return;
     }
-    this.mountBlocked = false;
     const expand = (list?: string[]) => list?.map((s) => expandReferences(s, config.env));
     const argv = effectiveArgv(catalog, expand(r.spec.command), expand(r.spec.args));
     const id = host.random.hex(64);
@@ -633,6 +630,16 @@ export class PodWorker {
     if (!this.failure || this.pod.metadata.deletionTimestamp) this.host.deletePod(this.pod);
   }
 
+  /**
+   * The reason of a container that has not run yet: PodInitializing in every container of a pod
+   * with init containers (even once they are done), ContainerCreating otherwise, as the kubelet's
+   * convertToAPIContainerStatuses defaults them. kubectl reads the first as Init:N/M on an init
+   * container and as PodInitializing on an app container.
+   */
+  private defaultWaitingReason(): string {
+    return (this.pod.spec.initContainers?.length ?? 0) > 0 ? 'PodInitializing' : 'ContainerCreating';
+  }
+
   private view(terminal: boolean): PodView {
     const initialized = this.initialized();
     const containers: ContainerView[] = this.records.map((r) => {
@@ -651,7 +658,7 @@ export class PodWorker {
         state = terminated(r.last);
         if (r.prior) lastState = terminated(r.prior);
       } else {
-        const reason = r.waiting?.reason ?? (r.kind === 'main' && !initialized ? 'PodInitializing' : r.kind !== 'main' && !this.sandboxReady ? 'PodInitializing' : this.mountBlocked ? 'ContainerCreating' : r.kind === 'main' ? 'ContainerCreating' : 'PodInitializing');
+        const reason = r.waiting?.reason ?? this.defaultWaitingReason();
         state = { waiting: { reason, ...(r.waiting?.message ? { message: r.waiting.message } : {}) } };
       }
       const started = this.started(r) && !r.noticing;

@@ -63,3 +63,11 @@ test('a failed liveness probe kills and restarts in one sync: Running, Running w
   const at = (e: string) => Number(/^\+([\d.]+)s/.exec(e)![1]);
   assert.ok(at(events[firstProbe]!) >= at(events[started]!) + 1, `${events[started]} / ${events[firstProbe]}`);
 });
+
+test('init containers: Init:0/1, then PodInitializing (the app containers wait with that reason), then Running', async () => {
+  const host = new FakeHost();
+  const pod = makePod({ initContainers: [{ name: 'setup', image: 'busybox:1.36', command: ['sleep', '2'] }], containers: [{ name: 'web', image: 'nginx:1.27' }] });
+  const worker = host.worker(pod);
+  await pump(host, worker, 15_000);
+  assert.deepEqual(rows(pod, host.recorded.statuses), ['Init:0/1 0/1 0', 'PodInitializing 0/1 0', 'Running 1/1 0']);
+});
