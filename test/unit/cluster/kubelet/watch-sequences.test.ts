@@ -71,3 +71,14 @@ test('init containers: Init:0/1, then PodInitializing (the app containers wait w
   await pump(host, worker, 15_000);
   assert.deepEqual(rows(pod, host.recorded.statuses), ['Init:0/1 0/1 0', 'PodInitializing 0/1 0', 'Running 1/1 0']);
 });
+
+test('an init container that fails under Never: Init:Error stays, the pod is Failed and not Initialized', async () => {
+  const host = new FakeHost();
+  const pod = makePod({ restartPolicy: 'Never', initContainers: [{ name: 'setup', image: 'busybox:1.36', command: ['sh', '-c', 'exit 1'] }], containers: [{ name: 'web', image: 'nginx:1.27' }] });
+  const worker = host.worker(pod);
+  await pump(host, worker, 10_000);
+  assert.deepEqual(rows(pod, host.recorded.statuses), ['Init:0/1 0/1 0', 'Init:Error 0/1 0']);
+  assert.equal(host.status.phase, 'Failed');
+  const initialized = host.status.conditions!.find((c) => c.type === 'Initialized')!;
+  assert.deepEqual([initialized.status, initialized.reason, initialized.message], ['False', 'ContainersNotInitialized', 'containers with incomplete status: [setup]']);
+});
