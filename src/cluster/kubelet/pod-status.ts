@@ -78,7 +78,10 @@ export function podConditions(pod: Pod, view: PodView, phase: Phase): PodConditi
   const mains = view.containers.filter((c) => c.kind === 'main');
   const done = phase === 'Succeeded' || phase === 'Failed';
   const incomplete = inits.filter((c) => (c.kind === 'init' ? !c.succeeded : !c.started)).map((c) => c.name);
-  const initialized = condition('Initialized', view.initialized || done || incomplete.length === 0, 'ContainersNotInitialized', `containers with incomplete status: [${incomplete.join(' ')}]`);
+  // A pod that failed in an init container was never initialized (GeneratePodInitializedCondition
+  // is True for a terminal pod only when it succeeded or an app container had started): kubectl
+  // keeps showing Init:Error for it rather than the app containers' PodInitializing.
+  const initialized = condition('Initialized', view.initialized || (done && !view.initFailed) || incomplete.length === 0, 'ContainersNotInitialized', `containers with incomplete status: [${incomplete.join(' ')}]`);
   if (done && !view.initialized && !view.initFailed) delete initialized.reason;
   const unready = [...inits.filter((c) => c.kind === 'sidecar' && !c.ready), ...mains.filter((c) => !c.ready)].map((c) => c.name);
   const containersReady = done

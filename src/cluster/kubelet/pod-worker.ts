@@ -80,6 +80,15 @@ interface ContainerRecord {
   retry?: Timer;
   /** The spec changed (a new image): restart it regardless of policy and back-off. */
   specChanged?: boolean;
+  /** The kubelet is killing the container to start it again (failed liveness probe, new image). */
+  killedToRestart?: boolean;
+  /**
+   * Killed to restart and not yet seen running again: the real kubelet kills and starts in one
+   * SyncPod, so no status shows the killed container in between (only a back-off or an error does).
+   */
+  restarting?: boolean;
+  /** What the last status said of this container: repeated while the kubelet has not noticed a change. */
+  shown?: ContainerView;
 }
 
 /** The conditions the kubelet computes; any other belongs to another component. */
@@ -109,7 +118,6 @@ export class PodWorker {
   private initFailed = false;
   private syncing = false;
   private resync = false;
-  private mountBlocked = false;
   /** activeDeadlineSeconds ran out: the pod failed with this reason and stays (it is not deleted). */
   private failure: { reason: string; message: string } | undefined;
   private deadlineTimer: Timer | undefined;
@@ -191,6 +199,7 @@ export class PodWorker {
       r.retry?.cancel();
       if (r.current?.running) {
         this.event('Normal', 'Killing', `Container ${spec.name} definition changed, will be restarted`, r);
+        r.killedToRestart = true;
         this.stopProbes(r);
         r.current.stop((pod.spec.terminationGracePeriodSeconds ?? 30) * 1000, this.host.random.duration(this.host.behaviour.sigtermExit));
       }
@@ -249,7 +258,7 @@ export class PodWorker {
     if (record.current) return record.current.log;
     if (record.last && !record.waiting) return record.last.log;
     if (record.last) return record.last.log;
-    throw waitingToStart(container, podName, record.waiting?.reason ?? (this.initialized() || record.kind !== 'main' ? 'ContainerCreating' : 'PodInitializing'));
+    throw waitingToStart(container, podName, record.waiting?.reason ?? this.defaultWaitingReason());
   }
 
   private requestSync(): void {
@@ -454,15 +463,13 @@ export class PodWorker {
         r.waiting = { reason: 'CreateContainerConfigError', message: config.message };
         this.event('Warning', 'Failed', `Error: ${config.message}`, r);
       } else {
-        this.mountBlocked = true;
-        r.waiting = { reason: 'ContainerCreating' };
+        r.waiting = { reason: this.defaultWaitingReason() };
         this.event('Warning', 'FailedMount', config.message);
       }
       this.publish();
       this.retryLater(r, host.clock.now() + host.random.duration(host.behaviour.configRetry));
       return;
     }
-    this.mountBlocked = false;
     const expand = (list?: string[]) => list?.map((s) => expandReferences(s, config.env));
     const argv = effectiveArgv(catalog, expand(r.spec.command), expand(r.spec.args));
     const id = host.random.hex(64);
@@ -493,11 +500,14 @@ export class PodWorker {
     this.event('Normal', 'Started', `Started container ${name}`, r);
     container.start();
     if (container.running) {
-      this.startProbes(r, container, faults.probes ?? {});
       host.clock.setTimer(host.random.duration(host.behaviour.relist), () => {
         if (r.current !== container || !container.running || this.finished) return;
         r.seen = true;
+        r.restarting = false;
         r.waiting = undefined;
+        // The prober skips a container until the kubelet's own status says it is running
+        // (prober/worker.go doProbe); initialDelaySeconds still counts from its start.
+        this.startProbes(r, container, faults.probes ?? {});
         if (r.uncounted) { r.restartCount++; r.uncounted = false; }
         this.publish();
         this.requestSync();
@@ -520,6 +530,12 @@ export class PodWorker {
       this.checkTerminated();
       return;
     }
+    if (r.killedToRestart) {
+      // The kubelet stopped it itself and starts it again in the same sync (or backs off).
+      r.killedToRestart = false;
+      this.recordExit(r, exited, true);
+      return;
+    }
     // The kubelet notices on its next relist.
     r.noticing = true;
     r.current ??= container;
@@ -530,7 +546,8 @@ export class PodWorker {
     });
   }
 
-  private recordExit(r: ContainerRecord, exited: Exited): void {
+  private recordExit(r: ContainerRecord, exited: Exited, restarting = false): void {
+    r.restarting = restarting;
     r.current = undefined;
     r.seen = false;
     r.prior = r.last;
@@ -575,6 +592,7 @@ export class PodWorker {
   private restartUnhealthy(r: ContainerRecord, container: Container, kind: ProbeKind, spec: ProbeSpec): void {
     if (r.current !== container || !container.running) return;
     this.event('Normal', 'Killing', `Container ${r.spec.name} failed ${kind} probe, will be restarted`, r);
+    r.killedToRestart = true;
     this.stopProbes(r);
     const grace = spec.terminationGracePeriodSeconds ?? this.pod.spec.terminationGracePeriodSeconds ?? 30;
     container.stop(grace * 1000, this.host.random.duration(this.host.behaviour.sigtermExit));
@@ -612,9 +630,22 @@ export class PodWorker {
     if (!this.failure || this.pod.metadata.deletionTimestamp) this.host.deletePod(this.pod);
   }
 
+  /**
+   * The reason of a container that has not run yet: PodInitializing in every container of a pod
+   * with init containers (even once they are done), ContainerCreating otherwise, as the kubelet's
+   * convertToAPIContainerStatuses defaults them. kubectl reads the first as Init:N/M on an init
+   * container and as PodInitializing on an app container.
+   */
+  private defaultWaitingReason(): string {
+    return (this.pod.spec.initContainers?.length ?? 0) > 0 ? 'PodInitializing' : 'ContainerCreating';
+  }
+
   private view(terminal: boolean): PodView {
     const initialized = this.initialized();
     const containers: ContainerView[] = this.records.map((r) => {
+      // Until its next relist the kubelet has not seen the exit; while it kills and restarts a
+      // container it writes no status either: both times the status repeats what it last said.
+      if (!terminal && r.shown && (r.noticing || (r.restarting && !r.waiting))) return r.shown;
       let state: ContainerState;
       let lastState: ContainerState = {};
       if (r.current && r.seen && !r.noticing) {
@@ -627,7 +658,7 @@ export class PodWorker {
         state = terminated(r.last);
         if (r.prior) lastState = terminated(r.prior);
       } else {
-        const reason = r.waiting?.reason ?? (r.kind === 'main' && !initialized ? 'PodInitializing' : r.kind !== 'main' && !this.sandboxReady ? 'PodInitializing' : this.mountBlocked ? 'ContainerCreating' : r.kind === 'main' ? 'ContainerCreating' : 'PodInitializing');
+        const reason = r.waiting?.reason ?? this.defaultWaitingReason();
         state = { waiting: { reason, ...(r.waiting?.message ? { message: r.waiting.message } : {}) } };
       }
       const started = this.started(r) && !r.noticing;
@@ -649,6 +680,7 @@ export class PodWorker {
       if (live && (state.running || state.terminated)) view.containerID = `containerd://${live.id}`;
       const mounts = r.spec.volumeMounts as { name: string; mountPath: string; readOnly?: boolean }[] | undefined;
       if (mounts?.length) view.volumeMounts = mounts.map((m) => ({ name: m.name, mountPath: m.mountPath, ...(m.readOnly ? { readOnly: true, recursiveReadOnly: 'Disabled' } : {}) }));
+      if (!terminal) r.shown = view;
       return view;
     });
     return { sandboxReady: this.sandboxReady, initialized, terminal, initFailed: this.initFailed, containers };

@@ -1,7 +1,8 @@
 /**
  * Liveness, readiness and startup probes with the kubelet's timing fields and thresholds.
  *
- * - The first probe runs `initialDelaySeconds` after the container started, then every `periodSeconds`.
+ * - Probing starts once the kubelet has seen the container running; the first probe runs
+ *   `initialDelaySeconds` after the container started (or at once if that is past), then every `periodSeconds`.
  * - A result changes the probe's state only after `failureThreshold` consecutive failures or
  *   `successThreshold` consecutive successes. Before any result, readiness is failure, liveness is
  *   success and startup is unknown (not started).
@@ -118,8 +119,10 @@ export class ProbeWorker {
     return this.state;
   }
 
+  /** Starts probing; `initialDelaySeconds` counts from the container's start, not from this call. */
   start(): void {
-    this.timer = this.clock.setTimer((this.probe.initialDelaySeconds ?? 0) * 1000, () => this.tick());
+    const first = this.container.startedAt + (this.probe.initialDelaySeconds ?? 0) * 1000;
+    this.timer = this.clock.setTimer(Math.max(0, first - this.clock.now()), () => this.tick());
   }
 
   stop(): void {
