@@ -12,9 +12,26 @@ export function canonicalizeResourceList(list: unknown, kind: string): void {
   for (const [name, value] of Object.entries(entries)) {
     try {
       if (typeof value !== 'string' && typeof value !== 'number') throw new QuantityParseError('quantities must be strings or numbers');
-      entries[name] = Quantity.parse(String(value)).toString();
+      entries[name] = canonical(String(value));
     } catch (err) {
       throw badRequest(`${kind} in version "v1" cannot be handled as a ${kind}: ${(err as Error).message}`);
     }
   }
+}
+
+/**
+ * Canonical spellings already computed: every pod of a workload asks for the same few quantities,
+ * and defaulting runs more than once per write. Bounded; a quantity that fails to parse is not kept.
+ */
+const canonicalSpellings = new Map<string, string>();
+const MAX_CANONICAL_SPELLINGS = 4096;
+
+function canonical(text: string): string {
+  let out = canonicalSpellings.get(text);
+  if (out === undefined) {
+    out = Quantity.parse(text).toString();
+    if (canonicalSpellings.size >= MAX_CANONICAL_SPELLINGS) canonicalSpellings.clear();
+    canonicalSpellings.set(text, out);
+  }
+  return out;
 }

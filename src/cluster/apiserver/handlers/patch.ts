@@ -66,12 +66,15 @@ export async function patchObject(parts: ServerParts, r: ResourceRequest): Promi
   let warnings: string[] = [];
   const write = { user: r.user, dryRun: dryRunOf(r.request.query), subresource: r.info.subresource, fieldManager: managerFor(ctx) };
   const result = await r.registry.guaranteedUpdate(r.namespace, r.info.name, write, (current) => {
-    const patched = applyPatch(type, current, body, ctx).object as KubeObject;
+    // `current` is the registry's fresh copy: the patch goes into it in place, so what the
+    // preconditions compare with is read first.
+    const { resourceVersion, uid } = current.metadata;
+    const patched = applyPatch(type, current, body, ctx, true).object as KubeObject;
     if (!isPlainObject(patched) || !isPlainObject(patched.metadata)) throw badRequest('the patched object must have metadata');
     const meta = patched.metadata;
-    if (meta.resourceVersion && meta.resourceVersion !== current.metadata.resourceVersion) throw conflict(r.registry.gr, r.info.name, OBJECT_MODIFIED);
-    if (meta.uid && meta.uid !== current.metadata.uid) {
-      throw conflict(r.registry.gr, r.info.name, `Precondition failed: UID in precondition: ${String(meta.uid)}, UID in object meta: ${current.metadata.uid ?? ''}`);
+    if (meta.resourceVersion && meta.resourceVersion !== resourceVersion) throw conflict(r.registry.gr, r.info.name, OBJECT_MODIFIED);
+    if (meta.uid && meta.uid !== uid) {
+      throw conflict(r.registry.gr, r.info.name, `Precondition failed: UID in precondition: ${String(meta.uid)}, UID in object meta: ${uid ?? ''}`);
     }
     if (meta.name !== undefined && meta.name !== r.info.name) {
       throw badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${r.info.name})`);

@@ -37,7 +37,7 @@ async function bind(parts: ServerParts, r: ResourceRequest, name: string, bindin
   const pods = parts.registries.core('pods');
   const dryRun = dryRunOf(r.request.query);
   await pods.guaranteedUpdate(r.namespace, name, { user: r.user, dryRun, subresource: 'binding', bypassStrategy: true }, (current) =>
-    bindPod(current as Pod, binding, rfc3339(parts.clock.now())),
+    bindPod(current as Pod, binding, rfc3339(parts.clock.now()), true),
   );
   return jsonResponse(201, statusSuccess(201));
 }

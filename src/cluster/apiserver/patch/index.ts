@@ -185,7 +185,11 @@ function requireLive(live: KubeObject | JsonObject | undefined, ctx: PatchContex
   return live as JsonObject;
 }
 
-export function applyPatch(type: string, live: KubeObject | JsonObject | undefined, body: unknown, ctx: PatchContext): PatchOutcome {
+/**
+ * `ownsLive`: `live` is the caller's fresh copy (the registry decodes one per attempt), which the
+ * JSON patch types may then change in place instead of copying; server-side apply never does.
+ */
+export function applyPatch(type: string, live: KubeObject | JsonObject | undefined, body: unknown, ctx: PatchContext, ownsLive = false): PatchOutcome {
   if (!(PATCH_TYPES as readonly string[]).includes(type)) throw unsupportedMediaType([...PATCH_TYPES]);
   const patchType = type as PatchType;
   validatePatchOptions(patchType, ctx);
@@ -196,7 +200,7 @@ export function applyPatch(type: string, live: KubeObject | JsonObject | undefin
       const ops = decodeJsonPatch(body, ctx);
       const current = requireLive(live, ctx);
       try {
-        return done(applyJsonPatch(current, ops));
+        return done(applyJsonPatch(current, ops, ownsLive));
       } catch (err) {
         if (err instanceof JsonPatchError) throw unprocessable(err.message);
         throw err;
@@ -206,14 +210,14 @@ export function applyPatch(type: string, live: KubeObject | JsonObject | undefin
       // evanphx's MergePatch rejects a null patch; with strict decoding (the default) any non-object fails first.
       const patch = decodeJson(body, strict(ctx) ? 'error decoding patch: ' : '');
       if (patch === null || (!strict(ctx) && !isObject(patch))) throw badRequest('Invalid JSON Patch');
-      return done(applyMergePatch(requireLive(live, ctx), asObjectPatch(patch, 'error decoding patch: ')));
+      return done(applyMergePatch(requireLive(live, ctx), asObjectPatch(patch, 'error decoding patch: '), ownsLive));
     }
     case STRATEGIC_MERGE_PATCH: {
       const decoded = decodeJson(body, '');
       const patch = decoded === null ? {} : asObjectPatch(decoded, '');
       const current = requireLive(live, ctx);
       try {
-        return done(applyStrategicMergePatch(current, patch, ctx.meta));
+        return done(applyStrategicMergePatch(current, patch, ctx.meta, ownsLive));
       } catch (err) {
         if (!(err instanceof StrategicMergePatchError)) throw err;
         if (err.kind === 'BadRequest') throw badRequest(err.message);

@@ -253,11 +253,13 @@ function applyOperation(doc: { root: Container }, op: JsonObject): void {
 }
 
 /**
- * Applies the operations in order to a copy of `document` and returns it. The operations must
- * already be decoded (an array of objects); index.ts checks that and words decoding errors.
+ * Applies the operations in order to a copy of `document` (to `document` itself when the caller
+ * owns it: `ownsDocument`; a failed operation then leaves it half patched) and returns it. The
+ * operations must already be decoded (an array of objects); index.ts checks that and words
+ * decoding errors.
  */
-export function applyJsonPatch<T>(document: T, operations: readonly JsonObject[]): T {
-  const doc = { root: clone(document) as unknown as Container };
+export function applyJsonPatch<T>(document: T, operations: readonly JsonObject[], ownsDocument = false): T {
+  const doc = { root: (ownsDocument ? document : clone(document)) as unknown as Container };
   for (const op of operations) applyOperation(doc, op);
   return doc.root as unknown as T;
 }

@@ -18,7 +18,7 @@ type Ordered = Parameters<typeof compareManagedEntries>[0];
 const CANONICAL_KEYS = ['manager', 'operation', 'apiVersion', 'time', 'fieldsType', 'fieldsV1', 'subresource'];
 
 /** An entry exactly as encodeManagedFields writes it (so keeping it as is equals re-encoding it). */
-function canonical(e: unknown): e is ManagedFieldsEntry & { fieldsV1: JsonObject } {
+export function canonicalEntry(e: unknown): e is ManagedFieldsEntry & { fieldsV1: JsonObject } {
   if (!isObject(e)) return false;
   let at = 0;
   for (const k of Object.keys(e)) {
@@ -34,7 +34,7 @@ function canonical(e: unknown): e is ManagedFieldsEntry & { fieldsV1: JsonObject
 }
 
 /** Whether `path` is a member of the set `fields` spells (FieldSet.fromFieldsV1's reading). */
-function owns(fields: JsonObject, path: FieldPath): boolean {
+export function owns(fields: JsonObject, path: FieldPath): boolean {
   let node: unknown = fields;
   for (const pe of path) {
     if (!isObject(node)) return false;
@@ -69,7 +69,7 @@ export function ownedUpdate(u: OwnedUpdate): ManagedFieldsEntry[] | undefined {
   let updaters = 0;
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i];
-    if (!canonical(e)) return undefined;
+    if (!canonicalEntry(e)) return undefined;
     const id = managerIdentity(e as Parameters<typeof managerIdentity>[0]);
     if (seen.has(id)) return undefined;
     seen.add(id);

@@ -91,14 +91,17 @@ export function compareManagedEntries(p: Omit<ManagerSet, 'fields'>, q: Omit<Man
 export function encodeManagedFields(managed: Managed): ManagedFieldsEntry[] {
   const sets = [...managed.values()].filter((m) => !m.fields.empty());
   sets.sort(compareManagedEntries);
-  return sets.map((m) => {
-    const e: ManagedFieldsEntry = { manager: m.manager, operation: m.operation, apiVersion: m.apiVersion };
-    if (m.time) e.time = m.time;
-    e.fieldsType = 'FieldsV1';
-    e.fieldsV1 = m.fields.toFieldsV1();
-    if (m.subresource) e.subresource = m.subresource;
-    return e;
-  });
+  return sets.map(encodeManagerSet);
+}
+
+/** One entry as encodeManagedFields writes it. */
+export function encodeManagerSet(m: ManagerSet): ManagedFieldsEntry {
+  const e: ManagedFieldsEntry = { manager: m.manager, operation: m.operation, apiVersion: m.apiVersion };
+  if (m.time) e.time = m.time;
+  e.fieldsType = 'FieldsV1';
+  e.fieldsV1 = m.fields.toFieldsV1();
+  if (m.subresource) e.subresource = m.subresource;
+  return e;
 }
 
 export const MAX_UPDATE_MANAGERS = 10;

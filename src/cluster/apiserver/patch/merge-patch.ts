@@ -37,9 +37,12 @@ function mergeObjects(doc: JsonObject, patch: JsonObject): void {
   }
 }
 
-/** Returns `document` with `patch` merged in; neither argument is modified. */
-export function applyMergePatch<T extends object>(document: T, patch: JsonObject): T {
-  const doc = clone(document) as unknown as JsonObject;
+/**
+ * Returns `document` with `patch` merged in. The patch is never modified; the document is not
+ * either unless `ownsDocument` (the caller's fresh copy, merged into in place rather than copied).
+ */
+export function applyMergePatch<T extends object>(document: T, patch: JsonObject, ownsDocument = false): T {
+  const doc = (ownsDocument ? document : clone(document)) as unknown as JsonObject;
   mergeObjects(doc, clone(patch));
   return doc as unknown as T;
 }

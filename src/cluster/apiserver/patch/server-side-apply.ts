@@ -33,6 +33,7 @@ import type { MetaLookup } from './patch-meta';
 import { FieldSet, fieldPath, type FieldPath } from './field-set';
 import { TypedWalker, dropNulls } from './typed-value';
 import { ownedUpdate } from './managed-fields-owned';
+import { splitUntouched } from './managed-fields-kept';
 import { createdFieldsV1 } from './managed-fields-created';
 import {
   STRIPPED_FIELDS,
@@ -40,6 +41,7 @@ import {
   capUpdateManagers,
   decodeManagedFields,
   encodeManagedFields,
+  encodeManagerSet,
   formatTime,
   isResetManagedFields,
   keepTimestampsIfUnchanged,
@@ -217,8 +219,19 @@ export function recordUpdate(opts: RecordUpdateOptions): ManagedFieldsEntry[] {
   }
   if (old && oldFields && (opts.subresource || sentNone || deepEqual(sentFields, oldFields))) {
     changes = diff(walker, before, after, reset);
-    const owned = ownedUpdate({ entries: oldFields, changed: [...changes.modified.list(), ...changes.added.list()], removed: changes.removed.size, who: { ...who, operation: 'Update' } });
+    const changed = [...changes.modified.list(), ...changes.added.list()];
+    const owned = ownedUpdate({ entries: oldFields, changed, removed: changes.removed.size, who: { ...who, operation: 'Update' } });
     if (owned) return owned;
+    const split = splitUntouched(oldFields, [...changed, ...changes.removed.list()], { ...who, operation: 'Update' });
+    if (split) {
+      // The general path below over the touched entries only; the others are kept as stored.
+      const managed = decodeManagedFields(split.touched);
+      updateManaged(walker, managed, before, after, who, reset, changes);
+      const encoded = new Map<string, ManagedFieldsEntry>();
+      for (const [id, m] of managed) if (!m.fields.empty()) encoded.set(id, encodeManagerSet(m));
+      const entries = split.assemble(encoded);
+      return deepEqual(before, after) ? keepTimestampsIfUnchanged(oldFields, entries) : entries;
+    }
   }
 
   let managed: Managed;

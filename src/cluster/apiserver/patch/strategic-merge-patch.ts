@@ -310,12 +310,13 @@ export class StrategicMerger {
 }
 
 /**
- * Applies a strategic merge patch to a copy of `original`. The patch must be a JSON object (index.ts
- * words the decoding errors); neither argument is modified.
+ * Applies a strategic merge patch to a copy of `original` (to `original` itself when the caller
+ * owns it: `ownsOriginal`). The patch must be a JSON object (index.ts words the decoding errors)
+ * and is never modified.
  */
-export function applyStrategicMergePatch<T extends object>(original: T, patch: JsonObject, meta: MetaLookup): T {
+export function applyStrategicMergePatch<T extends object>(original: T, patch: JsonObject, meta: MetaLookup, ownsOriginal = false): T {
   if (!isObject(original)) throw errBadJsonDoc();
   const merger = new StrategicMerger(meta);
-  const out = merger.mergeMap(clone(original) as unknown as JsonObject, clone(patch), []);
+  const out = merger.mergeMap((ownsOriginal ? original : clone(original)) as unknown as JsonObject, clone(patch), []);
   return out as unknown as T;
 }

@@ -148,11 +148,6 @@ export class RegistryStore {
     return this.conversion === undefined;
   }
 
-  /** A fresh (unshared) object of a key-value. */
-  decodeFresh(kv: KeyValue): KubeObject {
-    return this.decode(kv);
-  }
-
   private decode(kv: KeyValue): KubeObject {
     return this.conversion ? this.decodeText(kv.value, kv.modRevision) : decodeKv(kv);
   }
@@ -165,8 +160,12 @@ export class RegistryStore {
   /** The admission chain (set by the server once every registry exists, since plugins read other resources). */
   admission: { plugins: AdmissionPlugin[]; lookup: AdmissionLookup } | undefined;
 
-  /** Decoded objects by key, valid for one modRevision: lists, tables and watch fan-out decode once. */
-  private readonly decoded = new Map<string, { revision: number; object: KubeObject }>();
+  /**
+   * Decoded objects by key, each valid for one modRevision: lists, tables and watch fan-out decode
+   * once. The revision it replaced is kept too, since a selective watch reads an update's previous
+   * object (did it match before?), which was the newest one until the write.
+   */
+  private readonly decoded = new Map<string, { revision: number; object: KubeObject; previous?: { revision: number; object: KubeObject } }>();
 
   /**
    * The object of a key-value, decoded once and shared: callers must treat it as read-only (lists
@@ -174,12 +173,22 @@ export class RegistryStore {
    */
   shared(kv: KeyValue): KubeObject {
     const hit = this.decoded.get(kv.key);
-    if (hit && hit.revision === kv.modRevision) return hit.object;
+    if (hit) {
+      if (hit.revision === kv.modRevision) return hit.object;
+      if (hit.previous?.revision === kv.modRevision) return hit.previous.object;
+    }
     const object = this.decode(kv);
     if (!this.conversion) rememberSource(object, kv);
+    if (hit && kv.modRevision < hit.revision) {
+      // An older revision (the previous object of an event whose own object is cached already).
+      if ((hit.previous?.revision ?? 0) < kv.modRevision) hit.previous = { revision: kv.modRevision, object };
+      return object;
+    }
     if (hit) this.decoded.delete(kv.key);
     else if (this.decoded.size >= DECODED_CACHE_SIZE) this.decoded.delete(this.decoded.keys().next().value!);
-    this.decoded.set(kv.key, { revision: kv.modRevision, object });
+    const entry: { revision: number; object: KubeObject; previous?: { revision: number; object: KubeObject } } = { revision: kv.modRevision, object };
+    if (hit) entry.previous = { revision: hit.revision, object: hit.object };
+    this.decoded.set(kv.key, entry);
     return object;
   }
 
@@ -413,20 +422,33 @@ export class RegistryStore {
       const kv = await this.getKv(namespace, name);
       if (!kv) throw notFound(this.gr, name);
       const current = this.decode(kv);
-      const old = this.decode(kv);
+      // The old object is only read (by prepareUpdate, the strategy, admission and managedFields),
+      // so it is the shared decoding, which the watch fan-out of the last write usually made already.
+      // A write that bypasses the strategy reads only its metadata's scalars: a shallow copy of those.
+      const old = ctx.bypassStrategy ? ({ metadata: { ...current.metadata } } as KubeObject) : this.shared(kv);
       const updated = await tryUpdate(current);
       this.checkTypeMeta(updated);
       const { text, warnings } = await this.prepareUpdate(updated, old, ctx);
-      if (text === kv.value) return { object: old, text: this.served(kv.value, kv.modRevision), warnings };
-      if (ctx.dryRun) return { object: this.decodeText(text, kv.modRevision), text: this.served(text, kv.modRevision), warnings };
+      if (text === kv.value) return this.writeResult(kv.value, kv.modRevision, warnings);
+      if (ctx.dryRun) return this.writeResult(text, kv.modRevision, warnings);
       const finishing = this.finishesDeletion(updated);
       const result = await this.kv.txn(
         [{ key: kv.key, target: 'mod', result: '=', value: kv.modRevision }],
         [finishing ? { type: 'delete', key: kv.key } : { type: 'put', key: kv.key, value: text }],
       );
-      if (result.succeeded) return { object: this.decodeText(text, result.revision), text: this.served(text, result.revision), warnings };
+      if (result.succeeded) return this.writeResult(text, result.revision, warnings);
       if (attempt >= MAX_UPDATE_RETRIES) throw conflict(this.gr, name, OBJECT_MODIFIED);
     }
+  }
+
+  /**
+   * The result of an update: handlers answer with the text, so the object is decoded only when a
+   * caller asks for it (a fresh copy, decoded once).
+   */
+  private writeResult(text: string, revision: number, warnings: string[]): WriteResult {
+    let object: KubeObject | undefined;
+    const decode = () => (object ??= this.decodeText(text, revision));
+    return { get object() { return decode(); }, text: this.served(text, revision), warnings };
   }
 
   /** PUT: replaces the object; a resourceVersion in the body is a precondition (409 when stale). */

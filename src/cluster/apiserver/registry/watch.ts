@@ -146,7 +146,8 @@ function translate(registry: RegistryStore, event: StoreWatchEvent, selection: S
   const object = registry.shared(event.kv);
   if (selection.everything) return { type: event.prevKv ? 'MODIFIED' : 'ADDED', object };
   const matches = selection.matches(object);
-  const prev = event.prevKv ? registry.decodeFresh(event.prevKv) : undefined;
+  // Read-only, as the object is: a DELETED event carries a copy with the deletion's revision.
+  const prev = event.prevKv ? registry.shared(event.prevKv) : undefined;
   const prevMatched = prev !== undefined && selection.matches(prev);
   if (matches) return { type: prevMatched ? 'MODIFIED' : 'ADDED', object };
   if (prevMatched) return { type: 'DELETED', object: atRevision(prev!, event.kv.modRevision) };

@@ -137,3 +137,25 @@ test('bookmarks arrive every minute of cluster time when allowed, and timeoutSec
     await cluster.stop();
   }
 });
+
+test('the registry keeps the decoding an update replaced: a selective watch reads the previous object without decoding it again', async () => {
+  const cluster = await startCluster();
+  try {
+    const secrets = cluster.client().resource(SECRETS);
+    await secrets.create(secret('a', { k: '1' }));
+    const registry = cluster.server.parts.registries.core('secrets');
+    const key = registry.key('default', 'a');
+    const before = (await cluster.store.range({ key })).kvs[0]!;
+    const old = registry.shared(before);
+    await secrets.patch('a', 'merge', { data: { k: Buffer.from('2').toString('base64') } }, { namespace: 'default' });
+    const after = (await cluster.store.range({ key })).kvs[0]!;
+    const current = registry.shared(after);
+    assert.notEqual(current, old);
+    assert.equal(registry.shared(before), old);
+    assert.equal(registry.shared(after), current);
+    assert.equal(old.metadata.resourceVersion, String(before.modRevision));
+    assert.equal(current.metadata.resourceVersion, String(after.modRevision));
+  } finally {
+    await cluster.stop();
+  }
+});

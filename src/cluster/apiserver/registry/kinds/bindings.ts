@@ -23,9 +23,10 @@ export function validateBinding(binding: Binding): FieldError[] {
 
 /**
  * Applies a binding to the current pod (assignPod): sets spec.nodeName, merges the binding's
- * annotations, and sets PodScheduled=True. `now` is an RFC 3339 timestamp.
+ * annotations, and sets PodScheduled=True. `now` is an RFC 3339 timestamp. `pod` is left as it
+ * was unless the caller owns it and says so (`owned`: the registry's fresh copy), which spares a copy.
  */
-export function bindPod(pod: Pod, binding: Binding, now: string): Pod {
+export function bindPod(pod: Pod, binding: Binding, now: string, owned = false): Pod {
   const gr = { group: '', resource: 'pods/binding' };
   const name = pod.metadata.name ?? '';
   const errs = validateBinding(binding);
@@ -36,7 +37,7 @@ export function bindPod(pod: Pod, binding: Binding, now: string): Pod {
   }
   if (pod.metadata.deletionTimestamp) throw conflict(gr, name, `pod ${name} is being deleted, cannot be assigned to a host`);
   if (pod.spec.nodeName) throw conflict(gr, name, `pod ${name} is already assigned to node "${pod.spec.nodeName}"`);
-  const bound = clone(pod);
+  const bound = owned ? pod : clone(pod);
   bound.spec.nodeName = binding.target!.name!;
   const annotations = binding.metadata.annotations;
   if (annotations && Object.keys(annotations).length) bound.metadata.annotations = { ...(bound.metadata.annotations ?? {}), ...annotations };

@@ -34,6 +34,39 @@ export interface StrategyOptions {
 
 export const clone = <T>(value: T): T => (value === undefined ? value : (structuredClone(value) as T));
 
+/**
+ * Whether two JSON values serialize alike: equal members in the same order (order matters, since
+ * the stored text keeps it). Anything else than plain JSON values (undefined, NaN) counts as different.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return a !== undefined && (typeof a !== 'number' || Number.isFinite(a));
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i]!;
+    if (k !== kb[i] || !sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
+}
+
+/**
+ * The old value put back into the new object: kept as it is when it already serializes alike (a
+ * status write usually sends the spec it read), else a copy of the old one. `object` never shares
+ * values with `old` (the registry hands strategies a fresh object), so keeping it shares nothing.
+ */
+function restoreFrom(object: KubeObject, old: KubeObject, field: 'spec' | 'status'): void {
+  if (!(field in old)) delete object[field];
+  else if (!sameJson(object[field], old[field])) object[field] = clone(old[field]);
+}
+
 /** Builds a Strategy from the kind's pieces, adding the generic metadata rules. */
 export function kindStrategy(options: StrategyOptions): Strategy {
   const nameFn = options.nameFn ?? nameIsDNSSubdomain;
@@ -51,14 +84,9 @@ export function kindStrategy(options: StrategyOptions): Strategy {
       // the current object (the generic store fills it in before validation, as kube-apiserver's does).
       if (!object.metadata.resourceVersion && old.metadata.resourceVersion) object.metadata.resourceVersion = old.metadata.resourceVersion;
       if (options.hasStatus) {
-        if (ctx.subresource === 'status') {
-          // The status subresource changes status only (and metadata the kind allows).
-          if ('spec' in old) object.spec = clone(old.spec);
-          else delete object.spec;
-        } else if (ctx.subresource === '') {
-          if ('status' in old) object.status = clone(old.status);
-          else delete object.status;
-        }
+        // The status subresource changes status only (and metadata the kind allows).
+        if (ctx.subresource === 'status') restoreFrom(object, old, 'spec');
+        else if (ctx.subresource === '') restoreFrom(object, old, 'status');
       }
       options.defaults?.(object, ctx);
       options.prepareForUpdate?.(object, old, ctx);

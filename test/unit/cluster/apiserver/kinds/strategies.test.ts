@@ -90,6 +90,18 @@ test('bindings: bind once, with kube-apiserver\'s conflicts', () => {
   assert.throws(() => bindPod(pod, { metadata: { name: 'web' }, target: { kind: 'Pod', name: 'x' } }, 'now'), { message: 'Binding "web" is invalid: target.kind: Unsupported value: "Pod": supported values: "Node", "<empty>"' });
 });
 
+test('bindings: the pod is left as it was unless the caller owns it', () => {
+  const pod = podObject();
+  create('pods', pod);
+  const binding = { metadata: { name: 'web' }, target: { kind: 'Node', name: 'node-1' } };
+  const kept = bindPod(pod, binding, 'now');
+  assert.notEqual(kept, pod);
+  assert.equal(pod.spec.nodeName, undefined);
+  const owned = bindPod(pod, binding, 'now', true);
+  assert.equal(owned, pod);
+  assert.equal(pod.spec.nodeName, 'node-1');
+});
+
 test('namespaces: Active, the kubernetes finalizer and the name label', () => {
   const ns: KubeObject = { metadata: { name: 'team-a' } };
   assert.deepEqual(create('namespaces', ns), []);

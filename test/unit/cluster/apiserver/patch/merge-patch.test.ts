@@ -27,3 +27,13 @@ for (const [name, doc, patch, want] of cases) {
     assert.equal(JSON.stringify(doc), before);
   });
 }
+
+test('merge patch into a document the caller owns changes it in place and leaves the patch alone', () => {
+  const doc: Record<string, unknown> = { metadata: { name: 'a', labels: { app: 'x' } } };
+  const patch = { metadata: { labels: { app: null, env: { tier: null, zone: 'z' } } } };
+  const patchText = JSON.stringify(patch);
+  const out = applyMergePatch(doc, patch, true);
+  assert.equal(out, doc);
+  assert.deepEqual(doc, { metadata: { name: 'a', labels: { env: { zone: 'z' } } } });
+  assert.equal(JSON.stringify(patch), patchText);
+});

@@ -1,0 +1,89 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { recordUpdate } from '../../../../../src/cluster/apiserver/patch/server-side-apply';
+import { canonicalFieldsV1 } from '../../../../../src/cluster/apiserver/patch/managed-fields-kept';
+import { FieldSet } from '../../../../../src/cluster/apiserver/patch/field-set';
+import type { JsonObject } from '../../../../../src/cluster/apiserver/patch/json-value';
+import type { ManagedFieldsEntry } from '../../../../../src/cluster/api/types';
+import { podMeta } from './pod-meta';
+
+const T0 = Date.parse('2026-11-24T10:00:00Z');
+const T1 = Date.parse('2026-11-24T10:00:10Z');
+const T2 = Date.parse('2026-11-24T10:00:20Z');
+
+const pod: JsonObject = {
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'web', namespace: 'default', uid: 'u-1', resourceVersion: '5', creationTimestamp: '2026-11-24T10:00:00Z', labels: { app: 'web' } },
+  spec: { containers: [{ name: 'web', image: 'nginx:1.27', ports: [{ containerPort: 80 }] }] },
+  status: { phase: 'Pending' },
+};
+
+function write(old: JsonObject, change: (o: JsonObject) => void, manager: string, now: number, subresource?: string): JsonObject {
+  const next = structuredClone(old);
+  change(next);
+  delete (next.metadata as JsonObject).managedFields;
+  const mf = recordUpdate({ apiVersion: 'v1', meta: podMeta, manager, now, old, updated: structuredClone(next), ...(subresource ? { subresource } : {}) });
+  (next.metadata as JsonObject).managedFields = mf;
+  return next;
+}
+
+/**
+ * The same write recorded with the stored entries as the encoder wrote them (untouched ones may be
+ * kept) and with their keys reversed (every entry is decoded: the general path). The answers must
+ * be the same text, key order included.
+ */
+function bothWays(old: JsonObject, change: (o: JsonObject) => void, manager: string, now: number, subresource?: string): { kept: ManagedFieldsEntry[]; general: ManagedFieldsEntry[] } {
+  const next = structuredClone(old);
+  change(next);
+  delete (next.metadata as JsonObject).managedFields;
+  const base = { apiVersion: 'v1', meta: podMeta, manager, now, ...(subresource ? { subresource } : {}) };
+  const kept = recordUpdate({ ...base, old, updated: structuredClone(next) });
+  const reordered = structuredClone(old);
+  const entries = (old.metadata as JsonObject).managedFields as ManagedFieldsEntry[];
+  (reordered.metadata as JsonObject).managedFields = entries.map((e) => Object.fromEntries(Object.entries(e).reverse()));
+  const general = recordUpdate({ ...base, old: reordered, updated: structuredClone(next) });
+  assert.equal(JSON.stringify(kept), JSON.stringify(general));
+  return { kept, general };
+}
+
+function created(): JsonObject {
+  const mf = recordUpdate({ apiVersion: 'v1', meta: podMeta, manager: 'creator', now: T0, updated: structuredClone(pod) });
+  const o = structuredClone(pod);
+  (o.metadata as JsonObject).managedFields = mf;
+  return o;
+}
+
+test('a status write that moves fields of its own keeps the creator\'s entry as stored', () => {
+  const first = write(created(), (o) => { o.status = { phase: 'Pending', conditions: [{ type: 'Ready', status: 'False' }] }; }, 'kubelet', T1, 'status');
+  const stored = (first.metadata as JsonObject).managedFields as ManagedFieldsEntry[];
+  const { kept } = bothWays(first, (o) => { o.status = { phase: 'Running', podIP: '10.0.0.2', conditions: [{ type: 'Ready', status: 'True' }] }; }, 'kubelet', T2, 'status');
+  const creator = kept.find((e) => e.manager === 'creator');
+  assert.equal(creator, stored.find((e) => e.manager === 'creator'));
+  assert.equal(kept.find((e) => e.manager === 'kubelet')?.time, '2026-11-24T10:00:20Z');
+});
+
+test('a write taking a field from another manager, or removing one, decodes that manager: same answer as the general path', () => {
+  const first = write(created(), (o) => { o.status = { phase: 'Pending', conditions: [{ type: 'Ready', status: 'False' }] }; }, 'kubelet', T1, 'status');
+  // Another writer changes the kubelet's phase: the kubelet's entry loses it, the creator's is kept.
+  bothWays(first, (o) => { (o.status as JsonObject).phase = 'Failed'; }, 'controller', T2, 'status');
+  // A main-resource write removing the creator's port and changing the image.
+  const { kept } = bothWays(first, (o) => { ((o.spec as JsonObject).containers as JsonObject[])[0] = { name: 'web', image: 'nginx:1.28' }; }, 'editor', T2);
+  assert.ok(kept.some((e) => e.manager === 'editor'));
+  // A new writer when there are stored writers with the same time: order as the general path sorts it.
+  bothWays(first, (o) => { (o.metadata as JsonObject).labels = { app: 'web', tier: 'x' }; }, 'a-labeller', T1);
+});
+
+test('only FieldsV1 exactly as the encoder writes it counts as canonical', () => {
+  const set = FieldSet.fromFieldsV1({ 'f:spec': { 'f:containers': { 'k:{"name":"web"}': { '.': {}, 'f:image': {} } } }, 'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } } });
+  assert.ok(canonicalFieldsV1(set.toFieldsV1()));
+  assert.ok(canonicalFieldsV1({ 'f:a': {}, 'f:b': { '.': {}, 'f:c': {} } }));
+  assert.equal(canonicalFieldsV1({ 'f:b': {}, 'f:a': {} }), false, 'unsorted');
+  assert.equal(canonicalFieldsV1({ 'f:a': { 'f:c': {}, '.': {} } }), false, '. not first');
+  assert.equal(canonicalFieldsV1({ 'f:a': { '.': {} } }), false, '. without children');
+  assert.equal(canonicalFieldsV1({ 'f:a': true }), false, 'a leaf that is not {}');
+  assert.equal(canonicalFieldsV1({ 'k:{"b":1,"a":2}': {} }), false, 'key fields unsorted');
+  assert.equal(canonicalFieldsV1({ 'k:{bad': {} }), false, 'unreadable key');
+  assert.equal(canonicalFieldsV1({ 'x:y': {} }), false, 'unknown element');
+  assert.equal(canonicalFieldsV1({}), false, 'owns nothing');
+});
