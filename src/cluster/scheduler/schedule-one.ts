@@ -73,7 +73,11 @@ export class FilterVerdicts {
   }
 
   get(name: string): Status | undefined {
-    return this.asMap().get(name);
+    if (this.map) return this.map.get(name);
+    // Explanations of a scheduled pod ask about three nodes: no map for that.
+    const rejected = this.rejected.get(name);
+    if (rejected) return rejected;
+    return this.evaluated.some((n) => n.name === name) ? Status.success() : undefined;
   }
 
   keys(): IterableIterator<string> {

@@ -137,6 +137,21 @@ function atRevision(object: KubeObject, revision: number): KubeObject {
   return { ...object, metadata: { ...object.metadata, resourceVersion: String(revision) } };
 }
 
+/**
+ * The previous state of an updated object, decoded once per registry and store event: every
+ * watch with a selector needs it (did the object match before?), and the store hands the same
+ * event to each watch of the range. Read-only, like the shared objects.
+ */
+const previousObjects = new WeakMap<RegistryStore, WeakMap<StoreWatchEvent, KubeObject>>();
+
+function previousObject(registry: RegistryStore, event: StoreWatchEvent): KubeObject {
+  let byEvent = previousObjects.get(registry);
+  if (!byEvent) previousObjects.set(registry, (byEvent = new WeakMap()));
+  let prev = byEvent.get(event);
+  if (!prev) byEvent.set(event, (prev = registry.decodeFresh(event.prevKv!)));
+  return prev;
+}
+
 function translate(registry: RegistryStore, event: StoreWatchEvent, selection: Selection): WatchEvent | undefined {
   if (event.type === 'delete') {
     if (!event.prevKv) return undefined;
@@ -146,7 +161,7 @@ function translate(registry: RegistryStore, event: StoreWatchEvent, selection: S
   const object = registry.shared(event.kv);
   if (selection.everything) return { type: event.prevKv ? 'MODIFIED' : 'ADDED', object };
   const matches = selection.matches(object);
-  const prev = event.prevKv ? registry.decodeFresh(event.prevKv) : undefined;
+  const prev = event.prevKv ? previousObject(registry, event) : undefined;
   const prevMatched = prev !== undefined && selection.matches(prev);
   if (matches) return { type: prevMatched ? 'MODIFIED' : 'ADDED', object };
   if (prevMatched) return { type: 'DELETED', object: atRevision(prev!, event.kv.modRevision) };

@@ -3,12 +3,13 @@
  * cache keeps one per node, updated incrementally as pods are added, assumed and removed, so a
  * cycle never walks all pods to learn what a node has left.
  */
-import type { Node } from '../../api/types';
+import type { Node, Taint } from '../../api/types';
 import type { HostPort } from './pod-info';
 import { PodInfo } from './pod-info';
 import { Resource } from './resource';
 
 const NO_LABELS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+const NO_TAINTS: readonly Taint[] = Object.freeze([]);
 
 export interface ImageState {
   sizeBytes: number;
@@ -41,6 +42,9 @@ export class NodeInfo {
   /** The node's name and labels, kept in fields: plugins read them for every node of every cycle. */
   private nodeName = '';
   private nodeLabels: Record<string, string> = NO_LABELS;
+  /** spec.taints and spec.unschedulable, read by the filters of every evaluated node. */
+  taints: readonly Taint[] = NO_TAINTS;
+  unschedulable = false;
 
   get name(): string {
     return this.node ? this.nodeName : '';
@@ -55,6 +59,8 @@ export class NodeInfo {
     this.node = node;
     this.nodeName = node.metadata.name ?? '';
     this.nodeLabels = node.metadata.labels ?? NO_LABELS;
+    this.taints = node.spec?.taints ?? NO_TAINTS;
+    this.unschedulable = node.spec?.unschedulable === true;
     this.allocatable = Resource.fromList(node.status?.allocatable ?? node.status?.capacity);
     this.imageStates = new Map();
     this.generation++;
@@ -125,6 +131,8 @@ export class NodeInfo {
     c.node = this.node;
     c.nodeName = this.nodeName;
     c.nodeLabels = this.nodeLabels;
+    c.taints = this.taints;
+    c.unschedulable = this.unschedulable;
     c.allocatable = this.allocatable;
     c.imageStates = this.imageStates;
     for (const p of this.pods) c.addPod(p);
