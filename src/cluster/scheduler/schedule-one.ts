@@ -39,7 +39,7 @@ export interface ScheduleResult {
   numAllNodes: number;
   preFilter: PreFilterOutcome;
   /** Filter verdicts of the nodes that were evaluated, in evaluation order (Success included). */
-  filterStatuses: Map<string, Status>;
+  filterStatuses: FilterVerdicts;
   feasible: NodeInfo[];
   /** Per Score plugin, over `feasible` (empty when one node was feasible: no scoring needed). */
   scores: PluginScores[];
@@ -50,6 +50,47 @@ export interface ScheduleResult {
   diagnosis: Diagnosis;
   /** Whether the pod's nominated node was tried first and fit. */
   usedNominatedNode: boolean;
+}
+
+/**
+ * The nodes Filter evaluated, in order, with their verdicts. Filled for hundreds of nodes per
+ * cycle but read only by explanations (of a few of them): the map is built when first read; the
+ * rejections are the diagnosis' and every other evaluated node passed.
+ */
+export class FilterVerdicts {
+  private readonly evaluated: NodeInfo[] = [];
+  private map: Map<string, Status> | undefined;
+
+  constructor(private readonly rejected: ReadonlyMap<string, Status>) {}
+
+  add(node: NodeInfo): void {
+    this.evaluated.push(node);
+    this.map = undefined;
+  }
+
+  get size(): number {
+    return this.evaluated.length;
+  }
+
+  get(name: string): Status | undefined {
+    if (this.map) return this.map.get(name);
+    // Explanations of a scheduled pod ask about three nodes: no map for that.
+    const rejected = this.rejected.get(name);
+    if (rejected) return rejected;
+    return this.evaluated.some((n) => n.name === name) ? Status.success() : undefined;
+  }
+
+  keys(): IterableIterator<string> {
+    return this.asMap().keys();
+  }
+
+  private asMap(): Map<string, Status> {
+    if (!this.map) {
+      this.map = new Map();
+      for (const n of this.evaluated) this.map.set(n.name, this.rejected.get(n.name) ?? Status.success());
+    }
+    return this.map;
+  }
 }
 
 export class SchedulingAlgorithm {
@@ -64,14 +105,15 @@ export class SchedulingAlgorithm {
   schedulePod(state: CycleState, pod: PodInfo, snapshot: Snapshot): ScheduleResult {
     this.framework.setSnapshot(snapshot);
     const all = snapshot.nodes;
+    const diagnosis = newDiagnosis();
     const result: ScheduleResult = {
       numAllNodes: all.length,
       preFilter: { status: Status.success(), plugins: new Set() },
-      filterStatuses: new Map(),
+      filterStatuses: new FilterVerdicts(diagnosis.nodeToStatus),
       feasible: [],
       scores: [],
       totals: [],
-      diagnosis: newDiagnosis(),
+      diagnosis,
       usedNominatedNode: false,
     };
     if (all.length === 0) return result;
@@ -108,7 +150,7 @@ export class SchedulingAlgorithm {
       if (node && (!pre.nodeNames || pre.nodeNames.has(nominated))) {
         const s = this.framework.runFilterPluginsWithNominatedPods(state, pod, node);
         if (s.isSuccess()) {
-          result.filterStatuses.set(node.name, s);
+          result.filterStatuses.add(node);
           result.feasible.push(node);
           result.usedNominatedNode = true;
           return;
@@ -128,7 +170,7 @@ export class SchedulingAlgorithm {
       const node = nodes[(start + i) % nodes.length]!;
       processed++;
       const s = this.framework.runFilterPluginsWithNominatedPods(state, pod, node);
-      result.filterStatuses.set(node.name, s);
+      result.filterStatuses.add(node);
       if (s.isSuccess()) result.feasible.push(node);
       else {
         if (!s.isRejected()) throw new Error(s.message());

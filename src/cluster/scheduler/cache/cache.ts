@@ -17,7 +17,7 @@ import type { Clock } from '../../clock';
 import { NodeInfo } from '../framework/node-info';
 import { PodInfo } from '../framework/pod-info';
 import type { Labels } from '../framework/selectors';
-import { Snapshot } from '../framework/snapshot';
+import { ChangeJournal, Snapshot } from '../framework/snapshot';
 
 const ASSUMED_POD_TTL_MS = 15 * 60_000;
 
@@ -38,6 +38,7 @@ export class SchedulerCache {
   private readonly pods = new Map<string, PodState>();
   private snapshotCache: Snapshot | undefined;
   private imagesDirty = true;
+  private readonly changes = new ChangeJournal();
   private readonly affinity = { withAffinity: 0, withRequiredAntiAffinity: 0 };
   namespaceLabels: (namespace: string) => Labels = () => undefined;
 
@@ -57,6 +58,7 @@ export class SchedulerCache {
     const wasReal = info.node !== undefined;
     info.setNode(node);
     info.generation++;
+    this.changes.record(info);
     this.imagesDirty = true;
     if (!wasReal) this.snapshotCache = undefined;
   }
@@ -144,7 +146,7 @@ export class SchedulerCache {
   snapshot(): Snapshot {
     if (!this.snapshotCache) {
       const list = [...this.nodes.values()].filter((n) => n.node !== undefined);
-      this.snapshotCache = new Snapshot(list, (ns) => this.namespaceLabels(ns), () => this.affinity);
+      this.snapshotCache = new Snapshot(list, (ns) => this.namespaceLabels(ns), () => this.affinity, this.changes);
     }
     if (this.imagesDirty) {
       Snapshot.countImages(this.snapshotCache.nodes);
@@ -165,6 +167,7 @@ export class SchedulerCache {
       this.nodes.set(state.nodeName, info);
     }
     info.addPod(state.info);
+    this.changes.record(info);
     if (state.info.hasAffinity()) this.affinity.withAffinity++;
     if (state.info.hasRequiredAntiAffinity()) this.affinity.withRequiredAntiAffinity++;
   }
@@ -173,6 +176,7 @@ export class SchedulerCache {
     const info = this.nodes.get(state.nodeName);
     if (!info) return;
     if (info.removePod(podUid(state.info.pod))) {
+      this.changes.record(info);
       if (state.info.hasAffinity()) this.affinity.withAffinity--;
       if (state.info.hasRequiredAntiAffinity()) this.affinity.withRequiredAntiAffinity--;
     }

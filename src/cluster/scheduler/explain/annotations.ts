@@ -43,20 +43,27 @@ export function trimForAnnotation(a: AttemptExplanation): AttemptExplanation {
 
 export function explanationAnnotations(explanation: PodSchedulingExplanation): Record<string, string> {
   const a = trimForAnnotation(explanation.latest);
-  const filter: Record<string, Record<string, string>> = {};
-  const score: Record<string, Record<string, number>> = {};
-  const final: Record<string, Record<string, number>> = {};
+  // The maps keyed by node name are written as JSON text directly: objects with thousands of
+  // different node names as keys would each get their own hidden class.
+  const filter: string[] = [];
+  const score: string[] = [];
+  const final: string[] = [];
   for (const n of a.nodes) {
-    filter[n.node] = filterMap(n);
+    const key = JSON.stringify(n.node);
+    filter.push(`${key}:${JSON.stringify(filterMap(n))}`);
     if (n.scores) {
-      score[n.node] = Object.fromEntries(n.scores.map((s) => [s.plugin, s.raw]));
-      final[n.node] = { ...Object.fromEntries(n.scores.map((s) => [s.plugin, s.weighted])), total: n.final ?? 0 };
+      const raw: Record<string, number> = {};
+      const weighted: Record<string, number> = {};
+      for (const s of n.scores) { raw[s.plugin] = s.raw; weighted[s.plugin] = s.weighted; }
+      weighted.total = n.final ?? 0;
+      score.push(`${key}:${JSON.stringify(raw)}`);
+      final.push(`${key}:${JSON.stringify(weighted)}`);
     }
   }
   const out: Record<string, string> = {
-    [FILTER_RESULT]: JSON.stringify(filter),
-    [SCORE_RESULT]: JSON.stringify(score),
-    [FINAL_SCORE_RESULT]: JSON.stringify(final),
+    [FILTER_RESULT]: `{${filter.join(',')}}`,
+    [SCORE_RESULT]: `{${score.join(',')}}`,
+    [FINAL_SCORE_RESULT]: `{${final.join(',')}}`,
     [SELECTED_NODE]: a.selectedNode ?? '',
     [FILTER_HISTOGRAM]: JSON.stringify(a.filterHistogram),
     [RESULT_HISTORY]: JSON.stringify(explanation.history.slice(-MAX_HISTORY)),

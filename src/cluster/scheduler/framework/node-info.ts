@@ -3,10 +3,13 @@
  * cache keeps one per node, updated incrementally as pods are added, assumed and removed, so a
  * cycle never walks all pods to learn what a node has left.
  */
-import type { Node } from '../../api/types';
+import type { Node, Taint } from '../../api/types';
 import type { HostPort } from './pod-info';
 import { PodInfo } from './pod-info';
 import { Resource } from './resource';
+
+const NO_LABELS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+const NO_TAINTS: readonly Taint[] = Object.freeze([]);
 
 export interface ImageState {
   sizeBytes: number;
@@ -36,12 +39,28 @@ export class NodeInfo {
     if (node) this.setNode(node);
   }
 
+  /** The node's name and labels, kept in fields: plugins read them for every node of every cycle. */
+  private nodeName = '';
+  private nodeLabels: Record<string, string> = NO_LABELS;
+  /** spec.taints and spec.unschedulable, read by the filters of every evaluated node. */
+  taints: readonly Taint[] = NO_TAINTS;
+  unschedulable = false;
+
   get name(): string {
-    return this.node?.metadata.name ?? '';
+    return this.node ? this.nodeName : '';
+  }
+
+  /** The node's labels (empty, never undefined, without a node); read-only. */
+  get labels(): Record<string, string> {
+    return this.node ? this.nodeLabels : NO_LABELS;
   }
 
   setNode(node: Node): void {
     this.node = node;
+    this.nodeName = node.metadata.name ?? '';
+    this.nodeLabels = node.metadata.labels ?? NO_LABELS;
+    this.taints = node.spec?.taints ?? NO_TAINTS;
+    this.unschedulable = node.spec?.unschedulable === true;
     this.allocatable = Resource.fromList(node.status?.allocatable ?? node.status?.capacity);
     this.imageStates = new Map();
     this.generation++;
@@ -80,13 +99,20 @@ export class NodeInfo {
    * `key` is a number from `memoKey` (cheaper to look up than the selector text).
    */
   memoized(key: number, compute: () => number): number {
+    const hit = this.memoValue(key);
+    if (hit !== undefined) return hit;
     const m = this.memo.get(key);
-    if (m !== undefined && m.generation === this.generation) return m.value;
     const value = compute();
     if (m !== undefined) { m.generation = this.generation; m.value = value; return value; }
     if (this.memo.size > 64) this.memo.clear();
     this.memo.set(key, { generation: this.generation, value });
     return value;
+  }
+
+  /** The memoized figure for `key` if the node has not changed since it was computed. */
+  memoValue(key: number): number | undefined {
+    const m = this.memo.get(key);
+    return m !== undefined && m.generation === this.generation ? m.value : undefined;
   }
 
   /** Whether any of `ports` conflicts with a port in use (0.0.0.0 conflicts with every IP). */
@@ -103,6 +129,10 @@ export class NodeInfo {
   clone(): NodeInfo {
     const c = new NodeInfo();
     c.node = this.node;
+    c.nodeName = this.nodeName;
+    c.nodeLabels = this.nodeLabels;
+    c.taints = this.taints;
+    c.unschedulable = this.unschedulable;
     c.allocatable = this.allocatable;
     c.imageStates = this.imageStates;
     for (const p of this.pods) c.addPod(p);

@@ -29,13 +29,15 @@ export interface PluginScores {
   normalized: number[];
 }
 
+const NO_PODS: PodInfo[] = [];
+
 export interface Nominator {
   nominatedPodsForNode(nodeName: string): PodInfo[];
 }
 
 export class Framework implements Handle {
   private current = new Snapshot([]);
-  nominator: Nominator = { nominatedPodsForNode: () => [] };
+  nominator: Nominator = { nominatedPodsForNode: () => NO_PODS };
 
   readonly plugins: PluginSet;
 

@@ -7,8 +7,39 @@
 import type { Labels } from './selectors';
 import type { NodeInfo } from './node-info';
 
+/**
+ * Which NodeInfos changed, in order, as the cache changes them: a reader that remembers a position
+ * learns what changed since without visiting every node (PodTopologySpread's per-domain counts).
+ * Only the latest MAX_JOURNAL changes are kept; a reader further behind starts over.
+ */
+export class ChangeJournal {
+  private static readonly MAX = 4096;
+  private entries: NodeInfo[] = [];
+  private base = 0;
+
+  get position(): number {
+    return this.base + this.entries.length;
+  }
+
+  record(node: NodeInfo): void {
+    this.entries.push(node);
+    if (this.entries.length > ChangeJournal.MAX) {
+      const drop = ChangeJournal.MAX / 2;
+      this.entries = this.entries.slice(drop);
+      this.base += drop;
+    }
+  }
+
+  /** The nodes changed since `position` (repeats possible), or undefined if that is no longer known. */
+  since(position: number): NodeInfo[] | undefined {
+    if (position < this.base) return undefined;
+    return this.entries.slice(position - this.base);
+  }
+}
+
 export class Snapshot {
   readonly byName = new Map<string, NodeInfo>();
+  private indexes: Map<NodeInfo, number> | undefined;
 
   constructor(
     readonly nodes: NodeInfo[],
@@ -16,8 +47,16 @@ export class Snapshot {
     readonly namespaceLabels: (namespace: string) => Labels = () => undefined,
     /** How many pods with (anti-)affinity terms the cache holds, when it keeps count: 0 skips the scan. */
     private readonly affinityCounts?: () => { withAffinity: number; withRequiredAntiAffinity: number },
+    /** Every change to these NodeInfos, when the owner (the cache) records them. */
+    readonly changes?: ChangeJournal,
   ) {
     for (const n of nodes) this.byName.set(n.name, n);
+  }
+
+  /** The position of a node in `nodes`. */
+  indexOf(node: NodeInfo): number | undefined {
+    if (!this.indexes) this.indexes = new Map(this.nodes.map((n, i) => [n, i]));
+    return this.indexes.get(node);
   }
 
   get(name: string): NodeInfo | undefined {

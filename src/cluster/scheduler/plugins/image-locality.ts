@@ -27,10 +27,10 @@ function podImages(pod: Pod): string[] {
   return images;
 }
 
-/** Sum over the pod's containers of image size × (nodes with the image / all nodes). */
-export function sumImageScores(node: NodeInfo, pod: Pod, totalNumNodes: number): number {
+/** Sum over the pod's container images of image size × (nodes with the image / all nodes). */
+export function sumImageScores(node: NodeInfo, images: string[], totalNumNodes: number): number {
   let sum = 0;
-  for (const image of podImages(pod)) {
+  for (const image of images) {
     const state = node.imageStates.get(image);
     if (state) sum += Math.trunc(state.sizeBytes * (state.numNodes / totalNumNodes));
   }
@@ -48,9 +48,14 @@ export class ImageLocality implements ScorePlugin {
 
   constructor(private readonly handle: Handle) {}
 
+  /** What score() needs of the pod being scored, worked out once per pod (it runs for every feasible node). */
+  private current: { pod: Pod; images: string[]; numContainers: number } | undefined;
+
   score(_state: CycleState, pod: PodInfo, node: NodeInfo): number {
-    const total = this.handle.snapshot().nodes.length;
-    const numContainers = (pod.pod.spec.initContainers ?? []).length + (pod.pod.spec.containers ?? []).length;
-    return imageLocalityScore(sumImageScores(node, pod.pod, total), numContainers);
+    let c = this.current;
+    if (c?.pod !== pod.pod) {
+      c = this.current = { pod: pod.pod, images: podImages(pod.pod), numContainers: (pod.pod.spec.initContainers ?? []).length + (pod.pod.spec.containers ?? []).length };
+    }
+    return imageLocalityScore(sumImageScores(node, c.images, this.handle.snapshot().nodes.length), c.numContainers);
   }
 }

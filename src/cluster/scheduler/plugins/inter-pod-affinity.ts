@@ -165,7 +165,7 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
     if (!scores) return 0;
     let score = 0;
     for (const [key, values] of scores) {
-      const v = node.node?.metadata.labels?.[key];
+      const v = node.labels[key];
       if (v !== undefined) score += values.get(v) ?? 0;
     }
     return score;

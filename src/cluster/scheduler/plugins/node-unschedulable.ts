@@ -25,6 +25,7 @@ export class NodeUnschedulable implements FilterPlugin {
 
   filter(_state: unknown, pod: PodInfo, node: NodeInfo): Status {
     if (!node.node) return Status.unresolvable(ERR_REASON_UNKNOWN_CONDITION);
+    if (!node.unschedulable) return Status.success();
     return podFitsUnschedulableNode(pod.pod, node.node) ? Status.success() : Status.unresolvable(ERR_REASON_UNSCHEDULABLE);
   }
 }

@@ -17,6 +17,7 @@ import { MAX_NODE_SCORE } from '../framework/interface';
 import { memoKey, type NodeInfo } from '../framework/node-info';
 import type { PodInfo } from '../framework/pod-info';
 import { compileLabelSelector, type LabelPredicate } from '../framework/selectors';
+import type { Snapshot } from '../framework/snapshot';
 import { Status } from '../framework/status';
 import { POD_TOPOLOGY_SPREAD } from './names';
 import { matchesRequiredNodeAffinity, requiredNodeAffinityOf } from './node-affinity';
@@ -73,13 +74,26 @@ export function constraintsOf(pod: Pod, when: 'DoNotSchedule' | 'ScheduleAnyway'
   const owned = (pod.metadata.ownerReferences ?? []).some((o) => o.controller && WORKLOAD_KINDS.has(o.kind));
   const labels = pod.metadata.labels ?? {};
   if (!owned || Object.keys(labels).length === 0) return { constraints: [], systemDefaulted: false };
-  const selector: LabelSelector = { matchLabels: labels };
-  return { constraints: SYSTEM_DEFAULT_CONSTRAINTS.map((c) => compileConstraint({ ...c, labelSelector: selector }, pod)), systemDefaulted: true };
+  // Every replica of a workload has the same defaulted constraints: compile them once.
+  const cacheKey = `${pod.metadata.namespace ?? 'default'}\u0000${JSON.stringify(labels)}`;
+  let constraints = systemDefaulted.get(cacheKey);
+  if (!constraints) {
+    const selector: LabelSelector = { matchLabels: labels };
+    constraints = SYSTEM_DEFAULT_CONSTRAINTS.map((c) => compileConstraint({ ...c, labelSelector: selector }, pod));
+    if (systemDefaulted.size >= 1024) systemDefaulted.delete(systemDefaulted.keys().next().value!);
+    systemDefaulted.set(cacheKey, constraints);
+  }
+  return { constraints, systemDefaulted: true };
 }
+
+/** Compiled system-default constraints by namespace and pod labels (read-only once built). */
+const systemDefaulted = new Map<string, Constraint[]>();
 
 /** countPodsMatchSelector for the constraint on one node, memoized until the node changes. */
 function countOnNode(node: NodeInfo, c: Constraint, namespace: string): number {
-  return node.memoized(c.key, () => countPodsMatchSelector(node.pods, c.selector, namespace));
+  // Asked for every scored node of every cycle: no closure unless the memo misses.
+  const hit = node.memoValue(c.key);
+  return hit !== undefined ? hit : node.memoized(c.key, () => countPodsMatchSelector(node.pods, c.selector, namespace));
 }
 
 /** Pods in the namespace that match the selector and are not terminating. */
@@ -100,8 +114,8 @@ function nodeCountsFor(c: Constraint, pod: Pod, node: NodeInfo, required: Return
 }
 
 function hasAllKeys(node: NodeInfo, constraints: Constraint[]): boolean {
-  const labels = node.node?.metadata.labels;
-  return constraints.every((c) => labels?.[c.topologyKey] !== undefined);
+  const labels = node.labels;
+  return constraints.every((c) => labels[c.topologyKey] !== undefined);
 }
 
 /** PreFilter state: matching pods per domain for each DoNotSchedule constraint. */
@@ -126,7 +140,7 @@ export class SpreadFilterState {
     if ((other.pod.metadata.namespace ?? 'default') !== (pod.metadata.namespace ?? 'default')) return;
     this.constraints.forEach((c, i) => {
       if (!c.selector(other.pod.metadata.labels)) return;
-      const v = node.node!.metadata.labels![c.topologyKey]!;
+      const v = node.labels[c.topologyKey]!;
       const m = this.counts[i]!;
       if (m.has(v)) m.set(v, m.get(v)! + delta);
     });
@@ -135,10 +149,10 @@ export class SpreadFilterState {
 
 /** Whether placing the pod on the node keeps every DoNotSchedule constraint within maxSkew. */
 export function spreadFilter(state: SpreadFilterState, pod: Pod, node: NodeInfo): Status {
-  const labels = node.node?.metadata.labels;
+  const labels = node.labels;
   for (let i = 0; i < state.constraints.length; i++) {
     const c = state.constraints[i]!;
-    const value = labels?.[c.topologyKey];
+    const value = labels[c.topologyKey];
     if (value === undefined) return Status.unresolvable(ERR_REASON_NODE_LABEL_NOT_MATCH);
     const selfMatch = c.selector(pod.metadata.labels) ? 1 : 0;
     const matchNum = state.counts[i]!.get(value) ?? 0;
@@ -159,36 +173,54 @@ interface SpreadScoreState {
 /**
  * Matching pods per domain of one topology key for one selector, over every node of the snapshot,
  * kept across cycles: each cycle re-counts only the nodes whose generation moved (usually the one
- * node the previous pod was assumed onto) instead of every pod in the cluster.
+ * node the previous pod was assumed onto) instead of every pod in the cluster, and finds them in
+ * the snapshot's change journal when it has one instead of visiting every node.
  */
 class DomainCounter {
   private readonly generation: Int32Array;
   private readonly value: Float64Array;
   private readonly domain: (string | undefined)[];
   readonly totals = new Map<string, number>();
+  /** How far into the snapshot's change journal this counter has looked (-1: visit every node). */
+  private position = -1;
 
-  constructor(readonly nodes: NodeInfo[], private readonly c: Constraint, private readonly namespace: string, private readonly requireAll: Constraint[] | undefined) {
-    this.generation = new Int32Array(nodes.length).fill(-1);
-    this.value = new Float64Array(nodes.length);
-    this.domain = new Array(nodes.length);
+  constructor(readonly snapshot: Snapshot, private readonly c: Constraint, private readonly namespace: string, private readonly requireAll: Constraint[] | undefined) {
+    const n = snapshot.nodes.length;
+    this.generation = new Int32Array(n).fill(-1);
+    this.value = new Float64Array(n);
+    this.domain = new Array(n);
+  }
+
+  get nodes(): NodeInfo[] {
+    return this.snapshot.nodes;
   }
 
   refresh(): Map<string, number> {
-    const nodes = this.nodes;
-    for (let i = 0; i < nodes.length; i++) {
-      const n = nodes[i]!;
-      if (this.generation[i] === n.generation) continue;
-      const old = this.domain[i];
-      if (old !== undefined) this.totals.set(old, this.totals.get(old)! - this.value[i]!);
-      const labels = n.node?.metadata.labels;
-      const domain = this.requireAll && !hasAllKeys(n, this.requireAll) ? undefined : labels?.[this.c.topologyKey];
-      const value = domain === undefined ? 0 : countPodsMatchSelector(n.pods, this.c.selector, this.namespace);
-      if (domain !== undefined) this.totals.set(domain, (this.totals.get(domain) ?? 0) + value);
-      this.domain[i] = domain;
-      this.value[i] = value;
-      this.generation[i] = n.generation;
+    const journal = this.snapshot.changes;
+    const changed = journal && this.position >= 0 ? journal.since(this.position) : undefined;
+    if (journal) this.position = journal.position;
+    if (changed) {
+      for (const n of changed) {
+        const i = this.snapshot.indexOf(n);
+        if (i !== undefined) this.recount(i, n);
+      }
+      return this.totals;
     }
+    const nodes = this.nodes;
+    for (let i = 0; i < nodes.length; i++) this.recount(i, nodes[i]!);
     return this.totals;
+  }
+
+  private recount(i: number, n: NodeInfo): void {
+    if (this.generation[i] === n.generation) return;
+    const old = this.domain[i];
+    if (old !== undefined) this.totals.set(old, this.totals.get(old)! - this.value[i]!);
+    const domain = this.requireAll && !hasAllKeys(n, this.requireAll) ? undefined : n.labels[this.c.topologyKey];
+    const value = domain === undefined ? 0 : countPodsMatchSelector(n.pods, this.c.selector, this.namespace);
+    if (domain !== undefined) this.totals.set(domain, (this.totals.get(domain) ?? 0) + value);
+    this.domain[i] = domain;
+    this.value[i] = value;
+    this.generation[i] = n.generation;
   }
 }
 
@@ -204,12 +236,12 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
 
   /** Per-domain totals over the whole snapshot for a constraint, from the incremental counters. */
   private domainTotals(c: Constraint, namespace: string, requireAll: Constraint[] | undefined): Map<string, number> {
-    const nodes = this.handle.snapshot().nodes;
+    const snapshot = this.handle.snapshot();
     const key = `${c.key}\u0000${c.topologyKey}\u0000${requireAll ? requireAll.map((r) => r.topologyKey).join(',') : ''}`;
     let counter = this.counters.get(key);
-    if (!counter || counter.nodes !== nodes) {
+    if (!counter || counter.nodes !== snapshot.nodes) {
       if (this.counters.size > 256) this.counters.clear();
-      counter = new DomainCounter(nodes, c, namespace, requireAll);
+      counter = new DomainCounter(snapshot, c, namespace, requireAll);
       this.counters.set(key, counter);
     }
     return counter.refresh();
@@ -225,7 +257,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
       if (!hasAllKeys(node, constraints)) continue;
       constraints.forEach((c, i) => {
         if (!nodeCountsFor(c, pod.pod, node, required)) return;
-        const v = node.node!.metadata.labels![c.topologyKey]!;
+        const v = node.labels[c.topologyKey]!;
         counts[i]!.set(v, (counts[i]!.get(v) ?? 0) + countOnNode(node, c, ns));
       });
     }
@@ -256,10 +288,10 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
     const counts = constraints.map(() => new Map<string, number>());
     for (const n of filtered) {
       if (requireAll && !hasAllKeys(n, constraints)) { ignoredNodes.add(n.name); continue; }
-      const labels = n.node?.metadata.labels;
+      const labels = n.labels;
       for (let i = 0; i < constraints.length; i++) {
         const key = constraints[i]!.topologyKey;
-        const v = labels?.[key];
+        const v = labels[key];
         if (v !== undefined && key !== LABEL_HOSTNAME) counts[i]!.set(v, 0);
       }
     }
@@ -280,7 +312,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
         if (requireAll && !hasAllKeys(n, constraints)) continue;
         for (const i of slow) {
           const c = constraints[i]!;
-          const v = n.node?.metadata.labels?.[c.topologyKey];
+          const v = n.labels[c.topologyKey];
           if (v === undefined || !counts[i]!.has(v) || !nodeCountsFor(c, pod.pod, n, required)) continue;
           counts[i]!.set(v, counts[i]!.get(v)! + countOnNode(n, c, ns));
         }
@@ -292,13 +324,13 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
 
   score(state: CycleState, pod: PodInfo, node: NodeInfo): number {
     const s = state.read<SpreadScoreState>(PRE_SCORE_KEY);
-    if (!s || s.ignoredNodes.has(node.name)) return 0;
+    if (!s || (s.ignoredNodes.size > 0 && s.ignoredNodes.has(node.name))) return 0;
     const ns = pod.pod.metadata.namespace ?? 'default';
-    const labels = node.node?.metadata.labels;
+    const labels = node.labels;
     let score = 0;
     for (let i = 0; i < s.constraints.length; i++) {
       const c = s.constraints[i]!;
-      const v = labels?.[c.topologyKey];
+      const v = labels[c.topologyKey];
       if (v === undefined) continue;
       const cnt = c.topologyKey === LABEL_HOSTNAME ? countOnNode(node, c, ns) : (s.counts[i]!.get(v) ?? 0);
       score += cnt * s.weights[i]! + (c.maxSkew - 1);

@@ -26,7 +26,7 @@ export function toleratesTaint(t: Toleration, taint: Pick<Taint, 'key' | 'value'
 }
 
 /** The first taint with one of `effects` that no toleration tolerates. */
-export function findUntoleratedTaint(taints: Taint[], tolerations: Toleration[], effects: Taint['effect'][]): Taint | undefined {
+export function findUntoleratedTaint(taints: readonly Taint[], tolerations: Toleration[], effects: Taint['effect'][]): Taint | undefined {
   for (const taint of taints) {
     if (!effects.includes(taint.effect)) continue;
     if (!tolerations.some((t) => toleratesTaint(t, taint))) return taint;
@@ -42,8 +42,8 @@ export class TaintToleration implements FilterPlugin, PreScorePlugin, ScorePlugi
   readonly name = TAINT_TOLERATION;
 
   filter(_state: CycleState, pod: PodInfo, node: NodeInfo): Status {
-    const taints = node.node?.spec?.taints;
-    if (!taints || taints.length === 0) return Status.success();
+    const taints = node.taints;
+    if (taints.length === 0) return Status.success();
     const taint = findUntoleratedTaint(taints, pod.pod.spec.tolerations ?? [], FILTER_EFFECTS);
     return taint ? Status.unresolvable(ERR_REASON_UNTOLERATED_TAINT(taint)) : Status.success();
   }
@@ -56,8 +56,8 @@ export class TaintToleration implements FilterPlugin, PreScorePlugin, ScorePlugi
   }
 
   score(state: CycleState, pod: PodInfo, node: NodeInfo): number {
-    const taints = node.node?.spec?.taints;
-    if (!taints || taints.length === 0) return 0;
+    const taints = node.taints;
+    if (taints.length === 0) return 0;
     const tolerations = state.read<Toleration[]>(PRE_SCORE_KEY) ?? pod.pod.spec.tolerations ?? [];
     let count = 0;
     for (const taint of taints) {

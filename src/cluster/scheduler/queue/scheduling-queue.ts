@@ -203,6 +203,8 @@ export class SchedulingQueue {
   }
 
   nominatedPodsForNode(nodeName: string): PodInfo[] {
+    // Asked for every node of every cycle; nominations are rare (preemption only).
+    if (this.nominated.size === 0) return NONE;
     return this.nominated.get(nodeName) ?? NONE;
   }
 
