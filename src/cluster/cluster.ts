@@ -22,7 +22,7 @@ import { inProcessTransport } from './apiserver/transport/in-process';
 import { servedTransport } from './apiserver/transport/served';
 import type { Transport, UserInfo } from './apiserver/types';
 import { ControllerManager } from './controllers';
-import { NodePool, workerNodes } from './kubelet/nodes';
+import { NodePool, STARTUP_CONCURRENCY, workerNodes } from './kubelet/nodes';
 import type { NodeConfig } from './kubelet/node-status';
 import { DEFAULT_BEHAVIOUR, type KubeletBehaviour } from './kubelet/behaviour';
 import { Compactor, DEFAULT_COMPACTION_INTERVAL_MS } from './store/compactor';
@@ -117,7 +117,12 @@ export class Cluster {
       const namespaceController = new NamespaceController(cluster.client(CONTROLLER_MANAGER), clock, namespaceContent);
       cluster.stoppers.unshift(() => namespaceController.stop());
       await namespaceController.start();
-      cluster.nodes = new NodePool({ clock, client: (user) => cluster.client(user, 'kubelet/v1.32.4 (linux/amd64) kubernetes/kube-sim'), behaviour: { ...DEFAULT_BEHAVIOUR, ...options.kubeletBehaviour } });
+      cluster.nodes = new NodePool({
+        clock,
+        client: (user) => cluster.client(user, 'kubelet/v1.32.4 (linux/amd64) kubernetes/kube-sim'),
+        behaviour: { ...DEFAULT_BEHAVIOUR, ...options.kubeletBehaviour },
+        startupConcurrency: options.dataDir ? STARTUP_CONCURRENCY.durable : STARTUP_CONCURRENCY.memory,
+      });
       cluster.stoppers.unshift(() => cluster.nodes.stop());
       server.parts.logProvider = cluster.nodes.serveLog;
       cluster.stoppers.unshift(() => { delete server.parts.logProvider; });

@@ -19,7 +19,7 @@ import { BackOff } from './backoff';
 import { DEFAULT_BEHAVIOUR, Random, hashString, type KubeletBehaviour } from './behaviour';
 import type { ConfigSource } from './container-config';
 import { ImageManager } from './images';
-import { internalIP, nodeConditions, nodeInfo, nodeObject, nodeResources, podCIDR, type NodeConfig } from './node-status';
+import { internalIP, nodeConditions, nodeInfo, nodeObject, nodeResources, podCIDR, type ConditionState, type NodeConfig } from './node-status';
 import { PodWorker, type PodWorkerHost } from './pod-worker';
 import { parseImageReference } from './runtime/image-ref';
 import { admitPod, type Rejection } from './admission';
@@ -110,12 +110,13 @@ export class Kubelet implements PodWorkerHost {
     this.alive = true;
     const bootID = this.random.hex(8) + '-' + this.random.hex(4) + '-' + this.random.hex(4) + '-' + this.random.hex(4) + '-' + this.random.hex(12);
     this.bootID = bootID;
-    await this.register();
-    this.nodeEvent('Normal', 'Starting', 'Starting kubelet.');
-    this.nodeEvent('Normal', 'NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods');
     this.lastConditions = undefined;
     this.lastReportedKey = '';
-    await this.reportStatus(true);
+    const created = await this.register();
+    this.nodeEvent('Normal', 'Starting', 'Starting kubelet.');
+    this.nodeEvent('Normal', 'NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods');
+    // A new Node went out with its status; one adopted from an earlier run gets ours now.
+    if (!created) await this.reportStatus(true);
     for (const reason of ['NodeHasSufficientMemory', 'NodeHasNoDiskPressure', 'NodeHasSufficientPID', 'NodeReady']) {
       this.nodeEvent('Normal', reason, `Node ${this.nodeName} status is now: ${reason}`);
     }
@@ -300,46 +301,76 @@ export class Kubelet implements PodWorkerHost {
     tick();
   }
 
-  private async register(): Promise<void> {
+  /**
+   * Registers the Node with its status in one create, as the kubelet's initialNode does (the node
+   * strategy keeps status on create). True when created; false when a Node of this name was there
+   * (a restarted kubelet, or a durable store): it is adopted and its status reported separately.
+   */
+  private async register(): Promise<boolean> {
     const nodes = this.client.resource<Node>(NODES);
+    const now = this.clock.now();
+    const status = this.nodeStatus(now);
     try {
-      const node = await nodes.create(nodeObject(this.options.config, this.options.index));
+      const node = await nodes.create({ ...nodeObject(this.options.config, this.options.index), status });
       this.nodeUid = node.metadata.uid ?? '';
+      this.reported(status, now);
+      return true;
     } catch (err) {
       if (!isStatusError(err, 'AlreadyExists')) throw err;
       const node = await nodes.get(this.nodeName);
       this.nodeUid = node.metadata.uid ?? '';
       this.lastConditions = node.status?.conditions;
+      return false;
     }
   }
 
-  private async reportStatus(force: boolean): Promise<void> {
-    if (!this.alive) return;
-    const now = this.clock.now();
-    const state = { ready: true, memoryPressure: false, diskPressure: false, pidPressure: false };
-    const key = `${JSON.stringify(state)}|${this.images.imagesVersion}`;
-    if (!force && key === this.lastReportedKey && now - this.lastReportAt < NODE_STATUS_REPORT_MS) return;
-    const conditions = nodeConditions(state, this.lastConditions, now);
+  /** What the conditions are computed from (the simulated node never runs short). */
+  private conditionState(): ConditionState {
+    return { ready: true, memoryPressure: false, diskPressure: false, pidPressure: false };
+  }
+
+  private conditionKey(): string {
+    return `${JSON.stringify(this.conditionState())}|${this.images.imagesVersion}`;
+  }
+
+  /** The node status as setNodeStatus computes it; conditions keep their transition times. */
+  private nodeStatus(now: number): NonNullable<Node['status']> {
     const resources = nodeResources(this.options.config);
-    const status = {
+    return {
       capacity: resources,
-      allocatable: resources,
-      conditions,
+      allocatable: { ...resources },
+      conditions: nodeConditions(this.conditionState(), this.lastConditions, now),
       addresses: [{ type: 'InternalIP', address: this.hostIP }, { type: 'Hostname', address: this.nodeName }],
       daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
       nodeInfo: nodeInfo(this.bootID, this.machineID),
       images: this.images.nodeImages(),
     };
+  }
+
+  private reported(status: NonNullable<Node['status']>, now: number): void {
+    this.lastConditions = status.conditions;
+    this.lastReportedKey = this.conditionKey();
+    this.lastReportAt = now;
+  }
+
+  private async reportStatus(force: boolean): Promise<void> {
+    if (!this.alive) return;
+    const now = this.clock.now();
+    if (!force && this.conditionKey() === this.lastReportedKey && now - this.lastReportAt < NODE_STATUS_REPORT_MS) return;
+    const status = this.nodeStatus(now);
     try {
       await this.client.resource<Node>(NODES).patch(this.nodeName, 'merge', { status }, { subresource: 'status' });
-      this.lastConditions = conditions;
-      this.lastReportedKey = key;
-      this.lastReportAt = now;
+      this.reported(status, now);
     } catch {
       // Retried on the next tick.
     }
   }
 
+  /**
+   * The node lease controller's renew: an update of the Lease it holds; without one (start-up, or
+   * after a conflict) it creates the Lease, and adopts the one there if it already exists. (The
+   * real controller GETs first; creating first saves that read for the usual fresh node.)
+   */
   private async renewLease(): Promise<void> {
     if (!this.alive) return;
     const leases = this.client.resource(LEASES);
@@ -354,25 +385,27 @@ export class Kubelet implements PodWorkerHost {
         this.lease = undefined;
       }
     }
+    const spec = { holderIdentity: this.nodeName, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime };
     try {
-      this.lease = await leases.get(this.nodeName, { namespace: NODE_LEASE_NAMESPACE });
-      this.lease = await leases.update({ ...this.lease, spec: { ...(this.lease.spec as object), holderIdentity: this.nodeName, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime } }, { namespace: NODE_LEASE_NAMESPACE });
+      this.lease = await leases.create({
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        metadata: {
+          name: this.nodeName,
+          namespace: NODE_LEASE_NAMESPACE,
+          ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: this.nodeName, uid: this.nodeUid }],
+        },
+        spec,
+      }, { namespace: NODE_LEASE_NAMESPACE });
+      return;
     } catch (err) {
-      if (!isStatusError(err, 'NotFound')) return;
-      try {
-        this.lease = await leases.create({
-          apiVersion: 'coordination.k8s.io/v1',
-          kind: 'Lease',
-          metadata: {
-            name: this.nodeName,
-            namespace: NODE_LEASE_NAMESPACE,
-            ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: this.nodeName, uid: this.nodeUid }],
-          },
-          spec: { holderIdentity: this.nodeName, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime },
-        }, { namespace: NODE_LEASE_NAMESPACE });
-      } catch {
-        // Retried on the next tick.
-      }
+      if (!isStatusError(err, 'AlreadyExists')) return; // retried on the next tick
+    }
+    try {
+      const existing = await leases.get(this.nodeName, { namespace: NODE_LEASE_NAMESPACE });
+      this.lease = await leases.update({ ...existing, spec: { ...(existing.spec as object), ...spec } }, { namespace: NODE_LEASE_NAMESPACE });
+    } catch {
+      // Retried on the next tick.
     }
   }
 

@@ -110,6 +110,14 @@ export class PodWorker {
   private pod: Pod;
   private readonly records: ContainerRecord[];
   private sandboxReady = false;
+  /**
+   * The status shows the sandbox (pod IP, PodReadyToStartContainers) from the first sync after it
+   * was created. The kubelet's SyncPod writes the status it computed at its start, then creates the
+   * sandbox and pulls, creates and starts the containers in one go; the next relist is what shows
+   * sandbox and containers together. So a plain pod's status is written twice, as on a real node:
+   * ContainerCreating without an IP, then Running with it.
+   */
+  private sandboxReported = false;
   private sandboxTimer: Timer | undefined;
   private podIP: string | undefined;
   private readonly startTime: number;
@@ -310,7 +318,6 @@ export class PodWorker {
           if (this.finished || this.terminating) return;
           this.sandboxReady = true;
           this.podIP = this.pod.spec.hostNetwork ? this.host.hostIP : this.host.allocatePodIP(this.uid);
-          this.publish();
           this.requestSync();
         });
       }
@@ -343,7 +350,7 @@ export class PodWorker {
       await this.startContainer(r);
       if (this.pod.metadata.deletionTimestamp || this.terminating) return;
     }
-    this.publish();
+    this.publish(false, true);
   }
 
   private retryLater(r: ContainerRecord, atMs: number): void {
@@ -513,7 +520,7 @@ export class PodWorker {
         this.requestSync();
       });
     }
-    this.publish();
+    this.publish(false, true);
   }
 
   private onExit(r: ContainerRecord, container: Container, termination: Termination): void {
@@ -683,11 +690,16 @@ export class PodWorker {
       if (!terminal) r.shown = view;
       return view;
     });
-    return { sandboxReady: this.sandboxReady, initialized, terminal, initFailed: this.initFailed, containers };
+    return { sandboxReady: this.sandboxReported, initialized, terminal, initFailed: this.initFailed, containers };
   }
 
-  /** Computes the status and hands it to the host, which writes it when it changed. */
-  private publish(terminal = false): void {
+  /**
+   * Computes the status and hands it to the host, which writes it when it changed. `midSync`: the
+   * worker is still inside what the kubelet does in one SyncPod (containers just started, not yet
+   * seen by a relist), so a sandbox created meanwhile does not show yet.
+   */
+  private publish(terminal = false, midSync = false): void {
+    if (!midSync && this.sandboxReady) this.sandboxReported = true;
     const now = this.host.clock.now();
     const view = this.view(terminal);
     const phase = this.failure && terminal ? 'Failed' : podPhase(this.pod, view);
@@ -704,7 +716,7 @@ export class PodWorker {
       startTime: rfc3339(this.startTime),
       qosClass: this.pod.status?.qosClass ?? qosClass(this.pod),
     };
-    if (this.podIP) {
+    if (this.podIP && this.sandboxReported) {
       status.podIP = this.podIP;
       status.podIPs = [{ ip: this.podIP }];
     }

@@ -24,8 +24,13 @@ test('nginx: pulled, created, started, Running and Ready', async () => {
   assert.match(c.containerID!, /^containerd:\/\/[0-9a-f]{64}$/);
   assert.deepEqual(c.state, { running: { startedAt: '2026-01-01T00:00:02Z' } });
   assert.equal(c.started, true);
+  // Two distinct statuses, as SyncPod writes them: the sandbox, pull and start happen inside the
+  // first sync, so the pod IP and PodReadyToStartContainers=True first show with Running.
+  assert.equal(host.recorded.statuses.length, 2);
   const first = host.recorded.statuses[0]!;
   assert.deepEqual(first.containerStatuses![0]!.state, { waiting: { reason: 'ContainerCreating' } });
+  assert.equal(first.podIP, undefined);
+  assert.equal(first.conditions!.find((x) => x.type === 'PodReadyToStartContainers')!.status, 'False');
   assert.deepEqual(first.conditions!.find((x) => x.type === 'Ready'), { type: 'Ready', status: 'False', lastProbeTime: null, lastTransitionTime: '2026-01-01T00:00:00Z', reason: 'ContainersNotReady', message: 'containers with unready status: [nginx]' });
 });
 
