@@ -28,6 +28,8 @@ Options:
   -h, --help           show this help
 
 The kubeconfig has two contexts: kube-sim (admin, current) and kube-sim-viewer (read-only).
+Stop a node's kubelet: kubectl label node NAME fault.kube-sim.io/kubelet=stopped
+(remove the label to start it again).
 `;
 
 interface ServeArgs {

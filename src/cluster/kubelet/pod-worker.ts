@@ -186,8 +186,11 @@ export class PodWorker {
     }
     const missing = [...this.foreign.keys()].some((type) => !pod.status?.conditions?.some((c) => c.type === type));
     if ((foreignChanged || missing) && !this.finished) this.publish();
-    if (!pod.metadata.deletionTimestamp) this.applySpecChanges(pod);
-    this.requestSync();
+    // The kubelet syncs a pod again when its spec or its deletion changes; a change of status alone
+    // (its own writes coming back, most of all) is only reconciled (pod config's RECONCILE). A sync
+    // on every echo moved the pod on early: ErrImagePull became ImagePullBackOff within one write.
+    const respecced = !pod.metadata.deletionTimestamp && this.applySpecChanges(pod);
+    if (pod.metadata.deletionTimestamp || respecced) this.requestSync();
   }
 
   /**
@@ -195,11 +198,13 @@ export class PodWorker {
    * the kubelet stops the container ("definition changed") and starts it again with the new image,
    * whatever the restart policy and without back-off.
    */
-  private applySpecChanges(pod: Pod): void {
+  private applySpecChanges(pod: Pod): boolean {
     const specs = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
+    let changed = false;
     for (const r of this.records) {
       const spec = specs.find((c) => c.name === r.spec.name);
       if (!spec || spec.image === r.spec.image) continue;
+      changed = true;
       r.spec = spec;
       r.specChanged = true;
       r.lastPullFailure = undefined;
@@ -212,6 +217,7 @@ export class PodWorker {
         r.current.stop((pod.spec.terminationGracePeriodSeconds ?? 30) * 1000, this.host.random.duration(this.host.behaviour.sigtermExit));
       }
     }
+    return changed;
   }
 
   start(): void {

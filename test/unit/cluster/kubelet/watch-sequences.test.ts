@@ -1,8 +1,9 @@
 /**
  * What `kubectl get pods -w` prints while a pod lives on the kubelet: the STATUS column (the API
  * server's own printer, summarizePod) of every status the worker writes. In the cluster every write
- * comes back through the informer and the worker syncs again; `pump` does that here, so a status
- * that a resync would write in the wrong moment shows up as a row it should not have.
+ * comes back through the informer, and other components change the pod's status too; `pump` does
+ * both here (the last status written, plus a condition of another owner that changes every step and
+ * makes the worker write again), so a status written in the wrong moment shows up as a row.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,12 +12,21 @@ import { summarizePod } from '../../../../src/cluster/apiserver/printers/pods';
 import type { PodWorker } from '../../../../src/cluster/kubelet/pod-worker';
 import { FakeHost, makePod } from './fake-host';
 
-/** Advances the clock in 100 ms steps, handing the worker its pod again at each (the informer's echo). */
-async function pump(host: FakeHost, worker: PodWorker, ms: number): Promise<void> {
+/**
+ * Advances the clock in 100 ms steps; at each, the worker gets its pod back with the last status it
+ * wrote and a foreign condition flipped. Returns the STATUS column after each step.
+ */
+async function pump(host: FakeHost, worker: PodWorker, ms: number): Promise<{ at: number; status: string }[]> {
+  const seen: { at: number; status: string }[] = [];
   for (let t = 0; t < ms; t += 100) {
     await host.clock.advance(100);
-    worker.update(worker.current);
+    const status = host.status ?? {};
+    const tick = { type: 'example.com/Tick', status: t % 200 === 0 ? 'True' as const : 'False' as const, lastProbeTime: null };
+    const pod = { ...worker.current, status: { ...status, conditions: [...(status.conditions ?? []).filter((c) => c.type !== tick.type), tick] } };
+    worker.update(pod);
+    seen.push({ at: t + 100, status: summarizePod(pod).status });
   }
+  return seen;
 }
 
 /** `STATUS READY RESTARTS` of each status written, consecutive repeats dropped. */
@@ -62,6 +72,16 @@ test('a failed liveness probe kills and restarts in one sync: Running, Running w
   const firstProbe = events.findIndex((e) => e.includes('Liveness probe failed'));
   const at = (e: string) => Number(/^\+([\d.]+)s/.exec(e)![1]);
   assert.ok(at(events[firstProbe]!) >= at(events[started]!) + 1, `${events[started]} / ${events[firstProbe]}`);
+});
+
+test('its own status coming back does not move the pod on: ErrImagePull lasts until the next sync, then ImagePullBackOff', async () => {
+  const host = new FakeHost();
+  const pod = makePod({ containers: [{ name: 'app', image: 'example.com/team/missing:1.0' }] });
+  const worker = host.worker(pod);
+  const seen = await pump(host, worker, 6_000);
+  assert.deepEqual(rows(pod, host.recorded.statuses), ['ContainerCreating 0/1 0', 'ErrImagePull 0/1 0', 'ImagePullBackOff 0/1 0']);
+  const errImagePull = seen.filter((s) => s.status === 'ErrImagePull');
+  assert.ok(errImagePull.length >= 8, `ErrImagePull for ${errImagePull.length * 100} ms: the next sync comes with the relist, not with the echo`);
 });
 
 test('init containers: Init:0/1, then PodInitializing (the app containers wait with that reason), then Running', async () => {
