@@ -56,7 +56,7 @@ export function activate(extension: vscode.ExtensionContext): KubeSimApi {
     const applier = ctx.own(new ManifestApplier(ctx, (pod) => revealPod(ctx, tree, view, pod)));
     ctx.own(vscode.languages.registerCodeLensProvider({ language: 'yaml' }, new ManifestCodeLensProvider()));
     ctx.own(new InspectProvider(ctx));
-    ctx.own(new ClusterStatusBar(ctx));
+    const statusBar = ctx.own(new ClusterStatusBar(ctx));
 
     const commands = ctx.own(new CommandManager());
     commands.register(new ApplyPodCommand(applier));
@@ -73,8 +73,8 @@ export function activate(extension: vscode.ExtensionContext): KubeSimApi {
     commands.register(new CordonNodeCommand(ctx));
     commands.register(new UncordonNodeCommand(ctx));
     commands.register(new DrainNodeCommand(ctx));
-    commands.register(new StopKubeletCommand(ctx));
-    commands.register(new StartKubeletCommand(ctx));
+    commands.register(new StopKubeletCommand(ctx, () => tree.refresh()));
+    commands.register(new StartKubeletCommand(ctx, () => tree.refresh()));
     commands.register(new DeleteNodeCommand(ctx));
     commands.register(new DeletePodCommand(ctx));
     commands.register(new ResetClusterCommand(ctx));
@@ -101,6 +101,8 @@ export function activate(extension: vscode.ExtensionContext): KubeSimApi {
       whenTreeSynced: async () => (await ctx.whenRunning()).model.waitForSync(),
       renderTree: async () => tree.render(),
       onDidRepaintTree: tree.onDidRepaint,
+      statusBar: () => statusBar.shown,
+      onDidChangeStatusBar: statusBar.onDidRender,
       session: () => ctx.whenRunning(),
     };
   } catch (err) {

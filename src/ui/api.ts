@@ -10,6 +10,8 @@ export interface RenderedTreeItem {
   label: string;
   description?: string;
   contextValue?: string;
+  /** The codicon id of a ThemeIcon (`server`, `question`), with its theme colour id if any: `server testing.iconPassed`. */
+  icon?: string;
   children: RenderedTreeItem[];
 }
 
@@ -22,6 +24,10 @@ export interface KubeSimApi {
   renderTree(): Promise<RenderedTreeItem[]>;
   /** Fires after each (coalesced) repaint of the tree. */
   readonly onDidRepaintTree: vscode.Event<void>;
+  /** The status bar item's text and tooltip as shown now (`$(icon)` syntax kept). */
+  statusBar(): { text: string; tooltip: string };
+  /** Fires after each (coalesced) update of the status bar item. */
+  readonly onDidChangeStatusBar: vscode.Event<void>;
   /** The running session (cluster, client, model): for tests that drive the clock or read the audit log. */
   session(): Promise<ClusterSession>;
 }

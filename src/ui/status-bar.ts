@@ -13,6 +13,9 @@ export class ClusterStatusBar extends Disposable {
   private readonly item = this.register(vscode.window.createStatusBarItem('kubeSim.status', vscode.StatusBarAlignment.Left, 50));
   private readonly update = new Coalescer(() => this.render(), 250);
   private unsubscribe: (() => void) | undefined;
+  private readonly rendered = this.register(new vscode.EventEmitter<void>());
+  /** Fires after each (coalesced) update of the item. */
+  readonly onDidRender = this.rendered.event;
 
   constructor(private readonly ctx: KubeSimContext) {
     super();
@@ -22,6 +25,12 @@ export class ClusterStatusBar extends Disposable {
     this.register(ctx.onDidChangeState((state) => this.follow(state)));
     this.follow(ctx.state);
     this.item.show();
+  }
+
+  /** What the item shows now (for the integration tests). */
+  get shown(): { text: string; tooltip: string } {
+    const tooltip = this.item.tooltip;
+    return { text: this.item.text, tooltip: typeof tooltip === 'string' ? tooltip : (tooltip?.value ?? '') };
   }
 
   private follow(state: ClusterState): void {
@@ -36,6 +45,11 @@ export class ClusterStatusBar extends Disposable {
   }
 
   private render(): void {
+    this.show();
+    if (!this.isDisposed) this.rendered.fire();
+  }
+
+  private show(): void {
     const state = this.ctx.state;
     const paused = state.kind === 'running' && state.session.cluster.clock.state === 'paused';
     // The view title shows Pause or Resume by this key (package.json menus).

@@ -12,7 +12,11 @@ export abstract class NodeActionCommand implements Command {
   /** Asked before acting when set (destructive actions). */
   protected readonly confirm: string | undefined = undefined;
 
-  constructor(protected readonly ctx: KubeSimContext) {}
+  /**
+   * `repaint` redraws the tree after the action: for what the API does not show (a stopped kubelet
+   * changes nothing in the Node until the grace period ends), the informers bring no change to wait for.
+   */
+  constructor(protected readonly ctx: KubeSimContext, private readonly repaint: () => void = () => undefined) {}
 
   async execute(arg?: unknown): Promise<string | undefined> {
     const session = await this.ctx.session();
@@ -24,6 +28,7 @@ export abstract class NodeActionCommand implements Command {
     }
     return reporting(`${this.id.replace('kubeSim.', '')} ${name}`, async () => {
       await this.act(session, name);
+      this.repaint();
       this.ctx.log.info(`node/${name} ${this.done}`);
       void vscode.window.showInformationMessage(`Kube Sim: node/${name} ${this.done}`);
       return name;

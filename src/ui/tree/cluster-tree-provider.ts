@@ -93,6 +93,7 @@ export class ClusterTreeProvider extends Disposable implements vscode.TreeDataPr
       const rendered: RenderedTreeItem = { label, children: expand ? await this.render(await node.getChildren()) : [] };
       if (typeof item.description === 'string') rendered.description = item.description;
       if (item.contextValue) rendered.contextValue = item.contextValue;
+      if (item.iconPath instanceof vscode.ThemeIcon) rendered.icon = item.iconPath.color ? `${item.iconPath.id} ${item.iconPath.color.id}` : item.iconPath.id;
       out.push(rendered);
     }
     return out;

@@ -55,6 +55,9 @@ export class NodeNode extends ViewNode {
     const pods = this.pods;
     const ready = nodeReadiness(this.node);
     const cordoned = this.node.spec?.unschedulable === true;
+    // Known at once, while the node's status says so only after the 50 s grace period: the row says it
+    // from the moment the user stops the kubelet (and picks Start Kubelet, not Stop, for the menu).
+    const kubeletStopped = this.session.cluster.nodes.kubelet(this.name)?.isAlive === false;
     const taints = (this.node.spec?.taints ?? []).filter((t) => t.key !== 'node.kubernetes.io/unschedulable');
     const expand = model.nodeList().length <= EXPAND_NODES_UP_TO ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
     const item = new vscode.TreeItem(this.name, pods ? expand : vscode.TreeItemCollapsibleState.None);
@@ -66,18 +69,20 @@ export class NodeNode extends ViewNode {
     const memory = safe(() => toBytes(allocatable.memory));
     const roles = nodeRoles(this.node);
     const facts = [readiness];
+    if (kubeletStopped) facts.push('kubelet stopped');
     if (roles.length) facts.push(roles.join(','));
     facts.push(`${pods} pod${pods === 1 ? '' : 's'}`, `cpu ${formatCpu(load.cpuMillis)}/${formatCpu(cpu)}`, `mem ${formatMemory(load.memoryBytes)}/${formatMemory(memory)}`);
     if (taints.length) facts.push(`${taints.length} taint${taints.length === 1 ? '' : 's'}`);
     item.description = facts.join(' · ');
     item.iconPath = ready !== 'True' ? (ready === 'False' ? NODE_ICONS.notReady : NODE_ICONS.unknown) : cordoned ? NODE_ICONS.cordoned : NODE_ICONS.ready;
-    item.contextValue = cordoned ? ContextValues.nodeCordoned : ContextValues.node;
+    item.contextValue = nodeContextValue(cordoned, kubeletStopped);
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**Node** \`${this.name}\` — ${readiness}\n\n`);
     md.appendMarkdown(`Roles: ${roles.join(',') || '<none>'}  \n`);
     md.appendMarkdown(`Requested: cpu ${formatCpu(load.cpuMillis)} of ${formatCpu(cpu)}, memory ${formatMemory(load.memoryBytes)} of ${formatMemory(memory)}, pods ${load.pods} of ${allocatable.pods ?? '?'}  \n`);
     md.appendMarkdown(`Taints: ${taints.map((t) => `\`${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}\``).join(', ') || '<none>'}  \n`);
     if (cordoned) md.appendMarkdown('Cordoned: new pods are not scheduled here  \n');
+    if (kubeletStopped) md.appendMarkdown('Kubelet stopped: the node turns Unknown 50 s (cluster time) after its last heartbeat, and its pods are evicted 300 s after that (their default toleration)  \n');
     const address = this.node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
     if (address) md.appendMarkdown(`InternalIP: ${address} · PodCIDR: ${this.node.spec?.podCIDR ?? '?'}  \n`);
     const kubelet = this.node.status?.nodeInfo?.kubeletVersion;
@@ -89,6 +94,14 @@ export class NodeNode extends ViewNode {
   override getChildren(): ViewNode[] {
     return this.session.model.podsOn(this.name).map((pod) => new PodNode(this, pod, this.session));
   }
+}
+
+/**
+ * `kubeSim.node`, `kubeSim.node.cordoned`, `kubeSim.node.kubeletStopped`,
+ * `kubeSim.node.cordoned.kubeletStopped`: what the node menus match on (package.json).
+ */
+export function nodeContextValue(cordoned: boolean, kubeletStopped: boolean): string {
+  return (cordoned ? ContextValues.nodeCordoned : ContextValues.node) + (kubeletStopped ? '.kubeletStopped' : '');
 }
 
 function safe(f: () => number): number {

@@ -62,7 +62,9 @@ export class PodNode extends ViewNode {
     const { name, namespace } = this.pod.metadata;
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**Pod** \`${namespace}/${name}\` — ${status}\n\n`);
-    md.appendMarkdown(`Ready: ${ready} · Restarts: ${restarts}  \n`);
+    const readyCondition = this.pod.status?.conditions?.find((c) => c.type === 'Ready');
+    const notReady = readyCondition?.status === 'False' ? ` (condition Ready=False${readyCondition.reason ? `, ${readyCondition.reason}` : ''})` : '';
+    md.appendMarkdown(`Ready: ${ready}${notReady} · Restarts: ${restarts}  \n`);
     md.appendMarkdown(`Node: ${this.pod.spec?.nodeName ?? '(not scheduled)'}  \n`);
     if (this.pod.status?.podIP) md.appendMarkdown(`IP: ${this.pod.status.podIP}  \n`);
     if (this.pod.status?.qosClass) md.appendMarkdown(`QoS: ${this.pod.status.qosClass}  \n`);

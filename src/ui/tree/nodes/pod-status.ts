@@ -33,7 +33,10 @@ function stateKind(pod: Pod, summary: PodSummary): PodStateKind {
   if (CREATING.test(status)) return 'creating';
   if (status === 'Running') {
     const [ready, total] = summary.ready.split('/');
-    return ready === total ? 'running' : 'notReady';
+    // kubectl's READY counts ready containers; the node lifecycle controller turns only the pod's Ready
+    // condition False when its node stops reporting (1/1 still), and such a pod serves no traffic.
+    const podReady = pod.status?.conditions?.find((c) => c.type === 'Ready')?.status !== 'False';
+    return ready === total && podReady ? 'running' : 'notReady';
   }
   if (status === 'NotReady') return 'notReady';
   if (status === 'Pending' || status === 'SchedulingGated') return pod.spec?.nodeName ? 'creating' : 'pending';

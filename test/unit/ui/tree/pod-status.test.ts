@@ -38,3 +38,11 @@ test('a running ready pod is running; a deleted one is Terminating', () => {
   const notReady = withContainer('Running', { running: { startedAt: '2026-01-01T00:00:00Z' } });
   assert.equal(podStatusView(notReady).kind, 'notReady');
 });
+
+test('a running pod whose Ready condition is False (its node stopped reporting) is not ready, though kubectl still prints 1/1', () => {
+  const running = withContainer('Running', { running: { startedAt: '2026-01-01T00:00:00Z' } }, { ready: true });
+  const unreachable = { ...running, status: { ...running.status, conditions: [{ type: 'Ready', status: 'False' as const }, { type: 'ContainersReady', status: 'True' as const }] } };
+  assert.deepEqual([podStatusView(unreachable).status, podStatusView(unreachable).ready, podStatusView(unreachable).kind], ['Running', '1/1', 'notReady']);
+  const ready = { ...running, status: { ...running.status, conditions: [{ type: 'Ready', status: 'True' as const }] } };
+  assert.equal(podStatusView(ready).kind, 'running');
+});
