@@ -16,6 +16,7 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import type { WatchEvent } from '../../api/types';
 import { constants as zlibConstants, gzip } from 'node:zlib';
 import { requestEntityTooLarge, statusFailure, StatusError, internalError } from '../../api/errors';
 import { MAX_BODY_BYTES } from '../body';
@@ -78,10 +79,37 @@ function certificateUser(req: IncomingMessage): UserInfo | undefined {
   return { name, groups };
 }
 
+/**
+ * The request's headers, one string each. Node already joins repeated headers with ', ' except
+ * Set-Cookie (an array), which no client sends to an API server: the common case takes Node's
+ * own (per-request) object as it is instead of copying every header.
+ */
 function headersOf(req: IncomingMessage): Record<string, string | undefined> {
+  const headers = req.headers;
+  if (headers['set-cookie'] === undefined) return headers as Record<string, string | undefined>;
   const out: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(req.headers)) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  for (const [k, v] of Object.entries(headers)) out[k] = Array.isArray(v) ? v.join(', ') : v;
   return out;
+}
+
+const NO_BODY = Buffer.alloc(0);
+
+/**
+ * Encoded watch event lines by object. Watch objects are shared by every watcher they are sent
+ * to and come from stored text: their JSON is cut from that text, once, and the encoded line is
+ * reused for each of the other watchers (100 informers on pods cost one encoding per event, not
+ * 100).
+ */
+const eventLines = new WeakMap<object, { type: string; line: Buffer }>();
+
+function eventLine(event: WatchEvent): string | Buffer {
+  const cached = eventLines.get(event.object);
+  if (cached !== undefined && cached.type === event.type) return cached.line;
+  const objectJson = servedJsonOf(event.object);
+  if (objectJson === undefined) return JSON.stringify(event) + '\n';
+  const line = Buffer.from(`{"type":"${event.type}","object":${objectJson}}\n`);
+  eventLines.set(event.object, { type: event.type, line });
+  return line;
 }
 
 export class HttpsTransport {
@@ -174,7 +202,9 @@ export class HttpsTransport {
       return this.send(res, errorToResponse(statusFailure(400, 'BadRequest', 'the request URL is malformed', {})));
     }
     const url = { pathname, searchParams: new URLSearchParams(queryAt < 0 ? '' : target.slice(queryAt + 1)) };
-    const body = await this.readBody(req, res);
+    // Most requests (GET, DELETE, watches) have no body: no stream to read, no tick to wait for.
+    const read = hasBody(req) ? this.readBody(req, res) : NO_BODY;
+    const body = read instanceof Promise ? await read : read;
     if (body === undefined) return;
 
     const headers = headersOf(req);
@@ -230,7 +260,8 @@ export class HttpsTransport {
         }
         chunks.push(chunk);
       });
-      req.on('end', () => { if (!done) { done = true; resolve(Buffer.concat(chunks)); } });
+      // A small body usually arrives as one chunk: hand that over rather than copy it.
+      req.on('end', () => { if (!done) { done = true; resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)); } });
       req.on('error', () => { if (!done) { done = true; resolve(undefined); } });
       req.on('aborted', () => { if (!done) { done = true; resolve(undefined); } });
     });
@@ -268,16 +299,23 @@ export class HttpsTransport {
       res.writeHead(response.status, headers);
       res.flushHeaders();
       let ended = false;
+      let corked = false;
+      const uncork = () => {
+        corked = false;
+        res.uncork();
+      };
       res.on('close', () => { ended = true; stream.close(); });
       stream.start(
         (chunk) => {
           if (ended) return;
-          if (typeof chunk === 'string') res.write(chunk);
-          else {
-            // Watch objects are shared and come from stored text: cut their JSON from it (one per watcher) rather than re-serialize.
-            const objectJson = servedJsonOf(chunk.object);
-            res.write(objectJson !== undefined ? `{"type":"${chunk.type}","object":${objectJson}}\n` : JSON.stringify(chunk) + '\n');
+          // The events of one delivery (a replay, a busy revision) leave as one TLS record and one
+          // write, not one each.
+          if (!corked) {
+            corked = true;
+            res.cork();
+            process.nextTick(uncork);
           }
+          res.write(typeof chunk === 'string' ? chunk : eventLine(chunk));
         },
         () => { if (!ended) { ended = true; res.end(); } },
       );
@@ -325,6 +363,16 @@ export class HttpsTransport {
 
 function errorToResponse(err: StatusError): ApiResponse {
   return { status: err.status.code, headers: { 'Content-Type': 'application/json' }, body: err.status };
+}
+
+/**
+ * Whether a request carries a body (RFC 9112 §6.3: a Content-Length above zero or a
+ * Transfer-Encoding). One without is complete once its headers are parsed; Node discards its empty
+ * stream when the response finishes.
+ */
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 function listenOn(server: Server, port: number, host: string): Promise<number> {

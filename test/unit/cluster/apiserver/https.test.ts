@@ -87,6 +87,43 @@ test('a client certificate signed by the cluster CA authenticates as its CN with
   assert.match(JSON.parse(denied.body).message, /User "bob" cannot delete resource "configmaps"/);
 });
 
+test('a body arrives whole whether declared or chunked in pieces; a POST with none is refused, and the connection goes on', async () => {
+  const headers = { ...bearer(adminToken), 'content-type': 'application/json' };
+  const manifest = (name: string) => JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { k: 'v'.repeat(40_000) } });
+  const declared = await call('POST', '/api/v1/namespaces/default/configmaps', { headers, body: manifest('body-declared') });
+  assert.equal(declared.status, 201, declared.body);
+  const text = manifest('body-chunked');
+  const chunked = await new Promise<Reply>((resolve, reject) => {
+    const url = new URL(cluster.url!);
+    const req = httpsRequest(
+      { method: 'POST', hostname: '127.0.0.1', port: url.port, path: '/api/v1/namespaces/default/configmaps', ca, headers, servername: 'localhost', checkServerIdentity: () => undefined },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => { body += c; });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    const third = Math.floor(text.length / 3);
+    req.write(text.slice(0, third));
+    setImmediate(() => {
+      req.write(text.slice(third, 2 * third));
+      setImmediate(() => req.end(text.slice(2 * third)));
+    });
+  });
+  assert.equal(chunked.status, 201, chunked.body);
+  for (const name of ['body-declared', 'body-chunked']) {
+    const got = await call('GET', `/api/v1/namespaces/default/configmaps/${name}`, { headers: bearer(adminToken) });
+    assert.equal(JSON.parse(got.body).data.k, 'v'.repeat(40_000), name);
+  }
+  const empty = await call('POST', '/api/v1/namespaces/default/configmaps', { headers });
+  assert.equal(empty.status, 400, empty.body);
+  assert.equal(JSON.parse(empty.body).kind, 'Status');
+  assert.equal((await call('GET', '/api/v1/namespaces/default/configmaps/body-chunked', { headers: bearer(adminToken) })).status, 200);
+});
+
 test('a body over 3 MiB is 413 and stores nothing', async () => {
   const before = await cluster.store.revision();
   const big = Buffer.alloc(3 * 1024 * 1024 + 10, 0x20);
@@ -185,6 +222,50 @@ test('a watch streams newline-delimited events with headers sent at once', async
   const last = JSON.parse(lines[lines.length - 1]!) as { type: string; object: { metadata: { name: string } } };
   assert.equal(last.type, 'ADDED');
   assert.equal(last.object.metadata.name, 'streamed');
+});
+
+/** Opens a watch and collects its event lines until `done` says the lines so far are enough. */
+function watchLines(path: string, done: (lines: string[]) => boolean): Promise<string[]> {
+  const url = new URL(path, cluster.url);
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest({ hostname: '127.0.0.1', port: url.port, path: url.pathname + url.search, ca, headers: bearer(adminToken) }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => {
+        text += c;
+        const lines = text.split('\n').filter((l) => l.length > 0 && text.endsWith('\n'));
+        if (done(lines)) {
+          req.destroy();
+          resolve(lines);
+        }
+      });
+    });
+    req.on('error', (err) => { if ((err as NodeJS.ErrnoException).code !== 'ECONNRESET') reject(err); });
+    req.end();
+  });
+}
+
+test('watchers replaying the same history each get every event with its own type and resourceVersion', async () => {
+  const headers = { ...bearer(adminToken), 'content-type': 'application/json' };
+  const from = JSON.parse((await call('GET', '/api/v1/namespaces/default/configmaps?limit=1', { headers: bearer(adminToken) })).body).metadata.resourceVersion as string;
+  const created = JSON.parse((await call('POST', '/api/v1/namespaces/default/configmaps', { headers, body: '{"metadata":{"name":"replayed","labels":{"tier":"x"}},"data":{"a":"1"}}' })).body);
+  // Leaves the label selector below: a MODIFIED for one watcher, a DELETED for the other.
+  const relabelled = JSON.parse((await call('PUT', '/api/v1/namespaces/default/configmaps/replayed', { headers, body: JSON.stringify({ ...created, metadata: { ...created.metadata, labels: { tier: 'y' } }, data: { a: '2' } }) })).body);
+  assert.equal((await call('DELETE', '/api/v1/namespaces/default/configmaps/replayed', { headers: bearer(adminToken) })).status, 200);
+  const path = `/api/v1/namespaces/default/configmaps?watch=true&fieldSelector=metadata.name%3Dreplayed&resourceVersion=${from}`;
+  const count = (n: number) => (lines: string[]) => lines.length >= n;
+  const [a, b, selected] = await Promise.all([watchLines(path, count(3)), watchLines(path, count(3)), watchLines(`${path}&labelSelector=tier%3Dx`, count(2))]);
+  assert.deepEqual(a, b);
+  type Event = { type: string; object: { metadata: { resourceVersion: string }; data: { a: string } } };
+  const events = a.map((l) => JSON.parse(l) as Event);
+  assert.deepEqual(events.map((e) => e.type), ['ADDED', 'MODIFIED', 'DELETED']);
+  assert.equal(events[0]!.object.metadata.resourceVersion, created.metadata.resourceVersion);
+  assert.equal(events[1]!.object.metadata.resourceVersion, relabelled.metadata.resourceVersion);
+  assert.equal(events[1]!.object.data.a, '2');
+  assert.ok(Number(events[2]!.object.metadata.resourceVersion) > Number(relabelled.metadata.resourceVersion));
+  const left = selected.map((l) => JSON.parse(l) as Event);
+  assert.deepEqual(left.map((e) => e.type), ['ADDED', 'DELETED']);
+  assert.equal(left[1]!.object.metadata.resourceVersion, relabelled.metadata.resourceVersion);
 });
 
 test('the server answers on ::1 too, at the same port; the URL names 127.0.0.1', async () => {
