@@ -684,23 +684,54 @@ export class RegistryStore {
 }
 
 /**
- * What a create's managedFields depend on besides the time: the object's JSON with the values (not
- * the presence) of the metadata scalars that differ between otherwise alike objects blanked, since
- * field sets name fields and keys, never scalar values outside keys. Metadata scalars are never keys.
+ * What a create's managedFields depend on besides the time: field sets name fields, map keys and
+ * list items (by their key fields, or by value in set lists), and compare values only with the
+ * zero value, whose leaves are all null. So the shape keeps every key, the kind of every value
+ * (null, string, number, boolean, undefined: a present but undefined member is a field too), and
+ * the values of scalars in lists and of the scalar members of list items (where key fields are);
+ * other scalars are left out. Events of one reason, or pods of one template, then share a shape
+ * whatever their names, messages, labels' values and timestamps.
  */
 function createShape(object: KubeObject, manager: string, subresource: string): string {
-  const meta = object.metadata;
-  const saved: Record<string, unknown> = {};
-  for (const k of SHAPE_BLANKED_METADATA) {
-    if (meta[k] === undefined) continue;
-    saved[k] = meta[k];
-    meta[k] = '';
+  return `${manager}\n${subresource}\n${shapeOf(object, false)}`;
+}
+
+function shapeOf(value: unknown, item: boolean): string {
+  if (value === null) return 'n';
+  switch (typeof value) {
+    case 'undefined':
+      return 'u';
+    case 'string':
+      return item ? JSON.stringify(value) : 's';
+    case 'number':
+      return item ? `${value}` : '0';
+    case 'boolean':
+      return item ? `${value}` : 'b';
+    case 'object':
+      break;
+    default:
+      return '?';
   }
-  try {
-    return `${manager}\n${subresource}\n${JSON.stringify(object)}`;
-  } finally {
-    Object.assign(meta, saved);
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + shapeOf(value[i], true);
+    return `${out}]`;
   }
+  let out = '{';
+  let first = true;
+  for (const k of Object.keys(value as object)) {
+    const v = (value as Record<string, unknown>)[k];
+    // The scalar members of a list item are kept (its key fields are among them); deeper ones are not.
+    out += `${first ? '' : ','}${JSON.stringify(k)}:${item && (v === null || typeof v !== 'object') ? leaf(v) : shapeOf(v, false)}`;
+    first = false;
+  }
+  return `${out}}`;
+}
+
+/** A scalar with its value (and kind: the string "1" and the number 1 differ). */
+function leaf(v: unknown): string {
+  if (v === undefined) return 'u';
+  return typeof v === 'string' || v === null ? JSON.stringify(v) : `#${String(v)}`;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -711,7 +742,6 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-const SHAPE_BLANKED_METADATA = ['name', 'generateName', 'namespace', 'uid', 'creationTimestamp', 'resourceVersion'] as const;
 const CREATED_FIELDS_CACHE_SIZE = 256;
 
 export function parseResourceVersion(text: string): number {

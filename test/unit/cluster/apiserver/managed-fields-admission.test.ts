@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PODS } from '../../../../src/cluster/client/client';
+import { EVENTS, PODS } from '../../../../src/cluster/client/client';
 import type { Pod } from '../../../../src/cluster/api/types';
 import { pod, startCluster } from './fixture';
 
@@ -69,6 +69,36 @@ test('creates alike but for their names share field sets; a different key or lab
     const spec = (b[0] as Fields)['f:spec'] as Fields;
     assert.ok((spec['f:containers'] as Fields)['k:{"name":"other"}']);
     assert.deepEqual(Object.keys(((b[0] as Fields)['f:metadata'] as Fields)['f:labels'] as Fields), ['.', 'f:tier']);
+  } finally {
+    await cluster.stop();
+  }
+});
+
+test('creates differing only in scalar values outside list items share field sets; list keys and set values do not', async () => {
+  const cluster = await startCluster();
+  try {
+    const events = cluster.client().resource(EVENTS);
+    const event = (name: string, involved: string, message: string, count: number) => ({
+      apiVersion: 'v1', kind: 'Event', metadata: { name, namespace: 'default', labels: { owner: involved } },
+      involvedObject: { kind: 'Pod', namespace: 'default', name: involved, uid: `uid-${involved}` },
+      reason: 'Pulled', message, source: { component: 'kubelet', host: 'node-1' }, count, type: 'Normal',
+    });
+    const e1 = await events.create(event('e1', 'web-1', 'pulled nginx', 1), { fieldManager: 'kubelet' });
+    const e2 = await events.create(event('e2', 'web-2', 'pulled busybox:1.36 in 2s', 7), { fieldManager: 'kubelet' });
+    assert.deepEqual(e2.metadata.managedFields!.map((e) => e.fieldsV1), e1.metadata.managedFields!.map((e) => e.fieldsV1));
+    assert.ok(JSON.stringify(e1.metadata.managedFields).includes('"f:owner"'));
+
+    const pods = cluster.client().resource<Pod>(PODS);
+    const withPort = (name: string, port: number, finalizer: string) =>
+      pod(name, { finalizers: [finalizer] }, { schedulerName: 'nobody', containers: [{ name: 'app', image: 'nginx:1.27', ports: [{ containerPort: port }] }] });
+    const fieldsOf = async (p: Pod) => JSON.stringify((await pods.create(p, { fieldManager: 'm' })).metadata.managedFields!.map((e) => e.fieldsV1));
+    const p80 = await fieldsOf(withPort('p80', 80, 'example.com/a'));
+    const p81 = await fieldsOf(withPort('p81', 81, 'example.com/a'));
+    const other = await fieldsOf(withPort('other', 80, 'example.com/b'));
+    assert.ok(p80.includes('k:{\\"containerPort\\":80,\\"protocol\\":\\"TCP\\"}'));
+    assert.ok(p81.includes('k:{\\"containerPort\\":81,\\"protocol\\":\\"TCP\\"}'));
+    assert.ok(other.includes('v:\\"example.com/b\\"'));
+    assert.notEqual(other, p80);
   } finally {
     await cluster.stop();
   }
