@@ -126,7 +126,9 @@ export class SchedulingAlgorithm {
     const pre = this.framework.runPreScorePlugins(state, pod, result.feasible);
     if (!pre.isSuccess()) throw new Error(pre.message());
     result.scores = this.framework.runScorePlugins(state, pod, result.feasible);
-    result.totals = result.feasible.map((_, i) => result.scores.reduce((sum, s) => sum + s.normalized[i]! * s.weight, 0));
+    const totals = new Array<number>(result.feasible.length).fill(0);
+    for (const s of result.scores) for (let i = 0; i < totals.length; i++) totals[i] += s.normalized[i]! * s.weight;
+    result.totals = totals;
     result.suggestedHost = this.selectHost(result.feasible, result.totals);
     return result;
   }

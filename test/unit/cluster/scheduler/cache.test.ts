@@ -34,3 +34,18 @@ test('pods that arrive before their node wait in a placeholder the snapshot does
   cache.removeNode(node('node-9'));
   assert.equal(cache.snapshot().nodes.length, 0);
 });
+
+test('the cache journals every node a change touches; a reader further behind than the journal keeps starts over', () => {
+  const cache = new SchedulerCache(new ManualClock());
+  cache.addNode(node('node-1'));
+  cache.addNode(node('node-2'));
+  const journal = cache.snapshot().changes!;
+  const from = journal.position;
+  const p = pod('web', { cpu: '100m' });
+  cache.assumePod(podInfo(p), 'node-2');
+  cache.addPod({ ...p, spec: { ...p.spec, nodeName: 'node-1' } }); // bound elsewhere: both nodes change
+  assert.deepEqual(journal.since(from)!.map((n) => n.name), ['node-2', 'node-2', 'node-1']);
+  assert.deepEqual(journal.since(journal.position), []);
+  for (let i = 0; i < 5000; i++) cache.updateNode(node('node-1'));
+  assert.equal(journal.since(from), undefined);
+});

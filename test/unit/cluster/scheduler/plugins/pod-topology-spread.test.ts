@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { constraintsOf, ERR_REASON_CONSTRAINTS_NOT_MATCH, ERR_REASON_NODE_LABEL_NOT_MATCH, PodTopologySpread } from '../../../../../src/cluster/scheduler/plugins/pod-topology-spread';
 import type { TopologySpreadConstraint } from '../../../../../src/cluster/scheduler/framework/api';
 import { Code } from '../../../../../src/cluster/scheduler/framework/status';
+import { SchedulerCache } from '../../../../../src/cluster/scheduler/cache/cache';
+import { POD_TOPOLOGY_SPREAD } from '../../../../../src/cluster/scheduler/plugins/names';
+import { ManualClock } from '../../../../../src/cluster/clock';
 import { frameworkOver, newState, node, nodeInfo, pod, podInfo, snapshotOf } from '../fixtures';
 
 const zoneSpread = (maxSkew: number, when: 'DoNotSchedule' | 'ScheduleAnyway' = 'DoNotSchedule'): TopologySpreadConstraint[] => [
@@ -59,4 +62,36 @@ test('PodTopologySpread applies the system defaults only to workload pods withou
   assert.equal(owned.systemDefaulted, true);
   assert.deepEqual(owned.constraints.map((c) => [c.topologyKey, c.maxSkew]), [['kubernetes.io/hostname', 3], ['topology.kubernetes.io/zone', 5]]);
   assert.equal(constraintsOf(pod('owned', { labels: { app: 'web' }, owner: 'web-1' }), 'DoNotSchedule').constraints.length, 0);
+});
+
+test('PodTopologySpread zone counts follow the pods the cache assumes, confirms and removes, also after many changes', () => {
+  const cache = new SchedulerCache(new ManualClock());
+  const zones = ['a', 'b', 'c'];
+  for (let i = 0; i < 6; i++) cache.addNode(node(`n${i}`, { labels: { 'topology.kubernetes.io/zone': zones[i % 3]! } }));
+  const fwk = frameworkOver(cache.snapshot());
+  const plugin = new PodTopologySpread(fwk);
+  const countsNow = () => {
+    const state = newState();
+    const p = podInfo(pod('new', { labels: { app: 'web' }, spread: zoneSpread(1, 'ScheduleAnyway') }));
+    fwk.setSnapshot(cache.snapshot());
+    assert.equal(plugin.preScore(state, p, cache.snapshot().nodes).code, Code.Success);
+    const s = state.read<{ counts: Map<string, number>[] }>('PreScore' + POD_TOPOLOGY_SPREAD)!;
+    return Object.fromEntries([...s.counts[0]!].sort());
+  };
+  assert.deepEqual(countsNow(), { a: 0, b: 0, c: 0 });
+  const web = (name: string) => pod(name, { labels: { app: 'web' } });
+  const p1 = web('w1');
+  const p2 = web('w2');
+  cache.assumePod(podInfo(p1), 'n0');
+  cache.assumePod(podInfo(p2), 'n1');
+  cache.assumePod(podInfo(pod('other', { labels: { app: 'db' } })), 'n2');
+  assert.deepEqual(countsNow(), { a: 1, b: 1, c: 0 });
+  cache.addPod({ ...p1, spec: { ...p1.spec, nodeName: 'n3' } }); // confirmed elsewhere: zone a still
+  cache.removePod(p2);
+  assert.deepEqual(countsNow(), { a: 1, b: 0, c: 0 });
+  // More changes than the cache's change journal keeps: the counters start over and stay right.
+  const many = Array.from({ length: 3000 }, (_, i) => web(`m${i}`));
+  many.forEach((p, i) => cache.assumePod(podInfo(p), `n${i % 6}`));
+  many.slice(0, 1500).forEach((p) => cache.forgetPod(p));
+  assert.deepEqual(countsNow(), { a: 1 + 500, b: 500, c: 500 });
 });
