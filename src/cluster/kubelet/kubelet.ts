@@ -67,7 +67,7 @@ export class Kubelet implements PodWorkerHost {
   private lastReportedKey = '';
   private lastReportAt = 0;
   /** Per pod: the status to write and a fingerprint of the last one written (memory stays flat with many pods). */
-  private readonly statusWrites = new Map<string, { status?: PodStatus; written?: number; pod: Pod; busy: boolean }>();
+  private readonly statusWrites = new Map<string, { status?: PodStatus; written?: number; pod: Pod; busy: boolean; waiters?: (() => void)[] }>();
   private bootID: string;
   private readonly machineID: string;
 
@@ -258,10 +258,15 @@ export class Kubelet implements PodWorkerHost {
     })();
   }
 
-  /** Writes the latest status of a pod if it differs from what was last written (one write at a time). */
+  /**
+   * Writes the latest status of a pod if it differs from what was last written (one write at a
+   * time). Resolves once the status set last is written, also when a write was under way: the final
+   * status must reach the API before deletePod's delete, as the status manager waits for it.
+   */
   private async flushStatus(uid: string): Promise<void> {
     const entry = this.statusWrites.get(uid);
-    if (!entry || entry.busy) return;
+    if (!entry) return;
+    if (entry.busy) return new Promise((resolve) => (entry.waiters ??= []).push(resolve));
     entry.busy = true;
     try {
       for (;;) {
@@ -284,6 +289,7 @@ export class Kubelet implements PodWorkerHost {
       }
     } finally {
       entry.busy = false;
+      for (const resolve of entry.waiters?.splice(0) ?? []) resolve();
     }
   }
 
