@@ -4,6 +4,7 @@
  * palette, and see the pod in the tree. Screenshots go to test-artifacts/.
  */
 import * as assert from 'node:assert/strict';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -63,7 +64,11 @@ async function openFile(page: Page, name: string): Promise<void> {
 
 test('Apply Pod from the command palette puts the pod in the cluster tree', async (t) => {
   const h = harness();
-  const folder = makeWorkspace(h, 'ws-ui', { 'kubeSim.nodes': 3, 'kubeSim.speed': 20 });
+  // kubeSim.port names a port someone else listens on: the cluster starts on a free one and says so.
+  const taken = net.createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const takenPort = (taken.address() as net.AddressInfo).port;
+  const folder = makeWorkspace(h, 'ws-ui', { 'kubeSim.nodes': 3, 'kubeSim.speed': 20, 'kubeSim.port': takenPort });
   const browser = await launchBrowser(h);
   const { page } = browser;
   forwardConsole(page);
@@ -87,14 +92,19 @@ test('Apply Pod from the command palette puts the pod in the cluster tree', asyn
       await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'nginx.yaml' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
     });
 
-    await step('the Kube Sim view shows the cluster and nodes node-1 … node-3', async () => {
+    await step('the Kube Sim view shows the cluster and nodes node-1 … node-3, on a free port since kubeSim.port is taken', async () => {
       await page.locator('.activitybar [aria-label^="Kube Sim"]').first().click({ timeout: STEP_TIMEOUT_MS });
       await treeRows(page).filter({ hasText: 'node-3' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
       const rows = await readTree(page);
       console.log(`  tree: ${JSON.stringify(rows)}`);
-      assert.match(rows[0] ?? '', /^kube-sim 127\.0\.0\.1:\d+ · v1\.32\.\d+ · running 20×$/);
+      const port = Number(/^kube-sim 127\.0\.0\.1:(\d+) · v1\.32\.\d+ · running 20×$/.exec(rows[0] ?? '')?.[1]);
+      assert.ok(port > 0 && port !== takenPort, `the cluster row names a free port, not ${takenPort}: ${rows[0]}`);
       for (const node of ['node-1', 'node-2', 'node-3']) assert.ok(rows.some((row) => row.startsWith(`${node} `)), `a row for ${node}`);
+      const warning = page.locator('.notifications-toasts .notification-toast', { hasText: `Kube Sim: port ${takenPort} (kubeSim.port) is in use; the API server listens on a free port instead.` }).first();
+      await warning.waitFor({ timeout: STEP_TIMEOUT_MS });
+      assert.ok(await warning.locator('.monaco-button', { hasText: 'Open Settings' }).count() > 0, 'the warning offers Open Settings');
       await page.screenshot({ path: path.join(h.artifacts, 'cluster-tree.png') });
+      await runCommand(page, 'Notifications: Clear All Notifications', false);
     });
 
     await step('Ctrl+P opens nginx.yaml', async () => {
@@ -211,6 +221,7 @@ test('Apply Pod from the command palette puts the pod in the cluster tree', asyn
     });
   } finally {
     await browser.close();
+    taken.close();
   }
 });
 

@@ -87,7 +87,7 @@ suite('Nodes at run time (issue 5)', () => {
       await step(30);
       tree = await treeWhere(api, (t) => /^Unknown · kubelet stopped · 1 pod · .* · 2 taints$/.test(nodeRow(t, 'node-8')?.description ?? '')
         && podRow(t, 'orphan')?.row.icon === 'warning list.warningForeground');
-      assert.equal(nodeRow(tree, 'node-8')!.icon, 'question disabledForeground');
+      assert.equal(nodeRow(tree, 'node-8')!.icon, 'question list.warningForeground');
       assert.match(podRow(tree, 'orphan')!.row.description ?? '', /^Running · 1\/1 · /, "kubectl's READY counts ready containers: still 1/1");
       const unknown = await readNode(session, 'node-8');
       assert.deepEqual([readyCondition(unknown)?.status, readyCondition(unknown)?.reason, readyCondition(unknown)?.message], ['Unknown', 'NodeStatusUnknown', 'Kubelet stopped posting node status.']);
