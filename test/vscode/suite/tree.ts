@@ -30,16 +30,44 @@ export function treeWhere(api: KubeSimApi, predicate: (tree: RenderedTreeItem[])
   });
 }
 
-/** The children of the cluster row that are Nodes. */
+/** The children of the cluster row that are Nodes (cordoned or not, kubelet running or not). */
 export function nodeRows(tree: RenderedTreeItem[]): RenderedTreeItem[] {
-  return (tree[0]?.children ?? []).filter((row) => row.contextValue === 'kubeSim.node');
+  return (tree[0]?.children ?? []).filter((row) => row.contextValue?.startsWith('kubeSim.node'));
+}
+
+/** The row of node `name`, if the tree shows it. */
+export function nodeRow(tree: RenderedTreeItem[], name: string): RenderedTreeItem | undefined {
+  return nodeRows(tree).find((row) => row.label === name);
+}
+
+/** The row of pod `name` and the label of the row it sits under (a node, or Pending). */
+export function podRow(tree: RenderedTreeItem[], name: string): { parent: string; row: RenderedTreeItem } | undefined {
+  for (const group of tree[0]?.children ?? []) {
+    const row = group.children.find((r) => r.label === name && r.contextValue?.startsWith('kubeSim.pod'));
+    if (row) return { parent: group.label, row };
+  }
+  return undefined;
+}
+
+/** Resolves with the status bar item once `predicate` holds, checking now and after every update of it. */
+export function statusBarWhere(api: KubeSimApi, predicate: (shown: { text: string; tooltip: string }) => boolean): Promise<{ text: string; tooltip: string }> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const shown = api.statusBar();
+      if (!predicate(shown)) return;
+      subscription.dispose();
+      resolve(shown);
+    };
+    const subscription = api.onDidChangeStatusBar(check);
+    check();
+  });
 }
 
 /** Every pod row anywhere in the tree, as `parent/pod`. */
 export function podRows(tree: RenderedTreeItem[]): string[] {
   const rows: string[] = [];
   for (const group of tree[0]?.children ?? []) {
-    for (const row of group.children) if (row.contextValue === 'kubeSim.pod') rows.push(`${group.label}/${row.label}`);
+    for (const row of group.children) if (row.contextValue?.startsWith('kubeSim.pod')) rows.push(`${group.label}/${row.label}`);
   }
   return rows;
 }

@@ -22,7 +22,8 @@ export const NODE_ICONS = {
   ready: icon('server', 'testing.iconPassed'),
   cordoned: icon('circle-slash', 'list.warningForeground'),
   notReady: icon('debug-disconnect', 'testing.iconFailed'),
-  unknown: icon('question', 'disabledForeground'),
+  // A node whose kubelet stopped reporting: as alarming as NotReady, in its own shape (grey read as "disabled").
+  unknown: icon('question', 'list.warningForeground'),
 };
 
 export const CONDITION_ICONS = {
