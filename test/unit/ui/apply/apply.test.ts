@@ -119,6 +119,8 @@ kind: Pod
 metadata:
   name: to-delete
 spec:
+  schedulingGates:
+    - name: example.com/hold
   containers:
     - name: main
       image: nginx:1.27
@@ -128,7 +130,7 @@ spec:
   assert.deepEqual(outcome.failed, []);
   assert.deepEqual(outcome.applied.map((a) => a.displayName), ['configmap/to-delete', 'pod/to-delete']);
   await assert.rejects(client.resource(CONFIGMAPS).get('to-delete', { namespace: 'default' }), /configmaps "to-delete" not found/);
-  // No node has taken the pod yet (the clock stands still), so it goes at once, as kube-apiserver does.
+  // The gated pod is on no node, so it goes at once, as kube-apiserver does (no kubelet to wait for).
   await assert.rejects(client.resource<Pod>(PODS).get('to-delete', { namespace: 'default' }), /pods "to-delete" not found/);
 
   const again = await deleteManifests(client, manifests(cm.split('---')[0]!));
