@@ -1,5 +1,6 @@
 /** Query parameters and bodies, checked as kube-apiserver checks them (400 on malformed input). */
 import { badRequest } from '../../api/errors';
+import { jsonCopy } from '../../api/json-copy';
 import type { KubeObject } from '../../api/types';
 import { decodeBody, JSON_TYPE, mediaType, PROTOBUF_TYPE, YAML_TYPE } from '../body';
 import { decodeProtobufObject } from '../protobuf';
@@ -16,7 +17,7 @@ export function readBody(request: ApiRequest, allowed: readonly string[] = [JSON
     return decodeBody(request.rawBody, request.headers['content-type'], allowed).value;
   }
   if (request.body === undefined) return undefined;
-  return JSON.parse(JSON.stringify(request.body)) as unknown;
+  return jsonCopy(request.body) as unknown;
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

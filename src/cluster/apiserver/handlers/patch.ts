@@ -7,6 +7,7 @@
  */
 import { badRequest, conflict, OBJECT_MODIFIED, unsupportedMediaType } from '../../api/errors';
 import type { KubeObject } from '../../api/types';
+import { structuredCopy } from '../../api/json-copy';
 import { checkJsonDepth, MAX_BODY_BYTES, mediaType, parseYaml } from '../body';
 import { fieldValidationOf, validateFields } from '../field-validation';
 import { APPLY_PATCH, applyPatch, managerFor, PATCH_TYPES, validatePatchOptions, type PatchContext, type PatchType } from '../patch';
@@ -26,7 +27,7 @@ function patchBody(r: ResourceRequest, type: PatchType): unknown {
   const raw = r.request.rawBody;
   if (raw === undefined) {
     if (r.request.body === undefined) throw badRequest('the body of the request was empty');
-    return typeof r.request.body === 'string' ? r.request.body : structuredClone(r.request.body);
+    return typeof r.request.body === 'string' ? r.request.body : structuredCopy(r.request.body);
   }
   if (raw.length > MAX_BODY_BYTES) throw badRequest('the request body is too large');
   const text = raw.toString('utf8');

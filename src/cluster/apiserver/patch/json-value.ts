@@ -1,7 +1,9 @@
 /**
  * Helpers over plain JSON values (what the wire carries), shared by the patch algorithms. Every patch
- * function works on copies: the live object a caller passes in is never mutated.
+ * function works on copies: the live object a caller passes in is never mutated (unless the caller
+ * says it owns it, see applyPatch's ownsLive).
  */
+import { jsonCopy } from '../../api/json-copy';
 
 export type JsonObject = { [key: string]: unknown };
 
@@ -10,7 +12,7 @@ export function isObject(v: unknown): v is JsonObject {
 }
 
 export function clone<T>(v: T): T {
-  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
+  return v === undefined ? v : jsonCopy(v);
 }
 
 /** Structural equality of two JSON values (object key order does not matter). */

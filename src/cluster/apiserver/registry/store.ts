@@ -19,6 +19,7 @@ import {
 } from '../../api/errors';
 import { required, type FieldError } from '../../api/field-errors';
 import type { KubeList, KubeObject, ManagedFieldsEntry } from '../../api/types';
+import { jsonCopy } from '../../api/json-copy';
 import type { Clock } from '../../clock';
 import { CompactedError, FutureRevisionError, prefixEnd, type KeyValue, type KVStore } from '../../store/types';
 import type { UserInfo } from '../types';
@@ -466,7 +467,7 @@ export class RegistryStore {
       if (meta.uid && meta.uid !== current.metadata.uid) {
         throw conflict(this.gr, name, `Precondition failed: UID in precondition: ${meta.uid}, UID in object meta: ${current.metadata.uid ?? ''}`);
       }
-      return JSON.parse(JSON.stringify(object)) as KubeObject;
+      return jsonCopy(object);
     });
   }
 
@@ -542,7 +543,7 @@ export class RegistryStore {
     const entries = recordUpdate(options);
     if (shape !== undefined) {
       if (this.createdFields.size >= CREATED_FIELDS_CACHE_SIZE) this.createdFields.delete(this.createdFields.keys().next().value!);
-      this.createdFields.set(shape, deepFreeze(JSON.parse(JSON.stringify(entries)) as ManagedFieldsEntry[]));
+      this.createdFields.set(shape, deepFreeze(jsonCopy(entries)));
     }
     if (entries.length > 0) object.metadata.managedFields = entries;
     else delete object.metadata.managedFields;

@@ -6,6 +6,7 @@
  */
 import type { FieldError } from '../../../api/field-errors';
 import type { KubeObject } from '../../../api/types';
+import { structuredCopy } from '../../../api/json-copy';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../../api/validation/meta';
 import { nameIsDNSSubdomain, type NameValidator } from '../../../api/validation/names';
 import type { Strategy, StrategyContext } from '../resource';
@@ -32,7 +33,7 @@ export interface StrategyOptions {
   warningsOnUpdate?(object: KubeObject, old: KubeObject, ctx: StrategyContext): string[];
 }
 
-export const clone = <T>(value: T): T => (value === undefined ? value : (structuredClone(value) as T));
+export const clone = <T>(value: T): T => (value === undefined ? value : structuredCopy(value));
 
 /**
  * Whether two JSON values serialize alike: equal members in the same order (order matters, since
