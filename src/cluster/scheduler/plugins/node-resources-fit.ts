@@ -29,10 +29,8 @@ const FITS: InsufficientResource[] = [];
 
 export function fitsRequest(podRequest: Resource, node: NodeInfo): InsufficientResource[] {
   // Fast path: everything fits (the common case, checked for every node of every cycle).
-  const free = node.allocatable;
-  const used = node.requested;
-  if (node.pods.length + 1 <= free.allowedPodNumber && podRequest.milliCPU <= free.milliCPU - used.milliCPU && podRequest.memory <= free.memory - used.memory
-    && podRequest.ephemeralStorage <= free.ephemeralStorage - used.ephemeralStorage && podRequest.scalar.size === 0) return FITS;
+  if (node.freePods >= 1 && podRequest.milliCPU <= node.freeMilliCPU && podRequest.memory <= node.freeMemory
+    && podRequest.ephemeralStorage <= node.freeEphemeralStorage && podRequest.scalar.size === 0) return FITS;
   const out: InsufficientResource[] = [];
   const allowedPods = node.allocatable.allowedPodNumber;
   if (node.pods.length + 1 > allowedPods) {
