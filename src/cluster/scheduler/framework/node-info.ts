@@ -40,6 +40,18 @@ export class NodeInfo {
   freeMemory = 0;
   freeEphemeralStorage = 0;
   freePods = 0;
+  /** Copies of figures the default scorers read for every scored node (same reason). */
+  allocatableMilliCPU = 0;
+  allocatableMemory = 0;
+  nonZeroRequestedMilliCPU = 0;
+  nonZeroRequestedMemory = 0;
+  podCount = 0;
+  /**
+   * ImageLocality's sum for the last image list it scored here (see image-locality.ts), so that
+   * the pods of one workload do not look up the node's images again.
+   */
+  imageScoreKey: string | undefined;
+  imageScoreSum = 0;
   /** Bumped on every change (pods added or removed, node updated); memoized counts key on it. */
   generation = 0;
   private readonly memo = new Map<number, { generation: number; value: number }>();
@@ -73,6 +85,7 @@ export class NodeInfo {
     this.allocatable = Resource.fromList(node.status?.allocatable ?? node.status?.capacity);
     this.refreshFree();
     this.imageStates = new Map();
+    this.imageScoreKey = undefined;
     this.generation++;
     for (const image of node.status?.images ?? []) {
       for (const name of image.names ?? []) this.imageStates.set(normalizedImageName(name), { sizeBytes: image.sizeBytes ?? 0, numNodes: 0 });
@@ -112,6 +125,11 @@ export class NodeInfo {
     this.freeMemory = a.memory - r.memory;
     this.freeEphemeralStorage = a.ephemeralStorage - r.ephemeralStorage;
     this.freePods = a.allowedPodNumber - this.pods.length;
+    this.allocatableMilliCPU = a.milliCPU;
+    this.allocatableMemory = a.memory;
+    this.nonZeroRequestedMilliCPU = this.nonZeroRequested.milliCPU;
+    this.nonZeroRequestedMemory = this.nonZeroRequested.memory;
+    this.podCount = this.pods.length;
   }
 
   /**
