@@ -13,7 +13,7 @@
  */
 import type { Framework } from '../framework/runtime';
 import type { CycleState } from '../framework/cycle-state';
-import { CODE_NAMES } from '../framework/status';
+import { CODE_NAMES, Status } from '../framework/status';
 import type { PodInfo } from '../framework/pod-info';
 import type { Snapshot } from '../framework/snapshot';
 import { CPU, EPHEMERAL_STORAGE, MEMORY, PODS } from '../framework/resource';
@@ -50,13 +50,21 @@ export function buildExplanation(fwk: Framework, state: CycleState, pod: PodInfo
       histogram.set(k, h);
     }
   }
-  const chosen = scheduled ? scheduledSample(result) : sampleNodes(evaluated, result, facts.nominatedNode);
-  const wanted = new Set(chosen);
   const feasibleIndex = new Map<string, number>();
-  result.feasible.forEach((n, i) => { if (wanted.has(n.name)) feasibleIndex.set(n.name, i); });
+  let chosen: string[];
+  if (scheduled) {
+    const sample = scheduledSample(result);
+    chosen = sample.map((c) => c.name);
+    for (const c of sample) if (c.index >= 0) feasibleIndex.set(c.name, c.index);
+  } else {
+    chosen = sampleNodes(evaluated, result, facts.nominatedNode);
+    const wanted = new Set(chosen);
+    result.feasible.forEach((n, i) => { if (wanted.has(n.name)) feasibleIndex.set(n.name, i); });
+  }
   const nodes: NodeExplanation[] = [];
   for (const name of chosen) {
-    const status = result.filterStatuses.get(name) ?? result.diagnosis.nodeToStatus.get(name);
+    // A feasible node passed every filter it ran.
+    const status = feasibleIndex.has(name) ? Status.success() : result.filterStatuses.get(name) ?? result.diagnosis.nodeToStatus.get(name);
     const filters: FilterVerdict[] = [];
     let rejected = false;
     for (const plugin of filterPlugins) {
@@ -111,23 +119,26 @@ export function buildExplanation(fwk: Framework, state: CycleState, pod: PodInfo
   return out;
 }
 
-function scheduledSample(result: ScheduleResult): string[] {
+/** The selected node and the next best, with their positions in `feasible`. */
+function scheduledSample(result: ScheduleResult): { name: string; index: number }[] {
   const host = result.suggestedHost!;
-  if (result.feasible.length <= SCHEDULED_DETAIL_NODES) {
-    const names = result.feasible.map((n) => n.name);
-    return [host, ...names.filter((n) => n !== host)];
+  const feasible = result.feasible;
+  const hostIndex = feasible.findIndex((n) => n.name === host);
+  const selected = [{ name: host, index: hostIndex }];
+  if (feasible.length <= SCHEDULED_DETAIL_NODES) {
+    return [...selected, ...feasible.map((n, index) => ({ name: n.name, index })).filter((n) => n.index !== hostIndex)];
   }
-  const top: { name: string; total: number }[] = [];
-  result.feasible.forEach((n, i) => {
-    if (n.name === host) return;
+  const top: { name: string; index: number; total: number }[] = [];
+  for (let i = 0; i < feasible.length; i++) {
+    if (i === hostIndex) continue;
     const total = result.totals[i] ?? 0;
     if (top.length < SCHEDULED_DETAIL_NODES - 1 || total > top[top.length - 1]!.total) {
-      top.push({ name: n.name, total });
+      top.push({ name: feasible[i]!.name, index: i, total });
       top.sort((a, b) => b.total - a.total);
       if (top.length > SCHEDULED_DETAIL_NODES - 1) top.pop();
     }
-  });
-  return [host, ...top.map((t) => t.name)];
+  }
+  return [...selected, ...top.map(({ name, index }) => ({ name, index }))];
 }
 
 function sampleNodes(evaluated: string[], result: ScheduleResult, nominated: string | undefined): string[] {

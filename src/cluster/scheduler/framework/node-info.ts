@@ -31,6 +31,27 @@ export class NodeInfo {
   readonly usedPorts = new Map<string, Set<string>>();
   /** Images on the node by normalized name; numNodes is filled in by the snapshot. */
   imageStates = new Map<string, ImageState>();
+  /**
+   * What is left of cpu, memory, ephemeral storage and the pod count (allocatable − requested),
+   * kept up to date with the pods: NodeResourcesFit's common case reads these four numbers of
+   * every evaluated node, without touching the Resource objects.
+   */
+  freeMilliCPU = 0;
+  freeMemory = 0;
+  freeEphemeralStorage = 0;
+  freePods = 0;
+  /** Copies of figures the default scorers read for every scored node (same reason). */
+  allocatableMilliCPU = 0;
+  allocatableMemory = 0;
+  nonZeroRequestedMilliCPU = 0;
+  nonZeroRequestedMemory = 0;
+  podCount = 0;
+  /**
+   * ImageLocality's sum for the last image list it scored here (see image-locality.ts), so that
+   * the pods of one workload do not look up the node's images again.
+   */
+  imageScoreKey: string | undefined;
+  imageScoreSum = 0;
   /** Bumped on every change (pods added or removed, node updated); memoized counts key on it. */
   generation = 0;
   private readonly memo = new Map<number, { generation: number; value: number }>();
@@ -62,7 +83,9 @@ export class NodeInfo {
     this.taints = node.spec?.taints ?? NO_TAINTS;
     this.unschedulable = node.spec?.unschedulable === true;
     this.allocatable = Resource.fromList(node.status?.allocatable ?? node.status?.capacity);
+    this.refreshFree();
     this.imageStates = new Map();
+    this.imageScoreKey = undefined;
     this.generation++;
     for (const image of node.status?.images ?? []) {
       for (const name of image.names ?? []) this.imageStates.set(normalizedImageName(name), { sizeBytes: image.sizeBytes ?? 0, numNodes: 0 });
@@ -76,6 +99,7 @@ export class NodeInfo {
     this.requested.add(info.requests);
     this.nonZeroRequested.add(info.nonZeroRequests);
     for (const p of info.hostPorts) this.addPort(p);
+    this.refreshFree();
     this.generation++;
   }
 
@@ -89,8 +113,23 @@ export class NodeInfo {
     this.requested.add(info!.requests, -1);
     this.nonZeroRequested.add(info!.nonZeroRequests, -1);
     for (const p of info!.hostPorts) this.removePort(p);
+    this.refreshFree();
     this.generation++;
     return true;
+  }
+
+  private refreshFree(): void {
+    const a = this.allocatable;
+    const r = this.requested;
+    this.freeMilliCPU = a.milliCPU - r.milliCPU;
+    this.freeMemory = a.memory - r.memory;
+    this.freeEphemeralStorage = a.ephemeralStorage - r.ephemeralStorage;
+    this.freePods = a.allowedPodNumber - this.pods.length;
+    this.allocatableMilliCPU = a.milliCPU;
+    this.allocatableMemory = a.memory;
+    this.nonZeroRequestedMilliCPU = this.nonZeroRequested.milliCPU;
+    this.nonZeroRequestedMemory = this.nonZeroRequested.memory;
+    this.podCount = this.pods.length;
   }
 
   /**
@@ -134,6 +173,7 @@ export class NodeInfo {
     c.taints = this.taints;
     c.unschedulable = this.unschedulable;
     c.allocatable = this.allocatable;
+    c.refreshFree();
     c.imageStates = this.imageStates;
     for (const p of this.pods) c.addPod(p);
     return c;

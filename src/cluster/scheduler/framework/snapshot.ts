@@ -12,6 +12,13 @@ import type { NodeInfo } from './node-info';
  * learns what changed since without visiting every node (PodTopologySpread's per-domain counts).
  * Only the latest MAX_JOURNAL changes are kept; a reader further behind starts over.
  */
+let imageCountsVersion = 0;
+
+/** Changes whenever some ImageState.numNodes may have changed (sums computed from them are stale). */
+export function imageCountsGeneration(): number {
+  return imageCountsVersion;
+}
+
 export class ChangeJournal {
   private static readonly MAX = 4096;
   private entries: NodeInfo[] = [];
@@ -76,6 +83,7 @@ export class Snapshot {
 
   /** Fills ImageState.numNodes (how many nodes have each image). */
   static countImages(nodes: NodeInfo[]): void {
+    imageCountsVersion++;
     const counts = new Map<string, number>();
     for (const n of nodes) for (const name of n.imageStates.keys()) counts.set(name, (counts.get(name) ?? 0) + 1);
     for (const n of nodes) for (const [name, s] of n.imageStates) s.numNodes = counts.get(name) ?? 0;

@@ -9,6 +9,7 @@ import type { Handle, ScorePlugin } from '../framework/interface';
 import { MAX_NODE_SCORE } from '../framework/interface';
 import { normalizedImageName, type NodeInfo } from '../framework/node-info';
 import type { PodInfo } from '../framework/pod-info';
+import { imageCountsGeneration } from '../framework/snapshot';
 import { IMAGE_LOCALITY } from './names';
 
 const MB = 1024 * 1024;
@@ -49,13 +50,23 @@ export class ImageLocality implements ScorePlugin {
   constructor(private readonly handle: Handle) {}
 
   /** What score() needs of the pod being scored, worked out once per pod (it runs for every feasible node). */
-  private current: { pod: Pod; images: string[]; numContainers: number } | undefined;
+  private current: { pod: Pod; images: string[]; numContainers: number; total: number; counts: number; key: string } | undefined;
 
   score(_state: CycleState, pod: PodInfo, node: NodeInfo): number {
+    const total = this.handle.snapshot().nodes.length;
+    const counts = imageCountsGeneration();
     let c = this.current;
-    if (c?.pod !== pod.pod) {
-      c = this.current = { pod: pod.pod, images: podImages(pod.pod), numContainers: (pod.pod.spec.initContainers ?? []).length + (pod.pod.spec.containers ?? []).length };
+    if (c?.pod !== pod.pod || c.total !== total || c.counts !== counts) {
+      const images = podImages(pod.pod);
+      // The sum depends on the images, the node's images (NodeInfo forgets it when they change)
+      // and how many nodes have each image: the key names all three.
+      const key = `${counts}\u0000${total}\u0000${images.join('\u0000')}`;
+      c = this.current = { pod: pod.pod, images, numContainers: (pod.pod.spec.initContainers ?? []).length + (pod.pod.spec.containers ?? []).length, total, counts, key };
     }
-    return imageLocalityScore(sumImageScores(node, c.images, this.handle.snapshot().nodes.length), c.numContainers);
+    if (node.imageScoreKey !== c.key) {
+      node.imageScoreSum = sumImageScores(node, c.images, total);
+      node.imageScoreKey = c.key;
+    }
+    return imageLocalityScore(node.imageScoreSum, c.numContainers);
   }
 }

@@ -29,10 +29,8 @@ const FITS: InsufficientResource[] = [];
 
 export function fitsRequest(podRequest: Resource, node: NodeInfo): InsufficientResource[] {
   // Fast path: everything fits (the common case, checked for every node of every cycle).
-  const free = node.allocatable;
-  const used = node.requested;
-  if (node.pods.length + 1 <= free.allowedPodNumber && podRequest.milliCPU <= free.milliCPU - used.milliCPU && podRequest.memory <= free.memory - used.memory
-    && podRequest.ephemeralStorage <= free.ephemeralStorage - used.ephemeralStorage && podRequest.scalar.size === 0) return FITS;
+  if (node.freePods >= 1 && podRequest.milliCPU <= node.freeMilliCPU && podRequest.memory <= node.freeMemory
+    && podRequest.ephemeralStorage <= node.freeEphemeralStorage && podRequest.scalar.size === 0) return FITS;
   const out: InsufficientResource[] = [];
   const allowedPods = node.allocatable.allowedPodNumber;
   if (node.pods.length + 1 > allowedPods) {
@@ -67,8 +65,8 @@ export const SCORING_RESOURCES = [{ name: CPU, weight: 1 }, { name: MEMORY, weig
  */
 export function scoringAllocatable(node: NodeInfo, pod: PodInfo, name: string): number {
   switch (name) {
-    case CPU: return node.allocatable.milliCPU;
-    case MEMORY: return node.allocatable.memory;
+    case CPU: return node.allocatableMilliCPU;
+    case MEMORY: return node.allocatableMemory;
     case EPHEMERAL_STORAGE: return node.allocatable.ephemeralStorage;
     default: return (pod.requests.scalar.get(name) ?? 0) === 0 ? 0 : (node.allocatable.scalar.get(name) ?? 0);
   }
@@ -77,8 +75,8 @@ export function scoringAllocatable(node: NodeInfo, pod: PodInfo, name: string): 
 /** What the node would have requested of one resource with the pod on it (non-zero defaults for cpu and memory). */
 export function scoringRequested(node: NodeInfo, pod: PodInfo, name: string): number {
   switch (name) {
-    case CPU: return node.nonZeroRequested.milliCPU + pod.nonZeroRequests.milliCPU;
-    case MEMORY: return node.nonZeroRequested.memory + pod.nonZeroRequests.memory;
+    case CPU: return node.nonZeroRequestedMilliCPU + pod.nonZeroRequests.milliCPU;
+    case MEMORY: return node.nonZeroRequestedMemory + pod.nonZeroRequests.memory;
     case EPHEMERAL_STORAGE: return node.requested.ephemeralStorage + pod.requests.ephemeralStorage;
     default: return (node.requested.scalar.get(name) ?? 0) + (pod.requests.scalar.get(name) ?? 0);
   }

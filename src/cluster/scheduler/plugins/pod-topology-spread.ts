@@ -91,7 +91,9 @@ const systemDefaulted = new Map<string, Constraint[]>();
 
 /** countPodsMatchSelector for the constraint on one node, memoized until the node changes. */
 function countOnNode(node: NodeInfo, c: Constraint, namespace: string): number {
-  // Asked for every scored node of every cycle: no closure unless the memo misses.
+  // Asked for every scored node of every cycle: no closure unless the memo misses, and no memo
+  // for the many empty nodes of a large cluster.
+  if (node.podCount === 0) return 0;
   const hit = node.memoValue(c.key);
   return hit !== undefined ? hit : node.memoized(c.key, () => countPodsMatchSelector(node.pods, c.selector, namespace));
 }
