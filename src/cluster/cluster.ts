@@ -134,6 +134,7 @@ export class Cluster {
       const controllers = new ControllerManager(cluster.client(CONTROLLER_MANAGER), clock, caCertPem);
       cluster.stoppers.unshift(() => controllers.stop());
       await controllers.start();
+      cluster.stoppers.unshift(cluster.nodes.followFaultLabel(controllers.nodeInformer));
     } catch (err) {
       await cluster.stop();
       throw err;

@@ -1,5 +1,7 @@
 /** kube-controller-manager's controllers that the cluster runs, started together. */
+import type { Node } from '../api/types';
 import type { ApiClient } from '../client/client';
+import type { Informer } from '../client/informer';
 import type { Clock } from '../clock';
 import { NodeLifecycleController } from './node-lifecycle';
 import { RootCACertPublisher } from './root-ca-publisher';
@@ -21,6 +23,11 @@ export class ControllerManager {
     await this.nodeLifecycle.start();
     this.taintEviction = new TaintEvictionController(this.client, this.clock, this.nodeLifecycle.nodeInformer, this.nodeLifecycle.podInformer);
     this.taintEviction.start();
+  }
+
+  /** The nodes as the controllers see them (shared with the simulated nodes' fault label). */
+  get nodeInformer(): Informer<Node> {
+    return this.nodeLifecycle.nodeInformer;
   }
 
   stop(): void {

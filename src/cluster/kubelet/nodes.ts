@@ -35,8 +35,9 @@ export const STARTUP_CONCURRENCY = { memory: 16, durable: 128 } as const;
  * `kubectl label node NAME fault.kube-sim.io/kubelet=stopped` kills the node's kubelet as if the
  * machine died (no lease, no status; the node lifecycle controller marks it NotReady, the taint
  * eviction controller evicts its pods), and removing the label starts it again. Kubernetes has no
- * such switch; like the pod annotations in faults.ts it is Kube Sim's fault injection. A label,
- * not an annotation, so that one watch with a label selector sees only the nodes that carry it.
+ * such switch; like the pod annotations in faults.ts it is Kube Sim's fault injection. The pool
+ * follows a node informer it is given (the controller manager's: a watch of its own would cost a
+ * cache entry per node for a label almost no node carries).
  */
 export const KUBELET_FAULT_LABEL = 'fault.kube-sim.io/kubelet';
 
@@ -62,7 +63,6 @@ export class NodePool implements PodLogSource {
   private readonly kubelets = new Map<string, Kubelet>();
   private readonly indexes = new Set<number>();
   private informer: Informer<Pod> | undefined;
-  private faults: Informer<Node> | undefined;
   /** Nodes whose kubelet the fault label stopped (removing the label starts only these again). */
   private readonly stoppedByLabel = new Set<string>();
   private readonly admin: ApiClient;
@@ -93,21 +93,22 @@ export class NodePool implements PodLogSource {
     const worker = async () => { for (let config = queue.shift(); config; config = queue.shift()) await this.add(config); };
     const concurrency = this.options.startupConcurrency ?? STARTUP_CONCURRENCY.memory;
     await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
-    this.faults = new Informer<Node>(this.admin.resource<Node>(NODES), { labelSelector: KUBELET_FAULT_LABEL }, this.options.clock);
-    this.faults.addHandlers({
-      onAdd: (node) => this.applyFault(node),
-      onUpdate: (_old, node) => this.applyFault(node),
-      onDelete: (node) => this.applyFault(node, true),
-    });
-    this.faults.start();
   }
 
-  /** The fault label changed on a node (or left it: `gone`). */
-  private applyFault(node: Node, gone = false): void {
+  /** Stops and starts kubelets as the nodes' fault label says (KUBELET_FAULT_LABEL); returns the unsubscribe. */
+  followFaultLabel(nodes: Informer<Node>): () => void {
+    return nodes.addHandlers({
+      onAdd: (node) => this.applyFault(node),
+      onUpdate: (_old, node) => this.applyFault(node),
+    });
+  }
+
+  private applyFault(node: Node): void {
+    const stop = node.metadata.labels?.[KUBELET_FAULT_LABEL] === 'stopped';
+    if (!stop && this.stoppedByLabel.size === 0) return;
     const name = node.metadata.name ?? '';
     const kubelet = this.kubelets.get(name);
     if (!kubelet) return;
-    const stop = !gone && node.metadata.labels?.[KUBELET_FAULT_LABEL] === 'stopped';
     if (stop && kubelet.isAlive) {
       this.stoppedByLabel.add(name);
       kubelet.stop();
@@ -117,7 +118,6 @@ export class NodePool implements PodLogSource {
   }
 
   stop(): void {
-    this.faults?.stop();
     this.informer?.stop();
     for (const kubelet of this.kubelets.values()) kubelet.stop();
   }
