@@ -24,6 +24,7 @@ export type ClusterState =
 export class KubeSimContext extends Disposable {
   private current: ClusterState = { kind: 'stopped' };
   private starting: Promise<ClusterSession> | undefined;
+  private stopping: Promise<void> | undefined;
   private readonly stateChanged = this.register(new vscode.EventEmitter<ClusterState>());
   readonly onDidChangeState = this.stateChanged.event;
 
@@ -44,12 +45,17 @@ export class KubeSimContext extends Disposable {
     return this.register(disposable);
   }
 
-  /** Starts the cluster unless it runs or is starting; resolves with the running session. */
+  /**
+   * Starts the cluster unless it runs or is starting; resolves with the running session. A start asked
+   * for while a stop or reset is under way (a followed log re-reads every 2 s) waits for it to finish:
+   * it used to open the data directory before the reset deleted it, and brought the old objects back.
+   */
   start(): Promise<ClusterSession> {
     if (this.current.kind === 'running') return Promise.resolve(this.current.session);
     if (this.starting) return this.starting;
     this.setState({ kind: 'starting' });
-    const starting = this.startSession().then(
+    const stopping = this.stopping;
+    const starting = (stopping ? stopping.catch(() => undefined).then(() => this.startSession()) : this.startSession()).then(
       (session) => {
         this.starting = undefined;
         if (this.isDisposed) {
@@ -97,14 +103,8 @@ export class KubeSimContext extends Disposable {
   }
 
   /** Stops the cluster (flushing its store) and waits until it has stopped. */
-  async stop(): Promise<void> {
-    const starting = this.starting;
-    if (starting) await starting.catch(() => undefined);
-    const state = this.current;
-    if (state.kind !== 'running') return;
-    this.setState({ kind: 'stopped' });
-    await state.session.stop();
-    this.log.info('cluster stopped');
+  stop(): Promise<void> {
+    return this.shutDown(async () => undefined);
   }
 
   async restart(): Promise<ClusterSession> {
@@ -114,10 +114,36 @@ export class KubeSimContext extends Disposable {
 
   /** Stops the cluster, deletes its data (store, certificates, kubeconfig) and starts a fresh one. */
   async reset(): Promise<ClusterSession> {
-    await this.stop();
-    await fs.rm(this.dataDir(), { recursive: true, force: true });
-    this.log.info('cluster data deleted');
+    await this.shutDown(async () => {
+      await fs.rm(this.dataDir(), { recursive: true, force: true });
+      this.log.info('cluster data deleted');
+    });
     return this.start();
+  }
+
+  /**
+   * Stops the running cluster (or the one a start under way brings up), then runs `afterwards` with
+   * no cluster running. The state reads 'stopped' at once; starts asked for meanwhile wait for all of it.
+   */
+  private shutDown(afterwards: () => Promise<void>): Promise<void> {
+    const previous = this.stopping;
+    const starting = this.starting;
+    const running = this.current.kind === 'running' ? this.current.session : undefined;
+    if (running) this.setState({ kind: 'stopped' });
+    const stopping: Promise<void> = (async () => {
+      await previous?.catch(() => undefined);
+      const session = running ?? (await starting?.catch(() => undefined));
+      if (session) {
+        if (this.current.kind === 'running' && this.current.session === session) this.setState({ kind: 'stopped' });
+        await session.stop();
+        this.log.info('cluster stopped');
+      }
+      await afterwards();
+    })().finally(() => {
+      if (this.stopping === stopping) this.stopping = undefined;
+    });
+    this.stopping = stopping;
+    return stopping;
   }
 
   private async startSession(): Promise<ClusterSession> {

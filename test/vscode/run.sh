@@ -3,7 +3,8 @@
 # in a real VS Code (code-server, see setup.sh), driven from headless Chromium:
 #   browser/extension-host.test.ts  the integration suite (suite/) inside the node extension host
 #   browser/apply-pod.test.ts       a person's path: the view, Ctrl+P, F1 › Kube Sim: Apply Pod, Why, a
-#                                   diagnostic; its screenshots (tree, why, diagnostic) are the README's
+#                                   diagnostic, a stopped kubelet; its screenshots (tree, why, diagnostic,
+#                                   node-unknown) are the README's
 #                                   pictures: UPDATE_DOCS_IMAGES=1 copies them into docs/images/
 # Expects a build (node scripts/build.mjs); `npm run test:vscode` builds first. Screenshots and the
 # code-server log go to test-artifacts/vscode/. Anything that cannot start fails the run.
@@ -97,7 +98,7 @@ echo "== screenshots and code-server.log in ${ARTIFACTS#"$ROOT/"}/"
 # The README's pictures come from this run: UPDATE_DOCS_IMAGES=1 copies them into docs/images/.
 if [ $rc -eq 0 ] && [ -n "${UPDATE_DOCS_IMAGES:-}" ]; then
   mkdir -p "$ROOT/docs/images"
-  for shot in tree why diagnostic; do cp "$ARTIFACTS/$shot.png" "$ROOT/docs/images/$shot.png"; done
-  echo "== docs/images/{tree,why,diagnostic}.png updated from this run"
+  for shot in tree why diagnostic node-unknown; do cp "$ARTIFACTS/$shot.png" "$ROOT/docs/images/$shot.png"; done
+  echo "== docs/images/{tree,why,diagnostic,node-unknown}.png updated from this run"
 fi
 exit $rc

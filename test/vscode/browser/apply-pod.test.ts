@@ -28,7 +28,10 @@ async function readTree(page: Page): Promise<string[]> {
 /** Puts keyboard focus in the editor area (Apply reveals the pod and focuses the tree). */
 async function focusEditor(page: Page): Promise<void> {
   const lines = page.locator('.editor-instance .view-lines').first();
-  if (await lines.isVisible()) await lines.click({ position: { x: 600, y: 5 } });
+  if (!(await lines.isVisible())) return;
+  await lines.click({ position: { x: 600, y: 5 } });
+  // Back to the start: a cursor inside a word highlights the word in the pictures.
+  await page.keyboard.press('Control+Home');
 }
 
 /** F1 › `title`; `focus` first puts the keyboard in the editor area (not when the active editor must stay active). */

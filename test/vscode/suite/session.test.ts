@@ -57,8 +57,14 @@ suite('The cluster: clock speed, status bar, reset', () => {
     const settings = vscode.workspace.getConfiguration('kubeSim');
     try {
       await settings.update('port', taken.port, vscode.ConfigurationTarget.Workspace);
-      assert.equal(await vscode.commands.executeCommand('kubeSim.resetCluster', true), true);
+      const resetting = vscode.commands.executeCommand<boolean>('kubeSim.resetCluster', true);
+      // Whoever asks for the cluster while the reset stops it (a followed log re-reads every 2 s) gets
+      // the fresh cluster: it used to start one on the old data before the reset deleted it.
+      await treeWhere(api, (t) => t[0]?.label !== 'kube-sim');
+      const meanwhile = api.whenRunning();
+      assert.equal(await resetting, true);
       const after = await api.whenRunning();
+      assert.equal((await meanwhile).endpoint, after.endpoint);
       const port = Number(new URL(after.endpoint ?? 'https://none').port);
       assert.ok(port > 0 && port !== taken.port, `the API server listens on a free port (${after.endpoint}), not on ${taken.port}`);
       assert.notEqual(after.endpoint, before.endpoint);
