@@ -18,6 +18,8 @@
  *                                        relist (1 s) sees the container started.
  * Completed, Never (sleep 2)             … → ContainerCreating → Running → Completed: containerd's reason for
  *                                        exit 0, phase Succeeded; printPod shows the terminated reason.
+ *                                        (sleep 2, not 1: whether the 1 s relist sees a 1 s container
+ *                                        running is chance, on a real node too.)
  * Completed, OnFailure (true)            … → ContainerCreating → Completed: it exits before a relist sees it run.
  * Completed, Always (sleep 2)            … → Running → Completed → Running → Completed → CrashLoopBackOff →
  *                                        Running: the first restart is immediate (doBackOff: no back-off entry
