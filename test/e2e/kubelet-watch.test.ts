@@ -18,6 +18,8 @@
  *                                        relist (1 s) sees the container started.
  * Completed, Never (sleep 2)             … → ContainerCreating → Running → Completed: containerd's reason for
  *                                        exit 0, phase Succeeded; printPod shows the terminated reason.
+ *                                        (sleep 2, not 1: whether the 1 s relist sees a 1 s container
+ *                                        running is chance, on a real node too.)
  * Completed, OnFailure (true)            … → ContainerCreating → Completed: it exits before a relist sees it run.
  * Completed, Always (sleep 2)            … → Running → Completed → Running → Completed → CrashLoopBackOff →
  *                                        Running: the first restart is immediate (doBackOff: no back-off entry
@@ -65,11 +67,13 @@
  * Kubernetes has no switch to kill a kubelet; the standalone server's is the node label
  * fault.kube-sim.io/kubelet=stopped (src/cluster/kubelet/nodes.ts).
  *
- * Two servers: every path but the node's runs on one at --speed 5 (a one-second state lasts 200 ms of
- * wall time, longer than a status write takes on a busy machine, so no state is coalesced away);
- * the node's path needs 350 s of cluster time and runs on its own at --speed 50. All pods are
- * created by one `kubectl apply` once the watch is up, so the paths run concurrently; each test
- * waits on kubectl's output, never on wall time.
+ * Two servers: every path but the node's runs on one at --speed 5, where the shortest state (one
+ * relist, 1 s) lasts 200 ms of wall time: the kubelet writes one status at a time and the latest
+ * wins, so a state shorter than a status write under load could be skipped (a real kubelet's
+ * status manager coalesces too, at real speed). The node's path needs 350 s of cluster time and
+ * runs on its own at --speed 50. All pods are created by one `kubectl apply` once the watch is up
+ * (sixteen kubectl processes at once slowed the first status writes enough to skip a state), so the
+ * paths run concurrently; each test waits on kubectl's output, never on wall time.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

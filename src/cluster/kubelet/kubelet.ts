@@ -67,7 +67,7 @@ export class Kubelet implements PodWorkerHost {
   private lastReportedKey = '';
   private lastReportAt = 0;
   /** Per pod: the status to write and a fingerprint of the last one written (memory stays flat with many pods). */
-  private readonly statusWrites = new Map<string, { status?: PodStatus; written?: number; pod: Pod; busy: boolean; waiters?: (() => void)[] }>();
+  private readonly statusWrites = new Map<string, { status?: PodStatus; written?: number; name: string; namespace?: string; busy: boolean; waiters?: (() => void)[] }>();
   private bootID: string;
   private readonly machineID: string;
 
@@ -235,11 +235,12 @@ export class Kubelet implements PodWorkerHost {
     const uid = pod.metadata.uid ?? '';
     let entry = this.statusWrites.get(uid);
     if (!entry) {
-      entry = { status, pod, busy: false };
+      // The pod's name only: a pod object kept here would be a second copy of each pod once the
+      // informer has a newer version.
+      entry = { status, name: pod.metadata.name ?? '', namespace: pod.metadata.namespace, busy: false };
       this.statusWrites.set(uid, entry);
     }
     entry.status = status;
-    entry.pod = pod;
     if (!this.alive) return;
     void this.flushStatus(uid);
   }
@@ -275,9 +276,8 @@ export class Kubelet implements PodWorkerHost {
         if (!status) return;
         const text = fingerprint(JSON.stringify(status));
         if (text === entry.written) return;
-        const pod = entry.pod;
         try {
-          await this.client.resource(PODS).patch(pod.metadata.name ?? '', 'merge', { status }, { namespace: pod.metadata.namespace, subresource: 'status' });
+          await this.client.resource(PODS).patch(entry.name, 'merge', { status }, { namespace: entry.namespace, subresource: 'status' });
           entry.written = text;
           // Only the fingerprint stays (the worker recomputes the status whenever it republishes).
           if (entry.status === status) entry.status = undefined;
