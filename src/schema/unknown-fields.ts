@@ -12,7 +12,7 @@
  * an integer-like string (JavaScript lists those first).
  */
 import type { FieldIndex } from './field-index';
-import type { GroupVersionKind, SchemaNode } from './types';
+import type { GroupVersionKind, SchemaDefinition, SchemaNode } from './types';
 
 const MAX_REPORTED = 100;
 
@@ -47,29 +47,118 @@ export function findUnknownFields(index: FieldIndex, gvk: GroupVersionKind, obje
 export function collectUnknownFields(index: FieldIndex, gvk: GroupVersionKind, object: unknown, style: FieldPathStyle): string[] {
   const kind = index.schemaForKind(gvk);
   if (kind === undefined) return [];
-  const found: string[] = [];
-  walk(index, { ref: kind.name }, object, '', found, style);
-  return found;
+  const w: Walk = { index, style, found: [], at: { struct: '', fields: [] } };
+  visit(w, { ref: kind.name }, object, '', false);
+  return w.found;
 }
 
-function walk(index: FieldIndex, node: SchemaNode, value: unknown, path: string, found: string[], style: FieldPathStyle): void {
-  if (value === null || typeof value !== 'object' || found.length >= style.limit) return;
-  const def = index.deref(node);
+/** Where a value sits, as a decode error names it: the Go struct declaring the innermost field, and the field names from the root. */
+export interface DecodeLocation {
+  struct: string;
+  fields: string[];
+}
+
+/**
+ * A decoder's type check, run in the same walk: the error for one value (not null) under `node`, or
+ * undefined when it decodes. Objects, maps and lists are checked for their own kind only; the walk
+ * checks what is inside them.
+ */
+export type DecodeCheck = (node: SchemaNode, def: SchemaDefinition, value: unknown, at: DecodeLocation) => string | undefined;
+
+export interface DecodedFields {
+  /** Unknown fields as strict decoding names them (empty when `error` is set). */
+  unknown: string[];
+  /** The first value, in document order, that does not decode (apiVersion and kind are not checked). */
+  error?: string;
+}
+
+/**
+ * Strict decoding's two findings in one walk (the type check stops at its first error, which wins):
+ * what a create, update or patch needs before fieldValidation decides. Type checking follows the
+ * Go types: it enters structs (named definitions), maps and lists; inline objects are entered for
+ * unknown fields only.
+ */
+export function decodeFields(index: FieldIndex, gvk: GroupVersionKind, object: unknown, check: DecodeCheck): DecodedFields {
+  const kind = index.schemaForKind(gvk);
+  if (kind === undefined) return { unknown: [] };
+  const w: Walk = { index, style: STRICT_DECODING, found: [], check, at: { struct: '', fields: [] } };
+  visit(w, { ref: kind.name }, object, '', true, true);
+  return w.error !== undefined ? { unknown: [], error: w.error } : { unknown: w.found };
+}
+
+interface Walk {
+  index: FieldIndex;
+  style: FieldPathStyle;
+  found: string[];
+  check?: DecodeCheck;
+  at: DecodeLocation;
+  error?: string;
+}
+
+/** The root's type metadata, which the decoder reads before it decodes the object. */
+const ROOT_UNCHECKED = new Set(['apiVersion', 'kind']);
+
+/**
+ * One value: its type when `typed` (the root itself is not checked), then, for objects and lists,
+ * what is inside. Child paths are built only for what is entered or reported.
+ */
+function visit(w: Walk, node: SchemaNode, value: unknown, path: string, typed: boolean, root = false): void {
+  if (value === null) return;
+  if (typeof value !== 'object') {
+    if (typed) w.error = w.check!(node, w.index.deref(node), value, w.at);
+    return;
+  }
+  if (!typed && w.found.length >= w.style.limit) return;
+  const def = w.index.deref(node);
+  if (typed && !root) {
+    w.error = w.check!(node, def, value, w.at);
+    if (w.error !== undefined) return;
+  }
+  const style = w.style;
   if (Array.isArray(value)) {
     if (def.type !== 'array' || def.items === undefined) return;
     const items = def.items;
-    value.forEach((item, i) => walk(index, items, item, style.item(node, items, item, i, path), found, style));
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      visit(w, items, item, item !== null && typeof item === 'object' ? style.item(node, items, item, i, path) : path, typed);
+      if (w.error !== undefined) return;
+    }
     return;
   }
   const record = value as Record<string, unknown>;
   if (def.type === 'map' && def.additionalProperties !== undefined) {
-    for (const key of Object.keys(record)) walk(index, def.additionalProperties, record[key], style.field(path, key), found, style);
+    const values = def.additionalProperties;
+    for (const key of Object.keys(record)) {
+      const v = record[key];
+      visit(w, values, v, v !== null && typeof v === 'object' ? style.field(path, key) : path, typed);
+      if (w.error !== undefined) return;
+    }
     return;
   }
   if (def.type !== 'object' || def.properties === undefined) return;
+  const props = def.properties;
+  // Go decodes into named structs; an inline object has no Go type of its own to check against.
+  const typedFields = typed && node.ref !== undefined;
+  const struct = typedFields ? node.ref!.slice(node.ref!.lastIndexOf('.') + 1) : '';
   for (const key of Object.keys(record)) {
-    const child = style.field(path, key);
-    if (Object.prototype.hasOwnProperty.call(def.properties, key)) walk(index, def.properties[key], record[key], child, found, style);
-    else if (found.length < style.limit && !(style.distinct && found.includes(child))) found.push(child);
+    if (Object.prototype.hasOwnProperty.call(props, key)) {
+      const v = record[key];
+      const childPath = v !== null && typeof v === 'object' ? style.field(path, key) : path;
+      if (typedFields && v !== null && !(root && ROOT_UNCHECKED.has(key))) {
+        const at = w.at;
+        const saved = at.struct;
+        at.fields.push(key);
+        at.struct = struct;
+        visit(w, props[key]!, v, childPath, true);
+        at.struct = saved;
+        at.fields.pop();
+        if (w.error !== undefined) return;
+      } else {
+        visit(w, props[key]!, v, childPath, false);
+      }
+    } else if (w.found.length < style.limit) {
+      const child = style.field(path, key);
+      if (!(style.distinct && w.found.includes(child))) w.found.push(child);
+    }
   }
 }

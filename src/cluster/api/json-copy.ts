@@ -7,8 +7,9 @@
  * - structuredCopy(v) is `structuredClone(v)` (undefined members and NaN kept).
  *
  * Anything else than plain objects, dense arrays and primitives (a Date or another class, a
- * toJSON method, a bigint, a sparse array, nesting deeper than MAX_DEPTH, which a cycle reaches)
- * is handed to the built-in for the whole value, so its answer and its errors stay the built-in's.
+ * toJSON method, a bigint, a sparse array, an own `__proto__` member, nesting deeper than
+ * MAX_DEPTH, which a cycle reaches) is handed to the built-in for the whole value, so its answer
+ * and its errors stay the built-in's.
  */
 
 const MAX_DEPTH = 200;
@@ -48,6 +49,7 @@ function jsonValue(v: unknown, depth: number, inArray: boolean): unknown {
   if (!plainObject(v)) throw EXOTIC;
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(v)) {
+    if (k === '__proto__') throw EXOTIC; // an own member of that name: assigning it would set the prototype
     const c = jsonValue((v as Record<string, unknown>)[k], depth + 1, false);
     if (c !== undefined) out[k] = c;
   }
@@ -81,7 +83,10 @@ function structuredValue(v: unknown, depth: number): unknown {
   }
   if (Object.getPrototypeOf(v) !== Object.prototype) throw EXOTIC;
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v)) out[k] = structuredValue((v as Record<string, unknown>)[k], depth + 1);
+  for (const k of Object.keys(v)) {
+    if (k === '__proto__') throw EXOTIC;
+    out[k] = structuredValue((v as Record<string, unknown>)[k], depth + 1);
+  }
   return out;
 }
 

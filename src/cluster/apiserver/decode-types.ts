@@ -17,6 +17,7 @@
  */
 import type { FieldIndex } from '../../schema/field-index';
 import type { SchemaDefinition, SchemaNode } from '../../schema/types';
+import type { DecodeCheck } from '../../schema/unknown-fields';
 
 const QUANTITY_FORMAT = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
 
@@ -103,6 +104,28 @@ function check(index: FieldIndex, node: SchemaNode, value: unknown, ctx: Context
     default:
       return undefined;
   }
+}
+
+/**
+ * `check` without its descent, for the schema walk that finds unknown fields in the same pass
+ * (src/schema/unknown-fields.ts decodeFields): a value's own type only; the walk enters structs,
+ * maps and lists as `check` does and keeps the struct and field names the messages need.
+ */
+export function decodeCheck(index: FieldIndex): DecodeCheck {
+  return (node, def, value, at) => {
+    switch (def.type) {
+      case 'object':
+      case 'map':
+        return isRecord(value) ? undefined : mismatch(index, node, value, at);
+      case 'array':
+        return Array.isArray(value) ? undefined : mismatch(index, node, value, at);
+      case undefined:
+      case 'any':
+        return undefined;
+      default:
+        return check(index, node, value, at);
+    }
+  };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

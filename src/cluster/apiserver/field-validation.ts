@@ -8,8 +8,7 @@ import { badRequest } from '../api/errors';
 import type { KubeObject } from '../api/types';
 import type { ResourceDefinition } from './registry/resource';
 import { findDuplicateFields } from './body';
-import { findTypeMismatch } from './decode-types';
-import { fieldIndex, unknownFields } from './schema';
+import { decodedFields } from './schema';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -26,41 +25,21 @@ function decodeErrorPrefix(def: ResourceDefinition): string {
   return `${def.kind} in version "${version}" cannot be handled as a ${def.kind}`;
 }
 
-const rootDefinitions = new Map<ResourceDefinition, string | null>();
-
-/**
- * Throws kube-apiserver's 400 when a field of `object` has a JSON type its Go type cannot take
- * (decode-types.ts); runs whatever fieldValidation says, since it is a decode error.
- */
-export function checkFieldTypes(def: ResourceDefinition, object: KubeObject): void {
-  const idx = fieldIndex();
-  if (!idx) return;
-  let root = rootDefinitions.get(def);
-  if (root === undefined) {
-    root = idx.schemaForKind({ group: def.group, version: def.version, kind: def.kind })?.name ?? null;
-    rootDefinitions.set(def, root);
-  }
-  if (root === null) return;
-  const { apiVersion, kind, ...rest } = object as KubeObject & Record<string, unknown>;
-  void apiVersion;
-  void kind;
-  const mismatch = findTypeMismatch(idx, root, rest);
-  if (mismatch !== undefined) throw badRequest(`${decodeErrorPrefix(def)}: ${mismatch}`);
-}
-
 /**
  * Checks `object` (the decoded body, or a patch's result) and returns the warnings to send.
- * Throws the decode 400 for wrong types and the Strict 400; prunes unknown fields otherwise.
- * `rawJson`, the body's text when it was JSON, lets Strict and Warn report duplicate keys, in
- * document order among the unknown fields as sigs.k8s.io/json does.
+ * Throws kube-apiserver's decode 400 when a field has a JSON type its Go type cannot take
+ * (decode-types.ts; whatever fieldValidation says, since it is a decode error) and the Strict 400;
+ * prunes unknown fields otherwise. One schema walk finds both. `rawJson`, the body's text when it
+ * was JSON, lets Strict and Warn report duplicate keys, in document order among the unknown fields
+ * as sigs.k8s.io/json does.
  */
 export function validateFields(def: ResourceDefinition, object: KubeObject, mode: FieldValidation, rawJson?: string): string[] {
-  checkFieldTypes(def, object);
+  const { unknown, error } = decodedFields(def, object);
+  if (error !== undefined) throw badRequest(`${decodeErrorPrefix(def)}: ${error}`);
   if (mode === 'Ignore') {
-    for (const path of unknownFields(def, object)) prune(object, path);
+    for (const path of unknown) prune(object, path);
     return [];
   }
-  const unknown = unknownFields(def, object);
   const problems = strictProblems(unknown, rawJson);
   if (problems.length === 0) return [];
   if (mode === 'Strict') throw badRequest(`${decodeErrorPrefix(def)}: strict decoding error: ${problems.join(', ')}`);

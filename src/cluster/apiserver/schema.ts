@@ -5,7 +5,8 @@
  * fields go unnoticed (never silently stored as if known: they are reported to the log once).
  */
 import { loadFieldIndex, type FieldIndex } from '../../schema/field-index';
-import { findUnknownFields } from '../../schema/unknown-fields';
+import { decodeFields, type DecodeCheck, type DecodedFields } from '../../schema/unknown-fields';
+import { decodeCheck } from './decode-types';
 import type { MetaLookup, PatchMeta } from './patch/patch-meta';
 import type { ResourceDefinition } from './registry/resource';
 
@@ -46,9 +47,16 @@ export function patchMetaLookup(def: ResourceDefinition): MetaLookup {
   return lookup;
 }
 
-/** Paths of fields the kind's schema does not declare, as strict decoding names them (`spec.foo`). */
-export function unknownFields(def: ResourceDefinition, object: unknown): string[] {
+
+let check: DecodeCheck | undefined;
+
+/**
+ * The decode error of `object` (a field of a JSON type its Go type cannot take) and its unknown
+ * fields, in one schema walk (see decode-types.ts and src/schema/unknown-fields.ts).
+ */
+export function decodedFields(def: ResourceDefinition, object: unknown): DecodedFields {
   const idx = fieldIndex();
-  if (!idx) return [];
-  return findUnknownFields(idx, { group: def.group, version: def.version, kind: def.kind }, object);
+  if (!idx) return { unknown: [] };
+  check ??= decodeCheck(idx);
+  return decodeFields(idx, { group: def.group, version: def.version, kind: def.kind }, object, check);
 }

@@ -154,8 +154,23 @@ interface Changes {
 }
 
 function diff(walker: TypedWalker, before: JsonObject, after: JsonObject, reset: FieldSet): Changes {
-  const c = walker.compare(before, after);
+  // A top-level field that is reset (a status write's spec) is left out of the comparison: every
+  // change under it would be dropped below anyway.
+  let l = before;
+  let r = after;
+  for (const path of reset.list()) {
+    if (path.length !== 1 || !('field' in path[0]!)) continue;
+    const name = path[0].field;
+    if (name in l) l = withoutField(l, name);
+    if (name in r) r = withoutField(r, name);
+  }
+  const c = walker.compare(l, r);
   return { added: c.added.withoutPrefixes(reset), modified: c.modified.withoutPrefixes(reset), removed: c.removed.withoutPrefixes(reset) };
+}
+
+function withoutField(obj: JsonObject, name: string): JsonObject {
+  const { [name]: _dropped, ...rest } = obj;
+  return rest;
 }
 
 /** Takes changed fields from every manager but `self` (conflicts are returned, not applied) and drops removed ones. */

@@ -42,14 +42,23 @@ export class RawJson {
   }
 }
 
-/** RFC 3339 with second precision, as metav1.Time serializes (`2026-01-01T00:00:00Z`). */
+let lastSecond = { at: NaN, text: '' };
+let lastMicro = { at: NaN, text: '' };
+
+/**
+ * RFC 3339 with second precision, as metav1.Time serializes (`2026-01-01T00:00:00Z`). The last
+ * answer is kept: a burst of writes stamps the same second (or, below, millisecond) again and again.
+ */
 export function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond.at) lastSecond = { at: second, text: new Date(second * 1000).toISOString().replace('.000Z', 'Z') };
+  return lastSecond.text;
 }
 
 /** metav1.MicroTime (`2026-01-01T00:00:00.123000Z`). */
 export function rfc3339Micro(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+  if (ms !== lastMicro.at) lastMicro = { at: ms, text: new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z') };
+  return lastMicro.text;
 }
 
 /**

@@ -17,6 +17,12 @@ test('jsonCopy gives what a JSON round trip gives, key order included', () => {
     assert.deepStrictEqual(copy, viaJson(v));
   }
   assert.ok(Object.is((jsonCopy({ z: -0 }) as { z: number }).z, 0));
+  const hostile = JSON.parse('{"a":{"__proto__":{"polluted":true},"b":1}}') as { a: Record<string, unknown> };
+  const copied = jsonCopy(hostile);
+  assert.equal(JSON.stringify(copied), JSON.stringify(hostile));
+  assert.equal(Object.getPrototypeOf(copied.a), Object.prototype);
+  assert.deepEqual(Object.keys(copied.a), ['__proto__', 'b']);
+  assert.deepEqual(Object.keys(structuredCopy(hostile).a), Object.keys(structuredClone(hostile).a));
   const source = { a: { b: [1] } };
   const copy = jsonCopy(source);
   copy.a.b.push(2);

@@ -5,6 +5,7 @@ import { settle } from '../../../../src/cluster/clock';
 import type { KubeObject, Status, WatchEvent } from '../../../../src/cluster/api/types';
 import { StatusError } from '../../../../src/cluster/api/errors';
 import { secret, startCluster } from './fixture';
+import { decodeKv, servedJsonOf, withResourceVersion } from '../../../../src/cluster/apiserver/registry/codec';
 
 function names(list: { items: KubeObject[] }): string[] {
   return list.items.map((i) => i.metadata.name ?? '');
@@ -155,6 +156,28 @@ test('the registry keeps the decoding an update replaced: a selective watch read
     assert.equal(registry.shared(after), current);
     assert.equal(old.metadata.resourceVersion, String(before.modRevision));
     assert.equal(current.metadata.resourceVersion, String(after.modRevision));
+  } finally {
+    await cluster.stop();
+  }
+});
+
+test('the shared decoding of a written object is what decoding the stored text gives, key order included', async () => {
+  const cluster = await startCluster();
+  try {
+    const secrets = cluster.client().resource(SECRETS);
+    const registry = cluster.server.parts.registries.core('secrets');
+    const key = registry.key('default', 's');
+    const check = async () => {
+      const kv = (await cluster.store.range({ key })).kvs[0]!;
+      const shared = registry.shared(kv);
+      assert.equal(JSON.stringify(shared), JSON.stringify(decodeKv(kv)));
+      assert.deepStrictEqual(shared, decodeKv(kv));
+      assert.equal(servedJsonOf(shared), withResourceVersion(kv.value, kv.modRevision));
+    };
+    await secrets.create({ ...secret('s', { a: '1' }, { app: 'x' }), metadata: { name: 's', namespace: 'default', labels: { app: 'x' }, annotations: { n: '' } } });
+    await check();
+    await secrets.patch('s', 'merge', { metadata: { labels: { tier: 'y' } }, data: { b: Buffer.from('2').toString('base64') } }, { namespace: 'default' });
+    await check();
   } finally {
     await cluster.stop();
   }
