@@ -52,8 +52,11 @@ export class PodInfo {
     this.preferredAntiAffinityTerms = (affinity?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((w) => ({ ...compileTerm(w.podAffinityTerm, ns), weight: w.weight }));
   }
 
+  private cachedKey: string | undefined;
+
+  /** `namespace/name`, built once: the queue's heaps index pods by it on every swap. */
   get key(): string {
-    return `${this.pod.metadata.namespace ?? ''}/${this.pod.metadata.name ?? ''}`;
+    return (this.cachedKey ??= `${this.pod.metadata.namespace ?? ''}/${this.pod.metadata.name ?? ''}`);
   }
 
   get uid(): string {
