@@ -38,12 +38,27 @@ export interface EventSource {
 
 /** RFC 3339 with seconds, as metav1.Time marshals: `2026-01-01T00:00:00Z`. */
 export function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const second = Math.floor(ms / 1000);
+  // Formatted for every event and scheduling attempt; the clock moves on far less often.
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastSecondText = new Date(second * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+  return lastSecondText;
 }
+
+let lastSecond = NaN;
+let lastSecondText = '';
+let lastMilli = NaN;
+let lastMilliText = '';
 
 /** RFC 3339 with microseconds, as metav1.MicroTime marshals: `2026-01-01T00:00:00.123000Z`. */
 export function microTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+  if (ms !== lastMilli) {
+    lastMilli = ms;
+    lastMilliText = new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+  }
+  return lastMilliText;
 }
 
 /** The reference an event points at; a full object or an already built reference. */

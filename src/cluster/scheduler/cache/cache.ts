@@ -110,7 +110,7 @@ export class SchedulerCache {
   /** Places the pod on `nodeName` before the binding is confirmed. */
   assumePod(info: PodInfo, nodeName: string): void {
     const bound = { ...info.pod, spec: { ...info.pod.spec, nodeName } } as Pod;
-    const state: PodState = { info: new PodInfo(bound), nodeName, assumed: true };
+    const state: PodState = { info: new PodInfo(bound, info), nodeName, assumed: true };
     const uid = podUid(info.pod);
     const old = this.pods.get(uid);
     if (old) this.removeFromNode(old);

@@ -49,7 +49,7 @@ export function explanationAnnotations(explanation: PodSchedulingExplanation): R
   const score: string[] = [];
   const final: string[] = [];
   for (const n of a.nodes) {
-    const key = JSON.stringify(n.node);
+    const key = jsonString(n.node);
     filter.push(`${key}:${JSON.stringify(filterMap(n))}`);
     if (n.scores) {
       const raw: Record<string, number> = {};
@@ -72,6 +72,13 @@ export function explanationAnnotations(explanation: PodSchedulingExplanation): R
   };
   return out;
 }
+
+/** A node name as a JSON string: names are DNS subdomains, which need no escaping (checked). */
+function jsonString(name: string): string {
+  return PLAIN_NAME.test(name) ? `"${name}"` : JSON.stringify(name);
+}
+
+const PLAIN_NAME = /^[a-z0-9.-]*$/;
 
 function filterMap(n: NodeExplanation): Record<string, string> {
   const m: Record<string, string> = {};

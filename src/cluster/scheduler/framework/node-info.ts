@@ -52,6 +52,8 @@ export class NodeInfo {
    */
   imageScoreKey: string | undefined;
   imageScoreSum = 0;
+  /** Where the latest Snapshot built over this NodeInfo put it (Snapshot.indexOf checks it). */
+  snapshotIndex = -1;
   /** Bumped on every change (pods added or removed, node updated); memoized counts key on it. */
   generation = 0;
   private readonly memo = new Map<number, { generation: number; value: number }>();

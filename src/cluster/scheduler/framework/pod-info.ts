@@ -40,7 +40,21 @@ export class PodInfo {
   readonly preferredAffinityTerms: WeightedAffinityTerm[];
   readonly preferredAntiAffinityTerms: WeightedAffinityTerm[];
 
-  constructor(readonly pod: Pod) {
+  /**
+   * `computedFrom`: a PodInfo of the same pod whose derived figures still hold (the same pod
+   * assumed onto a node: only spec.nodeName differs).
+   */
+  constructor(readonly pod: Pod, computedFrom?: PodInfo) {
+    if (computedFrom) {
+      this.requests = computedFrom.requests;
+      this.nonZeroRequests = computedFrom.nonZeroRequests;
+      this.hostPorts = computedFrom.hostPorts;
+      this.requiredAffinityTerms = computedFrom.requiredAffinityTerms;
+      this.requiredAntiAffinityTerms = computedFrom.requiredAntiAffinityTerms;
+      this.preferredAffinityTerms = computedFrom.preferredAffinityTerms;
+      this.preferredAntiAffinityTerms = computedFrom.preferredAntiAffinityTerms;
+      return;
+    }
     this.requests = podRequests(pod);
     this.nonZeroRequests = podRequests(pod, true);
     this.hostPorts = hostPortsOf(pod);
@@ -52,8 +66,11 @@ export class PodInfo {
     this.preferredAntiAffinityTerms = (affinity?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((w) => ({ ...compileTerm(w.podAffinityTerm, ns), weight: w.weight }));
   }
 
+  private cachedKey: string | undefined;
+
+  /** `namespace/name`, built once: the queue's heaps index pods by it on every swap. */
   get key(): string {
-    return `${this.pod.metadata.namespace ?? ''}/${this.pod.metadata.name ?? ''}`;
+    return (this.cachedKey ??= `${this.pod.metadata.namespace ?? ''}/${this.pod.metadata.name ?? ''}`);
   }
 
   get uid(): string {

@@ -57,12 +57,19 @@ export class Snapshot {
     /** Every change to these NodeInfos, when the owner (the cache) records them. */
     readonly changes?: ChangeJournal,
   ) {
-    for (const n of nodes) this.byName.set(n.name, n);
+    nodes.forEach((n, i) => {
+      this.byName.set(n.name, n);
+      n.snapshotIndex = i;
+    });
   }
 
   /** The position of a node in `nodes`. */
   indexOf(node: NodeInfo): number | undefined {
-    if (!this.indexes) this.indexes = new Map(this.nodes.map((n, i) => [n, i]));
+    // The position the node was given when this snapshot was built, unless a later snapshot over
+    // the same NodeInfos moved it.
+    const i = node.snapshotIndex;
+    if (this.nodes[i] === node) return i;
+    if (!this.indexes) this.indexes = new Map(this.nodes.map((n, j) => [n, j]));
     return this.indexes.get(node);
   }
 

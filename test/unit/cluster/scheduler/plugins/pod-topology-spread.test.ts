@@ -95,3 +95,29 @@ test('PodTopologySpread zone counts follow the pods the cache assumes, confirms 
   many.slice(0, 1500).forEach((p) => cache.forgetPod(p));
   assert.deepEqual(countsNow(), { a: 1 + 500, b: 500, c: 500 });
 });
+
+test('PodTopologySpread system defaults score each node by its own and its zone\'s matching pods, as the cache changes', () => {
+  const cache = new SchedulerCache(new ManualClock());
+  cache.addNode(node('n1', { labels: { 'topology.kubernetes.io/zone': 'a' } }));
+  cache.addNode(node('n2', { labels: { 'topology.kubernetes.io/zone': 'a' } }));
+  cache.addNode(node('n3', { labels: { 'topology.kubernetes.io/zone': 'b' } }));
+  const replica = (name: string) => pod(name, { labels: { app: 'web' }, owner: 'web-1' });
+  for (const [name, at] of [['r1', 'n1'], ['r2', 'n1'], ['r3', 'n2']] as const) cache.assumePod(podInfo(replica(name)), at);
+  cache.assumePod(podInfo(pod('db', { labels: { app: 'db' }, owner: 'db-1' })), 'n3');
+  const fwk = frameworkOver(cache.snapshot());
+  const plugin = new PodTopologySpread(fwk);
+  const raw = () => {
+    const state = newState();
+    const p = podInfo(replica('new'));
+    const nodes = cache.snapshot().nodes;
+    fwk.setSnapshot(cache.snapshot());
+    assert.equal(plugin.preScore(state, p, nodes).code, Code.Success);
+    return nodes.map((n) => plugin.score(state, p, n));
+  };
+  // hostname: maxSkew 3, weight log(3 nodes + 2); zone: maxSkew 5, weight log(2 zones + 2).
+  const expected = (own: number, zone: number) => Math.round(own * Math.log(5) + 2 + zone * Math.log(4) + 4);
+  assert.deepEqual(raw(), [expected(2, 3), expected(1, 3), expected(0, 0)]);
+  cache.assumePod(podInfo(replica('r4')), 'n3');
+  cache.removePod(replica('never-there'));
+  assert.deepEqual(raw(), [expected(2, 3), expected(1, 3), expected(1, 1)]);
+});
