@@ -66,8 +66,11 @@ export class Kubelet implements PodWorkerHost {
   private lastConditions: NodeCondition[] | undefined;
   private lastReportedKey = '';
   private lastReportAt = 0;
-  /** Per pod: the status to write and a fingerprint of the last one written (memory stays flat with many pods). */
-  private readonly statusWrites = new Map<string, { status?: PodStatus; written?: number; pod: Pod; busy: boolean }>();
+  /**
+   * Per pod: the status to write and a fingerprint of the last one written. Only the name is kept
+   * of the pod, not the version it was computed from (that would keep an old copy of every pod).
+   */
+  private readonly statusWrites = new Map<string, { status?: PodStatus; written?: number; namespace: string; name: string; busy: boolean }>();
   private bootID: string;
   private readonly machineID: string;
 
@@ -235,11 +238,10 @@ export class Kubelet implements PodWorkerHost {
     const uid = pod.metadata.uid ?? '';
     let entry = this.statusWrites.get(uid);
     if (!entry) {
-      entry = { status, pod, busy: false };
+      entry = { status, namespace: pod.metadata.namespace ?? '', name: pod.metadata.name ?? '', busy: false };
       this.statusWrites.set(uid, entry);
     }
     entry.status = status;
-    entry.pod = pod;
     if (!this.alive) return;
     void this.flushStatus(uid);
   }
@@ -269,10 +271,13 @@ export class Kubelet implements PodWorkerHost {
         const status = entry.status;
         if (!status) return;
         const text = fingerprint(JSON.stringify(status));
-        if (text === entry.written) return;
-        const pod = entry.pod;
+        if (text === entry.written) {
+          // Nothing new to write; drop the object, only the fingerprint stays.
+          if (entry.status === status) entry.status = undefined;
+          return;
+        }
         try {
-          await this.client.resource(PODS).patch(pod.metadata.name ?? '', 'merge', { status }, { namespace: pod.metadata.namespace, subresource: 'status' });
+          await this.client.resource(PODS).patch(entry.name, 'merge', { status }, { namespace: entry.namespace, subresource: 'status' });
           entry.written = text;
           // Only the fingerprint stays (the worker recomputes the status whenever it republishes).
           if (entry.status === status) entry.status = undefined;
