@@ -178,8 +178,10 @@ export class PodWorker {
     }
     const missing = !!this.foreign && [...this.foreign.keys()].some((type) => !pod.status?.conditions?.some((c) => c.type === type));
     if ((foreignChanged || missing) && !this.finished) this.publish();
-    if (!pod.metadata.deletionTimestamp) this.applySpecChanges(pod);
-    this.requestSync();
+    const specChanged = !pod.metadata.deletionTimestamp && this.applySpecChanges(pod);
+    // As the kubelet's pod config source does, a version that differs in status alone (the echo of
+    // the kubelet's own status writes) is no reason to sync; deletion and a new image are.
+    if (specChanged || pod.metadata.deletionTimestamp) this.requestSync();
   }
 
   /**
@@ -187,11 +189,13 @@ export class PodWorker {
    * the kubelet stops the container ("definition changed") and starts it again with the new image,
    * whatever the restart policy and without back-off.
    */
-  private applySpecChanges(pod: Pod): void {
+  private applySpecChanges(pod: Pod): boolean {
     const specs = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
+    let changed = false;
     for (const r of this.records) {
       const spec = specs.find((c) => c.name === r.spec.name);
       if (!spec || spec.image === r.spec.image) continue;
+      changed = true;
       r.spec = spec;
       r.specChanged = true;
       r.lastPullFailure = undefined;
@@ -203,6 +207,7 @@ export class PodWorker {
         r.current.stop((pod.spec.terminationGracePeriodSeconds ?? 30) * 1000, this.host.random.duration(this.host.behaviour.sigtermExit));
       }
     }
+    return changed;
   }
 
   start(): void {
