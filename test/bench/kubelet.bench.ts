@@ -71,12 +71,6 @@ function watchPods(cluster: Cluster, clock: VirtualClock): { informer: Informer<
 }
 
 /**
- * One cluster of 5,000 nodes carries every figure, so the bench stays near two minutes:
- * bring-up, an idle virtual minute, then pods brought up and deleted again, with the heap read
- * while they run. The pod count defaults to 2,000 (KUBELET_BENCH_PODS=10000 runs the issue's
- * full figure); the 150,000-pod heap is extrapolated from the measured heap per pod, and says so.
- */
-/**
  * The same small workload on both simulators, at 3 nodes (the peer's fixed size): N pods applied
  * until Running and Ready, then deleted until gone. Ratio = peer time / our time (above 1: faster).
  */
@@ -110,10 +104,17 @@ async function compareWithPeer(report: BenchReport): Promise<void> {
   report.add({ suite: SUITE, name: `3 nodes: ${n} pods deleted → gone`, value: Math.round(downMs), unit: 'ms', ...(peer?.ok ? { ratio: Number((peer.goneMs / downMs).toFixed(2)) } : {}) });
 }
 
+/**
+ * One cluster of 5,000 nodes carries every figure: bring-up, an idle virtual minute, then the
+ * issue's 10,000 pods brought up and deleted again, with the heap read while they run
+ * (KUBELET_BENCH_PODS overrides the count). The 150,000-pod heap is extrapolated from the heap per
+ * pod measured over those 10,000, and says so.
+ */
 export async function run(report: BenchReport): Promise<void> {
   if (process.env.KUBELET_BENCH_PEER !== '0') await compareWithPeer(report);
   const nodes = scaled(5000);
-  const podCount = Number(process.env.KUBELET_BENCH_PODS ?? scaled(2000));
+  const podCount = Number(process.env.KUBELET_BENCH_PODS ?? scaled(10_000));
+  const podTarget = Math.round((5000 * podCount) / 10_000);
   gc();
   const heapBase = process.memoryUsage().heapUsed;
 
@@ -151,17 +152,24 @@ export async function run(report: BenchReport): Promise<void> {
     const t1 = performance.now();
     const upCpu0 = cpuMs();
     await createPods(cluster, 0, podCount, nodes);
-    const up = await until(() => watch.running() === podCount, 120_000);
+    const up = await until(() => watch.running() === podCount, 600_000);
     const upMs = performance.now() - t1;
     const upCpu = `${Math.round(cpuMs() - upCpu0)} ms of CPU`;
-    report.add({ suite: SUITE, name: `${podCount} pods created → Running and Ready (target for 10,000)`, value: Math.round(upMs), unit: 'ms', target: Math.round(5000 * podCount / 10_000), note: up ? upCpu : `timed out with ${watch.running()} Running; ${upCpu}` });
+    report.add({ suite: SUITE, name: `${podCount} pods created → Running and Ready`, value: Math.round(upMs), unit: 'ms', target: podTarget, note: up ? upCpu : `timed out with ${watch.running()} Running; ${upCpu}` });
 
     watch.informer.stop();
     gc();
     const heapPods = process.memoryUsage().heapUsed;
     const perPod = (heapPods - heapNodes) / podCount;
+    // History the compactor (every 5 min) has not reached yet is part of the figure above; a
+    // long-running cluster of that size holds only the latest revisions, so that is shown too.
+    await cluster.store.compact(await cluster.store.revision());
+    gc();
+    const perPodCompacted = (process.memoryUsage().heapUsed - heapNodes) / podCount;
     const projected = (heapNodes - heapBase + perPod * 150_000) / 1048576;
-    report.add({ suite: SUITE, name: `heap of ${nodes} nodes + 150,000 Running pods (projected)`, value: Math.round(projected), unit: 'MB', target: 600, higherIsBetter: false, note: `${Math.round(perPod / 1024)} KiB per pod measured over ${podCount} pods${(globalThis as { gc?: unknown }).gc ? '' : '; run with --expose-gc for a collected heap'}` });
+    const projectedCompacted = (heapNodes - heapBase + perPodCompacted * 150_000) / 1048576;
+    report.add({ suite: SUITE, name: `heap of ${nodes} nodes + 150,000 Running pods (projected)`, value: Math.round(projected), unit: 'MB', target: 600, higherIsBetter: false, note: `${(perPod / 1024).toFixed(1)} KiB per pod measured over ${podCount} pods${(globalThis as { gc?: unknown }).gc ? '' : '; run with --expose-gc for a collected heap'}` });
+    report.add({ suite: SUITE, name: `heap of ${nodes} nodes + 150,000 Running pods, store compacted (projected)`, value: Math.round(projectedCompacted), unit: 'MB', target: 600, higherIsBetter: false, note: `${(perPodCompacted / 1024).toFixed(1)} KiB per pod` });
 
     const counter = watchPods(cluster, clock);
     await counter.informer.waitForSync();
@@ -173,8 +181,8 @@ export async function run(report: BenchReport): Promise<void> {
       for (let j = i; j < Math.min(podCount, i + 500); j++) work.push(pods.delete(`bench-${j}`, { namespace: 'default' }));
       await Promise.all(work);
     }
-    const down = await until(() => counter.count() === 0, 120_000);
-    report.add({ suite: SUITE, name: `${podCount} pods deleted (graceful) → gone (target for 10,000)`, value: Math.round(performance.now() - t2), unit: 'ms', target: Math.round(5000 * podCount / 10_000), note: `${down ? '' : `timed out with ${counter.count()} left; `}${Math.round(cpuMs() - downCpu0)} ms of CPU` });
+    const down = await until(() => counter.count() === 0, 600_000);
+    report.add({ suite: SUITE, name: `${podCount} pods deleted (graceful) → gone`, value: Math.round(performance.now() - t2), unit: 'ms', target: podTarget, note: `${down ? '' : `timed out with ${counter.count()} left; `}${Math.round(cpuMs() - downCpu0)} ms of CPU` });
     counter.informer.stop();
   } finally {
     await cluster.stop();

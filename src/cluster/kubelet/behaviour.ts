@@ -76,9 +76,12 @@ export class Random {
   }
 
   hex(length: number): string {
-    let out = '';
-    while (out.length < length) out += Math.floor(this.next() * 0x100000000).toString(16).padStart(8, '0');
-    return out.slice(0, length);
+    // Joined, not concatenated: a container id lives as long as its pod, and a chain of `+=`
+    // pieces would keep every piece (several times the size of a flat string).
+    const parts: string[] = [];
+    for (let n = 0; n < length; n += 8) parts.push(Math.floor(this.next() * 0x100000000).toString(16).padStart(8, '0'));
+    const out = parts.join('');
+    return out.length === length ? out : out.slice(0, length);
   }
 }
 

@@ -66,8 +66,11 @@ export class Kubelet implements PodWorkerHost {
   private lastConditions: NodeCondition[] | undefined;
   private lastReportedKey = '';
   private lastReportAt = 0;
-  /** Per pod: the status to write and a fingerprint of the last one written (memory stays flat with many pods). */
-  private readonly statusWrites = new Map<string, { status?: PodStatus; written?: number; name: string; namespace?: string; busy: boolean; waiters?: (() => void)[] }>();
+  /**
+   * Per pod: the status to write and a fingerprint of the last one written. Only the name is kept
+   * of the pod, not the version it was computed from (that would keep an old copy of every pod).
+   */
+  private readonly statusWrites = new Map<string, { status?: PodStatus; written?: number; namespace: string; name: string; busy: boolean; waiters?: (() => void)[] }>();
   private bootID: string;
   private readonly machineID: string;
 
@@ -235,9 +238,7 @@ export class Kubelet implements PodWorkerHost {
     const uid = pod.metadata.uid ?? '';
     let entry = this.statusWrites.get(uid);
     if (!entry) {
-      // The pod's name only: a pod object kept here would be a second copy of each pod once the
-      // informer has a newer version.
-      entry = { status, name: pod.metadata.name ?? '', namespace: pod.metadata.namespace, busy: false };
+      entry = { status, namespace: pod.metadata.namespace ?? '', name: pod.metadata.name ?? '', busy: false };
       this.statusWrites.set(uid, entry);
     }
     entry.status = status;
@@ -275,7 +276,11 @@ export class Kubelet implements PodWorkerHost {
         const status = entry.status;
         if (!status) return;
         const text = fingerprint(JSON.stringify(status));
-        if (text === entry.written) return;
+        if (text === entry.written) {
+          // Nothing new to write; drop the object, only the fingerprint stays.
+          if (entry.status === status) entry.status = undefined;
+          return;
+        }
         try {
           await this.client.resource(PODS).patch(entry.name, 'merge', { status }, { namespace: entry.namespace, subresource: 'status' });
           entry.written = text;

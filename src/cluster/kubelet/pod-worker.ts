@@ -135,7 +135,7 @@ export class PodWorker {
    * status goes out as a merge patch that replaces the list, so the kubelet carries them along;
    * remembering them across versions restores one that a concurrent kubelet write overwrote.
    */
-  private readonly foreign = new Map<string, PodCondition>();
+  private foreign: Map<string, PodCondition> | undefined;
 
   constructor(pod: Pod, private readonly host: PodWorkerHost) {
     this.pod = pod;
@@ -181,10 +181,10 @@ export class PodWorker {
     let foreignChanged = false;
     for (const c of pod.status?.conditions ?? []) {
       if (KUBELET_CONDITIONS.has(c.type)) continue;
-      const known = this.foreign.get(c.type);
-      if (!known || JSON.stringify(known) !== JSON.stringify(c)) { this.foreign.set(c.type, c); foreignChanged = true; }
+      const known = this.foreign?.get(c.type);
+      if (!known || JSON.stringify(known) !== JSON.stringify(c)) { (this.foreign ??= new Map()).set(c.type, c); foreignChanged = true; }
     }
-    const missing = [...this.foreign.keys()].some((type) => !pod.status?.conditions?.some((c) => c.type === type));
+    const missing = !!this.foreign && [...this.foreign.keys()].some((type) => !pod.status?.conditions?.some((c) => c.type === type));
     if ((foreignChanged || missing) && !this.finished) this.publish();
     // The kubelet syncs a pod again when its spec or its deletion changes; a change of status alone
     // (its own writes coming back, most of all) is only reconciled (pod config's RECONCILE). A sync
@@ -321,6 +321,7 @@ export class PodWorker {
     if (!this.sandboxReady) {
       if (!this.sandboxTimer) {
         this.sandboxTimer = this.host.clock.setTimer(this.host.random.duration(this.host.behaviour.sandboxStart), () => {
+          this.sandboxTimer = undefined;
           if (this.finished || this.terminating) return;
           this.sandboxReady = true;
           this.podIP = this.pod.spec.hostNetwork ? this.host.hostIP : this.host.allocatePodIP(this.uid);
@@ -710,9 +711,8 @@ export class PodWorker {
     const view = this.view(terminal);
     const phase = this.failure && terminal ? 'Failed' : podPhase(this.pod, view);
     const conditions = withTransitionTimes(podConditions(this.pod, view, phase), this.lastConditions, now);
-    for (const c of this.pod.status?.conditions ?? []) if (!KUBELET_CONDITIONS.has(c.type) && !this.foreign.has(c.type)) this.foreign.set(c.type, c);
-    const foreign = [...this.foreign.values()];
-    const all = [...conditions, ...foreign];
+    for (const c of this.pod.status?.conditions ?? []) if (!KUBELET_CONDITIONS.has(c.type) && !this.foreign?.has(c.type)) (this.foreign ??= new Map()).set(c.type, c);
+    const all = this.foreign ? [...conditions, ...this.foreign.values()] : conditions;
     this.lastConditions = all;
     const status: PodStatus = {
       phase,

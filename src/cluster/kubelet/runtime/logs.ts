@@ -20,22 +20,23 @@ const MAX_LINES = 2000;
 
 export class ContainerLog {
   private readonly kept: LogLine[] = [];
-  private readonly followers = new Set<{ onLine: (line: LogLine) => void; onEnd: () => void }>();
+  /** Made when someone follows (most logs are never followed, and there is one per container). */
+  private followers: Set<{ onLine: (line: LogLine) => void; onEnd: () => void }> | undefined;
   private ended = false;
 
   append(time: number, text: string): void {
     const line = { time, text };
     this.kept.push(line);
     if (this.kept.length > MAX_LINES) this.kept.splice(0, this.kept.length - MAX_LINES);
-    for (const f of this.followers) f.onLine(line);
+    if (this.followers) for (const f of this.followers) f.onLine(line);
   }
 
   /** The container exited: followers are told the stream ended. */
   end(): void {
     if (this.ended) return;
     this.ended = true;
-    for (const f of [...this.followers]) f.onEnd();
-    this.followers.clear();
+    for (const f of [...(this.followers ?? [])]) f.onEnd();
+    this.followers = undefined;
   }
 
   get isEnded(): boolean {
@@ -53,8 +54,8 @@ export class ContainerLog {
       return () => undefined;
     }
     const follower = { onLine, onEnd };
-    this.followers.add(follower);
-    return () => this.followers.delete(follower);
+    (this.followers ??= new Set()).add(follower);
+    return () => { this.followers?.delete(follower); };
   }
 }
 
