@@ -1,13 +1,14 @@
 /**
- * The status bar item: the cluster and its clock at a glance (`kube-sim · 3 nodes · 2 pending ·
- * running 1×`); a click shows the Cluster view. Updates are coalesced like the tree's. It also keeps
- * the `kubeSim.clockPaused` context key that picks Pause or Resume in the view title.
+ * The status bar item: the cluster and its clock at a glance (`kube-sim · 3 nodes · 1 not ready ·
+ * 2 pending · running 1×`); a click shows the Cluster view. Updates are coalesced like the tree's.
+ * It also keeps the `kubeSim.clockPaused` context key that picks Pause or Resume in the view title.
  */
 import * as vscode from 'vscode';
 import { Coalescer } from './coalescer';
 import type { ClusterState, KubeSimContext } from './context';
 import { Disposable } from './dispose';
 import { clockText } from './tree/nodes/cluster-node';
+import { nodeReadiness } from './tree/nodes/node-node';
 
 export class ClusterStatusBar extends Disposable {
   private readonly item = this.register(vscode.window.createStatusBarItem('kubeSim.status', vscode.StatusBarAlignment.Left, 50));
@@ -72,7 +73,10 @@ export class ClusterStatusBar extends Disposable {
       case 'running': {
         const { model, cluster, info } = state.session;
         const pending = model.pendingCount();
-        this.item.text = `$(${paused ? 'debug-pause' : 'server-environment'}) ${info.name} · ${model.nodeList().length} nodes${pending ? ` · ${pending} pending` : ''} · ${clockText(cluster.clock)}`;
+        const nodes = model.nodeList();
+        // kubectl's NotReady: Ready False or Unknown (a stopped kubelet, after the grace period).
+        const notReady = nodes.reduce((n, node) => (nodeReadiness(node) === 'True' ? n : n + 1), 0);
+        this.item.text = `$(${paused ? 'debug-pause' : 'server-environment'}) ${info.name} · ${nodes.length} nodes${notReady ? ` · ${notReady} not ready` : ''}${pending ? ` · ${pending} pending` : ''} · ${clockText(cluster.clock)}`;
         this.item.tooltip = `Kube Sim cluster ${info.name} ${info.version} at ${info.endpoint ?? 'in-process'}; clock ${clockText(cluster.clock)}. Click to show the Cluster view.`;
         if (paused) this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
       }

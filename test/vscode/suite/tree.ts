@@ -11,22 +11,43 @@ export async function kubeSim(): Promise<KubeSimApi> {
   return extension.activate();
 }
 
+/** Fails a wait that mocha's timeout would end without saying what was seen last. */
+export const WAIT_LIMIT_MS = 90_000;
+
+/** The cluster, node and pod rows as `label description` lines (for failure messages). */
+export function treeText(tree: RenderedTreeItem[]): string {
+  const lines: string[] = [];
+  const walk = (rows: RenderedTreeItem[], depth: number) => {
+    for (const row of rows) {
+      lines.push(`${'  '.repeat(depth)}${row.label} ${row.description ?? ''}`.trimEnd());
+      if (depth < 2) walk(row.children, depth + 1);
+    }
+  };
+  walk(tree, 0);
+  return lines.join('\n');
+}
+
 /**
  * Resolves with the tree once `predicate` holds, checking now and after every repaint: waits on the
- * extension's own events, never on wall time (mocha's timeout bounds it).
+ * extension's own events, never on wall time. After WAIT_LIMIT_MS it fails with the last tree seen,
+ * so that a wait that never ends says why (mocha's timeout alone does not).
  */
 export function treeWhere(api: KubeSimApi, predicate: (tree: RenderedTreeItem[]) => boolean): Promise<RenderedTreeItem[]> {
   return new Promise((resolve, reject) => {
     let done = false;
+    let last: RenderedTreeItem[] = [];
+    const finish = () => { done = true; subscription.dispose(); clearTimeout(limit); };
     const check = async () => {
       const tree = await api.renderTree();
+      last = tree;
       if (done || !predicate(tree)) return;
-      done = true;
-      subscription.dispose();
+      finish();
       resolve(tree);
     };
-    const subscription = api.onDidRepaintTree(() => void check().catch(reject));
-    void check().catch(reject);
+    const fail = (err: unknown) => { if (!done) { finish(); reject(err); } };
+    const limit = setTimeout(() => fail(new Error(`the tree never matched ${predicate.toString()}; it shows:\n${treeText(last)}`)), WAIT_LIMIT_MS);
+    const subscription = api.onDidRepaintTree(() => void check().catch(fail));
+    void check().catch(fail);
   });
 }
 
@@ -51,13 +72,15 @@ export function podRow(tree: RenderedTreeItem[], name: string): { parent: string
 
 /** Resolves with the status bar item once `predicate` holds, checking now and after every update of it. */
 export function statusBarWhere(api: KubeSimApi, predicate: (shown: { text: string; tooltip: string }) => boolean): Promise<{ text: string; tooltip: string }> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const check = () => {
       const shown = api.statusBar();
       if (!predicate(shown)) return;
       subscription.dispose();
+      clearTimeout(limit);
       resolve(shown);
     };
+    const limit = setTimeout(() => { subscription.dispose(); reject(new Error(`the status bar never matched ${predicate.toString()}; it shows ${api.statusBar().text}`)); }, WAIT_LIMIT_MS);
     const subscription = api.onDidChangeStatusBar(check);
     check();
   });
