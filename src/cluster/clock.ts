@@ -15,6 +15,9 @@
  * - `advance(ms)` moves virtual time forward by exactly `ms`, firing every timer due on the way,
  *   and lets the promise chains a timer starts (API calls through the in-process transport) settle
  *   before the next timer fires. Tests construct a paused clock (`ManualClock`) and only advance it.
+ * - Settling also waits for work outside the event loop's turns that the cluster names with
+ *   `setPendingWork`: writes waiting for the durable store's fsync. Without it a step of minutes
+ *   fired every lease renewal before the first one was on disk, and a healthy node looked silent.
  */
 
 export interface Timer {
@@ -46,6 +49,12 @@ export async function settle(turns = 20): Promise<void> {
   for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
+/** Work in flight outside the event loop's turns (e.g. a pending fsync); undefined when there is none. */
+export type PendingWork = () => Promise<unknown> | undefined;
+
+/** More rounds than this means the work never goes quiet (a write loop): time moves on regardless. */
+const MAX_PENDING_WORK_ROUNDS = 50;
+
 export class VirtualClock implements Clock {
   private virtualBase: number;
   private realBase: number;
@@ -56,6 +65,9 @@ export class VirtualClock implements Clock {
   private realTimer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   private advancing = false;
   private readonly listeners = new Set<() => void>();
+  private pendingWork: PendingWork | undefined;
+  /** Bumped whenever the real timer is cleared, so a wait for pending work that outlived it stops. */
+  private realTimerGeneration = 0;
 
   constructor(options: { start?: number; speed?: number; paused?: boolean } = {}) {
     this.virtualBase = options.start ?? Date.now();
@@ -120,6 +132,22 @@ export class VirtualClock implements Clock {
     return new Promise((resolve) => this.setTimer(delayMs, resolve));
   }
 
+  /** Names the work that settling waits for besides the event loop's turns (undefined: none). */
+  setPendingWork(work: PendingWork | undefined): void {
+    this.pendingWork = work;
+  }
+
+  /** Lets what the last timers started run: a few event loop turns, and the pending work named. */
+  private async quiesce(): Promise<void> {
+    await settle();
+    for (let round = 0; round < MAX_PENDING_WORK_ROUNDS; round++) {
+      const work = this.pendingWork?.();
+      if (!work) return;
+      await work.catch(() => undefined);
+      await settle();
+    }
+  }
+
   /** Number of timers not yet fired or cancelled (for tests and diagnostics). */
   get pendingTimers(): number {
     return this.heap.filter((t) => !t.cancelled).length;
@@ -135,14 +163,14 @@ export class VirtualClock implements Clock {
     this.rebase();
     this.advancing = true;
     try {
-      await settle();
+      await this.quiesce();
       for (;;) {
         const next = this.peek();
         if (!next || next.due > target) break;
         this.pop();
         this.virtualBase = Math.max(this.virtualBase, next.due);
         next.callback();
-        await settle();
+        await this.quiesce();
       }
       this.virtualBase = Math.max(this.virtualBase, target);
     } finally {
@@ -169,6 +197,7 @@ export class VirtualClock implements Clock {
   }
 
   private clearReal(): void {
+    this.realTimerGeneration++;
     if (this.realTimer === undefined) return;
     if (this.speedFactor === Infinity) clearImmediate(this.realTimer as NodeJS.Immediate);
     else clearTimeout(this.realTimer as NodeJS.Timeout);
@@ -186,6 +215,17 @@ export class VirtualClock implements Clock {
       const step = () => {
         if (++turns < INFINITY_SETTLE_TURNS) {
           this.realTimer = setImmediate(step);
+          return;
+        }
+        const work = this.pendingWork?.();
+        if (work) {
+          // As fast as possible, but not faster than the store commits: wait, then settle again.
+          turns = 0;
+          const generation = this.realTimerGeneration;
+          void work.catch(() => undefined).then(() => {
+            if (generation !== this.realTimerGeneration) return;
+            this.realTimer = setImmediate(step);
+          });
           return;
         }
         this.fireDue(true);

@@ -102,6 +102,11 @@ export class Cluster {
     const cluster = new Cluster(clock, server, store, transport, url, kubeconfigPath);
     if (https) cluster.stoppers.push(() => https!.close());
     cluster.stoppers.push(() => compactor.stop());
+    // The clock does not move past writes still waiting for the disk (see clock.ts).
+    if (store.pendingWrites) {
+      clock.setPendingWork(() => store.pendingWrites?.());
+      cluster.stoppers.push(() => clock.setPendingWork(undefined));
+    }
     cluster.stoppers.push(() => store.close());
     if (ownsClock) cluster.stoppers.push(() => clock.dispose());
 

@@ -100,6 +100,10 @@ export class DurableStore implements KVStore {
     return this.guard(() => Promise.resolve(this.engine.visibleRevision));
   }
 
+  pendingWrites(): Promise<void> | undefined {
+    return this.wal.busy && !this.closed ? this.wal.barrier() : undefined;
+  }
+
   compactedRevision(): Promise<number> {
     return this.guard(() => Promise.resolve(this.engine.compactedRevision));
   }

@@ -111,6 +111,11 @@ export interface KVStore {
    */
   watch(options: WatchOptions, onEvents: (events: StoreWatchEvent[]) => void, onError?: (err: Error) => void): StoreWatcher;
   compact(revision: number): Promise<void>;
+  /**
+   * Resolves once no acknowledged write is still waiting for the disk; undefined when none is.
+   * The cluster clock waits for it before moving on (stores without a disk have nothing to wait for).
+   */
+  pendingWrites?(): Promise<void> | undefined;
   /** Flushes and releases files; later calls reject. */
   close(): Promise<void>;
 }

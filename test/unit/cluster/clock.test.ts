@@ -100,3 +100,23 @@ test('listeners hear about pause, resume, speed changes and advances', async () 
   await clock.advance(1);
   assert.equal(changes, 4);
 });
+
+test('work named with setPendingWork (a write waiting for its fsync) lands before the next timer fires', async () => {
+  // Stands in for a store write: acknowledged only after real I/O, which event loop turns alone do not wait for.
+  const io = () => new Promise<void>((resolve) => setTimeout(resolve, 30));
+  const run = async (withPendingWork: boolean): Promise<string[]> => {
+    const clock = new ManualClock();
+    let inFlight: Promise<void> | undefined;
+    if (withPendingWork) clock.setPendingWork(() => inFlight);
+    const seen: string[] = [];
+    clock.setTimer(10_000, () => {
+      inFlight = io().then(() => { seen.push('lease renewed'); inFlight = undefined; });
+    });
+    clock.setTimer(10_001, () => seen.push('lease checked'));
+    await clock.advance(20_000);
+    await inFlight;
+    return seen;
+  };
+  assert.deepEqual(await run(false), ['lease checked', 'lease renewed']);
+  assert.deepEqual(await run(true), ['lease renewed', 'lease checked']);
+});

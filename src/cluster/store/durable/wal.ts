@@ -128,6 +128,11 @@ export class WriteAheadLog {
     return this.enqueue(payload, revision);
   }
 
+  /** Whether a batch is being written or records wait for one. */
+  get busy(): boolean {
+    return this.running || this.queue.length > 0;
+  }
+
   /** Resolves once every record queued so far is on disk. */
   barrier(): Promise<void> {
     if (!this.running && this.queue.length === 0 && !this.failure) return Promise.resolve();
