@@ -41,8 +41,11 @@ async function podsOn(session: ClusterSession, nodeName: string): Promise<Pod[]>
 const readyCondition = (node: Node | undefined) => node?.status?.conditions?.find((c) => c.type === 'Ready');
 
 suite('Nodes at run time (issue 5)', () => {
-  // A test that times out leaves its promise running; the clock must not stay fast for the next ones.
-  teardown(() => vscode.commands.executeCommand('kubeSim.setSpeed', 20));
+  // A test that times out leaves its promise running; the clock must not stay fast or paused for the next ones.
+  teardown(async () => {
+    await vscode.commands.executeCommand('kubeSim.setSpeed', 20);
+    await vscode.commands.executeCommand('kubeSim.resumeClock');
+  });
 
   test('Drain cordons the node and evicts its pods; Uncordon makes it schedulable again', async () => {
     const api = await kubeSim();
@@ -117,8 +120,25 @@ suite('Nodes at run time (issue 5)', () => {
       assert.deepEqual(await podsOn(session, 'node-8'), []);
     } finally {
       await vscode.commands.executeCommand('kubeSim.setSpeed', 20);
+      await vscode.commands.executeCommand('kubeSim.deleteNode', 'node-8');
     }
-    await vscode.commands.executeCommand('kubeSim.deleteNode', 'node-8');
+  });
+
+  test('Step Clock 60 s with one kubelet stopped: that node turns Unknown, the others stay Ready', async () => {
+    const api = await kubeSim();
+    assert.equal(await vscode.commands.executeCommand('kubeSim.addNode', 'node-5'), 'node-5');
+    await treeWhere(api, (t) => /^Ready · /.test(nodeRow(t, 'node-5')?.description ?? ''));
+    await vscode.commands.executeCommand('kubeSim.pauseClock');
+    try {
+      await vscode.commands.executeCommand('kubeSim.stopKubelet', 'node-5');
+      await vscode.commands.executeCommand('kubeSim.stepClock', 60);
+      const tree = await treeWhere(api, (t) => /^Unknown · kubelet stopped · .* · 2 taints$/.test(nodeRow(t, 'node-5')?.description ?? ''));
+      // Their heartbeats landed in time: a step that outran the store's writes made healthy nodes look silent.
+      assert.deepEqual(['node-1', 'node-2', 'node-3'].map((n) => `${n} ${nodeRow(tree, n)?.description?.split(' · ')[0]}`), ['node-1 Ready', 'node-2 Ready', 'node-3 Ready']);
+    } finally {
+      await vscode.commands.executeCommand('kubeSim.resumeClock');
+      await vscode.commands.executeCommand('kubeSim.deleteNode', 'node-5');
+    }
   });
 
   test('Delete Node with pods on it: the node and its pods leave the tree and the API', async () => {
