@@ -10,7 +10,7 @@ import type { Node, Pod } from '../../../../src/cluster/api/types';
 
 const START = Date.parse('2026-01-01T00:00:00Z');
 
-function pod(name: string, container: Pod['spec']['containers'][number], restartPolicy = 'Always'): Pod {
+function pod(name: string, container: Pod['spec']['containers'][number], restartPolicy: Pod['spec']['restartPolicy'] = 'Always'): Pod {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { nodeName: 'node-1', restartPolicy, containers: [container] } };
 }
 
