@@ -37,7 +37,7 @@ export interface AdoptedContainer {
   last?: AdoptedExit;
   /** The one before it (lastState behind a terminated state). */
   prior?: AdoptedExit;
-  /** CrashLoopBackOff and the like, behind a `last`. */
+  /** The reason it was waiting for (CrashLoopBackOff, CreateContainerConfigError …). */
   waiting?: { reason: string; message?: string };
 }
 
@@ -72,8 +72,9 @@ function adoptedContainer(c: ContainerStatus): AdoptedContainer {
   } else if (state.terminated) {
     found.last = exitOf(state)!;
     if (last) found.prior = last;
-  } else if (last) {
-    found.last = last;
+  } else {
+    if (last) found.last = last;
+    // Repeated until the kubelet's next sync says otherwise: no flap to ContainerCreating.
     if (state.waiting?.reason) found.waiting = { reason: state.waiting.reason, ...(state.waiting.message ? { message: state.waiting.message } : {}) };
   }
   return found;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cluster } from '../../../../src/cluster/cluster';
 import { ManualClock, settle } from '../../../../src/cluster/clock';
-import { EVENTS, NODES, PODS } from '../../../../src/cluster/client/client';
+import { CONFIGMAPS, EVENTS, NODES, PODS } from '../../../../src/cluster/client/client';
 import type { Node, Pod } from '../../../../src/cluster/api/types';
 
 const START = Date.parse('2026-01-01T00:00:00Z');
@@ -134,6 +134,50 @@ test('a kubelet started on a durable store adopts the pods the previous process 
       assert.equal(finished.containerStatuses![0]!.state!.terminated?.finishedAt, new Date(startedAt + 300_000).toISOString().replace(/\.\d+Z$/, 'Z'));
       assert.deepEqual(second.nodes.open('default', 'sleeper', 'main', {}).lines().map((l) => l.text), ['begin', 'end']);
 
+    } finally {
+      await second.stop();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('what is in flight when the kubelet starts goes on: a pod being deleted is killed and deleted, a pod still starting starts with its IP', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kube-sim-adopt-'));
+  try {
+    const clock1 = new ManualClock(START);
+    const first = await Cluster.start({ clock: clock1, nodes: 1, dataDir });
+    const pods1 = first.client().resource<Pod>(PODS);
+    await pods1.create(pod('leaving', { name: 'main', image: 'busybox:1.36', command: ['sleep', '3600'] }));
+    const waiting = pod('waiting', { name: 'main', image: 'busybox:1.36', command: ['sleep', '3600'], env: [{ name: 'MODE', valueFrom: { configMapKeyRef: { name: 'settings', key: 'mode' } } }] } as any);
+    await pods1.create(waiting);
+    await advance(first, clock1, 10_000);
+    // `sleep` ignores SIGTERM: the kubelet kills it when the 30 s grace period ends.
+    await pods1.delete('leaving', { namespace: 'default' });
+    await advance(first, clock1, 5_000);
+    const stoppedAt = clock1.now();
+    await first.stop();
+
+    const clock2 = new ManualClock(stoppedAt + 1_000);
+    const second = await Cluster.start({ clock: clock2, nodes: 1, dataDir });
+    try {
+      const leaving = await get(second, 'leaving');
+      assert.ok(leaving.metadata.deletionTimestamp);
+      assert.equal(leaving.status!.containerStatuses![0]!.state!.running !== undefined, true);
+      const waiting1 = await get(second, 'waiting');
+      assert.equal(waiting1.status!.containerStatuses![0]!.state!.waiting?.reason, 'CreateContainerConfigError');
+      assert.ok(waiting1.status!.podIP);
+
+      await advance(second, clock2, 40_000);
+      await assert.rejects(get(second, 'leaving'), /not found/, 'the deletion finished');
+      assert.ok((await events(second, 'leaving')).includes('Killing'));
+
+      await second.client().resource(CONFIGMAPS).create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'default' }, data: { mode: 'on' } }, { namespace: 'default' });
+      await advance(second, clock2, 15_000);
+      const waiting2 = await get(second, 'waiting');
+      assert.equal(waiting2.status!.phase, 'Running');
+      assert.equal(waiting2.status!.podIP, waiting1.status!.podIP, 'the sandbox it had keeps its IP');
+      assert.equal(waiting2.status!.containerStatuses![0]!.restartCount, 0);
     } finally {
       await second.stop();
     }
