@@ -164,7 +164,8 @@ export class Kubelet implements PodWorkerHost {
       if (adopted.podIP && !pod.spec.hostNetwork) this.reservePodIP(uid, adopted.podIP);
       const worker = new PodWorker(pod, this);
       this.workers.set(uid, worker);
-      void worker.adopt(adopted);
+      // Should resuming fail, the pod starts as new: better than a pod no worker runs.
+      worker.adopt(adopted).catch(() => { if (!worker.isFinished) worker.start(); });
       return;
     }
     const rejection = admitPod(pod, [...this.workers.values()].filter((w) => !w.isFinished).map((w) => w.current), nodeResources(this.options.config));

@@ -240,8 +240,12 @@ export class PodWorker {
    */
   async adopt(found: AdoptedPod): Promise<void> {
     this.adopting = true;
-    const processes = await Promise.all(this.records.map((r) => (found.containers.get(r.spec.name)?.running ? resumedProcess(this.pod, r.spec, this.host.config) : undefined)));
-    this.adopting = false;
+    let processes;
+    try {
+      processes = await Promise.all(this.records.map((r) => (found.containers.get(r.spec.name)?.running ? resumedProcess(this.pod, r.spec, this.host.config) : undefined)));
+    } finally {
+      this.adopting = false;
+    }
     if (this.finished) return;
     if (found.podIP) {
       this.sandboxReady = true;

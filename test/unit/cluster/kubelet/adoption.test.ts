@@ -46,6 +46,9 @@ test('a kubelet started on a durable store adopts the pods the previous process 
     await pods1.create(pod('sleeper', { name: 'main', image: 'busybox:1.36', command: ['sh', '-c', 'echo begin; sleep 300; echo end'] }, 'Never'));
     await pods1.create(pod('crash', { name: 'main', image: 'busybox:1.36', command: ['sh', '-c', 'exit 1'] }));
     await pods1.create(pod('done', { name: 'main', image: 'busybox:1.36', command: ['sh', '-c', 'echo ok'] }, 'Never'));
+    const withInit = pod('init', { name: 'main', image: 'busybox:1.36', command: ['sleep', '3600'] });
+    withInit.spec.initContainers = [{ name: 'setup', image: 'busybox:1.36', command: ['sh', '-c', 'echo ready'] }];
+    await pods1.create(withInit);
     await advance(first, clock1, 60_000);
     // Stop while the crash-looping container is early in a back-off of 40 s or more.
     for (let i = 0; i < 600; i++) {
@@ -73,7 +76,9 @@ test('a kubelet started on a durable store adopts the pods the previous process 
       const crashRestarts = crash1.status!.containerStatuses![0]!.restartCount;
       assert.ok(crashRestarts >= 3, `crash restarted ${crashRestarts} times`);
       assert.equal((await get(second, 'done')).status!.phase, 'Succeeded');
-      const before = { web: await events(second, 'web'), sleeper: await events(second, 'sleeper'), crash: await events(second, 'crash') };
+      const init1 = await get(second, 'init');
+      assert.equal(init1.status!.phase, 'Running');
+      const before = { init: await events(second, 'init'), web: await events(second, 'web'), sleeper: await events(second, 'sleeper'), crash: await events(second, 'crash') };
       // The node still has the images it pulled.
       const node = await second.client().resource<Node>(NODES).get('node-1');
       assert.ok(node.status!.images!.some((i) => i.names!.includes('docker.io/library/nginx:1.27')), 'nginx stays on the node');
@@ -89,6 +94,13 @@ test('a kubelet started on a durable store adopts the pods the previous process 
       assert.equal(w2.ready, true, 'readiness goes on without a flap');
       assert.deepEqual(await events(second, 'web'), before.web, 'no Pulling, Pulled, Created or Started again');
       assert.equal(web2.status!.startTime, web1.status!.startTime);
+
+      // An init container that completed is not run again.
+      const init2 = await get(second, 'init');
+      assert.deepEqual(init2.status!.initContainerStatuses, init1.status!.initContainerStatuses);
+      assert.deepEqual(init2.status!.containerStatuses![0]!.state, init1.status!.containerStatuses![0]!.state);
+      assert.deepEqual(init2.status!.conditions, init1.status!.conditions, 'conditions keep their transition times');
+      assert.deepEqual(await events(second, 'init'), before.init);
 
       // The crash-looping container is still backing off, with its count: it restarts when the
       // back-off it was in (10 s doubling per restart) ends, not at once.
