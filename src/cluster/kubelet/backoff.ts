@@ -44,6 +44,14 @@ export class BackOff {
     return entry ? eventTime + entry.backoffMs : eventTime;
   }
 
+  /**
+   * Puts back an entry a previous kubelet process had (adoption.ts): `backoffMs` is the wait after
+   * the container's last exit, `lastUpdate` when it was set (the container's last restart).
+   */
+  restore(key: string, backoffMs: number, lastUpdate: number): void {
+    this.entries.set(key, { backoffMs: Math.min(backoffMs, this.policy.maxMs), lastUpdate });
+  }
+
   forget(key: string): void {
     this.entries.delete(key);
   }

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { KubeletBehaviour, Random } from './behaviour';
 import { catalogImage, IMAGE_CATALOG, type CatalogImage } from './runtime/catalog';
-import type { ImageReference } from './runtime/image-ref';
+import { parseImageReference, type ImageReference } from './runtime/image-ref';
 
 export type PullOutcome =
   | { ok: true; image: CatalogImage; imageID: string; pullMs: number; totalMs: number; sizeBytes: number }
@@ -70,6 +70,21 @@ export class ImageManager {
   preload(ref: ImageReference): void {
     const image = catalogImage(ref.repository);
     if (image) this.add(ref, image);
+  }
+
+  /**
+   * Puts back what node.status.images listed (a restarted kubelet: the images stayed on the node's
+   * disk). Names of the catalog's images only, by tag; digest names are skipped.
+   */
+  restore(images: readonly { names?: string[] }[] | undefined): void {
+    for (const image of images ?? []) {
+      for (const name of image.names ?? []) {
+        if (name.includes('@')) continue;
+        const ref = parseImageReference(name);
+        const known = ref && catalogImage(ref.repository);
+        if (ref && known) this.add(ref, known);
+      }
+    }
   }
 
   /**

@@ -23,6 +23,7 @@ import { internalIP, nodeConditions, nodeInfo, nodeObject, nodeResources, podCID
 import { PodWorker, type PodWorkerHost } from './pod-worker';
 import { parseImageReference } from './runtime/image-ref';
 import { admitPod, type Rejection } from './admission';
+import { adoptablePod } from './adoption';
 
 /** The kubelet's nodeLeaseDurationSeconds, and its renew interval (a quarter of it). */
 export const LEASE_DURATION_SECONDS = 40;
@@ -160,6 +161,16 @@ export class Kubelet implements PodWorkerHost {
       this.deletePod(pod);
       return;
     }
+    // Containers a previous kubelet process left running are kept, not admitted again (adoption.ts).
+    const adopted = adoptablePod(pod);
+    if (adopted) {
+      if (adopted.podIP && !pod.spec.hostNetwork) this.reservePodIP(uid, adopted.podIP);
+      const worker = new PodWorker(pod, this);
+      this.workers.set(uid, worker);
+      // Should resuming fail, the pod starts as new: better than a pod no worker runs.
+      worker.adopt(adopted).catch(() => { if (!worker.isFinished) worker.start(); });
+      return;
+    }
     const rejection = admitPod(pod, [...this.workers.values()].filter((w) => !w.isFinished).map((w) => w.current), nodeResources(this.options.config));
     if (rejection) {
       this.reject(pod, rejection);
@@ -211,6 +222,13 @@ export class Kubelet implements PodWorkerHost {
       }
     }
     return this.ip(2);
+  }
+
+  /** An adopted pod keeps its IP: no other pod gets it while the pod runs. */
+  private reservePodIP(uid: string, ip: string): void {
+    const prefix = this.ip(0).slice(0, -1);
+    const host = ip.startsWith(prefix) ? Number(ip.slice(prefix.length)) : NaN;
+    if (Number.isInteger(host) && host >= 2 && host <= 254) this.ipsInUse.set(uid, host);
   }
 
   releasePodIP(uid: string): void {
@@ -331,6 +349,8 @@ export class Kubelet implements PodWorkerHost {
       const node = await nodes.get(this.nodeName);
       this.nodeUid = node.metadata.uid ?? '';
       this.lastConditions = node.status?.conditions;
+      // The images the node reported are still on its disk: they are not pulled again.
+      this.images.restore(node.status?.images);
       return false;
     }
   }

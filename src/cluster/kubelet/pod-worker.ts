@@ -16,15 +16,16 @@ import { rfc3339, type EventType } from '../client/event-recorder';
 import type { BackOff } from './backoff';
 import { goDuration, goSeconds, type KubeletBehaviour, type Random } from './behaviour';
 import { resolveContainerConfig, expandReferences, type ConfigSource } from './container-config';
-import { containerFaults, parseQuantityBytes } from './faults';
+import { containerFaults, parseQuantityBytes, type ContainerFaults } from './faults';
 import { imageID as imageIdOf, type ImageManager } from './images';
 import { containerStatus, podConditions, podPhase, qosClass, withTransitionTimes, type ContainerView, type PodView } from './pod-status';
 import { PROBE_LABEL, ProbeWorker, type ProbeKind, type ProbeSpec } from './probes';
 import { catalogImage } from './runtime/catalog';
 import { Container, type Termination } from './runtime/container';
 import { invalidImageNameMessage, parseImageReference } from './runtime/image-ref';
-import { effectiveArgv, startProcess } from './runtime/interpreter';
+import { effectiveArgv, startProcess, type Process, type ProcessContext } from './runtime/interpreter';
 import { ContainerLog, previousNotFound, waitingToStart } from './runtime/logs';
+import { crashBackOffMs, resumedProcess, type AdoptedExit, type AdoptedPod } from './adoption';
 
 export interface PodWorkerHost {
   readonly clock: Clock;
@@ -126,6 +127,8 @@ export class PodWorker {
   private initFailed = false;
   private syncing = false;
   private resync = false;
+  /** adopt() is resolving what the containers run: nothing is published or synced until it is done. */
+  private adopting = false;
   /** activeDeadlineSeconds ran out: the pod failed with this reason and stays (it is not deleted). */
   private failure: { reason: string; message: string } | undefined;
   private deadlineTimer: Timer | undefined;
@@ -230,6 +233,51 @@ export class PodWorker {
     this.requestSync();
   }
 
+  /**
+   * A starting kubelet found this pod's containers in the runtime (adoption.ts): the worker goes on
+   * from the status the previous kubelet wrote instead of starting the pod again, then runs as
+   * `start()` does (a deletion under way finishes, a container not started yet is started).
+   */
+  async adopt(found: AdoptedPod): Promise<void> {
+    this.adopting = true;
+    let processes;
+    try {
+      processes = await Promise.all(this.records.map((r) => (found.containers.get(r.spec.name)?.running ? resumedProcess(this.pod, r.spec, this.host.config) : undefined)));
+    } finally {
+      this.adopting = false;
+    }
+    if (this.finished) return;
+    if (found.podIP) {
+      this.sandboxReady = true;
+      this.sandboxReported = true;
+      this.podIP = found.podIP;
+    }
+    const exited = (e: AdoptedExit, r: ContainerRecord): Exited => ({ ...e, image: r.image, imageID: r.imageID, log: ended(new ContainerLog()) });
+    this.records.forEach((r, i) => {
+      const c = found.containers.get(r.spec.name);
+      if (!c) return;
+      r.restartCount = c.restartCount;
+      if (c.image) r.image = c.image;
+      r.imageID = c.imageID;
+      if (c.last) r.last = exited(c.last, r);
+      if (c.prior) r.prior = exited(c.prior, r);
+      if (c.waiting) r.waiting = c.waiting;
+      const backOff = crashBackOffMs(this.host.behaviour.crashLoopBackOff, c.restartCount);
+      const restartedAt = c.running?.startedAt ?? c.last?.startedAt;
+      if (backOff !== undefined && restartedAt) this.host.crashBackOff.restore(`${this.uid}/${r.spec.name}`, backOff, restartedAt);
+      const process = processes[i];
+      if (!c.running || !process) return;
+      const faults = containerFaults(this.pod, r.spec.name);
+      const context = { image: process.image, env: process.env, files: process.files, hostname: this.pod.metadata.name ?? '', now: () => container.now() };
+      const container: Container = this.newContainer(r, c.running.id, startProcessOrIdle(process.argv, context), context, faults, c.running.startedAt);
+      r.current = container;
+      r.seen = true;
+      container.start();
+      if (container.running) this.startProbes(r, container, faults.probes ?? {}, c.running);
+    });
+    this.start();
+  }
+
   /** The kubelet's active deadline handler: kill everything, the pod fails with DeadlineExceeded. */
   private exceedDeadline(): void {
     if (this.terminating || this.finished || this.pod.metadata.deletionTimestamp) return;
@@ -276,7 +324,7 @@ export class PodWorker {
   }
 
   private requestSync(): void {
-    if (this.finished) return;
+    if (this.finished || this.adopting) return;
     if (this.syncing) {
       this.resync = true;
       return;
@@ -502,14 +550,7 @@ export class PodWorker {
     }
     r.uncounted = restarted;
     r.seen = false;
-    const limit = parseQuantityBytes(r.spec.resources?.limits?.memory);
-    const container: Container = new Container(id, name, host.clock, started.process, context, {
-      ...(limit !== undefined ? { memoryLimit: limit } : {}),
-      oomKillDelay: () => host.random.duration(host.behaviour.oomKill),
-      ...(faults.exit ? { forcedExit: faults.exit } : {}),
-      ...(faults.memoryBytes !== undefined ? { forcedMemory: faults.memoryBytes } : {}),
-      onExit: (termination) => this.onExit(r, container, termination),
-    });
+    const container = this.newContainer(r, id, started.process, context, faults);
     r.current = container;
     this.event('Normal', 'Started', `Started container ${name}`, r);
     container.start();
@@ -528,6 +569,21 @@ export class PodWorker {
       });
     }
     this.publish(false, true);
+  }
+
+  /** The runtime's container for `r`, its exit reported to this worker; `resumeFrom`: see adopt(). */
+  private newContainer(r: ContainerRecord, id: string, process: Process | undefined, context: ProcessContext, faults: ContainerFaults, resumeFrom?: number): Container {
+    const host = this.host;
+    const limit = parseQuantityBytes(r.spec.resources?.limits?.memory);
+    const container: Container = new Container(id, r.spec.name, host.clock, process, context, {
+      ...(limit !== undefined ? { memoryLimit: limit } : {}),
+      oomKillDelay: () => host.random.duration(host.behaviour.oomKill),
+      ...(faults.exit ? { forcedExit: faults.exit } : {}),
+      ...(faults.memoryBytes !== undefined ? { forcedMemory: faults.memoryBytes } : {}),
+      ...(resumeFrom !== undefined ? { resumeFrom } : {}),
+      onExit: (termination) => this.onExit(r, container, termination),
+    });
+    return container;
   }
 
   private onExit(r: ContainerRecord, container: Container, termination: Termination): void {
@@ -572,7 +628,8 @@ export class PodWorker {
     this.requestSync();
   }
 
-  private startProbes(r: ContainerRecord, container: Container, faults: Partial<Record<ProbeKind, number>>): void {
+  /** `adopted`: what the previous kubelet reported of the container, the probes' state to go on from. */
+  private startProbes(r: ContainerRecord, container: Container, faults: Partial<Record<ProbeKind, number>>, adopted?: { ready: boolean; started: boolean }): void {
     const kinds: ProbeKind[] = ['startup', 'liveness', 'readiness'];
     const specs: Record<ProbeKind, ProbeSpec | undefined> = {
       startup: r.spec.startupProbe as ProbeSpec | undefined,
@@ -592,9 +649,10 @@ export class PodWorker {
         },
       });
       r.probes[kind] = worker;
+      if (adopted && kind === 'readiness') worker.assume(adopted.ready);
       worker.start();
     };
-    if (specs.startup) launch('startup');
+    if (specs.startup && !adopted?.started) launch('startup');
     else for (const kind of kinds) launch(kind);
   }
 
@@ -706,6 +764,7 @@ export class PodWorker {
    * seen by a relist), so a sandbox created meanwhile does not show yet.
    */
   private publish(terminal = false, midSync = false): void {
+    if (this.adopting) return;
     if (!midSync && this.sandboxReady) this.sandboxReported = true;
     const now = this.host.clock.now();
     const view = this.view(terminal);
@@ -735,4 +794,16 @@ export class PodWorker {
     status.containerStatuses = view.containers.filter((c) => c.kind === 'main').map(containerStatus);
     this.host.writeStatus(this.pod, status);
   }
+}
+
+/** A log of a container that ended before this kubelet started: nothing to follow. */
+function ended(log: ContainerLog): ContainerLog {
+  log.end();
+  return log;
+}
+
+/** The adopted container's process; one that cannot start again (it did once) just stays running idle. */
+function startProcessOrIdle(argv: string[], context: ProcessContext): Process | undefined {
+  const started = startProcess(argv, context);
+  return 'error' in started ? undefined : started.process;
 }

@@ -119,6 +119,14 @@ export class ProbeWorker {
     return this.state;
   }
 
+  /**
+   * The state a previous kubelet process reported (adoption.ts): a ready container stays ready
+   * until its probe fails `failureThreshold` times, instead of flapping to not ready on restart.
+   */
+  assume(success: boolean): void {
+    this.state = success;
+  }
+
   /** Starts probing; `initialDelaySeconds` counts from the container's start, not from this call. */
   start(): void {
     const first = this.container.startedAt + (this.probe.initialDelaySeconds ?? 0) * 1000;

@@ -27,8 +27,16 @@ export interface ContainerHooks {
   forcedExit?: { code: number; afterMs: number };
   /** Fault injection: the memory the container uses, replacing what its program uses. */
   forcedMemory?: number;
+  /**
+   * The container was started before now, by a previous kubelet process (adoption.ts): its
+   * startedAt. The process is replayed from there on the cluster clock (see `start`).
+   */
+  resumeFrom?: number;
   onExit(termination: Termination): void;
 }
+
+/** Effects a resumed process may replay before it simply goes on from now (a bound on start-up work). */
+const REPLAY_STEPS = 20_000;
 
 export class Container {
   readonly log = new ContainerLog();
@@ -40,6 +48,9 @@ export class Container {
   private oomTimer: Timer | undefined;
   private forcedTimer: Timer | undefined;
   private stopTimer: Timer | undefined;
+  /** While a resumed process is replayed: the virtual time it has reached. */
+  private replayAt: number | undefined;
+  private replaySteps = 0;
 
   constructor(
     readonly id: string,
@@ -49,19 +60,39 @@ export class Container {
     readonly context: ProcessContext,
     private readonly hooks: ContainerHooks,
   ) {
-    this.startedAt = clock.now();
+    this.startedAt = hooks.resumeFrom ?? clock.now();
+  }
+
+  /** The time as the process sees it (behind the clock while a resumed process is replayed). */
+  now(): number {
+    return this.replayAt ?? this.clock.now();
   }
 
   /** Runs the process (separate from construction so the caller holds the container before it can exit). */
+  /**
+   * Runs the process (separate from construction so the caller holds the container before it can exit).
+   *
+   * A resumed container (`resumeFrom`) replays its process from startedAt up to now without waiting:
+   * its sleeps pass in virtual time, its output goes to the log with the times it would have had,
+   * and it goes on from where it would be now. So `sleep 3600` started 20 minutes ago sleeps 40 more
+   * minutes, a server serves at once, a loop that prints every 5 s has printed its lines. What a
+   * replay cannot give back exactly: output that depends on the world outside the process (a
+   * ConfigMap changed since, `date` is replayed with the replayed time), memory timings, and processes
+   * whose replay would take more than REPLAY_STEPS effects: from there they start again at now
+   * (their output restarts, which is acceptable for a simulation).
+   */
   start(): void {
     const hooks = this.hooks;
+    if (hooks.resumeFrom !== undefined) this.replayAt = hooks.resumeFrom;
     if (hooks.forcedExit) {
       const { code, afterMs } = hooks.forcedExit;
       const clock = this.clock;
-      this.forcedTimer = clock.setTimer(afterMs, () => this.exit(code, code === 0 ? 'Completed' : 'Error'));
+      const due = this.startedAt + afterMs;
+      this.forcedTimer = clock.setTimer(Math.max(0, due - clock.now()), () => this.exit(code, code === 0 ? 'Completed' : 'Error', undefined, due));
     }
     if (hooks.forcedMemory !== undefined) this.setMemory(hooks.forcedMemory);
     this.step();
+    this.replayAt = undefined;
   }
 
   get running(): boolean {
@@ -103,12 +134,21 @@ export class Container {
       }
       if (next.done) return this.exit(next.value, next.value === 0 ? 'Completed' : 'Error');
       const effect = next.value;
-      if (effect.type === 'out') this.log.append(this.clock.now(), effect.text);
+      if (this.replayAt !== undefined && ++this.replaySteps > REPLAY_STEPS) this.replayAt = undefined;
+      if (effect.type === 'out') this.log.append(this.now(), effect.text);
       else if (effect.type === 'memory') { if (this.hooks.forcedMemory === undefined) this.setMemory(effect.bytes); }
       // A process that serves or sleeps forever is never resumed: let it go.
       else if (effect.type === 'serve') { this.serving = effect.program; this.process = undefined; return; }
       else if (effect.type === 'sleep') {
         if (effect.ms === Infinity) { this.process = undefined; return; }
+        if (this.replayAt !== undefined) {
+          const wakes = this.replayAt + effect.ms;
+          if (wakes <= this.clock.now()) { this.replayAt = wakes; continue; }
+          // The replay has caught up with the clock: the rest of this sleep is real waiting.
+          this.replayAt = undefined;
+          this.timer = this.clock.setTimer(wakes - this.clock.now(), () => { this.timer = undefined; this.step(); });
+          return;
+        }
         this.timer = this.clock.setTimer(effect.ms, () => { this.timer = undefined; this.step(); });
         return;
       }
@@ -122,9 +162,9 @@ export class Container {
     }
   }
 
-  private exit(exitCode: number, reason: TerminationReason, signal?: number): void {
+  private exit(exitCode: number, reason: TerminationReason, signal?: number, at = this.now()): void {
     if (!this.running) return;
-    this.termination = { exitCode, reason, finishedAt: this.clock.now() };
+    this.termination = { exitCode, reason, finishedAt: at };
     if (signal) this.termination.signal = signal;
     for (const t of [this.timer, this.oomTimer, this.forcedTimer, this.stopTimer]) t?.cancel();
     this.process = undefined;

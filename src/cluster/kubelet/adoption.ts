@@ -1,0 +1,125 @@
+/**
+ * A kubelet that starts finds its pods' containers still running in the container runtime (a
+ * restarted kubelet, a restarted Kube Sim on the same data dir, a reloaded VS Code window): it keeps
+ * reporting them instead of starting them again. The simulated runtime did not survive the process,
+ * so what the previous kubelet wrote to pods/status stands in for what containerd would tell:
+ *
+ * - the sandbox: the pod IP (reserved again, so no new pod gets it);
+ * - per container: restartCount, the running container's ID and startedAt (its process resumes,
+ *   see Container.start), the terminated one and the last termination (`kubectl logs --previous`
+ *   of a container that ended before the restart is empty: the runtime's logs are not stored);
+ * - the crash back-off it was in, so a crash-looping container keeps its delay;
+ * - readiness and started as reported, so probes go on without a flap to not ready.
+ *
+ * Nothing is pulled, created or started for what is adopted: no Pulling/Pulled/Created/Started.
+ */
+import type { ContainerState, ContainerStatus, Pod } from '../api/types';
+import type { BackOffPolicy } from './behaviour';
+import { resolveContainerConfig, expandReferences, type ConfigSource } from './container-config';
+import type { Termination, TerminationReason } from './runtime/container';
+import { catalogImage, type CatalogImage } from './runtime/catalog';
+import { parseImageReference } from './runtime/image-ref';
+import { effectiveArgv } from './runtime/interpreter';
+
+/** An ended container as the status reported it. */
+export interface AdoptedExit {
+  termination: Termination;
+  id: string;
+  startedAt: number;
+}
+
+export interface AdoptedContainer {
+  restartCount: number;
+  image: string;
+  imageID: string;
+  running?: { id: string; startedAt: number; ready: boolean; started: boolean };
+  /** The container that ended last (state.terminated, or lastState's behind a running or waiting one). */
+  last?: AdoptedExit;
+  /** The one before it (lastState behind a terminated state). */
+  prior?: AdoptedExit;
+  /** The reason it was waiting for (CrashLoopBackOff, CreateContainerConfigError …). */
+  waiting?: { reason: string; message?: string };
+}
+
+export interface AdoptedPod {
+  /** Set when the sandbox was up (the status showed the pod IP). */
+  podIP?: string;
+  containers: Map<string, AdoptedContainer>;
+}
+
+/**
+ * What a starting kubelet can adopt of `pod`: undefined when the previous kubelet had not got as far
+ * as a sandbox (the pod is started as new).
+ */
+export function adoptablePod(pod: Pod): AdoptedPod | undefined {
+  const status = pod.status;
+  if (!status) return undefined;
+  const all = [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])];
+  const ran = all.some((c) => c.state?.running || c.state?.terminated || c.lastState?.terminated);
+  if (!status.podIP && !ran) return undefined;
+  const containers = new Map<string, AdoptedContainer>();
+  for (const c of all) containers.set(c.name, adoptedContainer(c));
+  return { ...(status.podIP ? { podIP: status.podIP } : {}), containers };
+}
+
+function adoptedContainer(c: ContainerStatus): AdoptedContainer {
+  const found: AdoptedContainer = { restartCount: c.restartCount ?? 0, image: c.image ?? '', imageID: c.imageID ?? '' };
+  const state = c.state ?? {};
+  const last = exitOf(c.lastState);
+  if (state.running) {
+    found.running = { id: containerId(c.containerID), startedAt: time(state.running.startedAt), ready: !!c.ready, started: c.started !== false };
+    if (last) found.last = last;
+  } else if (state.terminated) {
+    found.last = exitOf(state)!;
+    if (last) found.prior = last;
+  } else {
+    if (last) found.last = last;
+    // Repeated until the kubelet's next sync says otherwise: no flap to ContainerCreating.
+    if (state.waiting?.reason) found.waiting = { reason: state.waiting.reason, ...(state.waiting.message ? { message: state.waiting.message } : {}) };
+  }
+  return found;
+}
+
+function exitOf(state: ContainerState | undefined): AdoptedExit | undefined {
+  const t = state?.terminated;
+  if (!t) return undefined;
+  const termination: Termination = { exitCode: t.exitCode, reason: (t.reason ?? (t.exitCode === 0 ? 'Completed' : 'Error')) as TerminationReason, finishedAt: time(t.finishedAt) };
+  if (t.message) termination.message = t.message;
+  return { termination, id: containerId(t.containerID), startedAt: time(t.startedAt) };
+}
+
+const containerId = (id: string | undefined): string => (id ?? '').replace(/^[a-z]+:\/\//, '');
+const time = (text: string | undefined | null): number => (text ? Date.parse(text) : 0);
+
+/**
+ * The crash back-off a container with `restartCount` restarts is in: the kubelet doubled it at each
+ * restart after the first (10 s, 20 s, 40 s … 5 min). Undefined when it never restarted.
+ */
+export function crashBackOffMs(policy: BackOffPolicy, restartCount: number): number | undefined {
+  if (restartCount < 1) return undefined;
+  return Math.min(policy.initialMs * 2 ** Math.min(restartCount - 1, 30), policy.maxMs);
+}
+
+/** What a resumed container's process is: the argv and environment it was started with. */
+export interface ResumedProcess {
+  image: CatalogImage;
+  argv: string[];
+  env: Record<string, string>;
+  files: Map<string, string>;
+}
+
+/**
+ * The process of a running container, resolved again from the pod spec. A ConfigMap or Secret that
+ * is gone since leaves the process without what it gave (the container had it at its start; the
+ * replay cannot know it any more).
+ */
+export async function resumedProcess(pod: Pod, spec: Pod['spec']['containers'][number], source: ConfigSource): Promise<ResumedProcess | undefined> {
+  const ref = parseImageReference(spec.image ?? '');
+  const image = ref && catalogImage(ref.repository);
+  if (!image) return undefined;
+  const config = await resolveContainerConfig(pod, spec, image.env ?? {}, source).catch(() => undefined);
+  const env = config?.ok ? config.env : { ...(image.env ?? {}) };
+  const files = config?.ok ? config.files : new Map<string, string>();
+  const expand = (list?: string[]) => list?.map((s) => expandReferences(s, env));
+  return { image, argv: effectiveArgv(image, expand(spec.command), expand(spec.args)), env, files };
+}
