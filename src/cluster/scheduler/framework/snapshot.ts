@@ -7,11 +7,6 @@
 import type { Labels } from './selectors';
 import type { NodeInfo } from './node-info';
 
-/**
- * Which NodeInfos changed, in order, as the cache changes them: a reader that remembers a position
- * learns what changed since without visiting every node (PodTopologySpread's per-domain counts).
- * Only the latest MAX_JOURNAL changes are kept; a reader further behind starts over.
- */
 let imageCountsVersion = 0;
 
 /** Changes whenever some ImageState.numNodes may have changed (sums computed from them are stale). */
@@ -19,6 +14,11 @@ export function imageCountsGeneration(): number {
   return imageCountsVersion;
 }
 
+/**
+ * Which NodeInfos changed, in order, as the cache changes them: a reader that remembers a position
+ * learns what changed since without visiting every node (PodTopologySpread's per-domain counts).
+ * Only the latest MAX_JOURNAL changes are kept; a reader further behind starts over.
+ */
 export class ChangeJournal {
   private static readonly MAX = 4096;
   private entries: NodeInfo[] = [];

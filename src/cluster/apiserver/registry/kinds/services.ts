@@ -214,8 +214,9 @@ export const services: ResourceDefinition = {
       const spec = object.spec as ServiceSpec;
       const oldSpec = (old.spec as ServiceSpec | undefined) ?? {};
       if (!spec.clusterIP && oldSpec.clusterIP) spec.clusterIP = oldSpec.clusterIP;
-      if (!spec.clusterIPs && oldSpec.clusterIPs) spec.clusterIPs = oldSpec.clusterIPs;
-      if (!spec.ipFamilies && oldSpec.ipFamilies) spec.ipFamilies = oldSpec.ipFamilies;
+      // Copies: `old` is the decoded object watchers share, never to be written through.
+      if (!spec.clusterIPs && oldSpec.clusterIPs) spec.clusterIPs = [...oldSpec.clusterIPs];
+      if (!spec.ipFamilies && oldSpec.ipFamilies) spec.ipFamilies = [...oldSpec.ipFamilies];
       if (!spec.ipFamilyPolicy && oldSpec.ipFamilyPolicy) spec.ipFamilyPolicy = oldSpec.ipFamilyPolicy;
     },
     validate: validateService,
