@@ -95,7 +95,11 @@ function countOnNode(node: NodeInfo, c: Constraint, namespace: string): number {
   // for the many empty nodes of a large cluster.
   if (node.podCount === 0) return 0;
   const hit = node.memoValue(c.key);
-  return hit !== undefined ? hit : node.memoized(c.key, () => countPodsMatchSelector(node.pods, c.selector, namespace));
+  return hit !== undefined ? hit : countAndMemoize(node, c, namespace);
+}
+
+function countAndMemoize(node: NodeInfo, c: Constraint, namespace: string): number {
+  return node.memoized(c.key, () => countPodsMatchSelector(node.pods, c.selector, namespace));
 }
 
 /** Pods in the namespace that match the selector and are not terminating. */
