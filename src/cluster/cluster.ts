@@ -10,6 +10,7 @@ import { AuditLog } from './apiserver/audit';
 import { ADMIN, APISERVER, CONTROLLER_MANAGER, SCHEDULER } from './apiserver/auth/identities';
 import { loadOrCreateTokens, TokenAuthenticator } from './apiserver/auth/tokens';
 import { ServiceAccountTokens } from './apiserver/auth/service-account-tokens';
+import { clockStart, keepClockMark } from './clock-mark';
 import { ServiceAccountController } from './apiserver/bootstrap/service-account-controller';
 import { NamespaceController } from './apiserver/bootstrap/namespace-controller';
 import { seedCluster } from './apiserver/bootstrap/seed';
@@ -69,9 +70,9 @@ export class Cluster {
 
   static async start(options: ClusterOptions = {}): Promise<Cluster> {
     const ownsClock = options.clock === undefined;
-    const clock = options.clock ?? new VirtualClock({ speed: options.speed ?? 1 });
-    const log = options.log ?? (() => undefined);
     if (options.dataDir) mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    const clock = options.clock ?? new VirtualClock({ speed: options.speed ?? 1, start: clockStart(options.dataDir) });
+    const log = options.log ?? (() => undefined);
     const store: KVStore = await openStore(options.dataDir ? { dataDir: join(options.dataDir, 'store') } : {});
     const compactor = new Compactor(store, clock, DEFAULT_COMPACTION_INTERVAL_MS, log);
 
@@ -109,6 +110,7 @@ export class Cluster {
     }
     cluster.stoppers.push(() => store.close());
     if (ownsClock) cluster.stoppers.push(() => clock.dispose());
+    if (ownsClock && options.dataDir) cluster.stoppers.push(keepClockMark(options.dataDir, clock));
 
     try {
       await seedCluster(cluster.client(APISERVER));
