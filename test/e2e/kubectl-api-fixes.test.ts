@@ -105,6 +105,7 @@ test('kubectl create token: the token authenticates as the service account, whic
   const whoami = await ok(['auth', 'whoami', '--token', token]);
   assert.match(whoami, /^Username\s+system:serviceaccount:default:default$/m);
   assert.match(whoami, /^Groups\s+\[system:serviceaccounts system:serviceaccounts:default system:authenticated\]$/m);
+  assert.match(whoami, /^Extra: authentication\.kubernetes\.io\/credential-id\s+\[JTI=[0-9a-f-]{36}\]$/m);
   const get = await server.kubectl(['get', 'pods', '--token', token]);
   assert.equal(get.code, 1);
   assert.equal(get.stderr, 'Error from server (Forbidden): pods is forbidden: User "system:serviceaccount:default:default" cannot list resource "pods" in API group "" in the namespace "default"\n');

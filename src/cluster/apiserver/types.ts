@@ -13,6 +13,8 @@ export interface UserInfo {
   name: string;
   groups: string[];
   uid?: string;
+  /** Authenticator-specific facts (a service account token's credential id). */
+  extra?: Record<string, string[]>;
 }
 
 export interface ApiRequest {

@@ -16,8 +16,9 @@ import type { Clock } from '../../clock';
 import type { UserInfo } from '../types';
 import { SYSTEM_AUTHENTICATED } from './identities';
 
-/** The issuer and the default audience of kube-apiserver's tokens (--service-account-issuer). */
-export const API_AUDIENCE = 'https://kubernetes.default.svc.cluster.local';
+/** kube-apiserver's --service-account-issuer, and the audience a token gets when it names none (--api-audiences defaults to the issuer). */
+export const ISSUER = 'https://kubernetes.default.svc.cluster.local';
+export const API_AUDIENCE = ISSUER;
 export const SYSTEM_SERVICE_ACCOUNTS = 'system:serviceaccounts';
 const USER_PREFIX = 'system:serviceaccount:';
 
@@ -46,9 +47,14 @@ interface Claims {
 
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-/** The user a service account's token authenticates as. */
-export function serviceAccountUser(namespace: string, name: string, uid?: string): UserInfo {
-  return { name: `${USER_PREFIX}${namespace}:${name}`, groups: [SYSTEM_SERVICE_ACCOUNTS, `${SYSTEM_SERVICE_ACCOUNTS}:${namespace}`, SYSTEM_AUTHENTICATED], ...(uid ? { uid } : {}) };
+/** The user a service account's token authenticates as; `jti` names the credential, as kube-apiserver's extra does. */
+export function serviceAccountUser(namespace: string, name: string, uid?: string, jti?: string): UserInfo {
+  return {
+    name: `${USER_PREFIX}${namespace}:${name}`,
+    groups: [SYSTEM_SERVICE_ACCOUNTS, `${SYSTEM_SERVICE_ACCOUNTS}:${namespace}`, SYSTEM_AUTHENTICATED],
+    ...(uid ? { uid } : {}),
+    ...(jti ? { extra: { 'authentication.kubernetes.io/credential-id': [`JTI=${jti}`] } } : {}),
+  };
 }
 
 export class ServiceAccountTokens {
@@ -73,7 +79,7 @@ export class ServiceAccountTokens {
   issue(account: ServiceAccountRef, audiences: string[], expirationSeconds: number): IssuedToken {
     const now = Math.floor(this.clock.now() / 1000);
     const claims: Claims = {
-      aud: audiences, exp: now + expirationSeconds, iat: now, iss: API_AUDIENCE, jti: randomUUID(), nbf: now,
+      aud: audiences, exp: now + expirationSeconds, iat: now, iss: ISSUER, jti: randomUUID(), nbf: now,
       sub: `${USER_PREFIX}${account.namespace}:${account.name}`,
       'kubernetes.io': { namespace: account.namespace, serviceaccount: { name: account.name, uid: account.uid } },
     };
@@ -96,10 +102,10 @@ export class ServiceAccountTokens {
       return undefined;
     }
     const now = this.clock.now() / 1000;
-    if (claims.iss !== API_AUDIENCE || !Array.isArray(claims.aud) || !claims.aud.includes(API_AUDIENCE)) return undefined;
+    if (claims.iss !== ISSUER || !Array.isArray(claims.aud) || !claims.aud.includes(API_AUDIENCE)) return undefined;
     if (typeof claims.exp !== 'number' || now >= claims.exp || (typeof claims.nbf === 'number' && now < claims.nbf)) return undefined;
     const k8s = claims['kubernetes.io'];
     if (!k8s || typeof k8s.namespace !== 'string' || typeof k8s.serviceaccount?.name !== 'string') return undefined;
-    return serviceAccountUser(k8s.namespace, k8s.serviceaccount.name, k8s.serviceaccount.uid);
+    return serviceAccountUser(k8s.namespace, k8s.serviceaccount.name, k8s.serviceaccount.uid, typeof claims.jti === 'string' ? claims.jti : undefined);
   }
 }

@@ -12,6 +12,7 @@ export function selfSubjectReview(request: ApiRequest, user: UserInfo): ApiRespo
   const userInfo: Record<string, unknown> = { username: user.name };
   if (user.uid) userInfo.uid = user.uid;
   if (user.groups.length > 0) userInfo.groups = [...user.groups];
+  if (user.extra) userInfo.extra = structuredClone(user.extra);
   return jsonResponse(201, {
     kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1',
     metadata: { creationTimestamp: null }, status: { userInfo },

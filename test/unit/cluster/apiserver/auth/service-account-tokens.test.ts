@@ -22,12 +22,13 @@ test('a token authenticates as system:serviceaccount:<ns>:<name> with the servic
   const tokens = new ServiceAccountTokens(clock);
   const { token, expiresAt } = tokens.issue(ACCOUNT, [API_AUDIENCE], 3600);
   assert.equal(expiresAt, Date.UTC(2026, 0, 1, 1));
+  const claims = claimsOf(token);
   assert.deepEqual(tokens.authenticate(token), {
     name: 'system:serviceaccount:team-a:builder',
     groups: ['system:serviceaccounts', 'system:serviceaccounts:team-a', 'system:authenticated'],
     uid: ACCOUNT.uid,
+    extra: { 'authentication.kubernetes.io/credential-id': [`JTI=${claims.jti as string}`] },
   });
-  const claims = claimsOf(token);
   assert.equal(claims.sub, 'system:serviceaccount:team-a:builder');
   assert.equal(claims.iss, 'https://kubernetes.default.svc.cluster.local');
   assert.deepEqual(claims['kubernetes.io'], { namespace: 'team-a', serviceaccount: { name: 'builder', uid: ACCOUNT.uid } });
