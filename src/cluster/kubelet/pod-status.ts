@@ -78,11 +78,13 @@ export function podConditions(pod: Pod, view: PodView, phase: Phase): PodConditi
   const mains = view.containers.filter((c) => c.kind === 'main');
   const done = phase === 'Succeeded' || phase === 'Failed';
   const incomplete = inits.filter((c) => (c.kind === 'init' ? !c.succeeded : !c.started)).map((c) => c.name);
-  // A pod that failed in an init container was never initialized (GeneratePodInitializedCondition
-  // is True for a terminal pod only when it succeeded or an app container had started): kubectl
-  // keeps showing Init:Error for it rather than the app containers' PodInitializing.
-  const initialized = condition('Initialized', view.initialized || (done && !view.initFailed) || incomplete.length === 0, 'ContainersNotInitialized', `containers with incomplete status: [${incomplete.join(' ')}]`);
-  if (done && !view.initialized && !view.initFailed) delete initialized.reason;
+  // GeneratePodInitializedCondition: True (reason PodCompleted) for a pod that succeeded; True once
+  // an app container has run, whatever its sidecars do later; else False while an init container is
+  // incomplete. So a pod that failed in init (an init container under restartPolicy Never, or its
+  // activeDeadlineSeconds) was never initialized, and kubectl keeps showing Init:… for it.
+  const appStarted = mains.some((c) => c.state.running !== undefined || c.state.terminated !== undefined);
+  const initialized = condition('Initialized', phase === 'Succeeded' || appStarted || incomplete.length === 0, 'ContainersNotInitialized', `containers with incomplete status: [${incomplete.join(' ')}]`);
+  if (phase === 'Succeeded') initialized.reason = 'PodCompleted';
   const unready = [...inits.filter((c) => c.kind === 'sidecar' && !c.ready), ...mains.filter((c) => !c.ready)].map((c) => c.name);
   const containersReady = done
     ? condition('ContainersReady', false, 'PodCompleted')

@@ -326,3 +326,25 @@ test('activeDeadlineSeconds: the pod fails with DeadlineExceeded and stays', asy
   assert.ok(host.recorded.events.some((e) => e.endsWith('Warning DeadlineExceeded: Pod was active on the node longer than the specified deadline')));
   assert.equal(host.recorded.deleted, false);
 });
+
+test('Initialized as GeneratePodInitializedCondition words it: PodCompleted once Succeeded, False for a deadline that ran out during init', async () => {
+  const done = new FakeHost();
+  done.worker(makePod({ restartPolicy: 'Never', containers: [{ name: 'job', image: 'busybox:1.36', command: ['true'] }] }));
+  await done.clock.advance(10_000);
+  assert.equal(done.status.phase, 'Succeeded');
+  assert.deepEqual(pick(done.status.conditions!.find((c) => c.type === 'Initialized')!), { status: 'True', reason: 'PodCompleted' });
+
+  const stuck = new FakeHost();
+  stuck.worker(makePod({
+    activeDeadlineSeconds: 20, terminationGracePeriodSeconds: 5,
+    initContainers: [{ name: 'wait-for-db', image: 'busybox:1.36', command: ['sleep', '3600'] }],
+    containers: [{ name: 'app', image: 'nginx:1.27' }],
+  }));
+  await stuck.clock.advance(30_000);
+  assert.equal(stuck.status.phase, 'Failed');
+  assert.deepEqual(pick(stuck.status.conditions!.find((c) => c.type === 'Initialized')!), { status: 'False', reason: 'ContainersNotInitialized', message: 'containers with incomplete status: [wait-for-db]' });
+});
+
+function pick(c: { status: string; reason?: string; message?: string }): Record<string, string> {
+  return { status: c.status, ...(c.reason ? { reason: c.reason } : {}), ...(c.message ? { message: c.message } : {}) };
+}
