@@ -12,9 +12,14 @@ const METADATA = '"metadata":{';
 
 /** The stored text for an object (its resourceVersion dropped, apiVersion/kind/metadata first). */
 export function encodeObject(object: KubeObject, apiVersion: string, kind: string): string {
+  return JSON.stringify(storedShape(object, apiVersion, kind));
+}
+
+/** What the stored text is the JSON of (a shallow view: nested values are the object's own). */
+export function storedShape(object: KubeObject, apiVersion: string, kind: string): KubeObject {
   const { resourceVersion: _rv, ...metadata } = object.metadata;
   const { apiVersion: _a, kind: _k, metadata: _m, ...rest } = object;
-  return JSON.stringify({ apiVersion, kind, metadata, ...rest });
+  return { apiVersion, kind, metadata, ...rest };
 }
 
 /** The stored text with `metadata.resourceVersion` set to `revision`. */

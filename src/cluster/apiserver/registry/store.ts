@@ -23,7 +23,7 @@ import { jsonCopy } from '../../api/json-copy';
 import type { Clock } from '../../clock';
 import { CompactedError, FutureRevisionError, prefixEnd, type KeyValue, type KVStore } from '../../store/types';
 import type { UserInfo } from '../types';
-import { decodeKv, encodeObject, rememberSource, rfc3339, withResourceVersion } from './codec';
+import { decodeKv, encodeObject, rememberSource, rfc3339, storedShape, withResourceVersion } from './codec';
 
 /**
  * A resource stored in another resource's shape (events.k8s.io/v1 events are core/v1 events in
@@ -135,6 +135,17 @@ export class RegistryStore {
   private encode(object: KubeObject): string {
     if (!this.conversion) return encodeObject(object, this.apiVersion, this.def.kind);
     return encodeObject(this.conversion.toStorage(object), this.conversion.apiVersion, this.conversion.kind);
+  }
+
+  /**
+   * The stored text of a created object and, for a resource stored in another shape, that shape
+   * as JSON.parse of the text gives it (jsonCopy is that round trip), taken before anything else
+   * can change the object: the response is converted back from it rather than from the text.
+   */
+  private encodeCreated(object: KubeObject): { text: string; stored?: KubeObject } {
+    if (!this.conversion) return { text: this.encode(object) };
+    const shape = storedShape(this.conversion.toStorage(object), this.conversion.apiVersion, this.conversion.kind);
+    return { text: JSON.stringify(shape), stored: jsonCopy(shape) };
   }
 
   /** A fresh object from stored text, in this resource's shape, with `revision` as its resourceVersion. */
@@ -380,7 +391,7 @@ export class RegistryStore {
     if (meta.name!.length > MAX_NAME_LENGTH) throw invalid(this.kindRef(), meta.name!, [required('metadata.name')]);
     const warnings = this.def.strategy.warningsOnCreate?.(object, sctx) ?? [];
     await this.admit('validate', attrs);
-    const text = this.encode(object);
+    const { text, stored } = this.encodeCreated(object);
     if (ctx.dryRun) {
       const existing = await this.getKv(namespace, meta.name!);
       if (existing) throw alreadyExists(this.gr, meta.name!);
@@ -391,7 +402,12 @@ export class RegistryStore {
     const key = this.key(namespace, meta.name!);
     const result = await this.kv.txn([{ key, target: 'create', result: '=', value: 0 }], [{ type: 'put', key, value: text }]);
     if (!result.succeeded) throw alreadyExists(this.gr, meta.name!);
-    const out = this.served(text, result.revision);
+    let out: string;
+    if (stored && this.conversion) {
+      // decodeText's steps, on the copy instead of a parse of the text.
+      stored.metadata.resourceVersion = String(result.revision);
+      out = JSON.stringify(this.conversion.fromStorage(stored));
+    } else out = this.served(text, result.revision);
     object.metadata.resourceVersion = String(result.revision);
     return { object, text: out, warnings };
   }

@@ -61,3 +61,21 @@ test('watches with selectors on both event APIs each get the object that left th
     await cluster.stop();
   }
 });
+
+test('an events.k8s.io/v1 create answers with exactly what a read of it then answers', async () => {
+  const cluster = await startCluster();
+  try {
+    const events = cluster.client().resource(EVENTS_V1);
+    const created = await events.create({
+      apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: { name: 'web.1', namespace: 'default', labels: { a: 'b' } },
+      eventTime: '2026-01-01T00:00:00.000000Z', reportingController: 'default-scheduler', reportingInstance: 'default-scheduler-x',
+      action: 'Binding', reason: 'Scheduled', regarding: { kind: 'Pod', namespace: 'default', name: 'web', uid: 'u' }, note: 'Successfully assigned default/web to node-1', type: 'Normal',
+      series: { count: 2, lastObservedTime: '2026-01-01T00:00:01.000000Z' },
+    }, { namespace: 'default' });
+    const read = await events.get('web.1', { namespace: 'default' });
+    assert.equal(JSON.stringify(created), JSON.stringify(read));
+    assert.equal(created.metadata.resourceVersion !== undefined, true);
+  } finally {
+    await cluster.stop();
+  }
+});
