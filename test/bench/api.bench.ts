@@ -22,6 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { parse } from 'yaml';
 import { Cluster } from '../../src/cluster/cluster';
+import { SERVER_TLS_PREFERENCES } from '../../src/cluster/apiserver/transport/https';
 import { ApiHttp, type WatchHandle } from '../e2e/http';
 import { format, type BenchReport } from './report';
 
@@ -243,7 +244,8 @@ async function rawServer(tls: { cert: string; key: string } | undefined, getBody
       res.end(out);
     });
   };
-  const server = tls ? https.createServer({ ...tls, keepAliveTimeout: 30_000 }, handler) : http.createServer({ keepAliveTimeout: 30_000 }, handler);
+  // The raw TLS server negotiates what the API server does (same certificate, same cipher order).
+  const server = tls ? https.createServer({ ...tls, ...SERVER_TLS_PREFERENCES, keepAliveTimeout: 30_000 }, handler) : http.createServer({ keepAliveTimeout: 30_000 }, handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, port: (server.address() as { port: number }).port };
 }

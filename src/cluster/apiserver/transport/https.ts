@@ -14,6 +14,7 @@
  *   go out as newline-delimited JSON; the client going away (`res` close) ends the stream.
  */
 import { createServer, type Server } from 'node:https';
+import { DEFAULT_CIPHERS } from 'node:tls';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { WatchEvent } from '../../api/types';
@@ -112,6 +113,16 @@ function eventLine(event: WatchEvent): string | Buffer {
   return line;
 }
 
+/**
+ * Cipher suites in the order Go's crypto/tls (so kube-apiserver) prefers them on hardware with AES
+ * instructions: AES-128-GCM first. Node's default puts AES-256-GCM first, which costs a third more
+ * AES work on every byte of every response for no gain a client can see; the server's order wins.
+ */
+export const SERVER_TLS_PREFERENCES = {
+  ciphers: `TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_256_GCM_SHA384:${DEFAULT_CIPHERS}`,
+  honorCipherOrder: true,
+} as const;
+
 export class HttpsTransport {
   private servers: Server[] = [];
   private readonly sockets = new Set<import('node:stream').Duplex>();
@@ -151,6 +162,7 @@ export class HttpsTransport {
       cert: this.options.cert,
       key: this.options.key,
       ca: [this.options.ca],
+      ...SERVER_TLS_PREFERENCES,
       requestCert: true,
       rejectUnauthorized: false,
       // Stalled clients: headers within 30 s, a whole request (not a response: watches stream) within 60 s.
