@@ -31,7 +31,7 @@ const CONCURRENCY = 16;
 const WARMUP_MS = 300;
 const MEASURE_MS = 2000;
 /** Rounds per target, alternating targets; the best round counts (a slow round is the neighbours'). */
-const ROUNDS = 2;
+const ROUNDS = 3;
 const TABLE_PODS = 10_000;
 const WATCHERS = 100;
 const WATCH_WRITES = 100;
