@@ -53,6 +53,11 @@ export function splitPath(path: string): string[] | undefined {
   const out: string[] = [];
   for (const raw of path.split('/')) {
     if (raw === '') continue;
+    // Only an escaped segment needs decoding (and can be malformed); most paths have none.
+    if (!raw.includes('%')) {
+      out.push(raw);
+      continue;
+    }
     try {
       out.push(decodeURIComponent(raw));
     } catch {
