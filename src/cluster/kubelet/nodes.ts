@@ -12,7 +12,7 @@
 import { isStatusError } from '../api/errors';
 import type { Node, Pod } from '../api/types';
 import { LEASES, NODES, PODS, type ApiClient } from '../client/client';
-import { Informer } from '../client/informer';
+import { Informer, objectKey } from '../client/informer';
 import type { Clock } from '../clock';
 import type { UserInfo } from '../apiserver/types';
 import { DEFAULT_BEHAVIOUR, type KubeletBehaviour } from './behaviour';
@@ -163,13 +163,21 @@ export class NodePool implements PodLogSource {
     await this.cordon(name, false);
   }
 
-  /** `kubectl drain`: cordon, then evict every pod on the node (DaemonSet and mirror pods excepted). */
-  async drain(name: string): Promise<void> {
+  /**
+   * `kubectl drain`: cordon, evict every pod on the node (DaemonSet and mirror pods excepted), then
+   * wait, as kubectl drain does, until those pods are gone: a graceful eviction ends only when the
+   * kubelet has stopped the containers, so this waits on the cluster clock. `progress` hears how
+   * many are still terminating; an aborted `signal` stops the wait (the evictions stand).
+   */
+  async drain(name: string, options: { progress?: (terminating: number) => void; signal?: AbortSignal } = {}): Promise<void> {
     await this.cordon(name);
+    const evicted = new Map<string, string>();
     for (const pod of this.informer?.list() ?? []) {
-      if (pod.spec.nodeName !== name || pod.metadata.deletionTimestamp) continue;
+      if (pod.spec.nodeName !== name) continue;
       if (pod.metadata.ownerReferences?.some((o) => o.kind === 'DaemonSet')) continue;
       if (pod.metadata.annotations?.['kubernetes.io/config.mirror']) continue;
+      evicted.set(objectKey(pod), pod.metadata.uid ?? '');
+      if (pod.metadata.deletionTimestamp) continue;
       const eviction = { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace } };
       try {
         await this.admin.resource(PODS).createSubresource(pod.metadata.name ?? '', 'eviction', eviction, { namespace: pod.metadata.namespace });
@@ -180,6 +188,32 @@ export class NodePool implements PodLogSource {
         } else throw err;
       }
     }
+    await this.untilGone(evicted, options.progress, options.signal);
+  }
+
+  /** Resolves once none of `pods` (namespace/name → uid) is in the informer any more, or on abort. */
+  private untilGone(pods: Map<string, string>, progress?: (terminating: number) => void, signal?: AbortSignal): Promise<void> {
+    const informer = this.informer;
+    if (!informer) return Promise.resolve();
+    const terminating = () => [...pods].filter(([key, uid]) => informer.get(key)?.metadata.uid === uid).length;
+    return new Promise((resolve) => {
+      let reported = -1;
+      let done = false;
+      const check = () => {
+        if (done) return;
+        const left = terminating();
+        if (left !== reported) { reported = left; progress?.(left); }
+        if (left > 0 && !signal?.aborted) return;
+        done = true;
+        // Not while the informer is still calling its handlers: removing one then would skip the next.
+        queueMicrotask(unsubscribe);
+        signal?.removeEventListener('abort', check);
+        resolve();
+      };
+      const unsubscribe = informer.addHandlers({ onDelete: check });
+      signal?.addEventListener('abort', check);
+      check();
+    });
   }
 
   /** The kubelet dies (node stops heartbeating); its containers keep running unseen. */

@@ -53,6 +53,8 @@ suite('Nodes at run time (issue 5)', () => {
     await nodeWithPods(session, 'node-7', ['drain-a', 'drain-b']);
 
     assert.equal(await vscode.commands.executeCommand('kubeSim.drainNode', 'node-7'), 'node-7');
+    // As kubectl drain, the command is done once the evicted pods are gone, not when the evictions are sent.
+    assert.deepEqual(await podsOn(session, 'node-7'), []);
     const drained = await treeWhere(api, (t) => /^Ready,SchedulingDisabled · 0 pods · /.test(nodeRow(t, 'node-7')?.description ?? ''));
     const row = nodeRow(drained, 'node-7')!;
     assert.equal(row.contextValue, 'kubeSim.node.cordoned');

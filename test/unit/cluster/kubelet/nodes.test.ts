@@ -44,8 +44,16 @@ test('add, cordon, drain, uncordon and remove nodes at run time', async () => {
 
     await cluster.nodes.cordon('node-2');
     assert.equal((await nodes.get('node-2')).spec!.unschedulable, true);
-    await cluster.nodes.drain('node-2');
+    // As kubectl drain: done once the evicted pods are gone, which takes the kubelet's graceful stop.
+    const terminating: number[] = [];
+    let drained = false;
+    const drain = cluster.nodes.drain('node-2', { progress: (n) => terminating.push(n) }).then(() => { drained = true; });
+    await clock.advance(0);
+    assert.equal(drained, false);
+    assert.equal((await pods.get('web', { namespace: 'default' })).metadata.deletionTimestamp !== undefined, true);
     await clock.advance(5_000);
+    await drain;
+    assert.deepEqual(terminating, [1, 0]);
     await assert.rejects(pods.get('web', { namespace: 'default' }), /not found/);
     await cluster.nodes.uncordon('node-2');
     assert.equal((await nodes.get('node-2')).spec!.unschedulable, undefined);
