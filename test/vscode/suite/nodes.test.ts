@@ -83,9 +83,9 @@ suite('Nodes at run time (issue 5)', () => {
     try {
       assert.equal(await vscode.commands.executeCommand('kubeSim.stopKubelet', 'node-8'), 'node-8');
       let tree = await treeWhere(api, (t) => nodeRow(t, 'node-8')?.contextValue === 'kubeSim.node.kubeletStopped');
-      assert.match(nodeRow(tree, 'node-8')!.description ?? '', /^(Ready|Unknown) · kubelet stopped · 1 pod · /);
+      assert.match(nodeRow(tree, 'node-8')!.description ?? '', /^(Ready|NotReady) · kubelet stopped · 1 pod · /);
 
-      tree = await treeWhere(api, (t) => /^Unknown · kubelet stopped · 1 pod · .* · 2 taints$/.test(nodeRow(t, 'node-8')?.description ?? '')
+      tree = await treeWhere(api, (t) => /^NotReady · kubelet stopped · 1 pod · .* · 2 taints$/.test(nodeRow(t, 'node-8')?.description ?? '')
         && podRow(t, 'orphan')?.row.icon === 'warning list.warningForeground');
       assert.equal(nodeRow(tree, 'node-8')!.icon, 'question list.warningForeground');
       assert.match(podRow(tree, 'orphan')!.row.description ?? '', /^Running · 1\/1 · /, "kubectl's READY counts ready containers: still 1/1");
@@ -134,7 +134,7 @@ suite('Nodes at run time (issue 5)', () => {
     try {
       await vscode.commands.executeCommand('kubeSim.stopKubelet', 'node-5');
       await vscode.commands.executeCommand('kubeSim.stepClock', 60);
-      const tree = await treeWhere(api, (t) => /^Unknown · kubelet stopped · .* · 2 taints$/.test(nodeRow(t, 'node-5')?.description ?? ''));
+      const tree = await treeWhere(api, (t) => /^NotReady · kubelet stopped · .* · 2 taints$/.test(nodeRow(t, 'node-5')?.description ?? ''));
       // Their heartbeats landed in time: a step that outran the store's writes made healthy nodes look silent.
       assert.deepEqual(['node-1', 'node-2', 'node-3'].map((n) => `${n} ${nodeRow(tree, n)?.description?.split(' · ')[0]}`), ['node-1 Ready', 'node-2 Ready', 'node-3 Ready']);
     } finally {

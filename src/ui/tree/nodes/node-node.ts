@@ -62,7 +62,8 @@ export class NodeNode extends ViewNode {
     const expand = model.nodeList().length <= EXPAND_NODES_UP_TO ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
     const item = new vscode.TreeItem(this.name, pods ? expand : vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
-    const readiness = (ready === 'True' ? 'Ready' : ready === 'False' ? 'NotReady' : 'Unknown') + (cordoned ? ',SchedulingDisabled' : '');
+    // kubectl get nodes' STATUS: NotReady for a Ready condition False or Unknown (the icon tells them apart).
+    const readiness = (ready === 'True' ? 'Ready' : 'NotReady') + (cordoned ? ',SchedulingDisabled' : '');
     const load = model.loadOn(this.name);
     const allocatable = this.node.status?.allocatable ?? {};
     const cpu = safe(() => toMillicores(allocatable.cpu));
@@ -77,12 +78,12 @@ export class NodeNode extends ViewNode {
     item.iconPath = ready !== 'True' ? (ready === 'False' ? NODE_ICONS.notReady : NODE_ICONS.unknown) : cordoned ? NODE_ICONS.cordoned : NODE_ICONS.ready;
     item.contextValue = nodeContextValue(cordoned, kubeletStopped);
     const md = new vscode.MarkdownString(undefined, true);
-    md.appendMarkdown(`**Node** \`${this.name}\` — ${readiness}\n\n`);
+    md.appendMarkdown(`**Node** \`${this.name}\` — ${readiness}${ready === 'Unknown' ? ' (Ready condition Unknown: no heartbeat from its kubelet)' : ''}\n\n`);
     md.appendMarkdown(`Roles: ${roles.join(',') || '<none>'}  \n`);
     md.appendMarkdown(`Requested: cpu ${formatCpu(load.cpuMillis)} of ${formatCpu(cpu)}, memory ${formatMemory(load.memoryBytes)} of ${formatMemory(memory)}, pods ${load.pods} of ${allocatable.pods ?? '?'}  \n`);
     md.appendMarkdown(`Taints: ${taints.map((t) => `\`${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}\``).join(', ') || '<none>'}  \n`);
     if (cordoned) md.appendMarkdown('Cordoned: new pods are not scheduled here  \n');
-    if (kubeletStopped) md.appendMarkdown('Kubelet stopped: the node turns Unknown 50 s (cluster time) after its last heartbeat, and its pods are evicted 300 s after that (their default toleration)  \n');
+    if (kubeletStopped) md.appendMarkdown('Kubelet stopped: the node turns NotReady (Ready condition Unknown) 50 s (cluster time) after its last heartbeat, and its pods are evicted 300 s after that (their default toleration)  \n');
     const address = this.node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
     if (address) md.appendMarkdown(`InternalIP: ${address} · PodCIDR: ${this.node.spec?.podCIDR ?? '?'}  \n`);
     const kubelet = this.node.status?.nodeInfo?.kubeletVersion;
