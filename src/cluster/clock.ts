@@ -212,13 +212,16 @@ export class VirtualClock implements Clock {
     if (!next) return;
     if (this.speedFactor === Infinity) {
       let turns = 0;
+      let waits = 0;
       const step = () => {
         if (++turns < INFINITY_SETTLE_TURNS) {
           this.realTimer = setImmediate(step);
           return;
         }
-        const work = this.pendingWork?.();
+        // Bounded, as in quiesce(): writes that never stop coming (a client's loop) must not starve the timers.
+        const work = waits < MAX_PENDING_WORK_ROUNDS ? this.pendingWork?.() : undefined;
         if (work) {
+          waits++;
           // As fast as possible, but not faster than the store commits: wait, then settle again.
           turns = 0;
           const generation = this.realTimerGeneration;

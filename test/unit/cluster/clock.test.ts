@@ -120,3 +120,18 @@ test('work named with setPendingWork (a write waiting for its fsync) lands befor
   assert.deepEqual(await run(false), ['lease checked', 'lease renewed']);
   assert.deepEqual(await run(true), ['lease renewed', 'lease checked']);
 });
+
+test('pending work that never goes quiet delays timers but does not starve them', async () => {
+  const clock = new ManualClock();
+  // A store that always has a write waiting (a client writing in a loop).
+  clock.setPendingWork(() => new Promise<void>((resolve) => setImmediate(resolve)));
+  let fired = false;
+  clock.setTimer(1_000, () => { fired = true; });
+  await clock.advance(1_000);
+  assert.equal(fired, true);
+  clock.setSpeed(Infinity);
+  clock.resume();
+  const second = new Promise<void>((resolve) => clock.setTimer(1_000, resolve));
+  await second;
+  clock.dispose();
+});
