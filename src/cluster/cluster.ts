@@ -4,7 +4,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApiClient } from './client/client';
+import { ApiClient, SERVICEACCOUNTS } from './client/client';
+import { Informer } from './client/informer';
+import type { KubeObject } from './api/types';
 import { VirtualClock } from './clock';
 import { AuditLog } from './apiserver/audit';
 import { ADMIN, APISERVER, CONTROLLER_MANAGER, SCHEDULER } from './apiserver/auth/identities';
@@ -117,6 +119,14 @@ export class Cluster {
       const serviceAccounts = new ServiceAccountController(cluster.client(CONTROLLER_MANAGER), clock);
       cluster.stoppers.unshift(() => serviceAccounts.stop());
       await serviceAccounts.start();
+      if (https) {
+        // Service account tokens live as long as their accounts (see service-account-tokens.ts).
+        const accounts = new Informer<KubeObject>(cluster.client(APISERVER).resource(SERVICEACCOUNTS), {}, clock);
+        cluster.stoppers.unshift(() => accounts.stop());
+        accounts.start();
+        await accounts.waitForSync();
+        serviceAccountTokens.followAccounts((namespace, name) => accounts.get(`${namespace}/${name}`)?.metadata.uid);
+      }
       const namespaceContent = allResources
         // events.k8s.io events are the core events, stored once.
         .filter((def) => def.namespaced && def.verbs.includes('list') && def.verbs.includes('delete') && def.group !== 'events.k8s.io')

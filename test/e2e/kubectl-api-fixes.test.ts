@@ -130,3 +130,16 @@ test('kubectl create service and priorityclass (protobuf bodies) create what the
   await ok(['delete', 'service', 'np']);
   await ok(['delete', 'priorityclass', 'batch-low']);
 });
+
+test('a service account token stops working when its account is deleted, even if one of the same name comes back', async () => {
+  assert.equal(await ok(['create', 'serviceaccount', 'bot']), 'serviceaccount/bot created\n');
+  const token = (await ok(['create', 'token', 'bot'])).trim();
+  assert.match(await ok(['auth', 'whoami', '--token', token]), /^Username\s+system:serviceaccount:default:bot$/m);
+  await ok(['delete', 'serviceaccount', 'bot']);
+  const gone = await server.kubectl(['auth', 'whoami', '--token', token]);
+  assert.equal(gone.stderr, 'error: You must be logged in to the server (Unauthorized)\n');
+  await ok(['create', 'serviceaccount', 'bot']);
+  const again = await server.kubectl(['auth', 'whoami', '--token', token]);
+  assert.equal(again.stderr, 'error: You must be logged in to the server (Unauthorized)\n');
+  await ok(['delete', 'serviceaccount', 'bot']);
+});

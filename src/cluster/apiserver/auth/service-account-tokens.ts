@@ -6,8 +6,9 @@
  * cluster time, as everything else in the simulation does.
  *
  * A token authenticates as `system:serviceaccount:<ns>:<name>` with the groups kube-apiserver
- * gives it. Unlike kube-apiserver, the service account is not looked up again when the token is
- * presented (authentication here is synchronous): a token outlives the deletion of its account.
+ * gives it, while its service account exists with the uid the token names: as in kube-apiserver, a
+ * token dies with its account, and a new account of the same name does not revive it. The accounts
+ * are looked up synchronously, from a cache the cluster keeps (`followAccounts`).
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, verify, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -57,7 +58,11 @@ export function serviceAccountUser(namespace: string, name: string, uid?: string
   };
 }
 
+/** The uid of a service account as the cluster knows it now; undefined when there is none. */
+export type AccountLookup = (namespace: string, name: string) => string | undefined;
+
 export class ServiceAccountTokens {
+  private accountUid: AccountLookup | undefined;
   private readonly privateKey: KeyObject;
   private readonly publicKey: KeyObject;
   private readonly keyId: string;
@@ -74,6 +79,11 @@ export class ServiceAccountTokens {
     this.publicKey = createPublicKey(this.privateKey);
     // As kube-apiserver: the key id is the SHA-256 of the public key, so verifiers can pick the key.
     this.keyId = createHash('sha256').update(this.publicKey.export({ type: 'spki', format: 'der' })).digest('base64url');
+  }
+
+  /** From now on a token is accepted only while its account exists with the uid it names. */
+  followAccounts(lookup: AccountLookup): void {
+    this.accountUid = lookup;
   }
 
   issue(account: ServiceAccountRef, audiences: string[], expirationSeconds: number): IssuedToken {
@@ -106,6 +116,7 @@ export class ServiceAccountTokens {
     if (typeof claims.exp !== 'number' || now >= claims.exp || (typeof claims.nbf === 'number' && now < claims.nbf)) return undefined;
     const k8s = claims['kubernetes.io'];
     if (!k8s || typeof k8s.namespace !== 'string' || typeof k8s.serviceaccount?.name !== 'string') return undefined;
+    if (this.accountUid && this.accountUid(k8s.namespace, k8s.serviceaccount.name) !== k8s.serviceaccount.uid) return undefined;
     return serviceAccountUser(k8s.namespace, k8s.serviceaccount.name, k8s.serviceaccount.uid, typeof claims.jti === 'string' ? claims.jti : undefined);
   }
 }

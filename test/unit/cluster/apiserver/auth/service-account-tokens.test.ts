@@ -69,3 +69,16 @@ test('with a data directory the signing key is kept (mode 0600), so tokens survi
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('with the accounts followed, a token dies with its account and a new account of the same name does not revive it', () => {
+  const clock = new ManualClock();
+  const tokens = new ServiceAccountTokens(clock);
+  const accounts = new Map([['team-a/builder', ACCOUNT.uid]]);
+  tokens.followAccounts((namespace, name) => accounts.get(`${namespace}/${name}`));
+  const { token } = tokens.issue(ACCOUNT, [API_AUDIENCE], 3600);
+  assert.equal(tokens.authenticate(token)?.name, 'system:serviceaccount:team-a:builder');
+  accounts.delete('team-a/builder');
+  assert.equal(tokens.authenticate(token), undefined);
+  accounts.set('team-a/builder', '11111111-2222-4333-8444-555555555555');
+  assert.equal(tokens.authenticate(token), undefined);
+});
