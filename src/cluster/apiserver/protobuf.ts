@@ -118,6 +118,18 @@ function objectMeta(b: Buffer): KubeObject['metadata'] {
 
 const base64 = (r: Reader) => r.bytes().toString('base64');
 
+/** A message of string fields numbered 1…n, named `names` in that order; empty ones are unset. */
+function stringFields(b: Buffer, names: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  withReader(sub(b), (n, w, r) => {
+    if (w !== 2 || n < 1 || n > names.length) return false;
+    const v = str(r);
+    if (v) out[names[n - 1]!] = v;
+    return true;
+  });
+  return out;
+}
+
 type Decoder = (raw: Buffer) => KubeObject;
 
 const DECODERS: Record<string, Decoder> = {
@@ -174,14 +186,7 @@ function tokenRequest(raw: Buffer): KubeObject {
       if (sn === 1 && sw === 2) { ((spec.audiences ??= []) as string[]).push(str(sr)); return true; }
       if (sn === 4 && sw === 0) { spec.expirationSeconds = sr.varint(); return true; }
       if (sn === 3 && sw === 2) {
-        const ref: Record<string, string> = {};
-        const names = ['kind', 'apiVersion', 'name', 'uid'];
-        withReader(sub(sr.bytes()), (rn, rw, rr) => {
-          if (rw !== 2 || rn < 1 || rn > names.length) return false;
-          ref[names[rn - 1]!] = str(rr);
-          return true;
-        });
-        spec.boundObjectRef = ref;
+        spec.boundObjectRef = stringFields(sr.bytes(), ['kind', 'apiVersion', 'name', 'uid']);
         return true;
       }
       return false;
@@ -318,22 +323,12 @@ export function decodeSelfSubjectAccessReview(body: Buffer): KubeObject {
     return false;
   });
   const spec: Record<string, unknown> = {};
-  const fields = (b: Buffer, names: string[]): Record<string, string> => {
-    const out: Record<string, string> = {};
-    withReader(sub(b), (n, w, r) => {
-      if (w !== 2 || n < 1 || n > names.length) return false;
-      const v = str(r);
-      if (v) out[names[n - 1]!] = v;
-      return true;
-    });
-    return out;
-  };
   withReader(sub(raw ?? Buffer.alloc(0)), (n, w, r) => {
     if (n !== 2 || w !== 2) return false;
     withReader(sub(r.bytes()), (sn, sw, sr) => {
       if (sw !== 2) return false;
-      if (sn === 1) spec.resourceAttributes = fields(sr.bytes(), ['namespace', 'verb', 'group', 'version', 'resource', 'subresource', 'name']);
-      else if (sn === 2) spec.nonResourceAttributes = fields(sr.bytes(), ['path', 'verb']);
+      if (sn === 1) spec.resourceAttributes = stringFields(sr.bytes(), ['namespace', 'verb', 'group', 'version', 'resource', 'subresource', 'name']);
+      else if (sn === 2) spec.nonResourceAttributes = stringFields(sr.bytes(), ['path', 'verb']);
       else return false;
       return true;
     });
