@@ -5,6 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpsRequest } from 'node:https';
+import type { ClientRequest } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,7 +41,8 @@ interface Reply {
   body: string;
 }
 
-function call(method: string, path: string, options: { headers?: Record<string, string>; body?: string | Buffer; cert?: { cert: string; key: string }; hostname?: string } = {}): Promise<Reply> {
+/** One request; `send` writes the body itself (in pieces, say) instead of `body` in one go. */
+function call(method: string, path: string, options: { headers?: Record<string, string>; body?: string | Buffer; send?: (req: ClientRequest) => void; cert?: { cert: string; key: string }; hostname?: string } = {}): Promise<Reply> {
   const url = new URL(path, cluster.url);
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
@@ -54,7 +56,8 @@ function call(method: string, path: string, options: { headers?: Record<string, 
       },
     );
     req.on('error', reject);
-    req.end(options.body);
+    if (options.send) options.send(req);
+    else req.end(options.body);
   });
 }
 
@@ -93,25 +96,16 @@ test('a body arrives whole whether declared or chunked in pieces; a POST with no
   const declared = await call('POST', '/api/v1/namespaces/default/configmaps', { headers, body: manifest('body-declared') });
   assert.equal(declared.status, 201, declared.body);
   const text = manifest('body-chunked');
-  const chunked = await new Promise<Reply>((resolve, reject) => {
-    const url = new URL(cluster.url!);
-    const req = httpsRequest(
-      { method: 'POST', hostname: '127.0.0.1', port: url.port, path: '/api/v1/namespaces/default/configmaps', ca, headers, servername: 'localhost', checkServerIdentity: () => undefined },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => { body += c; });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    const third = Math.floor(text.length / 3);
-    req.write(text.slice(0, third));
-    setImmediate(() => {
-      req.write(text.slice(third, 2 * third));
-      setImmediate(() => req.end(text.slice(2 * third)));
-    });
+  const chunked = await call('POST', '/api/v1/namespaces/default/configmaps', {
+    headers,
+    send: (req) => {
+      const third = Math.floor(text.length / 3);
+      req.write(text.slice(0, third));
+      setImmediate(() => {
+        req.write(text.slice(third, 2 * third));
+        setImmediate(() => req.end(text.slice(2 * third)));
+      });
+    },
   });
   assert.equal(chunked.status, 201, chunked.body);
   for (const name of ['body-declared', 'body-chunked']) {
