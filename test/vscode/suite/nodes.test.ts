@@ -1,15 +1,16 @@
 /**
  * Issue 5 item 2 in the real extension host: nodes drained, uncordoned, their kubelet stopped and
  * started, and removed with pods on them, at run time, as the tree shows it and as the API reads.
- * Time moves by the cluster clock (kubeSim.speed 20 in the test workspace, 30× where the grace periods
- * pass: 50 s until a silent node turns Unknown, 300 s until its pods are evicted); the tests wait on
- * what the tree shows, and check the periods on the times the controllers wrote. Every node here is
+ * Time moves by the cluster clock: paused and stepped where the grace periods matter (50 s until a
+ * silent node turns Unknown, 300 s until its pods are evicted), so the API is read at those moments;
+ * running (kubeSim.speed 20 in the test workspace) where only the order matters. Every node here is
  * added by its test, so the other files keep node-1 … node-3 as they were.
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { KubeObject, Node, Pod } from '../../../src/cluster/api/types';
 import { LEASES, NODES, PODS } from '../../../src/cluster/client/client';
+import { NODE_MONITOR_GRACE_PERIOD_MS, NODE_MONITOR_PERIOD_MS } from '../../../src/cluster/controllers/node-lifecycle';
 import type { ClusterSession } from '../../../src/ui/cluster-session';
 import { kubeSim, nodeRow, podRow, statusBarWhere, treeWhere } from './tree';
 
@@ -41,11 +42,8 @@ async function podsOn(session: ClusterSession, nodeName: string): Promise<Pod[]>
 const readyCondition = (node: Node | undefined) => node?.status?.conditions?.find((c) => c.type === 'Ready');
 
 suite('Nodes at run time (issue 5)', () => {
-  // A test that times out leaves its promise running; the clock must not stay fast or paused for the next ones.
-  teardown(async () => {
-    await vscode.commands.executeCommand('kubeSim.setSpeed', 20);
-    await vscode.commands.executeCommand('kubeSim.resumeClock');
-  });
+  // A test that times out leaves its promise running; the clock must not stay paused for the next ones.
+  teardown(() => vscode.commands.executeCommand('kubeSim.resumeClock'));
 
   test('Drain cordons the node and evicts its pods; Uncordon makes it schedulable again', async () => {
     const api = await kubeSim();
@@ -75,53 +73,69 @@ suite('Nodes at run time (issue 5)', () => {
   test('Stop Kubelet: the row says so at once; Unknown after the 50 s grace; pods evicted 300 s later; Start Kubelet: Ready again', async () => {
     const api = await kubeSim();
     const session = await api.session();
+    const clock = session.cluster.clock;
     await nodeWithPods(session, 'node-8', ['orphan']);
-    // The clock runs fast rather than being stepped: a big step outruns the durable store's writes (a
-    // heartbeat lands late in cluster time), so the node lifecycle controller could find a healthy node
-    // silent. The grace periods are checked on the timestamps the controllers wrote.
-    assert.equal(await vscode.commands.executeCommand('kubeSim.setSpeed', 30), 30);
+    await vscode.commands.executeCommand('kubeSim.pauseClock');
     try {
       assert.equal(await vscode.commands.executeCommand('kubeSim.stopKubelet', 'node-8'), 'node-8');
       let tree = await treeWhere(api, (t) => nodeRow(t, 'node-8')?.contextValue === 'kubeSim.node.kubeletStopped');
-      assert.match(nodeRow(tree, 'node-8')!.description ?? '', /^(Ready|NotReady) · kubelet stopped · 1 pod · /);
+      assert.match(nodeRow(tree, 'node-8')!.description ?? '', /^Ready · kubelet stopped · 1 pod · /);
 
-      tree = await treeWhere(api, (t) => /^NotReady · kubelet stopped · 1 pod · .* · 2 taints$/.test(nodeRow(t, 'node-8')?.description ?? '')
-        && podRow(t, 'orphan')?.row.icon === 'warning list.warningForeground');
-      assert.equal(nodeRow(tree, 'node-8')!.icon, 'question list.warningForeground');
-      assert.match(podRow(tree, 'orphan')!.row.description ?? '', /^Running · 1\/1 · /, "kubectl's READY counts ready containers: still 1/1");
-      await statusBarWhere(api, (shown) => / · 4 nodes · 1 not ready · \d+ pending · running 30×$/.test(shown.text));
+      // The node's last sign of life: its last lease renewal or status heartbeat, whichever came later
+      // (the heartbeat's time has whole seconds, so it may have been up to a second later than it says).
+      const lease = await session.client.resource<KubeObject>(LEASES).get('node-8', { namespace: 'kube-node-lease' });
+      const renewed = Date.parse((lease.spec as { renewTime: string }).renewTime);
+      const heartbeat = Date.parse(readyCondition(await readNode(session, 'node-8'))!.lastHeartbeatTime!);
+      const lastSeen = Math.max(renewed, heartbeat);
+      const stepTo = (at: number) => vscode.commands.executeCommand('kubeSim.stepClock', (at - clock.now()) / 1000);
+
+      // 30 s after the stop, and even 50 s after the last heartbeat, the node is within its grace: Ready.
+      await stepTo(clock.now() + 30_000);
+      assert.equal(readyCondition(await readNode(session, 'node-8'))?.status, 'True', '30 s after the kubelet stopped');
+      await stepTo(lastSeen + NODE_MONITOR_GRACE_PERIOD_MS);
+      assert.equal(readyCondition(await readNode(session, 'node-8'))?.status, 'True', 'the 50 s grace is not over yet');
+      // The node lifecycle controller looks every 5 s: by one look (and the heartbeat's lost second) later, Unknown.
+      await stepTo(lastSeen + NODE_MONITOR_GRACE_PERIOD_MS + NODE_MONITOR_PERIOD_MS + 1_000);
       const unknown = await readNode(session, 'node-8');
       const ready = readyCondition(unknown);
       assert.deepEqual([ready?.status, ready?.reason, ready?.message], ['Unknown', 'NodeStatusUnknown', 'Kubelet stopped posting node status.']);
-      const lease = await session.client.resource<KubeObject>(LEASES).get('node-8', { namespace: 'kube-node-lease' });
-      const silent = Date.parse(ready!.lastTransitionTime!) - Date.parse((lease.spec as { renewTime: string }).renewTime);
-      assert.ok(silent >= 49_000, `Unknown ${silent} ms after the last lease renewal: not before the 50 s grace (the condition's time has whole seconds)`);
+      const silent = Date.parse(ready!.lastTransitionTime!) - lastSeen;
+      assert.ok(silent > NODE_MONITOR_GRACE_PERIOD_MS - 1_000 && silent <= NODE_MONITOR_GRACE_PERIOD_MS + NODE_MONITOR_PERIOD_MS + 1_000,
+        `Unknown ${silent} ms after the last heartbeat: at the first look after the 50 s grace (whole seconds)`);
       const taints = unknown?.spec?.taints ?? [];
       assert.deepEqual(taints.map((t) => `${t.key}:${t.effect}`).sort(), ['node.kubernetes.io/unreachable:NoExecute', 'node.kubernetes.io/unreachable:NoSchedule']);
       const [notReady] = await podsOn(session, 'node-8');
       assert.equal(notReady?.status?.conditions?.find((c) => c.type === 'Ready')?.status, 'False');
+      tree = await treeWhere(api, (t) => /^NotReady · kubelet stopped · 1 pod · .* · 2 taints$/.test(nodeRow(t, 'node-8')?.description ?? '')
+        && podRow(t, 'orphan')?.row.icon === 'warning list.warningForeground');
+      assert.equal(nodeRow(tree, 'node-8')!.icon, 'question list.warningForeground');
+      assert.match(podRow(tree, 'orphan')!.row.description ?? '', /^Running · 1\/1 · /, "kubectl's READY counts ready containers: still 1/1");
+      await statusBarWhere(api, (shown) => / · 4 nodes · 1 not ready · \d+ pending · paused$/.test(shown.text));
 
       // The default toleration of node.kubernetes.io/unreachable is 300 s from the taint's timeAdded:
       // then the taint eviction controller deletes the pod; with no kubelet to finish it, it stays Terminating.
+      const timeAdded = Date.parse(taints.find((t) => t.effect === 'NoExecute')!.timeAdded!);
+      await stepTo(timeAdded + 300_000 - 1);
+      assert.equal((await podsOn(session, 'node-8'))[0]?.metadata.deletionTimestamp, undefined, 'tolerated for 300 s');
+      await stepTo(timeAdded + 300_000);
+      const [evicted] = await podsOn(session, 'node-8');
+      assert.ok(evicted?.metadata.deletionTimestamp, 'deleted when the 300 s are over');
+      const disruption = evicted.status?.conditions?.find((c) => c.type === 'DisruptionTarget');
+      assert.deepEqual([disruption?.status, disruption?.reason, disruption?.lastTransitionTime], ['True', 'DeletionByTaintManager', new Date(timeAdded + 300_000).toISOString().replace('.000Z', 'Z')]);
       tree = await treeWhere(api, (t) => /^Terminating · /.test(podRow(t, 'orphan')?.row.description ?? ''));
       assert.equal(podRow(tree, 'orphan')!.parent, 'node-8');
       assert.equal(podRow(tree, 'orphan')!.row.icon, 'trash charts.orange');
-      const [evicted] = await podsOn(session, 'node-8');
-      assert.ok(evicted?.metadata.deletionTimestamp, 'the pod is being deleted');
-      const disruption = evicted.status?.conditions?.find((c) => c.type === 'DisruptionTarget');
-      assert.deepEqual([disruption?.status, disruption?.reason], ['True', 'DeletionByTaintManager']);
-      const tolerated = Date.parse(disruption!.lastTransitionTime!) - Date.parse(taints.find((t) => t.effect === 'NoExecute')!.timeAdded!);
-      assert.ok(tolerated >= 300_000, `evicted ${tolerated} ms after the taint: not before its 300 s toleration`);
 
       assert.equal(await vscode.commands.executeCommand('kubeSim.startKubelet', 'node-8'), 'node-8');
       tree = await treeWhere(api, (t) => /^Ready · [01] pods? · /.test(nodeRow(t, 'node-8')?.description ?? ''));
       assert.equal(nodeRow(tree, 'node-8')!.contextValue, 'kubeSim.node');
       assert.equal(nodeRow(tree, 'node-8')!.icon, 'server testing.iconPassed');
+      await vscode.commands.executeCommand('kubeSim.resumeClock');
       // The kubelet is back: it finishes the deletion, and the lifecycle controller lifts the taints.
       await treeWhere(api, (t) => podRow(t, 'orphan') === undefined && /^Ready · 0 pods · [^·]+ · [^·]+$/.test(nodeRow(t, 'node-8')?.description ?? ''));
       assert.deepEqual(await podsOn(session, 'node-8'), []);
     } finally {
-      await vscode.commands.executeCommand('kubeSim.setSpeed', 20);
+      await vscode.commands.executeCommand('kubeSim.resumeClock');
       await vscode.commands.executeCommand('kubeSim.deleteNode', 'node-8');
     }
   });
