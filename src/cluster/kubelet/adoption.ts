@@ -11,6 +11,12 @@
  * - the crash back-off it was in, so a crash-looping container keeps its delay;
  * - readiness and started as reported, so probes go on without a flap to not ready.
  *
+ * A pod that was being deleted is stopped again with its whole deletionGracePeriodSeconds, counted
+ * from this start, not with what deletionTimestamp leaves of it: kubelet 1.32 keeps no deadline of
+ * its own (a new pod worker's calculateEffectiveGracePeriod starts from deletionGracePeriodSeconds,
+ * and killContainer asks the runtime for a new SIGTERM and the full wait), so a restarted kubelet
+ * gives a container that ignored the first SIGTERM its full grace period again.
+ *
  * Nothing is pulled, created or started for what is adopted: no Pulling/Pulled/Created/Started.
  */
 import type { ContainerState, ContainerStatus, Pod } from '../api/types';

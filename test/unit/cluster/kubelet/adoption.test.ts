@@ -197,3 +197,41 @@ test('what is in flight when the kubelet starts goes on: a pod being deleted is 
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('a pod being deleted when the kubelet restarts gets its full grace period again, counted from the restart, as a restarted kubelet 1.32 gives it', async () => {
+  // kubelet 1.32 keeps no deadline from deletionTimestamp: a new kubelet's pod worker takes the grace
+  // period from deletionGracePeriodSeconds (calculateEffectiveGracePeriod), and killContainer asks the
+  // runtime to stop the container with all of it, a second SIGTERM and a new wait before SIGKILL.
+  const dataDir = mkdtempSync(join(tmpdir(), 'kube-sim-adopt-'));
+  try {
+    const clock1 = new ManualClock(START);
+    const first = await Cluster.start({ clock: clock1, nodes: 1, dataDir });
+    const pods1 = first.client().resource<Pod>(PODS);
+    await pods1.create(pod('leaving', { name: 'main', image: 'busybox:1.36', command: ['sleep', '3600'] }));
+    await advance(first, clock1, 10_000);
+    await pods1.delete('leaving', { namespace: 'default' }); // `sleep` ignores SIGTERM: killed when the 30 s are over
+    const deletedAt = clock1.now();
+    await advance(first, clock1, 20_000);
+    const stoppedAt = clock1.now();
+    await first.stop();
+
+    const restartedAt = stoppedAt + 1_000;
+    const clock2 = new ManualClock(restartedAt);
+    const second = await Cluster.start({ clock: clock2, nodes: 1, dataDir });
+    try {
+      const leaving = await get(second, 'leaving');
+      assert.equal(Date.parse(leaving.metadata.deletionTimestamp!), Math.floor((deletedAt + 30_000) / 1000) * 1000, 'the API server set it to the deletion + 30 s');
+      await advance(second, clock2, 29_000);
+      const late = await get(second, 'leaving');
+      assert.ok(clock2.now() > Date.parse(late.metadata.deletionTimestamp!) + 15_000, 'long past its deletionTimestamp');
+      assert.ok(late.status!.containerStatuses![0]!.state!.running, 'still running 29 s after the restart');
+      assert.deepEqual((await events(second, 'leaving')).filter((r) => r === 'Killing'), ['Killing', 'Killing'], 'each kubelet sent its SIGTERM');
+      await advance(second, clock2, 3_000);
+      await assert.rejects(get(second, 'leaving'), /not found/, 'killed 30 s after the restart, then deleted');
+    } finally {
+      await second.stop();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
