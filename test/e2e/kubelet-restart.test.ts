@@ -1,6 +1,7 @@
 /**
  * A restarted server keeps its pods running (the kubelet adopts them, src/cluster/kubelet/adoption.ts):
- * real kubectl sees the same pod IP, the same RESTARTS and container start, and no second image pull.
+ * real kubectl sees the same pod IP, the same RESTARTS and container start, and no second image pull;
+ * `kubectl logs` of a pod that had completed before the restart still prints what it printed.
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -29,6 +30,18 @@ spec:
   - name: main
     image: busybox:1.36
     command: ["sh", "-c", "exit 1"]
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: once
+spec:
+  nodeName: node-1
+  restartPolicy: Never
+  containers:
+  - name: main
+    image: busybox:1.36
+    command: ["sh", "-c", "echo hello; sleep 1; echo bye"]
 `;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'kube-sim-restart-'));
@@ -71,6 +84,11 @@ test('pods keep running across a server restart: same IP, RESTARTS and start, no
   assert.equal(crashed.code, 0, crashed.stderr);
   const startedAt = ['get', 'pod', 'web', '-o', 'jsonpath={.status.containerStatuses[0].state.running.startedAt} {.status.containerStatuses[0].containerID}'];
   const started1 = (await first.kubectl(startedAt)).stdout;
+  const completed = await first.kubectl(['wait', '--for=jsonpath={.status.phase}=Succeeded', 'pod/once', '--timeout=60s']);
+  assert.equal(completed.code, 0, completed.stderr);
+  const logs = ['logs', 'once', '--timestamps'];
+  const onceLog = (await first.kubectl(logs)).stdout;
+  assert.match(onceLog, /^\S+ hello\n\S+ bye\n$/);
   const before = await wide(first);
   assert.equal(before.get('web')!.status, 'Running');
   assert.deepEqual(await pulled(first, 'web'), ['Pulling', 'Pulled', 'Started']);
@@ -88,4 +106,12 @@ test('pods keep running across a server restart: same IP, RESTARTS and start, no
   assert.equal(after.get('crash')!.ip, before.get('crash')!.ip);
   assert.equal((await second.kubectl(startedAt)).stdout, started1, 'the container was not started again');
   assert.deepEqual(await pulled(second, 'web'), ['Pulling', 'Pulled', 'Started'], 'no second Pulled or Started');
+  // Its container is still on the node with its log, as a real node keeps it until the pod is deleted.
+  const [hello, bye] = onceLog.trim().split('\n').map((line) => line.slice(0, line.indexOf(' ')));
+  const replayed = await second.kubectl(logs);
+  assert.equal(replayed.code, 0, replayed.stderr);
+  const { start, finish } = { start: hello!.replace(/\.\d+Z$/, '.000000000Z'), finish: new Date(Date.parse(hello!.replace(/\.\d+Z$/, 'Z')) + 1_000).toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z') };
+  assert.equal(replayed.stdout, `${start} hello\n${finish} bye\n`, `the lines at the times they had (from the status' whole-second startedAt; bye was at ${bye})`);
+  const previous = await second.kubectl(['logs', 'once', '--previous']);
+  assert.equal(previous.stderr.trim(), 'Error from server (BadRequest): previous terminated container "main" in pod "once" not found');
 });

@@ -6,8 +6,12 @@
  *
  * - the sandbox: the pod IP (reserved again, so no new pod gets it);
  * - per container: restartCount, the running container's ID and startedAt (its process resumes,
- *   see Container.start), the terminated one and the last termination (`kubectl logs --previous`
- *   of a container that ended before the restart is empty: the runtime's logs are not stored);
+ *   see Container.start), the terminated one and the last termination;
+ * - the logs: a running container's as its resumed process replays them, an ended one's (`kubectl
+ *   logs --previous`, or the log of a Completed container) replayed from its startedAt to its
+ *   finishedAt (`replayedLog`), as a real node keeps the last dead container and its log file
+ *   across a kubelet restart. Nothing is stored for it: the output is a function of the process
+ *   and the clock (what a replay cannot give back is said at Container.start);
  * - the crash back-off it was in, so a crash-looping container keeps its delay;
  * - readiness and started as reported, so probes go on without a flap to not ready.
  *
@@ -25,7 +29,8 @@ import { resolveContainerConfig, expandReferences, type ConfigSource } from './c
 import type { Termination, TerminationReason } from './runtime/container';
 import { catalogImage, type CatalogImage } from './runtime/catalog';
 import { parseImageReference } from './runtime/image-ref';
-import { effectiveArgv } from './runtime/interpreter';
+import { effectiveArgv, startProcess } from './runtime/interpreter';
+import { ContainerLog, previousNotFound } from './runtime/logs';
 
 /** An ended container as the status reported it. */
 export interface AdoptedExit {
@@ -128,4 +133,56 @@ export async function resumedProcess(pod: Pod, spec: Pod['spec']['containers'][n
   const files = config?.ok ? config.files : new Map<string, string>();
   const expand = (list?: string[]) => list?.map((s) => expandReferences(s, env));
   return { image, argv: effectiveArgv(image, expand(spec.command), expand(spec.args)), env, files };
+}
+
+/** Effects an ended container's replay plays at most (a loop that printed for days is cut there). */
+const LOG_REPLAY_STEPS = 100_000;
+
+/**
+ * The log an ended container left: its process run again from `startedAt`, its output at the times
+ * it had, up to `finishedAt` (a process killed, or OOMKilled, had printed no more). Ended: nothing
+ * to follow. Empty for a process that cannot start (StartError printed nothing either).
+ */
+export function replayedLog(process: ResumedProcess, hostname: string, startedAt: number, finishedAt: number): ContainerLog {
+  const log = new ContainerLog();
+  let at = startedAt;
+  const started = startProcess(process.argv, { image: process.image, env: process.env, files: new Map(process.files), hostname, now: () => at });
+  if ('process' in started) {
+    try {
+      for (let steps = 0; steps < LOG_REPLAY_STEPS; steps++) {
+        const next = started.process.next();
+        if (next.done) break;
+        const effect = next.value;
+        if (effect.type === 'out') log.append(at, effect.text);
+        else if (effect.type === 'serve') break;
+        else if (effect.type === 'sleep') at += effect.ms;
+        if (at > finishedAt) break;
+      }
+    } catch {
+      // The process crashed (exit 139): its output ends there.
+    }
+  }
+  log.end();
+  return log;
+}
+
+/**
+ * The log of a container of a pod that had finished (Succeeded or Failed) before this kubelet
+ * started: such a pod gets no worker, but its dead containers are still on the node, as the
+ * runtime keeps them until the pod is deleted. Replayed from the status (`previous`: the one before
+ * the last, lastState); undefined when the status shows no container of that name that ran.
+ */
+export async function finishedPodLog(pod: Pod, container: string, previous: boolean, source: ConfigSource): Promise<ContainerLog | undefined> {
+  const spec = [...(pod.spec.initContainers ?? []), ...pod.spec.containers].find((c) => c.name === container);
+  const found = spec && adoptablePod(pod)?.containers.get(container);
+  if (!spec || !found?.last) return undefined;
+  const exit = previous ? found.prior : found.last;
+  if (!exit) throw previousNotFound(container, pod.metadata.name ?? '');
+  const process = await resumedProcess(pod, spec, source);
+  if (!process) {
+    const log = new ContainerLog();
+    log.end();
+    return log;
+  }
+  return replayedLog(process, pod.metadata.name ?? '', exit.startedAt, exit.termination.finishedAt);
 }

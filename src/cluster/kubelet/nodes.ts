@@ -16,6 +16,7 @@ import { Informer, objectKey } from '../client/informer';
 import type { Clock } from '../clock';
 import type { UserInfo } from '../apiserver/types';
 import { DEFAULT_BEHAVIOUR, type KubeletBehaviour } from './behaviour';
+import { finishedPodLog } from './adoption';
 import { Kubelet, NODE_LEASE_NAMESPACE } from './kubelet';
 import type { NodeConfig } from './node-status';
 import { formatLogLine, formatLogLines, waitingToStart, type ContainerLog, type PodLogSource } from './runtime/logs';
@@ -240,6 +241,23 @@ export class NodePool implements PodLogSource {
   }
 
   /**
+   * `open`, and for a pod that had finished before this process started (it has no worker), the
+   * log its containers left, replayed (adoption.ts).
+   */
+  private async openOrReplay(pod: Pod, container: string, previous: boolean): Promise<ContainerLog> {
+    try {
+      return this.open(pod.metadata.namespace ?? 'default', pod.metadata.name ?? '', container, { previous });
+    } catch (err) {
+      const kubelet = this.kubelets.get(pod.spec.nodeName ?? '');
+      const phase = pod.status?.phase;
+      if (!kubelet || (phase !== 'Succeeded' && phase !== 'Failed') || kubelet.worker(pod.metadata.namespace ?? 'default', pod.metadata.name ?? '')) throw err;
+      const replayed = await finishedPodLog(pod, container, previous, kubelet.config);
+      if (!replayed) throw err;
+      return replayed;
+    }
+  }
+
+  /**
    * The API server's pods/log provider (`setLogProvider`): the text of the log, or for `follow` a
    * stream that carries what is there, then each new line, and ends when the container exits.
    */
@@ -248,7 +266,7 @@ export class NodePool implements PodLogSource {
     options: { container: string; follow: boolean; previous: boolean; timestamps: boolean; tailLines?: number; sinceSeconds?: number; limitBytes?: number },
     signal?: AbortSignal,
   ): Promise<string | ResponseStream> => {
-    const log = this.open(pod.metadata.namespace ?? 'default', pod.metadata.name ?? '', options.container, { previous: options.previous });
+    const log = await this.openOrReplay(pod, options.container, options.previous);
     const format: Parameters<typeof formatLogLines>[1] = { timestamps: options.timestamps };
     if (options.tailLines !== undefined) format.tailLines = options.tailLines;
     if (options.sinceSeconds !== undefined) format.sinceTime = this.options.clock.now() - options.sinceSeconds * 1000;

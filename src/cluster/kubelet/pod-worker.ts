@@ -25,7 +25,7 @@ import { Container, type Termination } from './runtime/container';
 import { invalidImageNameMessage, parseImageReference } from './runtime/image-ref';
 import { effectiveArgv, startProcess, type Process, type ProcessContext } from './runtime/interpreter';
 import { ContainerLog, previousNotFound, waitingToStart } from './runtime/logs';
-import { crashBackOffMs, resumedProcess, type AdoptedExit, type AdoptedPod } from './adoption';
+import { crashBackOffMs, replayedLog, resumedProcess, type AdoptedExit, type AdoptedPod, type ResumedProcess } from './adoption';
 
 export interface PodWorkerHost {
   readonly clock: Clock;
@@ -242,7 +242,11 @@ export class PodWorker {
     this.adopting = true;
     let processes;
     try {
-      processes = await Promise.all(this.records.map((r) => (found.containers.get(r.spec.name)?.running ? resumedProcess(this.pod, r.spec, this.host.config) : undefined)));
+      // Running ones resume; ended ones give their logs back by a replay (replayedLog).
+      processes = await Promise.all(this.records.map((r) => {
+        const c = found.containers.get(r.spec.name);
+        return c?.running || c?.last ? resumedProcess(this.pod, r.spec, this.host.config) : undefined;
+      }));
     } finally {
       this.adopting = false;
     }
@@ -252,15 +256,17 @@ export class PodWorker {
       this.sandboxReported = true;
       this.podIP = found.podIP;
     }
-    const exited = (e: AdoptedExit, r: ContainerRecord): Exited => ({ ...e, image: r.image, imageID: r.imageID, log: ended(new ContainerLog()) });
+    const hostname = this.pod.metadata.name ?? '';
+    const exited = (e: AdoptedExit, r: ContainerRecord, process: ResumedProcess | undefined): Exited =>
+      ({ ...e, image: r.image, imageID: r.imageID, log: process ? replayedLog(process, hostname, e.startedAt, e.termination.finishedAt) : ended(new ContainerLog()) });
     this.records.forEach((r, i) => {
       const c = found.containers.get(r.spec.name);
       if (!c) return;
       r.restartCount = c.restartCount;
       if (c.image) r.image = c.image;
       r.imageID = c.imageID;
-      if (c.last) r.last = exited(c.last, r);
-      if (c.prior) r.prior = exited(c.prior, r);
+      if (c.last) r.last = exited(c.last, r, processes[i]);
+      if (c.prior) r.prior = exited(c.prior, r, processes[i]);
       if (c.waiting) r.waiting = c.waiting;
       const backOff = crashBackOffMs(this.host.behaviour.crashLoopBackOff, c.restartCount);
       const restartedAt = c.running?.startedAt ?? c.last?.startedAt;

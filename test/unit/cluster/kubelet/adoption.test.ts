@@ -7,6 +7,9 @@ import { Cluster } from '../../../../src/cluster/cluster';
 import { ManualClock, settle } from '../../../../src/cluster/clock';
 import { CONFIGMAPS, EVENTS, NODES, PODS } from '../../../../src/cluster/client/client';
 import type { Node, Pod } from '../../../../src/cluster/api/types';
+import { replayedLog } from '../../../../src/cluster/kubelet/adoption';
+import { catalogImage } from '../../../../src/cluster/kubelet/runtime/catalog';
+import { parseImageReference } from '../../../../src/cluster/kubelet/runtime/image-ref';
 
 const START = Date.parse('2026-01-01T00:00:00Z');
 
@@ -234,4 +237,57 @@ test('a pod being deleted when the kubelet restarts gets its full grace period a
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
+});
+
+test('kubectl logs after a restart: what ended containers printed is replayed with the times it had (--previous, a Completed pod, an init container)', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kube-sim-adopt-'));
+  try {
+    const clock1 = new ManualClock(START);
+    const first = await Cluster.start({ clock: clock1, nodes: 1, dataDir });
+    const pods1 = first.client().resource<Pod>(PODS);
+    await pods1.create(pod('crash', { name: 'main', image: 'busybox:1.36', command: ['sh', '-c', 'echo starting; sleep 2; echo boom; exit 1'] }));
+    await pods1.create(pod('done', { name: 'main', image: 'busybox:1.36', command: ['sh', '-c', 'echo one; sleep 1; echo two'] }, 'Never'));
+    const withInit = pod('init', { name: 'main', image: 'busybox:1.36', command: ['sleep', '3600'] });
+    withInit.spec.initContainers = [{ name: 'setup', image: 'busybox:1.36', command: ['sh', '-c', 'echo ready'] }];
+    await pods1.create(withInit);
+    await advance(first, clock1, 20_000);
+    // Stop while the crashing container waits out a back-off: its last run is the one both reads show.
+    for (let i = 0; i < 120 && (await get(first, 'crash')).status!.containerStatuses![0]!.state!.waiting?.reason !== 'CrashLoopBackOff'; i++) await advance(first, clock1, 1_000);
+    const read = (c: Cluster, name: string, query: Record<string, string | boolean> = {}) => c.client().resource<Pod>(PODS).getText(name, 'log', { namespace: 'default', query });
+    const reads = async (c: Cluster) => [await read(c, 'crash', { previous: true }), await read(c, 'crash'), await read(c, 'done'), await read(c, 'init', { container: 'setup' })];
+    const before = await reads(first);
+    assert.deepEqual(before, ['starting\nboom\n', 'starting\nboom\n', 'one\ntwo\n', 'ready\n']);
+    const stoppedAt = clock1.now();
+    await first.stop();
+
+    const clock2 = new ManualClock(stoppedAt + 1_000);
+    const second = await Cluster.start({ clock: clock2, nodes: 1, dataDir });
+    try {
+      assert.deepEqual(await reads(second), before);
+      // A replay starts at the startedAt the status has (whole seconds); each line comes one sleep later.
+      const at = (rfc: string, plusMs = 0) => new Date(Date.parse(rfc) + plusMs).toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z');
+      const crashed = (await get(second, 'crash')).status!.containerStatuses![0]!;
+      assert.equal(crashed.state!.waiting?.reason, 'CrashLoopBackOff');
+      const last = crashed.lastState!.terminated!;
+      assert.equal(await read(second, 'crash', { previous: true, timestamps: true }), `${at(last.startedAt!)} starting\n${at(last.startedAt!, 2_000)} boom\n`);
+      const done = (await get(second, 'done')).status!.containerStatuses![0]!.state!.terminated!;
+      assert.equal(await read(second, 'done', { timestamps: true }), `${at(done.startedAt!)} one\n${at(done.startedAt!, 1_000)} two\n`);
+      await assert.rejects(read(second, 'done', { previous: true }), /previous terminated container "main" in pod "done" not found/);
+    } finally {
+      await second.stop();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('a replayed log ends where the container ended: a process killed in its sleep printed nothing after it', () => {
+  const image = catalogImage(parseImageReference('busybox:1.36')!.repository)!;
+  const process = { image, argv: ['sh', '-c', 'echo a; sleep 10; echo b; sleep 10; echo c'], env: {}, files: new Map<string, string>() };
+  const lines = (finishedAt: number) => replayedLog(process, 'p', START, finishedAt).lines().map((l) => `${l.time - START} ${l.text}`);
+  assert.deepEqual(lines(START + 5_000), ['0 a'], 'killed 5 s in');
+  assert.deepEqual(lines(START + 10_000), ['0 a', '10000 b'], 'what it printed at the moment it was killed counts');
+  assert.deepEqual(lines(START + 60_000), ['0 a', '10000 b', '20000 c'], 'it ended by itself');
+  const log = replayedLog(process, 'p', START, START + 60_000);
+  assert.equal(log.isEnded, true, 'nothing to follow');
 });
