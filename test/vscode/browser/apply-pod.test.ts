@@ -145,13 +145,7 @@ test('Apply Pod from the command palette puts the pod in the cluster tree', asyn
       assert.ok(rows.some((row) => /^nginx Running · 1\/1 · 10\.\d+\.\d+\.\d+$/.test(row)), 'nginx Running · 1/1 · IP');
       assert.ok(rows.some((row) => /^too-big Pending · 0\/1 · /.test(row)), 'too-big under Pending with its reason');
       // Wider than the default sidebar, as one would drag it to read the rows' facts in full.
-      const sidebar = await page.locator('.part.sidebar').boundingBox();
-      if (sidebar) {
-        await page.mouse.move(sidebar.x + sidebar.width + 1, sidebar.y + 300);
-        await page.mouse.down();
-        await page.mouse.move(sidebar.x + sidebar.width + 200, sidebar.y + 300, { steps: 5 });
-        await page.mouse.up();
-      }
+      await widenSidebar(page, 200);
       await page.mouse.move(900, 890); // no hover highlight in the picture
       await page.locator('.part.sidebar').screenshot({ path: path.join(h.artifacts, 'tree.png') });
     });
@@ -212,8 +206,13 @@ test('Apply Pod from the command palette puts the pod in the cluster tree', asyn
       console.log(`  tree: ${JSON.stringify(rows)}`);
       const icons = await rowIcons(page);
       assert.deepEqual(icons, { 'kube-sim': 'debug-pause', 'node-1': 'server', 'node-2': 'server', 'node-3': 'server', nginx: 'pass-filled', Pending: 'watch', 'too-big': 'clock', [idle]: 'question' });
-      await page.mouse.move(900, 890);
+      // A stopped node's row says more (kubelet stopped, the taints): wider again, so the picture shows all of it.
+      await widenSidebar(page, 100);
+      await page.mouse.move(1000, 890);
       await page.locator('.part.sidebar').screenshot({ path: path.join(h.artifacts, 'node-unknown.png') });
+      // Back to the width the editor steps were written for (a click in the middle of the editor's lines
+      // lands outside a narrower editor when its lines are long).
+      await widenSidebar(page, -100);
     });
 
     await step('F1 › "Kube Sim: Start Kubelet" brings the node back to Ready; Resume Clock runs the clock again', async () => {
@@ -238,6 +237,16 @@ async function pick(page: Page, label: string): Promise<void> {
   await input.fill(label);
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
   await page.keyboard.press('Enter');
+}
+
+/** Drags the sidebar's edge `px` to the right (negative: to the left). */
+async function widenSidebar(page: Page, px: number): Promise<void> {
+  const sidebar = await page.locator('.part.sidebar').boundingBox();
+  if (!sidebar) return;
+  await page.mouse.move(sidebar.x + sidebar.width + 1, sidebar.y + 300);
+  await page.mouse.down();
+  await page.mouse.move(sidebar.x + sidebar.width + px, sidebar.y + 300, { steps: 5 });
+  await page.mouse.up();
 }
 
 /** The Kube Sim status bar item's text once it matches `text`. */
