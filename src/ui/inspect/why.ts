@@ -33,7 +33,12 @@ export function whyDocument(pod: Pod, audit: AuditRecord[]): string {
   return out.join('\n') + '\n';
 }
 
-function attempt(a: AttemptExplanation): string[] {
+/** node-2 before node-10: the tables read in the order the tree lists nodes, the same at every run. */
+const byNodeName = (x: { node: string }, y: { node: string }) => x.node.localeCompare(y.node, 'en', { numeric: true });
+
+function attempt(explanation: AttemptExplanation): string[] {
+  // The scheduler evaluates nodes from a rotating start (as kube-scheduler does), so its order differs per attempt.
+  const a = { ...explanation, nodes: [...explanation.nodes].sort(byNodeName) };
   const out: string[] = [];
   out.push(`Attempt ${a.attempt} at ${a.time}: ${a.outcome}${a.selectedNode ? ` on ${a.selectedNode}` : ''}`);
   out.push(`  ${a.message}`);

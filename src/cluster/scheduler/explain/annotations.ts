@@ -37,7 +37,7 @@ export const MAX_HISTORY = 10;
 export function trimForAnnotation(a: AttemptExplanation): AttemptExplanation {
   if (a.outcome !== 'Scheduled' || a.nodes.length <= SCHEDULED_DETAIL_NODES) return a;
   const selected = a.nodes.filter((n) => n.node === a.selectedNode);
-  const others = a.nodes.filter((n) => n.node !== a.selectedNode && n.feasible).sort((x, y) => (y.final ?? 0) - (x.final ?? 0));
+  const others = a.nodes.filter((n) => n.node !== a.selectedNode && n.feasible).sort((x, y) => (y.final ?? 0) - (x.final ?? 0) || x.node.localeCompare(y.node, 'en', { numeric: true }));
   return { ...a, nodes: [...selected, ...others].slice(0, SCHEDULED_DETAIL_NODES), truncated: true };
 }
 

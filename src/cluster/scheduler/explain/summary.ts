@@ -14,6 +14,8 @@ import * as names from '../plugins/names';
 import type { AttemptExplanation, ReasonCount } from './types';
 
 const nodes = (n: number): string => (n === 1 ? '1 node' : `${n} nodes`);
+/** Ties are broken by node name (node-2 before node-10), so the same cluster gives the same sentence at every run. */
+const byName = (x: { node: string }, y: { node: string }): number => x.node.localeCompare(y.node, 'en', { numeric: true });
 
 export function summarize(a: AttemptExplanation, pod: Pod): string {
   switch (a.outcome) {
@@ -35,7 +37,7 @@ function scheduledSummary(a: AttemptExplanation): string {
     return others > 0 ? `Scheduled on ${node}, the only node that passed every filter${why ? ` (${why})` : ''}.` : `Scheduled on ${node}, the only node in the cluster.`;
   }
   const selected = a.nodes.find((n) => n.node === node);
-  const runnerUp = a.nodes.filter((n) => n.node !== node && n.feasible && n.final !== undefined).sort((x, y) => (y.final ?? 0) - (x.final ?? 0))[0];
+  const runnerUp = a.nodes.filter((n) => n.node !== node && n.feasible && n.final !== undefined).sort((x, y) => (y.final ?? 0) - (x.final ?? 0) || byName(x, y))[0];
   let text = `Scheduled on ${node}: ${a.numFeasible} of ${a.numEvaluated} evaluated nodes could run it`;
   if (a.numEvaluated < a.numAllNodes) text += ` (the scheduler evaluates a share of large clusters, ${a.numEvaluated} of ${a.numAllNodes})`;
   if (selected?.final !== undefined && runnerUp?.final !== undefined && selected.scores && runnerUp.scores) {
@@ -109,7 +111,7 @@ function sentenceFor(h: ReasonCount, a: AttemptExplanation, pod: Pod): string {
 
 function insufficient(resource: string, a: AttemptExplanation, pod: Pod): string {
   const want = a.podRequests[resource] ?? 0;
-  const free = a.nodes.filter((n) => n.free?.[resource] !== undefined).map((n) => ({ node: n.node, free: Math.max(0, n.free![resource]!) })).sort((x, y) => y.free - x.free);
+  const free = a.nodes.filter((n) => n.free?.[resource] !== undefined).map((n) => ({ node: n.node, free: Math.max(0, n.free![resource]!) })).sort((x, y) => y.free - x.free || byName(x, y));
   const amount = (v: number) => (resource === CPU ? formatAmount(CPU, v) : formatAmount(resource, v));
   const unit = resource === CPU ? (want === 1000 ? ' CPU' : ' CPUs') : resource === MEMORY || resource === EPHEMERAL_STORAGE ? ` of ${resource}` : ` ${resource}`;
   let text = `no node has ${amount(want)}${unit} free`;
