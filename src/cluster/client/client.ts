@@ -78,7 +78,10 @@ export interface WatchHandle {
   stop(): void;
 }
 
-/** The result of a write, with the Warning headers the server sent (e.g. unknown fields under Warn). */
+/**
+ * The result of a write, with the Warning headers the server sent (e.g. unknown fields under Warn).
+ * `object` is decoded when first read (in process), so writers that ignore it use `...WithWarnings`.
+ */
 export interface WriteResult<T> {
   object: T;
   warnings: string[];
@@ -134,7 +137,8 @@ export class ApiClient {
     const response = await this.raw(method, path, init);
     const warnings = warningsOf(response);
     if (response.status >= 400) throw toStatusError(response, warnings);
-    return { object: response.body as T, warnings };
+    // Read when asked for: a caller that only needs the write done never has the body parsed.
+    return { get object() { return response.body as T; }, warnings };
   }
 }
 

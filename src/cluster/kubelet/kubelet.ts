@@ -300,7 +300,8 @@ export class Kubelet implements PodWorkerHost {
           return;
         }
         try {
-          await this.client.resource(PODS).patch(entry.name, 'merge', { status }, { namespace: entry.namespace, subresource: 'status' });
+          // ...WithWarnings: the patched pod is not read, so it is never decoded (in process).
+          await this.client.resource(PODS).patchWithWarnings(entry.name, 'merge', { status }, { namespace: entry.namespace, subresource: 'status' });
           entry.written = text;
           // Only the fingerprint stays (the worker recomputes the status whenever it republishes).
           if (entry.status === status) entry.status = undefined;
