@@ -144,8 +144,12 @@ export function capUpdateManagers(managed: Managed): void {
 /** metav1.Time as it is serialized: RFC 3339 in UTC, to the second. */
 export function formatTime(now: string | number): string {
   const ms = typeof now === 'number' ? now : Date.parse(now);
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const second = Math.floor(ms / 1000);
+  // Every write of one second gets the same text: format it once.
+  if (second !== lastFormatted.second) lastFormatted = { second, text: new Date(second * 1000).toISOString().replace('.000Z', 'Z') };
+  return lastFormatted.text;
 }
+let lastFormatted = { second: NaN, text: '' };
 
 /**
  * kube-apiserver's IgnoreManagedFieldsTimestampsTransformer: when a write changes nothing but

@@ -245,7 +245,8 @@ export function recordUpdate(opts: RecordUpdateOptions): ManagedFieldsEntry[] {
       const encoded = new Map<string, ManagedFieldsEntry>();
       for (const [id, m] of managed) if (!m.fields.empty()) encoded.set(id, encodeManagerSet(m));
       const entries = split.assemble(encoded);
-      return deepEqual(before, after) ? keepTimestampsIfUnchanged(oldFields, entries) : entries;
+      // A write that changed a field changed the object; only one that did not needs the full comparison.
+      return !changedAny(changes) && deepEqual(before, after) ? keepTimestampsIfUnchanged(oldFields, entries) : entries;
     }
   }
 
@@ -260,7 +261,12 @@ export function recordUpdate(opts: RecordUpdateOptions): ManagedFieldsEntry[] {
   updateManaged(walker, managed, before, after, who, reset, changes);
   capUpdateManagers(managed);
   const encoded = encodeManagedFields(managed);
-  return deepEqual(before, after) ? keepTimestampsIfUnchanged(oldFields, encoded) : encoded;
+  return !(changes && changedAny(changes)) && deepEqual(before, after) ? keepTimestampsIfUnchanged(oldFields, encoded) : encoded;
+}
+
+/** Whether the comparison found any difference (then before and after are not equal). */
+function changedAny(changes: Changes): boolean {
+  return changes.added.size > 0 || changes.modified.size > 0 || changes.removed.size > 0;
 }
 
 /** The fields kubectl's last client-side apply set and that still hold the values it set. */
