@@ -187,12 +187,16 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
 
   /** Deletes `name`. Returns the object (still terminating, with deletionTimestamp) or a Success Status. */
   async delete(name: string, options: DeleteOptions = {}): Promise<T | Status> {
+    return (await this.deleteWithWarnings(name, options)).object;
+  }
+
+  async deleteWithWarnings(name: string, options: DeleteOptions = {}): Promise<WriteResult<T | Status>> {
     const body: Record<string, unknown> = { kind: 'DeleteOptions', apiVersion: 'v1' };
     if (options.gracePeriodSeconds !== undefined) body.gracePeriodSeconds = options.gracePeriodSeconds;
     if (options.propagationPolicy) body.propagationPolicy = options.propagationPolicy;
     if (options.preconditions) body.preconditions = options.preconditions;
     if (options.dryRun) body.dryRun = ['All'];
-    return (await this.client.request<T | Status>('DELETE', resourcePath(this.gvr, options.namespace, name), { body })).object;
+    return this.client.request<T | Status>('DELETE', resourcePath(this.gvr, options.namespace, name), { body });
   }
 
   async deleteCollection(options: ListOptions & { gracePeriodSeconds?: number } = {}): Promise<KubeList<T> | Status> {

@@ -53,6 +53,11 @@ test('a writer that does not read the result of its write costs no parse; one th
   const pod = await pods.patch('web', 'merge', {}, { namespace: 'default' });
   assert.equal(pod.metadata.name, 'web');
   assert.equal(raws[1]!.parses, 1);
+  await pods.deleteWithWarnings('web', { namespace: 'default', gracePeriodSeconds: 0 });
+  assert.equal(raws[2]!.parses, 0);
+  const deleted = await pods.delete('web', { namespace: 'default' });
+  assert.equal(deleted.kind, 'Pod');
+  assert.equal(raws[3]!.parses, 1);
 });
 
 test('an error response is still read into a StatusError', async () => {
