@@ -78,7 +78,10 @@ export interface WatchHandle {
   stop(): void;
 }
 
-/** The result of a write, with the Warning headers the server sent (e.g. unknown fields under Warn). */
+/**
+ * The result of a write, with the Warning headers the server sent (e.g. unknown fields under Warn).
+ * `object` is decoded when first read (in process), so writers that ignore it use `...WithWarnings`.
+ */
 export interface WriteResult<T> {
   object: T;
   warnings: string[];
@@ -134,7 +137,8 @@ export class ApiClient {
     const response = await this.raw(method, path, init);
     const warnings = warningsOf(response);
     if (response.status >= 400) throw toStatusError(response, warnings);
-    return { object: response.body as T, warnings };
+    // Read when asked for: a caller that only needs the write done never has the body parsed.
+    return { get object() { return response.body as T; }, warnings };
   }
 }
 
@@ -183,12 +187,16 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
 
   /** Deletes `name`. Returns the object (still terminating, with deletionTimestamp) or a Success Status. */
   async delete(name: string, options: DeleteOptions = {}): Promise<T | Status> {
+    return (await this.deleteWithWarnings(name, options)).object;
+  }
+
+  async deleteWithWarnings(name: string, options: DeleteOptions = {}): Promise<WriteResult<T | Status>> {
     const body: Record<string, unknown> = { kind: 'DeleteOptions', apiVersion: 'v1' };
     if (options.gracePeriodSeconds !== undefined) body.gracePeriodSeconds = options.gracePeriodSeconds;
     if (options.propagationPolicy) body.propagationPolicy = options.propagationPolicy;
     if (options.preconditions) body.preconditions = options.preconditions;
     if (options.dryRun) body.dryRun = ['All'];
-    return (await this.client.request<T | Status>('DELETE', resourcePath(this.gvr, options.namespace, name), { body })).object;
+    return this.client.request<T | Status>('DELETE', resourcePath(this.gvr, options.namespace, name), { body });
   }
 
   async deleteCollection(options: ListOptions & { gracePeriodSeconds?: number } = {}): Promise<KubeList<T> | Status> {

@@ -161,7 +161,8 @@ export class EventRecorder {
       reportingInstance: this.source.host ?? '',
     };
     const aggregate: Aggregate = { namespace, name, count: 1, lastSeen: now, pending: undefined };
-    const created = this.client.resource(EVENTS).create(body, { namespace }).then(() => undefined, () => undefined);
+    // ...WithWarnings: the created Event is not read, so it is never decoded (in process).
+    const created = this.client.resource(EVENTS).createWithWarnings(body, { namespace }).then(() => undefined, () => undefined);
     aggregate.pending = created;
     void created.then(() => { if (aggregate.pending === created) aggregate.pending = undefined; });
     this.track(created);
@@ -176,7 +177,7 @@ export class EventRecorder {
   private async patchCount(aggregate: Aggregate, count: number, lastTimestamp: string): Promise<void> {
     if (count < aggregate.count) return; // a later repeat carries a higher count; skip the stale write
     try {
-      await this.client.resource(EVENTS).patch(aggregate.name, 'merge', { count: aggregate.count, lastTimestamp }, { namespace: aggregate.namespace });
+      await this.client.resource(EVENTS).patchWithWarnings(aggregate.name, 'merge', { count: aggregate.count, lastTimestamp }, { namespace: aggregate.namespace });
     } catch {
       // The event expired or was deleted: client-go then creates it again; a dropped repeat is harmless here.
     }

@@ -271,7 +271,8 @@ export class Kubelet implements PodWorkerHost {
       // The final status goes first, as the kubelet's status manager does before it deletes.
       await this.flushStatus(uid);
       try {
-        await this.client.resource(PODS).delete(pod.metadata.name ?? '', { namespace: pod.metadata.namespace, gracePeriodSeconds: 0, preconditions: { uid } });
+        // ...WithWarnings: the deleted pod is not read, so it is never decoded (in process).
+        await this.client.resource(PODS).deleteWithWarnings(pod.metadata.name ?? '', { namespace: pod.metadata.namespace, gracePeriodSeconds: 0, preconditions: { uid } });
       } catch {
         // Already gone, or a new pod with the same name (the uid precondition protects it).
       }
@@ -300,7 +301,8 @@ export class Kubelet implements PodWorkerHost {
           return;
         }
         try {
-          await this.client.resource(PODS).patch(entry.name, 'merge', { status }, { namespace: entry.namespace, subresource: 'status' });
+          // ...WithWarnings: the patched pod is not read, so it is never decoded (in process).
+          await this.client.resource(PODS).patchWithWarnings(entry.name, 'merge', { status }, { namespace: entry.namespace, subresource: 'status' });
           entry.written = text;
           // Only the fingerprint stays (the worker recomputes the status whenever it republishes).
           if (entry.status === status) entry.status = undefined;

@@ -216,6 +216,11 @@ export class FieldSet {
     return out;
   }
 
+  /** A text equal for two sets exactly when they hold the same paths (a cache key). */
+  signature(): string {
+    return JSON.stringify([...this.paths.keys()].sort());
+  }
+
   /** In structured-merge-diff's iteration order. */
   list(): FieldPath[] {
     return [...this.paths.values()].sort(comparePaths);

@@ -30,10 +30,19 @@ export interface ManagerSet {
 export type Managed = Map<string, ManagerSet>;
 
 export function managerIdentity(m: Pick<ManagerSet, 'manager' | 'operation' | 'apiVersion' | 'subresource'>): string {
-  const id: Record<string, string> = { manager: m.manager, operation: m.operation };
-  if (m.operation === 'Update') id.apiVersion = m.apiVersion;
-  if (m.subresource) id.subresource = m.subresource;
-  return JSON.stringify(id);
+  // The JSON text of {manager, operation, apiVersion (Update only), subresource (if any)}, spelled
+  // directly: every write asks for several, and capUpdateManagers orders by this text.
+  let id = member('', 'manager', m.manager);
+  id = member(id, 'operation', m.operation);
+  if (m.operation === 'Update') id = member(id, 'apiVersion', m.apiVersion);
+  if (m.subresource) id = member(id, 'subresource', m.subresource);
+  return `{${id}}`;
+}
+
+/** `members` with `"name":value` added as JSON.stringify writes an object member (undefined adds nothing). */
+function member(members: string, name: string, value: unknown): string {
+  if (value === undefined) return members;
+  return `${members}${members ? ',' : ''}"${name}":${JSON.stringify(value)}`;
 }
 
 export const STRIPPED_FIELDS = new FieldSet([
@@ -144,8 +153,12 @@ export function capUpdateManagers(managed: Managed): void {
 /** metav1.Time as it is serialized: RFC 3339 in UTC, to the second. */
 export function formatTime(now: string | number): string {
   const ms = typeof now === 'number' ? now : Date.parse(now);
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const second = Math.floor(ms / 1000);
+  // Every write of one second gets the same text: format it once.
+  if (second !== lastFormatted.second) lastFormatted = { second, text: new Date(second * 1000).toISOString().replace('.000Z', 'Z') };
+  return lastFormatted.text;
 }
+let lastFormatted = { second: NaN, text: '' };
 
 /**
  * kube-apiserver's IgnoreManagedFieldsTimestampsTransformer: when a write changes nothing but

@@ -34,6 +34,7 @@ import { FieldSet, fieldPath, type FieldPath } from './field-set';
 import { TypedWalker, dropNulls } from './typed-value';
 import { ownedUpdate } from './managed-fields-owned';
 import { splitUntouched } from './managed-fields-kept';
+import { recall, recentKey, remember } from './managed-fields-recent';
 import { createdFieldsV1 } from './managed-fields-created';
 import {
   STRIPPED_FIELDS,
@@ -240,12 +241,19 @@ export function recordUpdate(opts: RecordUpdateOptions): ManagedFieldsEntry[] {
     const split = splitUntouched(oldFields, [...changed, ...changes.removed.list()], { ...who, operation: 'Update' });
     if (split) {
       // The general path below over the touched entries only; the others are kept as stored.
-      const managed = decodeManagedFields(split.touched);
-      updateManaged(walker, managed, before, after, who, reset, changes);
-      const encoded = new Map<string, ManagedFieldsEntry>();
-      for (const [id, m] of managed) if (!m.fields.empty()) encoded.set(id, encodeManagerSet(m));
+      const key = recentKey(split.touched, who, changes);
+      let encoded = recall(key, split.touched, who);
+      if (!encoded) {
+        const managed = decodeManagedFields(split.touched);
+        const decoded = new Map(managed);
+        updateManaged(walker, managed, before, after, who, reset, changes);
+        encoded = new Map<string, ManagedFieldsEntry>();
+        for (const [id, m] of managed) if (!m.fields.empty()) encoded.set(id, encodeManagerSet(m));
+        remember(key, decoded, managed, encoded);
+      }
       const entries = split.assemble(encoded);
-      return deepEqual(before, after) ? keepTimestampsIfUnchanged(oldFields, entries) : entries;
+      // A write that changed a field changed the object; only one that did not needs the full comparison.
+      return !changedAny(changes) && deepEqual(before, after) ? keepTimestampsIfUnchanged(oldFields, entries) : entries;
     }
   }
 
@@ -260,7 +268,12 @@ export function recordUpdate(opts: RecordUpdateOptions): ManagedFieldsEntry[] {
   updateManaged(walker, managed, before, after, who, reset, changes);
   capUpdateManagers(managed);
   const encoded = encodeManagedFields(managed);
-  return deepEqual(before, after) ? keepTimestampsIfUnchanged(oldFields, encoded) : encoded;
+  return !(changes && changedAny(changes)) && deepEqual(before, after) ? keepTimestampsIfUnchanged(oldFields, encoded) : encoded;
+}
+
+/** Whether the comparison found any difference (then before and after are not equal). */
+function changedAny(changes: Changes): boolean {
+  return changes.added.size > 0 || changes.modified.size > 0 || changes.removed.size > 0;
 }
 
 /** The fields kubectl's last client-side apply set and that still hold the values it set. */

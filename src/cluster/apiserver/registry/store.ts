@@ -577,7 +577,9 @@ export class RegistryStore {
     for (let attempt = 0; ; attempt++) {
       const kv = await this.getKv(namespace, name);
       if (!kv) throw notFound(this.gr, name);
-      const current = this.decode(kv);
+      // Preconditions, admission and the grace period only read the object: the shared decoding
+      // (see `shared`). What is written or returned is a fresh decode of its own.
+      const current = this.shared(kv);
       this.checkPreconditions(current, params.preconditions);
       if (attempt === 0) {
         const attrs = this.admissionAttributes('DELETE', namespace, name, undefined, current, ctx);
@@ -600,7 +602,7 @@ export class RegistryStore {
           this.def.strategy.prepareForDelete?.(next);
         } else {
           // Already terminating with a sooner deadline: nothing changes.
-          return { object: current, deleted: false };
+          return { object: this.decode(kv), deleted: false };
         }
       }
       if (ctx.dryRun) {
@@ -608,7 +610,7 @@ export class RegistryStore {
           next.metadata.resourceVersion = meta.resourceVersion;
           return { object: next, deleted: false };
         }
-        return { object: current, deleted: true };
+        return { object: this.decode(kv), deleted: true };
       }
       const op = next
         ? { type: 'put' as const, key: kv.key, value: this.encode(next) }
@@ -619,8 +621,9 @@ export class RegistryStore {
           next.metadata.resourceVersion = String(result.revision);
           return { object: next, deleted: false };
         }
-        current.metadata.resourceVersion = String(result.revision);
-        return { object: current, deleted: true };
+        const gone = this.decode(kv);
+        gone.metadata.resourceVersion = String(result.revision);
+        return { object: gone, deleted: true };
       }
       if (attempt >= MAX_UPDATE_RETRIES) throw conflict(this.gr, name, OBJECT_MODIFIED);
     }

@@ -19,7 +19,10 @@ export interface ImageState {
 
 export class NodeInfo {
   node: Node | undefined;
+  /** In no particular order: a removal moves the last pod into the gap, as kube-scheduler's RemovePod does. */
   readonly pods: PodInfo[] = [];
+  /** Where each pod (by uid) is in `pods`, so that removing one costs the same at 4,000 pods a node as at 10. */
+  private readonly podIndex = new Map<string, number>();
   readonly podsWithAffinity: PodInfo[] = [];
   readonly podsWithRequiredAntiAffinity: PodInfo[] = [];
   /** Sum of the pods' requests. */
@@ -95,6 +98,7 @@ export class NodeInfo {
   }
 
   addPod(info: PodInfo): void {
+    this.podIndex.set(info.uid, this.pods.length);
     this.pods.push(info);
     if (info.hasAffinity()) this.podsWithAffinity.push(info);
     if (info.hasRequiredAntiAffinity()) this.podsWithRequiredAntiAffinity.push(info);
@@ -107,14 +111,20 @@ export class NodeInfo {
 
   /** Removes the pod with this uid; returns whether it was there. */
   removePod(uid: string): boolean {
-    const i = this.pods.findIndex((p) => p.uid === uid);
-    if (i < 0) return false;
-    const [info] = this.pods.splice(i, 1);
-    removeFrom(this.podsWithAffinity, uid);
-    removeFrom(this.podsWithRequiredAntiAffinity, uid);
-    this.requested.add(info!.requests, -1);
-    this.nonZeroRequested.add(info!.nonZeroRequests, -1);
-    for (const p of info!.hostPorts) this.removePort(p);
+    const i = this.podIndex.get(uid);
+    if (i === undefined) return false;
+    const info = this.pods[i]!;
+    const last = this.pods.pop()!;
+    if (last !== info) {
+      this.pods[i] = last;
+      this.podIndex.set(last.uid, i);
+    }
+    this.podIndex.delete(uid);
+    if (info.hasAffinity()) removeFrom(this.podsWithAffinity, uid);
+    if (info.hasRequiredAntiAffinity()) removeFrom(this.podsWithRequiredAntiAffinity, uid);
+    this.requested.add(info.requests, -1);
+    this.nonZeroRequested.add(info.nonZeroRequests, -1);
+    for (const p of info.hostPorts) this.removePort(p);
     this.refreshFree();
     this.generation++;
     return true;

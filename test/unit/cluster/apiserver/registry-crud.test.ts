@@ -125,6 +125,35 @@ test('a bound pod is deleted gracefully; the kubelet finishes with gracePeriodSe
   }
 });
 
+test('every delete answers with an object of its own: changing it changes nothing the registry reads later', async () => {
+  const cluster = await startCluster();
+  try {
+    await cluster.client().resource({ group: '', version: 'v1', resource: 'nodes' }).create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'quiet' } });
+    await cluster.client().resource<Pod>(PODS).create(pod('p', { labels: { app: 'web' } }, { nodeName: 'quiet', terminationGracePeriodSeconds: 20 }));
+    const registry = cluster.server.parts.registries.core('pods');
+    const ctx = { user: { name: 'admin', groups: ['system:masters'] } };
+    const terminating = await registry.delete('default', 'p', {}, ctx);
+    assert.equal(terminating.deleted, false);
+    terminating.object.metadata.labels!.app = 'changed';
+    const again = await registry.delete('default', 'p', {}, ctx); // already terminating, sooner deadline: nothing changes
+    assert.equal(again.deleted, false);
+    assert.equal(again.object.metadata.labels!.app, 'web');
+    again.object.metadata.labels!.app = 'changed';
+    const uid = again.object.metadata.uid!;
+    again.object.metadata.uid = 'someone-else';
+    const dry = await registry.delete('default', 'p', { gracePeriodSeconds: 0, preconditions: { uid } }, { ...ctx, dryRun: true });
+    assert.equal(dry.object.metadata.labels!.app, 'web');
+    dry.object.metadata.labels!.app = 'changed';
+    dry.object.metadata.uid = 'someone-else';
+    const gone = await registry.delete('default', 'p', { gracePeriodSeconds: 0, preconditions: { uid } }, ctx);
+    assert.equal(gone.deleted, true);
+    assert.equal(gone.object.metadata.labels!.app, 'web');
+    assert.ok(Number(gone.object.metadata.resourceVersion) > Number(again.object.metadata.resourceVersion), 'the deletion\'s resourceVersion');
+  } finally {
+    await cluster.stop();
+  }
+});
+
 test('deleting a configmap answers with a Success Status naming it', async () => {
   const cluster = await startCluster();
   try {

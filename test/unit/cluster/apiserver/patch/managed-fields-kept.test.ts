@@ -87,3 +87,29 @@ test('only FieldsV1 exactly as the encoder writes it counts as canonical', () =>
   assert.equal(canonicalFieldsV1({ 'x:y': {} }), false, 'unknown element');
   assert.equal(canonicalFieldsV1({}), false, 'owns nothing');
 });
+
+test('the same write to another object, later, is answered from recent writes: the general path\'s answer, times included', () => {
+  const kubeletFirst = (name: string) => write(
+    (() => { const o = created(); (o.metadata as JsonObject).name = name; return o; })(),
+    (o) => { o.status = { phase: 'Pending', hostIP: '10.0.0.9', conditions: [{ type: 'Ready', status: 'False' }] }; }, 'kubelet', T1, 'status',
+  );
+  const running = (o: JsonObject) => { o.status = { phase: 'Running', hostIP: '10.0.0.9', podIP: '10.0.0.2', conditions: [{ type: 'Ready', status: 'True' }] }; };
+  const failed = (o: JsonObject) => { (o.status as JsonObject).phase = 'Failed'; };
+  const dropConditions = (o: JsonObject) => { o.status = { phase: 'Pending', hostIP: '10.0.0.9' }; };
+  for (let i = 0; i < 3; i++) {
+    const now = T2 + i * 60_000;
+    const at = new Date(now).toISOString().replace('.000Z', 'Z');
+    const first = kubeletFirst(`web-${i}`);
+    // The writer gains fields: its entry takes the write's time.
+    const gained = bothWays(first, running, 'kubelet', now, 'status').kept.find((e) => e.manager === 'kubelet')!;
+    assert.equal(gained.time, at);
+    if (i > 0) assert.ok(Object.isFrozen(gained.fieldsV1), 'answered from the recent writes');
+    // Another manager takes one of the kubelet's fields: the kubelet's entry keeps its own time.
+    const taken = bothWays(first, failed, 'controller', now, 'status').kept;
+    assert.equal(taken.find((e) => e.manager === 'kubelet')!.time, '2026-11-24T10:00:10Z');
+    assert.equal(taken.find((e) => e.manager === 'controller')!.time, at);
+    // The writer only removes fields: it gains nothing and keeps its time.
+    const removed = bothWays(first, dropConditions, 'kubelet', now, 'status').kept.find((e) => e.manager === 'kubelet')!;
+    assert.equal(removed.time, '2026-11-24T10:00:10Z');
+  }
+});
