@@ -308,6 +308,12 @@ export class PodWorker {
   }
 
   /** The log of `container` for the pods/log subresource. */
+  /** The container of this name while it runs (what `kubectl exec` may run a command in). */
+  runningContainer(name: string): Container | undefined {
+    const current = this.records.find((r) => r.spec.name === name)?.current;
+    return current?.running ? current : undefined;
+  }
+
   log(container: string, previous: boolean): ContainerLog {
     const record = this.records.find((r) => r.spec.name === container);
     const podName = this.pod.metadata.name ?? '';

@@ -3,16 +3,19 @@
  * with the pod's `command`/`args` (Kubernetes rules), then a small shell and a set of programs.
  *
  * A running process is a generator of effects the runtime plays against the cluster clock:
- * `sleep` (virtual milliseconds, Infinity = blocks forever), `out` (a log line), `serve` (the
- * process now listens on ports and blocks until stopped), `memory` (resident memory, checked
- * against the memory limit). Its return value is the exit code.
+ * `sleep` (virtual milliseconds, Infinity = blocks forever), `out` (a log line; `stderr` for the
+ * error messages programs print there), `serve` (the process now listens on ports and blocks until
+ * stopped), `memory` (resident memory, checked against the memory limit), `input` (the process
+ * reads its standard input: resume it once `ProcessContext.stdin` has ended). Its return value is
+ * the exit code.
  */
 import type { CatalogImage, ServerProgram } from './catalog';
 import { parseShell, ShellSyntaxError, type ShellNode, type Word } from './shell-parser';
 
 export type Effect =
   | { type: 'sleep'; ms: number }
-  | { type: 'out'; text: string }
+  | { type: 'out'; text: string; stderr?: true }
+  | { type: 'input' }
   | { type: 'serve'; program: ServerProgram }
   | { type: 'memory'; bytes: number };
 
@@ -25,6 +28,11 @@ export interface ProcessContext {
   files: Map<string, string>;
   hostname: string;
   now(): number;
+  /**
+   * The process's standard input, once it has ended (`kubectl exec -i`); read after an `input`
+   * effect. Absent: stdin is empty (containers, probes), and no `input` effect is ever yielded.
+   */
+  stdin?: () => string[];
 }
 
 export type StartResult = { process: Process } | { error: string };
@@ -124,15 +132,36 @@ function arithmetic(expr: string, vars: Record<string, string>): number {
   return sum();
 }
 
-/** Output capture for redirections, pipes and `$(…)`: `out` effects go to `sink` instead of the log. */
-function* capture(inner: Process, sink: string[]): Process {
+/**
+ * Output capture for redirections, pipes and `$(…)`: stdout (and stderr too with `all`, as `&>`)
+ * goes to `sink` instead of the log; stderr passes through, as a shell's would.
+ */
+function* capture(inner: Process, sink: string[], all = false): Process {
   for (;;) {
     const step = inner.next();
     if (step.done) return step.value;
-    if (step.value.type === 'out') sink.push(step.value.text);
+    if (step.value.type === 'out' && (all || !step.value.stderr)) sink.push(step.value.text);
     else yield step.value;
   }
 }
+
+const err = (text: string): Effect => ({ type: 'out', text, stderr: true });
+
+/** `>&2` (stdout to stderr), `2>&1` (stderr to stdout), `2>FILE` (stderr into `stderrSink`). */
+function* restream(inner: Process, stdoutToStderr: boolean, stderrToStdout: boolean, stderrSink: string[] | undefined): Process {
+  for (;;) {
+    const step = inner.next();
+    if (step.done) return step.value;
+    const effect = step.value;
+    if (effect.type !== 'out') yield effect;
+    else if (!effect.stderr) yield stdoutToStderr ? err(effect.text) : effect;
+    else if (stderrSink) stderrSink.push(effect.text);
+    else yield stderrToStdout ? { type: 'out', text: effect.text } : effect;
+  }
+}
+
+/** The process's own standard input (as opposed to a pipe's): read from ProcessContext.stdin on demand. */
+const PROCESS_STDIN: readonly string[] = Object.freeze([]);
 
 class Shell {
   private readonly vars: Record<string, string>;
@@ -145,7 +174,7 @@ class Shell {
 
   *program(argv: string[]): Process {
     try {
-      return yield* this.run(argv, []);
+      return yield* this.run(argv, PROCESS_STDIN as string[]);
     } catch (err) {
       if (err instanceof Exit) return err.code;
       throw err;
@@ -158,7 +187,7 @@ class Shell {
       node = parseShell(src);
     } catch (err) {
       if (!(err instanceof ShellSyntaxError)) throw err;
-      yield { type: 'out', text: `${shellName}: ${err.message}` };
+      yield { type: 'out', text: `${shellName}: ${err.message}`, stderr: true };
       return 2;
     }
     return yield* this.exec(node, []);
@@ -225,20 +254,38 @@ class Shell {
         if (input?.target) {
           const path = this.expandWord(input.target, false).join('');
           const content = this.ctx.files.get(path);
-          if (content === undefined) { yield { type: 'out', text: `sh: can't open '${path}': no such file` }; return 1; }
+          if (content === undefined) { yield err(`sh: can't open '${path}': no such file`); return 1; }
           commandStdin = content.split('\n');
         }
-        if (!target?.target) return yield* this.run(argv, commandStdin);
-        const out: string[] = [];
-        const status = yield* capture(this.run(argv, commandStdin), out);
-        const path = this.expandWord(target.target, false).join('');
-        if (path !== '/dev/null' && path !== '/dev/stdout' && path !== '/proc/1/fd/1') {
-          const previous = target.op === '>>' ? this.ctx.files.get(path) ?? '' : '';
-          this.ctx.files.set(path, previous + out.map((l) => `${l}\n`).join(''));
-        } else if (path !== '/dev/null') for (const text of out) yield { type: 'out', text };
+        const errTarget = node.redirects.find((r) => r.op === '2>')?.target;
+        const errSink: string[] | undefined = errTarget ? [] : undefined;
+        const toStderr = node.redirects.some((r) => r.op === '>&2');
+        const merged = node.redirects.some((r) => r.op === '2>&1');
+        let process = this.run(argv, commandStdin);
+        if (errSink || toStderr || merged) process = restream(process, toStderr, merged, errSink);
+        let status: number;
+        if (!target?.target) status = yield* process;
+        else {
+          const out: string[] = [];
+          status = yield* capture(process, out, target.op === '&>');
+          yield* this.writeOutput(this.expandWord(target.target, false).join(''), out, target.op === '>>', false);
+        }
+        if (errTarget && errSink) yield* this.writeOutput(this.expandWord(errTarget, false).join(''), errSink, false, true);
         return status;
       }
     }
+  }
+
+  /** Redirected output: to a file (the container's), or back out for /dev/stdout and the like. */
+  private *writeOutput(path: string, lines: string[], append: boolean, stderr: boolean): Generator<Effect, void, void> {
+    if (path === '/dev/null') return;
+    if (path === '/dev/stdout' || path === '/proc/1/fd/1' || path === '/dev/stderr' || path === '/proc/1/fd/2') {
+      const toStderr = stderr ? path !== '/dev/stdout' && path !== '/proc/1/fd/1' : path === '/dev/stderr' || path === '/proc/1/fd/2';
+      for (const text of lines) yield toStderr ? err(text) : { type: 'out', text };
+      return;
+    }
+    const previous = append ? this.ctx.files.get(path) ?? '' : '';
+    this.ctx.files.set(path, previous + lines.map((l) => `${l}\n`).join(''));
   }
 
   private expandWord(word: Word, split: boolean): string[] {
@@ -289,7 +336,7 @@ class Shell {
       return 0;
     }
     if (this.ctx.image.noShell || (!UTILITIES.has(name) && !SHELLS.has(name) && !ENTRYPOINT_SCRIPTS.has(name) && !['exit', 'export', 'set', 'trap', 'cd', 'exec', ':', 'unset', 'wait'].includes(name))) {
-      yield { type: 'out', text: `sh: ${command}: not found` };
+      yield err(`sh: ${command}: not found`);
       return 127;
     }
     switch (name) {
@@ -297,13 +344,17 @@ class Shell {
         const c = args.indexOf('-c');
         if (c >= 0) {
           const script = args[c + 1];
-          if (script === undefined) { yield { type: 'out', text: `${name}: -c requires an argument` }; return 2; }
+          if (script === undefined) { yield err(`${name}: -c requires an argument`); return 2; }
           return yield* this.script(script, name);
         }
         const file = args.find((a) => !a.startsWith('-'));
-        if (!file) return 0; // no script and no terminal: stdin is empty, the shell exits at once
+        if (!file) {
+          // No script: the shell reads one from stdin (empty for a container: it exits at once).
+          const lines = yield* this.read(stdin);
+          return lines.length > 0 ? yield* this.script(lines.join('\n'), name) : 0;
+        }
         const content = this.ctx.files.get(file);
-        if (content === undefined) { yield { type: 'out', text: `${name}: can't open '${file}': No such file or directory` }; return 2; }
+        if (content === undefined) { yield err(`${name}: can't open '${file}': No such file or directory`); return 2; }
         return yield* this.script(content, name);
       }
       case 'docker-entrypoint.sh': case 'entrypoint.sh':
@@ -319,7 +370,7 @@ class Shell {
         return 1;
       case 'sleep': {
         const ms = args.reduce<number | undefined>((sum, a) => { const d = parseDuration(a); return sum === undefined || d === undefined ? undefined : sum + d; }, 0);
-        if (args.length === 0 || ms === undefined) { yield { type: 'out', text: `sleep: invalid number '${args[0] ?? ''}'` }; return 1; }
+        if (args.length === 0 || ms === undefined) { yield err(`sleep: invalid number '${args[0] ?? ''}'`); return 1; }
         this.roundsWithoutTime = 0;
         yield { type: 'sleep', ms };
         return 0;
@@ -357,10 +408,10 @@ class Shell {
         const files = args.filter((a) => !a.startsWith('-') && !(name === 'grep' && a === args.find((x) => !x.startsWith('-'))) && !/^\d+$/.test(a));
         let lines: string[] = [];
         let status = 0;
-        if (files.length === 0) lines = stdin;
+        if (files.length === 0) lines = yield* this.read(stdin);
         for (const file of files) {
           const content = this.ctx.files.get(file);
-          if (content === undefined) { yield { type: 'out', text: `${name}: can't open '${file}': No such file or directory` }; status = 1; continue; }
+          if (content === undefined) { yield err(`${name}: can't open '${file}': No such file or directory`); status = 1; continue; }
           lines.push(...content.replace(/\n$/, '').split('\n'));
         }
         if (name === 'head') lines = lines.slice(0, Number(args[args.indexOf('-n') + 1]) || 10);
@@ -420,19 +471,26 @@ class Shell {
         }
         const script = args.find((a) => !a.startsWith('-'));
         if (script && !(args[0] === '-c' || args[0] === '-e')) {
-          if (name === 'node') yield { type: 'out', text: `Error: Cannot find module '${script.startsWith('/') ? script : `/${script}`}'` };
-          else yield { type: 'out', text: `${name}: can't open file '${script}': [Errno 2] No such file or directory` };
+          if (name === 'node') yield err(`Error: Cannot find module '${script.startsWith('/') ? script : `/${script}`}'`);
+          else yield err(`${name}: can't open file '${script}': [Errno 2] No such file or directory`);
           return name === 'node' ? 1 : 2;
         }
         return 0; // no terminal: the REPL reads an empty stdin and exits
       }
       case 'curl': case 'wget': case 'nc':
         yield { type: 'sleep', ms: 1000 };
-        if (args.length === 0) { yield { type: 'out', text: `${name}: try '${name} --help' for more information` }; return 2; }
+        if (args.length === 0) { yield err(`${name}: try '${name} --help' for more information`); return 2; }
         return 0;
       default:
         return 0;
     }
+  }
+
+  /** The lines of `stdin`; the process's own stdin is waited for (an `input` effect) when there is one. */
+  private *read(stdin: string[]): Generator<Effect, string[], void> {
+    if (stdin !== PROCESS_STDIN || !this.ctx.stdin) return stdin;
+    yield { type: 'input' };
+    return this.ctx.stdin();
   }
 
   private *serve(program: ServerProgram): Process {
