@@ -1,0 +1,146 @@
+/**
+ * `kubectl exec` end to end: real kubectl speaks RemoteCommand over WebSocket to the standalone
+ * server, which runs the command with the container's interpreter in the container's context.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { StandaloneServer } from './server';
+
+const MANIFESTS = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: app-config
+data:
+  MODE: debug
+  app.properties: |
+    color=blue
+    size=10
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  nodeName: node-1
+  containers:
+  - name: web
+    image: busybox:1.36
+    command: ["sleep", "3600"]
+    env:
+    - name: GREETING
+      value: hello
+    envFrom:
+    - configMapRef:
+        name: app-config
+    volumeMounts:
+    - name: config
+      mountPath: /etc/config
+  volumes:
+  - name: config
+    configMap:
+      name: app-config
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: unpulled
+spec:
+  nodeName: node-1
+  containers:
+  - name: app
+    image: registry.invalid/none:1
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: unscheduled
+spec:
+  nodeSelector:
+    no-such-label: x
+  containers:
+  - name: app
+    image: busybox:1.36
+    command: ["sleep", "3600"]
+`;
+
+let server: StandaloneServer;
+
+before(async () => {
+  server = await StandaloneServer.start({ nodes: 1, args: ['--speed', '20'] });
+  const apply = await server.kubectl(['apply', '-f', '-'], { input: MANIFESTS });
+  assert.equal(apply.code, 0, apply.stderr);
+  const wait = await server.kubectl(['wait', '--for=condition=Ready', 'pod/web', '--timeout=60s']);
+  assert.equal(wait.code, 0, wait.stderr);
+});
+
+after(async () => {
+  await server.stop();
+});
+
+test('printenv shows the env of the manifest and of its ConfigMap', async () => {
+  const r = await server.kubectl(['exec', 'web', '--', 'printenv', 'GREETING', 'MODE']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'hello\ndebug\n');
+  assert.equal(r.stderr, '');
+});
+
+test('cat of a file mounted from a ConfigMap', async () => {
+  const r = await server.kubectl(['exec', 'web', '--', 'cat', '/etc/config/app.properties']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'color=blue\nsize=10\n');
+});
+
+test('sh -c with stdout and stderr apart, and a non-zero exit code that kubectl passes on', async () => {
+  const r = await server.kubectl(['exec', 'web', '--', 'sh', '-c', 'echo out; echo oops >&2; sleep 2; exit 3']);
+  assert.equal(r.code, 3);
+  assert.equal(r.stdout, 'out\n');
+  assert.equal(r.stderr, 'oops\ncommand terminated with exit code 3\n');
+});
+
+test('stdin (-i) reaches a command that reads it', async () => {
+  const r = await server.kubectl(['exec', '-i', 'web', '--', 'grep', 'b'], { input: 'a\nb1\nc\nb2\n' });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'b1\nb2\n');
+});
+
+test('a program the image does not have: the runtime error', async () => {
+  const r = await server.kubectl(['exec', 'web', '--', 'nosuch']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "[0-9a-f]{64}": OCI runtime exec failed: exec failed: unable to start container process: exec: "nosuch": executable file not found in \$PATH: unknown\n$/);
+});
+
+test('errors before the stream: pod, container, node, container not running', async () => {
+  const missingPod = await server.kubectl(['exec', 'nope', '--', 'ls']);
+  assert.equal(missingPod.code, 1);
+  assert.equal(missingPod.stderr, 'Error from server (NotFound): pods "nope" not found\n');
+
+  const missingContainer = await server.kubectl(['exec', 'web', '-c', 'nope', '--', 'ls']);
+  assert.equal(missingContainer.code, 1);
+  assert.equal(missingContainer.stderr, 'Error from server (BadRequest): container nope is not valid for pod web\n');
+
+  const unscheduled = await server.kubectl(['exec', 'unscheduled', '--', 'ls']);
+  assert.equal(unscheduled.code, 1);
+  assert.equal(unscheduled.stderr, 'Error from server (BadRequest): pod unscheduled does not have a host assigned\n');
+
+  const notRunning = await server.kubectl(['exec', 'unpulled', '--', 'ls']);
+  assert.equal(notRunning.code, 1);
+  assert.equal(notRunning.stderr, 'error: unable to upgrade connection: container not found ("app")\n');
+});
+
+test('the read-only viewer may not exec', async () => {
+  const r = await server.kubectl(['exec', 'web', '--', 'ls'], { context: 'kube-sim-viewer' });
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, 'Error from server (Forbidden): pods "web" is forbidden: User "viewer" cannot create resource "pods/exec" in API group "" in the namespace "default"\n');
+});
+
+test('a client leaving mid-stream: the server stays healthy and serves the next exec', async () => {
+  const running = server.startKubectl(['exec', 'web', '--', 'sh', '-c', 'i=0; while true; do echo tick $i; i=$((i+1)); sleep 1; done']);
+  await running.until((out) => out.includes('tick 2'), 'three ticks');
+  running.child.kill('SIGKILL');
+  await running.exited;
+  const ready = await server.kubectl(['get', '--raw', '/readyz']);
+  assert.equal(ready.stdout, 'ok');
+  const again = await server.kubectl(['exec', 'web', '--', 'echo', 'still here']);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(again.stdout, 'still here\n');
+});
