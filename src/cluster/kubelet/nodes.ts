@@ -23,6 +23,7 @@ import type { RemoteProcess, ResponseStream } from '../apiserver/types';
 import { notFound } from '../api/errors';
 import { randomBytes } from 'node:crypto';
 import { ExecCommand } from './runtime/exec';
+import { TerminalSession } from './runtime/exec-shell';
 
 /**
  * Kubelets registering at once. In process with a memory store a request never waits, so more at
@@ -280,6 +281,7 @@ export class NodePool implements PodLogSource {
     const container = worker.runningContainer(options.container);
     if (!container) return { status: 500, message: `container not found (${JSON.stringify(options.container)})` };
     const execId = randomBytes(32).toString('hex');
+    if (options.tty && options.stdin) return new TerminalSession(this.options.clock, container.context, options.command, execId);
     return new ExecCommand(this.options.clock, container.context, options.command, execId, options.stdin);
   };
 

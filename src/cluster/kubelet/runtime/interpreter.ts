@@ -72,6 +72,40 @@ export function startProcess(argv: string[], ctx: ProcessContext): StartResult {
   return { process: new Shell(ctx).program(argv) };
 }
 
+/**
+ * An interactive shell (`kubectl exec -it POD -- sh`): each line typed is run by the same shell,
+ * so variables and `$?` persist. `exited` says the last line ran `exit`.
+ */
+export class InteractiveShell {
+  private readonly shell: Shell;
+  exited = false;
+
+  constructor(ctx: ProcessContext) {
+    this.shell = new Shell(ctx);
+  }
+
+  /** The running line was interrupted (Ctrl-C, 130). */
+  interrupted(status: number): void {
+    this.shell.interrupted(status);
+  }
+
+  *line(src: string): Process {
+    try {
+      return yield* this.shell.line(src);
+    } catch (err) {
+      if (!(err instanceof Exit)) throw err;
+      this.exited = true;
+      return err.code;
+    }
+  }
+}
+
+/** Whether `argv` starts an interactive shell when given a terminal: a shell with no script. */
+export function isInteractiveShell(argv: string[], ctx: ProcessContext): boolean {
+  if (argv.length === 0 || !SHELLS.has(base(argv[0]!)) || !resolvable(base(argv[0]!), ctx)) return false;
+  return argv.slice(1).every((a) => a.startsWith('-') && a !== '-c');
+}
+
 function resolvable(name: string, ctx: ProcessContext): boolean {
   if (ctx.image.servers?.[name] || (ctx.image.printsAndExits && name === base(ctx.image.cmd?.[0] ?? ''))) return true;
   if (ctx.image.noShell) return false;
@@ -179,6 +213,17 @@ class Shell {
       if (err instanceof Exit) return err.code;
       throw err;
     }
+  }
+
+  /** One line typed at an interactive shell: `$?` and variables carry over to the next; `exit` throws Exit. */
+  *line(src: string): Process {
+    this.status = yield* this.script(src, 'sh');
+    return this.status;
+  }
+
+  /** The line was ended from outside (Ctrl-C): its status is what `$?` says next. */
+  interrupted(status: number): void {
+    this.status = status;
   }
 
   private *script(src: string, shellName: string): Process {
