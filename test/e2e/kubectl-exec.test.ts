@@ -4,7 +4,24 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { StandaloneServer } from './server';
+import { spawn, spawnSync } from 'node:child_process';
+import { StandaloneServer, KUBECTL, type CommandResult } from './server';
+
+/** util-linux `script` gives kubectl a pseudo-terminal (kubectl exec -t needs one). */
+const HAVE_SCRIPT = spawnSync('script', ['--version']).status === 0;
+
+/** kubectl in a pseudo-terminal, fed `keys` and left to exit by itself (stdin stays open until then). */
+function kubectlInTerminal(args: string[], keys: string): Promise<CommandResult> {
+  const command = [KUBECTL, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const child = spawn('script', ['-qec', command, '/dev/null'], { env: server.kubectlEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c; });
+  child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
+  child.stdin.write(keys);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  return new Promise((resolve) => child.on('close', (code) => { clearTimeout(timer); child.stdin.destroy(); resolve({ code, stdout, stderr }); }));
+}
 
 const MANIFESTS = `apiVersion: v1
 kind: ConfigMap
@@ -143,4 +160,11 @@ test('a client leaving mid-stream: the server stays healthy and serves the next 
   const again = await server.kubectl(['exec', 'web', '--', 'echo', 'still here']);
   assert.equal(again.code, 0, again.stderr);
   assert.equal(again.stdout, 'still here\n');
+});
+
+test('exec -it sh: a prompt, lines run in the container, exit code passed on', { skip: !HAVE_SCRIPT && 'no `script` for a pseudo-terminal' }, async () => {
+  const r = await kubectlInTerminal(['exec', '-it', 'web', '--', 'sh'], 'echo $GREETING\rcat /etc/config/MODE\rexit 4\r');
+  assert.equal(r.code, 4, r.stdout + r.stderr);
+  assert.ok(r.stdout.includes('/ # echo $GREETING\r\nhello\r\n/ # cat /etc/config/MODE\r\ndebug\r\n/ # exit 4\r\n'), JSON.stringify(r.stdout));
+  assert.ok(r.stdout.endsWith('command terminated with exit code 4\r\n'), JSON.stringify(r.stdout));
 });
