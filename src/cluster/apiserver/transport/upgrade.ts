@@ -65,6 +65,12 @@ export class UpgradeListener {
       return;
     }
     const session = response.upgrade;
+    if (response.stream) {
+      // A watch or a followed log asked for with an Upgrade header: streams are served on the
+      // ordinary request path only.
+      response.stream.close();
+      return writeResponse(socket, { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'streaming responses are not served on an upgraded connection: send the request without Upgrade' });
+    }
     if (response.status !== 101 || !session) return writeResponse(socket, response);
     const key = headers['sec-websocket-key'];
     if (!key || headers['sec-websocket-version'] !== '13') {

@@ -118,3 +118,28 @@ test('the viewer is refused before any upgrade, and that is audited too', async 
   const record = cluster.audit.query({ user: 'viewer' }).filter((a) => a.subresource === 'exec').at(-1)!;
   assert.equal(record.code, 403);
 });
+
+test('other requests asking for an upgrade are answered plainly; a watch among them is refused, not left open', async () => {
+  const url = new URL(cluster.url!);
+  const ask = (path: string) => new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = httpsRequest({
+      method: 'GET', hostname: '127.0.0.1', port: url.port, path, ca, servername: 'localhost', checkServerIdentity: () => undefined,
+      headers: { Authorization: `Bearer ${adminToken}`, Connection: 'Upgrade', Upgrade: 'SPDY/3.1' },
+    });
+    req.on('response', (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (c: string) => { body += c; }).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('upgrade', () => reject(new Error('upgraded')));
+    req.on('error', reject);
+    req.end();
+  });
+  const get = await ask('/api/v1/namespaces/default/pods/web');
+  assert.equal(get.status, 200);
+  assert.equal(JSON.parse(get.body).metadata.name, 'web');
+  const watch = await ask('/api/v1/namespaces/default/pods?watch=true');
+  assert.equal(watch.status, 400);
+  const spdyExec = await ask('/api/v1/namespaces/default/pods/web/exec?command=ls&stdout=true');
+  assert.equal(spdyExec.status, 400);
+  assert.match(spdyExec.body, /^unable to upgrade: Kube Sim serves exec over WebSocket/);
+});
