@@ -22,7 +22,7 @@ import { formatLogLine, formatLogLines, waitingToStart, type ContainerLog, type 
 import type { RemoteProcess, ResponseStream } from '../apiserver/types';
 import { notFound } from '../api/errors';
 import { randomBytes } from 'node:crypto';
-import { ExecCommand } from './runtime/exec';
+import { diesWithContainer, ExecCommand } from './runtime/exec';
 import { TerminalSession } from './runtime/exec-shell';
 
 /**
@@ -281,8 +281,11 @@ export class NodePool implements PodLogSource {
     const container = worker.runningContainer(options.container);
     if (!container) return { status: 500, message: `container not found (${JSON.stringify(options.container)})` };
     const execId = randomBytes(32).toString('hex');
-    if (options.tty && options.stdin) return new TerminalSession(this.options.clock, container.context, options.command, execId);
-    return new ExecCommand(this.options.clock, container.context, options.command, execId, options.stdin);
+    const clock = this.options.clock;
+    const process = options.tty && options.stdin
+      ? new TerminalSession(clock, container.context, options.command, execId)
+      : new ExecCommand(clock, container.context, options.command, execId, options.stdin);
+    return diesWithContainer(clock, () => container.running, process);
   };
 
   private route(pod: Pod): void {

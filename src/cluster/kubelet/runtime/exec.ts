@@ -146,3 +146,46 @@ export class ExecCommand implements RemoteProcess {
     return lines;
   }
 }
+
+/** How often, in cluster time, an exec checks that its container still runs. */
+const CONTAINER_CHECK_MS = 1_000;
+
+/**
+ * An exec'd process dies with its container: once the container has stopped (the pod deleted, the
+ * container killed or crashed), the process is killed too and the caller told exit code 137
+ * (SIGKILL), as when the runtime tears the container's processes down.
+ */
+export function diesWithContainer(clock: Clock, running: () => boolean, process: RemoteProcess): RemoteProcess {
+  let timer: Timer | undefined;
+  let over = false;
+  const end = () => { over = true; timer?.cancel(); timer = undefined; };
+  return {
+    start(output) {
+      const check = () => {
+        timer = undefined;
+        if (over) return;
+        if (!running()) {
+          end();
+          process.kill();
+          output.exit(137);
+          return;
+        }
+        timer = clock.setTimer(CONTAINER_CHECK_MS, check);
+      };
+      process.start({
+        stdout: (t) => { if (!over) output.stdout(t); },
+        stderr: (t) => { if (!over) output.stderr(t); },
+        exit: (code) => { if (!over) { end(); output.exit(code); } },
+        failed: (message) => { if (!over) { end(); output.failed(message); } },
+      });
+      if (!over) timer = clock.setTimer(CONTAINER_CHECK_MS, check);
+    },
+    stdin: (data) => process.stdin(data),
+    closeStdin: () => process.closeStdin(),
+    resize: (width, height) => process.resize(width, height),
+    kill() {
+      end();
+      process.kill();
+    },
+  };
+}

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../../../../src/cluster/clock';
 import { catalogImage } from '../../../../../src/cluster/kubelet/runtime/catalog';
-import { ExecCommand } from '../../../../../src/cluster/kubelet/runtime/exec';
+import { diesWithContainer, ExecCommand } from '../../../../../src/cluster/kubelet/runtime/exec';
 import type { ProcessContext } from '../../../../../src/cluster/kubelet/runtime/interpreter';
 
 function exec(argv: string[], options: { stdin?: boolean; files?: Record<string, string> } = {}) {
@@ -72,4 +72,36 @@ test('a file the command writes is the container\'s', () => {
   const { events, context } = exec(['sh', '-c', 'echo saved > /tmp/x; echo gone 2>/dev/null; cat /missing 2>/dev/null']);
   assert.deepEqual(events, ['out gone\n', 'exit 1']);
   assert.equal(context.files.get('/tmp/x'), 'saved\n');
+});
+
+test('a process outlives nothing: its container stopping kills it with exit code 137', async () => {
+  const clock = new ManualClock();
+  const image = catalogImage('docker.io/library/busybox')!;
+  const context: ProcessContext = { image, env: {}, files: new Map(), hostname: 'web', now: () => clock.now() };
+  let running = true;
+  const events: string[] = [];
+  const process = diesWithContainer(clock, () => running, new ExecCommand(clock, context, ['sh', '-c', 'echo up; sleep infinity'], 'e1', false));
+  process.start({ stdout: (t) => events.push(`out ${t}`), stderr: () => {}, exit: (code) => events.push(`exit ${code}`), failed: () => {} });
+  await clock.advance(60_000);
+  assert.deepEqual(events, ['out up\n']);
+  running = false;
+  await clock.advance(1_000);
+  assert.deepEqual(events, ['out up\n', 'exit 137']);
+  await clock.advance(10_000);
+  assert.deepEqual(events, ['out up\n', 'exit 137']);
+});
+
+test('a process that ends by itself leaves no check behind', async () => {
+  const clock = new ManualClock();
+  const image = catalogImage('docker.io/library/busybox')!;
+  const context: ProcessContext = { image, env: {}, files: new Map(), hostname: 'web', now: () => clock.now() };
+  let checks = 0;
+  const events: string[] = [];
+  const process = diesWithContainer(clock, () => { checks++; return true; }, new ExecCommand(clock, context, ['sleep', '2'], 'e1', false));
+  process.start({ stdout: () => {}, stderr: () => {}, exit: (code) => events.push(`exit ${code}`), failed: () => {} });
+  await clock.advance(2_000);
+  assert.deepEqual(events, ['exit 0']);
+  const after = checks;
+  await clock.advance(10_000);
+  assert.equal(checks, after);
 });
