@@ -45,6 +45,8 @@ export async function execSubresource(parts: ServerParts, r: ResourceRequest): P
   if (!pod.spec.nodeName) throw badRequest(`pod ${name} does not have a host assigned`);
   const flag = (key: string): boolean => { const v = (q.get(key) ?? '').toLowerCase(); return v === 'true' || v === '1'; };
   const options: ExecOptions = { container, command: q.getAll('command'), stdin: flag('stdin'), stdout: flag('stdout'), stderr: flag('stderr'), tty: flag('tty') };
+  // kube-apiserver's proxy to the kubelet takes upgrade requests only.
+  if (!listHas(r.request.headers['connection'], 'upgrade') || !r.request.headers['upgrade']) throw badRequest('Upgrade request required');
   if (!options.stdin && !options.stdout && !options.stderr) throw badRequest('you must specify at least 1 of stdin, stdout, stderr');
 
   // What follows is the kubelet's: it answers in plain text.
@@ -53,7 +55,6 @@ export async function execSubresource(parts: ServerParts, r: ResourceRequest): P
   const process = provider(pod, options);
   if ('message' in process) return textResponse(process.status, process.message);
   const protocol = negotiate(r.request);
-  if (typeof protocol !== 'string') return protocol;
   return { status: 101, headers: { 'Sec-WebSocket-Protocol': protocol }, upgrade: execSession(protocol, process, options) };
 }
 
@@ -73,19 +74,16 @@ function validateContainer(container: string, pod: Pod): string {
 const listHas = (header: string | undefined, token: string): boolean =>
   (header ?? '').toLowerCase().split(',').some((t) => t.trim() === token);
 
-/** The subprotocol to answer with, or the refusal (a WebSocket upgrade to a RemoteCommand protocol is required). */
-function negotiate(request: ApiRequest): string | ApiResponse {
+/** The subprotocol to answer with; a request that is not a WebSocket upgrade to a RemoteCommand protocol is refused. */
+function negotiate(request: ApiRequest): string {
   const headers = request.headers;
-  if (!listHas(headers['connection'], 'upgrade') || !headers['upgrade']) {
-    return textResponse(400, 'Upgrade request required');
-  }
   if (!listHas(headers['upgrade'], 'websocket')) {
-    return textResponse(400, `unable to upgrade: Kube Sim serves exec over WebSocket (${REMOTE_COMMAND_PROTOCOLS.join(', ')}) only, not ${headers['upgrade']}`);
+    throw badRequest(`unable to upgrade: Kube Sim serves exec over WebSocket (${REMOTE_COMMAND_PROTOCOLS.join(', ')}) only, not ${headers['upgrade']}`);
   }
   const offered = (headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
   const chosen = offered.find((p) => REMOTE_COMMAND_PROTOCOLS.includes(p));
   if (!chosen) {
-    return textResponse(400, `unable to upgrade: unable to negotiate protocol: client supports [${offered.join(' ')}], server supports [${REMOTE_COMMAND_PROTOCOLS.join(' ')}]`);
+    throw badRequest(`unable to upgrade: unable to negotiate protocol: client supports [${offered.join(' ')}], server supports [${REMOTE_COMMAND_PROTOCOLS.join(' ')}]`);
   }
   return chosen;
 }

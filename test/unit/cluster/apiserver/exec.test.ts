@@ -141,5 +141,12 @@ test('other requests asking for an upgrade are answered plainly; a watch among t
   assert.equal(watch.status, 400);
   const spdyExec = await ask('/api/v1/namespaces/default/pods/web/exec?command=ls&stdout=true');
   assert.equal(spdyExec.status, 400);
-  assert.match(spdyExec.body, /^unable to upgrade: Kube Sim serves exec over WebSocket/);
+  assert.match(JSON.parse(spdyExec.body).message, /^unable to upgrade: Kube Sim serves exec over WebSocket/);
+  const plain = await new Promise<number>((resolve, reject) => {
+    const req = httpsRequest({ method: 'POST', hostname: '127.0.0.1', port: url.port, path: '/api/v1/namespaces/default/pods/web/exec?command=ls&stdout=true', ca, servername: 'localhost', checkServerIdentity: () => undefined, headers: { Authorization: `Bearer ${adminToken}` } });
+    req.on('response', (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+    req.on('error', reject);
+    req.end();
+  });
+  assert.equal(plain, 400, 'Upgrade request required');
 });
