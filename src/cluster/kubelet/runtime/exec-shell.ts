@@ -4,8 +4,9 @@
  * Backspace rubs out, Ctrl-U kills the line, Enter hands the line on, Ctrl-C interrupts, Ctrl-D on
  * an empty line is end of input. Cursor keys and other escape sequences are swallowed (no history).
  *
- * A shell with no script (`sh`, `bash`) is interactive: it prints busybox's root prompt `/ # `,
- * runs each line with the same interpreter state (variables, `$?`), and ends on `exit` or Ctrl-D.
+ * A shell with no script (`sh`, `bash`) is interactive: it prints a root prompt (busybox's `/ # `,
+ * bash's `root@HOST:/# `), runs each line with the same interpreter state (variables, `$?`), and
+ * ends on `exit` or Ctrl-D.
  * Keys typed while a line runs are kept and used once it is done (type-ahead); a command run from
  * the prompt gets no stdin of its own. Any other command runs once, its stdin being the lines typed
  * (until Ctrl-D).
@@ -15,7 +16,8 @@ import type { RemoteOutput, RemoteProcess } from '../../apiserver/types';
 import { EffectPlayer, ExecCommand } from './exec';
 import { InteractiveShell, isInteractiveShell, type ProcessContext } from './interpreter';
 
-const PROMPT = '/ # ';
+/** The root prompt: bash's default (`\u@\h:\w\$`), else busybox ash's. */
+const promptOf = (argv: string[], hostname: string): string => (argv[0]?.endsWith('bash') ? `root@${hostname}:/# ` : '/ # ');
 /** The exit code of a process interrupted by Ctrl-C (SIGINT), as a shell reports it. */
 const INTERRUPTED = 130;
 
@@ -150,7 +152,7 @@ export class TerminalSession implements RemoteProcess {
   }
 
   private prompt(): void {
-    if (!this.done) this.output!.stdout(PROMPT);
+    if (!this.done) this.output!.stdout(promptOf(this.argv, this.context.hostname));
   }
 
   private runLine(text: string): void {

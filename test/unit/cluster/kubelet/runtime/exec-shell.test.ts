@@ -79,6 +79,10 @@ test('a line that sleeps holds the prompt on the cluster clock; keys typed meanw
   assert.deepEqual(t.ends, ['exit 0']);
 });
 
+test('bash prompts as bash does by default', () => {
+  assert.equal(terminal(['/bin/bash']).screen(), 'root@web:/# ');
+});
+
 test('a command other than a shell runs once, its stdin the lines typed until Ctrl-D', () => {
   const t = terminal(['grep', 'b']);
   t.type('abc\rxyz\r\x04');
