@@ -16,8 +16,11 @@ import type { RemoteOutput, RemoteProcess } from '../../apiserver/types';
 import { EffectPlayer, ExecCommand } from './exec';
 import { InteractiveShell, isInteractiveShell, type ProcessContext } from './interpreter';
 
-/** The root prompt: bash's default (`\u@\h:\w\$`), else busybox ash's. */
-const promptOf = (argv: string[], hostname: string): string => (argv[0]?.endsWith('bash') ? `root@${hostname}:/# ` : '/ # ');
+/** The root prompt with the working directory: bash's default (`\u@\h:\w\$ `), else busybox ash's (`\w # `). */
+function promptOf(argv: string[], hostname: string, cwd: string): string {
+  if (!argv[0]?.endsWith('bash')) return `${cwd} # `;
+  return `root@${hostname}:${cwd === '/root' ? '~' : cwd}# `;
+}
 /** The exit code of a process interrupted by Ctrl-C (SIGINT), as a shell reports it. */
 const INTERRUPTED = 130;
 
@@ -152,7 +155,7 @@ export class TerminalSession implements RemoteProcess {
   }
 
   private prompt(): void {
-    if (!this.done) this.output!.stdout(promptOf(this.argv, this.context.hostname));
+    if (!this.done) this.output!.stdout(promptOf(this.argv, this.context.hostname, this.shell?.cwd ?? '/'));
   }
 
   private runLine(text: string): void {

@@ -89,6 +89,11 @@ export class InteractiveShell {
     this.shell.interrupted(status);
   }
 
+  /** The working directory, for the prompt. */
+  get cwd(): string {
+    return this.shell.cwd;
+  }
+
   *line(src: string): Process {
     try {
       return yield* this.shell.line(src);
@@ -197,9 +202,14 @@ function* restream(inner: Process, stdoutToStderr: boolean, stderrToStdout: bool
 /** The process's own standard input (as opposed to a pipe's): read from ProcessContext.stdin on demand. */
 const PROCESS_STDIN: readonly string[] = Object.freeze([]);
 
+/** Directories every image has, for `cd`, `ls` and `test -d` (files are only those mounted or written). */
+const IMAGE_DIRECTORIES = new Set(['/bin', '/dev', '/etc', '/home', '/proc', '/root', '/sys', '/tmp', '/usr', '/usr/bin', '/usr/local', '/var', '/var/log', '/var/run']);
+
 class Shell {
   private readonly vars: Record<string, string>;
   private status = 0;
+  /** The working directory (`cd`), against which relative paths resolve. */
+  cwd = '/';
   private roundsWithoutTime = 0;
 
   constructor(private readonly ctx: ProcessContext) {
@@ -298,7 +308,7 @@ class Shell {
         let commandStdin = stdin;
         if (input?.target) {
           const path = this.expandWord(input.target, false).join('');
-          const content = this.ctx.files.get(path);
+          const content = this.ctx.files.get(this.abs(path));
           if (content === undefined) { yield err(`sh: can't open '${path}': no such file`); return 1; }
           commandStdin = content.split('\n');
         }
@@ -321,6 +331,43 @@ class Shell {
     }
   }
 
+  /** `path` made absolute against the working directory, `.` and `..` resolved. */
+  private abs(path: string): string {
+    const parts: string[] = [];
+    for (const segment of (path.startsWith('/') ? path : `${this.cwd}/${path}`).split('/')) {
+      if (segment === '' || segment === '.') continue;
+      if (segment === '..') parts.pop();
+      else parts.push(segment);
+    }
+    return '/' + parts.join('/');
+  }
+
+  /** A directory: one of the image's usual ones, or one holding a file (mounted or written). */
+  private isDirectory(path: string): boolean {
+    if (path === '/' || IMAGE_DIRECTORIES.has(path)) return true;
+    const prefix = `${path}/`;
+    for (const file of this.ctx.files.keys()) if (file.startsWith(prefix)) return true;
+    return false;
+  }
+
+  /** busybox `ls` without a terminal: one name per line; a directory's entries, sorted. */
+  private *ls(args: string[]): Process {
+    const targets = args.filter((a) => !a.startsWith('-'));
+    let status = 0;
+    for (const target of targets.length > 0 ? targets : ['.']) {
+      const path = this.abs(target);
+      if (this.ctx.files.has(path)) { yield { type: 'out', text: target }; continue; }
+      if (!this.isDirectory(path)) { yield err(`ls: ${target}: No such file or directory`); status = 1; continue; }
+      const prefix = path === '/' ? '/' : `${path}/`;
+      const entries = new Set<string>();
+      for (const p of [...IMAGE_DIRECTORIES, ...this.ctx.files.keys()]) {
+        if (p.startsWith(prefix) && p.length > prefix.length) entries.add(p.slice(prefix.length).split('/')[0]!);
+      }
+      for (const entry of [...entries].sort()) yield { type: 'out', text: entry };
+    }
+    return status;
+  }
+
   /** Redirected output: to a file (the container's), or back out for /dev/stdout and the like. */
   private *writeOutput(path: string, lines: string[], append: boolean, stderr: boolean): Generator<Effect, void, void> {
     if (path === '/dev/null') return;
@@ -329,8 +376,9 @@ class Shell {
       for (const text of lines) yield toStderr ? err(text) : { type: 'out', text };
       return;
     }
-    const previous = append ? this.ctx.files.get(path) ?? '' : '';
-    this.ctx.files.set(path, previous + lines.map((l) => `${l}\n`).join(''));
+    const file = this.abs(path);
+    const previous = append ? this.ctx.files.get(file) ?? '' : '';
+    this.ctx.files.set(file, previous + lines.map((l) => `${l}\n`).join(''));
   }
 
   private expandWord(word: Word, split: boolean): string[] {
@@ -398,7 +446,7 @@ class Shell {
           const lines = yield* this.read(stdin);
           return lines.length > 0 ? yield* this.script(lines.join('\n'), name) : 0;
         }
-        const content = this.ctx.files.get(file);
+        const content = this.ctx.files.get(this.abs(file));
         if (content === undefined) { yield err(`${name}: can't open '${file}': No such file or directory`); return 2; }
         return yield* this.script(content, name);
       }
@@ -408,7 +456,7 @@ class Shell {
         return args.length > 0 ? yield* this.run(args, stdin) : 0;
       case 'exit':
         throw new Exit(args[0] === undefined ? this.status : Number(args[0]) & 255);
-      case 'true': case ':': case 'export': case 'set': case 'trap': case 'cd': case 'unset': case 'wait':
+      case 'true': case ':': case 'export': case 'set': case 'trap': case 'unset': case 'wait':
         if (name === 'export') for (const a of args) { const i = a.indexOf('='); if (i > 0) this.vars[a.slice(0, i)] = a.slice(i + 1); }
         return 0;
       case 'false':
@@ -455,7 +503,7 @@ class Shell {
         let status = 0;
         if (files.length === 0) lines = yield* this.read(stdin);
         for (const file of files) {
-          const content = this.ctx.files.get(file);
+          const content = this.ctx.files.get(this.abs(file));
           if (content === undefined) { yield err(`${name}: can't open '${file}': No such file or directory`); status = 1; continue; }
           lines.push(...content.replace(/\n$/, '').split('\n'));
         }
@@ -468,20 +516,29 @@ class Shell {
         return status;
       }
       case 'touch':
-        for (const a of args) if (!this.ctx.files.has(a)) this.ctx.files.set(a, '');
+        for (const a of args.map((x) => this.abs(x))) if (!this.ctx.files.has(a)) this.ctx.files.set(a, '');
         return 0;
       case 'rm':
-        for (const a of args.filter((x) => !x.startsWith('-'))) this.ctx.files.delete(a);
+        for (const a of args.filter((x) => !x.startsWith('-'))) this.ctx.files.delete(this.abs(a));
         return 0;
-      case 'mkdir': case 'ls': case 'pwd': case 'whoami': case 'id': case 'uname':
+      case 'ls': return yield* this.ls(args);
+      case 'cd': {
+        const target = this.abs(args[0] ?? this.vars.HOME ?? '/');
+        if (!this.isDirectory(target)) { yield err(`sh: cd: can't cd to ${args[0]}: No such file or directory`); return 2; }
+        this.cwd = target;
+        this.vars.PWD = target;
+        return 0;
+      }
+      case 'mkdir': case 'pwd': case 'whoami': case 'id': case 'uname':
         if (name === 'whoami') yield { type: 'out', text: 'root' };
-        if (name === 'pwd') yield { type: 'out', text: '/' };
+        if (name === 'pwd') yield { type: 'out', text: this.cwd };
         if (name === 'uname') yield { type: 'out', text: 'Linux' };
-        if (name === 'ls') for (const path of [...this.ctx.files.keys()].filter((p) => args.every((a) => a.startsWith('-') || p.startsWith(a))).sort()) yield { type: 'out', text: base(path) };
         return 0;
       case 'test': case '[': {
         const a = args.filter((x) => x !== ']');
-        if (a[0] === '-f' || a[0] === '-e') return this.ctx.files.has(a[1] ?? '') ? 0 : 1;
+        if (a[0] === '-f') return this.ctx.files.has(this.abs(a[1] ?? '')) ? 0 : 1;
+        if (a[0] === '-e') return this.ctx.files.has(this.abs(a[1] ?? '')) || this.isDirectory(this.abs(a[1] ?? '')) ? 0 : 1;
+        if (a[0] === '-d') return this.isDirectory(this.abs(a[1] ?? '')) ? 0 : 1;
         if (a[0] === '-n') return (a[1] ?? '') !== '' ? 0 : 1;
         if (a[0] === '-z') return (a[1] ?? '') === '' ? 0 : 1;
         if (a[1] === '=' || a[1] === '==') return a[0] === a[2] ? 0 : 1;

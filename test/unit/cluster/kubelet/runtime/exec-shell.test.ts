@@ -79,8 +79,14 @@ test('a line that sleeps holds the prompt on the cluster clock; keys typed meanw
   assert.deepEqual(t.ends, ['exit 0']);
 });
 
-test('bash prompts as bash does by default', () => {
-  assert.equal(terminal(['/bin/bash']).screen(), 'root@web:/# ');
+test('bash prompts as bash does by default; both prompts show the working directory', () => {
+  const bash = terminal(['/bin/bash']);
+  assert.equal(bash.screen(), 'root@web:/# ');
+  bash.type('cd /etc\r');
+  assert.ok(bash.screen().endsWith('root@web:/etc# '));
+  const sh = terminal(['sh']);
+  sh.type('cd /tmp\r');
+  assert.ok(sh.screen().endsWith('\r\n/tmp # '));
 });
 
 test('a command other than a shell runs once, its stdin the lines typed until Ctrl-D', () => {

@@ -105,3 +105,12 @@ test('a process that ends by itself leaves no check behind', async () => {
   await clock.advance(10_000);
   assert.equal(checks, after);
 });
+
+test('cd, pwd and relative paths; ls lists a directory\'s entries; test -d', () => {
+  const files = { '/etc/config/app.properties': 'color=blue\n', '/etc/config/MODE': 'debug' };
+  const { events } = exec(['sh', '-c', 'cd /etc/config && pwd && cat app.properties && ls && ls .. && cd ../nope; echo $?; test -d /etc/config && ls /nope'], { files });
+  assert.deepEqual(events, [
+    'out /etc/config\n', 'out color=blue\n', 'out MODE\n', 'out app.properties\n', 'out config\n',
+    "err sh: cd: can't cd to ../nope: No such file or directory\n", 'out 2\n', 'err ls: /nope: No such file or directory\n', 'exit 1',
+  ]);
+});
