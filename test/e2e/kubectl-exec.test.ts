@@ -168,3 +168,17 @@ test('exec -it sh: a prompt, lines run in the container, exit code passed on', {
   assert.ok(r.stdout.includes('/ # echo $GREETING\r\nhello\r\n/ # cat /etc/config/MODE\r\ndebug\r\n/ # exit 4\r\n'), JSON.stringify(r.stdout));
   assert.ok(r.stdout.endsWith('command terminated with exit code 4\r\n'), JSON.stringify(r.stdout));
 });
+
+test('an exec running when its pod is deleted ends with exit code 137', async () => {
+  const run = await server.kubectl(['run', 'victim', '--image=busybox:1.36', '--overrides={"spec":{"nodeName":"node-1"}}', '--', 'sleep', '3600']);
+  assert.equal(run.code, 0, run.stderr);
+  const wait = await server.kubectl(['wait', '--for=condition=Ready', 'pod/victim', '--timeout=60s']);
+  assert.equal(wait.code, 0, wait.stderr);
+  const running = server.startKubectl(['exec', 'victim', '--', 'sh', '-c', 'echo started; sleep infinity']);
+  await running.until((out) => out.includes('started'), 'the exec to start');
+  const del = await server.kubectl(['delete', 'pod', 'victim', '--grace-period=1']);
+  assert.equal(del.code, 0, del.stderr);
+  const r = await running.exited;
+  assert.equal(r.code, 137);
+  assert.equal(r.stderr, 'command terminated with exit code 137\n');
+});
