@@ -142,7 +142,8 @@ export class Cluster {
       });
       cluster.stoppers.unshift(() => cluster.nodes.stop());
       server.parts.logProvider = cluster.nodes.serveLog;
-      cluster.stoppers.unshift(() => { delete server.parts.logProvider; });
+      server.parts.execProvider = cluster.nodes.serveExec;
+      cluster.stoppers.unshift(() => { delete server.parts.logProvider; delete server.parts.execProvider; });
       await cluster.nodes.start(options.nodeConfigs ?? workerNodes(options.nodes ?? 3));
       scheduler = new Scheduler(cluster.client(SCHEDULER, 'kube-scheduler/v1.32.4 (linux/amd64) kubernetes/kube-sim'), clock, { log });
       cluster.scheduler = scheduler;

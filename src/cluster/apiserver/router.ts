@@ -18,7 +18,8 @@ import { patchObject } from './handlers/patch';
 import { selfSubjectAccessReview } from './handlers/access-review';
 import { selfSubjectReview } from './handlers/self-subject-review';
 
-const STREAMING = new Set(['exec', 'attach', 'portforward']);
+/** Streaming pod subresources Kube Sim does not serve (exec is served: handlers/exec.ts). */
+const STREAMING = new Set(['attach', 'portforward']);
 
 export type SubresourceHandler = (parts: ServerParts, r: ResourceRequest) => Promise<ApiResponse>;
 
@@ -71,7 +72,7 @@ export class Router {
       const declared = def.subresources.find((s) => s.name === info.subresource);
       if (!declared && def.group === '' && def.resource === 'pods' && STREAMING.has(info.subresource)) {
         // kubectl exec/attach/port-forward/cp: say why rather than 404.
-        throw badRequest(`${info.subresource} is not available for pod ${info.name}: containers in Kube Sim are simulated, so there is no process to ${info.subresource === 'portforward' ? 'forward a port to' : 'attach to or run a command in'}`);
+        throw badRequest(`${info.subresource} is not available for pod ${info.name}: containers in Kube Sim are simulated, so there is no process to ${info.subresource === 'portforward' ? 'forward a port to' : 'attach to'}`);
       }
       if (!declared) notFoundPath();
       // Subresources of the object's own kind (status, ephemeralcontainers, a namespace's finalize)

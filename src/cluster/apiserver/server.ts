@@ -9,6 +9,7 @@ import type { ServerParts } from './handlers/context';
 import { Pipeline } from './pipeline';
 import { defaultAdmissionPlugins, type AdmissionPlugin } from './admission';
 import { bindingSubresource, evictionSubresource, legacyBindingsCreate, logSubresource } from './handlers/pods';
+import { execSubresource } from './handlers/exec';
 import { Registries } from './registries';
 import type { ServiceAccountTokens } from './auth/service-account-tokens';
 import { tokenRequestSubresource } from './handlers/token-request';
@@ -43,6 +44,7 @@ export class ApiServer {
     this.router.addSubresource('', 'pods', 'binding', bindingSubresource);
     this.router.addSubresource('', 'pods', 'eviction', evictionSubresource);
     this.router.addSubresource('', 'pods', 'log', logSubresource);
+    this.router.addSubresource('', 'pods', 'exec', execSubresource);
     this.router.addSubresource('', 'serviceaccounts', 'token', tokenRequestSubresource);
     this.router.addVerb('', 'bindings', 'create', legacyBindingsCreate);
   }

@@ -44,6 +44,49 @@ export interface ResponseStream {
   close(): void;
 }
 
+/**
+ * A process run for a client over a streaming connection (pods/exec), as the kubelet hands it to
+ * the API server: not started until the connection is upgraded.
+ */
+export interface RemoteProcess {
+  start(output: RemoteOutput): void;
+  /** Bytes the client wrote to the process's stdin. */
+  stdin(data: Buffer): void;
+  /** The client closed stdin (EOF). */
+  closeStdin(): void;
+  /** The client's terminal changed size (`-t`). */
+  resize(width: number, height: number): void;
+  /** The client went away: the process is killed. */
+  kill(): void;
+}
+
+/** What a RemoteProcess tells its client, in order: output, then `exit` or `failed` once. */
+export interface RemoteOutput {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  exit(code: number): void;
+  /** The process could not be run; the runtime's reason. */
+  failed(message: string): void;
+}
+
+/**
+ * An upgraded connection carrying RemoteCommand channels (k8s.io/apimachinery
+ * pkg/util/remotecommand): 0 stdin, 1 stdout, 2 stderr, 3 the final Status, 4 terminal resize.
+ * The transport does the framing; the session knows the channels.
+ */
+export interface ChannelSession {
+  /** The subprotocol agreed with the client (Sec-WebSocket-Protocol), e.g. `v5.channel.k8s.io`. */
+  protocol: string;
+  /** The connection is upgraded: `send` writes on a channel, `end` closes the connection normally. */
+  start(send: (channel: number, data: string) => void, end: () => void): void;
+  /** Data from the client on a channel. */
+  receive(channel: number, data: Buffer): void;
+  /** The client closed a channel (v5's CLOSE signal): stdin has ended. */
+  closeChannel(channel: number): void;
+  /** The connection is gone (the client hung up, or the server is closing). */
+  hangup(): void;
+}
+
 export interface ApiResponse {
   status: number;
   /** Header names as they go on the wire (e.g. `Content-Type`, `Warning`). */
@@ -51,6 +94,8 @@ export interface ApiResponse {
   /** A JSON value (object, list, Table, Status) or, for text responses such as logs, a string. */
   body?: unknown;
   stream?: ResponseStream;
+  /** With status 101: the connection is upgraded for this session (transport/upgrade.ts). */
+  upgrade?: ChannelSession;
 }
 
 export type Transport = (request: ApiRequest) => Promise<ApiResponse>;

@@ -20,8 +20,11 @@ import { finishedPodLog } from './adoption';
 import { Kubelet, NODE_LEASE_NAMESPACE } from './kubelet';
 import type { NodeConfig } from './node-status';
 import { formatLogLine, formatLogLines, waitingToStart, type ContainerLog, type PodLogSource } from './runtime/logs';
-import type { ResponseStream } from '../apiserver/types';
+import type { RemoteProcess, ResponseStream } from '../apiserver/types';
 import { notFound } from '../api/errors';
+import { randomBytes } from 'node:crypto';
+import { diesWithContainer, ExecCommand } from './runtime/exec';
+import { TerminalSession } from './runtime/exec-shell';
 
 /**
  * Kubelets registering at once. In process with a memory store a request never waits, so more at
@@ -283,6 +286,24 @@ export class NodePool implements PodLogSource {
       },
       close: () => { closed = true; unsubscribe?.(); },
     };
+  };
+
+  /**
+   * The API server's pods/exec provider: a process in the running container, or the kubelet's
+   * refusal as its HTTP answer (plain text, as the kubelet's streaming server writes errors).
+   */
+  readonly serveExec = (pod: Pod, options: { container: string; command: string[]; stdin: boolean; tty: boolean }): RemoteProcess | { status: number; message: string } => {
+    const namespace = pod.metadata.namespace ?? 'default';
+    const worker = this.kubelets.get(pod.spec.nodeName ?? '')?.worker(namespace, pod.metadata.name ?? '');
+    if (!worker) return { status: 404, message: 'pod does not exist' };
+    const container = worker.runningContainer(options.container);
+    if (!container) return { status: 500, message: `container not found (${JSON.stringify(options.container)})` };
+    const execId = randomBytes(32).toString('hex');
+    const clock = this.options.clock;
+    const process = options.tty && options.stdin
+      ? new TerminalSession(clock, container.context, options.command, execId)
+      : new ExecCommand(clock, container.context, options.command, execId, options.stdin);
+    return diesWithContainer(clock, () => container.running, process);
   };
 
   private route(pod: Pod): void {

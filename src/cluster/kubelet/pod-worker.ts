@@ -313,6 +313,12 @@ export class PodWorker {
     this.host.releasePodIP(this.uid);
   }
 
+  /** The container of this name while it runs (what `kubectl exec` may run a command in). */
+  runningContainer(name: string): Container | undefined {
+    const current = this.records.find((r) => r.spec.name === name)?.current;
+    return current?.running ? current : undefined;
+  }
+
   /** The log of `container` for the pods/log subresource. */
   log(container: string, previous: boolean): ContainerLog {
     const record = this.records.find((r) => r.spec.name === container);

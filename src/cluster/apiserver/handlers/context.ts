@@ -1,5 +1,6 @@
 /** What every handler gets: the server's parts and the parsed request. */
 import type { Clock } from '../../clock';
+import type { ExecProvider } from './exec';
 import type { LogProvider } from './pods';
 import type { KVStore } from '../../store/types';
 import type { AuditLog } from '../audit';
@@ -16,6 +17,8 @@ export interface ServerParts {
   registries: Registries;
   /** Who serves container logs for pods/log: the cluster's kubelets, once they run. */
   logProvider?: LogProvider;
+  /** Who runs pods/exec commands: the cluster's kubelets, once they run. */
+  execProvider?: ExecProvider;
   /** Signs and checks service account tokens (serviceaccounts/token); absent, no tokens are issued. */
   serviceAccountTokens?: ServiceAccountTokens;
 }

@@ -17,6 +17,8 @@ import { createServer, type Server } from 'node:https';
 import { DEFAULT_CIPHERS } from 'node:tls';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import type { Duplex } from 'node:stream';
+import { UpgradeListener } from './upgrade';
 import type { WatchEvent } from '../../api/types';
 import { constants as zlibConstants, gzip } from 'node:zlib';
 import { requestEntityTooLarge, statusFailure, StatusError, internalError } from '../../api/errors';
@@ -46,9 +48,9 @@ export interface HttpsTransportOptions {
   log?: (line: string) => void;
 }
 
-const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+export const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
-function hostName(hostHeader: string): string {
+export function hostName(hostHeader: string): string {
   if (hostHeader.startsWith('[')) {
     const end = hostHeader.indexOf(']');
     return end > 0 ? hostHeader.slice(0, end + 1) : hostHeader;
@@ -57,7 +59,7 @@ function hostName(hostHeader: string): string {
   return (colon >= 0 ? hostHeader.slice(0, colon) : hostHeader).toLowerCase();
 }
 
-function originIsLocal(origin: string): boolean {
+export function originIsLocal(origin: string): boolean {
   try {
     const url = new URL(origin);
     return LOCAL_HOSTS.has(url.hostname.toLowerCase());
@@ -66,7 +68,7 @@ function originIsLocal(origin: string): boolean {
   }
 }
 
-function certificateUser(req: IncomingMessage): UserInfo | undefined {
+export function certificateUser(req: IncomingMessage): UserInfo | undefined {
   const socket = req.socket as TLSSocket;
   if (!socket.authorized) return undefined;
   const cert = socket.getPeerCertificate();
@@ -85,7 +87,7 @@ function certificateUser(req: IncomingMessage): UserInfo | undefined {
  * Set-Cookie (an array), which no client sends to an API server: the common case takes Node's
  * own (per-request) object as it is instead of copying every header.
  */
-function headersOf(req: IncomingMessage): Record<string, string | undefined> {
+export function headersOf(req: IncomingMessage): Record<string, string | undefined> {
   const headers = req.headers;
   if (headers['set-cookie'] === undefined) return headers as Record<string, string | undefined>;
   const out: Record<string, string | undefined> = {};
@@ -125,9 +127,12 @@ export const SERVER_TLS_PREFERENCES = {
 
 export class HttpsTransport {
   private servers: Server[] = [];
-  private readonly sockets = new Set<import('node:stream').Duplex>();
+  private readonly sockets = new Set<Duplex>();
+  private readonly upgrades: UpgradeListener;
 
-  constructor(private readonly options: HttpsTransportOptions) {}
+  constructor(private readonly options: HttpsTransportOptions) {
+    this.upgrades = new UpgradeListener(options);
+  }
 
   /**
    * Starts listening on 127.0.0.1:`port` and [::1]:`port` (0: a port free on both); resolves with
@@ -173,6 +178,8 @@ export class HttpsTransport {
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       this.onRequest(req, res).catch((err: unknown) => this.fail(res, err));
     });
+    // pods/exec over WebSocket: its own listener (upgrade.ts), the same pipeline.
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrades.onUpgrade(req, socket, head));
     server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));

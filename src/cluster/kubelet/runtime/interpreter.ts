@@ -3,16 +3,19 @@
  * with the pod's `command`/`args` (Kubernetes rules), then a small shell and a set of programs.
  *
  * A running process is a generator of effects the runtime plays against the cluster clock:
- * `sleep` (virtual milliseconds, Infinity = blocks forever), `out` (a log line), `serve` (the
- * process now listens on ports and blocks until stopped), `memory` (resident memory, checked
- * against the memory limit). Its return value is the exit code.
+ * `sleep` (virtual milliseconds, Infinity = blocks forever), `out` (a log line; `stderr` for the
+ * error messages programs print there), `serve` (the process now listens on ports and blocks until
+ * stopped), `memory` (resident memory, checked against the memory limit), `input` (the process
+ * reads its standard input: resume it once `ProcessContext.stdin` has ended). Its return value is
+ * the exit code.
  */
 import type { CatalogImage, ServerProgram } from './catalog';
 import { parseShell, ShellSyntaxError, type ShellNode, type Word } from './shell-parser';
 
 export type Effect =
   | { type: 'sleep'; ms: number }
-  | { type: 'out'; text: string }
+  | { type: 'out'; text: string; stderr?: true }
+  | { type: 'input' }
   | { type: 'serve'; program: ServerProgram }
   | { type: 'memory'; bytes: number };
 
@@ -25,6 +28,11 @@ export interface ProcessContext {
   files: Map<string, string>;
   hostname: string;
   now(): number;
+  /**
+   * The process's standard input, once it has ended (`kubectl exec -i`); read after an `input`
+   * effect. Absent: stdin is empty (containers, probes), and no `input` effect is ever yielded.
+   */
+  stdin?: () => string[];
 }
 
 export type StartResult = { process: Process } | { error: string };
@@ -62,6 +70,45 @@ export function startProcess(argv: string[], ctx: ProcessContext): StartResult {
   const name = base(argv[0]!);
   if (!resolvable(name, ctx)) return { error: startErrorMessage(argv[0]!) };
   return { process: new Shell(ctx).program(argv) };
+}
+
+/**
+ * An interactive shell (`kubectl exec -it POD -- sh`): each line typed is run by the same shell,
+ * so variables and `$?` persist. `exited` says the last line ran `exit`.
+ */
+export class InteractiveShell {
+  private readonly shell: Shell;
+  exited = false;
+
+  constructor(ctx: ProcessContext) {
+    this.shell = new Shell(ctx);
+  }
+
+  /** The running line was interrupted (Ctrl-C, 130). */
+  interrupted(status: number): void {
+    this.shell.interrupted(status);
+  }
+
+  /** The working directory, for the prompt. */
+  get cwd(): string {
+    return this.shell.cwd;
+  }
+
+  *line(src: string): Process {
+    try {
+      return yield* this.shell.line(src);
+    } catch (err) {
+      if (!(err instanceof Exit)) throw err;
+      this.exited = true;
+      return err.code;
+    }
+  }
+}
+
+/** Whether `argv` starts an interactive shell when given a terminal: a shell with no script. */
+export function isInteractiveShell(argv: string[], ctx: ProcessContext): boolean {
+  if (argv.length === 0 || !SHELLS.has(base(argv[0]!)) || !resolvable(base(argv[0]!), ctx)) return false;
+  return argv.slice(1).every((a) => a.startsWith('-') && a !== '-c');
 }
 
 function resolvable(name: string, ctx: ProcessContext): boolean {
@@ -124,19 +171,45 @@ function arithmetic(expr: string, vars: Record<string, string>): number {
   return sum();
 }
 
-/** Output capture for redirections, pipes and `$(…)`: `out` effects go to `sink` instead of the log. */
-function* capture(inner: Process, sink: string[]): Process {
+/**
+ * Output capture for redirections, pipes and `$(…)`: stdout (and stderr too with `all`, as `&>`)
+ * goes to `sink` instead of the log; stderr passes through, as a shell's would.
+ */
+function* capture(inner: Process, sink: string[], all = false): Process {
   for (;;) {
     const step = inner.next();
     if (step.done) return step.value;
-    if (step.value.type === 'out') sink.push(step.value.text);
+    if (step.value.type === 'out' && (all || !step.value.stderr)) sink.push(step.value.text);
     else yield step.value;
   }
 }
 
+const err = (text: string): Effect => ({ type: 'out', text, stderr: true });
+
+/** `>&2` (stdout to stderr), `2>&1` (stderr to stdout), `2>FILE` (stderr into `stderrSink`). */
+function* restream(inner: Process, stdoutToStderr: boolean, stderrToStdout: boolean, stderrSink: string[] | undefined): Process {
+  for (;;) {
+    const step = inner.next();
+    if (step.done) return step.value;
+    const effect = step.value;
+    if (effect.type !== 'out') yield effect;
+    else if (!effect.stderr) yield stdoutToStderr ? err(effect.text) : effect;
+    else if (stderrSink) stderrSink.push(effect.text);
+    else yield stderrToStdout ? { type: 'out', text: effect.text } : effect;
+  }
+}
+
+/** The process's own standard input (as opposed to a pipe's): read from ProcessContext.stdin on demand. */
+const PROCESS_STDIN: readonly string[] = Object.freeze([]);
+
+/** Directories every image has, for `cd`, `ls` and `test -d` (files are only those mounted or written). */
+const IMAGE_DIRECTORIES = new Set(['/bin', '/dev', '/etc', '/home', '/proc', '/root', '/sys', '/tmp', '/usr', '/usr/bin', '/usr/local', '/var', '/var/log', '/var/run']);
+
 class Shell {
   private readonly vars: Record<string, string>;
   private status = 0;
+  /** The working directory (`cd`), against which relative paths resolve. */
+  cwd = '/';
   private roundsWithoutTime = 0;
 
   constructor(private readonly ctx: ProcessContext) {
@@ -145,11 +218,22 @@ class Shell {
 
   *program(argv: string[]): Process {
     try {
-      return yield* this.run(argv, []);
+      return yield* this.run(argv, PROCESS_STDIN as string[]);
     } catch (err) {
       if (err instanceof Exit) return err.code;
       throw err;
     }
+  }
+
+  /** One line typed at an interactive shell: `$?` and variables carry over to the next; `exit` throws Exit. */
+  *line(src: string): Process {
+    this.status = yield* this.script(src, 'sh');
+    return this.status;
+  }
+
+  /** The line was ended from outside (Ctrl-C): its status is what `$?` says next. */
+  interrupted(status: number): void {
+    this.status = status;
   }
 
   private *script(src: string, shellName: string): Process {
@@ -158,7 +242,7 @@ class Shell {
       node = parseShell(src);
     } catch (err) {
       if (!(err instanceof ShellSyntaxError)) throw err;
-      yield { type: 'out', text: `${shellName}: ${err.message}` };
+      yield { type: 'out', text: `${shellName}: ${err.message}`, stderr: true };
       return 2;
     }
     return yield* this.exec(node, []);
@@ -224,21 +308,77 @@ class Shell {
         let commandStdin = stdin;
         if (input?.target) {
           const path = this.expandWord(input.target, false).join('');
-          const content = this.ctx.files.get(path);
-          if (content === undefined) { yield { type: 'out', text: `sh: can't open '${path}': no such file` }; return 1; }
+          const content = this.ctx.files.get(this.abs(path));
+          if (content === undefined) { yield err(`sh: can't open '${path}': no such file`); return 1; }
           commandStdin = content.split('\n');
         }
-        if (!target?.target) return yield* this.run(argv, commandStdin);
-        const out: string[] = [];
-        const status = yield* capture(this.run(argv, commandStdin), out);
-        const path = this.expandWord(target.target, false).join('');
-        if (path !== '/dev/null' && path !== '/dev/stdout' && path !== '/proc/1/fd/1') {
-          const previous = target.op === '>>' ? this.ctx.files.get(path) ?? '' : '';
-          this.ctx.files.set(path, previous + out.map((l) => `${l}\n`).join(''));
-        } else if (path !== '/dev/null') for (const text of out) yield { type: 'out', text };
+        const errTarget = node.redirects.find((r) => r.op === '2>')?.target;
+        const errSink: string[] | undefined = errTarget ? [] : undefined;
+        const toStderr = node.redirects.some((r) => r.op === '>&2');
+        const merged = node.redirects.some((r) => r.op === '2>&1');
+        let process = this.run(argv, commandStdin);
+        if (errSink || toStderr || merged) process = restream(process, toStderr, merged, errSink);
+        let status: number;
+        if (!target?.target) status = yield* process;
+        else {
+          const out: string[] = [];
+          status = yield* capture(process, out, target.op === '&>');
+          yield* this.writeOutput(this.expandWord(target.target, false).join(''), out, target.op === '>>', false);
+        }
+        if (errTarget && errSink) yield* this.writeOutput(this.expandWord(errTarget, false).join(''), errSink, false, true);
         return status;
       }
     }
+  }
+
+  /** `path` made absolute against the working directory, `.` and `..` resolved. */
+  private abs(path: string): string {
+    const parts: string[] = [];
+    for (const segment of (path.startsWith('/') ? path : `${this.cwd}/${path}`).split('/')) {
+      if (segment === '' || segment === '.') continue;
+      if (segment === '..') parts.pop();
+      else parts.push(segment);
+    }
+    return '/' + parts.join('/');
+  }
+
+  /** A directory: one of the image's usual ones, or one holding a file (mounted or written). */
+  private isDirectory(path: string): boolean {
+    if (path === '/' || IMAGE_DIRECTORIES.has(path)) return true;
+    const prefix = `${path}/`;
+    for (const file of this.ctx.files.keys()) if (file.startsWith(prefix)) return true;
+    return false;
+  }
+
+  /** busybox `ls` without a terminal: one name per line; a directory's entries, sorted. */
+  private *ls(args: string[]): Process {
+    const targets = args.filter((a) => !a.startsWith('-'));
+    let status = 0;
+    for (const target of targets.length > 0 ? targets : ['.']) {
+      const path = this.abs(target);
+      if (this.ctx.files.has(path)) { yield { type: 'out', text: target }; continue; }
+      if (!this.isDirectory(path)) { yield err(`ls: ${target}: No such file or directory`); status = 1; continue; }
+      const prefix = path === '/' ? '/' : `${path}/`;
+      const entries = new Set<string>();
+      for (const p of [...IMAGE_DIRECTORIES, ...this.ctx.files.keys()]) {
+        if (p.startsWith(prefix) && p.length > prefix.length) entries.add(p.slice(prefix.length).split('/')[0]!);
+      }
+      for (const entry of [...entries].sort()) yield { type: 'out', text: entry };
+    }
+    return status;
+  }
+
+  /** Redirected output: to a file (the container's), or back out for /dev/stdout and the like. */
+  private *writeOutput(path: string, lines: string[], append: boolean, stderr: boolean): Generator<Effect, void, void> {
+    if (path === '/dev/null') return;
+    if (path === '/dev/stdout' || path === '/proc/1/fd/1' || path === '/dev/stderr' || path === '/proc/1/fd/2') {
+      const toStderr = stderr ? path !== '/dev/stdout' && path !== '/proc/1/fd/1' : path === '/dev/stderr' || path === '/proc/1/fd/2';
+      for (const text of lines) yield toStderr ? err(text) : { type: 'out', text };
+      return;
+    }
+    const file = this.abs(path);
+    const previous = append ? this.ctx.files.get(file) ?? '' : '';
+    this.ctx.files.set(file, previous + lines.map((l) => `${l}\n`).join(''));
   }
 
   private expandWord(word: Word, split: boolean): string[] {
@@ -289,7 +429,7 @@ class Shell {
       return 0;
     }
     if (this.ctx.image.noShell || (!UTILITIES.has(name) && !SHELLS.has(name) && !ENTRYPOINT_SCRIPTS.has(name) && !['exit', 'export', 'set', 'trap', 'cd', 'exec', ':', 'unset', 'wait'].includes(name))) {
-      yield { type: 'out', text: `sh: ${command}: not found` };
+      yield err(`sh: ${command}: not found`);
       return 127;
     }
     switch (name) {
@@ -297,13 +437,17 @@ class Shell {
         const c = args.indexOf('-c');
         if (c >= 0) {
           const script = args[c + 1];
-          if (script === undefined) { yield { type: 'out', text: `${name}: -c requires an argument` }; return 2; }
+          if (script === undefined) { yield err(`${name}: -c requires an argument`); return 2; }
           return yield* this.script(script, name);
         }
         const file = args.find((a) => !a.startsWith('-'));
-        if (!file) return 0; // no script and no terminal: stdin is empty, the shell exits at once
-        const content = this.ctx.files.get(file);
-        if (content === undefined) { yield { type: 'out', text: `${name}: can't open '${file}': No such file or directory` }; return 2; }
+        if (!file) {
+          // No script: the shell reads one from stdin (empty for a container: it exits at once).
+          const lines = yield* this.read(stdin);
+          return lines.length > 0 ? yield* this.script(lines.join('\n'), name) : 0;
+        }
+        const content = this.ctx.files.get(this.abs(file));
+        if (content === undefined) { yield err(`${name}: can't open '${file}': No such file or directory`); return 2; }
         return yield* this.script(content, name);
       }
       case 'docker-entrypoint.sh': case 'entrypoint.sh':
@@ -312,14 +456,14 @@ class Shell {
         return args.length > 0 ? yield* this.run(args, stdin) : 0;
       case 'exit':
         throw new Exit(args[0] === undefined ? this.status : Number(args[0]) & 255);
-      case 'true': case ':': case 'export': case 'set': case 'trap': case 'cd': case 'unset': case 'wait':
+      case 'true': case ':': case 'export': case 'set': case 'trap': case 'unset': case 'wait':
         if (name === 'export') for (const a of args) { const i = a.indexOf('='); if (i > 0) this.vars[a.slice(0, i)] = a.slice(i + 1); }
         return 0;
       case 'false':
         return 1;
       case 'sleep': {
         const ms = args.reduce<number | undefined>((sum, a) => { const d = parseDuration(a); return sum === undefined || d === undefined ? undefined : sum + d; }, 0);
-        if (args.length === 0 || ms === undefined) { yield { type: 'out', text: `sleep: invalid number '${args[0] ?? ''}'` }; return 1; }
+        if (args.length === 0 || ms === undefined) { yield err(`sleep: invalid number '${args[0] ?? ''}'`); return 1; }
         this.roundsWithoutTime = 0;
         yield { type: 'sleep', ms };
         return 0;
@@ -357,10 +501,10 @@ class Shell {
         const files = args.filter((a) => !a.startsWith('-') && !(name === 'grep' && a === args.find((x) => !x.startsWith('-'))) && !/^\d+$/.test(a));
         let lines: string[] = [];
         let status = 0;
-        if (files.length === 0) lines = stdin;
+        if (files.length === 0) lines = yield* this.read(stdin);
         for (const file of files) {
-          const content = this.ctx.files.get(file);
-          if (content === undefined) { yield { type: 'out', text: `${name}: can't open '${file}': No such file or directory` }; status = 1; continue; }
+          const content = this.ctx.files.get(this.abs(file));
+          if (content === undefined) { yield err(`${name}: can't open '${file}': No such file or directory`); status = 1; continue; }
           lines.push(...content.replace(/\n$/, '').split('\n'));
         }
         if (name === 'head') lines = lines.slice(0, Number(args[args.indexOf('-n') + 1]) || 10);
@@ -372,20 +516,29 @@ class Shell {
         return status;
       }
       case 'touch':
-        for (const a of args) if (!this.ctx.files.has(a)) this.ctx.files.set(a, '');
+        for (const a of args.map((x) => this.abs(x))) if (!this.ctx.files.has(a)) this.ctx.files.set(a, '');
         return 0;
       case 'rm':
-        for (const a of args.filter((x) => !x.startsWith('-'))) this.ctx.files.delete(a);
+        for (const a of args.filter((x) => !x.startsWith('-'))) this.ctx.files.delete(this.abs(a));
         return 0;
-      case 'mkdir': case 'ls': case 'pwd': case 'whoami': case 'id': case 'uname':
+      case 'ls': return yield* this.ls(args);
+      case 'cd': {
+        const target = this.abs(args[0] ?? this.vars.HOME ?? '/');
+        if (!this.isDirectory(target)) { yield err(`sh: cd: can't cd to ${args[0]}: No such file or directory`); return 2; }
+        this.cwd = target;
+        this.vars.PWD = target;
+        return 0;
+      }
+      case 'mkdir': case 'pwd': case 'whoami': case 'id': case 'uname':
         if (name === 'whoami') yield { type: 'out', text: 'root' };
-        if (name === 'pwd') yield { type: 'out', text: '/' };
+        if (name === 'pwd') yield { type: 'out', text: this.cwd };
         if (name === 'uname') yield { type: 'out', text: 'Linux' };
-        if (name === 'ls') for (const path of [...this.ctx.files.keys()].filter((p) => args.every((a) => a.startsWith('-') || p.startsWith(a))).sort()) yield { type: 'out', text: base(path) };
         return 0;
       case 'test': case '[': {
         const a = args.filter((x) => x !== ']');
-        if (a[0] === '-f' || a[0] === '-e') return this.ctx.files.has(a[1] ?? '') ? 0 : 1;
+        if (a[0] === '-f') return this.ctx.files.has(this.abs(a[1] ?? '')) ? 0 : 1;
+        if (a[0] === '-e') return this.ctx.files.has(this.abs(a[1] ?? '')) || this.isDirectory(this.abs(a[1] ?? '')) ? 0 : 1;
+        if (a[0] === '-d') return this.isDirectory(this.abs(a[1] ?? '')) ? 0 : 1;
         if (a[0] === '-n') return (a[1] ?? '') !== '' ? 0 : 1;
         if (a[0] === '-z') return (a[1] ?? '') === '' ? 0 : 1;
         if (a[1] === '=' || a[1] === '==') return a[0] === a[2] ? 0 : 1;
@@ -420,19 +573,26 @@ class Shell {
         }
         const script = args.find((a) => !a.startsWith('-'));
         if (script && !(args[0] === '-c' || args[0] === '-e')) {
-          if (name === 'node') yield { type: 'out', text: `Error: Cannot find module '${script.startsWith('/') ? script : `/${script}`}'` };
-          else yield { type: 'out', text: `${name}: can't open file '${script}': [Errno 2] No such file or directory` };
+          if (name === 'node') yield err(`Error: Cannot find module '${script.startsWith('/') ? script : `/${script}`}'`);
+          else yield err(`${name}: can't open file '${script}': [Errno 2] No such file or directory`);
           return name === 'node' ? 1 : 2;
         }
         return 0; // no terminal: the REPL reads an empty stdin and exits
       }
       case 'curl': case 'wget': case 'nc':
         yield { type: 'sleep', ms: 1000 };
-        if (args.length === 0) { yield { type: 'out', text: `${name}: try '${name} --help' for more information` }; return 2; }
+        if (args.length === 0) { yield err(`${name}: try '${name} --help' for more information`); return 2; }
         return 0;
       default:
         return 0;
     }
+  }
+
+  /** The lines of `stdin`; the process's own stdin is waited for (an `input` effect) when there is one. */
+  private *read(stdin: string[]): Generator<Effect, string[], void> {
+    if (stdin !== PROCESS_STDIN || !this.ctx.stdin) return stdin;
+    yield { type: 'input' };
+    return this.ctx.stdin();
   }
 
   private *serve(program: ServerProgram): Process {

@@ -26,6 +26,7 @@ export const pods: ResourceDefinition = {
   subresources: [
     { name: 'binding', kind: 'Binding', verbs: ['create'] },
     { name: 'ephemeralcontainers', kind: 'Pod', verbs: STATUS_VERBS },
+    { name: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },
     { name: 'eviction', kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
     { name: 'log', kind: 'Pod', verbs: ['get'] },
     { name: 'status', kind: 'Pod', verbs: STATUS_VERBS },

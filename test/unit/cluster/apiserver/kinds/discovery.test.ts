@@ -34,7 +34,7 @@ test('discovery data matches kube-apiserver 1.32', () => {
   const pods = allResources.find((r) => r.resource === 'pods')!;
   assert.deepEqual(
     pods.subresources.map((s) => `${s.name}:${s.group ?? ''}/${s.kind}:${s.verbs.join(',')}`),
-    ['binding:/Binding:create', 'ephemeralcontainers:/Pod:get,patch,update', 'eviction:policy/Eviction:create', 'log:/Pod:get', 'status:/Pod:get,patch,update'],
+    ['binding:/Binding:create', 'ephemeralcontainers:/Pod:get,patch,update', 'exec:/PodExecOptions:create,get', 'eviction:policy/Eviction:create', 'log:/Pod:get', 'status:/Pod:get,patch,update'],
   );
 });
 

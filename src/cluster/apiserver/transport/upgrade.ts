@@ -1,0 +1,169 @@
+/**
+ * The HTTPS transport's `upgrade` listener: requests asking to switch protocols (`kubectl exec`:
+ * WebSocket, or its SPDY fallback). They go through the same pipeline as every request
+ * (authentication here as in https.ts, then audit, authorization and the handler); a handler
+ * that answers 101 with a ChannelSession gets the connection, framed as WebSocket binary messages
+ * whose first byte is the channel (the RemoteCommand `channel.k8s.io` framing). Any other answer
+ * is written as a plain HTTP response and the connection closed.
+ *
+ * On the connection: pings are answered with pongs (kubectl pings every 5 s and gives up after a
+ * minute without a pong), a close is answered and ends the session, a protocol violation closes
+ * with 1002. The session ending sends its last messages, then a normal close (1000), which is what
+ * lets kubectl read the final Status as the end of the error channel.
+ */
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { statusFailure } from '../../api/errors';
+import { CLOSE_CHANNEL } from '../handlers/exec';
+import { RawJson } from '../registry/codec';
+import type { TokenAuthenticator } from '../auth/tokens';
+import type { ApiRequest, ApiResponse, ChannelSession, Transport, UserInfo } from '../types';
+import { certificateUser, headersOf, hostName, LOCAL_HOSTS, originIsLocal } from './https';
+import { acceptKey, CLOSE, closePayload, encodeFrame, FrameError, FrameParser, OPCODE } from './websocket';
+
+/** How long a closed session waits for the client's close before dropping the connection (wall time). */
+const CLOSE_WAIT_MS = 5_000;
+
+export class UpgradeListener {
+  constructor(private readonly options: { handle: Transport; tokens: TokenAuthenticator; log?: (line: string) => void }) {}
+
+  onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    this.serve(req, socket, head).catch((err: unknown) => {
+      this.options.log?.(`kube-sim: upgrade request failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      socket.destroy();
+    });
+  }
+
+  private async serve(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const origin = req.headers.origin;
+    const host = req.headers.host ?? '';
+    if ((origin !== undefined && !originIsLocal(origin)) || (host && !LOCAL_HOSTS.has(hostName(host)))) {
+      const status = statusFailure(403, 'Forbidden', 'cross-site requests are not allowed: the Origin or Host header names another site', {}).status;
+      return writeResponse(socket, { status: 403, headers: { 'Content-Type': 'application/json' }, body: status });
+    }
+    const target = req.url ?? '/';
+    const queryAt = target.indexOf('?');
+    const path = queryAt < 0 ? target : target.slice(0, queryAt);
+    const headers = headersOf(req);
+    let user: UserInfo | undefined;
+    if (headers['authorization'] !== undefined) user = this.options.tokens.authenticate(headers['authorization']);
+    else user = certificateUser(req);
+    const controller = new AbortController();
+    socket.on('close', () => controller.abort());
+    const request: ApiRequest = {
+      method: req.method ?? 'GET',
+      path,
+      query: new URLSearchParams(queryAt < 0 ? '' : target.slice(queryAt + 1)),
+      headers,
+      signal: controller.signal,
+    };
+    if (user) request.user = user;
+    const response = await this.options.handle(request);
+    if (socket.destroyed) {
+      response.upgrade?.hangup();
+      return;
+    }
+    const session = response.upgrade;
+    if (response.stream) {
+      // A watch or a followed log asked for with an Upgrade header: streams are served on the
+      // ordinary request path only.
+      response.stream.close();
+      return writeResponse(socket, { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'streaming responses are not served on an upgraded connection: send the request without Upgrade' });
+    }
+    if (response.status !== 101 || !session) return writeResponse(socket, response);
+    const key = headers['sec-websocket-key'];
+    if (!key || headers['sec-websocket-version'] !== '13') {
+      session.hangup();
+      return writeResponse(socket, { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'unable to upgrade: a WebSocket handshake needs Sec-WebSocket-Key and Sec-WebSocket-Version 13' });
+    }
+    socket.write(
+      'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+        `Sec-WebSocket-Accept: ${acceptKey(key)}\r\nSec-WebSocket-Protocol: ${session.protocol}\r\n\r\n`,
+    );
+    connect(socket, head, session);
+  }
+}
+
+/** Runs `session` over the upgraded `socket` until either side ends it. */
+export function connect(socket: Duplex, head: Buffer, session: ChannelSession): void {
+  let closing = false;
+  let over = false;
+  const send = (opcode: number, payload: Buffer) => { if (socket.writable) socket.write(encodeFrame(opcode, payload)); };
+  const close = (code: number, reason = '') => {
+    if (closing) return;
+    closing = true;
+    send(OPCODE.close, closePayload(code, reason));
+    socket.end();
+    setTimeout(() => socket.destroy(), CLOSE_WAIT_MS).unref();
+  };
+  const hangup = () => {
+    if (over) return;
+    over = true;
+    session.hangup();
+  };
+  const parser = new FrameParser((message) => {
+    switch (message.opcode) {
+      case OPCODE.binary: {
+        if (closing || message.payload.length === 0) return;
+        const channel = message.payload[0]!;
+        if (channel === CLOSE_CHANNEL) {
+          if (message.payload.length > 1) session.closeChannel(message.payload[1]!);
+        } else session.receive(channel, message.payload.subarray(1));
+        return;
+      }
+      case OPCODE.ping:
+        send(OPCODE.pong, message.payload);
+        return;
+      case OPCODE.close: {
+        // The client ends the session: answer with its code (or a normal close) and let go.
+        const code = message.payload.length >= 2 ? message.payload.readUInt16BE(0) : CLOSE.normal;
+        hangup();
+        close(code >= 1000 && code < 5000 && code !== 1005 && code !== 1006 ? code : CLOSE.normal);
+        return;
+      }
+      default:
+        // Text messages belong to the base64 protocols, which are not offered; pongs need nothing.
+        return;
+    }
+  });
+  const onData = (chunk: Buffer) => {
+    try {
+      parser.push(chunk);
+    } catch (err) {
+      socket.off('data', onData);
+      hangup();
+      close(err instanceof FrameError ? err.closeCode : CLOSE.protocolError, err instanceof Error ? err.message : '');
+    }
+  };
+  socket.on('data', onData);
+  socket.on('close', hangup);
+  session.start(
+    (channel, data) => {
+      if (closing) return;
+      const text = Buffer.from(data, 'utf8');
+      const payload = Buffer.allocUnsafe(text.length + 1);
+      payload[0] = channel;
+      text.copy(payload, 1);
+      send(OPCODE.binary, payload);
+    },
+    () => {
+      over = true; // the session is over: a hang-up now is nobody's news
+      close(CLOSE.normal);
+    },
+  );
+  if (head.length > 0) onData(head);
+}
+
+/** A non-upgraded answer on the raw connection, then the connection closes. */
+function writeResponse(socket: Duplex, response: ApiResponse): void {
+  const b = response.body;
+  const body = b === undefined ? '' : typeof b === 'string' || Buffer.isBuffer(b) ? b : b instanceof RawJson ? b.text : JSON.stringify(b);
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  let head = `HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? ''}\r\n`;
+  for (const [name, value] of Object.entries(response.headers)) {
+    for (const v of Array.isArray(value) ? value : [value]) head += `${name}: ${v}\r\n`;
+  }
+  head += `Content-Length: ${bytes.length}\r\nConnection: close\r\n\r\n`;
+  socket.end(Buffer.concat([Buffer.from(head), bytes]));
+}

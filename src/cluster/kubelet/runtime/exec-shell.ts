@@ -1,0 +1,187 @@
+/**
+ * `kubectl exec -it POD -- …`: a command with a terminal. kubectl puts the user's terminal in raw
+ * mode and sends every key; the terminal's line discipline is here: typed characters are echoed,
+ * Backspace rubs out, Ctrl-U kills the line, Enter hands the line on, Ctrl-C interrupts, Ctrl-D on
+ * an empty line is end of input. Cursor keys and other escape sequences are swallowed (no history).
+ *
+ * A shell with no script (`sh`, `bash`) is interactive: it prints a root prompt (busybox's `/ # `,
+ * bash's `root@HOST:/# `), runs each line with the same interpreter state (variables, `$?`), and
+ * ends on `exit` or Ctrl-D.
+ * Keys typed while a line runs are kept and used once it is done (type-ahead); a command run from
+ * the prompt gets no stdin of its own. Any other command runs once, its stdin being the lines typed
+ * (until Ctrl-D).
+ */
+import type { Clock } from '../../clock';
+import type { RemoteOutput, RemoteProcess } from '../../apiserver/types';
+import { EffectPlayer, ExecCommand } from './exec';
+import { InteractiveShell, isInteractiveShell, type ProcessContext } from './interpreter';
+
+/** The root prompt with the working directory: bash's default (`\u@\h:\w\$ `), else busybox ash's (`\w # `). */
+function promptOf(argv: string[], hostname: string, cwd: string): string {
+  if (!argv[0]?.endsWith('bash')) return `${cwd} # `;
+  return `root@${hostname}:${cwd === '/root' ? '~' : cwd}# `;
+}
+/** The exit code of a process interrupted by Ctrl-C (SIGINT), as a shell reports it. */
+const INTERRUPTED = 130;
+
+export interface LineEvents {
+  /** Echo to the terminal. */
+  echo(text: string): void;
+  line(text: string): void;
+  /** Ctrl-D on an empty line. */
+  eof(): void;
+  /** Ctrl-C. */
+  interrupt(): void;
+}
+
+/** A terminal's canonical-mode input processing (echo, erase, kill, EOF, interrupt). */
+export class LineDiscipline {
+  private buffer = '';
+  /** Inside an escape sequence: 1 after ESC, 2 after `ESC [` (until its final byte). */
+  private escape = 0;
+
+  constructor(private readonly events: LineEvents) {}
+
+  feed(text: string): void {
+    for (const ch of text) {
+      if (this.escape === 1) { this.escape = ch === '[' || ch === 'O' ? 2 : 0; continue; }
+      if (this.escape === 2) { if (ch >= '@' && ch <= '~') this.escape = 0; continue; }
+      switch (ch) {
+        case '\x1b': this.escape = 1; break;
+        case '\r': case '\n': {
+          const line = this.buffer;
+          this.buffer = '';
+          this.events.echo('\r\n');
+          this.events.line(line);
+          break;
+        }
+        case '\x7f': case '\b':
+          if (this.buffer.length > 0) {
+            this.buffer = [...this.buffer].slice(0, -1).join('');
+            this.events.echo('\b \b');
+          }
+          break;
+        case '\x15':
+          this.events.echo('\b \b'.repeat([...this.buffer].length));
+          this.buffer = '';
+          break;
+        case '\x03':
+          this.buffer = '';
+          this.events.echo('^C\r\n');
+          this.events.interrupt();
+          break;
+        case '\x04':
+          if (this.buffer === '') this.events.eof();
+          break;
+        default:
+          if (ch >= ' ' || ch === '\t') {
+            this.buffer += ch;
+            this.events.echo(ch);
+          }
+      }
+    }
+  }
+}
+
+export class TerminalSession implements RemoteProcess {
+  private output: RemoteOutput | undefined;
+  private discipline: LineDiscipline | undefined;
+  private shell: InteractiveShell | undefined;
+  private running: EffectPlayer | undefined;
+  private command: ExecCommand | undefined;
+  private readonly typeAhead: string[] = [];
+  private status = 0;
+  private done = false;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly context: ProcessContext,
+    private readonly argv: string[],
+    private readonly execId: string,
+  ) {}
+
+  start(output: RemoteOutput): void {
+    this.output = output;
+    if (!isInteractiveShell(this.argv, this.context)) return this.startCommand(output);
+    this.shell = new InteractiveShell(this.context);
+    this.discipline = new LineDiscipline({
+      echo: (text) => output.stdout(text),
+      line: (text) => (this.running ? this.typeAhead.push(text) : this.runLine(text)),
+      eof: () => { if (!this.running) this.finish(this.status); },
+      interrupt: () => {
+        this.typeAhead.length = 0;
+        if (this.running) {
+          this.running.stop();
+          this.running = undefined;
+          this.status = INTERRUPTED;
+          this.shell!.interrupted(INTERRUPTED);
+        }
+        this.prompt();
+      },
+    });
+    this.prompt();
+  }
+
+  /** A command that is not an interactive shell: run once, fed the lines typed. */
+  private startCommand(output: RemoteOutput): void {
+    const command = new ExecCommand(this.clock, this.context, this.argv, this.execId, true);
+    this.command = command;
+    this.discipline = new LineDiscipline({
+      echo: (text) => output.stdout(text),
+      line: (text) => command.stdin(Buffer.from(`${text}\n`)),
+      eof: () => command.closeStdin(),
+      interrupt: () => { command.kill(); this.finish(INTERRUPTED); },
+    });
+    command.start({ ...output, exit: (code) => this.finish(code), failed: (message) => { this.done = true; output.failed(message); } });
+  }
+
+  stdin(data: Buffer): void {
+    if (!this.done) this.discipline?.feed(data.toString('utf8'));
+  }
+
+  /** A terminal has no end of input but Ctrl-D; a closed stdin is the same. */
+  closeStdin(): void {
+    if (this.done) return;
+    if (this.command) this.command.closeStdin();
+    else if (!this.running) this.finish(this.status);
+  }
+
+  resize(): void {}
+
+  kill(): void {
+    this.done = true;
+    this.running?.stop();
+    this.command?.kill();
+  }
+
+  private prompt(): void {
+    if (!this.done) this.output!.stdout(promptOf(this.argv, this.context.hostname, this.shell?.cwd ?? '/'));
+  }
+
+  private runLine(text: string): void {
+    if (this.done) return;
+    if (text.trim() === '') return this.prompt();
+    const shell = this.shell!;
+    const output = this.output!;
+    const player = new EffectPlayer(this.clock, shell.line(text), {
+      out: (t, stderr) => (stderr ? output.stderr(`${t}\n`) : output.stdout(`${t}\n`)),
+      exit: (code) => {
+        if (this.running !== player) return;
+        this.running = undefined;
+        this.status = code;
+        if (shell.exited) return this.finish(code);
+        this.prompt();
+        const next = this.typeAhead.shift();
+        if (next !== undefined) this.runLine(next); // echoed when it was typed
+      },
+    });
+    this.running = player;
+    player.start();
+  }
+
+  private finish(code: number): void {
+    if (this.done) return;
+    this.done = true;
+    this.output!.exit(code);
+  }
+}

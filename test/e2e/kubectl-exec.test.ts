@@ -1,0 +1,184 @@
+/**
+ * `kubectl exec` end to end: real kubectl speaks RemoteCommand over WebSocket to the standalone
+ * server, which runs the command with the container's interpreter in the container's context.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { StandaloneServer, KUBECTL, type CommandResult } from './server';
+
+/** util-linux `script` gives kubectl a pseudo-terminal (kubectl exec -t needs one). */
+const HAVE_SCRIPT = spawnSync('script', ['--version']).status === 0;
+
+/** kubectl in a pseudo-terminal, fed `keys` and left to exit by itself (stdin stays open until then). */
+function kubectlInTerminal(args: string[], keys: string): Promise<CommandResult> {
+  const command = [KUBECTL, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const child = spawn('script', ['-qec', command, '/dev/null'], { env: server.kubectlEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c; });
+  child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
+  child.stdin.write(keys);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  return new Promise((resolve) => child.on('close', (code) => { clearTimeout(timer); child.stdin.destroy(); resolve({ code, stdout, stderr }); }));
+}
+
+const MANIFESTS = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: app-config
+data:
+  MODE: debug
+  app.properties: |
+    color=blue
+    size=10
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  nodeName: node-1
+  containers:
+  - name: web
+    image: busybox:1.36
+    command: ["sleep", "3600"]
+    env:
+    - name: GREETING
+      value: hello
+    envFrom:
+    - configMapRef:
+        name: app-config
+    volumeMounts:
+    - name: config
+      mountPath: /etc/config
+  volumes:
+  - name: config
+    configMap:
+      name: app-config
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: unpulled
+spec:
+  nodeName: node-1
+  containers:
+  - name: app
+    image: registry.invalid/none:1
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: unscheduled
+spec:
+  nodeSelector:
+    no-such-label: x
+  containers:
+  - name: app
+    image: busybox:1.36
+    command: ["sleep", "3600"]
+`;
+
+let server: StandaloneServer;
+
+before(async () => {
+  server = await StandaloneServer.start({ nodes: 1, args: ['--speed', '20'] });
+  const apply = await server.kubectl(['apply', '-f', '-'], { input: MANIFESTS });
+  assert.equal(apply.code, 0, apply.stderr);
+  const wait = await server.kubectl(['wait', '--for=condition=Ready', 'pod/web', '--timeout=60s']);
+  assert.equal(wait.code, 0, wait.stderr);
+});
+
+after(async () => {
+  await server.stop();
+});
+
+test('printenv shows the env of the manifest and of its ConfigMap', async () => {
+  const r = await server.kubectl(['exec', 'web', '--', 'printenv', 'GREETING', 'MODE']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'hello\ndebug\n');
+  assert.equal(r.stderr, '');
+});
+
+test('cat of a file mounted from a ConfigMap', async () => {
+  const r = await server.kubectl(['exec', 'web', '--', 'cat', '/etc/config/app.properties']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'color=blue\nsize=10\n');
+});
+
+test('sh -c with stdout and stderr apart, and a non-zero exit code that kubectl passes on', async () => {
+  const r = await server.kubectl(['exec', 'web', '--', 'sh', '-c', 'echo out; echo oops >&2; sleep 2; exit 3']);
+  assert.equal(r.code, 3);
+  assert.equal(r.stdout, 'out\n');
+  assert.equal(r.stderr, 'oops\ncommand terminated with exit code 3\n');
+});
+
+test('stdin (-i) reaches a command that reads it', async () => {
+  const r = await server.kubectl(['exec', '-i', 'web', '--', 'grep', 'b'], { input: 'a\nb1\nc\nb2\n' });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'b1\nb2\n');
+});
+
+test('a program the image does not have: the runtime error', async () => {
+  const r = await server.kubectl(['exec', 'web', '--', 'nosuch']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "[0-9a-f]{64}": OCI runtime exec failed: exec failed: unable to start container process: exec: "nosuch": executable file not found in \$PATH: unknown\n$/);
+});
+
+test('errors before the stream: pod, container, node, container not running', async () => {
+  const missingPod = await server.kubectl(['exec', 'nope', '--', 'ls']);
+  assert.equal(missingPod.code, 1);
+  assert.equal(missingPod.stderr, 'Error from server (NotFound): pods "nope" not found\n');
+
+  const missingContainer = await server.kubectl(['exec', 'web', '-c', 'nope', '--', 'ls']);
+  assert.equal(missingContainer.code, 1);
+  assert.equal(missingContainer.stderr, 'Error from server (BadRequest): container nope is not valid for pod web\n');
+
+  const unscheduled = await server.kubectl(['exec', 'unscheduled', '--', 'ls']);
+  assert.equal(unscheduled.code, 1);
+  assert.equal(unscheduled.stderr, 'Error from server (BadRequest): pod unscheduled does not have a host assigned\n');
+
+  const notRunning = await server.kubectl(['exec', 'unpulled', '--', 'ls']);
+  assert.equal(notRunning.code, 1);
+  assert.equal(notRunning.stderr, 'error: unable to upgrade connection: container not found ("app")\n');
+});
+
+test('the read-only viewer may not exec', async () => {
+  const r = await server.kubectl(['exec', 'web', '--', 'ls'], { context: 'kube-sim-viewer' });
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, 'Error from server (Forbidden): pods "web" is forbidden: User "viewer" cannot create resource "pods/exec" in API group "" in the namespace "default"\n');
+});
+
+test('a client leaving mid-stream: the server stays healthy and serves the next exec', async () => {
+  const running = server.startKubectl(['exec', 'web', '--', 'sh', '-c', 'i=0; while true; do echo tick $i; i=$((i+1)); sleep 1; done']);
+  await running.until((out) => out.includes('tick 2'), 'three ticks');
+  running.child.kill('SIGKILL');
+  await running.exited;
+  const ready = await server.kubectl(['get', '--raw', '/readyz']);
+  assert.equal(ready.stdout, 'ok');
+  const again = await server.kubectl(['exec', 'web', '--', 'echo', 'still here']);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(again.stdout, 'still here\n');
+});
+
+test('exec -it sh: a prompt, lines run in the container, exit code passed on', { skip: !HAVE_SCRIPT && 'no `script` for a pseudo-terminal' }, async () => {
+  const r = await kubectlInTerminal(['exec', '-it', 'web', '--', 'sh'], 'echo $GREETING\rcat /etc/config/MODE\rexit 4\r');
+  assert.equal(r.code, 4, r.stdout + r.stderr);
+  assert.ok(r.stdout.includes('/ # echo $GREETING\r\nhello\r\n/ # cat /etc/config/MODE\r\ndebug\r\n/ # exit 4\r\n'), JSON.stringify(r.stdout));
+  assert.ok(r.stdout.endsWith('command terminated with exit code 4\r\n'), JSON.stringify(r.stdout));
+});
+
+test('an exec running when its pod is deleted ends with exit code 137', async () => {
+  const run = await server.kubectl(['run', 'victim', '--image=busybox:1.36', '--overrides={"spec":{"nodeName":"node-1"}}', '--', 'sleep', '3600']);
+  assert.equal(run.code, 0, run.stderr);
+  const wait = await server.kubectl(['wait', '--for=condition=Ready', 'pod/victim', '--timeout=60s']);
+  assert.equal(wait.code, 0, wait.stderr);
+  const running = server.startKubectl(['exec', 'victim', '--', 'sh', '-c', 'echo started; sleep infinity']);
+  await running.until((out) => out.includes('started'), 'the exec to start');
+  const del = await server.kubectl(['delete', 'pod', 'victim', '--grace-period=1']);
+  assert.equal(del.code, 0, del.stderr);
+  const r = await running.exited;
+  assert.equal(r.code, 137);
+  assert.equal(r.stderr, 'command terminated with exit code 137\n');
+});

@@ -1,0 +1,100 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Duplex } from 'node:stream';
+import { connect } from '../../../../../src/cluster/apiserver/transport/upgrade';
+import { OPCODE } from '../../../../../src/cluster/apiserver/transport/websocket';
+import type { ChannelSession } from '../../../../../src/cluster/apiserver/types';
+
+function clientFrame(opcode: number, payload: Buffer): Buffer {
+  const mask = Buffer.from([1, 2, 3, 4]);
+  return Buffer.concat([Buffer.from([0x80 | opcode, 0x80 | payload.length]), mask, Buffer.from(payload.map((b, i) => b ^ mask[i & 3]!))]);
+}
+
+/** A connection whose written frames are decoded (server frames are small and unmasked here). */
+function fakeSocket() {
+  const frames: { opcode: number; payload: Buffer }[] = [];
+  let ended = false;
+  const socket = new Duplex({
+    read() {},
+    write(chunk: Buffer, _enc, cb) {
+      for (let at = 0; at < chunk.length;) {
+        const length = chunk[at + 1]! & 0x7f;
+        frames.push({ opcode: chunk[at]! & 0x0f, payload: chunk.subarray(at + 2, at + 2 + length) });
+        at += 2 + length;
+      }
+      cb();
+    },
+    final(cb) { ended = true; cb(); },
+  });
+  return { socket, frames, ended: () => ended, send: (b: Buffer) => socket.emit('data', b) };
+}
+
+function recordingSession() {
+  const calls: string[] = [];
+  let send: (channel: number, data: string) => void = () => {};
+  let end = () => {};
+  const session: ChannelSession = {
+    protocol: 'v5.channel.k8s.io',
+    start(s, e) { send = s; end = e; calls.push('start'); },
+    receive(channel, data) { calls.push(`receive ${channel} ${data.toString()}`); },
+    closeChannel(channel) { calls.push(`close ${channel}`); },
+    hangup() { calls.push('hangup'); },
+  };
+  return { session, calls, send: (c: number, d: string) => send(c, d), end: () => end() };
+}
+
+test('session output goes out as binary frames led by the channel byte, and its end as a normal close', async () => {
+  const { socket, frames, ended } = fakeSocket();
+  const s = recordingSession();
+  connect(socket, Buffer.alloc(0), s.session);
+  s.send(1, 'hi\n');
+  s.send(3, '{"status":"Success"}');
+  s.end();
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(frames.map((f) => f.opcode), [OPCODE.binary, OPCODE.binary, OPCODE.close]);
+  assert.deepEqual(frames[0]!.payload, Buffer.from('\x01hi\n'));
+  assert.equal(frames[1]!.payload[0], 3);
+  assert.equal(frames[2]!.payload.readUInt16BE(0), 1000);
+  assert.ok(ended());
+  socket.destroy();
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(s.calls, ['start'], 'no hang-up after the session ended itself');
+});
+
+test('stdin and the v5 CLOSE signal reach the session; pings are answered with pongs', () => {
+  const { socket, frames, send } = fakeSocket();
+  const s = recordingSession();
+  connect(socket, clientFrame(OPCODE.binary, Buffer.from('\x00early')), s.session);
+  send(clientFrame(OPCODE.ping, Buffer.from('beat')));
+  send(clientFrame(OPCODE.binary, Buffer.from([255, 0])));
+  assert.deepEqual(s.calls, ['start', 'receive 0 early', 'close 0']);
+  assert.deepEqual(frames, [{ opcode: OPCODE.pong, payload: Buffer.from('beat') }]);
+});
+
+test('a client close hangs the session up and is answered; a protocol error closes with 1002', () => {
+  const a = fakeSocket();
+  const s = recordingSession();
+  connect(a.socket, Buffer.alloc(0), s.session);
+  const code = Buffer.alloc(2);
+  code.writeUInt16BE(1000);
+  a.send(clientFrame(OPCODE.close, code));
+  assert.deepEqual(s.calls, ['start', 'hangup']);
+  assert.equal(a.frames[0]!.opcode, OPCODE.close);
+  assert.equal(a.frames[0]!.payload.readUInt16BE(0), 1000);
+
+  const b = fakeSocket();
+  const t = recordingSession();
+  connect(b.socket, Buffer.alloc(0), t.session);
+  b.send(Buffer.from([0x82, 0x01, 0x00])); // unmasked
+  assert.deepEqual(t.calls, ['start', 'hangup']);
+  assert.equal(b.frames[0]!.payload.readUInt16BE(0), 1002);
+});
+
+test('the connection dropping hangs the session up once', async () => {
+  const { socket } = fakeSocket();
+  const s = recordingSession();
+  connect(socket, Buffer.alloc(0), s.session);
+  socket.destroy();
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(s.calls, ['start', 'hangup']);
+});
