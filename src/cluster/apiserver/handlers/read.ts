@@ -14,8 +14,8 @@ export async function getObject(parts: ServerParts, r: ResourceRequest): Promise
     const object = await r.registry.get(r.namespace, r.info.name);
     return tableResponse(table(r.registry.def, [object], parts.clock.now(), include, { resourceVersion: object.metadata.resourceVersion ?? '' }));
   }
-  const text = await r.registry.getText(r.namespace, r.info.name);
-  return representation === 'yaml' ? yamlResponse(200, text) : rawJsonResponse(200, text);
+  const json = await r.registry.getServed(r.namespace, r.info.name);
+  return representation === 'yaml' ? yamlResponse(200, json.text.toString()) : jsonResponse(200, json);
 }
 
 export async function listObjects(parts: ServerParts, r: ResourceRequest): Promise<ApiResponse> {

@@ -38,9 +38,20 @@ export function decodeKv(kv: KeyValue): KubeObject {
   return object;
 }
 
-/** A JSON body already serialized: the HTTPS transport writes it as is, the in-process one parses it. */
+/**
+ * A JSON body already serialized: the HTTPS transport writes its bytes as they are, the in-process
+ * one parses it. Read-only once made: a RawJson may be shared by many responses (see served-cache.ts).
+ */
 export class RawJson {
+  private encoded: Buffer | undefined;
+
   constructor(readonly text: string | Buffer) {}
+
+  /** The UTF-8 bytes of the text, encoded on first use and kept (a shared body is encoded once). */
+  get bytes(): Buffer {
+    if (this.encoded === undefined) this.encoded = typeof this.text === 'string' ? Buffer.from(this.text) : this.text;
+    return this.encoded;
+  }
 
   parse(): unknown {
     return JSON.parse(typeof this.text === 'string' ? this.text : this.text.toString('utf8'));

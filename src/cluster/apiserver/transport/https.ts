@@ -247,7 +247,7 @@ export class HttpsTransport {
     if (body.length > 0) request.rawBody = body;
     if (user) request.user = user;
     const response = await this.options.handle(request);
-    this.send(res, response, req.method === 'HEAD', acceptsGzip(req.headers['accept-encoding']));
+    this.send(res, response, req.method === 'HEAD', req.headers['accept-encoding']);
   }
 
   /** Reads the body up to the limit; on overflow answers 413 itself and resolves undefined. */
@@ -301,7 +301,8 @@ export class HttpsTransport {
     req.resume();
   }
 
-  private send(res: ServerResponse, response: ApiResponse, headOnly = false, gzipOk = false): void {
+  /** `acceptEncoding`: the request's Accept-Encoding, read only for answers big enough to compress. */
+  private send(res: ServerResponse, response: ApiResponse, headOnly = false, acceptEncoding?: string | string[]): void {
     if (res.headersSent || res.destroyed) return;
     const headers: Record<string, string | string[]> = { ...response.headers };
     if (response.stream) {
@@ -333,19 +334,22 @@ export class HttpsTransport {
       );
       return;
     }
+    // Served JSON goes out as bytes: a shared body (an object read again) was encoded once, and a
+    // Buffer needs neither a length scan nor flattening and encoding on the way to the socket.
     let payload: string | Buffer | undefined;
     const body = response.body;
     if (body === undefined) payload = undefined;
-    else if (body instanceof RawJson) payload = body.text;
+    else if (body instanceof RawJson) payload = body.bytes;
     else if (typeof body === 'string') payload = body;
     else if (Buffer.isBuffer(body)) payload = body;
     else payload = JSON.stringify(body);
-    if (payload !== undefined && gzipOk && !headOnly && Buffer.byteLength(payload) > GZIP_THRESHOLD_BYTES) {
+    const length = payload === undefined ? 0 : typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
+    if (payload !== undefined && !headOnly && length > GZIP_THRESHOLD_BYTES && acceptsGzip(acceptEncoding)) {
       // Compressed off the event loop (zlib's thread pool): a 10,000-pod Table is ~8 MB of JSON.
       gzip(payload, { level: zlibConstants.Z_BEST_SPEED }, (err, compressed) => {
         if (res.destroyed) return;
         if (err) {
-          headers['Content-Length'] = String(Buffer.byteLength(payload));
+          headers['Content-Length'] = String(length);
           res.writeHead(response.status, headers);
           res.end(payload);
           return;
@@ -358,7 +362,7 @@ export class HttpsTransport {
       });
       return;
     }
-    if (payload !== undefined) headers['Content-Length'] = String(Buffer.byteLength(payload));
+    if (payload !== undefined) headers['Content-Length'] = String(length);
     res.writeHead(response.status, headers);
     res.end(headOnly ? undefined : payload);
   }
