@@ -7,8 +7,11 @@ import { jsonResponse, rawJsonResponse, tableResponse, yamlResponse } from './re
 import { listParams } from './params';
 import type { ApiResponse } from '../types';
 
+/** What a resource read can be answered as. */
+const READS = { table: true, yaml: true } as const;
+
 export async function getObject(parts: ServerParts, r: ResourceRequest): Promise<ApiResponse> {
-  const representation = negotiate(r.request.headers['accept'], { table: true, yaml: true });
+  const representation = negotiate(r.request.headers['accept'], READS);
   if (representation === 'table') {
     const include = includeObjectOf(r.request.query);
     const object = await r.registry.get(r.namespace, r.info.name);
@@ -19,7 +22,7 @@ export async function getObject(parts: ServerParts, r: ResourceRequest): Promise
 }
 
 export async function listObjects(parts: ServerParts, r: ResourceRequest): Promise<ApiResponse> {
-  const representation = negotiate(r.request.headers['accept'], { table: true, yaml: true });
+  const representation = negotiate(r.request.headers['accept'], READS);
   const include = representation === 'table' ? includeObjectOf(r.request.query) : 'Metadata';
   const result = await r.registry.list(listParams(r));
   if (representation === 'table') {

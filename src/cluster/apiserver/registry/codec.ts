@@ -59,7 +59,11 @@ export class RawJson {
 }
 
 let lastSecond = { at: NaN, text: '' };
-let lastMicro = { at: NaN, text: '' };
+let microAt = NaN;
+let microText = '';
+/** The second `microPrefix` stands for, and its text up to the fraction (`2026-01-01T00:00:00.`). */
+let microSecond = NaN;
+let microPrefix = '';
 
 /**
  * RFC 3339 with second precision, as metav1.Time serializes (`2026-01-01T00:00:00Z`). The last
@@ -71,10 +75,24 @@ export function rfc3339(ms: number): string {
   return lastSecond.text;
 }
 
-/** metav1.MicroTime (`2026-01-01T00:00:00.123000Z`). */
+/**
+ * metav1.MicroTime (`2026-01-01T00:00:00.123000Z`). Every request is stamped so (the audit log):
+ * the date is formatted once a second, each millisecond only appends its digits.
+ */
 export function rfc3339Micro(ms: number): string {
-  if (ms !== lastMicro.at) lastMicro = { at: ms, text: new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z') };
-  return lastMicro.text;
+  if (ms === microAt) return microText;
+  // As new Date(ms) does: the time is truncated to whole milliseconds.
+  const whole = Math.trunc(ms);
+  const second = Math.floor(whole / 1000);
+  if (second !== microSecond) {
+    const iso = new Date(second * 1000).toISOString();
+    microPrefix = iso.slice(0, iso.length - 4);
+    microSecond = second;
+  }
+  const milli = whole - second * 1000;
+  microAt = ms;
+  microText = `${microPrefix}${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}000Z`;
+  return microText;
 }
 
 /**
