@@ -13,6 +13,7 @@
 import type { ManagedFieldsEntry, StatusCause } from '../../api/types';
 import { StatusError } from '../../api/errors';
 import { deepEqual, isObject } from './json-value';
+import { rfc3339 } from '../registry/codec';
 import { FieldSet, fieldPath, pathToString, type FieldPath } from './field-set';
 
 export type ManagedOperation = 'Apply' | 'Update';
@@ -141,10 +142,9 @@ export function capUpdateManagers(managed: Managed): void {
   }
 }
 
-/** metav1.Time as it is serialized: RFC 3339 in UTC, to the second. */
+/** metav1.Time as it is serialized: RFC 3339 in UTC, to the second (formatted once per second: every write stamps it). */
 export function formatTime(now: string | number): string {
-  const ms = typeof now === 'number' ? now : Date.parse(now);
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  return rfc3339(typeof now === 'number' ? now : Date.parse(now));
 }
 
 /**
