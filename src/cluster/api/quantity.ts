@@ -20,6 +20,10 @@ const BINARY_SUFFIXES: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40
 
 export class QuantityParseError extends Error {}
 
+/** Quantity.parse's results by text, and how many it keeps. */
+const parsed = new Map<string, Quantity>();
+const PARSED_MAX = 4096;
+
 export class Quantity {
   private constructor(
     /** The value times 10^9. */
@@ -39,8 +43,22 @@ export class Quantity {
     return new Quantity(BigInt(Math.round(value)) * NANO, format);
   }
 
-  /** Parses like resource.ParseQuantity; throws QuantityParseError with apimachinery's message. */
+  /**
+   * Parses like resource.ParseQuantity; throws QuantityParseError with apimachinery's message.
+   * The same few texts ("100m", "64Mi") come back on every pod write (defaults, validation, QoS,
+   * warnings) and every scheduling pass: results are kept by text (a Quantity is immutable, so one
+   * may be shared), up to a bound past which the memo starts over.
+   */
   static parse(text: string): Quantity {
+    const known = parsed.get(text);
+    if (known !== undefined) return known;
+    const quantity = Quantity.parseText(text);
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    parsed.set(text, quantity);
+    return quantity;
+  }
+
+  private static parseText(text: string): Quantity {
     if (text.length === 0) throw new QuantityParseError(ERR_FORMAT_WRONG);
     if (text === '0') return new Quantity(0n, 'DecimalSI');
     const m = /^([+-]?)([0-9]*)(?:\.([0-9]*))?(.*)$/.exec(text);

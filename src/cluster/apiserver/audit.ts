@@ -50,7 +50,24 @@ export class AuditLog {
   }
 
   add(record: Omit<AuditRecord, 'id'>): AuditRecord {
-    const full = { id: ++this.seq, ...record };
+    // Field by field rather than a spread: one record per request, and the ring keeps 20,000.
+    const full: AuditRecord = {
+      id: ++this.seq,
+      time: record.time,
+      user: record.user,
+      groups: record.groups,
+      userAgent: record.userAgent,
+      verb: record.verb,
+      method: record.method,
+      requestURI: record.requestURI,
+      apiGroup: record.apiGroup,
+      apiVersion: record.apiVersion,
+      resource: record.resource,
+      subresource: record.subresource,
+      namespace: record.namespace,
+      name: record.name,
+      code: record.code,
+    };
     this.ring[this.next] = full;
     this.next = (this.next + 1) % this.capacity;
     if (this.count < this.capacity) this.count++;

@@ -43,6 +43,8 @@ export type Representation = 'json' | 'yaml' | 'table' | 'discovery-v2';
  * discovery is possible (/api, /apis).
  */
 export function negotiate(accept: string | undefined, can: { table?: boolean; yaml?: boolean; discovery?: boolean } = {}): Representation {
+  // What client-node and client-go send on most requests, answered without parsing.
+  if (accept === JSON_CONTENT_TYPE || accept === 'application/json, */*') return 'json';
   const ranges = parseAccept(accept);
   if (ranges.length === 0) return 'json';
   for (const r of ranges) {

@@ -54,7 +54,7 @@ export class Pipeline {
     }
     try {
       const user = request.user;
-      const q = request.query.toString();
+      const q = request.query.size === 0 ? '' : request.query.toString();
       this.audit.add({
         time: rfc3339Micro(received),
         user: user?.name ?? 'system:anonymous',

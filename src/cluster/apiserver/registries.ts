@@ -12,7 +12,8 @@ const EVENTS_V1_STORAGE: StorageConversion = { apiVersion: 'v1', kind: 'Event', 
 import type { AdmissionLookup, AdmissionPlugin } from './admission/types';
 
 export class Registries {
-  private readonly byPath = new Map<string, RegistryStore>();
+  /** By resource name (plural), then the few group/versions serving it: found without building a key per request. */
+  private readonly byResource = new Map<string, RegistryStore[]>();
   readonly all: RegistryStore[] = [];
 
   constructor(definitions: ResourceDefinition[], kv: KVStore, clock: Clock) {
@@ -24,7 +25,11 @@ export class Registries {
       const conversion = def.group === 'events.k8s.io' && def.resource === 'events' && coreNames.has('events') ? EVENTS_V1_STORAGE : undefined;
       const prefix = conversion ? undefined : def.group && coreNames.has(def.resource) ? `/registry/${def.group}/${def.resource}/` : undefined;
       const registry = new RegistryStore(def, kv, clock, prefix, conversion);
-      this.byPath.set(`${def.group}/${def.version}/${def.resource}`, registry);
+      const same = this.byResource.get(def.resource);
+      const at = same?.findIndex((r) => r.def.group === def.group && r.def.version === def.version) ?? -1;
+      if (!same) this.byResource.set(def.resource, [registry]);
+      else if (at >= 0) same[at] = registry;
+      else same.push(registry);
       this.all.push(registry);
     }
   }
@@ -54,7 +59,10 @@ export class Registries {
   }
 
   find(group: string, version: string, resource: string): RegistryStore | undefined {
-    return this.byPath.get(`${group}/${version}/${resource}`);
+    const candidates = this.byResource.get(resource);
+    if (candidates === undefined) return undefined;
+    for (const r of candidates) if (r.def.group === group && r.def.version === version) return r;
+    return undefined;
   }
 
   core(resource: string): RegistryStore {

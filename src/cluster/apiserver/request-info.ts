@@ -51,18 +51,23 @@ function isWatch(query: URLSearchParams): boolean {
 /** Splits a path into decoded segments; undefined when a segment does not decode (bad escape). */
 export function splitPath(path: string): string[] | undefined {
   const out: string[] = [];
-  for (const raw of path.split('/')) {
-    if (raw === '') continue;
-    // Only an escaped segment needs decoding (and can be malformed); most paths have none.
-    if (!raw.includes('%')) {
-      out.push(raw);
-      continue;
+  // Only an escaped segment needs decoding (and can be malformed); most paths have none.
+  const escaped = path.includes('%');
+  for (let start = 0; start < path.length;) {
+    let end = path.indexOf('/', start);
+    if (end < 0) end = path.length;
+    if (end > start) {
+      const raw = path.slice(start, end);
+      if (!escaped || !raw.includes('%')) out.push(raw);
+      else {
+        try {
+          out.push(decodeURIComponent(raw));
+        } catch {
+          return undefined;
+        }
+      }
     }
-    try {
-      out.push(decodeURIComponent(raw));
-    } catch {
-      return undefined;
-    }
+    start = end + 1;
   }
   return out;
 }

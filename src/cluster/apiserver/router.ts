@@ -39,6 +39,8 @@ export class Router {
 
   /** Verb handlers that replace the generic one for a resource (`bindings` create binds a pod). */
   private readonly verbs = new Map<string, SubresourceHandler>();
+  /** The resources `verbs` has a handler for: the others (nearly every request) need no lookup key. */
+  private readonly verbResources = new Set<string>();
 
   addSubresource(group: string, resource: string, subresource: string, handler: SubresourceHandler): void {
     this.subresources.set(`${group}/${resource}/${subresource}`, handler);
@@ -46,9 +48,14 @@ export class Router {
 
   addVerb(group: string, resource: string, verb: string, handler: SubresourceHandler): void {
     this.verbs.set(`${group}/${resource}/${verb}`, handler);
+    this.verbResources.add(resource);
   }
 
-  async route(request: ApiRequest, info: RequestInfo, user: UserInfo, onResource: (r: ResourceRequest) => void): Promise<ApiResponse> {
+  /**
+   * The handler's answer. Not itself async (one promise less per request): a request no handler
+   * takes may throw its Status synchronously, and a few handlers answer synchronously.
+   */
+  route(request: ApiRequest, info: RequestInfo, user: UserInfo, onResource: (r: ResourceRequest) => void): Promise<ApiResponse> | ApiResponse {
     if (!info.isResourceRequest) return this.nonResource(request, info);
     if (info.apiGroup === 'authorization.k8s.io' && info.apiVersion === 'v1' && info.resource === 'selfsubjectaccessreviews' && !info.name) {
       return selfSubjectAccessReview(request, user);
@@ -84,7 +91,7 @@ export class Router {
       return handler(this.parts, r);
     }
     if (!def.verbs.includes(info.verb)) methodNotAllowed();
-    const special = this.verbs.get(`${def.group}/${def.resource}/${info.verb}`);
+    const special = this.verbResources.has(def.resource) ? this.verbs.get(`${def.group}/${def.resource}/${info.verb}`) : undefined;
     if (special) return special(this.parts, r);
     switch (info.verb) {
       case 'get': return getObject(this.parts, r);

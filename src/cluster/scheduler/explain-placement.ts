@@ -27,9 +27,9 @@ function asked(header: string | undefined, pod: Pod): boolean {
 
 /** Wraps a transport so that dry-run pod creates that ask for it carry a placement explanation. */
 export function withPlacementExplanations(inner: Transport, scheduler: () => Scheduler | undefined): Transport {
-  return async (request) => {
+  const create: Transport = async (request) => {
     const response = await inner(request);
-    if (request.method !== 'POST' || response.status !== 201 || request.query.get('dryRun') !== 'All' || !POD_COLLECTION.test(request.path)) return response;
+    if (response.status !== 201 || request.query.get('dryRun') !== 'All' || !POD_COLLECTION.test(request.path)) return response;
     const body = response.body as Pod | undefined;
     const s = scheduler();
     if (!s || !body || typeof body !== 'object' || body.kind !== 'Pod' || !asked(request.headers[EXPLAIN_PLACEMENT_HEADER], body)) return response;
@@ -37,4 +37,6 @@ export function withPlacementExplanations(inner: Transport, scheduler: () => Sch
     body.metadata.annotations = { ...(body.metadata.annotations ?? {}), ...explanationAnnotations(explanation) };
     return response;
   };
+  // Other methods go straight through: no promise of this wrapper's own per request.
+  return (request) => (request.method === 'POST' ? create(request) : inner(request));
 }

@@ -7,19 +7,22 @@ import { jsonResponse, rawJsonResponse, tableResponse, yamlResponse } from './re
 import { listParams } from './params';
 import type { ApiResponse } from '../types';
 
+/** What a resource read can be answered as. */
+const READS = { table: true, yaml: true } as const;
+
 export async function getObject(parts: ServerParts, r: ResourceRequest): Promise<ApiResponse> {
-  const representation = negotiate(r.request.headers['accept'], { table: true, yaml: true });
+  const representation = negotiate(r.request.headers['accept'], READS);
   if (representation === 'table') {
     const include = includeObjectOf(r.request.query);
     const object = await r.registry.get(r.namespace, r.info.name);
     return tableResponse(table(r.registry.def, [object], parts.clock.now(), include, { resourceVersion: object.metadata.resourceVersion ?? '' }));
   }
-  const text = await r.registry.getText(r.namespace, r.info.name);
-  return representation === 'yaml' ? yamlResponse(200, text) : rawJsonResponse(200, text);
+  const json = await r.registry.getServed(r.namespace, r.info.name);
+  return representation === 'yaml' ? yamlResponse(200, json.text.toString()) : jsonResponse(200, json);
 }
 
 export async function listObjects(parts: ServerParts, r: ResourceRequest): Promise<ApiResponse> {
-  const representation = negotiate(r.request.headers['accept'], { table: true, yaml: true });
+  const representation = negotiate(r.request.headers['accept'], READS);
   const include = representation === 'table' ? includeObjectOf(r.request.query) : 'Metadata';
   const result = await r.registry.list(listParams(r));
   if (representation === 'table') {

@@ -13,6 +13,7 @@
 import type { ManagedFieldsEntry, StatusCause } from '../../api/types';
 import { StatusError } from '../../api/errors';
 import { deepEqual, isObject } from './json-value';
+import { rfc3339 } from '../registry/codec';
 import { FieldSet, fieldPath, pathToString, type FieldPath } from './field-set';
 
 export type ManagedOperation = 'Apply' | 'Update';
@@ -150,15 +151,10 @@ export function capUpdateManagers(managed: Managed): void {
   }
 }
 
-/** metav1.Time as it is serialized: RFC 3339 in UTC, to the second. */
+/** metav1.Time as it is serialized: RFC 3339 in UTC, to the second (formatted once per second: every write stamps it). */
 export function formatTime(now: string | number): string {
-  const ms = typeof now === 'number' ? now : Date.parse(now);
-  const second = Math.floor(ms / 1000);
-  // Every write of one second gets the same text: format it once.
-  if (second !== lastFormatted.second) lastFormatted = { second, text: new Date(second * 1000).toISOString().replace('.000Z', 'Z') };
-  return lastFormatted.text;
+  return rfc3339(typeof now === 'number' ? now : Date.parse(now));
 }
-let lastFormatted = { second: NaN, text: '' };
 
 /**
  * kube-apiserver's IgnoreManagedFieldsTimestampsTransformer: when a write changes nothing but

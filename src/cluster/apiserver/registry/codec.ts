@@ -38,9 +38,20 @@ export function decodeKv(kv: KeyValue): KubeObject {
   return object;
 }
 
-/** A JSON body already serialized: the HTTPS transport writes it as is, the in-process one parses it. */
+/**
+ * A JSON body already serialized: the HTTPS transport writes its bytes as they are, the in-process
+ * one parses it. Read-only once made: a RawJson may be shared by many responses (see served-cache.ts).
+ */
 export class RawJson {
+  private encoded: Buffer | undefined;
+
   constructor(readonly text: string | Buffer) {}
+
+  /** The UTF-8 bytes of the text, encoded on first use and kept (a shared body is encoded once). */
+  get bytes(): Buffer {
+    if (this.encoded === undefined) this.encoded = typeof this.text === 'string' ? Buffer.from(this.text) : this.text;
+    return this.encoded;
+  }
 
   parse(): unknown {
     return JSON.parse(typeof this.text === 'string' ? this.text : this.text.toString('utf8'));
@@ -48,7 +59,11 @@ export class RawJson {
 }
 
 let lastSecond = { at: NaN, text: '' };
-let lastMicro = { at: NaN, text: '' };
+let microAt = NaN;
+let microText = '';
+/** The second `microPrefix` stands for, and its text up to the fraction (`2026-01-01T00:00:00.`). */
+let microSecond = NaN;
+let microPrefix = '';
 
 /**
  * RFC 3339 with second precision, as metav1.Time serializes (`2026-01-01T00:00:00Z`). The last
@@ -60,10 +75,24 @@ export function rfc3339(ms: number): string {
   return lastSecond.text;
 }
 
-/** metav1.MicroTime (`2026-01-01T00:00:00.123000Z`). */
+/**
+ * metav1.MicroTime (`2026-01-01T00:00:00.123000Z`). Every request is stamped so (the audit log):
+ * the date is formatted once a second, each millisecond only appends its digits.
+ */
 export function rfc3339Micro(ms: number): string {
-  if (ms !== lastMicro.at) lastMicro = { at: ms, text: new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z') };
-  return lastMicro.text;
+  if (ms === microAt) return microText;
+  // As new Date(ms) does: the time is truncated to whole milliseconds.
+  const whole = Math.trunc(ms);
+  const second = Math.floor(whole / 1000);
+  if (second !== microSecond) {
+    const iso = new Date(second * 1000).toISOString();
+    microPrefix = iso.slice(0, iso.length - 4);
+    microSecond = second;
+  }
+  const milli = whole - second * 1000;
+  microAt = ms;
+  microText = `${microPrefix}${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}000Z`;
+  return microText;
 }
 
 /**

@@ -23,7 +23,8 @@ import { jsonCopy } from '../../api/json-copy';
 import type { Clock } from '../../clock';
 import { CompactedError, FutureRevisionError, prefixEnd, type KeyValue, type KVStore } from '../../store/types';
 import type { UserInfo } from '../types';
-import { decodeKv, encodeObject, rememberSource, rfc3339, storedShape, withResourceVersion } from './codec';
+import { decodeKv, encodeObject, RawJson, rememberSource, rfc3339, storedShape, withResourceVersion } from './codec';
+import { servedJson } from './served-cache';
 
 /**
  * A resource stored in another resource's shape (events.k8s.io/v1 events are core/v1 events in
@@ -229,11 +230,11 @@ export class RegistryStore {
     return result.kvs[0];
   }
 
-  /** The stored object as JSON text with its resourceVersion, or 404. */
-  async getText(namespace: string, name: string): Promise<string> {
-    const kv = await this.getKv(namespace, name);
+  /** The stored object as served JSON with its resourceVersion, or 404 (shared: see served-cache.ts). */
+  async getServed(namespace: string, name: string): Promise<RawJson> {
+    const kv = (await this.kv.range({ key: this.key(namespace, name) })).kvs[0];
     if (!kv) throw notFound(this.gr, name);
-    return this.served(kv.value, kv.modRevision);
+    return this.conversion ? new RawJson(this.served(kv.value, kv.modRevision)) : servedJson(kv);
   }
 
   async get(namespace: string, name: string): Promise<KubeObject> {

@@ -98,6 +98,38 @@ export function headersOf(req: IncomingMessage): Record<string, string | undefin
 const NO_BODY = Buffer.alloc(0);
 
 /**
+ * A request as the pipeline gets it from this transport. The abort signal is made on first use
+ * (only streaming handlers ask): most requests need none. Only a client leaving early aborts (a
+ * completed response closes too; aborting it would be waste).
+ */
+class HttpsRequest implements ApiRequest {
+  rawBody?: Buffer;
+  user?: UserInfo;
+  private controller: AbortController | undefined;
+
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly query: URLSearchParams,
+    readonly headers: Record<string, string | undefined>,
+    private readonly res: ServerResponse,
+  ) {}
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      const c = (this.controller = new AbortController());
+      const res = this.res;
+      if (res.closed) {
+        if (!res.writableFinished) c.abort();
+      } else {
+        res.on('close', () => { if (!res.writableFinished) c.abort(); });
+      }
+    }
+    return this.controller.signal;
+  }
+}
+
+/**
  * Encoded watch event lines by object. Watch objects are shared by every watcher they are sent
  * to and come from stored text: their JSON is cut from that text, once, and the encoded line is
  * reused for each of the other watchers (100 informers on pods cost one encoding per event, not
@@ -206,7 +238,7 @@ export class HttpsTransport {
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const origin = req.headers.origin;
     const host = req.headers.host ?? '';
-    if ((origin !== undefined && !originIsLocal(origin)) || (host && !LOCAL_HOSTS.has(hostName(host)))) {
+    if ((origin !== undefined && !originIsLocal(origin)) || (host && host !== this.localHost && !this.isLocalHost(host))) {
       req.resume();
       return this.send(res, errorToResponse(statusFailure(403, 'Forbidden', 'cross-site requests are not allowed: the Origin or Host header names another site', {})));
     }
@@ -220,41 +252,31 @@ export class HttpsTransport {
       req.resume();
       return this.send(res, errorToResponse(statusFailure(400, 'BadRequest', 'the request URL is malformed', {})));
     }
-    const url = { pathname, searchParams: new URLSearchParams(queryAt < 0 ? '' : target.slice(queryAt + 1)) };
     // Most requests (GET, DELETE, watches) have no body: no stream to read, no tick to wait for.
-    const read = hasBody(req) ? this.readBody(req, res) : NO_BODY;
-    const body = read instanceof Promise ? await read : read;
-    if (body === undefined) return;
+    let body: Buffer = NO_BODY;
+    if (hasBody(req)) {
+      const read = await this.readBody(req, res);
+      if (read === undefined) return;
+      body = read;
+    }
 
     const headers = headersOf(req);
-    let user: UserInfo | undefined;
-    if (headers['authorization'] !== undefined) user = this.options.tokens.authenticate(headers['authorization']);
-    else user = certificateUser(req);
-
-    // The abort signal is made on first use (only streaming handlers ask): most requests need none.
-    // Only a client leaving early aborts (a completed response closes too; aborting it would be waste).
-    let controller: AbortController | undefined;
-    const request: ApiRequest = {
-      method: req.method ?? 'GET',
-      path: url.pathname,
-      query: url.searchParams,
-      headers,
-      get signal(): AbortSignal {
-        if (!controller) {
-          const c = (controller = new AbortController());
-          if (res.closed) {
-            if (!res.writableFinished) c.abort();
-          } else {
-            res.on('close', () => { if (!res.writableFinished) c.abort(); });
-          }
-        }
-        return controller.signal;
-      },
-    };
+    const request = new HttpsRequest(req.method ?? 'GET', pathname, new URLSearchParams(queryAt < 0 ? '' : target.slice(queryAt + 1)), headers, res);
+    const authorization = headers['authorization'];
+    const user = authorization !== undefined ? this.options.tokens.authenticate(authorization) : certificateUser(req);
     if (body.length > 0) request.rawBody = body;
     if (user) request.user = user;
     const response = await this.options.handle(request);
-    this.send(res, response, req.method === 'HEAD', acceptsGzip(req.headers['accept-encoding']));
+    this.send(res, response, req.method === 'HEAD', req.headers['accept-encoding']);
+  }
+
+  /** The last Host header found local: clients send the same one on every request. */
+  private localHost = '';
+
+  private isLocalHost(host: string): boolean {
+    if (!LOCAL_HOSTS.has(hostName(host))) return false;
+    this.localHost = host;
+    return true;
   }
 
   /** Reads the body up to the limit; on overflow answers 413 itself and resolves undefined. */
@@ -308,7 +330,8 @@ export class HttpsTransport {
     req.resume();
   }
 
-  private send(res: ServerResponse, response: ApiResponse, headOnly = false, gzipOk = false): void {
+  /** `acceptEncoding`: the request's Accept-Encoding, read only for answers big enough to compress. */
+  private send(res: ServerResponse, response: ApiResponse, headOnly = false, acceptEncoding?: string | string[]): void {
     if (res.headersSent || res.destroyed) return;
     const headers: Record<string, string | string[]> = { ...response.headers };
     if (response.stream) {
@@ -340,19 +363,22 @@ export class HttpsTransport {
       );
       return;
     }
+    // Served JSON goes out as bytes: a shared body (an object read again) was encoded once, and a
+    // Buffer needs neither a length scan nor flattening and encoding on the way to the socket.
     let payload: string | Buffer | undefined;
     const body = response.body;
     if (body === undefined) payload = undefined;
-    else if (body instanceof RawJson) payload = body.text;
+    else if (body instanceof RawJson) payload = body.bytes;
     else if (typeof body === 'string') payload = body;
     else if (Buffer.isBuffer(body)) payload = body;
     else payload = JSON.stringify(body);
-    if (payload !== undefined && gzipOk && !headOnly && Buffer.byteLength(payload) > GZIP_THRESHOLD_BYTES) {
+    const length = payload === undefined ? 0 : typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
+    if (payload !== undefined && !headOnly && length > GZIP_THRESHOLD_BYTES && acceptsGzip(acceptEncoding)) {
       // Compressed off the event loop (zlib's thread pool): a 10,000-pod Table is ~8 MB of JSON.
       gzip(payload, { level: zlibConstants.Z_BEST_SPEED }, (err, compressed) => {
         if (res.destroyed) return;
         if (err) {
-          headers['Content-Length'] = String(Buffer.byteLength(payload));
+          headers['Content-Length'] = String(length);
           res.writeHead(response.status, headers);
           res.end(payload);
           return;
@@ -365,7 +391,7 @@ export class HttpsTransport {
       });
       return;
     }
-    if (payload !== undefined) headers['Content-Length'] = String(Buffer.byteLength(payload));
+    if (payload !== undefined) headers['Content-Length'] = String(length);
     res.writeHead(response.status, headers);
     res.end(headOnly ? undefined : payload);
   }

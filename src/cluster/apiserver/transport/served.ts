@@ -9,9 +9,11 @@ import type { ApiServer } from '../server';
 import type { Transport } from '../types';
 
 export function servedTransport(server: ApiServer): Transport {
-  return async (request) => {
+  const create: Transport = async (request) => {
     const response = await server.handle(request);
-    if (request.method === 'POST' && request.query.get('dryRun') !== null && response.body instanceof RawJson) response.body = response.body.parse();
+    if (request.query.get('dryRun') !== null && response.body instanceof RawJson) response.body = response.body.parse();
     return response;
   };
+  // Other methods go straight through: no promise of this wrapper's own per request.
+  return (request) => (request.method === 'POST' ? create(request) : server.handle(request));
 }

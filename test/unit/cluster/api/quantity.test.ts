@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ERR_FORMAT_WRONG, ERR_SUFFIX, Quantity, canonicalQuantity, toBytes, toMillicores } from '../../../../src/cluster/api/quantity';
+import { ERR_FORMAT_WRONG, ERR_SUFFIX, Quantity, QuantityParseError, canonicalQuantity, toBytes, toMillicores } from '../../../../src/cluster/api/quantity';
 
 test('canonical forms are what kube-apiserver writes back', () => {
   const cases: [string, string][] = [
@@ -47,4 +47,15 @@ test('malformed quantities fail with apimachinery\'s messages', () => {
   for (const bad of ['', 'abc', '1Gb', '1.2.3', '--1']) assert.throws(() => Quantity.parse(bad), { message: ERR_FORMAT_WRONG }, bad);
   assert.throws(() => Quantity.parse('1Gii'), { message: ERR_SUFFIX });
   assert.equal(Quantity.tryParse('nope'), undefined);
+});
+
+test('parsing a text again gives the same quantity, and malformed text throws every time', () => {
+  for (let i = 0; i < 3; i++) {
+    assert.equal(Quantity.parse('64Mi').toString(), '64Mi');
+    assert.equal(Quantity.parse('100m').cmp(Quantity.fromMilli(100)), 0);
+    assert.throws(() => Quantity.parse('1.2.3'), QuantityParseError);
+  }
+  // Past the memo's bound results stay right.
+  for (let i = 0; i < 5000; i++) assert.equal(Quantity.parse(`${i}m`).cmp(Quantity.fromMilli(i)), 0);
+  assert.equal(Quantity.parse('64Mi').toString(), '64Mi');
 });

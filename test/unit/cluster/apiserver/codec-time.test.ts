@@ -12,3 +12,15 @@ test('metav1.Time and MicroTime text, for repeated and alternating instants alik
   }
   assert.throws(() => rfc3339(NaN), RangeError);
 });
+
+test('MicroTime pads the milliseconds, truncates fractions and crosses seconds as Date does', () => {
+  const t = Date.parse('2026-03-04T05:06:07.000Z');
+  assert.equal(rfc3339Micro(t + 5), '2026-03-04T05:06:07.005000Z');
+  assert.equal(rfc3339Micro(t + 42), '2026-03-04T05:06:07.042000Z');
+  assert.equal(rfc3339Micro(t + 42.9), '2026-03-04T05:06:07.042000Z');
+  assert.equal(rfc3339Micro(t + 999), '2026-03-04T05:06:07.999000Z');
+  assert.equal(rfc3339Micro(t + 1000), '2026-03-04T05:06:08.000000Z');
+  assert.equal(rfc3339Micro(t - 1), '2026-03-04T05:06:06.999000Z');
+  assert.equal(rfc3339Micro(-1), '1969-12-31T23:59:59.999000Z');
+  assert.throws(() => rfc3339Micro(NaN), RangeError);
+});
