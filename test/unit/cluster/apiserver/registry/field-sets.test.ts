@@ -1,0 +1,39 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { KubeObject } from '../../../../../src/cluster/api/types';
+import { shareFieldSets } from '../../../../../src/cluster/apiserver/registry/field-sets';
+
+const stored = (name: string, labels: string[]) => JSON.stringify({
+  apiVersion: 'v1', kind: 'Pod',
+  metadata: {
+    name, namespace: 'default',
+    managedFields: [
+      { manager: 'kubectl', operation: 'Update', apiVersion: 'v1', time: '2026-01-01T00:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': { 'f:labels': Object.fromEntries([['.', {}], ...labels.map((l) => [`f:${l}`, {}])]) } } },
+      { manager: 'kubelet', operation: 'Update', apiVersion: 'v1', time: '2026-01-01T00:00:01Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:status': { 'f:phase': {} } }, subresource: 'status' },
+    ],
+  },
+});
+
+test('decoded objects naming the same fields share one frozen field set, equal to the decoded one', () => {
+  const texts = [stored('a', ['app']), stored('b', ['app']), stored('c', ['app', 'tier'])];
+  const objects = texts.map((t) => JSON.parse(t) as KubeObject);
+  for (const o of objects) shareFieldSets(o);
+  const [a, b, c] = objects.map((o) => o.metadata.managedFields!);
+  assert.equal(a![0]!.fieldsV1, b![0]!.fieldsV1);
+  assert.equal(a![1]!.fieldsV1, b![1]!.fieldsV1);
+  assert.equal(a![1]!.fieldsV1, c![1]!.fieldsV1);
+  assert.notEqual(a![0]!.fieldsV1, c![0]!.fieldsV1);
+  objects.forEach((o, i) => assert.equal(JSON.stringify(o), texts[i]));
+  const labels = (a![0]!.fieldsV1!['f:metadata'] as Record<string, Record<string, unknown>>)['f:labels']!;
+  assert.ok(Object.isFrozen(labels));
+  assert.throws(() => { labels['f:other'] = {}; }, TypeError);
+});
+
+test('objects without managed fields, or with an entry without a field set, are left as they are', () => {
+  const bare = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } } as KubeObject;
+  shareFieldSets(bare);
+  assert.deepEqual(bare, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } });
+  const noSet = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', managedFields: [{ manager: 'm', operation: 'Update' }] } } as KubeObject;
+  shareFieldSets(noSet);
+  assert.deepEqual(noSet.metadata.managedFields, [{ manager: 'm', operation: 'Update' }]);
+});
