@@ -188,12 +188,31 @@ export class PodWorker {
       if (!known || JSON.stringify(known) !== JSON.stringify(c)) { (this.foreign ??= new Map()).set(c.type, c); foreignChanged = true; }
     }
     const missing = !!this.foreign && [...this.foreign.keys()].some((type) => !pod.status?.conditions?.some((c) => c.type === type));
+    this.adoptWrittenConditions(pod);
     if ((foreignChanged || missing) && !this.finished) this.publish();
     // The kubelet syncs a pod again when its spec or its deletion changes; a change of status alone
     // (its own writes coming back, most of all) is only reconciled (pod config's RECONCILE). A sync
     // on every echo moved the pod on early: ErrImagePull became ImagePullBackOff within one write.
     const respecced = !pod.metadata.deletionTimestamp && this.applySpecChanges(pod);
     if (pod.metadata.deletionTimestamp || respecced) this.requestSync();
+  }
+
+  /**
+   * The conditions this worker last computed, once they come back in the pod as written, are read
+   * from the pod (one copy of them per pod, not two): only type, status and lastTransitionTime of
+   * the previous conditions matter for the next ones (withTransitionTimes), so they are taken only
+   * when those agree entry for entry.
+   */
+  private adoptWrittenConditions(pod: Pod): void {
+    const last = this.lastConditions;
+    const written = pod.status?.conditions;
+    if (!last || !written || last === written || last.length !== written.length) return;
+    for (let i = 0; i < last.length; i++) {
+      const a = last[i]!;
+      const b = written[i]!;
+      if (a.type !== b.type || a.status !== b.status || a.lastTransitionTime !== b.lastTransitionTime) return;
+    }
+    this.lastConditions = written;
   }
 
   /**
@@ -206,7 +225,13 @@ export class PodWorker {
     let changed = false;
     for (const r of this.records) {
       const spec = specs.find((c) => c.name === r.spec.name);
-      if (!spec || spec.image === r.spec.image) continue;
+      if (!spec) continue;
+      if (spec.image === r.spec.image) {
+        // The same container in the newer version of the pod: hold that one, not the version it came
+        // from (which would otherwise stay in memory for as long as the pod runs).
+        r.spec = spec;
+        continue;
+      }
       changed = true;
       r.spec = spec;
       r.specChanged = true;
