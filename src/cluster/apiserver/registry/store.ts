@@ -23,7 +23,7 @@ import { jsonCopy } from '../../api/json-copy';
 import type { Clock } from '../../clock';
 import { CompactedError, FutureRevisionError, prefixEnd, type KeyValue, type KVStore } from '../../store/types';
 import type { UserInfo } from '../types';
-import { shareFieldSets } from './field-sets';
+import { shareParts } from './shared-parts';
 import { decodeKv, encodeObject, rememberSource, rfc3339, storedShape, withResourceVersion } from './codec';
 
 /**
@@ -202,7 +202,7 @@ export class RegistryStore {
     }
     const object = this.decode(kv);
     if (!this.conversion) rememberSource(object, kv);
-    shareFieldSets(object);
+    shareParts(object);
     if (hit && kv.modRevision < hit.revision) {
       // An older revision (the previous object of an event whose own object is cached already).
       if ((hit.previous?.revision ?? 0) < kv.modRevision) this.keepPrevious(hit, { revision: kv.modRevision, object });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../../../../src/cluster/api/types';
-import { shareFieldSets } from '../../../../../src/cluster/apiserver/registry/field-sets';
+import { shareParts } from '../../../../../src/cluster/apiserver/registry/shared-parts';
 
 const stored = (name: string, labels: string[]) => JSON.stringify({
   apiVersion: 'v1', kind: 'Pod',
@@ -17,7 +17,7 @@ const stored = (name: string, labels: string[]) => JSON.stringify({
 test('decoded objects naming the same fields share one frozen field set, equal to the decoded one', () => {
   const texts = [stored('a', ['app']), stored('b', ['app']), stored('c', ['app', 'tier'])];
   const objects = texts.map((t) => JSON.parse(t) as KubeObject);
-  for (const o of objects) shareFieldSets(o);
+  for (const o of objects) shareParts(o);
   const [a, b, c] = objects.map((o) => o.metadata.managedFields!);
   assert.equal(a![0]!.fieldsV1, b![0]!.fieldsV1);
   assert.equal(a![1]!.fieldsV1, b![1]!.fieldsV1);
@@ -31,9 +31,23 @@ test('decoded objects naming the same fields share one frozen field set, equal t
 
 test('objects without managed fields, or with an entry without a field set, are left as they are', () => {
   const bare = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } } as KubeObject;
-  shareFieldSets(bare);
+  shareParts(bare);
   assert.deepEqual(bare, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } });
   const noSet = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', managedFields: [{ manager: 'm', operation: 'Update' }] } } as KubeObject;
-  shareFieldSets(noSet);
+  shareParts(noSet);
   assert.deepEqual(noSet.metadata.managedFields, [{ manager: 'm', operation: 'Update' }]);
+});
+
+test('sharing strings leaves every value as it was: in objects and arrays, short, long, and past the length shared', () => {
+  const long = 'x'.repeat(300);
+  const text = JSON.stringify({
+    apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a-config-map-name', namespace: 'default', annotations: { note: long } },
+    data: { a: 'short', b: '/var/run/secrets/kubernetes.io/serviceaccount', c: '' },
+    list: [['nested-array-value', 1, null, true], { k: '2026-01-01T00:00:00Z' }],
+  });
+  for (let i = 0; i < 3; i++) {
+    const o = JSON.parse(text) as KubeObject;
+    shareParts(o);
+    assert.equal(JSON.stringify(o), text);
+  }
 });
