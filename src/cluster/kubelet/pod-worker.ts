@@ -560,7 +560,7 @@ export class PodWorker {
     const expand = (list?: string[]) => list?.map((s) => expandReferences(s, config.env));
     const argv = effectiveArgv(catalog, expand(r.spec.command), expand(r.spec.args));
     const id = host.random.hex(64);
-    const context = { image: catalog, env: config.env, files: config.files, hostname: this.pod.metadata.name ?? '', now: () => host.clock.now() };
+    const context = { image: catalog, env: config.env, files: config.files, hostname: this.pod.metadata.name ?? '', now: clockReader(host.clock) };
     this.event('Normal', 'Created', `Created container: ${name}`, r);
     await host.clock.sleep(host.random.duration(host.behaviour.containerStart));
     if (this.terminating || this.finished) return;
@@ -819,6 +819,14 @@ export class PodWorker {
     status.containerStatuses = view.containers.filter((c) => c.kind === 'main').map(containerStatus);
     this.host.writeStatus(this.pod, status);
   }
+}
+
+/**
+ * The process's clock. Made out here, not as an arrow inside startContainer: a closure keeps its
+ * whole scope alive, and the container keeps this one for as long as it runs.
+ */
+function clockReader(clock: Clock): () => number {
+  return () => clock.now();
 }
 
 /** A log of a container that ended before this kubelet started: nothing to follow. */
