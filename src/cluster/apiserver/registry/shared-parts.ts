@@ -7,6 +7,9 @@
  * - managedFields field sets: every `"f:x":{}` leaf of a decoded fieldsV1 is an object of its own,
  *   and every pod a controller creates, every status a kubelet writes, names the same fields. Each
  *   distinct set is one deep-frozen tree.
+ * - sub-objects defaulting and admission make alike: a pod's tolerations (the two default ones),
+ *   its service-account token volume's `projected` source, empty `resources` and
+ *   `securityContext`. Each distinct one, by the property it sits under, is one deep-frozen tree.
  * - strings: JSON.parse makes a new string for every value longer than a few characters, so each
  *   pod carries its own copies of its image, its mount paths, the same few timestamps, the
  *   default tolerations' keys... Each value is one string.
@@ -18,8 +21,10 @@
  */
 import type { KubeObject } from '../../api/types';
 
-/** Distinct field sets remembered; past this the oldest is forgotten (objects keep theirs). */
+/** Distinct field sets and sub-objects remembered; past this the oldest is forgotten (objects keep theirs). */
 const MAX_FIELD_SETS = 4096;
+/** Properties whose values are shared whole (see above). */
+const ALIKE = new Set(['tolerations', 'projected', 'resources', 'securityContext']);
 /** Distinct strings remembered; when full the table starts again (objects keep theirs). */
 const MAX_STRINGS = 16_384;
 /** Shorter strings are shared by JSON.parse already; longer ones rarely repeat and cost to hash. */
@@ -36,11 +41,11 @@ export function shareParts(object: KubeObject): void {
   if (!Array.isArray(entries)) return;
   for (const entry of entries) {
     const set = entry?.fieldsV1;
-    if (set !== null && typeof set === 'object') entry.fieldsV1 = sharedFieldSet(set);
+    if (set !== null && typeof set === 'object') entry.fieldsV1 = sharedTree(set);
   }
 }
 
-function sharedFieldSet(set: Record<string, unknown>): Record<string, unknown> {
+function sharedTree(set: Record<string, unknown>): Record<string, unknown> {
   const text = JSON.stringify(set);
   const known = fieldSets.get(text);
   if (known !== undefined) return known;
@@ -64,7 +69,8 @@ function walk(object: Record<string, unknown>): void {
     const value = object[key];
     if (typeof value === 'string') object[key] = shared(value);
     else if (value !== null && typeof value === 'object' && key !== 'fieldsV1') {
-      if (Array.isArray(value)) walkArray(value);
+      if (ALIKE.has(key)) object[key] = sharedTree(value as Record<string, unknown>);
+      else if (Array.isArray(value)) walkArray(value);
       else walk(value as Record<string, unknown>);
     }
   }

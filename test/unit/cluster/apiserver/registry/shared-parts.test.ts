@@ -51,3 +51,29 @@ test('sharing strings leaves every value as it was: in objects and arrays, short
     assert.equal(JSON.stringify(o), text);
   }
 });
+
+test('sub-objects defaulting makes alike (tolerations, a projected token volume, empty resources) are shared and frozen; others are not', () => {
+  const pod = (name: string, seconds: number) => JSON.stringify({
+    apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' },
+    spec: {
+      containers: [{ name: 'web', image: 'nginx', resources: {}, env: [{ name: 'A', value: 'b' }] }],
+      volumes: [{ name: `kube-api-access-${name}`, projected: { sources: [{ serviceAccountToken: { expirationSeconds: 3607, path: 'token' } }], defaultMode: 420 } }],
+      tolerations: [{ key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: seconds }],
+    },
+  });
+  const texts = [pod('a', 300), pod('b', 300), pod('c', 60)];
+  const [a, b, c] = texts.map((t) => { const o = JSON.parse(t) as KubeObject & { spec: any }; shareParts(o); return o; });
+  objectsEqualText([a!, b!, c!], texts);
+  assert.equal(a!.spec.tolerations, b!.spec.tolerations);
+  assert.notEqual(a!.spec.tolerations, c!.spec.tolerations);
+  assert.equal(a!.spec.volumes[0].projected, c!.spec.volumes[0].projected);
+  assert.notEqual(a!.spec.volumes[0], b!.spec.volumes[0]);
+  assert.equal(a!.spec.containers[0].resources, b!.spec.containers[0].resources);
+  assert.notEqual(a!.spec.containers[0].env, b!.spec.containers[0].env);
+  assert.ok(Object.isFrozen(a!.spec.tolerations[0]));
+  assert.throws(() => { a!.spec.tolerations.push({}); }, TypeError);
+});
+
+function objectsEqualText(objects: KubeObject[], texts: string[]): void {
+  objects.forEach((o, i) => assert.equal(JSON.stringify(o), texts[i]));
+}
