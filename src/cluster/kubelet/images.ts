@@ -28,8 +28,22 @@ export function imageDigest(repository: string, tag: string): string {
   return `sha256:${createHash('sha256').update(`${repository}:${tag}`).digest('hex')}`;
 }
 
+/**
+ * Image IDs already made, by repository, tag and digest: every container of an image gets the same
+ * string (kept in its status for as long as it runs) without hashing again.
+ */
+const imageIDs = new Map<string, string>();
+const MAX_IMAGE_IDS = 1024;
+
 export function imageID(ref: ImageReference): string {
-  return `${ref.repository}@${ref.digest ?? imageDigest(ref.repository, ref.tag)}`;
+  const key = `${ref.repository}:${ref.tag}@${ref.digest ?? ''}`;
+  let id = imageIDs.get(key);
+  if (id === undefined) {
+    if (imageIDs.size >= MAX_IMAGE_IDS) imageIDs.clear();
+    id = `${ref.repository}@${ref.digest ?? imageDigest(ref.repository, ref.tag)}`;
+    imageIDs.set(key, id);
+  }
+  return id;
 }
 
 /** The registry's answer for an image the catalog does not have, as containerd words it. */

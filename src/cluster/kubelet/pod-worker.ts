@@ -188,12 +188,31 @@ export class PodWorker {
       if (!known || JSON.stringify(known) !== JSON.stringify(c)) { (this.foreign ??= new Map()).set(c.type, c); foreignChanged = true; }
     }
     const missing = !!this.foreign && [...this.foreign.keys()].some((type) => !pod.status?.conditions?.some((c) => c.type === type));
+    this.adoptWrittenConditions(pod);
     if ((foreignChanged || missing) && !this.finished) this.publish();
     // The kubelet syncs a pod again when its spec or its deletion changes; a change of status alone
     // (its own writes coming back, most of all) is only reconciled (pod config's RECONCILE). A sync
     // on every echo moved the pod on early: ErrImagePull became ImagePullBackOff within one write.
     const respecced = !pod.metadata.deletionTimestamp && this.applySpecChanges(pod);
     if (pod.metadata.deletionTimestamp || respecced) this.requestSync();
+  }
+
+  /**
+   * The conditions this worker last computed, once they come back in the pod as written, are read
+   * from the pod (one copy of them per pod, not two): only type, status and lastTransitionTime of
+   * the previous conditions matter for the next ones (withTransitionTimes), so they are taken only
+   * when those agree entry for entry.
+   */
+  private adoptWrittenConditions(pod: Pod): void {
+    const last = this.lastConditions;
+    const written = pod.status?.conditions;
+    if (!last || !written || last === written || last.length !== written.length) return;
+    for (let i = 0; i < last.length; i++) {
+      const a = last[i]!;
+      const b = written[i]!;
+      if (a.type !== b.type || a.status !== b.status || a.lastTransitionTime !== b.lastTransitionTime) return;
+    }
+    this.lastConditions = written;
   }
 
   /**
@@ -206,7 +225,13 @@ export class PodWorker {
     let changed = false;
     for (const r of this.records) {
       const spec = specs.find((c) => c.name === r.spec.name);
-      if (!spec || spec.image === r.spec.image) continue;
+      if (!spec) continue;
+      if (spec.image === r.spec.image) {
+        // The same container in the newer version of the pod: hold that one, not the version it came
+        // from (which would otherwise stay in memory for as long as the pod runs).
+        r.spec = spec;
+        continue;
+      }
       changed = true;
       r.spec = spec;
       r.specChanged = true;
@@ -547,7 +572,7 @@ export class PodWorker {
     const expand = (list?: string[]) => list?.map((s) => expandReferences(s, config.env));
     const argv = effectiveArgv(catalog, expand(r.spec.command), expand(r.spec.args));
     const id = host.random.hex(64);
-    const context = { image: catalog, env: config.env, files: config.files, hostname: this.pod.metadata.name ?? '', now: () => host.clock.now() };
+    const context = { image: catalog, env: config.env, files: config.files, hostname: this.pod.metadata.name ?? '', now: clockReader(host.clock) };
     this.event('Normal', 'Created', `Created container: ${name}`, r);
     await host.clock.sleep(host.random.duration(host.behaviour.containerStart));
     if (this.terminating || this.finished) return;
@@ -806,6 +831,14 @@ export class PodWorker {
     status.containerStatuses = view.containers.filter((c) => c.kind === 'main').map(containerStatus);
     this.host.writeStatus(this.pod, status);
   }
+}
+
+/**
+ * The process's clock. Made out here, not as an arrow inside startContainer: a closure keeps its
+ * whole scope alive, and the container keeps this one for as long as it runs.
+ */
+function clockReader(clock: Clock): () => number {
+  return () => clock.now();
 }
 
 /** A log of a container that ended before this kubelet started: nothing to follow. */

@@ -272,7 +272,9 @@ export class MvccEngine {
     const latest = record?.latest;
     const prev = latest && latest.version !== 0 ? latest : undefined;
     const kv: KeyValue = {
-      key,
+      // The record's own key string: the caller's is a new string per write, and every retained
+      // version (and the newest one, for as long as the key lives) would keep its own copy.
+      key: record ? record.key : key,
       value,
       createRevision: prev ? prev.createRevision : revision,
       modRevision: revision,
@@ -294,7 +296,7 @@ export class MvccEngine {
     const record = this.records.get(key);
     const latest = record?.latest;
     if (!record || !latest || latest.version === 0) return undefined;
-    const tombstone: KeyValue = { key, value: '', createRevision: 0, modRevision: revision, version: 0 };
+    const tombstone: KeyValue = { key: record.key, value: '', createRevision: 0, modRevision: revision, version: 0 };
     if (record.history) record.history.push(tombstone);
     else record.history = [latest, tombstone];
     record.latest = tombstone;

@@ -23,6 +23,7 @@ import { jsonCopy } from '../../api/json-copy';
 import type { Clock } from '../../clock';
 import { CompactedError, FutureRevisionError, prefixEnd, type KeyValue, type KVStore } from '../../store/types';
 import type { UserInfo } from '../types';
+import { shareParts } from './shared-parts';
 import { decodeKv, encodeObject, RawJson, rememberSource, rfc3339, storedShape, withResourceVersion } from './codec';
 import { servedJson } from './served-cache';
 
@@ -114,6 +115,12 @@ export function generateNameSuffix(): string {
   return s;
 }
 
+interface DecodedEntry {
+  revision: number;
+  object: KubeObject;
+  previous: { revision: number; object: KubeObject } | undefined;
+}
+
 export class RegistryStore {
   readonly gr: GroupResource;
   readonly apiVersion: string;
@@ -175,10 +182,14 @@ export class RegistryStore {
 
   /**
    * Decoded objects by key, each valid for one modRevision: lists, tables and watch fan-out decode
-   * once. The revision it replaced is kept too, since a selective watch reads an update's previous
-   * object (did it match before?), which was the newest one until the write.
+   * once. An update's watch events need the revision it replaced too (a selective watch asks: did
+   * the object match before?), which was the newest one until the write; that one is kept as
+   * `previous` only until the watch fan-out under way is over (see `releasePrevious`), since
+   * holding it for every key would double the decoded objects a large cluster keeps.
    */
-  private readonly decoded = new Map<string, { revision: number; object: KubeObject; previous?: { revision: number; object: KubeObject } }>();
+  private readonly decoded = new Map<string, DecodedEntry>();
+  /** Entries holding a `previous` object, released together after the current fan-out. */
+  private withPrevious: DecodedEntry[] = [];
 
   /**
    * The object of a key-value, decoded once and shared: callers must treat it as read-only (lists
@@ -192,18 +203,36 @@ export class RegistryStore {
     }
     const object = this.decode(kv);
     if (!this.conversion) rememberSource(object, kv);
+    shareParts(object);
     if (hit && kv.modRevision < hit.revision) {
       // An older revision (the previous object of an event whose own object is cached already).
-      if ((hit.previous?.revision ?? 0) < kv.modRevision) hit.previous = { revision: kv.modRevision, object };
+      if ((hit.previous?.revision ?? 0) < kv.modRevision) this.keepPrevious(hit, { revision: kv.modRevision, object });
       return object;
     }
     if (hit) this.decoded.delete(kv.key);
     else if (this.decoded.size >= DECODED_CACHE_SIZE) this.decoded.delete(this.decoded.keys().next().value!);
-    const entry: { revision: number; object: KubeObject; previous?: { revision: number; object: KubeObject } } = { revision: kv.modRevision, object };
-    if (hit) entry.previous = { revision: hit.revision, object: hit.object };
+    const entry: DecodedEntry = { revision: kv.modRevision, object, previous: undefined };
+    if (hit) this.keepPrevious(entry, { revision: hit.revision, object: hit.object });
     this.decoded.set(kv.key, entry);
     return object;
   }
+
+  private keepPrevious(entry: DecodedEntry, previous: { revision: number; object: KubeObject }): void {
+    entry.previous = previous;
+    if (this.withPrevious.push(entry) === 1) queueMicrotask(this.releasePrevious);
+  }
+
+  /**
+   * Store watchers are called synchronously, all of them in one microtask (the watch hub's flush),
+   * so a microtask queued while one runs comes after every watcher has read the event's previous
+   * object. If a write is decoded before its flush (the microtask then runs first), the first
+   * watcher decodes the previous revision again and keeps it for the others: one decode more, the
+   * same objects.
+   */
+  private readonly releasePrevious = (): void => {
+    for (const entry of this.withPrevious) entry.previous = undefined;
+    this.withPrevious = [];
+  };
 
   key(namespace: string, name: string): string {
     return this.def.namespaced ? `${this.prefix}${namespace}/${name}` : `${this.prefix}${name}`;

@@ -19,16 +19,28 @@ export interface LogLine {
 const MAX_LINES = 2000;
 
 export class ContainerLog {
-  private readonly kept: LogLine[] = [];
+  /**
+   * Times and texts of the kept lines, side by side rather than an object per line: every
+   * container of a large cluster keeps its start-up lines for as long as it runs.
+   */
+  private times: number[] = [];
+  private texts: string[] = [];
   /** Made when someone follows (most logs are never followed, and there is one per container). */
   private followers: Set<{ onLine: (line: LogLine) => void; onEnd: () => void }> | undefined;
   private ended = false;
 
   append(time: number, text: string): void {
-    const line = { time, text };
-    this.kept.push(line);
-    if (this.kept.length > MAX_LINES) this.kept.splice(0, this.kept.length - MAX_LINES);
-    if (this.followers) for (const f of this.followers) f.onLine(line);
+    this.times.push(time);
+    this.texts.push(text);
+    if (this.texts.length > MAX_LINES) {
+      const drop = this.texts.length - MAX_LINES;
+      this.times.splice(0, drop);
+      this.texts.splice(0, drop);
+    }
+    if (this.followers) {
+      const line = { time, text };
+      for (const f of this.followers) f.onLine(line);
+    }
   }
 
   /** The container exited: followers are told the stream ended. */
@@ -44,7 +56,7 @@ export class ContainerLog {
   }
 
   lines(): readonly LogLine[] {
-    return this.kept;
+    return this.texts.map((text, i) => ({ time: this.times[i]!, text }));
   }
 
   /** Calls `onLine` for each new line and `onEnd` once when the container exits; returns unsubscribe. */

@@ -139,7 +139,7 @@ test('bookmarks arrive every minute of cluster time when allowed, and timeoutSec
   }
 });
 
-test('the registry keeps the decoding an update replaced: a selective watch reads the previous object without decoding it again', async () => {
+test('the registry keeps the decoding an update replaced while watchers are told of the update, and lets it go after', async () => {
   const cluster = await startCluster();
   try {
     const secrets = cluster.client().resource(SECRETS);
@@ -148,14 +148,27 @@ test('the registry keeps the decoding an update replaced: a selective watch read
     const key = registry.key('default', 'a');
     const before = (await cluster.store.range({ key })).kvs[0]!;
     const old = registry.shared(before);
+    // Two store watchers, as two selective watches are: both read the update's previous object.
+    const seen: { previous: KubeObject; current: KubeObject }[] = [];
+    const onEvents = (events: { kv: typeof before; prevKv?: typeof before }[]) => {
+      for (const e of events) if (e.prevKv) seen.push({ previous: registry.shared(e.prevKv), current: registry.shared(e.kv) });
+    };
+    const watchers = [1, 2].map(() => cluster.store.watch({ key, startRevision: before.modRevision + 1 }, onEvents));
     await secrets.patch('a', 'merge', { data: { k: Buffer.from('2').toString('base64') } }, { namespace: 'default' });
+    await settle();
+    for (const w of watchers) w.cancel();
     const after = (await cluster.store.range({ key })).kvs[0]!;
-    const current = registry.shared(after);
-    assert.notEqual(current, old);
-    assert.equal(registry.shared(before), old);
-    assert.equal(registry.shared(after), current);
+    assert.equal(seen.length, 2);
+    assert.equal(seen[0]!.previous, old);
+    assert.equal(seen[1]!.previous, old);
+    assert.equal(seen[0]!.current, seen[1]!.current);
+    assert.equal(registry.shared(after), seen[0]!.current);
+    // Once the watchers are done the replaced revision is no longer held: it decodes afresh, equal.
+    const again = registry.shared(before);
+    assert.notEqual(again, old);
+    assert.deepEqual(again, old);
     assert.equal(old.metadata.resourceVersion, String(before.modRevision));
-    assert.equal(current.metadata.resourceVersion, String(after.modRevision));
+    assert.equal(seen[0]!.current.metadata.resourceVersion, String(after.modRevision));
   } finally {
     await cluster.stop();
   }

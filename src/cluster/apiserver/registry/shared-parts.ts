@@ -1,0 +1,93 @@
+/**
+ * Parts shared between the objects the registry keeps decoded (RegistryStore.shared).
+ *
+ * A large cluster keeps one decoded object per stored object (lists, tables, watch fan-out and
+ * every in-process informer read the same one), and much of each repeats across objects:
+ *
+ * - managedFields field sets: every `"f:x":{}` leaf of a decoded fieldsV1 is an object of its own,
+ *   and every pod a controller creates, every status a kubelet writes, names the same fields. Each
+ *   distinct set is one deep-frozen tree.
+ * - sub-objects defaulting and admission make alike: a pod's tolerations (the two default ones),
+ *   its service-account token volume's `projected` source, empty `resources` and
+ *   `securityContext`. Each distinct one, by the property it sits under, is one deep-frozen tree.
+ * - strings: JSON.parse makes a new string for every value longer than a few characters, so each
+ *   pod carries its own copies of its image, its mount paths, the same few timestamps, the
+ *   default tolerations' keys... Each value is one string.
+ *
+ * Nothing a client sees changes: the trees are equal to the ones decoded, strings are immutable,
+ * shared objects are read-only by contract anyway, and freezing turns a write through a field set
+ * into an error instead of a change to every object that shares it. Cost: one JSON.stringify per
+ * field set and a walk of the object (~7 us for a Running pod, beside ~30 us for its JSON.parse).
+ */
+import type { KubeObject } from '../../api/types';
+
+/** Distinct field sets and sub-objects remembered; past this the oldest is forgotten (objects keep theirs). */
+const MAX_FIELD_SETS = 4096;
+/** Properties whose values are shared whole (see above). */
+const ALIKE = new Set(['tolerations', 'projected', 'resources', 'securityContext']);
+/** Distinct strings remembered; when full the table starts again (objects keep theirs). */
+const MAX_STRINGS = 16_384;
+/** Shorter strings are shared by JSON.parse already; longer ones rarely repeat and cost to hash. */
+const MIN_STRING = 11;
+const MAX_STRING = 256;
+
+const fieldSets = new Map<string, Record<string, unknown>>();
+let strings = new Map<string, string>();
+
+/** Makes a freshly decoded object use the shared equal parts (it must not be handed out yet). */
+export function shareParts(object: KubeObject): void {
+  walk(object as unknown as Record<string, unknown>);
+  const entries = object.metadata?.managedFields;
+  if (!Array.isArray(entries)) return;
+  for (const entry of entries) {
+    const set = entry?.fieldsV1;
+    if (set !== null && typeof set === 'object') entry.fieldsV1 = sharedTree(set);
+  }
+}
+
+function sharedTree(set: Record<string, unknown>): Record<string, unknown> {
+  const text = JSON.stringify(set);
+  const known = fieldSets.get(text);
+  if (known !== undefined) return known;
+  if (fieldSets.size >= MAX_FIELD_SETS) fieldSets.delete(fieldSets.keys().next().value!);
+  fieldSets.set(text, deepFreeze(set));
+  return set;
+}
+
+function shared(value: string): string {
+  if (value.length < MIN_STRING || value.length > MAX_STRING) return value;
+  const known = strings.get(value);
+  if (known !== undefined) return known;
+  if (strings.size >= MAX_STRINGS) strings = new Map();
+  strings.set(value, value);
+  return value;
+}
+
+/** Replaces string values (not keys) with their shared copies; field sets are left to shareParts. */
+function walk(object: Record<string, unknown>): void {
+  for (const key in object) {
+    const value = object[key];
+    if (typeof value === 'string') object[key] = shared(value);
+    else if (value !== null && typeof value === 'object' && key !== 'fieldsV1') {
+      if (ALIKE.has(key)) object[key] = sharedTree(value as Record<string, unknown>);
+      else if (Array.isArray(value)) walkArray(value);
+      else walk(value as Record<string, unknown>);
+    }
+  }
+}
+
+function walkArray(array: unknown[]): void {
+  for (let i = 0; i < array.length; i++) {
+    const value = array[i];
+    if (typeof value === 'string') array[i] = shared(value);
+    else if (value !== null && typeof value === 'object') {
+      if (Array.isArray(value)) walkArray(value);
+      else walk(value as Record<string, unknown>);
+    }
+  }
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const child of Object.values(value)) if (child !== null && typeof child === 'object') deepFreeze(child);
+  return Object.freeze(value);
+}

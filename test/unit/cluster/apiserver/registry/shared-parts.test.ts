@@ -1,0 +1,79 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { KubeObject } from '../../../../../src/cluster/api/types';
+import { shareParts } from '../../../../../src/cluster/apiserver/registry/shared-parts';
+
+const stored = (name: string, labels: string[]) => JSON.stringify({
+  apiVersion: 'v1', kind: 'Pod',
+  metadata: {
+    name, namespace: 'default',
+    managedFields: [
+      { manager: 'kubectl', operation: 'Update', apiVersion: 'v1', time: '2026-01-01T00:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': { 'f:labels': Object.fromEntries([['.', {}], ...labels.map((l) => [`f:${l}`, {}])]) } } },
+      { manager: 'kubelet', operation: 'Update', apiVersion: 'v1', time: '2026-01-01T00:00:01Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:status': { 'f:phase': {} } }, subresource: 'status' },
+    ],
+  },
+});
+
+test('decoded objects naming the same fields share one frozen field set, equal to the decoded one', () => {
+  const texts = [stored('a', ['app']), stored('b', ['app']), stored('c', ['app', 'tier'])];
+  const objects = texts.map((t) => JSON.parse(t) as KubeObject);
+  for (const o of objects) shareParts(o);
+  const [a, b, c] = objects.map((o) => o.metadata.managedFields!);
+  assert.equal(a![0]!.fieldsV1, b![0]!.fieldsV1);
+  assert.equal(a![1]!.fieldsV1, b![1]!.fieldsV1);
+  assert.equal(a![1]!.fieldsV1, c![1]!.fieldsV1);
+  assert.notEqual(a![0]!.fieldsV1, c![0]!.fieldsV1);
+  objects.forEach((o, i) => assert.equal(JSON.stringify(o), texts[i]));
+  const labels = (a![0]!.fieldsV1!['f:metadata'] as Record<string, Record<string, unknown>>)['f:labels']!;
+  assert.ok(Object.isFrozen(labels));
+  assert.throws(() => { labels['f:other'] = {}; }, TypeError);
+});
+
+test('objects without managed fields, or with an entry without a field set, are left as they are', () => {
+  const bare = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } } as KubeObject;
+  shareParts(bare);
+  assert.deepEqual(bare, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } });
+  const noSet = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', managedFields: [{ manager: 'm', operation: 'Update' }] } } as KubeObject;
+  shareParts(noSet);
+  assert.deepEqual(noSet.metadata.managedFields, [{ manager: 'm', operation: 'Update' }]);
+});
+
+test('sharing strings leaves every value as it was: in objects and arrays, short, long, and past the length shared', () => {
+  const long = 'x'.repeat(300);
+  const text = JSON.stringify({
+    apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a-config-map-name', namespace: 'default', annotations: { note: long } },
+    data: { a: 'short', b: '/var/run/secrets/kubernetes.io/serviceaccount', c: '' },
+    list: [['nested-array-value', 1, null, true], { k: '2026-01-01T00:00:00Z' }],
+  });
+  for (let i = 0; i < 3; i++) {
+    const o = JSON.parse(text) as KubeObject;
+    shareParts(o);
+    assert.equal(JSON.stringify(o), text);
+  }
+});
+
+test('sub-objects defaulting makes alike (tolerations, a projected token volume, empty resources) are shared and frozen; others are not', () => {
+  const pod = (name: string, seconds: number) => JSON.stringify({
+    apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' },
+    spec: {
+      containers: [{ name: 'web', image: 'nginx', resources: {}, env: [{ name: 'A', value: 'b' }] }],
+      volumes: [{ name: `kube-api-access-${name}`, projected: { sources: [{ serviceAccountToken: { expirationSeconds: 3607, path: 'token' } }], defaultMode: 420 } }],
+      tolerations: [{ key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: seconds }],
+    },
+  });
+  const texts = [pod('a', 300), pod('b', 300), pod('c', 60)];
+  const [a, b, c] = texts.map((t) => { const o = JSON.parse(t) as KubeObject & { spec: any }; shareParts(o); return o; });
+  objectsEqualText([a!, b!, c!], texts);
+  assert.equal(a!.spec.tolerations, b!.spec.tolerations);
+  assert.notEqual(a!.spec.tolerations, c!.spec.tolerations);
+  assert.equal(a!.spec.volumes[0].projected, c!.spec.volumes[0].projected);
+  assert.notEqual(a!.spec.volumes[0], b!.spec.volumes[0]);
+  assert.equal(a!.spec.containers[0].resources, b!.spec.containers[0].resources);
+  assert.notEqual(a!.spec.containers[0].env, b!.spec.containers[0].env);
+  assert.ok(Object.isFrozen(a!.spec.tolerations[0]));
+  assert.throws(() => { a!.spec.tolerations.push({}); }, TypeError);
+});
+
+function objectsEqualText(objects: KubeObject[], texts: string[]): void {
+  objects.forEach((o, i) => assert.equal(JSON.stringify(o), texts[i]));
+}
