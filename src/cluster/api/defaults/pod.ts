@@ -133,8 +133,35 @@ export function defaultPodSpec(spec: PodSpec): void {
 }
 
 export function defaultPod(pod: Pod): void {
+  if (isObj(pod.status)) goEncodedConditions(pod.status);
   if (!isObj(pod.spec)) return;
   defaultPodSpec(pod.spec);
+}
+
+/** PodCondition's fields in Go's struct order: the order kube-apiserver writes them. */
+const CONDITION_FIELDS = ['type', 'status', 'lastProbeTime', 'lastTransitionTime', 'reason', 'message'];
+
+/**
+ * Conditions as kube-apiserver stores them after decoding into Go structs: lastProbeTime and
+ * lastTransitionTime are struct-typed (metav1.Time), which encoding/json never omits, so a condition
+ * without them is stored with `null` (a strategic merge patch's `"lastProbeTime": null` deletes the
+ * key, the Go round trip brings it back), in the struct's field order. This runs before the field
+ * manager, as the decode does, so the writer also owns f:lastProbeTime as it does on a real cluster.
+ */
+export function goEncodedConditions(status: NonNullable<Pod['status']>): void {
+  const conditions = status.conditions as unknown;
+  if (!Array.isArray(conditions)) return;
+  for (let i = 0; i < conditions.length; i++) {
+    const c = conditions[i] as Record<string, unknown>;
+    if (!isObj(c) || ('lastProbeTime' in c && 'lastTransitionTime' in c)) continue;
+    const encoded: Record<string, unknown> = {};
+    for (const field of CONDITION_FIELDS) {
+      if (field in c) encoded[field] = c[field];
+      else if (field === 'lastProbeTime' || field === 'lastTransitionTime') encoded[field] = null;
+    }
+    for (const field of Object.keys(c)) if (!(field in encoded)) encoded[field] = c[field];
+    conditions[i] = encoded;
+  }
 }
 
 type QOSClass = 'Guaranteed' | 'Burstable' | 'BestEffort';

@@ -96,3 +96,23 @@ test('pods/status writes status only; pods/eviction deletes the pod', async () =
     await cluster.stop();
   }
 });
+
+test('pod conditions are stored as kube-apiserver encodes them: a strategic merge patch\'s "lastProbeTime": null deletes the key, the stored condition has it back as null, in Go field order, and the writer owns it', async () => {
+  const cluster = await startCluster();
+  try {
+    const pods = cluster.client().resource<Pod>(PODS);
+    await pods.create(pod('p'));
+    const condition = { type: 'Ready', status: 'False', lastProbeTime: null, lastTransitionTime: '2026-01-01T00:00:00Z', reason: 'ContainersNotReady', message: 'containers with unready status: [app]' };
+    // The first write adds the condition whole; the second merges into it, where null means "delete".
+    await pods.patch('p', 'strategic', { status: { conditions: [{ ...condition, status: 'Unknown' }] } }, { namespace: 'default', subresource: 'status', fieldManager: 'kubelet' });
+    await pods.patch('p', 'strategic', { status: { conditions: [condition] } }, { namespace: 'default', subresource: 'status', fieldManager: 'kubelet' });
+    const stored = await pods.get('p', { namespace: 'default' });
+    const ready = stored.status?.conditions?.find((c) => c.type === 'Ready') as unknown as Record<string, unknown>;
+    assert.deepEqual(Object.entries(ready), Object.entries(condition));
+    const kubelet = stored.metadata.managedFields?.find((m) => m.manager === 'kubelet');
+    const fields = (kubelet?.fieldsV1 as Record<string, Record<string, Record<string, Record<string, unknown>>>>)['f:status']!['f:conditions']!['k:{"type":"Ready"}']!;
+    assert.deepEqual(Object.keys(fields).sort(), ['.', 'f:lastProbeTime', 'f:lastTransitionTime', 'f:message', 'f:reason', 'f:status', 'f:type']);
+  } finally {
+    await cluster.stop();
+  }
+});

@@ -4,7 +4,7 @@
  * Pending with its QoS class, the main resource keeps the old status, `pods/status` keeps the spec
  * (and, as kube-apiserver does, ignores deletionTimestamp and ownerReferences changes).
  */
-import { applyMatchLabelKeysToAffinity, defaultPod, initialPodStatus } from '../../../api/defaults/pod';
+import { applyMatchLabelKeysToAffinity, defaultPod, goEncodedConditions, initialPodStatus } from '../../../api/defaults/pod';
 import type { KubeObject, Pod } from '../../../api/types';
 import { podWarningsOnCreate } from '../../../api/validation/pod-warnings';
 import { validateEphemeralContainersUpdate, validatePodCreate, validatePodStatusUpdate, validatePodUpdate } from '../../../api/validation/pod';
@@ -41,6 +41,9 @@ export const pods: ResourceDefinition = {
       pod.status = initialPodStatus(pod, new Date(Math.floor(ctx.now / 1000) * 1000).toISOString().replace('.000Z', 'Z'));
     },
     prepareForUpdate(object, old, ctx) {
+      // Writes without a field manager (server-side apply) skip `defaults`; the stored shape is the same.
+      const status = (object as Pod).status;
+      if (status && typeof status === 'object') goEncodedConditions(status);
       if (ctx.subresource === 'ephemeralcontainers') {
         // Only spec.ephemeralContainers changes through this subresource.
         const eph = (object as Pod).spec?.ephemeralContainers;

@@ -14,6 +14,8 @@ import { pod, startCluster } from '../fixture';
 const at = '2026-01-01T00:00:00Z';
 type Condition = NonNullable<NonNullable<Pod['status']>['conditions']>[number];
 const condition = (type: string, status: string, extra: Partial<Condition> = {}): Condition => ({ type, status, lastTransitionTime: at, ...extra }) as Condition;
+/** A condition as the server stores it: lastProbeTime is a Go struct field, never omitted (null). */
+const asStored = (type: string, status: string, extra: Partial<Condition> = {}): Condition => ({ lastProbeTime: null, ...condition(type, status, extra) });
 
 test('kubelet status patch: $setElementOrder/conditions, nulls and metadata.uid through PATCH pods/status', async () => {
   const cluster = await startCluster();
@@ -50,11 +52,11 @@ test('kubelet status patch: $setElementOrder/conditions, nulls and metadata.uid 
     }, { namespace: 'default', subresource: 'status' });
 
     const want = [
-      condition('PodReadyToStartContainers', 'True'),
-      condition('Initialized', 'True'),
-      condition('Ready', 'True', { lastTransitionTime: later }),
-      condition('ContainersReady', 'True', { lastTransitionTime: later }),
-      condition('PodScheduled', 'True'),
+      asStored('PodReadyToStartContainers', 'True'),
+      asStored('Initialized', 'True'),
+      asStored('Ready', 'True', { lastTransitionTime: later }),
+      asStored('ContainersReady', 'True', { lastTransitionTime: later }),
+      asStored('PodScheduled', 'True'),
     ];
     assert.deepEqual(patched.status?.conditions, want);
     assert.equal(patched.status?.phase, 'Running');
@@ -90,7 +92,7 @@ test('kubelet status patch: a $setElementOrder naming only the kubelet\'s condit
     // order; PodScheduled, only on the server, has no server neighbour among them to be placed
     // before, so it follows them (apimachinery's mergeSortedSlice takes new items first).
     assert.deepEqual(patched.status?.conditions?.map((c) => c.type), ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']);
-    assert.deepEqual(patched.status?.conditions?.[4], condition('PodScheduled', 'True'));
+    assert.deepEqual(patched.status?.conditions?.[4], asStored('PodScheduled', 'True'));
 
     // The next write names the kubelet's conditions again; PodScheduled now sits after them on the
     // server and stays there.
