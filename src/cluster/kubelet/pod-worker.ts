@@ -191,7 +191,8 @@ export class PodWorker {
     for (const c of pod.status?.conditions ?? []) {
       if (KUBELET_CONDITIONS.has(c.type)) continue;
       const known = this.foreign?.get(c.type);
-      if (!known || JSON.stringify(known) !== JSON.stringify(c)) { (this.foreign ??= new Map()).set(c.type, c); foreignChanged = true; }
+      // Both come from the API (parsed JSON), so sameJson answers as comparing their texts would.
+      if (!known || !sameJson(known, c)) { (this.foreign ??= new Map()).set(c.type, c); foreignChanged = true; }
     }
     const missing = !!this.foreign && [...this.foreign.keys()].some((type) => !pod.status?.conditions?.some((c) => c.type === type));
     if ((foreignChanged || missing) && !this.finished) this.publish();

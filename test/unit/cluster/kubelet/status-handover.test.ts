@@ -53,6 +53,13 @@ test('a new condition of another component is handed over with the rest of the s
   worker.update({ ...pod, status: { ...pod.status, conditions: [...(pod.status?.conditions ?? []), disruption] } });
   assert.equal(host.handed.length, before + 1);
   assert.deepEqual(host.status.conditions?.at(-1), disruption);
+  // The same condition again (a new copy): nothing to hand over; a changed one: handed at once.
+  worker.update({ ...pod, status: { ...pod.status, conditions: [...(pod.status?.conditions ?? []), { ...disruption }] } });
+  assert.equal(host.handed.length, before + 1);
+  const changed = { ...disruption, message: 'Eviction API: evicting again' };
+  worker.update({ ...pod, status: { ...pod.status, conditions: [...(pod.status?.conditions ?? []), changed] } });
+  assert.equal(host.handed.length, before + 2);
+  assert.deepEqual(host.status.conditions?.at(-1), changed);
 });
 
 test('sameJson: true only for values that serialize to the same text', () => {
