@@ -110,12 +110,21 @@ function readinessGates(pod: Pod): PodCondition | undefined {
 
 /** Carries lastTransitionTime over from the previous conditions when the status did not change. */
 export function withTransitionTimes(next: PodCondition[], previous: PodCondition[] | undefined, now: number): PodCondition[] {
-  const before = new Map((previous ?? []).map((c) => [c.type, c]));
   return next.map((c) => {
-    const old = before.get(c.type);
+    const old = lastOfType(previous, c.type);
     const lastTransitionTime = old && old.status === c.status && old.lastTransitionTime ? old.lastTransitionTime : c.lastTransitionTime ?? rfc3339(now);
-    return { type: c.type, status: c.status, lastProbeTime: null, lastTransitionTime, ...(c.reason ? { reason: c.reason } : {}), ...(c.message ? { message: c.message } : {}) };
+    const out: PodCondition = { type: c.type, status: c.status, lastProbeTime: null, lastTransitionTime };
+    if (c.reason) out.reason = c.reason;
+    if (c.message) out.message = c.message;
+    return out;
   });
+}
+
+/** The last condition of `type` (a handful of conditions: a scan beats building a map each time). */
+function lastOfType(conditions: PodCondition[] | undefined, type: string): PodCondition | undefined {
+  if (!conditions) return undefined;
+  for (let i = conditions.length - 1; i >= 0; i--) if (conditions[i]!.type === type) return conditions[i];
+  return undefined;
 }
 
 export function containerStatus(view: ContainerView): ContainerStatus {
