@@ -24,9 +24,23 @@ interface PresentImage {
 const MAX_REPORTED_IMAGES = 50;
 const REGISTRIES = new Set(IMAGE_CATALOG.map((i) => i.repository.split('/')[0]!));
 
+/**
+ * The digest the simulated registry gives `repository:tag`. A pure function that every pull and
+ * every node's preload asks for, of a few names: remembered (a bounded set, names are few).
+ */
 export function imageDigest(repository: string, tag: string): string {
-  return `sha256:${createHash('sha256').update(`${repository}:${tag}`).digest('hex')}`;
+  const name = `${repository}:${tag}`;
+  let digest = digests.get(name);
+  if (digest === undefined) {
+    digest = `sha256:${createHash('sha256').update(name).digest('hex')}`;
+    if (digests.size >= MAX_REMEMBERED_DIGESTS) digests.clear();
+    digests.set(name, digest);
+  }
+  return digest;
 }
+
+const MAX_REMEMBERED_DIGESTS = 1024;
+const digests = new Map<string, string>();
 
 /**
  * Image IDs already made, by repository, tag and digest: every container of an image gets the same

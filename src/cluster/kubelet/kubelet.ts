@@ -24,6 +24,7 @@ import { PodWorker, type PodWorkerHost } from './pod-worker';
 import { parseImageReference } from './runtime/image-ref';
 import { admitPod, type Rejection } from './admission';
 import { adoptablePod } from './adoption';
+import { jsonFingerprint } from './status-fingerprint';
 
 /** The kubelet's nodeLeaseDurationSeconds, and its renew interval (a quarter of it). */
 export const LEASE_DURATION_SECONDS = 40;
@@ -294,7 +295,7 @@ export class Kubelet implements PodWorkerHost {
         if (!this.alive) return;
         const status = entry.status;
         if (!status) return;
-        const text = fingerprint(JSON.stringify(status));
+        const text = jsonFingerprint(status);
         if (text === entry.written) {
           // Nothing new to write; drop the object, only the fingerprint stays.
           if (entry.status === status) entry.status = undefined;
@@ -462,11 +463,4 @@ export class Kubelet implements PodWorkerHost {
       throw err;
     }
   }
-}
-
-/** FNV-1a of the text, mixed with its length: tells one status from the next. */
-function fingerprint(text: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
-  return (h >>> 0) * 65536 + (text.length & 0xffff);
 }

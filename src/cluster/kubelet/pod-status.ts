@@ -110,12 +110,21 @@ function readinessGates(pod: Pod): PodCondition | undefined {
 
 /** Carries lastTransitionTime over from the previous conditions when the status did not change. */
 export function withTransitionTimes(next: PodCondition[], previous: PodCondition[] | undefined, now: number): PodCondition[] {
-  const before = new Map((previous ?? []).map((c) => [c.type, c]));
   return next.map((c) => {
-    const old = before.get(c.type);
+    const old = lastOfType(previous, c.type);
     const lastTransitionTime = old && old.status === c.status && old.lastTransitionTime ? old.lastTransitionTime : c.lastTransitionTime ?? rfc3339(now);
-    return { type: c.type, status: c.status, lastProbeTime: null, lastTransitionTime, ...(c.reason ? { reason: c.reason } : {}), ...(c.message ? { message: c.message } : {}) };
+    const out: PodCondition = { type: c.type, status: c.status, lastProbeTime: null, lastTransitionTime };
+    if (c.reason) out.reason = c.reason;
+    if (c.message) out.message = c.message;
+    return out;
   });
+}
+
+/** The last condition of `type` (a handful of conditions: a scan beats building a map each time). */
+function lastOfType(conditions: PodCondition[] | undefined, type: string): PodCondition | undefined {
+  if (!conditions) return undefined;
+  for (let i = conditions.length - 1; i >= 0; i--) if (conditions[i]!.type === type) return conditions[i];
+  return undefined;
 }
 
 export function containerStatus(view: ContainerView): ContainerStatus {
@@ -132,6 +141,30 @@ export function containerStatus(view: ContainerView): ContainerStatus {
   if (view.containerID) status.containerID = view.containerID;
   if (view.volumeMounts && view.volumeMounts.length > 0) status.volumeMounts = view.volumeMounts;
   return status;
+}
+
+/**
+ * Whether two parts of a status serialize to the same JSON text: equal members in the same order.
+ * Anything but plain JSON values (an undefined member, NaN) counts as different, so `true` always
+ * means the same text and `false` at worst costs a status the host fingerprints anyway.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return a !== undefined && (typeof a !== 'number' || Number.isFinite(a));
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i]!;
+    if (k !== kb[i] || !sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
 }
 
 /** BestEffort, Burstable or Guaranteed, from requests and limits (the API server sets it at create). */

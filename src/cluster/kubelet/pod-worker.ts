@@ -18,7 +18,7 @@ import { goDuration, goSeconds, type KubeletBehaviour, type Random } from './beh
 import { resolveContainerConfig, expandReferences, type ConfigSource } from './container-config';
 import { containerFaults, parseQuantityBytes, type ContainerFaults } from './faults';
 import { imageID as imageIdOf, type ImageManager } from './images';
-import { containerStatus, podConditions, podPhase, qosClass, withTransitionTimes, type ContainerView, type PodView } from './pod-status';
+import { containerStatus, podConditions, podPhase, qosClass, sameJson, withTransitionTimes, type ContainerView, type PodView } from './pod-status';
 import { PROBE_LABEL, ProbeWorker, type ProbeKind, type ProbeSpec } from './probes';
 import { catalogImage } from './runtime/catalog';
 import { Container, type Termination } from './runtime/container';
@@ -139,6 +139,12 @@ export class PodWorker {
    * remembering them across versions restores one that a concurrent kubelet write overwrote.
    */
   private foreign: Map<string, PodCondition> | undefined;
+  /**
+   * Phase, pod IP and QoS class of the last status handed to the host, while that status is still
+   * described by lastConditions and every record's `shown`; undefined when it is not (none yet, the
+   * terminal one, or the host must get the next one whatever it is: see publish).
+   */
+  private published: string | undefined;
 
   constructor(pod: Pod, private readonly host: PodWorkerHost) {
     this.pod = pod;
@@ -185,7 +191,8 @@ export class PodWorker {
     for (const c of pod.status?.conditions ?? []) {
       if (KUBELET_CONDITIONS.has(c.type)) continue;
       const known = this.foreign?.get(c.type);
-      if (!known || JSON.stringify(known) !== JSON.stringify(c)) { (this.foreign ??= new Map()).set(c.type, c); foreignChanged = true; }
+      // Both come from the API (parsed JSON), so sameJson answers as comparing their texts would.
+      if (!known || !sameJson(known, c)) { (this.foreign ??= new Map()).set(c.type, c); foreignChanged = true; }
     }
     const missing = !!this.foreign && [...this.foreign.keys()].some((type) => !pod.status?.conditions?.some((c) => c.type === type));
     this.adoptWrittenConditions(pod);
@@ -320,6 +327,8 @@ export class PodWorker {
 
   /** Writes the status again (a restarted kubelet, or a status another writer changed). */
   republish(): void {
+    // The host forgot what it wrote (a restarted kubelet): the next status goes out even if unchanged.
+    this.published = undefined;
     this.publish();
     this.requestSync();
   }
@@ -327,6 +336,7 @@ export class PodWorker {
   /** The pod is gone from the API (force-deleted): stop everything at once. */
   abandon(): void {
     this.finished = true;
+    this.published = undefined;
     this.terminating = true;
     this.sandboxTimer?.cancel();
     this.deadlineTimer?.cancel();
@@ -749,8 +759,10 @@ export class PodWorker {
     return (this.pod.spec.initContainers?.length ?? 0) > 0 ? 'PodInitializing' : 'ContainerCreating';
   }
 
-  private view(terminal: boolean): PodView {
+  /** `changed`: some container's view differs from its `shown` before (always, for a terminal view). */
+  private view(terminal: boolean): PodView & { changed: boolean } {
     const initialized = this.initialized();
+    let changed = terminal;
     const containers: ContainerView[] = this.records.map((r) => {
       // Until its next relist the kubelet has not seen the exit; while it kills and restarts a
       // container it writes no status either: both times the status repeats what it last said.
@@ -789,16 +801,24 @@ export class PodWorker {
       if (live && (state.running || state.terminated)) view.containerID = `containerd://${live.id}`;
       const mounts = r.spec.volumeMounts as { name: string; mountPath: string; readOnly?: boolean }[] | undefined;
       if (mounts?.length) view.volumeMounts = mounts.map((m) => ({ name: m.name, mountPath: m.mountPath, ...(m.readOnly ? { readOnly: true, recursiveReadOnly: 'Disabled' } : {}) }));
-      if (!terminal) r.shown = view;
+      if (!terminal) {
+        if (!changed && !(r.shown && sameJson(view, r.shown))) changed = true;
+        r.shown = view;
+      }
       return view;
     });
-    return { sandboxReady: this.sandboxReported, initialized, terminal, initFailed: this.initFailed, containers };
+    return { sandboxReady: this.sandboxReported, initialized, terminal, initFailed: this.initFailed, containers, changed };
   }
 
   /**
    * Computes the status and hands it to the host, which writes it when it changed. `midSync`: the
    * worker is still inside what the kubelet does in one SyncPod (containers just started, not yet
    * seen by a relist), so a sandbox created meanwhile does not show yet.
+   *
+   * A status the same as the last one handed over is not handed over again: the host would find it
+   * equal to what it writes or wrote (it compares fingerprints of the text), so skipping it changes
+   * nothing it does and spares building, serializing and hashing the status. It is the same when its
+   * phase, pod IP and QoS class, every container's view and the conditions serialize alike.
    */
   private publish(terminal = false, midSync = false): void {
     if (this.adopting) return;
@@ -809,18 +829,24 @@ export class PodWorker {
     const conditions = withTransitionTimes(podConditions(this.pod, view, phase), this.lastConditions, now);
     for (const c of this.pod.status?.conditions ?? []) if (!KUBELET_CONDITIONS.has(c.type) && !this.foreign?.has(c.type)) (this.foreign ??= new Map()).set(c.type, c);
     const all = this.foreign ? [...conditions, ...this.foreign.values()] : conditions;
+    const podIP = this.podIP && this.sandboxReported ? this.podIP : undefined;
+    const qos = this.pod.status?.qosClass ?? qosClass(this.pod);
+    const published = terminal ? undefined : `${phase} ${podIP ?? ''} ${qos}`;
+    const same = published !== undefined && published === this.published && !view.changed && sameJson(all, this.lastConditions);
     this.lastConditions = all;
+    this.published = published;
+    if (same) return;
     const status: PodStatus = {
       phase,
       conditions: all,
       hostIP: this.host.hostIP,
       hostIPs: [{ ip: this.host.hostIP }],
       startTime: rfc3339(this.startTime),
-      qosClass: this.pod.status?.qosClass ?? qosClass(this.pod),
+      qosClass: qos,
     };
-    if (this.podIP && this.sandboxReported) {
-      status.podIP = this.podIP;
-      status.podIPs = [{ ip: this.podIP }];
+    if (podIP) {
+      status.podIP = podIP;
+      status.podIPs = [{ ip: podIP }];
     }
     if (this.failure && terminal) {
       status.reason = this.failure.reason;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiClient } from '../../../../src/cluster/client/client';
-import { EventRecorder, EventsV1Recorder, microTime, rfc3339 } from '../../../../src/cluster/client/event-recorder';
+import { EventRecorder, EventsV1Recorder, microTime, referenceOf, rfc3339 } from '../../../../src/cluster/client/event-recorder';
 import { ManualClock } from '../../../../src/cluster/clock';
 import type { ApiRequest } from '../../../../src/cluster/apiserver/types';
 
@@ -92,4 +92,18 @@ test('time formats', () => {
   const ms = Date.parse('2026-03-04T05:06:07.891Z');
   assert.equal(rfc3339(ms), '2026-03-04T05:06:07Z');
   assert.equal(microTime(ms), '2026-03-04T05:06:07.891000Z');
+});
+
+test('time formats at year boundaries and beyond four-digit years', () => {
+  assert.equal(rfc3339(Date.UTC(1999, 11, 31, 23, 59, 59, 999)), '1999-12-31T23:59:59Z');
+  assert.equal(microTime(Date.UTC(2000, 0, 1, 0, 0, 0, 5)), '2000-01-01T00:00:00.005000Z');
+  assert.equal(rfc3339(Date.UTC(10000, 0, 1)), '+010000-01-01T00:00:00Z');
+});
+
+test('the involved object: empty members left out, order kept, fieldPath last or in its own place', () => {
+  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'default', uid: 'u-1', resourceVersion: '' } };
+  assert.equal(JSON.stringify(referenceOf(pod, 'spec.containers{nginx}')), '{"kind":"Pod","namespace":"default","name":"web","uid":"u-1","apiVersion":"v1","fieldPath":"spec.containers{nginx}"}');
+  assert.equal(JSON.stringify(referenceOf({ kind: 'Node', name: 'node-1', uid: 'node-1', apiVersion: 'v1', namespace: '' })), '{"kind":"Node","name":"node-1","uid":"node-1","apiVersion":"v1"}');
+  assert.equal(JSON.stringify(referenceOf({ kind: 'Pod', fieldPath: undefined, name: 'web' }, 'spec')), '{"kind":"Pod","fieldPath":"spec","name":"web"}');
+  assert.equal(JSON.stringify(referenceOf({ kind: 'Pod', fieldPath: 'x', name: '' })), '{"kind":"Pod","fieldPath":"x"}');
 });
