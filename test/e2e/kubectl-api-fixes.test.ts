@@ -35,7 +35,9 @@ async function ok(args: string[], input?: string): Promise<string> {
 }
 
 test('kubectl apply, then apply --server-side twice: both succeed, the last one changes nothing', async () => {
-  const manifest = podManifest('csa-ssa');
+  // No scheduler takes this pod, so no binding or kubelet status write changes its resourceVersion
+  // between the reads below (the cluster runs on real time here; a pull ending mid-test did).
+  const manifest = podManifest('csa-ssa').replace('spec:\n', 'spec:\n  schedulerName: nobody\n');
   await ok(['apply', '-f', '-'], manifest);
   assert.match(await ok(['apply', '--server-side', '-f', '-'], manifest), /pod\/csa-ssa serverside-applied/);
   const before = await ok(['get', 'pod', 'csa-ssa', '-o', 'jsonpath={.metadata.resourceVersion}']);
