@@ -174,7 +174,7 @@ export class TerminalSession implements RemoteProcess {
         const next = this.typeAhead.shift();
         if (next !== undefined) this.runLine(next); // echoed when it was typed
       },
-    });
+    }, undefined, output.flow);
     this.running = player;
     player.start();
   }

@@ -11,7 +11,7 @@
  * session (exec-shell.ts).
  */
 import type { Clock, Timer } from '../../clock';
-import type { RemoteOutput, RemoteProcess } from '../../apiserver/types';
+import type { OutputFlow, RemoteOutput, RemoteProcess } from '../../apiserver/types';
 import { startProcess, type Process, type ProcessContext } from './interpreter';
 
 /** Effects played in one go before the event loop gets a turn (a loop printing without sleeping). */
@@ -40,6 +40,7 @@ export class EffectPlayer {
     private readonly output: { out(text: string, stderr: boolean): void; exit(code: number): void },
     /** Whether stdin has ended (a process that reads it waits until then). */
     private readonly inputClosed: () => boolean = () => true,
+    private readonly flow?: OutputFlow,
   ) {}
 
   start(): void {
@@ -70,8 +71,10 @@ export class EffectPlayer {
       }
       if (next.done) return this.finish(next.value);
       const effect = next.value;
-      if (effect.type === 'out') this.output.out(effect.text, !!effect.stderr);
-      else if (effect.type === 'input') {
+      if (effect.type === 'out') {
+        this.output.out(effect.text, !!effect.stderr);
+        if (this.flow?.blocked()) return this.flow.drained(() => this.step());
+      } else if (effect.type === 'input') {
         if (this.inputClosed()) continue;
         this.waitingForInput = true;
         return;
@@ -117,7 +120,7 @@ export class ExecCommand implements RemoteProcess {
     const player = new EffectPlayer(this.clock, started.process, {
       out: (text, stderr) => (stderr ? output.stderr(`${text}\n`) : output.stdout(`${text}\n`)),
       exit: (code) => output.exit(code),
-    }, () => this.inputClosed);
+    }, () => this.inputClosed, output.flow);
     this.player = player;
     player.start();
   }
@@ -177,6 +180,7 @@ export function diesWithContainer(clock: Clock, running: () => boolean, process:
         stderr: (t) => { if (!over) output.stderr(t); },
         exit: (code) => { if (!over) { end(); output.exit(code); } },
         failed: (message) => { if (!over) { end(); output.failed(message); } },
+        flow: output.flow,
       });
       if (!over) timer = clock.setTimer(CONTAINER_CHECK_MS, check);
     },

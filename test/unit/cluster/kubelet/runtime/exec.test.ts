@@ -114,3 +114,22 @@ test('cd, pwd and relative paths; ls lists a directory\'s entries; test -d', () 
     "err sh: cd: can't cd to ../nope: No such file or directory\n", 'out 2\n', 'err ls: /nope: No such file or directory\n', 'exit 1',
   ]);
 });
+
+test('a process that prints waits while its client is behind, and goes on once it has caught up', () => {
+  const clock = new ManualClock();
+  const context: ProcessContext = { image: catalogImage('docker.io/library/busybox')!, env: {}, files: new Map(), hostname: 'web', now: () => clock.now() };
+  const events: string[] = [];
+  let behind = true;
+  let resume: (() => void) | undefined;
+  new ExecCommand(clock, context, ['seq', '3'], 'e1', false).start({
+    stdout: (t) => events.push(`out ${t}`),
+    stderr: (t) => events.push(`err ${t}`),
+    exit: (code) => events.push(`exit ${code}`),
+    failed: (message) => events.push(`failed ${message}`),
+    flow: { blocked: () => behind, drained: (r) => { resume = r; } },
+  });
+  assert.deepEqual(events, ['out 1\n']);
+  behind = false;
+  resume!();
+  assert.deepEqual(events, ['out 1\n', 'out 2\n', 'out 3\n', 'exit 0']);
+});
