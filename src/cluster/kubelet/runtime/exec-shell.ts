@@ -158,11 +158,26 @@ export class TerminalSession implements RemoteProcess {
     if (!this.done) this.output!.stdout(promptOf(this.argv, this.context.hostname, this.shell?.cwd ?? '/'));
   }
 
-  private runLine(text: string): void {
-    if (this.done) return;
-    if (text.trim() === '') return this.prompt();
+  /**
+   * Runs a typed line, then the lines typed meanwhile. A line that ends at once hands the next one
+   * back to this loop instead of running it from its own exit: pasted type-ahead (thousands of
+   * lines behind a `sleep`) would otherwise nest calls per line until the stack overflows.
+   */
+  private runLine(first: string): void {
+    for (let text: string | undefined = first; text !== undefined;) text = this.runOneLine(text);
+  }
+
+  /** The next typed line, if this one ended before returning (its caller runs it). */
+  private runOneLine(text: string): string | undefined {
+    if (this.done) return undefined;
+    if (text.trim() === '') {
+      this.prompt();
+      return this.typeAhead.shift();
+    }
     const shell = this.shell!;
     const output = this.output!;
+    let starting = true;
+    let handedBack: string | undefined;
     const player = new EffectPlayer(this.clock, shell.line(text), {
       out: (t, stderr) => (stderr ? output.stderr(`${t}\n`) : output.stdout(`${t}\n`)),
       exit: (code) => {
@@ -171,12 +186,16 @@ export class TerminalSession implements RemoteProcess {
         this.status = code;
         if (shell.exited) return this.finish(code);
         this.prompt();
-        const next = this.typeAhead.shift();
-        if (next !== undefined) this.runLine(next); // echoed when it was typed
+        const next = this.typeAhead.shift(); // echoed when it was typed
+        if (next === undefined) return;
+        if (starting) handedBack = next;
+        else this.runLine(next);
       },
     }, undefined, output.flow);
     this.running = player;
     player.start();
+    starting = false;
+    return handedBack;
   }
 
   private finish(code: number): void {
