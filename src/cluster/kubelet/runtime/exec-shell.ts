@@ -34,6 +34,8 @@ export interface LineEvents {
   interrupt(): void;
 }
 
+const MAX_LINE = 4095;
+
 /** A terminal's canonical-mode input processing (echo, erase, kill, EOF, interrupt). */
 export class LineDiscipline {
   private buffer = '';
@@ -74,7 +76,9 @@ export class LineDiscipline {
           if (this.buffer === '') this.events.eof();
           break;
         default:
-          if (ch >= ' ' || ch === '\t') {
+          // Linux's canonical mode holds at most 4095 characters of a line and drops the rest
+          // (n_tty's buffer), which also bounds what a client typing without Enter costs.
+          if ((ch >= ' ' || ch === '\t') && this.buffer.length < MAX_LINE) {
             this.buffer += ch;
             this.events.echo(ch);
           }

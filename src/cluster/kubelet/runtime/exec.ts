@@ -96,11 +96,20 @@ export class EffectPlayer {
   }
 }
 
+/**
+ * stdin kept for one exec. A real process reads its pipe as the client writes; here all of stdin
+ * is held until the client closes it, so a client streaming without end would grow the heap
+ * without bound: past this the exec fails instead.
+ */
+export const MAX_STDIN_BYTES = 16 * 1024 * 1024;
+
 /** `kubectl exec POD -- CMD…` without a terminal. */
 export class ExecCommand implements RemoteProcess {
   private readonly input: Buffer[] = [];
+  private inputBytes = 0;
   private inputClosed = false;
   private player: EffectPlayer | undefined;
+  private output: RemoteOutput | undefined;
 
   constructor(
     private readonly clock: Clock,
@@ -114,6 +123,7 @@ export class ExecCommand implements RemoteProcess {
   }
 
   start(output: RemoteOutput): void {
+    this.output = output;
     const context: ProcessContext = { ...this.context, stdin: () => this.lines() };
     const started = startProcess(this.argv, context);
     if ('error' in started) return output.failed(execStartError(this.argv[0] ?? '', this.execId));
@@ -126,7 +136,16 @@ export class ExecCommand implements RemoteProcess {
   }
 
   stdin(data: Buffer): void {
-    if (!this.inputClosed && this.hasStdin) this.input.push(data);
+    if (this.inputClosed || !this.hasStdin) return;
+    this.inputBytes += data.length;
+    if (this.inputBytes > MAX_STDIN_BYTES) {
+      this.inputClosed = true;
+      this.input.length = 0;
+      this.player?.stop();
+      this.output?.failed(`Kube Sim holds an exec's stdin until it ends, and this one is over ${MAX_STDIN_BYTES / 1024 / 1024} MiB`);
+      return;
+    }
+    this.input.push(data);
   }
 
   closeStdin(): void {

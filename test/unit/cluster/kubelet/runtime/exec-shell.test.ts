@@ -107,3 +107,11 @@ test('type-ahead runs in order after the line that held it, an empty line among 
   t.type('echo $?\r');
   assert.match(t.screen(), /0\n\/ # $/);
 });
+
+test('a line holds at most 4095 characters, as Linux canonical mode does; the rest is neither kept nor echoed', () => {
+  const { d, events, echoed } = discipline();
+  d.feed('a'.repeat(5000));
+  d.feed('\r');
+  assert.deepEqual(events, [`line ${'a'.repeat(4095)}`]);
+  assert.equal(echoed().length, 4095 + 2);
+});
