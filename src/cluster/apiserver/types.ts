@@ -67,6 +67,19 @@ export interface RemoteOutput {
   exit(code: number): void;
   /** The process could not be run; the runtime's reason. */
   failed(message: string): void;
+  /**
+   * The client's flow control (absent: none). A process that prints waits while the client is
+   * behind, as a process blocks on a full pipe; without it a client that does not read makes the
+   * server hold everything the process prints (a print loop grows the heap without bound).
+   */
+  flow?: OutputFlow;
+}
+
+export interface OutputFlow {
+  /** The connection holds more than it should: stop printing until `drained`. */
+  blocked(): boolean;
+  /** Calls `resume` once, when the connection has caught up (never, if it closes first). */
+  drained(resume: () => void): void;
 }
 
 /**
@@ -77,8 +90,11 @@ export interface RemoteOutput {
 export interface ChannelSession {
   /** The subprotocol agreed with the client (Sec-WebSocket-Protocol), e.g. `v5.channel.k8s.io`. */
   protocol: string;
-  /** The connection is upgraded: `send` writes on a channel, `end` closes the connection normally. */
-  start(send: (channel: number, data: string) => void, end: () => void): void;
+  /**
+   * The connection is upgraded: `send` writes on a channel, `end` closes the connection normally;
+   * `flow` says when the client is behind on what was sent.
+   */
+  start(send: (channel: number, data: string) => void, end: () => void, flow?: OutputFlow): void;
   /** Data from the client on a channel. */
   receive(channel: number, data: Buffer): void;
   /** The client closed a channel (v5's CLOSE signal): stdin has ended. */

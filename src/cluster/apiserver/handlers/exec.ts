@@ -114,7 +114,7 @@ function execSession(protocol: string, process: RemoteProcess, options: ExecOpti
   const text = options.tty ? (t: string) => t.replace(/\r?\n/g, '\r\n') : (t: string) => t;
   return {
     protocol,
-    start(send, end) {
+    start(send, end, flow) {
       started = true;
       const finish = (status: string) => {
         if (finished) return;
@@ -132,6 +132,7 @@ function execSession(protocol: string, process: RemoteProcess, options: ExecOpti
         },
         exit: (code) => finish(exitStatus(options.command, code)),
         failed: (message) => finish(failedStatus(message)),
+        flow,
       });
     },
     receive(channel, data) {

@@ -17,7 +17,7 @@ import { statusFailure } from '../../api/errors';
 import { CLOSE_CHANNEL } from '../handlers/exec';
 import { RawJson } from '../registry/codec';
 import type { TokenAuthenticator } from '../auth/tokens';
-import type { ApiRequest, ApiResponse, ChannelSession, Transport, UserInfo } from '../types';
+import type { ApiRequest, ApiResponse, ChannelSession, OutputFlow, Transport, UserInfo } from '../types';
 import { certificateUser, headersOf, hostName, LOCAL_HOSTS, originIsLocal } from './https';
 import { acceptKey, CLOSE, closePayload, encodeFrame, FrameError, FrameParser, OPCODE } from './websocket';
 
@@ -138,6 +138,8 @@ export function connect(socket: Duplex, head: Buffer, session: ChannelSession): 
   };
   socket.on('data', onData);
   socket.on('close', hangup);
+  // Past the socket's high-water mark the client is not keeping up (or not reading at all).
+  const flow: OutputFlow = { blocked: () => socket.writableNeedDrain, drained: (resume) => { socket.once('drain', resume); } };
   session.start(
     (channel, data) => {
       if (closing) return;
@@ -151,6 +153,7 @@ export function connect(socket: Duplex, head: Buffer, session: ChannelSession): 
       over = true; // the session is over: a hang-up now is nobody's news
       close(CLOSE.normal);
     },
+    flow,
   );
   if (head.length > 0) onData(head);
 }

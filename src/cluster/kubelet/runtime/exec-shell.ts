@@ -34,6 +34,8 @@ export interface LineEvents {
   interrupt(): void;
 }
 
+const MAX_LINE = 4095;
+
 /** A terminal's canonical-mode input processing (echo, erase, kill, EOF, interrupt). */
 export class LineDiscipline {
   private buffer = '';
@@ -74,7 +76,9 @@ export class LineDiscipline {
           if (this.buffer === '') this.events.eof();
           break;
         default:
-          if (ch >= ' ' || ch === '\t') {
+          // Linux's canonical mode holds at most 4095 characters of a line and drops the rest
+          // (n_tty's buffer), which also bounds what a client typing without Enter costs.
+          if ((ch >= ' ' || ch === '\t') && this.buffer.length < MAX_LINE) {
             this.buffer += ch;
             this.events.echo(ch);
           }
@@ -158,11 +162,26 @@ export class TerminalSession implements RemoteProcess {
     if (!this.done) this.output!.stdout(promptOf(this.argv, this.context.hostname, this.shell?.cwd ?? '/'));
   }
 
-  private runLine(text: string): void {
-    if (this.done) return;
-    if (text.trim() === '') return this.prompt();
+  /**
+   * Runs a typed line, then the lines typed meanwhile. A line that ends at once hands the next one
+   * back to this loop instead of running it from its own exit: pasted type-ahead (thousands of
+   * lines behind a `sleep`) would otherwise nest calls per line until the stack overflows.
+   */
+  private runLine(first: string): void {
+    for (let text: string | undefined = first; text !== undefined;) text = this.runOneLine(text);
+  }
+
+  /** The next typed line, if this one ended before returning (its caller runs it). */
+  private runOneLine(text: string): string | undefined {
+    if (this.done) return undefined;
+    if (text.trim() === '') {
+      this.prompt();
+      return this.typeAhead.shift();
+    }
     const shell = this.shell!;
     const output = this.output!;
+    let starting = true;
+    let handedBack: string | undefined;
     const player = new EffectPlayer(this.clock, shell.line(text), {
       out: (t, stderr) => (stderr ? output.stderr(`${t}\n`) : output.stdout(`${t}\n`)),
       exit: (code) => {
@@ -171,12 +190,16 @@ export class TerminalSession implements RemoteProcess {
         this.status = code;
         if (shell.exited) return this.finish(code);
         this.prompt();
-        const next = this.typeAhead.shift();
-        if (next !== undefined) this.runLine(next); // echoed when it was typed
+        const next = this.typeAhead.shift(); // echoed when it was typed
+        if (next === undefined) return;
+        if (starting) handedBack = next;
+        else this.runLine(next);
       },
-    });
+    }, undefined, output.flow);
     this.running = player;
     player.start();
+    starting = false;
+    return handedBack;
   }
 
   private finish(code: number): void {

@@ -11,7 +11,7 @@
  * session (exec-shell.ts).
  */
 import type { Clock, Timer } from '../../clock';
-import type { RemoteOutput, RemoteProcess } from '../../apiserver/types';
+import type { OutputFlow, RemoteOutput, RemoteProcess } from '../../apiserver/types';
 import { startProcess, type Process, type ProcessContext } from './interpreter';
 
 /** Effects played in one go before the event loop gets a turn (a loop printing without sleeping). */
@@ -40,6 +40,7 @@ export class EffectPlayer {
     private readonly output: { out(text: string, stderr: boolean): void; exit(code: number): void },
     /** Whether stdin has ended (a process that reads it waits until then). */
     private readonly inputClosed: () => boolean = () => true,
+    private readonly flow?: OutputFlow,
   ) {}
 
   start(): void {
@@ -70,8 +71,10 @@ export class EffectPlayer {
       }
       if (next.done) return this.finish(next.value);
       const effect = next.value;
-      if (effect.type === 'out') this.output.out(effect.text, !!effect.stderr);
-      else if (effect.type === 'input') {
+      if (effect.type === 'out') {
+        this.output.out(effect.text, !!effect.stderr);
+        if (this.flow?.blocked()) return this.flow.drained(() => this.step());
+      } else if (effect.type === 'input') {
         if (this.inputClosed()) continue;
         this.waitingForInput = true;
         return;
@@ -93,11 +96,20 @@ export class EffectPlayer {
   }
 }
 
+/**
+ * stdin kept for one exec. A real process reads its pipe as the client writes; here all of stdin
+ * is held until the client closes it, so a client streaming without end would grow the heap
+ * without bound: past this the exec fails instead.
+ */
+export const MAX_STDIN_BYTES = 16 * 1024 * 1024;
+
 /** `kubectl exec POD -- CMD…` without a terminal. */
 export class ExecCommand implements RemoteProcess {
   private readonly input: Buffer[] = [];
+  private inputBytes = 0;
   private inputClosed = false;
   private player: EffectPlayer | undefined;
+  private output: RemoteOutput | undefined;
 
   constructor(
     private readonly clock: Clock,
@@ -111,19 +123,29 @@ export class ExecCommand implements RemoteProcess {
   }
 
   start(output: RemoteOutput): void {
+    this.output = output;
     const context: ProcessContext = { ...this.context, stdin: () => this.lines() };
     const started = startProcess(this.argv, context);
     if ('error' in started) return output.failed(execStartError(this.argv[0] ?? '', this.execId));
     const player = new EffectPlayer(this.clock, started.process, {
       out: (text, stderr) => (stderr ? output.stderr(`${text}\n`) : output.stdout(`${text}\n`)),
       exit: (code) => output.exit(code),
-    }, () => this.inputClosed);
+    }, () => this.inputClosed, output.flow);
     this.player = player;
     player.start();
   }
 
   stdin(data: Buffer): void {
-    if (!this.inputClosed && this.hasStdin) this.input.push(data);
+    if (this.inputClosed || !this.hasStdin) return;
+    this.inputBytes += data.length;
+    if (this.inputBytes > MAX_STDIN_BYTES) {
+      this.inputClosed = true;
+      this.input.length = 0;
+      this.player?.stop();
+      this.output?.failed(`Kube Sim holds an exec's stdin until it ends, and this one is over ${MAX_STDIN_BYTES / 1024 / 1024} MiB`);
+      return;
+    }
+    this.input.push(data);
   }
 
   closeStdin(): void {
@@ -177,6 +199,7 @@ export function diesWithContainer(clock: Clock, running: () => boolean, process:
         stderr: (t) => { if (!over) output.stderr(t); },
         exit: (code) => { if (!over) { end(); output.exit(code); } },
         failed: (message) => { if (!over) { end(); output.failed(message); } },
+        flow: output.flow,
       });
       if (!over) timer = clock.setTimer(CONTAINER_CHECK_MS, check);
     },

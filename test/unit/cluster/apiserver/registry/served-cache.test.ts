@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { servedJson } from '../../../../../src/cluster/apiserver/registry/served-cache';
+import { SERVED_CACHE_BYTES, servedJson } from '../../../../../src/cluster/apiserver/registry/served-cache';
 import type { KeyValue } from '../../../../../src/cluster/store/types';
 
 const kv = (key: string, value: string, modRevision: number): KeyValue => ({ key, value, createRevision: 1, modRevision, version: 1 });
@@ -26,4 +26,16 @@ test('a new revision, or other text under the same key and revision (another sto
   assert.equal(otherStore.bytes.toString('utf8'), otherStore.text);
   // The past revision read again gets its own body, not the newer one.
   assert.match(servedJson(kv(key, '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"settings"},"data":{"a":"1"}}', 10)).text.toString(), /"resourceVersion":"10".*"a":"1"/);
+});
+
+test('large objects are held within a byte budget: the oldest go first, and one too large is not held at all', () => {
+  const big = (name: string, size: number) => kv(`/registry/configmaps/big/${name}`, `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"${name}"},"data":{"x":"${'x'.repeat(size)}"}}`, 3);
+  const a = big('a', SERVED_CACHE_BYTES / 10);
+  const first = servedJson(a);
+  assert.equal(servedJson(a), first, 'held');
+  for (let i = 0; i < 10; i++) servedJson(big(`b${i}`, SERVED_CACHE_BYTES / 10));
+  assert.notEqual(servedJson(a), first, 'the oldest went to make room');
+  const huge = big('huge', SERVED_CACHE_BYTES / 4);
+  assert.notEqual(servedJson(huge), servedJson(huge));
+  assert.match(servedJson(huge).text.toString(), /"resourceVersion":"3"/);
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Duplex } from 'node:stream';
 import { connect } from '../../../../../src/cluster/apiserver/transport/upgrade';
 import { OPCODE } from '../../../../../src/cluster/apiserver/transport/websocket';
-import type { ChannelSession } from '../../../../../src/cluster/apiserver/types';
+import type { ChannelSession, OutputFlow } from '../../../../../src/cluster/apiserver/types';
 
 function clientFrame(opcode: number, payload: Buffer): Buffer {
   const mask = Buffer.from([1, 2, 3, 4]);
@@ -97,4 +97,22 @@ test('the connection dropping hangs the session up once', async () => {
   socket.destroy();
   await new Promise((r) => setImmediate(r));
   assert.deepEqual(s.calls, ['start', 'hangup']);
+});
+
+test('the session is told when the client falls behind on its output, and when it has caught up', async () => {
+  const pending: (() => void)[] = [];
+  const socket = new Duplex({ read() {}, write(_chunk, _enc, cb) { pending.push(cb); }, writableHighWaterMark: 1024 });
+  let flow: OutputFlow | undefined;
+  let send: (channel: number, data: string) => void = () => {};
+  connect(socket, Buffer.alloc(0), { protocol: 'v5.channel.k8s.io', start(s, _end, f) { send = s; flow = f; }, receive() {}, closeChannel() {}, hangup() {} });
+  send(1, 'small');
+  assert.equal(flow!.blocked(), false);
+  send(1, 'x'.repeat(2048));
+  assert.equal(flow!.blocked(), true, 'the client has not read: past the high-water mark');
+  let resumed = 0;
+  flow!.drained(() => resumed++);
+  while (pending.length > 0) pending.shift()!();
+  await new Promise((r) => setImmediate(r));
+  assert.equal(flow!.blocked(), false);
+  assert.equal(resumed, 1);
 });

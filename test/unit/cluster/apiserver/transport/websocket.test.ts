@@ -86,3 +86,20 @@ test('server frames are unmasked, final, with the shortest length encoding', () 
   assert.deepEqual([...large.subarray(0, 10)], [0x82, 127, 0, 0, 0, 0, 0, 1, 0x11, 0x70]);
   assert.deepEqual(encodeFrame(OPCODE.close, closePayload(CLOSE.normal)), Buffer.from([0x88, 2, 0x03, 0xe8]));
 });
+
+test('a frame arriving a byte at a time is joined once, not copied again with each byte', (t) => {
+  const payload = Buffer.alloc(8192, 7);
+  const frame = clientFrame(OPCODE.binary, payload);
+  let copied = 0;
+  const concat = Buffer.concat;
+  t.mock.method(Buffer, 'concat', (list: readonly Uint8Array[], length?: number) => {
+    const joined = concat(list, length);
+    copied += joined.length;
+    return joined;
+  });
+  const out: Message[] = [];
+  const parser = new FrameParser((m) => out.push(m));
+  for (let i = 0; i < frame.length; i++) parser.push(frame.subarray(i, i + 1));
+  assert.deepEqual(out, [{ opcode: OPCODE.binary, payload }]);
+  assert.ok(copied < 4 * frame.length, `${copied} bytes copied for a ${frame.length}-byte frame`);
+});

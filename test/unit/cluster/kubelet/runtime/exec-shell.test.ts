@@ -95,3 +95,23 @@ test('a command other than a shell runs once, its stdin the lines typed until Ct
   assert.equal(t.screen(), 'abc\r\nxyz\r\nabc\n');
   assert.deepEqual(t.ends, ['exit 0']);
 });
+
+test('type-ahead runs in order after the line that held it, an empty line among it too, however much was pasted', async () => {
+  const t = terminal(['sh']);
+  t.type('sleep 1\r\recho after-empty\r');
+  await t.clock.advance(1_000);
+  assert.match(t.screen(), /\/ # \/ # after-empty\n\/ # $/);
+  t.type(`sleep 1\r${'true\r'.repeat(20_000)}echo last\r`);
+  await t.clock.advance(1_000);
+  assert.match(t.screen(), /last\n\/ # $/);
+  t.type('echo $?\r');
+  assert.match(t.screen(), /0\n\/ # $/);
+});
+
+test('a line holds at most 4095 characters, as Linux canonical mode does; the rest is neither kept nor echoed', () => {
+  const { d, events, echoed } = discipline();
+  d.feed('a'.repeat(5000));
+  d.feed('\r');
+  assert.deepEqual(events, [`line ${'a'.repeat(4095)}`]);
+  assert.equal(echoed().length, 4095 + 2);
+});

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../../../../src/cluster/clock';
 import { catalogImage } from '../../../../../src/cluster/kubelet/runtime/catalog';
-import { diesWithContainer, ExecCommand } from '../../../../../src/cluster/kubelet/runtime/exec';
+import { diesWithContainer, ExecCommand, MAX_STDIN_BYTES } from '../../../../../src/cluster/kubelet/runtime/exec';
 import type { ProcessContext } from '../../../../../src/cluster/kubelet/runtime/interpreter';
 
 function exec(argv: string[], options: { stdin?: boolean; files?: Record<string, string> } = {}) {
@@ -113,4 +113,36 @@ test('cd, pwd and relative paths; ls lists a directory\'s entries; test -d', () 
     'out /etc/config\n', 'out color=blue\n', 'out MODE\n', 'out app.properties\n', 'out config\n',
     "err sh: cd: can't cd to ../nope: No such file or directory\n", 'out 2\n', 'err ls: /nope: No such file or directory\n', 'exit 1',
   ]);
+});
+
+test('a process that prints waits while its client is behind, and goes on once it has caught up', () => {
+  const clock = new ManualClock();
+  const context: ProcessContext = { image: catalogImage('docker.io/library/busybox')!, env: {}, files: new Map(), hostname: 'web', now: () => clock.now() };
+  const events: string[] = [];
+  let behind = true;
+  let resume: (() => void) | undefined;
+  new ExecCommand(clock, context, ['seq', '3'], 'e1', false).start({
+    stdout: (t) => events.push(`out ${t}`),
+    stderr: (t) => events.push(`err ${t}`),
+    exit: (code) => events.push(`exit ${code}`),
+    failed: (message) => events.push(`failed ${message}`),
+    flow: { blocked: () => behind, drained: (r) => { resume = r; } },
+  });
+  assert.deepEqual(events, ['out 1\n']);
+  behind = false;
+  resume!();
+  assert.deepEqual(events, ['out 1\n', 'out 2\n', 'out 3\n', 'exit 0']);
+});
+
+test('stdin streamed past what an exec holds fails the exec instead of growing without end', () => {
+  const { events, process } = exec(['cat'], { stdin: true });
+  const chunk = Buffer.alloc(1024 * 1024, 97);
+  for (let i = 0; i * chunk.length < MAX_STDIN_BYTES; i++) process.stdin(chunk);
+  assert.deepEqual(events, []);
+  process.stdin(Buffer.from('one byte more'));
+  assert.equal(events.length, 1);
+  assert.match(events[0]!, /^failed .*over 16 MiB/);
+  process.stdin(chunk);
+  process.closeStdin();
+  assert.equal(events.length, 1, 'nothing after the failure');
 });
