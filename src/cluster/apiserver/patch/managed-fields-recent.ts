@@ -13,6 +13,7 @@
 import type { ManagedFieldsEntry } from '../../api/types';
 import type { FieldSet } from './field-set';
 import { managerIdentity, type Managed, type ManagerSet } from './managed-fields';
+import { deepFreeze } from '../../api/deep-freeze';
 
 interface RecentEntry {
   id: string;
@@ -81,10 +82,3 @@ function withTime(e: ManagedFieldsEntry, time: string | undefined): ManagedField
   return out;
 }
 
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}

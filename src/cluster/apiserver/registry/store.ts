@@ -44,6 +44,7 @@ import { recordUpdate } from '../patch/server-side-apply';
 import { formatTime } from '../patch/managed-fields';
 import { runAdmission, type AdmissionAttributes, type AdmissionLookup, type AdmissionOperation, type AdmissionPlugin } from '../admission/types';
 import { patchMetaLookup } from '../schema';
+import { deepFreeze } from '../../api/deep-freeze';
 
 export interface WriteContext {
   user: UserInfo;
@@ -784,13 +785,6 @@ function leaf(v: unknown): string {
   return typeof v === 'string' || v === null ? JSON.stringify(v) : `#${String(v)}`;
 }
 
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
 
 const CREATED_FIELDS_CACHE_SIZE = 256;
 
