@@ -35,13 +35,22 @@ async function focusEditor(page: Page): Promise<void> {
 }
 
 /** F1 › `title`; `focus` first puts the keyboard in the editor area (not when the active editor must stay active). */
+/**
+ * F1 `title`, Enter. Tried again when the command is not offered: commands that need a YAML editor
+ * are hidden while a late tree reveal has the focus (as in openFile below).
+ */
 async function runCommand(page: Page, title: string, focus = true): Promise<void> {
   const palette = page.locator('.quick-input-widget .quick-input-box input');
-  if (focus) await focusEditor(page);
-  await page.keyboard.press('F1');
-  await palette.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
-  await palette.fill(`>${title}`);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+  for (let attempt = 1; ; attempt++) {
+    if (focus) await focusEditor(page);
+    await page.keyboard.press('F1');
+    await palette.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    await palette.fill(`>${title}`);
+    const offered = await row.waitFor({ timeout: attempt === 3 ? STEP_TIMEOUT_MS : 15_000 }).then(() => true, (err: unknown) => { if (attempt === 3) throw err; return false; });
+    if (offered) break;
+    await page.keyboard.press('Escape');
+  }
   await page.keyboard.press('Enter');
 }
 
