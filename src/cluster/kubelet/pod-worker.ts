@@ -18,7 +18,8 @@ import { goDuration, goSeconds, type KubeletBehaviour, type Random } from './beh
 import { resolveContainerConfig, expandReferences, type ConfigSource } from './container-config';
 import { containerFaults, parseQuantityBytes, type ContainerFaults } from './faults';
 import { imageID as imageIdOf, type ImageManager } from './images';
-import { containerStatus, podConditions, podPhase, qosClass, sameJson, withTransitionTimes, type ContainerView, type PodView } from './pod-status';
+import { sameJson } from '../api/same-json';
+import { containerStatus, podConditions, podPhase, qosClass, withTransitionTimes, type ContainerView, type PodView } from './pod-status';
 import { PROBE_LABEL, ProbeWorker, type ProbeKind, type ProbeSpec } from './probes';
 import { catalogImage } from './runtime/catalog';
 import { Container, type Termination } from './runtime/container';

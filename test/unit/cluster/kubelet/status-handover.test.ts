@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Pod, PodStatus } from '../../../../src/cluster/api/types';
-import { sameJson } from '../../../../src/cluster/kubelet/pod-status';
+import { sameJson } from '../../../../src/cluster/api/same-json';
 import { FakeHost, makePod } from './fake-host';
 
 /** A host that keeps every status the worker hands it, as JSON text, repeated ones too. */

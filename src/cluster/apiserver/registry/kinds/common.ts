@@ -7,6 +7,7 @@
 import type { FieldError } from '../../../api/field-errors';
 import type { KubeObject } from '../../../api/types';
 import { structuredCopy } from '../../../api/json-copy';
+import { sameJson } from '../../../api/same-json';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../../api/validation/meta';
 import { nameIsDNSSubdomain, type NameValidator } from '../../../api/validation/names';
 import type { Strategy, StrategyContext } from '../resource';
@@ -35,28 +36,6 @@ export interface StrategyOptions {
 
 export const clone = <T>(value: T): T => (value === undefined ? value : structuredCopy(value));
 
-/**
- * Whether two JSON values serialize alike: equal members in the same order (order matters, since
- * the stored text keeps it). Anything else than plain JSON values (undefined, NaN) counts as different.
- */
-export function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return a !== undefined && (typeof a !== 'number' || Number.isFinite(a));
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  for (let i = 0; i < ka.length; i++) {
-    const k = ka[i]!;
-    if (k !== kb[i] || !sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
-  }
-  return true;
-}
 
 /**
  * The old value put back into the new object: kept as it is when it already serializes alike (a
