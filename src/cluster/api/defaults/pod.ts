@@ -153,7 +153,7 @@ export function goEncodedConditions(status: NonNullable<Pod['status']>): void {
   if (!Array.isArray(conditions)) return;
   for (let i = 0; i < conditions.length; i++) {
     const c = conditions[i] as Record<string, unknown>;
-    if (!isObj(c) || ('lastProbeTime' in c && 'lastTransitionTime' in c)) continue;
+    if (!isObj(c) || ('lastProbeTime' in c && 'lastTransitionTime' in c && inGoOrder(c))) continue;
     const encoded: Record<string, unknown> = {};
     for (const field of CONDITION_FIELDS) {
       if (field in c) encoded[field] = c[field];
@@ -162,6 +162,17 @@ export function goEncodedConditions(status: NonNullable<Pod['status']>): void {
     for (const field of Object.keys(c)) if (!(field in encoded)) encoded[field] = c[field];
     conditions[i] = encoded;
   }
+}
+
+/** Whether the condition's keys already follow CONDITION_FIELDS (what the kubelet writes): no copy needed. */
+function inGoOrder(condition: Record<string, unknown>): boolean {
+  let at = 0;
+  for (const key in condition) {
+    const i = CONDITION_FIELDS.indexOf(key, at);
+    if (i < 0) return false;
+    at = i + 1;
+  }
+  return true;
 }
 
 type QOSClass = 'Guaranteed' | 'Burstable' | 'BestEffort';

@@ -95,3 +95,21 @@ test('matchLabelKeys and mismatchLabelKeys become selector requirements from the
     { key: 'tenant', operator: 'NotIn', values: ['t1'] },
   ]);
 });
+
+test('conditions are stored in Go\'s field order, with null for a missing time, whatever order the writer used', () => {
+  const p = pod({});
+  p.status = {
+    conditions: [
+      { lastTransitionTime: '2026-01-01T00:00:00Z', status: 'True', type: 'Ready', lastProbeTime: null },
+      { type: 'Initialized', status: 'True', lastTransitionTime: '2026-01-01T00:00:00Z' },
+      { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: '2026-01-01T00:00:00Z' },
+    ],
+  } as Pod['status'];
+  defaultPod(p);
+  assert.deepEqual(p.status!.conditions!.map((c) => Object.keys(c)), [
+    ['type', 'status', 'lastProbeTime', 'lastTransitionTime'],
+    ['type', 'status', 'lastProbeTime', 'lastTransitionTime'],
+    ['type', 'status', 'lastProbeTime', 'lastTransitionTime'],
+  ]);
+  assert.equal(p.status!.conditions![1].lastProbeTime, null);
+});
