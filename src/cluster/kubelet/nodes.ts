@@ -288,6 +288,9 @@ export class NodePool implements PodLogSource {
     };
   };
 
+  /** The API server's view of a node's kubelet server: it listens while the kubelet runs. */
+  readonly kubeletListening = (nodeName: string): boolean => this.kubelets.get(nodeName)?.isAlive ?? false;
+
   /**
    * The API server's pods/exec provider: a process in the running container, or the kubelet's
    * refusal as its HTTP answer (plain text, as the kubelet's streaming server writes errors).
