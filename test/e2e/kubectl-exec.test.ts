@@ -83,7 +83,7 @@ spec:
 let server: StandaloneServer;
 
 before(async () => {
-  server = await StandaloneServer.start({ nodes: 1, args: ['--speed', '20'] });
+  server = await StandaloneServer.start({ nodes: 2, args: ['--speed', '20'] });
   const apply = await server.kubectl(['apply', '-f', '-'], { input: MANIFESTS });
   assert.equal(apply.code, 0, apply.stderr);
   const wait = await server.kubectl(['wait', '--for=condition=Ready', 'pod/web', '--timeout=60s']);
@@ -123,7 +123,8 @@ test('stdin (-i) reaches a command that reads it', async () => {
 test('a program the image does not have: the runtime error', async () => {
   const r = await server.kubectl(['exec', 'web', '--', 'nosuch']);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /^error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "[0-9a-f]{64}": OCI runtime exec failed: exec failed: unable to start container process: exec: "nosuch": executable file not found in \$PATH: unknown\n$/);
+  // kube-apiserver's stream translator wraps the kubelet's InternalError once more, as real kubectl 1.32 shows it.
+  assert.match(r.stderr, /^error: Internal error occurred: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "[0-9a-f]{64}": OCI runtime exec failed: exec failed: unable to start container process: exec: "nosuch": executable file not found in \$PATH: unknown\n$/);
 });
 
 test('errors before the stream: pod, container, node, container not running', async () => {
@@ -141,7 +142,8 @@ test('errors before the stream: pod, container, node, container not running', as
 
   const notRunning = await server.kubectl(['exec', 'unpulled', '--', 'ls']);
   assert.equal(notRunning.code, 1);
-  assert.equal(notRunning.stderr, 'error: unable to upgrade connection: container not found ("app")\n');
+  // The kubelet's refusal comes after the upgrade, through kube-apiserver's stream translator.
+  assert.equal(notRunning.stderr, 'error: Internal error occurred: unable to upgrade connection: container not found ("app")\n');
 });
 
 test('the read-only viewer may not exec', async () => {
@@ -181,4 +183,75 @@ test('an exec running when its pod is deleted ends with exit code 137', async ()
   const r = await running.exited;
   assert.equal(r.code, 137);
   assert.equal(r.stderr, 'command terminated with exit code 137\n');
+});
+
+/** Runs kubectl until `done` says its result is the awaited one (a change the server makes asynchronously), at most 50 times. */
+async function kubectlUntil(args: string[], done: (r: CommandResult) => boolean): Promise<CommandResult> {
+  let r = await server.kubectl(args);
+  for (let i = 0; i < 50 && !done(r); i++) r = await server.kubectl(args);
+  return r;
+}
+
+test('a node whose kubelet is stopped: logs, logs -f and exec fail to dial it, as kube-apiserver reports it; a deleted node is NotFound', async () => {
+  const far = `apiVersion: v1
+kind: Pod
+metadata:
+  name: far
+spec:
+  nodeName: node-2
+  containers:
+  - name: far
+    image: busybox:1.36
+    command: ["sh", "-c", "echo hello; sleep 3600"]
+`;
+  assert.equal((await server.kubectl(['apply', '-f', '-'], { input: far })).code, 0);
+  const wait = await server.kubectl(['wait', '--for=condition=Ready', 'pod/far', '--timeout=60s']);
+  assert.equal(wait.code, 0, wait.stderr);
+  const ip = (await server.kubectl(['get', 'node', 'node-2', '-o', 'jsonpath={.status.addresses[?(@.type=="InternalIP")].address}'])).stdout;
+  assert.match(ip, /^\d+\.\d+\.\d+\.\d+$/);
+  assert.equal((await server.kubectl(['label', 'node', 'node-2', 'fault.kube-sim.io/kubelet=stopped'])).code, 0);
+
+  const logs = await kubectlUntil(['logs', 'far'], (r) => r.code !== 0);
+  assert.equal(logs.code, 1);
+  assert.equal(logs.stderr, `Error from server: Get "https://${ip}:10250/containerLogs/default/far/far": dial tcp ${ip}:10250: connect: connection refused\n`);
+  const follow = await server.kubectl(['logs', '-f', 'far']);
+  assert.equal(follow.code, 1);
+  assert.equal(follow.stderr, `Error from server: Get "https://${ip}:10250/containerLogs/default/far/far?follow=true": dial tcp ${ip}:10250: connect: connection refused\n`);
+  const exec = await server.kubectl(['exec', 'far', '--', 'sh', '-c', 'echo $HOSTNAME']);
+  assert.equal(exec.code, 1);
+  assert.equal(exec.stdout, '');
+  assert.equal(exec.stderr, `error: Internal error occurred: error sending request: Post "https://${ip}:10250/exec/default/far/far?command=sh&command=-c&command=echo+%24HOSTNAME&error=1&output=1": dial tcp ${ip}:10250: connect: connection refused\n`);
+
+  // The Node object deleted (its kubelet still stopped, so nothing registers it again).
+  assert.equal((await server.kubectl(['delete', 'node', 'node-2', '--wait=false'])).code, 0);
+  const goneLogs = await kubectlUntil(['logs', 'far'], (r) => r.stderr.includes('NotFound'));
+  assert.equal(goneLogs.stderr, 'Error from server (NotFound): nodes "node-2" not found\n');
+  const goneExec = await server.kubectl(['exec', 'far', '--', 'ls']);
+  assert.equal(goneExec.code, 1);
+  assert.equal(goneExec.stderr, 'Error from server (NotFound): nodes "node-2" not found\n');
+});
+
+test('logs and exec work again once the stopped kubelet starts', async () => {
+  const pod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: back
+spec:
+  nodeName: node-1
+  containers:
+  - name: back
+    image: busybox:1.36
+    command: ["sh", "-c", "echo hello; sleep 3600"]
+`;
+  assert.equal((await server.kubectl(['apply', '-f', '-'], { input: pod })).code, 0);
+  assert.equal((await server.kubectl(['wait', '--for=condition=Ready', 'pod/back', '--timeout=60s'])).code, 0);
+  assert.equal((await server.kubectl(['label', 'node', 'node-1', 'fault.kube-sim.io/kubelet=stopped'])).code, 0);
+  const down = await kubectlUntil(['logs', 'back'], (r) => r.code !== 0);
+  assert.match(down.stderr, /connect: connection refused/);
+  assert.equal((await server.kubectl(['label', 'node', 'node-1', 'fault.kube-sim.io/kubelet-'])).code, 0);
+  const up = await kubectlUntil(['logs', 'back'], (r) => r.code === 0);
+  assert.equal(up.stdout, 'hello\n');
+  const exec = await server.kubectl(['exec', 'back', '--', 'echo', 'ok']);
+  assert.equal(exec.code, 0, exec.stderr);
+  assert.equal(exec.stdout, 'ok\n');
 });
