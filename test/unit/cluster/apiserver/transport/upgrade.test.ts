@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Duplex } from 'node:stream';
 import { connect } from '../../../../../src/cluster/apiserver/transport/upgrade';
+import { ManualClock } from '../../../../../src/cluster/clock';
 import { OPCODE } from '../../../../../src/cluster/apiserver/transport/websocket';
 import type { ChannelSession, OutputFlow } from '../../../../../src/cluster/apiserver/types';
 
@@ -115,4 +116,25 @@ test('the session is told when the client falls behind on its output, and when i
   await new Promise((r) => setImmediate(r));
   assert.equal(flow!.blocked(), false);
   assert.equal(resumed, 1);
+});
+
+test('the server never pings; a session with no data either way for the idle timeout is dropped, pings not counting', async () => {
+  const clock = new ManualClock();
+  const { socket, frames, send } = fakeSocket();
+  const s = recordingSession();
+  connect(socket, Buffer.alloc(0), s.session, { clock, timeoutMs: 4 * 3600_000 });
+  await clock.advance(3 * 3600_000);
+  s.send(1, 'out'); // output counts as activity
+  await clock.advance(3 * 3600_000);
+  send(clientFrame(OPCODE.binary, Buffer.from('\x00in'))); // and so does input
+  for (let i = 0; i < 4 * 720 - 1; i++) {
+    await clock.advance(5_000);
+    send(clientFrame(OPCODE.ping, Buffer.from('beat'))); // kubectl's pings every 5 s
+  }
+  assert.deepEqual(s.calls, ['start', 'receive 0 in'], 'pings alone keep nothing alive, but the deadline is not yet here');
+  await clock.advance(5_000);
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(s.calls, ['start', 'receive 0 in', 'hangup']);
+  assert.ok(socket.destroyed);
+  assert.deepEqual(new Set(frames.map((f) => f.opcode)), new Set([OPCODE.binary, OPCODE.pong]), 'no ping and no close frame from the server');
 });
