@@ -171,6 +171,16 @@ test('exec -it sh: a prompt, lines run in the container, exit code passed on', {
   assert.ok(r.stdout.endsWith('command terminated with exit code 4\r\n'), JSON.stringify(r.stdout));
 });
 
+test('exec -it sh: a paste far larger than the terminal buffer, typed ahead of a sleeping line, all runs in order', { skip: !HAVE_SCRIPT && 'no `script` for a pseudo-terminal' }, async () => {
+  // The server holds kubectl back past 4096 bytes of type-ahead (flow control on the socket) and
+  // reads on as lines are used: nothing may be lost or hang.
+  const lines = Array.from({ length: 1_500 }, (_, i) => `echo line-${i}\r`).join('');
+  const r = await kubectlInTerminal(['exec', '-it', 'web', '--', 'sh'], `sleep 3\r${lines}exit 5\r`);
+  assert.equal(r.code, 5, r.stderr);
+  const outputs = [...r.stdout.matchAll(/(?<!echo )(line-\d+)\r\n/g)].map((m) => m[1]); // not the typed lines' echo
+  assert.deepEqual(outputs, Array.from({ length: 1_500 }, (_, i) => `line-${i}`));
+});
+
 test('an exec running when its pod is deleted ends with exit code 137', async () => {
   const run = await server.kubectl(['run', 'victim', '--image=busybox:1.36', '--overrides={"spec":{"nodeName":"node-1"}}', '--', 'sleep', '3600']);
   assert.equal(run.code, 0, run.stderr);

@@ -280,7 +280,7 @@ function execSession(protocol: string, process: RemoteProcess, options: ExecOpti
   const text = options.tty ? (t: string) => t.replace(/\r?\n/g, '\r\n') : (t: string) => t;
   return {
     protocol,
-    start(send, end, flow) {
+    start(send, end, flow, input) {
       started = true;
       const finish = (status: string) => {
         if (finished) return;
@@ -301,6 +301,7 @@ function execSession(protocol: string, process: RemoteProcess, options: ExecOpti
         exit: (code) => finish(statuses.exit(options.command, code)),
         failed: (message) => finish(statuses.failed(message)),
         flow,
+        input,
       });
     },
     receive(channel, data) {

@@ -26,7 +26,7 @@ import { statusFailure } from '../../api/errors';
 import { CLOSE_CHANNEL } from '../handlers/exec';
 import { RawJson } from '../registry/codec';
 import type { TokenAuthenticator } from '../auth/tokens';
-import type { ApiRequest, ApiResponse, ChannelSession, OutputFlow, Transport, UserInfo } from '../types';
+import type { ApiRequest, ApiResponse, ChannelSession, InputFlow, OutputFlow, Transport, UserInfo } from '../types';
 import { certificateUser, headersOf, hostName, LOCAL_HOSTS, originIsLocal } from './https';
 import { acceptKey, CLOSE, closePayload, encodeFrame, FrameError, FrameParser, OPCODE } from './websocket';
 
@@ -149,15 +149,36 @@ export function connect(socket: Duplex, head: Buffer, session: ChannelSession, i
     over = true;
     session.hangup();
   };
+  // Input flow: while the session holds input back, its messages wait here in order (at most what
+  // the chunk being parsed holds: the socket stops being read at once).
+  let held = false;
+  const heldBack: Buffer[] = [];
+  const deliver = (payload: Buffer) => {
+    if (closing || payload.length === 0) return;
+    const channel = payload[0]!;
+    if (channel === CLOSE_CHANNEL) {
+      if (payload.length > 1) session.closeChannel(payload[1]!);
+    } else session.receive(channel, payload.subarray(1));
+  };
+  const input: InputFlow = {
+    pause() {
+      if (held) return;
+      held = true;
+      socket.pause();
+    },
+    resume() {
+      if (!held) return;
+      held = false;
+      while (!held && heldBack.length > 0) deliver(heldBack.shift()!);
+      if (!held) socket.resume();
+    },
+  };
   const parser = new FrameParser((message) => {
     switch (message.opcode) {
       case OPCODE.binary: {
         touch();
-        if (closing || message.payload.length === 0) return;
-        const channel = message.payload[0]!;
-        if (channel === CLOSE_CHANNEL) {
-          if (message.payload.length > 1) session.closeChannel(message.payload[1]!);
-        } else session.receive(channel, message.payload.subarray(1));
+        if (held) heldBack.push(message.payload);
+        else deliver(message.payload);
         return;
       }
       case OPCODE.ping:
@@ -200,9 +221,13 @@ export function connect(socket: Duplex, head: Buffer, session: ChannelSession, i
     },
     () => {
       over = true; // the session is over: a hang-up now is nobody's news
+      // Nothing held back matters any more; read on, for the client's close.
+      heldBack.length = 0;
+      if (held) { held = false; socket.resume(); }
       close(CLOSE.normal);
     },
     flow,
+    input,
   );
   if (head.length > 0) onData(head);
 }

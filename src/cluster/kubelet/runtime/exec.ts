@@ -207,6 +207,7 @@ export function diesWithContainer(clock: Clock, running: () => boolean, process:
         exit: (code) => { if (!over) { end(); output.exit(code); } },
         failed: (message) => { if (!over) { end(); output.failed(message); } },
         flow: output.flow,
+        input: output.input,
       });
       if (!over) timer = clock.setTimer(CONTAINER_CHECK_MS, check);
     },

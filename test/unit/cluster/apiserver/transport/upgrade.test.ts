@@ -4,7 +4,7 @@ import { Duplex } from 'node:stream';
 import { connect } from '../../../../../src/cluster/apiserver/transport/upgrade';
 import { ManualClock } from '../../../../../src/cluster/clock';
 import { OPCODE } from '../../../../../src/cluster/apiserver/transport/websocket';
-import type { ChannelSession, OutputFlow } from '../../../../../src/cluster/apiserver/types';
+import type { ChannelSession, InputFlow, OutputFlow } from '../../../../../src/cluster/apiserver/types';
 
 function clientFrame(opcode: number, payload: Buffer): Buffer {
   const mask = Buffer.from([1, 2, 3, 4]);
@@ -137,4 +137,27 @@ test('the server never pings; a session with no data either way for the idle tim
   assert.deepEqual(s.calls, ['start', 'receive 0 in', 'hangup']);
   assert.ok(socket.destroyed);
   assert.deepEqual(new Set(frames.map((f) => f.opcode)), new Set([OPCODE.binary, OPCODE.pong]), 'no ping and no close frame from the server');
+});
+
+test('a session can hold the client\'s input back: the socket stops being read, what came meanwhile is delivered in order on resume', () => {
+  const { socket, send } = fakeSocket();
+  const calls: string[] = [];
+  let input: InputFlow | undefined;
+  connect(socket, Buffer.alloc(0), {
+    protocol: 'v5.channel.k8s.io',
+    start(_s, _e, _f, i) { input = i; },
+    receive(channel, data) { calls.push(`receive ${channel} ${data.toString()}`); },
+    closeChannel(channel) { calls.push(`close ${channel}`); },
+    hangup() {},
+  });
+  send(clientFrame(OPCODE.binary, Buffer.from('\x00a')));
+  input!.pause();
+  assert.ok(socket.isPaused());
+  // Already read from the socket before the pause took hold: kept, not delivered.
+  send(Buffer.concat([clientFrame(OPCODE.binary, Buffer.from('\x00b')), clientFrame(OPCODE.binary, Buffer.from([255, 0]))]));
+  assert.deepEqual(calls, ['receive 0 a']);
+  input!.resume();
+  assert.deepEqual(calls, ['receive 0 a', 'receive 0 b', 'close 0']);
+  assert.ok(!socket.isPaused());
+  socket.destroy();
 });
