@@ -241,7 +241,7 @@ spec:
   assert.equal(goneExec.stderr, 'Error from server (NotFound): nodes "node-2" not found\n');
 });
 
-test('logs and exec work again once the stopped kubelet starts', async () => {
+test('streams open when a kubelet stops end; logs and exec work again once it starts', async () => {
   const pod = `apiVersion: v1
 kind: Pod
 metadata:
@@ -255,7 +255,16 @@ spec:
 `;
   assert.equal((await server.kubectl(['apply', '-f', '-'], { input: pod })).code, 0);
   assert.equal((await server.kubectl(['wait', '--for=condition=Ready', 'pod/back', '--timeout=60s'])).code, 0);
+  // Streams the kubelet carries when it stops break: kubectl exits 0 for both (kubectl issue 1726 for exec).
+  const running = server.startKubectl(['exec', 'back', '--', 'sh', '-c', 'echo started; sleep 3600']);
+  await running.until((out) => out.includes('started'), 'the exec to start');
+  const following = server.startKubectl(['logs', '-f', 'back']);
+  await following.until((out) => out.includes('hello'), 'the log to be followed');
   assert.equal((await server.kubectl(['label', 'node', 'node-1', 'fault.kube-sim.io/kubelet=stopped'])).code, 0);
+  const broken = await running.exited;
+  assert.deepEqual([broken.code, broken.stdout, broken.stderr], [0, 'started\n', '']);
+  const followed = await following.exited;
+  assert.deepEqual([followed.code, followed.stdout, followed.stderr], [0, 'hello\n', '']);
   const down = await kubectlUntil(['logs', 'back'], (r) => r.code !== 0);
   assert.match(down.stderr, /connect: connection refused/);
   assert.equal((await server.kubectl(['label', 'node', 'node-1', 'fault.kube-sim.io/kubelet-'])).code, 0);

@@ -68,6 +68,11 @@ export interface RemoteOutput {
   /** The process could not be run; the runtime's reason. */
   failed(message: string): void;
   /**
+   * The stream broke before the process ended: the kubelet serving it went away (its process is
+   * killed with the stream). Absent: the caller does not tell this from a kill.
+   */
+  disconnected?(): void;
+  /**
    * The client's flow control (absent: none). A process that prints waits while the client is
    * behind, as a process blocks on a full pipe; without it a client that does not read makes the
    * server hold everything the process prints (a print loop grows the heap without bound).

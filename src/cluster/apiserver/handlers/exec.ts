@@ -197,6 +197,8 @@ function negotiate(request: ApiRequest): string {
 interface FinalStatuses {
   exit(command: string[], code: number): string;
   failed(message: string): string;
+  /** The kubelet's stream broke: the Status then, if any (the connection closes either way). */
+  disconnected: string | undefined;
 }
 
 /** The final Status of a process that ran, as the kubelet writes it on the error channel (v4+). */
@@ -224,7 +226,7 @@ export function failedStatus(text: string): string {
 }
 
 /** The kubelet's statuses, as a client proxied to it reads them. */
-const kubeletStatuses: FinalStatuses = { exit: exitStatus, failed: kubeletFailedStatus };
+const kubeletStatuses: FinalStatuses = { exit: exitStatus, failed: kubeletFailedStatus, disconnected: undefined };
 
 /**
  * The statuses after the stream translator: client-go's SPDY executor turns the kubelet's exit
@@ -245,6 +247,9 @@ const translatedStatuses: FinalStatuses = {
     });
   },
   failed: (message) => failedStatus(`Internal error occurred: error executing command in container: ${message}`),
+  // The SPDY executor reads an error stream that ended without a Status as success (kubectl
+  // issue 1726: `kubectl exec` exits 0 when the kubelet restarts under it), so the translator says Success.
+  disconnected: SUCCESS,
 };
 
 /**
@@ -282,11 +287,11 @@ function execSession(protocol: string, process: RemoteProcess, options: ExecOpti
     protocol,
     start(send, end, flow, input) {
       started = true;
-      const finish = (status: string) => {
+      const finish = (status: string | undefined) => {
         if (finished) return;
         finished = true;
         release();
-        send(CHANNEL.error, status);
+        if (status !== undefined) send(CHANNEL.error, status);
         end();
       };
       send(established(options), '');
@@ -300,6 +305,7 @@ function execSession(protocol: string, process: RemoteProcess, options: ExecOpti
         },
         exit: (code) => finish(statuses.exit(options.command, code)),
         failed: (message) => finish(statuses.failed(message)),
+        disconnected: () => finish(statuses.disconnected),
         flow,
         input,
       });

@@ -280,3 +280,34 @@ test(`one user holds at most ${MAX_EXEC_SESSIONS_PER_USER} exec sessions at once
   const fresh = await wsExec(adminToken, 'command=true&stdout=true');
   assert.ok(fresh.upgraded, 'ended sessions are no longer counted');
 });
+
+test('the kubelet stopping under open streams breaks them: exec ends as the translator reads a broken stream (Success), logs -f ends', async () => {
+  // Each stream is with the kubelet once its answer (101, or the log's headers) is back.
+  let opened = 0;
+  let allOpen: () => void = () => {};
+  const open = new Promise<void>((resolve) => { allOpen = resolve; });
+  const one = () => { if (++opened === 3) allOpen(); };
+  const v5 = wsExec(adminToken, 'command=sh&command=-c&command=echo%20started%3B%20sleep%203600&stdout=true&stderr=true', { opened: one });
+  const v4 = wsExec(adminToken, 'command=sleep&command=3600&stdout=true', { protocol: 'v4.channel.k8s.io', opened: one });
+  const url = new URL(cluster.url!);
+  const follow = new Promise<number>((resolve, reject) => {
+    const req = httpsRequest({ method: 'GET', hostname: '127.0.0.1', port: url.port, path: '/api/v1/namespaces/default/pods/web/log?follow=true', ca, servername: 'localhost', checkServerIdentity: () => undefined, headers: { Authorization: `Bearer ${adminToken}` } });
+    req.on('response', (res) => { one(); res.resume().on('end', () => resolve(res.statusCode ?? 0)); });
+    req.on('error', reject);
+    req.end();
+  });
+  await open;
+  cluster.nodes.stopKubelet('node-1');
+  try {
+    const ended = await v5;
+    assert.ok(ended.upgraded);
+    assert.equal(ended.closeCode, 1000);
+    assert.deepEqual(ended.messages.map((m) => [m.channel, m.text]), [[1, ''], [1, 'started\n'], [3, JSON.stringify({ metadata: {}, status: 'Success' })]]);
+    const direct = await v4;
+    assert.ok(direct.upgraded);
+    assert.deepEqual(direct.messages.map((m) => m.channel), [1], 'proxied to the kubelet: the connection just ends, no Status');
+    assert.equal(await follow, 200);
+  } finally {
+    await cluster.nodes.startKubelet('node-1');
+  }
+});
