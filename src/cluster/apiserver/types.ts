@@ -87,7 +87,7 @@ export interface RemoteOutput {
 }
 
 export interface InputFlow {
-  /** Deliver nothing more from the client (the connection stops reading) until `resume`. */
+  /** Deliver nothing more from the client until `resume` (the connection keeps it, and past a bound stops reading). */
   pause(): void;
   /** Deliver again what was held back, then read on. Calls when not paused do nothing. */
   resume(): void;

@@ -33,6 +33,9 @@ import { acceptKey, CLOSE, closePayload, encodeFrame, FrameError, FrameParser, O
 /** How long a closed session waits for the client's close before dropping the connection (wall time). */
 const CLOSE_WAIT_MS = 5_000;
 
+/** Client input a session may have waiting (held back) before the connection stops being read. */
+export const HELD_INPUT_BYTES = 1024 * 1024;
+
 /** A session with no data message either way for this long is dropped (wall time; see above). */
 export const STREAM_IDLE_TIMEOUT_MS = 4 * 60 * 60 * 1000;
 
@@ -149,9 +152,12 @@ export function connect(socket: Duplex, head: Buffer, session: ChannelSession, i
     over = true;
     session.hangup();
   };
-  // Input flow: while the session holds input back, its messages wait here in order (at most what
-  // the chunk being parsed holds: the socket stops being read at once).
+  // Input flow: while the session holds input back, its messages wait here in order. The socket is
+  // still read (pings keep being answered: kubectl gives up on a connection after a minute without
+  // a pong) until HELD_INPUT_BYTES wait; then it is no longer read until the session takes input.
   let held = false;
+  let socketPaused = false;
+  let heldBytes = 0;
   const heldBack: Buffer[] = [];
   const deliver = (payload: Buffer) => {
     if (closing || payload.length === 0) return;
@@ -162,22 +168,35 @@ export function connect(socket: Duplex, head: Buffer, session: ChannelSession, i
   };
   const input: InputFlow = {
     pause() {
-      if (held) return;
       held = true;
-      socket.pause();
     },
     resume() {
       if (!held) return;
       held = false;
-      while (!held && heldBack.length > 0) deliver(heldBack.shift()!);
-      if (!held) socket.resume();
+      while (!held && heldBack.length > 0) {
+        const payload = heldBack.shift()!;
+        heldBytes -= payload.length;
+        deliver(payload);
+      }
+      if (socketPaused && heldBytes < HELD_INPUT_BYTES) {
+        socketPaused = false;
+        socket.resume();
+      }
     },
+  };
+  const holdBack = (payload: Buffer) => {
+    heldBack.push(payload);
+    heldBytes += payload.length;
+    if (heldBytes >= HELD_INPUT_BYTES && !socketPaused) {
+      socketPaused = true;
+      socket.pause();
+    }
   };
   const parser = new FrameParser((message) => {
     switch (message.opcode) {
       case OPCODE.binary: {
         touch();
-        if (held) heldBack.push(message.payload);
+        if (held) holdBack(message.payload);
         else deliver(message.payload);
         return;
       }
@@ -223,7 +242,9 @@ export function connect(socket: Duplex, head: Buffer, session: ChannelSession, i
       over = true; // the session is over: a hang-up now is nobody's news
       // Nothing held back matters any more; read on, for the client's close.
       heldBack.length = 0;
-      if (held) { held = false; socket.resume(); }
+      heldBytes = 0;
+      held = false;
+      if (socketPaused) { socketPaused = false; socket.resume(); }
       close(CLOSE.normal);
     },
     flow,

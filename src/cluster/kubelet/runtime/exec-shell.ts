@@ -16,7 +16,8 @@
  * runtime's write to the pty blocks, it stops reading the exec stream, and the client is held back
  * by flow control. Nothing is lost, and a paste of any size costs the server a few kilobytes.
  * Here keys beyond the buffer wait unprocessed (not echoed either, as in a full tty) and the
- * connection stops being read (RemoteOutput.input) until lines are used.
+ * client's input is held back (RemoteOutput.input: the connection keeps it, and stops being read
+ * past a bound) until lines are used.
  */
 import type { Clock } from '../../clock';
 import type { RemoteOutput, RemoteProcess } from '../../apiserver/types';
