@@ -143,7 +143,8 @@ export class Cluster {
       cluster.stoppers.unshift(() => cluster.nodes.stop());
       server.parts.logProvider = cluster.nodes.serveLog;
       server.parts.execProvider = cluster.nodes.serveExec;
-      cluster.stoppers.unshift(() => { delete server.parts.logProvider; delete server.parts.execProvider; });
+      server.parts.kubeletListening = cluster.nodes.kubeletListening;
+      cluster.stoppers.unshift(() => { delete server.parts.logProvider; delete server.parts.execProvider; delete server.parts.kubeletListening; });
       await cluster.nodes.start(options.nodeConfigs ?? workerNodes(options.nodes ?? 3));
       scheduler = new Scheduler(cluster.client(SCHEDULER, 'kube-scheduler/v1.32.4 (linux/amd64) kubernetes/kube-sim'), clock, { log });
       cluster.scheduler = scheduler;

@@ -83,7 +83,7 @@ spec:
 let server: StandaloneServer;
 
 before(async () => {
-  server = await StandaloneServer.start({ nodes: 1, args: ['--speed', '20'] });
+  server = await StandaloneServer.start({ nodes: 2, args: ['--speed', '20'] });
   const apply = await server.kubectl(['apply', '-f', '-'], { input: MANIFESTS });
   assert.equal(apply.code, 0, apply.stderr);
   const wait = await server.kubectl(['wait', '--for=condition=Ready', 'pod/web', '--timeout=60s']);
@@ -123,7 +123,8 @@ test('stdin (-i) reaches a command that reads it', async () => {
 test('a program the image does not have: the runtime error', async () => {
   const r = await server.kubectl(['exec', 'web', '--', 'nosuch']);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /^error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "[0-9a-f]{64}": OCI runtime exec failed: exec failed: unable to start container process: exec: "nosuch": executable file not found in \$PATH: unknown\n$/);
+  // kube-apiserver's stream translator wraps the kubelet's InternalError once more, as real kubectl 1.32 shows it.
+  assert.match(r.stderr, /^error: Internal error occurred: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "[0-9a-f]{64}": OCI runtime exec failed: exec failed: unable to start container process: exec: "nosuch": executable file not found in \$PATH: unknown\n$/);
 });
 
 test('errors before the stream: pod, container, node, container not running', async () => {
@@ -141,7 +142,8 @@ test('errors before the stream: pod, container, node, container not running', as
 
   const notRunning = await server.kubectl(['exec', 'unpulled', '--', 'ls']);
   assert.equal(notRunning.code, 1);
-  assert.equal(notRunning.stderr, 'error: unable to upgrade connection: container not found ("app")\n');
+  // The kubelet's refusal comes after the upgrade, through kube-apiserver's stream translator.
+  assert.equal(notRunning.stderr, 'error: Internal error occurred: unable to upgrade connection: container not found ("app")\n');
 });
 
 test('the read-only viewer may not exec', async () => {
@@ -169,6 +171,16 @@ test('exec -it sh: a prompt, lines run in the container, exit code passed on', {
   assert.ok(r.stdout.endsWith('command terminated with exit code 4\r\n'), JSON.stringify(r.stdout));
 });
 
+test('exec -it sh: a paste far larger than the terminal buffer, typed ahead of a sleeping line, all runs in order', { skip: !HAVE_SCRIPT && 'no `script` for a pseudo-terminal' }, async () => {
+  // The server holds kubectl back past 4096 bytes of type-ahead (flow control on the socket) and
+  // reads on as lines are used: nothing may be lost or hang.
+  const lines = Array.from({ length: 1_500 }, (_, i) => `echo line-${i}\r`).join('');
+  const r = await kubectlInTerminal(['exec', '-it', 'web', '--', 'sh'], `sleep 3\r${lines}exit 5\r`);
+  assert.equal(r.code, 5, r.stderr);
+  const outputs = [...r.stdout.matchAll(/(?<!echo )(line-\d+)\r\n/g)].map((m) => m[1]); // not the typed lines' echo
+  assert.deepEqual(outputs, Array.from({ length: 1_500 }, (_, i) => `line-${i}`));
+});
+
 test('an exec running when its pod is deleted ends with exit code 137', async () => {
   const run = await server.kubectl(['run', 'victim', '--image=busybox:1.36', '--overrides={"spec":{"nodeName":"node-1"}}', '--', 'sleep', '3600']);
   assert.equal(run.code, 0, run.stderr);
@@ -181,4 +193,84 @@ test('an exec running when its pod is deleted ends with exit code 137', async ()
   const r = await running.exited;
   assert.equal(r.code, 137);
   assert.equal(r.stderr, 'command terminated with exit code 137\n');
+});
+
+/** Runs kubectl until `done` says its result is the awaited one (a change the server makes asynchronously), at most 50 times. */
+async function kubectlUntil(args: string[], done: (r: CommandResult) => boolean): Promise<CommandResult> {
+  let r = await server.kubectl(args);
+  for (let i = 0; i < 50 && !done(r); i++) r = await server.kubectl(args);
+  return r;
+}
+
+test('a node whose kubelet is stopped: logs, logs -f and exec fail to dial it, as kube-apiserver reports it; a deleted node is NotFound', async () => {
+  const far = `apiVersion: v1
+kind: Pod
+metadata:
+  name: far
+spec:
+  nodeName: node-2
+  containers:
+  - name: far
+    image: busybox:1.36
+    command: ["sh", "-c", "echo hello; sleep 3600"]
+`;
+  assert.equal((await server.kubectl(['apply', '-f', '-'], { input: far })).code, 0);
+  const wait = await server.kubectl(['wait', '--for=condition=Ready', 'pod/far', '--timeout=60s']);
+  assert.equal(wait.code, 0, wait.stderr);
+  const ip = (await server.kubectl(['get', 'node', 'node-2', '-o', 'jsonpath={.status.addresses[?(@.type=="InternalIP")].address}'])).stdout;
+  assert.match(ip, /^\d+\.\d+\.\d+\.\d+$/);
+  assert.equal((await server.kubectl(['label', 'node', 'node-2', 'fault.kube-sim.io/kubelet=stopped'])).code, 0);
+
+  const logs = await kubectlUntil(['logs', 'far'], (r) => r.code !== 0);
+  assert.equal(logs.code, 1);
+  assert.equal(logs.stderr, `Error from server: Get "https://${ip}:10250/containerLogs/default/far/far": dial tcp ${ip}:10250: connect: connection refused\n`);
+  const follow = await server.kubectl(['logs', '-f', 'far']);
+  assert.equal(follow.code, 1);
+  assert.equal(follow.stderr, `Error from server: Get "https://${ip}:10250/containerLogs/default/far/far?follow=true": dial tcp ${ip}:10250: connect: connection refused\n`);
+  const exec = await server.kubectl(['exec', 'far', '--', 'sh', '-c', 'echo $HOSTNAME']);
+  assert.equal(exec.code, 1);
+  assert.equal(exec.stdout, '');
+  assert.equal(exec.stderr, `error: Internal error occurred: error sending request: Post "https://${ip}:10250/exec/default/far/far?command=sh&command=-c&command=echo+%24HOSTNAME&error=1&output=1": dial tcp ${ip}:10250: connect: connection refused\n`);
+
+  // The Node object deleted (its kubelet still stopped, so nothing registers it again).
+  assert.equal((await server.kubectl(['delete', 'node', 'node-2', '--wait=false'])).code, 0);
+  const goneLogs = await kubectlUntil(['logs', 'far'], (r) => r.stderr.includes('NotFound'));
+  assert.equal(goneLogs.stderr, 'Error from server (NotFound): nodes "node-2" not found\n');
+  const goneExec = await server.kubectl(['exec', 'far', '--', 'ls']);
+  assert.equal(goneExec.code, 1);
+  assert.equal(goneExec.stderr, 'Error from server (NotFound): nodes "node-2" not found\n');
+});
+
+test('streams open when a kubelet stops end; logs and exec work again once it starts', async () => {
+  const pod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: back
+spec:
+  nodeName: node-1
+  containers:
+  - name: back
+    image: busybox:1.36
+    command: ["sh", "-c", "echo hello; sleep 3600"]
+`;
+  assert.equal((await server.kubectl(['apply', '-f', '-'], { input: pod })).code, 0);
+  assert.equal((await server.kubectl(['wait', '--for=condition=Ready', 'pod/back', '--timeout=60s'])).code, 0);
+  // Streams the kubelet carries when it stops break: kubectl exits 0 for both (kubectl issue 1726 for exec).
+  const running = server.startKubectl(['exec', 'back', '--', 'sh', '-c', 'echo started; sleep 3600']);
+  await running.until((out) => out.includes('started'), 'the exec to start');
+  const following = server.startKubectl(['logs', '-f', 'back']);
+  await following.until((out) => out.includes('hello'), 'the log to be followed');
+  assert.equal((await server.kubectl(['label', 'node', 'node-1', 'fault.kube-sim.io/kubelet=stopped'])).code, 0);
+  const broken = await running.exited;
+  assert.deepEqual([broken.code, broken.stdout, broken.stderr], [0, 'started\n', '']);
+  const followed = await following.exited;
+  assert.deepEqual([followed.code, followed.stdout, followed.stderr], [0, 'hello\n', '']);
+  const down = await kubectlUntil(['logs', 'back'], (r) => r.code !== 0);
+  assert.match(down.stderr, /connect: connection refused/);
+  assert.equal((await server.kubectl(['label', 'node', 'node-1', 'fault.kube-sim.io/kubelet-'])).code, 0);
+  const up = await kubectlUntil(['logs', 'back'], (r) => r.code === 0);
+  assert.equal(up.stdout, 'hello\n');
+  const exec = await server.kubectl(['exec', 'back', '--', 'echo', 'ok']);
+  assert.equal(exec.code, 0, exec.stderr);
+  assert.equal(exec.stdout, 'ok\n');
 });

@@ -68,11 +68,29 @@ export interface RemoteOutput {
   /** The process could not be run; the runtime's reason. */
   failed(message: string): void;
   /**
+   * The stream broke before the process ended: the kubelet serving it went away (its process is
+   * killed with the stream). Absent: the caller does not tell this from a kill.
+   */
+  disconnected?(): void;
+  /**
    * The client's flow control (absent: none). A process that prints waits while the client is
    * behind, as a process blocks on a full pipe; without it a client that does not read makes the
    * server hold everything the process prints (a print loop grows the heap without bound).
    */
   flow?: OutputFlow;
+  /**
+   * Flow control of what the client sends (absent: none). A process that cannot take more input
+   * yet (a terminal whose buffer is full) holds the client back, as a full pty makes the runtime
+   * stop reading the stream, instead of the server queueing all of it.
+   */
+  input?: InputFlow;
+}
+
+export interface InputFlow {
+  /** Deliver nothing more from the client until `resume` (the connection keeps it, and past a bound stops reading). */
+  pause(): void;
+  /** Deliver again what was held back, then read on. Calls when not paused do nothing. */
+  resume(): void;
 }
 
 export interface OutputFlow {
@@ -92,9 +110,9 @@ export interface ChannelSession {
   protocol: string;
   /**
    * The connection is upgraded: `send` writes on a channel, `end` closes the connection normally;
-   * `flow` says when the client is behind on what was sent.
+   * `flow` says when the client is behind on what was sent; `input` holds the client's messages back.
    */
-  start(send: (channel: number, data: string) => void, end: () => void, flow?: OutputFlow): void;
+  start(send: (channel: number, data: string) => void, end: () => void, flow?: OutputFlow, input?: InputFlow): void;
   /** Data from the client on a channel. */
   receive(channel: number, data: Buffer): void;
   /** The client closed a channel (v5's CLOSE signal): stdin has ended. */

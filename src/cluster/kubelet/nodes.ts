@@ -69,6 +69,11 @@ export class NodePool implements PodLogSource {
   private informer: Informer<Pod> | undefined;
   /** Nodes whose kubelet the fault label stopped (removing the label starts only these again). */
   private readonly stoppedByLabel = new Set<string>();
+  /**
+   * What each node's kubelet is streaming (`logs -f`, exec sessions): the kubelet proxies these
+   * streams, so when it stops they break; each entry cuts one.
+   */
+  private readonly streams = new Map<string, Set<() => void>>();
   private readonly admin: ApiClient;
 
   constructor(private readonly options: NodePoolOptions) {
@@ -116,6 +121,7 @@ export class NodePool implements PodLogSource {
     if (stop && kubelet.isAlive) {
       this.stoppedByLabel.add(name);
       kubelet.stop();
+      this.cutStreams(name);
     } else if (!stop && this.stoppedByLabel.delete(name)) {
       this.startKubelet(name).catch(() => undefined);
     }
@@ -147,6 +153,7 @@ export class NodePool implements PodLogSource {
     const kubelet = this.kubelets.get(name);
     if (!kubelet) throw new Error(`node "${name}" not found`);
     kubelet.destroy();
+    this.cutStreams(name);
     this.kubelets.delete(name);
     this.indexes.delete(Number(/^node-(\d+)$/.exec(name)?.[1] ?? -1));
     const ignoreMissing = (err: unknown) => { if (!isStatusError(err, 'NotFound')) throw err; };
@@ -225,6 +232,27 @@ export class NodePool implements PodLogSource {
     const kubelet = this.kubelets.get(name);
     if (!kubelet) throw new Error(`node "${name}" not found`);
     kubelet.stop();
+    this.cutStreams(name);
+  }
+
+  /** Follows a stream the node's kubelet serves; returns the untrack (idempotent). */
+  private trackStream(nodeName: string, cut: () => void): () => void {
+    let cuts = this.streams.get(nodeName);
+    if (!cuts) this.streams.set(nodeName, (cuts = new Set()));
+    const set = cuts;
+    set.add(cut);
+    return () => {
+      set.delete(cut);
+      if (set.size === 0 && this.streams.get(nodeName) === set) this.streams.delete(nodeName);
+    };
+  }
+
+  /** The node's kubelet went away: the streams it carried break. */
+  private cutStreams(nodeName: string): void {
+    const cuts = this.streams.get(nodeName);
+    if (!cuts) return;
+    this.streams.delete(nodeName);
+    for (const cut of cuts) cut();
   }
 
   /** The kubelet comes back: it reports Ready again and catches up with its pods. */
@@ -277,16 +305,24 @@ export class NodePool implements PodLogSource {
     const text = formatLogLines(log.lines(), format);
     if (!options.follow || options.previous) return text;
     let unsubscribe: (() => void) | undefined;
+    let untrack = () => {};
     let closed = false;
+    const stop = () => { closed = true; unsubscribe?.(); untrack(); };
     return {
       start: (write, end) => {
         if (text) write(text);
-        unsubscribe = log.follow((line) => { if (!closed) write(formatLogLine(line, options.timestamps)); }, () => { if (!closed) { closed = true; end(); } });
-        signal?.addEventListener('abort', () => { closed = true; unsubscribe?.(); });
+        unsubscribe = log.follow((line) => { if (!closed) write(formatLogLine(line, options.timestamps)); }, () => { if (!closed) { stop(); end(); } });
+        // The kubelet stopping ends the stream as the container's end does: kube-apiserver copies
+        // the kubelet's response until it breaks, then ends its own.
+        if (!closed) untrack = this.trackStream(pod.spec.nodeName ?? '', () => { if (!closed) { stop(); end(); } });
+        signal?.addEventListener('abort', stop);
       },
-      close: () => { closed = true; unsubscribe?.(); },
+      close: stop,
     };
   };
+
+  /** The API server's view of a node's kubelet server: it listens while the kubelet runs. */
+  readonly kubeletListening = (nodeName: string): boolean => this.kubelets.get(nodeName)?.isAlive ?? false;
 
   /**
    * The API server's pods/exec provider: a process in the running container, or the kubelet's
@@ -300,10 +336,23 @@ export class NodePool implements PodLogSource {
     if (!container) return { status: 500, message: `container not found (${JSON.stringify(options.container)})` };
     const execId = randomBytes(32).toString('hex');
     const clock = this.options.clock;
-    const process = options.tty && options.stdin
+    const process = diesWithContainer(clock, () => container.running, options.tty && options.stdin
       ? new TerminalSession(clock, container.context, options.command, execId)
-      : new ExecCommand(clock, container.context, options.command, execId, options.stdin);
-    return diesWithContainer(clock, () => container.running, process);
+      : new ExecCommand(clock, container.context, options.command, execId, options.stdin));
+    // The kubelet stopping breaks the stream it proxies; the process goes with its stdin.
+    const nodeName = pod.spec.nodeName ?? '';
+    let untrack = () => {};
+    return {
+      start: (output) => {
+        untrack = this.trackStream(nodeName, () => { process.kill(); output.disconnected?.(); });
+        const done = () => untrack();
+        process.start({ ...output, exit: (code) => { done(); output.exit(code); }, failed: (message) => { done(); output.failed(message); } });
+      },
+      stdin: (data) => process.stdin(data),
+      closeStdin: () => process.closeStdin(),
+      resize: (width, height) => process.resize(width, height),
+      kill: () => { untrack(); process.kill(); },
+    };
   };
 
   private route(pod: Pod): void {

@@ -19,6 +19,11 @@ export interface ServerParts {
   logProvider?: LogProvider;
   /** Who runs pods/exec commands: the cluster's kubelets, once they run. */
   execProvider?: ExecProvider;
+  /**
+   * Whether a node's kubelet accepts connections (its server listens while it runs; a kubelet
+   * stopped by the fault label does not). Absent: every kubelet listens.
+   */
+  kubeletListening?: (nodeName: string) => boolean;
   /** Signs and checks service account tokens (serviceaccounts/token); absent, no tokens are issued. */
   serviceAccountTokens?: ServiceAccountTokens;
 }

@@ -11,6 +11,7 @@ import { rfc3339 } from '../registry/codec';
 import type { ApiResponse, ResponseStream } from '../types';
 import type { ResourceRequest, ServerParts } from './context';
 import { dryRunOf, isPlainObject, readBody, readObject } from './params';
+import { connectionRefused, kubeletLocation, statusFailureWithoutReason } from './kubelet-connection';
 import { jsonResponse, textResponse } from './responses';
 
 /** POST pods/{name}/binding: sets spec.nodeName and PodScheduled=True, answers 201 Success. */
@@ -84,6 +85,18 @@ function containerNames(pod: Pod): string[] {
   return [...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((c) => c.name);
 }
 
+/** The kubelet's containerLogs query as LogLocation builds it. */
+function kubeletLogParams(options: LogOptions): [string, string][] {
+  const params: [string, string][] = [];
+  if (options.follow) params.push(['follow', 'true']);
+  if (options.previous) params.push(['previous', 'true']);
+  if (options.timestamps) params.push(['timestamps', 'true']);
+  if (options.sinceSeconds !== undefined) params.push(['sinceSeconds', String(options.sinceSeconds)]);
+  if (options.tailLines !== undefined) params.push(['tailLines', String(options.tailLines)]);
+  if (options.limitBytes !== undefined) params.push(['limitBytes', String(options.limitBytes)]);
+  return params;
+}
+
 /** GET pods/{name}/log */
 export async function logSubresource(parts: ServerParts, r: ResourceRequest): Promise<ApiResponse> {
   if (r.info.verb !== 'get') throw statusFailure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
@@ -112,6 +125,15 @@ export async function logSubresource(parts: ServerParts, r: ResourceRequest): Pr
   const limit = int('limitBytes');
   if (limit !== undefined) options.limitBytes = limit;
 
+  if (pod.spec.nodeName) {
+    // LogLocation, then the dial (genericrest.LocationStreamer): the Node must exist and its
+    // kubelet listen before anything about the container is known.
+    const kubelet = await kubeletLocation(parts, pod.spec.nodeName);
+    if (!kubelet.listening) {
+      const url = kubelet.url(`/containerLogs/${r.namespace}/${r.info.name}/${container}`, kubeletLogParams(options));
+      throw statusFailureWithoutReason(500, `Get ${JSON.stringify(url)}: ${connectionRefused(kubelet)}`);
+    }
+  }
   const status = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].find((s) => s.name === container);
   if (!status || (!status.state?.running && !status.state?.terminated && !status.lastState?.terminated)) {
     throw waitingToStart(container, r.info.name, status?.state?.waiting?.reason ?? 'ContainerCreating');

@@ -10,6 +10,15 @@
  * minute without a pong), a close is answered and ends the session, a protocol violation closes
  * with 1002. The session ending sends its last messages, then a normal close (1000), which is what
  * lets kubectl read the final Status as the end of the error channel.
+ *
+ * The server never pings: neither the kubelet's streaming server nor kube-apiserver's stream
+ * translator does (apimachinery wsstream on golang.org/x/net/websocket only answers pings);
+ * keeping a quiet connection alive is the client's job. What they do have is an idle timeout,
+ * 4 hours by default (the kubelet's streamingConnectionIdleTimeout, the translator's
+ * defaultIdleConnectionTimeout): a connection with no data message either way for that long is
+ * dropped (pings do not count: the Go library answers them below the deadline it resets), the
+ * process killed with it. It is wall time, as the connection's other timeouts are: it protects the
+ * server from clients that vanished, which a paused cluster clock would otherwise keep forever.
  */
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -17,12 +26,33 @@ import { statusFailure } from '../../api/errors';
 import { CLOSE_CHANNEL } from '../handlers/exec';
 import { RawJson } from '../registry/codec';
 import type { TokenAuthenticator } from '../auth/tokens';
-import type { ApiRequest, ApiResponse, ChannelSession, OutputFlow, Transport, UserInfo } from '../types';
+import type { ApiRequest, ApiResponse, ChannelSession, InputFlow, OutputFlow, Transport, UserInfo } from '../types';
 import { certificateUser, headersOf, hostName, LOCAL_HOSTS, originIsLocal } from './https';
 import { acceptKey, CLOSE, closePayload, encodeFrame, FrameError, FrameParser, OPCODE } from './websocket';
 
 /** How long a closed session waits for the client's close before dropping the connection (wall time). */
 const CLOSE_WAIT_MS = 5_000;
+
+/** Client input a session may have waiting (held back) before the connection stops being read. */
+export const HELD_INPUT_BYTES = 1024 * 1024;
+
+/** A session with no data message either way for this long is dropped (wall time; see above). */
+export const STREAM_IDLE_TIMEOUT_MS = 4 * 60 * 60 * 1000;
+
+/** The wall clock the idle timeout reads (a test passes a ManualClock). */
+export interface IdleClock {
+  now(): number;
+  setTimer(delayMs: number, callback: () => void): { cancel(): void };
+}
+
+const WALL_CLOCK: IdleClock = {
+  now: () => performance.now(),
+  setTimer(delayMs, callback) {
+    const t = setTimeout(callback, delayMs);
+    t.unref();
+    return { cancel: () => clearTimeout(t) };
+  },
+};
 
 export class UpgradeListener {
   constructor(private readonly options: { handle: Transport; tokens: TokenAuthenticator; log?: (line: string) => void }) {}
@@ -86,10 +116,30 @@ export class UpgradeListener {
 }
 
 /** Runs `session` over the upgraded `socket` until either side ends it. */
-export function connect(socket: Duplex, head: Buffer, session: ChannelSession): void {
+export function connect(socket: Duplex, head: Buffer, session: ChannelSession, idle: { clock?: IdleClock; timeoutMs?: number } = {}): void {
   let closing = false;
   let over = false;
   const send = (opcode: number, payload: Buffer) => { if (socket.writable) socket.write(encodeFrame(opcode, payload)); };
+  // Idle timeout: one timer for the whole session, moved on lazily (a busy stream does not re-arm it per message).
+  const clock = idle.clock ?? WALL_CLOCK;
+  const timeoutMs = idle.timeoutMs ?? STREAM_IDLE_TIMEOUT_MS;
+  let lastData = clock.now();
+  const touch = () => { lastData = clock.now(); };
+  let idleTimer: { cancel(): void } | undefined;
+  const checkIdle = () => {
+    idleTimer = undefined;
+    if (socket.destroyed) return;
+    const quiet = clock.now() - lastData;
+    if (quiet < timeoutMs) {
+      idleTimer = clock.setTimer(timeoutMs - quiet, checkIdle);
+      return;
+    }
+    // Dropped, not closed: past the deadline the Go server cannot write a close frame either.
+    hangup();
+    socket.destroy();
+  };
+  idleTimer = clock.setTimer(timeoutMs, checkIdle);
+  socket.on('close', () => { idleTimer?.cancel(); idleTimer = undefined; });
   const close = (code: number, reason = '') => {
     if (closing) return;
     closing = true;
@@ -102,14 +152,52 @@ export function connect(socket: Duplex, head: Buffer, session: ChannelSession): 
     over = true;
     session.hangup();
   };
+  // Input flow: while the session holds input back, its messages wait here in order. The socket is
+  // still read (pings keep being answered: kubectl gives up on a connection after a minute without
+  // a pong) until HELD_INPUT_BYTES wait; then it is no longer read until the session takes input.
+  let held = false;
+  let socketPaused = false;
+  let heldBytes = 0;
+  const heldBack: Buffer[] = [];
+  const deliver = (payload: Buffer) => {
+    if (closing || payload.length === 0) return;
+    const channel = payload[0]!;
+    if (channel === CLOSE_CHANNEL) {
+      if (payload.length > 1) session.closeChannel(payload[1]!);
+    } else session.receive(channel, payload.subarray(1));
+  };
+  const input: InputFlow = {
+    pause() {
+      held = true;
+    },
+    resume() {
+      if (!held) return;
+      held = false;
+      while (!held && heldBack.length > 0) {
+        const payload = heldBack.shift()!;
+        heldBytes -= payload.length;
+        deliver(payload);
+      }
+      if (socketPaused && heldBytes < HELD_INPUT_BYTES) {
+        socketPaused = false;
+        socket.resume();
+      }
+    },
+  };
+  const holdBack = (payload: Buffer) => {
+    heldBack.push(payload);
+    heldBytes += payload.length;
+    if (heldBytes >= HELD_INPUT_BYTES && !socketPaused) {
+      socketPaused = true;
+      socket.pause();
+    }
+  };
   const parser = new FrameParser((message) => {
     switch (message.opcode) {
       case OPCODE.binary: {
-        if (closing || message.payload.length === 0) return;
-        const channel = message.payload[0]!;
-        if (channel === CLOSE_CHANNEL) {
-          if (message.payload.length > 1) session.closeChannel(message.payload[1]!);
-        } else session.receive(channel, message.payload.subarray(1));
+        touch();
+        if (held) holdBack(message.payload);
+        else deliver(message.payload);
         return;
       }
       case OPCODE.ping:
@@ -147,13 +235,20 @@ export function connect(socket: Duplex, head: Buffer, session: ChannelSession): 
       const payload = Buffer.allocUnsafe(text.length + 1);
       payload[0] = channel;
       text.copy(payload, 1);
+      touch();
       send(OPCODE.binary, payload);
     },
     () => {
       over = true; // the session is over: a hang-up now is nobody's news
+      // Nothing held back matters any more; read on, for the client's close.
+      heldBack.length = 0;
+      heldBytes = 0;
+      held = false;
+      if (socketPaused) { socketPaused = false; socket.resume(); }
       close(CLOSE.normal);
     },
     flow,
+    input,
   );
   if (head.length > 0) onData(head);
 }

@@ -10,6 +10,14 @@
  * Keys typed while a line runs are kept and used once it is done (type-ahead); a command run from
  * the prompt gets no stdin of its own. Any other command runs once, its stdin being the lines typed
  * (until Ctrl-D).
+ *
+ * Type-ahead is bounded as a real terminal bounds it: Linux's line discipline holds at most 4096
+ * bytes of input not yet read (N_TTY_BUF_SIZE), and when that is full it takes no more; the
+ * runtime's write to the pty blocks, it stops reading the exec stream, and the client is held back
+ * by flow control. Nothing is lost, and a paste of any size costs the server a few kilobytes.
+ * Here keys beyond the buffer wait unprocessed (not echoed either, as in a full tty) and the
+ * client's input is held back (RemoteOutput.input: the connection keeps it, and stops being read
+ * past a bound) until lines are used.
  */
 import type { Clock } from '../../clock';
 import type { RemoteOutput, RemoteProcess } from '../../apiserver/types';
@@ -35,6 +43,9 @@ export interface LineEvents {
 }
 
 const MAX_LINE = 4095;
+
+/** Input a terminal holds unread, complete lines waiting for the shell (Linux's N_TTY_BUF_SIZE). */
+export const TTY_BUFFER_BYTES = 4096;
 
 /** A terminal's canonical-mode input processing (echo, erase, kill, EOF, interrupt). */
 export class LineDiscipline {
@@ -94,6 +105,11 @@ export class TerminalSession implements RemoteProcess {
   private running: EffectPlayer | undefined;
   private command: ExecCommand | undefined;
   private readonly typeAhead: string[] = [];
+  /** Bytes of the lines in typeAhead (each with its newline). */
+  private typeAheadBytes = 0;
+  /** Keys received but not yet processed: the terminal's buffer was full. */
+  private unread = '';
+  private feeding = false;
   private status = 0;
   private done = false;
 
@@ -110,10 +126,11 @@ export class TerminalSession implements RemoteProcess {
     this.shell = new InteractiveShell(this.context);
     this.discipline = new LineDiscipline({
       echo: (text) => output.stdout(text),
-      line: (text) => (this.running ? this.typeAhead.push(text) : this.runLine(text)),
+      line: (text) => (this.running ? this.queueLine(text) : this.runLine(text)),
       eof: () => { if (!this.running) this.finish(this.status); },
       interrupt: () => {
         this.typeAhead.length = 0;
+        this.typeAheadBytes = 0;
         if (this.running) {
           this.running.stop();
           this.running = undefined;
@@ -140,7 +157,43 @@ export class TerminalSession implements RemoteProcess {
   }
 
   stdin(data: Buffer): void {
-    if (!this.done) this.discipline?.feed(data.toString('utf8'));
+    if (this.done || !this.discipline) return;
+    if (this.command) return this.discipline.feed(data.toString('utf8'));
+    this.unread += data.toString('utf8');
+    this.feed();
+  }
+
+  /**
+   * Processes the keys received while the type-ahead has room, a line at a time; holds the client
+   * back while keys are left over, lets it go on once all are processed.
+   */
+  private feed(): void {
+    if (this.feeding) return; // a line run from here hands its followers back to this loop
+    this.feeding = true;
+    try {
+      while (this.unread && !this.done && this.typeAheadBytes < TTY_BUFFER_BYTES) {
+        const end = this.unread.search(/[\r\n]/);
+        const keys = end < 0 ? this.unread : this.unread.slice(0, end + 1);
+        this.unread = this.unread.slice(keys.length);
+        this.discipline!.feed(keys);
+      }
+    } finally {
+      this.feeding = false;
+    }
+    if (this.done) this.unread = '';
+    if (this.unread) this.output?.input?.pause();
+    else this.output?.input?.resume();
+  }
+
+  private queueLine(text: string): void {
+    this.typeAhead.push(text);
+    this.typeAheadBytes += Buffer.byteLength(text) + 1;
+  }
+
+  private nextLine(): string | undefined {
+    const line = this.typeAhead.shift();
+    if (line !== undefined) this.typeAheadBytes -= Buffer.byteLength(line) + 1;
+    return line;
   }
 
   /** A terminal has no end of input but Ctrl-D; a closed stdin is the same. */
@@ -176,7 +229,7 @@ export class TerminalSession implements RemoteProcess {
     if (this.done) return undefined;
     if (text.trim() === '') {
       this.prompt();
-      return this.typeAhead.shift();
+      return this.nextLine();
     }
     const shell = this.shell!;
     const output = this.output!;
@@ -190,10 +243,13 @@ export class TerminalSession implements RemoteProcess {
         this.status = code;
         if (shell.exited) return this.finish(code);
         this.prompt();
-        const next = this.typeAhead.shift(); // echoed when it was typed
-        if (next === undefined) return;
-        if (starting) handedBack = next;
-        else this.runLine(next);
+        const next = this.nextLine(); // echoed when it was typed
+        if (starting) {
+          handedBack = next;
+          return;
+        }
+        if (next !== undefined) this.runLine(next);
+        this.feed(); // the buffer has room again: keys held back come in
       },
     }, undefined, output.flow);
     this.running = player;

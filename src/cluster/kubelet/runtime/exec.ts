@@ -17,12 +17,19 @@ import { startProcess, type Process, type ProcessContext } from './interpreter';
 /** Effects played in one go before the event loop gets a turn (a loop printing without sleeping). */
 const STEPS_PER_TURN = 2_000;
 
-/** The runtime's answer to an exec of a program the image does not have, as containerd words it. */
-export function execStartError(executable: string, execId: string): string {
-  const what = executable.includes('/')
-    ? `exec: "${executable}": stat ${executable}: no such file or directory`
-    : `exec: "${executable}": executable file not found in $PATH`;
-  return `failed to exec in container: failed to start exec "${execId}": OCI runtime exec failed: exec failed: unable to start container process: ${what}: unknown`;
+/**
+ * The runtime's answer to an exec it cannot start, as containerd and runc word it: a program the
+ * image does not have, or no program at all. Nothing before the runtime refuses an empty command:
+ * kube-apiserver and the kubelet pass it on (only kubectl refuses it, on the client), and runc
+ * checks the process spec (`args must not be empty`) before starting anything.
+ */
+export function execStartError(argv: string[], execId: string): string {
+  const executable = argv[0];
+  let what: string;
+  if (executable === undefined) what = 'args must not be empty';
+  else if (executable.includes('/')) what = `unable to start container process: exec: "${executable}": stat ${executable}: no such file or directory`;
+  else what = `unable to start container process: exec: "${executable}": executable file not found in $PATH`;
+  return `failed to exec in container: failed to start exec "${execId}": OCI runtime exec failed: exec failed: ${what}: unknown`;
 }
 
 /**
@@ -126,7 +133,7 @@ export class ExecCommand implements RemoteProcess {
     this.output = output;
     const context: ProcessContext = { ...this.context, stdin: () => this.lines() };
     const started = startProcess(this.argv, context);
-    if ('error' in started) return output.failed(execStartError(this.argv[0] ?? '', this.execId));
+    if ('error' in started) return output.failed(execStartError(this.argv, this.execId));
     const player = new EffectPlayer(this.clock, started.process, {
       out: (text, stderr) => (stderr ? output.stderr(`${text}\n`) : output.stdout(`${text}\n`)),
       exit: (code) => output.exit(code),
@@ -200,6 +207,7 @@ export function diesWithContainer(clock: Clock, running: () => boolean, process:
         exit: (code) => { if (!over) { end(); output.exit(code); } },
         failed: (message) => { if (!over) { end(); output.failed(message); } },
         flow: output.flow,
+        input: output.input,
       });
       if (!over) timer = clock.setTimer(CONTAINER_CHECK_MS, check);
     },

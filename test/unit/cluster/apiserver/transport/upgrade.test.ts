@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Duplex } from 'node:stream';
-import { connect } from '../../../../../src/cluster/apiserver/transport/upgrade';
+import { connect, HELD_INPUT_BYTES } from '../../../../../src/cluster/apiserver/transport/upgrade';
+import { ManualClock } from '../../../../../src/cluster/clock';
 import { OPCODE } from '../../../../../src/cluster/apiserver/transport/websocket';
-import type { ChannelSession, OutputFlow } from '../../../../../src/cluster/apiserver/types';
+import type { ChannelSession, InputFlow, OutputFlow } from '../../../../../src/cluster/apiserver/types';
 
 function clientFrame(opcode: number, payload: Buffer): Buffer {
   const mask = Buffer.from([1, 2, 3, 4]);
@@ -116,3 +117,64 @@ test('the session is told when the client falls behind on its output, and when i
   assert.equal(flow!.blocked(), false);
   assert.equal(resumed, 1);
 });
+
+test('the server never pings; a session with no data either way for the idle timeout is dropped, pings not counting', async () => {
+  const clock = new ManualClock();
+  const { socket, frames, send } = fakeSocket();
+  const s = recordingSession();
+  connect(socket, Buffer.alloc(0), s.session, { clock, timeoutMs: 4 * 3600_000 });
+  await clock.advance(3 * 3600_000);
+  s.send(1, 'out'); // output counts as activity
+  await clock.advance(3 * 3600_000);
+  send(clientFrame(OPCODE.binary, Buffer.from('\x00in'))); // and so does input
+  for (let i = 0; i < 4 * 720 - 1; i++) {
+    await clock.advance(5_000);
+    send(clientFrame(OPCODE.ping, Buffer.from('beat'))); // kubectl's pings every 5 s
+  }
+  assert.deepEqual(s.calls, ['start', 'receive 0 in'], 'pings alone keep nothing alive, but the deadline is not yet here');
+  await clock.advance(5_000);
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(s.calls, ['start', 'receive 0 in', 'hangup']);
+  assert.ok(socket.destroyed);
+  assert.deepEqual(new Set(frames.map((f) => f.opcode)), new Set([OPCODE.binary, OPCODE.pong]), 'no ping and no close frame from the server');
+});
+
+test('a session can hold the client\'s input back: it waits in order, pings still answered, and past a bound the socket is no longer read', () => {
+  const { socket, frames, send } = fakeSocket();
+  const calls: string[] = [];
+  let input: InputFlow | undefined;
+  connect(socket, Buffer.alloc(0), {
+    protocol: 'v5.channel.k8s.io',
+    start(_s, _e, _f, i) { input = i; },
+    receive(channel, data) { calls.push(`receive ${channel} ${data.length > 10 ? `${data.length} bytes` : data.toString()}`); },
+    closeChannel(channel) { calls.push(`close ${channel}`); },
+    hangup() {},
+  });
+  send(clientFrame(OPCODE.binary, Buffer.from('\x00a')));
+  input!.pause();
+  send(Buffer.concat([clientFrame(OPCODE.binary, Buffer.from('\x00b')), clientFrame(OPCODE.binary, Buffer.from([255, 0]))]));
+  send(clientFrame(OPCODE.ping, Buffer.from('beat')));
+  assert.deepEqual(calls, ['receive 0 a'], 'held back');
+  assert.deepEqual(frames.map((f) => f.opcode), [OPCODE.pong], 'pings are still answered');
+  assert.ok(!socket.isPaused());
+  input!.resume();
+  assert.deepEqual(calls, ['receive 0 a', 'receive 0 b', 'close 0']);
+
+  input!.pause();
+  const big = Buffer.alloc(65_536, 0x61);
+  big[0] = 0;
+  for (let i = 0; i < HELD_INPUT_BYTES / big.length; i++) send(bigFrame(big));
+  assert.ok(socket.isPaused(), 'past the bound the socket is no longer read');
+  input!.resume();
+  assert.ok(!socket.isPaused());
+  assert.equal(calls.length, 3 + HELD_INPUT_BYTES / big.length);
+  socket.destroy();
+});
+
+/** A masked client binary frame with a 64-bit length field. */
+function bigFrame(payload: Buffer): Buffer {
+  const mask = Buffer.from([1, 2, 3, 4]);
+  const head = Buffer.from([0x80 | OPCODE.binary, 0x80 | 127, 0, 0, 0, 0, 0, 0, 0, 0]);
+  head.writeUInt32BE(payload.length, 6);
+  return Buffer.concat([head, mask, Buffer.from(payload.map((b, i) => b ^ mask[i & 3]!))]);
+}

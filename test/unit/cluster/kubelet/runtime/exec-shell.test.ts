@@ -42,14 +42,18 @@ function terminal(argv: string[]) {
   const context: ProcessContext = { image, env: { GREETING: 'hello' }, files: new Map(), hostname: 'web', now: () => clock.now() };
   let screen = '';
   const ends: string[] = [];
+  const flow: string[] = [];
   const session = new TerminalSession(clock, context, argv, 'e1');
   session.start({
     stdout: (t) => { screen += t; },
     stderr: (t) => { screen += `[err]${t}`; },
     exit: (code) => ends.push(`exit ${code}`),
     failed: (m) => ends.push(`failed ${m}`),
+    input: { pause: () => flow.push('pause'), resume: () => flow.push('resume') },
   });
-  return { clock, session, screen: () => screen, ends, type: (keys: string) => session.stdin(Buffer.from(keys)) };
+  /** Whether the client is held back now (the last flow call was a pause). */
+  const held = () => flow.at(-1) === 'pause';
+  return { clock, session, screen: () => screen, ends, held, type: (keys: string) => session.stdin(Buffer.from(keys)) };
 }
 
 test('sh with a terminal: a prompt, each line run with state kept, exit ends it with its code', () => {
@@ -114,4 +118,20 @@ test('a line holds at most 4095 characters, as Linux canonical mode does; the re
   d.feed('\r');
   assert.deepEqual(events, [`line ${'a'.repeat(4095)}`]);
   assert.equal(echoed().length, 4095 + 2);
+});
+
+test('type-ahead is held to a terminal\'s 4096-byte buffer: the client is held back, nothing is lost, and it goes on as lines are used', async () => {
+  const t = terminal(['sh']);
+  t.type('sleep 10\r');
+  const lines = Array.from({ length: 2_000 }, (_, i) => `echo line-${i}\r`);
+  t.type(lines.join(''));
+  assert.ok(t.held(), 'the client is held back');
+  const echoed = t.screen().length;
+  assert.ok(echoed < 4096 + 4096 + 100, `only what fits the buffer is taken (and echoed): ${echoed} characters on screen`);
+  assert.ok(!t.screen().includes('line-1999'));
+  await t.clock.advance(10_000);
+  assert.ok(!t.held(), 'all of it taken once the lines ran');
+  const outputs = [...t.screen().matchAll(/(line-\d+)\n/g)].map((m) => m[1]); // the typed lines' echo ends in \r\n
+  assert.deepEqual(outputs, lines.map((_, i) => `line-${i}`), 'every line ran, in order');
+  assert.match(t.screen(), /line-1999\n\/ # $/);
 });

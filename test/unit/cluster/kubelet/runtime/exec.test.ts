@@ -68,6 +68,11 @@ test('a program the image does not have fails as containerd reports it', () => {
   assert.deepEqual(events, ['failed failed to exec in container: failed to start exec "e1": OCI runtime exec failed: exec failed: unable to start container process: exec: "nosuch": executable file not found in $PATH: unknown']);
 });
 
+test('an empty command reaches the runtime, which refuses it as runc does (nothing before it checks)', () => {
+  const { events } = exec([]);
+  assert.deepEqual(events, ['failed failed to exec in container: failed to start exec "e1": OCI runtime exec failed: exec failed: args must not be empty: unknown']);
+});
+
 test('a file the command writes is the container\'s', () => {
   const { events, context } = exec(['sh', '-c', 'echo saved > /tmp/x; echo gone 2>/dev/null; cat /missing 2>/dev/null']);
   assert.deepEqual(events, ['out gone\n', 'exit 1']);
