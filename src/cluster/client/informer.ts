@@ -9,6 +9,11 @@
  *   cache against the new list: objects that vanished get a delete, changed ones an update. Nothing is
  *   delivered twice for the same resourceVersion.
  * - `hasSynced` is true after the first list has been delivered.
+ *
+ * Objects are read-only (watch objects are shared between watchers). A list, whose objects are the
+ * caller's own, keeps instead an equal object (same uid and resourceVersion) that another running
+ * informer of the same resource holds: components that start after the nodes exist (the scheduler,
+ * the controllers) would otherwise each keep a private copy of every Node until it next changes.
  */
 import type { KubeObject, Status, WatchEvent } from '../api/types';
 import type { Clock } from '../clock';
@@ -25,6 +30,9 @@ export function objectKey(object: KubeObject): string {
   return ns ? `${ns}/${object.metadata.name}` : (object.metadata.name ?? '');
 }
 
+/** The running informers of each resource (`group/version/resource`), whose objects a list may share. */
+const running = new Map<string, Set<Informer<KubeObject>>>();
+
 export class Informer<T extends KubeObject = KubeObject> {
   private readonly cache = new Map<string, T>();
   private readonly handlers: InformerHandlers<T>[] = [];
@@ -33,12 +41,16 @@ export class Informer<T extends KubeObject = KubeObject> {
   private stopped = false;
   private synced = false;
   private readonly syncWaiters: (() => void)[] = [];
+  /** `group/version/resource`, the key of `running`. */
+  private readonly resourceKey: string;
 
   constructor(
     private readonly resource: ResourceClient<T>,
     private readonly options: ListOptions = {},
     private readonly clock?: Clock,
-  ) {}
+  ) {
+    this.resourceKey = `${resource.gvr.group}/${resource.gvr.version}/${resource.gvr.resource}`;
+  }
 
   addHandlers(handlers: InformerHandlers<T>): () => void {
     this.handlers.push(handlers);
@@ -76,6 +88,9 @@ export class Informer<T extends KubeObject = KubeObject> {
   }
 
   start(): this {
+    let peers = running.get(this.resourceKey);
+    if (!peers) running.set(this.resourceKey, (peers = new Set()));
+    peers.add(this as unknown as Informer<KubeObject>);
     void this.relist();
     return this;
   }
@@ -84,6 +99,22 @@ export class Informer<T extends KubeObject = KubeObject> {
     this.stopped = true;
     this.watchHandle?.stop();
     this.watchHandle = undefined;
+    const peers = running.get(this.resourceKey);
+    if (peers?.delete(this as unknown as Informer<KubeObject>) && peers.size === 0) running.delete(this.resourceKey);
+  }
+
+  /** An object equal to `object` (same uid and resourceVersion) that another running informer of this resource holds. */
+  private heldElsewhere(key: string, object: T): T | undefined {
+    const peers = running.get(this.resourceKey);
+    if (!peers || peers.size < 2) return undefined;
+    const { uid, resourceVersion } = object.metadata;
+    if (uid === undefined || resourceVersion === undefined) return undefined;
+    for (const peer of peers) {
+      if (peer === (this as unknown as Informer<KubeObject>)) continue;
+      const held = peer.cache.get(key);
+      if (held !== undefined && held.metadata.uid === uid && held.metadata.resourceVersion === resourceVersion) return held as T;
+    }
+    return undefined;
   }
 
   private async relist(): Promise<void> {
@@ -99,7 +130,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     for (const object of list.items) {
       const key = objectKey(object);
       seen.add(key);
-      this.apply('upsert', key, object);
+      this.apply('upsert', key, this.heldElsewhere(key, object) ?? object);
     }
     for (const [key, object] of [...this.cache]) if (!seen.has(key)) this.apply('delete', key, object);
     this.resourceVersion = list.metadata.resourceVersion ?? '';

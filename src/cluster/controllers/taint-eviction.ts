@@ -19,7 +19,10 @@ export class TaintEvictionController {
   private readonly scheduled = new Map<string, { timer: Timer; pod: Pod }>();
   private readonly recorder: EventRecorder;
   private readonly unsubscribe: (() => void)[] = [];
-  /** Pods by node, so a node's taints are checked against its own pods only. */
+  /**
+   * Pods by node, so a node's taints are checked against its own pods only; by uid within a node
+   * (a string the pod already carries: this index holds every bound pod of the cluster).
+   */
   private readonly podsByNode = new Map<string, Map<string, Pod>>();
 
   constructor(private readonly client: ApiClient, private readonly clock: Clock, private readonly nodes: Informer<Node>, private readonly pods: Informer<Pod>) {
@@ -35,7 +38,7 @@ export class TaintEvictionController {
     this.unsubscribe.push(this.pods.addHandlers({
       onAdd: (pod) => { this.index(pod); this.reconcilePod(pod); },
       onUpdate: (_old, pod) => { this.index(pod); this.reconcilePod(pod); },
-      onDelete: (pod) => { this.podsByNode.get(pod.spec.nodeName ?? '')?.delete(key(pod)); this.cancel(key(pod), false); },
+      onDelete: (pod) => { this.podsByNode.get(pod.spec.nodeName ?? '')?.delete(indexKey(pod)); this.cancel(key(pod), false); },
     }));
   }
 
@@ -49,7 +52,7 @@ export class TaintEvictionController {
     const node = pod.spec.nodeName ?? '';
     let pods = this.podsByNode.get(node);
     if (!pods) this.podsByNode.set(node, (pods = new Map()));
-    pods.set(key(pod), pod);
+    pods.set(indexKey(pod), pod);
   }
 
   private reconcileNode(node: Node): void {
@@ -97,6 +100,10 @@ export class TaintEvictionController {
       // Already gone.
     }
   }
+}
+
+function indexKey(pod: Pod): string {
+  return pod.metadata.uid ?? key(pod);
 }
 
 function key(pod: Pod): string {
