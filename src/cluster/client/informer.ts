@@ -10,13 +10,17 @@
  *   delivered twice for the same resourceVersion.
  * - `hasSynced` is true after the first list has been delivered.
  *
- * Objects are read-only (watch objects are shared between watchers). A list, whose objects are the
- * caller's own, keeps instead an equal object (same uid and resourceVersion) that another running
- * informer of the same resource holds: components that start after the nodes exist (the scheduler,
- * the controllers) would otherwise each keep a private copy of every Node until it next changes.
+ * Objects are read-only (watch objects are shared between watchers). A list's objects are the
+ * caller's own, fresh from JSON.parse, and would stay so until they next change (every Node, for
+ * components that start after the nodes exist; every pod after a restart). So a listed object is
+ * replaced by an equal one (same uid and resourceVersion) that another running informer of the
+ * same resource holds, or else made to share its parts as the registry's decoded objects do
+ * (managedFields field sets, alike sub-objects, repeated strings: ~1.7 KB instead of ~3.7 KB for
+ * a Node).
  */
 import type { KubeObject, Status, WatchEvent } from '../api/types';
 import type { Clock } from '../clock';
+import { shareParts } from '../apiserver/registry/shared-parts';
 import type { ListOptions, ResourceClient, WatchHandle } from './client';
 
 export interface InformerHandlers<T> {
@@ -130,7 +134,9 @@ export class Informer<T extends KubeObject = KubeObject> {
     for (const object of list.items) {
       const key = objectKey(object);
       seen.add(key);
-      this.apply('upsert', key, this.heldElsewhere(key, object) ?? object);
+      const held = this.heldElsewhere(key, object);
+      if (held === undefined && this.cache.get(key)?.metadata.resourceVersion !== object.metadata.resourceVersion) shareParts(object);
+      this.apply('upsert', key, held ?? object);
     }
     for (const [key, object] of [...this.cache]) if (!seen.has(key)) this.apply('delete', key, object);
     this.resourceVersion = list.metadata.resourceVersion ?? '';

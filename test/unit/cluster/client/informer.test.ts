@@ -68,3 +68,17 @@ test('components that start after the nodes exist hold one copy of each Node bet
     await cluster.stop();
   }
 });
+
+test("listed objects share their parts as the registry's decoded objects do", async () => {
+  const fieldsV1 = { 'f:data': { '.': {}, 'f:key': {} } };
+  const text = (name: string) => JSON.stringify({ ...object(name, '5'), metadata: { ...object(name, '5').metadata, managedFields: [{ manager: 'kubectl', operation: 'Update', fieldsType: 'FieldsV1', fieldsV1 }] } });
+  const informer = await started(fakeResource({ group: '', version: 'v1', resource: 'configmaps-parts' }, () => [JSON.parse(text('a')), JSON.parse(text('b'))]));
+  try {
+    const set = (name: string) => informer.get(`default/${name}`)!.metadata.managedFields![0]!.fieldsV1;
+    assert.equal(set('a'), set('b'), 'one field set for both');
+    assert.ok(Object.isFrozen(set('a')), 'shared parts are read-only');
+    assert.deepEqual(informer.get('default/a'), JSON.parse(text('a')), 'equal to what was listed');
+  } finally {
+    informer.stop();
+  }
+});
