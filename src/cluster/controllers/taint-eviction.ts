@@ -19,8 +19,13 @@ export class TaintEvictionController {
   private readonly scheduled = new Map<string, { timer: Timer; pod: Pod }>();
   private readonly recorder: EventRecorder;
   private readonly unsubscribe: (() => void)[] = [];
-  /** Pods by node, so a node's taints are checked against its own pods only. */
-  private readonly podsByNode = new Map<string, Map<string, Pod>>();
+  /**
+   * Pods by node, so a node's taints are checked against its own pods only; by uid within a node
+   * (a string the pod already carries). Made when a tainted node is first seen and kept from then
+   * on: a cluster whose nodes never had a taint has nothing to look up, and the index would hold an
+   * entry for every bound pod.
+   */
+  private podsByNode: Map<string, Map<string, Pod>> | undefined;
 
   constructor(private readonly client: ApiClient, private readonly clock: Clock, private readonly nodes: Informer<Node>, private readonly pods: Informer<Pod>) {
     this.recorder = new EventRecorder(client, clock, { component: 'taint-eviction-controller' });
@@ -35,7 +40,7 @@ export class TaintEvictionController {
     this.unsubscribe.push(this.pods.addHandlers({
       onAdd: (pod) => { this.index(pod); this.reconcilePod(pod); },
       onUpdate: (_old, pod) => { this.index(pod); this.reconcilePod(pod); },
-      onDelete: (pod) => { this.podsByNode.get(pod.spec.nodeName ?? '')?.delete(key(pod)); this.cancel(key(pod), false); },
+      onDelete: (pod) => { this.podsByNode?.get(pod.spec.nodeName ?? '')?.delete(indexKey(pod)); this.cancel(key(pod), false); },
     }));
   }
 
@@ -46,20 +51,35 @@ export class TaintEvictionController {
   }
 
   private index(pod: Pod): void {
+    if (!this.podsByNode) return;
     const node = pod.spec.nodeName ?? '';
     let pods = this.podsByNode.get(node);
     if (!pods) this.podsByNode.set(node, (pods = new Map()));
-    pods.set(key(pod), pod);
+    pods.set(indexKey(pod), pod);
+  }
+
+  /** The index, made from the informer's pods the first time a tainted node needs it. */
+  private indexed(): Map<string, Map<string, Pod>> {
+    if (!this.podsByNode) {
+      this.podsByNode = new Map();
+      for (const pod of this.pods.list()) this.index(pod);
+    }
+    return this.podsByNode;
   }
 
   private reconcileNode(node: Node): void {
-    for (const pod of [...(this.podsByNode.get(node.metadata.name ?? '')?.values() ?? [])]) this.reconcilePod(pod, node);
+    // Without taints there is nothing to evict, and nothing scheduled to cancel unless a tainted
+    // node was seen before (the index exists then).
+    if (!node.spec?.taints?.length && !this.podsByNode) return;
+    for (const pod of [...(this.indexed().get(node.metadata.name ?? '')?.values() ?? [])]) this.reconcilePod(pod, node);
   }
 
   private reconcilePod(pod: Pod, node = this.nodes.get(pod.spec.nodeName ?? '')): void {
     const k = key(pod);
     if (!node || pod.metadata.deletionTimestamp) return this.cancel(k, false);
     if (!node.spec?.taints?.length && !this.scheduled.has(k)) return;
+    // A pod on a tainted node: from now on a node's pods must be found when its taints change.
+    this.indexed();
     const decision = evictionDelay(node.spec?.taints ?? [], pod.spec.tolerations ?? []);
     if (decision === undefined) return this.cancel(k, true);
     if (this.scheduled.has(k)) return;
@@ -97,6 +117,10 @@ export class TaintEvictionController {
       // Already gone.
     }
   }
+}
+
+function indexKey(pod: Pod): string {
+  return pod.metadata.uid ?? key(pod);
 }
 
 function key(pod: Pod): string {

@@ -14,20 +14,12 @@
  */
 import type { Node, Pod } from '../../api/types';
 import type { Clock } from '../../clock';
-import { NodeInfo } from '../framework/node-info';
+import { ImageLists, NodeInfo } from '../framework/node-info';
 import { PodInfo } from '../framework/pod-info';
 import type { Labels } from '../framework/selectors';
 import { ChangeJournal, Snapshot } from '../framework/snapshot';
 
 const ASSUMED_POD_TTL_MS = 15 * 60_000;
-
-interface PodState {
-  info: PodInfo;
-  nodeName: string;
-  assumed: boolean;
-  /** Cluster time the binding finished (assumed pods only). */
-  bindingFinishedAt?: number;
-}
 
 export function podUid(pod: Pod): string {
   return pod.metadata.uid ?? `${pod.metadata.namespace}/${pod.metadata.name}`;
@@ -35,7 +27,11 @@ export function podUid(pod: Pod): string {
 
 export class SchedulerCache {
   private readonly nodes = new Map<string, NodeInfo>();
-  private readonly pods = new Map<string, PodState>();
+  /** Every pod bound or assumed, by uid; the node is the one in its spec.nodeName. */
+  private readonly pods = new Map<string, PodInfo>();
+  /** The assumed ones among them: cluster time the binding finished, NaN while it is on its way. */
+  private readonly assumed = new Map<string, number>();
+  private readonly images = new ImageLists();
   private snapshotCache: Snapshot | undefined;
   private imagesDirty = true;
   private readonly changes = new ChangeJournal();
@@ -56,7 +52,7 @@ export class SchedulerCache {
       this.nodes.set(name, info);
     }
     const wasReal = info.node !== undefined;
-    info.setNode(node);
+    info.setNode(node, this.images);
     info.generation++;
     this.changes.record(info);
     this.imagesDirty = true;
@@ -81,15 +77,18 @@ export class SchedulerCache {
   /** The pod as the informer reports it, bound to `spec.nodeName`. */
   addPod(pod: Pod): void {
     const uid = podUid(pod);
-    const nodeName = pod.spec.nodeName ?? '';
     const existing = this.pods.get(uid);
     if (existing) {
-      // Confirms an assumption (or corrects it if the pod landed elsewhere).
+      // Confirms an assumption (or corrects it if the pod landed elsewhere), or a newer version.
       this.removeFromNode(existing);
+      this.assumed.delete(uid);
     }
-    const state: PodState = { info: new PodInfo(pod), nodeName, assumed: false };
-    this.pods.set(uid, state);
-    this.addToNode(state);
+    // The same pod (by its real uid) keeps what was derived from its spec: nothing that feeds it
+    // may change once the pod is bound (or assumed: the queue's copy is the one bound).
+    const same = existing !== undefined && pod.metadata.uid !== undefined && existing.pod.metadata.uid === pod.metadata.uid;
+    const info = new PodInfo(pod, same ? existing : undefined);
+    this.pods.set(uid, info);
+    this.addToNode(info);
   }
 
   updatePod(pod: Pod): void {
@@ -97,48 +96,55 @@ export class SchedulerCache {
   }
 
   removePod(pod: Pod): void {
-    const state = this.pods.get(podUid(pod));
-    if (!state) return;
-    this.removeFromNode(state);
-    this.pods.delete(podUid(pod));
+    const uid = podUid(pod);
+    const info = this.pods.get(uid);
+    if (!info) return;
+    this.removeFromNode(info);
+    this.pods.delete(uid);
+    this.assumed.delete(uid);
   }
 
   isAssumed(pod: Pod): boolean {
-    return this.pods.get(podUid(pod))?.assumed ?? false;
+    return this.assumed.has(podUid(pod));
   }
 
   /** Places the pod on `nodeName` before the binding is confirmed. */
   assumePod(info: PodInfo, nodeName: string): void {
     const bound = { ...info.pod, spec: { ...info.pod.spec, nodeName } } as Pod;
-    const state: PodState = { info: new PodInfo(bound, info), nodeName, assumed: true };
+    const assumed = new PodInfo(bound, info);
     const uid = podUid(info.pod);
     const old = this.pods.get(uid);
     if (old) this.removeFromNode(old);
-    this.pods.set(uid, state);
-    this.addToNode(state);
+    this.pods.set(uid, assumed);
+    this.assumed.set(uid, NaN);
+    this.addToNode(assumed);
   }
 
   finishBinding(pod: Pod): void {
-    const state = this.pods.get(podUid(pod));
-    if (state?.assumed) state.bindingFinishedAt = this.clock.now();
+    const uid = podUid(pod);
+    if (this.assumed.has(uid)) this.assumed.set(uid, this.clock.now());
   }
 
   /** Drops an assumption (binding failed). */
   forgetPod(pod: Pod): void {
-    const state = this.pods.get(podUid(pod));
-    if (!state?.assumed) return;
-    this.removeFromNode(state);
-    this.pods.delete(podUid(pod));
+    const uid = podUid(pod);
+    const info = this.pods.get(uid);
+    if (!info || !this.assumed.has(uid)) return;
+    this.removeFromNode(info);
+    this.pods.delete(uid);
+    this.assumed.delete(uid);
   }
 
   /** Removes assumed pods whose binding finished long ago without confirmation. */
   cleanupExpiredAssumedPods(): void {
     const now = this.clock.now();
-    for (const [uid, s] of this.pods) {
-      if (s.assumed && s.bindingFinishedAt !== undefined && now - s.bindingFinishedAt > ASSUMED_POD_TTL_MS) {
-        this.removeFromNode(s);
-        this.pods.delete(uid);
-      }
+    for (const [uid, finishedAt] of this.assumed) {
+      // NaN (binding still on its way) compares false.
+      if (!(now - finishedAt > ASSUMED_POD_TTL_MS)) continue;
+      const info = this.pods.get(uid);
+      if (info) this.removeFromNode(info);
+      this.pods.delete(uid);
+      this.assumed.delete(uid);
     }
   }
 
@@ -159,29 +165,31 @@ export class SchedulerCache {
     return this.pods.size;
   }
 
-  private addToNode(state: PodState): void {
-    if (!state.nodeName) return;
-    let info = this.nodes.get(state.nodeName);
+  private addToNode(pod: PodInfo): void {
+    const nodeName = pod.pod.spec.nodeName;
+    if (!nodeName) return;
+    let info = this.nodes.get(nodeName);
     if (!info) {
       info = new NodeInfo();
-      this.nodes.set(state.nodeName, info);
+      this.nodes.set(nodeName, info);
     }
-    info.addPod(state.info);
+    info.addPod(pod);
     this.changes.record(info);
-    if (state.info.hasAffinity()) this.affinity.withAffinity++;
-    if (state.info.hasRequiredAntiAffinity()) this.affinity.withRequiredAntiAffinity++;
+    if (pod.hasAffinity()) this.affinity.withAffinity++;
+    if (pod.hasRequiredAntiAffinity()) this.affinity.withRequiredAntiAffinity++;
   }
 
-  private removeFromNode(state: PodState): void {
-    const info = this.nodes.get(state.nodeName);
+  private removeFromNode(pod: PodInfo): void {
+    const nodeName = pod.pod.spec.nodeName ?? '';
+    const info = this.nodes.get(nodeName);
     if (!info) return;
-    if (info.removePod(podUid(state.info.pod))) {
+    if (info.removePod(podUid(pod.pod))) {
       this.changes.record(info);
-      if (state.info.hasAffinity()) this.affinity.withAffinity--;
-      if (state.info.hasRequiredAntiAffinity()) this.affinity.withRequiredAntiAffinity--;
+      if (pod.hasAffinity()) this.affinity.withAffinity--;
+      if (pod.hasRequiredAntiAffinity()) this.affinity.withRequiredAntiAffinity--;
     }
     if (!info.node && info.pods.length === 0) {
-      this.nodes.delete(state.nodeName);
+      this.nodes.delete(nodeName);
       this.snapshotCache = undefined;
     }
   }

@@ -10,6 +10,9 @@ import { Resource } from './resource';
 
 const NO_LABELS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 const NO_TAINTS: readonly Taint[] = Object.freeze([]);
+const NO_PODS: readonly PodInfo[] = Object.freeze([]);
+const NO_PORTS: ReadonlyMap<string, ReadonlySet<string>> = new Map();
+const NO_IMAGES: ReadonlyMap<string, ImageState> = new Map();
 
 export interface ImageState {
   sizeBytes: number;
@@ -21,19 +24,25 @@ export class NodeInfo {
   node: Node | undefined;
   /** In no particular order: a removal moves the last pod into the gap, as kube-scheduler's RemovePod does. */
   readonly pods: PodInfo[] = [];
-  /** Where each pod (by uid) is in `pods`, so that removing one costs the same at 4,000 pods a node as at 10. */
-  private readonly podIndex = new Map<string, number>();
-  readonly podsWithAffinity: PodInfo[] = [];
-  readonly podsWithRequiredAntiAffinity: PodInfo[] = [];
+  /**
+   * Where each pod (by uid) is in `pods`, so that removing one costs the same at 4,000 pods a node
+   * as at 10. This and the other collections below are made when first needed: a large cluster
+   * has thousands of NodeInfos, most of them without pods that use ports or affinity.
+   */
+  private podIndex: Map<string, number> | undefined;
+  private withAffinity: PodInfo[] | undefined;
+  private withRequiredAntiAffinity: PodInfo[] | undefined;
   /** Sum of the pods' requests. */
   readonly requested = new Resource();
   /** Same, with the scoring defaults for pods that request nothing. */
   readonly nonZeroRequested = new Resource();
   allocatable = new Resource();
-  /** Host ports in use: `protocol/port` → host IPs. */
-  readonly usedPorts = new Map<string, Set<string>>();
-  /** Images on the node by normalized name; numNodes is filled in by the snapshot. */
-  imageStates = new Map<string, ImageState>();
+  private ports: Map<string, Set<string>> | undefined;
+  /**
+   * Images on the node by normalized name; numNodes is filled in by the snapshot. Read-only: the
+   * nodes of one cache that report the same images share one map (see ImageLists).
+   */
+  imageStates: ReadonlyMap<string, ImageState> = NO_IMAGES;
   /**
    * What is left of cpu, memory, ephemeral storage and the pod count (allocatable − requested),
    * kept up to date with the pods: NodeResourcesFit's common case reads these four numbers of
@@ -59,7 +68,7 @@ export class NodeInfo {
   snapshotIndex = -1;
   /** Bumped on every change (pods added or removed, node updated); memoized counts key on it. */
   generation = 0;
-  private readonly memo = new Map<number, { generation: number; value: number }>();
+  private memo: Map<number, { generation: number; value: number }> | undefined;
 
   constructor(node?: Node) {
     if (node) this.setNode(node);
@@ -72,6 +81,20 @@ export class NodeInfo {
   taints: readonly Taint[] = NO_TAINTS;
   unschedulable = false;
 
+  /** Pods with (anti-)affinity terms of any kind. */
+  get podsWithAffinity(): readonly PodInfo[] {
+    return this.withAffinity ?? NO_PODS;
+  }
+
+  get podsWithRequiredAntiAffinity(): readonly PodInfo[] {
+    return this.withRequiredAntiAffinity ?? NO_PODS;
+  }
+
+  /** Host ports in use: `protocol/port` → host IPs. */
+  get usedPorts(): ReadonlyMap<string, ReadonlySet<string>> {
+    return this.ports ?? NO_PORTS;
+  }
+
   get name(): string {
     return this.node ? this.nodeName : '';
   }
@@ -81,7 +104,8 @@ export class NodeInfo {
     return this.node ? this.nodeLabels : NO_LABELS;
   }
 
-  setNode(node: Node): void {
+  /** `images`: the cache's shared image maps (without: a map of this node's own). */
+  setNode(node: Node, images?: ImageLists): void {
     this.node = node;
     this.nodeName = node.metadata.name ?? '';
     this.nodeLabels = node.metadata.labels ?? NO_LABELS;
@@ -89,19 +113,16 @@ export class NodeInfo {
     this.unschedulable = node.spec?.unschedulable === true;
     this.allocatable = Resource.fromList(node.status?.allocatable ?? node.status?.capacity);
     this.refreshFree();
-    this.imageStates = new Map();
+    this.imageStates = images ? images.of(node) : imageStatesOf(node);
     this.imageScoreKey = undefined;
     this.generation++;
-    for (const image of node.status?.images ?? []) {
-      for (const name of image.names ?? []) this.imageStates.set(normalizedImageName(name), { sizeBytes: image.sizeBytes ?? 0, numNodes: 0 });
-    }
   }
 
   addPod(info: PodInfo): void {
-    this.podIndex.set(info.uid, this.pods.length);
+    (this.podIndex ??= new Map()).set(info.uid, this.pods.length);
     this.pods.push(info);
-    if (info.hasAffinity()) this.podsWithAffinity.push(info);
-    if (info.hasRequiredAntiAffinity()) this.podsWithRequiredAntiAffinity.push(info);
+    if (info.hasAffinity()) (this.withAffinity ??= []).push(info);
+    if (info.hasRequiredAntiAffinity()) (this.withRequiredAntiAffinity ??= []).push(info);
     this.requested.add(info.requests);
     this.nonZeroRequested.add(info.nonZeroRequests);
     for (const p of info.hostPorts) this.addPort(p);
@@ -111,17 +132,18 @@ export class NodeInfo {
 
   /** Removes the pod with this uid; returns whether it was there. */
   removePod(uid: string): boolean {
-    const i = this.podIndex.get(uid);
-    if (i === undefined) return false;
+    const index = this.podIndex;
+    const i = index?.get(uid);
+    if (index === undefined || i === undefined) return false;
     const info = this.pods[i]!;
     const last = this.pods.pop()!;
     if (last !== info) {
       this.pods[i] = last;
-      this.podIndex.set(last.uid, i);
+      index.set(last.uid, i);
     }
-    this.podIndex.delete(uid);
-    if (info.hasAffinity()) removeFrom(this.podsWithAffinity, uid);
-    if (info.hasRequiredAntiAffinity()) removeFrom(this.podsWithRequiredAntiAffinity, uid);
+    index.delete(uid);
+    if (info.hasAffinity() && this.withAffinity) removeFrom(this.withAffinity, uid);
+    if (info.hasRequiredAntiAffinity() && this.withRequiredAntiAffinity) removeFrom(this.withRequiredAntiAffinity, uid);
     this.requested.add(info.requests, -1);
     this.nonZeroRequested.add(info.nonZeroRequests, -1);
     for (const p of info.hostPorts) this.removePort(p);
@@ -152,24 +174,27 @@ export class NodeInfo {
   memoized(key: number, compute: () => number): number {
     const hit = this.memoValue(key);
     if (hit !== undefined) return hit;
-    const m = this.memo.get(key);
+    const memo = (this.memo ??= new Map());
+    const m = memo.get(key);
     const value = compute();
     if (m !== undefined) { m.generation = this.generation; m.value = value; return value; }
-    if (this.memo.size > 64) this.memo.clear();
-    this.memo.set(key, { generation: this.generation, value });
+    if (memo.size > 64) memo.clear();
+    memo.set(key, { generation: this.generation, value });
     return value;
   }
 
   /** The memoized figure for `key` if the node has not changed since it was computed. */
   memoValue(key: number): number | undefined {
-    const m = this.memo.get(key);
+    const m = this.memo?.get(key);
     return m !== undefined && m.generation === this.generation ? m.value : undefined;
   }
 
   /** Whether any of `ports` conflicts with a port in use (0.0.0.0 conflicts with every IP). */
-  portsConflict(ports: HostPort[]): boolean {
+  portsConflict(ports: readonly HostPort[]): boolean {
+    const used = this.ports;
+    if (used === undefined) return false;
     for (const p of ports) {
-      const ips = this.usedPorts.get(`${p.protocol}/${p.port}`);
+      const ips = used.get(`${p.protocol}/${p.port}`);
       if (!ips || ips.size === 0) continue;
       if (p.hostIP === '0.0.0.0' || ips.has('0.0.0.0') || ips.has(p.hostIP)) return true;
     }
@@ -193,18 +218,19 @@ export class NodeInfo {
 
   private addPort(p: HostPort): void {
     const key = `${p.protocol}/${p.port}`;
-    let ips = this.usedPorts.get(key);
-    if (!ips) this.usedPorts.set(key, (ips = new Set()));
+    const used = (this.ports ??= new Map());
+    let ips = used.get(key);
+    if (!ips) used.set(key, (ips = new Set()));
     ips.add(p.hostIP);
   }
 
   private removePort(p: HostPort): void {
     const key = `${p.protocol}/${p.port}`;
-    const ips = this.usedPorts.get(key);
+    const ips = this.ports?.get(key);
     if (!ips) return;
     // Another pod may hold the same ip/port only if the node is overcommitted; keep it simple.
     ips.delete(p.hostIP);
-    if (ips.size === 0) this.usedPorts.delete(key);
+    if (ips.size === 0) this.ports!.delete(key);
   }
 }
 
@@ -224,6 +250,41 @@ export function memoKey(text: string): number {
 function removeFrom(list: PodInfo[], uid: string): void {
   const i = list.findIndex((p) => p.uid === uid);
   if (i >= 0) list.splice(i, 1);
+}
+
+function imageStatesOf(node: Node): ReadonlyMap<string, ImageState> {
+  const images = node.status?.images;
+  if (!images || images.length === 0) return NO_IMAGES;
+  const states = new Map<string, ImageState>();
+  for (const image of images) {
+    for (const name of image.names ?? []) states.set(normalizedImageName(name), { sizeBytes: image.sizeBytes ?? 0, numNodes: 0 });
+  }
+  return states;
+}
+
+/**
+ * One cache's image maps by the image list they were made from: thousands of nodes report the
+ * same few images. Sharing a map is sound within one cache only: numNodes counts the nodes of
+ * that cache's snapshot that have the image, which is the same for every node holding the map.
+ */
+export class ImageLists {
+  private readonly byList = new Map<string, ReadonlyMap<string, ImageState>>();
+
+  constructor(private readonly max = 10_000) {}
+
+  of(node: Node): ReadonlyMap<string, ImageState> {
+    const images = node.status?.images;
+    if (!images || images.length === 0) return NO_IMAGES;
+    const list = JSON.stringify(images);
+    let states = this.byList.get(list);
+    if (states === undefined) {
+      states = imageStatesOf(node);
+      // Past that many different lists start over; maps in use stay with their nodes.
+      if (this.byList.size >= this.max) this.byList.clear();
+      this.byList.set(list, states);
+    }
+    return states;
+  }
 }
 
 /** kube-scheduler's normalizedImageName: an image without a tag or digest means `:latest`. */

@@ -31,40 +31,84 @@ export interface HostPort {
 
 export type NamespaceLabels = (namespace: string) => Labels;
 
+const NONE: readonly never[] = Object.freeze([]);
+
+/**
+ * What a pod asks of a node, derived from its spec: requests, host ports, affinity terms. Read-only
+ * once made and shared: by the PodInfos of one pod (queued, assumed, bound, each status update of a
+ * bound pod), and between pods that ask for the same without ports or affinity terms (a
+ * Deployment's replicas), so that a cache of 150,000 pods holds a handful of these.
+ */
+class PodRequirements {
+  constructor(
+    readonly requests: Resource,
+    readonly nonZeroRequests: Resource,
+    readonly hostPorts: readonly HostPort[],
+    readonly requiredAffinityTerms: readonly AffinityTerm[],
+    readonly requiredAntiAffinityTerms: readonly AffinityTerm[],
+    readonly preferredAffinityTerms: readonly WeightedAffinityTerm[],
+    readonly preferredAntiAffinityTerms: readonly WeightedAffinityTerm[],
+  ) {}
+
+  static of(pod: Pod): PodRequirements {
+    const requests = podRequests(pod);
+    const nonZeroRequests = podRequests(pod, true);
+    const hostPorts = hostPortsOf(pod);
+    const affinity = pod.spec.affinity as Affinity | undefined;
+    if (hostPorts.length === 0 && !affinity?.podAffinity && !affinity?.podAntiAffinity) return plain(requests, nonZeroRequests);
+    const ns = pod.metadata.namespace ?? 'default';
+    return new PodRequirements(
+      requests, nonZeroRequests, hostPorts.length > 0 ? hostPorts : NONE,
+      terms(affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution, (t) => compileTerm(t, ns)),
+      terms(affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution, (t) => compileTerm(t, ns)),
+      terms(affinity?.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution, (w) => ({ ...compileTerm(w.podAffinityTerm, ns), weight: w.weight })),
+      terms(affinity?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution, (w) => ({ ...compileTerm(w.podAffinityTerm, ns), weight: w.weight })),
+    );
+  }
+}
+
+function terms<T, U>(list: T[] | undefined, compile: (t: T) => U): readonly U[] {
+  return list && list.length > 0 ? list.map(compile) : NONE;
+}
+
+/** Requirements without ports or affinity terms, by their requests (see PodRequirements). */
+const plainRequirements = new Map<string, PodRequirements>();
+const MAX_PLAIN_REQUIREMENTS = 10_000;
+
+function plain(requests: Resource, nonZeroRequests: Resource): PodRequirements {
+  if (requests.scalar.size > 0) return new PodRequirements(requests, nonZeroRequests, NONE, NONE, NONE, NONE, NONE);
+  const key = `${requests.milliCPU}/${requests.memory}/${requests.ephemeralStorage}/${requests.allowedPodNumber}/${nonZeroRequests.milliCPU}/${nonZeroRequests.memory}`;
+  let r = plainRequirements.get(key);
+  if (!r) {
+    // Bounded: past that many different requests, start over (the ones in use stay where they are).
+    if (plainRequirements.size >= MAX_PLAIN_REQUIREMENTS) plainRequirements.clear();
+    r = new PodRequirements(requests, nonZeroRequests, NONE, NONE, NONE, NONE, NONE);
+    plainRequirements.set(key, r);
+  }
+  return r;
+}
+
 export class PodInfo {
-  readonly requests: Resource;
-  readonly nonZeroRequests: Resource;
-  readonly hostPorts: HostPort[];
-  readonly requiredAffinityTerms: AffinityTerm[];
-  readonly requiredAntiAffinityTerms: AffinityTerm[];
-  readonly preferredAffinityTerms: WeightedAffinityTerm[];
-  readonly preferredAntiAffinityTerms: WeightedAffinityTerm[];
+  private readonly needs: PodRequirements;
 
   /**
-   * `computedFrom`: a PodInfo of the same pod whose derived figures still hold (the same pod
-   * assumed onto a node: only spec.nodeName differs).
+   * `computedFrom`: a PodInfo of the same pod whose derived figures still hold: the same pod
+   * assumed onto a node (only spec.nodeName differs), or a newer version of a bound pod (the API
+   * server lets no field they come from change once a pod is bound).
    */
   constructor(readonly pod: Pod, computedFrom?: PodInfo) {
-    if (computedFrom) {
-      this.requests = computedFrom.requests;
-      this.nonZeroRequests = computedFrom.nonZeroRequests;
-      this.hostPorts = computedFrom.hostPorts;
-      this.requiredAffinityTerms = computedFrom.requiredAffinityTerms;
-      this.requiredAntiAffinityTerms = computedFrom.requiredAntiAffinityTerms;
-      this.preferredAffinityTerms = computedFrom.preferredAffinityTerms;
-      this.preferredAntiAffinityTerms = computedFrom.preferredAntiAffinityTerms;
-      return;
-    }
-    this.requests = podRequests(pod);
-    this.nonZeroRequests = podRequests(pod, true);
-    this.hostPorts = hostPortsOf(pod);
-    const affinity = pod.spec.affinity as Affinity | undefined;
-    const ns = pod.metadata.namespace ?? 'default';
-    this.requiredAffinityTerms = (affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => compileTerm(t, ns));
-    this.requiredAntiAffinityTerms = (affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => compileTerm(t, ns));
-    this.preferredAffinityTerms = (affinity?.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((w) => ({ ...compileTerm(w.podAffinityTerm, ns), weight: w.weight }));
-    this.preferredAntiAffinityTerms = (affinity?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((w) => ({ ...compileTerm(w.podAffinityTerm, ns), weight: w.weight }));
+    this.needs = computedFrom ? computedFrom.needs : PodRequirements.of(pod);
   }
+
+  /** The pod's requests (read-only: shared with other pods). */
+  get requests(): Resource { return this.needs.requests; }
+  /** Same, with the scoring defaults for containers that request no CPU or memory (read-only). */
+  get nonZeroRequests(): Resource { return this.needs.nonZeroRequests; }
+  get hostPorts(): readonly HostPort[] { return this.needs.hostPorts; }
+  get requiredAffinityTerms(): readonly AffinityTerm[] { return this.needs.requiredAffinityTerms; }
+  get requiredAntiAffinityTerms(): readonly AffinityTerm[] { return this.needs.requiredAntiAffinityTerms; }
+  get preferredAffinityTerms(): readonly WeightedAffinityTerm[] { return this.needs.preferredAffinityTerms; }
+  get preferredAntiAffinityTerms(): readonly WeightedAffinityTerm[] { return this.needs.preferredAntiAffinityTerms; }
 
   private cachedKey: string | undefined;
 
@@ -82,11 +126,12 @@ export class PodInfo {
   }
 
   hasAffinity(): boolean {
-    return this.requiredAffinityTerms.length + this.requiredAntiAffinityTerms.length + this.preferredAffinityTerms.length + this.preferredAntiAffinityTerms.length > 0;
+    const n = this.needs;
+    return n.requiredAffinityTerms.length + n.requiredAntiAffinityTerms.length + n.preferredAffinityTerms.length + n.preferredAntiAffinityTerms.length > 0;
   }
 
   hasRequiredAntiAffinity(): boolean {
-    return this.requiredAntiAffinityTerms.length > 0;
+    return this.needs.requiredAntiAffinityTerms.length > 0;
   }
 }
 

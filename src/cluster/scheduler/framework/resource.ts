@@ -54,14 +54,28 @@ export function wholeValue(text: string | number | undefined): number {
   return Math.ceil(quantityValue(text) - 1e-9);
 }
 
-/** An amount of every resource the scheduler accounts for. */
+const NO_SCALARS: ReadonlyMap<string, number> = new Map();
+
+/**
+ * An amount of every resource the scheduler accounts for. The cache keeps three per node and one
+ * or two per pod shape (see pod-info.ts), so the rarely used `scalar` map exists only once
+ * something is put in it.
+ */
 export class Resource {
   milliCPU = 0;
   memory = 0;
   ephemeralStorage = 0;
   allowedPodNumber = 0;
-  /** Extended resources (e.g. `nvidia.com/gpu`), hugepages and anything else, in whole units. */
-  readonly scalar = new Map<string, number>();
+  private scalars: Map<string, number> | undefined;
+
+  /** Extended resources (e.g. `nvidia.com/gpu`), hugepages and anything else, in whole units; read-only. */
+  get scalar(): ReadonlyMap<string, number> {
+    return this.scalars ?? NO_SCALARS;
+  }
+
+  private setScalar(name: string, value: number): void {
+    (this.scalars ??= new Map()).set(name, value);
+  }
 
   static fromList(list: Record<string, string> | undefined): Resource {
     const r = new Resource();
@@ -75,7 +89,7 @@ export class Resource {
       case MEMORY: this.memory += sign * wholeValue(q); break;
       case EPHEMERAL_STORAGE: this.ephemeralStorage += sign * wholeValue(q); break;
       case PODS: this.allowedPodNumber += sign * wholeValue(q); break;
-      default: this.scalar.set(name, (this.scalar.get(name) ?? 0) + sign * wholeValue(q));
+      default: this.setScalar(name, (this.scalar.get(name) ?? 0) + sign * wholeValue(q));
     }
   }
 
@@ -84,7 +98,7 @@ export class Resource {
     this.memory += sign * other.memory;
     this.ephemeralStorage += sign * other.ephemeralStorage;
     this.allowedPodNumber += sign * other.allowedPodNumber;
-    for (const [k, v] of other.scalar) this.scalar.set(k, (this.scalar.get(k) ?? 0) + sign * v);
+    for (const [k, v] of other.scalar) this.setScalar(k, (this.scalar.get(k) ?? 0) + sign * v);
   }
 
   /** Each field becomes the larger of the two (init containers). */
@@ -92,7 +106,7 @@ export class Resource {
     this.milliCPU = Math.max(this.milliCPU, other.milliCPU);
     this.memory = Math.max(this.memory, other.memory);
     this.ephemeralStorage = Math.max(this.ephemeralStorage, other.ephemeralStorage);
-    for (const [k, v] of other.scalar) this.scalar.set(k, Math.max(this.scalar.get(k) ?? 0, v));
+    for (const [k, v] of other.scalar) this.setScalar(k, Math.max(this.scalar.get(k) ?? 0, v));
   }
 
   clone(): Resource {

@@ -33,7 +33,7 @@ function bump(m: TopologyCounts, node: Node | undefined, key: string, delta: num
   else m.set(k, n);
 }
 
-export function podMatchesAllTerms(terms: AffinityTerm[], pod: Pod, nsLabels: NamespaceLabels): boolean {
+export function podMatchesAllTerms(terms: readonly AffinityTerm[], pod: Pod, nsLabels: NamespaceLabels): boolean {
   if (terms.length === 0) return false;
   return terms.every((t) => termMatches(t, pod, nsLabels));
 }
@@ -137,7 +137,7 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
     const nodes = hasPreferred ? snapshot.nodes : snapshot.havePodsWithAffinity();
     if (!hasPreferred && nodes.length === 0) return Status.skip();
     const scores = new Map<string, Map<string, number>>();
-    const add = (terms: WeightedAffinityTerm[] | AffinityTerm[], target: Pod, node: Node | undefined, multiplier: number, weight?: number) => {
+    const add = (terms: readonly WeightedAffinityTerm[] | readonly AffinityTerm[], target: Pod, node: Node | undefined, multiplier: number, weight?: number) => {
       for (const t of terms) {
         if (!termMatches(t, target, snapshot.namespaceLabels)) continue;
         const v = node?.metadata.labels?.[t.topologyKey];

@@ -68,3 +68,60 @@ test('a node keeps exact counts through many status updates and removals from th
   cache.removePod(pods[1]!); // already gone: nothing changes
   assert.equal(n.podCount, 0);
 });
+
+test('pods that ask for the same share one set of requirements; a bound pod keeps its own through its updates', () => {
+  const cache = new SchedulerCache(new ManualClock());
+  cache.addNode(node('node-1', { cpu: '8' }));
+  const a = pod('a', { cpu: '250m', memory: '64Mi', nodeName: 'node-1' });
+  const b = pod('b', { cpu: '250m', memory: '64Mi', nodeName: 'node-1' });
+  const c = pod('c', { cpu: '500m', nodeName: 'node-1' });
+  const withPorts = pod('d', { cpu: '250m', memory: '64Mi', nodeName: 'node-1', hostPorts: [8080] });
+  for (const p of [a, b, c, withPorts]) cache.addPod(p);
+  const infos = () => new Map(cache.snapshot().get('node-1')!.pods.map((p) => [p.pod.metadata.name, p]));
+  const before = infos();
+  assert.equal(before.get('a')!.requests, before.get('b')!.requests, 'identical requests: one object');
+  assert.notEqual(before.get('a')!.requests, before.get('c')!.requests);
+  assert.notEqual(before.get('a')!.hostPorts, before.get('d')!.hostPorts, 'a pod with host ports has its own');
+  assert.deepEqual(before.get('d')!.hostPorts, [{ hostIP: '0.0.0.0', protocol: 'TCP', port: 8080 }]);
+  assert.equal(before.get('c')!.nonZeroRequests.memory, 200 * 1024 * 1024, 'scoring default for memory it does not request');
+
+  cache.updatePod({ ...c, status: { phase: 'Running' } });
+  assert.equal(infos().get('c')!.requests, before.get('c')!.requests, 'a status update keeps what the spec gave');
+  const n = cache.snapshot().get('node-1')!;
+  assert.equal(n.requested.milliCPU, 1250);
+  assert.equal(n.requested.memory, 3 * 64 * 1024 * 1024);
+  cache.removePod(a);
+  assert.equal(n.requested.milliCPU, 1000, 'removing one pod of a shared shape takes its share only');
+  assert.equal(infos().get('b')!.requests.milliCPU, 250);
+});
+
+test('a recreated pod of the same name is derived afresh (a new uid is a new pod)', () => {
+  const cache = new SchedulerCache(new ManualClock());
+  cache.addNode(node('node-1', { cpu: '8' }));
+  const first = pod('web', { cpu: '1', nodeName: 'node-1' });
+  cache.addPod(first);
+  const second = pod('web', { cpu: '3', nodeName: 'node-1' });
+  cache.removePod(first);
+  cache.addPod(second);
+  assert.equal(cache.snapshot().get('node-1')!.requested.milliCPU, 3000);
+});
+
+test('nodes of one cache that report the same images share one image map, with counts over that cache only', () => {
+  const images = [{ names: ['docker.io/library/nginx:1.27', 'nginx:1.27'], sizeBytes: 70 * 2 ** 20 }];
+  const one = new SchedulerCache(new ManualClock());
+  const other = new SchedulerCache(new ManualClock());
+  for (let i = 1; i <= 3; i++) one.addNode(node(`node-${i}`, { images }));
+  one.addNode(node('node-4', { images: [{ names: ['redis:7'], sizeBytes: 40 * 2 ** 20 }] }));
+  other.addNode(node('node-1', { images }));
+  const s = one.snapshot();
+  assert.equal(s.get('node-1')!.imageStates, s.get('node-2')!.imageStates);
+  assert.notEqual(s.get('node-1')!.imageStates, s.get('node-4')!.imageStates);
+  assert.equal(s.get('node-1')!.imageStates.get('nginx:1.27')!.numNodes, 3);
+  assert.equal(s.get('node-4')!.imageStates.get('redis:7')!.numNodes, 1);
+  const o = other.snapshot();
+  assert.notEqual(o.get('node-1')!.imageStates, s.get('node-1')!.imageStates, 'another scheduler counts its own nodes');
+  assert.equal(o.get('node-1')!.imageStates.get('nginx:1.27')!.numNodes, 1);
+  assert.equal(one.snapshot().get('node-1')!.imageStates.get('nginx:1.27')!.numNodes, 3);
+  one.updateNode(node('node-3'));
+  assert.equal(one.snapshot().get('node-1')!.imageStates.get('nginx:1.27')!.numNodes, 2, 'a node that lost the image no longer counts');
+});
