@@ -7,6 +7,7 @@ import { allResources } from '../apiserver/registry/kinds';
 import { GarbageCollector } from './garbage-collector/collector';
 import { KindMapper } from './garbage-collector/kinds';
 import { WorkloadInformers } from './workload-informers';
+import { ReplicaSetController } from './replicaset/controller';
 import { NodeLifecycleController } from './node-lifecycle';
 import { RootCACertPublisher } from './root-ca-publisher';
 import { TaintEvictionController } from './taint-eviction';
@@ -18,6 +19,7 @@ export class ControllerManager {
   /** The informers the workload controllers and the garbage collector share. */
   readonly workloads: WorkloadInformers;
   readonly garbageCollector: GarbageCollector;
+  readonly replicaSets: ReplicaSetController;
 
   /** `caCertPem`: the cluster CA that kube-root-ca.crt publishes ('' for a cluster without HTTPS). */
   constructor(private readonly client: ApiClient, private readonly clock: Clock, caCertPem = '') {
@@ -25,6 +27,7 @@ export class ControllerManager {
     this.rootCA = new RootCACertPublisher(client, clock, caCertPem);
     this.workloads = new WorkloadInformers(client, clock);
     this.garbageCollector = new GarbageCollector(client, clock, new KindMapper(allResources), this.workloads.watched);
+    this.replicaSets = new ReplicaSetController(client, clock, this.workloads.pods, this.workloads.replicaSets);
   }
 
   async start(): Promise<void> {
@@ -33,6 +36,7 @@ export class ControllerManager {
     this.taintEviction = new TaintEvictionController(this.client, this.clock, this.nodeLifecycle.nodeInformer, this.nodeLifecycle.podInformer);
     this.taintEviction.start();
     this.garbageCollector.start();
+    this.replicaSets.start();
     await this.workloads.start();
   }
 
@@ -43,6 +47,7 @@ export class ControllerManager {
 
   stop(): void {
     this.garbageCollector.stop();
+    this.replicaSets.stop();
     this.workloads.stop();
     this.rootCA.stop();
     this.taintEviction?.stop();
