@@ -8,6 +8,7 @@ import { GarbageCollector } from './garbage-collector/collector';
 import { KindMapper } from './garbage-collector/kinds';
 import { WorkloadInformers } from './workload-informers';
 import { ReplicaSetController } from './replicaset/controller';
+import { DeploymentController } from './deployment/controller';
 import { NodeLifecycleController } from './node-lifecycle';
 import { RootCACertPublisher } from './root-ca-publisher';
 import { TaintEvictionController } from './taint-eviction';
@@ -20,6 +21,7 @@ export class ControllerManager {
   readonly workloads: WorkloadInformers;
   readonly garbageCollector: GarbageCollector;
   readonly replicaSets: ReplicaSetController;
+  readonly deployments: DeploymentController;
 
   /** `caCertPem`: the cluster CA that kube-root-ca.crt publishes ('' for a cluster without HTTPS). */
   constructor(private readonly client: ApiClient, private readonly clock: Clock, caCertPem = '') {
@@ -28,6 +30,7 @@ export class ControllerManager {
     this.workloads = new WorkloadInformers(client, clock);
     this.garbageCollector = new GarbageCollector(client, clock, new KindMapper(allResources), this.workloads.watched);
     this.replicaSets = new ReplicaSetController(client, clock, this.workloads.pods, this.workloads.replicaSets);
+    this.deployments = new DeploymentController(client, clock, this.workloads.deployments, this.workloads.replicaSets, this.workloads.pods);
   }
 
   async start(): Promise<void> {
@@ -37,6 +40,7 @@ export class ControllerManager {
     this.taintEviction.start();
     this.garbageCollector.start();
     this.replicaSets.start();
+    this.deployments.start();
     await this.workloads.start();
   }
 
@@ -48,6 +52,7 @@ export class ControllerManager {
   stop(): void {
     this.garbageCollector.stop();
     this.replicaSets.stop();
+    this.deployments.stop();
     this.workloads.stop();
     this.rootCA.stop();
     this.taintEviction?.stop();
