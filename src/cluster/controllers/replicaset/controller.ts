@@ -21,7 +21,7 @@ import { EventRecorder } from '../../client/event-recorder';
 import { objectKey, type Informer } from '../../client/informer';
 import type { Clock } from '../../clock';
 import { Expectations } from '../expectations';
-import { controllerRefOf, isPodActive, isPodReady, newControllerRef } from '../pods';
+import { controllerRefOf, isPodActive, isPodReady, newControllerRef, sameLabels } from '../pods';
 import { WorkQueue } from '../work-queue';
 import { REPLICASETS } from '../workload-informers';
 import { podsToDelete } from './pod-ranking';
@@ -122,7 +122,7 @@ export class ReplicaSetController {
 
   private updatePod(old: Pod, pod: Pod): void {
     if (old.metadata.resourceVersion === pod.metadata.resourceVersion) return;
-    const labelsChanged = JSON.stringify(old.metadata.labels ?? {}) !== JSON.stringify(pod.metadata.labels ?? {});
+    const labelsChanged = !sameLabels(old.metadata.labels, pod.metadata.labels);
     if (pod.metadata.deletionTimestamp) {
       this.deletePod(pod);
       if (labelsChanged) this.deletePod(old);
