@@ -406,6 +406,7 @@ export class RegistryStore {
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
     if (Array.isArray(meta.managedFields) && meta.managedFields.length === 0) delete meta.managedFields;
+    dropEmptyOwnership(meta);
     const sctx = this.strategyContext(ctx);
     const attrs = this.admissionAttributes('CREATE', namespace, meta.name ?? '', object, undefined, ctx);
     // As kube-apiserver: the creator owns what it sent (defaulted), not what admission adds.
@@ -538,6 +539,7 @@ export class RegistryStore {
     else delete meta.deletionGracePeriodSeconds;
     if (meta.generateName === undefined && oldMeta.generateName !== undefined) meta.generateName = oldMeta.generateName;
     if (Array.isArray(meta.managedFields) && meta.managedFields.length === 0) delete meta.managedFields;
+    dropEmptyOwnership(meta);
     let warnings: string[] = [];
     if (!ctx.bypassStrategy) {
       const sctx = this.strategyContext(ctx);
@@ -794,6 +796,12 @@ function leaf(v: unknown): string {
 
 
 const CREATED_FIELDS_CACHE_SIZE = 256;
+
+/** ownerReferences and finalizers are omitempty in Go's ObjectMeta: an empty list is not stored (a patch deleting the last item leaves one). */
+function dropEmptyOwnership(meta: KubeObject['metadata']): void {
+  if (Array.isArray(meta.ownerReferences) && meta.ownerReferences.length === 0) delete meta.ownerReferences;
+  if (Array.isArray(meta.finalizers) && meta.finalizers.length === 0) delete meta.finalizers;
+}
 
 function withFinalizers(object: KubeObject, finalizers: string[]): KubeObject {
   if (finalizers.length > 0) object.metadata.finalizers = finalizers;
