@@ -1,16 +1,17 @@
 /**
  * Protobuf request bodies, for the kinds kubectl's typed `create` commands send that way
- * (`kubectl create namespace|configmap|secret|serviceaccount|service|priorityclass|token`): the `k8s\0` envelope
+ * (`kubectl create namespace|configmap|secret|serviceaccount|service|priorityclass|deployment|token`): the `k8s\0` envelope
  * (runtime.Unknown: typeMeta, raw, contentEncoding, contentType) around the object's message,
  * decoded into the JSON shape with the field numbers of k8s.io/api's generated.proto.
  * Other kinds are a 415 that says what to do instead. Responses are always JSON (kubectl accepts it).
  */
 import { badRequest, unsupportedMediaType } from '../api/errors';
 import type { KubeObject } from '../api/types';
+import { decodeDeployment } from './protobuf-apps';
 
 const MAGIC = [0x6b, 0x38, 0x73, 0x00];
 
-class Reader {
+export class Reader {
   pos = 0;
   constructor(readonly buf: Buffer, readonly end = buf.length) {}
 
@@ -77,15 +78,15 @@ function malformed() {
   return badRequest('the protobuf body of the request is malformed');
 }
 
-const sub = (b: Buffer) => new Reader(b);
-const str = (r: Reader) => r.bytes().toString('utf8');
+export const sub = (b: Buffer) => new Reader(b);
+export const str = (r: Reader) => r.bytes().toString('utf8');
 
 /** Runs `field` over a message's fields with its reader at hand. */
-function withReader(r: Reader, field: (n: number, wireType: number, r: Reader) => boolean): void {
+export function withReader(r: Reader, field: (n: number, wireType: number, r: Reader) => boolean): void {
   r.fields((n, w) => field(n, w, r));
 }
 
-function readMap(b: Buffer, value: (r: Reader) => string): [string, string] {
+export function readMap(b: Buffer, value: (r: Reader) => string): [string, string] {
   let key = '';
   let val = '';
   withReader(sub(b), (n, w, r) => {
@@ -99,7 +100,7 @@ function readMap(b: Buffer, value: (r: Reader) => string): [string, string] {
 }
 
 /** k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta: the fields a client sets on create. */
-function objectMeta(b: Buffer): KubeObject['metadata'] {
+export function objectMeta(b: Buffer): KubeObject['metadata'] {
   const meta: KubeObject['metadata'] = {};
   withReader(sub(b), (n, w, r) => {
     if (w !== 2) return false;
@@ -203,7 +204,7 @@ DECODERS['authentication.k8s.io/v1/TokenRequest'] = tokenRequest;
  * field of a non-pointer struct, zero or not, so zero values below mean "unset" unless the Go field
  * is a pointer (then presence is the signal).
  */
-function intOrString(b: Buffer): number | string {
+export function intOrString(b: Buffer): number | string {
   let type = 0;
   let intVal = 0;
   let strVal = '';
@@ -275,9 +276,11 @@ DECODERS['scheduling.k8s.io/v1/PriorityClass'] = (raw) => {
   return out;
 };
 
+DECODERS['apps/v1/Deployment'] = decodeDeployment;
+
 export function protobufUnsupported(accepted: string[], what: string): ReturnType<typeof unsupportedMediaType> {
   const err = unsupportedMediaType(accepted);
-  err.status.message += ` (Kube Sim reads protobuf request bodies only for Namespaces, ConfigMaps, Secrets, ServiceAccounts, Services, PriorityClasses and TokenRequests, not ${what}: write a manifest and use "kubectl apply -f" or "kubectl create -f")`;
+  err.status.message += ` (Kube Sim reads protobuf request bodies only for Namespaces, ConfigMaps, Secrets, ServiceAccounts, Services, PriorityClasses, Deployments and TokenRequests, not ${what}: write a manifest and use "kubectl apply -f" or "kubectl create -f")`;
   return err;
 }
 

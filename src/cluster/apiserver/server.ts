@@ -10,6 +10,7 @@ import { Pipeline } from './pipeline';
 import { defaultAdmissionPlugins, type AdmissionPlugin } from './admission';
 import { bindingSubresource, evictionSubresource, legacyBindingsCreate, logSubresource } from './handlers/pods';
 import { execSubresource } from './handlers/exec';
+import { scaleSubresource } from './handlers/scale';
 import { Registries } from './registries';
 import type { ServiceAccountTokens } from './auth/service-account-tokens';
 import { tokenRequestSubresource } from './handlers/token-request';
@@ -47,6 +48,8 @@ export class ApiServer {
     this.router.addSubresource('', 'pods', 'exec', execSubresource);
     this.router.addSubresource('', 'serviceaccounts', 'token', tokenRequestSubresource);
     this.router.addVerb('', 'bindings', 'create', legacyBindingsCreate);
+    this.router.addSubresource('apps', 'deployments', 'scale', scaleSubresource);
+    this.router.addSubresource('apps', 'replicasets', 'scale', scaleSubresource);
   }
 
   get audit(): AuditLog {

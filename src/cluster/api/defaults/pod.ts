@@ -60,7 +60,7 @@ function defaultEnv(container: Container): void {
 }
 
 /** SetDefaults_Container, SetDefaults_ContainerPort, probes and lifecycle handlers. */
-export function defaultContainer(container: Container, hostNetwork: boolean): void {
+export function defaultContainer(container: Container, hostNetwork: boolean, inPod = true): void {
   if (!container.imagePullPolicy) container.imagePullPolicy = defaultImagePullPolicy(container.image);
   container.terminationMessagePath ??= DEFAULT_TERMINATION_MESSAGE_PATH;
   container.terminationMessagePolicy ??= 'File';
@@ -69,7 +69,7 @@ export function defaultContainer(container: Container, hostNetwork: boolean): vo
   if (container.resources === undefined || container.resources === null) container.resources = {};
   for (const port of container.ports ?? []) {
     if (!port.protocol) port.protocol = 'TCP';
-    if (hostNetwork && !port.hostPort) port.hostPort = port.containerPort;
+    if (inPod && hostNetwork && !port.hostPort) port.hostPort = port.containerPort;
   }
   defaultProbe(container.livenessProbe);
   defaultProbe(container.readinessProbe);
@@ -82,7 +82,7 @@ export function defaultContainer(container: Container, hostNetwork: boolean): vo
   canonicalizeResources(container);
   // SetDefaults_Pod: a limit without a request requests the limit.
   const resources = container.resources;
-  if (resources?.limits && Object.keys(resources.limits).length) {
+  if (inPod && resources?.limits && Object.keys(resources.limits).length) {
     resources.requests ??= {};
     for (const [name, value] of Object.entries(resources.limits)) if (!(name in resources.requests)) resources.requests[name] = value;
   }
@@ -112,8 +112,11 @@ function defaultVolume(volume: Obj): void {
   if (isObj(volume.iscsi)) volume.iscsi.iscsiInterface ??= 'default';
 }
 
-/** SetDefaults_PodSpec and SetDefaults_Pod. */
-export function defaultPodSpec(spec: PodSpec): void {
+/**
+ * SetDefaults_PodSpec and, for a pod (`inPod`), SetDefaults_Pod: a pod template (a Deployment's)
+ * gets no enableServiceLinks, no host ports for host-network ports and no requests from limits.
+ */
+export function defaultPodSpec(spec: PodSpec, inPod = true): void {
   if (!spec.dnsPolicy) spec.dnsPolicy = 'ClusterFirst';
   if (!spec.restartPolicy) spec.restartPolicy = 'Always';
   if (spec.securityContext === undefined || spec.securityContext === null) spec.securityContext = {};
@@ -121,14 +124,14 @@ export function defaultPodSpec(spec: PodSpec): void {
     spec.terminationGracePeriodSeconds = DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS;
   }
   if (!spec.schedulerName) spec.schedulerName = DEFAULT_SCHEDULER_NAME;
-  if (spec.enableServiceLinks === undefined || spec.enableServiceLinks === null) spec.enableServiceLinks = true;
+  if (inPod && (spec.enableServiceLinks === undefined || spec.enableServiceLinks === null)) spec.enableServiceLinks = true;
   // v1 conversion: the deprecated serviceAccount mirrors serviceAccountName (and fills it when only it is given).
   if (!spec.serviceAccountName && typeof spec.serviceAccount === 'string' && spec.serviceAccount) spec.serviceAccountName = spec.serviceAccount;
   if (spec.serviceAccountName) spec.serviceAccount = spec.serviceAccountName;
   const hostNetwork = spec.hostNetwork === true;
-  for (const c of spec.initContainers ?? []) defaultContainer(c, hostNetwork);
-  for (const c of spec.containers ?? []) defaultContainer(c, hostNetwork);
-  for (const c of (spec.ephemeralContainers as Container[] | undefined) ?? []) defaultContainer(c, hostNetwork);
+  for (const c of spec.initContainers ?? []) defaultContainer(c, hostNetwork, inPod);
+  for (const c of spec.containers ?? []) defaultContainer(c, hostNetwork, inPod);
+  for (const c of (spec.ephemeralContainers as Container[] | undefined) ?? []) defaultContainer(c, hostNetwork, inPod);
   for (const v of (spec.volumes as Obj[] | undefined) ?? []) if (isObj(v)) defaultVolume(v);
 }
 

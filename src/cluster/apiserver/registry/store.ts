@@ -26,6 +26,7 @@ import type { UserInfo } from '../types';
 import { shareParts } from './shared-parts';
 import { decodeKv, encodeObject, RawJson, rememberSource, rfc3339, storedShape, withResourceVersion } from './codec';
 import { servedJson } from './served-cache';
+import { finalizersForPropagation } from './deletion-finalizers';
 
 /**
  * A resource stored in another resource's shape (events.k8s.io/v1 events are core/v1 events in
@@ -405,6 +406,7 @@ export class RegistryStore {
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
     if (Array.isArray(meta.managedFields) && meta.managedFields.length === 0) delete meta.managedFields;
+    dropEmptyOwnership(meta);
     const sctx = this.strategyContext(ctx);
     const attrs = this.admissionAttributes('CREATE', namespace, meta.name ?? '', object, undefined, ctx);
     // As kube-apiserver: the creator owns what it sent (defaulted), not what admission adds.
@@ -537,6 +539,7 @@ export class RegistryStore {
     else delete meta.deletionGracePeriodSeconds;
     if (meta.generateName === undefined && oldMeta.generateName !== undefined) meta.generateName = oldMeta.generateName;
     if (Array.isArray(meta.managedFields) && meta.managedFields.length === 0) delete meta.managedFields;
+    dropEmptyOwnership(meta);
     let warnings: string[] = [];
     if (!ctx.bypassStrategy) {
       const sctx = this.strategyContext(ctx);
@@ -619,9 +622,14 @@ export class RegistryStore {
       }
       const meta = current.metadata;
       const grace = await this.gracePeriod(current, params);
-      const hasFinalizers = (meta.finalizers?.length ?? 0) > 0 || !!this.def.strategy.deletionBlocked?.(current);
+      // The garbage collector's finalizers for the propagation policy (deletion-finalizers.ts).
+      const finalizers = finalizersForPropagation(meta.finalizers, params.propagationPolicy);
+      const hasFinalizers = ((finalizers ?? meta.finalizers)?.length ?? 0) > 0 || !!this.def.strategy.deletionBlocked?.(current);
       let next: KubeObject | undefined;
-      if (grace > 0 || hasFinalizers) {
+      if (finalizers && meta.deletionTimestamp) {
+        // Already terminating: only the finalizers change (and it goes once none is left).
+        if (hasFinalizers || (meta.deletionGracePeriodSeconds ?? 0) > 0) next = withFinalizers(this.decode(kv), finalizers);
+      } else if (grace > 0 || hasFinalizers) {
         // Graceful: mark the object; the kubelet (or the finalizer's owner) finishes the deletion.
         const now = this.clock.now();
         const deadline = now + grace * 1000;
@@ -630,6 +638,7 @@ export class RegistryStore {
           next = this.decode(kv);
           next.metadata.deletionTimestamp = rfc3339(existing !== undefined ? Math.min(existing, deadline) : deadline);
           next.metadata.deletionGracePeriodSeconds = grace;
+          if (finalizers) withFinalizers(next, finalizers);
           this.def.strategy.prepareForDelete?.(next);
         } else {
           // Already terminating with a sooner deadline: nothing changes.
@@ -787,6 +796,18 @@ function leaf(v: unknown): string {
 
 
 const CREATED_FIELDS_CACHE_SIZE = 256;
+
+/** ownerReferences and finalizers are omitempty in Go's ObjectMeta: an empty list is not stored (a patch deleting the last item leaves one). */
+function dropEmptyOwnership(meta: KubeObject['metadata']): void {
+  if (Array.isArray(meta.ownerReferences) && meta.ownerReferences.length === 0) delete meta.ownerReferences;
+  if (Array.isArray(meta.finalizers) && meta.finalizers.length === 0) delete meta.finalizers;
+}
+
+function withFinalizers(object: KubeObject, finalizers: string[]): KubeObject {
+  if (finalizers.length > 0) object.metadata.finalizers = finalizers;
+  else delete object.metadata.finalizers;
+  return object;
+}
 
 export function parseResourceVersion(text: string): number {
   const n = /^\d+$/.test(text) ? Number(text) : NaN;

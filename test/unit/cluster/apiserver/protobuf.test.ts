@@ -54,3 +54,21 @@ test('POST with a protobuf ConfigMap body creates it', async () => {
     await cluster.stop();
   }
 });
+
+/** What `kubectl create deployment cap --image=nginx:1.27 --replicas=2 --port=8080 -- /bin/sh -c 'echo hi'` sends (captured from kubectl 1.32). */
+const DEPLOYMENT_BODY = Buffer.from('6b3873000a150a07617070732f7631120a4465706c6f796d656e7412d5010a1f0a0363617012001a0022002a003200380042005a0a0a03617070120363617012a3010802120c0a0a0a0361707012036361701a88010a1c0a0012001a0022002a003200380042005a0a0a0361707012036361701268124a0a056e67696e78120a6e67696e783a312e32371a072f62696e2f73681a022d631a076563686f2068692a00320b0a00100018903f22002a0042006a007200800100880100900100a201001a00320042004a0052005800600068008201008a01009a0100c2010022020a00280038001a0c0800100018002000280038001a002200', 'hex');
+
+test('kubectl create deployment\'s protobuf Deployment decodes with replicas, selector, template labels, container, command and port', () => {
+  assert.deepEqual(decodeProtobufObject(DEPLOYMENT_BODY, 'apps/v1', 'Deployment', ACCEPTED), {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'cap', labels: { app: 'cap' } },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { app: 'cap' } },
+      template: {
+        metadata: { labels: { app: 'cap' } },
+        spec: { containers: [{ name: 'nginx', image: 'nginx:1.27', command: ['/bin/sh', '-c', 'echo hi'], ports: [{ containerPort: 8080 }], resources: {} }] },
+      },
+      strategy: {},
+    },
+  });
+});

@@ -5,6 +5,7 @@
 import type { ResourceDefinition } from '../resource';
 import { bindings } from './bindings';
 import { configmaps } from './configmaps';
+import { deployments } from './deployments';
 import { events } from './events';
 import { eventsV1 } from './events-v1';
 import { leases } from './leases';
@@ -12,6 +13,7 @@ import { namespaces } from './namespaces';
 import { nodes } from './nodes';
 import { pods } from './pods';
 import { priorityclasses } from './priorityclasses';
+import { replicasets } from './replicasets';
 import { secrets } from './secrets';
 import { selfSubjectAccessReviews } from './selfsubjectaccessreviews';
 import { selfSubjectReviews } from './selfsubjectreviews';
@@ -33,6 +35,8 @@ export const allResources: ResourceDefinition[] = [
   selfSubjectAccessReviews,
   selfSubjectReviews,
   priorityclasses,
+  deployments,
+  replicasets,
 ];
 
 export { bindPod, validateBinding } from './bindings';

@@ -30,7 +30,15 @@ test('discovery data matches kube-apiserver 1.32', () => {
     ['authorization.k8s.io/v1', 'selfsubjectaccessreviews', 'selfsubjectaccessreview', 'SelfSubjectAccessReview', false, '', '', 'create'],
     ['authentication.k8s.io/v1', 'selfsubjectreviews', 'selfsubjectreview', 'SelfSubjectReview', false, '', '', 'create'],
     ['scheduling.k8s.io/v1', 'priorityclasses', 'priorityclass', 'PriorityClass', false, 'pc', '', ALL.join(',')],
+    ['apps/v1', 'deployments', 'deployment', 'Deployment', true, 'deploy', 'all', ALL.join(',')],
+    ['apps/v1', 'replicasets', 'replicaset', 'ReplicaSet', true, 'rs', 'all', ALL.join(',')],
   ]);
+  for (const resource of ['deployments', 'replicasets']) {
+    assert.deepEqual(
+      allResources.find((r) => r.resource === resource)!.subresources.map((s) => `${s.name}:${s.group ?? ''}/${s.version ?? ''}/${s.kind}:${s.verbs.join(',')}`),
+      ['scale:autoscaling/v1/Scale:get,patch,update', `status://${resource === 'deployments' ? 'Deployment' : 'ReplicaSet'}:get,patch,update`],
+    );
+  }
   const pods = allResources.find((r) => r.resource === 'pods')!;
   assert.deepEqual(
     pods.subresources.map((s) => `${s.name}:${s.group ?? ''}/${s.kind}:${s.verbs.join(',')}`),
@@ -50,6 +58,9 @@ test('field selectors each kind supports, as kube-apiserver', () => {
   assert.deepEqual(fields('nodes'), ['spec.unschedulable']);
   assert.deepEqual(fields('secrets'), ['type']);
   assert.deepEqual(fields('namespaces'), ['name', 'status.phase']);
+  assert.deepEqual(fields('replicasets', 'apps'), ['status.replicas']);
+  assert.deepEqual(fields('deployments', 'apps'), []);
+  assert.equal(allResources.find((r) => r.resource === 'replicasets')!.selectableFields!['status.replicas']!({ metadata: { name: 'r' }, status: { replicas: 3 } }), '3');
   assert.equal(allResources.find((r) => r.resource === 'nodes')!.selectableFields!['spec.unschedulable']!({ metadata: { name: 'n' } }), 'false');
   const pods = allResources.find((r) => r.resource === 'pods')!.selectableFields!;
   const pod = { metadata: { name: 'p' }, spec: { containers: [], nodeName: 'node-1' }, status: { phase: 'Running', podIPs: [{ ip: '10.0.0.1' }] } };

@@ -1,0 +1,212 @@
+/**
+ * kube-controller-manager's garbage collector (pkg/controller/garbagecollector, 1.32), an API
+ * client over informers of the kinds objects are owned by or depend on:
+ *
+ * - background: an object whose owners are all gone (404, or another object under the name: a
+ *   different uid) is deleted, with the policy its own finalizers ask for (Background otherwise);
+ *   one with some owners left loses the references to the gone ones;
+ * - foreground: an owner deleted with `propagationPolicy: Foreground` (finalizer
+ *   foregroundDeletion) has its dependents deleted; once no dependent with blockOwnerDeletion is
+ *   left, the finalizer is removed and the API server deletes the owner;
+ * - orphan: an owner deleted with `propagationPolicy: Orphan` (finalizer orphan) has its
+ *   references removed from its dependents, then the finalizer removed.
+ *
+ * Owners are always checked against the API server before anything is deleted (the graph may lag
+ * behind), as attemptToDeleteItem does. Events are not watched: nothing here owns them.
+ */
+import { isStatusError } from '../../api/errors';
+import type { KubeObject, OwnerReference } from '../../api/types';
+import type { ApiClient, GroupVersionResource } from '../../client/client';
+import type { Informer } from '../../client/informer';
+import type { Clock } from '../../clock';
+import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER } from '../../apiserver/registry/deletion-finalizers';
+import { WorkQueue } from '../work-queue';
+import { DependencyGraph, type GraphNode } from './graph';
+import type { KindMapper } from './kinds';
+
+export interface WatchedKind {
+  gvr: GroupVersionResource;
+  informer: Informer<KubeObject>;
+}
+
+type OwnerState = 'solid' | 'dangling' | 'waiting';
+
+const DELETE = 'delete:';
+const FOREGROUND = 'foreground:';
+const ORPHAN = 'orphan:';
+
+export class GarbageCollector {
+  readonly graph = new DependencyGraph();
+  private readonly queue: WorkQueue;
+  private readonly unsubscribe: (() => void)[] = [];
+
+  constructor(private readonly client: ApiClient, clock: Clock, private readonly kinds: KindMapper, private readonly watched: WatchedKind[]) {
+    this.queue = new WorkQueue(clock, (key) => this.process(key), 2);
+  }
+
+  /** Subscribes to the (already started or starting) informers. */
+  start(): void {
+    for (const { gvr, informer } of this.watched) {
+      this.unsubscribe.push(informer.addHandlers({
+        onAdd: (o) => this.observe(gvr, o),
+        onUpdate: (_old, o) => this.observe(gvr, o),
+        onDelete: (o) => this.forget(o),
+      }));
+    }
+  }
+
+  stop(): void {
+    for (const u of this.unsubscribe) u();
+    this.queue.stop();
+  }
+
+  /** Resolves when no work is queued or running (tests). */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  private observe(gvr: GroupVersionResource, object: KubeObject): void {
+    const uid = object.metadata.uid;
+    if (!uid) return;
+    const { node, previous } = this.graph.upsert(gvr, object);
+    if (node.deletingDependents) this.queue.add(FOREGROUND + uid);
+    if (node.orphaning) this.queue.add(ORPHAN + uid);
+    // An object whose owner is unknown or on its way out may have to go.
+    for (const ref of node.owners) {
+      const owner = this.graph.get(ref.uid);
+      if (!owner || owner.deletingDependents) {
+        this.queue.add(DELETE + uid);
+        break;
+      }
+    }
+    // A reference dropped from an owner deleting in the foreground may have been the last blocking one.
+    for (const ref of previous?.owners ?? []) {
+      if (!node.owners.some((r) => r.uid === ref.uid) && this.graph.get(ref.uid)?.deletingDependents) this.queue.add(FOREGROUND + ref.uid);
+    }
+  }
+
+  private forget(object: KubeObject): void {
+    const uid = object.metadata.uid;
+    if (!uid) return;
+    const node = this.graph.remove(uid);
+    for (const dependent of this.graph.dependentsOf(uid)) this.queue.add(DELETE + dependent.uid);
+    for (const ref of node?.owners ?? []) if (this.graph.get(ref.uid)?.deletingDependents) this.queue.add(FOREGROUND + ref.uid);
+  }
+
+  private async process(key: string): Promise<void> {
+    if (key.startsWith(DELETE)) return this.attemptToDelete(key.slice(DELETE.length));
+    if (key.startsWith(FOREGROUND)) return this.processDeletingDependents(key.slice(FOREGROUND.length));
+    if (key.startsWith(ORPHAN)) return this.orphanDependents(key.slice(ORPHAN.length));
+  }
+
+  /** The live object of a node, or undefined when it is gone or another object took its name. */
+  private async live(node: GraphNode): Promise<KubeObject | undefined> {
+    try {
+      const object = await this.client.resource(node.gvr).get(node.name, { namespace: node.namespace });
+      return object.metadata.uid === node.uid ? object : undefined;
+    } catch (err) {
+      if (isStatusError(err, 'NotFound')) return undefined;
+      throw err;
+    }
+  }
+
+  /** isDangling: the owner as the API server has it now. */
+  private async ownerState(ref: OwnerReference, namespace: string): Promise<OwnerState> {
+    const kind = this.kinds.resolve(ref.apiVersion, ref.kind);
+    // A kind this server does not serve cannot be looked up: kept, as the real collector keeps retrying.
+    if (!kind) return 'solid';
+    let owner: KubeObject;
+    try {
+      owner = await this.client.resource(kind.gvr).get(ref.name, { namespace: kind.namespaced ? namespace : '' });
+    } catch (err) {
+      if (isStatusError(err, 'NotFound')) return 'dangling';
+      throw err;
+    }
+    if (owner.metadata.uid !== ref.uid) return 'dangling';
+    if (owner.metadata.deletionTimestamp && (owner.metadata.finalizers ?? []).includes(FOREGROUND_FINALIZER)) return 'waiting';
+    return 'solid';
+  }
+
+  /** attemptToDeleteItem. */
+  private async attemptToDelete(uid: string): Promise<void> {
+    const node = this.graph.get(uid);
+    if (!node) return;
+    const latest = await this.live(node);
+    if (!latest) return;
+    const finalizers = latest.metadata.finalizers ?? [];
+    if (latest.metadata.deletionTimestamp && !finalizers.includes(FOREGROUND_FINALIZER)) return;
+    const owners = latest.metadata.ownerReferences ?? [];
+    if (owners.length === 0) return;
+    const states = await Promise.all(owners.map((ref) => this.ownerState(ref, node.namespace)));
+    const solid = owners.filter((_, i) => states[i] === 'solid');
+    if (solid.length > 0) {
+      const gone = new Set(owners.filter((_, i) => states[i] !== 'solid').map((r) => r.uid));
+      if (gone.size > 0) await this.patchOwnerReferences(node, latest, owners.filter((r) => !gone.has(r.uid)));
+      return;
+    }
+    const waiting = states.includes('waiting');
+    let policy: 'Background' | 'Foreground' | 'Orphan' = 'Background';
+    if (waiting && this.graph.dependentsOf(uid).length > 0) policy = 'Foreground';
+    else if (finalizers.includes(ORPHAN_FINALIZER)) policy = 'Orphan';
+    else if (finalizers.includes(FOREGROUND_FINALIZER)) policy = 'Foreground';
+    await this.deleteObject(node, policy);
+  }
+
+  /** processDeletingDependentsItem: an owner deleting in the foreground. */
+  private async processDeletingDependents(uid: string): Promise<void> {
+    const node = this.graph.get(uid);
+    if (!node) return;
+    const latest = await this.live(node);
+    if (!latest || !latest.metadata.deletionTimestamp || !(latest.metadata.finalizers ?? []).includes(FOREGROUND_FINALIZER)) return;
+    const dependents = this.graph.dependentsOf(uid);
+    const blocking = dependents.filter((d) => d.owners.some((r) => r.uid === uid && r.blockOwnerDeletion === true));
+    if (blocking.length === 0) {
+      await this.removeFinalizer(node, latest, FOREGROUND_FINALIZER);
+      return;
+    }
+    for (const d of dependents) if (!d.deleting || d.deletingDependents) this.queue.add(DELETE + d.uid);
+  }
+
+  /** orphanDependents, then the orphan finalizer removed. */
+  private async orphanDependents(uid: string): Promise<void> {
+    const node = this.graph.get(uid);
+    if (!node) return;
+    const latest = await this.live(node);
+    if (!latest || !latest.metadata.deletionTimestamp || !(latest.metadata.finalizers ?? []).includes(ORPHAN_FINALIZER)) return;
+    for (const dependent of this.graph.dependentsOf(uid)) {
+      const current = await this.live(dependent);
+      if (!current) continue;
+      const refs = current.metadata.ownerReferences ?? [];
+      if (refs.some((r) => r.uid === uid)) await this.patchOwnerReferences(dependent, current, refs.filter((r) => r.uid !== uid));
+    }
+    await this.removeFinalizer(node, latest, ORPHAN_FINALIZER);
+  }
+
+  private async deleteObject(node: GraphNode, policy: 'Background' | 'Foreground' | 'Orphan'): Promise<void> {
+    try {
+      await this.client.resource(node.gvr).delete(node.name, { namespace: node.namespace, propagationPolicy: policy, preconditions: { uid: node.uid } });
+    } catch (err) {
+      if (isStatusError(err, 'NotFound') || isStatusError(err, 'Conflict')) return;
+      throw err;
+    }
+  }
+
+  /** A merge patch conditional on the resourceVersion read: a conflict retries from a fresh read. */
+  private async patchMetadata(node: GraphNode, latest: KubeObject, metadata: Record<string, unknown>): Promise<void> {
+    try {
+      await this.client.resource(node.gvr).patch(node.name, 'merge', { metadata: { ...metadata, uid: node.uid, resourceVersion: latest.metadata.resourceVersion } }, { namespace: node.namespace });
+    } catch (err) {
+      if (isStatusError(err, 'NotFound')) return;
+      throw err;
+    }
+  }
+
+  private patchOwnerReferences(node: GraphNode, latest: KubeObject, remaining: OwnerReference[]): Promise<void> {
+    return this.patchMetadata(node, latest, { ownerReferences: remaining.length > 0 ? remaining : null });
+  }
+
+  private removeFinalizer(node: GraphNode, latest: KubeObject, finalizer: string): Promise<void> {
+    const remaining = (latest.metadata.finalizers ?? []).filter((f) => f !== finalizer);
+    return this.patchMetadata(node, latest, { finalizers: remaining.length > 0 ? remaining : null });
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * The garbage collector with DELETE's propagationPolicy, as kube-apiserver and
+ * kube-controller-manager 1.32 do it: Background deletes dependents after the owner, Foreground
+ * keeps the owner (finalizer foregroundDeletion) until its blocking dependents are gone, Orphan
+ * keeps the dependents and removes their references.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Cluster } from '../../../../src/cluster/cluster';
+import { ManualClock } from '../../../../src/cluster/clock';
+import { CONFIGMAPS } from '../../../../src/cluster/client/client';
+import type { KubeObject, OwnerReference } from '../../../../src/cluster/api/types';
+import { eventually } from './eventually';
+
+async function setUp() {
+  const clock = new ManualClock();
+  const cluster = await Cluster.start({ clock, nodes: 0 });
+  const cms = cluster.client().resource(CONFIGMAPS);
+  const make = (name: string, owners: OwnerReference[] = [], finalizers?: string[]) => {
+    const metadata: KubeObject['metadata'] = { name, namespace: 'default' };
+    if (owners.length) metadata.ownerReferences = owners;
+    if (finalizers) metadata.finalizers = finalizers;
+    return cms.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata });
+  };
+  const ref = (owner: KubeObject, block = false): OwnerReference => ({ apiVersion: 'v1', kind: 'ConfigMap', name: owner.metadata.name!, uid: owner.metadata.uid!, ...(block ? { blockOwnerDeletion: true } : {}) });
+  const exists = async (name: string) => (await cms.list({ namespace: 'default' })).items.some((c) => c.metadata.name === name);
+  const get = (name: string) => cms.get(name, { namespace: 'default' });
+  return { clock, cluster, cms, make, ref, exists, get };
+}
+
+test('background: dependents of a deleted owner are deleted; one with another owner left only loses the reference', async () => {
+  const { clock, cluster, cms, make, ref, exists, get } = await setUp();
+  try {
+    const owner = await make('owner');
+    const other = await make('other');
+    await make('dep', [ref(owner)]);
+    await make('shared', [ref(owner), ref(other)]);
+    await clock.advance(1000);
+    assert.ok(await exists('dep'), 'an owned object with its owner present stays');
+    await cms.delete('owner', { namespace: 'default', propagationPolicy: 'Background' });
+    await eventually(clock, async () => !(await exists('dep')), 'dep deleted');
+    await eventually(clock, async () => (await get('shared')).metadata.ownerReferences?.length === 1, 'shared keeps one owner');
+    assert.deepEqual((await get('shared')).metadata.ownerReferences!.map((r) => r.name), ['other']);
+  } finally {
+    await cluster.stop();
+  }
+});
+
+test('background: an object created with an owner that does not exist (or has another uid) is deleted', async () => {
+  const { clock, cluster, make, exists } = await setUp();
+  try {
+    const owner = await make('owner');
+    await make('wrong-uid', [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: 'not-' + owner.metadata.uid }]);
+    await make('missing', [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'nobody', uid: '1234' }]);
+    await make('unknown-kind', [{ apiVersion: 'example.com/v1', kind: 'Widget', name: 'w', uid: '99' }]);
+    await eventually(clock, async () => !(await exists('wrong-uid')) && !(await exists('missing')), 'dangling dependents deleted');
+    assert.ok(await exists('unknown-kind'), 'an owner of a kind not served cannot be checked, so the dependent stays');
+    assert.ok(await exists('owner'));
+  } finally {
+    await cluster.stop();
+  }
+});
+
+test('foreground: the owner waits (foregroundDeletion) until its blocking dependents are gone, then goes', async () => {
+  const { clock, cluster, cms, make, ref, exists, get } = await setUp();
+  try {
+    const owner = await make('owner');
+    await make('blocker', [ref(owner, true)], ['example.com/hold']);
+    await make('plain', [ref(owner)]);
+    await clock.advance(1000);
+    const marked = (await cms.delete('owner', { namespace: 'default', propagationPolicy: 'Foreground' })) as KubeObject;
+    assert.deepEqual(marked.metadata.finalizers, ['foregroundDeletion']);
+    assert.ok(marked.metadata.deletionTimestamp);
+    await eventually(clock, async () => !(await exists('plain')), 'plain deleted');
+    await eventually(clock, async () => !!(await get('blocker')).metadata.deletionTimestamp, 'blocker marked');
+    await clock.advance(5000);
+    assert.ok(await exists('owner'), 'the owner waits for the blocking dependent');
+    const blocker = await get('blocker');
+    await cms.update({ ...blocker, metadata: { ...blocker.metadata, finalizers: [] } }, { namespace: 'default' });
+    await eventually(clock, async () => !(await exists('owner')), 'owner deleted once the blocker is gone');
+  } finally {
+    await cluster.stop();
+  }
+});
+
+test('orphan: the owner goes, its dependents stay without the reference', async () => {
+  const { clock, cluster, cms, make, ref, exists, get } = await setUp();
+  try {
+    const owner = await make('owner');
+    await make('dep', [ref(owner, true)]);
+    await clock.advance(1000);
+    const marked = (await cms.delete('owner', { namespace: 'default', propagationPolicy: 'Orphan' })) as KubeObject;
+    assert.deepEqual(marked.metadata.finalizers, ['orphan']);
+    await eventually(clock, async () => !(await exists('owner')), 'owner deleted');
+    assert.equal((await get('dep')).metadata.ownerReferences, undefined);
+    await clock.advance(5000);
+    assert.ok(await exists('dep'));
+  } finally {
+    await cluster.stop();
+  }
+});
+
+test('delete options: Background clears a pending orphan finalizer; no policy keeps the finalizer already there', async () => {
+  const { clock, cluster, cms, make, exists, get } = await setUp();
+  try {
+    await make('kept', [], ['example.com/hold']);
+    const first = (await cms.delete('kept', { namespace: 'default', propagationPolicy: 'Orphan' })) as KubeObject;
+    assert.deepEqual(first.metadata.finalizers, ['example.com/hold', 'orphan']);
+    const again = (await cms.delete('kept', { namespace: 'default' })) as KubeObject;
+    assert.deepEqual(again.metadata.finalizers, ['example.com/hold', 'orphan']);
+    const cleared = (await cms.delete('kept', { namespace: 'default', propagationPolicy: 'Background' })) as KubeObject;
+    assert.deepEqual(cleared.metadata.finalizers, ['example.com/hold']);
+    const held = await get('kept');
+    await cms.update({ ...held, metadata: { ...held.metadata, finalizers: [] } }, { namespace: 'default' });
+    await eventually(clock, async () => !(await exists('kept')), 'gone with its last finalizer');
+  } finally {
+    await cluster.stop();
+  }
+});
