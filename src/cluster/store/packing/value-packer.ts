@@ -1,0 +1,235 @@
+import { performance } from 'node:perf_hooks';
+import { StoredKv } from './stored-kv';
+import { ValueCodec } from './value-codec';
+
+/**
+ * Packs the values the store holds in memory, in the background and never on a write's path.
+ *
+ * A write's value stays plain (readers and watchers of fresh writes never inflate anything); what
+ * the packer packs is every version written before its previous pass, about one interval ago: by
+ * then most have been superseded (history, kept until compaction) or are objects nobody writes
+ * (Running pods, events). A pass packs in slices of a few milliseconds and yields to the event loop
+ * between them, and while the loop is busy (a burst of requests) it waits for a quieter moment,
+ * unless the backlog has grown past a bound. It runs on real timers, which are unref'd: this is
+ * the process's own housekeeping, not cluster behaviour, and must not wait for the cluster clock.
+ *
+ * Dictionaries: values are deflated against a dictionary learned per resource prefix
+ * (`/registry/pods/`, `/registry/events/` ...) from the newest versions of the first keys packed
+ * there: the text objects of a kind share is most of each object. A prefix is packed once it has
+ * seen enough text to learn from, so a store holding a handful of objects never packs at all.
+ * A dictionary never changes once made (values packed with it need it to unpack).
+ */
+
+/** What the packer asks the engine about a version it is about to pack. */
+export interface PackerSource {
+  /** Whether the store still holds this version (compaction may have dropped it since it was written). */
+  holds(kv: StoredKv): boolean;
+  /** Whether it is its key's newest version. */
+  isLatest(kv: StoredKv): boolean;
+}
+
+export interface PackerStats {
+  /** Values packed since the store opened. */
+  packed: number;
+  /** Their plain and packed sizes, in characters. */
+  plainChars: number;
+  packedChars: number;
+  /** Values written since the previous pass or waiting for a quieter moment. */
+  backlog: number;
+  /** Resource prefixes with a dictionary. */
+  dictionaries: number;
+}
+
+const INTERVAL_MS = 500;
+const SLICE_MS = 4;
+/** Values shorter than this stay plain: the object around the text costs more than deflate saves. */
+export const MIN_PACKED_LENGTH = 64;
+/** Event loop utilization above which a pass waits for the next interval. */
+const BUSY = 0.85;
+/** Backlog past which a pass runs however busy the loop is (memory stays bounded under a steady load). */
+const BACKLOG_LIMIT = 50_000;
+/** A prefix's dictionary is made once its sampled newest versions hold this much text, or this many values. */
+const DICTIONARY_CHARS = 8 * 1024;
+const DICTIONARY_SAMPLES = 8;
+/** Deflate's window is 32 KiB; the dictionary must leave room in it for the value itself. */
+const DICTIONARY_MAX_BYTES = 16 * 1024;
+const MAX_PREFIXES = 64;
+
+interface PrefixState {
+  codec: ValueCodec | undefined;
+  samples: string[];
+  sampleChars: number;
+  /** Versions met before the dictionary was made, packed once it is. */
+  waiting: StoredKv[];
+}
+
+export class ValuePacker {
+  private pending: StoredKv[] = [];
+  private head = 0;
+  /** pending[head, ripe) were written before the previous tick: old enough to pack. */
+  private ripe = 0;
+  private passEnd = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private passing = false;
+  private stopped = false;
+  private loop = performance.eventLoopUtilization();
+  private readonly prefixes = new Map<string, PrefixState>();
+  private readonly stats = { packed: 0, plainChars: 0, packedChars: 0 };
+
+  constructor(private readonly source: PackerSource) {}
+
+  /** A version just written with a value of `length` characters (called on every put: keep cheap). */
+  track(kv: StoredKv, length: number): void {
+    if (length < MIN_PACKED_LENGTH || this.stopped) return;
+    this.pending.push(kv);
+    if (this.timer === undefined && !this.passing) this.schedule();
+  }
+
+  /**
+   * Packs every tracked value now, however recent, instead of waiting for the background passes
+   * (tests; a benchmark's settle step before reading the heap). Returns how many it packed.
+   */
+  packAll(): number {
+    const before = this.stats.packed;
+    this.ripe = this.pending.length;
+    while (this.head < this.pending.length) this.packOne(this.take());
+    this.trim();
+    this.releaseDeflaters();
+    return this.stats.packed - before;
+  }
+
+  get summary(): PackerStats {
+    return { ...this.stats, backlog: this.pending.length - this.head, dictionaries: [...this.prefixes.values()].filter((p) => p.codec).length };
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending = [];
+    this.head = this.ripe = this.passEnd = 0;
+    this.releaseDeflaters();
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(this.tick, INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  private readonly tick = (): void => {
+    this.timer = undefined;
+    if (this.stopped) return;
+    const end = this.ripe;
+    this.ripe = this.pending.length;
+    const busy = performance.eventLoopUtilization(this.loop).utilization > BUSY;
+    this.loop = performance.eventLoopUtilization();
+    if (end <= this.head || (busy && this.pending.length - this.head < BACKLOG_LIMIT)) {
+      if (this.pending.length > this.head) this.schedule();
+      return;
+    }
+    this.passing = true;
+    this.passEnd = end;
+    this.slice();
+  };
+
+  private readonly slice = (): void => {
+    if (this.stopped) return;
+    const deadline = performance.now() + SLICE_MS;
+    let n = 0;
+    while (this.head < this.passEnd) {
+      this.packOne(this.take());
+      if ((++n & 15) === 0 && performance.now() > deadline) break;
+    }
+    if (this.head < this.passEnd) {
+      setImmediate(this.slice).unref();
+      return;
+    }
+    this.passing = false;
+    this.trim();
+    this.releaseDeflaters();
+    this.loop = performance.eventLoopUtilization();
+    if (this.pending.length > 0) this.schedule();
+  };
+
+  private take(): StoredKv {
+    const kv = this.pending[this.head];
+    this.pending[this.head++] = undefined as unknown as StoredKv; // let compaction free it before the trim
+    return kv;
+  }
+
+  private trim(): void {
+    if (this.head === 0) return;
+    this.pending = this.pending.slice(this.head);
+    this.ripe = Math.max(0, this.ripe - this.head);
+    this.passEnd = Math.max(0, this.passEnd - this.head);
+    this.head = 0;
+  }
+
+  private packOne(kv: StoredKv): void {
+    const text = kv.plainText;
+    if (text === undefined || !this.source.holds(kv)) return;
+    const state = this.prefixState(kv.key);
+    if (!state) return;
+    if (state.codec) {
+      this.packWith(state.codec, kv, text);
+      return;
+    }
+    state.waiting.push(kv);
+    if (!this.source.isLatest(kv)) return;
+    state.samples.push(text);
+    state.sampleChars += text.length;
+    if (state.sampleChars < DICTIONARY_CHARS && state.samples.length < DICTIONARY_SAMPLES) return;
+    state.codec = new ValueCodec(dictionaryOf(state.samples));
+    const waiting = state.waiting;
+    state.samples = [];
+    state.waiting = [];
+    for (const w of waiting) {
+      const plain = w.plainText;
+      if (plain !== undefined && this.source.holds(w)) this.packWith(state.codec, w, plain);
+    }
+  }
+
+  private packWith(codec: ValueCodec, kv: StoredKv, text: string): void {
+    const packed = codec.pack(text);
+    if (packed === undefined) return;
+    kv.pack(codec, packed);
+    this.stats.packed++;
+    this.stats.plainChars += text.length;
+    this.stats.packedChars += packed.length;
+  }
+
+  private prefixState(key: string): PrefixState | undefined {
+    const prefix = resourcePrefix(key);
+    let state = this.prefixes.get(prefix);
+    if (!state && this.prefixes.size < MAX_PREFIXES) {
+      state = { codec: undefined, samples: [], sampleChars: 0, waiting: [] };
+      this.prefixes.set(prefix, state);
+    }
+    return state;
+  }
+
+  private releaseDeflaters(): void {
+    for (const state of this.prefixes.values()) state.codec?.releaseDeflater();
+  }
+}
+
+/** `/registry/pods/` for `/registry/pods/ns/name`: up to the third slash, or the last one. */
+export function resourcePrefix(key: string): string {
+  let slashes = 0;
+  let last = -1;
+  for (let i = 0; i < key.length; i++) {
+    if (key.charCodeAt(i) !== 47 /* / */) continue;
+    last = i;
+    if (++slashes === 3) break;
+  }
+  return key.slice(0, last + 1);
+}
+
+/**
+ * The samples one after the other, the newest last (deflate reaches the end of a dictionary with
+ * the shortest distances), cut from the front to fit the window.
+ */
+function dictionaryOf(samples: readonly string[]): Buffer {
+  const bytes = Buffer.from(samples.join(''), 'utf8');
+  return bytes.length > DICTIONARY_MAX_BYTES ? Buffer.from(bytes.subarray(bytes.length - DICTIONARY_MAX_BYTES)) : bytes;
+}
