@@ -49,10 +49,13 @@ const BUSY = 0.85;
 /** Backlog past which a pass runs however busy the loop is (memory stays bounded under a steady load). */
 const BACKLOG_LIMIT = 50_000;
 /** A prefix's dictionary is made once its sampled newest versions hold this much text, or this many values. */
-const DICTIONARY_CHARS = 8 * 1024;
+const DICTIONARY_CHARS = 6 * 1024;
 const DICTIONARY_SAMPLES = 8;
-/** Deflate's window is 32 KiB; the dictionary must leave room in it for the value itself. */
-const DICTIONARY_MAX_BYTES = 16 * 1024;
+/**
+ * Deflate hashes the whole dictionary again for every value it packs, so a longer one costs time
+ * on every value: two Running pods' text (~6.5 KB) packs a pod to ~156 bytes; 16 KB did no better.
+ */
+const DICTIONARY_MAX_BYTES = 8 * 1024;
 const MAX_PREFIXES = 64;
 
 interface PrefixState {
