@@ -9,8 +9,8 @@ import { ValueCodec } from './value-codec';
  * the packer packs is every version written before its previous pass, about one interval ago: by
  * then most have been superseded (history, kept until compaction) or are objects nobody writes
  * (Running pods, events). A pass packs in slices of a few milliseconds and yields to the event loop
- * between them, and while the loop is busy (a burst of requests) it waits for a quieter moment,
- * unless the backlog has grown past a bound. It runs on real timers, which are unref'd: this is
+ * between them; while the loop is busy (a burst of requests) a pass packs for a few milliseconds
+ * only and leaves the rest for a quieter moment. It runs on real timers, which are unref'd: this is
  * the process's own housekeeping, not cluster behaviour, and must not wait for the cluster clock.
  *
  * Dictionaries: values are deflated against a dictionary learned per resource prefix
@@ -44,10 +44,14 @@ const INTERVAL_MS = 500;
 const SLICE_MS = 4;
 /** Values shorter than this stay plain: the object around the text costs more than deflate saves. */
 export const MIN_PACKED_LENGTH = 64;
-/** Event loop utilization above which a pass waits for the next interval. */
-const BUSY = 0.85;
-/** Backlog past which a pass runs however busy the loop is (memory stays bounded under a steady load). */
-const BACKLOG_LIMIT = 50_000;
+/** Event loop utilization above which a pass packs only for BUSY_BUDGET_MS. */
+const BUSY = 0.5;
+/**
+ * What a pass may spend while the loop is busy (per interval: ~1% of the loop). Deflate costs
+ * ~10-30 µs a value, more than a put, so packing as fast as a busy store writes would halve its
+ * write rate; the backlog waits for a quieter moment instead, and still shrinks meanwhile.
+ */
+const BUSY_BUDGET_MS = 5;
 /** A prefix's dictionary is made once its sampled newest versions hold this much text, or this many values. */
 const DICTIONARY_CHARS = 6 * 1024;
 const DICTIONARY_SAMPLES = 8;
@@ -126,33 +130,47 @@ export class ValuePacker {
     this.ripe = this.pending.length;
     const busy = performance.eventLoopUtilization(this.loop).utilization > BUSY;
     this.loop = performance.eventLoopUtilization();
-    if (end <= this.head || (busy && this.pending.length - this.head < BACKLOG_LIMIT)) {
+    if (end <= this.head) {
       if (this.pending.length > this.head) this.schedule();
       return;
     }
     this.passing = true;
     this.passEnd = end;
-    this.slice();
+    if (busy) {
+      this.packFor(BUSY_BUDGET_MS);
+      this.endPass();
+    } else {
+      this.slice();
+    }
   };
 
+  /** A quiet loop: the whole pass, in slices with a turn of the event loop between them. */
   private readonly slice = (): void => {
     if (this.stopped) return;
-    const deadline = performance.now() + SLICE_MS;
+    this.packFor(SLICE_MS);
+    if (this.head < this.passEnd) {
+      setImmediate(this.slice).unref();
+      return;
+    }
+    this.endPass();
+  };
+
+  private packFor(ms: number): void {
+    const deadline = performance.now() + ms;
     let n = 0;
     while (this.head < this.passEnd) {
       this.packOne(this.take());
       if ((++n & 15) === 0 && performance.now() > deadline) break;
     }
-    if (this.head < this.passEnd) {
-      setImmediate(this.slice).unref();
-      return;
-    }
+  }
+
+  private endPass(): void {
     this.passing = false;
     this.trim();
     this.releaseDeflaters();
     this.loop = performance.eventLoopUtilization();
     if (this.pending.length > 0) this.schedule();
-  };
+  }
 
   private take(): StoredKv {
     const kv = this.pending[this.head];

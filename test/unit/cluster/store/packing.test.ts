@@ -69,6 +69,9 @@ describe('ValueCodec', () => {
 
   it('declines what would not come back exactly (a lone surrogate) and what would not get smaller', () => {
     assert.equal(codec.pack(`${pod('lone', 'Running')}a\ud800b`), undefined, 'UTF-8 has no lone surrogates');
+    const seasoned = new ValueCodec(codec.dictionary);
+    for (let i = 0; i < 100; i++) assert.equal(seasoned.unpack(seasoned.pack(pod(`p${i}`, 'Running'))!), pod(`p${i}`, 'Running'));
+    assert.equal(seasoned.pack(`${pod('lone', 'Running')}a\udc00b`), undefined, 'also once the codec no longer unpacks to check');
     assert.equal(codec.pack('x'), undefined);
   });
 });
