@@ -56,9 +56,12 @@ const BUSY_BUDGET_MS = 5;
 const DICTIONARY_CHARS = 6 * 1024;
 const DICTIONARY_SAMPLES = 8;
 /**
- * Deflate hashes the whole dictionary again for every value it packs, so a longer one costs time
- * on every value: two Running pods' text (~6.5 KB) packs a pod to ~156 bytes; 16 KB did no better.
+ * Deflate hashes the whole dictionary again for every value it packs (~1 µs per KB), so the
+ * dictionary is only about as long as the longest sample (a Running pod, 3.4 KB, then packs to
+ * ~155 bytes in ~15 µs; 8 KB did no better for ~22 µs) and at least 2 KB (leases and events,
+ * ~0.7-1.2 KB, pack to ~90-100 bytes in ~9 µs).
  */
+const DICTIONARY_MIN_BYTES = 2 * 1024;
 const DICTIONARY_MAX_BYTES = 8 * 1024;
 const MAX_PREFIXES = 64;
 
@@ -248,9 +251,11 @@ export function resourcePrefix(key: string): string {
 
 /**
  * The samples one after the other, the newest last (deflate reaches the end of a dictionary with
- * the shortest distances), cut from the front to fit the window.
+ * the shortest distances), cut from the front to the length above.
  */
 function dictionaryOf(samples: readonly string[]): Buffer {
   const bytes = Buffer.from(samples.join(''), 'utf8');
-  return bytes.length > DICTIONARY_MAX_BYTES ? Buffer.from(bytes.subarray(bytes.length - DICTIONARY_MAX_BYTES)) : bytes;
+  const longest = Math.max(...samples.map((s) => Buffer.byteLength(s, 'utf8')));
+  const size = Math.min(DICTIONARY_MAX_BYTES, Math.max(DICTIONARY_MIN_BYTES, Math.ceil(longest * 1.25)));
+  return bytes.length > size ? Buffer.from(bytes.subarray(bytes.length - size)) : bytes;
 }
