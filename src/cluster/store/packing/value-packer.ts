@@ -9,8 +9,9 @@ import { ValueCodec } from './value-codec';
  * the packer packs is every version written before its previous pass, about one interval ago: by
  * then most have been superseded (history, kept until compaction) or are objects nobody writes
  * (Running pods, events). A pass packs in slices of a few milliseconds and yields to the event loop
- * between them; while the loop is busy (a burst of requests) a pass packs for a few milliseconds
- * only and leaves the rest for a quieter moment. It runs on real timers, which are unref'd: this is
+ * between them; while the store is busy (the loop more than half busy, or over ~2,000 writes a
+ * second) a pass packs for 5 ms only (~500 values) and leaves the rest, plain, for a quieter
+ * moment: under a sustained heavy load the backlog waits rather than the writes. It runs on real timers, which are unref'd: this is
  * the process's own housekeeping, not cluster behaviour, and must not wait for the cluster clock.
  *
  * Dictionaries: values are deflated against a dictionary learned per resource prefix
@@ -41,11 +42,17 @@ export interface PackerStats {
 }
 
 const INTERVAL_MS = 500;
-const SLICE_MS = 4;
+const SLICE_MS = 2;
 /** Values shorter than this stay plain: the object around the text costs more than deflate saves. */
 export const MIN_PACKED_LENGTH = 64;
-/** Event loop utilization above which a pass packs only for BUSY_BUDGET_MS. */
+/**
+ * A pass packs only for BUSY_BUDGET_MS when the event loop was busier than this since the last
+ * one, or when more values were written than BUSY_WRITES (a durable store waiting for its fsyncs
+ * looks idle to the loop, yet every slice of packing delays the writes it acknowledges).
+ * 5,000 idle nodes renew ~500 leases a second: their cluster is not busy.
+ */
 const BUSY = 0.5;
+const BUSY_WRITES = (2000 * INTERVAL_MS) / 1000;
 /**
  * What a pass may spend while the loop is busy (per interval: ~1% of the loop). Deflate costs
  * ~10-30 µs a value, more than a put, so packing as fast as a busy store writes would halve its
@@ -83,6 +90,8 @@ export class ValuePacker {
   private passing = false;
   private stopped = false;
   private loop = performance.eventLoopUtilization();
+  /** Values tracked since the last tick. */
+  private written = 0;
   private readonly prefixes = new Map<string, PrefixState>();
   private readonly stats = { packed: 0, plainChars: 0, packedChars: 0 };
 
@@ -92,6 +101,7 @@ export class ValuePacker {
   track(kv: StoredKv, length: number): void {
     if (length < MIN_PACKED_LENGTH || this.stopped) return;
     this.pending.push(kv);
+    this.written++;
     if (this.timer === undefined && !this.passing) this.schedule();
   }
 
@@ -131,8 +141,9 @@ export class ValuePacker {
     if (this.stopped) return;
     const end = this.ripe;
     this.ripe = this.pending.length;
-    const busy = performance.eventLoopUtilization(this.loop).utilization > BUSY;
+    const busy = performance.eventLoopUtilization(this.loop).utilization > BUSY || this.written > BUSY_WRITES;
     this.loop = performance.eventLoopUtilization();
+    this.written = 0;
     if (end <= this.head) {
       if (this.pending.length > this.head) this.schedule();
       return;
@@ -147,7 +158,7 @@ export class ValuePacker {
     }
   };
 
-  /** A quiet loop: the whole pass, in slices with a turn of the event loop between them. */
+  /** A quiet store: the whole pass, in slices with a turn of the event loop between them. */
   private readonly slice = (): void => {
     if (this.stopped) return;
     this.packFor(SLICE_MS);
