@@ -1,6 +1,7 @@
 import { mkdirSync, unlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { MvccEngine } from './engine';
+import type { PackerStats } from './packing/value-packer';
 import { LogRecord, encodeJson } from './durable/log-record';
 import { acquireDataDirLock } from './durable/lock';
 import { readSnapshot, writeSnapshot } from './durable/snapshot';
@@ -149,10 +150,20 @@ export class DurableStore implements KVStore {
     await this.snapshotting;
   }
 
+  packValues(): Promise<number> {
+    return this.guard(() => Promise.resolve(this.engine.packValues()));
+  }
+
+  /** What the value packer has done so far (benchmarks). */
+  get packerStats(): PackerStats {
+    return this.engine.packerStats;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.engine.watchers.cancelAll();
+    this.engine.close();
     try {
       await this.snapshotting?.catch(() => undefined);
       await this.wal.close();

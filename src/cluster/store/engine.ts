@@ -1,4 +1,6 @@
 import { EventLog, RevisionBatch } from './event-log';
+import { StoredKv } from './packing/stored-kv';
+import { PackerStats, ValuePacker } from './packing/value-packer';
 import { SortedIndex } from './sorted-index';
 import {
   CompactedError,
@@ -30,6 +32,9 @@ import { WatchHub } from './watch-hub';
  *
  * KeyValue and event objects are shared between history, results and watchers, and are not copied
  * or frozen (freezing cost a fifth of put throughput): callers must treat them as read-only.
+ *
+ * Values: every version is a `StoredKv`, whose text a background packer deflates once it has not
+ * been written for a while (packing/value-packer.ts); `value` inflates it again on read.
  */
 
 export interface KeyRecord {
@@ -38,14 +43,14 @@ export interface KeyRecord {
    * The newest version, kept on the record itself so that scanning many keys at the current
    * revision touches one object per key.
    */
-  latest: KeyValue;
+  latest: StoredKv;
   /**
    * Every retained version in revision order (ending with `latest`), or undefined while `latest` is
    * the only one: most keys have a single retained version, and not allocating an array for them
    * is a good part of what a new key costs. Replaced, never shortened in place (snapshots hold old
    * arrays).
    */
-  history: KeyValue[] | undefined;
+  history: StoredKv[] | undefined;
 }
 
 /** One write of a transaction as it is logged: [key, value] for a put, [key] for a delete. */
@@ -73,6 +78,10 @@ export class MvccEngine {
   private compacted = 0;
   private log = new EventLog(2);
   readonly watchers: WatchHub;
+  private readonly packer = new ValuePacker({
+    holds: (kv) => this.holds(kv),
+    isLatest: (kv) => this.records.get(kv.key)?.latest === kv,
+  });
 
   constructor() {
     this.watchers = new WatchHub({
@@ -97,6 +106,20 @@ export class MvccEngine {
 
   get keyCount(): number {
     return this.index.size;
+  }
+
+  /** Packs every value now instead of in the background (see ValuePacker.packAll); how many it packed. */
+  packValues(): number {
+    return this.packer.packAll();
+  }
+
+  get packerStats(): PackerStats {
+    return this.packer.summary;
+  }
+
+  /** Stops the background packer (the store is closing). */
+  close(): void {
+    this.packer.stop();
   }
 
   /** Makes revisions up to `revision` visible to readers and watchers. */
@@ -153,7 +176,8 @@ export class MvccEngine {
   loadBase(compacted: number, revision: number, kvs: readonly KeyValue[]): void {
     if (this.records.size > 0 || this.current !== 1) throw new Error('loadBase needs an empty store');
     for (const kv of kvs) {
-      const copy = { ...kv };
+      const copy = new StoredKv(kv.key, kv.value, kv.createRevision, kv.modRevision, kv.version);
+      this.packer.track(copy, kv.value.length);
       const record: KeyRecord = { key: kv.key, latest: copy, history: undefined };
       this.records.set(kv.key, record);
       this.index.insert(record);
@@ -203,7 +227,7 @@ export class MvccEngine {
   }
 
   /** Every retained key's history arrays (a consistent capture for a background snapshot). */
-  captureHistories(): KeyValue[][] {
+  captureHistories(): StoredKv[][] {
     return this.index.toArray().map((r) => r.history ?? [r.latest]);
   }
 
@@ -271,15 +295,16 @@ export class MvccEngine {
     let record = this.records.get(key);
     const latest = record?.latest;
     const prev = latest && latest.version !== 0 ? latest : undefined;
-    const kv: KeyValue = {
+    const kv = new StoredKv(
       // The record's own key string: the caller's is a new string per write, and every retained
       // version (and the newest one, for as long as the key lives) would keep its own copy.
-      key: record ? record.key : key,
+      record ? record.key : key,
       value,
-      createRevision: prev ? prev.createRevision : revision,
-      modRevision: revision,
-      version: prev ? prev.version + 1 : 1,
-    };
+      prev ? prev.createRevision : revision,
+      revision,
+      prev ? prev.version + 1 : 1,
+    );
+    this.packer.track(kv, value.length);
     if (record) {
       if (record.history) record.history.push(kv);
       else record.history = [record.latest, kv];
@@ -296,11 +321,18 @@ export class MvccEngine {
     const record = this.records.get(key);
     const latest = record?.latest;
     if (!record || !latest || latest.version === 0) return undefined;
-    const tombstone: KeyValue = { key: record.key, value: '', createRevision: 0, modRevision: revision, version: 0 };
+    const tombstone = new StoredKv(record.key, '', 0, revision, 0);
     if (record.history) record.history.push(tombstone);
     else record.history = [latest, tombstone];
     record.latest = tombstone;
     return { type: 'delete', kv: tombstone, prevKv: latest };
+  }
+
+  /** Whether a version is still retained (compaction drops superseded versions at or below its revision). */
+  private holds(kv: StoredKv): boolean {
+    if (kv.modRevision > this.compacted) return true;
+    const record = this.records.get(kv.key);
+    return record !== undefined && (record.latest === kv || record.history?.[0] === kv);
   }
 }
 

@@ -1,4 +1,5 @@
 import { MvccEngine } from './engine';
+import type { PackerStats } from './packing/value-packer';
 import {
   Compare,
   KVStore,
@@ -53,9 +54,19 @@ export class MemoryStore implements KVStore {
     return this.guard(() => this.engine.compact(revision));
   }
 
+  packValues(): Promise<number> {
+    return this.guard(() => this.engine.packValues());
+  }
+
+  /** What the value packer has done so far (benchmarks). */
+  get packerStats(): PackerStats {
+    return this.engine.packerStats;
+  }
+
   close(): Promise<void> {
     this.closed = true;
     this.engine.watchers.cancelAll();
+    this.engine.close();
     return Promise.resolve();
   }
 

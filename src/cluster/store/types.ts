@@ -116,6 +116,12 @@ export interface KVStore {
    * The cluster clock waits for it before moving on (stores without a disk have nothing to wait for).
    */
   pendingWrites?(): Promise<void> | undefined;
+  /**
+   * Packs (deflates in memory) every value the store holds now, instead of leaving it to the
+   * background pass that packs values once they have not been written for a while; resolves with
+   * how many it packed. Reads are unaffected either way. For tests and a benchmark's settle step.
+   */
+  packValues?(): Promise<number>;
   /** Flushes and releases files; later calls reject. */
   close(): Promise<void>;
 }

@@ -1,0 +1,272 @@
+import { performance } from 'node:perf_hooks';
+import { StoredKv } from './stored-kv';
+import { ValueCodec } from './value-codec';
+
+/**
+ * Packs the values the store holds in memory, in the background and never on a write's path.
+ *
+ * A write's value stays plain (readers and watchers of fresh writes never inflate anything); what
+ * the packer packs is every version written before its previous pass, about one interval ago: by
+ * then most have been superseded (history, kept until compaction) or are objects nobody writes
+ * (Running pods, events). A pass packs in slices of a few milliseconds and yields to the event loop
+ * between them; while the store is busy (the loop more than half busy, or over ~2,000 writes a
+ * second) a pass packs for 5 ms only (~500 values) and leaves the rest, plain, for a quieter
+ * moment: under a sustained heavy load the backlog waits rather than the writes. It runs on real timers, which are unref'd: this is
+ * the process's own housekeeping, not cluster behaviour, and must not wait for the cluster clock.
+ *
+ * Dictionaries: values are deflated against a dictionary learned per resource prefix
+ * (`/registry/pods/`, `/registry/events/` ...) from the newest versions of the first keys packed
+ * there: the text objects of a kind share is most of each object. A prefix is packed once it has
+ * seen enough text to learn from, so a store holding a handful of objects never packs at all.
+ * A dictionary never changes once made (values packed with it need it to unpack).
+ */
+
+/** What the packer asks the engine about a version it is about to pack. */
+export interface PackerSource {
+  /** Whether the store still holds this version (compaction may have dropped it since it was written). */
+  holds(kv: StoredKv): boolean;
+  /** Whether it is its key's newest version. */
+  isLatest(kv: StoredKv): boolean;
+}
+
+export interface PackerStats {
+  /** Values packed since the store opened. */
+  packed: number;
+  /** Their plain and packed sizes, in characters. */
+  plainChars: number;
+  packedChars: number;
+  /** Values written since the previous pass or waiting for a quieter moment. */
+  backlog: number;
+  /** Resource prefixes with a dictionary. */
+  dictionaries: number;
+}
+
+const INTERVAL_MS = 500;
+const SLICE_MS = 2;
+/** Values shorter than this stay plain: the object around the text costs more than deflate saves. */
+export const MIN_PACKED_LENGTH = 64;
+/**
+ * A pass packs only for BUSY_BUDGET_MS when the event loop was busier than this since the last
+ * one, or when more values were written than BUSY_WRITES (a durable store waiting for its fsyncs
+ * looks idle to the loop, yet every slice of packing delays the writes it acknowledges).
+ * 5,000 idle nodes renew ~500 leases a second: their cluster is not busy.
+ */
+const BUSY = 0.5;
+const BUSY_WRITES = (2000 * INTERVAL_MS) / 1000;
+/**
+ * What a pass may spend while the loop is busy (per interval: ~1% of the loop). Deflate costs
+ * ~10-30 µs a value, more than a put, so packing as fast as a busy store writes would halve its
+ * write rate; the backlog waits for a quieter moment instead, and still shrinks meanwhile.
+ */
+const BUSY_BUDGET_MS = 5;
+/** A prefix's dictionary is made once its sampled newest versions hold this much text, or this many values. */
+const DICTIONARY_CHARS = 6 * 1024;
+const DICTIONARY_SAMPLES = 8;
+/**
+ * Deflate hashes the whole dictionary again for every value it packs (~1 µs per KB), so the
+ * dictionary is only about as long as the longest sample (a Running pod, 3.4 KB, then packs to
+ * ~155 bytes in ~15 µs; 8 KB did no better for ~22 µs) and at least 2 KB (leases and events,
+ * ~0.7-1.2 KB, pack to ~90-100 bytes in ~9 µs).
+ */
+const DICTIONARY_MIN_BYTES = 2 * 1024;
+const DICTIONARY_MAX_BYTES = 8 * 1024;
+const MAX_PREFIXES = 64;
+
+interface PrefixState {
+  codec: ValueCodec | undefined;
+  samples: string[];
+  sampleChars: number;
+  /** Versions met before the dictionary was made, packed once it is. */
+  waiting: StoredKv[];
+}
+
+export class ValuePacker {
+  private pending: StoredKv[] = [];
+  private head = 0;
+  /** pending[head, ripe) were written before the previous tick: old enough to pack. */
+  private ripe = 0;
+  private passEnd = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private passing = false;
+  private stopped = false;
+  private loop = performance.eventLoopUtilization();
+  /** Values tracked since the last tick. */
+  private written = 0;
+  private readonly prefixes = new Map<string, PrefixState>();
+  private readonly stats = { packed: 0, plainChars: 0, packedChars: 0 };
+
+  constructor(private readonly source: PackerSource) {}
+
+  /** A version just written with a value of `length` characters (called on every put: keep cheap). */
+  track(kv: StoredKv, length: number): void {
+    if (length < MIN_PACKED_LENGTH || this.stopped) return;
+    this.pending.push(kv);
+    this.written++;
+    if (this.timer === undefined && !this.passing) this.schedule();
+  }
+
+  /**
+   * Packs every tracked value now, however recent, instead of waiting for the background passes
+   * (tests; a benchmark's settle step before reading the heap). Returns how many it packed.
+   */
+  packAll(): number {
+    const before = this.stats.packed;
+    this.ripe = this.pending.length;
+    while (this.head < this.pending.length) this.packOne(this.take());
+    this.trim();
+    this.releaseDeflaters();
+    return this.stats.packed - before;
+  }
+
+  get summary(): PackerStats {
+    return { ...this.stats, backlog: this.pending.length - this.head, dictionaries: [...this.prefixes.values()].filter((p) => p.codec).length };
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending = [];
+    this.head = this.ripe = this.passEnd = 0;
+    this.releaseDeflaters();
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(this.tick, INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  private readonly tick = (): void => {
+    this.timer = undefined;
+    if (this.stopped) return;
+    const end = this.ripe;
+    this.ripe = this.pending.length;
+    const busy = performance.eventLoopUtilization(this.loop).utilization > BUSY || this.written > BUSY_WRITES;
+    this.loop = performance.eventLoopUtilization();
+    this.written = 0;
+    if (end <= this.head) {
+      if (this.pending.length > this.head) this.schedule();
+      return;
+    }
+    this.passing = true;
+    this.passEnd = end;
+    if (busy) {
+      this.packFor(BUSY_BUDGET_MS);
+      this.endPass();
+    } else {
+      this.slice();
+    }
+  };
+
+  /** A quiet store: the whole pass, in slices with a turn of the event loop between them. */
+  private readonly slice = (): void => {
+    if (this.stopped) return;
+    this.packFor(SLICE_MS);
+    if (this.head < this.passEnd) {
+      setImmediate(this.slice).unref();
+      return;
+    }
+    this.endPass();
+  };
+
+  private packFor(ms: number): void {
+    const deadline = performance.now() + ms;
+    let n = 0;
+    while (this.head < this.passEnd) {
+      this.packOne(this.take());
+      if ((++n & 15) === 0 && performance.now() > deadline) break;
+    }
+  }
+
+  private endPass(): void {
+    this.passing = false;
+    this.trim();
+    this.releaseDeflaters();
+    this.loop = performance.eventLoopUtilization();
+    if (this.pending.length > 0) this.schedule();
+  }
+
+  private take(): StoredKv {
+    const kv = this.pending[this.head];
+    this.pending[this.head++] = undefined as unknown as StoredKv; // let compaction free it before the trim
+    return kv;
+  }
+
+  private trim(): void {
+    if (this.head === 0) return;
+    this.pending = this.pending.slice(this.head);
+    this.ripe = Math.max(0, this.ripe - this.head);
+    this.passEnd = Math.max(0, this.passEnd - this.head);
+    this.head = 0;
+  }
+
+  private packOne(kv: StoredKv): void {
+    const text = kv.plainText;
+    if (text === undefined || !this.source.holds(kv)) return;
+    const state = this.prefixState(kv.key);
+    if (!state) return;
+    if (state.codec) {
+      this.packWith(state.codec, kv, text);
+      return;
+    }
+    state.waiting.push(kv);
+    if (!this.source.isLatest(kv)) return;
+    state.samples.push(text);
+    state.sampleChars += text.length;
+    if (state.sampleChars < DICTIONARY_CHARS && state.samples.length < DICTIONARY_SAMPLES) return;
+    state.codec = new ValueCodec(dictionaryOf(state.samples));
+    const waiting = state.waiting;
+    state.samples = [];
+    state.waiting = [];
+    for (const w of waiting) {
+      const plain = w.plainText;
+      if (plain !== undefined && this.source.holds(w)) this.packWith(state.codec, w, plain);
+    }
+  }
+
+  private packWith(codec: ValueCodec, kv: StoredKv, text: string): void {
+    const packed = codec.pack(text);
+    if (packed === undefined) return;
+    kv.pack(codec, packed);
+    this.stats.packed++;
+    this.stats.plainChars += text.length;
+    this.stats.packedChars += packed.length;
+  }
+
+  private prefixState(key: string): PrefixState | undefined {
+    const prefix = resourcePrefix(key);
+    let state = this.prefixes.get(prefix);
+    if (!state && this.prefixes.size < MAX_PREFIXES) {
+      state = { codec: undefined, samples: [], sampleChars: 0, waiting: [] };
+      this.prefixes.set(prefix, state);
+    }
+    return state;
+  }
+
+  private releaseDeflaters(): void {
+    for (const state of this.prefixes.values()) state.codec?.releaseDeflater();
+  }
+}
+
+/** `/registry/pods/` for `/registry/pods/ns/name`: up to the third slash, or the last one. */
+export function resourcePrefix(key: string): string {
+  let slashes = 0;
+  let last = -1;
+  for (let i = 0; i < key.length; i++) {
+    if (key.charCodeAt(i) !== 47 /* / */) continue;
+    last = i;
+    if (++slashes === 3) break;
+  }
+  return key.slice(0, last + 1);
+}
+
+/**
+ * The samples one after the other, the newest last (deflate reaches the end of a dictionary with
+ * the shortest distances), cut from the front to the length above.
+ */
+function dictionaryOf(samples: readonly string[]): Buffer {
+  const bytes = Buffer.from(samples.join(''), 'utf8');
+  const longest = Math.max(...samples.map((s) => Buffer.byteLength(s, 'utf8')));
+  const size = Math.min(DICTIONARY_MAX_BYTES, Math.max(DICTIONARY_MIN_BYTES, Math.ceil(longest * 1.25)));
+  return bytes.length > size ? Buffer.from(bytes.subarray(bytes.length - size)) : bytes;
+}
