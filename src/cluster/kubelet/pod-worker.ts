@@ -10,7 +10,7 @@
  * Everything observable (events, status) goes through the host, so the same worker runs in the
  * kubelet and in unit tests. The worker never reads the API except for ConfigMaps and Secrets.
  */
-import type { Container as ContainerSpec, ContainerState, Pod, PodCondition, PodStatus } from '../api/types';
+import type { ContainerState, Pod, PodCondition, PodStatus } from '../api/types';
 import type { Clock, Timer } from '../clock';
 import { rfc3339, type EventType } from '../client/event-recorder';
 import type { BackOff } from './backoff';
@@ -22,7 +22,8 @@ import { sameJson } from '../api/same-json';
 import { containerStatus, podConditions, podPhase, qosClass, withTransitionTimes, type ContainerView, type PodView } from './pod-status';
 import { PROBE_LABEL, ProbeWorker, type ProbeKind, type ProbeSpec } from './probes';
 import { catalogImage } from './runtime/catalog';
-import { Container, type Termination } from './runtime/container';
+import { Container, type ContainerHooks, type Termination } from './runtime/container';
+import { ContainerRecord, internImageName, type Exited } from './container-record';
 import { invalidImageNameMessage, parseImageReference } from './runtime/image-ref';
 import { effectiveArgv, startProcess, type Process, type ProcessContext } from './runtime/interpreter';
 import { ContainerLog, previousNotFound, waitingToStart } from './runtime/logs';
@@ -47,52 +48,6 @@ export interface PodWorkerHost {
   deletePod(pod: Pod): void;
 }
 
-interface Exited {
-  termination: Termination;
-  id: string;
-  startedAt: number;
-  image: string;
-  imageID: string;
-  log: ContainerLog;
-}
-
-interface ContainerRecord {
-  spec: ContainerSpec;
-  kind: 'init' | 'sidecar' | 'main';
-  fieldPath: string;
-  current?: Container;
-  image: string;
-  imageID: string;
-  last?: Exited;
-  prior?: Exited;
-  restartCount: number;
-  waiting?: { reason: string; message?: string };
-  /** Pulling, creating or starting: the worker waits for it. */
-  busy: boolean;
-  /** Exited but the kubelet has not noticed yet (the next relist). */
-  noticing: boolean;
-  /** The kubelet has seen the current container running (a relist after it started). */
-  seen: boolean;
-  /** The current container is a restart not yet counted in restartCount. */
-  uncounted: boolean;
-  probes: Partial<Record<ProbeKind, ProbeWorker>>;
-  lastPullError?: string;
-  lastPullFailure?: number;
-  /** A timer that resyncs the pod when a back-off or retry ends. */
-  retry?: Timer;
-  /** The spec changed (a new image): restart it regardless of policy and back-off. */
-  specChanged?: boolean;
-  /** The kubelet is killing the container to start it again (failed liveness probe, new image). */
-  killedToRestart?: boolean;
-  /**
-   * Killed to restart and not yet seen running again: the real kubelet kills and starts in one
-   * SyncPod, so no status shows the killed container in between (only a back-off or an error does).
-   */
-  restarting?: boolean;
-  /** What the last status said of this container: repeated while the kubelet has not noticed a change. */
-  shown?: ContainerView;
-}
-
 /** The conditions the kubelet computes; any other belongs to another component. */
 const KUBELET_CONDITIONS = new Set(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']);
 
@@ -108,7 +63,7 @@ const terminated = (e: Exited): ContainerState => {
   return { terminated: t };
 };
 
-export class PodWorker {
+export class PodWorker implements ContainerHooks {
   private pod: Pod;
   private readonly records: ContainerRecord[];
   private sandboxReady = false;
@@ -142,21 +97,21 @@ export class PodWorker {
   private foreign: Map<string, PodCondition> | undefined;
   /**
    * Phase, pod IP and QoS class of the last status handed to the host, while that status is still
-   * described by lastConditions and every record's `shown`; undefined when it is not (none yet, the
-   * terminal one, or the host must get the next one whatever it is: see publish).
+   * described by lastConditions and every record's `shown`; phase undefined when it is not (none
+   * yet, the terminal one, or the host must get the next one whatever it is: see publish). Kept as
+   * the strings they are (no text made of them: it would be one more string per pod).
    */
-  private published: string | undefined;
+  private publishedPhase: string | undefined;
+  private publishedIP: string | undefined;
+  private publishedQoS: string | undefined;
 
   constructor(pod: Pod, private readonly host: PodWorkerHost) {
     this.pod = pod;
     this.startTime = pod.status?.startTime ? Date.parse(pod.status.startTime) : host.clock.now();
     this.lastConditions = pod.status?.conditions;
-    const record = (spec: ContainerSpec, kind: ContainerRecord['kind'], fieldPath: string): ContainerRecord => ({
-      spec, kind, fieldPath, image: spec.image ?? '', imageID: '', restartCount: 0, busy: false, noticing: false, seen: false, uncounted: false, probes: {},
-    });
     this.records = [
-      ...(pod.spec.initContainers ?? []).map((c) => record(c, c.restartPolicy === 'Always' ? 'sidecar' : 'init', `spec.initContainers{${c.name}}`)),
-      ...pod.spec.containers.map((c) => record(c, 'main', `spec.containers{${c.name}}`)),
+      ...(pod.spec.initContainers ?? []).map((c) => new ContainerRecord(c, c.restartPolicy === 'Always' ? 'sidecar' : 'init')),
+      ...pod.spec.containers.map((c) => new ContainerRecord(c, 'main')),
     ];
   }
 
@@ -243,7 +198,7 @@ export class PodWorker {
       changed = true;
       r.spec = spec;
       r.specChanged = true;
-      r.lastPullFailure = undefined;
+      r.pullFailure = undefined;
       r.waiting = undefined;
       r.retry?.cancel();
       if (r.current?.running) {
@@ -329,7 +284,7 @@ export class PodWorker {
   /** Writes the status again (a restarted kubelet, or a status another writer changed). */
   republish(): void {
     // The host forgot what it wrote (a restarted kubelet): the next status goes out even if unchanged.
-    this.published = undefined;
+    this.publishedPhase = undefined;
     this.publish();
     this.requestSync();
   }
@@ -337,7 +292,7 @@ export class PodWorker {
   /** The pod is gone from the API (force-deleted): stop everything at once. */
   abandon(): void {
     this.finished = true;
-    this.published = undefined;
+    this.publishedPhase = undefined;
     this.terminating = true;
     this.sandboxTimer?.cancel();
     this.deadlineTimer?.cancel();
@@ -400,13 +355,13 @@ export class PodWorker {
 
   private started(r: ContainerRecord): boolean {
     if (!r.current?.running || !r.seen) return false;
-    const startup = r.probes.startup;
+    const startup = r.probes?.startup;
     return startup ? startup.success === true : true;
   }
 
   private ready(r: ContainerRecord): boolean {
     if (!this.started(r)) return false;
-    const readiness = r.probes.readiness;
+    const readiness = r.probes?.readiness;
     return readiness ? readiness.success === true : true;
   }
 
@@ -529,17 +484,17 @@ export class PodWorker {
       imageID = imageIdOf(ref);
     } else {
       const pullKey = `${this.uid}/${image}`;
-      if (r.lastPullFailure !== undefined) {
-        const wait = host.pullBackOff.inBackOffSince(pullKey, r.lastPullFailure);
+      if (r.pullFailure !== undefined) {
+        const wait = host.pullBackOff.inBackOffSince(pullKey, r.pullFailure.at);
         if (wait !== undefined) {
           const first = r.waiting?.reason !== 'ImagePullBackOff';
-          r.waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}": ErrImagePull: ${r.lastPullError ?? ''}` };
+          r.waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}": ErrImagePull: ${r.pullFailure.message}` };
           if (first) {
             this.event('Normal', 'BackOff', `Back-off pulling image "${image}"`, r);
             this.event('Warning', 'Failed', 'Error: ImagePullBackOff', r);
           }
           this.publish();
-          this.retryLater(r, host.pullBackOff.readyAt(pullKey, r.lastPullFailure));
+          this.retryLater(r, host.pullBackOff.readyAt(pullKey, r.pullFailure.at));
           return;
         }
       }
@@ -548,8 +503,7 @@ export class PodWorker {
       if (this.terminating || this.finished) return;
       if (!outcome.ok) {
         host.pullBackOff.next(pullKey);
-        r.lastPullError = outcome.message;
-        r.lastPullFailure = host.clock.now();
+        r.pullFailure = { at: host.clock.now(), message: outcome.message };
         r.waiting = { reason: 'ErrImagePull', message: outcome.message };
         this.event('Warning', 'Failed', `Failed to pull image "${image}": ${outcome.message}`, r);
         this.event('Warning', 'Failed', 'Error: ErrImagePull', r);
@@ -558,12 +512,12 @@ export class PodWorker {
         return;
       }
       host.pullBackOff.forget(pullKey);
-      r.lastPullFailure = undefined;
+      r.pullFailure = undefined;
       this.event('Normal', 'Pulled', `Successfully pulled image "${image}" in ${goSeconds(outcome.pullMs)} (${goSeconds(outcome.totalMs)} including waiting). Image size: ${outcome.sizeBytes} bytes.`, r);
       imageID = outcome.imageID;
     }
     if (!catalog) return;
-    r.image = ref.fullName.replace(/@sha256:.*$/, '');
+    r.image = internImageName(ref.fullName.replace(/@sha256:.*$/, ''));
     r.imageID = imageID;
 
     const config = await resolveContainerConfig(this.pod, r.spec, catalog.env ?? {}, host.config);
@@ -619,22 +573,34 @@ export class PodWorker {
     this.publish(false, true);
   }
 
-  /** The runtime's container for `r`, its exit reported to this worker; `resumeFrom`: see adopt(). */
+  /**
+   * The runtime's container for `r`, its exit reported to this worker; `resumeFrom`: see adopt().
+   * The worker itself is the hooks of a container that needs nothing of its own (no memory limit,
+   * no fault, not resumed): most of them, and each would otherwise hold an object and two closures.
+   */
   private newContainer(r: ContainerRecord, id: string, process: Process | undefined, context: ProcessContext, faults: ContainerFaults, resumeFrom?: number): Container {
-    const host = this.host;
     const limit = parseQuantityBytes(r.spec.resources?.limits?.memory);
-    const container: Container = new Container(id, r.spec.name, host.clock, process, context, {
+    const own = limit !== undefined || faults.exit || faults.memoryBytes !== undefined || resumeFrom !== undefined;
+    const hooks: ContainerHooks = !own ? this : {
       ...(limit !== undefined ? { memoryLimit: limit } : {}),
-      oomKillDelay: () => host.random.duration(host.behaviour.oomKill),
+      oomKillDelay: () => this.oomKillDelay(),
       ...(faults.exit ? { forcedExit: faults.exit } : {}),
       ...(faults.memoryBytes !== undefined ? { forcedMemory: faults.memoryBytes } : {}),
       ...(resumeFrom !== undefined ? { resumeFrom } : {}),
-      onExit: (termination) => this.onExit(r, container, termination),
-    });
-    return container;
+      onExit: (termination, container) => this.onExit(termination, container),
+    };
+    return new Container(id, r.spec.name, this.host.clock, process, context, hooks);
   }
 
-  private onExit(r: ContainerRecord, container: Container, termination: Termination): void {
+  /** ContainerHooks: how long an OOM kill takes once a container of this pod is over its limit. */
+  oomKillDelay(): number {
+    return this.host.random.duration(this.host.behaviour.oomKill);
+  }
+
+  /** ContainerHooks: a container of this pod ended (its record is the one of its name). */
+  onExit(termination: Termination, container: Container): void {
+    const r = this.records.find((record) => record.spec.name === container.name);
+    if (!r) return;
     if (termination.reason === 'OOMKilled') {
       const program = effectiveArgv(container.context.image, r.spec.command, r.spec.args)[0] ?? r.spec.name;
       this.host.nodeEvent('Warning', 'SystemOOM', `System OOM encountered, victim process: ${program.slice(program.lastIndexOf('/') + 1)}, pid: ${1000 + Math.floor(this.host.random.next() * 60000)}`);
@@ -687,7 +653,7 @@ export class PodWorker {
     if (r.kind === 'init') return;
     const launch = (kind: ProbeKind) => {
       const spec = specs[kind];
-      if (!spec || r.probes[kind]) return;
+      if (!spec || r.probes?.[kind]) return;
       const worker = new ProbeWorker(kind, spec, r.spec, container, this.podIP ?? '', this.host.clock, faults[kind], {
         onFailure: (output) => this.event('Warning', 'Unhealthy', `${PROBE_LABEL[kind]} probe failed: ${output}`, r),
         onChange: (success) => {
@@ -696,7 +662,7 @@ export class PodWorker {
           this.publish();
         },
       });
-      r.probes[kind] = worker;
+      (r.probes ??= {})[kind] = worker;
       if (adopted && kind === 'readiness') worker.assume(adopted.ready);
       worker.start();
     };
@@ -705,8 +671,9 @@ export class PodWorker {
   }
 
   private stopProbes(r: ContainerRecord): void {
+    if (!r.probes) return;
     for (const p of Object.values(r.probes)) p?.stop();
-    r.probes = {};
+    r.probes = undefined;
   }
 
   private restartUnhealthy(r: ContainerRecord, container: Container, kind: ProbeKind, spec: ProbeSpec): void {
@@ -832,10 +799,11 @@ export class PodWorker {
     const all = this.foreign ? [...conditions, ...this.foreign.values()] : conditions;
     const podIP = this.podIP && this.sandboxReported ? this.podIP : undefined;
     const qos = this.pod.status?.qosClass ?? qosClass(this.pod);
-    const published = terminal ? undefined : `${phase} ${podIP ?? ''} ${qos}`;
-    const same = published !== undefined && published === this.published && !view.changed && sameJson(all, this.lastConditions);
+    const same = !terminal && phase === this.publishedPhase && podIP === this.publishedIP && qos === this.publishedQoS && !view.changed && sameJson(all, this.lastConditions);
     this.lastConditions = all;
-    this.published = published;
+    this.publishedPhase = terminal ? undefined : phase;
+    this.publishedIP = podIP;
+    this.publishedQoS = qos;
     if (same) return;
     const status: PodStatus = {
       phase,
@@ -865,8 +833,16 @@ export class PodWorker {
  * whole scope alive, and the container keeps this one for as long as it runs.
  */
 function clockReader(clock: Clock): () => number {
-  return () => clock.now();
+  let reader = clockReaders.get(clock);
+  if (!reader) {
+    reader = () => clock.now();
+    clockReaders.set(clock, reader);
+  }
+  return reader;
 }
+
+/** One reader per clock, shared by every container that reads it. */
+const clockReaders = new WeakMap<Clock, () => number>();
 
 /** A log of a container that ended before this kubelet started: nothing to follow. */
 function ended(log: ContainerLog): ContainerLog {
