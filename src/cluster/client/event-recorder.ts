@@ -101,13 +101,14 @@ const SERIES_WINDOW_MS = 6 * 60 * 1000;
 /** Upper bound on remembered aggregates, as the correlator's LRU (4096 entries). */
 const MAX_REMEMBERED = 4096;
 
-interface Aggregate {
-  namespace: string;
-  name: string;
-  count: number;
-  lastSeen: number;
-  /** The create is still in flight: repeats wait for it (undefined once it finished). */
-  pending: Promise<void> | undefined;
+/**
+ * An event the recorder has written, as the correlator remembers it. A kubelet remembers every
+ * event of its pods for the window, so this is kept small: one fixed shape, `lastSeen` in
+ * milliseconds since the recorder began (a small integer, where the epoch time would be a boxed
+ * number), the create in flight kept aside while it is (see EventRecorder.pending).
+ */
+class Aggregate {
+  constructor(readonly namespace: string, readonly name: string, public count: number, public lastSeen: number) {}
 }
 
 /** A 53-bit hash of an event's identity: kubelets remember many events, and the text would weigh more. */
@@ -133,28 +134,49 @@ let sequence = 0;
 /** `%x` of unix nanoseconds; a sequence number in the sub-millisecond digits keeps names unique. */
 function eventName(objectName: string, ms: number): string {
   sequence = (sequence + 1) % 1_000_000;
-  const nanos = BigInt(Math.floor(ms)) * 1_000_000n + BigInt(sequence);
-  return `${objectName}.${nanos.toString(16)}`;
+  return `${objectName}.${nanosHex(Math.floor(ms), sequence)}`;
+}
+
+const TWO_24 = 16_777_216;
+
+/**
+ * `(ms × 10⁶ + extra).toString(16)` without BigInt (a BigInt per event cost more than the rest of
+ * its name), exact for ms below 2⁴² (the year 2109) and extra below 10⁶: with ms = high·2²⁴ + low,
+ * low·10⁶ + extra stays below 2⁴⁵ and high·10⁶ below 2²⁴, so every step is an exact double; the
+ * low 24 bits are six hex digits.
+ */
+export function nanosHex(ms: number, extra: number): string {
+  const low = (ms % TWO_24) * 1_000_000 + extra;
+  const high = Math.floor(ms / TWO_24) * 1_000_000 + Math.floor(low / TWO_24);
+  const tail = (low % TWO_24).toString(16);
+  return high === 0 ? tail : high.toString(16) + '000000'.slice(tail.length) + tail;
 }
 
 export class EventRecorder {
   private readonly aggregates = new Map<number, Aggregate>();
+  /** Creates still in flight: repeats of their event wait for them. */
+  private readonly pending = new Map<Aggregate, Promise<void>>();
   private readonly inFlight = new Set<Promise<void>>();
+  /** What Aggregate.lastSeen counts from. */
+  private readonly origin: number;
 
-  constructor(private readonly client: ApiClient, private readonly clock: Clock, readonly source: EventSource) {}
+  constructor(private readonly client: ApiClient, private readonly clock: Clock, readonly source: EventSource) {
+    this.origin = clock.now();
+  }
 
   /** Records a core/v1 Event about `object` (a field path such as `spec.containers{nginx}` narrows it). */
   event(object: KubeObject | ObjectReference, type: EventType, reason: string, message: string, fieldPath?: string): void {
     const involved = referenceOf(object, fieldPath);
     const now = this.clock.now();
+    const seen = now - this.origin;
     const key = identity([involved.kind, involved.namespace, involved.name, involved.uid, involved.fieldPath, type, reason, message]);
     const previous = this.aggregates.get(key);
-    if (previous && now - previous.lastSeen <= CORRELATION_WINDOW_MS) {
+    if (previous && seen - previous.lastSeen <= CORRELATION_WINDOW_MS) {
       previous.count++;
-      previous.lastSeen = now;
+      previous.lastSeen = seen;
       const count = previous.count;
       const lastTimestamp = rfc3339(now);
-      this.track((previous.pending ?? Promise.resolve()).then(() => this.patchCount(previous, count, lastTimestamp)));
+      this.track((this.pending.get(previous) ?? Promise.resolve()).then(() => this.patchCount(previous, count, lastTimestamp)));
       return;
     }
     const namespace = involved.namespace || 'default';
@@ -176,11 +198,11 @@ export class EventRecorder {
       reportingComponent: this.source.component,
       reportingInstance: this.source.host ?? '',
     };
-    const aggregate: Aggregate = { namespace, name, count: 1, lastSeen: now, pending: undefined };
+    const aggregate = new Aggregate(namespace, name, 1, seen);
     // ...WithWarnings: the created Event is not read, so it is never decoded (in process).
     const created = this.client.resource(EVENTS).createWithWarnings(body, { namespace }).then(() => undefined, () => undefined);
-    aggregate.pending = created;
-    void created.then(() => { if (aggregate.pending === created) aggregate.pending = undefined; });
+    this.pending.set(aggregate, created);
+    void created.then(() => { if (this.pending.get(aggregate) === created) this.pending.delete(aggregate); });
     this.track(created);
     this.remember(key, aggregate);
   }
@@ -188,6 +210,15 @@ export class EventRecorder {
   /** Resolves when every write started so far has finished (tests and shutdown). */
   async flush(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+
+  /**
+   * Forgets what the correlation window has passed, oldest first as they were set. Nothing it
+   * forgets would have been used (a repeat after the window is a new event anyway); an owner that
+   * records rarely calls it now and then, so an idle recorder does not hold its old events.
+   */
+  prune(): void {
+    this.forgetBefore(this.clock.now() - this.origin);
   }
 
   private async patchCount(aggregate: Aggregate, count: number, lastTimestamp: string): Promise<void> {
@@ -203,9 +234,13 @@ export class EventRecorder {
     this.aggregates.delete(key);
     this.aggregates.set(key, aggregate);
     if (this.aggregates.size > MAX_REMEMBERED) this.aggregates.delete(this.aggregates.keys().next().value as number);
-    // Forget what the window has passed (oldest first, as they were set).
+    this.forgetBefore(aggregate.lastSeen);
+  }
+
+  /** Forgets what the window has passed at `seen` (oldest first, as they were set). */
+  private forgetBefore(seen: number): void {
     for (const [k, a] of this.aggregates) {
-      if (aggregate.lastSeen - a.lastSeen <= CORRELATION_WINDOW_MS) break;
+      if (seen - a.lastSeen <= CORRELATION_WINDOW_MS) break;
       this.aggregates.delete(k);
     }
   }
