@@ -5,6 +5,7 @@
  * `configmap "x" not found`; for a volume, a FailedMount and the pod staying ContainerCreating.
  */
 import type { Container, KubeObject, Pod } from '../api/types';
+import { ContainerFiles } from './runtime/files';
 
 export interface ConfigSource {
   configMap(namespace: string, name: string): Promise<KubeObject | undefined>;
@@ -133,8 +134,7 @@ export async function resolveContainerConfig(pod: Pod, container: Container, ima
     env[variable.name] = data[ref.key]!;
   }
 
-  const files = new Map<string, string>();
-  files.set('/etc/hostname', `${pod.metadata.name}\n`);
+  const files: [string, string][] = [['/etc/hostname', `${pod.metadata.name}\n`]];
   const volumes = new Map(((pod.spec.volumes as Volume[] | undefined) ?? []).map((v) => [v.name, v]));
   for (const mount of (container.volumeMounts as { name: string; mountPath: string; subPath?: string }[] | undefined) ?? []) {
     const volume = volumes.get(mount.name);
@@ -155,10 +155,28 @@ export async function resolveContainerConfig(pod: Pod, container: Container, ima
       const data = dataOf(object, s.kind === 'secret');
       const entries: [string, string][] = s.items ? s.items.filter((i) => i.key in data).map((i) => [i.path, data[i.key]!]) : Object.entries(data);
       for (const [path, content] of entries) {
-        if (mount.subPath) { if (path === mount.subPath) files.set(mount.mountPath, content); }
-        else files.set(`${mount.mountPath.replace(/\/$/, '')}/${path}`, content);
+        if (mount.subPath) { if (path === mount.subPath) files.push([mount.mountPath, content]); }
+        else files.push([mountedPath(mount.mountPath, path), content]);
       }
     }
   }
-  return { ok: true, env, files };
+  return { ok: true, env, files: ContainerFiles.of(files) };
 }
+
+/**
+ * `<mountPath>/<path>`, one string per distinct path: every pod mounts its service account's
+ * ca.crt at the same place, and each container keeps its paths for as long as it runs.
+ */
+function mountedPath(mountPath: string, path: string): string {
+  const full = `${mountPath.replace(/\/$/, '')}/${path}`;
+  let interned = mountedPaths.get(full);
+  if (interned === undefined) {
+    if (mountedPaths.size >= MAX_MOUNTED_PATHS) mountedPaths.clear();
+    interned = full;
+    mountedPaths.set(full, full);
+  }
+  return interned;
+}
+
+const mountedPaths = new Map<string, string>();
+const MAX_MOUNTED_PATHS = 1024;

@@ -63,28 +63,21 @@ const terminated = (e: Exited): ContainerState => {
   return { terminated: t };
 };
 
+const W_SANDBOX_READY = 1;
+const W_SANDBOX_REPORTED = 2;
+const W_TERMINATING = 4;
+const W_FINISHED = 8;
+const W_INIT_FAILED = 16;
+const W_SYNCING = 32;
+const W_RESYNC = 64;
+const W_ADOPTING = 128;
+
 export class PodWorker implements ContainerHooks {
   private pod: Pod;
   private readonly records: ContainerRecord[];
-  private sandboxReady = false;
-  /**
-   * The status shows the sandbox (pod IP, PodReadyToStartContainers) from the first sync after it
-   * was created. The kubelet's SyncPod writes the status it computed at its start, then creates the
-   * sandbox and pulls, creates and starts the containers in one go; the next relist is what shows
-   * sandbox and containers together. So a plain pod's status is written twice, as on a real node:
-   * ContainerCreating without an IP, then Running with it.
-   */
-  private sandboxReported = false;
   private sandboxTimer: Timer | undefined;
   private podIP: string | undefined;
   private readonly startTime: number;
-  private terminating = false;
-  private finished = false;
-  private initFailed = false;
-  private syncing = false;
-  private resync = false;
-  /** adopt() is resolving what the containers run: nothing is published or synced until it is done. */
-  private adopting = false;
   /** activeDeadlineSeconds ran out: the pod failed with this reason and stays (it is not deleted). */
   private failure: { reason: string; message: string } | undefined;
   private deadlineTimer: Timer | undefined;
@@ -104,6 +97,37 @@ export class PodWorker implements ContainerHooks {
   private publishedPhase: string | undefined;
   private publishedIP: string | undefined;
   private publishedQoS: string | undefined;
+
+  /** The worker's booleans, as bits of one number (a worker per pod: see ContainerRecord). */
+  private flags = 0;
+  private get sandboxReady(): boolean { return (this.flags & W_SANDBOX_READY) !== 0; }
+  private set sandboxReady(on: boolean) { this.flag(W_SANDBOX_READY, on); }
+  /**
+   * The status shows the sandbox (pod IP, PodReadyToStartContainers) from the first sync after it
+   * was created. The kubelet's SyncPod writes the status it computed at its start, then creates the
+   * sandbox and pulls, creates and starts the containers in one go; the next relist is what shows
+   * sandbox and containers together. So a plain pod's status is written twice, as on a real node:
+   * ContainerCreating without an IP, then Running with it.
+   */
+  private get sandboxReported(): boolean { return (this.flags & W_SANDBOX_REPORTED) !== 0; }
+  private set sandboxReported(on: boolean) { this.flag(W_SANDBOX_REPORTED, on); }
+  private get terminating(): boolean { return (this.flags & W_TERMINATING) !== 0; }
+  private set terminating(on: boolean) { this.flag(W_TERMINATING, on); }
+  private get finished(): boolean { return (this.flags & W_FINISHED) !== 0; }
+  private set finished(on: boolean) { this.flag(W_FINISHED, on); }
+  private get initFailed(): boolean { return (this.flags & W_INIT_FAILED) !== 0; }
+  private set initFailed(on: boolean) { this.flag(W_INIT_FAILED, on); }
+  private get syncing(): boolean { return (this.flags & W_SYNCING) !== 0; }
+  private set syncing(on: boolean) { this.flag(W_SYNCING, on); }
+  private get resync(): boolean { return (this.flags & W_RESYNC) !== 0; }
+  private set resync(on: boolean) { this.flag(W_RESYNC, on); }
+  /** adopt() is resolving what the containers run: nothing is published or synced until it is done. */
+  private get adopting(): boolean { return (this.flags & W_ADOPTING) !== 0; }
+  private set adopting(on: boolean) { this.flag(W_ADOPTING, on); }
+
+  private flag(bit: number, on: boolean): void {
+    this.flags = on ? this.flags | bit : this.flags & ~bit;
+  }
 
   constructor(pod: Pod, private readonly host: PodWorkerHost) {
     this.pod = pod;
