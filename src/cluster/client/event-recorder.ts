@@ -16,7 +16,7 @@
  */
 import type { KubeObject } from '../api/types';
 import type { Clock } from '../clock';
-import { EVENTS, EVENTS_V1, type ApiClient } from './client';
+import { EVENTS, EVENTS_V1, type ApiClient, type ResourceClient } from './client';
 
 export interface ObjectReference {
   kind?: string;
@@ -160,8 +160,11 @@ export class EventRecorder {
   /** What Aggregate.lastSeen counts from. */
   private readonly origin: number;
 
-  constructor(private readonly client: ApiClient, private readonly clock: Clock, readonly source: EventSource) {
+  private readonly events: ResourceClient<KubeObject>;
+
+  constructor(client: ApiClient, private readonly clock: Clock, readonly source: EventSource) {
     this.origin = clock.now();
+    this.events = client.resource(EVENTS);
   }
 
   /** Records a core/v1 Event about `object` (a field path such as `spec.containers{nginx}` narrows it). */
@@ -199,11 +202,16 @@ export class EventRecorder {
       reportingInstance: this.source.host ?? '',
     };
     const aggregate = new Aggregate(namespace, name, 1, seen);
+    // One promise per create (an event is written for nearly everything a kubelet does): settled
+    // either way, it leaves `pending` and `inFlight` itself.
+    const settled = () => {
+      this.pending.delete(aggregate);
+      this.inFlight.delete(created);
+    };
     // ...WithWarnings: the created Event is not read, so it is never decoded (in process).
-    const created = this.client.resource(EVENTS).createWithWarnings(body, { namespace }).then(() => undefined, () => undefined);
+    const created: Promise<void> = this.events.createWithWarnings(body, { namespace }).then(settled, settled);
     this.pending.set(aggregate, created);
-    void created.then(() => { if (this.pending.get(aggregate) === created) this.pending.delete(aggregate); });
-    this.track(created);
+    this.inFlight.add(created);
     this.remember(key, aggregate);
   }
 
@@ -224,7 +232,7 @@ export class EventRecorder {
   private async patchCount(aggregate: Aggregate, count: number, lastTimestamp: string): Promise<void> {
     if (count < aggregate.count) return; // a later repeat carries a higher count; skip the stale write
     try {
-      await this.client.resource(EVENTS).patchWithWarnings(aggregate.name, 'merge', { count: aggregate.count, lastTimestamp }, { namespace: aggregate.namespace });
+      await this.events.patchWithWarnings(aggregate.name, 'merge', { count: aggregate.count, lastTimestamp }, { namespace: aggregate.namespace });
     } catch {
       // The event expired or was deleted: client-go then creates it again; a dropped repeat is harmless here.
     }
@@ -246,7 +254,8 @@ export class EventRecorder {
   }
 
   private track(write: Promise<void>): void {
-    const tracked = write.catch(() => undefined).finally(() => this.inFlight.delete(tracked));
+    const done = () => { this.inFlight.delete(tracked); };
+    const tracked = write.then(done, done);
     this.inFlight.add(tracked);
   }
 }

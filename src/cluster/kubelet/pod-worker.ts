@@ -19,7 +19,7 @@ import { resolveContainerConfig, expandReferences, type ConfigSource } from './c
 import { containerFaults, parseQuantityBytes, type ContainerFaults } from './faults';
 import { imageID as imageIdOf, type ImageManager } from './images';
 import { sameJson } from '../api/same-json';
-import { containerStatus, podConditions, podPhase, qosClass, withTransitionTimes, type ContainerView, type PodView } from './pod-status';
+import { containerStatus, sameView, podConditions, podPhase, qosClass, withTransitionTimes, type ContainerView, type PodView } from './pod-status';
 import { PROBE_LABEL, ProbeWorker, type ProbeKind, type ProbeSpec } from './probes';
 import { catalogImage } from './runtime/catalog';
 import { Container, type ContainerHooks, type Termination } from './runtime/container';
@@ -794,7 +794,7 @@ export class PodWorker implements ContainerHooks {
       const mounts = r.spec.volumeMounts as { name: string; mountPath: string; readOnly?: boolean }[] | undefined;
       if (mounts?.length) view.volumeMounts = mounts.map((m) => ({ name: m.name, mountPath: m.mountPath, ...(m.readOnly ? { readOnly: true, recursiveReadOnly: 'Disabled' } : {}) }));
       if (!terminal) {
-        if (!changed && !(r.shown && sameJson(view, r.shown))) changed = true;
+        if (!changed && !(r.shown && sameView(view, r.shown))) changed = true;
         r.shown = view;
       }
       return view;
