@@ -21,10 +21,11 @@ export interface ContainerView {
   restartCount: number;
   image: string;
   imageID: string;
-  containerID?: string;
   /** Ran and exited 0 (an init container that is done). */
   succeeded: boolean;
-  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean; recursiveReadOnly?: string }[];
+  /** Undefined while the container has none (the members are always there: one shape for all views). */
+  containerID: string | undefined;
+  volumeMounts: { name: string; mountPath: string; readOnly?: boolean; recursiveReadOnly?: string }[] | undefined;
 }
 
 export interface PodView {
@@ -140,9 +141,9 @@ function lastOfType(conditions: PodCondition[] | undefined, type: string): PodCo
 
 /**
  * Whether two views of a container serialize alike: sameJson's answer without its walk. It holds
- * for views as the pod worker builds them (members in one order, optional ones only when set; a
- * state is `{}` or has exactly one of running {startedAt}, waiting {reason, message?} and
- * terminated as the worker writes it).
+ * for views as the pod worker builds them (a state is `{}` or has exactly one of running
+ * {startedAt}, waiting {reason, message?} and terminated as the worker writes it; containerID and
+ * volumeMounts count as absent when undefined, as containerStatus leaves them out).
  */
 export function sameView(a: ContainerView, b: ContainerView): boolean {
   return a.name === b.name && a.kind === b.kind && a.ready === b.ready && a.started === b.started && a.restartCount === b.restartCount

@@ -133,10 +133,10 @@ export class PodWorker implements ContainerHooks {
     this.pod = pod;
     this.startTime = pod.status?.startTime ? Date.parse(pod.status.startTime) : host.clock.now();
     this.lastConditions = pod.status?.conditions;
-    this.records = [
-      ...(pod.spec.initContainers ?? []).map((c) => new ContainerRecord(c, c.restartPolicy === 'Always' ? 'sidecar' : 'init')),
-      ...pod.spec.containers.map((c) => new ContainerRecord(c, 'main')),
-    ];
+    // Made by one map (an array of its exact length: it is kept as long as the pod runs).
+    const inits = pod.spec.initContainers ?? [];
+    const specs = inits.length > 0 ? [...inits, ...pod.spec.containers] : pod.spec.containers;
+    this.records = specs.map((c, i) => new ContainerRecord(c, i >= inits.length ? 'main' : c.restartPolicy === 'Always' ? 'sidecar' : 'init'));
   }
 
   /** The latest version of the pod this worker has seen. */
@@ -176,6 +176,7 @@ export class PodWorker implements ContainerHooks {
     }
     const missing = !!this.foreign && [...this.foreign.keys()].some((type) => !pod.status?.conditions?.some((c) => c.type === type));
     this.adoptWrittenConditions(pod);
+    this.adoptWrittenStatuses(pod);
     if ((foreignChanged || missing) && !this.finished) this.publish();
     // The kubelet syncs a pod again when its spec or its deletion changes; a change of status alone
     // (its own writes coming back, most of all) is only reconciled (pod config's RECONCILE). A sync
@@ -200,6 +201,36 @@ export class PodWorker implements ContainerHooks {
       if (a.type !== b.type || a.status !== b.status || a.lastTransitionTime !== b.lastTransitionTime) return;
     }
     this.lastConditions = written;
+  }
+
+  /**
+   * The same for what the containers' views hold (see `shown`): once the status written comes back
+   * with a container's status as its view described it, the view keeps the pod's objects for its
+   * state, last state and mounts (and the pod's strings), not copies of its own. They are only
+   * compared and written out again, never changed. Also the pod IP.
+   */
+  private adoptWrittenStatuses(pod: Pod): void {
+    const status = pod.status;
+    if (!status) return;
+    // Equal strings: the pod's one is kept, ours goes.
+    if (this.podIP !== undefined && status.podIP === this.podIP) {
+      if (this.publishedIP === this.podIP) this.publishedIP = status.podIP;
+      this.podIP = status.podIP;
+    }
+    for (const r of this.records) {
+      const v = r.shown;
+      if (!v) continue;
+      const written = (r.kind === 'main' ? status.containerStatuses : status.initContainerStatuses)?.find((c) => c.name === v.name);
+      if (!written || written.state === v.state) continue;
+      if (written.ready !== v.ready || written.started !== v.started || written.restartCount !== v.restartCount || written.image !== v.image
+        || written.imageID !== v.imageID || written.containerID !== v.containerID) continue;
+      if (!sameJson(v.state, written.state) || !sameJson(v.lastState, written.lastState)) continue;
+      if (v.volumeMounts ? !sameJson(v.volumeMounts, written.volumeMounts) : written.volumeMounts !== undefined) continue;
+      v.state = written.state!;
+      v.lastState = written.lastState!;
+      if (v.volumeMounts) v.volumeMounts = written.volumeMounts as ContainerView['volumeMounts'];
+      if (v.containerID !== undefined) v.containerID = written.containerID;
+    }
   }
 
   /**
@@ -776,6 +807,9 @@ export class PodWorker implements ContainerHooks {
       }
       const started = this.started(r) && !r.noticing;
       const succeeded = this.succeeded(r);
+      const live = r.current ?? (r.last && (state.terminated || r.waiting) ? r.last : undefined);
+      const mounts = r.spec.volumeMounts as SpecMount[] | undefined;
+      // Every member in one literal (one shape, no property array: the last view stays as `shown`).
       const view: ContainerView = {
         name: r.spec.name,
         kind: r.kind,
@@ -788,11 +822,9 @@ export class PodWorker implements ContainerHooks {
         image: r.imageID && (state.running || state.terminated || r.last) ? r.image : r.spec.image ?? '',
         imageID: r.imageID && (state.running || state.terminated || r.last) ? r.imageID : '',
         succeeded,
+        containerID: live && (state.running || state.terminated) ? `containerd://${live.id}` : undefined,
+        volumeMounts: mounts?.length ? viewMounts(mounts, r.shown?.volumeMounts) : undefined,
       };
-      const live = r.current ?? (r.last && (state.terminated || r.waiting) ? r.last : undefined);
-      if (live && (state.running || state.terminated)) view.containerID = `containerd://${live.id}`;
-      const mounts = r.spec.volumeMounts as { name: string; mountPath: string; readOnly?: boolean }[] | undefined;
-      if (mounts?.length) view.volumeMounts = mounts.map((m) => ({ name: m.name, mountPath: m.mountPath, ...(m.readOnly ? { readOnly: true, recursiveReadOnly: 'Disabled' } : {}) }));
       if (!terminal) {
         if (!changed && !(r.shown && sameView(view, r.shown))) changed = true;
         r.shown = view;
@@ -867,6 +899,23 @@ function clockReader(clock: Clock): () => number {
 
 /** One reader per clock, shared by every container that reads it. */
 const clockReaders = new WeakMap<Clock, () => number>();
+
+type SpecMount = { name: string; mountPath: string; readOnly?: boolean };
+
+/**
+ * The mounts a container's status lists, as the kubelet reports them (recursiveReadOnly with
+ * readOnly). The ones the last view had when they say the same (most of the time: they follow the
+ * spec), so views share one list instead of making it anew each time.
+ */
+function viewMounts(mounts: SpecMount[], last: ContainerView['volumeMounts']): NonNullable<ContainerView['volumeMounts']> {
+  if (last && last.length === mounts.length && mounts.every((m, i) => {
+    const l = last[i]!;
+    return l.name === m.name && l.mountPath === m.mountPath && (m.readOnly
+      ? l.readOnly === true && l.recursiveReadOnly === 'Disabled' && Object.keys(l).length === 4
+      : l.readOnly === undefined && l.recursiveReadOnly === undefined && Object.keys(l).length === 2);
+  })) return last;
+  return mounts.map((m) => ({ name: m.name, mountPath: m.mountPath, ...(m.readOnly ? { readOnly: true, recursiveReadOnly: 'Disabled' } : {}) }));
+}
 
 /** A log of a container that ended before this kubelet started: nothing to follow. */
 function ended(log: ContainerLog): ContainerLog {
