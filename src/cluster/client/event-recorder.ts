@@ -163,7 +163,7 @@ export class EventRecorder {
   private readonly events: ResourceClient<KubeObject>;
 
   constructor(client: ApiClient, private readonly clock: Clock, readonly source: EventSource) {
-    this.origin = clock.now();
+    this.origin = Math.floor(clock.now());
     this.events = client.resource(EVENTS);
   }
 
@@ -171,7 +171,8 @@ export class EventRecorder {
   event(object: KubeObject | ObjectReference, type: EventType, reason: string, message: string, fieldPath?: string): void {
     const involved = referenceOf(object, fieldPath);
     const now = this.clock.now();
-    const seen = now - this.origin;
+    // Whole milliseconds, so that it is a small integer (a fraction would box every lastSeen).
+    const seen = Math.floor(now) - this.origin;
     const key = identity([involved.kind, involved.namespace, involved.name, involved.uid, involved.fieldPath, type, reason, message]);
     const previous = this.aggregates.get(key);
     if (previous && seen - previous.lastSeen <= CORRELATION_WINDOW_MS) {
@@ -226,7 +227,7 @@ export class EventRecorder {
    * records rarely calls it now and then, so an idle recorder does not hold its old events.
    */
   prune(): void {
-    this.forgetBefore(this.clock.now() - this.origin);
+    this.forgetBefore(Math.floor(this.clock.now()) - this.origin);
   }
 
   private async patchCount(aggregate: Aggregate, count: number, lastTimestamp: string): Promise<void> {
@@ -260,37 +261,43 @@ export class EventRecorder {
   }
 }
 
-interface Series {
-  namespace: string;
-  name: string;
-  count: number;
-  lastSeen: number;
-  pending: Promise<void>;
+/** An events.k8s.io event the recorder wrote, kept small as an Aggregate is (lastSeen from the recorder's start). */
+class Series {
+  constructor(readonly namespace: string, readonly name: string, public count: number, public lastSeen: number) {}
 }
 
 /** events.k8s.io/v1 recorder: `reportingController` (e.g. `default-scheduler`) and an `action` per event. */
 export class EventsV1Recorder {
-  private readonly series = new Map<string, Series>();
+  /** By a 53-bit hash of (regarding, action, reason, type, note), as the core recorder keys its aggregates. */
+  private readonly series = new Map<number, Series>();
+  /** Creates still in flight: repeats wait for them. */
+  private readonly pending = new Map<Series, Promise<void>>();
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly events: ResourceClient<KubeObject>;
+  private readonly origin: number;
 
   constructor(
-    private readonly client: ApiClient,
+    client: ApiClient,
     private readonly clock: Clock,
     readonly reportingController: string,
     readonly reportingInstance: string,
-  ) {}
+  ) {
+    this.events = client.resource(EVENTS_V1);
+    this.origin = Math.floor(clock.now());
+  }
 
   /** Records `reason`/`note` about `regarding`, as `recorder.Eventf(regarding, related, type, reason, action, note)`. */
   eventf(regarding: KubeObject | ObjectReference, related: KubeObject | ObjectReference | undefined, type: EventType, reason: string, action: string, note: string): void {
     const ref = referenceOf(regarding);
     const now = this.clock.now();
-    const key = [ref.kind, ref.namespace, ref.name, ref.uid, action, reason, type, note].join('\u0000');
+    const seen = Math.floor(now) - this.origin;
+    const key = identity([ref.kind, ref.namespace, ref.name, ref.uid, action, reason, type, note]);
     const previous = this.series.get(key);
-    if (previous && now - previous.lastSeen <= SERIES_WINDOW_MS) {
+    if (previous && seen - previous.lastSeen <= SERIES_WINDOW_MS) {
       previous.count = previous.count === 1 ? 2 : previous.count + 1;
-      previous.lastSeen = now;
+      previous.lastSeen = seen;
       const series = { count: previous.count, lastObservedTime: microTime(now) };
-      this.track(previous.pending.then(() => this.patchSeries(previous, series)));
+      this.track((this.pending.get(previous) ?? Promise.resolve()).then(() => this.patchSeries(previous, series)));
       return;
     }
     const namespace = ref.namespace || 'default';
@@ -309,12 +316,18 @@ export class EventsV1Recorder {
       type,
     };
     if (related) body.related = referenceOf(related);
-    const entry: Series = { namespace, name, count: 1, lastSeen: now, pending: Promise.resolve() };
-    entry.pending = this.client.resource(EVENTS_V1).create(body, { namespace }).then(() => undefined, () => undefined);
-    this.track(entry.pending);
+    const entry = new Series(namespace, name, 1, seen);
+    const settled = () => {
+      this.pending.delete(entry);
+      this.inFlight.delete(created);
+    };
+    // ...WithWarnings: the created Event is not read, so it is never decoded (in process).
+    const created: Promise<void> = this.events.createWithWarnings(body, { namespace }).then(settled, settled);
+    this.pending.set(entry, created);
+    this.inFlight.add(created);
     this.series.delete(key);
     this.series.set(key, entry);
-    if (this.series.size > MAX_REMEMBERED) this.series.delete(this.series.keys().next().value as string);
+    if (this.series.size > MAX_REMEMBERED) this.series.delete(this.series.keys().next().value as number);
   }
 
   async flush(): Promise<void> {
@@ -324,14 +337,15 @@ export class EventsV1Recorder {
   private async patchSeries(entry: Series, series: { count: number; lastObservedTime: string }): Promise<void> {
     if (series.count < entry.count) return;
     try {
-      await this.client.resource(EVENTS_V1).patch(entry.name, 'merge', { series }, { namespace: entry.namespace });
+      await this.events.patchWithWarnings(entry.name, 'merge', { series }, { namespace: entry.namespace });
     } catch {
       // dropped, as a failed series update is in client-go
     }
   }
 
   private track(write: Promise<void>): void {
-    const tracked = write.catch(() => undefined).finally(() => this.inFlight.delete(tracked));
+    const done = () => { this.inFlight.delete(tracked); };
+    const tracked = write.then(done, done);
     this.inFlight.add(tracked);
   }
 }
