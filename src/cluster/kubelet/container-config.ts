@@ -55,7 +55,24 @@ const SERVICE_ENV: Record<string, string> = {
   KUBERNETES_PORT_443_TCP_ADDR: '10.96.0.1',
 };
 
+/**
+ * The data of a ConfigMap or Secret, decoded; once per object (the kubelet's cache hands the same
+ * object to every container that reads it for a minute, and a Secret is base64 to decode). Only read.
+ */
 function dataOf(object: KubeObject, secret: boolean): Record<string, string> {
+  const cache = secret ? secretData : configMapData;
+  let data = cache.get(object);
+  if (!data) {
+    data = decodeData(object, secret);
+    cache.set(object, data);
+  }
+  return data;
+}
+
+const configMapData = new WeakMap<KubeObject, Record<string, string>>();
+const secretData = new WeakMap<KubeObject, Record<string, string>>();
+
+function decodeData(object: KubeObject, secret: boolean): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries((object.data as Record<string, string> | undefined) ?? {})) out[k] = secret ? Buffer.from(v, 'base64').toString('utf8') : v;
   if (!secret) for (const [k, v] of Object.entries((object.binaryData as Record<string, string> | undefined) ?? {})) out[k] = Buffer.from(v, 'base64').toString('latin1');
@@ -89,11 +106,16 @@ function fieldValue(pod: Pod, path: string): string {
 
 export async function resolveContainerConfig(pod: Pod, container: Container, imageEnv: Record<string, string>, source: ConfigSource): Promise<ContainerConfig> {
   const namespace = pod.metadata.namespace ?? 'default';
-  const cache = new Map<string, Promise<KubeObject | undefined>>();
+  let cache: Map<string, Promise<KubeObject | undefined>> | undefined;
   const get = (kind: 'configmap' | 'secret', name: string) => {
     const key = `${kind}/${name}`;
-    if (!cache.has(key)) cache.set(key, kind === 'configmap' ? source.configMap(namespace, name) : source.secret(namespace, name));
-    return cache.get(key)!;
+    cache ??= new Map();
+    let found = cache.get(key);
+    if (!found) {
+      found = kind === 'configmap' ? source.configMap(namespace, name) : source.secret(namespace, name);
+      cache.set(key, found);
+    }
+    return found;
   };
 
   const env: Record<string, string> = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', ...imageEnv, HOSTNAME: pod.metadata.name ?? '', ...SERVICE_ENV };
@@ -135,9 +157,9 @@ export async function resolveContainerConfig(pod: Pod, container: Container, ima
   }
 
   const files: [string, string][] = [['/etc/hostname', `${pod.metadata.name}\n`]];
-  const volumes = new Map(((pod.spec.volumes as Volume[] | undefined) ?? []).map((v) => [v.name, v]));
+  const volumes = (pod.spec.volumes as Volume[] | undefined) ?? [];
   for (const mount of (container.volumeMounts as { name: string; mountPath: string; subPath?: string }[] | undefined) ?? []) {
-    const volume = volumes.get(mount.name);
+    const volume = volumeNamed(volumes, mount.name);
     if (!volume) continue;
     const sources: { kind: 'configmap' | 'secret'; name: string; items?: KeyToPath[]; optional?: boolean }[] = [];
     if (volume.configMap) sources.push({ kind: 'configmap', ...volume.configMap });
@@ -161,6 +183,12 @@ export async function resolveContainerConfig(pod: Pod, container: Container, ima
     }
   }
   return { ok: true, env, files: ContainerFiles.of(files) };
+}
+
+/** The last volume of the name, as a map of them by name would give (a pod has few: no map is made). */
+function volumeNamed(volumes: Volume[], name: string): Volume | undefined {
+  for (let i = volumes.length - 1; i >= 0; i--) if (volumes[i]!.name === name) return volumes[i];
+  return undefined;
 }
 
 /**
