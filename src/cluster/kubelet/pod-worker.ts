@@ -71,6 +71,12 @@ const W_INIT_FAILED = 16;
 const W_SYNCING = 32;
 const W_RESYNC = 64;
 const W_ADOPTING = 128;
+/** The last publish computed its status from the current version of the pod (see publish). */
+const W_PUBLISHED_POD = 256;
+/** What sandboxReported, the pod's initialization and initFailed were at the last publish. */
+const W_PUBLISHED_SANDBOX = 512;
+const W_PUBLISHED_INITIALIZED = 1024;
+const W_PUBLISHED_INIT_FAILED = 2048;
 
 export class PodWorker implements ContainerHooks {
   private pod: Pod;
@@ -125,6 +131,10 @@ export class PodWorker implements ContainerHooks {
   private get adopting(): boolean { return (this.flags & W_ADOPTING) !== 0; }
   private set adopting(on: boolean) { this.flag(W_ADOPTING, on); }
 
+  private has(bit: number): boolean {
+    return (this.flags & bit) !== 0;
+  }
+
   private flag(bit: number, on: boolean): void {
     this.flags = on ? this.flags | bit : this.flags & ~bit;
   }
@@ -161,6 +171,7 @@ export class PodWorker implements ContainerHooks {
   update(pod: Pod): void {
     if (pod.metadata.uid !== this.uid) return;
     this.pod = pod;
+    this.flag(W_PUBLISHED_POD, false);
     if (this.finished && this.failure && pod.metadata.deletionTimestamp) {
       // A pod that failed in place and is now deleted: nothing runs any more, it can go at once.
       this.failure = undefined;
@@ -849,11 +860,21 @@ export class PodWorker implements ContainerHooks {
     if (!midSync && this.sandboxReady) this.sandboxReported = true;
     const now = this.host.clock.now();
     const view = this.view(terminal);
+    const podIP = this.podIP && this.sandboxReported ? this.podIP : undefined;
+    // Everything the phase and the conditions are computed from is what it was at the last
+    // publish (the same version of the pod, the same views, sandbox, initialization and pod IP):
+    // they come out the same, and so the status (see the comment above). Nothing to recompute.
+    if (!terminal && !view.changed && this.publishedPhase !== undefined && this.has(W_PUBLISHED_POD) && podIP === this.publishedIP
+      && this.sandboxReported === this.has(W_PUBLISHED_SANDBOX) && view.initialized === this.has(W_PUBLISHED_INITIALIZED)
+      && this.initFailed === this.has(W_PUBLISHED_INIT_FAILED)) return;
+    this.flag(W_PUBLISHED_POD, true);
+    this.flag(W_PUBLISHED_SANDBOX, this.sandboxReported);
+    this.flag(W_PUBLISHED_INITIALIZED, view.initialized);
+    this.flag(W_PUBLISHED_INIT_FAILED, this.initFailed);
     const phase = this.failure && terminal ? 'Failed' : podPhase(this.pod, view);
     const conditions = withTransitionTimes(podConditions(this.pod, view, phase), this.lastConditions, now);
     for (const c of this.pod.status?.conditions ?? []) if (!KUBELET_CONDITIONS.has(c.type) && !this.foreign?.has(c.type)) (this.foreign ??= new Map()).set(c.type, c);
     const all = this.foreign ? [...conditions, ...this.foreign.values()] : conditions;
-    const podIP = this.podIP && this.sandboxReported ? this.podIP : undefined;
     const qos = this.pod.status?.qosClass ?? qosClass(this.pod);
     const same = !terminal && phase === this.publishedPhase && podIP === this.publishedIP && qos === this.publishedQoS && !view.changed && sameJson(all, this.lastConditions);
     this.lastConditions = all;
