@@ -108,7 +108,18 @@ const MAX_REMEMBERED = 4096;
  * number), the create in flight kept aside while it is (see EventRecorder.pending).
  */
 class Aggregate {
-  constructor(readonly namespace: string, readonly name: string, public count: number, public lastSeen: number) {}
+  /**
+   * `objectName`, `createdAt` (ms since the recorder began) and `sequence` make the event's name
+   * (see eventName): kept as those rather than as the name, a string per event otherwise kept.
+   */
+  constructor(
+    readonly namespace: string,
+    readonly objectName: string,
+    readonly createdAt: number,
+    readonly sequence: number,
+    public count: number,
+    public lastSeen: number,
+  ) {}
 }
 
 /** A 53-bit hash of an event's identity: kubelets remember many events, and the text would weigh more. */
@@ -133,8 +144,17 @@ function identity(parts: (string | undefined)[]): number {
 let sequence = 0;
 /** `%x` of unix nanoseconds; a sequence number in the sub-millisecond digits keeps names unique. */
 function eventName(objectName: string, ms: number): string {
+  return namedAt(objectName, Math.floor(ms), nextSequence());
+}
+
+function nextSequence(): number {
   sequence = (sequence + 1) % 1_000_000;
-  return `${objectName}.${nanosHex(Math.floor(ms), sequence)}`;
+  return sequence;
+}
+
+/** The name of the event about `objectName` made at `ms` (whole) with `seq` (see eventName). */
+function namedAt(objectName: string, ms: number, seq: number): string {
+  return `${objectName}.${nanosHex(ms, seq)}`;
 }
 
 const TWO_24 = 16_777_216;
@@ -184,7 +204,9 @@ export class EventRecorder {
       return;
     }
     const namespace = involved.namespace || 'default';
-    const name = eventName(involved.name ?? 'unknown', now);
+    const objectName = involved.name ?? 'unknown';
+    const seq = nextSequence();
+    const name = namedAt(objectName, Math.floor(now), seq);
     const timestamp = rfc3339(now);
     const body: KubeObject = {
       apiVersion: 'v1',
@@ -202,7 +224,7 @@ export class EventRecorder {
       reportingComponent: this.source.component,
       reportingInstance: this.source.host ?? '',
     };
-    const aggregate = new Aggregate(namespace, name, 1, seen);
+    const aggregate = new Aggregate(namespace, objectName, seen, seq, 1, seen);
     // One promise per create (an event is written for nearly everything a kubelet does): settled
     // either way, it leaves `pending` and `inFlight` itself.
     const settled = () => {
@@ -233,7 +255,8 @@ export class EventRecorder {
   private async patchCount(aggregate: Aggregate, count: number, lastTimestamp: string): Promise<void> {
     if (count < aggregate.count) return; // a later repeat carries a higher count; skip the stale write
     try {
-      await this.events.patchWithWarnings(aggregate.name, 'merge', { count: aggregate.count, lastTimestamp }, { namespace: aggregate.namespace });
+      const name = namedAt(aggregate.objectName, this.origin + aggregate.createdAt, aggregate.sequence);
+      await this.events.patchWithWarnings(name, 'merge', { count: aggregate.count, lastTimestamp }, { namespace: aggregate.namespace });
     } catch {
       // The event expired or was deleted: client-go then creates it again; a dropped repeat is harmless here.
     }
