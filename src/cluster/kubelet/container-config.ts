@@ -6,6 +6,7 @@
  */
 import type { Container, KubeObject, Pod } from '../api/types';
 import { ContainerFiles } from './runtime/files';
+import { sharedEnv } from './runtime/env';
 
 export interface ConfigSource {
   configMap(namespace: string, name: string): Promise<KubeObject | undefined>;
@@ -13,7 +14,7 @@ export interface ConfigSource {
 }
 
 export type ContainerConfig =
-  | { ok: true; env: Record<string, string>; files: Map<string, string> }
+  | { ok: true; env: Readonly<Record<string, string>>; files: Map<string, string> }
   | { ok: false; kind: 'env'; message: string }
   | { ok: false; kind: 'mount'; volume: string; message: string };
 
@@ -80,6 +81,25 @@ function decodeData(object: KubeObject, secret: boolean): Record<string, string>
   return out;
 }
 
+/** What every container's environment starts with, in this order. */
+function baseEnv(imageEnv: Record<string, string>, hostname: string): Record<string, string> {
+  return { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', ...imageEnv, HOSTNAME: hostname, ...SERVICE_ENV };
+}
+
+/** The shared environment of the image's containers that have none of their own (HOSTNAME: see runtime/env.ts). */
+function defaultEnv(imageEnv: Record<string, string>): Readonly<Record<string, string>> {
+  const key = Object.keys(imageEnv).length > 0 ? imageEnv : NO_IMAGE_ENV;
+  let env = defaultEnvs.get(key);
+  if (!env) {
+    env = sharedEnv(baseEnv(imageEnv, ''));
+    defaultEnvs.set(key, env);
+  }
+  return env;
+}
+
+const NO_IMAGE_ENV: Record<string, string> = {};
+const defaultEnvs = new WeakMap<Record<string, string>, Readonly<Record<string, string>>>();
+
 /** `$(VAR)` references in env values, command and args; `$$(VAR)` escapes. */
 export function expandReferences(text: string, env: Record<string, string>): string {
   return text.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (match, name: string | undefined) => {
@@ -118,8 +138,12 @@ export async function resolveContainerConfig(pod: Pod, container: Container, ima
     return found;
   };
 
-  const env: Record<string, string> = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', ...imageEnv, HOSTNAME: pod.metadata.name ?? '', ...SERVICE_ENV };
-  for (const from of (container.envFrom as EnvFromSource[] | undefined) ?? []) {
+  const envFrom = (container.envFrom as EnvFromSource[] | undefined) ?? [];
+  const envVars = (container.env as EnvVar[] | undefined) ?? [];
+  // Nothing of its own: the image's environment, one object for all its containers (runtime/env.ts).
+  const own = envFrom.length > 0 || envVars.length > 0;
+  const env: Record<string, string> = own ? baseEnv(imageEnv, pod.metadata.name ?? '') : {};
+  for (const from of envFrom) {
     const ref = from.configMapRef ?? from.secretRef;
     if (!ref) continue;
     const kind = from.configMapRef ? 'configmap' : 'secret';
@@ -130,7 +154,7 @@ export async function resolveContainerConfig(pod: Pod, container: Container, ima
     }
     for (const [k, v] of Object.entries(dataOf(object, kind === 'secret'))) env[`${from.prefix ?? ''}${k}`] = v;
   }
-  for (const variable of (container.env as EnvVar[] | undefined) ?? []) {
+  for (const variable of envVars) {
     const from = variable.valueFrom;
     if (!from) { env[variable.name] = expandReferences(variable.value ?? '', env); continue; }
     if (from.fieldRef) { env[variable.name] = fieldValue(pod, from.fieldRef.fieldPath); continue; }
@@ -182,7 +206,7 @@ export async function resolveContainerConfig(pod: Pod, container: Container, ima
       }
     }
   }
-  return { ok: true, env, files: ContainerFiles.of(files) };
+  return { ok: true, env: own ? env : defaultEnv(imageEnv), files: ContainerFiles.of(files) };
 }
 
 /** The last volume of the name, as a map of them by name would give (a pod has few: no map is made). */

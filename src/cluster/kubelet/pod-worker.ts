@@ -27,6 +27,7 @@ import { ContainerRecord, internImageName, type Exited } from './container-recor
 import { invalidImageNameMessage, parseImageReference } from './runtime/image-ref';
 import { effectiveArgv, startProcess, type Process, type ProcessContext } from './runtime/interpreter';
 import { ContainerLog, previousNotFound, waitingToStart } from './runtime/logs';
+import { processEnv } from './runtime/env';
 import { crashBackOffMs, replayedLog, resumedProcess, type AdoptedExit, type AdoptedPod, type ResumedProcess } from './adoption';
 
 export interface PodWorkerHost {
@@ -600,7 +601,8 @@ export class PodWorker implements ContainerHooks {
       this.retryLater(r, host.clock.now() + host.random.duration(host.behaviour.configRetry));
       return;
     }
-    const expand = (list?: string[]) => list?.map((s) => expandReferences(s, config.env));
+    let vars: Record<string, string> | undefined;
+    const expand = (list?: string[]) => list?.map((s) => expandReferences(s, vars ??= processEnv(config.env, this.pod.metadata.name ?? '')));
     const argv = effectiveArgv(catalog, expand(r.spec.command), expand(r.spec.args));
     const id = host.random.hex(64);
     const context = { image: catalog, env: config.env, files: config.files, hostname: this.pod.metadata.name ?? '', now: clockReader(host.clock) };
