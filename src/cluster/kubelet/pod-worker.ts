@@ -251,10 +251,14 @@ export class PodWorker implements ContainerHooks {
    * whatever the restart policy and without back-off.
    */
   private applySpecChanges(pod: Pod): boolean {
-    const specs = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
+    const inits = pod.spec.initContainers ?? [];
     let changed = false;
-    for (const r of this.records) {
-      const spec = specs.find((c) => c.name === r.spec.name);
+    for (let i = 0; i < this.records.length; i++) {
+      const r = this.records[i]!;
+      // The records follow the spec's order (init containers first), which an update cannot change;
+      // by name all the same, should it differ.
+      const at = i < inits.length ? inits[i] : pod.spec.containers[i - inits.length];
+      const spec = at?.name === r.spec.name ? at : [...inits, ...pod.spec.containers].find((c) => c.name === r.spec.name);
       if (!spec) continue;
       if (spec.image === r.spec.image) {
         // The same container in the newer version of the pod: hold that one, not the version it came
