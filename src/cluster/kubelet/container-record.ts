@@ -8,9 +8,9 @@
  * flags are bits of one number, its probes and pull failure exist only when there are any, and
  * what can be derived (the event field path) is derived when asked.
  */
-import type { Container as ContainerSpec } from '../api/types';
+import type { Container as ContainerSpec, ContainerStatus } from '../api/types';
 import type { Timer } from '../clock';
-import type { ContainerView } from './pod-status';
+import { sameAsWritten, sameView, type ContainerView } from './pod-status';
 import type { ProbeKind, ProbeWorker } from './probes';
 import type { Container, Termination } from './runtime/container';
 import type { ContainerLog } from './runtime/logs';
@@ -32,6 +32,8 @@ const UNCOUNTED = 8;
 const SPEC_CHANGED = 16;
 const KILLED_TO_RESTART = 32;
 const RESTARTING = 64;
+const SHOWN_WRITTEN = 128;
+const SHOWN_SUCCEEDED = 256;
 
 export class ContainerRecord {
   current: Container | undefined = undefined;
@@ -48,9 +50,70 @@ export class ContainerRecord {
   pullFailure: { at: number; message: string } | undefined = undefined;
   /** A timer that resyncs the pod when a back-off or retry ends. */
   retry: Timer | undefined = undefined;
-  /** What the last status said of this container: repeated while the kubelet has not noticed a change. */
-  shown: ContainerView | undefined = undefined;
+  /**
+   * What the last status said of this container (repeated while the kubelet has not noticed a
+   * change): the view the worker made, or, once that status came back in the pod saying the same,
+   * the pod's own status of the container (see `showWritten`), so that no copy of it is kept.
+   */
+  private shown: ContainerView | ContainerStatus | undefined = undefined;
   private flags = 0;
+
+  /** The last view shown, made again from the pod's status when that is what is kept. */
+  get shownView(): ContainerView | undefined {
+    const shown = this.shown;
+    if (!shown || !this.has(SHOWN_WRITTEN)) return shown as ContainerView | undefined;
+    const s = shown as ContainerStatus;
+    return {
+      name: s.name, kind: this.kind, state: s.state!, lastState: s.lastState!, ready: s.ready, started: s.started!, restartCount: s.restartCount,
+      image: s.image, imageID: s.imageID, succeeded: this.has(SHOWN_SUCCEEDED), containerID: s.containerID, volumeMounts: s.volumeMounts as ContainerView['volumeMounts'],
+    };
+  }
+
+  /** The mounts the last view listed. */
+  get shownMounts(): ContainerView['volumeMounts'] {
+    return (this.shown as ContainerView | undefined)?.volumeMounts as ContainerView['volumeMounts'];
+  }
+
+  /** The view the worker made, while it is what is kept. */
+  get madeView(): ContainerView | undefined {
+    return this.has(SHOWN_WRITTEN) ? undefined : this.shown as ContainerView | undefined;
+  }
+
+  /** The pod's status of the container, while it is what is kept. */
+  get writtenStatus(): ContainerStatus | undefined {
+    return this.has(SHOWN_WRITTEN) ? this.shown as ContainerStatus : undefined;
+  }
+
+  /** Whether `view` says what the last view said (sameView's answer, also when the pod's status is kept). */
+  sameAsShown(view: ContainerView): boolean {
+    const shown = this.shown;
+    if (!shown) return false;
+    return this.has(SHOWN_WRITTEN) ? sameAsWritten(view, shown as ContainerStatus, this.has(SHOWN_SUCCEEDED)) : sameView(view, shown as ContainerView);
+  }
+
+  show(view: ContainerView): void {
+    this.shown = view;
+    this.set(SHOWN_WRITTEN, false);
+  }
+
+  /**
+   * Keeps `status`, the pod's status of the container that says what the last view said (checked
+   * by the caller), in its place; `succeeded` is the one member of the view a status does not have.
+   */
+  showWritten(status: ContainerStatus, succeeded: boolean): void {
+    this.shown = status;
+    this.set(SHOWN_WRITTEN, true);
+    this.set(SHOWN_SUCCEEDED, succeeded);
+  }
+
+  /** What the view kept as the pod's status said of `succeeded`. */
+  get shownSucceeded(): boolean {
+    return this.has(SHOWN_SUCCEEDED);
+  }
+
+  private has(bit: number): boolean {
+    return (this.flags & bit) !== 0;
+  }
 
   constructor(public spec: ContainerSpec, readonly kind: 'init' | 'sidecar' | 'main') {
     this.image = spec.image ?? '';

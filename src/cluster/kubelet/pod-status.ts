@@ -152,6 +152,17 @@ export function sameView(a: ContainerView, b: ContainerView): boolean {
     && (a.volumeMounts === b.volumeMounts || sameJson(a.volumeMounts, b.volumeMounts));
 }
 
+/**
+ * sameView of `view` and the view that `status` (the pod's status of the container, written from
+ * a view and come back saying the same as it) and `succeeded` describe.
+ */
+export function sameAsWritten(view: ContainerView, status: ContainerStatus, succeeded: boolean): boolean {
+  return view.name === status.name && view.ready === status.ready && view.started === status.started && view.restartCount === status.restartCount
+    && view.image === status.image && view.imageID === status.imageID && view.succeeded === succeeded && view.containerID === status.containerID
+    && !!status.state && !!status.lastState && sameState(view.state, status.state) && sameState(view.lastState, status.lastState)
+    && (view.volumeMounts === status.volumeMounts || sameJson(view.volumeMounts, status.volumeMounts));
+}
+
 function sameState(a: ContainerState, b: ContainerState): boolean {
   if (a.running) return !!b.running && a.running.startedAt === b.running.startedAt;
   if (a.waiting) return !!b.waiting && a.waiting.reason === b.waiting.reason && a.waiting.message === b.waiting.message;

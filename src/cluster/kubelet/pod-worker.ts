@@ -19,7 +19,7 @@ import { resolveContainerConfig, expandReferences, type ConfigSource } from './c
 import { containerFaults, parseQuantityBytes, type ContainerFaults } from './faults';
 import { imageID as imageIdOf, type ImageManager } from './images';
 import { sameJson } from '../api/same-json';
-import { containerStatus, sameView, podConditions, podPhase, qosClass, withTransitionTimes, type ContainerView, type PodView } from './pod-status';
+import { containerStatus, podConditions, podPhase, qosClass, withTransitionTimes, type ContainerView, type PodView } from './pod-status';
 import { PROBE_LABEL, ProbeWorker, type ProbeKind, type ProbeSpec } from './probes';
 import { catalogImage } from './runtime/catalog';
 import { Container, type ContainerHooks, type Termination } from './runtime/container';
@@ -216,10 +216,10 @@ export class PodWorker implements ContainerHooks {
   }
 
   /**
-   * The same for what the containers' views hold (see `shown`): once the status written comes back
-   * with a container's status as its view described it, the view keeps the pod's objects for its
-   * state, last state and mounts (and the pod's strings), not copies of its own. They are only
-   * compared and written out again, never changed. Also the pod IP.
+   * The same for the containers' last views (ContainerRecord.shown): once the status written comes
+   * back with a container's status as its view described it, the record keeps the pod's status of
+   * the container instead of the view (one copy, not two; it is only compared and read, never
+   * changed). Also the pod IP.
    */
   private adoptWrittenStatuses(pod: Pod): void {
     const status = pod.status;
@@ -230,18 +230,22 @@ export class PodWorker implements ContainerHooks {
       this.podIP = status.podIP;
     }
     for (const r of this.records) {
-      const v = r.shown;
+      const name = r.spec.name;
+      const written = (r.kind === 'main' ? status.containerStatuses : status.initContainerStatuses)?.find((c) => c.name === name);
+      if (!written) continue;
+      const kept = r.writtenStatus;
+      if (kept) {
+        // An older version's: the newest one in its place when it says the same.
+        if (kept !== written && sameJson(kept, written)) r.showWritten(written, r.shownSucceeded);
+        continue;
+      }
+      const v = r.madeView;
       if (!v) continue;
-      const written = (r.kind === 'main' ? status.containerStatuses : status.initContainerStatuses)?.find((c) => c.name === v.name);
-      if (!written || written.state === v.state) continue;
       if (written.ready !== v.ready || written.started !== v.started || written.restartCount !== v.restartCount || written.image !== v.image
         || written.imageID !== v.imageID || written.containerID !== v.containerID) continue;
       if (!sameJson(v.state, written.state) || !sameJson(v.lastState, written.lastState)) continue;
       if (v.volumeMounts ? !sameJson(v.volumeMounts, written.volumeMounts) : written.volumeMounts !== undefined) continue;
-      v.state = written.state!;
-      v.lastState = written.lastState!;
-      if (v.volumeMounts) v.volumeMounts = written.volumeMounts as ContainerView['volumeMounts'];
-      if (v.containerID !== undefined) v.containerID = written.containerID;
+      r.showWritten(written, v.succeeded);
     }
   }
 
@@ -806,7 +810,10 @@ export class PodWorker implements ContainerHooks {
     const containers: ContainerView[] = this.records.map((r) => {
       // Until its next relist the kubelet has not seen the exit; while it kills and restarts a
       // container it writes no status either: both times the status repeats what it last said.
-      if (!terminal && r.shown && (r.noticing || (r.restarting && !r.waiting))) return r.shown;
+      if (!terminal && (r.noticing || (r.restarting && !r.waiting))) {
+        const shown = r.shownView;
+        if (shown) return shown;
+      }
       let state: ContainerState;
       let lastState: ContainerState = {};
       if (r.current && r.seen && !r.noticing) {
@@ -840,11 +847,11 @@ export class PodWorker implements ContainerHooks {
         imageID: r.imageID && (state.running || state.terminated || r.last) ? r.imageID : '',
         succeeded,
         containerID: live && (state.running || state.terminated) ? `containerd://${live.id}` : undefined,
-        volumeMounts: mounts?.length ? viewMounts(mounts, r.shown?.volumeMounts) : undefined,
+        volumeMounts: mounts?.length ? viewMounts(mounts, r.shownMounts) : undefined,
       };
       if (!terminal) {
-        if (!changed && !(r.shown && sameView(view, r.shown))) changed = true;
-        r.shown = view;
+        if (!changed && !r.sameAsShown(view)) changed = true;
+        r.show(view);
       }
       return view;
     });
