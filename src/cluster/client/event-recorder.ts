@@ -16,7 +16,7 @@
  */
 import type { KubeObject } from '../api/types';
 import type { Clock } from '../clock';
-import { EVENTS, EVENTS_V1, type ApiClient } from './client';
+import { EVENTS, EVENTS_V1, type ApiClient, type ResourceClient } from './client';
 
 export interface ObjectReference {
   kind?: string;
@@ -101,13 +101,25 @@ const SERIES_WINDOW_MS = 6 * 60 * 1000;
 /** Upper bound on remembered aggregates, as the correlator's LRU (4096 entries). */
 const MAX_REMEMBERED = 4096;
 
-interface Aggregate {
-  namespace: string;
-  name: string;
-  count: number;
-  lastSeen: number;
-  /** The create is still in flight: repeats wait for it (undefined once it finished). */
-  pending: Promise<void> | undefined;
+/**
+ * An event the recorder has written, as the correlator remembers it. A kubelet remembers every
+ * event of its pods for the window, so this is kept small: one fixed shape, `lastSeen` in
+ * milliseconds since the recorder began (a small integer, where the epoch time would be a boxed
+ * number), the create in flight kept aside while it is (see EventRecorder.pending).
+ */
+class Aggregate {
+  /**
+   * `objectName`, `createdAt` (ms since the recorder began) and `sequence` make the event's name
+   * (see eventName): kept as those rather than as the name, a string per event otherwise kept.
+   */
+  constructor(
+    readonly namespace: string,
+    readonly objectName: string,
+    readonly createdAt: number,
+    readonly sequence: number,
+    public count: number,
+    public lastSeen: number,
+  ) {}
 }
 
 /** A 53-bit hash of an event's identity: kubelets remember many events, and the text would weigh more. */
@@ -132,33 +144,69 @@ function identity(parts: (string | undefined)[]): number {
 let sequence = 0;
 /** `%x` of unix nanoseconds; a sequence number in the sub-millisecond digits keeps names unique. */
 function eventName(objectName: string, ms: number): string {
+  return namedAt(objectName, Math.floor(ms), nextSequence());
+}
+
+function nextSequence(): number {
   sequence = (sequence + 1) % 1_000_000;
-  const nanos = BigInt(Math.floor(ms)) * 1_000_000n + BigInt(sequence);
-  return `${objectName}.${nanos.toString(16)}`;
+  return sequence;
+}
+
+/** The name of the event about `objectName` made at `ms` (whole) with `seq` (see eventName). */
+function namedAt(objectName: string, ms: number, seq: number): string {
+  return `${objectName}.${nanosHex(ms, seq)}`;
+}
+
+const TWO_24 = 16_777_216;
+
+/**
+ * `(ms × 10⁶ + extra).toString(16)` without BigInt (a BigInt per event cost more than the rest of
+ * its name), exact for ms below 2⁴² (the year 2109) and extra below 10⁶: with ms = high·2²⁴ + low,
+ * low·10⁶ + extra stays below 2⁴⁵ and high·10⁶ below 2²⁴, so every step is an exact double; the
+ * low 24 bits are six hex digits.
+ */
+export function nanosHex(ms: number, extra: number): string {
+  const low = (ms % TWO_24) * 1_000_000 + extra;
+  const high = Math.floor(ms / TWO_24) * 1_000_000 + Math.floor(low / TWO_24);
+  const tail = (low % TWO_24).toString(16);
+  return high === 0 ? tail : high.toString(16) + '000000'.slice(tail.length) + tail;
 }
 
 export class EventRecorder {
   private readonly aggregates = new Map<number, Aggregate>();
+  /** Creates still in flight: repeats of their event wait for them. */
+  private readonly pending = new Map<Aggregate, Promise<void>>();
   private readonly inFlight = new Set<Promise<void>>();
+  /** What Aggregate.lastSeen counts from. */
+  private readonly origin: number;
 
-  constructor(private readonly client: ApiClient, private readonly clock: Clock, readonly source: EventSource) {}
+  private readonly events: ResourceClient<KubeObject>;
+
+  constructor(client: ApiClient, private readonly clock: Clock, readonly source: EventSource) {
+    this.origin = Math.floor(clock.now());
+    this.events = client.resource(EVENTS);
+  }
 
   /** Records a core/v1 Event about `object` (a field path such as `spec.containers{nginx}` narrows it). */
   event(object: KubeObject | ObjectReference, type: EventType, reason: string, message: string, fieldPath?: string): void {
     const involved = referenceOf(object, fieldPath);
     const now = this.clock.now();
+    // Whole milliseconds, so that it is a small integer (a fraction would box every lastSeen).
+    const seen = Math.floor(now) - this.origin;
     const key = identity([involved.kind, involved.namespace, involved.name, involved.uid, involved.fieldPath, type, reason, message]);
     const previous = this.aggregates.get(key);
-    if (previous && now - previous.lastSeen <= CORRELATION_WINDOW_MS) {
+    if (previous && seen - previous.lastSeen <= CORRELATION_WINDOW_MS) {
       previous.count++;
-      previous.lastSeen = now;
+      previous.lastSeen = seen;
       const count = previous.count;
       const lastTimestamp = rfc3339(now);
-      this.track((previous.pending ?? Promise.resolve()).then(() => this.patchCount(previous, count, lastTimestamp)));
+      this.track((this.pending.get(previous) ?? Promise.resolve()).then(() => this.patchCount(previous, count, lastTimestamp)));
       return;
     }
     const namespace = involved.namespace || 'default';
-    const name = eventName(involved.name ?? 'unknown', now);
+    const objectName = involved.name ?? 'unknown';
+    const seq = nextSequence();
+    const name = namedAt(objectName, Math.floor(now), seq);
     const timestamp = rfc3339(now);
     const body: KubeObject = {
       apiVersion: 'v1',
@@ -176,12 +224,17 @@ export class EventRecorder {
       reportingComponent: this.source.component,
       reportingInstance: this.source.host ?? '',
     };
-    const aggregate: Aggregate = { namespace, name, count: 1, lastSeen: now, pending: undefined };
+    const aggregate = new Aggregate(namespace, objectName, seen, seq, 1, seen);
+    // One promise per create (an event is written for nearly everything a kubelet does): settled
+    // either way, it leaves `pending` and `inFlight` itself.
+    const settled = () => {
+      this.pending.delete(aggregate);
+      this.inFlight.delete(created);
+    };
     // ...WithWarnings: the created Event is not read, so it is never decoded (in process).
-    const created = this.client.resource(EVENTS).createWithWarnings(body, { namespace }).then(() => undefined, () => undefined);
-    aggregate.pending = created;
-    void created.then(() => { if (aggregate.pending === created) aggregate.pending = undefined; });
-    this.track(created);
+    const created: Promise<void> = this.events.createWithWarnings(body, { namespace }).then(settled, settled);
+    this.pending.set(aggregate, created);
+    this.inFlight.add(created);
     this.remember(key, aggregate);
   }
 
@@ -190,10 +243,20 @@ export class EventRecorder {
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
+  /**
+   * Forgets what the correlation window has passed, oldest first as they were set. Nothing it
+   * forgets would have been used (a repeat after the window is a new event anyway); an owner that
+   * records rarely calls it now and then, so an idle recorder does not hold its old events.
+   */
+  prune(): void {
+    this.forgetBefore(Math.floor(this.clock.now()) - this.origin);
+  }
+
   private async patchCount(aggregate: Aggregate, count: number, lastTimestamp: string): Promise<void> {
     if (count < aggregate.count) return; // a later repeat carries a higher count; skip the stale write
     try {
-      await this.client.resource(EVENTS).patchWithWarnings(aggregate.name, 'merge', { count: aggregate.count, lastTimestamp }, { namespace: aggregate.namespace });
+      const name = namedAt(aggregate.objectName, this.origin + aggregate.createdAt, aggregate.sequence);
+      await this.events.patchWithWarnings(name, 'merge', { count: aggregate.count, lastTimestamp }, { namespace: aggregate.namespace });
     } catch {
       // The event expired or was deleted: client-go then creates it again; a dropped repeat is harmless here.
     }
@@ -203,50 +266,61 @@ export class EventRecorder {
     this.aggregates.delete(key);
     this.aggregates.set(key, aggregate);
     if (this.aggregates.size > MAX_REMEMBERED) this.aggregates.delete(this.aggregates.keys().next().value as number);
-    // Forget what the window has passed (oldest first, as they were set).
+    this.forgetBefore(aggregate.lastSeen);
+  }
+
+  /** Forgets what the window has passed at `seen` (oldest first, as they were set). */
+  private forgetBefore(seen: number): void {
     for (const [k, a] of this.aggregates) {
-      if (aggregate.lastSeen - a.lastSeen <= CORRELATION_WINDOW_MS) break;
+      if (seen - a.lastSeen <= CORRELATION_WINDOW_MS) break;
       this.aggregates.delete(k);
     }
   }
 
   private track(write: Promise<void>): void {
-    const tracked = write.catch(() => undefined).finally(() => this.inFlight.delete(tracked));
+    const done = () => { this.inFlight.delete(tracked); };
+    const tracked = write.then(done, done);
     this.inFlight.add(tracked);
   }
 }
 
-interface Series {
-  namespace: string;
-  name: string;
-  count: number;
-  lastSeen: number;
-  pending: Promise<void>;
+/** An events.k8s.io event the recorder wrote, kept small as an Aggregate is (lastSeen from the recorder's start). */
+class Series {
+  constructor(readonly namespace: string, readonly name: string, public count: number, public lastSeen: number) {}
 }
 
 /** events.k8s.io/v1 recorder: `reportingController` (e.g. `default-scheduler`) and an `action` per event. */
 export class EventsV1Recorder {
-  private readonly series = new Map<string, Series>();
+  /** By a 53-bit hash of (regarding, action, reason, type, note), as the core recorder keys its aggregates. */
+  private readonly series = new Map<number, Series>();
+  /** Creates still in flight: repeats wait for them. */
+  private readonly pending = new Map<Series, Promise<void>>();
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly events: ResourceClient<KubeObject>;
+  private readonly origin: number;
 
   constructor(
-    private readonly client: ApiClient,
+    client: ApiClient,
     private readonly clock: Clock,
     readonly reportingController: string,
     readonly reportingInstance: string,
-  ) {}
+  ) {
+    this.events = client.resource(EVENTS_V1);
+    this.origin = Math.floor(clock.now());
+  }
 
   /** Records `reason`/`note` about `regarding`, as `recorder.Eventf(regarding, related, type, reason, action, note)`. */
   eventf(regarding: KubeObject | ObjectReference, related: KubeObject | ObjectReference | undefined, type: EventType, reason: string, action: string, note: string): void {
     const ref = referenceOf(regarding);
     const now = this.clock.now();
-    const key = [ref.kind, ref.namespace, ref.name, ref.uid, action, reason, type, note].join('\u0000');
+    const seen = Math.floor(now) - this.origin;
+    const key = identity([ref.kind, ref.namespace, ref.name, ref.uid, action, reason, type, note]);
     const previous = this.series.get(key);
-    if (previous && now - previous.lastSeen <= SERIES_WINDOW_MS) {
+    if (previous && seen - previous.lastSeen <= SERIES_WINDOW_MS) {
       previous.count = previous.count === 1 ? 2 : previous.count + 1;
-      previous.lastSeen = now;
+      previous.lastSeen = seen;
       const series = { count: previous.count, lastObservedTime: microTime(now) };
-      this.track(previous.pending.then(() => this.patchSeries(previous, series)));
+      this.track((this.pending.get(previous) ?? Promise.resolve()).then(() => this.patchSeries(previous, series)));
       return;
     }
     const namespace = ref.namespace || 'default';
@@ -265,12 +339,18 @@ export class EventsV1Recorder {
       type,
     };
     if (related) body.related = referenceOf(related);
-    const entry: Series = { namespace, name, count: 1, lastSeen: now, pending: Promise.resolve() };
-    entry.pending = this.client.resource(EVENTS_V1).create(body, { namespace }).then(() => undefined, () => undefined);
-    this.track(entry.pending);
+    const entry = new Series(namespace, name, 1, seen);
+    const settled = () => {
+      this.pending.delete(entry);
+      this.inFlight.delete(created);
+    };
+    // ...WithWarnings: the created Event is not read, so it is never decoded (in process).
+    const created: Promise<void> = this.events.createWithWarnings(body, { namespace }).then(settled, settled);
+    this.pending.set(entry, created);
+    this.inFlight.add(created);
     this.series.delete(key);
     this.series.set(key, entry);
-    if (this.series.size > MAX_REMEMBERED) this.series.delete(this.series.keys().next().value as string);
+    if (this.series.size > MAX_REMEMBERED) this.series.delete(this.series.keys().next().value as number);
   }
 
   async flush(): Promise<void> {
@@ -280,14 +360,15 @@ export class EventsV1Recorder {
   private async patchSeries(entry: Series, series: { count: number; lastObservedTime: string }): Promise<void> {
     if (series.count < entry.count) return;
     try {
-      await this.client.resource(EVENTS_V1).patch(entry.name, 'merge', { series }, { namespace: entry.namespace });
+      await this.events.patchWithWarnings(entry.name, 'merge', { series }, { namespace: entry.namespace });
     } catch {
       // dropped, as a failed series update is in client-go
     }
   }
 
   private track(write: Promise<void>): void {
-    const tracked = write.catch(() => undefined).finally(() => this.inFlight.delete(tracked));
+    const done = () => { this.inFlight.delete(tracked); };
+    const tracked = write.then(done, done);
     this.inFlight.add(tracked);
   }
 }

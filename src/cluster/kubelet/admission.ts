@@ -24,10 +24,14 @@ export function admitPod(pod: Pod, running: Pod[], allocatable: Record<string, s
   }
   const want = podRequests(pod);
   const used = { cpu: 0, memory: 0 };
-  for (const other of running) {
-    const r = podRequests(other);
-    used.cpu += r.milliCPU;
-    used.memory += r.memory;
+  // What the others use matters only to a pod that requests something (a BestEffort pod, the
+  // usual one, fits whatever runs): summing it would cost a pass over every pod on the node.
+  if (want.milliCPU > 0 || want.memory > 0) {
+    for (const other of running) {
+      const r = podRequests(other);
+      used.cpu += r.milliCPU;
+      used.memory += r.memory;
+    }
   }
   const cpuCapacity = milliValue(allocatable.cpu);
   if (want.milliCPU > 0 && used.cpu + want.milliCPU > cpuCapacity) {

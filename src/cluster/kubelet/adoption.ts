@@ -26,6 +26,7 @@
 import type { ContainerState, ContainerStatus, Pod } from '../api/types';
 import type { BackOffPolicy } from './behaviour';
 import { resolveContainerConfig, expandReferences, type ConfigSource } from './container-config';
+import { processEnv } from './runtime/env';
 import type { Termination, TerminationReason } from './runtime/container';
 import { catalogImage, type CatalogImage } from './runtime/catalog';
 import { parseImageReference } from './runtime/image-ref';
@@ -115,7 +116,7 @@ export function crashBackOffMs(policy: BackOffPolicy, restartCount: number): num
 export interface ResumedProcess {
   image: CatalogImage;
   argv: string[];
-  env: Record<string, string>;
+  env: Readonly<Record<string, string>>;
   files: Map<string, string>;
 }
 
@@ -131,7 +132,8 @@ export async function resumedProcess(pod: Pod, spec: Pod['spec']['containers'][n
   const config = await resolveContainerConfig(pod, spec, image.env ?? {}, source).catch(() => undefined);
   const env = config?.ok ? config.env : { ...(image.env ?? {}) };
   const files = config?.ok ? config.files : new Map<string, string>();
-  const expand = (list?: string[]) => list?.map((s) => expandReferences(s, env));
+  const vars = processEnv(env, pod.metadata.name ?? '');
+  const expand = (list?: string[]) => list?.map((s) => expandReferences(s, vars));
   return { image, argv: effectiveArgv(image, expand(spec.command), expand(spec.args)), env, files };
 }
 

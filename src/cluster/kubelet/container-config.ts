@@ -5,6 +5,8 @@
  * `configmap "x" not found`; for a volume, a FailedMount and the pod staying ContainerCreating.
  */
 import type { Container, KubeObject, Pod } from '../api/types';
+import { ContainerFiles } from './runtime/files';
+import { sharedEnv } from './runtime/env';
 
 export interface ConfigSource {
   configMap(namespace: string, name: string): Promise<KubeObject | undefined>;
@@ -12,7 +14,7 @@ export interface ConfigSource {
 }
 
 export type ContainerConfig =
-  | { ok: true; env: Record<string, string>; files: Map<string, string> }
+  | { ok: true; env: Readonly<Record<string, string>>; files: Map<string, string> }
   | { ok: false; kind: 'env'; message: string }
   | { ok: false; kind: 'mount'; volume: string; message: string };
 
@@ -54,13 +56,49 @@ const SERVICE_ENV: Record<string, string> = {
   KUBERNETES_PORT_443_TCP_ADDR: '10.96.0.1',
 };
 
+/**
+ * The data of a ConfigMap or Secret, decoded; once per object (the kubelet's cache hands the same
+ * object to every container that reads it for a minute, and a Secret is base64 to decode). Only read.
+ */
 function dataOf(object: KubeObject, secret: boolean): Record<string, string> {
+  const cache = secret ? secretData : configMapData;
+  let data = cache.get(object);
+  if (!data) {
+    data = decodeData(object, secret);
+    cache.set(object, data);
+  }
+  return data;
+}
+
+const configMapData = new WeakMap<KubeObject, Record<string, string>>();
+const secretData = new WeakMap<KubeObject, Record<string, string>>();
+
+function decodeData(object: KubeObject, secret: boolean): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries((object.data as Record<string, string> | undefined) ?? {})) out[k] = secret ? Buffer.from(v, 'base64').toString('utf8') : v;
   if (!secret) for (const [k, v] of Object.entries((object.binaryData as Record<string, string> | undefined) ?? {})) out[k] = Buffer.from(v, 'base64').toString('latin1');
   if (secret) for (const [k, v] of Object.entries((object.stringData as Record<string, string> | undefined) ?? {})) out[k] = v;
   return out;
 }
+
+/** What every container's environment starts with, in this order. */
+function baseEnv(imageEnv: Record<string, string>, hostname: string): Record<string, string> {
+  return { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', ...imageEnv, HOSTNAME: hostname, ...SERVICE_ENV };
+}
+
+/** The shared environment of the image's containers that have none of their own (HOSTNAME: see runtime/env.ts). */
+function defaultEnv(imageEnv: Record<string, string>): Readonly<Record<string, string>> {
+  const key = Object.keys(imageEnv).length > 0 ? imageEnv : NO_IMAGE_ENV;
+  let env = defaultEnvs.get(key);
+  if (!env) {
+    env = sharedEnv(baseEnv(imageEnv, ''));
+    defaultEnvs.set(key, env);
+  }
+  return env;
+}
+
+const NO_IMAGE_ENV: Record<string, string> = {};
+const defaultEnvs = new WeakMap<Record<string, string>, Readonly<Record<string, string>>>();
 
 /** `$(VAR)` references in env values, command and args; `$$(VAR)` escapes. */
 export function expandReferences(text: string, env: Record<string, string>): string {
@@ -88,15 +126,24 @@ function fieldValue(pod: Pod, path: string): string {
 
 export async function resolveContainerConfig(pod: Pod, container: Container, imageEnv: Record<string, string>, source: ConfigSource): Promise<ContainerConfig> {
   const namespace = pod.metadata.namespace ?? 'default';
-  const cache = new Map<string, Promise<KubeObject | undefined>>();
+  let cache: Map<string, Promise<KubeObject | undefined>> | undefined;
   const get = (kind: 'configmap' | 'secret', name: string) => {
     const key = `${kind}/${name}`;
-    if (!cache.has(key)) cache.set(key, kind === 'configmap' ? source.configMap(namespace, name) : source.secret(namespace, name));
-    return cache.get(key)!;
+    cache ??= new Map();
+    let found = cache.get(key);
+    if (!found) {
+      found = kind === 'configmap' ? source.configMap(namespace, name) : source.secret(namespace, name);
+      cache.set(key, found);
+    }
+    return found;
   };
 
-  const env: Record<string, string> = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', ...imageEnv, HOSTNAME: pod.metadata.name ?? '', ...SERVICE_ENV };
-  for (const from of (container.envFrom as EnvFromSource[] | undefined) ?? []) {
+  const envFrom = (container.envFrom as EnvFromSource[] | undefined) ?? [];
+  const envVars = (container.env as EnvVar[] | undefined) ?? [];
+  // Nothing of its own: the image's environment, one object for all its containers (runtime/env.ts).
+  const own = envFrom.length > 0 || envVars.length > 0;
+  const env: Record<string, string> = own ? baseEnv(imageEnv, pod.metadata.name ?? '') : {};
+  for (const from of envFrom) {
     const ref = from.configMapRef ?? from.secretRef;
     if (!ref) continue;
     const kind = from.configMapRef ? 'configmap' : 'secret';
@@ -107,7 +154,7 @@ export async function resolveContainerConfig(pod: Pod, container: Container, ima
     }
     for (const [k, v] of Object.entries(dataOf(object, kind === 'secret'))) env[`${from.prefix ?? ''}${k}`] = v;
   }
-  for (const variable of (container.env as EnvVar[] | undefined) ?? []) {
+  for (const variable of envVars) {
     const from = variable.valueFrom;
     if (!from) { env[variable.name] = expandReferences(variable.value ?? '', env); continue; }
     if (from.fieldRef) { env[variable.name] = fieldValue(pod, from.fieldRef.fieldPath); continue; }
@@ -133,11 +180,10 @@ export async function resolveContainerConfig(pod: Pod, container: Container, ima
     env[variable.name] = data[ref.key]!;
   }
 
-  const files = new Map<string, string>();
-  files.set('/etc/hostname', `${pod.metadata.name}\n`);
-  const volumes = new Map(((pod.spec.volumes as Volume[] | undefined) ?? []).map((v) => [v.name, v]));
+  const files: [string, string][] = [['/etc/hostname', `${pod.metadata.name}\n`]];
+  const volumes = (pod.spec.volumes as Volume[] | undefined) ?? [];
   for (const mount of (container.volumeMounts as { name: string; mountPath: string; subPath?: string }[] | undefined) ?? []) {
-    const volume = volumes.get(mount.name);
+    const volume = volumeNamed(volumes, mount.name);
     if (!volume) continue;
     const sources: { kind: 'configmap' | 'secret'; name: string; items?: KeyToPath[]; optional?: boolean }[] = [];
     if (volume.configMap) sources.push({ kind: 'configmap', ...volume.configMap });
@@ -155,10 +201,34 @@ export async function resolveContainerConfig(pod: Pod, container: Container, ima
       const data = dataOf(object, s.kind === 'secret');
       const entries: [string, string][] = s.items ? s.items.filter((i) => i.key in data).map((i) => [i.path, data[i.key]!]) : Object.entries(data);
       for (const [path, content] of entries) {
-        if (mount.subPath) { if (path === mount.subPath) files.set(mount.mountPath, content); }
-        else files.set(`${mount.mountPath.replace(/\/$/, '')}/${path}`, content);
+        if (mount.subPath) { if (path === mount.subPath) files.push([mount.mountPath, content]); }
+        else files.push([mountedPath(mount.mountPath, path), content]);
       }
     }
   }
-  return { ok: true, env, files };
+  return { ok: true, env: own ? env : defaultEnv(imageEnv), files: ContainerFiles.of(files) };
 }
+
+/** The last volume of the name, as a map of them by name would give (a pod has few: no map is made). */
+function volumeNamed(volumes: Volume[], name: string): Volume | undefined {
+  for (let i = volumes.length - 1; i >= 0; i--) if (volumes[i]!.name === name) return volumes[i];
+  return undefined;
+}
+
+/**
+ * `<mountPath>/<path>`, one string per distinct path: every pod mounts its service account's
+ * ca.crt at the same place, and each container keeps its paths for as long as it runs.
+ */
+function mountedPath(mountPath: string, path: string): string {
+  const full = `${mountPath.replace(/\/$/, '')}/${path}`;
+  let interned = mountedPaths.get(full);
+  if (interned === undefined) {
+    if (mountedPaths.size >= MAX_MOUNTED_PATHS) mountedPaths.clear();
+    interned = full;
+    mountedPaths.set(full, full);
+  }
+  return interned;
+}
+
+const mountedPaths = new Map<string, string>();
+const MAX_MOUNTED_PATHS = 1024;

@@ -127,7 +127,11 @@ export class Kubelet implements PodWorkerHost {
     }
     await this.renewLease();
     this.every(LEASE_RENEW_MS, () => this.renewLease());
-    this.every(NODE_STATUS_UPDATE_MS, () => this.reportStatus(false));
+    this.every(NODE_STATUS_UPDATE_MS, () => {
+      // Events past the correlation window are forgotten also while no new ones come (an idle node).
+      this.recorder.prune();
+      return this.reportStatus(false);
+    });
     // A restarted kubelet reports every pod afresh; its writes while dead never happened.
     for (const entry of this.statusWrites.values()) entry.written = undefined;
     for (const worker of this.workers.values()) worker.republish();

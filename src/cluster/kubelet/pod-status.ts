@@ -6,6 +6,7 @@
  */
 import type { ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from '../api/types';
 import { rfc3339 } from '../client/event-recorder';
+import { sameJson } from '../api/same-json';
 
 export type Phase = NonNullable<PodStatus['phase']>;
 
@@ -20,10 +21,11 @@ export interface ContainerView {
   restartCount: number;
   image: string;
   imageID: string;
-  containerID?: string;
   /** Ran and exited 0 (an init container that is done). */
   succeeded: boolean;
-  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean; recursiveReadOnly?: string }[];
+  /** Undefined while the container has none (the members are always there: one shape for all views). */
+  containerID: string | undefined;
+  volumeMounts: { name: string; mountPath: string; readOnly?: boolean; recursiveReadOnly?: string }[] | undefined;
 }
 
 export interface PodView {
@@ -41,13 +43,13 @@ export interface PodView {
 export function podPhase(pod: Pod, view: PodView): Phase {
   const policy = pod.spec.restartPolicy ?? 'Always';
   if (view.initFailed) return 'Failed';
-  const mains = view.containers.filter((c) => c.kind === 'main');
   if (!view.initialized && !view.terminal) return 'Pending';
   let running = 0;
   let waiting = 0;
   let stopped = 0;
   let succeeded = 0;
-  for (const c of mains) {
+  for (const c of view.containers) {
+    if (c.kind !== 'main') continue;
     if (c.state.running) running++;
     else if (c.state.terminated) { stopped++; if (c.state.terminated.exitCode === 0) succeeded++; }
     else if (c.lastState.terminated) { stopped++; if (view.terminal && c.lastState.terminated.exitCode === 0) succeeded++; }
@@ -74,21 +76,31 @@ function condition(type: string, ok: boolean, reason?: string, message?: string)
 
 /** The conditions as the kubelet computes them, before transition times. */
 export function podConditions(pod: Pod, view: PodView, phase: Phase): PodCondition[] {
-  const inits = view.containers.filter((c) => c.kind !== 'main');
-  const mains = view.containers.filter((c) => c.kind === 'main');
   const done = phase === 'Succeeded' || phase === 'Failed';
-  const incomplete = inits.filter((c) => (c.kind === 'init' ? !c.succeeded : !c.started)).map((c) => c.name);
+  // One pass (a status is computed several times per pod): init containers come first in the view,
+  // so the names fall in the order the kubelet lists them (sidecars, then app containers).
+  const incomplete: string[] = [];
+  const unready: string[] = [];
+  let appStarted = false;
+  for (const c of view.containers) {
+    if (c.kind === 'main') {
+      if (c.state.running !== undefined || c.state.terminated !== undefined) appStarted = true;
+      if (!c.ready) unready.push(c.name);
+    } else {
+      if (c.kind === 'init' ? !c.succeeded : !c.started) incomplete.push(c.name);
+      if (c.kind === 'sidecar' && !c.ready) unready.push(c.name);
+    }
+  }
   // GeneratePodInitializedCondition: True (reason PodCompleted) for a pod that succeeded; True once
   // an app container has run, whatever its sidecars do later; else False while an init container is
   // incomplete. So a pod that failed in init (an init container under restartPolicy Never, or its
   // activeDeadlineSeconds) was never initialized, and kubectl keeps showing Init:… for it.
-  const appStarted = mains.some((c) => c.state.running !== undefined || c.state.terminated !== undefined);
-  const initialized = condition('Initialized', phase === 'Succeeded' || appStarted || incomplete.length === 0, 'ContainersNotInitialized', `containers with incomplete status: [${incomplete.join(' ')}]`);
+  const isInitialized = phase === 'Succeeded' || appStarted || incomplete.length === 0;
+  const initialized = condition('Initialized', isInitialized, 'ContainersNotInitialized', isInitialized ? undefined : `containers with incomplete status: [${incomplete.join(' ')}]`);
   if (phase === 'Succeeded') initialized.reason = 'PodCompleted';
-  const unready = [...inits.filter((c) => c.kind === 'sidecar' && !c.ready), ...mains.filter((c) => !c.ready)].map((c) => c.name);
   const containersReady = done
     ? condition('ContainersReady', false, 'PodCompleted')
-    : condition('ContainersReady', unready.length === 0, 'ContainersNotReady', `containers with unready status: [${unready.join(' ')}]`);
+    : condition('ContainersReady', unready.length === 0, 'ContainersNotReady', unready.length === 0 ? undefined : `containers with unready status: [${unready.join(' ')}]`);
   const ready = done || containersReady.status !== 'True' ? { ...containersReady, type: 'Ready' } : readinessGates(pod) ?? { ...containersReady, type: 'Ready' };
   const sandbox = condition('PodReadyToStartContainers', view.sandboxReady && !view.terminal);
   const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled') ?? { type: 'PodScheduled', status: 'True' as const, lastProbeTime: null };
@@ -125,6 +137,42 @@ function lastOfType(conditions: PodCondition[] | undefined, type: string): PodCo
   if (!conditions) return undefined;
   for (let i = conditions.length - 1; i >= 0; i--) if (conditions[i]!.type === type) return conditions[i];
   return undefined;
+}
+
+/**
+ * Whether two views of a container serialize alike: sameJson's answer without its walk. It holds
+ * for views as the pod worker builds them (a state is `{}` or has exactly one of running
+ * {startedAt}, waiting {reason, message?} and terminated as the worker writes it; containerID and
+ * volumeMounts count as absent when undefined, as containerStatus leaves them out).
+ */
+export function sameView(a: ContainerView, b: ContainerView): boolean {
+  return a.name === b.name && a.kind === b.kind && a.ready === b.ready && a.started === b.started && a.restartCount === b.restartCount
+    && a.image === b.image && a.imageID === b.imageID && a.succeeded === b.succeeded && a.containerID === b.containerID
+    && sameState(a.state, b.state) && sameState(a.lastState, b.lastState)
+    && (a.volumeMounts === b.volumeMounts || sameJson(a.volumeMounts, b.volumeMounts));
+}
+
+/**
+ * sameView of `view` and the view that `status` (the pod's status of the container, written from
+ * a view and come back saying the same as it) and `succeeded` describe.
+ */
+export function sameAsWritten(view: ContainerView, status: ContainerStatus, succeeded: boolean): boolean {
+  return view.name === status.name && view.ready === status.ready && view.started === status.started && view.restartCount === status.restartCount
+    && view.image === status.image && view.imageID === status.imageID && view.succeeded === succeeded && view.containerID === status.containerID
+    && !!status.state && !!status.lastState && sameState(view.state, status.state) && sameState(view.lastState, status.lastState)
+    && (view.volumeMounts === status.volumeMounts || sameJson(view.volumeMounts, status.volumeMounts));
+}
+
+function sameState(a: ContainerState, b: ContainerState): boolean {
+  if (a.running) return !!b.running && a.running.startedAt === b.running.startedAt;
+  if (a.waiting) return !!b.waiting && a.waiting.reason === b.waiting.reason && a.waiting.message === b.waiting.message;
+  if (a.terminated) {
+    const x = a.terminated;
+    const y = b.terminated;
+    return !!y && x.exitCode === y.exitCode && x.reason === y.reason && x.startedAt === y.startedAt && x.finishedAt === y.finishedAt
+      && x.containerID === y.containerID && x.message === y.message && x.signal === y.signal;
+  }
+  return !b.running && !b.waiting && !b.terminated;
 }
 
 export function containerStatus(view: ContainerView): ContainerStatus {

@@ -10,7 +10,7 @@
  * Everything observable (events, status) goes through the host, so the same worker runs in the
  * kubelet and in unit tests. The worker never reads the API except for ConfigMaps and Secrets.
  */
-import type { Container as ContainerSpec, ContainerState, Pod, PodCondition, PodStatus } from '../api/types';
+import type { ContainerState, Pod, PodCondition, PodStatus } from '../api/types';
 import type { Clock, Timer } from '../clock';
 import { rfc3339, type EventType } from '../client/event-recorder';
 import type { BackOff } from './backoff';
@@ -22,10 +22,12 @@ import { sameJson } from '../api/same-json';
 import { containerStatus, podConditions, podPhase, qosClass, withTransitionTimes, type ContainerView, type PodView } from './pod-status';
 import { PROBE_LABEL, ProbeWorker, type ProbeKind, type ProbeSpec } from './probes';
 import { catalogImage } from './runtime/catalog';
-import { Container, type Termination } from './runtime/container';
+import { Container, type ContainerHooks, type Termination } from './runtime/container';
+import { ContainerRecord, internImageName, type Exited } from './container-record';
 import { invalidImageNameMessage, parseImageReference } from './runtime/image-ref';
 import { effectiveArgv, startProcess, type Process, type ProcessContext } from './runtime/interpreter';
 import { ContainerLog, previousNotFound, waitingToStart } from './runtime/logs';
+import { processEnv } from './runtime/env';
 import { crashBackOffMs, replayedLog, resumedProcess, type AdoptedExit, type AdoptedPod, type ResumedProcess } from './adoption';
 
 export interface PodWorkerHost {
@@ -47,52 +49,6 @@ export interface PodWorkerHost {
   deletePod(pod: Pod): void;
 }
 
-interface Exited {
-  termination: Termination;
-  id: string;
-  startedAt: number;
-  image: string;
-  imageID: string;
-  log: ContainerLog;
-}
-
-interface ContainerRecord {
-  spec: ContainerSpec;
-  kind: 'init' | 'sidecar' | 'main';
-  fieldPath: string;
-  current?: Container;
-  image: string;
-  imageID: string;
-  last?: Exited;
-  prior?: Exited;
-  restartCount: number;
-  waiting?: { reason: string; message?: string };
-  /** Pulling, creating or starting: the worker waits for it. */
-  busy: boolean;
-  /** Exited but the kubelet has not noticed yet (the next relist). */
-  noticing: boolean;
-  /** The kubelet has seen the current container running (a relist after it started). */
-  seen: boolean;
-  /** The current container is a restart not yet counted in restartCount. */
-  uncounted: boolean;
-  probes: Partial<Record<ProbeKind, ProbeWorker>>;
-  lastPullError?: string;
-  lastPullFailure?: number;
-  /** A timer that resyncs the pod when a back-off or retry ends. */
-  retry?: Timer;
-  /** The spec changed (a new image): restart it regardless of policy and back-off. */
-  specChanged?: boolean;
-  /** The kubelet is killing the container to start it again (failed liveness probe, new image). */
-  killedToRestart?: boolean;
-  /**
-   * Killed to restart and not yet seen running again: the real kubelet kills and starts in one
-   * SyncPod, so no status shows the killed container in between (only a back-off or an error does).
-   */
-  restarting?: boolean;
-  /** What the last status said of this container: repeated while the kubelet has not noticed a change. */
-  shown?: ContainerView;
-}
-
 /** The conditions the kubelet computes; any other belongs to another component. */
 const KUBELET_CONDITIONS = new Set(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']);
 
@@ -108,28 +64,27 @@ const terminated = (e: Exited): ContainerState => {
   return { terminated: t };
 };
 
-export class PodWorker {
+const W_SANDBOX_READY = 1;
+const W_SANDBOX_REPORTED = 2;
+const W_TERMINATING = 4;
+const W_FINISHED = 8;
+const W_INIT_FAILED = 16;
+const W_SYNCING = 32;
+const W_RESYNC = 64;
+const W_ADOPTING = 128;
+/** The last publish computed its status from the current version of the pod (see publish). */
+const W_PUBLISHED_POD = 256;
+/** What sandboxReported, the pod's initialization and initFailed were at the last publish. */
+const W_PUBLISHED_SANDBOX = 512;
+const W_PUBLISHED_INITIALIZED = 1024;
+const W_PUBLISHED_INIT_FAILED = 2048;
+
+export class PodWorker implements ContainerHooks {
   private pod: Pod;
   private readonly records: ContainerRecord[];
-  private sandboxReady = false;
-  /**
-   * The status shows the sandbox (pod IP, PodReadyToStartContainers) from the first sync after it
-   * was created. The kubelet's SyncPod writes the status it computed at its start, then creates the
-   * sandbox and pulls, creates and starts the containers in one go; the next relist is what shows
-   * sandbox and containers together. So a plain pod's status is written twice, as on a real node:
-   * ContainerCreating without an IP, then Running with it.
-   */
-  private sandboxReported = false;
   private sandboxTimer: Timer | undefined;
   private podIP: string | undefined;
   private readonly startTime: number;
-  private terminating = false;
-  private finished = false;
-  private initFailed = false;
-  private syncing = false;
-  private resync = false;
-  /** adopt() is resolving what the containers run: nothing is published or synced until it is done. */
-  private adopting = false;
   /** activeDeadlineSeconds ran out: the pod failed with this reason and stays (it is not deleted). */
   private failure: { reason: string; message: string } | undefined;
   private deadlineTimer: Timer | undefined;
@@ -142,22 +97,57 @@ export class PodWorker {
   private foreign: Map<string, PodCondition> | undefined;
   /**
    * Phase, pod IP and QoS class of the last status handed to the host, while that status is still
-   * described by lastConditions and every record's `shown`; undefined when it is not (none yet, the
-   * terminal one, or the host must get the next one whatever it is: see publish).
+   * described by lastConditions and every record's `shown`; phase undefined when it is not (none
+   * yet, the terminal one, or the host must get the next one whatever it is: see publish). Kept as
+   * the strings they are (no text made of them: it would be one more string per pod).
    */
-  private published: string | undefined;
+  private publishedPhase: string | undefined;
+  private publishedIP: string | undefined;
+  private publishedQoS: string | undefined;
+
+  /** The worker's booleans, as bits of one number (a worker per pod: see ContainerRecord). */
+  private flags = 0;
+  private get sandboxReady(): boolean { return (this.flags & W_SANDBOX_READY) !== 0; }
+  private set sandboxReady(on: boolean) { this.flag(W_SANDBOX_READY, on); }
+  /**
+   * The status shows the sandbox (pod IP, PodReadyToStartContainers) from the first sync after it
+   * was created. The kubelet's SyncPod writes the status it computed at its start, then creates the
+   * sandbox and pulls, creates and starts the containers in one go; the next relist is what shows
+   * sandbox and containers together. So a plain pod's status is written twice, as on a real node:
+   * ContainerCreating without an IP, then Running with it.
+   */
+  private get sandboxReported(): boolean { return (this.flags & W_SANDBOX_REPORTED) !== 0; }
+  private set sandboxReported(on: boolean) { this.flag(W_SANDBOX_REPORTED, on); }
+  private get terminating(): boolean { return (this.flags & W_TERMINATING) !== 0; }
+  private set terminating(on: boolean) { this.flag(W_TERMINATING, on); }
+  private get finished(): boolean { return (this.flags & W_FINISHED) !== 0; }
+  private set finished(on: boolean) { this.flag(W_FINISHED, on); }
+  private get initFailed(): boolean { return (this.flags & W_INIT_FAILED) !== 0; }
+  private set initFailed(on: boolean) { this.flag(W_INIT_FAILED, on); }
+  private get syncing(): boolean { return (this.flags & W_SYNCING) !== 0; }
+  private set syncing(on: boolean) { this.flag(W_SYNCING, on); }
+  private get resync(): boolean { return (this.flags & W_RESYNC) !== 0; }
+  private set resync(on: boolean) { this.flag(W_RESYNC, on); }
+  /** adopt() is resolving what the containers run: nothing is published or synced until it is done. */
+  private get adopting(): boolean { return (this.flags & W_ADOPTING) !== 0; }
+  private set adopting(on: boolean) { this.flag(W_ADOPTING, on); }
+
+  private has(bit: number): boolean {
+    return (this.flags & bit) !== 0;
+  }
+
+  private flag(bit: number, on: boolean): void {
+    this.flags = on ? this.flags | bit : this.flags & ~bit;
+  }
 
   constructor(pod: Pod, private readonly host: PodWorkerHost) {
     this.pod = pod;
     this.startTime = pod.status?.startTime ? Date.parse(pod.status.startTime) : host.clock.now();
     this.lastConditions = pod.status?.conditions;
-    const record = (spec: ContainerSpec, kind: ContainerRecord['kind'], fieldPath: string): ContainerRecord => ({
-      spec, kind, fieldPath, image: spec.image ?? '', imageID: '', restartCount: 0, busy: false, noticing: false, seen: false, uncounted: false, probes: {},
-    });
-    this.records = [
-      ...(pod.spec.initContainers ?? []).map((c) => record(c, c.restartPolicy === 'Always' ? 'sidecar' : 'init', `spec.initContainers{${c.name}}`)),
-      ...pod.spec.containers.map((c) => record(c, 'main', `spec.containers{${c.name}}`)),
-    ];
+    // Made by one map (an array of its exact length: it is kept as long as the pod runs).
+    const inits = pod.spec.initContainers ?? [];
+    const specs = inits.length > 0 ? [...inits, ...pod.spec.containers] : pod.spec.containers;
+    this.records = specs.map((c, i) => new ContainerRecord(c, i >= inits.length ? 'main' : c.restartPolicy === 'Always' ? 'sidecar' : 'init'));
   }
 
   /** The latest version of the pod this worker has seen. */
@@ -182,6 +172,7 @@ export class PodWorker {
   update(pod: Pod): void {
     if (pod.metadata.uid !== this.uid) return;
     this.pod = pod;
+    this.flag(W_PUBLISHED_POD, false);
     if (this.finished && this.failure && pod.metadata.deletionTimestamp) {
       // A pod that failed in place and is now deleted: nothing runs any more, it can go at once.
       this.failure = undefined;
@@ -197,6 +188,7 @@ export class PodWorker {
     }
     const missing = !!this.foreign && [...this.foreign.keys()].some((type) => !pod.status?.conditions?.some((c) => c.type === type));
     this.adoptWrittenConditions(pod);
+    this.adoptWrittenStatuses(pod);
     if ((foreignChanged || missing) && !this.finished) this.publish();
     // The kubelet syncs a pod again when its spec or its deletion changes; a change of status alone
     // (its own writes coming back, most of all) is only reconciled (pod config's RECONCILE). A sync
@@ -224,15 +216,53 @@ export class PodWorker {
   }
 
   /**
+   * The same for the containers' last views (ContainerRecord.shown): once the status written comes
+   * back with a container's status as its view described it, the record keeps the pod's status of
+   * the container instead of the view (one copy, not two; it is only compared and read, never
+   * changed). Also the pod IP.
+   */
+  private adoptWrittenStatuses(pod: Pod): void {
+    const status = pod.status;
+    if (!status) return;
+    // Equal strings: the pod's one is kept, ours goes.
+    if (this.podIP !== undefined && status.podIP === this.podIP) {
+      if (this.publishedIP === this.podIP) this.publishedIP = status.podIP;
+      this.podIP = status.podIP;
+    }
+    for (const r of this.records) {
+      const name = r.spec.name;
+      const written = (r.kind === 'main' ? status.containerStatuses : status.initContainerStatuses)?.find((c) => c.name === name);
+      if (!written) continue;
+      const kept = r.writtenStatus;
+      if (kept) {
+        // An older version's: the newest one in its place when it says the same.
+        if (kept !== written && sameJson(kept, written)) r.showWritten(written, r.shownSucceeded);
+        continue;
+      }
+      const v = r.madeView;
+      if (!v) continue;
+      if (written.ready !== v.ready || written.started !== v.started || written.restartCount !== v.restartCount || written.image !== v.image
+        || written.imageID !== v.imageID || written.containerID !== v.containerID) continue;
+      if (!sameJson(v.state, written.state) || !sameJson(v.lastState, written.lastState)) continue;
+      if (v.volumeMounts ? !sameJson(v.volumeMounts, written.volumeMounts) : written.volumeMounts !== undefined) continue;
+      r.showWritten(written, v.succeeded);
+    }
+  }
+
+  /**
    * A container's image is the one field of a pod's spec that can change (`kubectl set image`):
    * the kubelet stops the container ("definition changed") and starts it again with the new image,
    * whatever the restart policy and without back-off.
    */
   private applySpecChanges(pod: Pod): boolean {
-    const specs = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
+    const inits = pod.spec.initContainers ?? [];
     let changed = false;
-    for (const r of this.records) {
-      const spec = specs.find((c) => c.name === r.spec.name);
+    for (let i = 0; i < this.records.length; i++) {
+      const r = this.records[i]!;
+      // The records follow the spec's order (init containers first), which an update cannot change;
+      // by name all the same, should it differ.
+      const at = i < inits.length ? inits[i] : pod.spec.containers[i - inits.length];
+      const spec = at?.name === r.spec.name ? at : [...inits, ...pod.spec.containers].find((c) => c.name === r.spec.name);
       if (!spec) continue;
       if (spec.image === r.spec.image) {
         // The same container in the newer version of the pod: hold that one, not the version it came
@@ -243,7 +273,7 @@ export class PodWorker {
       changed = true;
       r.spec = spec;
       r.specChanged = true;
-      r.lastPullFailure = undefined;
+      r.pullFailure = undefined;
       r.waiting = undefined;
       r.retry?.cancel();
       if (r.current?.running) {
@@ -329,7 +359,7 @@ export class PodWorker {
   /** Writes the status again (a restarted kubelet, or a status another writer changed). */
   republish(): void {
     // The host forgot what it wrote (a restarted kubelet): the next status goes out even if unchanged.
-    this.published = undefined;
+    this.publishedPhase = undefined;
     this.publish();
     this.requestSync();
   }
@@ -337,7 +367,7 @@ export class PodWorker {
   /** The pod is gone from the API (force-deleted): stop everything at once. */
   abandon(): void {
     this.finished = true;
-    this.published = undefined;
+    this.publishedPhase = undefined;
     this.terminating = true;
     this.sandboxTimer?.cancel();
     this.deadlineTimer?.cancel();
@@ -400,13 +430,13 @@ export class PodWorker {
 
   private started(r: ContainerRecord): boolean {
     if (!r.current?.running || !r.seen) return false;
-    const startup = r.probes.startup;
+    const startup = r.probes?.startup;
     return startup ? startup.success === true : true;
   }
 
   private ready(r: ContainerRecord): boolean {
     if (!this.started(r)) return false;
-    const readiness = r.probes.readiness;
+    const readiness = r.probes?.readiness;
     return readiness ? readiness.success === true : true;
   }
 
@@ -529,17 +559,17 @@ export class PodWorker {
       imageID = imageIdOf(ref);
     } else {
       const pullKey = `${this.uid}/${image}`;
-      if (r.lastPullFailure !== undefined) {
-        const wait = host.pullBackOff.inBackOffSince(pullKey, r.lastPullFailure);
+      if (r.pullFailure !== undefined) {
+        const wait = host.pullBackOff.inBackOffSince(pullKey, r.pullFailure.at);
         if (wait !== undefined) {
           const first = r.waiting?.reason !== 'ImagePullBackOff';
-          r.waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}": ErrImagePull: ${r.lastPullError ?? ''}` };
+          r.waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}": ErrImagePull: ${r.pullFailure.message}` };
           if (first) {
             this.event('Normal', 'BackOff', `Back-off pulling image "${image}"`, r);
             this.event('Warning', 'Failed', 'Error: ImagePullBackOff', r);
           }
           this.publish();
-          this.retryLater(r, host.pullBackOff.readyAt(pullKey, r.lastPullFailure));
+          this.retryLater(r, host.pullBackOff.readyAt(pullKey, r.pullFailure.at));
           return;
         }
       }
@@ -548,8 +578,7 @@ export class PodWorker {
       if (this.terminating || this.finished) return;
       if (!outcome.ok) {
         host.pullBackOff.next(pullKey);
-        r.lastPullError = outcome.message;
-        r.lastPullFailure = host.clock.now();
+        r.pullFailure = { at: host.clock.now(), message: outcome.message };
         r.waiting = { reason: 'ErrImagePull', message: outcome.message };
         this.event('Warning', 'Failed', `Failed to pull image "${image}": ${outcome.message}`, r);
         this.event('Warning', 'Failed', 'Error: ErrImagePull', r);
@@ -558,12 +587,12 @@ export class PodWorker {
         return;
       }
       host.pullBackOff.forget(pullKey);
-      r.lastPullFailure = undefined;
+      r.pullFailure = undefined;
       this.event('Normal', 'Pulled', `Successfully pulled image "${image}" in ${goSeconds(outcome.pullMs)} (${goSeconds(outcome.totalMs)} including waiting). Image size: ${outcome.sizeBytes} bytes.`, r);
       imageID = outcome.imageID;
     }
     if (!catalog) return;
-    r.image = ref.fullName.replace(/@sha256:.*$/, '');
+    r.image = internImageName(ref.fullName.replace(/@sha256:.*$/, ''));
     r.imageID = imageID;
 
     const config = await resolveContainerConfig(this.pod, r.spec, catalog.env ?? {}, host.config);
@@ -580,7 +609,8 @@ export class PodWorker {
       this.retryLater(r, host.clock.now() + host.random.duration(host.behaviour.configRetry));
       return;
     }
-    const expand = (list?: string[]) => list?.map((s) => expandReferences(s, config.env));
+    let vars: Record<string, string> | undefined;
+    const expand = (list?: string[]) => list?.map((s) => expandReferences(s, vars ??= processEnv(config.env, this.pod.metadata.name ?? '')));
     const argv = effectiveArgv(catalog, expand(r.spec.command), expand(r.spec.args));
     const id = host.random.hex(64);
     const context = { image: catalog, env: config.env, files: config.files, hostname: this.pod.metadata.name ?? '', now: clockReader(host.clock) };
@@ -619,22 +649,34 @@ export class PodWorker {
     this.publish(false, true);
   }
 
-  /** The runtime's container for `r`, its exit reported to this worker; `resumeFrom`: see adopt(). */
+  /**
+   * The runtime's container for `r`, its exit reported to this worker; `resumeFrom`: see adopt().
+   * The worker itself is the hooks of a container that needs nothing of its own (no memory limit,
+   * no fault, not resumed): most of them, and each would otherwise hold an object and two closures.
+   */
   private newContainer(r: ContainerRecord, id: string, process: Process | undefined, context: ProcessContext, faults: ContainerFaults, resumeFrom?: number): Container {
-    const host = this.host;
     const limit = parseQuantityBytes(r.spec.resources?.limits?.memory);
-    const container: Container = new Container(id, r.spec.name, host.clock, process, context, {
+    const own = limit !== undefined || faults.exit || faults.memoryBytes !== undefined || resumeFrom !== undefined;
+    const hooks: ContainerHooks = !own ? this : {
       ...(limit !== undefined ? { memoryLimit: limit } : {}),
-      oomKillDelay: () => host.random.duration(host.behaviour.oomKill),
+      oomKillDelay: () => this.oomKillDelay(),
       ...(faults.exit ? { forcedExit: faults.exit } : {}),
       ...(faults.memoryBytes !== undefined ? { forcedMemory: faults.memoryBytes } : {}),
       ...(resumeFrom !== undefined ? { resumeFrom } : {}),
-      onExit: (termination) => this.onExit(r, container, termination),
-    });
-    return container;
+      onExit: (termination, container) => this.onExit(termination, container),
+    };
+    return new Container(id, r.spec.name, this.host.clock, process, context, hooks);
   }
 
-  private onExit(r: ContainerRecord, container: Container, termination: Termination): void {
+  /** ContainerHooks: how long an OOM kill takes once a container of this pod is over its limit. */
+  oomKillDelay(): number {
+    return this.host.random.duration(this.host.behaviour.oomKill);
+  }
+
+  /** ContainerHooks: a container of this pod ended (its record is the one of its name). */
+  onExit(termination: Termination, container: Container): void {
+    const r = this.records.find((record) => record.spec.name === container.name);
+    if (!r) return;
     if (termination.reason === 'OOMKilled') {
       const program = effectiveArgv(container.context.image, r.spec.command, r.spec.args)[0] ?? r.spec.name;
       this.host.nodeEvent('Warning', 'SystemOOM', `System OOM encountered, victim process: ${program.slice(program.lastIndexOf('/') + 1)}, pid: ${1000 + Math.floor(this.host.random.next() * 60000)}`);
@@ -687,7 +729,7 @@ export class PodWorker {
     if (r.kind === 'init') return;
     const launch = (kind: ProbeKind) => {
       const spec = specs[kind];
-      if (!spec || r.probes[kind]) return;
+      if (!spec || r.probes?.[kind]) return;
       const worker = new ProbeWorker(kind, spec, r.spec, container, this.podIP ?? '', this.host.clock, faults[kind], {
         onFailure: (output) => this.event('Warning', 'Unhealthy', `${PROBE_LABEL[kind]} probe failed: ${output}`, r),
         onChange: (success) => {
@@ -696,7 +738,7 @@ export class PodWorker {
           this.publish();
         },
       });
-      r.probes[kind] = worker;
+      (r.probes ??= {})[kind] = worker;
       if (adopted && kind === 'readiness') worker.assume(adopted.ready);
       worker.start();
     };
@@ -705,8 +747,9 @@ export class PodWorker {
   }
 
   private stopProbes(r: ContainerRecord): void {
+    if (!r.probes) return;
     for (const p of Object.values(r.probes)) p?.stop();
-    r.probes = {};
+    r.probes = undefined;
   }
 
   private restartUnhealthy(r: ContainerRecord, container: Container, kind: ProbeKind, spec: ProbeSpec): void {
@@ -767,7 +810,10 @@ export class PodWorker {
     const containers: ContainerView[] = this.records.map((r) => {
       // Until its next relist the kubelet has not seen the exit; while it kills and restarts a
       // container it writes no status either: both times the status repeats what it last said.
-      if (!terminal && r.shown && (r.noticing || (r.restarting && !r.waiting))) return r.shown;
+      if (!terminal && (r.noticing || (r.restarting && !r.waiting))) {
+        const shown = r.shownView;
+        if (shown) return shown;
+      }
       let state: ContainerState;
       let lastState: ContainerState = {};
       if (r.current && r.seen && !r.noticing) {
@@ -785,6 +831,9 @@ export class PodWorker {
       }
       const started = this.started(r) && !r.noticing;
       const succeeded = this.succeeded(r);
+      const live = r.current ?? (r.last && (state.terminated || r.waiting) ? r.last : undefined);
+      const mounts = r.spec.volumeMounts as SpecMount[] | undefined;
+      // Every member in one literal (one shape, no property array: the last view stays as `shown`).
       const view: ContainerView = {
         name: r.spec.name,
         kind: r.kind,
@@ -797,14 +846,12 @@ export class PodWorker {
         image: r.imageID && (state.running || state.terminated || r.last) ? r.image : r.spec.image ?? '',
         imageID: r.imageID && (state.running || state.terminated || r.last) ? r.imageID : '',
         succeeded,
+        containerID: live && (state.running || state.terminated) ? `containerd://${live.id}` : undefined,
+        volumeMounts: mounts?.length ? viewMounts(mounts, r.shownMounts) : undefined,
       };
-      const live = r.current ?? (r.last && (state.terminated || r.waiting) ? r.last : undefined);
-      if (live && (state.running || state.terminated)) view.containerID = `containerd://${live.id}`;
-      const mounts = r.spec.volumeMounts as { name: string; mountPath: string; readOnly?: boolean }[] | undefined;
-      if (mounts?.length) view.volumeMounts = mounts.map((m) => ({ name: m.name, mountPath: m.mountPath, ...(m.readOnly ? { readOnly: true, recursiveReadOnly: 'Disabled' } : {}) }));
       if (!terminal) {
-        if (!changed && !(r.shown && sameJson(view, r.shown))) changed = true;
-        r.shown = view;
+        if (!changed && !r.sameAsShown(view)) changed = true;
+        r.show(view);
       }
       return view;
     });
@@ -826,16 +873,27 @@ export class PodWorker {
     if (!midSync && this.sandboxReady) this.sandboxReported = true;
     const now = this.host.clock.now();
     const view = this.view(terminal);
+    const podIP = this.podIP && this.sandboxReported ? this.podIP : undefined;
+    // Everything the phase and the conditions are computed from is what it was at the last
+    // publish (the same version of the pod, the same views, sandbox, initialization and pod IP):
+    // they come out the same, and so the status (see the comment above). Nothing to recompute.
+    if (!terminal && !view.changed && this.publishedPhase !== undefined && this.has(W_PUBLISHED_POD) && podIP === this.publishedIP
+      && this.sandboxReported === this.has(W_PUBLISHED_SANDBOX) && view.initialized === this.has(W_PUBLISHED_INITIALIZED)
+      && this.initFailed === this.has(W_PUBLISHED_INIT_FAILED)) return;
+    this.flag(W_PUBLISHED_POD, true);
+    this.flag(W_PUBLISHED_SANDBOX, this.sandboxReported);
+    this.flag(W_PUBLISHED_INITIALIZED, view.initialized);
+    this.flag(W_PUBLISHED_INIT_FAILED, this.initFailed);
     const phase = this.failure && terminal ? 'Failed' : podPhase(this.pod, view);
     const conditions = withTransitionTimes(podConditions(this.pod, view, phase), this.lastConditions, now);
     for (const c of this.pod.status?.conditions ?? []) if (!KUBELET_CONDITIONS.has(c.type) && !this.foreign?.has(c.type)) (this.foreign ??= new Map()).set(c.type, c);
     const all = this.foreign ? [...conditions, ...this.foreign.values()] : conditions;
-    const podIP = this.podIP && this.sandboxReported ? this.podIP : undefined;
     const qos = this.pod.status?.qosClass ?? qosClass(this.pod);
-    const published = terminal ? undefined : `${phase} ${podIP ?? ''} ${qos}`;
-    const same = published !== undefined && published === this.published && !view.changed && sameJson(all, this.lastConditions);
+    const same = !terminal && phase === this.publishedPhase && podIP === this.publishedIP && qos === this.publishedQoS && !view.changed && sameJson(all, this.lastConditions);
     this.lastConditions = all;
-    this.published = published;
+    this.publishedPhase = terminal ? undefined : phase;
+    this.publishedIP = podIP;
+    this.publishedQoS = qos;
     if (same) return;
     const status: PodStatus = {
       phase,
@@ -865,7 +923,32 @@ export class PodWorker {
  * whole scope alive, and the container keeps this one for as long as it runs.
  */
 function clockReader(clock: Clock): () => number {
-  return () => clock.now();
+  let reader = clockReaders.get(clock);
+  if (!reader) {
+    reader = () => clock.now();
+    clockReaders.set(clock, reader);
+  }
+  return reader;
+}
+
+/** One reader per clock, shared by every container that reads it. */
+const clockReaders = new WeakMap<Clock, () => number>();
+
+type SpecMount = { name: string; mountPath: string; readOnly?: boolean };
+
+/**
+ * The mounts a container's status lists, as the kubelet reports them (recursiveReadOnly with
+ * readOnly). The ones the last view had when they say the same (most of the time: they follow the
+ * spec), so views share one list instead of making it anew each time.
+ */
+function viewMounts(mounts: SpecMount[], last: ContainerView['volumeMounts']): NonNullable<ContainerView['volumeMounts']> {
+  if (last && last.length === mounts.length && mounts.every((m, i) => {
+    const l = last[i]!;
+    return l.name === m.name && l.mountPath === m.mountPath && (m.readOnly
+      ? l.readOnly === true && l.recursiveReadOnly === 'Disabled' && Object.keys(l).length === 4
+      : l.readOnly === undefined && l.recursiveReadOnly === undefined && Object.keys(l).length === 2);
+  })) return last;
+  return mounts.map((m) => ({ name: m.name, mountPath: m.mountPath, ...(m.readOnly ? { readOnly: true, recursiveReadOnly: 'Disabled' } : {}) }));
 }
 
 /** A log of a container that ended before this kubelet started: nothing to follow. */

@@ -32,7 +32,11 @@ export interface ContainerHooks {
    * startedAt. The process is replayed from there on the cluster clock (see `start`).
    */
   resumeFrom?: number;
-  onExit(termination: Termination): void;
+  /**
+   * The container ended. One hooks object may serve many containers (a pod worker is the hooks of
+   * all its containers), so the container that ended is passed along.
+   */
+  onExit(termination: Termination, container: Container): void;
 }
 
 /** Effects a resumed process may replay before it simply goes on from now (a bound on start-up work). */
@@ -138,9 +142,9 @@ export class Container {
       if (effect.type === 'out') this.log.append(this.now(), effect.text);
       else if (effect.type === 'memory') { if (this.hooks.forcedMemory === undefined) this.setMemory(effect.bytes); }
       // A process that serves or sleeps forever is never resumed: let it go.
-      else if (effect.type === 'serve') { this.serving = effect.program; this.process = undefined; return; }
+      else if (effect.type === 'serve') { this.serving = effect.program; this.process = undefined; this.log.settle(effect.program.startLog); return; }
       else if (effect.type === 'sleep') {
-        if (effect.ms === Infinity) { this.process = undefined; return; }
+        if (effect.ms === Infinity) { this.process = undefined; this.log.settle(); return; }
         if (this.replayAt !== undefined) {
           const wakes = this.replayAt + effect.ms;
           if (wakes <= this.clock.now()) { this.replayAt = wakes; continue; }
@@ -170,6 +174,7 @@ export class Container {
     this.process = undefined;
     this.serving = undefined;
     this.log.end();
-    this.hooks.onExit(this.termination);
+    this.log.settle();
+    this.hooks.onExit(this.termination, this);
   }
 }

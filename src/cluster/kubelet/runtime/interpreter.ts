@@ -11,6 +11,7 @@
  */
 import type { CatalogImage, ServerProgram } from './catalog';
 import { parseShell, ShellSyntaxError, type ShellNode, type Word } from './shell-parser';
+import { processEnv } from './env';
 
 export type Effect =
   | { type: 'sleep'; ms: number }
@@ -23,7 +24,8 @@ export type Process = Generator<Effect, number, void>;
 
 export interface ProcessContext {
   image: CatalogImage;
-  env: Record<string, string>;
+  /** Read through processEnv (runtime/env.ts): it may be an image's shared environment. */
+  env: Readonly<Record<string, string>>;
   /** The container's files: mounted ConfigMaps and Secrets, and what the process writes. */
   files: Map<string, string>;
   hostname: string;
@@ -213,7 +215,7 @@ class Shell {
   private roundsWithoutTime = 0;
 
   constructor(private readonly ctx: ProcessContext) {
-    this.vars = { ...ctx.env };
+    this.vars = processEnv(ctx.env, ctx.hostname);
   }
 
   *program(argv: string[]): Process {

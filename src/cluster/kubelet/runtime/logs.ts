@@ -18,28 +18,59 @@ export interface LogLine {
 /** Lines kept per container instance; older lines are dropped (a rotated log). */
 const MAX_LINES = 2000;
 
+const NO_LINES: readonly string[] = Object.freeze([]);
+
 export class ContainerLog {
   /**
    * Times and texts of the kept lines, side by side rather than an object per line: every
-   * container of a large cluster keeps its start-up lines for as long as it runs.
+   * container of a large cluster keeps its start-up lines for as long as it runs. See `settle` for
+   * the two compact forms they take between appends.
    */
-  private times: number[] = [];
-  private texts: string[] = [];
+  private times: number[] | number = 0;
+  private texts: string[] | readonly string[] = NO_LINES;
+  /** `texts` is an array shared with other logs (no lines yet, or an image's start-up lines): copied before it changes. */
+  private sharedTexts = true;
   /** Made when someone follows (most logs are never followed, and there is one per container). */
   private followers: Set<{ onLine: (line: LogLine) => void; onEnd: () => void }> | undefined;
   private ended = false;
 
   append(time: number, text: string): void {
-    this.times.push(time);
-    this.texts.push(text);
-    if (this.texts.length > MAX_LINES) {
-      const drop = this.texts.length - MAX_LINES;
-      this.times.splice(0, drop);
-      this.texts.splice(0, drop);
+    const count = this.texts.length;
+    if (this.sharedTexts) {
+      this.texts = this.texts.slice();
+      this.sharedTexts = false;
+    }
+    const texts = this.texts as string[];
+    // While every line has one time, that number stands for all of them (start-up lines usually do).
+    if (count === 0) this.times = time;
+    else if (typeof this.times === 'number' && time !== this.times) this.times = new Array<number>(count).fill(this.times);
+    if (typeof this.times !== 'number') this.times.push(time);
+    texts.push(text);
+    if (texts.length > MAX_LINES) {
+      const drop = texts.length - MAX_LINES;
+      if (typeof this.times !== 'number') this.times.splice(0, drop);
+      texts.splice(0, drop);
     }
     if (this.followers) {
       const line = { time, text };
       for (const f of this.followers) f.onLine(line);
+    }
+  }
+
+  /**
+   * The process has paused (it serves, or sleeps): the lines are kept as compactly as they can be
+   * until the next one. Texts equal to `same` (the start-up lines of the image's server, identical
+   * in every container of it) are kept as that array; others in an array of their exact length.
+   * Lines that all have one time keep that one number (see `append`).
+   */
+  settle(same?: readonly string[]): void {
+    const texts = this.texts;
+    if (this.sharedTexts || texts.length === 0) return;
+    if (same && same.length === texts.length && same.every((t, i) => t === texts[i])) {
+      this.texts = same;
+      this.sharedTexts = true;
+    } else {
+      this.texts = texts.slice();
     }
   }
 
@@ -56,7 +87,8 @@ export class ContainerLog {
   }
 
   lines(): readonly LogLine[] {
-    return this.texts.map((text, i) => ({ time: this.times[i]!, text }));
+    const times = this.times;
+    return this.texts.map((text, i) => ({ time: typeof times === 'number' ? times : times[i]!, text }));
   }
 
   /** Calls `onLine` for each new line and `onEnd` once when the container exits; returns unsubscribe. */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiClient } from '../../../../src/cluster/client/client';
-import { EventRecorder, EventsV1Recorder, microTime, referenceOf, rfc3339 } from '../../../../src/cluster/client/event-recorder';
+import { EventRecorder, EventsV1Recorder, microTime, nanosHex, referenceOf, rfc3339 } from '../../../../src/cluster/client/event-recorder';
 import { ManualClock } from '../../../../src/cluster/clock';
 import type { ApiRequest } from '../../../../src/cluster/apiserver/types';
 
@@ -106,4 +106,28 @@ test('the involved object: empty members left out, order kept, fieldPath last or
   assert.equal(JSON.stringify(referenceOf({ kind: 'Node', name: 'node-1', uid: 'node-1', apiVersion: 'v1', namespace: '' })), '{"kind":"Node","name":"node-1","uid":"node-1","apiVersion":"v1"}');
   assert.equal(JSON.stringify(referenceOf({ kind: 'Pod', fieldPath: undefined, name: 'web' }, 'spec')), '{"kind":"Pod","fieldPath":"spec","name":"web"}');
   assert.equal(JSON.stringify(referenceOf({ kind: 'Pod', fieldPath: 'x', name: '' })), '{"kind":"Pod","fieldPath":"x"}');
+});
+
+test('an event name ends in the hex of its unix nanoseconds, exactly as a 64-bit integer would print', () => {
+  const exact = (ms: number, extra: number) => (BigInt(ms) * 1_000_000n + BigInt(extra)).toString(16);
+  const jan2026 = Date.parse('2026-01-01T00:00:00Z');
+  for (const ms of [0, 1, 2 ** 24 - 1, 2 ** 24, jan2026, jan2026 + 999, 2 ** 42 - 1]) {
+    for (const extra of [0, 1, 65_535, 999_999]) assert.equal(nanosHex(ms, extra), exact(ms, extra), `${ms} ms + ${extra} ns`);
+  }
+  assert.equal(nanosHex(jan2026, 1).length, 16);
+});
+
+test('an event past the correlation window is written anew, also when the recorder was pruned while idle', async () => {
+  const clock = new ManualClock();
+  const { client, requests } = recordingClient();
+  const recorder = new EventRecorder(client, clock, { component: 'kubelet', host: 'node-1' });
+  recorder.event(pod, 'Normal', 'Pulled', 'Container image "nginx:1.27" already present on machine');
+  await clock.advance(9 * 60_000);
+  recorder.prune();
+  recorder.event(pod, 'Normal', 'Pulled', 'Container image "nginx:1.27" already present on machine');
+  await clock.advance(10 * 60_000 + 1);
+  recorder.prune();
+  recorder.event(pod, 'Normal', 'Pulled', 'Container image "nginx:1.27" already present on machine');
+  await recorder.flush();
+  assert.deepEqual(requests.map((r) => r.method), ['POST', 'PATCH', 'POST']);
 });

@@ -1,0 +1,172 @@
+/**
+ * What a pod worker knows of one container of its pod: the spec it runs, the runtime container
+ * (current), the two instances before it (last, prior: what `kubectl logs --previous` and
+ * lastState show), and where the kubelet's loop stands with it.
+ *
+ * A worker keeps one per container for as long as its pod runs, and a large cluster runs a great
+ * many: the record is a class with every field declared (one fixed shape, no property array), its
+ * flags are bits of one number, its probes and pull failure exist only when there are any, and
+ * what can be derived (the event field path) is derived when asked.
+ */
+import type { Container as ContainerSpec, ContainerStatus } from '../api/types';
+import type { Timer } from '../clock';
+import { sameAsWritten, sameView, type ContainerView } from './pod-status';
+import type { ProbeKind, ProbeWorker } from './probes';
+import type { Container, Termination } from './runtime/container';
+import type { ContainerLog } from './runtime/logs';
+
+/** A container instance that ended. */
+export interface Exited {
+  termination: Termination;
+  id: string;
+  startedAt: number;
+  image: string;
+  imageID: string;
+  log: ContainerLog;
+}
+
+const BUSY = 1;
+const NOTICING = 2;
+const SEEN = 4;
+const UNCOUNTED = 8;
+const SPEC_CHANGED = 16;
+const KILLED_TO_RESTART = 32;
+const RESTARTING = 64;
+const SHOWN_WRITTEN = 128;
+const SHOWN_SUCCEEDED = 256;
+
+export class ContainerRecord {
+  current: Container | undefined = undefined;
+  /** The image as the runtime resolved it (docker.io/library/nginx:1.27), once pulled. */
+  image: string;
+  imageID = '';
+  last: Exited | undefined = undefined;
+  prior: Exited | undefined = undefined;
+  restartCount = 0;
+  waiting: { reason: string; message?: string } | undefined = undefined;
+  /** Undefined while no probe runs. */
+  probes: Partial<Record<ProbeKind, ProbeWorker>> | undefined = undefined;
+  /** The last failed pull: when, and its error. */
+  pullFailure: { at: number; message: string } | undefined = undefined;
+  /** A timer that resyncs the pod when a back-off or retry ends. */
+  retry: Timer | undefined = undefined;
+  /**
+   * What the last status said of this container (repeated while the kubelet has not noticed a
+   * change): the view the worker made, or, once that status came back in the pod saying the same,
+   * the pod's own status of the container (see `showWritten`), so that no copy of it is kept.
+   */
+  private shown: ContainerView | ContainerStatus | undefined = undefined;
+  private flags = 0;
+
+  /** The last view shown, made again from the pod's status when that is what is kept. */
+  get shownView(): ContainerView | undefined {
+    const shown = this.shown;
+    if (!shown || !this.has(SHOWN_WRITTEN)) return shown as ContainerView | undefined;
+    const s = shown as ContainerStatus;
+    return {
+      name: s.name, kind: this.kind, state: s.state!, lastState: s.lastState!, ready: s.ready, started: s.started!, restartCount: s.restartCount,
+      image: s.image, imageID: s.imageID, succeeded: this.has(SHOWN_SUCCEEDED), containerID: s.containerID, volumeMounts: s.volumeMounts as ContainerView['volumeMounts'],
+    };
+  }
+
+  /** The mounts the last view listed. */
+  get shownMounts(): ContainerView['volumeMounts'] {
+    return (this.shown as ContainerView | undefined)?.volumeMounts as ContainerView['volumeMounts'];
+  }
+
+  /** The view the worker made, while it is what is kept. */
+  get madeView(): ContainerView | undefined {
+    return this.has(SHOWN_WRITTEN) ? undefined : this.shown as ContainerView | undefined;
+  }
+
+  /** The pod's status of the container, while it is what is kept. */
+  get writtenStatus(): ContainerStatus | undefined {
+    return this.has(SHOWN_WRITTEN) ? this.shown as ContainerStatus : undefined;
+  }
+
+  /** Whether `view` says what the last view said (sameView's answer, also when the pod's status is kept). */
+  sameAsShown(view: ContainerView): boolean {
+    const shown = this.shown;
+    if (!shown) return false;
+    return this.has(SHOWN_WRITTEN) ? sameAsWritten(view, shown as ContainerStatus, this.has(SHOWN_SUCCEEDED)) : sameView(view, shown as ContainerView);
+  }
+
+  show(view: ContainerView): void {
+    this.shown = view;
+    this.set(SHOWN_WRITTEN, false);
+  }
+
+  /**
+   * Keeps `status`, the pod's status of the container that says what the last view said (checked
+   * by the caller), in its place; `succeeded` is the one member of the view a status does not have.
+   */
+  showWritten(status: ContainerStatus, succeeded: boolean): void {
+    this.shown = status;
+    this.set(SHOWN_WRITTEN, true);
+    this.set(SHOWN_SUCCEEDED, succeeded);
+  }
+
+  /** What the view kept as the pod's status said of `succeeded`. */
+  get shownSucceeded(): boolean {
+    return this.has(SHOWN_SUCCEEDED);
+  }
+
+  private has(bit: number): boolean {
+    return (this.flags & bit) !== 0;
+  }
+
+  constructor(public spec: ContainerSpec, readonly kind: 'init' | 'sidecar' | 'main') {
+    this.image = spec.image ?? '';
+  }
+
+  /** The field path events about this container carry: `spec.containers{web}`. */
+  get fieldPath(): string {
+    return `${this.kind === 'main' ? 'spec.containers' : 'spec.initContainers'}{${this.spec.name}}`;
+  }
+
+  /** Pulling, creating or starting: the worker waits for it. */
+  get busy(): boolean { return (this.flags & BUSY) !== 0; }
+  set busy(on: boolean) { this.set(BUSY, on); }
+  /** Exited but the kubelet has not noticed yet (the next relist). */
+  get noticing(): boolean { return (this.flags & NOTICING) !== 0; }
+  set noticing(on: boolean) { this.set(NOTICING, on); }
+  /** The kubelet has seen the current container running (a relist after it started). */
+  get seen(): boolean { return (this.flags & SEEN) !== 0; }
+  set seen(on: boolean) { this.set(SEEN, on); }
+  /** The current container is a restart not yet counted in restartCount. */
+  get uncounted(): boolean { return (this.flags & UNCOUNTED) !== 0; }
+  set uncounted(on: boolean) { this.set(UNCOUNTED, on); }
+  /** The spec changed (a new image): restart it regardless of policy and back-off. */
+  get specChanged(): boolean { return (this.flags & SPEC_CHANGED) !== 0; }
+  set specChanged(on: boolean) { this.set(SPEC_CHANGED, on); }
+  /** The kubelet is killing the container to start it again (failed liveness probe, new image). */
+  get killedToRestart(): boolean { return (this.flags & KILLED_TO_RESTART) !== 0; }
+  set killedToRestart(on: boolean) { this.set(KILLED_TO_RESTART, on); }
+  /**
+   * Killed to restart and not yet seen running again: the real kubelet kills and starts in one
+   * SyncPod, so no status shows the killed container in between (only a back-off or an error does).
+   */
+  get restarting(): boolean { return (this.flags & RESTARTING) !== 0; }
+  set restarting(on: boolean) { this.set(RESTARTING, on); }
+
+  private set(bit: number, on: boolean): void {
+    this.flags = on ? this.flags | bit : this.flags & ~bit;
+  }
+}
+
+/**
+ * The image name the runtime reports, one string per distinct name (every container of a
+ * Deployment shows the same one; each would otherwise hold its own copy).
+ */
+export function internImageName(name: string): string {
+  let interned = imageNames.get(name);
+  if (interned === undefined) {
+    if (imageNames.size >= MAX_IMAGE_NAMES) imageNames.clear();
+    imageNames.set(name, name);
+    interned = name;
+  }
+  return interned;
+}
+
+const imageNames = new Map<string, string>();
+const MAX_IMAGE_NAMES = 1024;
