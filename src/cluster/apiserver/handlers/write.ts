@@ -14,7 +14,8 @@ export async function createObject(_parts: ServerParts, r: ResourceRequest): Pro
   const object = readObject(r.request, r.registry.def.kind, { apiVersion: r.registry.apiVersion });
   const warnings = validateFields(r.registry.def, object, mode, mode === 'Ignore' ? undefined : rawJsonText(r.request.rawBody, r.request.headers['content-type']));
   const result = await r.registry.create(r.namespace, object, { user: r.user, dryRun, fieldManager: fieldManagerOf(r.request) });
-  r.auditName = result.object.metadata.name ?? '';
+  // The name create gave it (generateName): read from the request's object, so the result is not decoded.
+  r.auditName = object.metadata.name ?? '';
   return rawJsonResponse(201, result.text, [...warnings, ...result.warnings]);
 }
 
