@@ -63,6 +63,13 @@ export interface WriteContext {
    * writer set them (server-side apply computes its own).
    */
   fieldManager?: string;
+  /**
+   * Top-level fields the update function will not change (a merge patch that does not name them).
+   * With a strategy whose status writes keep the spec (statusSharesSpec), a status write not
+   * touching `spec` gets the stored object's spec itself, shared and read-only, not a copy, and
+   * one not touching `metadata` a shallow copy of the stored metadata.
+   */
+  untouched?: ReadonlySet<string>;
 }
 
 /** A written object: as stored, its served JSON text, and the strategy's warnings for the write. */
@@ -518,7 +525,7 @@ export class RegistryStore {
       // so it is the shared decoding, which the watch fan-out of the last write usually made already;
       // `current`, which tryUpdate changes, is a copy of it (a copy is cheaper than a parse).
       const shared = this.conversion ? undefined : this.shared(kv);
-      const current = shared ? jsonCopy(shared) : this.decode(kv);
+      const current = shared ? this.copyForUpdate(shared, ctx) : this.decode(kv);
       // A write that bypasses the strategy reads only its metadata's scalars: a shallow copy of those.
       const old = ctx.bypassStrategy ? ({ metadata: { ...current.metadata } } as KubeObject) : (shared ?? this.shared(kv));
       const updated = await tryUpdate(current);
@@ -535,6 +542,26 @@ export class RegistryStore {
       if (result.succeeded) return this.writeResult(text, result.revision, warnings);
       if (attempt >= MAX_UPDATE_RETRIES) throw conflict(this.gr, name, OBJECT_MODIFIED);
     }
+  }
+
+  /**
+   * The object an update function gets to change: a copy of the shared one, but for a spec that a
+   * status write keeps (see WriteContext.untouched), which stays the shared, read-only one: a pod's
+   * spec is most of it, and neither copying nor (once written) freezing it again is needed.
+   */
+  private copyForUpdate(shared: KubeObject, ctx: WriteContext): KubeObject {
+    const sharesSpec = ctx.subresource === 'status' && !ctx.bypassStrategy && this.def.strategy.statusSharesSpec && ctx.untouched?.has('spec');
+    if (!sharesSpec) return jsonCopy(shared);
+    // The metadata too, when the update leaves it alone, is a new object of the same members: the
+    // registry and the strategy set its own fields (resourceVersion, managedFields...), never a
+    // value inside one (labels, the managedFields entries kept as they are).
+    const sharesMetadata = ctx.untouched!.has('metadata');
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(shared)) {
+      const value = shared[key];
+      copy[key] = key === 'spec' ? value : key === 'metadata' && sharesMetadata ? { ...(value as object) } : jsonCopy(value);
+    }
+    return copy as KubeObject;
   }
 
   /**

@@ -48,7 +48,13 @@ export class WrittenObjects {
   }
 }
 
-/** Whether JSON.parse(JSON.stringify(value)) gives back a value equal to `value` in every respect but identity. */
+/**
+ * Whether JSON.parse(JSON.stringify(value)) gives back a value equal to `value` in every respect but
+ * identity. A frozen object or array counts as exact without a look inside: the registry freezes
+ * only values it decoded or checked with this function (shared parts, written objects, the
+ * managedFields caches' copies), so a write's frozen parts (a status write's spec, kept
+ * managedFields entries) are not walked again.
+ */
 export function jsonExact(value: unknown): boolean {
   switch (typeof value) {
     case 'string':
@@ -61,7 +67,7 @@ export function jsonExact(value: unknown): boolean {
     default:
       return false;
   }
-  if (value === null) return true;
+  if (value === null || Object.isFrozen(value)) return true;
   if (Array.isArray(value)) {
     if (Object.getPrototypeOf(value) !== Array.prototype) return false;
     // A hole reads as undefined, which is not exact either.

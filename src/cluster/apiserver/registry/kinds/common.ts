@@ -32,6 +32,8 @@ export interface StrategyOptions {
   validateUpdate?(object: KubeObject, old: KubeObject, ctx: StrategyContext): FieldError[];
   warningsOnCreate?(object: KubeObject, ctx: StrategyContext): string[];
   warningsOnUpdate?(object: KubeObject, old: KubeObject, ctx: StrategyContext): string[];
+  /** See Strategy.statusSharesSpec: the kind's defaults and prepareForUpdate leave the spec of a status write alone. */
+  statusSharesSpec?: boolean;
 }
 
 export const clone = <T>(value: T): T => (value === undefined ? value : structuredCopy(value));
@@ -82,6 +84,7 @@ export function kindStrategy(options: StrategyOptions): Strategy {
   };
   if (options.warningsOnCreate) strategy.warningsOnCreate = options.warningsOnCreate;
   if (options.warningsOnUpdate) strategy.warningsOnUpdate = options.warningsOnUpdate;
+  if (options.statusSharesSpec && options.hasStatus) strategy.statusSharesSpec = true;
   return strategy;
 }
 

@@ -20,6 +20,8 @@ test('jsonExact: only values JSON.parse(JSON.stringify(v)) gives back unchanged'
   assert.equal(jsonExact({ a: Object.create(null) as object }), false);
   assert.equal(jsonExact({ a: () => 1 }), false);
   assert.equal(jsonExact(JSON.parse('{"__proto__":{"x":1}}')), false);
+  // Frozen values are trusted, not walked: the registry freezes only values decoded or checked already.
+  assert.equal(jsonExact({ a: 1, shared: Object.freeze({ b: undefined }) }), true);
 });
 
 /** Every watch event of pods/default as it arrives, and the stored key-value at each revision. */
@@ -107,4 +109,35 @@ test('a written object is taken once, by the key and the exact text it was writt
   const inexact = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', annotations: { a: 'x', b: undefined } } } as unknown as KubeObject;
   written.offer('/registry/pods/default/p', JSON.stringify(inexact), inexact);
   assert.equal(written.take('/registry/pods/default/p', JSON.stringify(inexact)), undefined);
+});
+
+test('a status merge patch that does not name the spec keeps the stored spec itself; one that names it keeps the stored spec as well', async () => {
+  const cluster = await startCluster();
+  try {
+    const watch = await watchPods(cluster);
+    const pods = cluster.client().resource<Pod>(PODS);
+    await pods.create(pod('p', {}, { schedulerName: 'none' }));
+    await pods.patch('p', 'merge', { status: { phase: 'Pending', conditions: [{ type: 'Ready', status: 'False' }] } }, { namespace: 'default', subresource: 'status', fieldManager: 'kubelet' });
+    await pods.patch('p', 'merge', { status: { conditions: [{ type: 'Ready', status: 'True' }] } }, { namespace: 'default', subresource: 'status', fieldManager: 'kubelet' });
+    await pods.patch('p', 'merge', { spec: { activeDeadlineSeconds: 5 }, status: { message: 'm' } }, { namespace: 'default', subresource: 'status', fieldManager: 'kubelet' });
+    await settle();
+    assert.equal(watch.ended(), undefined);
+    const [added, first, second, third] = watch.events.map((e) => e.object as Pod);
+    assert.equal(watch.events.length, 4);
+    // Shared, not copied: the spec of each revision is the one before it (frozen, as they all are).
+    assert.equal(first!.spec, added!.spec);
+    assert.equal(second!.spec, first!.spec);
+    assert.ok(Object.isFrozen(second!.spec));
+    assert.equal(second!.status!.conditions![0]!.status, 'True');
+    // Naming the spec through the status subresource changes nothing in it.
+    assert.deepEqual(third!.spec, added!.spec);
+    assert.equal(third!.status!.message, 'm');
+    for (const event of watch.events) {
+      const stored = await storedAt(cluster, 'p', Number(event.object.metadata.resourceVersion));
+      assert.equal(JSON.stringify(event.object), JSON.stringify(stored));
+    }
+    watch.stop();
+  } finally {
+    await cluster.stop();
+  }
 });
