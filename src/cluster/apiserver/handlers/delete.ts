@@ -16,7 +16,7 @@ export async function deleteObject(parts: ServerParts, r: ResourceRequest): Prom
   const result = await r.registry.delete(r.namespace, r.info.name, params, { user: r.user, dryRun });
   // The served JSON when the store gave it (the object is then decoded only if read: in process,
   // a kubelet's delete never reads it).
-  const object = () => (result.text !== undefined ? new RawJson(result.text) : result.object);
+  const object = () => result.json ?? result.object;
   if (!result.deleted) return jsonResponse(200, object());
   return jsonResponse(200, deletedBody(r, result, object));
 }

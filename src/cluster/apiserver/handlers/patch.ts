@@ -93,5 +93,5 @@ export async function patchObject(parts: ServerParts, r: ResourceRequest): Promi
     warnings = validateFields(def, patched, mode);
     return patched;
   });
-  return rawJsonResponse(200, result.text, [...warnings, ...result.warnings]);
+  return rawJsonResponse(200, result, [...warnings, ...result.warnings]);
 }

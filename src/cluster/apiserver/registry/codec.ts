@@ -44,17 +44,30 @@ export function decodeKv(kv: KeyValue): KubeObject {
  */
 export class RawJson {
   private encoded: Buffer | undefined;
+  private source: string | Buffer | (() => string);
 
-  constructor(readonly text: string | Buffer) {}
+  /** A function is called for the text when it is first needed (an in-process write's answer that nobody reads never is). */
+  constructor(source: string | Buffer | (() => string)) {
+    this.source = source;
+  }
+
+  get text(): string | Buffer {
+    if (typeof this.source === 'function') this.source = this.source();
+    return this.source;
+  }
 
   /** The UTF-8 bytes of the text, encoded on first use and kept (a shared body is encoded once). */
   get bytes(): Buffer {
-    if (this.encoded === undefined) this.encoded = typeof this.text === 'string' ? Buffer.from(this.text) : this.text;
+    if (this.encoded === undefined) {
+      const text = this.text;
+      this.encoded = typeof text === 'string' ? Buffer.from(text) : text;
+    }
     return this.encoded;
   }
 
   parse(): unknown {
-    return JSON.parse(typeof this.text === 'string' ? this.text : this.text.toString('utf8'));
+    const text = this.text;
+    return JSON.parse(typeof text === 'string' ? text : text.toString('utf8'));
   }
 }
 

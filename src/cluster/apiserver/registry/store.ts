@@ -76,6 +76,8 @@ export interface WriteContext {
 export interface WriteResult {
   object: KubeObject;
   text: string;
+  /** `text` as a response body, made only if the body is read (in process, a writer that ignores the answer never makes it). */
+  json?: RawJson;
   warnings: string[];
 }
 
@@ -107,8 +109,8 @@ export interface DeleteParams {
 export interface DeleteResult {
   /** The object as it was deleted (with the deletion's resourceVersion), or as it now is while terminating. */
   object: KubeObject;
-  /** `object` as served JSON, when the delete wrote (or found) it in the store. */
-  text?: string;
+  /** `object` as a served JSON body, when the delete wrote (or found) it in the store. */
+  json?: RawJson;
   /** True when the object is gone; false when deletion is pending (grace period, finalizers). */
   deleted: boolean;
 }
@@ -570,8 +572,10 @@ export class RegistryStore {
    */
   private writeResult(text: string, revision: number, warnings: string[]): WriteResult {
     let object: KubeObject | undefined;
+    let served: string | undefined;
     const decode = () => (object ??= this.decodeText(text, revision));
-    return { get object() { return decode(); }, text: this.served(text, revision), warnings };
+    const serve = () => (served ??= this.served(text, revision));
+    return { get object() { return decode(); }, get text() { return serve(); }, json: new RawJson(serve), warnings };
   }
 
   /** PUT: replaces the object; a resourceVersion in the body is a precondition (409 when stale). */
@@ -732,11 +736,11 @@ export class RegistryStore {
     }
   }
 
-  /** A delete's answer from stored text: its served JSON, and the object decoded only if a caller reads it. */
+  /** A delete's answer from stored text: its served JSON and the object, each made only if a caller reads it. */
   private deleteResult(text: string, revision: number, deleted: boolean): DeleteResult {
     let object: KubeObject | undefined;
     const decode = () => (object ??= this.decodeText(text, revision));
-    return { get object() { return decode(); }, text: this.served(text, revision), deleted };
+    return { get object() { return decode(); }, json: new RawJson(() => this.served(text, revision)), deleted };
   }
 
   private checkPreconditions(current: KubeObject, pre: DeleteParams['preconditions']): void {

@@ -90,8 +90,13 @@ export function kindStrategy(options: StrategyOptions): Strategy {
 
 /** Reads a dotted path (`spec.nodeName`) from an object as a field selector sees it: absent is ''. */
 export function fieldValue(object: KubeObject, path: string): string {
+  return valueAt(object, path.split('.'));
+}
+
+/** fieldValue with the path split already (selectable fields are read for every watch event of every selective watch). */
+function valueAt(object: KubeObject, parts: readonly string[]): string {
   let value: unknown = object;
-  for (const part of path.split('.')) {
+  for (const part of parts) {
     if (value === null || typeof value !== 'object') return '';
     value = (value as Record<string, unknown>)[part];
   }
@@ -101,5 +106,8 @@ export function fieldValue(object: KubeObject, path: string): string {
 
 /** `{ 'spec.nodeName': o => ... }` for each listed path. */
 export function selectable(...paths: string[]): Record<string, (object: KubeObject) => string> {
-  return Object.fromEntries(paths.map((p) => [p, (o: KubeObject) => fieldValue(o, p)]));
+  return Object.fromEntries(paths.map((p) => {
+    const parts = p.split('.');
+    return [p, (o: KubeObject) => valueAt(o, parts)];
+  }));
 }
