@@ -472,7 +472,14 @@ export class RegistryStore {
     }
     const key = this.key(namespace, meta.name!);
     const name = meta.name!;
-    const result = await this.writeOnce(key, encoded, () => this.kv.txn([{ key, target: 'create', result: '=', value: 0 }], [{ type: 'put', key, value: text }]));
+    // The shape is offered to the write's watch fan-out for the time of the transaction (see offerWritten).
+    const written = this.offerWritten(key, encoded);
+    let result;
+    try {
+      result = await this.kv.txn([{ key, target: 'create', result: '=', value: 0 }], [{ type: 'put', key, value: text }]);
+    } finally {
+      if (written) this.written.withdraw(key, written);
+    }
     if (!result.succeeded) throw alreadyExists(this.gr, name);
     if (stored && this.conversion) {
       // decodeText's steps, on the copy instead of a parse of the text.
@@ -538,9 +545,13 @@ export class RegistryStore {
       if (ctx.dryRun) return this.writeResult(text, kv.modRevision, warnings);
       const finishing = this.finishesDeletion(updated);
       const compare = [{ key: kv.key, target: 'mod' as const, result: '=' as const, value: kv.modRevision }];
-      const result = finishing
-        ? await this.kv.txn(compare, [{ type: 'delete', key: kv.key }])
-        : await this.writeOnce(kv.key, encoded, () => this.kv.txn(compare, [{ type: 'put', key: kv.key, value: text }]));
+      const written = finishing ? undefined : this.offerWritten(kv.key, encoded);
+      let result;
+      try {
+        result = await this.kv.txn(compare, [finishing ? { type: 'delete', key: kv.key } : { type: 'put', key: kv.key, value: text }]);
+      } finally {
+        if (written) this.written.withdraw(kv.key, written);
+      }
       if (result.succeeded) return this.writeResult(text, result.revision, warnings);
       if (attempt >= MAX_UPDATE_RETRIES) throw conflict(this.gr, name, OBJECT_MODIFIED);
     }
