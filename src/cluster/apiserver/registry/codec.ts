@@ -12,7 +12,18 @@ const METADATA = '"metadata":{';
 
 /** The stored text for an object (its resourceVersion dropped, apiVersion/kind/metadata first). */
 export function encodeObject(object: KubeObject, apiVersion: string, kind: string): string {
-  return JSON.stringify(storedShape(object, apiVersion, kind));
+  return flatText(JSON.stringify(storedShape(object, apiVersion, kind)));
+}
+
+/**
+ * `text` as one flat string. V8's JSON.stringify returns a large result as a rope of the pieces it
+ * built (a ConsString), which held takes ~8% more memory than the flat string (~300 bytes for a
+ * Running pod); the store holds stored text for good, and nothing else (a parse, a slice) may
+ * flatten it first. Converting a string to a number flattens it (it fails at once on JSON text).
+ */
+export function flatText(text: string): string {
+  void Number(text);
+  return text;
 }
 
 /** What the stored text is the JSON of (a shallow view: nested values are the object's own). */

@@ -24,7 +24,7 @@ import type { Clock } from '../../clock';
 import { CompactedError, FutureRevisionError, prefixEnd, type KeyValue, type KVStore } from '../../store/types';
 import type { UserInfo } from '../types';
 import { shareParts, shareWrittenParts } from './shared-parts';
-import { decodeKv, encodeObject, RawJson, rememberSource, rfc3339, storedShape, withResourceVersion } from './codec';
+import { decodeKv, encodeObject, flatText, RawJson, rememberSource, rfc3339, storedShape, withResourceVersion } from './codec';
 import { servedJson } from './served-cache';
 import { WrittenObjects, type WrittenObject } from './written';
 
@@ -165,7 +165,7 @@ export class RegistryStore {
   private encodeShaped(object: KubeObject): { text: string; shape?: KubeObject } {
     if (this.conversion) return { text: this.encode(object) };
     const shape = storedShape(object, this.apiVersion, this.def.kind);
-    return { text: JSON.stringify(shape), shape };
+    return { text: flatText(JSON.stringify(shape)), shape };
   }
 
   /**
@@ -185,7 +185,7 @@ export class RegistryStore {
   private encodeCreated(object: KubeObject): { text: string; stored?: KubeObject } {
     if (!this.conversion) return { text: this.encode(object) };
     const shape = storedShape(this.conversion.toStorage(object), this.conversion.apiVersion, this.conversion.kind);
-    return { text: JSON.stringify(shape), stored: jsonCopy(shape) };
+    return { text: flatText(JSON.stringify(shape)), stored: jsonCopy(shape) };
   }
 
   /** A fresh object from stored text, in this resource's shape, with `revision` as its resourceVersion. */

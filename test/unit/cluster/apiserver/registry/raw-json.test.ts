@@ -30,3 +30,10 @@ test('in process, a write answers with the served JSON of what it stored, read o
     await cluster.stop();
   }
 });
+
+test('flatText gives back the same text', async () => {
+  const { flatText } = await import('../../../../../src/cluster/apiserver/registry/codec');
+  const text = JSON.stringify({ a: 'x'.repeat(5000), b: [1, 2, 3] });
+  assert.equal(flatText(text), text);
+  assert.equal(flatText(''), '');
+});
