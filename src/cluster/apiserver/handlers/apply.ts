@@ -53,7 +53,7 @@ export async function applyObject(parts: ServerParts, r: ResourceRequest, config
     const updated = await r.registry.guaranteedUpdate(r.namespace, r.info.name, { user: r.user, dryRun, subresource }, (current) => {
       return applyPatch(APPLY_PATCH, current, config, { ...ctx, now: parts.clock.now() }).object as KubeObject;
     });
-    return rawJsonResponse(200, updated.text, [...warnings, ...updated.warnings]);
+    return rawJsonResponse(200, updated, [...warnings, ...updated.warnings]);
   } catch (err) {
     if (!isStatusError(err, 'NotFound') || subresource) throw err;
   }
@@ -62,5 +62,5 @@ export async function applyObject(parts: ServerParts, r: ResourceRequest, config
   created.metadata = { ...(created.metadata ?? {}), name: r.info.name };
   if (def.namespaced) created.metadata.namespace = r.namespace;
   const result = await r.registry.create(r.namespace, created, { user: r.user, dryRun });
-  return rawJsonResponse(201, result.text, [...warnings, ...result.warnings]);
+  return rawJsonResponse(201, result, [...warnings, ...result.warnings]);
 }

@@ -14,13 +14,17 @@ export async function deleteObject(parts: ServerParts, r: ResourceRequest): Prom
   const { params, dryRun } = deleteParams(r.request);
   void parts;
   const result = await r.registry.delete(r.namespace, r.info.name, params, { user: r.user, dryRun });
-  if (!result.deleted) return jsonResponse(200, result.object);
-  return jsonResponse(200, deletedBody(r, result.object));
+  // The served JSON when the store gave it (the object is then decoded only if read: in process,
+  // a kubelet's delete never reads it).
+  const object = () => result.json ?? result.object;
+  if (!result.deleted) return jsonResponse(200, object());
+  return jsonResponse(200, deletedBody(r, result, object));
 }
 
-function deletedBody(r: ResourceRequest, object: KubeObject): unknown {
+function deletedBody(r: ResourceRequest, result: { object: KubeObject }, served: () => unknown): unknown {
   const def = r.registry.def;
-  if (RETURNS_DELETED_OBJECT.has(`${def.group}/${def.resource}`)) return object;
+  if (RETURNS_DELETED_OBJECT.has(`${def.group}/${def.resource}`)) return served();
+  const object = result.object;
   const details: { name: string; group?: string; kind: string; uid?: string } = { name: object.metadata.name ?? '', kind: def.resource };
   if (def.group) details.group = def.group;
   if (object.metadata.uid) details.uid = object.metadata.uid;

@@ -10,9 +10,10 @@ import type { KubeObject } from '../../api/types';
 import { structuredCopy } from '../../api/json-copy';
 import { checkJsonDepth, MAX_BODY_BYTES, mediaType, parseYaml } from '../body';
 import { fieldValidationOf, validateFields } from '../field-validation';
-import { APPLY_PATCH, applyPatch, managerFor, PATCH_TYPES, validatePatchOptions, type PatchContext, type PatchType } from '../patch';
+import { APPLY_PATCH, applyPatch, managerFor, MERGE_PATCH, PATCH_TYPES, validatePatchOptions, type PatchContext, type PatchType } from '../patch';
 import { patchMetaLookup } from '../schema';
 import type { ApiResponse } from '../types';
+import type { WriteContext } from '../registry/store';
 import { applyObject } from './apply';
 import type { ResourceRequest, ServerParts } from './context';
 import { dryRunOf, isPlainObject } from './params';
@@ -54,6 +55,9 @@ function patchContext(parts: ServerParts, r: ResourceRequest): PatchContext {
   return ctx;
 }
 
+/** WriteContext.untouched by which of spec (1) and metadata (2) a merge patch leaves alone. */
+const UNTOUCHED: readonly ReadonlySet<string>[] = [new Set(), new Set(['spec']), new Set(['metadata']), new Set(['spec', 'metadata'])];
+
 export async function patchObject(parts: ServerParts, r: ResourceRequest): Promise<ApiResponse> {
   const type = mediaType(r.request.headers['content-type']);
   if (!(PATCH_TYPES as readonly string[]).includes(type)) throw unsupportedMediaType([...PATCH_TYPES]);
@@ -65,7 +69,13 @@ export async function patchObject(parts: ServerParts, r: ResourceRequest): Promi
   const def = r.registry.def;
   const mode = fieldValidationOf(r.request.query);
   let warnings: string[] = [];
-  const write = { user: r.user, dryRun: dryRunOf(r.request.query), subresource: r.info.subresource, fieldManager: managerFor(ctx) };
+  const write: WriteContext = { user: r.user, dryRun: dryRunOf(r.request.query), subresource: r.info.subresource, fieldManager: managerFor(ctx) };
+  // A merge patch changes only the top-level fields it names (an in-process body is an object
+  // already; a text body is decoded by applyPatch and not looked into here).
+  if (type === MERGE_PATCH && isPlainObject(body)) {
+    const untouched = UNTOUCHED[('spec' in body ? 0 : 1) + ('metadata' in body ? 0 : 2)]!;
+    if (untouched.size > 0) write.untouched = untouched;
+  }
   const result = await r.registry.guaranteedUpdate(r.namespace, r.info.name, write, (current) => {
     // `current` is the registry's fresh copy: the patch goes into it in place, so what the
     // preconditions compare with is read first.
@@ -83,5 +93,5 @@ export async function patchObject(parts: ServerParts, r: ResourceRequest): Promi
     warnings = validateFields(def, patched, mode);
     return patched;
   });
-  return rawJsonResponse(200, result.text, [...warnings, ...result.warnings]);
+  return rawJsonResponse(200, result, [...warnings, ...result.warnings]);
 }

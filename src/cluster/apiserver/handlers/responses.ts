@@ -12,8 +12,10 @@ export function jsonResponse(status: number, body: unknown, contentType = JSON_C
   return { status, headers, body };
 }
 
-export function rawJsonResponse(status: number, text: string, warnings: string[] = []): ApiResponse {
-  return jsonResponse(status, new RawJson(text), JSON_CONTENT_TYPE, warnings);
+/** A body serialized already: text, or a write's answer (WriteResult), whose RawJson makes its text only if read. */
+export function rawJsonResponse(status: number, body: string | { text: string; json?: RawJson }, warnings: string[] = []): ApiResponse {
+  const json = typeof body === 'string' ? new RawJson(body) : (body.json ?? new RawJson(body.text));
+  return jsonResponse(status, json, JSON_CONTENT_TYPE, warnings);
 }
 
 /** `299 - "text"`, the form kube-apiserver uses and kubectl prints as `Warning: text`. */

@@ -14,8 +14,9 @@ export async function createObject(_parts: ServerParts, r: ResourceRequest): Pro
   const object = readObject(r.request, r.registry.def.kind, { apiVersion: r.registry.apiVersion });
   const warnings = validateFields(r.registry.def, object, mode, mode === 'Ignore' ? undefined : rawJsonText(r.request.rawBody, r.request.headers['content-type']));
   const result = await r.registry.create(r.namespace, object, { user: r.user, dryRun, fieldManager: fieldManagerOf(r.request) });
-  r.auditName = result.object.metadata.name ?? '';
-  return rawJsonResponse(201, result.text, [...warnings, ...result.warnings]);
+  // The name create gave it (generateName): read from the request's object, so the result is not decoded.
+  r.auditName = object.metadata.name ?? '';
+  return rawJsonResponse(201, result, [...warnings, ...result.warnings]);
 }
 
 export async function updateObject(_parts: ServerParts, r: ResourceRequest): Promise<ApiResponse> {
@@ -24,5 +25,5 @@ export async function updateObject(_parts: ServerParts, r: ResourceRequest): Pro
   const object = readObject(r.request, r.registry.def.kind);
   const warnings = validateFields(r.registry.def, object, mode, mode === 'Ignore' ? undefined : rawJsonText(r.request.rawBody, r.request.headers['content-type']));
   const result = await r.registry.update(r.namespace, r.info.name, object, { user: r.user, dryRun, subresource: r.info.subresource, fieldManager: fieldManagerOf(r.request) });
-  return rawJsonResponse(200, result.text, [...warnings, ...result.warnings]);
+  return rawJsonResponse(200, result, [...warnings, ...result.warnings]);
 }

@@ -66,7 +66,9 @@ export function remember(key: string, decoded: Managed, updated: Managed, encode
   const entries: RecentEntry[] = [];
   for (const [id, e] of encoded) {
     const { time: _time, ...rest } = e;
-    entries.push({ id, entry: deepFreeze(structuredClone(rest)), time: updated.get(id) === decoded.get(id) ? 'kept' : 'write' });
+    // The entry's own copy, sharing its field set frozen: the set is the encoder's new tree, which
+    // the write that made it stores as it is (nothing changes a field set once encoded).
+    entries.push({ id, entry: Object.freeze({ ...rest, fieldsV1: deepFreeze(rest.fieldsV1) }), time: updated.get(id) === decoded.get(id) ? 'kept' : 'write' });
   }
   if (recent.size >= RECENT_SIZE) recent.delete(recent.keys().next().value!);
   recent.set(key, entries);

@@ -56,6 +56,12 @@ export interface Strategy {
    * that clears the last such finalizer removes it.
    */
   deletionBlocked?(object: KubeObject): boolean;
+  /**
+   * The status subresource neither changes nor defaults the spec (it keeps the stored one), so a
+   * status write that does not touch the spec may be handed the stored object's own spec, shared
+   * and read-only (often frozen), instead of a copy (see RegistryStore.guaranteedUpdate).
+   */
+  statusSharesSpec?: boolean;
   /** Called on the object a delete marks for later removal (a Namespace enters phase Terminating). */
   prepareForDelete?(object: KubeObject): void;
   /** Warnings for a valid update (WarningsOnUpdate). */

@@ -46,12 +46,63 @@ export function shareParts(object: KubeObject): void {
   }
 }
 
+/**
+ * Makes an object a write has just encoded (see written.ts) use the shared equal parts, as
+ * shareParts does, and freezes it throughout. Parts frozen already are shared ones (of the object's
+ * previous revision, of a managedFields cache) and are left as they are: nothing is assigned where
+ * the value does not change, so a frozen part never gets a write.
+ */
+export function shareWrittenParts(object: KubeObject): void {
+  freezeWalk(object as unknown as Record<string, unknown>);
+}
+
+function freezeWalk(object: Record<string, unknown>): void {
+  if (Object.isFrozen(object)) return;
+  for (const key in object) {
+    const value = object[key];
+    if (typeof value === 'string') {
+      const s = shared(value);
+      if (s !== value) object[key] = s;
+    } else if (value !== null && typeof value === 'object') {
+      if (ALIKE.has(key) || key === 'fieldsV1') {
+        const tree = sharedTree(value as Record<string, unknown>);
+        if (tree !== value) object[key] = tree;
+      } else if (Array.isArray(value)) freezeArray(value);
+      else freezeWalk(value as Record<string, unknown>);
+    }
+  }
+  Object.freeze(object);
+}
+
+function freezeArray(array: unknown[]): void {
+  if (Object.isFrozen(array)) return;
+  for (let i = 0; i < array.length; i++) {
+    const value = array[i];
+    if (typeof value === 'string') {
+      const s = shared(value);
+      if (s !== value) array[i] = s;
+    } else if (value !== null && typeof value === 'object') {
+      if (Array.isArray(value)) freezeArray(value);
+      else freezeWalk(value as Record<string, unknown>);
+    }
+  }
+  Object.freeze(array);
+}
+
+/**
+ * Trees `fieldSets` has held (deep-frozen): one of them is its own shared copy, found without a
+ * JSON.stringify. One forgotten since is still frozen and equal to itself, so it may stay.
+ */
+const knownTrees = new WeakSet<object>();
+
 function sharedTree(set: Record<string, unknown>): Record<string, unknown> {
+  if (knownTrees.has(set)) return set;
   const text = JSON.stringify(set);
   const known = fieldSets.get(text);
   if (known !== undefined) return known;
   if (fieldSets.size >= MAX_FIELD_SETS) fieldSets.delete(fieldSets.keys().next().value!);
   fieldSets.set(text, deepFreeze(set));
+  knownTrees.add(set);
   return set;
 }
 

@@ -23,10 +23,11 @@ import { jsonCopy } from '../../api/json-copy';
 import type { Clock } from '../../clock';
 import { CompactedError, FutureRevisionError, prefixEnd, type KeyValue, type KVStore } from '../../store/types';
 import type { UserInfo } from '../types';
-import { shareParts } from './shared-parts';
-import { decodeKv, encodeObject, RawJson, rememberSource, rfc3339, storedShape, withResourceVersion } from './codec';
+import { shareParts, shareWrittenParts } from './shared-parts';
+import { decodeKv, encodeObject, flatText, RawJson, rememberSource, rfc3339, storedShape, withResourceVersion } from './codec';
 import { servedJson } from './served-cache';
 import { finalizersForPropagation } from './deletion-finalizers';
+import { WrittenObjects, type WrittenObject } from './written';
 
 /**
  * A resource stored in another resource's shape (events.k8s.io/v1 events are core/v1 events in
@@ -63,12 +64,21 @@ export interface WriteContext {
    * writer set them (server-side apply computes its own).
    */
   fieldManager?: string;
+  /**
+   * Top-level fields the update function will not change (a merge patch that does not name them).
+   * With a strategy whose status writes keep the spec (statusSharesSpec), a status write not
+   * touching `spec` gets the stored object's spec itself, shared and read-only, not a copy, and
+   * one not touching `metadata` a shallow copy of the stored metadata.
+   */
+  untouched?: ReadonlySet<string>;
 }
 
 /** A written object: as stored, its served JSON text, and the strategy's warnings for the write. */
 export interface WriteResult {
   object: KubeObject;
   text: string;
+  /** `text` as a response body, made only if the body is read (in process, a writer that ignores the answer never makes it). */
+  json?: RawJson;
   warnings: string[];
 }
 
@@ -100,6 +110,8 @@ export interface DeleteParams {
 export interface DeleteResult {
   /** The object as it was deleted (with the deletion's resourceVersion), or as it now is while terminating. */
   object: KubeObject;
+  /** `object` as a served JSON body, when the delete wrote (or found) it in the store. */
+  json?: RawJson;
   /** True when the object is gone; false when deletion is pending (grace period, finalizers). */
   deleted: boolean;
 }
@@ -148,6 +160,25 @@ export class RegistryStore {
   }
 
   /**
+   * The stored text of an object and, when no conversion applies, the shape it is the JSON of (see
+   * storedShape), which a write offers as the text's decode (see `offerWritten`).
+   */
+  private encodeShaped(object: KubeObject): { text: string; shape?: KubeObject } {
+    if (this.conversion) return { text: this.encode(object) };
+    const shape = storedShape(object, this.apiVersion, this.def.kind);
+    return { text: flatText(JSON.stringify(shape)), shape };
+  }
+
+  /**
+   * Offers a write's stored shape as the decode of its text to the first reader of the new value
+   * (written.ts), which is usually the write's own watch fan-out, before the writer resumes. The
+   * shape shares the written object's nested values: nothing may change them after this.
+   */
+  private offerWritten(key: string, encoded: { text: string; shape?: KubeObject }): WrittenObject | undefined {
+    return encoded.shape ? this.written.offer(key, encoded.text, encoded.shape) : undefined;
+  }
+
+  /**
    * The stored text of a created object and, for a resource stored in another shape, that shape
    * as JSON.parse of the text gives it (jsonCopy is that round trip), taken before anything else
    * can change the object: the response is converted back from it rather than from the text.
@@ -155,7 +186,7 @@ export class RegistryStore {
   private encodeCreated(object: KubeObject): { text: string; stored?: KubeObject } {
     if (!this.conversion) return { text: this.encode(object) };
     const shape = storedShape(this.conversion.toStorage(object), this.conversion.apiVersion, this.conversion.kind);
-    return { text: JSON.stringify(shape), stored: jsonCopy(shape) };
+    return { text: flatText(JSON.stringify(shape)), stored: jsonCopy(shape) };
   }
 
   /** A fresh object from stored text, in this resource's shape, with `revision` as its resourceVersion. */
@@ -190,6 +221,8 @@ export class RegistryStore {
    * holding it for every key would double the decoded objects a large cluster keeps.
    */
   private readonly decoded = new Map<string, DecodedEntry>();
+  /** Objects of writes under way, taken instead of decoding their text (see written.ts). */
+  private readonly written = new WrittenObjects();
   /** Entries holding a `previous` object, released together after the current fan-out. */
   private withPrevious: DecodedEntry[] = [];
 
@@ -203,9 +236,15 @@ export class RegistryStore {
       if (hit.revision === kv.modRevision) return hit.object;
       if (hit.previous?.revision === kv.modRevision) return hit.previous.object;
     }
-    const object = this.decode(kv);
+    const taken = this.conversion ? undefined : this.written.take(kv.key, kv.value);
+    let object: KubeObject;
+    if (taken) {
+      taken.metadata.resourceVersion = String(kv.modRevision);
+      object = taken;
+    } else object = this.decode(kv);
     if (!this.conversion) rememberSource(object, kv);
-    shareParts(object);
+    if (taken) shareWrittenParts(object);
+    else shareParts(object);
     if (hit && kv.modRevision < hit.revision) {
       // An older revision (the previous object of an event whose own object is cached already).
       if ((hit.previous?.revision ?? 0) < kv.modRevision) this.keepPrevious(hit, { revision: kv.modRevision, object });
@@ -424,7 +463,8 @@ export class RegistryStore {
     if (meta.name!.length > MAX_NAME_LENGTH) throw invalid(this.kindRef(), meta.name!, [required('metadata.name')]);
     const warnings = this.def.strategy.warningsOnCreate?.(object, sctx) ?? [];
     await this.admit('validate', attrs);
-    const { text, stored } = this.encodeCreated(object);
+    const encoded: { text: string; shape?: KubeObject; stored?: KubeObject } = this.conversion ? this.encodeCreated(object) : this.encodeShaped(object);
+    const { text, stored } = encoded;
     if (ctx.dryRun) {
       const existing = await this.getKv(namespace, meta.name!);
       if (existing) throw alreadyExists(this.gr, meta.name!);
@@ -433,16 +473,37 @@ export class RegistryStore {
       return { object: dry, text: JSON.stringify(dry), warnings };
     }
     const key = this.key(namespace, meta.name!);
-    const result = await this.kv.txn([{ key, target: 'create', result: '=', value: 0 }], [{ type: 'put', key, value: text }]);
-    if (!result.succeeded) throw alreadyExists(this.gr, meta.name!);
-    let out: string;
+    const name = meta.name!;
+    // The shape is offered to the write's watch fan-out for the time of the transaction (see offerWritten).
+    const written = this.offerWritten(key, encoded);
+    let result;
+    try {
+      result = await this.kv.txn([{ key, target: 'create', result: '=', value: 0 }], [{ type: 'put', key, value: text }]);
+    } finally {
+      if (written) this.written.withdraw(key, written);
+    }
+    if (!result.succeeded) throw alreadyExists(this.gr, name);
     if (stored && this.conversion) {
       // decodeText's steps, on the copy instead of a parse of the text.
       stored.metadata.resourceVersion = String(result.revision);
-      out = JSON.stringify(this.conversion.fromStorage(stored));
-    } else out = this.served(text, result.revision);
-    object.metadata.resourceVersion = String(result.revision);
-    return { object, text: out, warnings };
+      object.metadata.resourceVersion = String(result.revision);
+      return { object, text: JSON.stringify(this.conversion.fromStorage(stored)), warnings };
+    }
+    // The object's nested values are now the written object's (see offerWritten): callers get a decode.
+    return this.writeResult(text, result.revision, warnings);
+  }
+
+  /**
+   * Runs a write's transaction with its stored shape offered to the watch fan-out (see
+   * offerWritten); the offer is withdrawn once the transaction is over, taken or not.
+   */
+  private async writeOnce<T>(key: string, encoded: { text: string; shape?: KubeObject }, txn: () => Promise<T>): Promise<T> {
+    const written = this.offerWritten(key, encoded);
+    try {
+      return await txn();
+    } finally {
+      if (written) this.written.withdraw(key, written);
+    }
   }
 
   private checkTypeMeta(object: KubeObject): void {
@@ -471,24 +532,51 @@ export class RegistryStore {
     for (let attempt = 0; ; attempt++) {
       const kv = await this.getKv(namespace, name);
       if (!kv) throw notFound(this.gr, name);
-      const current = this.decode(kv);
       // The old object is only read (by prepareUpdate, the strategy, admission and managedFields),
-      // so it is the shared decoding, which the watch fan-out of the last write usually made already.
+      // so it is the shared decoding, which the watch fan-out of the last write usually made already;
+      // `current`, which tryUpdate changes, is a copy of it (a copy is cheaper than a parse).
+      const shared = this.conversion ? undefined : this.shared(kv);
+      const current = shared ? this.copyForUpdate(shared, ctx) : this.decode(kv);
       // A write that bypasses the strategy reads only its metadata's scalars: a shallow copy of those.
-      const old = ctx.bypassStrategy ? ({ metadata: { ...current.metadata } } as KubeObject) : this.shared(kv);
+      const old = ctx.bypassStrategy ? ({ metadata: { ...current.metadata } } as KubeObject) : (shared ?? this.shared(kv));
       const updated = await tryUpdate(current);
       this.checkTypeMeta(updated);
-      const { text, warnings } = await this.prepareUpdate(updated, old, ctx);
+      const { encoded, warnings } = await this.prepareUpdate(updated, old, ctx);
+      const { text } = encoded;
       if (text === kv.value) return this.writeResult(kv.value, kv.modRevision, warnings);
       if (ctx.dryRun) return this.writeResult(text, kv.modRevision, warnings);
       const finishing = this.finishesDeletion(updated);
-      const result = await this.kv.txn(
-        [{ key: kv.key, target: 'mod', result: '=', value: kv.modRevision }],
-        [finishing ? { type: 'delete', key: kv.key } : { type: 'put', key: kv.key, value: text }],
-      );
+      const compare = [{ key: kv.key, target: 'mod' as const, result: '=' as const, value: kv.modRevision }];
+      const written = finishing ? undefined : this.offerWritten(kv.key, encoded);
+      let result;
+      try {
+        result = await this.kv.txn(compare, [finishing ? { type: 'delete', key: kv.key } : { type: 'put', key: kv.key, value: text }]);
+      } finally {
+        if (written) this.written.withdraw(kv.key, written);
+      }
       if (result.succeeded) return this.writeResult(text, result.revision, warnings);
       if (attempt >= MAX_UPDATE_RETRIES) throw conflict(this.gr, name, OBJECT_MODIFIED);
     }
+  }
+
+  /**
+   * The object an update function gets to change: a copy of the shared one, but for a spec that a
+   * status write keeps (see WriteContext.untouched), which stays the shared, read-only one: a pod's
+   * spec is most of it, and neither copying nor (once written) freezing it again is needed.
+   */
+  private copyForUpdate(shared: KubeObject, ctx: WriteContext): KubeObject {
+    const sharesSpec = ctx.subresource === 'status' && !ctx.bypassStrategy && this.def.strategy.statusSharesSpec && ctx.untouched?.has('spec');
+    if (!sharesSpec) return jsonCopy(shared);
+    // The metadata too, when the update leaves it alone, is a new object of the same members: the
+    // registry and the strategy set its own fields (resourceVersion, managedFields...), never a
+    // value inside one (labels, the managedFields entries kept as they are).
+    const sharesMetadata = ctx.untouched!.has('metadata');
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(shared)) {
+      const value = shared[key];
+      copy[key] = key === 'spec' ? value : key === 'metadata' && sharesMetadata ? { ...(value as object) } : jsonCopy(value);
+    }
+    return copy as KubeObject;
   }
 
   /**
@@ -497,8 +585,10 @@ export class RegistryStore {
    */
   private writeResult(text: string, revision: number, warnings: string[]): WriteResult {
     let object: KubeObject | undefined;
+    let served: string | undefined;
     const decode = () => (object ??= this.decodeText(text, revision));
-    return { get object() { return decode(); }, text: this.served(text, revision), warnings };
+    const serve = () => (served ??= this.served(text, revision));
+    return { get object() { return decode(); }, get text() { return serve(); }, json: new RawJson(serve), warnings };
   }
 
   /** PUT: replaces the object; a resourceVersion in the body is a precondition (409 when stale). */
@@ -524,7 +614,7 @@ export class RegistryStore {
    * Carries over what no update may change (uid, creationTimestamp, deletion state), runs the
    * strategy, validates, and returns the text to store.
    */
-  private async prepareUpdate(object: KubeObject, old: KubeObject, ctx: WriteContext): Promise<{ text: string; warnings: string[] }> {
+  private async prepareUpdate(object: KubeObject, old: KubeObject, ctx: WriteContext): Promise<{ encoded: { text: string; shape?: KubeObject }; warnings: string[] }> {
     if (!object.metadata || typeof object.metadata !== 'object') object.metadata = {};
     const meta = object.metadata;
     const oldMeta = old.metadata;
@@ -555,7 +645,7 @@ export class RegistryStore {
       warnings = this.def.strategy.warningsOnUpdate?.(object, old, sctx) ?? [];
       await this.admit('validate', attrs);
     }
-    return { text: this.encode(object), warnings };
+    return { encoded: this.encodeShaped(object), warnings };
   }
 
   /**
@@ -635,14 +725,14 @@ export class RegistryStore {
         const deadline = now + grace * 1000;
         const existing = meta.deletionTimestamp ? Date.parse(meta.deletionTimestamp) : undefined;
         if (existing === undefined || deadline < existing || (meta.deletionGracePeriodSeconds ?? 0) > grace) {
-          next = this.decode(kv);
+          next = this.conversion ? this.decode(kv) : jsonCopy(current);
           next.metadata.deletionTimestamp = rfc3339(existing !== undefined ? Math.min(existing, deadline) : deadline);
           next.metadata.deletionGracePeriodSeconds = grace;
           if (finalizers) withFinalizers(next, finalizers);
           this.def.strategy.prepareForDelete?.(next);
         } else {
           // Already terminating with a sooner deadline: nothing changes.
-          return { object: this.decode(kv), deleted: false };
+          return this.deleteResult(kv.value, kv.modRevision, false);
         }
       }
       if (ctx.dryRun) {
@@ -652,21 +742,25 @@ export class RegistryStore {
         }
         return { object: this.decode(kv), deleted: true };
       }
-      const op = next
-        ? { type: 'put' as const, key: kv.key, value: this.encode(next) }
-        : { type: 'delete' as const, key: kv.key };
-      const result = await this.kv.txn([{ key: kv.key, target: 'mod', result: '=', value: kv.modRevision }], [op]);
-      if (result.succeeded) {
-        if (next) {
-          next.metadata.resourceVersion = String(result.revision);
-          return { object: next, deleted: false };
-        }
-        const gone = this.decode(kv);
-        gone.metadata.resourceVersion = String(result.revision);
-        return { object: gone, deleted: true };
+      const compare = [{ key: kv.key, target: 'mod' as const, result: '=' as const, value: kv.modRevision }];
+      if (next) {
+        const encoded = this.encodeShaped(next);
+        const result = await this.writeOnce(kv.key, encoded, () => this.kv.txn(compare, [{ type: 'put', key: kv.key, value: encoded.text }]));
+        if (result.succeeded) return this.deleteResult(encoded.text, result.revision, false);
+      } else {
+        const result = await this.kv.txn(compare, [{ type: 'delete', key: kv.key }]);
+        // The last state, with the deletion's revision.
+        if (result.succeeded) return this.deleteResult(kv.value, result.revision, true);
       }
       if (attempt >= MAX_UPDATE_RETRIES) throw conflict(this.gr, name, OBJECT_MODIFIED);
     }
+  }
+
+  /** A delete's answer from stored text: its served JSON and the object, each made only if a caller reads it. */
+  private deleteResult(text: string, revision: number, deleted: boolean): DeleteResult {
+    let object: KubeObject | undefined;
+    const decode = () => (object ??= this.decodeText(text, revision));
+    return { get object() { return decode(); }, json: new RawJson(() => this.served(text, revision)), deleted };
   }
 
   private checkPreconditions(current: KubeObject, pre: DeleteParams['preconditions']): void {

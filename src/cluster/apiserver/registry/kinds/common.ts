@@ -32,6 +32,8 @@ export interface StrategyOptions {
   validateUpdate?(object: KubeObject, old: KubeObject, ctx: StrategyContext): FieldError[];
   warningsOnCreate?(object: KubeObject, ctx: StrategyContext): string[];
   warningsOnUpdate?(object: KubeObject, old: KubeObject, ctx: StrategyContext): string[];
+  /** See Strategy.statusSharesSpec: the kind's defaults and prepareForUpdate leave the spec of a status write alone. */
+  statusSharesSpec?: boolean;
 }
 
 export const clone = <T>(value: T): T => (value === undefined ? value : structuredCopy(value));
@@ -82,13 +84,19 @@ export function kindStrategy(options: StrategyOptions): Strategy {
   };
   if (options.warningsOnCreate) strategy.warningsOnCreate = options.warningsOnCreate;
   if (options.warningsOnUpdate) strategy.warningsOnUpdate = options.warningsOnUpdate;
+  if (options.statusSharesSpec && options.hasStatus) strategy.statusSharesSpec = true;
   return strategy;
 }
 
 /** Reads a dotted path (`spec.nodeName`) from an object as a field selector sees it: absent is ''. */
 export function fieldValue(object: KubeObject, path: string): string {
+  return valueAt(object, path.split('.'));
+}
+
+/** fieldValue with the path split already (selectable fields are read for every watch event of every selective watch). */
+function valueAt(object: KubeObject, parts: readonly string[]): string {
   let value: unknown = object;
-  for (const part of path.split('.')) {
+  for (const part of parts) {
     if (value === null || typeof value !== 'object') return '';
     value = (value as Record<string, unknown>)[part];
   }
@@ -98,5 +106,8 @@ export function fieldValue(object: KubeObject, path: string): string {
 
 /** `{ 'spec.nodeName': o => ... }` for each listed path. */
 export function selectable(...paths: string[]): Record<string, (object: KubeObject) => string> {
-  return Object.fromEntries(paths.map((p) => [p, (o: KubeObject) => fieldValue(o, p)]));
+  return Object.fromEntries(paths.map((p) => {
+    const parts = p.split('.');
+    return [p, (o: KubeObject) => valueAt(o, parts)];
+  }));
 }

@@ -34,7 +34,14 @@ export const pods: ResourceDefinition = {
   strategy: kindStrategy({
     namespaced: true,
     hasStatus: true,
-    defaults: (object) => defaultPod(object as Pod),
+    defaults(object, ctx) {
+      // A status write keeps the stored spec, which was defaulted when it was stored: defaulting
+      // the spec again would change nothing (and may be the stored object's own, see statusSharesSpec).
+      if (ctx.subresource !== 'status') return defaultPod(object as Pod);
+      const status = (object as Pod).status;
+      if (status && typeof status === 'object') goEncodedConditions(status);
+    },
+    statusSharesSpec: true,
     prepareForCreate(object, ctx) {
       const pod = object as Pod;
       applyMatchLabelKeysToAffinity(pod);
