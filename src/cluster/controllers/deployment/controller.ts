@@ -6,7 +6,7 @@
  * - the new ReplicaSet is the oldest one whose template equals the Deployment's (ignoring the
  *   pod-template-hash label); when there is none it is created as `<deployment>-<hash>` with the
  *   hash as the pod-template-hash label in its template and selector, the next revision, and the
- *   desired-replicas / max-replicas annotations ("Scaled up replica set NAME to N");
+ *   desired-replicas / max-replicas annotations ("Scaled up replica set NAME from 0 to N");
  * - a change of spec.replicas alone scales the ReplicaSets proportionally (`sync`);
  * - RollingUpdate scales the new ReplicaSet up within maxSurge and the old ones down within
  *   maxUnavailable (unhealthy old replicas first); Recreate scales the old ones to zero, waits for

@@ -95,7 +95,7 @@ export async function getNewReplicaSet(ctx: DeploymentContext, d: KubeObject, ex
       throw err;
     }
   }
-  if (!alreadyExists && replicas > 0) ctx.recorder.event(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${created.metadata.name} to ${replicas}`);
+  if (!alreadyExists && replicas > 0) ctx.recorder.event(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${created.metadata.name} from 0 to ${replicas}`);
   let needsUpdate = setRevision(d, String(newRevision));
   if (!alreadyExists && hasProgressDeadline(d)) {
     setCondition(status, condition('Progressing', 'True', Reasons.NewReplicaSet, `Created new replica set "${created.metadata.name}"`, now));

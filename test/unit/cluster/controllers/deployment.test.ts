@@ -62,7 +62,7 @@ test('a new Deployment: ReplicaSet <name>-<hash> with the hash label, revision 1
       'Available True MinimumReplicasAvailable: Deployment has minimum availability.',
       `Progressing True NewReplicaSetAvailable: ReplicaSet "web-${hash}" has successfully progressed.`,
     ]);
-    assert.deepEqual(await events('web'), [`ScalingReplicaSet: Scaled up replica set web-${hash} to 3`]);
+    assert.deepEqual(await events('web'), [`ScalingReplicaSet: Scaled up replica set web-${hash} from 0 to 3`]);
   } finally {
     await cluster.stop();
   }
@@ -88,7 +88,7 @@ test('RollingUpdate maxSurge 1 / maxUnavailable 0: never more than 4 replicas no
     assert.deepEqual([(oldRS!.spec as any).replicas, (newRS!.spec as any).replicas], [0, 3]);
     assert.deepEqual([oldRS!.metadata.annotations?.['deployment.kubernetes.io/revision'], newRS!.metadata.annotations?.['deployment.kubernetes.io/revision']], ['1', '2']);
     const log = await events('web');
-    assert.ok(log.includes(`ScalingReplicaSet: Scaled up replica set ${newRS!.metadata.name} to 1`), log.join('\n'));
+    assert.ok(log.includes(`ScalingReplicaSet: Scaled up replica set ${newRS!.metadata.name} from 0 to 1`), log.join('\n'));
     assert.ok(log.includes(`ScalingReplicaSet: Scaled down replica set ${oldRS!.metadata.name} from 3 to 2`), log.join('\n'));
     assert.ok(log.includes(`ScalingReplicaSet: Scaled down replica set ${oldRS!.metadata.name} from 1 to 0`), log.join('\n'));
   } finally {
