@@ -71,13 +71,19 @@ export async function syncRolloutStatus(ctx: DeploymentContext, allRSs: KubeObje
   await updateStatus(ctx, d, status);
 }
 
-/** requeueStuckDeployment: look again when the progress deadline would pass. */
+/**
+ * requeueStuckDeployment: look again when the progress deadline would pass (a second later, as
+ * kube does). Under a second before it, kube requeues rate-limited (5 ms, reset by every successful
+ * sync) until the deadline passes; requeueing at once here would spin through syncs that change
+ * nothing for up to a second of cluster time (forever on a paused clock), so the look again is
+ * timed for the first millisecond past the deadline, where DeploymentTimedOut (strictly after) holds.
+ */
 export function requeueStuck(ctx: DeploymentContext, d: KubeObject, status: DeploymentStatus): void {
   const c = getCondition(status, 'Progressing');
   if (!hasProgressDeadline(d) || !c || c.reason === Reasons.NewRSAvailable || c.reason === Reasons.TimedOut) return;
   if (deploymentComplete(d, status)) return;
   const after = Date.parse(c.lastUpdateTime) + (specOf(d).progressDeadlineSeconds ?? 0) * 1000 - ctx.clock.now();
-  ctx.queue.addAfter(objectKey(d), after < 1000 ? 0 : after + 1000);
+  ctx.queue.addAfter(objectKey(d), after < 1000 ? Math.max(0, after) + 1 : after + 1000);
 }
 
 /** UpdateStatus; `d` takes the written object's resourceVersion, so later writes of this sync do not conflict. */
