@@ -19,10 +19,12 @@ export function fieldValidationOf(query: URLSearchParams): FieldValidation {
   throw badRequest(`fieldValidation: Unsupported value: "${v}": supported values: "Ignore", "Strict", "Warn"`);
 }
 
-/** `Pod in version "v1" cannot be handled as a Pod`: how kube-apiserver's decode errors begin. */
+/**
+ * `Pod in version "v1" cannot be handled as a Pod`: how kube-apiserver's decode errors begin
+ * (transformDecodeError prints gvk.Version, without the group: `Deployment in version "v1"`).
+ */
 function decodeErrorPrefix(def: ResourceDefinition): string {
-  const version = def.group ? `${def.group}/${def.version}` : def.version;
-  return `${def.kind} in version "${version}" cannot be handled as a ${def.kind}`;
+  return `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}`;
 }
 
 /**

@@ -188,3 +188,22 @@ test('served: discovery, /scale reads and writes spec.replicas (generation moves
     await cluster.stop();
   }
 });
+
+test('a body Go cannot decode is a 400 naming the version alone, as transformDecodeError words it: Deployment in version "v1"', async () => {
+  const cluster = await startCluster();
+  try {
+    const client = cluster.client();
+    const body = deployment();
+    (body.spec as any).selector.matchLabels.tier = true;
+    await assert.rejects(
+      client.request('POST', '/apis/apps/v1/namespaces/default/deployments', { body }),
+      (err: StatusError) => err.code === 400 && err.status.message === 'Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal bool into Go struct field LabelSelector.spec.selector.matchLabels of type string',
+    );
+    await assert.rejects(
+      client.request('POST', '/apis/apps/v1/namespaces/default/replicasets', { query: new URLSearchParams({ fieldValidation: 'Strict' }), body: { ...replicaSet(), color: 'blue' } }),
+      (err: StatusError) => err.code === 400 && err.status.message === 'ReplicaSet in version "v1" cannot be handled as a ReplicaSet: strict decoding error: unknown field "color"',
+    );
+  } finally {
+    await cluster.stop();
+  }
+});
