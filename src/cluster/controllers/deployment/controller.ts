@@ -19,15 +19,14 @@
  *
  * The revision annotation on the Deployment is written through /status, as the real controller does.
  */
-import { isStatusError } from '../../api/errors';
 import { labelSelectorAsSelector, type LabelSelector } from '../../api/labels';
 import type { KubeObject } from '../../api/types';
 import type { ApiClient } from '../../client/client';
 import { EventRecorder } from '../../client/event-recorder';
 import { objectKey, type Informer } from '../../client/informer';
 import type { Clock } from '../../clock';
-import { controllerRefOf, newControllerRef } from '../pods';
-import { FIELD_MANAGER } from '../replicaset/controller';
+import { claimObjects } from '../controller-ref-manager';
+import { controllerRefOf } from '../pods';
 import { WorkQueue } from '../work-queue';
 import type { DeploymentContext } from './context';
 import { isScalingEvent, scaleSync } from './scale';
@@ -143,44 +142,9 @@ export class DeploymentController {
   }
 
   /** getReplicaSetsForDeployment: claim by selector (adopt orphans after a live check, release what stops matching). */
-  private async claimReplicaSets(d: KubeObject, selector: LabelSelector): Promise<KubeObject[]> {
-    const claimed: KubeObject[] = [];
-    let canAdopt: boolean | undefined;
-    for (const rs of this.replicaSets.list()) {
-      if (rs.metadata.namespace !== d.metadata.namespace) continue;
-      const ref = controllerRefOf(rs);
-      const matches = selector.matches(rs.metadata.labels);
-      if (ref) {
-        if (ref.uid !== d.metadata.uid) continue;
-        if (matches) claimed.push(rs);
-        else if (!d.metadata.deletionTimestamp) await this.patchRS(rs, { metadata: { ownerReferences: [{ $patch: 'delete', uid: d.metadata.uid }], uid: rs.metadata.uid } });
-        continue;
-      }
-      if (!matches || d.metadata.deletionTimestamp || rs.metadata.deletionTimestamp) continue;
-      canAdopt ??= await this.stillAdoptable(d);
-      if (!canAdopt) continue;
-      const adopted = await this.patchRS(rs, { metadata: { ownerReferences: [newControllerRef(d, 'apps/v1', 'Deployment')], uid: rs.metadata.uid } });
-      if (adopted) claimed.push(adopted);
-    }
-    return claimed;
-  }
-
-  private async stillAdoptable(d: KubeObject): Promise<boolean> {
-    try {
-      const live = await this.client.resource(DEPLOYMENTS).get(d.metadata.name ?? '', { namespace: d.metadata.namespace });
-      return live.metadata.uid === d.metadata.uid && !live.metadata.deletionTimestamp;
-    } catch (err) {
-      if (isStatusError(err, 'NotFound')) return false;
-      throw err;
-    }
-  }
-
-  private async patchRS(rs: KubeObject, patch: unknown): Promise<KubeObject | undefined> {
-    try {
-      return await this.client.resource(REPLICASETS).patch(rs.metadata.name ?? '', 'strategic', patch, { namespace: rs.metadata.namespace, fieldManager: FIELD_MANAGER });
-    } catch (err) {
-      if (isStatusError(err, 'NotFound') || isStatusError(err, 'Conflict') || isStatusError(err, 'Invalid')) return undefined;
-      throw err;
-    }
+  private claimReplicaSets(d: KubeObject, selector: LabelSelector): Promise<KubeObject[]> {
+    const owner = { object: d, gvr: DEPLOYMENTS, apiVersion: 'apps/v1', kind: 'Deployment' };
+    const candidates = this.replicaSets.list().filter((rs) => rs.metadata.namespace === d.metadata.namespace);
+    return claimObjects(this.client, owner, REPLICASETS, candidates, (rs) => selector.matches(rs.metadata.labels));
   }
 }

@@ -6,7 +6,7 @@
 import { isStatusError, StatusError } from '../../api/errors';
 import type { KubeObject } from '../../api/types';
 import { controllerRefOf, newControllerRef } from '../pods';
-import { FIELD_MANAGER } from '../replicaset/controller';
+import { FIELD_MANAGER } from '../controller-ref-manager';
 import { REPLICASETS } from '../workload-informers';
 import type { DeploymentContext } from './context';
 

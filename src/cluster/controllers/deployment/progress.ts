@@ -6,7 +6,7 @@
 import type { KubeObject } from '../../api/types';
 import { semanticEqual } from '../../api/validation/apps';
 import { objectKey } from '../../client/informer';
-import { FIELD_MANAGER } from '../replicaset/controller';
+import { FIELD_MANAGER } from '../controller-ref-manager';
 import { DEPLOYMENTS } from '../workload-informers';
 import type { DeploymentContext } from './context';
 import { calculateStatus, condition, deploymentComplete, deploymentProgressing, deploymentTimedOut, getCondition, hasProgressDeadline, Reasons, removeCondition, rsStatusOf, setCondition, specOf, type DeploymentStatus } from './util';

@@ -3,7 +3,7 @@
  * and replica annotations, and proportionally across the active ones when only spec.replicas changed.
  */
 import type { KubeObject } from '../../api/types';
-import { FIELD_MANAGER } from '../replicaset/controller';
+import { FIELD_MANAGER } from '../controller-ref-manager';
 import { REPLICASETS } from '../workload-informers';
 import type { DeploymentContext } from './context';
 import { byCreation, DESIRED_REPLICAS, isActive, maxSurge, MAX_REPLICAS, replicasAnnotationsNeedUpdate, replicasOf, rsStatusOf, setReplicasAnnotations, specOf, specReplicas, type DeploymentStatus } from './util';

@@ -20,6 +20,7 @@ import { PODS, type ApiClient } from '../../client/client';
 import { EventRecorder } from '../../client/event-recorder';
 import { objectKey, type Informer } from '../../client/informer';
 import type { Clock } from '../../clock';
+import { claimObjects, FIELD_MANAGER } from '../controller-ref-manager';
 import { Expectations } from '../expectations';
 import { controllerRefOf, isPodActive, isPodReady, newControllerRef, sameLabels } from '../pods';
 import { WorkQueue } from '../work-queue';
@@ -28,7 +29,6 @@ import { podsToDelete } from './pod-ranking';
 import { calculateStatus, sameStatus, type ManageFailure, type ReplicaSetStatus } from './status';
 
 export const BURST_REPLICAS = 500;
-export const FIELD_MANAGER = 'kube-controller-manager';
 
 interface ReplicaSetSpec {
   replicas?: number;
@@ -188,57 +188,9 @@ export class ReplicaSetController {
   }
 
   /** ClaimPods: adopt matching orphans, release owned pods that no longer match. */
-  private async claimPods(rs: KubeObject, selector: LabelSelector, pods: Pod[]): Promise<Pod[]> {
-    const uid = rs.metadata.uid;
-    const deleting = !!rs.metadata.deletionTimestamp;
-    const claimed: Pod[] = [];
-    let canAdopt: boolean | undefined;
-    for (const pod of pods) {
-      const ref = controllerRefOf(pod);
-      const matches = !selector.empty() && selector.matches(pod.metadata.labels);
-      if (ref) {
-        if (ref.uid !== uid) continue;
-        if (matches) claimed.push(pod);
-        else if (!deleting) await this.release(rs, pod);
-        continue;
-      }
-      if (deleting || !matches || pod.metadata.deletionTimestamp) continue;
-      canAdopt ??= await this.stillAdoptable(rs);
-      if (!canAdopt) continue;
-      const adopted = await this.adopt(rs, pod);
-      if (adopted) claimed.push(adopted);
-    }
-    return claimed;
-  }
-
-  /** RecheckDeletionTimestamp: the live ReplicaSet, not the cached one, decides. */
-  private async stillAdoptable(rs: KubeObject): Promise<boolean> {
-    try {
-      const live = await this.client.resource(REPLICASETS).get(rs.metadata.name ?? '', { namespace: rs.metadata.namespace });
-      return live.metadata.uid === rs.metadata.uid && !live.metadata.deletionTimestamp;
-    } catch (err) {
-      if (isStatusError(err, 'NotFound')) return false;
-      throw err;
-    }
-  }
-
-  private async adopt(rs: KubeObject, pod: Pod): Promise<Pod | undefined> {
-    const ref = newControllerRef(rs, 'apps/v1', 'ReplicaSet');
-    try {
-      return await this.client.resource<Pod>(PODS).patch(pod.metadata.name ?? '', 'strategic', { metadata: { ownerReferences: [ref], uid: pod.metadata.uid } }, { namespace: pod.metadata.namespace, fieldManager: FIELD_MANAGER });
-    } catch (err) {
-      if (isStatusError(err, 'NotFound') || isStatusError(err, 'Conflict') || isStatusError(err, 'Invalid')) return undefined;
-      throw err;
-    }
-  }
-
-  private async release(rs: KubeObject, pod: Pod): Promise<void> {
-    try {
-      await this.client.resource<Pod>(PODS).patch(pod.metadata.name ?? '', 'strategic', { metadata: { ownerReferences: [{ $patch: 'delete', uid: rs.metadata.uid }], uid: pod.metadata.uid } }, { namespace: pod.metadata.namespace, fieldManager: FIELD_MANAGER });
-    } catch (err) {
-      if (isStatusError(err, 'NotFound') || isStatusError(err, 'Conflict') || isStatusError(err, 'Invalid')) return;
-      throw err;
-    }
+  private claimPods(rs: KubeObject, selector: LabelSelector, pods: Pod[]): Promise<Pod[]> {
+    const owner = { object: rs, gvr: REPLICASETS, apiVersion: 'apps/v1', kind: 'ReplicaSet' };
+    return claimObjects(this.client, owner, PODS, pods, (pod) => !selector.empty() && selector.matches(pod.metadata.labels));
   }
 
   private async manageReplicas(pods: Pod[], rs: KubeObject): Promise<void> {

@@ -188,3 +188,24 @@ test('a rollout that makes no progress for progressDeadlineSeconds: Progressing 
     await cluster.stop();
   }
 });
+
+test('orphaned by a delete, the ReplicaSet and its pods are adopted by the re-created Deployment; one relabelled out of its selector is released', async () => {
+  const { clock, cluster, deploys, rss, replicaSets, livePods, complete } = await setUp();
+  try {
+    await deploys.create(deployment('web', 2));
+    await eventually(clock, () => complete('web'), 'first rollout', 200);
+    const [rs] = await replicaSets('web');
+    const podNames = (await livePods('web')).map((p) => p.metadata.name).sort();
+    await deploys.delete('web', { namespace: 'default', propagationPolicy: 'Orphan' });
+    await eventually(clock, async () => !(await rss.get(rs!.metadata.name!, { namespace: 'default' })).metadata.ownerReferences, 'orphaned', 100);
+    const again = await deploys.create(deployment('web', 2));
+    await eventually(clock, async () => (await rss.get(rs!.metadata.name!, { namespace: 'default' })).metadata.ownerReferences?.[0]?.uid === again.metadata.uid && complete('web'), 'adopted', 200);
+    assert.deepEqual((await replicaSets('web')).map((x) => x.metadata.uid), [rs!.metadata.uid], 'no new ReplicaSet');
+    assert.deepEqual((await livePods('web')).map((p) => p.metadata.name).sort(), podNames, 'the same pods');
+
+    await rss.patch(rs!.metadata.name!, 'merge', { metadata: { labels: { app: 'elsewhere' } } }, { namespace: 'default' });
+    await eventually(clock, async () => !(await rss.get(rs!.metadata.name!, { namespace: 'default' })).metadata.ownerReferences, 'released', 100);
+  } finally {
+    await cluster.stop();
+  }
+});
