@@ -3,7 +3,10 @@
  * often it is added, is never worked on by two workers at once (added again while in flight, it
  * runs once more afterwards), and a key whose work failed comes back after a per-key backoff on the
  * cluster clock (5 ms doubling to 1000 s, as the default controller rate limiter), reset on success.
- * `addAfter` delays a key on the clock (a controller's requeue for minReadySeconds, say).
+ * `addAfter` delays a key on the clock (a controller's requeue for minReadySeconds, say); as
+ * client-go's delaying queue, a key waits on at most one timer, the soonest asked for: a
+ * ReplicaSet of 10,000 pods with minReadySeconds asks once per pod that turns ready, and each ask
+ * used to leave a timer of its own.
  */
 import type { Clock, Timer } from '../clock';
 
@@ -15,7 +18,8 @@ export class WorkQueue {
   private readonly running = new Set<string>();
   private readonly again = new Set<string>();
   private readonly failures = new Map<string, number>();
-  private readonly timers = new Set<Timer>();
+  /** Keys waiting on the clock: when each is due and its timer. */
+  private readonly delayed = new Map<string, { due: number; timer: Timer }>();
   private active = 0;
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
@@ -40,11 +44,15 @@ export class WorkQueue {
   addAfter(key: string, delayMs: number): void {
     if (this.stopped) return;
     if (delayMs <= 0) return this.add(key);
+    const due = this.clock.now() + delayMs;
+    const existing = this.delayed.get(key);
+    if (existing && existing.due <= due) return;
+    existing?.timer.cancel();
     const timer = this.clock.setTimer(delayMs, () => {
-      this.timers.delete(timer);
+      this.delayed.delete(key);
       this.add(key);
     });
-    this.timers.add(timer);
+    this.delayed.set(key, { due, timer });
   }
 
   /** Resolves when nothing waits or runs (timers pending later do not count). Tests use it. */
@@ -55,8 +63,8 @@ export class WorkQueue {
 
   stop(): void {
     this.stopped = true;
-    for (const t of this.timers) t.cancel();
-    this.timers.clear();
+    for (const { timer } of this.delayed.values()) timer.cancel();
+    this.delayed.clear();
     this.waiting.clear();
   }
 
