@@ -94,12 +94,12 @@ test("informers of two clusters in one process never share objects, even at the 
       headers: {},
       body: { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '100' }, items: [{ ...object('a', '7'), data: { cluster: data } }] },
     });
-    return new ApiClient(transport, { username: 'test', groups: [] });
+    return new ApiClient(transport, { name: 'test', groups: [] });
   };
   const blue = cluster('blue');
   const green = cluster('green');
   const blueOne = await started(blue.resource(CONFIGMAPS) as ResourceClient<KubeObject>);
-  const blueTwo = await started(blue.as({ username: 'other', groups: [] }).resource(CONFIGMAPS) as ResourceClient<KubeObject>);
+  const blueTwo = await started(blue.as({ name: 'other', groups: [] }).resource(CONFIGMAPS) as ResourceClient<KubeObject>);
   const greenOne = await started(green.resource(CONFIGMAPS) as ResourceClient<KubeObject>);
   try {
     assert.equal(blueTwo.get('default/a'), blueOne.get('default/a'), 'informers of one cluster still share');
