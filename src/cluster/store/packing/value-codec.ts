@@ -130,7 +130,8 @@ export class ValueCodec {
         this.checked++;
         return packed;
       }
-      this.distrust();
+      // Text that is not well-formed UTF-16 cannot survive UTF-8: the streams are not at fault.
+      if (wellFormed(text)) this.distrust();
       return undefined;
     }
     return wellFormed(text) ? packed : undefined;

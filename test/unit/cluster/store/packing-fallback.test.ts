@@ -70,3 +70,27 @@ it('an inflate handle that gives wrong bytes is never trusted: every value packe
   }
   assert.ok(packedCount > 0, 'the one-shot calls still pack');
 });
+
+it('a value that cannot survive UTF-8 (a lone surrogate) stays plain without costing the codec its reused streams', () => {
+  let oneShot = 0;
+  const deflateRawSync = zlib.deflateRawSync;
+  Object.defineProperty(zlib, 'deflateRawSync', {
+    value: (...args: Parameters<typeof deflateRawSync>) => {
+      oneShot++;
+      return deflateRawSync(...args);
+    },
+    writable: false, enumerable: true, configurable: true,
+  });
+  try {
+    const codec = new ValueCodec(dictionary);
+    assert.equal(codec.pack(text(0) + '\ud800'), undefined);
+    for (let i = 1; i < 100; i++) {
+      const packed = codec.pack(text(i));
+      assert.ok(packed !== undefined);
+      assert.equal(codec.unpack(packed), text(i));
+    }
+    assert.equal(oneShot, 0, 'every value went through the reused stream');
+  } finally {
+    Object.defineProperty(zlib, 'deflateRawSync', { value: deflateRawSync, writable: false, enumerable: true, configurable: true });
+  }
+});
