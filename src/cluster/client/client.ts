@@ -110,7 +110,8 @@ function query(options: object): URLSearchParams {
 }
 
 export class ApiClient {
-  constructor(private readonly transport: Transport, readonly user: UserInfo, private readonly userAgent = 'kube-sim') {}
+  /** `transport` is also what tells one cluster's clients from another's (informers share objects only within one). */
+  constructor(readonly transport: Transport, readonly user: UserInfo, private readonly userAgent = 'kube-sim') {}
 
   /** A client acting as another user on the same transport (e.g. a kubelet as `system:node:node-1`). */
   as(user: UserInfo, userAgent = this.userAgent): ApiClient {
@@ -144,6 +145,11 @@ export class ApiClient {
 
 export class ResourceClient<T extends KubeObject = KubeObject> {
   constructor(private readonly client: ApiClient, readonly gvr: GroupVersionResource) {}
+
+  /** The transport requests go through: one per cluster (or per connection to one). */
+  get transport(): Transport {
+    return this.client.transport;
+  }
 
   async get(name: string, options: { namespace?: string; subresource?: string } = {}): Promise<T> {
     return (await this.client.request<T>('GET', resourcePath(this.gvr, options.namespace, name, options.subresource))).object;

@@ -34,8 +34,13 @@ export function objectKey(object: KubeObject): string {
   return ns ? `${ns}/${object.metadata.name}` : (object.metadata.name ?? '');
 }
 
-/** The running informers of each resource (`group/version/resource`), whose objects a list may share. */
-const running = new Map<string, Set<Informer<KubeObject>>>();
+/**
+ * The running informers of each resource (`group/version/resource`) by the transport they list
+ * through, whose objects a list may share. Only informers of one cluster (one transport) are
+ * peers: two clusters in one process (a restart from the same data directory, tests) hold objects
+ * of equal uid and resourceVersion that are not the same object.
+ */
+const running = new Map<unknown, Map<string, Set<Informer<KubeObject>>>>();
 
 export class Informer<T extends KubeObject = KubeObject> {
   private readonly cache = new Map<string, T>();
@@ -45,8 +50,9 @@ export class Informer<T extends KubeObject = KubeObject> {
   private stopped = false;
   private synced = false;
   private readonly syncWaiters: (() => void)[] = [];
-  /** `group/version/resource`, the key of `running`. */
+  /** `group/version/resource`, and the transport (a fake resource in tests may have none): the keys of `running`. */
   private readonly resourceKey: string;
+  private readonly origin: unknown;
 
   constructor(
     private readonly resource: ResourceClient<T>,
@@ -54,6 +60,19 @@ export class Informer<T extends KubeObject = KubeObject> {
     private readonly clock?: Clock,
   ) {
     this.resourceKey = `${resource.gvr.group}/${resource.gvr.version}/${resource.gvr.resource}`;
+    this.origin = (resource as { transport?: unknown }).transport;
+  }
+
+  /** The running informers of this resource on this informer's transport. */
+  private peers(create: boolean): Set<Informer<KubeObject>> | undefined {
+    let byResource = running.get(this.origin);
+    if (!byResource) {
+      if (!create) return undefined;
+      running.set(this.origin, (byResource = new Map()));
+    }
+    let peers = byResource.get(this.resourceKey);
+    if (!peers && create) byResource.set(this.resourceKey, (peers = new Set()));
+    return peers;
   }
 
   addHandlers(handlers: InformerHandlers<T>): () => void {
@@ -92,9 +111,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   }
 
   start(): this {
-    let peers = running.get(this.resourceKey);
-    if (!peers) running.set(this.resourceKey, (peers = new Set()));
-    peers.add(this as unknown as Informer<KubeObject>);
+    this.peers(true)!.add(this as unknown as Informer<KubeObject>);
     void this.relist();
     return this;
   }
@@ -103,13 +120,17 @@ export class Informer<T extends KubeObject = KubeObject> {
     this.stopped = true;
     this.watchHandle?.stop();
     this.watchHandle = undefined;
-    const peers = running.get(this.resourceKey);
-    if (peers?.delete(this as unknown as Informer<KubeObject>) && peers.size === 0) running.delete(this.resourceKey);
+    const peers = this.peers(false);
+    if (peers?.delete(this as unknown as Informer<KubeObject>) && peers.size === 0) {
+      const byResource = running.get(this.origin)!;
+      byResource.delete(this.resourceKey);
+      if (byResource.size === 0) running.delete(this.origin);
+    }
   }
 
   /** An object equal to `object` (same uid and resourceVersion) that another running informer of this resource holds. */
   private heldElsewhere(key: string, object: T): T | undefined {
-    const peers = running.get(this.resourceKey);
+    const peers = this.peers(false);
     if (!peers || peers.size < 2) return undefined;
     const { uid, resourceVersion } = object.metadata;
     if (uid === undefined || resourceVersion === undefined) return undefined;

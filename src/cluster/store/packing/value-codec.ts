@@ -37,6 +37,8 @@ const LEVEL = 6;
 /** One zlib stream reused for many whole values (reset before each). */
 class ReusedStream {
   private failed = false;
+  /** The handle threw rather than reporting an error: it is not the handle this class drives. */
+  threw = false;
 
   private constructor(
     private readonly owner: zlib.Deflate | zlib.Inflate,
@@ -63,8 +65,16 @@ class ReusedStream {
   /** Runs inputScratch[0, length) through as one whole stream; the bytes it wrote to outputScratch, or -1 if it failed or did not fit. */
   run(length: number): number {
     this.failed = false;
-    this.handle.reset();
-    this.handle.writeSync(zlib.constants.Z_FINISH, inputScratch, 0, length, outputScratch, 0, SCRATCH);
+    try {
+      this.handle.reset();
+      this.handle.writeSync(zlib.constants.Z_FINISH, inputScratch, 0, length, outputScratch, 0, SCRATCH);
+    } catch {
+      // A handle of another shape (another Node.js's internals): it would throw again, and an
+      // exception here would leave the packer's timer callback and end the process.
+      this.failed = true;
+      this.threw = true;
+      return -1;
+    }
     const availOut = this.state[0];
     const availIn = this.state[1];
     if (this.failed || availIn !== 0 || availOut === 0) return -1;
@@ -111,13 +121,18 @@ export class ValueCodec {
     if (stream) {
       const n = stream.run(inputScratch.write(text, 0, 'utf8'));
       if (n >= 0) packed = outputScratch.toString('latin1', 0, n);
-      else this.dropBroken();
+      else this.dropBroken(stream.threw);
     }
     if (packed === undefined) packed = zlib.deflateRawSync(Buffer.from(text, 'utf8'), this.options(true)).toString('latin1');
     if (packed.length >= text.length) return undefined;
     if (this.checked < CHECKED_VALUES) {
-      this.checked++;
-      return this.unpack(packed) === text ? packed : undefined;
+      if (this.unpack(packed) === text) {
+        this.checked++;
+        return packed;
+      }
+      // Text that is not well-formed UTF-16 cannot survive UTF-8: the streams are not at fault.
+      if (wellFormed(text)) this.distrust();
+      return undefined;
     }
     return wellFormed(text) ? packed : undefined;
   }
@@ -129,7 +144,7 @@ export class ValueCodec {
     if (stream) {
       const n = stream.run(inputScratch.write(packed, 0, 'latin1'));
       if (n >= 0) text = outputScratch.toString('utf8', 0, n);
-      else if (stream.broken) this.dropBroken();
+      else if (stream.broken) this.dropBroken(stream.threw);
     }
     // A value too large for the scratch buffer (or a stream that failed) takes the one-shot path.
     if (text === undefined) text = zlib.inflateRawSync(Buffer.from(packed, 'latin1'), this.options(false)).toString('utf8');
@@ -162,8 +177,24 @@ export class ValueCodec {
     return this.inflater;
   }
 
-  /** A stream that reported an error is not trusted again: both are opened anew on next use. */
-  private dropBroken(): void {
+  /**
+   * A value did not come back as it went in: the reused streams (the only part that is not
+   * node:zlib's public API) are not used again, and the checks start over on the one-shot calls.
+   * The value stays plain. Only values that passed CHECKED_VALUES checks in a row are packed
+   * unchecked: a count of attempts would start trusting a stream that had failed every one.
+   */
+  private distrust(): void {
+    this.dropBroken(true);
+    this.checked = 0;
+    this.lastPacked = this.lastText = '';
+  }
+
+  /**
+   * A stream that reported an error is not trusted again: both are opened anew on next use, or
+   * (`forGood`: a handle that threw, or gave a value back wrong) never again in this codec.
+   */
+  private dropBroken(forGood = false): void {
+    if (forGood) this.reuse = false;
     this.deflater?.close();
     this.inflater?.close();
     this.deflater = undefined;

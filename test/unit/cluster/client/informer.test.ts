@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import type { KubeList, KubeObject } from '../../../../src/cluster/api/types';
 import { Cluster } from '../../../../src/cluster/cluster';
 import { ManualClock } from '../../../../src/cluster/clock';
-import { NODES, type GroupVersionResource, type ResourceClient } from '../../../../src/cluster/client/client';
+import { ApiClient, NODES, type GroupVersionResource, type ResourceClient } from '../../../../src/cluster/client/client';
+import type { ApiResponse } from '../../../../src/cluster/apiserver/types';
 import { Informer } from '../../../../src/cluster/client/informer';
 
 /** A resource whose list answers `items()` at that moment and whose watch never says anything. */
@@ -80,5 +81,30 @@ test("listed objects share their parts as the registry's decoded objects do", as
     assert.deepEqual(informer.get('default/a'), JSON.parse(text('a')), 'equal to what was listed');
   } finally {
     informer.stop();
+  }
+});
+
+test("informers of two clusters in one process never share objects, even at the same uid and resourceVersion", async () => {
+  // Two clusters opened from copies of one data directory (or a cluster restarted while an old
+  // component still runs) hold objects of one history: same keys, uids and resourceVersions, and
+  // each its own content from there on. A cluster's informer must keep what its own server listed.
+  const cluster = (data: string) => {
+    const transport = async (): Promise<ApiResponse> => ({
+      status: 200,
+      headers: {},
+      body: { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '100' }, items: [{ ...object('a', '7'), data: { cluster: data } }] },
+    });
+    return new ApiClient(transport, { name: 'test', groups: [] });
+  };
+  const blue = cluster('blue');
+  const green = cluster('green');
+  const blueOne = await started(blue.resource(CONFIGMAPS) as ResourceClient<KubeObject>);
+  const blueTwo = await started(blue.as({ name: 'other', groups: [] }).resource(CONFIGMAPS) as ResourceClient<KubeObject>);
+  const greenOne = await started(green.resource(CONFIGMAPS) as ResourceClient<KubeObject>);
+  try {
+    assert.equal(blueTwo.get('default/a'), blueOne.get('default/a'), 'informers of one cluster still share');
+    assert.deepEqual((greenOne.get('default/a') as unknown as { data: unknown }).data, { cluster: 'green' });
+  } finally {
+    for (const informer of [blueOne, blueTwo, greenOne]) informer.stop();
   }
 });
