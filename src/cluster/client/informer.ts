@@ -40,7 +40,9 @@ export function objectKey(object: KubeObject): string {
  * peers: two clusters in one process (a restart from the same data directory, tests) hold objects
  * of equal uid and resourceVersion that are not the same object.
  */
-const running = new Map<unknown, Map<string, Set<Informer<KubeObject>>>>();
+const running = new WeakMap<object, Map<string, Set<Informer<KubeObject>>>>();
+/** The `running` key of informers whose resource has no transport (fakes in tests). */
+const NO_TRANSPORT = {};
 
 export class Informer<T extends KubeObject = KubeObject> {
   private readonly cache = new Map<string, T>();
@@ -52,7 +54,8 @@ export class Informer<T extends KubeObject = KubeObject> {
   private readonly syncWaiters: (() => void)[] = [];
   /** `group/version/resource`, and the transport (a fake resource in tests may have none): the keys of `running`. */
   private readonly resourceKey: string;
-  private readonly origin: unknown;
+  /** Weakly held by `running`: an informer nobody stopped does not keep its cluster alive once the cluster is dropped. */
+  private readonly origin: object;
 
   constructor(
     private readonly resource: ResourceClient<T>,
@@ -60,7 +63,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     private readonly clock?: Clock,
   ) {
     this.resourceKey = `${resource.gvr.group}/${resource.gvr.version}/${resource.gvr.resource}`;
-    this.origin = (resource as { transport?: unknown }).transport;
+    this.origin = (resource as { transport?: object }).transport ?? NO_TRANSPORT;
   }
 
   /** The running informers of this resource on this informer's transport. */
