@@ -725,7 +725,7 @@ export class RegistryStore {
         const deadline = now + grace * 1000;
         const existing = meta.deletionTimestamp ? Date.parse(meta.deletionTimestamp) : undefined;
         if (existing === undefined || deadline < existing || (meta.deletionGracePeriodSeconds ?? 0) > grace) {
-          next = this.conversion ? this.decode(kv) : jsonCopy(current);
+          next = this.conversion ? this.decode(kv) : ctx.dryRun ? jsonCopy(current) : markable(current);
           next.metadata.deletionTimestamp = rfc3339(existing !== undefined ? Math.min(existing, deadline) : deadline);
           next.metadata.deletionGracePeriodSeconds = grace;
           if (finalizers) withFinalizers(next, finalizers);
@@ -895,6 +895,19 @@ const CREATED_FIELDS_CACHE_SIZE = 256;
 function dropEmptyOwnership(meta: KubeObject['metadata']): void {
   if (Array.isArray(meta.ownerReferences) && meta.ownerReferences.length === 0) delete meta.ownerReferences;
   if (Array.isArray(meta.finalizers) && meta.finalizers.length === 0) delete meta.finalizers;
+}
+
+/**
+ * The object a graceful delete writes, made from the shared (read-only) current one: only its
+ * metadata's own members change (deletionTimestamp, deletionGracePeriodSeconds, finalizers, and a
+ * strategy's prepareForDelete, which replaces values rather than changing them), so everything
+ * else is the current object's. Once written, its shape is frozen (written.ts), and the parts it
+ * shares with the current object are frozen already or become so, as a status write's spec does
+ * (copyForUpdate). A pod's spec and status are most of it: no copy of them, and no walk of them
+ * again when the write's watch fan-out takes the written object.
+ */
+function markable(current: KubeObject): KubeObject {
+  return { ...current, metadata: { ...current.metadata } };
 }
 
 function withFinalizers(object: KubeObject, finalizers: string[]): KubeObject {
