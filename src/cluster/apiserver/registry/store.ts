@@ -24,7 +24,7 @@ import type { Clock } from '../../clock';
 import { CompactedError, FutureRevisionError, prefixEnd, type KeyValue, type KVStore } from '../../store/types';
 import type { UserInfo } from '../types';
 import { shareParts, shareWrittenParts } from './shared-parts';
-import { decodeKv, encodeObject, flatText, RawJson, rememberSource, rfc3339, storedShape, withResourceVersion } from './codec';
+import { decodeKv, encodeObject, flatText, RawJson, rememberSource, rfc3339, storedShape, withMetadataMembers, withResourceVersion } from './codec';
 import { servedJson } from './served-cache';
 import { finalizersForPropagation } from './deletion-finalizers';
 import { WrittenObjects, type WrittenObject } from './written';
@@ -716,6 +716,8 @@ export class RegistryStore {
       const finalizers = finalizersForPropagation(meta.finalizers, params.propagationPolicy);
       const hasFinalizers = ((finalizers ?? meta.finalizers)?.length ?? 0) > 0 || !!this.def.strategy.deletionBlocked?.(current);
       let next: KubeObject | undefined;
+      // A first mark that leaves the finalizers as they are only adds two members to the metadata.
+      let marksOnly = false;
       if (finalizers && meta.deletionTimestamp) {
         // Already terminating: only the finalizers change (and it goes once none is left).
         if (hasFinalizers || (meta.deletionGracePeriodSeconds ?? 0) > 0) next = withFinalizers(this.decode(kv), finalizers);
@@ -730,6 +732,7 @@ export class RegistryStore {
           next.metadata.deletionGracePeriodSeconds = grace;
           if (finalizers) withFinalizers(next, finalizers);
           this.def.strategy.prepareForDelete?.(next);
+          marksOnly = !this.conversion && !finalizers && !this.def.strategy.prepareForDelete && existing === undefined && !('deletionTimestamp' in meta) && !('deletionGracePeriodSeconds' in meta);
         } else {
           // Already terminating with a sooner deadline: nothing changes.
           return this.deleteResult(kv.value, kv.modRevision, false);
@@ -744,7 +747,7 @@ export class RegistryStore {
       }
       const compare = [{ key: kv.key, target: 'mod' as const, result: '=' as const, value: kv.modRevision }];
       if (next) {
-        const encoded = this.encodeShaped(next);
+        const encoded = (marksOnly && this.markedText(kv.value, next)) || this.encodeShaped(next);
         const result = await this.writeOnce(kv.key, encoded, () => this.kv.txn(compare, [{ type: 'put', key: kv.key, value: encoded.text }]));
         if (result.succeeded) return this.deleteResult(encoded.text, result.revision, false);
       } else {
@@ -754,6 +757,21 @@ export class RegistryStore {
       }
       if (attempt >= MAX_UPDATE_RETRIES) throw conflict(this.gr, name, OBJECT_MODIFIED);
     }
+  }
+
+  /**
+   * The stored text and shape of `next`, a shallow copy of the object stored as `text` (see
+   * markable) to which a delete added deletionTimestamp and deletionGracePeriodSeconds, in that
+   * order, and changed nothing else: the two members are spliced into the text (codec.ts
+   * withMetadataMembers), which is what JSON.stringify of the shape gives, since the shared object
+   * is exactly the decode of the text and added members come last. A pod's JSON.stringify was
+   * most of its graceful delete.
+   */
+  private markedText(text: string, next: KubeObject): { text: string; shape: KubeObject } | undefined {
+    const meta = next.metadata;
+    const members = `,"deletionTimestamp":${JSON.stringify(meta.deletionTimestamp)},"deletionGracePeriodSeconds":${JSON.stringify(meta.deletionGracePeriodSeconds)}`;
+    const marked = withMetadataMembers(text, members);
+    return marked === undefined ? undefined : { text: marked, shape: storedShape(next, this.apiVersion, this.def.kind) };
   }
 
   /** A delete's answer from stored text: its served JSON and the object, each made only if a caller reads it. */

@@ -181,9 +181,14 @@ test('a graceful delete keeps the stored spec and status themselves, leaves the 
       assert.equal(next.metadata.labels, previous.metadata.labels);
     }
     for (const event of watch.events) {
-      const stored = await storedAt(cluster, 'web', Number(event.object.metadata.resourceVersion));
+      const rv = Number(event.object.metadata.resourceVersion);
+      const stored = await storedAt(cluster, 'web', rv);
       assert.equal(JSON.stringify(event.object), JSON.stringify(stored));
       assert.ok(Object.isFrozen(event.object) && Object.isFrozen(event.object.metadata) && Object.isFrozen((event.object as Pod).status));
+      // The stored text is what JSON.stringify gives for its object (a mark's members are spliced into the text before).
+      const kv = (await cluster.store.range({ key: '/registry/pods/default/web', revision: rv })).kvs[0]!;
+      assert.equal(kv.value, JSON.stringify(JSON.parse(kv.value)));
+      assert.equal(servedJsonOf(event.object), withResourceVersion(kv.value, rv));
     }
     watch.stop();
   } finally {
