@@ -33,6 +33,45 @@ export function storedShape(object: KubeObject, apiVersion: string, kind: string
   return { apiVersion, kind, metadata, ...rest };
 }
 
+/**
+ * Stored text with members appended to its metadata: `members` is their JSON, each preceded by a
+ * comma (`,"a":1,"b":"x"`). What JSON.stringify gives for the stored shape with those members added
+ * last to its metadata, found by a scan for the end of the metadata instead of a serialization of
+ * the whole object. Undefined when the text does not begin as stored text does.
+ */
+export function withMetadataMembers(text: string, members: string): string | undefined {
+  const i = text.indexOf(METADATA);
+  if (i < 0) return undefined;
+  const end = closingBracket(text, i + METADATA.length - 1);
+  if (end < 0) return undefined;
+  // An empty metadata gets the members without the first comma.
+  const added = text.charCodeAt(end - 1) === 123 /* { */ ? members.slice(1) : members;
+  return flatText(text.slice(0, end) + added + text.slice(end));
+}
+
+/** The index of the bracket that closes the object or array opening at `open` in JSON text, or -1. */
+export function closingBracket(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      // To the quote that ends the string: the first one after an even number of backslashes.
+      for (;;) {
+        const q = text.indexOf('"', i + 1);
+        if (q < 0) return -1;
+        let b = q - 1;
+        while (text.charCodeAt(b) === 92 /* \ */) b--;
+        i = q;
+        if ((q - 1 - b) % 2 === 0) break;
+      }
+    } else if (c === 123 /* { */ || c === 91 /* [ */) depth++;
+    else if (c === 125 /* } */ || c === 93 /* ] */) {
+      if (--depth === 0) return i;
+    }
+  }
+  return -1;
+}
+
 /** The stored text with `metadata.resourceVersion` set to `revision`. */
 export function withResourceVersion(text: string, revision: number): string {
   const i = text.indexOf(METADATA);

@@ -24,7 +24,7 @@ import type { Clock } from '../../clock';
 import { CompactedError, FutureRevisionError, prefixEnd, type KeyValue, type KVStore } from '../../store/types';
 import type { UserInfo } from '../types';
 import { shareParts, shareWrittenParts } from './shared-parts';
-import { decodeKv, encodeObject, flatText, RawJson, rememberSource, rfc3339, storedShape, withResourceVersion } from './codec';
+import { decodeKv, encodeObject, flatText, RawJson, rememberSource, rfc3339, storedShape, withMetadataMembers, withResourceVersion } from './codec';
 import { servedJson } from './served-cache';
 import { finalizersForPropagation } from './deletion-finalizers';
 import { WrittenObjects, type WrittenObject } from './written';
@@ -716,6 +716,8 @@ export class RegistryStore {
       const finalizers = finalizersForPropagation(meta.finalizers, params.propagationPolicy);
       const hasFinalizers = ((finalizers ?? meta.finalizers)?.length ?? 0) > 0 || !!this.def.strategy.deletionBlocked?.(current);
       let next: KubeObject | undefined;
+      // A first mark that leaves the finalizers as they are only adds two members to the metadata.
+      let marksOnly = false;
       if (finalizers && meta.deletionTimestamp) {
         // Already terminating: only the finalizers change (and it goes once none is left).
         if (hasFinalizers || (meta.deletionGracePeriodSeconds ?? 0) > 0) next = withFinalizers(this.decode(kv), finalizers);
@@ -725,11 +727,12 @@ export class RegistryStore {
         const deadline = now + grace * 1000;
         const existing = meta.deletionTimestamp ? Date.parse(meta.deletionTimestamp) : undefined;
         if (existing === undefined || deadline < existing || (meta.deletionGracePeriodSeconds ?? 0) > grace) {
-          next = this.conversion ? this.decode(kv) : jsonCopy(current);
+          next = this.conversion ? this.decode(kv) : ctx.dryRun ? jsonCopy(current) : markable(current);
           next.metadata.deletionTimestamp = rfc3339(existing !== undefined ? Math.min(existing, deadline) : deadline);
           next.metadata.deletionGracePeriodSeconds = grace;
           if (finalizers) withFinalizers(next, finalizers);
           this.def.strategy.prepareForDelete?.(next);
+          marksOnly = !this.conversion && !finalizers && !this.def.strategy.prepareForDelete && existing === undefined && !('deletionTimestamp' in meta) && !('deletionGracePeriodSeconds' in meta);
         } else {
           // Already terminating with a sooner deadline: nothing changes.
           return this.deleteResult(kv.value, kv.modRevision, false);
@@ -744,7 +747,7 @@ export class RegistryStore {
       }
       const compare = [{ key: kv.key, target: 'mod' as const, result: '=' as const, value: kv.modRevision }];
       if (next) {
-        const encoded = this.encodeShaped(next);
+        const encoded = (marksOnly && this.markedText(kv.value, next)) || this.encodeShaped(next);
         const result = await this.writeOnce(kv.key, encoded, () => this.kv.txn(compare, [{ type: 'put', key: kv.key, value: encoded.text }]));
         if (result.succeeded) return this.deleteResult(encoded.text, result.revision, false);
       } else {
@@ -754,6 +757,21 @@ export class RegistryStore {
       }
       if (attempt >= MAX_UPDATE_RETRIES) throw conflict(this.gr, name, OBJECT_MODIFIED);
     }
+  }
+
+  /**
+   * The stored text and shape of `next`, a shallow copy of the object stored as `text` (see
+   * markable) to which a delete added deletionTimestamp and deletionGracePeriodSeconds, in that
+   * order, and changed nothing else: the two members are spliced into the text (codec.ts
+   * withMetadataMembers), which is what JSON.stringify of the shape gives, since the shared object
+   * is exactly the decode of the text and added members come last. A pod's JSON.stringify was
+   * most of its graceful delete.
+   */
+  private markedText(text: string, next: KubeObject): { text: string; shape: KubeObject } | undefined {
+    const meta = next.metadata;
+    const members = `,"deletionTimestamp":${JSON.stringify(meta.deletionTimestamp)},"deletionGracePeriodSeconds":${JSON.stringify(meta.deletionGracePeriodSeconds)}`;
+    const marked = withMetadataMembers(text, members);
+    return marked === undefined ? undefined : { text: marked, shape: storedShape(next, this.apiVersion, this.def.kind) };
   }
 
   /** A delete's answer from stored text: its served JSON and the object, each made only if a caller reads it. */
@@ -895,6 +913,19 @@ const CREATED_FIELDS_CACHE_SIZE = 256;
 function dropEmptyOwnership(meta: KubeObject['metadata']): void {
   if (Array.isArray(meta.ownerReferences) && meta.ownerReferences.length === 0) delete meta.ownerReferences;
   if (Array.isArray(meta.finalizers) && meta.finalizers.length === 0) delete meta.finalizers;
+}
+
+/**
+ * The object a graceful delete writes, made from the shared (read-only) current one: only its
+ * metadata's own members change (deletionTimestamp, deletionGracePeriodSeconds, finalizers, and a
+ * strategy's prepareForDelete, which replaces values rather than changing them), so everything
+ * else is the current object's. Once written, its shape is frozen (written.ts), and the parts it
+ * shares with the current object are frozen already or become so, as a status write's spec does
+ * (copyForUpdate). A pod's spec and status are most of it: no copy of them, and no walk of them
+ * again when the write's watch fan-out takes the written object.
+ */
+function markable(current: KubeObject): KubeObject {
+  return { ...current, metadata: { ...current.metadata } };
 }
 
 function withFinalizers(object: KubeObject, finalizers: string[]): KubeObject {

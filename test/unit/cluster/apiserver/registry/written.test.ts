@@ -141,3 +141,57 @@ test('a status merge patch that does not name the spec keeps the stored spec its
     await cluster.stop();
   }
 });
+
+test('a graceful delete keeps the stored spec and status themselves, leaves the previous revision as it was, and stores exactly what it marks', async () => {
+  const cluster = await startCluster();
+  try {
+    await cluster.client().resource(NODES).create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'quiet' } });
+    const watch = await watchPods(cluster);
+    const pods = cluster.client().resource<Pod>(PODS);
+    await pods.create(pod('web', { labels: { app: 'web' } }, { nodeName: 'quiet', terminationGracePeriodSeconds: 30 }));
+    await pods.patch('web', 'merge', { status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } }, { namespace: 'default', subresource: 'status', fieldManager: 'kubelet' });
+    // A dry run hands back an object of its own (writable) and writes nothing.
+    const dry = await pods.delete('web', { namespace: 'default', dryRun: true }) as Pod;
+    assert.ok(dry.metadata.deletionTimestamp);
+    dry.spec.containers[0]!.image = 'changed';
+    (dry.status as { phase: string }).phase = 'changed';
+    // Marked with the orphan finalizer (which the garbage collector then removes), then again with
+    // a shorter grace period: the deadline moves.
+    await pods.delete('web', { namespace: 'default', propagationPolicy: 'Orphan' });
+    await settle();
+    await pods.delete('web', { namespace: 'default', gracePeriodSeconds: 10 });
+    await settle();
+
+    assert.equal(watch.ended(), undefined);
+    assert.deepEqual(watch.events.map((e) => e.type), ['ADDED', 'MODIFIED', 'MODIFIED', 'MODIFIED', 'MODIFIED']);
+    const [, running, orphaned, marked, sooner] = watch.events.map((e) => e.object as Pod);
+    // The previous revision is untouched by the marking of the next.
+    assert.equal(running!.metadata.deletionTimestamp, undefined);
+    assert.equal(running!.metadata.deletionGracePeriodSeconds, undefined);
+    assert.equal(running!.spec.containers[0]!.image, 'nginx:1.27');
+    assert.equal(marked!.metadata.deletionGracePeriodSeconds, 30);
+    assert.equal(sooner!.metadata.deletionGracePeriodSeconds, 10);
+    assert.ok(Date.parse(sooner!.metadata.deletionTimestamp!) < Date.parse(marked!.metadata.deletionTimestamp!));
+    assert.deepEqual(orphaned!.metadata.finalizers, ['orphan']);
+    assert.equal(marked!.metadata.finalizers, undefined);
+    // Shared, not copied: a mark changes only metadata (the garbage collector's write between them copies).
+    for (const [next, previous] of [[orphaned!, running!], [sooner!, marked!]]) {
+      assert.equal(next.spec, previous.spec);
+      assert.equal(next.status, previous.status);
+      assert.equal(next.metadata.labels, previous.metadata.labels);
+    }
+    for (const event of watch.events) {
+      const rv = Number(event.object.metadata.resourceVersion);
+      const stored = await storedAt(cluster, 'web', rv);
+      assert.equal(JSON.stringify(event.object), JSON.stringify(stored));
+      assert.ok(Object.isFrozen(event.object) && Object.isFrozen(event.object.metadata) && Object.isFrozen((event.object as Pod).status));
+      // The stored text is what JSON.stringify gives for its object (a mark's members are spliced into the text before).
+      const kv = (await cluster.store.range({ key: '/registry/pods/default/web', revision: rv })).kvs[0]!;
+      assert.equal(kv.value, JSON.stringify(JSON.parse(kv.value)));
+      assert.equal(servedJsonOf(event.object), withResourceVersion(kv.value, rv));
+    }
+    watch.stop();
+  } finally {
+    await cluster.stop();
+  }
+});
