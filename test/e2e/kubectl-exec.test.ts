@@ -139,6 +139,9 @@ test('errors before the stream: pod, container, node, container not running', as
   const unscheduled = await server.kubectl(['exec', 'unscheduled', '--', 'ls']);
   assert.equal(unscheduled.code, 1);
   assert.equal(unscheduled.stderr, 'Error from server (BadRequest): pod unscheduled does not have a host assigned\n');
+  // Logs of the same pod are not refused: kube-apiserver has no kubelet to ask and answers an empty log.
+  const unscheduledLogs = await server.kubectl(['logs', 'unscheduled']);
+  assert.deepEqual([unscheduledLogs.code, unscheduledLogs.stdout, unscheduledLogs.stderr], [0, '', '']);
 
   const notRunning = await server.kubectl(['exec', 'unpulled', '--', 'ls']);
   assert.equal(notRunning.code, 1);

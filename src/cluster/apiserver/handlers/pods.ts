@@ -125,14 +125,15 @@ export async function logSubresource(parts: ServerParts, r: ResourceRequest): Pr
   const limit = int('limitBytes');
   if (limit !== undefined) options.limitBytes = limit;
 
-  if (pod.spec.nodeName) {
-    // LogLocation, then the dial (genericrest.LocationStreamer): the Node must exist and its
-    // kubelet listen before anything about the container is known.
-    const kubelet = await kubeletLocation(parts, pod.spec.nodeName);
-    if (!kubelet.listening) {
-      const url = kubelet.url(`/containerLogs/${r.namespace}/${r.info.name}/${container}`, kubeletLogParams(options));
-      throw statusFailureWithoutReason(500, `Get ${JSON.stringify(url)}: ${connectionRefused(kubelet)}`);
-    }
+  // LogLocation gives no location for a pod without a node, and the LocationStreamer answers an
+  // empty 200 for that: `kubectl logs` of an unscheduled pod prints nothing (exec refuses instead).
+  if (!pod.spec.nodeName) return textResponse(200, '');
+  // Then the dial (genericrest.LocationStreamer): the Node must exist and its kubelet listen
+  // before anything about the container is known.
+  const kubelet = await kubeletLocation(parts, pod.spec.nodeName);
+  if (!kubelet.listening) {
+    const url = kubelet.url(`/containerLogs/${r.namespace}/${r.info.name}/${container}`, kubeletLogParams(options));
+    throw statusFailureWithoutReason(500, `Get ${JSON.stringify(url)}: ${connectionRefused(kubelet)}`);
   }
   const status = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].find((s) => s.name === container);
   if (!status || (!status.state?.running && !status.state?.terminated && !status.lastState?.terminated)) {
