@@ -198,6 +198,24 @@ test('an exec running when its pod is deleted ends with exit code 137', async ()
   assert.equal(r.stderr, 'command terminated with exit code 137\n');
 });
 
+/** Applies a busybox pod NAME on NODE (one container of the same name that says hello and sleeps) and waits for Ready. */
+async function runSleeper(name: string, node: string): Promise<void> {
+  const pod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+spec:
+  nodeName: ${node}
+  containers:
+  - name: ${name}
+    image: busybox:1.36
+    command: ["sh", "-c", "echo hello; sleep 3600"]
+`;
+  assert.equal((await server.kubectl(['apply', '-f', '-'], { input: pod })).code, 0);
+  const wait = await server.kubectl(['wait', '--for=condition=Ready', `pod/${name}`, '--timeout=60s']);
+  assert.equal(wait.code, 0, wait.stderr);
+}
+
 /** Runs kubectl until `done` says its result is the awaited one (a change the server makes asynchronously), at most 50 times. */
 async function kubectlUntil(args: string[], done: (r: CommandResult) => boolean): Promise<CommandResult> {
   let r = await server.kubectl(args);
@@ -206,20 +224,7 @@ async function kubectlUntil(args: string[], done: (r: CommandResult) => boolean)
 }
 
 test('a node whose kubelet is stopped: logs, logs -f and exec fail to dial it, as kube-apiserver reports it; a deleted node is NotFound', async () => {
-  const far = `apiVersion: v1
-kind: Pod
-metadata:
-  name: far
-spec:
-  nodeName: node-2
-  containers:
-  - name: far
-    image: busybox:1.36
-    command: ["sh", "-c", "echo hello; sleep 3600"]
-`;
-  assert.equal((await server.kubectl(['apply', '-f', '-'], { input: far })).code, 0);
-  const wait = await server.kubectl(['wait', '--for=condition=Ready', 'pod/far', '--timeout=60s']);
-  assert.equal(wait.code, 0, wait.stderr);
+  await runSleeper('far', 'node-2');
   const ip = (await server.kubectl(['get', 'node', 'node-2', '-o', 'jsonpath={.status.addresses[?(@.type=="InternalIP")].address}'])).stdout;
   assert.match(ip, /^\d+\.\d+\.\d+\.\d+$/);
   assert.equal((await server.kubectl(['label', 'node', 'node-2', 'fault.kube-sim.io/kubelet=stopped'])).code, 0);
@@ -245,19 +250,7 @@ spec:
 });
 
 test('streams open when a kubelet stops end; logs and exec work again once it starts', async () => {
-  const pod = `apiVersion: v1
-kind: Pod
-metadata:
-  name: back
-spec:
-  nodeName: node-1
-  containers:
-  - name: back
-    image: busybox:1.36
-    command: ["sh", "-c", "echo hello; sleep 3600"]
-`;
-  assert.equal((await server.kubectl(['apply', '-f', '-'], { input: pod })).code, 0);
-  assert.equal((await server.kubectl(['wait', '--for=condition=Ready', 'pod/back', '--timeout=60s'])).code, 0);
+  await runSleeper('back', 'node-1');
   // Streams the kubelet carries when it stops break: kubectl exits 0 for both (kubectl issue 1726 for exec).
   const running = server.startKubectl(['exec', 'back', '--', 'sh', '-c', 'echo started; sleep 3600']);
   await running.until((out) => out.includes('started'), 'the exec to start');
