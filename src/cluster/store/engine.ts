@@ -20,9 +20,11 @@ import { WatchHub } from './watch-hub';
  * The in-memory MVCC engine both stores share (see types.ts for the data model).
  *
  * Layout:
- * - every key that has retained history has a `KeyRecord` holding its versions in revision order;
- *   a delete appends a tombstone (version 0, empty value) that ends the generation. Records are
- *   found by key through a Map and in key order through a `SortedIndex`.
+ * - every key that has retained history has a slot in a Map: its one retained version itself (a
+ *   `StoredKv`, the common case: most keys hold a single version between compactions, and one object
+ *   less per key is a good part of what a key costs at 150,000 pods), or a `KeyRecord` holding its
+ *   versions in revision order once it has several. A delete appends a tombstone (version 0, empty
+ *   value) that ends the generation. A `SortedIndex` of the keys gives key order for range scans.
  * - `log` holds the events of every revision after the compacted one, which watchers replay.
  *
  * The engine applies writes synchronously. What readers and watchers see is a separate, published
@@ -37,20 +39,32 @@ import { WatchHub } from './watch-hub';
  * been written for a while (packing/value-packer.ts); `value` inflates it again on read.
  */
 
-export interface KeyRecord {
-  readonly key: string;
-  /**
-   * The newest version, kept on the record itself so that scanning many keys at the current
-   * revision touches one object per key.
-   */
-  latest: StoredKv;
-  /**
-   * Every retained version in revision order (ending with `latest`), or undefined while `latest` is
-   * the only one: most keys have a single retained version, and not allocating an array for them
-   * is a good part of what a new key costs. Replaced, never shortened in place (snapshots hold old
-   * arrays).
-   */
-  history: StoredKv[] | undefined;
+/** A key with several retained versions. */
+export class KeyRecord {
+  constructor(
+    readonly key: string,
+    /**
+     * The newest version, kept on the record itself so that scanning many keys at the current
+     * revision touches one object per key.
+     */
+    public latest: StoredKv,
+    /**
+     * Every retained version in revision order (ending with `latest`), two or more. Appended to,
+     * never shortened in place (snapshots hold old arrays): compaction replaces it.
+     */
+    public history: StoredKv[],
+  ) {}
+}
+
+/** What the engine holds for a key: its only retained version, or the record of several. */
+type Slot = StoredKv | KeyRecord;
+
+function latestOf(slot: Slot): StoredKv {
+  return slot instanceof KeyRecord ? slot.latest : slot;
+}
+
+function historyOf(slot: Slot): StoredKv[] {
+  return slot instanceof KeyRecord ? slot.history : [slot];
 }
 
 /** One write of a transaction as it is logged: [key, value] for a put, [key] for a delete. */
@@ -71,8 +85,8 @@ export function inRange(key: string, start: string, end: string | undefined): bo
 }
 
 export class MvccEngine {
-  private readonly records = new Map<string, KeyRecord>();
-  private readonly index = new SortedIndex<KeyRecord>();
+  private readonly records = new Map<string, Slot>();
+  private readonly index = new SortedIndex();
   private current = 1;
   private published = 1;
   private compacted = 0;
@@ -80,7 +94,10 @@ export class MvccEngine {
   readonly watchers: WatchHub;
   private readonly packer = new ValuePacker({
     holds: (kv) => this.holds(kv),
-    isLatest: (kv) => this.records.get(kv.key)?.latest === kv,
+    isLatest: (kv) => {
+      const slot = this.records.get(kv.key);
+      return slot !== undefined && latestOf(slot) === kv;
+    },
   });
 
   constructor() {
@@ -178,9 +195,8 @@ export class MvccEngine {
     for (const kv of kvs) {
       const copy = new StoredKv(kv.key, kv.value, kv.createRevision, kv.modRevision, kv.version);
       this.packer.track(copy, kv.value.length);
-      const record: KeyRecord = { key: kv.key, latest: copy, history: undefined };
-      this.records.set(kv.key, record);
-      this.index.insert(record);
+      this.records.set(kv.key, copy);
+      this.index.insert(kv.key);
     }
     this.compacted = compacted;
     this.current = Math.max(1, revision);
@@ -208,17 +224,28 @@ export class MvccEngine {
   compact(revision: number): void {
     if (revision <= this.compacted) throw new CompactedError(revision, this.compacted);
     if (revision > this.published) throw new FutureRevisionError(revision, this.published);
-    for (const record of this.records.values()) {
-      const h = record.history ?? [record.latest];
-      if (h.length === 1 && h[0].version !== 0) continue;
+    for (const [key, slot] of this.records) {
+      if (!(slot instanceof KeyRecord)) {
+        if (slot.version !== 0) continue;
+        if (slot.modRevision <= revision) {
+          this.records.delete(key);
+          this.index.remove(key);
+        }
+        continue;
+      }
+      const h = slot.history;
       let keep = lastAtOrBefore(h, revision);
       if (keep >= 0 && h[keep].version === 0) keep++;
       if (keep <= 0) continue;
       if (keep >= h.length) {
-        this.records.delete(record.key);
-        this.index.remove(record.key);
+        this.records.delete(key);
+        this.index.remove(key);
+      } else if (keep === h.length - 1) {
+        // Back to a single version: the version is the slot (setting an existing key does not
+        // disturb this iteration).
+        this.records.set(key, h[keep]);
       } else {
-        record.history = keep === h.length - 1 ? undefined : h.slice(keep);
+        slot.history = h.slice(keep);
       }
     }
     this.log.compactThrough(revision);
@@ -228,7 +255,7 @@ export class MvccEngine {
 
   /** Every retained key's history arrays (a consistent capture for a background snapshot). */
   captureHistories(): StoredKv[][] {
-    return this.index.toArray().map((r) => r.history ?? [r.latest]);
+    return this.index.toArray().map((key) => historyOf(this.records.get(key)!));
   }
 
   /** The retained watch log from revision `from` on. */
@@ -254,21 +281,21 @@ export class MvccEngine {
   /** Visits the live key-values of [key, end) as of `revision`, in key order. */
   private visit(key: string, end: string | undefined, revision: number, fn: (kv: KeyValue) => void): void {
     if (end === undefined) {
-      const record = this.records.get(key);
-      const kv = record && versionOf(record, revision);
+      const slot = this.records.get(key);
+      const kv = slot && versionOf(slot, revision);
       if (kv) fn(kv);
       return;
     }
     if (end !== '\0' && end <= key) return;
-    this.index.scan(key, end === '\0' ? undefined : end, (record) => {
-      const kv = versionOf(record, revision);
+    this.index.scan(key, end === '\0' ? undefined : end, (k) => {
+      const kv = versionOf(this.records.get(k)!, revision);
       if (kv) fn(kv);
     });
   }
 
   private compare(c: Compare): boolean {
-    const record = this.records.get(c.key);
-    const latest = record?.latest;
+    const slot = this.records.get(c.key);
+    const latest = slot && latestOf(slot);
     const kv = latest && latest.version !== 0 ? latest : undefined;
     let actual: number | string;
     let expected: number | string;
@@ -292,47 +319,50 @@ export class MvccEngine {
   }
 
   private put(key: string, value: string, revision: number): StoreWatchEvent {
-    let record = this.records.get(key);
-    const latest = record?.latest;
+    const slot = this.records.get(key);
+    const latest = slot && latestOf(slot);
     const prev = latest && latest.version !== 0 ? latest : undefined;
     const kv = new StoredKv(
-      // The record's own key string: the caller's is a new string per write, and every retained
+      // The slot's own key string: the caller's is a new string per write, and every retained
       // version (and the newest one, for as long as the key lives) would keep its own copy.
-      record ? record.key : key,
+      slot ? slot.key : key,
       value,
       prev ? prev.createRevision : revision,
       revision,
       prev ? prev.version + 1 : 1,
     );
     this.packer.track(kv, value.length);
-    if (record) {
-      if (record.history) record.history.push(kv);
-      else record.history = [record.latest, kv];
-      record.latest = kv;
+    if (slot instanceof KeyRecord) {
+      slot.history.push(kv);
+      slot.latest = kv;
+    } else if (slot) {
+      this.records.set(key, new KeyRecord(slot.key, kv, [slot, kv]));
     } else {
-      record = { key, latest: kv, history: undefined };
-      this.records.set(key, record);
-      this.index.insert(record);
+      this.records.set(key, kv);
+      this.index.insert(key);
     }
     return prev ? { type: 'put', kv, prevKv: prev } : { type: 'put', kv };
   }
 
   private delete(key: string, revision: number): StoreWatchEvent | undefined {
-    const record = this.records.get(key);
-    const latest = record?.latest;
-    if (!record || !latest || latest.version === 0) return undefined;
-    const tombstone = new StoredKv(record.key, '', 0, revision, 0);
-    if (record.history) record.history.push(tombstone);
-    else record.history = [latest, tombstone];
-    record.latest = tombstone;
+    const slot = this.records.get(key);
+    const latest = slot && latestOf(slot);
+    if (!slot || !latest || latest.version === 0) return undefined;
+    const tombstone = new StoredKv(slot.key, '', 0, revision, 0);
+    if (slot instanceof KeyRecord) {
+      slot.history.push(tombstone);
+      slot.latest = tombstone;
+    } else {
+      this.records.set(key, new KeyRecord(slot.key, tombstone, [slot, tombstone]));
+    }
     return { type: 'delete', kv: tombstone, prevKv: latest };
   }
 
   /** Whether a version is still retained (compaction drops superseded versions at or below its revision). */
   private holds(kv: StoredKv): boolean {
     if (kv.modRevision > this.compacted) return true;
-    const record = this.records.get(kv.key);
-    return record !== undefined && (record.latest === kv || record.history?.[0] === kv);
+    const slot = this.records.get(kv.key);
+    return slot === kv || (slot instanceof KeyRecord && (slot.latest === kv || slot.history[0] === kv));
   }
 }
 
@@ -341,10 +371,10 @@ function validateOp(op: TxnOp): void {
   if (op.type === 'put' && typeof op.value !== 'string') throw new Error(`store values are strings (key ${op.key})`);
 }
 
-function versionOf(record: KeyRecord, revision: number): KeyValue | undefined {
-  const latest = record.latest;
+function versionOf(slot: Slot, revision: number): KeyValue | undefined {
+  const latest = latestOf(slot);
   if (latest.modRevision <= revision) return latest.version !== 0 ? latest : undefined;
-  return record.history ? versionAt(record.history, revision) : undefined;
+  return slot instanceof KeyRecord ? versionAt(slot.history, revision) : undefined;
 }
 
 /** The live version of a key as of `revision`, or undefined if it did not exist then. */

@@ -1,8 +1,9 @@
 /**
- * An ordered set of records keyed by string, for range scans over many keys (150,000 pods is the
- * design point).
+ * An ordered set of keys, for range scans over many keys (150,000 pods is the design point). It
+ * holds the key strings themselves, not the records they name: a record may then be replaced (the
+ * engine keeps a key's only version as its record, see engine.ts) without touching the order.
  *
- * Records live in sorted chunks of at most `MAX_CHUNK` entries, chunks in key order. Finding a key
+ * Keys live in sorted chunks of at most `MAX_CHUNK` entries, chunks in key order. Finding a key
  * is two binary searches (chunk by its last key, then within the chunk); inserting or removing
  * moves at most one chunk's entries, so placing a key costs O(log n + MAX_CHUNK) rather than the
  * O(n) of a single sorted array. Keys compare as JavaScript strings (UTF-16 code units), which is
@@ -20,25 +21,21 @@ const MAX_CHUNK = 512;
 /** Chunks built from a merge are this full, leaving room for later single inserts before a split. */
 const BUILT_CHUNK = 384;
 
-export interface Keyed {
-  readonly key: string;
-}
-
-export class SortedIndex<T extends Keyed> {
-  private chunks: T[][] = [];
+export class SortedIndex {
+  private chunks: string[][] = [];
   /** lastKeys[c] is the last key of chunks[c]: binary search reads one flat array, not three objects per step. */
   private lastKeys: string[] = [];
   /** Items inserted since the last time order was needed, in insertion order. */
-  private pending: T[] = [];
+  private pending: string[] = [];
   private count = 0;
 
   get size(): number {
     return this.count + this.pending.length;
   }
 
-  /** Adds `item`; its key must not be present (neither placed nor pending). */
-  insert(item: T): void {
-    this.pending.push(item);
+  /** Adds `key`, which must not be present (neither placed nor pending). */
+  insert(key: string): void {
+    this.pending.push(key);
   }
 
   /** Puts pending items in order: one by one when they are few, else one merge and rebuild. */
@@ -46,7 +43,7 @@ export class SortedIndex<T extends Keyed> {
     const pending = this.pending;
     if (pending.length === 0) return;
     this.pending = [];
-    pending.sort(byKey);
+    pending.sort();
     // A single insert moves about half a chunk; a rebuild touches every item once. Rebuild once
     // the burst is a noticeable share of the index.
     if (pending.length * 32 < this.count) {
@@ -56,24 +53,23 @@ export class SortedIndex<T extends Keyed> {
     this.rebuild(merge(this.toArrayPlaced(), pending));
   }
 
-  private rebuild(items: T[]): void {
-    const chunks: T[][] = [];
+  private rebuild(items: string[]): void {
+    const chunks: string[][] = [];
     const lastKeys: string[] = [];
     for (let i = 0; i < items.length; i += BUILT_CHUNK) {
       const chunk = items.slice(i, i + BUILT_CHUNK);
       chunks.push(chunk);
-      lastKeys.push(chunk[chunk.length - 1].key);
+      lastKeys.push(chunk[chunk.length - 1]);
     }
     this.chunks = chunks;
     this.lastKeys = lastKeys;
     this.count = items.length;
   }
 
-  /** Places one item in its chunk. */
-  private place(item: T): void {
-    const key = item.key;
+  /** Places one key in its chunk. */
+  private place(key: string): void {
     if (this.chunks.length === 0) {
-      this.chunks.push([item]);
+      this.chunks.push([key]);
       this.lastKeys.push(key);
       this.count++;
       return;
@@ -82,42 +78,42 @@ export class SortedIndex<T extends Keyed> {
     if (c === this.chunks.length) c--; // beyond every key: append to the last chunk
     const chunk = this.chunks[c];
     if (this.lastKeys[c] < key) {
-      chunk.push(item); // the common case of ascending keys
+      chunk.push(key); // the common case of ascending keys
       this.lastKeys[c] = key;
     } else {
-      chunk.splice(lowerBound(chunk, key), 0, item);
+      chunk.splice(lowerBound(chunk, key), 0, key);
     }
     this.count++;
     if (chunk.length > MAX_CHUNK) {
       const right = chunk.splice(chunk.length >> 1);
       this.chunks.splice(c + 1, 0, right);
-      this.lastKeys.splice(c, 1, chunk[chunk.length - 1].key, right[right.length - 1].key);
+      this.lastKeys.splice(c, 1, chunk[chunk.length - 1], right[right.length - 1]);
     }
   }
 
-  /** Removes the record with `key`, if present. */
+  /** Removes `key`, if present. */
   remove(key: string): void {
     this.settle();
     const c = this.chunkFor(key);
     if (c === this.chunks.length) return;
     const chunk = this.chunks[c];
     const i = lowerBound(chunk, key);
-    if (i === chunk.length || chunk[i].key !== key) return;
+    if (i === chunk.length || chunk[i] !== key) return;
     chunk.splice(i, 1);
     this.count--;
     if (chunk.length === 0) {
       this.chunks.splice(c, 1);
       this.lastKeys.splice(c, 1);
     } else if (i === chunk.length) {
-      this.lastKeys[c] = chunk[chunk.length - 1].key;
+      this.lastKeys[c] = chunk[chunk.length - 1];
     }
   }
 
   /**
-   * Visits records with `start <= key < end` in key order (`end` undefined: no upper bound) until
+   * Visits the keys with `start <= key < end` in order (`end` undefined: no upper bound) until
    * `visit` returns false.
    */
-  scan(start: string, end: string | undefined, visit: (item: T) => boolean | void): void {
+  scan(start: string, end: string | undefined, visit: (key: string) => boolean | void): void {
     this.settle();
     const chunks = this.chunks;
     let c = this.chunkFor(start);
@@ -132,22 +128,22 @@ export class SortedIndex<T extends Keyed> {
         continue;
       }
       for (; i < chunk.length; i++) {
-        const item = chunk[i];
-        if (item.key >= end) return;
-        if (visit(item) === false) return;
+        const key = chunk[i];
+        if (key >= end) return;
+        if (visit(key) === false) return;
       }
       return;
     }
   }
 
-  /** Every record, in key order (a fresh array). */
-  toArray(): T[] {
+  /** Every key, in order (a fresh array). */
+  toArray(): string[] {
     this.settle();
     return this.toArrayPlaced();
   }
 
-  private toArrayPlaced(): T[] {
-    const out: T[] = [];
+  private toArrayPlaced(): string[] {
+    const out: string[] = [];
     for (const chunk of this.chunks) for (const item of chunk) out.push(item);
     return out;
   }
@@ -166,28 +162,24 @@ export class SortedIndex<T extends Keyed> {
   }
 }
 
-function byKey(a: Keyed, b: Keyed): number {
-  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
-}
-
-/** Merges two arrays sorted by key (no key in both). */
-function merge<T extends Keyed>(a: readonly T[], b: readonly T[]): T[] {
-  const out: T[] = [];
+/** Merges two sorted arrays (no key in both). */
+function merge(a: readonly string[], b: readonly string[]): string[] {
+  const out: string[] = [];
   let i = 0;
   let j = 0;
-  while (i < a.length && j < b.length) out.push(a[i].key < b[j].key ? a[i++] : b[j++]);
+  while (i < a.length && j < b.length) out.push(a[i] < b[j] ? a[i++] : b[j++]);
   while (i < a.length) out.push(a[i++]);
   while (j < b.length) out.push(b[j++]);
   return out;
 }
 
-/** Index of the first item whose key is >= `key`. */
-function lowerBound(items: readonly Keyed[], key: string): number {
+/** Index of the first key that is >= `key`. */
+function lowerBound(items: readonly string[], key: string): number {
   let lo = 0;
   let hi = items.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (items[mid].key < key) lo = mid + 1;
+    if (items[mid] < key) lo = mid + 1;
     else hi = mid;
   }
   return lo;

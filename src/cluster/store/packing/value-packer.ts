@@ -18,7 +18,13 @@ import { ValueCodec } from './value-codec';
  * (`/registry/pods/`, `/registry/events/` ...) from the newest versions of the first keys packed
  * there: the text objects of a kind share is most of each object. A prefix is packed once it has
  * seen enough text to learn from, so a store holding a handful of objects never packs at all.
- * A dictionary never changes once made (values packed with it need it to unpack).
+ * A dictionary never changes once made (values packed with it need it to unpack, and each value
+ * keeps its codec). What a prefix holds can change, though: the first events of a cluster are its
+ * nodes' (NodeReady, NodeHasSufficientMemory), its pods' come later and are most of them, and they
+ * packed to ~220 bytes against the nodes' dictionary instead of ~150 against their own. So after
+ * every REVIEW_AFTER values a prefix learns a candidate from its newest versions and packs the next
+ * TRIAL_VALUES with both; the candidate takes over only if it packs them clearly smaller. A prefix
+ * makes at most MAX_CODECS dictionaries.
  */
 
 /** What the packer asks the engine about a version it is about to pack. */
@@ -71,6 +77,12 @@ const DICTIONARY_SAMPLES = 8;
 const DICTIONARY_MIN_BYTES = 2 * 1024;
 const DICTIONARY_MAX_BYTES = 8 * 1024;
 const MAX_PREFIXES = 64;
+/** Values a prefix packs with its dictionary before it tries a newer one (see the top comment). */
+const REVIEW_AFTER = 2048;
+const TRIAL_VALUES = 32;
+/** The candidate must pack the trial's values to at most this share of what the current codec does. */
+const BETTER = 0.9;
+const MAX_CODECS = 4;
 
 interface PrefixState {
   codec: ValueCodec | undefined;
@@ -78,6 +90,11 @@ interface PrefixState {
   sampleChars: number;
   /** Versions met before the dictionary was made, packed once it is. */
   waiting: StoredKv[];
+  /** Dictionaries this prefix has made, and values packed since its codec was made or last reviewed. */
+  codecs: number;
+  sinceReview: number;
+  /** A newer dictionary on trial against `codec`: what each packed the trial's values to. */
+  trial: { candidate: ValueCodec; current: number; packed: number; values: number } | undefined;
 }
 
 export class ValuePacker {
@@ -206,17 +223,22 @@ export class ValuePacker {
     const state = this.prefixState(kv.key);
     if (!state) return;
     if (state.codec) {
+      if (state.trial) return this.packOnTrial(state, kv, text);
       this.packWith(state.codec, kv, text);
+      if (++state.sinceReview >= REVIEW_AFTER && state.codecs < MAX_CODECS && this.source.isLatest(kv) && this.sampled(state, text)) {
+        state.trial = { candidate: new ValueCodec(dictionaryOf(state.samples)), current: 0, packed: 0, values: 0 };
+        state.samples = [];
+        state.sampleChars = 0;
+      }
       return;
     }
     state.waiting.push(kv);
-    if (!this.source.isLatest(kv)) return;
-    state.samples.push(text);
-    state.sampleChars += text.length;
-    if (state.sampleChars < DICTIONARY_CHARS && state.samples.length < DICTIONARY_SAMPLES) return;
+    if (!this.source.isLatest(kv) || !this.sampled(state, text)) return;
     state.codec = new ValueCodec(dictionaryOf(state.samples));
+    state.codecs = 1;
     const waiting = state.waiting;
     state.samples = [];
+    state.sampleChars = 0;
     state.waiting = [];
     for (const w of waiting) {
       const plain = w.plainText;
@@ -224,9 +246,44 @@ export class ValuePacker {
     }
   }
 
+  /** Adds a newest version's text to the samples; true once they are enough to learn a dictionary from. */
+  private sampled(state: PrefixState, text: string): boolean {
+    state.samples.push(text);
+    state.sampleChars += text.length;
+    return state.sampleChars >= DICTIONARY_CHARS || state.samples.length >= DICTIONARY_SAMPLES;
+  }
+
+  /** Packs with both codecs, keeps the smaller, and ends the trial after TRIAL_VALUES. */
+  private packOnTrial(state: PrefixState, kv: StoredKv, text: string): void {
+    const trial = state.trial!;
+    const current = state.codec!;
+    const byCurrent = current.pack(text);
+    const byCandidate = trial.candidate.pack(text);
+    if (byCurrent !== undefined && byCandidate !== undefined) {
+      trial.current += byCurrent.length;
+      trial.packed += byCandidate.length;
+      trial.values++;
+    }
+    const [codec, packed] = byCandidate !== undefined && (byCurrent === undefined || byCandidate.length < byCurrent.length) ? [trial.candidate, byCandidate] : [current, byCurrent];
+    if (packed !== undefined) this.packed(codec, kv, text, packed);
+    if (trial.values < TRIAL_VALUES) return;
+    state.trial = undefined;
+    state.sinceReview = 0;
+    if (trial.packed <= trial.current * BETTER) {
+      current.releaseDeflater();
+      state.codec = trial.candidate;
+      state.codecs++;
+    } else {
+      trial.candidate.releaseDeflater();
+    }
+  }
+
   private packWith(codec: ValueCodec, kv: StoredKv, text: string): void {
     const packed = codec.pack(text);
-    if (packed === undefined) return;
+    if (packed !== undefined) this.packed(codec, kv, text, packed);
+  }
+
+  private packed(codec: ValueCodec, kv: StoredKv, text: string, packed: string): void {
     kv.pack(codec, packed);
     this.stats.packed++;
     this.stats.plainChars += text.length;
@@ -237,14 +294,17 @@ export class ValuePacker {
     const prefix = resourcePrefix(key);
     let state = this.prefixes.get(prefix);
     if (!state && this.prefixes.size < MAX_PREFIXES) {
-      state = { codec: undefined, samples: [], sampleChars: 0, waiting: [] };
+      state = { codec: undefined, samples: [], sampleChars: 0, waiting: [], codecs: 0, sinceReview: 0, trial: undefined };
       this.prefixes.set(prefix, state);
     }
     return state;
   }
 
   private releaseDeflaters(): void {
-    for (const state of this.prefixes.values()) state.codec?.releaseDeflater();
+    for (const state of this.prefixes.values()) {
+      state.codec?.releaseDeflater();
+      state.trial?.candidate.releaseDeflater();
+    }
   }
 }
 

@@ -103,6 +103,30 @@ describe('store values packed in memory', () => {
     assert.equal(JSON.parse(JSON.stringify(all.kvs[0])).value, all.kvs[0].value, 'JSON of a key-value carries its value');
   });
 
+  it('learns a newer dictionary when what a resource holds changes, and every value still reads back exactly', async () => {
+    // A cluster's first events are its nodes'; its pods' come later and outnumber them.
+    const EVENTS = '/registry/events/default/';
+    const nodeEvent = (i: number) => JSON.stringify({ kind: 'Event', metadata: { name: `node-${i}.ready` }, involvedObject: { kind: 'Node', name: `node-${i}` }, reason: 'NodeHasSufficientMemory', message: `Node node-${i} status is now: NodeHasSufficientMemory`, source: { component: 'kubelet', host: `node-${i}` }, count: 1, type: 'Normal' });
+    const podEvent = (i: number) => JSON.stringify({ kind: 'Event', metadata: { name: `web-${i}.started` }, involvedObject: { kind: 'Pod', namespace: 'default', name: `web-${i}`, uid: `0b7c${i}-1f2e-4d3c-9a8b-7c6d5e4f3a2b`, fieldPath: 'spec.containers{web}' }, reason: 'Started', message: 'Started container web', reportingComponent: 'kubelet', reportingInstance: `node-${i % 7}`, count: 1, type: 'Normal' });
+    const store = new MemoryStore();
+    const written = new Map<string, string>();
+    const write = async (key: string, text: string) => { await put(store, key, text); written.set(key, text); };
+    for (let i = 0; i < 16; i++) await write(`${EVENTS}n${i}`, nodeEvent(i));
+    await store.packValues();
+    const packedSize = async (from: number, to: number) => {
+      const before = store.packerStats.packedChars;
+      for (let i = from; i < to; i++) await write(`${EVENTS}p${i}`, podEvent(i));
+      await store.packValues();
+      return (store.packerStats.packedChars - before) / (to - from);
+    };
+    const againstNodes = await packedSize(0, 2100); // past the review: the trial runs on the last ones
+    const ownDictionary = await packedSize(2100, 2200);
+    assert.ok(ownDictionary < againstNodes * 0.9, `pod events pack to ${ownDictionary.toFixed(0)} characters each with their own dictionary, ${againstNodes.toFixed(0)} before`);
+    const all = await store.range({ key: EVENTS, end: prefixEnd(EVENTS) });
+    assert.equal(all.kvs.length, written.size);
+    for (const kv of all.kvs) assert.equal(kv.value, written.get(kv.key), kv.key);
+  });
+
   it('leaves a store holding a few small objects alone', async () => {
     const store = new MemoryStore();
     await put(store, '/registry/configmaps/default/one', JSON.stringify({ data: { a: 'x'.repeat(100) } }));

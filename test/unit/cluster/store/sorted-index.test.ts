@@ -14,14 +14,14 @@ function random(seed: number): () => number {
 describe('SortedIndex', () => {
   it('agrees with a sorted array through thousands of random inserts, removes and scans', () => {
     const next = random(42);
-    const index = new SortedIndex<{ key: string }>();
+    const index = new SortedIndex();
     const model = new Set<string>();
     const keyOf = () => `/r/${Math.floor(next() * 4000).toString(36)}`;
     for (let step = 0; step < 20000; step++) {
       const key = keyOf();
       if (next() < 0.7) {
         if (!model.has(key)) {
-          index.insert({ key });
+          index.insert(key);
           model.add(key);
         }
       } else {
@@ -30,13 +30,13 @@ describe('SortedIndex', () => {
       }
       if (step % 500 === 0) {
         const sorted = [...model].sort();
-        assert.deepEqual(index.toArray().map((r) => r.key), sorted);
+        assert.deepEqual(index.toArray(), sorted);
         const [a, b] = [keyOf(), keyOf()].sort();
         const got: string[] = [];
-        index.scan(a, b, (r) => void got.push(r.key));
+        index.scan(a, b, (k) => void got.push(k));
         assert.deepEqual(got, sorted.filter((k) => k >= a && k < b), `scan [${a}, ${b})`);
         const open: string[] = [];
-        index.scan(a, undefined, (r) => void open.push(r.key));
+        index.scan(a, undefined, (k) => void open.push(k));
         assert.deepEqual(open, sorted.filter((k) => k >= a));
       }
     }
@@ -44,30 +44,30 @@ describe('SortedIndex', () => {
   });
 
   it('places a burst of unordered inserts both by merge (large burst) and one by one (small burst)', () => {
-    const index = new SortedIndex<{ key: string }>();
+    const index = new SortedIndex();
     const key = (i: number) => `/registry/pods/ns-${String(i % 37).padStart(2, '0')}/pod-${String(i).padStart(5, '0')}`;
     const model: string[] = [];
     const check = (why: string) => {
       const sorted = [...model].sort();
       assert.equal(index.size, model.length, why);
-      assert.deepEqual(index.toArray().map((r) => r.key), sorted, why);
+      assert.deepEqual(index.toArray(), sorted, why);
       const got: string[] = [];
-      index.scan('/registry/pods/ns-05/', '/registry/pods/ns-060', (r) => void got.push(r.key));
+      index.scan('/registry/pods/ns-05/', '/registry/pods/ns-060', (k) => void got.push(k));
       assert.deepEqual(got, sorted.filter((k) => k >= '/registry/pods/ns-05/' && k < '/registry/pods/ns-060'), why);
     };
     for (let i = 0; i < 5000; i++) {
-      index.insert({ key: key(i) });
+      index.insert(key(i));
       model.push(key(i));
     }
     assert.equal(index.size, 5000, 'pending items count before anything is ordered');
     check('one large burst (merged)');
     for (let i = 5000; i < 5100; i++) {
-      index.insert({ key: key(i) });
+      index.insert(key(i));
       model.push(key(i));
     }
     check('a small burst (placed one by one, splitting chunks)');
     for (let i = 5100; i < 5110; i++) {
-      index.insert({ key: key(i) });
+      index.insert(key(i));
       model.push(key(i));
     }
     index.remove(key(5105)); // still pending when removed
@@ -78,11 +78,11 @@ describe('SortedIndex', () => {
   });
 
   it('stops a scan when the visitor returns false', () => {
-    const index = new SortedIndex<{ key: string }>();
-    for (const key of ['a', 'b', 'c', 'd']) index.insert({ key });
+    const index = new SortedIndex();
+    for (const key of ['a', 'b', 'c', 'd']) index.insert(key);
     const got: string[] = [];
-    index.scan('b', undefined, (r) => {
-      got.push(r.key);
+    index.scan('b', undefined, (k) => {
+      got.push(k);
       return got.length < 2;
     });
     assert.deepEqual(got, ['b', 'c']);
