@@ -4,13 +4,12 @@
  * cycle never walks all pods to learn what a node has left.
  */
 import type { Node, Taint } from '../../api/types';
-import type { HostPort } from './pod-info';
-import { PodInfo } from './pod-info';
+import type { HostPort, PodFacts } from './pod-info';
 import { Resource } from './resource';
 
 const NO_LABELS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 const NO_TAINTS: readonly Taint[] = Object.freeze([]);
-const NO_PODS: readonly PodInfo[] = Object.freeze([]);
+const NO_PODS: readonly PodFacts[] = Object.freeze([]);
 const NO_PORTS: ReadonlyMap<string, ReadonlySet<string>> = new Map();
 const NO_IMAGES: ReadonlyMap<string, ImageState> = new Map();
 
@@ -23,15 +22,15 @@ export interface ImageState {
 export class NodeInfo {
   node: Node | undefined;
   /** In no particular order: a removal moves the last pod into the gap, as kube-scheduler's RemovePod does. */
-  readonly pods: PodInfo[] = [];
+  readonly pods: PodFacts[] = [];
   /**
    * Where each pod (by uid) is in `pods`, so that removing one costs the same at 4,000 pods a node
    * as at 10. This and the other collections below are made when first needed: a large cluster
    * has thousands of NodeInfos, most of them without pods that use ports or affinity.
    */
   private podIndex: Map<string, number> | undefined;
-  private withAffinity: PodInfo[] | undefined;
-  private withRequiredAntiAffinity: PodInfo[] | undefined;
+  private withAffinity: PodFacts[] | undefined;
+  private withRequiredAntiAffinity: PodFacts[] | undefined;
   /** Sum of the pods' requests. */
   readonly requested = new Resource();
   /** Same, with the scoring defaults for pods that request nothing. */
@@ -82,11 +81,11 @@ export class NodeInfo {
   unschedulable = false;
 
   /** Pods with (anti-)affinity terms of any kind. */
-  get podsWithAffinity(): readonly PodInfo[] {
+  get podsWithAffinity(): readonly PodFacts[] {
     return this.withAffinity ?? NO_PODS;
   }
 
-  get podsWithRequiredAntiAffinity(): readonly PodInfo[] {
+  get podsWithRequiredAntiAffinity(): readonly PodFacts[] {
     return this.withRequiredAntiAffinity ?? NO_PODS;
   }
 
@@ -118,7 +117,7 @@ export class NodeInfo {
     this.generation++;
   }
 
-  addPod(info: PodInfo): void {
+  addPod(info: PodFacts): void {
     (this.podIndex ??= new Map()).set(info.uid, this.pods.length);
     this.pods.push(info);
     if (info.hasAffinity()) (this.withAffinity ??= []).push(info);
@@ -247,7 +246,7 @@ export function memoKey(text: string): number {
   return k;
 }
 
-function removeFrom(list: PodInfo[], uid: string): void {
+function removeFrom(list: PodFacts[], uid: string): void {
   const i = list.findIndex((p) => p.uid === uid);
   if (i >= 0) list.splice(i, 1);
 }

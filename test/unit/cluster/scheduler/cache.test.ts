@@ -59,7 +59,7 @@ test('a node keeps exact counts through many status updates and removals from th
   for (let i = 0; i < 50; i += 3) cache.removePod(pods[i]!);
   const left = pods.filter((_, i) => i % 3 !== 0);
   const n = cache.snapshot().get('node-1')!;
-  assert.deepEqual(n.pods.map((p) => p.pod.metadata.name).sort(), left.map((p) => p.metadata.name).sort());
+  assert.deepEqual(n.pods.map((p) => p.name).sort(), left.map((p) => p.metadata.name).sort());
   assert.equal(n.requested.milliCPU, left.length * 100);
   assert.deepEqual([...n.usedPorts.keys()].sort(), ['TCP/8010', 'TCP/8020', 'TCP/8040']);
   for (const p of left) cache.removePod(p);
@@ -77,7 +77,7 @@ test('pods that ask for the same share one set of requirements; a bound pod keep
   const c = pod('c', { cpu: '500m', nodeName: 'node-1' });
   const withPorts = pod('d', { cpu: '250m', memory: '64Mi', nodeName: 'node-1', hostPorts: [8080] });
   for (const p of [a, b, c, withPorts]) cache.addPod(p);
-  const infos = () => new Map(cache.snapshot().get('node-1')!.pods.map((p) => [p.pod.metadata.name, p]));
+  const infos = () => new Map(cache.snapshot().get('node-1')!.pods.map((p) => [p.name, p]));
   const before = infos();
   assert.equal(before.get('a')!.requests, before.get('b')!.requests, 'identical requests: one object');
   assert.notEqual(before.get('a')!.requests, before.get('c')!.requests);
