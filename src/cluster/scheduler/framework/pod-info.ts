@@ -15,8 +15,6 @@ export interface AffinityTerm {
   namespaceSelector: LabelPredicate | null;
   selector: LabelPredicate;
   topologyKey: string;
-  /** The term as written, for explanations. */
-  source: PodAffinityTerm;
 }
 
 export interface WeightedAffinityTerm extends AffinityTerm {
@@ -250,7 +248,7 @@ function compileTerm(term: PodAffinityTerm, podNamespace: string): AffinityTerm 
   const namespaces = new Set(term.namespaces ?? []);
   const namespaceSelector = term.namespaceSelector ? compileLabelSelector(term.namespaceSelector as LabelSelector) : null;
   if (namespaces.size === 0 && !namespaceSelector) namespaces.add(podNamespace);
-  return { namespaces, namespaceSelector, selector: compileLabelSelector(term.labelSelector), topologyKey: term.topologyKey, source: term };
+  return { namespaces, namespaceSelector, selector: compileLabelSelector(term.labelSelector), topologyKey: term.topologyKey };
 }
 
 /** Whether `pod` is selected by the term (namespace and labels). */
