@@ -25,8 +25,10 @@ export class NodeInfo {
   readonly pods: PodFacts[] = [];
   /**
    * Where each pod (by uid) is in `pods`, so that removing one costs the same at 4,000 pods a node
-   * as at 10. This and the other collections below are made when first needed: a large cluster
-   * has thousands of NodeInfos, most of them without pods that use ports or affinity.
+   * as at 10. Made once the node has more than INDEXED_FROM pods: below that a scan costs less than
+   * the index's memory (~50 bytes a pod, 150,000 pods). This and the other collections below are
+   * made when first needed: a large cluster has thousands of NodeInfos, most of them without pods
+   * that use ports or affinity.
    */
   private podIndex: Map<string, number> | undefined;
   private withAffinity: PodFacts[] | undefined;
@@ -118,8 +120,9 @@ export class NodeInfo {
   }
 
   addPod(info: PodFacts): void {
-    (this.podIndex ??= new Map()).set(info.uid, this.pods.length);
+    if (this.podIndex) this.podIndex.set(info.uid, this.pods.length);
     this.pods.push(info);
+    if (!this.podIndex && this.pods.length > INDEXED_FROM) this.podIndex = new Map(this.pods.map((p, i) => [p.uid, i]));
     if (info.hasAffinity()) (this.withAffinity ??= []).push(info);
     if (info.hasRequiredAntiAffinity()) (this.withRequiredAntiAffinity ??= []).push(info);
     this.requested.add(info.requests);
@@ -132,15 +135,15 @@ export class NodeInfo {
   /** Removes the pod with this uid; returns whether it was there. */
   removePod(uid: string): boolean {
     const index = this.podIndex;
-    const i = index?.get(uid);
-    if (index === undefined || i === undefined) return false;
+    const i = index ? index.get(uid) : indexOfUid(this.pods, uid);
+    if (i === undefined || i < 0) return false;
     const info = this.pods[i]!;
     const last = this.pods.pop()!;
     if (last !== info) {
       this.pods[i] = last;
-      index.set(last.uid, i);
+      index?.set(last.uid, i);
     }
-    index.delete(uid);
+    index?.delete(uid);
     if (info.hasAffinity() && this.withAffinity) removeFrom(this.withAffinity, uid);
     if (info.hasRequiredAntiAffinity() && this.withRequiredAntiAffinity) removeFrom(this.withRequiredAntiAffinity, uid);
     this.requested.add(info.requests, -1);
@@ -244,6 +247,14 @@ export function memoKey(text: string): number {
     memoKeys.set(text, k);
   }
   return k;
+}
+
+/** Pods a node may have before it indexes them by uid (see NodeInfo.podIndex). */
+const INDEXED_FROM = 64;
+
+function indexOfUid(pods: readonly PodFacts[], uid: string): number {
+  for (let i = 0; i < pods.length; i++) if (pods[i]!.uid === uid) return i;
+  return -1;
 }
 
 function removeFrom(list: PodFacts[], uid: string): void {

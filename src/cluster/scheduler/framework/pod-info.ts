@@ -137,8 +137,12 @@ export class PodFacts {
     const m = pod.metadata;
     this.needs = computedFrom ? computedFrom.needs : PodRequirements.of(pod);
     this.namespace = namespaceOf(m.namespace);
-    this.name = m.name ?? '';
-    this.uid = m.uid ?? keyOf(m.namespace, m.name);
+    // A newer version of the pod keeps the strings of the first: the cache's maps hold those as
+    // keys, and each decoded version brings copies of its own.
+    const name = m.name ?? '';
+    const uid = m.uid ?? keyOf(m.namespace, m.name);
+    this.name = computedFrom?.name === name ? computedFrom.name : name;
+    this.uid = computedFrom?.uid === uid ? computedFrom.uid : uid;
     this.labels = computedFrom && sameLabels(computedFrom.labels, m.labels) ? computedFrom.labels : sharedLabels(m.labels);
     this.priority = pod.spec.priority ?? 0;
     this.nodeName = nodeName ?? pod.spec.nodeName ?? '';

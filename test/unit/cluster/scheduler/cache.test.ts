@@ -55,22 +55,25 @@ test('the cache journals every node a change touches; a reader further behind th
 });
 
 test('a node keeps exact counts through many status updates and removals from the middle of its pod list', () => {
-  const cache = new SchedulerCache(new ManualClock());
-  cache.addNode(node('node-1', { cpu: '100' }));
-  const pods = Array.from({ length: 50 }, (_, i) => pod(`p-${i}`, { cpu: '100m', nodeName: 'node-1', hostPorts: i % 10 === 0 ? [8000 + i] : undefined }));
-  for (const p of pods) cache.addPod(p);
-  for (const p of pods) cache.updatePod({ ...p, status: { phase: 'Running' } });
-  for (let i = 0; i < 50; i += 3) cache.removePod(pods[i]!);
-  const left = pods.filter((_, i) => i % 3 !== 0);
-  const n = cache.snapshot().get('node-1')!;
-  assert.deepEqual(n.pods.map((p) => p.name).sort(), left.map((p) => p.metadata.name).sort());
-  assert.equal(n.requested.milliCPU, left.length * 100);
-  assert.deepEqual([...n.usedPorts.keys()].sort(), ['TCP/8010', 'TCP/8020', 'TCP/8040']);
-  for (const p of left) cache.removePod(p);
-  assert.equal(n.pods.length, 0);
-  assert.equal(n.requested.milliCPU, 0);
-  cache.removePod(pods[1]!); // already gone: nothing changes
-  assert.equal(n.podCount, 0);
+  // 50 pods: found by a scan; 150: by the node's index of pods by uid.
+  for (const count of [50, 150]) {
+    const cache = new SchedulerCache(new ManualClock());
+    cache.addNode(node('node-1', { cpu: '100', pods: '200' }));
+    const pods = Array.from({ length: count }, (_, i) => pod(`p-${i}`, { cpu: '100m', nodeName: 'node-1', hostPorts: i % 10 === 0 ? [8000 + i] : undefined }));
+    for (const p of pods) cache.addPod(p);
+    for (const p of pods) cache.updatePod({ ...p, status: { phase: 'Running' } });
+    for (let i = 0; i < count; i += 3) cache.removePod(pods[i]!);
+    const left = pods.filter((_, i) => i % 3 !== 0);
+    const n = cache.snapshot().get('node-1')!;
+    assert.deepEqual(n.pods.map((p) => p.name).sort(), left.map((p) => p.metadata.name).sort());
+    assert.equal(n.requested.milliCPU, left.length * 100);
+    assert.deepEqual([...n.usedPorts.keys()].sort(), pods.map((_, i) => i).filter((i) => i % 10 === 0 && i % 3 !== 0).map((i) => `TCP/${8000 + i}`).sort());
+    for (const p of left) cache.removePod(p);
+    assert.equal(n.pods.length, 0);
+    assert.equal(n.requested.milliCPU, 0);
+    cache.removePod(pods[1]!); // already gone: nothing changes
+    assert.equal(n.podCount, 0);
+  }
 });
 
 test('pods that ask for the same share one set of requirements; a bound pod keeps its own through its updates', () => {
