@@ -37,13 +37,15 @@ export class DependencyGraph {
   /** Adds or replaces the node of `object`; returns the previous one. */
   upsert(gvr: GroupVersionResource, object: KubeObject): { node: GraphNode; previous: GraphNode | undefined } {
     const meta = object.metadata;
-    const uid = meta.uid ?? '';
+    const previous = this.nodes.get(meta.uid ?? '');
+    // A newer version keeps the strings of the first, which the maps already hold as keys.
+    const uid = previous?.uid ?? meta.uid ?? '';
+    const name = previous?.name === meta.name ? previous!.name : meta.name ?? '';
     const finalizers = meta.finalizers ?? [];
     const deleting = !!meta.deletionTimestamp;
-    const previous = this.nodes.get(uid);
     const owners = previous && sameOwners(previous.owners, meta.ownerReferences) ? previous.owners : sharedOwners(meta.ownerReferences);
     const node: GraphNode = {
-      uid, gvr, namespace: sharedNamespace(meta.namespace ?? ''), name: meta.name ?? '', owners,
+      uid, gvr, namespace: sharedNamespace(meta.namespace ?? ''), name, owners,
       deleting, deletingDependents: deleting && finalizers.includes(FOREGROUND_FINALIZER), orphaning: deleting && finalizers.includes(ORPHAN_FINALIZER),
     };
     if (previous) this.unlinkOwners(previous);
