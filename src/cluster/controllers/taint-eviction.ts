@@ -16,16 +16,18 @@ import type { Clock, Timer } from '../clock';
 import { evictionDelay } from './taints';
 
 export class TaintEvictionController {
-  private readonly scheduled = new Map<string, { timer: Timer; pod: Pod }>();
+  /** Evictions waiting for their time, by pod key; the pod is read from the informer when it comes. */
+  private readonly scheduled = new Map<string, Timer>();
   private readonly recorder: EventRecorder;
   private readonly unsubscribe: (() => void)[] = [];
   /**
-   * Pods by node, so a node's taints are checked against its own pods only; by uid within a node
-   * (a string the pod already carries). Made when a tainted node is first seen and kept from then
-   * on: a cluster whose nodes never had a taint has nothing to look up, and the index would hold an
+   * The keys of each node's pods, so a node's taints are checked against its own pods only (read
+   * from the informer by key: the index holds no pod, so a pod's decoded object is free to go when
+   * the informer lets it). Made when a tainted node is first seen and kept from then on: a
+   * cluster whose nodes never had a taint has nothing to look up, and the index would hold an
    * entry for every bound pod.
    */
-  private podsByNode: Map<string, Map<string, Pod>> | undefined;
+  private podsByNode: Map<string, Set<string>> | undefined;
 
   constructor(private readonly client: ApiClient, private readonly clock: Clock, private readonly nodes: Informer<Node>, private readonly pods: Informer<Pod>) {
     this.recorder = new EventRecorder(client, clock, { component: 'taint-eviction-controller' });
@@ -40,13 +42,13 @@ export class TaintEvictionController {
     this.unsubscribe.push(this.pods.addHandlers({
       onAdd: (pod) => { this.index(pod); this.reconcilePod(pod); },
       onUpdate: (_old, pod) => { this.index(pod); this.reconcilePod(pod); },
-      onDelete: (pod) => { this.podsByNode?.get(pod.spec.nodeName ?? '')?.delete(indexKey(pod)); this.cancel(key(pod), false); },
+      onDelete: (pod) => { this.podsByNode?.get(pod.spec.nodeName ?? '')?.delete(key(pod)); this.cancel(key(pod), undefined); },
     }));
   }
 
   stop(): void {
     for (const u of this.unsubscribe) u();
-    for (const { timer } of this.scheduled.values()) timer.cancel();
+    for (const timer of this.scheduled.values()) timer.cancel();
     this.scheduled.clear();
   }
 
@@ -54,12 +56,12 @@ export class TaintEvictionController {
     if (!this.podsByNode) return;
     const node = pod.spec.nodeName ?? '';
     let pods = this.podsByNode.get(node);
-    if (!pods) this.podsByNode.set(node, (pods = new Map()));
-    pods.set(indexKey(pod), pod);
+    if (!pods) this.podsByNode.set(node, (pods = new Set()));
+    pods.add(key(pod));
   }
 
   /** The index, made from the informer's pods the first time a tainted node needs it. */
-  private indexed(): Map<string, Map<string, Pod>> {
+  private indexed(): Map<string, Set<string>> {
     if (!this.podsByNode) {
       this.podsByNode = new Map();
       for (const pod of this.pods.list()) this.index(pod);
@@ -71,35 +73,39 @@ export class TaintEvictionController {
     // Without taints there is nothing to evict, and nothing scheduled to cancel unless a tainted
     // node was seen before (the index exists then).
     if (!node.spec?.taints?.length && !this.podsByNode) return;
-    for (const pod of [...(this.indexed().get(node.metadata.name ?? '')?.values() ?? [])]) this.reconcilePod(pod, node);
+    for (const k of [...(this.indexed().get(node.metadata.name ?? '') ?? [])]) {
+      const pod = this.pods.get(k);
+      if (pod) this.reconcilePod(pod, node);
+    }
   }
 
   private reconcilePod(pod: Pod, node = this.nodes.get(pod.spec.nodeName ?? '')): void {
     const k = key(pod);
-    if (!node || pod.metadata.deletionTimestamp) return this.cancel(k, false);
+    if (!node || pod.metadata.deletionTimestamp) return this.cancel(k, undefined);
     if (!node.spec?.taints?.length && !this.scheduled.has(k)) return;
     // A pod on a tainted node: from now on a node's pods must be found when its taints change.
     this.indexed();
     const decision = evictionDelay(node.spec?.taints ?? [], pod.spec.tolerations ?? []);
-    if (decision === undefined) return this.cancel(k, true);
+    if (decision === undefined) return this.cancel(k, pod);
     if (this.scheduled.has(k)) return;
     const at = decision === 'now' ? this.clock.now() : (decision.taint.timeAdded ? Date.parse(decision.taint.timeAdded) : this.clock.now()) + decision.afterMs;
     const timer = this.clock.setTimer(Math.max(0, at - this.clock.now()), () => void this.evict(k));
-    this.scheduled.set(k, { timer, pod });
+    this.scheduled.set(k, timer);
   }
 
-  private cancel(k: string, announce: boolean): void {
-    const entry = this.scheduled.get(k);
-    if (!entry) return;
-    entry.timer.cancel();
+  /** Cancels the eviction scheduled for `k`; `announce`: the pod, when the cancel gets an event. */
+  private cancel(k: string, announce: Pod | undefined): void {
+    const timer = this.scheduled.get(k);
+    if (!timer) return;
+    timer.cancel();
     this.scheduled.delete(k);
-    if (announce) this.recorder.event(entry.pod, 'Normal', 'TaintManagerEviction', `Cancelling deletion of Pod ${k}`);
+    if (announce) this.recorder.event(announce, 'Normal', 'TaintManagerEviction', `Cancelling deletion of Pod ${k}`);
   }
 
   private async evict(k: string): Promise<void> {
-    const entry = this.scheduled.get(k);
     this.scheduled.delete(k);
-    const pod = this.pods.get(k) ?? entry?.pod;
+    // A pod deleted meanwhile cancelled its timer (onDelete), so the informer has the one to evict.
+    const pod = this.pods.get(k);
     if (!pod || pod.metadata.deletionTimestamp) return;
     this.recorder.event(pod, 'Normal', 'TaintManagerEviction', `Marking for deletion Pod ${k}`);
     const pods = this.client.resource<Pod>(PODS);
@@ -117,10 +123,6 @@ export class TaintEvictionController {
       // Already gone.
     }
   }
-}
-
-function indexKey(pod: Pod): string {
-  return pod.metadata.uid ?? key(pod);
 }
 
 function key(pod: Pod): string {

@@ -281,11 +281,16 @@ export class Scheduler {
     this.fail(qp, cycle, message, 'Unschedulable', true, nominated, result, state);
   }
 
-  /** Deletes the victims (DisruptionTarget first, then a graceful delete and a Preempted event). */
+  /**
+   * Deletes the victims (DisruptionTarget first, then a graceful delete and a Preempted event).
+   * The cache knows victims by their facts only; each is read from the pod informer, and one that
+   * is gone (or replaced by a pod of the same name) is left alone, as its writes would fail.
+   */
   private async preempt(preemptor: PodInfo, r: PostFilterResult): Promise<void> {
     const now = rfc3339(this.clock.now());
     await Promise.allSettled(r.victims.map(async (v) => {
-      const victim = v.pod;
+      const victim = this.podInformer?.get(v.key);
+      if (!victim || (victim.metadata.uid ?? v.key) !== v.uid) { this.log(`scheduler: preempting ${v.key}: the pod is gone`); return; }
       try {
         await patchPodStatus(this.client, victim, { condition: { type: 'DisruptionTarget', status: 'True', reason: PREEMPTION_REASON, message: preemptionMessage(DEFAULT_SCHEDULER_NAME), lastProbeTime: null, lastTransitionTime: now } });
       } catch (err) { this.log(`scheduler: preemption condition on ${v.key}: ${String(err)}`); }

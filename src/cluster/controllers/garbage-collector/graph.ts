@@ -7,6 +7,11 @@ import type { KubeObject, OwnerReference } from '../../api/types';
 import type { GroupVersionResource } from '../../client/client';
 import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER } from '../../apiserver/registry/deletion-finalizers';
 
+/**
+ * What the graph keeps of an object: no reference into the object itself, so that the informers
+ * alone decide how long a decoded object lives (150,000 pods × ~5 KB). `owners` is read-only and
+ * shared by the objects that name the same owners (a ReplicaSet's pods).
+ */
 export interface GraphNode {
   uid: string;
   gvr: GroupVersionResource;
@@ -32,14 +37,17 @@ export class DependencyGraph {
   /** Adds or replaces the node of `object`; returns the previous one. */
   upsert(gvr: GroupVersionResource, object: KubeObject): { node: GraphNode; previous: GraphNode | undefined } {
     const meta = object.metadata;
-    const uid = meta.uid ?? '';
+    const previous = this.nodes.get(meta.uid ?? '');
+    // A newer version keeps the strings of the first, which the maps already hold as keys.
+    const uid = previous?.uid ?? meta.uid ?? '';
+    const name = previous?.name === meta.name ? previous!.name : meta.name ?? '';
     const finalizers = meta.finalizers ?? [];
     const deleting = !!meta.deletionTimestamp;
+    const owners = previous && sameOwners(previous.owners, meta.ownerReferences) ? previous.owners : sharedOwners(meta.ownerReferences);
     const node: GraphNode = {
-      uid, gvr, namespace: meta.namespace ?? '', name: meta.name ?? '', owners: meta.ownerReferences ?? [],
+      uid, gvr, namespace: sharedNamespace(meta.namespace ?? ''), name, owners,
       deleting, deletingDependents: deleting && finalizers.includes(FOREGROUND_FINALIZER), orphaning: deleting && finalizers.includes(ORPHAN_FINALIZER),
     };
-    const previous = this.nodes.get(uid);
     if (previous) this.unlinkOwners(previous);
     this.nodes.set(uid, node);
     for (const ref of node.owners) {
@@ -76,4 +84,44 @@ export class DependencyGraph {
       if (set.size === 0) this.dependents.delete(ref.uid);
     }
   }
+}
+
+const NO_OWNERS: readonly OwnerReference[] = Object.freeze([]);
+const MAX_SHARED = 10_000;
+/** Owner lists by their text: the pods of one ReplicaSet name the same owner. */
+const ownerLists = new Map<string, readonly OwnerReference[]>();
+const namespaces = new Map<string, string>();
+
+function sharedOwners(refs: readonly OwnerReference[] | undefined): readonly OwnerReference[] {
+  if (!refs || refs.length === 0) return NO_OWNERS;
+  const text = JSON.stringify(refs);
+  let shared = ownerLists.get(text);
+  if (shared === undefined) {
+    // Past that many lists start over; lists in use stay with their nodes.
+    if (ownerLists.size >= MAX_SHARED) ownerLists.clear();
+    shared = Object.freeze(refs.map((r) => Object.freeze({ ...r })));
+    ownerLists.set(text, shared);
+  }
+  return shared;
+}
+
+/** Whether an update left the owner references as they were (the common case: a status write). */
+function sameOwners(a: readonly OwnerReference[], b: readonly OwnerReference[] | undefined): boolean {
+  const list = b ?? NO_OWNERS;
+  if (a.length !== list.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = list[i]!;
+    if (x.uid !== y.uid || x.name !== y.name || x.kind !== y.kind || x.apiVersion !== y.apiVersion || x.controller !== y.controller || x.blockOwnerDeletion !== y.blockOwnerDeletion) return false;
+  }
+  return true;
+}
+
+function sharedNamespace(namespace: string): string {
+  let shared = namespaces.get(namespace);
+  if (shared === undefined) {
+    if (namespaces.size >= MAX_SHARED) namespaces.clear();
+    namespaces.set(namespace, (shared = namespace));
+  }
+  return shared;
 }

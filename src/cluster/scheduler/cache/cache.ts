@@ -11,24 +11,27 @@
  *
  * Snapshots share the NodeInfo objects: scheduling cycles are synchronous, so nothing moves under
  * a running cycle.
+ *
+ * The cache keeps PodFacts, never a pod object: a bound pod's decoded object must be free to go
+ * once nobody works on the pod (see PodFacts).
  */
 import type { Node, Pod } from '../../api/types';
 import type { Clock } from '../../clock';
 import { ImageLists, NodeInfo } from '../framework/node-info';
-import { PodInfo } from '../framework/pod-info';
+import { PodFacts, type PodInfo } from '../framework/pod-info';
 import type { Labels } from '../framework/selectors';
 import { ChangeJournal, Snapshot } from '../framework/snapshot';
 
 const ASSUMED_POD_TTL_MS = 15 * 60_000;
 
 export function podUid(pod: Pod): string {
-  return pod.metadata.uid ?? `${pod.metadata.namespace}/${pod.metadata.name}`;
+  return pod.metadata.uid ?? `${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''}`;
 }
 
 export class SchedulerCache {
   private readonly nodes = new Map<string, NodeInfo>();
   /** Every pod bound or assumed, by uid; the node is the one in its spec.nodeName. */
-  private readonly pods = new Map<string, PodInfo>();
+  private readonly pods = new Map<string, PodFacts>();
   /** The assumed ones among them: cluster time the binding finished, NaN while it is on its way. */
   private readonly assumed = new Map<string, number>();
   private readonly images = new ImageLists();
@@ -85,8 +88,8 @@ export class SchedulerCache {
     }
     // The same pod (by its real uid) keeps what was derived from its spec: nothing that feeds it
     // may change once the pod is bound (or assumed: the queue's copy is the one bound).
-    const same = existing !== undefined && pod.metadata.uid !== undefined && existing.pod.metadata.uid === pod.metadata.uid;
-    const info = new PodInfo(pod, same ? existing : undefined);
+    const same = existing !== undefined && pod.metadata.uid !== undefined && existing.uid === pod.metadata.uid;
+    const info = new PodFacts(pod, same ? existing : undefined, this.nodeNameOf(pod.spec.nodeName));
     this.pods.set(uid, info);
     this.addToNode(info);
   }
@@ -110,8 +113,7 @@ export class SchedulerCache {
 
   /** Places the pod on `nodeName` before the binding is confirmed. */
   assumePod(info: PodInfo, nodeName: string): void {
-    const bound = { ...info.pod, spec: { ...info.pod.spec, nodeName } } as Pod;
-    const assumed = new PodInfo(bound, info);
+    const assumed = new PodFacts(info.pod, info, this.nodeNameOf(nodeName));
     const uid = podUid(info.pod);
     const old = this.pods.get(uid);
     if (old) this.removeFromNode(old);
@@ -165,8 +167,15 @@ export class SchedulerCache {
     return this.pods.size;
   }
 
-  private addToNode(pod: PodInfo): void {
-    const nodeName = pod.pod.spec.nodeName;
+  /** The cache's own string for a node name (what it keys `nodes` by), when it has the node. */
+  private nodeNameOf(nodeName: string | undefined): string | undefined {
+    if (!nodeName) return nodeName;
+    const info = this.nodes.get(nodeName);
+    return info?.node ? info.name : nodeName;
+  }
+
+  private addToNode(pod: PodFacts): void {
+    const nodeName = pod.nodeName;
     if (!nodeName) return;
     let info = this.nodes.get(nodeName);
     if (!info) {
@@ -179,11 +188,11 @@ export class SchedulerCache {
     if (pod.hasRequiredAntiAffinity()) this.affinity.withRequiredAntiAffinity++;
   }
 
-  private removeFromNode(pod: PodInfo): void {
-    const nodeName = pod.pod.spec.nodeName ?? '';
+  private removeFromNode(pod: PodFacts): void {
+    const nodeName = pod.nodeName;
     const info = this.nodes.get(nodeName);
     if (!info) return;
-    if (info.removePod(podUid(pod.pod))) {
+    if (info.removePod(pod.uid)) {
       this.changes.record(info);
       if (pod.hasAffinity()) this.affinity.withAffinity--;
       if (pod.hasRequiredAntiAffinity()) this.affinity.withRequiredAntiAffinity--;

@@ -11,7 +11,7 @@
 import type { Pod } from '../../api/types';
 import type { CycleState } from './cycle-state';
 import type { NodeInfo } from './node-info';
-import type { PodInfo } from './pod-info';
+import type { PodFacts, PodInfo } from './pod-info';
 import type { Snapshot } from './snapshot';
 import type { Status } from './status';
 
@@ -31,8 +31,8 @@ export interface Handle {
   /** Runs every Filter plugin on the node with the nominated pods of equal or higher priority added. */
   runFilterPluginsWithNominatedPods(state: CycleState, pod: PodInfo, node: NodeInfo): Status;
   /** Tells the PreFilter extensions that a pod was added to / removed from a node in a dry run. */
-  runPreFilterExtensionAddPod(state: CycleState, pod: PodInfo, toAdd: PodInfo, node: NodeInfo): Status;
-  runPreFilterExtensionRemovePod(state: CycleState, pod: PodInfo, toRemove: PodInfo, node: NodeInfo): Status;
+  runPreFilterExtensionAddPod(state: CycleState, pod: PodInfo, toAdd: PodFacts, node: NodeInfo): Status;
+  runPreFilterExtensionRemovePod(state: CycleState, pod: PodInfo, toRemove: PodFacts, node: NodeInfo): Status;
   /** Pods nominated to a node (status.nominatedNodeName) that are not yet bound. */
   nominatedPodsForNode(nodeName: string): PodInfo[];
 }
@@ -68,8 +68,8 @@ export interface PreFilterResult {
 export interface PreFilterPlugin extends Plugin {
   preFilter(state: CycleState, pod: PodInfo, nodes: NodeInfo[]): { status: Status; result?: PreFilterResult };
   /** AddPod/RemovePod keep the plugin's cycle state right when preemption adds or removes pods. */
-  addPod?(state: CycleState, pod: PodInfo, toAdd: PodInfo, node: NodeInfo): Status;
-  removePod?(state: CycleState, pod: PodInfo, toRemove: PodInfo, node: NodeInfo): Status;
+  addPod?(state: CycleState, pod: PodInfo, toAdd: PodFacts, node: NodeInfo): Status;
+  removePod?(state: CycleState, pod: PodInfo, toRemove: PodFacts, node: NodeInfo): Status;
 }
 
 export interface FilterPlugin extends Plugin {
@@ -79,8 +79,11 @@ export interface FilterPlugin extends Plugin {
 /** What a PostFilter plugin (preemption) achieved. */
 export interface PostFilterResult {
   nominatedNodeName: string;
-  /** Pods to delete so that the pod fits on the nominated node. */
-  victims: PodInfo[];
+  /**
+   * Pods to delete so that the pod fits on the nominated node, as the scheduler cache knows them
+   * (the scheduler reads each from its pod informer to write to it).
+   */
+  victims: PodFacts[];
   /** Lower-priority pods nominated to that node whose nomination must be cleared. */
   clearNominations: PodInfo[];
 }

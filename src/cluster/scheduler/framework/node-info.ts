@@ -4,13 +4,12 @@
  * cycle never walks all pods to learn what a node has left.
  */
 import type { Node, Taint } from '../../api/types';
-import type { HostPort } from './pod-info';
-import { PodInfo } from './pod-info';
+import type { HostPort, PodFacts } from './pod-info';
 import { Resource } from './resource';
 
 const NO_LABELS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 const NO_TAINTS: readonly Taint[] = Object.freeze([]);
-const NO_PODS: readonly PodInfo[] = Object.freeze([]);
+const NO_PODS: readonly PodFacts[] = Object.freeze([]);
 const NO_PORTS: ReadonlyMap<string, ReadonlySet<string>> = new Map();
 const NO_IMAGES: ReadonlyMap<string, ImageState> = new Map();
 
@@ -23,15 +22,17 @@ export interface ImageState {
 export class NodeInfo {
   node: Node | undefined;
   /** In no particular order: a removal moves the last pod into the gap, as kube-scheduler's RemovePod does. */
-  readonly pods: PodInfo[] = [];
+  readonly pods: PodFacts[] = [];
   /**
    * Where each pod (by uid) is in `pods`, so that removing one costs the same at 4,000 pods a node
-   * as at 10. This and the other collections below are made when first needed: a large cluster
-   * has thousands of NodeInfos, most of them without pods that use ports or affinity.
+   * as at 10. Made once the node has more than INDEXED_FROM pods: below that a scan costs less than
+   * the index's memory (~50 bytes a pod, 150,000 pods). This and the other collections below are
+   * made when first needed: a large cluster has thousands of NodeInfos, most of them without pods
+   * that use ports or affinity.
    */
   private podIndex: Map<string, number> | undefined;
-  private withAffinity: PodInfo[] | undefined;
-  private withRequiredAntiAffinity: PodInfo[] | undefined;
+  private withAffinity: PodFacts[] | undefined;
+  private withRequiredAntiAffinity: PodFacts[] | undefined;
   /** Sum of the pods' requests. */
   readonly requested = new Resource();
   /** Same, with the scoring defaults for pods that request nothing. */
@@ -82,11 +83,11 @@ export class NodeInfo {
   unschedulable = false;
 
   /** Pods with (anti-)affinity terms of any kind. */
-  get podsWithAffinity(): readonly PodInfo[] {
+  get podsWithAffinity(): readonly PodFacts[] {
     return this.withAffinity ?? NO_PODS;
   }
 
-  get podsWithRequiredAntiAffinity(): readonly PodInfo[] {
+  get podsWithRequiredAntiAffinity(): readonly PodFacts[] {
     return this.withRequiredAntiAffinity ?? NO_PODS;
   }
 
@@ -118,9 +119,10 @@ export class NodeInfo {
     this.generation++;
   }
 
-  addPod(info: PodInfo): void {
-    (this.podIndex ??= new Map()).set(info.uid, this.pods.length);
+  addPod(info: PodFacts): void {
+    if (this.podIndex) this.podIndex.set(info.uid, this.pods.length);
     this.pods.push(info);
+    if (!this.podIndex && this.pods.length > INDEXED_FROM) this.podIndex = new Map(this.pods.map((p, i) => [p.uid, i]));
     if (info.hasAffinity()) (this.withAffinity ??= []).push(info);
     if (info.hasRequiredAntiAffinity()) (this.withRequiredAntiAffinity ??= []).push(info);
     this.requested.add(info.requests);
@@ -133,15 +135,15 @@ export class NodeInfo {
   /** Removes the pod with this uid; returns whether it was there. */
   removePod(uid: string): boolean {
     const index = this.podIndex;
-    const i = index?.get(uid);
-    if (index === undefined || i === undefined) return false;
+    const i = index ? index.get(uid) : indexOfUid(this.pods, uid);
+    if (i === undefined || i < 0) return false;
     const info = this.pods[i]!;
     const last = this.pods.pop()!;
     if (last !== info) {
       this.pods[i] = last;
-      index.set(last.uid, i);
+      index?.set(last.uid, i);
     }
-    index.delete(uid);
+    index?.delete(uid);
     if (info.hasAffinity() && this.withAffinity) removeFrom(this.withAffinity, uid);
     if (info.hasRequiredAntiAffinity() && this.withRequiredAntiAffinity) removeFrom(this.withRequiredAntiAffinity, uid);
     this.requested.add(info.requests, -1);
@@ -247,7 +249,15 @@ export function memoKey(text: string): number {
   return k;
 }
 
-function removeFrom(list: PodInfo[], uid: string): void {
+/** Pods a node may have before it indexes them by uid (see NodeInfo.podIndex). */
+const INDEXED_FROM = 64;
+
+function indexOfUid(pods: readonly PodFacts[], uid: string): number {
+  for (let i = 0; i < pods.length; i++) if (pods[i]!.uid === uid) return i;
+  return -1;
+}
+
+function removeFrom(list: PodFacts[], uid: string): void {
   const i = list.findIndex((p) => p.uid === uid);
   if (i >= 0) list.splice(i, 1);
 }

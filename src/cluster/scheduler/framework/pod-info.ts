@@ -15,8 +15,6 @@ export interface AffinityTerm {
   namespaceSelector: LabelPredicate | null;
   selector: LabelPredicate;
   topologyKey: string;
-  /** The term as written, for explanations. */
-  source: PodAffinityTerm;
 }
 
 export interface WeightedAffinityTerm extends AffinityTerm {
@@ -88,16 +86,70 @@ function plain(requests: Resource, nonZeroRequests: Resource): PodRequirements {
   return r;
 }
 
-export class PodInfo {
-  private readonly needs: PodRequirements;
+/** `namespace/name`, as the queue and the informers key pods. */
+function keyOf(namespace: string | undefined, name: string | undefined): string {
+  return `${namespace ?? ''}/${name ?? ''}`;
+}
+
+const NOT_TERMINATING = 0;
+const TERMINATING = 1;
+/** Terminating because the scheduler preempted it (DisruptionTarget with PreemptionByScheduler). */
+const TERMINATING_BY_PREEMPTION = 2;
+
+/** The DisruptionTarget reason of preemption victims (default-preemption.ts re-exports it). */
+export const PREEMPTION_REASON = 'PreemptionByScheduler';
+
+/**
+ * What the scheduler knows of a pod without holding its object: identity, labels, priority, node,
+ * whether it is terminating, when it started, and its PodRequirements. The scheduler cache keeps
+ * one of these per pod bound or assumed, and nothing else of the pod, so that a bound pod's
+ * decoded object can be dropped once the informers let go of it (150,000 pods × ~5 KB).
+ * Whatever needs the whole pod (preemption's writes and events) reads it from the pod informer by
+ * `key` and checks `uid`.
+ *
+ * Every field is read-only and derived from fields a pod update replaces wholesale: a newer
+ * version of the pod gets a new PodFacts (sharing `needs` and, when unchanged, `labels`).
+ */
+export class PodFacts {
+  protected readonly needs: PodRequirements;
+  /** metadata.namespace, 'default' when unset (the namespace affinity terms and spread count in). */
+  readonly namespace: string;
+  readonly name: string;
+  /** metadata.uid, or the key for objects without one (tests). */
+  readonly uid: string;
+  /** metadata.labels: read-only, shared by the pods that carry the same labels. */
+  readonly labels: Labels;
+  /** spec.priority, 0 when unset. */
+  readonly priority: number;
+  /** The node the pod is bound or assumed to ('' for a pod in the queue). */
+  readonly nodeName: string;
+  private readonly state: number;
+  /** status.startTime (metadata.creationTimestamp before it starts) in ms; 0 without either. */
+  readonly startTime: number;
 
   /**
-   * `computedFrom`: a PodInfo of the same pod whose derived figures still hold: the same pod
-   * assumed onto a node (only spec.nodeName differs), or a newer version of a bound pod (the API
-   * server lets no field they come from change once a pod is bound).
+   * `computedFrom`: facts of the same pod whose derived figures still hold: the same pod assumed
+   * onto a node (only spec.nodeName differs), or a newer version of a bound pod (the API server
+   * lets no field they come from change once a pod is bound). `nodeName`: the node's name as the
+   * cache already holds it, so that 150,000 pods do not keep 150,000 copies of a few node names.
    */
-  constructor(readonly pod: Pod, computedFrom?: PodInfo) {
+  constructor(pod: Pod, computedFrom?: PodFacts, nodeName?: string) {
+    const m = pod.metadata;
     this.needs = computedFrom ? computedFrom.needs : PodRequirements.of(pod);
+    this.namespace = namespaceOf(m.namespace);
+    // A newer version of the pod keeps the strings of the first: the cache's maps hold those as
+    // keys, and each decoded version brings copies of its own.
+    const name = m.name ?? '';
+    const uid = m.uid ?? keyOf(m.namespace, m.name);
+    this.name = computedFrom?.name === name ? computedFrom.name : name;
+    this.uid = computedFrom?.uid === uid ? computedFrom.uid : uid;
+    this.labels = computedFrom && sameLabels(computedFrom.labels, m.labels) ? computedFrom.labels : sharedLabels(m.labels);
+    this.priority = pod.spec.priority ?? 0;
+    this.nodeName = nodeName ?? pod.spec.nodeName ?? '';
+    this.state = !m.deletionTimestamp ? NOT_TERMINATING
+      : (pod.status?.conditions ?? []).some((c) => c.type === 'DisruptionTarget' && c.reason === PREEMPTION_REASON) ? TERMINATING_BY_PREEMPTION : TERMINATING;
+    const t = pod.status?.startTime ?? m.creationTimestamp;
+    this.startTime = t ? Date.parse(t) : 0;
   }
 
   /** The pod's requests (read-only: shared with other pods). */
@@ -110,19 +162,19 @@ export class PodInfo {
   get preferredAffinityTerms(): readonly WeightedAffinityTerm[] { return this.needs.preferredAffinityTerms; }
   get preferredAntiAffinityTerms(): readonly WeightedAffinityTerm[] { return this.needs.preferredAntiAffinityTerms; }
 
-  private cachedKey: string | undefined;
-
-  /** `namespace/name`, built once: the queue's heaps index pods by it on every swap. */
+  /** `namespace/name` (the pod informer's key). */
   get key(): string {
-    return (this.cachedKey ??= `${this.pod.metadata.namespace ?? ''}/${this.pod.metadata.name ?? ''}`);
+    return `${this.namespace}/${this.name}`;
   }
 
-  get uid(): string {
-    return this.pod.metadata.uid ?? this.key;
+  /** metadata.deletionTimestamp is set. */
+  get terminating(): boolean {
+    return this.state !== NOT_TERMINATING;
   }
 
-  get priority(): number {
-    return this.pod.spec.priority ?? 0;
+  /** Terminating with the DisruptionTarget condition preemption writes on its victims. */
+  get terminatingByPreemption(): boolean {
+    return this.state === TERMINATING_BY_PREEMPTION;
   }
 
   hasAffinity(): boolean {
@@ -135,18 +187,79 @@ export class PodInfo {
   }
 }
 
+/**
+ * A pod being scheduled (in the queue, nominated, or asked about in a dry run): its facts and the
+ * pod itself, which the plugins read for what a bound pod's facts leave out (tolerations, node
+ * affinity, spread constraints, images).
+ */
+export class PodInfo extends PodFacts {
+  constructor(readonly pod: Pod, computedFrom?: PodFacts) {
+    super(pod, computedFrom);
+  }
+
+  private cachedKey: string | undefined;
+
+  /** `namespace/name`, built once: the queue's heaps index pods by it on every swap. */
+  override get key(): string {
+    return (this.cachedKey ??= keyOf(this.pod.metadata.namespace, this.pod.metadata.name));
+  }
+}
+
+const namespaces = new Map<string, string>();
+
+/** One string per namespace name for every fact of the cache. */
+function namespaceOf(namespace: string | undefined): string {
+  const ns = namespace ?? 'default';
+  let shared = namespaces.get(ns);
+  if (shared === undefined) {
+    if (namespaces.size >= 10_000) namespaces.clear();
+    namespaces.set(ns, (shared = ns));
+  }
+  return shared;
+}
+
+const NO_LABELS: Labels = Object.freeze({}) as Labels;
+/** Label sets by their text: a workload's pods carry the same labels (pod-template-hash included). */
+const labelSets = new Map<string, Labels>();
+const MAX_LABEL_SETS = 10_000;
+
+function sharedLabels(labels: Labels): Labels {
+  if (!labels) return undefined;
+  const text = JSON.stringify(labels);
+  if (text === '{}') return NO_LABELS;
+  let shared = labelSets.get(text);
+  if (shared === undefined) {
+    // Bounded as plainRequirements: past that many sets start over; sets in use stay with their pods.
+    if (labelSets.size >= MAX_LABEL_SETS) labelSets.clear();
+    shared = { ...labels };
+    labelSets.set(text, shared);
+  }
+  return shared;
+}
+
+function sameLabels(x: Labels, y: Labels): boolean {
+  if (x === y) return true;
+  if (x === undefined || y === undefined) return false;
+  let n = 0;
+  for (const k in y) {
+    if (x[k] !== y[k]) return false;
+    n++;
+  }
+  return n === Object.keys(x).length;
+}
+
 function compileTerm(term: PodAffinityTerm, podNamespace: string): AffinityTerm {
   const namespaces = new Set(term.namespaces ?? []);
   const namespaceSelector = term.namespaceSelector ? compileLabelSelector(term.namespaceSelector as LabelSelector) : null;
   if (namespaces.size === 0 && !namespaceSelector) namespaces.add(podNamespace);
-  return { namespaces, namespaceSelector, selector: compileLabelSelector(term.labelSelector), topologyKey: term.topologyKey, source: term };
+  return { namespaces, namespaceSelector, selector: compileLabelSelector(term.labelSelector), topologyKey: term.topologyKey };
 }
 
 /** Whether `pod` is selected by the term (namespace and labels). */
-export function termMatches(term: AffinityTerm, pod: Pod, namespaceLabels: NamespaceLabels): boolean {
-  const ns = pod.metadata.namespace ?? 'default';
+export function termMatches(term: AffinityTerm, pod: PodFacts, namespaceLabels: NamespaceLabels): boolean {
+  const ns = pod.namespace;
   if (!term.namespaces.has(ns) && !(term.namespaceSelector && term.namespaceSelector(namespaceLabels(ns)))) return false;
-  return term.selector(pod.metadata.labels);
+  return term.selector(pod.labels);
 }
 
 function hostPortsOf(pod: Pod): HostPort[] {

@@ -7,7 +7,7 @@
 import type { CycleState } from './cycle-state';
 import type { FilterPlugin, Handle, NodeScore, NodeToStatus, PluginSet, PostFilterResult } from './interface';
 import type { NodeInfo } from './node-info';
-import type { PodInfo } from './pod-info';
+import type { PodFacts, PodInfo } from './pod-info';
 import { Snapshot } from './snapshot';
 import { Code, Status } from './status';
 import type { Pod } from '../../api/types';
@@ -138,7 +138,7 @@ export class Framework implements Handle {
     return this.runFilterPlugins(state, pod, node);
   }
 
-  runPreFilterExtensionAddPod(state: CycleState, pod: PodInfo, toAdd: PodInfo, node: NodeInfo): Status {
+  runPreFilterExtensionAddPod(state: CycleState, pod: PodInfo, toAdd: PodFacts, node: NodeInfo): Status {
     for (const p of this.plugins.preFilter) {
       if (!p.addPod || state.skipFilterPlugins.has(p.name)) continue;
       const s = p.addPod(state, pod, toAdd, node);
@@ -147,7 +147,7 @@ export class Framework implements Handle {
     return Status.success();
   }
 
-  runPreFilterExtensionRemovePod(state: CycleState, pod: PodInfo, toRemove: PodInfo, node: NodeInfo): Status {
+  runPreFilterExtensionRemovePod(state: CycleState, pod: PodInfo, toRemove: PodFacts, node: NodeInfo): Status {
     for (const p of this.plugins.preFilter) {
       if (!p.removePod || state.skipFilterPlugins.has(p.name)) continue;
       const s = p.removePod(state, pod, toRemove, node);

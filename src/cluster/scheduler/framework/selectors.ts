@@ -20,12 +20,14 @@ export function compileLabelSelector(selector: LabelSelector | undefined | null)
   const checks: LabelPredicate[] = [];
   for (const [k, v] of Object.entries(selector.matchLabels ?? {})) checks.push((l) => l?.[k] === v);
   for (const r of selector.matchExpressions ?? []) {
+    // The checks keep the key and values only, not the requirement (a piece of some pod's spec).
+    const key = r.key;
     const values = new Set(r.values ?? []);
     switch (r.operator) {
-      case 'In': checks.push((l) => l?.[r.key] !== undefined && values.has(l[r.key]!)); break;
-      case 'NotIn': checks.push((l) => l?.[r.key] === undefined || !values.has(l[r.key]!)); break;
-      case 'Exists': checks.push((l) => l?.[r.key] !== undefined); break;
-      case 'DoesNotExist': checks.push((l) => l?.[r.key] === undefined); break;
+      case 'In': checks.push((l) => l?.[key] !== undefined && values.has(l[key]!)); break;
+      case 'NotIn': checks.push((l) => l?.[key] === undefined || !values.has(l[key]!)); break;
+      case 'Exists': checks.push((l) => l?.[key] !== undefined); break;
+      case 'DoesNotExist': checks.push((l) => l?.[key] === undefined); break;
       default: return NOTHING;
     }
   }

@@ -13,7 +13,7 @@ import type { CycleState } from '../framework/cycle-state';
 import { fitErrorMessage, newDiagnosis } from '../framework/fit-error';
 import type { Handle, NodeToStatus, PostFilterPlugin, PostFilterResult } from '../framework/interface';
 import type { NodeInfo } from '../framework/node-info';
-import type { PodInfo } from '../framework/pod-info';
+import { PREEMPTION_REASON, type PodFacts, type PodInfo } from '../framework/pod-info';
 import { Code, Status } from '../framework/status';
 import { DEFAULT_PREEMPTION } from './names';
 
@@ -22,7 +22,7 @@ export const MSG_NO_VICTIMS = 'No preemption victims found for incoming pod';
 export const MSG_POLICY_NEVER = 'not eligible due to preemptionPolicy=Never.';
 export const MSG_TERMINATING_ON_NOMINATED = 'not eligible due to a terminating pod on the nominated node.';
 /** DisruptionTarget condition written on victims. */
-export const PREEMPTION_REASON = 'PreemptionByScheduler';
+export { PREEMPTION_REASON };
 export const preemptionMessage = (schedulerName: string): string => `${schedulerName}: preempting to accommodate a higher priority pod`;
 
 /** DefaultPreemptionArgs defaults. */
@@ -31,7 +31,7 @@ export const MIN_CANDIDATE_NODES_ABSOLUTE = 100;
 
 export interface Candidate {
   nodeName: string;
-  victims: PodInfo[];
+  victims: PodFacts[];
 }
 
 export function calculateNumCandidates(numNodes: number): number {
@@ -40,26 +40,17 @@ export function calculateNumCandidates(numNodes: number): number {
   return Math.min(n, numNodes);
 }
 
-function isTerminatingByPreemption(p: PodInfo): boolean {
-  return !!p.pod.metadata.deletionTimestamp && (p.pod.status?.conditions ?? []).some((c) => c.type === 'DisruptionTarget' && c.reason === PREEMPTION_REASON);
-}
-
 /** MoreImportantPod: higher priority, then the one that started earlier. */
-function moreImportant(a: PodInfo, b: PodInfo): number {
+function moreImportant(a: PodFacts, b: PodFacts): number {
   if (a.priority !== b.priority) return b.priority - a.priority;
-  return startTime(a) - startTime(b);
-}
-
-function startTime(p: PodInfo): number {
-  const t = p.pod.status?.startTime ?? p.pod.metadata.creationTimestamp;
-  return t ? Date.parse(t) : 0;
+  return a.startTime - b.startTime;
 }
 
 /**
  * The fewest, least important lower-priority pods on `node` whose removal lets the pod fit:
  * remove them all, check, then give back ("reprieve") the most important ones that still fit.
  */
-export function selectVictimsOnNode(handle: Handle, state: CycleState, pod: PodInfo, node: NodeInfo): { victims?: PodInfo[]; status: Status } {
+export function selectVictimsOnNode(handle: Handle, state: CycleState, pod: PodInfo, node: NodeInfo): { victims?: PodFacts[]; status: Status } {
   const lower = node.pods.filter((p) => p.priority < pod.priority);
   if (lower.length === 0) return { status: Status.unresolvable(MSG_NO_VICTIMS) };
   const trial = node.clone();
@@ -69,7 +60,7 @@ export function selectVictimsOnNode(handle: Handle, state: CycleState, pod: PodI
   }
   const fits = handle.runFilterPluginsWithNominatedPods(state, pod, trial);
   if (!fits.isSuccess()) return { status: fits };
-  const victims: PodInfo[] = [];
+  const victims: PodFacts[] = [];
   for (const p of [...lower].sort(moreImportant)) {
     trial.addPod(p);
     handle.runPreFilterExtensionAddPod(state, pod, p, trial);
@@ -88,7 +79,7 @@ export function pickOneCandidate(candidates: Candidate[]): Candidate | undefined
   const key = (c: Candidate) => {
     const top = c.victims.length ? Math.max(...c.victims.map((v) => v.priority)) : -Infinity;
     const sum = c.victims.reduce((s, v) => s + v.priority + sumOffset, 0);
-    const topStart = Math.max(0, ...c.victims.filter((v) => v.priority === top).map(startTime));
+    const topStart = Math.max(0, ...c.victims.filter((v) => v.priority === top).map((v) => v.startTime));
     return [top, sum, c.victims.length, -topStart];
   };
   let best: Candidate | undefined;
@@ -149,7 +140,7 @@ export class DefaultPreemption implements PostFilterPlugin {
     if (nominated) {
       if (filtered.get(nominated)?.code === Code.UnschedulableAndUnresolvable) return '';
       const node = this.handle.snapshot().get(nominated);
-      if (node?.pods.some((p) => p.priority < pod.priority && isTerminatingByPreemption(p))) return MSG_TERMINATING_ON_NOMINATED;
+      if (node?.pods.some((p) => p.priority < pod.priority && p.terminatingByPreemption)) return MSG_TERMINATING_ON_NOMINATED;
     }
     return '';
   }

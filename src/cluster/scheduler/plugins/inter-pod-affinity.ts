@@ -5,12 +5,12 @@
  * both sides add or subtract their weights per topology domain; an existing pod's required
  * affinity towards the newcomer counts with the hard pod affinity weight (1).
  */
-import type { Node, Pod } from '../../api/types';
+import type { Node } from '../../api/types';
 import type { CycleState } from '../framework/cycle-state';
 import type { FilterPlugin, Handle, NodeScore, PreFilterPlugin, PreScorePlugin, ScorePlugin } from '../framework/interface';
 import { MAX_NODE_SCORE } from '../framework/interface';
 import type { NodeInfo } from '../framework/node-info';
-import { termMatches, type AffinityTerm, type NamespaceLabels, type PodInfo, type WeightedAffinityTerm } from '../framework/pod-info';
+import { termMatches, type AffinityTerm, type NamespaceLabels, type PodFacts, type PodInfo, type WeightedAffinityTerm } from '../framework/pod-info';
 import { Status } from '../framework/status';
 import { INTER_POD_AFFINITY } from './names';
 
@@ -33,7 +33,7 @@ function bump(m: TopologyCounts, node: Node | undefined, key: string, delta: num
   else m.set(k, n);
 }
 
-export function podMatchesAllTerms(terms: readonly AffinityTerm[], pod: Pod, nsLabels: NamespaceLabels): boolean {
+export function podMatchesAllTerms(terms: readonly AffinityTerm[], pod: PodFacts, nsLabels: NamespaceLabels): boolean {
   if (terms.length === 0) return false;
   return terms.every((t) => termMatches(t, pod, nsLabels));
 }
@@ -55,11 +55,11 @@ export class AffinityFilterState {
   }
 
   /** Accounts for `existing` on `node` (delta 1) or forgets it (delta -1). */
-  update(existing: PodInfo, node: Node | undefined, delta: number): void {
-    for (const t of existing.requiredAntiAffinityTerms) if (termMatches(t, this.podInfo.pod, this.nsLabels)) bump(this.existingAntiAffinityCounts, node, t.topologyKey, delta);
+  update(existing: PodFacts, node: Node | undefined, delta: number): void {
+    for (const t of existing.requiredAntiAffinityTerms) if (termMatches(t, this.podInfo, this.nsLabels)) bump(this.existingAntiAffinityCounts, node, t.topologyKey, delta);
     const affinityTerms = this.podInfo.requiredAffinityTerms;
-    if (podMatchesAllTerms(affinityTerms, existing.pod, this.nsLabels)) for (const t of affinityTerms) bump(this.affinityCounts, node, t.topologyKey, delta);
-    for (const t of this.podInfo.requiredAntiAffinityTerms) if (termMatches(t, existing.pod, this.nsLabels)) bump(this.antiAffinityCounts, node, t.topologyKey, delta);
+    if (podMatchesAllTerms(affinityTerms, existing, this.nsLabels)) for (const t of affinityTerms) bump(this.affinityCounts, node, t.topologyKey, delta);
+    for (const t of this.podInfo.requiredAntiAffinityTerms) if (termMatches(t, existing, this.nsLabels)) bump(this.antiAffinityCounts, node, t.topologyKey, delta);
   }
 }
 
@@ -72,7 +72,7 @@ export function satisfyPodAffinity(s: AffinityFilterState, node: Node): boolean 
   }
   if (podsExist) return true;
   // The first pod of a group that has affinity to itself may go anywhere with the topology labels.
-  return s.affinityCounts.size === 0 && podMatchesAllTerms(s.podInfo.requiredAffinityTerms, s.podInfo.pod, s.nsLabels);
+  return s.affinityCounts.size === 0 && podMatchesAllTerms(s.podInfo.requiredAffinityTerms, s.podInfo, s.nsLabels);
 }
 
 export function satisfyPodAntiAffinity(s: AffinityFilterState, node: Node): boolean {
@@ -106,18 +106,18 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
     if (hasRequired) {
       for (const n of nodes) for (const p of n.pods) s.update(p, n.node, 1);
     } else {
-      for (const n of withAnti) for (const p of n.podsWithRequiredAntiAffinity) for (const t of p.requiredAntiAffinityTerms) if (termMatches(t, pod.pod, s.nsLabels)) bump(s.existingAntiAffinityCounts, n.node, t.topologyKey, 1);
+      for (const n of withAnti) for (const p of n.podsWithRequiredAntiAffinity) for (const t of p.requiredAntiAffinityTerms) if (termMatches(t, pod, s.nsLabels)) bump(s.existingAntiAffinityCounts, n.node, t.topologyKey, 1);
     }
     state.write(PRE_FILTER_KEY, s);
     return { status: Status.success() };
   }
 
-  addPod(state: CycleState, _pod: PodInfo, toAdd: PodInfo, node: NodeInfo): Status {
+  addPod(state: CycleState, _pod: PodInfo, toAdd: PodFacts, node: NodeInfo): Status {
     state.read<AffinityFilterState>(PRE_FILTER_KEY)?.update(toAdd, node.node, 1);
     return Status.success();
   }
 
-  removePod(state: CycleState, _pod: PodInfo, toRemove: PodInfo, node: NodeInfo): Status {
+  removePod(state: CycleState, _pod: PodInfo, toRemove: PodFacts, node: NodeInfo): Status {
     state.read<AffinityFilterState>(PRE_FILTER_KEY)?.update(toRemove, node.node, -1);
     return Status.success();
   }
@@ -137,7 +137,7 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
     const nodes = hasPreferred ? snapshot.nodes : snapshot.havePodsWithAffinity();
     if (!hasPreferred && nodes.length === 0) return Status.skip();
     const scores = new Map<string, Map<string, number>>();
-    const add = (terms: readonly WeightedAffinityTerm[] | readonly AffinityTerm[], target: Pod, node: Node | undefined, multiplier: number, weight?: number) => {
+    const add = (terms: readonly WeightedAffinityTerm[] | readonly AffinityTerm[], target: PodFacts, node: Node | undefined, multiplier: number, weight?: number) => {
       for (const t of terms) {
         if (!termMatches(t, target, snapshot.namespaceLabels)) continue;
         const v = node?.metadata.labels?.[t.topologyKey];
@@ -149,11 +149,11 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
     };
     for (const n of nodes) {
       for (const existing of hasPreferred ? n.pods : n.podsWithAffinity) {
-        add(pod.preferredAffinityTerms, existing.pod, n.node, 1);
-        add(pod.preferredAntiAffinityTerms, existing.pod, n.node, -1);
-        add(existing.requiredAffinityTerms, pod.pod, n.node, 1, HARD_POD_AFFINITY_WEIGHT);
-        add(existing.preferredAffinityTerms, pod.pod, n.node, 1);
-        add(existing.preferredAntiAffinityTerms, pod.pod, n.node, -1);
+        add(pod.preferredAffinityTerms, existing, n.node, 1);
+        add(pod.preferredAntiAffinityTerms, existing, n.node, -1);
+        add(existing.requiredAffinityTerms, pod, n.node, 1, HARD_POD_AFFINITY_WEIGHT);
+        add(existing.preferredAffinityTerms, pod, n.node, 1);
+        add(existing.preferredAntiAffinityTerms, pod, n.node, -1);
       }
     }
     state.write(PRE_SCORE_KEY, scores);

@@ -15,7 +15,7 @@ import type { CycleState } from '../framework/cycle-state';
 import type { FilterPlugin, Handle, NodeScore, PreFilterPlugin, PreScorePlugin, ScorePlugin } from '../framework/interface';
 import { MAX_NODE_SCORE } from '../framework/interface';
 import { memoKey, type NodeInfo } from '../framework/node-info';
-import type { PodInfo } from '../framework/pod-info';
+import type { PodFacts, PodInfo } from '../framework/pod-info';
 import { compileLabelSelector, type LabelPredicate } from '../framework/selectors';
 import type { Snapshot } from '../framework/snapshot';
 import { Status } from '../framework/status';
@@ -103,11 +103,11 @@ function countAndMemoize(node: NodeInfo, c: Constraint, namespace: string): numb
 }
 
 /** Pods in the namespace that match the selector and are not terminating. */
-export function countPodsMatchSelector(pods: PodInfo[], selector: LabelPredicate, namespace: string): number {
+export function countPodsMatchSelector(pods: readonly PodFacts[], selector: LabelPredicate, namespace: string): number {
   let n = 0;
   for (const p of pods) {
-    if (p.pod.metadata.deletionTimestamp || (p.pod.metadata.namespace ?? 'default') !== namespace) continue;
-    if (selector(p.pod.metadata.labels)) n++;
+    if (p.terminating || p.namespace !== namespace) continue;
+    if (selector(p.labels)) n++;
   }
   return n;
 }
@@ -141,11 +141,11 @@ export class SpreadFilterState {
     return min === Infinity ? 0 : min;
   }
 
-  update(pod: Pod, other: PodInfo, node: NodeInfo, delta: 1 | -1): void {
+  update(pod: PodFacts, other: PodFacts, node: NodeInfo, delta: 1 | -1): void {
     if (!hasAllKeys(node, this.constraints)) return;
-    if ((other.pod.metadata.namespace ?? 'default') !== (pod.metadata.namespace ?? 'default')) return;
+    if (other.namespace !== pod.namespace) return;
     this.constraints.forEach((c, i) => {
-      if (!c.selector(other.pod.metadata.labels)) return;
+      if (!c.selector(other.labels)) return;
       const v = node.labels[c.topologyKey]!;
       const m = this.counts[i]!;
       if (m.has(v)) m.set(v, m.get(v)! + delta);
@@ -295,13 +295,13 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
     return { status: Status.success() };
   }
 
-  addPod(state: CycleState, pod: PodInfo, toAdd: PodInfo, node: NodeInfo): Status {
-    state.read<SpreadFilterState>(PRE_FILTER_KEY)?.update(pod.pod, toAdd, node, 1);
+  addPod(state: CycleState, pod: PodInfo, toAdd: PodFacts, node: NodeInfo): Status {
+    state.read<SpreadFilterState>(PRE_FILTER_KEY)?.update(pod, toAdd, node, 1);
     return Status.success();
   }
 
-  removePod(state: CycleState, pod: PodInfo, toRemove: PodInfo, node: NodeInfo): Status {
-    state.read<SpreadFilterState>(PRE_FILTER_KEY)?.update(pod.pod, toRemove, node, -1);
+  removePod(state: CycleState, pod: PodInfo, toRemove: PodFacts, node: NodeInfo): Status {
+    state.read<SpreadFilterState>(PRE_FILTER_KEY)?.update(pod, toRemove, node, -1);
     return Status.success();
   }
 

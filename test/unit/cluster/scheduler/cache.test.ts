@@ -2,7 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../../../src/cluster/clock';
 import { SchedulerCache } from '../../../../src/cluster/scheduler/cache/cache';
-import { node, pod, podInfo } from './fixtures';
+import type { Pod } from '../../../../src/cluster/api/types';
+import { CycleState } from '../../../../src/cluster/scheduler/framework/cycle-state';
+import { DefaultPreemption } from '../../../../src/cluster/scheduler/plugins/default-preemption';
+import { SchedulingAlgorithm, seededRandom, statusesForPostFilter } from '../../../../src/cluster/scheduler/schedule-one';
+import { frameworkOver, node, pod, podInfo } from './fixtures';
 
 test('the cache counts assumed pods at once, confirms them from the informer, and forgets failed bindings', () => {
   const cache = new SchedulerCache(new ManualClock());
@@ -51,22 +55,25 @@ test('the cache journals every node a change touches; a reader further behind th
 });
 
 test('a node keeps exact counts through many status updates and removals from the middle of its pod list', () => {
-  const cache = new SchedulerCache(new ManualClock());
-  cache.addNode(node('node-1', { cpu: '100' }));
-  const pods = Array.from({ length: 50 }, (_, i) => pod(`p-${i}`, { cpu: '100m', nodeName: 'node-1', hostPorts: i % 10 === 0 ? [8000 + i] : undefined }));
-  for (const p of pods) cache.addPod(p);
-  for (const p of pods) cache.updatePod({ ...p, status: { phase: 'Running' } });
-  for (let i = 0; i < 50; i += 3) cache.removePod(pods[i]!);
-  const left = pods.filter((_, i) => i % 3 !== 0);
-  const n = cache.snapshot().get('node-1')!;
-  assert.deepEqual(n.pods.map((p) => p.pod.metadata.name).sort(), left.map((p) => p.metadata.name).sort());
-  assert.equal(n.requested.milliCPU, left.length * 100);
-  assert.deepEqual([...n.usedPorts.keys()].sort(), ['TCP/8010', 'TCP/8020', 'TCP/8040']);
-  for (const p of left) cache.removePod(p);
-  assert.equal(n.pods.length, 0);
-  assert.equal(n.requested.milliCPU, 0);
-  cache.removePod(pods[1]!); // already gone: nothing changes
-  assert.equal(n.podCount, 0);
+  // 50 pods: found by a scan; 150: by the node's index of pods by uid.
+  for (const count of [50, 150]) {
+    const cache = new SchedulerCache(new ManualClock());
+    cache.addNode(node('node-1', { cpu: '100', pods: '200' }));
+    const pods = Array.from({ length: count }, (_, i) => pod(`p-${i}`, { cpu: '100m', nodeName: 'node-1', hostPorts: i % 10 === 0 ? [8000 + i] : undefined }));
+    for (const p of pods) cache.addPod(p);
+    for (const p of pods) cache.updatePod({ ...p, status: { phase: 'Running' } });
+    for (let i = 0; i < count; i += 3) cache.removePod(pods[i]!);
+    const left = pods.filter((_, i) => i % 3 !== 0);
+    const n = cache.snapshot().get('node-1')!;
+    assert.deepEqual(n.pods.map((p) => p.name).sort(), left.map((p) => p.metadata.name).sort());
+    assert.equal(n.requested.milliCPU, left.length * 100);
+    assert.deepEqual([...n.usedPorts.keys()].sort(), pods.map((_, i) => i).filter((i) => i % 10 === 0 && i % 3 !== 0).map((i) => `TCP/${8000 + i}`).sort());
+    for (const p of left) cache.removePod(p);
+    assert.equal(n.pods.length, 0);
+    assert.equal(n.requested.milliCPU, 0);
+    cache.removePod(pods[1]!); // already gone: nothing changes
+    assert.equal(n.podCount, 0);
+  }
 });
 
 test('pods that ask for the same share one set of requirements; a bound pod keeps its own through its updates', () => {
@@ -77,7 +84,7 @@ test('pods that ask for the same share one set of requirements; a bound pod keep
   const c = pod('c', { cpu: '500m', nodeName: 'node-1' });
   const withPorts = pod('d', { cpu: '250m', memory: '64Mi', nodeName: 'node-1', hostPorts: [8080] });
   for (const p of [a, b, c, withPorts]) cache.addPod(p);
-  const infos = () => new Map(cache.snapshot().get('node-1')!.pods.map((p) => [p.pod.metadata.name, p]));
+  const infos = () => new Map(cache.snapshot().get('node-1')!.pods.map((p) => [p.name, p]));
   const before = infos();
   assert.equal(before.get('a')!.requests, before.get('b')!.requests, 'identical requests: one object');
   assert.notEqual(before.get('a')!.requests, before.get('c')!.requests);
@@ -124,4 +131,68 @@ test('nodes of one cache that report the same images share one image map, with c
   assert.equal(one.snapshot().get('node-1')!.imageStates.get('nginx:1.27')!.numNodes, 3);
   one.updateNode(node('node-3'));
   assert.equal(one.snapshot().get('node-1')!.imageStates.get('nginx:1.27')!.numNodes, 2, 'a node that lost the image no longer counts');
+});
+
+/**
+ * Makes every property of `pod`, at every depth, throw when read: what the cache and the plugins
+ * still read of a pod after the cache took it would fail. A pod's decoded object must be free to
+ * go once the informers drop it.
+ */
+function drop(pod: Pod): void {
+  const objects: object[] = [];
+  const walk = (o: unknown) => {
+    if (o === null || typeof o !== 'object') return;
+    objects.push(o);
+    for (const v of Object.values(o)) walk(v);
+  };
+  walk(pod);
+  for (const o of objects) {
+    for (const k of Object.keys(o)) Object.defineProperty(o, k, { get() { throw new Error(`read ${k} of a dropped pod`); } });
+  }
+}
+
+function clusterOf(pods: Pod[]) {
+  const cache = new SchedulerCache(new ManualClock());
+  for (const n of ['node-1', 'node-2']) cache.addNode(node(n, { cpu: '2', labels: { zone: n === 'node-1' ? 'a' : 'b' } }));
+  for (const p of pods) {
+    cache.addPod(p);
+    drop(p);
+  }
+  const fwk = frameworkOver(cache.snapshot());
+  return { cache, fwk, algorithm: new SchedulingAlgorithm(fwk, seededRandom(1), 100) };
+}
+
+test('bound pods whose objects were dropped still repel by their anti-affinity, attract, and count for spread', () => {
+  const term = (app: string) => ({ labelSelector: { matchLabels: { app } }, topologyKey: 'zone' });
+  const guard = pod('guard', { cpu: '100m', nodeName: 'node-1', labels: { app: 'guard' }, affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term('web')] } } });
+  const db = pod('db', { cpu: '100m', nodeName: 'node-2', labels: { app: 'db' } });
+  const { fwk, algorithm } = clusterOf([guard, db]);
+
+  const web = algorithm.schedulePod(new CycleState(), podInfo(pod('web', { labels: { app: 'web' } })), fwk.snapshot());
+  assert.equal(web.suggestedHost, 'node-2', "the dropped guard's anti-affinity still keeps web out of zone a");
+  assert.equal(web.diagnosis.nodeToStatus.get('node-1')?.message(), "node(s) didn't satisfy existing pods anti-affinity rules");
+
+  const nearDb = algorithm.schedulePod(new CycleState(), podInfo(pod('api', { labels: { app: 'api' }, affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term('db')] } } })), fwk.snapshot());
+  assert.equal(nearDb.suggestedHost, 'node-2', 'required affinity finds the dropped db by its labels');
+
+  const spread = pod('db-2', { labels: { app: 'db' }, spread: [{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'db' } } }] });
+  const again = algorithm.schedulePod(new CycleState(), podInfo(spread), fwk.snapshot());
+  assert.equal(again.suggestedHost, 'node-1', 'the dropped db counts in zone b');
+});
+
+test('preemption picks and names its victim among bound pods whose objects were dropped', () => {
+  const old = pod('batch-old', { cpu: '1', priority: 10, nodeName: 'node-1' });
+  old.status = { phase: 'Running', startTime: '2026-01-01T00:00:00Z' };
+  const young = pod('batch-young', { cpu: '1', priority: 10, nodeName: 'node-1' });
+  young.status = { phase: 'Running', startTime: '2026-01-01T01:00:00Z' };
+  const youngUid = young.metadata.uid;
+  const important = pod('important', { cpu: '2', priority: 1000, nodeName: 'node-2' });
+  const { fwk, algorithm } = clusterOf([old, young, important]);
+  const urgent = podInfo(pod('urgent', { cpu: '1', priority: 100 }));
+  const state = new CycleState();
+  const result = algorithm.schedulePod(state, urgent, fwk.snapshot());
+  assert.equal(result.suggestedHost, undefined);
+  const out = new DefaultPreemption(fwk, seededRandom(1)).postFilter(state, urgent, statusesForPostFilter(result, fwk.snapshot()));
+  assert.equal(out.result?.nominatedNodeName, 'node-1');
+  assert.deepEqual(out.result?.victims.map((v) => [v.key, v.uid === youngUid]), [['default/batch-young', true]], 'the one that started later goes, known by key and uid');
 });

@@ -26,7 +26,7 @@ test('DefaultPreemption picks the node whose victims matter least and words fail
   const out = preemption.postFilter(newState(), incoming, filtered);
   assert.equal(out.status.code, Code.Success);
   assert.equal(out.result?.nominatedNodeName, 'busy-low');
-  assert.deepEqual(out.result?.victims.map((v) => v.pod.metadata.name), ['batch-1']);
+  assert.deepEqual(out.result?.victims.map((v) => v.name), ['batch-1']);
 
   const low = podInfo(pod('low', { cpu: '1', priority: 0 }));
   const failed = preemption.postFilter(newState(), low, filtered);
