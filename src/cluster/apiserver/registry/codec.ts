@@ -7,6 +7,7 @@
  */
 import type { KeyValue } from '../../store/types';
 import type { KubeObject } from '../../api/types';
+import { handleOf } from './handle';
 
 const METADATA = '"metadata":{';
 
@@ -189,16 +190,8 @@ export function metadataText(text: string, revision: number): string {
   return `{"resourceVersion":"${revision}"${body.length > 0 ? ',' : ''}${body}}`;
 }
 
-/** Shared decoded objects and the stored key-value they came from (see RegistryStore.shared). */
-const sources = new WeakMap<object, KeyValue>();
-
-/** Remembers that `object` is exactly `kv` as served, so that its JSON can be cut from the stored text. */
-export function rememberSource(object: object, kv: KeyValue): void {
-  sources.set(object, kv);
-}
-
-/** The JSON text of a shared object, from its stored text (watch streams write one per watcher). */
+/** The JSON text of a shared object, from its stored text (watch streams write one per watcher; see handle.ts). */
 export function servedJsonOf(object: object): string | undefined {
-  const kv = sources.get(object);
-  return kv ? withResourceVersion(kv.value, kv.modRevision) : undefined;
+  const handle = handleOf(object);
+  return handle !== undefined && handle.storedAsServed ? withResourceVersion(handle.kv.value, handle.kv.modRevision) : undefined;
 }
