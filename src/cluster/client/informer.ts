@@ -15,13 +15,13 @@
  * which holds it weakly and decodes it again if it was collected: a cache of 150,000 pods keeps
  * ~100 bytes for each instead of its ~5 KB object, and peers holding one revision hold one handle.
  * `get`, `list`, the replay of `addHandlers` and an update's old object go through the handle.
- * A list's objects are the
- * caller's own, fresh from JSON.parse, and would stay so until they next change (every Node, for
- * components that start after the nodes exist; every pod after a restart). So a listed object is
- * replaced by an equal one (same uid and resourceVersion) that another running informer of the
- * same resource holds, or else made to share its parts as the registry's decoded objects do
- * (managedFields field sets, alike sub-objects, repeated strings: ~1.7 KB instead of ~3.7 KB for
- * a Node).
+ * In process, a list is the registry's shared objects too (ResourceClient.listShared), held by
+ * their handles. Over another transport (HTTPS, fakes) a list's objects are the caller's own,
+ * fresh from JSON.parse, and would stay so until they next change (every Node, for components that
+ * start after the nodes exist; every pod after a restart). So such a listed object is replaced by
+ * an equal one (same uid and resourceVersion) that another running informer of the same resource
+ * holds, or else made to share its parts as the registry's decoded objects do (managedFields field
+ * sets, alike sub-objects, repeated strings: ~1.7 KB instead of ~3.7 KB for a Node).
  */
 import type { KubeObject, Status, WatchEvent } from '../api/types';
 import type { Clock } from '../clock';
@@ -174,7 +174,8 @@ export class Informer<T extends KubeObject = KubeObject> {
     if (this.stopped) return;
     let list;
     try {
-      list = await this.resource.list(this.options);
+      // In process, the registry's shared objects, held by their handles like watch objects.
+      list = typeof this.resource.listShared === 'function' ? await this.resource.listShared(this.options) : await this.resource.list(this.options);
     } catch {
       return this.retryLater(() => this.relist());
     }
@@ -183,7 +184,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     for (const object of list.items) {
       const key = objectKey(object);
       seen.add(key);
-      const held = this.heldElsewhere(key, object);
+      const held = handleOf(object) ?? this.heldElsewhere(key, object);
       const cached = this.cache.get(key);
       if (held === undefined && (cached === undefined || rvOf(cached) !== object.metadata.resourceVersion)) shareParts(object);
       this.apply('upsert', key, held ?? object);

@@ -96,6 +96,11 @@ export function decodeKv(kv: KeyValue): KubeObject {
 export class RawJson {
   private encoded: Buffer | undefined;
   private source: string | Buffer | (() => string);
+  /**
+   * The body as the registry's shared objects (read-only, each with its handle: see handle.ts), for
+   * an in-process caller that asks for them instead of a parse of its own (an informer's list).
+   */
+  shared: (() => unknown) | undefined;
 
   /** A function is called for the text when it is first needed (an in-process write's answer that nobody reads never is). */
   constructor(source: string | Buffer | (() => string)) {

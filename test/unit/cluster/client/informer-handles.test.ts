@@ -134,3 +134,31 @@ test('a handler added late is replayed the cached objects, decoded again if coll
     informer.stop();
   }
 });
+
+test('an informer started after the objects exist lists the registry\'s shared objects, held by their handles', async () => {
+  const { registry, configmaps } = await cluster();
+  await configmaps.create(configMap({ key: 'value' }));
+  const stored = await configmaps.get('a', { namespace: 'default' });
+  const informer = await started(configmaps);
+  try {
+    const listed = new WeakRef(informer.get('default/a')!);
+    assert.ok(handleOf(listed.deref()!), 'a shared object, not a parse of its own');
+    assert.equal(registry.shared((await registry.getKv('default', 'a'))!), listed.deref(), "the registry's own");
+    pushOutRecent(registry);
+    await collect();
+    assert.equal(listed.deref(), undefined, 'the cache did not keep it alive');
+    assert.deepEqual(informer.get('default/a'), stored);
+  } finally {
+    informer.stop();
+  }
+});
+
+test('a plain list still gives the caller objects of its own', async () => {
+  const { registry, configmaps } = await cluster();
+  await configmaps.create(configMap({ key: 'value' }));
+  const listed = (await configmaps.list({ namespace: 'default' })).items[0]!;
+  assert.equal(handleOf(listed), undefined);
+  assert.notEqual(listed, registry.shared((await registry.getKv('default', 'a'))!));
+  (listed as { data?: Record<string, string> }).data!.key = 'mine';
+  assert.deepEqual((registry.shared((await registry.getKv('default', 'a'))!) as { data?: unknown }).data, { key: 'value' });
+});
