@@ -20,7 +20,7 @@ import {
 import { required, type FieldError } from '../../api/field-errors';
 import type { KubeList, KubeObject, ManagedFieldsEntry } from '../../api/types';
 import { jsonCopy } from '../../api/json-copy';
-import type { Clock } from '../../clock';
+import type { Clock, Timer } from '../../clock';
 import { CompactedError, FutureRevisionError, prefixEnd, type KeyValue, type KVStore } from '../../store/types';
 import type { UserInfo } from '../types';
 import { shareParts, shareWrittenParts } from './shared-parts';
@@ -122,6 +122,9 @@ export interface DeleteResult {
 const MAX_UPDATE_RETRIES = 10;
 /** How many of the objects it decoded last a registry keeps strongly (see `shared`). */
 const RECENT_OBJECTS = 2048;
+/** How long (cluster time) and how many of a large read's objects are held strongly after it (see holdListed). */
+const LISTED_HOLD_MS = 10_000;
+const LISTED_MAX = 20_000;
 /** `decoded` is swept of keys whose handle is gone once it has this many entries (and then at twice what is left). */
 const MIN_SWEEP = 4096;
 const GENERATE_NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
@@ -234,6 +237,8 @@ export class RegistryStore implements HandleSource {
   private previous = new Map<string, ObjectHandle>();
   /** Objects of writes under way, taken instead of decoding their text (see written.ts). */
   private readonly written = new WrittenObjects();
+  /** The objects of the last large read, held for a moment (see holdListed). */
+  private listed: { objects: KubeObject[]; timer: Timer } | undefined;
 
   /**
    * The object of a key-value, decoded once and shared: callers must treat it as read-only (lists
@@ -441,7 +446,23 @@ export class RegistryStore implements HandleSource {
 
   /** The listed objects, shared and read-only (see `shared`). */
   objectsOf(result: ListResult): KubeObject[] {
-    return result.objects ?? result.kvs.map((kv) => this.shared(kv));
+    const objects = result.objects ?? result.kvs.map((kv) => this.shared(kv));
+    if (objects.length > RECENT_OBJECTS) this.holdListed(objects);
+    return objects;
+  }
+
+  /**
+   * Holds the objects of a read larger than the strong set for LISTED_HOLD_MS of cluster time:
+   * every other holder is weak, so a client reading the same large list again soon (`kubectl get
+   * pods` repeated, a Table and then its watch, an informer's relist) would decode all of it again
+   * after any full collection. One read at a time, bounded in time and in size.
+   */
+  private holdListed(objects: KubeObject[]): void {
+    this.listed?.timer.cancel();
+    const timer = this.clock.setTimer(LISTED_HOLD_MS, () => {
+      if (this.listed?.timer === timer) this.listed = undefined;
+    });
+    this.listed = { objects: objects.slice(0, LISTED_MAX), timer };
   }
 
   // ---- create ---------------------------------------------------------------------------------

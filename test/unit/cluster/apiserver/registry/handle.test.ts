@@ -14,8 +14,8 @@ import { servedJsonOf } from '../../../../../src/cluster/apiserver/registry/code
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-function configmaps() {
-  const server = new ApiServer({ kv: new MemoryStore(), clock: new ManualClock(), resources: allResources });
+function configmaps(clock = new ManualClock()) {
+  const server = new ApiServer({ kv: new MemoryStore(), clock, resources: allResources });
   return server.parts.registries.core('configmaps');
 }
 
@@ -84,4 +84,18 @@ test("an update's previous revision is the object read before the write until th
   await Promise.resolve();
   await Promise.resolve();
   assert.notEqual(handleOf(registry.shared(kv('a', 1, 'one'))), handleOf(old), 'released after it: an old revision read later is a decode of its own');
+});
+
+test('a read larger than the strong set keeps its objects for 10 s of cluster time, then lets them go', async () => {
+  const clock = new ManualClock();
+  const registry = configmaps(clock);
+  const refs = (() => {
+    const objects = registry.objectsOf({ revision: 1, kvs: Array.from({ length: 5000 }, (_, i) => kv(`listed-${i}`)), objects: undefined });
+    return objects.map((o) => new WeakRef(o));
+  })();
+  await collect();
+  assert.equal(refs.filter((r) => r.deref() !== undefined).length, 5000, 'a repeated read finds them decoded');
+  await clock.advance(10_000);
+  await collect();
+  assert.equal(refs.filter((r) => r.deref() !== undefined).length, 2048, 'then only the strong set');
 });
