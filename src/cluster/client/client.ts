@@ -9,6 +9,7 @@
 import { StatusError, statusFailure } from '../api/errors';
 import type { KubeList, KubeObject, Status, WatchEvent } from '../api/types';
 import type { ApiRequest, ApiResponse, Transport, UserInfo } from '../apiserver/types';
+import { sharedBodyOf } from '../apiserver/transport/in-process';
 
 export interface GroupVersionResource {
   /** '' for the core group. */
@@ -157,6 +158,16 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
 
   async list(options: ListOptions = {}): Promise<KubeList<T>> {
     return (await this.client.request<KubeList<T>>('GET', resourcePath(this.gvr, options.namespace), { query: query(options) })).object;
+  }
+
+  /**
+   * A list whose objects are read-only and may be shared, as watch objects are (an informer's): in
+   * process, the registry's own decoded objects instead of a parse of the list's text.
+   */
+  async listShared(options: ListOptions = {}): Promise<KubeList<T>> {
+    const response = await this.client.raw('GET', resourcePath(this.gvr, options.namespace), { query: query(options) });
+    if (response.status >= 400) throw toStatusError(response, warningsOf(response));
+    return (sharedBodyOf(response) ?? response.body) as KubeList<T>;
   }
 
   async create(object: T | KubeObject, options: WriteOptions = {}): Promise<T> {

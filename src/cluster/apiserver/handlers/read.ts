@@ -35,5 +35,9 @@ export async function listObjects(parts: ServerParts, r: ResourceRequest): Promi
     return tableResponse(table(r.registry.def, r.registry.objectsOf(result), parts.clock.now(), include, meta));
   }
   const text = r.registry.listText(result);
-  return representation === 'yaml' ? yamlResponse(200, text) : rawJsonResponse(200, text);
+  if (representation === 'yaml') return yamlResponse(200, text);
+  // An informer in process takes the registry's shared objects instead of parsing the text (see RawJson.shared).
+  const json = new RawJson(text);
+  json.shared = () => r.registry.listObject(result);
+  return rawJsonResponse(200, { text, json });
 }

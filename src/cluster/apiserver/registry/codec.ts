@@ -7,6 +7,7 @@
  */
 import type { KeyValue } from '../../store/types';
 import type { KubeObject } from '../../api/types';
+import { handleOf } from './handle';
 
 const METADATA = '"metadata":{';
 
@@ -95,6 +96,11 @@ export function decodeKv(kv: KeyValue): KubeObject {
 export class RawJson {
   private encoded: Buffer | undefined;
   private source: string | Buffer | (() => string);
+  /**
+   * The body as the registry's shared objects (read-only, each with its handle: see handle.ts), for
+   * an in-process caller that asks for them instead of a parse of its own (an informer's list).
+   */
+  shared: (() => unknown) | undefined;
 
   /** A function is called for the text when it is first needed (an in-process write's answer that nobody reads never is). */
   constructor(source: string | Buffer | (() => string)) {
@@ -189,16 +195,8 @@ export function metadataText(text: string, revision: number): string {
   return `{"resourceVersion":"${revision}"${body.length > 0 ? ',' : ''}${body}}`;
 }
 
-/** Shared decoded objects and the stored key-value they came from (see RegistryStore.shared). */
-const sources = new WeakMap<object, KeyValue>();
-
-/** Remembers that `object` is exactly `kv` as served, so that its JSON can be cut from the stored text. */
-export function rememberSource(object: object, kv: KeyValue): void {
-  sources.set(object, kv);
-}
-
-/** The JSON text of a shared object, from its stored text (watch streams write one per watcher). */
+/** The JSON text of a shared object, from its stored text (watch streams write one per watcher; see handle.ts). */
 export function servedJsonOf(object: object): string | undefined {
-  const kv = sources.get(object);
-  return kv ? withResourceVersion(kv.value, kv.modRevision) : undefined;
+  const handle = handleOf(object);
+  return handle !== undefined && handle.storedAsServed ? withResourceVersion(handle.kv.value, handle.kv.modRevision) : undefined;
 }

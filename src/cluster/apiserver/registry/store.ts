@@ -20,14 +20,16 @@ import {
 import { required, type FieldError } from '../../api/field-errors';
 import type { KubeList, KubeObject, ManagedFieldsEntry } from '../../api/types';
 import { jsonCopy } from '../../api/json-copy';
-import type { Clock } from '../../clock';
+import type { Clock, Timer } from '../../clock';
 import { CompactedError, FutureRevisionError, prefixEnd, type KeyValue, type KVStore } from '../../store/types';
 import type { UserInfo } from '../types';
 import { shareParts, shareWrittenParts } from './shared-parts';
-import { decodeKv, encodeObject, flatText, RawJson, rememberSource, rfc3339, storedShape, withMetadataMembers, withResourceVersion } from './codec';
+import { decodeKv, encodeObject, flatText, RawJson, rfc3339, storedShape, withMetadataMembers, withResourceVersion } from './codec';
 import { servedJson } from './served-cache';
 import { finalizersForPropagation } from './deletion-finalizers';
 import { WrittenObjects, type WrittenObject } from './written';
+import { ObjectHandle, type HandleSource } from './handle';
+import { RecentObjects } from './recent';
 
 /**
  * A resource stored in another resource's shape (events.k8s.io/v1 events are core/v1 events in
@@ -118,8 +120,13 @@ export interface DeleteResult {
 
 /** How many times an unconditional update is retried on a conflicting concurrent write. */
 const MAX_UPDATE_RETRIES = 10;
-/** How many decoded objects a registry keeps for lists, tables and watches (see `shared`). */
-const DECODED_CACHE_SIZE = 20_000;
+/** How many of the objects it decoded last a registry keeps strongly (see `shared`). */
+const RECENT_OBJECTS = 2048;
+/** How long (cluster time) and how many of a large read's objects are held strongly after it (see holdListed). */
+const LISTED_HOLD_MS = 10_000;
+const LISTED_MAX = 20_000;
+/** `decoded` is swept of keys whose handle is gone once it has this many entries (and then at twice what is left). */
+const MIN_SWEEP = 4096;
 const GENERATE_NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
 const MAX_NAME_LENGTH = 253;
 
@@ -129,13 +136,7 @@ export function generateNameSuffix(): string {
   return s;
 }
 
-interface DecodedEntry {
-  revision: number;
-  object: KubeObject;
-  previous: { revision: number; object: KubeObject } | undefined;
-}
-
-export class RegistryStore {
+export class RegistryStore implements HandleSource {
   readonly gr: GroupResource;
   readonly apiVersion: string;
   readonly prefix: string;
@@ -214,53 +215,82 @@ export class RegistryStore {
   admission: { plugins: AdmissionPlugin[]; lookup: AdmissionLookup } | undefined;
 
   /**
-   * Decoded objects by key, each valid for one modRevision: lists, tables and watch fan-out decode
-   * once. An update's watch events need the revision it replaced too (a selective watch asks: did
-   * the object match before?), which was the newest one until the write; that one is kept as
-   * `previous` only until the watch fan-out under way is over (see `releasePrevious`), since
-   * holding it for every key would double the decoded objects a large cluster keeps.
+   * The handle (handle.ts) of the newest decoded object of each key, held weakly: lists, tables,
+   * watch fan-out and every in-process informer read one object per revision, and a holder of the
+   * handle (an informer's cache) finds the object again, or an equal one decoded again, without
+   * any of them keeping every object alive. A handle lives as long as its object or a holder of it;
+   * entries whose handle is gone (keys deleted, objects nobody holds) are swept as the map grows.
    */
-  private readonly decoded = new Map<string, DecodedEntry>();
+  private readonly decoded = new Map<string, WeakRef<ObjectHandle>>();
+  /** `decoded`'s size at which it is next swept. */
+  private sweepAt = MIN_SWEEP;
+  /**
+   * The objects decoded last, held strongly: a watch fan-out and the reads that follow it (an
+   * informer's handler reading the object, the next write's old object) find them alive.
+   */
+  private readonly recent = new RecentObjects(RECENT_OBJECTS);
+  /**
+   * An update's watch events need the revision it replaced too (a selective watch asks: did the
+   * object match before?), which was the newest one until the write; its handle is kept here only
+   * until the watch fan-out under way is over (see `releasePrevious`).
+   */
+  private previous = new Map<string, ObjectHandle>();
   /** Objects of writes under way, taken instead of decoding their text (see written.ts). */
   private readonly written = new WrittenObjects();
-  /** Entries holding a `previous` object, released together after the current fan-out. */
-  private withPrevious: DecodedEntry[] = [];
+  /** The objects of the last large read, held for a moment (see holdListed). */
+  private listed: { objects: KubeObject[]; timer: Timer } | undefined;
 
   /**
    * The object of a key-value, decoded once and shared: callers must treat it as read-only (lists
    * serialize from the stored text, tables only read, watch objects are read-only by contract).
+   * Its handle is `handleOf(object)`.
    */
   shared(kv: KeyValue): KubeObject {
-    const hit = this.decoded.get(kv.key);
-    if (hit) {
-      if (hit.revision === kv.modRevision) return hit.object;
-      if (hit.previous?.revision === kv.modRevision) return hit.previous.object;
-    }
+    const current = this.decoded.get(kv.key)?.deref();
+    if (current !== undefined && current.kv.modRevision === kv.modRevision) return current.object();
+    const previous = this.previous.get(kv.key);
+    if (previous !== undefined && previous.kv.modRevision === kv.modRevision) return previous.object();
     const taken = this.conversion ? undefined : this.written.take(kv.key, kv.value);
     let object: KubeObject;
     if (taken) {
       taken.metadata.resourceVersion = String(kv.modRevision);
       object = taken;
-    } else object = this.decode(kv);
-    if (!this.conversion) rememberSource(object, kv);
-    if (taken) shareWrittenParts(object);
-    else shareParts(object);
-    if (hit && kv.modRevision < hit.revision) {
-      // An older revision (the previous object of an event whose own object is cached already).
-      if ((hit.previous?.revision ?? 0) < kv.modRevision) this.keepPrevious(hit, { revision: kv.modRevision, object });
+      shareWrittenParts(object);
+    } else {
+      object = this.decode(kv);
+      shareParts(object);
+    }
+    this.recent.add(object);
+    const handle = new ObjectHandle(kv, this, object);
+    if (current !== undefined && kv.modRevision < current.kv.modRevision) {
+      // An older revision (the previous object of an event whose own object is decoded already).
+      if ((previous?.kv.modRevision ?? 0) < kv.modRevision) this.keepPrevious(kv.key, handle);
       return object;
     }
-    if (hit) this.decoded.delete(kv.key);
-    else if (this.decoded.size >= DECODED_CACHE_SIZE) this.decoded.delete(this.decoded.keys().next().value!);
-    const entry: DecodedEntry = { revision: kv.modRevision, object, previous: undefined };
-    if (hit) this.keepPrevious(entry, { revision: hit.revision, object: hit.object });
-    this.decoded.set(kv.key, entry);
+    if (current !== undefined) this.keepPrevious(kv.key, current);
+    else if (this.decoded.size >= this.sweepAt) this.sweep();
+    this.decoded.set(kv.key, new WeakRef(handle));
     return object;
   }
 
-  private keepPrevious(entry: DecodedEntry, previous: { revision: number; object: KubeObject }): void {
-    entry.previous = previous;
-    if (this.withPrevious.push(entry) === 1) queueMicrotask(this.releasePrevious);
+  /** A fresh decode of a key-value whose shared object was collected (see handle.ts). */
+  redecode(kv: KeyValue): KubeObject {
+    const object = this.decode(kv);
+    shareParts(object);
+    this.recent.add(object);
+    return object;
+  }
+
+  /** Forgets the keys whose handle is gone (deleted objects, objects nobody holds). */
+  private sweep(): void {
+    for (const [key, ref] of this.decoded) if (ref.deref() === undefined) this.decoded.delete(key);
+    this.sweepAt = Math.max(MIN_SWEEP, 2 * this.decoded.size);
+  }
+
+  private keepPrevious(key: string, handle: ObjectHandle): void {
+    const first = this.previous.size === 0;
+    this.previous.set(key, handle);
+    if (first) queueMicrotask(this.releasePrevious);
   }
 
   /**
@@ -271,8 +301,7 @@ export class RegistryStore {
    * same objects.
    */
   private readonly releasePrevious = (): void => {
-    for (const entry of this.withPrevious) entry.previous = undefined;
-    this.withPrevious = [];
+    this.previous = new Map();
   };
 
   key(namespace: string, name: string): string {
@@ -417,7 +446,23 @@ export class RegistryStore {
 
   /** The listed objects, shared and read-only (see `shared`). */
   objectsOf(result: ListResult): KubeObject[] {
-    return result.objects ?? result.kvs.map((kv) => this.shared(kv));
+    const objects = result.objects ?? result.kvs.map((kv) => this.shared(kv));
+    if (objects.length > RECENT_OBJECTS) this.holdListed(objects);
+    return objects;
+  }
+
+  /**
+   * Holds the objects of a read larger than the strong set for LISTED_HOLD_MS of cluster time:
+   * every other holder is weak, so a client reading the same large list again soon (`kubectl get
+   * pods` repeated, a Table and then its watch, an informer's relist) would decode all of it again
+   * after any full collection. One read at a time, bounded in time and in size.
+   */
+  private holdListed(objects: KubeObject[]): void {
+    this.listed?.timer.cancel();
+    const timer = this.clock.setTimer(LISTED_HOLD_MS, () => {
+      if (this.listed?.timer === timer) this.listed = undefined;
+    });
+    this.listed = { objects: objects.slice(0, LISTED_MAX), timer };
   }
 
   // ---- create ---------------------------------------------------------------------------------

@@ -12,9 +12,24 @@ import type { ApiResponse, Transport } from '../types';
 export function inProcessTransport(server: ApiServer): Transport {
   return async (request) => {
     const response = await server.handle(request);
-    if (response.body instanceof RawJson) parseOnRead(response, response.body);
+    if (response.body instanceof RawJson) {
+      if (response.body.shared) sharedBodies.set(response, response.body.shared);
+      parseOnRead(response, response.body);
+    }
     return response;
   };
+}
+
+/** Responses whose body the server can also give as its shared, read-only objects (RawJson.shared). */
+const sharedBodies = new WeakMap<ApiResponse, () => unknown>();
+
+/**
+ * The body of an in-process response as the registry's shared objects, read-only, instead of a
+ * parse of its own (an informer's list: its objects then have handles, as watch objects do);
+ * undefined when the server offered none (or over HTTPS).
+ */
+export function sharedBodyOf(response: ApiResponse): unknown {
+  return sharedBodies.get(response)?.();
 }
 
 function parseOnRead(response: ApiResponse, raw: RawJson): void {

@@ -1,0 +1,101 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { KubeObject } from '../../../../../src/cluster/api/types';
+import type { KeyValue } from '../../../../../src/cluster/store/types';
+import { ManualClock } from '../../../../../src/cluster/clock';
+import { MemoryStore } from '../../../../../src/cluster/store/memory';
+import { ApiServer } from '../../../../../src/cluster/apiserver/server';
+import { allResources } from '../../../../../src/cluster/apiserver/registry/kinds';
+import { handleOf } from '../../../../../src/cluster/apiserver/registry/handle';
+import { servedJsonOf } from '../../../../../src/cluster/apiserver/registry/codec';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+function configmaps(clock = new ManualClock()) {
+  const server = new ApiServer({ kv: new MemoryStore(), clock, resources: allResources });
+  return server.parts.registries.core('configmaps');
+}
+
+const kv = (name: string, modRevision = 1, data = 'x'): KeyValue => ({
+  key: `/registry/configmaps/default/${name}`,
+  value: `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"${name}","namespace":"default","managedFields":[{"manager":"m","operation":"Update","fieldsType":"FieldsV1","fieldsV1":{"f:data":{"f:k":{}}}}]},"data":{"k":"${data}"}}`,
+  createRevision: 1,
+  modRevision,
+  version: 1,
+});
+
+/** A full collection once the current job is over (a WeakRef's target stays alive until then). */
+async function collect(): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
+}
+
+test('the registry keeps only its last 2,048 decoded objects alive, whatever it decodes', async () => {
+  const registry = configmaps();
+  const refs: WeakRef<KubeObject>[] = [];
+  for (let i = 0; i < 5000; i++) refs.push(new WeakRef(registry.shared(kv(`cm-${i}`))));
+  await collect();
+  const alive = refs.map((r) => r.deref() !== undefined);
+  assert.equal(alive.filter(Boolean).length, 2048);
+  assert.ok(alive.slice(5000 - 2048).every(Boolean), 'the newest ones');
+});
+
+test('a shared object is the same object while it lives, and its handle decodes an equal one after', async () => {
+  const registry = configmaps();
+  const { handle, served, firstRef, copy } = (() => {
+    const first = registry.shared(kv('a', 7));
+    assert.equal(registry.shared(kv('a', 7)), first, 'decoded once');
+    const handle = handleOf(first)!;
+    assert.equal(handle.resourceVersion, '7');
+    return { handle, served: servedJsonOf(first), firstRef: new WeakRef(first), copy: JSON.parse(JSON.stringify(first)) as KubeObject };
+  })();
+  for (let i = 0; i < 2100; i++) registry.shared(kv(`filler-${i}`));
+  await collect();
+  assert.equal(firstRef.deref(), undefined, 'collected');
+
+  const again = registry.shared(kv('a', 7));
+  assert.deepEqual(again, copy);
+  assert.equal(handleOf(again), handle, 'the same handle, pointed at the new object');
+  assert.equal(handle.object(), again);
+  assert.equal(servedJsonOf(again), served, 'its served JSON is still cut from the stored text');
+  assert.ok(Object.isFrozen(again.metadata.managedFields![0]!.fieldsV1), 'field sets shared');
+});
+
+test('the handles of deleted keys are not kept: the per-key map is swept as it grows', async () => {
+  const registry = configmaps();
+  for (let i = 0; i < 20_000; i++) registry.shared(kv(`gone-${i}`));
+  await collect();
+  // Keys read in one job are all alive until it ends (WeakRef), so the map had grown to 20,000
+  // and is next swept at twice that: past it, the 20,000 gone keys go.
+  for (let i = 0; i < 15_000; i++) registry.shared(kv(`new-${i}`));
+  const size = (registry as unknown as { decoded: Map<string, unknown> }).decoded.size;
+  assert.ok(size < 20_000, `${size} keys held`);
+});
+
+test("an update's previous revision is the object read before the write until the fan-out is over", async () => {
+  const registry = configmaps();
+  const old = registry.shared(kv('a', 1, 'one'));
+  const updated = registry.shared(kv('a', 2, 'two'));
+  assert.equal(registry.shared(kv('a', 1, 'one')), old, 'previous kept for the fan-out under way');
+  assert.equal(registry.shared(kv('a', 2, 'two')), updated);
+  await Promise.resolve();
+  await Promise.resolve();
+  assert.notEqual(handleOf(registry.shared(kv('a', 1, 'one'))), handleOf(old), 'released after it: an old revision read later is a decode of its own');
+});
+
+test('a read larger than the strong set keeps its objects for 10 s of cluster time, then lets them go', async () => {
+  const clock = new ManualClock();
+  const registry = configmaps(clock);
+  const refs = (() => {
+    const objects = registry.objectsOf({ revision: 1, kvs: Array.from({ length: 5000 }, (_, i) => kv(`listed-${i}`)), objects: undefined });
+    return objects.map((o) => new WeakRef(o));
+  })();
+  await collect();
+  assert.equal(refs.filter((r) => r.deref() !== undefined).length, 5000, 'a repeated read finds them decoded');
+  await clock.advance(10_000);
+  await collect();
+  assert.equal(refs.filter((r) => r.deref() !== undefined).length, 2048, 'then only the strong set');
+});
