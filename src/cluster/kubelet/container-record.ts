@@ -1,5 +1,6 @@
 /**
- * What a pod worker knows of one container of its pod: the spec it runs, the runtime container
+ * What a pod worker knows of one container of its pod: which container of the spec it is, the
+ * image reference its spec names, the runtime container
  * (current), the two instances before it (last, prior: what `kubectl logs --previous` and
  * lastState show), and where the kubelet's loop stands with it.
  *
@@ -7,8 +8,12 @@
  * many: the record is a class with every field declared (one fixed shape, no property array), its
  * flags are bits of one number, its probes and pull failure exist only when there are any, and
  * what can be derived (the event field path) is derived when asked.
+ *
+ * It holds nothing of the pod object itself (no container spec): the worker reads the container's
+ * spec from the current version of the pod when it needs it (see PodWorker.specOf), so that a
+ * running pod's decoded object can be dropped by every cache once nobody works on it.
  */
-import type { Container as ContainerSpec, ContainerStatus } from '../api/types';
+import type { ContainerStatus } from '../api/types';
 import type { Timer } from '../clock';
 import { sameAsWritten, sameView, type ContainerView } from './pod-status';
 import type { ProbeKind, ProbeWorker } from './probes';
@@ -115,13 +120,17 @@ export class ContainerRecord {
     return (this.flags & bit) !== 0;
   }
 
-  constructor(public spec: ContainerSpec, readonly kind: 'init' | 'sidecar' | 'main') {
-    this.image = spec.image ?? '';
+  /**
+   * `index`: the container's position in the pod's init containers followed by its containers (an
+   * update cannot reorder them); `specImage`: the image its spec names (changes with `kubectl set image`).
+   */
+  constructor(readonly name: string, public specImage: string, readonly index: number, readonly kind: 'init' | 'sidecar' | 'main') {
+    this.image = specImage;
   }
 
   /** The field path events about this container carry: `spec.containers{web}`. */
   get fieldPath(): string {
-    return `${this.kind === 'main' ? 'spec.containers' : 'spec.initContainers'}{${this.spec.name}}`;
+    return `${this.kind === 'main' ? 'spec.containers' : 'spec.initContainers'}{${this.name}}`;
   }
 
   /** Pulling, creating or starting: the worker waits for it. */

@@ -44,6 +44,12 @@ export interface KubeletOptions {
   client: ApiClient;
   clock: Clock;
   behaviour?: KubeletBehaviour;
+  /**
+   * The pods bound to this node as the pool's pod informer holds them, by namespace/name: the pod
+   * workers read their pod from it instead of each holding one (see PodWorker). Without it every
+   * worker holds its pod.
+   */
+  pods?: (key: string) => Pod | undefined;
 }
 
 export class Kubelet implements PodWorkerHost {
@@ -140,6 +146,8 @@ export class Kubelet implements PodWorkerHost {
   /** The kubelet dies: no more lease, status or pod updates. Containers keep running. */
   stop(): void {
     this.alive = false;
+    // The informer moves on while the kubelet is dead; the workers keep the versions they were given.
+    for (const worker of this.workers.values()) worker.hold();
     for (const t of this.timers) t.cancel();
     this.timers = [];
   }
@@ -176,7 +184,8 @@ export class Kubelet implements PodWorkerHost {
       worker.adopt(adopted).catch(() => { if (!worker.isFinished) worker.start(); });
       return;
     }
-    const rejection = admitPod(pod, [...this.workers.values()].filter((w) => !w.isFinished).map((w) => w.current), nodeResources(this.options.config));
+    const running = [...this.workers.values()].filter((w) => !w.isFinished);
+    const rejection = admitPod(pod, running.length, () => running.map((w) => w.current), nodeResources(this.options.config));
     if (rejection) {
       this.reject(pod, rejection);
       return;
@@ -197,14 +206,14 @@ export class Kubelet implements PodWorkerHost {
   /** A pod bound to this node is gone from the API. */
   removePod(pod: Pod): void {
     const uid = pod.metadata.uid ?? '';
-    this.workers.get(uid)?.abandon();
+    this.workers.get(uid)?.abandon(pod);
     this.workers.delete(uid);
     this.statusWrites.delete(uid);
   }
 
   /** The worker of a pod on this node, by name. */
   worker(namespace: string, name: string): PodWorker | undefined {
-    for (const w of this.workers.values()) if (w.current.metadata.namespace === namespace && w.current.metadata.name === name) return w;
+    for (const w of this.workers.values()) if (w.namespace === namespace && w.name === name) return w;
     return undefined;
   }
 
@@ -213,6 +222,10 @@ export class Kubelet implements PodWorkerHost {
   }
 
   // ---- PodWorkerHost ----------------------------------------------------------------------
+
+  cachedPod(namespace: string, name: string): Pod | undefined {
+    return this.options.pods?.(`${namespace}/${name}`);
+  }
 
   allocatePodIP(uid: string): string {
     const existing = this.ipsInUse.get(uid);
