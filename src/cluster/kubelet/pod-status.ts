@@ -120,10 +120,17 @@ function readinessGates(pod: Pod): PodCondition | undefined {
   return { type: 'Ready', status: 'False', lastProbeTime: null, reason: 'ReadinessGatesNotReady', message: messages.join(', ') };
 }
 
-/** Carries lastTransitionTime over from the previous conditions when the status did not change. */
-export function withTransitionTimes(next: PodCondition[], previous: PodCondition[] | undefined, now: number): PodCondition[] {
+/**
+ * Carries lastTransitionTime over from the previous conditions when the status did not change.
+ * `previous`: the conditions, or what is remembered of them by type (a ConditionMemo's).
+ */
+export function withTransitionTimes(
+  next: PodCondition[],
+  previous: PodCondition[] | ((type: string) => { status: string; lastTransitionTime?: string } | undefined) | undefined,
+  now: number,
+): PodCondition[] {
   return next.map((c) => {
-    const old = lastOfType(previous, c.type);
+    const old = typeof previous === 'function' ? previous(c.type) : lastOfType(previous, c.type);
     const lastTransitionTime = old && old.status === c.status && old.lastTransitionTime ? old.lastTransitionTime : c.lastTransitionTime ?? rfc3339(now);
     const out: PodCondition = { type: c.type, status: c.status, lastProbeTime: null, lastTransitionTime };
     if (c.reason) out.reason = c.reason;

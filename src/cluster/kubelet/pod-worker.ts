@@ -19,6 +19,8 @@ import { resolveContainerConfig, expandReferences, type ConfigSource } from './c
 import { containerFaults, parseQuantityBytes, type ContainerFaults } from './faults';
 import { imageID as imageIdOf, type ImageManager } from './images';
 import { sameJson } from '../api/same-json';
+import { conditionMemo, rememberedCondition, type ConditionMemo } from './condition-memo';
+import { jsonFingerprint } from './status-fingerprint';
 import { containerStatus, podConditions, podPhase, qosClass, withTransitionTimes, type ContainerView, type PodView } from './pod-status';
 import { PROBE_LABEL, ProbeWorker, probeCopy, type ProbeKind, type ProbeSpec } from './probes';
 import { catalogImage } from './runtime/catalog';
@@ -106,7 +108,14 @@ export class PodWorker implements ContainerHooks {
   /** activeDeadlineSeconds ran out: the pod failed with this reason and stays (it is not deleted). */
   private failure: { reason: string; message: string } | undefined;
   private deadlineTimer: Timer | undefined;
-  private lastConditions: PodCondition[] | undefined;
+  /**
+   * The conditions last computed (and at first the pod's own), as a ConditionMemo: status and
+   * transition time per type the kubelet computes.
+   */
+  private conditionStatuses = 0;
+  private conditionTimes: string[] | undefined;
+  /** jsonFingerprint of the conditions last handed to the host (foreign ones included); -1: none. */
+  private conditionsPrint = -1;
   /**
    * Conditions other components own (DisruptionTarget, readiness gates), newest seen per type. The
    * status goes out as a merge patch that replaces the list, so the kubelet carries them along;
@@ -115,7 +124,7 @@ export class PodWorker implements ContainerHooks {
   private foreign: Map<string, PodCondition> | undefined;
   /**
    * Phase, pod IP and QoS class of the last status handed to the host, while that status is still
-   * described by lastConditions and every record's `shown`; phase undefined when it is not (none
+   * described by the remembered conditions and every record's `shown`; phase undefined when it is not (none
    * yet, the terminal one, or the host must get the next one whatever it is: see publish). Kept as
    * the strings they are (no text made of them: it would be one more string per pod).
    */
@@ -164,7 +173,7 @@ export class PodWorker implements ContainerHooks {
     this.uid = pod.metadata.uid ?? '';
     this.keep(pod);
     this.startTime = pod.status?.startTime ? Date.parse(pod.status.startTime) : host.clock.now();
-    this.lastConditions = pod.status?.conditions;
+    this.rememberConditions(pod.status?.conditions);
     // Made by one map (an array of its exact length: it is kept as long as the pod runs).
     const inits = pod.spec.initContainers ?? [];
     const specs = inits.length > 0 ? [...inits, ...pod.spec.containers] : pod.spec.containers;
@@ -243,7 +252,6 @@ export class PodWorker implements ContainerHooks {
       if (!known || !sameJson(known, c)) { (this.foreign ??= new Map()).set(c.type, c); foreignChanged = true; }
     }
     const missing = !!this.foreign && [...this.foreign.keys()].some((type) => !pod.status?.conditions?.some((c) => c.type === type));
-    this.adoptWrittenConditions(pod);
     this.adoptWrittenStatuses(pod);
     if ((foreignChanged || missing) && !this.finished) this.publish();
     // The kubelet syncs a pod again when its spec or its deletion changes; a change of status alone
@@ -253,22 +261,10 @@ export class PodWorker implements ContainerHooks {
     if (pod.metadata.deletionTimestamp || respecced) this.requestSync();
   }
 
-  /**
-   * The conditions this worker last computed, once they come back in the pod as written, are read
-   * from the pod (one copy of them per pod, not two): only type, status and lastTransitionTime of
-   * the previous conditions matter for the next ones (withTransitionTimes), so they are taken only
-   * when those agree entry for entry.
-   */
-  private adoptWrittenConditions(pod: Pod): void {
-    const last = this.lastConditions;
-    const written = pod.status?.conditions;
-    if (!last || !written || last === written || last.length !== written.length) return;
-    for (let i = 0; i < last.length; i++) {
-      const a = last[i]!;
-      const b = written[i]!;
-      if (a.type !== b.type || a.status !== b.status || a.lastTransitionTime !== b.lastTransitionTime) return;
-    }
-    this.lastConditions = written;
+  private rememberConditions(conditions: readonly PodCondition[] | undefined): void {
+    const memo = conditionMemo(conditions);
+    this.conditionStatuses = memo.statuses;
+    this.conditionTimes = memo.times;
   }
 
   /**
@@ -955,12 +951,15 @@ export class PodWorker implements ContainerHooks {
     this.flag(W_PUBLISHED_INITIALIZED, view.initialized);
     this.flag(W_PUBLISHED_INIT_FAILED, this.initFailed);
     const phase = this.failure && terminal ? 'Failed' : podPhase(pod, view);
-    const conditions = withTransitionTimes(podConditions(pod, view, phase), this.lastConditions, now);
+    const memo: ConditionMemo = { statuses: this.conditionStatuses, times: this.conditionTimes };
+    const conditions = withTransitionTimes(podConditions(pod, view, phase), (type) => rememberedCondition(memo, type), now);
     for (const c of pod.status?.conditions ?? []) if (!KUBELET_CONDITIONS.has(c.type) && !this.foreign?.has(c.type)) (this.foreign ??= new Map()).set(c.type, c);
     const all = this.foreign ? [...conditions, ...this.foreign.values()] : conditions;
     const qos = pod.status?.qosClass ?? qosClass(pod);
-    const same = !terminal && phase === this.publishedPhase && podIP === this.publishedIP && qos === this.publishedQoS && !view.changed && sameJson(all, this.lastConditions);
-    this.lastConditions = all;
+    const print = jsonFingerprint(all);
+    const same = !terminal && phase === this.publishedPhase && podIP === this.publishedIP && qos === this.publishedQoS && !view.changed && print === this.conditionsPrint;
+    this.rememberConditions(conditions);
+    this.conditionsPrint = print;
     this.publishedPhase = terminal ? undefined : phase;
     this.publishedIP = podIP;
     this.publishedQoS = qos;
