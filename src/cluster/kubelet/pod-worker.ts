@@ -10,7 +10,7 @@
  * Everything observable (events, status) goes through the host, so the same worker runs in the
  * kubelet and in unit tests. The worker never reads the API except for ConfigMaps and Secrets.
  */
-import type { Container as ContainerSpec, ContainerState, Pod, PodCondition, PodStatus } from '../api/types';
+import type { Container as ContainerSpec, ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from '../api/types';
 import type { Clock, Timer } from '../clock';
 import { rfc3339, type EventType } from '../client/event-recorder';
 import type { BackOff } from './backoff';
@@ -268,10 +268,10 @@ export class PodWorker implements ContainerHooks {
   }
 
   /**
-   * The same for the containers' last views (ContainerRecord.shown): once the status written comes
-   * back with a container's status as its view described it, the record keeps the pod's status of
-   * the container instead of the view (one copy, not two; it is only compared and read, never
-   * changed). Also the pod IP.
+   * The containers' last views (ContainerRecord.shown): once the status written comes back with a
+   * container's status as its view described it, the record keeps only the view's print, and the
+   * pod's status of the container stands for the view (see ContainerRecord.shownView). Also the pod
+   * IP: the pod's string in place of ours.
    */
   private adoptWrittenStatuses(pod: Pod): void {
     const status = pod.status;
@@ -285,19 +285,13 @@ export class PodWorker implements ContainerHooks {
       const name = r.name;
       const written = (r.kind === 'main' ? status.containerStatuses : status.initContainerStatuses)?.find((c) => c.name === name);
       if (!written) continue;
-      const kept = r.writtenStatus;
-      if (kept) {
-        // An older version's: the newest one in its place when it says the same.
-        if (kept !== written && sameJson(kept, written)) r.showWritten(written, r.shownSucceeded);
-        continue;
-      }
       const v = r.madeView;
       if (!v) continue;
       if (written.ready !== v.ready || written.started !== v.started || written.restartCount !== v.restartCount || written.image !== v.image
         || written.imageID !== v.imageID || written.containerID !== v.containerID) continue;
       if (!sameJson(v.state, written.state) || !sameJson(v.lastState, written.lastState)) continue;
       if (v.volumeMounts ? !sameJson(v.volumeMounts, written.volumeMounts) : written.volumeMounts !== undefined) continue;
-      r.showWritten(written, v.succeeded);
+      r.showWritten(v);
     }
   }
 
@@ -876,7 +870,7 @@ export class PodWorker implements ContainerHooks {
       // Until its next relist the kubelet has not seen the exit; while it kills and restarts a
       // container it writes no status either: both times the status repeats what it last said.
       if (!terminal && (r.noticing || (r.restarting && !r.waiting))) {
-        const shown = r.shownView;
+        const shown = r.shownView(writtenStatusOf(pod, r));
         if (shown) return shown;
       }
       let state: ContainerState;
@@ -914,8 +908,10 @@ export class PodWorker implements ContainerHooks {
         containerID: live && (state.running || state.terminated) ? `containerd://${live.id}` : undefined,
         volumeMounts: mounts?.length ? viewMounts(mounts, r.shownMounts) : undefined,
       };
-      if (!terminal) {
-        if (!changed && !r.sameAsShown(view)) changed = true;
+      // A view that says what the last one said does not replace it: once written back, only the
+      // print of that one is kept (ContainerRecord.showWritten), and a settled pod stays so.
+      if (!terminal && !r.sameAsShown(view)) {
+        changed = true;
         r.show(view);
       }
       return view;
@@ -985,6 +981,12 @@ export class PodWorker implements ContainerHooks {
     status.containerStatuses = view.containers.filter((c) => c.kind === 'main').map(containerStatus);
     this.host.writeStatus(pod, status);
   }
+}
+
+/** The pod's status of the container of `r`, as last written (by this kubelet or another writer). */
+function writtenStatusOf(pod: Pod, r: ContainerRecord): ContainerStatus | undefined {
+  const name = r.name;
+  return (r.kind === 'main' ? pod.status?.containerStatuses : pod.status?.initContainerStatuses)?.find((c) => c.name === name);
 }
 
 /**
