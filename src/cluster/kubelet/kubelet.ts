@@ -65,7 +65,8 @@ export class Kubelet implements PodWorkerHost {
   private readonly client: ApiClient;
   private readonly recorder: EventRecorder;
   private readonly workers = new Map<string, PodWorker>();
-  private readonly ipsInUse = new Map<string, number>();
+  /** The pod IPs in use, by host number (2…254 of the node's /24): one bit each, not an entry per pod. */
+  private readonly ipsInUse = new Uint32Array(8);
   private nextIP = 2;
   private alive = false;
   private nodeUid = '';
@@ -177,7 +178,7 @@ export class Kubelet implements PodWorkerHost {
     // Containers a previous kubelet process left running are kept, not admitted again (adoption.ts).
     const adopted = adoptablePod(pod);
     if (adopted) {
-      if (adopted.podIP && !pod.spec.hostNetwork) this.reservePodIP(uid, adopted.podIP);
+      if (adopted.podIP && !pod.spec.hostNetwork) this.reservePodIP(adopted.podIP);
       const worker = new PodWorker(pod, this);
       this.workers.set(uid, worker);
       // Should resuming fail, the pod starts as new: better than a pod no worker runs.
@@ -227,14 +228,11 @@ export class Kubelet implements PodWorkerHost {
     return this.options.pods?.(`${namespace}/${name}`);
   }
 
-  allocatePodIP(uid: string): string {
-    const existing = this.ipsInUse.get(uid);
-    if (existing !== undefined) return this.ip(existing);
-    const used = new Set(this.ipsInUse.values());
+  allocatePodIP(): string {
     for (let i = 0; i < 253; i++) {
       const candidate = ((this.nextIP - 2 + i) % 253) + 2;
-      if (!used.has(candidate)) {
-        this.ipsInUse.set(uid, candidate);
+      if (!this.ipInUse(candidate)) {
+        this.markIP(candidate, true);
         this.nextIP = candidate + 1;
         return this.ip(candidate);
       }
@@ -243,14 +241,31 @@ export class Kubelet implements PodWorkerHost {
   }
 
   /** An adopted pod keeps its IP: no other pod gets it while the pod runs. */
-  private reservePodIP(uid: string, ip: string): void {
-    const prefix = this.ip(0).slice(0, -1);
-    const host = ip.startsWith(prefix) ? Number(ip.slice(prefix.length)) : NaN;
-    if (Number.isInteger(host) && host >= 2 && host <= 254) this.ipsInUse.set(uid, host);
+  private reservePodIP(ip: string): void {
+    const host = this.hostNumber(ip);
+    if (host !== undefined) this.markIP(host, true);
   }
 
-  releasePodIP(uid: string): void {
-    this.ipsInUse.delete(uid);
+  /** `ip`: a pod IP this kubelet gave or reserved (any other, such as a hostNetwork pod's, is ignored). */
+  releasePodIP(ip: string): void {
+    const host = this.hostNumber(ip);
+    if (host !== undefined) this.markIP(host, false);
+  }
+
+  /** The host number of `ip` in this node's pod CIDR, if it is one a pod can have. */
+  private hostNumber(ip: string): number | undefined {
+    const prefix = this.ip(0).slice(0, -1);
+    const host = ip.startsWith(prefix) ? Number(ip.slice(prefix.length)) : NaN;
+    return Number.isInteger(host) && host >= 2 && host <= 254 ? host : undefined;
+  }
+
+  private ipInUse(host: number): boolean {
+    return (this.ipsInUse[host >>> 5]! & (1 << (host & 31))) !== 0;
+  }
+
+  private markIP(host: number, used: boolean): void {
+    if (used) this.ipsInUse[host >>> 5]! |= 1 << (host & 31);
+    else this.ipsInUse[host >>> 5]! &= ~(1 << (host & 31));
   }
 
   private ip(host: number): string {

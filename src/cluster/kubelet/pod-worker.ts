@@ -42,8 +42,10 @@ export interface PodWorkerHost {
   readonly config: ConfigSource;
   readonly crashBackOff: BackOff;
   readonly pullBackOff: BackOff;
-  allocatePodIP(uid: string): string;
-  releasePodIP(uid: string): void;
+  /** A free IP of the node's pod CIDR, taken until released. */
+  allocatePodIP(): string;
+  /** The pod IP given back (its pod is done); one the host did not give (hostNetwork) is ignored. */
+  releasePodIP(ip: string): void;
   event(pod: Pod, type: EventType, reason: string, message: string, fieldPath?: string): void;
   nodeEvent(type: EventType, reason: string, message: string): void;
   writeStatus(pod: Pod, status: PodStatus): void;
@@ -86,6 +88,8 @@ const W_PUBLISHED_POD = 256;
 const W_PUBLISHED_SANDBOX = 512;
 const W_PUBLISHED_INITIALIZED = 1024;
 const W_PUBLISHED_INIT_FAILED = 2048;
+/** The pod IP went back to the host (releasePodIP). */
+const W_IP_RELEASED = 4096;
 
 export class PodWorker implements ContainerHooks {
   readonly namespace: string;
@@ -407,6 +411,17 @@ export class PodWorker implements ContainerHooks {
     this.requestSync();
   }
 
+  /**
+   * Gives the pod's IP back, once (termination and then the pod's removal both come here: a second
+   * release could free the IP of the pod that got it since). The worker keeps showing it.
+   */
+  private releasePodIP(): void {
+    // A hostNetwork pod has the node's IP: nothing to give back.
+    if (this.podIP === undefined || this.podIP === this.host.hostIP || this.has(W_IP_RELEASED)) return;
+    this.flag(W_IP_RELEASED, true);
+    this.host.releasePodIP(this.podIP);
+  }
+
   /** The pod is gone from the API (force-deleted): stop everything at once. `pod`: its last version. */
   abandon(pod?: Pod): void {
     // The host's cache no longer has it; `current` still answers with what it was.
@@ -422,7 +437,7 @@ export class PodWorker implements ContainerHooks {
       this.stopProbes(r);
       r.current?.kill();
     }
-    this.host.releasePodIP(this.uid);
+    this.releasePodIP();
   }
 
   /** The container of this name while it runs (what `kubectl exec` may run a command in). */
@@ -497,7 +512,7 @@ export class PodWorker implements ContainerHooks {
           this.sandboxTimer = undefined;
           if (this.finished || this.terminating) return;
           this.sandboxReady = true;
-          this.podIP = this.pod.spec.hostNetwork ? this.host.hostIP : this.host.allocatePodIP(this.uid);
+          this.podIP = this.pod.spec.hostNetwork ? this.host.hostIP : this.host.allocatePodIP();
           this.requestSync();
         });
       }
@@ -846,7 +861,7 @@ export class PodWorker implements ContainerHooks {
     if (this.finished || this.records.some((r) => r.current?.running)) return;
     this.finished = true;
     this.publish(true);
-    this.host.releasePodIP(this.uid);
+    this.releasePodIP();
     this.host.crashBackOff.forgetPrefix(`${this.uid}/`);
     const pod = this.pod;
     if (!this.failure || pod.metadata.deletionTimestamp) this.host.deletePod(pod);

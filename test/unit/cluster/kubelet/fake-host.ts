@@ -67,7 +67,9 @@ export class FakeHost implements PodWorkerHost {
   }
 
   allocatePodIP(): string { return '10.244.1.5'; }
-  releasePodIP(): void {}
+  /** The pod IPs given back, in order. */
+  readonly released: string[] = [];
+  releasePodIP(ip: string): void { this.released.push(ip); }
   event(_pod: Pod, type: string, reason: string, message: string): void {
     this.recorded.events.push(`${this.at()} ${type} ${reason}: ${message}`);
   }

@@ -91,3 +91,32 @@ test('a held worker (stopped kubelet) does not act on a version the informer has
   assert.ok(host.recorded.events.some((e) => e.endsWith('Normal Killing: Stopping container nginx')));
   assert.equal(host.recorded.deleted, true);
 });
+
+test('a pod IP goes back once: termination gives it back, the removal of the pod after it does not again (it may be another pod\'s by then)', async () => {
+  const host = informerHost();
+  const pod = makePod({ containers: [{ name: 'nginx', image: 'nginx:1.27' }] }, { resourceVersion: '10' });
+  host.pods.set(key(pod), decodedAgain(pod));
+  const worker = host.worker(pod);
+  await host.clock.advance(5_000);
+  assert.deepEqual(host.released, []);
+  const deleting = { ...pod, metadata: { ...pod.metadata, resourceVersion: '11', deletionTimestamp: '2026-01-01T00:00:05Z', deletionGracePeriodSeconds: 30 } };
+  host.pods.set(key(deleting), decodedAgain(deleting));
+  worker.update(deleting);
+  await host.clock.advance(1_000);
+  assert.deepEqual(host.released, ['10.244.1.5']);
+  host.pods.delete(key(pod));
+  worker.abandon(deleting);
+  assert.deepEqual(host.released, ['10.244.1.5']);
+  assert.equal(host.status.podIP, '10.244.1.5');
+});
+
+test('a hostNetwork pod has the node\'s IP and gives back none', async () => {
+  const host = informerHost();
+  const pod = makePod({ hostNetwork: true, containers: [{ name: 'nginx', image: 'nginx:1.27' }] }, { resourceVersion: '10' });
+  host.pods.set(key(pod), decodedAgain(pod));
+  const worker = host.worker(pod);
+  await host.clock.advance(5_000);
+  assert.equal(host.status.podIP, '172.18.0.2');
+  worker.abandon(pod);
+  assert.deepEqual(host.released, []);
+});
