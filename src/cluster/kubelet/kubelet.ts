@@ -26,6 +26,19 @@ import { admitPod, type Rejection } from './admission';
 import { adoptablePod } from './adoption';
 import { jsonFingerprint } from './status-fingerprint';
 
+/**
+ * A pod's status on its way to the API: the one to write, a fingerprint of the last one written. A
+ * class with every member declared: an entry per pod, and members added later to an object literal
+ * would each cost it a separate property store.
+ */
+class StatusWrite {
+  status: PodStatus | undefined = undefined;
+  written: number | undefined = undefined;
+  busy = false;
+  waiters: (() => void)[] | undefined = undefined;
+  constructor(readonly namespace: string, readonly name: string) {}
+}
+
 /** The kubelet's nodeLeaseDurationSeconds, and its renew interval (a quarter of it). */
 export const LEASE_DURATION_SECONDS = 40;
 export const LEASE_RENEW_MS = 10_000;
@@ -79,7 +92,7 @@ export class Kubelet implements PodWorkerHost {
    * Per pod: the status to write and a fingerprint of the last one written. Only the name is kept
    * of the pod, not the version it was computed from (that would keep an old copy of every pod).
    */
-  private readonly statusWrites = new Map<string, { status?: PodStatus; written?: number; namespace: string; name: string; busy: boolean; waiters?: (() => void)[] }>();
+  private readonly statusWrites = new Map<string, StatusWrite>();
   private bootID: string;
   private readonly machineID: string;
 
@@ -289,7 +302,7 @@ export class Kubelet implements PodWorkerHost {
     const uid = pod.metadata.uid ?? '';
     let entry = this.statusWrites.get(uid);
     if (!entry) {
-      entry = { status, namespace: pod.metadata.namespace ?? '', name: pod.metadata.name ?? '', busy: false };
+      entry = new StatusWrite(pod.metadata.namespace ?? '', pod.metadata.name ?? '');
       this.statusWrites.set(uid, entry);
     }
     entry.status = status;
