@@ -90,6 +90,8 @@ const W_PUBLISHED_INITIALIZED = 1024;
 const W_PUBLISHED_INIT_FAILED = 2048;
 /** The pod IP went back to the host (releasePodIP). */
 const W_IP_RELEASED = 4096;
+/** The held version stays held until the next update (hold: a stopped kubelet). */
+const W_PINNED = 8192;
 
 export class PodWorker implements ContainerHooks {
   readonly namespace: string;
@@ -98,11 +100,13 @@ export class PodWorker implements ContainerHooks {
   /** The resourceVersion of the newest version of the pod this worker was given (update). */
   private version: string | undefined;
   /**
-   * That version, held strongly only while the host may not give it back (see `pod`): the pod is
-   * being deleted (termination must finish, with its uid precondition, even once the informer no
-   * longer has it), the kubelet is stopped (it must not see versions it was not given), or the host
-   * has no cache of pods. A running, settled pod is not held: the worker reads it from the host
-   * whenever it needs it, so that the pod's decoded object is dropped once no cache wants it.
+   * That version, held strongly while the worker is at work on it (`settled` is false: a read of it
+   * per step would otherwise decode it again each time once caches hold pods weakly) or the host may
+   * not give it back: the pod is being deleted (termination must finish, with its uid
+   * precondition, even once the informer no longer has it), the kubelet is stopped (W_PINNED: it must
+   * not see versions it was not given), or the host has no cache of pods. A running, settled pod is
+   * not held: the worker reads it from the host when it needs it, so that the pod's decoded object
+   * can be dropped once no cache wants it.
    */
   private held: Pod | undefined;
   private readonly records: ContainerRecord[];
@@ -175,7 +179,9 @@ export class PodWorker implements ContainerHooks {
     this.namespace = pod.metadata.namespace ?? '';
     this.name = pod.metadata.name ?? '';
     this.uid = pod.metadata.uid ?? '';
-    this.keep(pod);
+    // Held until the pod settles (a new worker has everything ahead of it).
+    this.version = pod.metadata.resourceVersion;
+    this.held = pod;
     this.startTime = pod.status?.startTime ? Date.parse(pod.status.startTime) : host.clock.now();
     this.rememberConditions(pod.status?.conditions);
     // Made by one map (an array of its exact length: it is kept as long as the pod runs).
@@ -194,18 +200,42 @@ export class PodWorker implements ContainerHooks {
    * else the one held here (see `held`).
    */
   private get pod(): Pod {
+    if (this.held) return this.held;
     const cached = this.host.cachedPod(this.namespace, this.name);
-    if (cached !== undefined && cached.metadata.uid === this.uid && cached.metadata.resourceVersion === this.version) return cached;
+    if (cached !== undefined && cached.metadata.uid === this.uid && cached.metadata.resourceVersion === this.version) {
+      // Work starts again (a container exited, a probe failed): held until it settles.
+      if (!this.settled) this.held = cached;
+      return cached;
+    }
     // Not held and not the host's: only if a version reached the host's cache and not this worker,
     // which `keep` and `hold` rule out; the host's newer one is the best there is.
-    return this.held ?? cached!;
+    return cached!;
   }
 
-  /** `pod` is now the version to work on: held only when the host may not give it back. */
+  /** `pod` is now the version to work on. */
   private keep(pod: Pod): void {
     this.version = pod.metadata.resourceVersion;
-    const cached = pod.metadata.deletionTimestamp ? undefined : this.host.cachedPod(this.namespace, this.name);
-    this.held = cached !== undefined && cached.metadata.uid === this.uid && cached.metadata.resourceVersion === this.version ? undefined : pod;
+    this.flag(W_PINNED, false);
+    this.held = pod;
+    this.releaseIfSettled();
+  }
+
+  /** Lets go of the held version when nothing is under way and the host gives that version back. */
+  private releaseIfSettled(): void {
+    const held = this.held;
+    if (!held || this.has(W_PINNED) || held.metadata.deletionTimestamp || !this.settled) return;
+    const cached = this.host.cachedPod(this.namespace, this.name);
+    if (cached !== undefined && cached.metadata.uid === this.uid && cached.metadata.resourceVersion === this.version) this.held = undefined;
+  }
+
+  /**
+   * Nothing under way: no sync, no sandbox or container being started, no retry or back-off
+   * pending, every container that runs seen by a relist, not terminating.
+   */
+  private get settled(): boolean {
+    if (this.syncing || this.adopting || this.terminating || this.finished || this.sandboxTimer) return false;
+    for (const r of this.records) if (r.busy || r.noticing || r.retry || (r.current && !r.seen)) return false;
+    return true;
   }
 
   /**
@@ -214,6 +244,7 @@ export class PodWorker implements ContainerHooks {
    */
   hold(): void {
     this.held ??= this.pod;
+    this.flag(W_PINNED, true);
   }
 
   /**
@@ -321,6 +352,7 @@ export class PodWorker implements ContainerHooks {
       r.pullFailure = undefined;
       r.waiting = undefined;
       r.retry?.cancel();
+      r.retry = undefined;
       if (r.current?.running) {
         this.event('Normal', 'Killing', `Container ${spec.name} definition changed, will be restarted`, r);
         r.killedToRestart = true;
@@ -478,6 +510,7 @@ export class PodWorker implements ContainerHooks {
       } finally {
         this.syncing = false;
       }
+      this.releaseIfSettled();
     })();
   }
 
