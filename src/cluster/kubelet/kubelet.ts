@@ -150,6 +150,7 @@ export class Kubelet implements PodWorkerHost {
     this.every(NODE_STATUS_UPDATE_MS, () => {
       // Events past the correlation window are forgotten also while no new ones come (an idle node).
       this.recorder.prune();
+      this.pruneConfigCache();
       return this.reportStatus(false);
     });
     // A restarted kubelet reports every pod afresh; its writes while dead never happened.
@@ -494,6 +495,15 @@ export class Kubelet implements PodWorkerHost {
    * per pod for kube-root-ca.crt. Objects not found are never cached, so creating one helps at once.
    */
   private readonly configCache = new Map<string, { object: KubeObject; until: number }>();
+
+  /**
+   * Forgets the objects whose minute has passed: an expired one would only be read again, and every
+   * node would otherwise keep its own copy of kube-root-ca.crt (~1.4 KB) for good.
+   */
+  private pruneConfigCache(): void {
+    const now = this.clock.now();
+    for (const [key, cached] of this.configCache) if (cached.until <= now) this.configCache.delete(key);
+  }
 
   private async getOrUndefined(gvr: typeof CONFIGMAPS, namespace: string, name: string): Promise<KubeObject | undefined> {
     const key = `${gvr.resource}/${namespace}/${name}`;
