@@ -16,11 +16,17 @@ export interface Rejection {
   message: string;
 }
 
+/** What a running pod requests: milliCPU and memory bytes (its effective request, see podRequests). */
+export interface Requested {
+  readonly milliCPU: number;
+  readonly memory: number;
+}
+
 /**
- * `runningCount` pods run on the node; `running` lists them, called only when their requests matter
- * (each is read from the informer, maybe decoded again: see PodWorker).
+ * `runningCount` pods run on the node; `running` lists what they request, called only when that
+ * matters (the pod workers keep these numbers, so no pod object is read for it).
  */
-export function admitPod(pod: Pod, runningCount: number, running: () => Iterable<Pod>, allocatable: Record<string, string>): Rejection | undefined {
+export function admitPod(pod: Pod, runningCount: number, running: () => Iterable<Requested>, allocatable: Record<string, string>): Rejection | undefined {
   const podsCapacity = Number(allocatable.pods ?? 110);
   if (runningCount + 1 > podsCapacity) {
     const detail = `pods, requested: 1, used: ${runningCount}, capacity: ${podsCapacity}`;
@@ -32,9 +38,8 @@ export function admitPod(pod: Pod, runningCount: number, running: () => Iterable
   // usual one, fits whatever runs): summing it would cost a pass over every pod on the node.
   if (want.milliCPU > 0 || want.memory > 0) {
     for (const other of running()) {
-      const r = podRequests(other);
-      used.cpu += r.milliCPU;
-      used.memory += r.memory;
+      used.cpu += other.milliCPU;
+      used.memory += other.memory;
     }
   }
   const cpuCapacity = milliValue(allocatable.cpu);

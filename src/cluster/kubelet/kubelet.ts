@@ -200,7 +200,7 @@ export class Kubelet implements PodWorkerHost {
       return;
     }
     const running = [...this.workers.values()].filter((w) => !w.isFinished);
-    const rejection = admitPod(pod, running.length, () => running.map((w) => w.current), nodeResources(this.options.config));
+    const rejection = admitPod(pod, running.length, () => running, nodeResources(this.options.config));
     if (rejection) {
       this.reject(pod, rejection);
       return;

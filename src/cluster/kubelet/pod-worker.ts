@@ -19,6 +19,8 @@ import { resolveContainerConfig, expandReferences, type ConfigSource } from './c
 import { containerFaults, parseQuantityBytes, type ContainerFaults } from './faults';
 import { imageID as imageIdOf, type ImageManager } from './images';
 import { sameJson } from '../api/same-json';
+import type { Requested } from './admission';
+import { podRequests } from '../scheduler/framework/resource';
 import { conditionMemo, rememberedCondition, type ConditionMemo } from './condition-memo';
 import { jsonFingerprint } from './status-fingerprint';
 import { containerStatus, podConditions, podPhase, qosClass, withTransitionTimes, type ContainerView, type PodView } from './pod-status';
@@ -93,10 +95,16 @@ const W_IP_RELEASED = 4096;
 /** The held version stays held until the next update (hold: a stopped kubelet). */
 const W_PINNED = 8192;
 
-export class PodWorker implements ContainerHooks {
+export class PodWorker implements ContainerHooks, Requested {
   readonly namespace: string;
   readonly name: string;
   readonly uid: string;
+  /**
+   * What the pod requests (the kubelet's admission sums these over the pods it runs): kept as two
+   * numbers, so admitting a pod reads no other pod's object.
+   */
+  readonly milliCPU: number;
+  readonly memory: number;
   /** The resourceVersion of the newest version of the pod this worker was given (update). */
   private version: string | undefined;
   /**
@@ -182,6 +190,9 @@ export class PodWorker implements ContainerHooks {
     // Held until the pod settles (a new worker has everything ahead of it).
     this.version = pod.metadata.resourceVersion;
     this.held = pod;
+    const requested = podRequests(pod);
+    this.milliCPU = requested.milliCPU;
+    this.memory = requested.memory;
     this.startTime = pod.status?.startTime ? Date.parse(pod.status.startTime) : host.clock.now();
     this.rememberConditions(pod.status?.conditions);
     // Made by one map (an array of its exact length: it is kept as long as the pod runs).
