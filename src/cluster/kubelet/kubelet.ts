@@ -20,22 +20,21 @@ import { DEFAULT_BEHAVIOUR, Random, hashString, type KubeletBehaviour } from './
 import type { ConfigSource } from './container-config';
 import { ImageManager } from './images';
 import { internalIP, nodeConditions, nodeInfo, nodeObject, nodeResources, podCIDR, type ConditionState, type NodeConfig } from './node-status';
-import { PodWorker, type PodWorkerHost } from './pod-worker';
+import { PodWorker, type PodWorkerHost, type StatusSlot } from './pod-worker';
 import { parseImageReference } from './runtime/image-ref';
 import { admitPod, type Rejection } from './admission';
 import { adoptablePod } from './adoption';
 import { jsonFingerprint } from './status-fingerprint';
 
 /**
- * A pod's status on its way to the API: the one to write, a fingerprint of the last one written. A
- * class with every member declared: an entry per pod, and members added later to an object literal
- * would each cost it a separate property store.
+ * The status slot of a pod that has no worker (a rejected pod). A pod with a worker has its slot in
+ * the worker (an entry per running pod otherwise).
  */
-class StatusWrite {
-  status: PodStatus | undefined = undefined;
-  written: number | undefined = undefined;
-  busy = false;
-  waiters: (() => void)[] | undefined = undefined;
+class StatusWrite implements StatusSlot {
+  statusToWrite: PodStatus | undefined = undefined;
+  writtenPrint: number | undefined = undefined;
+  writing = false;
+  writeWaiters: (() => void)[] | undefined = undefined;
   constructor(readonly namespace: string, readonly name: string) {}
 }
 
@@ -154,7 +153,8 @@ export class Kubelet implements PodWorkerHost {
       return this.reportStatus(false);
     });
     // A restarted kubelet reports every pod afresh; its writes while dead never happened.
-    for (const entry of this.statusWrites.values()) entry.written = undefined;
+    for (const entry of this.statusWrites.values()) entry.writtenPrint = undefined;
+    for (const worker of this.workers.values()) worker.writtenPrint = undefined;
     for (const worker of this.workers.values()) worker.republish();
   }
 
@@ -301,14 +301,19 @@ export class Kubelet implements PodWorkerHost {
 
   writeStatus(pod: Pod, status: PodStatus): void {
     const uid = pod.metadata.uid ?? '';
-    let entry = this.statusWrites.get(uid);
+    let entry = this.statusSlot(uid);
     if (!entry) {
       entry = new StatusWrite(pod.metadata.namespace ?? '', pod.metadata.name ?? '');
       this.statusWrites.set(uid, entry);
     }
-    entry.status = status;
+    entry.statusToWrite = status;
     if (!this.alive) return;
     void this.flushStatus(uid);
+  }
+
+  /** Where the status of the pod of `uid` waits to be written: in its worker, else (a rejected pod) in statusWrites. */
+  private statusSlot(uid: string): StatusSlot | undefined {
+    return this.workers.get(uid) ?? this.statusWrites.get(uid);
   }
 
   deletePod(pod: Pod): void {
@@ -332,36 +337,36 @@ export class Kubelet implements PodWorkerHost {
    * status must reach the API before deletePod's delete, as the status manager waits for it.
    */
   private async flushStatus(uid: string): Promise<void> {
-    const entry = this.statusWrites.get(uid);
+    const entry = this.statusSlot(uid);
     if (!entry) return;
-    if (entry.busy) return new Promise((resolve) => (entry.waiters ??= []).push(resolve));
-    entry.busy = true;
+    if (entry.writing) return new Promise((resolve) => (entry.writeWaiters ??= []).push(resolve));
+    entry.writing = true;
     try {
       for (;;) {
         if (!this.alive) return;
-        const status = entry.status;
+        const status = entry.statusToWrite;
         if (!status) return;
         const text = jsonFingerprint(status);
-        if (text === entry.written) {
+        if (text === entry.writtenPrint) {
           // Nothing new to write; drop the object, only the fingerprint stays.
-          if (entry.status === status) entry.status = undefined;
+          if (entry.statusToWrite === status) entry.statusToWrite = undefined;
           return;
         }
         try {
           // ...WithWarnings: the patched pod is not read, so it is never decoded (in process).
           await this.client.resource(PODS).patchWithWarnings(entry.name, 'merge', { status }, { namespace: entry.namespace, subresource: 'status' });
-          entry.written = text;
+          entry.writtenPrint = text;
           // Only the fingerprint stays (the worker recomputes the status whenever it republishes).
-          if (entry.status === status) entry.status = undefined;
+          if (entry.statusToWrite === status) entry.statusToWrite = undefined;
         } catch (err) {
-          if (isStatusError(err, 'NotFound')) { entry.written = text; return; }
-          entry.written = text; // drop it: the next change writes the whole status again
+          if (isStatusError(err, 'NotFound')) { entry.writtenPrint = text; return; }
+          entry.writtenPrint = text; // drop it: the next change writes the whole status again
           return;
         }
       }
     } finally {
-      entry.busy = false;
-      for (const resolve of entry.waiters?.splice(0) ?? []) resolve();
+      entry.writing = false;
+      for (const resolve of entry.writeWaiters?.splice(0) ?? []) resolve();
     }
   }
 

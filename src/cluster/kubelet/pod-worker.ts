@@ -61,6 +61,23 @@ export interface PodWorkerHost {
   deletePod(pod: Pod): void;
 }
 
+/**
+ * Where a pod's status waits to be written, and a fingerprint of the one last written: the
+ * kubelet's status manager's state of one pod (see Kubelet.flushStatus). A worker is its pod's slot
+ * (an entry per running pod otherwise).
+ */
+export interface StatusSlot {
+  readonly namespace: string;
+  readonly name: string;
+  /** The status to write; undefined once written (only the fingerprint stays). */
+  statusToWrite: PodStatus | undefined;
+  /** jsonFingerprint of the status last written; undefined: none, or forgotten (a restarted kubelet). */
+  writtenPrint: number | undefined;
+  /** A write is under way: the next waits for it. */
+  writing: boolean;
+  writeWaiters: (() => void)[] | undefined;
+}
+
 /** The conditions the kubelet computes; any other belongs to another component. */
 const KUBELET_CONDITIONS = new Set(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']);
 
@@ -94,8 +111,10 @@ const W_PUBLISHED_INIT_FAILED = 2048;
 const W_IP_RELEASED = 4096;
 /** The held version stays held until the next update (hold: a stopped kubelet). */
 const W_PINNED = 8192;
+/** StatusSlot.writing. */
+const W_WRITING = 16384;
 
-export class PodWorker implements ContainerHooks, Requested {
+export class PodWorker implements ContainerHooks, Requested, StatusSlot {
   readonly namespace: string;
   readonly name: string;
   readonly uid: string;
@@ -147,6 +166,13 @@ export class PodWorker implements ContainerHooks, Requested {
   private publishedPhase: string | undefined;
   private publishedIP: string | undefined;
   private publishedQoS: string | undefined;
+
+  // StatusSlot: written by the kubelet, never read by the worker.
+  statusToWrite: PodStatus | undefined = undefined;
+  writtenPrint: number | undefined = undefined;
+  writeWaiters: (() => void)[] | undefined = undefined;
+  get writing(): boolean { return this.has(W_WRITING); }
+  set writing(on: boolean) { this.flag(W_WRITING, on); }
 
   /** The worker's booleans, as bits of one number (a worker per pod: see ContainerRecord). */
   private flags = 0;
