@@ -17,6 +17,7 @@
 import type { KubeObject } from '../api/types';
 import type { Clock } from '../clock';
 import { EVENTS, EVENTS_V1, type ApiClient, type ResourceClient } from './client';
+import { EventAggregates } from './event-aggregates';
 
 export interface ObjectReference {
   kind?: string;
@@ -101,26 +102,6 @@ const SERIES_WINDOW_MS = 6 * 60 * 1000;
 /** Upper bound on remembered aggregates, as the correlator's LRU (4096 entries). */
 const MAX_REMEMBERED = 4096;
 
-/**
- * An event the recorder has written, as the correlator remembers it. A kubelet remembers every
- * event of its pods for the window, so this is kept small: one fixed shape, `lastSeen` in
- * milliseconds since the recorder began (a small integer, where the epoch time would be a boxed
- * number), the create in flight kept aside while it is (see EventRecorder.pending).
- */
-class Aggregate {
-  /**
-   * `objectName`, `createdAt` (ms since the recorder began) and `sequence` make the event's name
-   * (see eventName): kept as those rather than as the name, a string per event otherwise kept.
-   */
-  constructor(
-    readonly namespace: string,
-    readonly objectName: string,
-    readonly createdAt: number,
-    readonly sequence: number,
-    public count: number,
-    public lastSeen: number,
-  ) {}
-}
 
 /** A 53-bit hash of an event's identity: kubelets remember many events, and the text would weigh more. */
 function identity(parts: (string | undefined)[]): number {
@@ -173,9 +154,14 @@ export function nanosHex(ms: number, extra: number): string {
 }
 
 export class EventRecorder {
-  private readonly aggregates = new Map<number, Aggregate>();
-  /** Creates still in flight: repeats of their event wait for them. */
-  private readonly pending = new Map<Aggregate, Promise<void>>();
+  /**
+   * The events written, by identity (see EventAggregates): `objectName`, `createdAt` (ms since the
+   * recorder began) and `sequence` make an event's name (see eventName), kept as those rather than
+   * as the name, a string per event otherwise kept.
+   */
+  private readonly aggregates = new EventAggregates();
+  /** Creates still in flight, by event identity: repeats of their event wait for them. */
+  private readonly pending = new Map<number, Promise<void>>();
   private readonly inFlight = new Set<Promise<void>>();
   /** What Aggregate.lastSeen counts from. */
   private readonly origin: number;
@@ -194,13 +180,17 @@ export class EventRecorder {
     // Whole milliseconds, so that it is a small integer (a fraction would box every lastSeen).
     const seen = Math.floor(now) - this.origin;
     const key = identity([involved.kind, involved.namespace, involved.name, involved.uid, involved.fieldPath, type, reason, message]);
-    const previous = this.aggregates.get(key);
-    if (previous && seen - previous.lastSeen <= CORRELATION_WINDOW_MS) {
-      previous.count++;
-      previous.lastSeen = seen;
-      const count = previous.count;
+    const aggregates = this.aggregates;
+    const previous = aggregates.find(key);
+    if (previous >= 0 && seen - aggregates.lastSeen(previous) <= CORRELATION_WINDOW_MS) {
+      const count = aggregates.repeat(previous, seen);
       const lastTimestamp = rfc3339(now);
-      this.track((this.pending.get(previous) ?? Promise.resolve()).then(() => this.patchCount(previous, count, lastTimestamp)));
+      const createdAt = aggregates.createdAt(previous);
+      const sequence = aggregates.sequence(previous);
+      const namespace = aggregates.namespace(previous);
+      const objectName = aggregates.objectName(previous);
+      const patch = () => this.patchCount(key, createdAt, sequence, namespace, objectName, count, lastTimestamp);
+      this.track((this.pending.get(key) ?? Promise.resolve()).then(patch));
       return;
     }
     const namespace = involved.namespace || 'default';
@@ -224,18 +214,18 @@ export class EventRecorder {
       reportingComponent: this.source.component,
       reportingInstance: this.source.host ?? '',
     };
-    const aggregate = new Aggregate(namespace, objectName, seen, seq, 1, seen);
     // One promise per create (an event is written for nearly everything a kubelet does): settled
-    // either way, it leaves `pending` and `inFlight` itself.
+    // either way, it leaves `pending` (unless a newer event of the same identity is there now) and
+    // `inFlight` itself.
     const settled = () => {
-      this.pending.delete(aggregate);
+      if (this.pending.get(key) === created) this.pending.delete(key);
       this.inFlight.delete(created);
     };
     // ...WithWarnings: the created Event is not read, so it is never decoded (in process).
     const created: Promise<void> = this.events.createWithWarnings(body, { namespace }).then(settled, settled);
-    this.pending.set(aggregate, created);
+    this.pending.set(key, created);
     this.inFlight.add(created);
-    this.remember(key, aggregate);
+    this.remember(key, namespace, objectName, seen, seq);
   }
 
   /** Resolves when every write started so far has finished (tests and shutdown). */
@@ -252,28 +242,32 @@ export class EventRecorder {
     this.forgetBefore(Math.floor(this.clock.now()) - this.origin);
   }
 
-  private async patchCount(aggregate: Aggregate, count: number, lastTimestamp: string): Promise<void> {
-    if (count < aggregate.count) return; // a later repeat carries a higher count; skip the stale write
+  /** Patches the event (`createdAt` and `sequence` say which) to `count`, unless a later repeat of it carries more. */
+  private async patchCount(key: number, createdAt: number, sequence: number, namespace: string, objectName: string, count: number, lastTimestamp: string): Promise<void> {
+    const slot = this.aggregates.find(key);
+    const same = slot >= 0 && this.aggregates.createdAt(slot) === createdAt && this.aggregates.sequence(slot) === sequence;
+    if (same && count < this.aggregates.count(slot)) return; // a later repeat carries a higher count; skip the stale write
     try {
-      const name = namedAt(aggregate.objectName, this.origin + aggregate.createdAt, aggregate.sequence);
-      await this.events.patchWithWarnings(name, 'merge', { count: aggregate.count, lastTimestamp }, { namespace: aggregate.namespace });
+      const name = namedAt(objectName, this.origin + createdAt, sequence);
+      await this.events.patchWithWarnings(name, 'merge', { count, lastTimestamp }, { namespace });
     } catch {
       // The event expired or was deleted: client-go then creates it again; a dropped repeat is harmless here.
     }
   }
 
-  private remember(key: number, aggregate: Aggregate): void {
-    this.aggregates.delete(key);
-    this.aggregates.set(key, aggregate);
-    if (this.aggregates.size > MAX_REMEMBERED) this.aggregates.delete(this.aggregates.keys().next().value as number);
-    this.forgetBefore(aggregate.lastSeen);
+  private remember(key: number, namespace: string, objectName: string, seen: number, sequence: number): void {
+    const aggregates = this.aggregates;
+    aggregates.add(key, namespace, objectName, seen, sequence);
+    if (aggregates.size > MAX_REMEMBERED) aggregates.remove(aggregates.oldest());
+    this.forgetBefore(seen);
   }
 
   /** Forgets what the window has passed at `seen` (oldest first, as they were set). */
   private forgetBefore(seen: number): void {
-    for (const [k, a] of this.aggregates) {
-      if (seen - a.lastSeen <= CORRELATION_WINDOW_MS) break;
-      this.aggregates.delete(k);
+    const aggregates = this.aggregates;
+    for (let slot = aggregates.oldest(); slot >= 0; slot = aggregates.oldest()) {
+      if (seen - aggregates.lastSeen(slot) <= CORRELATION_WINDOW_MS) break;
+      aggregates.remove(slot);
     }
   }
 

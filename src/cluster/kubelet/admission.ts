@@ -16,10 +16,20 @@ export interface Rejection {
   message: string;
 }
 
-export function admitPod(pod: Pod, running: Pod[], allocatable: Record<string, string>): Rejection | undefined {
+/** What a running pod requests: milliCPU and memory bytes (its effective request, see podRequests). */
+export interface Requested {
+  readonly milliCPU: number;
+  readonly memory: number;
+}
+
+/**
+ * `runningCount` pods run on the node; `running` lists what they request, called only when that
+ * matters (the pod workers keep these numbers, so no pod object is read for it).
+ */
+export function admitPod(pod: Pod, runningCount: number, running: () => Iterable<Requested>, allocatable: Record<string, string>): Rejection | undefined {
   const podsCapacity = Number(allocatable.pods ?? 110);
-  if (running.length + 1 > podsCapacity) {
-    const detail = `pods, requested: 1, used: ${running.length}, capacity: ${podsCapacity}`;
+  if (runningCount + 1 > podsCapacity) {
+    const detail = `pods, requested: 1, used: ${runningCount}, capacity: ${podsCapacity}`;
     return { reason: 'OutOfpods', message: `Pod was rejected: Node didn't have enough resource: ${detail}` };
   }
   const want = podRequests(pod);
@@ -27,10 +37,9 @@ export function admitPod(pod: Pod, running: Pod[], allocatable: Record<string, s
   // What the others use matters only to a pod that requests something (a BestEffort pod, the
   // usual one, fits whatever runs): summing it would cost a pass over every pod on the node.
   if (want.milliCPU > 0 || want.memory > 0) {
-    for (const other of running) {
-      const r = podRequests(other);
-      used.cpu += r.milliCPU;
-      used.memory += r.memory;
+    for (const other of running()) {
+      used.cpu += other.milliCPU;
+      used.memory += other.memory;
     }
   }
   const cpuCapacity = milliValue(allocatable.cpu);

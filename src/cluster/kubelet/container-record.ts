@@ -1,5 +1,6 @@
 /**
- * What a pod worker knows of one container of its pod: the spec it runs, the runtime container
+ * What a pod worker knows of one container of its pod: which container of the spec it is, the
+ * image reference its spec names, the runtime container
  * (current), the two instances before it (last, prior: what `kubectl logs --previous` and
  * lastState show), and where the kubelet's loop stands with it.
  *
@@ -7,10 +8,14 @@
  * many: the record is a class with every field declared (one fixed shape, no property array), its
  * flags are bits of one number, its probes and pull failure exist only when there are any, and
  * what can be derived (the event field path) is derived when asked.
+ *
+ * It holds nothing of the pod object itself (no container spec): the worker reads the container's
+ * spec from the current version of the pod when it needs it (see PodWorker.specOf), so that a
+ * running pod's decoded object can be dropped by every cache once nobody works on it.
  */
-import type { Container as ContainerSpec, ContainerStatus } from '../api/types';
+import type { ContainerStatus } from '../api/types';
 import type { Timer } from '../clock';
-import { sameAsWritten, sameView, type ContainerView } from './pod-status';
+import { sameView, statusPrint, type ContainerView } from './pod-status';
 import type { ProbeKind, ProbeWorker } from './probes';
 import type { Container, Termination } from './runtime/container';
 import type { ContainerLog } from './runtime/logs';
@@ -52,43 +57,42 @@ export class ContainerRecord {
   retry: Timer | undefined = undefined;
   /**
    * What the last status said of this container (repeated while the kubelet has not noticed a
-   * change): the view the worker made, or, once that status came back in the pod saying the same,
-   * the pod's own status of the container (see `showWritten`), so that no copy of it is kept.
+   * change): the view the worker made until that status comes back in the pod saying the same;
+   * from then on only its statusPrint (`shownPrint`, with SHOWN_WRITTEN), and the pod's status of
+   * the container stands for it (see `shownView`). No copy of it is kept, and nothing of the pod.
    */
-  private shown: ContainerView | ContainerStatus | undefined = undefined;
+  private shown: ContainerView | undefined = undefined;
+  private shownPrint = 0;
   private flags = 0;
 
-  /** The last view shown, made again from the pod's status when that is what is kept. */
-  get shownView(): ContainerView | undefined {
-    const shown = this.shown;
-    if (!shown || !this.has(SHOWN_WRITTEN)) return shown as ContainerView | undefined;
-    const s = shown as ContainerStatus;
+  /**
+   * The last view shown; once only its print is kept, made again from `written` (the pod's status
+   * of the container now) when that still says the same, else undefined (another writer changed it).
+   */
+  shownView(written: ContainerStatus | undefined): ContainerView | undefined {
+    if (!this.has(SHOWN_WRITTEN)) return this.shown;
+    const s = written;
+    if (!s?.state || !s.lastState || statusPrint(s) !== this.shownPrint) return undefined;
     return {
-      name: s.name, kind: this.kind, state: s.state!, lastState: s.lastState!, ready: s.ready, started: s.started!, restartCount: s.restartCount,
+      name: s.name, kind: this.kind, state: s.state, lastState: s.lastState, ready: s.ready, started: s.started!, restartCount: s.restartCount,
       image: s.image, imageID: s.imageID, succeeded: this.has(SHOWN_SUCCEEDED), containerID: s.containerID, volumeMounts: s.volumeMounts as ContainerView['volumeMounts'],
     };
   }
 
-  /** The mounts the last view listed. */
+  /** The mounts the last view listed, while it is kept. */
   get shownMounts(): ContainerView['volumeMounts'] {
-    return (this.shown as ContainerView | undefined)?.volumeMounts as ContainerView['volumeMounts'];
+    return this.shown?.volumeMounts;
   }
 
   /** The view the worker made, while it is what is kept. */
   get madeView(): ContainerView | undefined {
-    return this.has(SHOWN_WRITTEN) ? undefined : this.shown as ContainerView | undefined;
+    return this.shown;
   }
 
-  /** The pod's status of the container, while it is what is kept. */
-  get writtenStatus(): ContainerStatus | undefined {
-    return this.has(SHOWN_WRITTEN) ? this.shown as ContainerStatus : undefined;
-  }
-
-  /** Whether `view` says what the last view said (sameView's answer, also when the pod's status is kept). */
+  /** Whether `view` says what the last view said (sameView's answer, also when only the print is kept). */
   sameAsShown(view: ContainerView): boolean {
-    const shown = this.shown;
-    if (!shown) return false;
-    return this.has(SHOWN_WRITTEN) ? sameAsWritten(view, shown as ContainerStatus, this.has(SHOWN_SUCCEEDED)) : sameView(view, shown as ContainerView);
+    if (this.has(SHOWN_WRITTEN)) return view.succeeded === this.has(SHOWN_SUCCEEDED) && statusPrint(view) === this.shownPrint;
+    return !!this.shown && sameView(view, this.shown);
   }
 
   show(view: ContainerView): void {
@@ -97,31 +101,32 @@ export class ContainerRecord {
   }
 
   /**
-   * Keeps `status`, the pod's status of the container that says what the last view said (checked
-   * by the caller), in its place; `succeeded` is the one member of the view a status does not have.
+   * The pod's status of the container came back saying what the last view said (checked by the
+   * caller): only the view's print is kept, and `succeeded`, the one member of the view a status
+   * does not have.
    */
-  showWritten(status: ContainerStatus, succeeded: boolean): void {
-    this.shown = status;
+  showWritten(view: ContainerView): void {
+    this.shownPrint = statusPrint(view);
+    this.shown = undefined;
     this.set(SHOWN_WRITTEN, true);
-    this.set(SHOWN_SUCCEEDED, succeeded);
-  }
-
-  /** What the view kept as the pod's status said of `succeeded`. */
-  get shownSucceeded(): boolean {
-    return this.has(SHOWN_SUCCEEDED);
+    this.set(SHOWN_SUCCEEDED, view.succeeded);
   }
 
   private has(bit: number): boolean {
     return (this.flags & bit) !== 0;
   }
 
-  constructor(public spec: ContainerSpec, readonly kind: 'init' | 'sidecar' | 'main') {
-    this.image = spec.image ?? '';
+  /**
+   * `index`: the container's position in the pod's init containers followed by its containers (an
+   * update cannot reorder them); `specImage`: the image its spec names (changes with `kubectl set image`).
+   */
+  constructor(readonly name: string, public specImage: string, readonly index: number, readonly kind: 'init' | 'sidecar' | 'main') {
+    this.image = specImage;
   }
 
   /** The field path events about this container carry: `spec.containers{web}`. */
   get fieldPath(): string {
-    return `${this.kind === 'main' ? 'spec.containers' : 'spec.initContainers'}{${this.spec.name}}`;
+    return `${this.kind === 'main' ? 'spec.containers' : 'spec.initContainers'}{${this.name}}`;
   }
 
   /** Pulling, creating or starting: the worker waits for it. */

@@ -20,11 +20,23 @@ import { DEFAULT_BEHAVIOUR, Random, hashString, type KubeletBehaviour } from './
 import type { ConfigSource } from './container-config';
 import { ImageManager } from './images';
 import { internalIP, nodeConditions, nodeInfo, nodeObject, nodeResources, podCIDR, type ConditionState, type NodeConfig } from './node-status';
-import { PodWorker, type PodWorkerHost } from './pod-worker';
+import { PodWorker, type PodWorkerHost, type StatusSlot } from './pod-worker';
 import { parseImageReference } from './runtime/image-ref';
 import { admitPod, type Rejection } from './admission';
 import { adoptablePod } from './adoption';
 import { jsonFingerprint } from './status-fingerprint';
+
+/**
+ * The status slot of a pod that has no worker (a rejected pod). A pod with a worker has its slot in
+ * the worker (an entry per running pod otherwise).
+ */
+class StatusWrite implements StatusSlot {
+  statusToWrite: PodStatus | undefined = undefined;
+  writtenPrint: number | undefined = undefined;
+  writing = false;
+  writeWaiters: (() => void)[] | undefined = undefined;
+  constructor(readonly namespace: string, readonly name: string) {}
+}
 
 /** The kubelet's nodeLeaseDurationSeconds, and its renew interval (a quarter of it). */
 export const LEASE_DURATION_SECONDS = 40;
@@ -44,6 +56,12 @@ export interface KubeletOptions {
   client: ApiClient;
   clock: Clock;
   behaviour?: KubeletBehaviour;
+  /**
+   * The pods bound to this node as the pool's pod informer holds them, by namespace/name: the pod
+   * workers read their pod from it instead of each holding one (see PodWorker). Without it every
+   * worker holds its pod.
+   */
+  pods?: (key: string) => Pod | undefined;
 }
 
 export class Kubelet implements PodWorkerHost {
@@ -59,7 +77,8 @@ export class Kubelet implements PodWorkerHost {
   private readonly client: ApiClient;
   private readonly recorder: EventRecorder;
   private readonly workers = new Map<string, PodWorker>();
-  private readonly ipsInUse = new Map<string, number>();
+  /** The pod IPs in use, by host number (2…254 of the node's /24): one bit each, not an entry per pod. */
+  private readonly ipsInUse = new Uint32Array(8);
   private nextIP = 2;
   private alive = false;
   private nodeUid = '';
@@ -72,7 +91,7 @@ export class Kubelet implements PodWorkerHost {
    * Per pod: the status to write and a fingerprint of the last one written. Only the name is kept
    * of the pod, not the version it was computed from (that would keep an old copy of every pod).
    */
-  private readonly statusWrites = new Map<string, { status?: PodStatus; written?: number; namespace: string; name: string; busy: boolean; waiters?: (() => void)[] }>();
+  private readonly statusWrites = new Map<string, StatusWrite>();
   private bootID: string;
   private readonly machineID: string;
 
@@ -130,16 +149,20 @@ export class Kubelet implements PodWorkerHost {
     this.every(NODE_STATUS_UPDATE_MS, () => {
       // Events past the correlation window are forgotten also while no new ones come (an idle node).
       this.recorder.prune();
+      this.pruneConfigCache();
       return this.reportStatus(false);
     });
     // A restarted kubelet reports every pod afresh; its writes while dead never happened.
-    for (const entry of this.statusWrites.values()) entry.written = undefined;
+    for (const entry of this.statusWrites.values()) entry.writtenPrint = undefined;
+    for (const worker of this.workers.values()) worker.writtenPrint = undefined;
     for (const worker of this.workers.values()) worker.republish();
   }
 
   /** The kubelet dies: no more lease, status or pod updates. Containers keep running. */
   stop(): void {
     this.alive = false;
+    // The informer moves on while the kubelet is dead; the workers keep the versions they were given.
+    for (const worker of this.workers.values()) worker.hold();
     for (const t of this.timers) t.cancel();
     this.timers = [];
   }
@@ -169,14 +192,15 @@ export class Kubelet implements PodWorkerHost {
     // Containers a previous kubelet process left running are kept, not admitted again (adoption.ts).
     const adopted = adoptablePod(pod);
     if (adopted) {
-      if (adopted.podIP && !pod.spec.hostNetwork) this.reservePodIP(uid, adopted.podIP);
+      if (adopted.podIP && !pod.spec.hostNetwork) this.reservePodIP(adopted.podIP);
       const worker = new PodWorker(pod, this);
       this.workers.set(uid, worker);
       // Should resuming fail, the pod starts as new: better than a pod no worker runs.
       worker.adopt(adopted).catch(() => { if (!worker.isFinished) worker.start(); });
       return;
     }
-    const rejection = admitPod(pod, [...this.workers.values()].filter((w) => !w.isFinished).map((w) => w.current), nodeResources(this.options.config));
+    const running = [...this.workers.values()].filter((w) => !w.isFinished);
+    const rejection = admitPod(pod, running.length, () => running, nodeResources(this.options.config));
     if (rejection) {
       this.reject(pod, rejection);
       return;
@@ -197,14 +221,14 @@ export class Kubelet implements PodWorkerHost {
   /** A pod bound to this node is gone from the API. */
   removePod(pod: Pod): void {
     const uid = pod.metadata.uid ?? '';
-    this.workers.get(uid)?.abandon();
+    this.workers.get(uid)?.abandon(pod);
     this.workers.delete(uid);
     this.statusWrites.delete(uid);
   }
 
   /** The worker of a pod on this node, by name. */
   worker(namespace: string, name: string): PodWorker | undefined {
-    for (const w of this.workers.values()) if (w.current.metadata.namespace === namespace && w.current.metadata.name === name) return w;
+    for (const w of this.workers.values()) if (w.namespace === namespace && w.name === name) return w;
     return undefined;
   }
 
@@ -214,14 +238,15 @@ export class Kubelet implements PodWorkerHost {
 
   // ---- PodWorkerHost ----------------------------------------------------------------------
 
-  allocatePodIP(uid: string): string {
-    const existing = this.ipsInUse.get(uid);
-    if (existing !== undefined) return this.ip(existing);
-    const used = new Set(this.ipsInUse.values());
+  cachedPod(namespace: string, name: string): Pod | undefined {
+    return this.options.pods?.(`${namespace}/${name}`);
+  }
+
+  allocatePodIP(): string {
     for (let i = 0; i < 253; i++) {
       const candidate = ((this.nextIP - 2 + i) % 253) + 2;
-      if (!used.has(candidate)) {
-        this.ipsInUse.set(uid, candidate);
+      if (!this.ipInUse(candidate)) {
+        this.markIP(candidate, true);
         this.nextIP = candidate + 1;
         return this.ip(candidate);
       }
@@ -230,14 +255,31 @@ export class Kubelet implements PodWorkerHost {
   }
 
   /** An adopted pod keeps its IP: no other pod gets it while the pod runs. */
-  private reservePodIP(uid: string, ip: string): void {
-    const prefix = this.ip(0).slice(0, -1);
-    const host = ip.startsWith(prefix) ? Number(ip.slice(prefix.length)) : NaN;
-    if (Number.isInteger(host) && host >= 2 && host <= 254) this.ipsInUse.set(uid, host);
+  private reservePodIP(ip: string): void {
+    const host = this.hostNumber(ip);
+    if (host !== undefined) this.markIP(host, true);
   }
 
-  releasePodIP(uid: string): void {
-    this.ipsInUse.delete(uid);
+  /** `ip`: a pod IP this kubelet gave or reserved (any other, such as a hostNetwork pod's, is ignored). */
+  releasePodIP(ip: string): void {
+    const host = this.hostNumber(ip);
+    if (host !== undefined) this.markIP(host, false);
+  }
+
+  /** The host number of `ip` in this node's pod CIDR, if it is one a pod can have. */
+  private hostNumber(ip: string): number | undefined {
+    const prefix = this.ip(0).slice(0, -1);
+    const host = ip.startsWith(prefix) ? Number(ip.slice(prefix.length)) : NaN;
+    return Number.isInteger(host) && host >= 2 && host <= 254 ? host : undefined;
+  }
+
+  private ipInUse(host: number): boolean {
+    return (this.ipsInUse[host >>> 5]! & (1 << (host & 31))) !== 0;
+  }
+
+  private markIP(host: number, used: boolean): void {
+    if (used) this.ipsInUse[host >>> 5]! |= 1 << (host & 31);
+    else this.ipsInUse[host >>> 5]! &= ~(1 << (host & 31));
   }
 
   private ip(host: number): string {
@@ -259,14 +301,19 @@ export class Kubelet implements PodWorkerHost {
 
   writeStatus(pod: Pod, status: PodStatus): void {
     const uid = pod.metadata.uid ?? '';
-    let entry = this.statusWrites.get(uid);
+    let entry = this.statusSlot(uid);
     if (!entry) {
-      entry = { status, namespace: pod.metadata.namespace ?? '', name: pod.metadata.name ?? '', busy: false };
+      entry = new StatusWrite(pod.metadata.namespace ?? '', pod.metadata.name ?? '');
       this.statusWrites.set(uid, entry);
     }
-    entry.status = status;
+    entry.statusToWrite = status;
     if (!this.alive) return;
     void this.flushStatus(uid);
+  }
+
+  /** Where the status of the pod of `uid` waits to be written: in its worker, else (a rejected pod) in statusWrites. */
+  private statusSlot(uid: string): StatusSlot | undefined {
+    return this.workers.get(uid) ?? this.statusWrites.get(uid);
   }
 
   deletePod(pod: Pod): void {
@@ -290,36 +337,36 @@ export class Kubelet implements PodWorkerHost {
    * status must reach the API before deletePod's delete, as the status manager waits for it.
    */
   private async flushStatus(uid: string): Promise<void> {
-    const entry = this.statusWrites.get(uid);
+    const entry = this.statusSlot(uid);
     if (!entry) return;
-    if (entry.busy) return new Promise((resolve) => (entry.waiters ??= []).push(resolve));
-    entry.busy = true;
+    if (entry.writing) return new Promise((resolve) => (entry.writeWaiters ??= []).push(resolve));
+    entry.writing = true;
     try {
       for (;;) {
         if (!this.alive) return;
-        const status = entry.status;
+        const status = entry.statusToWrite;
         if (!status) return;
         const text = jsonFingerprint(status);
-        if (text === entry.written) {
+        if (text === entry.writtenPrint) {
           // Nothing new to write; drop the object, only the fingerprint stays.
-          if (entry.status === status) entry.status = undefined;
+          if (entry.statusToWrite === status) entry.statusToWrite = undefined;
           return;
         }
         try {
           // ...WithWarnings: the patched pod is not read, so it is never decoded (in process).
           await this.client.resource(PODS).patchWithWarnings(entry.name, 'merge', { status }, { namespace: entry.namespace, subresource: 'status' });
-          entry.written = text;
+          entry.writtenPrint = text;
           // Only the fingerprint stays (the worker recomputes the status whenever it republishes).
-          if (entry.status === status) entry.status = undefined;
+          if (entry.statusToWrite === status) entry.statusToWrite = undefined;
         } catch (err) {
-          if (isStatusError(err, 'NotFound')) { entry.written = text; return; }
-          entry.written = text; // drop it: the next change writes the whole status again
+          if (isStatusError(err, 'NotFound')) { entry.writtenPrint = text; return; }
+          entry.writtenPrint = text; // drop it: the next change writes the whole status again
           return;
         }
       }
     } finally {
-      entry.busy = false;
-      for (const resolve of entry.waiters?.splice(0) ?? []) resolve();
+      entry.writing = false;
+      for (const resolve of entry.writeWaiters?.splice(0) ?? []) resolve();
     }
   }
 
@@ -453,6 +500,15 @@ export class Kubelet implements PodWorkerHost {
    * per pod for kube-root-ca.crt. Objects not found are never cached, so creating one helps at once.
    */
   private readonly configCache = new Map<string, { object: KubeObject; until: number }>();
+
+  /**
+   * Forgets the objects whose minute has passed: an expired one would only be read again, and every
+   * node would otherwise keep its own copy of kube-root-ca.crt (~1.4 KB) for good.
+   */
+  private pruneConfigCache(): void {
+    const now = this.clock.now();
+    for (const [key, cached] of this.configCache) if (cached.until <= now) this.configCache.delete(key);
+  }
 
   private async getOrUndefined(gvr: typeof CONFIGMAPS, namespace: string, name: string): Promise<KubeObject | undefined> {
     const key = `${gvr.resource}/${namespace}/${name}`;

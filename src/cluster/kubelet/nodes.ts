@@ -84,6 +84,9 @@ export class NodePool implements PodLogSource {
     return [...this.kubelets.values()];
   }
 
+  /** The pod informer's pod of this namespace/name (what the kubelets' pod workers read). */
+  private readonly cachedPod = (key: string): Pod | undefined => this.informer?.get(key);
+
   kubelet(name: string): Kubelet | undefined {
     return this.kubelets.get(name);
   }
@@ -141,7 +144,7 @@ export class NodePool implements PodLogSource {
       while (this.indexes.has(index)) index++;
     }
     this.indexes.add(index);
-    const kubelet = new Kubelet({ config, index, client: this.options.client(kubeletUser(config.name)), clock: this.options.clock, behaviour: this.options.behaviour ?? DEFAULT_BEHAVIOUR });
+    const kubelet = new Kubelet({ config, index, client: this.options.client(kubeletUser(config.name)), clock: this.options.clock, behaviour: this.options.behaviour ?? DEFAULT_BEHAVIOUR, pods: this.cachedPod });
     this.kubelets.set(config.name, kubelet);
     await kubelet.start();
     for (const pod of this.informer?.list() ?? []) if (pod.spec.nodeName === config.name) kubelet.syncPod(pod);

@@ -7,6 +7,7 @@
 import type { ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from '../api/types';
 import { rfc3339 } from '../client/event-recorder';
 import { sameJson } from '../api/same-json';
+import { jsonFingerprint } from './status-fingerprint';
 
 export type Phase = NonNullable<PodStatus['phase']>;
 
@@ -120,10 +121,17 @@ function readinessGates(pod: Pod): PodCondition | undefined {
   return { type: 'Ready', status: 'False', lastProbeTime: null, reason: 'ReadinessGatesNotReady', message: messages.join(', ') };
 }
 
-/** Carries lastTransitionTime over from the previous conditions when the status did not change. */
-export function withTransitionTimes(next: PodCondition[], previous: PodCondition[] | undefined, now: number): PodCondition[] {
+/**
+ * Carries lastTransitionTime over from the previous conditions when the status did not change.
+ * `previous`: the conditions, or what is remembered of them by type (a ConditionMemo's).
+ */
+export function withTransitionTimes(
+  next: PodCondition[],
+  previous: PodCondition[] | ((type: string) => { status: string; lastTransitionTime?: string } | undefined) | undefined,
+  now: number,
+): PodCondition[] {
   return next.map((c) => {
-    const old = lastOfType(previous, c.type);
+    const old = typeof previous === 'function' ? previous(c.type) : lastOfType(previous, c.type);
     const lastTransitionTime = old && old.status === c.status && old.lastTransitionTime ? old.lastTransitionTime : c.lastTransitionTime ?? rfc3339(now);
     const out: PodCondition = { type: c.type, status: c.status, lastProbeTime: null, lastTransitionTime };
     if (c.reason) out.reason = c.reason;
@@ -153,14 +161,29 @@ export function sameView(a: ContainerView, b: ContainerView): boolean {
 }
 
 /**
- * sameView of `view` and the view that `status` (the pod's status of the container, written from
- * a view and come back saying the same as it) and `succeeded` describe.
+ * A fingerprint of what a container's status says (all of a view but `kind` and `succeeded`), the
+ * same for a view and for the pod's status of the container written from it and read back, whatever
+ * the order of their members: equal prints say what sameView would say of the two (a 48-bit hash:
+ * see jsonFingerprint). A status without state or lastState never equals a view's print.
  */
-export function sameAsWritten(view: ContainerView, status: ContainerStatus, succeeded: boolean): boolean {
-  return view.name === status.name && view.ready === status.ready && view.started === status.started && view.restartCount === status.restartCount
-    && view.image === status.image && view.imageID === status.imageID && view.succeeded === succeeded && view.containerID === status.containerID
-    && !!status.state && !!status.lastState && sameState(view.state, status.state) && sameState(view.lastState, status.lastState)
-    && (view.volumeMounts === status.volumeMounts || sameJson(view.volumeMounts, status.volumeMounts));
+export function statusPrint(s: ContainerView | ContainerStatus): number {
+  const mounts = s.volumeMounts as ContainerView['volumeMounts'];
+  return jsonFingerprint([
+    s.name, s.ready, s.started ?? null, s.restartCount, s.image, s.imageID, s.containerID ?? null,
+    s.state ? stateParts(s.state) : null, s.lastState ? stateParts(s.lastState) : null,
+    mounts?.length ? mounts.map((m) => [m.name, m.mountPath, m.readOnly ?? null, m.recursiveReadOnly ?? null]) : null,
+  ]);
+}
+
+/** The members of a state that sameState compares, in a fixed order. */
+function stateParts(s: ContainerState): unknown[] {
+  if (s.running) return ['running', s.running.startedAt ?? null];
+  if (s.waiting) return ['waiting', s.waiting.reason ?? null, s.waiting.message ?? null];
+  if (s.terminated) {
+    const t = s.terminated;
+    return ['terminated', t.exitCode, t.reason ?? null, t.startedAt ?? null, t.finishedAt ?? null, t.containerID ?? null, t.message ?? null, t.signal ?? null];
+  }
+  return [];
 }
 
 function sameState(a: ContainerState, b: ContainerState): boolean {

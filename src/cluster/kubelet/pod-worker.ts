@@ -10,7 +10,7 @@
  * Everything observable (events, status) goes through the host, so the same worker runs in the
  * kubelet and in unit tests. The worker never reads the API except for ConfigMaps and Secrets.
  */
-import type { ContainerState, Pod, PodCondition, PodStatus } from '../api/types';
+import type { Container as ContainerSpec, ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from '../api/types';
 import type { Clock, Timer } from '../clock';
 import { rfc3339, type EventType } from '../client/event-recorder';
 import type { BackOff } from './backoff';
@@ -19,8 +19,12 @@ import { resolveContainerConfig, expandReferences, type ConfigSource } from './c
 import { containerFaults, parseQuantityBytes, type ContainerFaults } from './faults';
 import { imageID as imageIdOf, type ImageManager } from './images';
 import { sameJson } from '../api/same-json';
+import type { Requested } from './admission';
+import { podRequests } from '../scheduler/framework/resource';
+import { conditionMemo, rememberedCondition, type ConditionMemo } from './condition-memo';
+import { jsonFingerprint } from './status-fingerprint';
 import { containerStatus, podConditions, podPhase, qosClass, withTransitionTimes, type ContainerView, type PodView } from './pod-status';
-import { PROBE_LABEL, ProbeWorker, type ProbeKind, type ProbeSpec } from './probes';
+import { PROBE_LABEL, ProbeWorker, probeCopy, type ProbeKind, type ProbeSpec } from './probes';
 import { catalogImage } from './runtime/catalog';
 import { Container, type ContainerHooks, type Termination } from './runtime/container';
 import { ContainerRecord, internImageName, type Exited } from './container-record';
@@ -40,13 +44,38 @@ export interface PodWorkerHost {
   readonly config: ConfigSource;
   readonly crashBackOff: BackOff;
   readonly pullBackOff: BackOff;
-  allocatePodIP(uid: string): string;
-  releasePodIP(uid: string): void;
+  /** A free IP of the node's pod CIDR, taken until released. */
+  allocatePodIP(): string;
+  /** The pod IP given back (its pod is done); one the host did not give (hostNetwork) is ignored. */
+  releasePodIP(ip: string): void;
   event(pod: Pod, type: EventType, reason: string, message: string, fieldPath?: string): void;
   nodeEvent(type: EventType, reason: string, message: string): void;
   writeStatus(pod: Pod, status: PodStatus): void;
+  /**
+   * The pod of this namespace and name as the node's pod informer holds it now (decoded again if
+   * it was dropped), undefined when it holds none or the host has no informer. The worker checks
+   * uid and resourceVersion: it only takes the version it was last given.
+   */
+  cachedPod(namespace: string, name: string): Pod | undefined;
   /** Deletes the pod with gracePeriodSeconds 0 and a uid precondition (termination finished). */
   deletePod(pod: Pod): void;
+}
+
+/**
+ * Where a pod's status waits to be written, and a fingerprint of the one last written: the
+ * kubelet's status manager's state of one pod (see Kubelet.flushStatus). A worker is its pod's slot
+ * (an entry per running pod otherwise).
+ */
+export interface StatusSlot {
+  readonly namespace: string;
+  readonly name: string;
+  /** The status to write; undefined once written (only the fingerprint stays). */
+  statusToWrite: PodStatus | undefined;
+  /** jsonFingerprint of the status last written; undefined: none, or forgotten (a restarted kubelet). */
+  writtenPrint: number | undefined;
+  /** A write is under way: the next waits for it. */
+  writing: boolean;
+  writeWaiters: (() => void)[] | undefined;
 }
 
 /** The conditions the kubelet computes; any other belongs to another component. */
@@ -78,9 +107,35 @@ const W_PUBLISHED_POD = 256;
 const W_PUBLISHED_SANDBOX = 512;
 const W_PUBLISHED_INITIALIZED = 1024;
 const W_PUBLISHED_INIT_FAILED = 2048;
+/** The pod IP went back to the host (releasePodIP). */
+const W_IP_RELEASED = 4096;
+/** The held version stays held until the next update (hold: a stopped kubelet). */
+const W_PINNED = 8192;
+/** StatusSlot.writing. */
+const W_WRITING = 16384;
 
-export class PodWorker implements ContainerHooks {
-  private pod: Pod;
+export class PodWorker implements ContainerHooks, Requested, StatusSlot {
+  readonly namespace: string;
+  readonly name: string;
+  readonly uid: string;
+  /**
+   * What the pod requests (the kubelet's admission sums these over the pods it runs): kept as two
+   * numbers, so admitting a pod reads no other pod's object.
+   */
+  readonly milliCPU: number;
+  readonly memory: number;
+  /** The resourceVersion of the newest version of the pod this worker was given (update). */
+  private version: string | undefined;
+  /**
+   * That version, held strongly while the worker is at work on it (`settled` is false: a read of it
+   * per step would otherwise decode it again each time once caches hold pods weakly) or the host may
+   * not give it back: the pod is being deleted (termination must finish, with its uid
+   * precondition, even once the informer no longer has it), the kubelet is stopped (W_PINNED: it must
+   * not see versions it was not given), or the host has no cache of pods. A running, settled pod is
+   * not held: the worker reads it from the host when it needs it, so that the pod's decoded object
+   * can be dropped once no cache wants it.
+   */
+  private held: Pod | undefined;
   private readonly records: ContainerRecord[];
   private sandboxTimer: Timer | undefined;
   private podIP: string | undefined;
@@ -88,7 +143,14 @@ export class PodWorker implements ContainerHooks {
   /** activeDeadlineSeconds ran out: the pod failed with this reason and stays (it is not deleted). */
   private failure: { reason: string; message: string } | undefined;
   private deadlineTimer: Timer | undefined;
-  private lastConditions: PodCondition[] | undefined;
+  /**
+   * The conditions last computed (and at first the pod's own), as a ConditionMemo: status and
+   * transition time per type the kubelet computes.
+   */
+  private conditionStatuses = 0;
+  private conditionTimes: string[] | undefined;
+  /** jsonFingerprint of the conditions last handed to the host (foreign ones included); -1: none. */
+  private conditionsPrint = -1;
   /**
    * Conditions other components own (DisruptionTarget, readiness gates), newest seen per type. The
    * status goes out as a merge patch that replaces the list, so the kubelet carries them along;
@@ -97,13 +159,20 @@ export class PodWorker implements ContainerHooks {
   private foreign: Map<string, PodCondition> | undefined;
   /**
    * Phase, pod IP and QoS class of the last status handed to the host, while that status is still
-   * described by lastConditions and every record's `shown`; phase undefined when it is not (none
+   * described by the remembered conditions and every record's `shown`; phase undefined when it is not (none
    * yet, the terminal one, or the host must get the next one whatever it is: see publish). Kept as
    * the strings they are (no text made of them: it would be one more string per pod).
    */
   private publishedPhase: string | undefined;
   private publishedIP: string | undefined;
   private publishedQoS: string | undefined;
+
+  // StatusSlot: written by the kubelet, never read by the worker.
+  statusToWrite: PodStatus | undefined = undefined;
+  writtenPrint: number | undefined = undefined;
+  writeWaiters: (() => void)[] | undefined = undefined;
+  get writing(): boolean { return this.has(W_WRITING); }
+  set writing(on: boolean) { this.flag(W_WRITING, on); }
 
   /** The worker's booleans, as bits of one number (a worker per pod: see ContainerRecord). */
   private flags = 0;
@@ -141,13 +210,21 @@ export class PodWorker implements ContainerHooks {
   }
 
   constructor(pod: Pod, private readonly host: PodWorkerHost) {
-    this.pod = pod;
+    this.namespace = pod.metadata.namespace ?? '';
+    this.name = pod.metadata.name ?? '';
+    this.uid = pod.metadata.uid ?? '';
+    // Held until the pod settles (a new worker has everything ahead of it).
+    this.version = pod.metadata.resourceVersion;
+    this.held = pod;
+    const requested = podRequests(pod);
+    this.milliCPU = requested.milliCPU;
+    this.memory = requested.memory;
     this.startTime = pod.status?.startTime ? Date.parse(pod.status.startTime) : host.clock.now();
-    this.lastConditions = pod.status?.conditions;
+    this.rememberConditions(pod.status?.conditions);
     // Made by one map (an array of its exact length: it is kept as long as the pod runs).
     const inits = pod.spec.initContainers ?? [];
     const specs = inits.length > 0 ? [...inits, ...pod.spec.containers] : pod.spec.containers;
-    this.records = specs.map((c, i) => new ContainerRecord(c, i >= inits.length ? 'main' : c.restartPolicy === 'Always' ? 'sidecar' : 'init'));
+    this.records = specs.map((c, i) => new ContainerRecord(c.name, c.image ?? '', i, i >= inits.length ? 'main' : c.restartPolicy === 'Always' ? 'sidecar' : 'init'));
   }
 
   /** The latest version of the pod this worker has seen. */
@@ -155,8 +232,68 @@ export class PodWorker implements ContainerHooks {
     return this.pod;
   }
 
-  get uid(): string {
-    return this.pod.metadata.uid ?? '';
+  /**
+   * The version of the pod this worker was last given: the host's when it still holds that one,
+   * else the one held here (see `held`).
+   */
+  private get pod(): Pod {
+    if (this.held) return this.held;
+    const cached = this.host.cachedPod(this.namespace, this.name);
+    if (cached !== undefined && cached.metadata.uid === this.uid && cached.metadata.resourceVersion === this.version) {
+      // Work starts again (a container exited, a probe failed): held until it settles.
+      if (!this.settled) this.held = cached;
+      return cached;
+    }
+    // Not held and not the host's: only if a version reached the host's cache and not this worker,
+    // which `keep` and `hold` rule out; the host's newer one is the best there is.
+    return cached!;
+  }
+
+  /** `pod` is now the version to work on. */
+  private keep(pod: Pod): void {
+    this.version = pod.metadata.resourceVersion;
+    this.flag(W_PINNED, false);
+    this.held = pod;
+    this.releaseIfSettled();
+  }
+
+  /** Lets go of the held version when nothing is under way and the host gives that version back. */
+  private releaseIfSettled(): void {
+    const held = this.held;
+    if (!held || this.has(W_PINNED) || held.metadata.deletionTimestamp || !this.settled) return;
+    const cached = this.host.cachedPod(this.namespace, this.name);
+    if (cached !== undefined && cached.metadata.uid === this.uid && cached.metadata.resourceVersion === this.version) this.held = undefined;
+  }
+
+  /**
+   * Nothing under way: no sync, no sandbox or container being started, no retry or back-off
+   * pending, every container that runs seen by a relist, not terminating.
+   */
+  private get settled(): boolean {
+    if (this.syncing || this.adopting || this.terminating || this.finished || this.sandboxTimer) return false;
+    for (const r of this.records) if (r.busy || r.noticing || r.retry || (r.current && !r.seen)) return false;
+    return true;
+  }
+
+  /**
+   * The host stops passing versions on (a stopped kubelet): the worker holds the one it has, as
+   * the host's cache moves on without it. The next update releases it again.
+   */
+  hold(): void {
+    this.held ??= this.pod;
+    this.flag(W_PINNED, true);
+  }
+
+  /**
+   * The spec of a container, read from `pod` (the current version): by position, and by name should
+   * that not match.
+   */
+  private specOf(r: ContainerRecord, pod: Pod = this.pod): ContainerSpec {
+    const inits = pod.spec.initContainers;
+    const n = inits?.length ?? 0;
+    const at = r.index < n ? inits![r.index] : pod.spec.containers[r.index - n];
+    if (at?.name === r.name) return at;
+    return [...(inits ?? []), ...pod.spec.containers].find((c) => c.name === r.name) ?? { name: r.name, image: r.specImage };
   }
 
   get isFinished(): boolean {
@@ -171,7 +308,7 @@ export class PodWorker implements ContainerHooks {
   /** A newer version of the pod arrived (deletion, annotations). */
   update(pod: Pod): void {
     if (pod.metadata.uid !== this.uid) return;
-    this.pod = pod;
+    this.keep(pod);
     this.flag(W_PUBLISHED_POD, false);
     if (this.finished && this.failure && pod.metadata.deletionTimestamp) {
       // A pod that failed in place and is now deleted: nothing runs any more, it can go at once.
@@ -187,7 +324,6 @@ export class PodWorker implements ContainerHooks {
       if (!known || !sameJson(known, c)) { (this.foreign ??= new Map()).set(c.type, c); foreignChanged = true; }
     }
     const missing = !!this.foreign && [...this.foreign.keys()].some((type) => !pod.status?.conditions?.some((c) => c.type === type));
-    this.adoptWrittenConditions(pod);
     this.adoptWrittenStatuses(pod);
     if ((foreignChanged || missing) && !this.finished) this.publish();
     // The kubelet syncs a pod again when its spec or its deletion changes; a change of status alone
@@ -197,29 +333,17 @@ export class PodWorker implements ContainerHooks {
     if (pod.metadata.deletionTimestamp || respecced) this.requestSync();
   }
 
-  /**
-   * The conditions this worker last computed, once they come back in the pod as written, are read
-   * from the pod (one copy of them per pod, not two): only type, status and lastTransitionTime of
-   * the previous conditions matter for the next ones (withTransitionTimes), so they are taken only
-   * when those agree entry for entry.
-   */
-  private adoptWrittenConditions(pod: Pod): void {
-    const last = this.lastConditions;
-    const written = pod.status?.conditions;
-    if (!last || !written || last === written || last.length !== written.length) return;
-    for (let i = 0; i < last.length; i++) {
-      const a = last[i]!;
-      const b = written[i]!;
-      if (a.type !== b.type || a.status !== b.status || a.lastTransitionTime !== b.lastTransitionTime) return;
-    }
-    this.lastConditions = written;
+  private rememberConditions(conditions: readonly PodCondition[] | undefined): void {
+    const memo = conditionMemo(conditions);
+    this.conditionStatuses = memo.statuses;
+    this.conditionTimes = memo.times;
   }
 
   /**
-   * The same for the containers' last views (ContainerRecord.shown): once the status written comes
-   * back with a container's status as its view described it, the record keeps the pod's status of
-   * the container instead of the view (one copy, not two; it is only compared and read, never
-   * changed). Also the pod IP.
+   * The containers' last views (ContainerRecord.shown): once the status written comes back with a
+   * container's status as its view described it, the record keeps only the view's print, and the
+   * pod's status of the container stands for the view (see ContainerRecord.shownView). Also the pod
+   * IP: the pod's string in place of ours.
    */
   private adoptWrittenStatuses(pod: Pod): void {
     const status = pod.status;
@@ -230,22 +354,16 @@ export class PodWorker implements ContainerHooks {
       this.podIP = status.podIP;
     }
     for (const r of this.records) {
-      const name = r.spec.name;
+      const name = r.name;
       const written = (r.kind === 'main' ? status.containerStatuses : status.initContainerStatuses)?.find((c) => c.name === name);
       if (!written) continue;
-      const kept = r.writtenStatus;
-      if (kept) {
-        // An older version's: the newest one in its place when it says the same.
-        if (kept !== written && sameJson(kept, written)) r.showWritten(written, r.shownSucceeded);
-        continue;
-      }
       const v = r.madeView;
       if (!v) continue;
       if (written.ready !== v.ready || written.started !== v.started || written.restartCount !== v.restartCount || written.image !== v.image
         || written.imageID !== v.imageID || written.containerID !== v.containerID) continue;
       if (!sameJson(v.state, written.state) || !sameJson(v.lastState, written.lastState)) continue;
       if (v.volumeMounts ? !sameJson(v.volumeMounts, written.volumeMounts) : written.volumeMounts !== undefined) continue;
-      r.showWritten(written, v.succeeded);
+      r.showWritten(v);
     }
   }
 
@@ -262,20 +380,16 @@ export class PodWorker implements ContainerHooks {
       // The records follow the spec's order (init containers first), which an update cannot change;
       // by name all the same, should it differ.
       const at = i < inits.length ? inits[i] : pod.spec.containers[i - inits.length];
-      const spec = at?.name === r.spec.name ? at : [...inits, ...pod.spec.containers].find((c) => c.name === r.spec.name);
+      const spec = at?.name === r.name ? at : [...inits, ...pod.spec.containers].find((c) => c.name === r.name);
       if (!spec) continue;
-      if (spec.image === r.spec.image) {
-        // The same container in the newer version of the pod: hold that one, not the version it came
-        // from (which would otherwise stay in memory for as long as the pod runs).
-        r.spec = spec;
-        continue;
-      }
+      if ((spec.image ?? '') === r.specImage) continue;
       changed = true;
-      r.spec = spec;
+      r.specImage = spec.image ?? '';
       r.specChanged = true;
       r.pullFailure = undefined;
       r.waiting = undefined;
       r.retry?.cancel();
+      r.retry = undefined;
       if (r.current?.running) {
         this.event('Normal', 'Killing', `Container ${spec.name} definition changed, will be restarted`, r);
         r.killedToRestart = true;
@@ -306,9 +420,10 @@ export class PodWorker implements ContainerHooks {
     let processes;
     try {
       // Running ones resume; ended ones give their logs back by a replay (replayedLog).
+      const pod = this.pod;
       processes = await Promise.all(this.records.map((r) => {
-        const c = found.containers.get(r.spec.name);
-        return c?.running || c?.last ? resumedProcess(this.pod, r.spec, this.host.config) : undefined;
+        const c = found.containers.get(r.name);
+        return c?.running || c?.last ? resumedProcess(pod, this.specOf(r, pod), this.host.config) : undefined;
       }));
     } finally {
       this.adopting = false;
@@ -319,11 +434,12 @@ export class PodWorker implements ContainerHooks {
       this.sandboxReported = true;
       this.podIP = found.podIP;
     }
-    const hostname = this.pod.metadata.name ?? '';
+    const hostname = this.name;
+    const pod = this.pod;
     const exited = (e: AdoptedExit, r: ContainerRecord, process: ResumedProcess | undefined): Exited =>
       ({ ...e, image: r.image, imageID: r.imageID, log: process ? replayedLog(process, hostname, e.startedAt, e.termination.finishedAt) : ended(new ContainerLog()) });
     this.records.forEach((r, i) => {
-      const c = found.containers.get(r.spec.name);
+      const c = found.containers.get(r.name);
       if (!c) return;
       r.restartCount = c.restartCount;
       if (c.image) r.image = c.image;
@@ -333,12 +449,12 @@ export class PodWorker implements ContainerHooks {
       if (c.waiting) r.waiting = c.waiting;
       const backOff = crashBackOffMs(this.host.behaviour.crashLoopBackOff, c.restartCount);
       const restartedAt = c.running?.startedAt ?? c.last?.startedAt;
-      if (backOff !== undefined && restartedAt) this.host.crashBackOff.restore(`${this.uid}/${r.spec.name}`, backOff, restartedAt);
+      if (backOff !== undefined && restartedAt) this.host.crashBackOff.restore(`${this.uid}/${r.name}`, backOff, restartedAt);
       const process = processes[i];
       if (!c.running || !process) return;
-      const faults = containerFaults(this.pod, r.spec.name);
-      const context = { image: process.image, env: process.env, files: process.files, hostname: this.pod.metadata.name ?? '', now: () => container.now() };
-      const container: Container = this.newContainer(r, c.running.id, startProcessOrIdle(process.argv, context), context, faults, c.running.startedAt);
+      const faults = containerFaults(pod, r.name);
+      const context = { image: process.image, env: process.env, files: process.files, hostname: this.name, now: () => container.now() };
+      const container: Container = this.newContainer(r, pod, c.running.id, startProcessOrIdle(process.argv, context), context, faults, c.running.startedAt);
       r.current = container;
       r.seen = true;
       container.start();
@@ -364,8 +480,22 @@ export class PodWorker implements ContainerHooks {
     this.requestSync();
   }
 
-  /** The pod is gone from the API (force-deleted): stop everything at once. */
-  abandon(): void {
+  /**
+   * Gives the pod's IP back, once (termination and then the pod's removal both come here: a second
+   * release could free the IP of the pod that got it since). The worker keeps showing it.
+   */
+  private releasePodIP(): void {
+    // A hostNetwork pod has the node's IP: nothing to give back.
+    if (this.podIP === undefined || this.podIP === this.host.hostIP || this.has(W_IP_RELEASED)) return;
+    this.flag(W_IP_RELEASED, true);
+    this.host.releasePodIP(this.podIP);
+  }
+
+  /** The pod is gone from the API (force-deleted): stop everything at once. `pod`: its last version. */
+  abandon(pod?: Pod): void {
+    // The host's cache no longer has it; `current` still answers with what it was.
+    if (pod?.metadata.uid === this.uid) this.held = pod;
+    else this.held ??= this.pod;
     this.finished = true;
     this.publishedPhase = undefined;
     this.terminating = true;
@@ -376,19 +506,19 @@ export class PodWorker implements ContainerHooks {
       this.stopProbes(r);
       r.current?.kill();
     }
-    this.host.releasePodIP(this.uid);
+    this.releasePodIP();
   }
 
   /** The container of this name while it runs (what `kubectl exec` may run a command in). */
   runningContainer(name: string): Container | undefined {
-    const current = this.records.find((r) => r.spec.name === name)?.current;
+    const current = this.records.find((r) => r.name === name)?.current;
     return current?.running ? current : undefined;
   }
 
   /** The log of `container` for the pods/log subresource. */
   log(container: string, previous: boolean): ContainerLog {
-    const record = this.records.find((r) => r.spec.name === container);
-    const podName = this.pod.metadata.name ?? '';
+    const record = this.records.find((r) => r.name === container);
+    const podName = this.name;
     if (!record) throw waitingToStart(container, podName, 'ContainerCreating');
     if (previous) {
       const exited = record.current ? record.last : record.prior ?? (record.waiting ? record.last : undefined);
@@ -417,6 +547,7 @@ export class PodWorker implements ContainerHooks {
       } finally {
         this.syncing = false;
       }
+      this.releaseIfSettled();
     })();
   }
 
@@ -441,22 +572,23 @@ export class PodWorker implements ContainerHooks {
   }
 
   private async sync(): Promise<void> {
-    if (this.pod.metadata.deletionTimestamp) return this.terminate();
+    const pod = this.pod;
+    if (pod.metadata.deletionTimestamp) return this.terminate();
     if (this.terminating || this.initFailed) return;
-    if (this.pod.status?.phase === 'Succeeded' || this.pod.status?.phase === 'Failed') return;
+    if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return;
     if (!this.sandboxReady) {
       if (!this.sandboxTimer) {
         this.sandboxTimer = this.host.clock.setTimer(this.host.random.duration(this.host.behaviour.sandboxStart), () => {
           this.sandboxTimer = undefined;
           if (this.finished || this.terminating) return;
           this.sandboxReady = true;
-          this.podIP = this.pod.spec.hostNetwork ? this.host.hostIP : this.host.allocatePodIP(this.uid);
+          this.podIP = this.pod.spec.hostNetwork ? this.host.hostIP : this.host.allocatePodIP();
           this.requestSync();
         });
       }
       return;
     }
-    const policy = this.pod.spec.restartPolicy ?? 'Always';
+    const policy = pod.spec.restartPolicy ?? 'Always';
     for (const r of this.records) {
       if (r.kind === 'main') break;
       if (r.busy || r.noticing) return;
@@ -499,13 +631,13 @@ export class PodWorker implements ContainerHooks {
   }
 
   private podRef(): string {
-    return `${this.pod.metadata.name}_${this.pod.metadata.namespace}(${this.uid})`;
+    return `${this.name}_${this.namespace}(${this.uid})`;
   }
 
   /** Pull (or find) the image, create and start one container; honours both back-offs. */
   private async startContainer(r: ContainerRecord): Promise<void> {
     const host = this.host;
-    const name = r.spec.name;
+    const name = r.name;
     const key = `${this.uid}/${name}`;
     if (r.last && r.specChanged) {
       r.specChanged = false;
@@ -531,9 +663,11 @@ export class PodWorker implements ContainerHooks {
 
   private async pullAndRun(r: ContainerRecord): Promise<void> {
     const host = this.host;
-    const name = r.spec.name;
-    const image = r.spec.image ?? '';
-    const faults = containerFaults(this.pod, name);
+    const name = r.name;
+    const image = r.specImage;
+    let pod = this.pod;
+    let spec = this.specOf(r, pod);
+    const faults = containerFaults(pod, name);
     const ref = parseImageReference(image);
     if (!ref) {
       const message = invalidImageNameMessage(image);
@@ -543,7 +677,7 @@ export class PodWorker implements ContainerHooks {
       this.publish();
       return;
     }
-    const policy = r.spec.imagePullPolicy ?? (ref.tag === 'latest' && !ref.digest ? 'Always' : 'IfNotPresent');
+    const policy = spec.imagePullPolicy ?? (ref.tag === 'latest' && !ref.digest ? 'Always' : 'IfNotPresent');
     const present = host.images.has(ref);
     let imageID: string;
     const catalog = catalogImage(ref.repository);
@@ -592,10 +726,13 @@ export class PodWorker implements ContainerHooks {
       imageID = outcome.imageID;
     }
     if (!catalog) return;
+    // The version of the pod now (the pull took a while), as its config is read from it.
+    pod = this.pod;
+    spec = this.specOf(r, pod);
     r.image = internImageName(ref.fullName.replace(/@sha256:.*$/, ''));
     r.imageID = imageID;
 
-    const config = await resolveContainerConfig(this.pod, r.spec, catalog.env ?? {}, host.config);
+    const config = await resolveContainerConfig(pod, spec, catalog.env ?? {}, host.config);
     if (this.terminating || this.finished) return;
     if (!config.ok) {
       if (config.kind === 'env') {
@@ -610,10 +747,10 @@ export class PodWorker implements ContainerHooks {
       return;
     }
     let vars: Record<string, string> | undefined;
-    const expand = (list?: string[]) => list?.map((s) => expandReferences(s, vars ??= processEnv(config.env, this.pod.metadata.name ?? '')));
-    const argv = effectiveArgv(catalog, expand(r.spec.command), expand(r.spec.args));
+    const expand = (list?: string[]) => list?.map((s) => expandReferences(s, vars ??= processEnv(config.env, this.name)));
+    const argv = effectiveArgv(catalog, expand(spec.command), expand(spec.args));
     const id = host.random.hex(64);
-    const context = { image: catalog, env: config.env, files: config.files, hostname: this.pod.metadata.name ?? '', now: clockReader(host.clock) };
+    const context = { image: catalog, env: config.env, files: config.files, hostname: this.name, now: clockReader(host.clock) };
     this.event('Normal', 'Created', `Created container: ${name}`, r);
     await host.clock.sleep(host.random.duration(host.behaviour.containerStart));
     if (this.terminating || this.finished) return;
@@ -628,7 +765,7 @@ export class PodWorker implements ContainerHooks {
     }
     r.uncounted = restarted;
     r.seen = false;
-    const container = this.newContainer(r, id, started.process, context, faults);
+    const container = this.newContainer(r, pod, id, started.process, context, faults);
     r.current = container;
     this.event('Normal', 'Started', `Started container ${name}`, r);
     container.start();
@@ -654,8 +791,8 @@ export class PodWorker implements ContainerHooks {
    * The worker itself is the hooks of a container that needs nothing of its own (no memory limit,
    * no fault, not resumed): most of them, and each would otherwise hold an object and two closures.
    */
-  private newContainer(r: ContainerRecord, id: string, process: Process | undefined, context: ProcessContext, faults: ContainerFaults, resumeFrom?: number): Container {
-    const limit = parseQuantityBytes(r.spec.resources?.limits?.memory);
+  private newContainer(r: ContainerRecord, pod: Pod, id: string, process: Process | undefined, context: ProcessContext, faults: ContainerFaults, resumeFrom?: number): Container {
+    const limit = parseQuantityBytes(this.specOf(r, pod).resources?.limits?.memory);
     const own = limit !== undefined || faults.exit || faults.memoryBytes !== undefined || resumeFrom !== undefined;
     const hooks: ContainerHooks = !own ? this : {
       ...(limit !== undefined ? { memoryLimit: limit } : {}),
@@ -665,7 +802,7 @@ export class PodWorker implements ContainerHooks {
       ...(resumeFrom !== undefined ? { resumeFrom } : {}),
       onExit: (termination, container) => this.onExit(termination, container),
     };
-    return new Container(id, r.spec.name, this.host.clock, process, context, hooks);
+    return new Container(id, r.name, this.host.clock, process, context, hooks);
   }
 
   /** ContainerHooks: how long an OOM kill takes once a container of this pod is over its limit. */
@@ -675,10 +812,11 @@ export class PodWorker implements ContainerHooks {
 
   /** ContainerHooks: a container of this pod ended (its record is the one of its name). */
   onExit(termination: Termination, container: Container): void {
-    const r = this.records.find((record) => record.spec.name === container.name);
+    const r = this.records.find((record) => record.name === container.name);
     if (!r) return;
     if (termination.reason === 'OOMKilled') {
-      const program = effectiveArgv(container.context.image, r.spec.command, r.spec.args)[0] ?? r.spec.name;
+      const spec = this.specOf(r);
+      const program = effectiveArgv(container.context.image, spec.command, spec.args)[0] ?? r.name;
       this.host.nodeEvent('Warning', 'SystemOOM', `System OOM encountered, victim process: ${program.slice(program.lastIndexOf('/') + 1)}, pid: ${1000 + Math.floor(this.host.random.next() * 60000)}`);
     }
     const exited: Exited = { termination, id: container.id, startedAt: container.startedAt, image: r.image, imageID: r.imageID, log: container.log };
@@ -720,26 +858,30 @@ export class PodWorker implements ContainerHooks {
 
   /** `adopted`: what the previous kubelet reported of the container, the probes' state to go on from. */
   private startProbes(r: ContainerRecord, container: Container, faults: Partial<Record<ProbeKind, number>>, adopted?: { ready: boolean; started: boolean }): void {
-    const kinds: ProbeKind[] = ['startup', 'liveness', 'readiness'];
-    const specs: Record<ProbeKind, ProbeSpec | undefined> = {
-      startup: r.spec.startupProbe as ProbeSpec | undefined,
-      liveness: r.spec.livenessProbe as ProbeSpec | undefined,
-      readiness: r.spec.readinessProbe as ProbeSpec | undefined,
-    };
     if (r.kind === 'init') return;
+    const kinds: ProbeKind[] = ['startup', 'liveness', 'readiness'];
+    const spec = this.specOf(r);
+    // Copies (ports resolved): the probes and `launch` live as long as the container runs, and keep
+    // nothing of the pod.
+    const specs: Record<ProbeKind, ProbeSpec | undefined> = {
+      startup: probeCopy(spec.startupProbe as ProbeSpec | undefined, spec),
+      liveness: probeCopy(spec.livenessProbe as ProbeSpec | undefined, spec),
+      readiness: probeCopy(spec.readinessProbe as ProbeSpec | undefined, spec),
+    };
+    const readyBefore = adopted?.ready;
     const launch = (kind: ProbeKind) => {
-      const spec = specs[kind];
-      if (!spec || r.probes?.[kind]) return;
-      const worker = new ProbeWorker(kind, spec, r.spec, container, this.podIP ?? '', this.host.clock, faults[kind], {
+      const probe = specs[kind];
+      if (!probe || r.probes?.[kind]) return;
+      const worker = new ProbeWorker(kind, probe, container, this.podIP ?? '', this.host.clock, faults[kind], {
         onFailure: (output) => this.event('Warning', 'Unhealthy', `${PROBE_LABEL[kind]} probe failed: ${output}`, r),
         onChange: (success) => {
           if (kind === 'startup' && success) { launch('liveness'); launch('readiness'); this.publish(); this.requestSync(); return; }
-          if ((kind === 'liveness' || kind === 'startup') && !success) return this.restartUnhealthy(r, container, kind, spec);
+          if ((kind === 'liveness' || kind === 'startup') && !success) return this.restartUnhealthy(r, container, kind, probe);
           this.publish();
         },
       });
       (r.probes ??= {})[kind] = worker;
-      if (adopted && kind === 'readiness') worker.assume(adopted.ready);
+      if (readyBefore !== undefined && kind === 'readiness') worker.assume(readyBefore);
       worker.start();
     };
     if (specs.startup && !adopted?.started) launch('startup');
@@ -752,12 +894,12 @@ export class PodWorker implements ContainerHooks {
     r.probes = undefined;
   }
 
-  private restartUnhealthy(r: ContainerRecord, container: Container, kind: ProbeKind, spec: ProbeSpec): void {
+  private restartUnhealthy(r: ContainerRecord, container: Container, kind: ProbeKind, probe: ProbeSpec): void {
     if (r.current !== container || !container.running) return;
-    this.event('Normal', 'Killing', `Container ${r.spec.name} failed ${kind} probe, will be restarted`, r);
+    this.event('Normal', 'Killing', `Container ${r.name} failed ${kind} probe, will be restarted`, r);
     r.killedToRestart = true;
     this.stopProbes(r);
-    const grace = spec.terminationGracePeriodSeconds ?? this.pod.spec.terminationGracePeriodSeconds ?? 30;
+    const grace = probe.terminationGracePeriodSeconds ?? this.pod.spec.terminationGracePeriodSeconds ?? 30;
     container.stop(grace * 1000, this.host.random.duration(this.host.behaviour.sigtermExit));
     this.publish();
   }
@@ -767,12 +909,13 @@ export class PodWorker implements ContainerHooks {
     this.terminating = true;
     this.sandboxTimer?.cancel();
     this.deadlineTimer?.cancel();
-    const grace = (this.pod.metadata.deletionGracePeriodSeconds ?? this.pod.spec.terminationGracePeriodSeconds ?? 30) * 1000;
+    const pod = this.pod;
+    const grace = (pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30) * 1000;
     for (const r of this.records) {
       r.retry?.cancel();
       this.stopProbes(r);
       if (r.current?.running) {
-        this.event('Normal', 'Killing', `Stopping container ${r.spec.name}`, r);
+        this.event('Normal', 'Killing', `Stopping container ${r.name}`, r);
         r.current.stop(grace, this.host.random.duration(this.host.behaviour.sigtermExit));
       } else if (r.noticing && r.current) {
         r.prior = r.last;
@@ -788,9 +931,10 @@ export class PodWorker implements ContainerHooks {
     if (this.finished || this.records.some((r) => r.current?.running)) return;
     this.finished = true;
     this.publish(true);
-    this.host.releasePodIP(this.uid);
+    this.releasePodIP();
     this.host.crashBackOff.forgetPrefix(`${this.uid}/`);
-    if (!this.failure || this.pod.metadata.deletionTimestamp) this.host.deletePod(this.pod);
+    const pod = this.pod;
+    if (!this.failure || pod.metadata.deletionTimestamp) this.host.deletePod(pod);
   }
 
   /**
@@ -800,18 +944,18 @@ export class PodWorker implements ContainerHooks {
    * container and as PodInitializing on an app container.
    */
   private defaultWaitingReason(): string {
-    return (this.pod.spec.initContainers?.length ?? 0) > 0 ? 'PodInitializing' : 'ContainerCreating';
+    return this.records.length > 0 && this.records[0]!.kind !== 'main' ? 'PodInitializing' : 'ContainerCreating';
   }
 
   /** `changed`: some container's view differs from its `shown` before (always, for a terminal view). */
-  private view(terminal: boolean): PodView & { changed: boolean } {
+  private view(pod: Pod, terminal: boolean): PodView & { changed: boolean } {
     const initialized = this.initialized();
     let changed = terminal;
     const containers: ContainerView[] = this.records.map((r) => {
       // Until its next relist the kubelet has not seen the exit; while it kills and restarts a
       // container it writes no status either: both times the status repeats what it last said.
       if (!terminal && (r.noticing || (r.restarting && !r.waiting))) {
-        const shown = r.shownView;
+        const shown = r.shownView(writtenStatusOf(pod, r));
         if (shown) return shown;
       }
       let state: ContainerState;
@@ -832,10 +976,10 @@ export class PodWorker implements ContainerHooks {
       const started = this.started(r) && !r.noticing;
       const succeeded = this.succeeded(r);
       const live = r.current ?? (r.last && (state.terminated || r.waiting) ? r.last : undefined);
-      const mounts = r.spec.volumeMounts as SpecMount[] | undefined;
+      const mounts = this.specOf(r, pod).volumeMounts as SpecMount[] | undefined;
       // Every member in one literal (one shape, no property array: the last view stays as `shown`).
       const view: ContainerView = {
-        name: r.spec.name,
+        name: r.name,
         kind: r.kind,
         state,
         lastState,
@@ -843,14 +987,16 @@ export class PodWorker implements ContainerHooks {
         started: r.kind === 'init' ? false : started && !terminal,
         restartCount: r.restartCount,
         // The resolved image shows once a container of it ran; before that, the spec's reference.
-        image: r.imageID && (state.running || state.terminated || r.last) ? r.image : r.spec.image ?? '',
+        image: r.imageID && (state.running || state.terminated || r.last) ? r.image : r.specImage,
         imageID: r.imageID && (state.running || state.terminated || r.last) ? r.imageID : '',
         succeeded,
         containerID: live && (state.running || state.terminated) ? `containerd://${live.id}` : undefined,
         volumeMounts: mounts?.length ? viewMounts(mounts, r.shownMounts) : undefined,
       };
-      if (!terminal) {
-        if (!changed && !r.sameAsShown(view)) changed = true;
+      // A view that says what the last one said does not replace it: once written back, only the
+      // print of that one is kept (ContainerRecord.showWritten), and a settled pod stays so.
+      if (!terminal && !r.sameAsShown(view)) {
+        changed = true;
         r.show(view);
       }
       return view;
@@ -872,7 +1018,8 @@ export class PodWorker implements ContainerHooks {
     if (this.adopting) return;
     if (!midSync && this.sandboxReady) this.sandboxReported = true;
     const now = this.host.clock.now();
-    const view = this.view(terminal);
+    const pod = this.pod;
+    const view = this.view(pod, terminal);
     const podIP = this.podIP && this.sandboxReported ? this.podIP : undefined;
     // Everything the phase and the conditions are computed from is what it was at the last
     // publish (the same version of the pod, the same views, sandbox, initialization and pod IP):
@@ -884,13 +1031,16 @@ export class PodWorker implements ContainerHooks {
     this.flag(W_PUBLISHED_SANDBOX, this.sandboxReported);
     this.flag(W_PUBLISHED_INITIALIZED, view.initialized);
     this.flag(W_PUBLISHED_INIT_FAILED, this.initFailed);
-    const phase = this.failure && terminal ? 'Failed' : podPhase(this.pod, view);
-    const conditions = withTransitionTimes(podConditions(this.pod, view, phase), this.lastConditions, now);
-    for (const c of this.pod.status?.conditions ?? []) if (!KUBELET_CONDITIONS.has(c.type) && !this.foreign?.has(c.type)) (this.foreign ??= new Map()).set(c.type, c);
+    const phase = this.failure && terminal ? 'Failed' : podPhase(pod, view);
+    const memo: ConditionMemo = { statuses: this.conditionStatuses, times: this.conditionTimes };
+    const conditions = withTransitionTimes(podConditions(pod, view, phase), (type) => rememberedCondition(memo, type), now);
+    for (const c of pod.status?.conditions ?? []) if (!KUBELET_CONDITIONS.has(c.type) && !this.foreign?.has(c.type)) (this.foreign ??= new Map()).set(c.type, c);
     const all = this.foreign ? [...conditions, ...this.foreign.values()] : conditions;
-    const qos = this.pod.status?.qosClass ?? qosClass(this.pod);
-    const same = !terminal && phase === this.publishedPhase && podIP === this.publishedIP && qos === this.publishedQoS && !view.changed && sameJson(all, this.lastConditions);
-    this.lastConditions = all;
+    const qos = pod.status?.qosClass ?? qosClass(pod);
+    const print = jsonFingerprint(all);
+    const same = !terminal && phase === this.publishedPhase && podIP === this.publishedIP && qos === this.publishedQoS && !view.changed && print === this.conditionsPrint;
+    this.rememberConditions(conditions);
+    this.conditionsPrint = print;
     this.publishedPhase = terminal ? undefined : phase;
     this.publishedIP = podIP;
     this.publishedQoS = qos;
@@ -914,8 +1064,14 @@ export class PodWorker implements ContainerHooks {
     const inits = view.containers.filter((c) => c.kind !== 'main');
     if (inits.length > 0) status.initContainerStatuses = inits.map(containerStatus);
     status.containerStatuses = view.containers.filter((c) => c.kind === 'main').map(containerStatus);
-    this.host.writeStatus(this.pod, status);
+    this.host.writeStatus(pod, status);
   }
+}
+
+/** The pod's status of the container of `r`, as last written (by this kubelet or another writer). */
+function writtenStatusOf(pod: Pod, r: ContainerRecord): ContainerStatus | undefined {
+  const name = r.name;
+  return (r.kind === 'main' ? pod.status?.containerStatuses : pod.status?.initContainerStatuses)?.find((c) => c.name === name);
 }
 
 /**

@@ -44,10 +44,27 @@ function resolvePort(port: number | string, spec: ContainerSpec): number {
   return named ? named.containerPort : Number(port);
 }
 
-/** Runs one probe against the container now. `failFault` is fault injection (the probe fails). */
-export function runProbe(probe: ProbeSpec, spec: ContainerSpec, container: Container, podIP: string, failFault: boolean): ProbeResult {
+/**
+ * A copy of a container's probe, its named port resolved against the container's ports: what a
+ * ProbeWorker runs for as long as the container does, holding nothing of the pod object.
+ */
+export function probeCopy(probe: ProbeSpec | undefined, spec: ContainerSpec): ProbeSpec | undefined {
+  if (!probe) return undefined;
+  const copy: ProbeSpec = { ...probe };
+  if (probe.httpGet) copy.httpGet = { ...probe.httpGet, port: resolvePort(probe.httpGet.port, spec) };
+  if (probe.tcpSocket) copy.tcpSocket = { port: resolvePort(probe.tcpSocket.port, spec) };
+  if (probe.grpc) copy.grpc = { ...probe.grpc };
+  if (probe.exec) copy.exec = probe.exec.command ? { command: [...probe.exec.command] } : {};
+  return copy;
+}
+
+/**
+ * Runs one probe against the container now. `failFault` is fault injection (the probe fails). The
+ * probe's ports are numbers (probeCopy resolved the named ones).
+ */
+export function runProbe(probe: ProbeSpec, container: Container, podIP: string, failFault: boolean): ProbeResult {
   if (probe.httpGet) {
-    const port = resolvePort(probe.httpGet.port, spec);
+    const port = Number(probe.httpGet.port);
     const scheme = (probe.httpGet.scheme ?? 'HTTP').toLowerCase();
     const url = `${scheme}://${probe.httpGet.host ?? podIP}:${port}${probe.httpGet.path ?? '/'}`;
     if (!container.listens(port)) return { ok: false, output: `Get "${url}": dial tcp ${podIP}:${port}: connect: connection refused` };
@@ -57,7 +74,7 @@ export function runProbe(probe: ProbeSpec, spec: ContainerSpec, container: Conta
     return { ok: true, output: '' };
   }
   if (probe.tcpSocket) {
-    const port = resolvePort(probe.tcpSocket.port, spec);
+    const port = Number(probe.tcpSocket.port);
     if (!container.listens(port) || failFault) return { ok: false, output: `dial tcp ${podIP}:${port}: connect: connection refused` };
     return { ok: true, output: '' };
   }
@@ -103,8 +120,8 @@ export class ProbeWorker {
 
   constructor(
     readonly kind: ProbeKind,
+    /** A probeCopy. */
     private readonly probe: ProbeSpec,
-    private readonly spec: ContainerSpec,
     private readonly container: Container,
     private readonly podIP: string,
     private readonly clock: Clock,
@@ -141,7 +158,7 @@ export class ProbeWorker {
   private tick(): void {
     if (this.stopped || !this.container.running) return;
     const fault = this.failFaultAfterMs !== undefined && this.clock.now() - this.container.startedAt >= this.failFaultAfterMs;
-    const result = runProbe(this.probe, this.spec, this.container, this.podIP, fault);
+    const result = runProbe(this.probe, this.container, this.podIP, fault);
     if (result.ok === this.lastResult) this.run++;
     else { this.lastResult = result.ok; this.run = 1; }
     if (!result.ok) this.callbacks.onFailure(result.output);

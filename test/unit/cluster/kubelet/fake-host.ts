@@ -11,6 +11,8 @@ export interface Recorded {
   events: string[];
   statuses: PodStatus[];
   deleted: boolean;
+  /** The uid the delete was for (its precondition). */
+  deletedUid?: string | undefined;
 }
 
 /** Timings without jitter, so tests read exact times. */
@@ -65,7 +67,9 @@ export class FakeHost implements PodWorkerHost {
   }
 
   allocatePodIP(): string { return '10.244.1.5'; }
-  releasePodIP(): void {}
+  /** The pod IPs given back, in order. */
+  readonly released: string[] = [];
+  releasePodIP(ip: string): void { this.released.push(ip); }
   event(_pod: Pod, type: string, reason: string, message: string): void {
     this.recorded.events.push(`${this.at()} ${type} ${reason}: ${message}`);
   }
@@ -76,8 +80,18 @@ export class FakeHost implements PodWorkerHost {
     const last = this.recorded.statuses.at(-1);
     if (!last || JSON.stringify(last) !== JSON.stringify(status)) this.recorded.statuses.push(JSON.parse(JSON.stringify(status)));
   }
-  deletePod(): void {
+  deletePod(pod: Pod): void {
     this.recorded.deleted = true;
+    this.recorded.deletedUid = pod.metadata.uid;
+  }
+  /**
+   * Pods by namespace/name as a pod informer would hold them: only with `informer` on (the tests of
+   * a worker that keeps no pod of its own); otherwise none, and every worker holds its pod.
+   */
+  readonly pods = new Map<string, Pod>();
+  informer = false;
+  cachedPod(namespace: string, name: string): Pod | undefined {
+    return this.informer ? this.pods.get(`${namespace}/${name}`) : undefined;
   }
 
   worker(pod: Pod): PodWorker {

@@ -104,6 +104,26 @@ test('a pod bound past the scheduler to a node without room is rejected: OutOfcp
   }
 });
 
+test('what the pods running on the node request counts as used: a third pod of 1500m on a 4-CPU node with two is rejected', async () => {
+  const clock = new ManualClock();
+  const cluster = await Cluster.start({ clock, nodes: 1 });
+  try {
+    const pods = cluster.client().resource<Pod>(PODS);
+    const pod = (name: string): Pod => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { nodeName: 'node-1', containers: [{ name: 'app', image: 'nginx:1.27', resources: { requests: { cpu: '1500m', memory: '1Gi' } } }] } });
+    await pods.create(pod('one'));
+    await pods.create(pod('two'));
+    await clock.advance(10_000);
+    assert.equal((await pods.get('two', { namespace: 'default' })).status!.phase, 'Running');
+    await pods.create(pod('three'));
+    await clock.advance(2_000);
+    const third = await pods.get('three', { namespace: 'default' });
+    assert.equal(third.status!.reason, 'OutOfcpu');
+    assert.equal(third.status!.message, "Pod was rejected: Node didn't have enough resource: cpu, requested: 1500, used: 3000, capacity: 4000");
+  } finally {
+    await cluster.stop();
+  }
+});
+
 test('the kubelet reads quantities as the scheduler does: memory: 1e10 is ten gigabytes, too much for an 8Gi node', async () => {
   const clock = new ManualClock();
   const cluster = await Cluster.start({ clock, nodes: 1 });

@@ -1,0 +1,156 @@
+/**
+ * What a core/v1 event recorder remembers of the events it wrote (client-go's EventCorrelator
+ * cache): per event identity (a 53-bit hash), the event's namespace, the name of its object, when it
+ * was made and its sequence (they make its name), its count and when it was last seen, oldest first.
+ *
+ * A kubelet remembers every event of its pods for the correlation window (four or more per pod), so
+ * the entries are columns of typed arrays with an open-addressing index, not an object and a Map
+ * entry each (~130 B an event that way, ~60 this way).
+ *
+ * Slots are taken in the order entries are set; a removed entry leaves a hole, skipped when the
+ * oldest are read, and the columns are compacted (or grown) when the last slot is taken.
+ */
+export class EventAggregates {
+  private ids = new Float64Array(INITIAL);
+  /** createdAt and lastSeen (ms since the recorder began), by slot × 2. */
+  private times = new Float64Array(INITIAL * 2);
+  /** sequence and count, by slot × 2. */
+  private counters = new Int32Array(INITIAL * 2);
+  private namespaces: (string | undefined)[] = new Array<string | undefined>(INITIAL).fill(undefined);
+  private names: (string | undefined)[] = new Array<string | undefined>(INITIAL).fill(undefined);
+  /** Open addressing over ids: slot + 1, 0 never used, -1 removed. */
+  private index = new Int32Array(INITIAL * 2);
+  private removedInIndex = 0;
+  /** The oldest slot that may be live, and the next free one. */
+  private head = 0;
+  private tail = 0;
+  private live = 0;
+
+  get size(): number {
+    return this.live;
+  }
+
+  /** The slot of `id`, or -1. */
+  find(id: number): number {
+    const mask = this.index.length - 1;
+    for (let i = hash(id) & mask; ; i = (i + 1) & mask) {
+      const entry = this.index[i]!;
+      if (entry === 0) return -1;
+      if (entry > 0 && this.ids[entry - 1] === id) return entry - 1;
+    }
+  }
+
+  namespace(slot: number): string { return this.namespaces[slot]!; }
+  objectName(slot: number): string { return this.names[slot]!; }
+  createdAt(slot: number): number { return this.times[slot * 2]!; }
+  lastSeen(slot: number): number { return this.times[slot * 2 + 1]!; }
+  sequence(slot: number): number { return this.counters[slot * 2]!; }
+  count(slot: number): number { return this.counters[slot * 2 + 1]!; }
+
+  /** One more of the event in `slot`, seen at `seen`; returns its count. */
+  repeat(slot: number, seen: number): number {
+    this.times[slot * 2 + 1] = seen;
+    const count = this.counters[slot * 2 + 1]! + 1;
+    this.counters[slot * 2 + 1] = count;
+    return count;
+  }
+
+  /** Remembers a new event as the newest entry (one of the same id before it is forgotten). */
+  add(id: number, namespace: string, objectName: string, createdAt: number, sequence: number): void {
+    const old = this.find(id);
+    if (old >= 0) this.remove(old);
+    if (this.tail === this.ids.length) this.makeRoom();
+    const slot = this.tail++;
+    this.ids[slot] = id;
+    this.namespaces[slot] = namespace;
+    this.names[slot] = objectName;
+    this.times[slot * 2] = createdAt;
+    this.times[slot * 2 + 1] = createdAt;
+    this.counters[slot * 2] = sequence;
+    this.counters[slot * 2 + 1] = 1;
+    this.live++;
+    this.indexSlot(slot);
+  }
+
+  /** The oldest live slot, or -1. */
+  oldest(): number {
+    while (this.head < this.tail && Number.isNaN(this.ids[this.head]!)) this.head++;
+    return this.head < this.tail ? this.head : -1;
+  }
+
+  remove(slot: number): void {
+    const mask = this.index.length - 1;
+    const id = this.ids[slot]!;
+    for (let i = hash(id) & mask; ; i = (i + 1) & mask) {
+      const entry = this.index[i]!;
+      if (entry === 0) break;
+      if (entry === slot + 1) { this.index[i] = -1; this.removedInIndex++; break; }
+    }
+    this.ids[slot] = NaN;
+    this.namespaces[slot] = undefined;
+    this.names[slot] = undefined;
+    this.live--;
+  }
+
+  private indexSlot(slot: number): void {
+    if ((this.live + this.removedInIndex) * 4 > this.index.length * 3) this.reindex(this.index.length);
+    const mask = this.index.length - 1;
+    for (let i = hash(this.ids[slot]!) & mask; ; i = (i + 1) & mask) {
+      if (this.index[i]! <= 0) {
+        if (this.index[i] === -1) this.removedInIndex--;
+        this.index[i] = slot + 1;
+        return;
+      }
+    }
+  }
+
+  /** Compacts the live entries to the front (in their order), growing the columns when over half are live. */
+  private makeRoom(): void {
+    const capacity = this.live * 2 > this.ids.length ? this.ids.length * 2 : this.ids.length;
+    const ids = new Float64Array(capacity);
+    const times = new Float64Array(capacity * 2);
+    const counters = new Int32Array(capacity * 2);
+    const namespaces = new Array<string | undefined>(capacity).fill(undefined);
+    const names = new Array<string | undefined>(capacity).fill(undefined);
+    let to = 0;
+    for (let from = this.head; from < this.tail; from++) {
+      if (Number.isNaN(this.ids[from]!)) continue;
+      ids[to] = this.ids[from]!;
+      times[to * 2] = this.times[from * 2]!;
+      times[to * 2 + 1] = this.times[from * 2 + 1]!;
+      counters[to * 2] = this.counters[from * 2]!;
+      counters[to * 2 + 1] = this.counters[from * 2 + 1]!;
+      namespaces[to] = this.namespaces[from];
+      names[to] = this.names[from];
+      to++;
+    }
+    this.ids = ids;
+    this.times = times;
+    this.counters = counters;
+    this.namespaces = namespaces;
+    this.names = names;
+    this.head = 0;
+    this.tail = to;
+    this.reindex(capacity * 2);
+  }
+
+  private reindex(size: number): void {
+    this.index = new Int32Array(size);
+    this.removedInIndex = 0;
+    const mask = size - 1;
+    for (let slot = this.head; slot < this.tail; slot++) {
+      const id = this.ids[slot]!;
+      if (Number.isNaN(id)) continue;
+      let i = hash(id) & mask;
+      while (this.index[i] !== 0) i = (i + 1) & mask;
+      this.index[i] = slot + 1;
+    }
+  }
+}
+
+const INITIAL = 8;
+
+/** The low 32 bits of an identity (its well-mixed half: see identity in event-recorder.ts). */
+function hash(id: number): number {
+  return id >>> 0;
+}

@@ -1,0 +1,68 @@
+/**
+ * What a pod worker remembers of the conditions it last computed for its pod: per condition type
+ * the kubelet computes, its status and lastTransitionTime, which is all withTransitionTimes needs
+ * of them. A worker per running pod keeps this for as long as the pod runs, so it is two members
+ * of the worker (a number with two bits per type, and the times as one array of strings, equal
+ * times one string) rather than the condition objects (~400 B a pod).
+ */
+import type { PodCondition } from '../api/types';
+
+/** The types the kubelet computes, in the order it writes them (see podConditions). */
+export const KUBELET_CONDITION_TYPES = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'] as const;
+
+const STATUS_CODE: Record<string, number> = { True: 1, False: 2, Unknown: 3 };
+const STATUS_TEXT = ['', 'True', 'False', 'Unknown'] as const;
+
+/** Conditions as remembered: `statuses` two bits per type (0: none), `times` '' where none. */
+export interface ConditionMemo {
+  statuses: number;
+  times: string[] | undefined;
+}
+
+/**
+ * The memo of `conditions` (the last of each type counts, as lastOfType reads them). A status the
+ * kubelet does not write (none of True, False, Unknown) is not remembered: its condition then gets
+ * a new transition time, as a changed status does.
+ */
+export function conditionMemo(conditions: readonly PodCondition[] | undefined): ConditionMemo {
+  let statuses = 0;
+  let times: string[] | undefined;
+  if (conditions) {
+    KUBELET_CONDITION_TYPES.forEach((type, i) => {
+      let c: PodCondition | undefined;
+      for (let j = conditions.length - 1; j >= 0 && !c; j--) if (conditions[j]!.type === type) c = conditions[j];
+      const code = c ? STATUS_CODE[c.status] ?? 0 : 0;
+      if (code === 0) return;
+      statuses |= code << (2 * i);
+      (times ??= KUBELET_CONDITION_TYPES.map(() => ''))[i] = internTime(c!.lastTransitionTime ?? '');
+    });
+  }
+  return { statuses, times };
+}
+
+/** The remembered status and lastTransitionTime of `type`, if any. */
+export function rememberedCondition(memo: ConditionMemo, type: string): { status: string; lastTransitionTime?: string } | undefined {
+  const i = (KUBELET_CONDITION_TYPES as readonly string[]).indexOf(type);
+  if (i < 0) return undefined;
+  const code = (memo.statuses >> (2 * i)) & 3;
+  if (code === 0) return undefined;
+  const time = memo.times?.[i];
+  return time ? { status: STATUS_TEXT[code]!, lastTransitionTime: time } : { status: STATUS_TEXT[code]! };
+}
+
+/**
+ * One string per distinct time: the conditions of pods started in the same second carry the same
+ * one (each rfc3339() call makes its own). Bounded: past the limit it starts afresh.
+ */
+function internTime(time: string): string {
+  let interned = times.get(time);
+  if (interned === undefined) {
+    if (times.size >= MAX_TIMES) times.clear();
+    times.set(time, time);
+    interned = time;
+  }
+  return interned;
+}
+
+const times = new Map<string, string>();
+const MAX_TIMES = 4096;

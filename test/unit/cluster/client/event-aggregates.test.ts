@@ -1,0 +1,62 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EventAggregates } from '../../../../src/cluster/client/event-aggregates';
+
+/** A Map in insertion order: what the correlator's cache did before it was packed into columns. */
+type Model = Map<number, { namespace: string; name: string; createdAt: number; sequence: number; count: number; lastSeen: number }>;
+
+function agree(table: EventAggregates, model: Model): void {
+  assert.equal(table.size, model.size);
+  for (const [id, m] of model) {
+    const slot = table.find(id);
+    assert.ok(slot >= 0, `id ${id} is remembered`);
+    assert.deepEqual(
+      [table.namespace(slot), table.objectName(slot), table.createdAt(slot), table.sequence(slot), table.count(slot), table.lastSeen(slot)],
+      [m.namespace, m.name, m.createdAt, m.sequence, m.count, m.lastSeen],
+    );
+  }
+  const oldest = table.oldest();
+  const first = model.keys().next();
+  if (first.done) assert.equal(oldest, -1);
+  else assert.equal(table.find(first.value), oldest, 'the oldest entry is the first one set');
+}
+
+test('the packed correlator cache answers as an insertion-ordered Map through adds, repeats, re-adds, evictions and compactions', () => {
+  const table = new EventAggregates();
+  const model: Model = new Map();
+  let seed = 7;
+  const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  for (let step = 0; step < 20_000; step++) {
+    // 53-bit identities, as identity() makes them, from a small set so that they repeat.
+    const id = 4294967296 * Math.floor(random() * 64) + Math.floor(random() * 600);
+    const r = random();
+    if (r < 0.5) {
+      const seq = step % 1_000_000;
+      table.add(id, step % 3 === 0 ? 'kube-system' : 'default', `pod-${id % 997}`, step * 10, seq);
+      model.delete(id);
+      model.set(id, { namespace: step % 3 === 0 ? 'kube-system' : 'default', name: `pod-${id % 997}`, createdAt: step * 10, sequence: seq, count: 1, lastSeen: step * 10 });
+    } else if (r < 0.8) {
+      const slot = table.find(id);
+      const m = model.get(id);
+      assert.equal(slot >= 0, !!m);
+      if (m) {
+        m.count++;
+        m.lastSeen = step * 10 + 1;
+        assert.equal(table.repeat(slot, step * 10 + 1), m.count);
+      }
+    } else if (r < 0.95) {
+      // The oldest goes, as the window or the size bound forgets it.
+      const slot = table.oldest();
+      const first = model.keys().next();
+      if (!first.done) model.delete(first.value);
+      if (slot >= 0) table.remove(slot);
+    } else {
+      const slot = table.find(id);
+      if (slot >= 0) { table.remove(slot); model.delete(id); }
+    }
+    if (step % 997 === 0) agree(table, model);
+  }
+  agree(table, model);
+  while (table.oldest() >= 0) table.remove(table.oldest());
+  assert.equal(table.size, 0);
+});
