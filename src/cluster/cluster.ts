@@ -29,6 +29,7 @@ import { NodePool, STARTUP_CONCURRENCY, workerNodes } from './kubelet/nodes';
 import type { NodeConfig } from './kubelet/node-status';
 import { DEFAULT_BEHAVIOUR, type KubeletBehaviour } from './kubelet/behaviour';
 import { Compactor, DEFAULT_COMPACTION_INTERVAL_MS } from './store/compactor';
+import { EventTtl } from './apiserver/event-ttl';
 import { Scheduler } from './scheduler/scheduler';
 import { withPlacementExplanations } from './scheduler/explain-placement';
 import { openStore, type KVStore } from './store';
@@ -104,7 +105,12 @@ export class Cluster {
 
     const cluster = new Cluster(clock, server, store, transport, url, kubeconfigPath);
     if (https) cluster.stoppers.push(() => https!.close());
+    // kube-apiserver compacts etcd every 5 minutes and lets events expire after an hour; without
+    // them the store's history and events grow for as long as the cluster runs.
+    compactor.start();
     cluster.stoppers.push(() => compactor.stop());
+    const eventTtl = new EventTtl(store, clock, undefined, log);
+    cluster.stoppers.push(() => eventTtl.stop());
     // The clock does not move past writes still waiting for the disk (see clock.ts).
     if (store.pendingWrites) {
       clock.setPendingWork(() => store.pendingWrites?.());
@@ -115,6 +121,7 @@ export class Cluster {
     if (ownsClock && options.dataDir) cluster.stoppers.push(keepClockMark(options.dataDir, clock));
 
     try {
+      await eventTtl.start();
       await seedCluster(cluster.client(APISERVER));
       const serviceAccounts = new ServiceAccountController(cluster.client(CONTROLLER_MANAGER), clock);
       cluster.stoppers.unshift(() => serviceAccounts.stop());
