@@ -44,7 +44,7 @@ import type { ResourceDefinition, StrategyContext } from './resource';
 import type { Selection } from './selection';
 import { recordUpdate } from '../patch/server-side-apply';
 import { formatTime } from '../patch/managed-fields';
-import { runAdmission, type AdmissionAttributes, type AdmissionLookup, type AdmissionOperation, type AdmissionPlugin } from '../admission/types';
+import { admissionSteps, type AdmissionAttributes, type AdmissionLookup, type AdmissionOperation, type AdmissionPlugin } from '../admission/types';
 import { patchMetaLookup } from '../schema';
 import { deepFreeze } from '../../api/deep-freeze';
 
@@ -453,8 +453,9 @@ export class RegistryStore {
       this.def.strategy.defaults?.(object, sctx);
       this.recordManagedFields(object, undefined, ctx, now);
     }
-    await this.admit('admit', attrs);
-    await this.def.strategy.beginCreate?.(object, sctx, this.admission?.lookup);
+    const admitting = this.admit('admit', attrs);
+    if (admitting) await admitting;
+    if (this.def.strategy.beginCreate) await this.def.strategy.beginCreate(object, sctx, this.admission?.lookup);
     this.def.strategy.prepareForCreate(object, sctx);
     const errs: FieldError[] = [];
     if (!meta.name) errs.push(required('metadata.name', 'name or generateName is required'));
@@ -462,7 +463,8 @@ export class RegistryStore {
     if (errs.length > 0) throw invalid(this.kindRef(), meta.name ?? '', errs);
     if (meta.name!.length > MAX_NAME_LENGTH) throw invalid(this.kindRef(), meta.name!, [required('metadata.name')]);
     const warnings = this.def.strategy.warningsOnCreate?.(object, sctx) ?? [];
-    await this.admit('validate', attrs);
+    const validating = this.admit('validate', attrs);
+    if (validating) await validating;
     const encoded: { text: string; shape?: KubeObject; stored?: KubeObject } = this.conversion ? this.encodeCreated(object) : this.encodeShaped(object);
     const { text, stored } = encoded;
     if (ctx.dryRun) {
@@ -638,12 +640,14 @@ export class RegistryStore {
         this.def.strategy.defaults?.(object, sctx);
         this.recordManagedFields(object, old, ctx, this.clock.now());
       }
-      await this.admit('admit', attrs);
+      const admitting = this.admit('admit', attrs);
+      if (admitting) await admitting;
       this.def.strategy.prepareForUpdate(object, old, sctx);
       const errs = this.def.strategy.validateUpdate(object, old, sctx);
       if (errs.length > 0) throw invalid(this.kindRef(), meta.name ?? '', errs);
       warnings = this.def.strategy.warningsOnUpdate?.(object, old, sctx) ?? [];
-      await this.admit('validate', attrs);
+      const validating = this.admit('validate', attrs);
+      if (validating) await validating;
     }
     return { encoded: this.encodeShaped(object), warnings };
   }
@@ -707,8 +711,10 @@ export class RegistryStore {
       this.checkPreconditions(current, params.preconditions);
       if (attempt === 0) {
         const attrs = this.admissionAttributes('DELETE', namespace, name, undefined, current, ctx);
-        await this.admit('admit', attrs);
-        await this.admit('validate', attrs);
+        const admitting = this.admit('admit', attrs);
+        if (admitting) await admitting;
+        const validating = this.admit('validate', attrs);
+        if (validating) await validating;
       }
       const meta = current.metadata;
       const grace = await this.gracePeriod(current, params);
@@ -840,8 +846,12 @@ export class RegistryStore {
     return attrs;
   }
 
-  private async admit(phase: 'admit' | 'validate', attrs: AdmissionAttributes): Promise<void> {
-    if (this.admission) await runAdmission(this.admission.plugins, phase, attrs, this.admission.lookup);
+  /**
+   * One phase of the admission chain: undefined when it finished synchronously (no plugin had work
+   * for this write, the usual case for status writes and deletes), so callers await only a promise.
+   */
+  private admit(phase: 'admit' | 'validate', attrs: AdmissionAttributes): Promise<void> | undefined {
+    return this.admission ? admissionSteps(this.admission.plugins, phase, attrs, this.admission.lookup) : undefined;
   }
 
   // ---- helpers for callers -------------------------------------------------------------------
@@ -887,17 +897,35 @@ function shapeOf(value: unknown, item: boolean): string {
   if (Array.isArray(value)) {
     let out = '[';
     for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + shapeOf(value[i], true);
-    return `${out}]`;
+    return out + ']';
   }
   let out = '{';
   let first = true;
   for (const k of Object.keys(value as object)) {
     const v = (value as Record<string, unknown>)[k];
+    if (!first) out += ',';
     // The scalar members of a list item are kept (its key fields are among them); deeper ones are not.
-    out += `${first ? '' : ','}${JSON.stringify(k)}:${item && (v === null || typeof v !== 'object') ? leaf(v) : shapeOf(v, false)}`;
+    out += quotedKey(k) + ':' + (item && (v === null || typeof v !== 'object') ? leaf(v) : shapeOf(v, false));
     first = false;
   }
-  return `${out}}`;
+  return out + '}';
+}
+
+/**
+ * Member names as JSON strings, each spelled once: every create of a kind names the same few
+ * hundred members, and a new string per member and create was most of what a shape cost.
+ */
+const quotedKeys = new Map<string, string>();
+const MAX_QUOTED_KEYS = 4096;
+
+function quotedKey(k: string): string {
+  let quoted = quotedKeys.get(k);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(k);
+    if (quotedKeys.size >= MAX_QUOTED_KEYS) quotedKeys.clear();
+    quotedKeys.set(k, quoted);
+  }
+  return quoted;
 }
 
 /** A scalar with its value (and kind: the string "1" and the number 1 differ). */
