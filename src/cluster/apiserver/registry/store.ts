@@ -189,8 +189,7 @@ export class RegistryStore {
     return { text: flatText(JSON.stringify(shape)), stored: jsonCopy(shape) };
   }
 
-  /** A fresh object from stored text, in this resource's shape, with `revision` as its resourceVersion. */
-  /** @internal for StoredWrite/StoredDelete */
+  /** A fresh object from stored text, in this resource's shape, with `revision` as its resourceVersion (a write's answer decodes with it). */
   decodeText(text: string, revision: number): KubeObject {
     const stored = JSON.parse(text) as KubeObject;
     stored.metadata.resourceVersion = String(revision);
@@ -207,7 +206,6 @@ export class RegistryStore {
   }
 
   /** The JSON text a client gets for stored text at `revision` (spliced, never parsed, when no conversion applies). */
-  /** @internal for StoredWrite/StoredDelete */
   served(text: string, revision: number): string {
     return this.conversion ? JSON.stringify(this.decodeText(text, revision)) : withResourceVersion(text, revision);
   }
