@@ -139,8 +139,19 @@ export class ApiClient {
     const response = await this.raw(method, path, init);
     const warnings = warningsOf(response);
     if (response.status >= 400) throw toStatusError(response, warnings);
-    // Read when asked for: a caller that only needs the write done never has the body parsed.
-    return { get object() { return response.body as T; }, warnings };
+    return new Answer<T>(response, warnings);
+  }
+}
+
+/**
+ * A request's answer, its body read when asked for: a caller that only needs the write done never
+ * has it parsed. A class, not an object literal with a getter, which is slow to build per request.
+ */
+class Answer<T> implements WriteResult<T> {
+  constructor(private readonly response: ApiResponse, readonly warnings: string[]) {}
+
+  get object(): T {
+    return this.response.body as T;
   }
 }
 

@@ -444,7 +444,8 @@ export class Kubelet implements PodWorkerHost {
     if (!force && this.conditionKey() === this.lastReportedKey && now - this.lastReportAt < NODE_STATUS_REPORT_MS) return;
     const status = this.nodeStatus(now);
     try {
-      await this.client.resource<Node>(NODES).patch(this.nodeName, 'merge', { status }, { subresource: 'status' });
+      // ...WithWarnings: the answer (the whole Node) is not read, so in process it is never parsed.
+      await this.client.resource<Node>(NODES).patchWithWarnings(this.nodeName, 'merge', { status }, { subresource: 'status' });
       this.reported(status, now);
     } catch {
       // Retried on the next tick.

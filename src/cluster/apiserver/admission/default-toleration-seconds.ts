@@ -16,7 +16,7 @@ function tolerates(tolerations: Toleration[], key: string): boolean {
 
 export const defaultTolerationSeconds: AdmissionPlugin = {
   name: 'DefaultTolerationSeconds',
-  async admit(attrs) {
+  admit(attrs) {
     if (!isMainResource(attrs, '', 'pods', 'CREATE') || !attrs.object) return;
     const pod = attrs.object as Pod;
     const tolerations = pod.spec.tolerations ?? [];

@@ -4,30 +4,37 @@
  * immortal namespaces cannot be deleted.
  */
 import { forbidden, notFound } from '../../api/errors';
-import type { AdmissionPlugin } from './types';
+import type { AdmissionAttributes, AdmissionLookup, AdmissionPlugin } from './types';
 
 export const IMMORTAL_NAMESPACES = ['default', 'kube-system', 'kube-public'];
 
 export const namespaceLifecycle: AdmissionPlugin = {
   name: 'NamespaceLifecycle',
-  async admit(attrs, lookup) {
-    const gr = { group: attrs.group, resource: attrs.resource };
+  admit(attrs, lookup) {
     if (attrs.group === '' && attrs.resource === 'namespaces') {
-      if (attrs.operation === 'DELETE' && IMMORTAL_NAMESPACES.includes(attrs.name)) throw forbidden(gr, attrs.name, 'this namespace may not be deleted');
+      if (attrs.operation === 'DELETE' && IMMORTAL_NAMESPACES.includes(attrs.name)) {
+        return Promise.reject(forbidden({ group: attrs.group, resource: attrs.resource }, attrs.name, 'this namespace may not be deleted'));
+      }
       return;
     }
     if (attrs.operation !== 'CREATE' || !attrs.namespace) return;
     // Subresource creates (binding, eviction) act on existing objects; kube-apiserver checks them too.
-    const ns = await lookup.get('', 'namespaces', '', attrs.namespace);
-    if (!ns) throw notFound({ group: '', resource: 'namespaces' }, attrs.namespace);
-    const phase = (ns.status as { phase?: string } | undefined)?.phase;
-    if (phase === 'Terminating' || ns.metadata.deletionTimestamp) {
-      const err = forbidden(gr, attrs.name, `unable to create new content in namespace ${attrs.namespace} because it is being terminated`);
-      err.status.details = {
-        ...(err.status.details ?? {}),
-        causes: [{ reason: 'NamespaceTerminating', message: `namespace ${attrs.namespace} is being terminated`, field: 'metadata.namespace' }],
-      };
-      throw err;
-    }
+    return admitCreate(attrs, lookup);
   },
 };
+
+/** A create in a namespace: the namespace must exist and not be terminating. */
+async function admitCreate(attrs: AdmissionAttributes, lookup: AdmissionLookup): Promise<void> {
+  const gr = { group: attrs.group, resource: attrs.resource };
+  const ns = await lookup.get('', 'namespaces', '', attrs.namespace);
+  if (!ns) throw notFound({ group: '', resource: 'namespaces' }, attrs.namespace);
+  const phase = (ns.status as { phase?: string } | undefined)?.phase;
+  if (phase === 'Terminating' || ns.metadata.deletionTimestamp) {
+    const err = forbidden(gr, attrs.name, `unable to create new content in namespace ${attrs.namespace} because it is being terminated`);
+    err.status.details = {
+      ...(err.status.details ?? {}),
+      causes: [{ reason: 'NamespaceTerminating', message: `namespace ${attrs.namespace} is being terminated`, field: 'metadata.namespace' }],
+    };
+    throw err;
+  }
+}

@@ -62,8 +62,8 @@ async function admitPod(pod: Pod, name: string, lookup: AdmissionLookup): Promis
 
 export const priorityAdmission: AdmissionPlugin = {
   name: 'Priority',
-  async admit(attrs, lookup) {
-    if (isMainResource(attrs, '', 'pods', 'CREATE') && attrs.object) await admitPod(attrs.object as Pod, attrs.name, lookup);
+  admit(attrs, lookup) {
+    if (isMainResource(attrs, '', 'pods', 'CREATE') && attrs.object) return admitPod(attrs.object as Pod, attrs.name, lookup);
     if (isMainResource(attrs, '', 'pods', 'UPDATE') && attrs.object && attrs.oldObject) {
       // What this plugin set on create survives an update that leaves it out (validation forbids changing it).
       const pod = attrs.object as Pod;
@@ -71,13 +71,19 @@ export const priorityAdmission: AdmissionPlugin = {
       if (pod.spec.priority === undefined && old.spec.priority !== undefined) pod.spec.priority = old.spec.priority;
       if (pod.spec.preemptionPolicy === undefined && old.spec.preemptionPolicy !== undefined) pod.spec.preemptionPolicy = old.spec.preemptionPolicy;
     }
+    return undefined;
   },
-  async validate(attrs, lookup) {
+  validate(attrs, lookup) {
     if (attrs.group !== GROUP || attrs.resource !== 'priorityclasses' || attrs.subresource !== '') return;
     if ((attrs.operation !== 'CREATE' && attrs.operation !== 'UPDATE') || attrs.object?.globalDefault !== true) return;
-    const current = await defaultPriorityClass(lookup);
-    if (current && current.metadata.name !== attrs.object.metadata.name) {
-      throw forbidden({ group: GROUP, resource: 'priorityclasses' }, attrs.name, `PriorityClass ${current.metadata.name} is already marked as default. Only one default can exist`);
-    }
+    return validateDefault(attrs.object, attrs.name, lookup);
   },
 };
+
+/** Only one PriorityClass may be the global default. */
+async function validateDefault(object: KubeObject, name: string, lookup: AdmissionLookup): Promise<void> {
+  const current = await defaultPriorityClass(lookup);
+  if (current && current.metadata.name !== object.metadata.name) {
+    throw forbidden({ group: GROUP, resource: 'priorityclasses' }, name, `PriorityClass ${current.metadata.name} is already marked as default. Only one default can exist`);
+  }
+}

@@ -7,7 +7,7 @@
  */
 import { forbidden } from '../../api/errors';
 import type { Container, KubeObject, Pod } from '../../api/types';
-import { isMainResource, type AdmissionLookup, type AdmissionPlugin } from './types';
+import { isMainResource, type AdmissionAttributes, type AdmissionLookup, type AdmissionPlugin } from './types';
 
 export const DEFAULT_SERVICE_ACCOUNT = 'default';
 export const SERVICE_ACCOUNT_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -80,39 +80,44 @@ async function lookupServiceAccount(lookup: AdmissionLookup, namespace: string, 
 export function serviceAccountAdmission(random: () => number = Math.random, wait: RetryWait = realTimeWait): AdmissionPlugin {
   return {
     name: 'ServiceAccount',
-    async admit(attrs, lookup) {
+    admit(attrs, lookup) {
       if (!isMainResource(attrs, '', 'pods', 'CREATE') || !attrs.object) return;
-      const pod = attrs.object as Pod;
-      // A missing or null spec decodes to an empty one in kube-apiserver; any other non-object is
-      // a malformed body that validation refuses (bodies are not type-checked before admission yet).
-      if (pod.spec === undefined || pod.spec === null) pod.spec = {} as Pod['spec'];
-      if (!isPlainObject(pod.spec)) return;
-      const malformed = (v: unknown) => v !== undefined && v !== null && !Array.isArray(v);
-      if (malformed(pod.spec.volumes) || malformed(pod.spec.containers) || malformed(pod.spec.initContainers)) return;
-      if (pod.metadata.annotations?.[MIRROR_POD_ANNOTATION] !== undefined) return;
-      const name = (pod.spec.serviceAccountName as string | undefined) || (pod.spec.serviceAccount as string | undefined) || DEFAULT_SERVICE_ACCOUNT;
-      pod.spec.serviceAccountName = name;
-      pod.spec.serviceAccount = name;
-      const sa = await lookupServiceAccount(lookup, attrs.namespace, name, wait);
-      if (!sa) {
-        throw forbidden(
-          { group: '', resource: 'pods' },
-          attrs.name,
-          `error looking up service account ${attrs.namespace}/${name}: serviceaccount "${name}" not found`,
-        );
-      }
-      if (shouldAutomount(sa, pod)) {
-        const volumes = Array.isArray(pod.spec.volumes) ? (pod.spec.volumes as { name: string }[]) : [];
-        const existing = volumes.find((v) => typeof v?.name === 'string' && v.name.startsWith(API_ACCESS_VOLUME_PREFIX));
-        const volumeName = existing?.name ?? `${API_ACCESS_VOLUME_PREFIX}${randomSuffix(random)}`;
-        if (!existing) pod.spec.volumes = [...volumes, apiAccessVolume(volumeName)];
-        mountInto(pod.spec.initContainers, volumeName);
-        mountInto(pod.spec.containers, volumeName);
-      }
-      const pullSecrets = sa.imagePullSecrets as { name: string }[] | undefined;
-      if (!(pod.spec.imagePullSecrets as unknown[] | undefined)?.length && pullSecrets?.length) {
-        pod.spec.imagePullSecrets = pullSecrets.map((s) => ({ name: s.name }));
-      }
+      return admitPod(attrs, lookup, random, wait);
     },
   };
+}
+
+/** A pod create: its service account, and that account's token volume and pull secrets. */
+async function admitPod(attrs: AdmissionAttributes, lookup: AdmissionLookup, random: () => number, wait: RetryWait): Promise<void> {
+  const pod = attrs.object as Pod;
+  // A missing or null spec decodes to an empty one in kube-apiserver; any other non-object is
+  // a malformed body that validation refuses (bodies are not type-checked before admission yet).
+  if (pod.spec === undefined || pod.spec === null) pod.spec = {} as Pod['spec'];
+  if (!isPlainObject(pod.spec)) return;
+  const malformed = (v: unknown) => v !== undefined && v !== null && !Array.isArray(v);
+  if (malformed(pod.spec.volumes) || malformed(pod.spec.containers) || malformed(pod.spec.initContainers)) return;
+  if (pod.metadata.annotations?.[MIRROR_POD_ANNOTATION] !== undefined) return;
+  const name = (pod.spec.serviceAccountName as string | undefined) || (pod.spec.serviceAccount as string | undefined) || DEFAULT_SERVICE_ACCOUNT;
+  pod.spec.serviceAccountName = name;
+  pod.spec.serviceAccount = name;
+  const sa = await lookupServiceAccount(lookup, attrs.namespace, name, wait);
+  if (!sa) {
+    throw forbidden(
+      { group: '', resource: 'pods' },
+      attrs.name,
+      `error looking up service account ${attrs.namespace}/${name}: serviceaccount "${name}" not found`,
+    );
+  }
+  if (shouldAutomount(sa, pod)) {
+    const volumes = Array.isArray(pod.spec.volumes) ? (pod.spec.volumes as { name: string }[]) : [];
+    const existing = volumes.find((v) => typeof v?.name === 'string' && v.name.startsWith(API_ACCESS_VOLUME_PREFIX));
+    const volumeName = existing?.name ?? `${API_ACCESS_VOLUME_PREFIX}${randomSuffix(random)}`;
+    if (!existing) pod.spec.volumes = [...volumes, apiAccessVolume(volumeName)];
+    mountInto(pod.spec.initContainers, volumeName);
+    mountInto(pod.spec.containers, volumeName);
+  }
+  const pullSecrets = sa.imagePullSecrets as { name: string }[] | undefined;
+  if (!(pod.spec.imagePullSecrets as unknown[] | undefined)?.length && pullSecrets?.length) {
+    pod.spec.imagePullSecrets = pullSecrets.map((s) => ({ name: s.name }));
+  }
 }

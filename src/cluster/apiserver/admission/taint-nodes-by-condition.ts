@@ -9,7 +9,7 @@ import { TAINT_NODE_NOT_READY } from './default-toleration-seconds';
 
 export const taintNodesByCondition: AdmissionPlugin = {
   name: 'TaintNodesByCondition',
-  async admit(attrs) {
+  admit(attrs) {
     if (!isMainResource(attrs, '', 'nodes', 'CREATE') || !attrs.object) return;
     const node = attrs.object as Node;
     node.spec = node.spec ?? {};

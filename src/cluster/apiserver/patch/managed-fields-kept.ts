@@ -15,8 +15,26 @@ import { isObject, type JsonObject } from './json-value';
 import { canonicalEntry, owns } from './managed-fields-owned';
 import { compareManagedEntries, managerIdentity, MAX_UPDATE_MANAGERS } from './managed-fields';
 
+/**
+ * Answers for frozen field sets, which are frozen throughout (the registry's convention, see
+ * written.ts jsonExact) and so cannot change: a status write asks about the same few shared sets
+ * (the creator's, the kubelet's) for every pod, and parsing every element of them again was most
+ * of splitting the entries.
+ */
+const canonicalFrozen = new WeakMap<object, boolean>();
+
 /** FieldSet.toFieldsV1's output: members as `{}` or with `.` first, elements spelled and sorted as it writes them. */
 export function canonicalFieldsV1(node: unknown, root = true): boolean {
+  if (!root || node === null || typeof node !== 'object' || !Object.isFrozen(node)) return canonicalNode(node, root);
+  let known = canonicalFrozen.get(node);
+  if (known === undefined) {
+    known = canonicalNode(node, true);
+    canonicalFrozen.set(node, known);
+  }
+  return known;
+}
+
+function canonicalNode(node: unknown, root: boolean): boolean {
   if (!isObject(node)) return false;
   const keys = Object.keys(node);
   if (keys.length === 0) return !root;
@@ -37,7 +55,7 @@ export function canonicalFieldsV1(node: unknown, root = true): boolean {
     }
     if (pe === undefined || serializePathElement(pe) !== k) return false;
     if (previous !== undefined && comparePathElements(previous, pe) >= 0) return false;
-    if (!canonicalFieldsV1(node[k], false)) return false;
+    if (!canonicalNode(node[k], false)) return false;
     previous = pe;
   }
   return true;

@@ -46,7 +46,7 @@ import type { ResourceDefinition, StrategyContext } from './resource';
 import type { Selection } from './selection';
 import { recordUpdate } from '../patch/server-side-apply';
 import { formatTime } from '../patch/managed-fields';
-import { runAdmission, type AdmissionAttributes, type AdmissionLookup, type AdmissionOperation, type AdmissionPlugin } from '../admission/types';
+import { admissionSteps, type AdmissionAttributes, type AdmissionLookup, type AdmissionOperation, type AdmissionPlugin } from '../admission/types';
 import { patchMetaLookup } from '../schema';
 import { deepFreeze } from '../../api/deep-freeze';
 
@@ -190,8 +190,8 @@ export class RegistryStore implements HandleSource {
     return { text: flatText(JSON.stringify(shape)), stored: jsonCopy(shape) };
   }
 
-  /** A fresh object from stored text, in this resource's shape, with `revision` as its resourceVersion. */
-  private decodeText(text: string, revision: number): KubeObject {
+  /** A fresh object from stored text, in this resource's shape, with `revision` as its resourceVersion (a write's answer decodes with it). */
+  decodeText(text: string, revision: number): KubeObject {
     const stored = JSON.parse(text) as KubeObject;
     stored.metadata.resourceVersion = String(revision);
     return this.conversion ? this.conversion.fromStorage(stored) : stored;
@@ -207,7 +207,7 @@ export class RegistryStore implements HandleSource {
   }
 
   /** The JSON text a client gets for stored text at `revision` (spliced, never parsed, when no conversion applies). */
-  private served(text: string, revision: number): string {
+  served(text: string, revision: number): string {
     return this.conversion ? JSON.stringify(this.decodeText(text, revision)) : withResourceVersion(text, revision);
   }
 
@@ -498,8 +498,9 @@ export class RegistryStore implements HandleSource {
       this.def.strategy.defaults?.(object, sctx);
       this.recordManagedFields(object, undefined, ctx, now);
     }
-    await this.admit('admit', attrs);
-    await this.def.strategy.beginCreate?.(object, sctx, this.admission?.lookup);
+    const admitting = this.admit('admit', attrs);
+    if (admitting) await admitting;
+    if (this.def.strategy.beginCreate) await this.def.strategy.beginCreate(object, sctx, this.admission?.lookup);
     this.def.strategy.prepareForCreate(object, sctx);
     const errs: FieldError[] = [];
     if (!meta.name) errs.push(required('metadata.name', 'name or generateName is required'));
@@ -507,7 +508,8 @@ export class RegistryStore implements HandleSource {
     if (errs.length > 0) throw invalid(this.kindRef(), meta.name ?? '', errs);
     if (meta.name!.length > MAX_NAME_LENGTH) throw invalid(this.kindRef(), meta.name!, [required('metadata.name')]);
     const warnings = this.def.strategy.warningsOnCreate?.(object, sctx) ?? [];
-    await this.admit('validate', attrs);
+    const validating = this.admit('validate', attrs);
+    if (validating) await validating;
     const encoded: { text: string; shape?: KubeObject; stored?: KubeObject } = this.conversion ? this.encodeCreated(object) : this.encodeShaped(object);
     const { text, stored } = encoded;
     if (ctx.dryRun) {
@@ -629,11 +631,7 @@ export class RegistryStore implements HandleSource {
    * caller asks for it (a fresh copy, decoded once).
    */
   private writeResult(text: string, revision: number, warnings: string[]): WriteResult {
-    let object: KubeObject | undefined;
-    let served: string | undefined;
-    const decode = () => (object ??= this.decodeText(text, revision));
-    const serve = () => (served ??= this.served(text, revision));
-    return { get object() { return decode(); }, get text() { return serve(); }, json: new RawJson(serve), warnings };
+    return new StoredWrite(this, text, revision, warnings);
   }
 
   /** PUT: replaces the object; a resourceVersion in the body is a precondition (409 when stale). */
@@ -683,12 +681,14 @@ export class RegistryStore implements HandleSource {
         this.def.strategy.defaults?.(object, sctx);
         this.recordManagedFields(object, old, ctx, this.clock.now());
       }
-      await this.admit('admit', attrs);
+      const admitting = this.admit('admit', attrs);
+      if (admitting) await admitting;
       this.def.strategy.prepareForUpdate(object, old, sctx);
       const errs = this.def.strategy.validateUpdate(object, old, sctx);
       if (errs.length > 0) throw invalid(this.kindRef(), meta.name ?? '', errs);
       warnings = this.def.strategy.warningsOnUpdate?.(object, old, sctx) ?? [];
-      await this.admit('validate', attrs);
+      const validating = this.admit('validate', attrs);
+      if (validating) await validating;
     }
     return { encoded: this.encodeShaped(object), warnings };
   }
@@ -752,8 +752,10 @@ export class RegistryStore implements HandleSource {
       this.checkPreconditions(current, params.preconditions);
       if (attempt === 0) {
         const attrs = this.admissionAttributes('DELETE', namespace, name, undefined, current, ctx);
-        await this.admit('admit', attrs);
-        await this.admit('validate', attrs);
+        const admitting = this.admit('admit', attrs);
+        if (admitting) await admitting;
+        const validating = this.admit('validate', attrs);
+        if (validating) await validating;
       }
       const meta = current.metadata;
       const grace = await this.gracePeriod(current, params);
@@ -821,9 +823,7 @@ export class RegistryStore implements HandleSource {
 
   /** A delete's answer from stored text: its served JSON and the object, each made only if a caller reads it. */
   private deleteResult(text: string, revision: number, deleted: boolean): DeleteResult {
-    let object: KubeObject | undefined;
-    const decode = () => (object ??= this.decodeText(text, revision));
-    return { get object() { return decode(); }, json: new RawJson(() => this.served(text, revision)), deleted };
+    return new StoredDelete(this, text, revision, deleted);
   }
 
   private checkPreconditions(current: KubeObject, pre: DeleteParams['preconditions']): void {
@@ -885,8 +885,12 @@ export class RegistryStore implements HandleSource {
     return attrs;
   }
 
-  private async admit(phase: 'admit' | 'validate', attrs: AdmissionAttributes): Promise<void> {
-    if (this.admission) await runAdmission(this.admission.plugins, phase, attrs, this.admission.lookup);
+  /**
+   * One phase of the admission chain: undefined when it finished synchronously (no plugin had work
+   * for this write, the usual case for status writes and deletes), so callers await only a promise.
+   */
+  private admit(phase: 'admit' | 'validate', attrs: AdmissionAttributes): Promise<void> | undefined {
+    return this.admission ? admissionSteps(this.admission.plugins, phase, attrs, this.admission.lookup) : undefined;
   }
 
   // ---- helpers for callers -------------------------------------------------------------------
@@ -932,17 +936,35 @@ function shapeOf(value: unknown, item: boolean): string {
   if (Array.isArray(value)) {
     let out = '[';
     for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + shapeOf(value[i], true);
-    return `${out}]`;
+    return out + ']';
   }
   let out = '{';
   let first = true;
   for (const k of Object.keys(value as object)) {
     const v = (value as Record<string, unknown>)[k];
+    if (!first) out += ',';
     // The scalar members of a list item are kept (its key fields are among them); deeper ones are not.
-    out += `${first ? '' : ','}${JSON.stringify(k)}:${item && (v === null || typeof v !== 'object') ? leaf(v) : shapeOf(v, false)}`;
+    out += quotedKey(k) + ':' + (item && (v === null || typeof v !== 'object') ? leaf(v) : shapeOf(v, false));
     first = false;
   }
-  return `${out}}`;
+  return out + '}';
+}
+
+/**
+ * Member names as JSON strings, each spelled once: every create of a kind names the same few
+ * hundred members, and a new string per member and create was most of what a shape cost.
+ */
+const quotedKeys = new Map<string, string>();
+const MAX_QUOTED_KEYS = 4096;
+
+function quotedKey(k: string): string {
+  let quoted = quotedKeys.get(k);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(k);
+    if (quotedKeys.size >= MAX_QUOTED_KEYS) quotedKeys.clear();
+    quotedKeys.set(k, quoted);
+  }
+  return quoted;
 }
 
 /** A scalar with its value (and kind: the string "1" and the number 1 differ). */
@@ -977,6 +999,44 @@ function withFinalizers(object: KubeObject, finalizers: string[]): KubeObject {
   if (finalizers.length > 0) object.metadata.finalizers = finalizers;
   else delete object.metadata.finalizers;
   return object;
+}
+
+/**
+ * A write's answer from its stored text: handlers answer with the text, so the object is decoded
+ * only when a caller asks for it (a fresh copy, decoded once), and the served text is made only
+ * when read. A class rather than an object literal with getters: such a literal is built slowly
+ * (accessors and closures made for each write: ~3 us, more than the rest of the answer).
+ */
+class StoredWrite implements WriteResult {
+  readonly json: RawJson;
+  private decoded: KubeObject | undefined;
+  private servedText: string | undefined;
+
+  constructor(private readonly registry: RegistryStore, private readonly stored: string, private readonly revision: number, readonly warnings: string[]) {
+    this.json = new RawJson(() => this.text);
+  }
+
+  get object(): KubeObject {
+    return (this.decoded ??= this.registry.decodeText(this.stored, this.revision));
+  }
+
+  get text(): string {
+    return (this.servedText ??= this.registry.served(this.stored, this.revision));
+  }
+}
+
+/** A delete's answer from stored text: its served JSON and the object, each made only if a caller reads it. */
+class StoredDelete implements DeleteResult {
+  readonly json: RawJson;
+  private decoded: KubeObject | undefined;
+
+  constructor(private readonly registry: RegistryStore, private readonly stored: string, private readonly revision: number, readonly deleted: boolean) {
+    this.json = new RawJson(() => this.registry.served(this.stored, this.revision));
+  }
+
+  get object(): KubeObject {
+    return (this.decoded ??= this.registry.decodeText(this.stored, this.revision));
+  }
 }
 
 export function parseResourceVersion(text: string): number {

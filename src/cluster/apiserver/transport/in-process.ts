@@ -12,11 +12,10 @@ import type { ApiResponse, Transport } from '../types';
 export function inProcessTransport(server: ApiServer): Transport {
   return async (request) => {
     const response = await server.handle(request);
-    if (response.body instanceof RawJson) {
-      if (response.body.shared) sharedBodies.set(response, response.body.shared);
-      parseOnRead(response, response.body);
-    }
-    return response;
+    if (!(response.body instanceof RawJson)) return response;
+    const answer = new ParsedOnRead(response, response.body);
+    if (response.body.shared) sharedBodies.set(answer, response.body.shared);
+    return answer;
   };
 }
 
@@ -32,22 +31,37 @@ export function sharedBodyOf(response: ApiResponse): unknown {
   return sharedBodies.get(response)?.();
 }
 
-function parseOnRead(response: ApiResponse, raw: RawJson): void {
-  let body: unknown;
-  let parsed = false;
-  Object.defineProperty(response, 'body', {
-    enumerable: true,
-    configurable: true,
-    get() {
-      if (!parsed) {
-        body = raw.parse();
-        parsed = true;
-      }
-      return body;
-    },
-    set(value: unknown) {
-      body = value;
-      parsed = true;
-    },
-  });
+/**
+ * A response whose JSON text is parsed when its body is first read (or replaced when assigned).
+ * A class with `body` an accessor of its prototype: defining an accessor on each response object
+ * instead turned every in-process answer into a slow dictionary-mode object with two closures.
+ */
+class ParsedOnRead implements ApiResponse {
+  status: number;
+  headers: Record<string, string | string[]>;
+  stream?: ApiResponse['stream'];
+  upgrade?: ApiResponse['upgrade'];
+  private raw: RawJson | undefined;
+  private parsed: unknown;
+
+  constructor(response: ApiResponse, raw: RawJson) {
+    this.status = response.status;
+    this.headers = response.headers;
+    if (response.stream !== undefined) this.stream = response.stream;
+    if (response.upgrade !== undefined) this.upgrade = response.upgrade;
+    this.raw = raw;
+  }
+
+  get body(): unknown {
+    if (this.raw !== undefined) {
+      this.parsed = this.raw.parse();
+      this.raw = undefined;
+    }
+    return this.parsed;
+  }
+
+  set body(value: unknown) {
+    this.parsed = value;
+    this.raw = undefined;
+  }
 }

@@ -4,7 +4,8 @@ import { StatusError } from '../../../../../src/cluster/api/errors';
 import type { KubeObject, Pod } from '../../../../../src/cluster/api/types';
 import { defaultAdmissionPlugins, runAdmission, taintNodesByCondition } from '../../../../../src/cluster/apiserver/admission';
 import { serviceAccountAdmission } from '../../../../../src/cluster/apiserver/admission/service-account';
-import type { AdmissionAttributes, AdmissionLookup } from '../../../../../src/cluster/apiserver/admission';
+import type { AdmissionAttributes, AdmissionLookup, AdmissionPlugin } from '../../../../../src/cluster/apiserver/admission';
+import { admissionSteps } from '../../../../../src/cluster/apiserver/admission/types';
 
 /** A lookup over a fixed set of objects keyed `group/resource/namespace/name`. */
 function lookupOf(objects: Record<string, KubeObject>): AdmissionLookup {
@@ -40,7 +41,8 @@ const newPod = (spec: Partial<Pod['spec']> = {}): Pod => ({ metadata: { name: 'w
 const fixedRandom = () => 0;
 const plugins = () => defaultAdmissionPlugins({ random: fixedRandom });
 
-async function rejection(p: Promise<void>): Promise<{ code: number; message: string; status: StatusError['status'] }> {
+/** `p`: a chain's or a plugin's answer (a plugin with nothing to do returns none). */
+async function rejection(p: Promise<void> | void): Promise<{ code: number; message: string; status: StatusError['status'] }> {
   try {
     await p;
   } catch (err) {
@@ -185,4 +187,43 @@ test('the default service account of a namespace created a moment ago is waited 
   waits.length = 0;
   await rejection(serviceAccountAdmission(fixedRandom, async (attempt) => { waits.push(attempt); }).admit!(createPod(newPod({ serviceAccountName: 'ghost' })), cluster()));
   assert.equal(waits.length, 0);
+});
+
+test('a write no plugin has work for passes the default chain without a promise; one a plugin works on gets one', async () => {
+  const statusWrite: AdmissionAttributes = { ...createPod(newPod()), operation: 'UPDATE', subresource: 'status', oldObject: newPod() };
+  assert.equal(admissionSteps(plugins(), 'admit', statusWrite, cluster()), undefined);
+  assert.equal(admissionSteps(plugins(), 'validate', statusWrite, cluster()), undefined);
+  const deletion: AdmissionAttributes = { ...createPod(newPod()), operation: 'DELETE', object: undefined, oldObject: newPod() };
+  assert.equal(admissionSteps(plugins(), 'admit', deletion, cluster()), undefined);
+  const pod = newPod();
+  const pending = admissionSteps(plugins(), 'admit', createPod(pod), cluster());
+  assert.ok(pending instanceof Promise);
+  await pending;
+  assert.equal(pod.spec.serviceAccountName, 'default');
+  assert.equal(pod.spec.priority, 0);
+});
+
+test('the chain runs plugins in order, each after the one before it settled, and stops at the first rejection', async () => {
+  const log: string[] = [];
+  const sync = (name: string): AdmissionPlugin => ({ name, admit: () => void log.push(name) });
+  const later = (name: string): AdmissionPlugin => ({ name, admit: async () => { await Promise.resolve(); await Promise.resolve(); log.push(name); } });
+  const chain = [sync('a'), later('b'), sync('c'), later('d'), sync('e')];
+  await admissionSteps(chain, 'admit', createPod(newPod()), cluster());
+  assert.deepEqual(log, ['a', 'b', 'c', 'd', 'e']);
+  log.length = 0;
+  const refusing: AdmissionPlugin = { name: 'no', admit: async () => { throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'no', reason: 'Forbidden', code: 403 }); } };
+  const refused = await rejection(runAdmission([sync('a'), refusing, sync('c')], 'admit', createPod(newPod()), cluster()));
+  assert.equal(refused.code, 403);
+  assert.deepEqual(log, ['a']);
+  // A plugin refusing synchronously rejects runAdmission's promise too.
+  const throwing: AdmissionPlugin = { name: 'throws', admit: () => { throw new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'no', reason: 'Forbidden', code: 403 }); } };
+  assert.equal((await rejection(runAdmission([throwing, sync('c')], 'admit', createPod(newPod()), cluster()))).code, 403);
+  assert.deepEqual(log, ['a']);
+});
+
+test('deleting an immortal namespace is still refused with 403', async () => {
+  const attrs: AdmissionAttributes = { ...createPod(newPod()), operation: 'DELETE', resource: 'namespaces', kind: 'Namespace', namespace: '', name: 'default', object: undefined };
+  const refused = await rejection(runAdmission(plugins(), 'admit', attrs, cluster()));
+  assert.equal(refused.code, 403);
+  assert.match(refused.message, /this namespace may not be deleted/);
 });

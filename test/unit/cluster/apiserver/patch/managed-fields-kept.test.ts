@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { recordUpdate } from '../../../../../src/cluster/apiserver/patch/server-side-apply';
+import { deepFreeze } from '../../../../../src/cluster/api/deep-freeze';
 import { canonicalFieldsV1 } from '../../../../../src/cluster/apiserver/patch/managed-fields-kept';
 import { FieldSet } from '../../../../../src/cluster/apiserver/patch/field-set';
 import type { JsonObject } from '../../../../../src/cluster/apiserver/patch/json-value';
@@ -112,4 +113,23 @@ test('the same write to another object, later, is answered from recent writes: t
     const removed = bothWays(first, dropConditions, 'kubelet', now, 'status').kept.find((e) => e.manager === 'kubelet')!;
     assert.equal(removed.time, '2026-11-24T10:00:10Z');
   }
+});
+
+test('a frozen field set is judged as a fresh one is, every time; a mutable one is judged as it now is', () => {
+  const sets: Record<string, unknown>[] = [
+    { 'f:a': {}, 'f:b': { '.': {}, 'f:c': {} } },
+    { 'f:b': {}, 'f:a': {} },
+    { 'f:a': { '.': {} } },
+    { 'k:{"b":1,"a":2}': {} },
+  ];
+  for (const set of sets) {
+    const fresh = canonicalFieldsV1(structuredClone(set));
+    const frozen = deepFreeze(structuredClone(set));
+    assert.equal(canonicalFieldsV1(frozen), fresh);
+    assert.equal(canonicalFieldsV1(frozen), fresh);
+  }
+  const mutable: Record<string, unknown> = { 'f:a': {}, 'f:b': {} };
+  assert.equal(canonicalFieldsV1(mutable), true);
+  mutable['f:0'] = {};
+  assert.equal(canonicalFieldsV1(mutable), false, 'unsorted once f:0 is added last');
 });
