@@ -88,6 +88,45 @@ test('an index follows adds, updates that change the value, deletes and a relist
   }
 });
 
+test('a value keeps its keys right as it grows from one key to many and shrinks back to none', async () => {
+  const count = 40;
+  const server = scriptedResource(() => []);
+  const informer = new Informer(server.resource);
+  informer.addIndex(APP, byApp);
+  informer.start();
+  await informer.waitForSync();
+  const keys = (value: string) => informer.keysByIndex(APP, value).sort();
+  const expected = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `default/cm-${String(from + i).padStart(2, '0')}`).sort();
+  try {
+    for (let i = 0; i < count; i++) {
+      server.send('ADDED', configMap(`cm-${String(i).padStart(2, '0')}`, { app: 'x' }, String(100 + i)));
+      assert.deepEqual(keys('x'), expected(0, i + 1), `${i + 1} keys`);
+    }
+    server.send('ADDED', configMap('cm-00', { app: 'x' }, '99'));
+    assert.deepEqual(keys('x'), expected(0, count), 'an object seen again is not added twice');
+    for (let i = 0; i < count; i++) {
+      server.send('MODIFIED', configMap(`cm-${String(i).padStart(2, '0')}`, { app: 'y' }, String(200 + i)));
+      assert.deepEqual(keys('x'), expected(i + 1, count), `${count - i - 1} keys left under x`);
+      assert.deepEqual(keys('y'), expected(0, i + 1), `${i + 1} keys under y`);
+    }
+    for (let i = count - 1; i >= 0; i--) {
+      server.send('DELETED', configMap(`cm-${String(i).padStart(2, '0')}`, { app: 'y' }, String(300 + i)));
+      assert.deepEqual(keys('y'), expected(0, i), `${i} keys left under y`);
+    }
+
+    // A few keys, taken out from the middle, the end and the start.
+    for (const name of ['p', 'q', 'r', 's', 't']) server.send('ADDED', configMap(name, { app: 'w' }, '400'));
+    const left = ['p', 'q', 'r', 's', 't'];
+    for (const name of ['r', 't', 'p', 's', 'q']) {
+      server.send('DELETED', configMap(name, { app: 'w' }, '401'));
+      left.splice(left.indexOf(name), 1);
+      assert.deepEqual(keys('w'), left.map((n) => `default/${n}`), `${name} went`);
+    }
+  } finally {
+    informer.stop();
+  }
+});
+
 test('an index added after the informer started indexes what it holds; a name is added once', async () => {
   const server = scriptedResource(() => [configMap('a', { app: 'x' }, '1'), configMap('b', { app: 'y' }, '2')]);
   const informer = new Informer(server.resource).start();
