@@ -22,12 +22,16 @@
  * an equal one (same uid and resourceVersion) that another running informer of the same resource
  * holds, or else made to share its parts as the registry's decoded objects do (managedFields field
  * sets, alike sub-objects, repeated strings: ~1.7 KB instead of ~3.7 KB for a Node).
+ *
+ * Indexes (client-go's Indexers, see informer-index.ts) let a caller read the objects of one index
+ * value (a node's pods, a controller's pods) without reading, and so decoding, every object.
  */
 import type { KubeObject, Status, WatchEvent } from '../api/types';
 import type { Clock } from '../clock';
 import { shareParts } from '../apiserver/registry/shared-parts';
 import { handleOf, ObjectHandle } from '../apiserver/registry/handle';
 import type { ListOptions, ResourceClient, WatchHandle } from './client';
+import { InformerIndex, type IndexFunc } from './informer-index';
 
 export interface InformerHandlers<T> {
   onAdd?(object: T): void;
@@ -60,6 +64,7 @@ function rvOf(held: Held<KubeObject>): string | undefined {
 export class Informer<T extends KubeObject = KubeObject> {
   private readonly cache = new Map<string, Held<T>>();
   private readonly handlers: InformerHandlers<T>[] = [];
+  private readonly indexes = new Map<string, InformerIndex<T>>();
   private resourceVersion = '';
   private watchHandle: WatchHandle | undefined;
   private stopped = false;
@@ -123,6 +128,44 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   private objectOf(held: Held<T>): T {
     return held instanceof ObjectHandle ? (held.object() as T) : held;
+  }
+
+  /** The object if it is alive (never decodes). */
+  private aliveOf(held: Held<T>): T | undefined {
+    return held instanceof ObjectHandle ? (held.peek() as T | undefined) : held;
+  }
+
+  /**
+   * Adds an index (client-go's AddIndexers): `fn` gives the values an object is found by. The
+   * objects already cached are indexed now (each read once); from then on the index follows every
+   * add, update, delete and relist. A name can be added once.
+   */
+  addIndex(name: string, fn: IndexFunc<T>): void {
+    if (this.indexes.has(name)) throw new Error(`informer index "${name}" already exists`);
+    const index = new InformerIndex(fn);
+    for (const [key, held] of this.cache) index.add(key, this.objectOf(held));
+    this.indexes.set(name, index);
+  }
+
+  /** The keys of the cached objects whose index `name` gives `value` (ByIndex without the objects). */
+  keysByIndex(name: string, value: string): string[] {
+    return [...this.index(name).keys(value)];
+  }
+
+  /** The cached objects whose index `name` gives `value` (client-go's ByIndex); only these are read. */
+  byIndex(name: string, value: string): T[] {
+    const out: T[] = [];
+    for (const key of this.index(name).keys(value)) {
+      const held = this.cache.get(key);
+      if (held !== undefined) out.push(this.objectOf(held));
+    }
+    return out;
+  }
+
+  private index(name: string): InformerIndex<T> {
+    const index = this.indexes.get(name);
+    if (!index) throw new Error(`informer index "${name}" does not exist`);
+    return index;
   }
 
   get size(): number {
@@ -233,21 +276,34 @@ export class Informer<T extends KubeObject = KubeObject> {
     if (kind === 'delete') {
       if (!old) return;
       this.cache.delete(key);
+      let object: T | undefined;
+      // A watch's DELETED object carries the last state this informer saw (the watch is complete
+      // and in order), so it is indexed as the cached one when that was collected; a relist's
+      // delete hands the cached one itself.
+      if (this.indexes.size > 0) {
+        const indexed = this.aliveOf(old) ?? (object = this.objectOf(item));
+        for (const index of this.indexes.values()) index.remove(key, indexed);
+      }
       if (this.handlers.length === 0) return;
-      const object = this.objectOf(item);
+      object ??= this.objectOf(item);
       for (const h of this.handlers) h.onDelete?.(object);
       return;
     }
     if (old && rvOf(old) === rvOf(item)) return;
     const handle = item instanceof ObjectHandle ? item : handleOf(item);
     this.cache.set(key, handle ?? item);
-    if (this.handlers.length === 0) return;
+    if (this.handlers.length === 0 && this.indexes.size === 0) return;
     const object = this.objectOf(item);
-    // The old object is read only for handlers that take it (decoding it again if it was collected).
+    // The old object is read only for handlers and indexes that need it (decoding it again if it was collected).
     let oldObject: T | undefined;
+    const oldOf = () => (oldObject ??= this.objectOf(old!));
+    for (const index of this.indexes.values()) {
+      if (old) index.update(key, oldOf, object);
+      else index.add(key, object);
+    }
     for (const h of this.handlers) {
       if (old) {
-        if (h.onUpdate) h.onUpdate((oldObject ??= this.objectOf(old)), object);
+        if (h.onUpdate) h.onUpdate(oldOf(), object);
       } else h.onAdd?.(object);
     }
   }

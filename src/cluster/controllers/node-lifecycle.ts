@@ -16,6 +16,7 @@ import type { KubeObject, Node, NodeCondition, Pod, Taint } from '../api/types';
 import { LEASES, NODES, PODS, type ApiClient } from '../client/client';
 import { EventRecorder, rfc3339 } from '../client/event-recorder';
 import { Informer } from '../client/informer';
+import { PODS_BY_NODE, podNodeName } from '../client/pod-indexes';
 import type { Clock, Timer } from '../clock';
 import { TAINT_NOT_READY, TAINT_UNREACHABLE } from './taints';
 
@@ -42,10 +43,11 @@ export class NodeLifecycleController {
     this.nodes = new Informer<Node>(client.resource<Node>(NODES), {}, clock);
     this.leases = new Informer(client.resource(LEASES), { namespace: 'kube-node-lease' }, clock);
     this.pods = new Informer<Pod>(client.resource<Pod>(PODS), { fieldSelector: 'spec.nodeName!=' }, clock);
+    this.pods.addIndex(PODS_BY_NODE, podNodeName);
     this.recorder = new EventRecorder(client, clock, { component: 'node-controller' });
   }
 
-  /** The pod informer, shared with the taint eviction controller. */
+  /** The pod informer (indexed by PODS_BY_NODE), shared with the taint eviction controller. */
   get podInformer(): Informer<Pod> {
     return this.pods;
   }
@@ -136,10 +138,7 @@ export class NodeLifecycleController {
       return;
     }
     this.recorder.event(nodeRef(node), 'Normal', 'NodeNotReady', `Node ${name} status is now: NodeNotReady`);
-    for (const pod of this.pods.list()) {
-      if (pod.spec.nodeName !== name) continue;
-      await this.markPodNotReady(pod, now);
-    }
+    for (const pod of this.pods.byIndex(PODS_BY_NODE, name)) await this.markPodNotReady(pod, now);
   }
 
   /** MarkPodsNotReady: the pod's Ready condition turns False; the kubelet is not there to say otherwise. */

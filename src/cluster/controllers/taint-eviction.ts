@@ -12,6 +12,7 @@ import type { Node, Pod } from '../api/types';
 import { PODS, type ApiClient } from '../client/client';
 import { EventRecorder, rfc3339 } from '../client/event-recorder';
 import type { Informer } from '../client/informer';
+import { PODS_BY_NODE } from '../client/pod-indexes';
 import type { Clock, Timer } from '../clock';
 import { evictionDelay } from './taints';
 
@@ -20,15 +21,8 @@ export class TaintEvictionController {
   private readonly scheduled = new Map<string, Timer>();
   private readonly recorder: EventRecorder;
   private readonly unsubscribe: (() => void)[] = [];
-  /**
-   * The keys of each node's pods, so a node's taints are checked against its own pods only (read
-   * from the informer by key: the index holds no pod, so a pod's decoded object is free to go when
-   * the informer lets it). Made when a tainted node is first seen and kept from then on: a
-   * cluster whose nodes never had a taint has nothing to look up, and the index would hold an
-   * entry for every bound pod.
-   */
-  private podsByNode: Map<string, Set<string>> | undefined;
 
+  /** `pods`: indexed by PODS_BY_NODE, so a node's taints are checked against its own pods only. */
   constructor(private readonly client: ApiClient, private readonly clock: Clock, private readonly nodes: Informer<Node>, private readonly pods: Informer<Pod>) {
     this.recorder = new EventRecorder(client, clock, { component: 'taint-eviction-controller' });
   }
@@ -40,9 +34,9 @@ export class TaintEvictionController {
       onUpdate: (old, node) => { if (JSON.stringify(old.spec?.taints ?? []) !== JSON.stringify(node.spec?.taints ?? [])) this.reconcileNode(node); },
     }));
     this.unsubscribe.push(this.pods.addHandlers({
-      onAdd: (pod) => { this.index(pod); this.reconcilePod(pod); },
-      onUpdate: (_old, pod) => { this.index(pod); this.reconcilePod(pod); },
-      onDelete: (pod) => { this.podsByNode?.get(pod.spec.nodeName ?? '')?.delete(key(pod)); this.cancel(key(pod), undefined); },
+      onAdd: (pod) => this.reconcilePod(pod),
+      onUpdate: (_old, pod) => this.reconcilePod(pod),
+      onDelete: (pod) => this.cancel(key(pod), undefined),
     }));
   }
 
@@ -52,28 +46,10 @@ export class TaintEvictionController {
     this.scheduled.clear();
   }
 
-  private index(pod: Pod): void {
-    if (!this.podsByNode) return;
-    const node = pod.spec.nodeName ?? '';
-    let pods = this.podsByNode.get(node);
-    if (!pods) this.podsByNode.set(node, (pods = new Set()));
-    pods.add(key(pod));
-  }
-
-  /** The index, made from the informer's pods the first time a tainted node needs it. */
-  private indexed(): Map<string, Set<string>> {
-    if (!this.podsByNode) {
-      this.podsByNode = new Map();
-      for (const pod of this.pods.list()) this.index(pod);
-    }
-    return this.podsByNode;
-  }
-
   private reconcileNode(node: Node): void {
-    // Without taints there is nothing to evict, and nothing scheduled to cancel unless a tainted
-    // node was seen before (the index exists then).
-    if (!node.spec?.taints?.length && !this.podsByNode) return;
-    for (const k of [...(this.indexed().get(node.metadata.name ?? '') ?? [])]) {
+    // Without taints there is nothing to evict, and nothing to cancel unless something is scheduled.
+    if (!node.spec?.taints?.length && this.scheduled.size === 0) return;
+    for (const k of this.pods.keysByIndex(PODS_BY_NODE, node.metadata.name ?? '')) {
       const pod = this.pods.get(k);
       if (pod) this.reconcilePod(pod, node);
     }
@@ -83,8 +59,6 @@ export class TaintEvictionController {
     const k = key(pod);
     if (!node || pod.metadata.deletionTimestamp) return this.cancel(k, undefined);
     if (!node.spec?.taints?.length && !this.scheduled.has(k)) return;
-    // A pod on a tainted node: from now on a node's pods must be found when its taints change.
-    this.indexed();
     const decision = evictionDelay(node.spec?.taints ?? [], pod.spec.tolerations ?? []);
     if (decision === undefined) return this.cancel(k, pod);
     if (this.scheduled.has(k)) return;

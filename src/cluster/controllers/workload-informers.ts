@@ -10,9 +10,24 @@ import { CONFIGMAPS, PODS, SECRETS, SERVICEACCOUNTS, SERVICES, type ApiClient, t
 import { Informer } from '../client/informer';
 import type { Clock } from '../clock';
 import type { WatchedKind } from './garbage-collector/collector';
+import { controllerRefOf } from './pods';
 
 export const REPLICASETS: GroupVersionResource = { group: 'apps', version: 'v1', resource: 'replicasets' };
 export const DEPLOYMENTS: GroupVersionResource = { group: 'apps', version: 'v1', resource: 'deployments' };
+
+/**
+ * The pods informer's index by controller: the uid of a pod's controller reference, or for a pod
+ * without one `orphansIn(namespace)`, as the pods a ReplicaSet may adopt. So a controller reads its
+ * own pods and its namespace's orphans, never every pod.
+ */
+export const PODS_BY_CONTROLLER = 'controller';
+
+/** The index value of a namespace's pods that have no controller (a uid never has a space). */
+export const orphansIn = (namespace: string | undefined): string => `orphan ${namespace ?? ''}`;
+
+function podController(pod: KubeObject): string[] {
+  return [controllerRefOf(pod)?.uid ?? orphansIn(pod.metadata.namespace)];
+}
 
 export class WorkloadInformers {
   readonly pods: Informer<KubeObject>;
@@ -27,6 +42,7 @@ export class WorkloadInformers {
     const replicaSets = informer(REPLICASETS);
     const deployments = informer(DEPLOYMENTS);
     this.pods = pods.informer;
+    this.pods.addIndex(PODS_BY_CONTROLLER, podController);
     this.replicaSets = replicaSets.informer;
     this.deployments = deployments.informer;
     this.watched = [pods, replicaSets, deployments, informer(CONFIGMAPS), informer(SECRETS), informer(SERVICES), informer(SERVICEACCOUNTS)];

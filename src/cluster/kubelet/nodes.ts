@@ -13,6 +13,7 @@ import { isStatusError } from '../api/errors';
 import type { Node, Pod } from '../api/types';
 import { LEASES, NODES, PODS, type ApiClient } from '../client/client';
 import { Informer, objectKey } from '../client/informer';
+import { PODS_BY_NODE, podNodeName } from '../client/pod-indexes';
 import type { Clock } from '../clock';
 import type { UserInfo } from '../apiserver/types';
 import { DEFAULT_BEHAVIOUR, type KubeletBehaviour } from './behaviour';
@@ -87,6 +88,11 @@ export class NodePool implements PodLogSource {
   /** The pod informer's pod of this namespace/name (what the kubelets' pod workers read). */
   private readonly cachedPod = (key: string): Pod | undefined => this.informer?.get(key);
 
+  /** The informer's pods bound to node `name` (only those are read). */
+  private podsOf(name: string): Pod[] {
+    return this.informer?.byIndex(PODS_BY_NODE, name) ?? [];
+  }
+
   kubelet(name: string): Kubelet | undefined {
     return this.kubelets.get(name);
   }
@@ -94,6 +100,7 @@ export class NodePool implements PodLogSource {
   /** Starts the shared pod informer and one kubelet per node; resolves when every node has registered. */
   async start(nodes: NodeConfig[]): Promise<void> {
     this.informer = new Informer<Pod>(this.admin.resource<Pod>(PODS), { fieldSelector: 'spec.nodeName!=' }, this.options.clock);
+    this.informer.addIndex(PODS_BY_NODE, podNodeName);
     this.informer.addHandlers({
       onAdd: (pod) => this.route(pod),
       onUpdate: (_old, pod) => this.route(pod),
@@ -147,7 +154,7 @@ export class NodePool implements PodLogSource {
     const kubelet = new Kubelet({ config, index, client: this.options.client(kubeletUser(config.name)), clock: this.options.clock, behaviour: this.options.behaviour ?? DEFAULT_BEHAVIOUR, pods: this.cachedPod });
     this.kubelets.set(config.name, kubelet);
     await kubelet.start();
-    for (const pod of this.informer?.list() ?? []) if (pod.spec.nodeName === config.name) kubelet.syncPod(pod);
+    for (const pod of this.podsOf(config.name)) kubelet.syncPod(pod);
     return kubelet;
   }
 
@@ -162,8 +169,7 @@ export class NodePool implements PodLogSource {
     const ignoreMissing = (err: unknown) => { if (!isStatusError(err, 'NotFound')) throw err; };
     await this.admin.resource(NODES).delete(name).catch(ignoreMissing);
     await this.admin.resource(LEASES).delete(name, { namespace: NODE_LEASE_NAMESPACE }).catch(ignoreMissing);
-    for (const pod of this.informer?.list() ?? []) {
-      if (pod.spec.nodeName !== name) continue;
+    for (const pod of this.podsOf(name)) {
       await this.admin.resource(PODS).delete(pod.metadata.name ?? '', { namespace: pod.metadata.namespace, gracePeriodSeconds: 0 }).catch(ignoreMissing);
     }
   }
@@ -186,8 +192,7 @@ export class NodePool implements PodLogSource {
   async drain(name: string, options: { progress?: (terminating: number) => void; signal?: AbortSignal } = {}): Promise<void> {
     await this.cordon(name);
     const evicted = new Map<string, string>();
-    for (const pod of this.informer?.list() ?? []) {
-      if (pod.spec.nodeName !== name) continue;
+    for (const pod of this.podsOf(name)) {
       if (pod.metadata.ownerReferences?.some((o) => o.kind === 'DaemonSet')) continue;
       if (pod.metadata.annotations?.['kubernetes.io/config.mirror']) continue;
       evicted.set(objectKey(pod), pod.metadata.uid ?? '');
@@ -263,7 +268,7 @@ export class NodePool implements PodLogSource {
     const kubelet = this.kubelets.get(name);
     if (!kubelet) throw new Error(`node "${name}" not found`);
     await kubelet.start();
-    for (const pod of this.informer?.list() ?? []) if (pod.spec.nodeName === name) kubelet.syncPod(pod);
+    for (const pod of this.podsOf(name)) kubelet.syncPod(pod);
   }
 
   open(namespace: string, podName: string, container: string, options: { previous?: boolean }): ContainerLog {

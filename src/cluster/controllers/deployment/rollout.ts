@@ -4,8 +4,7 @@
  */
 import { isStatusError } from '../../api/errors';
 import type { KubeObject, Pod } from '../../api/types';
-import { controllerRefOf } from '../pods';
-import { REPLICASETS } from '../workload-informers';
+import { PODS_BY_CONTROLLER, REPLICASETS } from '../workload-informers';
 import type { DeploymentContext } from './context';
 import { actualReplicas, availableReplicas, byCreation, deploymentComplete, isActive, maxUnavailable, replicasOf, revisionOf, rsStatusOf, specOf, specReplicas, type DeploymentStatus } from './util';
 import { syncRolloutStatus } from './progress';
@@ -81,12 +80,15 @@ export async function rolloutRecreate(ctx: DeploymentContext, d: KubeObject, rsL
 export function oldPodsRunning(ctx: DeploymentContext, newRS: KubeObject | undefined, oldRSs: KubeObject[]): boolean {
   if (actualReplicas(oldRSs) > 0) return true;
   const old = new Set(oldRSs.map((rs) => rs.metadata.uid));
-  return ctx.pods.list().some((p) => {
-    const ref = controllerRefOf(p);
-    if (!ref || !old.has(ref.uid) || ref.uid === newRS?.metadata.uid) return false;
-    const phase = (p as Pod).status?.phase;
-    return phase !== 'Failed' && phase !== 'Succeeded';
-  });
+  for (const uid of old) {
+    if (uid === undefined || uid === newRS?.metadata.uid) continue;
+    const running = ctx.pods.byIndex(PODS_BY_CONTROLLER, uid).some((p) => {
+      const phase = (p as Pod).status?.phase;
+      return phase !== 'Failed' && phase !== 'Succeeded';
+    });
+    if (running) return true;
+  }
+  return false;
 }
 
 /** cleanupDeployment: old ReplicaSets beyond revisionHistoryLimit, oldest revision first, only when empty. */

@@ -24,7 +24,7 @@ import { claimObjects, FIELD_MANAGER } from '../controller-ref-manager';
 import { Expectations } from '../expectations';
 import { controllerRefOf, isPodActive, isPodReady, newControllerRef, sameLabels } from '../pods';
 import { WorkQueue } from '../work-queue';
-import { REPLICASETS } from '../workload-informers';
+import { orphansIn, PODS_BY_CONTROLLER, REPLICASETS } from '../workload-informers';
 import { podsToDelete } from './pod-ranking';
 import { calculateStatus, sameStatus, type ManageFailure, type ReplicaSetStatus } from './status';
 
@@ -166,7 +166,10 @@ export class ReplicaSetController {
     if (!selector) return;
     const needsSync = this.expectations.satisfied(key);
     const namespace = rs.metadata.namespace ?? '';
-    const active = this.pods.list().filter((p) => p.metadata.namespace === namespace && isPodActive(p as Pod)) as Pod[];
+    // Its own pods and its namespace's orphans: what claiming can keep or adopt (pods of other
+    // controllers are never claimed).
+    const candidates = [...this.pods.byIndex(PODS_BY_CONTROLLER, rs.metadata.uid ?? ''), ...this.pods.byIndex(PODS_BY_CONTROLLER, orphansIn(namespace))];
+    const active = candidates.filter((p) => p.metadata.namespace === namespace && isPodActive(p as Pod)) as Pod[];
     const claimed = await this.claimPods(rs, selector, active);
     let failure: ManageFailure | undefined;
     let failed: unknown;
@@ -224,7 +227,11 @@ export class ReplicaSetController {
         if (other.metadata.namespace === namespace && controllerRefOf(other)?.uid === owner.uid) siblings.add(other.metadata.uid ?? '');
       }
     }
-    return this.pods.list().filter((p) => p.metadata.namespace === namespace && isPodActive(p as Pod) && siblings.has(controllerRefOf(p)?.uid ?? '')) as Pod[];
+    const related: Pod[] = [];
+    for (const uid of siblings) {
+      for (const p of this.pods.byIndex(PODS_BY_CONTROLLER, uid)) if (p.metadata.namespace === namespace && isPodActive(p as Pod)) related.push(p as Pod);
+    }
+    return related;
   }
 
   /** GetPodFromTemplate, created with the ReplicaSet as controller. */
