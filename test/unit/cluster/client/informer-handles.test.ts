@@ -23,7 +23,7 @@ async function cluster() {
   return { registry: server.parts.registries.core('configmaps'), configmaps: client.resource(CONFIGMAPS) as ResourceClient<KubeObject> };
 }
 
-/** Makes the registry let go of every object it decoded so far (its strong set is its last 2,048 decodes). */
+/** Makes the registry let go of every object it decoded so far (more than its strong set of RECENT_OBJECTS decodes). */
 function pushOutRecent(registry: RegistryStore): void {
   for (let i = 0; i < 2100; i++) {
     const name = `filler-${i}`;

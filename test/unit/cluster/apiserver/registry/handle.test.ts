@@ -10,6 +10,7 @@ import { ApiServer } from '../../../../../src/cluster/apiserver/server';
 import { allResources } from '../../../../../src/cluster/apiserver/registry/kinds';
 import { handleOf } from '../../../../../src/cluster/apiserver/registry/handle';
 import { servedJsonOf } from '../../../../../src/cluster/apiserver/registry/codec';
+import { RECENT_OBJECTS } from '../../../../../src/cluster/apiserver/registry/store';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -33,14 +34,14 @@ async function collect(): Promise<void> {
   gc();
 }
 
-test('the registry keeps only its last 2,048 decoded objects alive, whatever it decodes', async () => {
+test('the registry keeps only its last RECENT_OBJECTS decoded objects alive, whatever it decodes', async () => {
   const registry = configmaps();
   const refs: WeakRef<KubeObject>[] = [];
   for (let i = 0; i < 5000; i++) refs.push(new WeakRef(registry.shared(kv(`cm-${i}`))));
   await collect();
   const alive = refs.map((r) => r.deref() !== undefined);
-  assert.equal(alive.filter(Boolean).length, 2048);
-  assert.ok(alive.slice(5000 - 2048).every(Boolean), 'the newest ones');
+  assert.equal(alive.filter(Boolean).length, RECENT_OBJECTS);
+  assert.ok(alive.slice(5000 - RECENT_OBJECTS).every(Boolean), 'the newest ones');
 });
 
 test('a shared object is the same object while it lives, and its handle decodes an equal one after', async () => {
@@ -97,5 +98,5 @@ test('a read larger than the strong set keeps its objects for 10 s of cluster ti
   assert.equal(refs.filter((r) => r.deref() !== undefined).length, 5000, 'a repeated read finds them decoded');
   await clock.advance(10_000);
   await collect();
-  assert.equal(refs.filter((r) => r.deref() !== undefined).length, 2048, 'then only the strong set');
+  assert.equal(refs.filter((r) => r.deref() !== undefined).length, RECENT_OBJECTS, 'then only the strong set');
 });
