@@ -274,7 +274,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
     if (!held || this.has(W_PINNED) || held.metadata.deletionTimestamp || !this.settled) return;
     const cached = this.host.cachedPod(this.namespace, this.name);
     if (cached !== undefined && cached.metadata.uid === this.uid && cached.metadata.resourceVersion === this.version) {
-      this.handle = handleOf(held);
+      this.handle = handleOf(held) ?? handleOf(cached);
       this.held = undefined;
     }
   }
