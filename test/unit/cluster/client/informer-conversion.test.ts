@@ -54,3 +54,26 @@ test('an events.k8s.io/v1 informer\'s event, collected and decoded again, is sti
     informer.stop();
   }
 });
+
+test('an informer\'s list in process takes the registry\'s objects without the list\'s text being made', async () => {
+  const server = new ApiServer({ kv: new MemoryStore(), clock: new ManualClock(), resources: allResources });
+  const client = new ApiClient(inProcessTransport(server), { name: 'system:admin', groups: ['system:masters'] });
+  await client.resource(NAMESPACES).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } });
+  const registry = server.parts.registries.core('namespaces');
+  let texts = 0;
+  const listText = registry.listText.bind(registry);
+  registry.listText = (result) => { texts++; return listText(result); };
+  const informer = new Informer(client.resource(NAMESPACES) as ResourceClient<KubeObject>).start();
+  try {
+    await informer.waitForSync();
+    assert.ok(handleOf(informer.get('default')!));
+    // The text of a list of 150,000 pods is hundreds of megabytes, made for nobody.
+    assert.equal(texts, 0);
+    // A caller of its own still gets the list (the text, parsed).
+    const list = await client.resource(NAMESPACES).list();
+    assert.deepEqual(list.items.map((n) => n.metadata.name), ['default']);
+    assert.equal(texts, 1);
+  } finally {
+    informer.stop();
+  }
+});
