@@ -73,9 +73,14 @@ export class TaintEvictionController {
     // Without taints there is nothing to evict, and nothing scheduled to cancel unless a tainted
     // node was seen before (the index exists then).
     if (!node.spec?.taints?.length && !this.podsByNode) return;
-    for (const k of [...(this.indexed().get(node.metadata.name ?? '') ?? [])]) {
+    const name = node.metadata.name ?? '';
+    const keys = this.indexed().get(name);
+    for (const k of [...(keys ?? [])]) {
       const pod = this.pods.get(k);
-      if (pod) this.reconcilePod(pod, node);
+      // The name may be another pod's now, on another node (a relist reports a pod deleted and
+      // created again as an update of the name): this node's taints are not its business.
+      if (pod?.spec.nodeName === name) this.reconcilePod(pod, node);
+      else keys!.delete(k);
     }
   }
 
