@@ -1,6 +1,7 @@
 /**
- * An informer of a resource stored in another's shape (events.k8s.io/v1 events are core/v1 events
- * in the store): its objects, once collected, are decoded again in the informer's own version.
+ * What an in-process informer takes from the registry: for a resource stored in another's shape
+ * (events.k8s.io/v1 events are core/v1 events in the store), objects that are decoded again in the
+ * informer's own version once collected; for a list, the registry's objects and not its text.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
