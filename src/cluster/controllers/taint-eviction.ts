@@ -49,9 +49,12 @@ export class TaintEvictionController {
   private reconcileNode(node: Node): void {
     // Without taints there is nothing to evict, and nothing to cancel unless something is scheduled.
     if (!node.spec?.taints?.length && this.scheduled.size === 0) return;
-    for (const k of this.pods.keysByIndex(PODS_BY_NODE, node.metadata.name ?? '')) {
+    const name = node.metadata.name ?? '';
+    // The index follows each key's current pod: a name that is another pod's now (a relist reports
+    // a pod deleted and created again as an update of the name) is under that pod's node.
+    for (const k of this.pods.keysByIndex(PODS_BY_NODE, name)) {
       const pod = this.pods.get(k);
-      if (pod) this.reconcilePod(pod, node);
+      if (pod?.spec.nodeName === name) this.reconcilePod(pod, node);
     }
   }
 

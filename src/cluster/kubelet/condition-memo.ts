@@ -6,6 +6,7 @@
  * times one string) rather than the condition objects (~400 B a pod).
  */
 import type { PodCondition } from '../api/types';
+import { StringPool } from '../api/string-pool';
 
 /** The types the kubelet computes, in the order it writes them (see podConditions). */
 export const KUBELET_CONDITION_TYPES = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'] as const;
@@ -34,7 +35,7 @@ export function conditionMemo(conditions: readonly PodCondition[] | undefined): 
       const code = c ? STATUS_CODE[c.status] ?? 0 : 0;
       if (code === 0) return;
       statuses |= code << (2 * i);
-      (times ??= KUBELET_CONDITION_TYPES.map(() => ''))[i] = internTime(c!.lastTransitionTime ?? '');
+      (times ??= KUBELET_CONDITION_TYPES.map(() => ''))[i] = transitionTimes.intern(c!.lastTransitionTime ?? '');
     });
   }
   return { statuses, times };
@@ -50,19 +51,5 @@ export function rememberedCondition(memo: ConditionMemo, type: string): { status
   return time ? { status: STATUS_TEXT[code]!, lastTransitionTime: time } : { status: STATUS_TEXT[code]! };
 }
 
-/**
- * One string per distinct time: the conditions of pods started in the same second carry the same
- * one (each rfc3339() call makes its own). Bounded: past the limit it starts afresh.
- */
-function internTime(time: string): string {
-  let interned = times.get(time);
-  if (interned === undefined) {
-    if (times.size >= MAX_TIMES) times.clear();
-    times.set(time, time);
-    interned = time;
-  }
-  return interned;
-}
-
-const times = new Map<string, string>();
-const MAX_TIMES = 4096;
+/** One string per distinct time: the conditions of pods started in the same second carry the same one. */
+const transitionTimes = new StringPool(4096);

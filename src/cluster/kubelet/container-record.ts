@@ -15,6 +15,7 @@
  */
 import type { ContainerStatus } from '../api/types';
 import type { Timer } from '../clock';
+import { StringPool } from '../api/string-pool';
 import { sameView, statusPrint, type ContainerView } from './pod-status';
 import type { ProbeKind, ProbeWorker } from './probes';
 import type { Container, Termination } from './runtime/container';
@@ -164,14 +165,7 @@ export class ContainerRecord {
  * Deployment shows the same one; each would otherwise hold its own copy).
  */
 export function internImageName(name: string): string {
-  let interned = imageNames.get(name);
-  if (interned === undefined) {
-    if (imageNames.size >= MAX_IMAGE_NAMES) imageNames.clear();
-    imageNames.set(name, name);
-    interned = name;
-  }
-  return interned;
+  return imageNames.intern(name);
 }
 
-const imageNames = new Map<string, string>();
-const MAX_IMAGE_NAMES = 1024;
+const imageNames = new StringPool(1024);

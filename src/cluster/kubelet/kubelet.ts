@@ -183,6 +183,11 @@ export class Kubelet implements PodWorkerHost {
       return;
     }
     if (!this.alive) return;
+    // A pod of this name with another uid that a worker still runs is gone from the API: an informer
+    // that relisted after it was deleted and created again reports the new one as an update of the
+    // name, never the delete. The kubelet tells pods apart by uid, as kubelet's pod config does.
+    const replaced = this.worker(pod.metadata.namespace ?? '', pod.metadata.name ?? '');
+    if (replaced) this.removePod(replaced.current);
     const phase = pod.status?.phase;
     if ((phase === 'Succeeded' || phase === 'Failed') && !pod.metadata.deletionTimestamp) return;
     if ((phase === 'Succeeded' || phase === 'Failed') && pod.metadata.deletionTimestamp) {

@@ -19,6 +19,7 @@ import { resolveContainerConfig, expandReferences, type ConfigSource } from './c
 import { containerFaults, parseQuantityBytes, type ContainerFaults } from './faults';
 import { imageID as imageIdOf, type ImageManager } from './images';
 import { sameJson } from '../api/same-json';
+import { handleOf, type ObjectHandle } from '../apiserver/registry/handle';
 import type { Requested } from './admission';
 import { podRequests } from '../scheduler/framework/resource';
 import { conditionMemo, rememberedCondition, type ConditionMemo } from './condition-memo';
@@ -136,6 +137,12 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
    * can be dropped once no cache wants it.
    */
   private held: Pod | undefined;
+  /**
+   * The registry's handle (registry/handle.ts) of the version given, set when the worker lets go of
+   * it: the host's cache may move on without the worker (a relist can put another pod, another uid,
+   * at the same name), and the handle still gives that version, not whatever the cache has.
+   */
+  private handle: ObjectHandle | undefined;
   private readonly records: ContainerRecord[];
   private sandboxTimer: Timer | undefined;
   private podIP: string | undefined;
@@ -238,14 +245,17 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
    */
   private get pod(): Pod {
     if (this.held) return this.held;
-    const cached = this.host.cachedPod(this.namespace, this.name);
+    // The registry's handle of the version given (the informer's cache holds the same handle): that
+    // version exactly, decoded again if it was collected, whatever the host's cache holds now.
+    const cached = (this.handle?.object() as Pod | undefined) ?? this.host.cachedPod(this.namespace, this.name);
     if (cached !== undefined && cached.metadata.uid === this.uid && cached.metadata.resourceVersion === this.version) {
       // Work starts again (a container exited, a probe failed): held until it settles.
       if (!this.settled) this.held = cached;
       return cached;
     }
-    // Not held and not the host's: only if a version reached the host's cache and not this worker,
-    // which `keep` and `hold` rule out; the host's newer one is the best there is.
+    // Not held, no handle (an object the registry did not share: tests' fakes) and not the host's:
+    // only if a version reached the host's cache and not this worker, which `keep` and `hold` rule
+    // out; the host's newer one is the best there is.
     return cached!;
   }
 
@@ -254,6 +264,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
     this.version = pod.metadata.resourceVersion;
     this.flag(W_PINNED, false);
     this.held = pod;
+    this.handle = undefined;
     this.releaseIfSettled();
   }
 
@@ -262,7 +273,10 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
     const held = this.held;
     if (!held || this.has(W_PINNED) || held.metadata.deletionTimestamp || !this.settled) return;
     const cached = this.host.cachedPod(this.namespace, this.name);
-    if (cached !== undefined && cached.metadata.uid === this.uid && cached.metadata.resourceVersion === this.version) this.held = undefined;
+    if (cached !== undefined && cached.metadata.uid === this.uid && cached.metadata.resourceVersion === this.version) {
+      this.handle = handleOf(held) ?? handleOf(cached);
+      this.held = undefined;
+    }
   }
 
   /**

@@ -3,7 +3,7 @@ import type { ServerParts, ResourceRequest } from './context';
 import { negotiate, TABLE_CONTENT_TYPE } from '../negotiation';
 import { includeObjectOf, table, tableBytes } from '../table';
 import { RawJson } from '../registry/codec';
-import { jsonResponse, rawJsonResponse, tableResponse, yamlResponse } from './responses';
+import { jsonResponse, tableResponse, yamlResponse } from './responses';
 import { listParams } from './params';
 import type { ApiResponse } from '../types';
 
@@ -34,10 +34,10 @@ export async function listObjects(parts: ServerParts, r: ResourceRequest): Promi
     }
     return tableResponse(table(r.registry.def, r.registry.objectsOf(result), parts.clock.now(), include, meta));
   }
-  const text = r.registry.listText(result);
-  if (representation === 'yaml') return yamlResponse(200, text);
-  // An informer in process takes the registry's shared objects instead of parsing the text (see RawJson.shared).
-  const json = new RawJson(text);
+  if (representation === 'yaml') return yamlResponse(200, r.registry.listText(result));
+  // An informer in process takes the registry's shared objects instead of parsing the text (see
+  // RawJson.shared), so the text is made only when read: a list of 150,000 pods is hundreds of MB.
+  const json = new RawJson(() => r.registry.listText(result));
   json.shared = () => r.registry.listObject(result);
-  return rawJsonResponse(200, { text, json });
+  return jsonResponse(200, json);
 }

@@ -6,6 +6,7 @@
 import type { KubeObject, OwnerReference } from '../../api/types';
 import type { GroupVersionResource } from '../../client/client';
 import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER } from '../../apiserver/registry/deletion-finalizers';
+import { StringPool } from '../../api/string-pool';
 
 /**
  * What the graph keeps of an object: no reference into the object itself, so that the informers
@@ -45,7 +46,7 @@ export class DependencyGraph {
     const deleting = !!meta.deletionTimestamp;
     const owners = previous && sameOwners(previous.owners, meta.ownerReferences) ? previous.owners : sharedOwners(meta.ownerReferences);
     const node: GraphNode = {
-      uid, gvr, namespace: sharedNamespace(meta.namespace ?? ''), name, owners,
+      uid, gvr, namespace: namespaces.intern(meta.namespace ?? ''), name, owners,
       deleting, deletingDependents: deleting && finalizers.includes(FOREGROUND_FINALIZER), orphaning: deleting && finalizers.includes(ORPHAN_FINALIZER),
     };
     if (previous) this.unlinkOwners(previous);
@@ -90,7 +91,7 @@ const NO_OWNERS: readonly OwnerReference[] = Object.freeze([]);
 const MAX_SHARED = 10_000;
 /** Owner lists by their text: the pods of one ReplicaSet name the same owner. */
 const ownerLists = new Map<string, readonly OwnerReference[]>();
-const namespaces = new Map<string, string>();
+const namespaces = new StringPool(MAX_SHARED);
 
 function sharedOwners(refs: readonly OwnerReference[] | undefined): readonly OwnerReference[] {
   if (!refs || refs.length === 0) return NO_OWNERS;
@@ -117,11 +118,3 @@ function sameOwners(a: readonly OwnerReference[], b: readonly OwnerReference[] |
   return true;
 }
 
-function sharedNamespace(namespace: string): string {
-  let shared = namespaces.get(namespace);
-  if (shared === undefined) {
-    if (namespaces.size >= MAX_SHARED) namespaces.clear();
-    namespaces.set(namespace, (shared = namespace));
-  }
-  return shared;
-}

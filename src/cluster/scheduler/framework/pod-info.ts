@@ -7,6 +7,7 @@ import type { Pod } from '../../api/types';
 import type { Affinity, LabelSelector, PodAffinityTerm } from './api';
 import { compileLabelSelector, type LabelPredicate, type Labels } from './selectors';
 import { podRequests, Resource } from './resource';
+import { StringPool } from '../../api/string-pool';
 
 export interface AffinityTerm {
   /** Namespaces listed in the term; empty together with no namespaceSelector means the pod's own. */
@@ -205,17 +206,11 @@ export class PodInfo extends PodFacts {
   }
 }
 
-const namespaces = new Map<string, string>();
-
 /** One string per namespace name for every fact of the cache. */
+const namespaces = new StringPool(10_000);
+
 function namespaceOf(namespace: string | undefined): string {
-  const ns = namespace ?? 'default';
-  let shared = namespaces.get(ns);
-  if (shared === undefined) {
-    if (namespaces.size >= 10_000) namespaces.clear();
-    namespaces.set(ns, (shared = ns));
-  }
-  return shared;
+  return namespaces.intern(namespace ?? 'default');
 }
 
 const NO_LABELS: Labels = Object.freeze({}) as Labels;

@@ -253,7 +253,12 @@ export class ValuePacker {
     return state.sampleChars >= DICTIONARY_CHARS || state.samples.length >= DICTIONARY_SAMPLES;
   }
 
-  /** Packs with both codecs, keeps the smaller, and ends the trial after TRIAL_VALUES. */
+  /**
+   * Packs with the current codec and measures the candidate on the same text; ends the trial after
+   * TRIAL_VALUES. Values are packed with the current codec only: one packed with a candidate that
+   * then loses would keep it (its dictionary, its zlib stream, its last text) alive for as long as
+   * the value lives, and a prefix tries a candidate every REVIEW_AFTER values.
+   */
   private packOnTrial(state: PrefixState, kv: StoredKv, text: string): void {
     const trial = state.trial!;
     const current = state.codec!;
@@ -264,8 +269,7 @@ export class ValuePacker {
       trial.packed += byCandidate.length;
       trial.values++;
     }
-    const [codec, packed] = byCandidate !== undefined && (byCurrent === undefined || byCandidate.length < byCurrent.length) ? [trial.candidate, byCandidate] : [current, byCurrent];
-    if (packed !== undefined) this.packed(codec, kv, text, packed);
+    if (byCurrent !== undefined) this.packed(current, kv, text, byCurrent);
     if (trial.values < TRIAL_VALUES) return;
     state.trial = undefined;
     state.sinceReview = 0;

@@ -139,3 +139,24 @@ test('the kubelet reads quantities as the scheduler does: memory: 1e10 is ten gi
     await cluster.stop();
   }
 });
+
+test('a pod given to the kubelet under the name of one it runs, with another uid, replaces it: the old one is gone from the API (a relist after a delete and re-create reports it as an update)', async () => {
+  const clock = new ManualClock();
+  const cluster = await Cluster.start({ clock, nodes: 1 });
+  try {
+    const pods = cluster.client().resource<Pod>(PODS);
+    await pods.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'default' }, spec: { nodeName: 'node-1', containers: [{ name: 'nginx', image: 'nginx:1.27' }] } });
+    await clock.advance(10_000);
+    const kubelet = cluster.nodes.kubelet('node-1')!;
+    const old = kubelet.worker('default', 'web')!;
+    assert.ok(old.runningContainer('nginx'));
+    const running = await pods.get('web', { namespace: 'default' });
+    const recreated: Pod = { ...running, metadata: { ...running.metadata, uid: '5f0c8a8e-9c1d-4b7a-8e2f-3a4b5c6d7e8f' }, status: { phase: 'Pending' } };
+    kubelet.syncPod(recreated);
+    assert.equal(old.isFinished, true);
+    assert.equal(old.runningContainer('nginx'), undefined);
+    assert.equal(kubelet.worker('default', 'web')?.uid, recreated.metadata.uid);
+  } finally {
+    await cluster.stop();
+  }
+});

@@ -5,7 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Pod } from '../../../../src/cluster/api/types';
+import type { KubeObject, Pod } from '../../../../src/cluster/api/types';
+import { ObjectHandle } from '../../../../src/cluster/apiserver/registry/handle';
 import { FakeHost, makePod } from './fake-host';
 
 const key = (pod: Pod) => `${pod.metadata.namespace}/${pod.metadata.name}`;
@@ -119,4 +120,24 @@ test('a hostNetwork pod has the node\'s IP and gives back none', async () => {
   assert.equal(host.status.podIP, '172.18.0.2');
   worker.abandon(pod);
   assert.deepEqual(host.released, []);
+});
+
+test('a settled worker whose pod\'s name the informer now gives to another pod (a relist after a delete and re-create) keeps running its own version', async () => {
+  const host = informerHost();
+  const given = makePod({ containers: [{ name: 'box', image: 'busybox:1.36', command: ['sh', '-c', 'echo first-pod; sleep 5; exit 1'] }] }, { resourceVersion: '10' });
+  // As the in-process registry shares it: with a handle that decodes that version again.
+  const kv = { key: '/registry/pods/default/web', value: JSON.stringify(given), createRevision: 10, modRevision: 10, version: 1 };
+  new ObjectHandle(kv, { storedAsServed: true, redecode: (stored) => JSON.parse(stored.value) as KubeObject }, given);
+  host.pods.set(key(given), given);
+  const worker = host.worker(given);
+  await host.clock.advance(5_000);
+  // Same namespace and name, another uid: the informer reports it as an update of the key, which
+  // the worker (another uid) is not given.
+  const other = makePod({ containers: [{ name: 'box', image: 'busybox:1.36', command: ['sh', '-c', 'echo second-pod; sleep 60'] }] }, { resourceVersion: '20', uid: '0b8e5a4c-1d2f-4e3a-9c7b-6a5d4e3f2a10' });
+  host.pods.set(key(other), other);
+  worker.update(other);
+  await host.clock.advance(12_000);
+  assert.ok(host.status.containerStatuses![0]!.restartCount >= 1);
+  assert.equal(worker.current.metadata.uid, given.metadata.uid);
+  assert.deepEqual(worker.log('box', false).lines().map((l) => l.text), ['first-pod']);
 });

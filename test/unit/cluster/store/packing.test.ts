@@ -127,6 +127,29 @@ describe('store values packed in memory', () => {
     for (const kv of all.kvs) assert.equal(kv.value, written.get(kv.key), kv.key);
   });
 
+  it('keeps nothing of a newer dictionary that lost its trial: every value stays packed with the one the resource has', async () => {
+    // The first dictionary is learned from pods (the first 8 values); after 2,048 more the next 8
+    // newest values are the candidate's samples: events, unlike the pods. The 32 values of its
+    // trial are pods with an event every 8th: the candidate packs those smaller, and loses.
+    const event = (name: string) => JSON.stringify({ kind: 'Event', metadata: { name: `${name}.started` }, involvedObject: { kind: 'Pod', namespace: 'default', name, uid: `0b7c-${name}-4d3c-9a8b-7c6d5e4f3a2b`, fieldPath: 'spec.containers{web}' }, reason: 'Started', message: 'Started container web', reportingComponent: 'kubelet', reportingInstance: 'node-7', count: 1, type: 'Normal' });
+    const isEvent = (i: number) => (i >= 2055 && i < 2063) || (i >= 2063 && i < 2095 && i % 8 === 0);
+    const store = new MemoryStore();
+    const written = new Map<string, string>();
+    for (let i = 0; i < 2300; i++) {
+      const key = `${PODS}default/p${i}`;
+      const text = isEvent(i) ? event(`p${i}`) : pod(`p${i}`, 'Running');
+      await put(store, key, text);
+      written.set(key, text);
+    }
+    await store.packValues();
+    const all = await store.range({ key: PODS, end: prefixEnd(PODS) });
+    const codecs = new Set(all.kvs.map((kv) => (kv as unknown as { codec?: ValueCodec }).codec));
+    // A losing candidate that packed some values would live as long as they do (its dictionary, its zlib stream, its last text).
+    assert.equal(codecs.size, 1);
+    assert.equal(codecs.has(undefined), false);
+    for (const kv of all.kvs) assert.equal(kv.value, written.get(kv.key), kv.key);
+  });
+
   it('leaves a store holding a few small objects alone', async () => {
     const store = new MemoryStore();
     await put(store, '/registry/configmaps/default/one', JSON.stringify({ data: { a: 'x'.repeat(100) } }));
