@@ -30,6 +30,7 @@ import type { KubeObject, Status, WatchEvent } from '../api/types';
 import type { Clock } from '../clock';
 import { shareParts } from '../apiserver/registry/shared-parts';
 import { handleOf, ObjectHandle } from '../apiserver/registry/handle';
+import { flatText } from '../apiserver/registry/codec';
 import type { ListOptions, ResourceClient, WatchHandle } from './client';
 import { InformerIndex, type IndexFunc } from './informer-index';
 
@@ -42,6 +43,18 @@ export interface InformerHandlers<T> {
 export function objectKey(object: KubeObject): string {
   const ns = object.metadata.namespace;
   return ns ? `${ns}/${object.metadata.name}` : (object.metadata.name ?? '');
+}
+
+/**
+ * The key an informer's cache holds `object` under. A Map keeps the key string it was first given,
+ * so the informers of one object (four of every pod) share one flat string, made by whichever saw
+ * the object first and kept on its handle, instead of holding one concatenation each (~36 bytes a
+ * pod an informer).
+ */
+function cacheKey(object: KubeObject): string {
+  const handle = handleOf(object);
+  if (handle === undefined) return objectKey(object);
+  return (handle.cacheKey ??= flatText(objectKey(object)));
 }
 
 /**
@@ -225,7 +238,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     if (this.stopped) return;
     const seen = new Set<string>();
     for (const object of list.items) {
-      const key = objectKey(object);
+      const key = cacheKey(object);
       seen.add(key);
       const held = handleOf(object) ?? this.heldElsewhere(key, object);
       const cached = this.cache.get(key);
@@ -254,7 +267,7 @@ export class Informer<T extends KubeObject = KubeObject> {
         }
         const rv = event.object.metadata?.resourceVersion;
         if (event.type !== 'BOOKMARK') {
-          const key = objectKey(event.object);
+          const key = cacheKey(event.object);
           this.apply(event.type === 'DELETED' ? 'delete' : 'upsert', key, event.object);
         }
         if (rv) this.resourceVersion = rv;

@@ -32,6 +32,11 @@ const handles = new WeakMap<object, ObjectHandle>();
 
 export class ObjectHandle {
   private ref: WeakRef<KubeObject>;
+  /**
+   * The object's `namespace/name` as informers key their caches, made once for all of them (see
+   * Informer's cacheKey): each informer making its own kept a string per informer per object.
+   */
+  cacheKey: string | undefined = undefined;
 
   constructor(readonly kv: KeyValue, private readonly source: HandleSource, object: KubeObject) {
     this.ref = new WeakRef(object);

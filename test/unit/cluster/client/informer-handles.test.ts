@@ -162,3 +162,20 @@ test('a plain list still gives the caller objects of its own', async () => {
   (listed as { data?: Record<string, string> }).data!.key = 'mine';
   assert.deepEqual((registry.shared((await registry.getKv('default', 'a'))!) as { data?: unknown }).data, { key: 'value' });
 });
+
+test('informers of one object key it by one string, made once and kept on its handle', async () => {
+  const { configmaps } = await cluster();
+  const first = await started(configmaps);
+  const second = await started(configmaps);
+  try {
+    await configmaps.create(configMap({ key: 'value' }));
+    await until(() => first.get('default/a') !== undefined && second.get('default/a') !== undefined);
+    const handle = handleOf(first.get('default/a')!)!;
+    assert.equal(handle, handleOf(second.get('default/a')!), 'both informers hold the same handle');
+    // Which string a Map holds is not observable from JavaScript; the handle carries the one made for both.
+    assert.equal(handle.cacheKey, 'default/a');
+  } finally {
+    first.stop();
+    second.stop();
+  }
+});
