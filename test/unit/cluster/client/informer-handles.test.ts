@@ -1,46 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import type { KubeObject } from '../../../../src/cluster/api/types';
-import { ManualClock } from '../../../../src/cluster/clock';
-import { MemoryStore } from '../../../../src/cluster/store/memory';
-import { ApiServer } from '../../../../src/cluster/apiserver/server';
-import { allResources } from '../../../../src/cluster/apiserver/registry/kinds';
-import { inProcessTransport } from '../../../../src/cluster/apiserver/transport/in-process';
 import { handleOf, handleStats } from '../../../../src/cluster/apiserver/registry/handle';
-import type { RegistryStore } from '../../../../src/cluster/apiserver/registry/store';
-import { ApiClient, CONFIGMAPS, NAMESPACES, type ResourceClient } from '../../../../src/cluster/client/client';
+import type { ResourceClient } from '../../../../src/cluster/client/client';
 import { Informer } from '../../../../src/cluster/client/informer';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-async function cluster() {
-  const server = new ApiServer({ kv: new MemoryStore(), clock: new ManualClock(), resources: allResources });
-  const client = new ApiClient(inProcessTransport(server), { name: 'system:admin', groups: ['system:masters'] });
-  await client.resource(NAMESPACES).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } });
-  return { registry: server.parts.registries.core('configmaps'), configmaps: client.resource(CONFIGMAPS) as ResourceClient<KubeObject> };
-}
-
-/** Makes the registry let go of every object it decoded so far (more than its strong set of RECENT_OBJECTS decodes). */
-function pushOutRecent(registry: RegistryStore): void {
-  for (let i = 0; i < 2100; i++) {
-    const name = `filler-${i}`;
-    registry.shared({ key: `/registry/configmaps/filler/${name}`, value: `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"${name}","namespace":"filler"}}`, createRevision: 1, modRevision: 1, version: 1 });
-  }
-}
-
-/** A full collection once the current job is over (a WeakRef's target stays alive until then). */
-async function collect(): Promise<void> {
-  await new Promise((resolve) => setImmediate(resolve));
-  gc();
-}
-
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 1000 && !condition(); i++) await new Promise((resolve) => setImmediate(resolve));
-  assert.ok(condition(), 'the informer saw the change');
-}
+import { cluster, collect, pushOutRecent, until } from './in-process-fixture';
 
 async function started(resource: ResourceClient<KubeObject>): Promise<Informer> {
   const informer = new Informer(resource).start();
