@@ -44,6 +44,30 @@ interface PendingTimer {
 /** Turns of the event loop an Infinity-speed clock waits before jumping to the next timer. */
 const INFINITY_SETTLE_TURNS = 20;
 
+/**
+ * Runs `round` every `intervalMs` of cluster time, each interval counted from when the previous
+ * round settled, so a slow round never overlaps the next. A round that fails goes to `onError` and
+ * the rounds go on. Returns what stops them (a round under way finishes; none follows).
+ */
+export function everyInterval(clock: Clock, intervalMs: number, round: () => Promise<unknown>, onError: (err: unknown) => void): { stop(): void } {
+  let stopped = false;
+  let timer: Timer | undefined;
+  const schedule = () => {
+    if (stopped) return;
+    timer = clock.setTimer(intervalMs, () => {
+      void round().catch(onError).finally(schedule);
+    });
+  };
+  schedule();
+  return {
+    stop() {
+      stopped = true;
+      timer?.cancel();
+      timer = undefined;
+    },
+  };
+}
+
 /** Yields to the event loop a few times so that promise chains and I/O callbacks started by a timer run. */
 export async function settle(turns = 20): Promise<void> {
   for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));

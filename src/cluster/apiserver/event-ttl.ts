@@ -1,4 +1,4 @@
-import type { Clock, Timer } from '../clock';
+import { everyInterval, type Clock } from '../clock';
 import { prefixEnd, type Compare, type KVStore, type TxnOp } from '../store/types';
 
 /** kube-apiserver's default --event-ttl. */
@@ -24,8 +24,7 @@ const MAX_DELETES_PER_TXN = 10_000;
  * so they live one more `ttl` (etcd keeps a lease's remaining time; this errs on keeping).
  */
 export class EventTtl {
-  private timer: Timer | undefined;
-  private stopped = true;
+  private rounds: { stop(): void } | undefined;
   /** [revision, time] noted at the start and each sweep, oldest first; of those older than `ttl`, only the newest is kept. */
   private marks: [revision: number, time: number][] = [];
   /** The highest revision already swept to. */
@@ -39,16 +38,15 @@ export class EventTtl {
   ) {}
 
   async start(): Promise<this> {
-    this.stopped = false;
     this.marks.push([await this.store.revision(), this.clock.now()]);
-    this.schedule();
+    this.rounds ??= everyInterval(this.clock, SWEEP_INTERVAL_MS, () => this.sweep(), (err) =>
+      this.log(`event expiry failed: ${err instanceof Error ? err.message : String(err)}`));
     return this;
   }
 
   stop(): void {
-    this.stopped = true;
-    this.timer?.cancel();
-    this.timer = undefined;
+    this.rounds?.stop();
+    this.rounds = undefined;
   }
 
   /** One sweep: deletes the events last written at or before the revision noted `ttl` ago. */
@@ -81,14 +79,5 @@ export class EventTtl {
     }
     this.swept = cutoff;
     return deleted;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = this.clock.setTimer(SWEEP_INTERVAL_MS, () => {
-      void this.sweep()
-        .catch((err) => this.log(`event expiry failed: ${err instanceof Error ? err.message : String(err)}`))
-        .finally(() => this.schedule());
-    });
   }
 }

@@ -1,4 +1,4 @@
-import { Clock, Timer } from '../clock';
+import { everyInterval, type Clock } from '../clock';
 import { CompactedError, KVStore } from './types';
 
 /** kube-apiserver's default --etcd-compaction-interval. */
@@ -13,9 +13,8 @@ export const DEFAULT_COMPACTION_INTERVAL_MS = 5 * 60 * 1000;
  * Runs on the cluster clock: at speed 10, history is kept for 30 real seconds.
  */
 export class Compactor {
-  private timer: Timer | undefined;
+  private rounds: { stop(): void } | undefined;
   private previous = 0;
-  private stopped = true;
 
   constructor(
     private readonly store: KVStore,
@@ -25,15 +24,14 @@ export class Compactor {
   ) {}
 
   start(): this {
-    this.stopped = false;
-    this.schedule();
+    this.rounds ??= everyInterval(this.clock, this.intervalMs, () => this.tick(), (err) =>
+      this.log(`store compaction failed: ${err instanceof Error ? err.message : String(err)}`));
     return this;
   }
 
   stop(): void {
-    this.stopped = true;
-    this.timer?.cancel();
-    this.timer = undefined;
+    this.rounds?.stop();
+    this.rounds = undefined;
   }
 
   /** One round: compact to the revision recorded last round, then record the current one. */
@@ -48,14 +46,5 @@ export class Compactor {
       if (err instanceof CompactedError) return; // someone compacted further already
       this.log(`store compaction to revision ${target} failed: ${err instanceof Error ? err.message : String(err)}`);
     }
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = this.clock.setTimer(this.intervalMs, () => {
-      void this.tick()
-        .catch((err) => this.log(`store compaction failed: ${err instanceof Error ? err.message : String(err)}`))
-        .finally(() => this.schedule());
-    });
   }
 }
