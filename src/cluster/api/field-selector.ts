@@ -31,7 +31,8 @@ export class FieldSelector {
 
   /** `read(field)` gives the object's value for a field; every requirement must hold. */
   matches(read: (field: string) => string): boolean {
-    return this.requirements.every((r) => (read(r.field) === r.value) === (r.operator === '='));
+    for (const r of this.requirements) if ((read(r.field) === r.value) !== (r.operator === '=')) return false;
+    return true;
   }
 
   toString(): string {

@@ -24,6 +24,9 @@ export type Labels = Record<string, string> | undefined | null;
 export class SelectorParseError extends Error {}
 
 /** A parsed selector: every requirement must match (AND). An empty selector matches everything. */
+/** The labels of an object that has none (read only). */
+const NO_LABELS: Record<string, string> = Object.freeze({});
+
 export class LabelSelector {
   constructor(readonly requirements: Requirement[]) {}
 
@@ -46,7 +49,10 @@ export class LabelSelector {
 
   matches(labels: Labels): boolean {
     if (this.matchesNothing) return false;
-    return this.requirements.every((r) => requirementMatches(r, labels ?? {}));
+    // A loop, not every(): a watch asks this of every event for every watcher with a selector.
+    const present = labels ?? NO_LABELS;
+    for (const r of this.requirements) if (!requirementMatches(r, present)) return false;
+    return true;
   }
 
   toString(): string {

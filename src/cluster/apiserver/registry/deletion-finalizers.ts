@@ -12,6 +12,8 @@ export const FOREGROUND_FINALIZER = 'foregroundDeletion';
 /** The finalizers after the delete, or undefined when they do not change (as sets). */
 export function finalizersForPropagation(existing: readonly string[] | undefined, policy: string | undefined): string[] | undefined {
   const current = existing ?? [];
+  // The usual delete (a pod, a kubelet's final one): nothing to keep, nothing asked for.
+  if (current.length === 0 && policy !== 'Orphan' && policy !== 'Foreground') return undefined;
   const orphan = policy === 'Orphan' || (policy === undefined && current.includes(ORPHAN_FINALIZER));
   const foreground = policy === 'Foreground' || (policy === undefined && current.includes(FOREGROUND_FINALIZER));
   const next = current.filter((f) => f !== ORPHAN_FINALIZER && f !== FOREGROUND_FINALIZER);

@@ -37,16 +37,24 @@ export function selectionFor(def: ResourceDefinition, labelSelector: string | nu
   if (labels.empty() && fields.empty()) return ALL;
   const getters = def.selectableFields ?? {};
   const name = fields.requiresExactMatch('metadata.name');
+  const anyField = !fields.empty();
+  // One reader for the selection, of the object being matched, rather than a closure made for each
+  // call: a watch matches every event for every watcher with a selector. Matching never nests.
+  let current: KubeObject | undefined;
+  const read = (field: string): string => {
+    const object = current!;
+    if (field === 'metadata.name') return object.metadata.name ?? '';
+    if (field === 'metadata.namespace') return object.metadata.namespace ?? '';
+    return getters[field]!(object);
+  };
   return {
     everything: false,
     name,
     matches(object: KubeObject): boolean {
-      if (!fields.empty()) {
-        const ok = fields.matches((field) => {
-          if (field === 'metadata.name') return object.metadata.name ?? '';
-          if (field === 'metadata.namespace') return object.metadata.namespace ?? '';
-          return getters[field]!(object);
-        });
+      if (anyField) {
+        current = object;
+        const ok = fields.matches(read);
+        current = undefined;
         if (!ok) return false;
       }
       return labels.matches(object.metadata.labels);

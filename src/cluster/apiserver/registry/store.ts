@@ -750,6 +750,11 @@ export class RegistryStore implements HandleSource {
     for (let attempt = 0; ; attempt++) {
       const kv = await this.getKv(namespace, name);
       if (!kv) throw notFound(this.gr, name);
+      // The stored text, read once: a value the store has packed is inflated on every read, and the
+      // awaits below let other writes' reads in between, so a second read inflated it again (a
+      // graceful delete of an idle pod did, for markedText). Reading it here also warms the store's
+      // last-unpacked value for a decode of it just below.
+      const text = kv.value;
       // Preconditions, admission and the grace period only read the object: the shared decoding
       // (see `shared`). What is written or returned is a fresh decode of its own.
       const current = this.shared(kv);
@@ -786,7 +791,7 @@ export class RegistryStore implements HandleSource {
           marksOnly = !this.conversion && !finalizers && !this.def.strategy.prepareForDelete && existing === undefined && !('deletionTimestamp' in meta) && !('deletionGracePeriodSeconds' in meta);
         } else {
           // Already terminating with a sooner deadline: nothing changes.
-          return this.deleteResult(kv.value, kv.modRevision, false);
+          return this.deleteResult(text, kv.modRevision, false);
         }
       }
       if (ctx.dryRun) {
@@ -798,13 +803,13 @@ export class RegistryStore implements HandleSource {
       }
       const compare = [{ key: kv.key, target: 'mod' as const, result: '=' as const, value: kv.modRevision }];
       if (next) {
-        const encoded = (marksOnly && this.markedText(kv.value, next)) || this.encodeShaped(next);
+        const encoded = (marksOnly && this.markedText(text, next)) || this.encodeShaped(next);
         const result = await this.writeOnce(kv.key, encoded, () => this.kv.txn(compare, [{ type: 'put', key: kv.key, value: encoded.text }]));
         if (result.succeeded) return this.deleteResult(encoded.text, result.revision, false);
       } else {
         const result = await this.kv.txn(compare, [{ type: 'delete', key: kv.key }]);
         // The last state, with the deletion's revision.
-        if (result.succeeded) return this.deleteResult(kv.value, result.revision, true);
+        if (result.succeeded) return this.deleteResult(text, result.revision, true);
       }
       if (attempt >= MAX_UPDATE_RETRIES) throw conflict(this.gr, name, OBJECT_MODIFIED);
     }
