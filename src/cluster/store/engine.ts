@@ -250,6 +250,7 @@ export class MvccEngine {
     }
     this.log.compactThrough(revision);
     this.compacted = revision;
+    this.packer.compacted();
     this.watchers.schedule();
   }
 
