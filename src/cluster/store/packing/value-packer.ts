@@ -131,6 +131,8 @@ interface PrefixState {
   blockValues: number;
   /** Cold values waiting for a block's worth. */
   ready: StoredKv[];
+  /** Whether `ready` holds values of retired blocks. */
+  retirees: boolean;
 }
 
 export class ValuePacker {
@@ -265,8 +267,8 @@ export class ValuePacker {
 
   /**
    * One pass's work until `deadline`, in order: pack the values written before the previous pass,
-   * hand the values packed in earlier passes to their prefixes, make the blocks they fill, sweep
-   * the blocks after a compaction. True once all of it is done.
+   * hand the values packed in earlier passes to their prefixes, sweep the blocks after a
+   * compaction, make the blocks the cold values fill. True once all of it is done.
    */
   private work(deadline: number): boolean {
     let n = 0;
@@ -282,11 +284,12 @@ export class ValuePacker {
       if (kv.block === undefined && this.source.isLatest(kv)) this.prefixState(kv.key)?.ready.push(kv);
     }
     this.trimCold();
+    if (this.sweepDue() && !this.sweep(deadline)) return false;
     for (const state of this.prefixes.values()) {
-      if (state.codec === undefined || state.ready.length < state.blockValues) continue;
-      if (!this.fillBlocks(state, deadline)) return false;
+      if (state.codec === undefined) continue;
+      if (state.ready.length >= state.blockValues && !this.fillBlocks(state, deadline)) return false;
+      if (state.retirees) this.unblockRetirees(state);
     }
-    if (this.sweepDue()) return this.sweep(deadline);
     return true;
   }
 
@@ -321,6 +324,21 @@ export class ValuePacker {
   }
 
   /**
+   * Values from retired blocks that did not make a new block (fewer than a block's worth waiting)
+   * are packed on their own again: waiting in the retired block, they would keep all of its bytes,
+   * most of them dead, for as long as their prefix gets no new cold values.
+   */
+  private unblockRetirees(state: PrefixState): void {
+    state.retirees = false;
+    const codec = state.codec!;
+    for (const kv of state.ready) {
+      if (kv.block === undefined || !kv.block.retired) continue;
+      const packed = codec.pack(kv.value);
+      if (packed !== undefined) kv.pack(codec, packed);
+    }
+  }
+
+  /**
    * Lets go of block members compaction dropped; drops a block with none left, and retires one
    * left with half or fewer, its retained members going back to their prefix to be blocked again
    * (they read from the retired block until then).
@@ -346,7 +364,12 @@ export class ValuePacker {
         blocks[this.sweepKept++] = block;
       } else {
         block.retired = true;
-        for (const kv of members) if (kv !== undefined) this.prefixState(kv.key)?.ready.push(kv);
+        for (const kv of members) {
+          const state = kv === undefined ? undefined : this.prefixState(kv.key);
+          if (!state) continue;
+          state.ready.push(kv!);
+          state.retirees = true;
+        }
       }
       if ((this.sweepAt & 15) === 0 && performance.now() > deadline) return false;
     }
@@ -468,7 +491,7 @@ export class ValuePacker {
     const prefix = resourcePrefix(key);
     let state = this.prefixes.get(prefix);
     if (!state && this.prefixes.size < MAX_PREFIXES) {
-      state = { codec: undefined, samples: [], sampleChars: 0, waiting: [], codecs: 0, sinceReview: 0, trial: undefined, blockValues: MAX_BLOCK_VALUES, ready: [] };
+      state = { codec: undefined, samples: [], sampleChars: 0, waiting: [], codecs: 0, sinceReview: 0, trial: undefined, blockValues: MAX_BLOCK_VALUES, ready: [], retirees: false };
       this.prefixes.set(prefix, state);
     }
     return state;
