@@ -98,6 +98,11 @@ export class MvccEngine {
       const slot = this.records.get(kv.key);
       return slot !== undefined && latestOf(slot) === kv;
     },
+    scan: (start, end, visit) =>
+      this.index.scan(start, end, (key) => {
+        const latest = latestOf(this.records.get(key)!);
+        return latest.version === 0 || visit(latest);
+      }),
   });
 
   constructor() {

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { StoredKv } from './stored-kv';
 import { ValueBlock } from './value-block';
 import { ValueCodec } from './value-codec';
+import { prefixEnd } from '../types';
 
 /**
  * Packs the values the store holds in memory, in the background and never on a write's path.
@@ -44,6 +45,8 @@ export interface PackerSource {
   holds(kv: StoredKv): boolean;
   /** Whether it is its key's newest version. */
   isLatest(kv: StoredKv): boolean;
+  /** Visits the newest live versions of the keys in [start, end) in key order, until `visit` returns false. */
+  scan(start: string, end: string, visit: (kv: StoredKv) => boolean): void;
 }
 
 export interface PackerStats {
@@ -115,6 +118,12 @@ const MAX_BLOCK_VALUES = 64;
  * Running pod is at version 3 or 4, an event at 1 unless it repeats).
  */
 const MAX_BLOCKED_VERSION = 8;
+/**
+ * A background pass walks a prefix's keys to make blocks once this many blocks' worth of its
+ * values are waiting (a walk visits every key of the prefix, ~0.1 µs each: not for one block's
+ * worth out of 150,000 pods). `packValues()` makes blocks of whatever is there.
+ */
+const WALK_AFTER = 4;
 
 interface PrefixState {
   codec: ValueCodec | undefined;
@@ -129,10 +138,12 @@ interface PrefixState {
   trial: { candidate: ValueCodec; current: number; packed: number; values: number } | undefined;
   /** Values a block of this prefix holds (from its values' length when its first dictionary was made). */
   blockValues: number;
-  /** Cold values waiting for a block's worth. */
-  ready: StoredKv[];
+  /** Cold values waiting for a block (values of retired blocks among them). */
+  ready: Set<StoredKv>;
   /** Whether `ready` holds values of retired blocks. */
   retirees: boolean;
+  /** A walk over the prefix's keys making blocks of its ready values: where it is, and the values it gathered for the next block. */
+  walk: { from: string; gathered: StoredKv[] } | undefined;
 }
 
 export class ValuePacker {
@@ -159,6 +170,8 @@ export class ValuePacker {
   private sweeping = false;
   private sweepAt = 0;
   private sweepKept = 0;
+  /** Whether this pass runs in a quiet store: only then are blocks made (see `walkBlocks`). */
+  private quiet = false;
 
   constructor(private readonly source: PackerSource) {}
 
@@ -178,7 +191,10 @@ export class ValuePacker {
     const before = this.stats.packed;
     this.ripe = this.passEnd = this.pending.length;
     this.coldEnd = Infinity;
-    this.work(Infinity);
+    const quiet = this.quiet;
+    this.quiet = true;
+    this.work(Infinity, 1);
+    this.quiet = quiet;
     this.coldEnd = 0;
     this.trim();
     this.releaseDeflaters();
@@ -218,7 +234,10 @@ export class ValuePacker {
     this.cold = [];
     this.coldHead = this.coldEnd = 0;
     this.blocks = [];
-    for (const state of this.prefixes.values()) state.ready = [];
+    for (const state of this.prefixes.values()) {
+      state.ready = new Set();
+      state.walk = undefined;
+    }
     this.releaseDeflaters();
   }
 
@@ -242,6 +261,7 @@ export class ValuePacker {
     }
     this.passing = true;
     this.passEnd = Math.max(end, this.head);
+    this.quiet = !busy;
     if (busy) {
       this.packFor(BUSY_BUDGET_MS);
       this.endPass();
@@ -262,7 +282,7 @@ export class ValuePacker {
 
   /** Works on the pass for `ms`; true once the pass is done. */
   private packFor(ms: number): boolean {
-    return this.work(performance.now() + ms);
+    return this.work(performance.now() + ms, WALK_AFTER);
   }
 
   /**
@@ -270,7 +290,7 @@ export class ValuePacker {
    * hand the values packed in earlier passes to their prefixes, sweep the blocks after a
    * compaction, make the blocks the cold values fill. True once all of it is done.
    */
-  private work(deadline: number): boolean {
+  private work(deadline: number, blocksWorth: number): boolean {
     let n = 0;
     const late = () => (++n & 15) === 0 && performance.now() > deadline;
     while (this.head < this.passEnd) {
@@ -281,14 +301,18 @@ export class ValuePacker {
     while (this.coldHead < coldEnd) {
       const kv = this.cold[this.coldHead];
       this.cold[this.coldHead++] = undefined as unknown as StoredKv;
-      if (kv.block === undefined && this.source.isLatest(kv)) this.prefixState(kv.key)?.ready.push(kv);
+      if (kv.block === undefined && this.source.isLatest(kv)) this.prefixState(kv.key)?.ready.add(kv);
+      if (late()) break;
     }
+    const handedOver = this.coldHead >= coldEnd;
     this.trimCold();
+    if (!handedOver) return false;
     if (this.sweepDue() && !this.sweep(deadline)) return false;
-    for (const state of this.prefixes.values()) {
+    if (!this.quiet) return true;
+    for (const [prefix, state] of this.prefixes) {
       if (state.codec === undefined) continue;
-      if (state.ready.length >= state.blockValues && !this.fillBlocks(state, deadline)) return false;
-      if (state.retirees) this.unblockRetirees(state);
+      if ((state.walk || state.ready.size >= state.blockValues * blocksWorth) && !this.walkBlocks(prefix, state, deadline)) return false;
+      if (state.retirees && !state.walk) this.settleReady(state);
     }
     return true;
   }
@@ -298,40 +322,65 @@ export class ValuePacker {
   }
 
   /**
-   * Blocks of `state`'s cold values, a block's worth at a time, in key order (a list reads in key
-   * order and then inflates each block once). Values superseded or dropped since are left out;
-   * fewer than a block's worth wait for more.
+   * Makes blocks of `state`'s ready values, walking the prefix's keys in key order: a block holds
+   * a run of keys, and a list, which reads in key order, inflates each block once. Blocks of one
+   * walk follow each other in key order whatever order the values were written in (names with
+   * random suffixes, several bursts), which is why blocks are made in a quiet store only, from
+   * whatever waited meanwhile: while a store is busy its cold values wait, packed on their own,
+   * and a bring-up of many pods ends up in one key-ordered run of blocks. A walk stops between
+   * slices (writes may come in between: a gathered value written again since is left out); the
+   * values it gathers at the end that are fewer than a block's worth keep waiting.
    */
-  private fillBlocks(state: PrefixState, deadline: number): boolean {
-    const codec = state.codec!;
-    const ready = state.ready.filter((kv) => (kv.block === undefined || kv.block.retired) && this.source.isLatest(kv));
-    ready.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    let at = 0;
-    let done = true;
-    while (ready.length - at >= state.blockValues) {
-      if (performance.now() > deadline) {
-        done = false;
-        break;
+  private walkBlocks(prefix: string, state: PrefixState, deadline: number): boolean {
+    const walk = (state.walk ??= { from: prefix, gathered: [] });
+    const end = prefixEnd(prefix);
+    let late = false;
+    let visited = 0;
+    let last = walk.from;
+    this.source.scan(walk.from, end, (kv) => {
+      last = kv.key;
+      if (state.ready.has(kv)) {
+        walk.gathered.push(kv);
+        if (walk.gathered.length >= state.blockValues) this.makeBlock(state, walk.gathered.splice(0));
       }
-      const members = ready.slice(at, (at += state.blockValues));
-      const block = ValueBlock.pack(codec, members, members.map((kv) => kv.value));
-      if (!block) continue;
-      for (let i = 0; i < members.length; i++) members[i].packIn(block, i);
-      this.blocks.push(block);
+      if ((++visited & 63) === 0 && performance.now() > deadline) late = true;
+      return !late;
+    });
+    if (late) {
+      walk.from = `${last}\0`; // the next key after the last one visited
+      return false;
     }
-    state.ready = at === 0 ? ready : ready.slice(at);
-    return done;
+    state.walk = undefined;
+    this.settleReady(state);
+    return true;
+  }
+
+  /** A block of `members` (a run of keys), each still its key's newest version; its members leave `ready`. */
+  private makeBlock(state: PrefixState, gathered: StoredKv[]): void {
+    const members = gathered.filter((kv) => this.source.isLatest(kv));
+    if (members.length === 0) return;
+    const block = ValueBlock.pack(state.codec!, members, members.map((kv) => kv.value));
+    for (const kv of gathered) state.ready.delete(kv);
+    if (!block) return;
+    for (let i = 0; i < members.length; i++) members[i].packIn(block, i);
+    this.blocks.push(block);
   }
 
   /**
-   * Values from retired blocks that did not make a new block (fewer than a block's worth waiting)
-   * are packed on their own again: waiting in the retired block, they would keep all of its bytes,
-   * most of them dead, for as long as their prefix gets no new cold values.
+   * After a walk (or a sweep), what still waits: values written again since leave (compaction
+   * drops them soon, and nothing else would), and values from retired blocks that did not make a
+   * new block (fewer than a block's worth) are packed on their own again: waiting in the retired
+   * block, they would keep all of its bytes, most of them dead, until their prefix gets new cold
+   * values.
    */
-  private unblockRetirees(state: PrefixState): void {
+  private settleReady(state: PrefixState): void {
     state.retirees = false;
     const codec = state.codec!;
     for (const kv of state.ready) {
+      if (!this.source.isLatest(kv)) {
+        state.ready.delete(kv);
+        continue;
+      }
       if (kv.block === undefined || !kv.block.retired) continue;
       const packed = codec.pack(kv.value);
       if (packed !== undefined) kv.pack(codec, packed);
@@ -367,7 +416,7 @@ export class ValuePacker {
         for (const kv of members) {
           const state = kv === undefined ? undefined : this.prefixState(kv.key);
           if (!state) continue;
-          state.ready.push(kv!);
+          state.ready.add(kv!);
           state.retirees = true;
         }
       }
@@ -491,7 +540,7 @@ export class ValuePacker {
     const prefix = resourcePrefix(key);
     let state = this.prefixes.get(prefix);
     if (!state && this.prefixes.size < MAX_PREFIXES) {
-      state = { codec: undefined, samples: [], sampleChars: 0, waiting: [], codecs: 0, sinceReview: 0, trial: undefined, blockValues: MAX_BLOCK_VALUES, ready: [], retirees: false };
+      state = { codec: undefined, samples: [], sampleChars: 0, waiting: [], codecs: 0, sinceReview: 0, trial: undefined, blockValues: MAX_BLOCK_VALUES, ready: new Set(), retirees: false, walk: undefined };
       this.prefixes.set(prefix, state);
     }
     return state;

@@ -5,6 +5,7 @@
  * `packValues()` (the same work, now); the concurrent-writes test drives the pass's own slices.
  */
 import { afterEach, describe, it } from 'node:test';
+import { type EventLoopUtilization, performance } from 'node:perf_hooks';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -203,11 +204,19 @@ describe('store values packed in blocks', () => {
       passing: boolean;
       timer: NodeJS.Timeout | undefined;
       cold: unknown[];
+      loop: EventLoopUtilization;
+      written: number;
     };
-    // What the timer does, now: a pass that packs in slices (a setImmediate apart), or for a few ms when the store is busy.
+    // What the timer does, now: a pass that packs in slices (a setImmediate apart) in a quiet
+    // store, or for a few ms in a busy one (here every third pass: many writes since the last).
+    let passes = 0;
     const pass = () => {
       clearTimeout(packer.timer);
       packer.timer = undefined;
+      // The loop was idle for a second since the last pass, as far as the pass can tell.
+      const now = performance.eventLoopUtilization();
+      packer.loop = { ...now, idle: now.idle - 1000 };
+      if (++passes % 3 === 0) packer.written = 1e9;
       packer.tick();
     };
     let i = 0;
@@ -220,7 +229,7 @@ describe('store values packed in blocks', () => {
     };
     const run = async (to: string, writes: number) => {
       for (let n = 0; n < 2000; n++) {
-        if (n >= writes && n > 3 && !packer.passing && store.packerStats.backlog === 0 && packer.cold.length === 0) return n;
+        if (n >= writes && n > 6 && !packer.passing && store.packerStats.backlog === 0 && packer.cold.length === 0) return n;
         if (!packer.passing) pass();
         if (n < writes) await writeSome(to);
         await drain();
