@@ -255,8 +255,8 @@ export class ValuePacker {
     this.loop = performance.eventLoopUtilization();
     this.written = 0;
     this.coldEnd = this.cold.length;
-    if (end <= this.head && this.coldHead >= this.coldEnd && !this.sweepDue()) {
-      if (this.pending.length > this.head) this.schedule();
+    if (end <= this.head && this.coldHead >= this.coldEnd && !this.sweepDue() && (busy || !this.walkDue(WALK_AFTER))) {
+      if (this.pending.length > this.head || this.walkDue(WALK_AFTER)) this.schedule();
       return;
     }
     this.passing = true;
@@ -310,8 +310,11 @@ export class ValuePacker {
     if (this.sweepDue() && !this.sweep(deadline)) return false;
     if (!this.quiet) return true;
     for (const [prefix, state] of this.prefixes) {
-      if (state.codec === undefined) continue;
-      if ((state.walk || state.ready.size >= state.blockValues * blocksWorth) && !this.walkBlocks(prefix, state, deadline)) return false;
+      // A walk that began in an earlier pass did not see the keys before where it began: a
+      // second one blocks what waits there (a walk from the start leaves less than a block).
+      for (let walks = 0; walks < 2 && this.walkWanted(state, blocksWorth); walks++) {
+        if (!this.walkBlocks(prefix, state, deadline)) return false;
+      }
       if (state.retirees && !state.walk) this.settleReady(state);
     }
     return true;
@@ -319,6 +322,16 @@ export class ValuePacker {
 
   private sweepDue(): boolean {
     return this.sweeping || this.compactions > 0;
+  }
+
+  private walkWanted(state: PrefixState, blocksWorth: number): boolean {
+    return state.codec !== undefined && (state.walk !== undefined || state.ready.size >= state.blockValues * blocksWorth);
+  }
+
+  /** Whether a quiet pass has blocks to make. */
+  private walkDue(blocksWorth: number): boolean {
+    for (const state of this.prefixes.values()) if (this.walkWanted(state, blocksWorth)) return true;
+    return false;
   }
 
   /**
@@ -432,7 +445,7 @@ export class ValuePacker {
     this.trim();
     this.releaseDeflaters();
     this.loop = performance.eventLoopUtilization();
-    if (this.pending.length > 0 || this.cold.length > this.coldHead || this.sweepDue()) this.schedule();
+    if (this.pending.length > 0 || this.cold.length > this.coldHead || this.sweepDue() || this.walkDue(WALK_AFTER)) this.schedule();
   }
 
   private trimCold(): void {
