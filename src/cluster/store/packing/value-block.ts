@@ -122,11 +122,11 @@ interface Inflated {
 
 const LEVEL = 6;
 /**
- * Inflated blocks kept (most recent first): ~32 KB each, outside the heap, for as long as they
- * are among the last few read. A list in key order needs one; reads that alternate between a few
- * blocks (keys created in separate bursts, lists of several resources at once) need a few.
+ * Inflated blocks kept (most recent first), in buffers of 64 KB outside the heap (1 MB in all). A
+ * list in key order moves between as many blocks at once as its resource has runs of blocks (at
+ * most MAX_GENERATIONS, value-packer.ts): with as many kept it inflates each block once.
  */
-const CACHED_BLOCKS = 8;
+const CACHED_BLOCKS = 16;
 const cache: Inflated[] = [];
 /** What a cache entry's buffer holds: a block of BLOCK_CHARS text (value-packer.ts), with room for multi-byte characters. */
 const INFLATED_BYTES = 64 * 1024;

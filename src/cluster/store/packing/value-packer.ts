@@ -124,6 +124,8 @@ const MAX_BLOCKED_VERSION = 8;
  * worth out of 150,000 pods). `packValues()` makes blocks of whatever is there.
  */
 const WALK_AFTER = 4;
+/** Walks between two full ones (see walkBlocks); value-block.ts keeps more inflated blocks than this. */
+const MAX_GENERATIONS = 12;
 
 interface PrefixState {
   codec: ValueCodec | undefined;
@@ -143,7 +145,10 @@ interface PrefixState {
   /** Whether `ready` holds values of retired blocks. */
   retirees: boolean;
   /** A walk over the prefix's keys making blocks of its ready values: where it is, and the values it gathered for the next block. */
-  walk: { from: string; gathered: StoredKv[] } | undefined;
+  walk: { from: string; gathered: StoredKv[]; full: boolean } | undefined;
+  /** Values in this prefix's live blocks, and walks since the last full one (see `walkBlocks`). */
+  blocked: number;
+  generations: number;
 }
 
 export class ValuePacker {
@@ -212,6 +217,7 @@ export class ValuePacker {
     let blockedValues = 0;
     let blockChars = 0;
     for (const block of this.blocks) {
+      if (block.retired) continue;
       blockedValues += block.live;
       blockChars += block.packedLength;
     }
@@ -325,7 +331,12 @@ export class ValuePacker {
   }
 
   private walkWanted(state: PrefixState, blocksWorth: number): boolean {
-    return state.codec !== undefined && (state.walk !== undefined || state.ready.size >= state.blockValues * blocksWorth);
+    if (state.codec === undefined) return false;
+    if (state.walk !== undefined) return true;
+    // In the background, a walk waits for a quarter as many values as the blocks hold: each walk
+    // adds a run of blocks interleaved with the others in key order (see walkBlocks).
+    const wanted = blocksWorth > 1 ? Math.max(state.blockValues * blocksWorth, state.blocked / 4) : state.blockValues;
+    return state.ready.size >= wanted;
   }
 
   /** Whether a quiet pass has blocks to make. */
@@ -343,16 +354,24 @@ export class ValuePacker {
    * and a bring-up of many pods ends up in one key-ordered run of blocks. A walk stops between
    * slices (writes may come in between: a gathered value written again since is left out); the
    * values it gathers at the end that are fewer than a block's worth keep waiting.
+   *
+   * Later walks (new pods, pods that became cold after the bring-up) make further runs of blocks,
+   * interleaved with the earlier ones in key order: a list then moves between as many blocks at
+   * once as there are runs, and the inflated blocks kept (value-block.ts) cover MAX_GENERATIONS
+   * of them. So every MAX_GENERATIONS walks one is full: it makes blocks of every cold value of
+   * the prefix, blocked or not, in one run, and the old blocks go. A background walk waits for
+   * a quarter of what the blocks hold (walkWanted), so the values a full walk packs again grow
+   * with every walk: over its life a value is deflated about once more.
    */
   private walkBlocks(prefix: string, state: PrefixState, deadline: number): boolean {
-    const walk = (state.walk ??= { from: prefix, gathered: [] });
+    const walk = (state.walk ??= { from: prefix, gathered: [], full: state.generations >= MAX_GENERATIONS });
     const end = prefixEnd(prefix);
     let late = false;
     let visited = 0;
     let last = walk.from;
     this.source.scan(walk.from, end, (kv) => {
       last = kv.key;
-      if (state.ready.has(kv)) {
+      if (state.ready.has(kv) || (walk.full && kv.block !== undefined && kv.version <= MAX_BLOCKED_VERSION)) {
         walk.gathered.push(kv);
         if (walk.gathered.length >= state.blockValues) this.makeBlock(state, walk.gathered.splice(0));
       }
@@ -364,6 +383,14 @@ export class ValuePacker {
       return false;
     }
     state.walk = undefined;
+    if (walk.full) {
+      this.makeBlock(state, walk.gathered);
+      state.generations = 1;
+      // The blocks it replaced (the sweep drops them too, where one is under way).
+      if (!this.sweeping) this.blocks = this.blocks.filter((b) => !b.retired);
+    } else {
+      state.generations++;
+    }
     this.settleReady(state);
     return true;
   }
@@ -375,7 +402,16 @@ export class ValuePacker {
     const block = ValueBlock.pack(state.codec!, members, members.map((kv) => kv.value));
     for (const kv of gathered) state.ready.delete(kv);
     if (!block) return;
-    for (let i = 0; i < members.length; i++) members[i].packIn(block, i);
+    for (let i = 0; i < members.length; i++) {
+      const old = members[i].block;
+      // A full walk moves values out of blocks: the block they leave is done with.
+      if (old !== undefined && !old.retired) {
+        old.retired = true;
+        state.blocked -= old.live;
+      }
+      members[i].packIn(block, i);
+    }
+    state.blocked += members.length;
     this.blocks.push(block);
   }
 
@@ -414,12 +450,15 @@ export class ValuePacker {
     const blocks = this.blocks;
     while (this.sweepAt < blocks.length) {
       const block = blocks[this.sweepAt++];
+      if (block.retired) continue; // replaced by a full walk
       const members = block.members;
       for (let i = 0; i < members.length; i++) {
         const kv = members[i];
         if (kv !== undefined && !this.source.holds(kv)) {
           members[i] = undefined;
           block.live--;
+          const state = this.prefixState(kv.key);
+          if (state) state.blocked--;
         }
       }
       if (block.live * 2 > block.size) {
@@ -431,6 +470,7 @@ export class ValuePacker {
           if (!state) continue;
           state.ready.add(kv!);
           state.retirees = true;
+          state.blocked--;
         }
       }
       if ((this.sweepAt & 15) === 0 && performance.now() > deadline) return false;
@@ -553,7 +593,7 @@ export class ValuePacker {
     const prefix = resourcePrefix(key);
     let state = this.prefixes.get(prefix);
     if (!state && this.prefixes.size < MAX_PREFIXES) {
-      state = { codec: undefined, samples: [], sampleChars: 0, waiting: [], codecs: 0, sinceReview: 0, trial: undefined, blockValues: MAX_BLOCK_VALUES, ready: new Set(), retirees: false, walk: undefined };
+      state = { codec: undefined, samples: [], sampleChars: 0, waiting: [], codecs: 0, sinceReview: 0, trial: undefined, blockValues: MAX_BLOCK_VALUES, ready: new Set(), retirees: false, walk: undefined, blocked: 0, generations: 0 };
       this.prefixes.set(prefix, state);
     }
     return state;

@@ -108,6 +108,38 @@ describe('store values packed in blocks', () => {
     assert.equal(await store.packValues(), 0, 'nothing left to pack');
   });
 
+  it('keeps a list inflating each block once: values made cold in many bursts end up in one key-ordered run of blocks', async () => {
+    // Names with random suffixes, as a ReplicaSet's pods have: every burst is spread over the
+    // whole key range, and its blocks interleave with the earlier bursts' in key order.
+    const store = new MemoryStore();
+    const written = new Map<string, string>();
+    let seed = 7;
+    const random = () => (seed = (seed * 48271) % 2147483647).toString(36);
+    const runs = async () => {
+      const kvs = (await store.range({ key: PODS, end: prefixEnd(PODS) })).kvs;
+      const order = kvs.map(blockOf).filter((b) => b !== undefined);
+      return { runs: order.filter((b, i) => i === 0 || b !== order[i - 1]).length, blocks: new Set(order).size, blocked: order.length };
+    };
+    let interleaved = 0;
+    for (let burst = 0; burst < 13; burst++) {
+      for (let i = 0; i < 70; i++) {
+        const k = `${PODS}default/web-${random()}`;
+        written.set(k, pod(k.slice(PODS.length + 8), 'Running', `burst ${burst}`));
+        await put(store, k, written.get(k)!);
+      }
+      await store.packValues();
+      const now = await runs();
+      interleaved = Math.max(interleaved, now.runs / now.blocks);
+    }
+    assert.ok(interleaved > 3, `bursts interleave (${interleaved.toFixed(1)} runs a block)`);
+    const last = await runs();
+    assert.equal(last.runs, last.blocks, 'the thirteenth walk packed every cold value again, in one run');
+    assert.equal(last.blocked, written.size);
+    assert.equal(store.packerStats.blocks, last.blocks, 'the replaced blocks are gone');
+    assert.equal(store.packerStats.blockedValues, written.size);
+    assert.deepEqual(await readAll(store), written);
+  });
+
   it('leaves keys written over and over out of blocks', async () => {
     const store = new MemoryStore();
     const written = await fill(store, 200);
