@@ -29,14 +29,15 @@ import { prefixEnd } from '../types';
  * makes at most MAX_CODECS dictionaries.
  *
  * Blocks: a value packed in an earlier pass (so written at least two intervals ago) that is still
- * its key's newest version is cold; the packer gathers the cold values of a prefix and, once it has
- * a block's worth (BLOCK_CHARS of text), deflates them together in key order (value-block.ts).
- * Waiting a pass first leaves out what is about to be written again (a pod is written 3 times in
- * its first seconds), and older versions are left out altogether: compaction drops them soon,
- * and each dead value in a block is bytes kept for nothing. Compaction still kills members
- * (a key written again or deleted): after every compaction a pass sweeps the blocks, lets go of
- * members no longer retained, drops a block with none left and repacks the rest of a block that
- * lost half of them, with other cold values of its prefix.
+ * its key's newest version, at version MAX_BLOCKED_VERSION or below, is cold. A quiet pass walks a
+ * prefix's keys in key order and deflates its cold values together, BLOCK_CHARS of text a block
+ * (value-block.ts, walkBlocks below). Waiting a pass first leaves out what is about to be written
+ * again (a pod is written 3 times in its first seconds), and older versions are left out
+ * altogether: compaction drops them soon, and each dead value in a block is bytes kept for
+ * nothing. Compaction still kills members (a key written again or deleted): after every
+ * compaction a pass sweeps the blocks, lets go of members no longer retained, drops a block with
+ * none left and repacks the rest of a block that lost half of them with other cold values of its
+ * prefix (or, fewer than a block's worth, packs them on their own again).
  */
 
 /** What the packer asks the engine about a version it is about to pack. */
@@ -225,7 +226,7 @@ export class ValuePacker {
       ...this.stats,
       backlog: this.pending.length - this.head,
       dictionaries: [...this.prefixes.values()].filter((p) => p.codec).length,
-      blocks: this.blocks.length,
+      blocks: this.blocks.filter((b) => !b.retired).length,
       blockedValues,
       blockChars,
     };
