@@ -209,7 +209,7 @@ export class ValuePacker {
 
   /** The store compacted: members of blocks may have been dropped (the next pass sweeps). */
   compacted(): void {
-    if (this.stopped || this.blocks.length === 0) return;
+    if (this.stopped || (this.blocks.length === 0 && ![...this.prefixes.values()].some((p) => p.ready.size > 0))) return;
     this.compactions++;
     if (this.timer === undefined && !this.passing) this.schedule();
   }
@@ -440,7 +440,7 @@ export class ValuePacker {
   /**
    * Lets go of block members compaction dropped; drops a block with none left, and retires one
    * left with half or fewer, its retained members going back to their prefix to be blocked again
-   * (they read from the retired block until then).
+   * (they read from the retired block until then). Then forgets waiting values written again.
    */
   private sweep(deadline: number): boolean {
     if (!this.sweeping) {
@@ -478,6 +478,12 @@ export class ValuePacker {
     }
     blocks.length = this.sweepKept;
     this.sweeping = false;
+    // Values that waited through busy passes and were written again since: compaction may have
+    // dropped them, and the wait would keep them alive until the next walk.
+    for (const state of this.prefixes.values()) {
+      if (state.walk) continue;
+      for (const kv of state.ready) if (!this.source.isLatest(kv)) state.ready.delete(kv);
+    }
     return this.compactions === 0 ? true : this.sweep(deadline);
   }
 

@@ -278,6 +278,38 @@ describe('store values packed in blocks', () => {
     await store.close();
   });
 
+  it('while the store stays busy, cold values wait unblocked, and those written again are let go at the next compaction', async () => {
+    const store = new MemoryStore();
+    const written = await fill(store, 300);
+    type Prefix = { ready: Set<unknown> };
+    const packer = (store as unknown as { engine: { packer: Record<string, unknown> } }).engine.packer as unknown as {
+      tick(): void;
+      passing: boolean;
+      timer: NodeJS.Timeout | undefined;
+      written: number;
+      prefixes: Map<string, Prefix>;
+    };
+    const busyPass = async () => {
+      clearTimeout(packer.timer);
+      packer.timer = undefined;
+      packer.written = 1e9; // more writes since the last pass than a quiet store takes
+      packer.tick();
+      while (packer.passing) await drain();
+    };
+    for (let i = 0; i < 40 && (store.packerStats.backlog > 0 || packer.prefixes.get(PODS)?.ready.size !== 300); i++) await busyPass();
+    assert.equal(packer.prefixes.get(PODS)!.ready.size, 300, 'every value waits');
+    assert.equal(store.packerStats.blocks, 0, 'no block is made while the store is busy');
+    for (let i = 0; i < 100; i++) {
+      await put(store, key(i), pod(`p${i}`, 'Failed'));
+      written.set(key(i), pod(`p${i}`, 'Failed'));
+    }
+    await store.compact(await store.revision());
+    await busyPass();
+    assert.equal(packer.prefixes.get(PODS)!.ready.size, 200, 'the values written again no longer wait');
+    assert.deepEqual(await readAll(store), written);
+    await store.close();
+  });
+
   it('a durable store gives back blocked values after a snapshot, a restart and a compaction', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kube-sim-blocks-'));
     dirs.push(dir);
