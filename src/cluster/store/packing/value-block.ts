@@ -8,7 +8,7 @@ import { type ValueCodec, wellFormed } from './value-codec';
  * Values of a resource written around the same time are nearly the same text (one pod template,
  * one event text, consecutive names and timestamps): deflated one by one each still pays for what
  * it does not share with the dictionary and for its own string, while many in one stream refer
- * back to each other. An event goes from ~100-200 bytes to ~60, a Running pod from ~170 to ~135.
+ * back to each other. An event goes from ~140 bytes to ~58, a Running pod from ~170 to ~135.
  *
  * The stream holds a header, the UTF-8 byte length of each value in decimal, comma-separated and
  * ended by a newline, then the values' UTF-8 bytes one after the other. A member (a `StoredKv`)
@@ -26,7 +26,10 @@ import { type ValueCodec, wellFormed } from './value-codec';
 export class ValueBlock {
   /** Members not yet found dropped by compaction. */
   live: number;
-  /** The packer no longer keeps it: its retained members are to be moved into a new block. */
+  /**
+   * The packer is done with it: its retained members have moved, or are about to move, into
+   * other blocks (or to be packed on their own); it lives on only as long as a member still reads from it.
+   */
   retired = false;
 
   constructor(
