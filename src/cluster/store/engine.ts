@@ -98,6 +98,11 @@ export class MvccEngine {
       const slot = this.records.get(kv.key);
       return slot !== undefined && latestOf(slot) === kv;
     },
+    scan: (start, end, visit) =>
+      this.index.scan(start, end, (key) => {
+        const latest = latestOf(this.records.get(key)!);
+        return latest.version === 0 || visit(latest);
+      }),
   });
 
   constructor() {
@@ -250,6 +255,7 @@ export class MvccEngine {
     }
     this.log.compactThrough(revision);
     this.compacted = revision;
+    this.packer.compacted();
     this.watchers.schedule();
   }
 

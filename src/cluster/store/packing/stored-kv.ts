@@ -1,9 +1,11 @@
 import type { KeyValue } from '../types';
+import { ValueBlock } from './value-block';
 import type { ValueCodec } from './value-codec';
 
 /**
  * A version of a key as the engine holds it: a KeyValue whose value may be packed (see
- * value-packer.ts). `value` gives the text back either way, so callers see an ordinary KeyValue.
+ * value-packer.ts), on its own or in a block with others (value-block.ts). `value` gives the text
+ * back either way, so callers see an ordinary KeyValue.
  *
  * Packing changes the representation of this same object, never what `value` returns, which is
  * why the object can stay shared between history, the watch log, results and whoever still holds
@@ -11,9 +13,12 @@ import type { ValueCodec } from './value-codec';
  * text alive once it is packed.
  */
 export class StoredKv implements KeyValue {
-  /** The plain text, or its packed form when `codec` is set. */
-  private text: string;
-  private codec: ValueCodec | undefined = undefined;
+  /**
+   * The plain text; its packed form when `packedIn` is a codec; its index in the block when
+   * `packedIn` is a block (a small integer: no object of its own).
+   */
+  private text: string | number;
+  private packedIn: ValueCodec | ValueBlock | undefined = undefined;
 
   constructor(
     readonly key: string,
@@ -26,22 +31,35 @@ export class StoredKv implements KeyValue {
   }
 
   get value(): string {
-    return this.codec === undefined ? this.text : this.codec.unpack(this.text);
+    const packedIn = this.packedIn;
+    if (packedIn === undefined) return this.text as string;
+    return packedIn instanceof ValueBlock ? packedIn.valueAt(this.text as number) : packedIn.unpack(this.text as string);
   }
 
   get packed(): boolean {
-    return this.codec !== undefined;
+    return this.packedIn !== undefined;
   }
 
   /** The plain text while not packed (what a packer packs). */
   get plainText(): string | undefined {
-    return this.codec === undefined ? this.text : undefined;
+    return this.packedIn === undefined ? (this.text as string) : undefined;
+  }
+
+  /** The block holding the value, if it is in one. */
+  get block(): ValueBlock | undefined {
+    return this.packedIn instanceof ValueBlock ? this.packedIn : undefined;
   }
 
   /** Replaces the plain text with its packed form (`codec.unpack(packed)` must give the text back). */
   pack(codec: ValueCodec, packed: string): void {
     this.text = packed;
-    this.codec = codec;
+    this.packedIn = codec;
+  }
+
+  /** Points the value at its place in a block (`block.valueAt(index)` must give the text back). */
+  packIn(block: ValueBlock, index: number): void {
+    this.text = index;
+    this.packedIn = block;
   }
 
   /** JSON.stringify and structured logs see the fields a plain KeyValue has. */

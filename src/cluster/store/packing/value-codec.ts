@@ -62,12 +62,12 @@ class ReusedStream {
     return new ReusedStream(owner, handle, state);
   }
 
-  /** Runs inputScratch[0, length) through as one whole stream; the bytes it wrote to outputScratch, or -1 if it failed or did not fit. */
-  run(length: number): number {
+  /** Runs inputScratch[0, length) through as one whole stream; the bytes it wrote to `out`, or -1 if it failed or did not fit. */
+  run(length: number, out: Buffer = outputScratch): number {
     this.failed = false;
     try {
       this.handle.reset();
-      this.handle.writeSync(zlib.constants.Z_FINISH, inputScratch, 0, length, outputScratch, 0, SCRATCH);
+      this.handle.writeSync(zlib.constants.Z_FINISH, inputScratch, 0, length, out, 0, out.length);
     } catch {
       // A handle of another shape (another Node.js's internals): it would throw again, and an
       // exception here would leave the packer's timer callback and end the process.
@@ -78,7 +78,7 @@ class ReusedStream {
     const availOut = this.state[0];
     const availIn = this.state[1];
     if (this.failed || availIn !== 0 || availOut === 0) return -1;
-    return SCRATCH - availOut;
+    return out.length - availOut;
   }
 
   get broken(): boolean {
@@ -91,7 +91,7 @@ class ReusedStream {
 }
 
 /** Whether `text` survives UTF-8 (no lone surrogates): String.prototype.isWellFormed where Node has it. */
-function wellFormed(text: string): boolean {
+export function wellFormed(text: string): boolean {
   const native = (text as unknown as { isWellFormed?: () => boolean }).isWellFormed;
   if (typeof native === 'function') return native.call(text);
   return !/[\ud800-\udfff]/.test(text) || Buffer.from(text, 'utf8').toString('utf8') === text;
@@ -151,6 +151,19 @@ export class ValueCodec {
     this.lastPacked = packed;
     this.lastText = text;
     return text;
+  }
+
+  /**
+   * Inflates a stream packed against this codec's dictionary (a block, value-block.ts) into `out`,
+   * through the reused stream; the bytes written, or -1 where that does not work (the stream is
+   * not there, or the text does not fit `out`): the caller then inflates it with the one-shot call.
+   */
+  inflateInto(packed: string, out: Buffer): number {
+    const stream = packed.length <= SCRATCH ? this.inflateStream() : undefined;
+    if (!stream) return -1;
+    const n = stream.run(inputScratch.write(packed, 0, 'latin1'), out);
+    if (n < 0 && stream.broken) this.dropBroken(stream.threw);
+    return n;
   }
 
   /** Closes the deflate stream (its window and hash tables are ~256 KB outside the heap); the next pack opens it again. */

@@ -11,9 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DurableStore } from '../../../../src/cluster/store/durable';
 import { MemoryStore } from '../../../../src/cluster/store/memory';
+import { ValueBlock } from '../../../../src/cluster/store/packing/value-block';
 import { ValueCodec } from '../../../../src/cluster/store/packing/value-codec';
 import { resourcePrefix } from '../../../../src/cluster/store/packing/value-packer';
-import { KVStore, StoreWatchEvent, prefixEnd } from '../../../../src/cluster/store/types';
+import { KVStore, KeyValue, StoreWatchEvent, prefixEnd } from '../../../../src/cluster/store/types';
 
 const PODS = '/registry/pods/';
 const put = (store: KVStore, key: string, value: string) => store.txn([], [{ type: 'put', key, value }]);
@@ -143,7 +144,12 @@ describe('store values packed in memory', () => {
     }
     await store.packValues();
     const all = await store.range({ key: PODS, end: prefixEnd(PODS) });
-    const codecs = new Set(all.kvs.map((kv) => (kv as unknown as { codec?: ValueCodec }).codec));
+    // A value is packed on its own (its codec) or in a block (the block's codec).
+    const codecOf = (kv: KeyValue) => {
+      const packedIn = (kv as unknown as { packedIn?: ValueCodec | ValueBlock }).packedIn;
+      return packedIn instanceof ValueBlock ? packedIn.codec : packedIn;
+    };
+    const codecs = new Set(all.kvs.map(codecOf));
     // A losing candidate that packed some values would live as long as they do (its dictionary, its zlib stream, its last text).
     assert.equal(codecs.size, 1);
     assert.equal(codecs.has(undefined), false);

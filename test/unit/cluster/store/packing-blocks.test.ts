@@ -1,0 +1,345 @@
+/**
+ * Cold values packed together in blocks (packing/value-block.ts): whatever block a value sits in,
+ * and through repacks, compaction, deletes, re-creates and restarts, every read gives back exactly
+ * the text that was written. The background pass runs on real timers, so most tests pack with
+ * `packValues()` (the same work, now); the concurrent-writes test drives the pass's own slices.
+ */
+import { afterEach, describe, it } from 'node:test';
+import { type EventLoopUtilization, performance } from 'node:perf_hooks';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DurableStore } from '../../../../src/cluster/store/durable';
+import { MemoryStore } from '../../../../src/cluster/store/memory';
+import type { StoredKv } from '../../../../src/cluster/store/packing/stored-kv';
+import { ValueBlock, dropInflatedBlocks } from '../../../../src/cluster/store/packing/value-block';
+import { ValueCodec } from '../../../../src/cluster/store/packing/value-codec';
+import { KVStore, KeyValue, StoreWatchEvent, prefixEnd } from '../../../../src/cluster/store/types';
+
+const PODS = '/registry/pods/';
+const put = (store: KVStore, key: string, value: string) => store.txn([], [{ type: 'put', key, value }]);
+const del = (store: KVStore, key: string) => store.txn([], [{ type: 'delete', key }]);
+const drain = () => new Promise<void>((resolve) => setImmediate(resolve));
+const blockOf = (kv: KeyValue) => (kv as StoredKv).block;
+
+/** A pod-like JSON text, different per name, phase and note (values of a resource are alike). */
+function pod(name: string, phase = 'Running', note = ''): string {
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'default', uid: `uid-${name}-0000-1111-2222`, labels: { app: 'web' }, annotations: { note } },
+    spec: { nodeName: `node-${name.length}`, containers: [{ name: 'web', image: 'nginx:1.27', ports: [{ containerPort: 80 }] }] },
+    status: { phase, conditions: [{ type: 'Ready', status: phase === 'Running' ? 'True' : 'False' }] },
+  });
+}
+
+const key = (i: number) => `${PODS}default/p${String(i).padStart(4, '0')}`;
+
+/** Writes `count` pods (enough for a few blocks of ~64 of these small values); their texts by key. */
+async function fill(store: KVStore, count = 300, text = (i: number) => pod(`p${i}`, 'Running', i % 7 === 0 ? `Grüße 🚀 \u2028 ${i}` : '')): Promise<Map<string, string>> {
+  const written = new Map<string, string>();
+  for (let i = 0; i < count; i++) {
+    await put(store, key(i), text(i));
+    written.set(key(i), text(i));
+  }
+  return written;
+}
+
+/** Every key's value as a range reads it now, from the blocks' packed form (no inflated block cached). */
+async function readAll(store: KVStore): Promise<Map<string, string>> {
+  dropInflatedBlocks();
+  const kvs = (await store.range({ key: PODS, end: prefixEnd(PODS) })).kvs;
+  return new Map(kvs.map((kv) => [kv.key, kv.value]));
+}
+
+async function blocked(store: KVStore): Promise<number> {
+  const kvs = (await store.range({ key: PODS, end: prefixEnd(PODS) })).kvs;
+  return kvs.filter((kv) => blockOf(kv) !== undefined).length;
+}
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('ValueBlock', () => {
+  const codec = new ValueCodec(Buffer.from(pod('dictionary')));
+  const members = (n: number) => Array.from({ length: n }, () => ({}) as StoredKv);
+
+  it('gives back each of its values exactly, non-ASCII, empty and astral text included, from a cold cache', () => {
+    const texts = [pod('a'), '', pod('ünïcødé', 'Running', 'Grüße, 世界 🚀 \u2028'), 'x', pod('b', 'Pending')];
+    const block = ValueBlock.pack(codec, members(texts.length), texts)!;
+    assert.ok(block.packedLength < texts.join('').length / 2, `${block.packedLength} bytes`);
+    for (let round = 0; round < 2; round++) {
+      dropInflatedBlocks();
+      for (let i = texts.length - 1; i >= 0; i--) assert.equal(block.valueAt(i), texts[i]);
+    }
+  });
+
+  it('reads blocks larger than its cached buffers, and many blocks in turn', () => {
+    const big = [pod('big', 'Running', 'é'.repeat(40_000)), pod('big2', 'Running', '𝄞'.repeat(20_000)), pod('c')];
+    const blocks = Array.from({ length: 12 }, (_, b) => ValueBlock.pack(codec, members(3), big.map((t) => `${t}${b}`))!);
+    for (let round = 0; round < 2; round++) {
+      for (let b = 0; b < blocks.length; b++) for (let i = 0; i < 3; i++) assert.equal(blocks[b].valueAt(i), `${big[i]}${b}`);
+    }
+  });
+
+  it('declines text UTF-8 cannot carry (a lone surrogate)', () => {
+    assert.equal(ValueBlock.pack(codec, members(2), [pod('a'), `${pod('b')}\ud800`]), undefined);
+  });
+});
+
+describe('store values packed in blocks', () => {
+  it('blocks the values packed in an earlier pass, in key order, and reads give each back exactly', async () => {
+    const store = new MemoryStore();
+    const written = await fill(store);
+    await store.packValues();
+    const stats = store.packerStats;
+    assert.ok(stats.blocks >= 3, `${stats.blocks} blocks`);
+    assert.ok(stats.blockChars * 2 < stats.packedChars, `blocks hold ${stats.blockChars} characters, the values on their own ${stats.packedChars}`);
+    assert.ok((await blocked(store)) >= 256);
+    assert.deepEqual(await readAll(store), written);
+    // Key order: a list reads each block's values one after the other.
+    const kvs = (await store.range({ key: PODS, end: prefixEnd(PODS) })).kvs;
+    const order = kvs.map(blockOf).filter((b) => b !== undefined);
+    const runs = order.filter((b, i) => i === 0 || b !== order[i - 1]).length;
+    assert.equal(runs, new Set(order).size, 'each block is one run of keys');
+    assert.equal(await store.packValues(), 0, 'nothing left to pack');
+  });
+
+  it('keeps a list inflating each block once: values made cold in many bursts end up in one key-ordered run of blocks', async () => {
+    // Names with random suffixes, as a ReplicaSet's pods have: every burst is spread over the
+    // whole key range, and its blocks interleave with the earlier bursts' in key order.
+    const store = new MemoryStore();
+    const written = new Map<string, string>();
+    let seed = 7;
+    const random = () => (seed = (seed * 48271) % 2147483647).toString(36);
+    const runs = async () => {
+      const kvs = (await store.range({ key: PODS, end: prefixEnd(PODS) })).kvs;
+      const order = kvs.map(blockOf).filter((b) => b !== undefined);
+      return { runs: order.filter((b, i) => i === 0 || b !== order[i - 1]).length, blocks: new Set(order).size, blocked: order.length };
+    };
+    let interleaved = 0;
+    for (let burst = 0; burst < 13; burst++) {
+      for (let i = 0; i < 70; i++) {
+        const k = `${PODS}default/web-${random()}`;
+        written.set(k, pod(k.slice(PODS.length + 8), 'Running', `burst ${burst}`));
+        await put(store, k, written.get(k)!);
+      }
+      await store.packValues();
+      const now = await runs();
+      interleaved = Math.max(interleaved, now.runs / now.blocks);
+    }
+    assert.ok(interleaved > 3, `bursts interleave (${interleaved.toFixed(1)} runs a block)`);
+    const last = await runs();
+    assert.equal(last.runs, last.blocks, 'the thirteenth walk packed every cold value again, in one run');
+    assert.equal(last.blocked, written.size);
+    assert.equal(store.packerStats.blocks, last.blocks, 'the replaced blocks are gone');
+    assert.equal(store.packerStats.blockedValues, written.size);
+    assert.deepEqual(await readAll(store), written);
+  });
+
+  it('leaves keys written over and over out of blocks', async () => {
+    const store = new MemoryStore();
+    const written = await fill(store, 200);
+    for (let v = 0; v < 9; v++) for (let i = 0; i < 100; i++) {
+      await put(store, key(i), pod(`p${i}`, 'Running', `v${v}`));
+      written.set(key(i), pod(`p${i}`, 'Running', `v${v}`));
+    }
+    await store.compact(await store.revision());
+    await store.packValues();
+    const kvs = (await store.range({ key: PODS, end: prefixEnd(PODS) })).kvs;
+    assert.equal(kvs.filter((kv) => kv.version > 8 && blockOf(kv) !== undefined).length, 0);
+    assert.ok(kvs.filter((kv) => kv.version === 1 && blockOf(kv) !== undefined).length >= 64);
+    assert.deepEqual(await readAll(store), written);
+  });
+
+  it('serves blocked values superseded later: reads at old revisions, watch replay with previous values, compares', async () => {
+    const store = new MemoryStore();
+    const written = await fill(store);
+    const before = await store.revision();
+    await store.packValues();
+    const k = key(10);
+    assert.ok(blockOf((await store.range({ key: k })).kvs[0]));
+    const stale = await store.txn([{ key: k, target: 'value', result: '=', value: pod('p10', 'Pending') }], [{ type: 'put', key: k, value: 'never' }]);
+    assert.equal(stale.succeeded, false);
+    const same = await store.txn([{ key: k, target: 'value', result: '=', value: written.get(k)! }], [{ type: 'put', key: k, value: pod('p10', 'Succeeded') }]);
+    assert.equal(same.succeeded, true, 'a compare reads the blocked value');
+    await del(store, key(11));
+    dropInflatedBlocks();
+    assert.equal((await store.range({ key: k, revision: before })).kvs[0].value, written.get(k));
+    assert.equal((await store.range({ key: key(11), revision: before })).kvs[0].value, written.get(key(11)));
+    const events: StoreWatchEvent[] = [];
+    const watcher = store.watch({ key: PODS, end: prefixEnd(PODS), startRevision: before + 1 }, (batch) => events.push(...batch));
+    await drain();
+    watcher.cancel();
+    assert.deepEqual(
+      events.map((e) => [e.type, e.kv.value, e.prevKv?.value]),
+      [
+        ['put', pod('p10', 'Succeeded'), written.get(k)],
+        ['delete', '', written.get(key(11))],
+      ],
+    );
+  });
+
+  it('lets go of members compaction dropped and repacks a block that lost half of them, every value still exact', async () => {
+    const store = new MemoryStore();
+    const written = await fill(store);
+    await store.packValues();
+    const first = blockOf((await store.range({ key: key(0) })).kvs[0])!;
+    const blocksBefore = store.packerStats.blocks;
+    // Rewrite most of the first block's keys (and delete one): their blocked versions become history.
+    for (let i = 0; i < first.size - 5; i++) {
+      await put(store, key(i), pod(`p${i}`, 'Succeeded'));
+      written.set(key(i), pod(`p${i}`, 'Succeeded'));
+    }
+    await del(store, key(first.size - 1));
+    written.delete(key(first.size - 1));
+    await store.packValues();
+    assert.ok(first.live === first.size, 'history is retained until compaction');
+    await store.compact(await store.revision());
+    await store.packValues();
+    assert.equal(first.retired, true);
+    assert.equal(first.members.filter((m) => m !== undefined).length, 4, 'the dropped members are let go');
+    for (const kv of (await store.range({ key: PODS, end: prefixEnd(PODS) })).kvs) assert.notEqual(blockOf(kv), first, kv.key);
+    assert.deepEqual(await readAll(store), written);
+    const stats = store.packerStats;
+    assert.equal(stats.blockedValues, await blocked(store), 'blocks count only live members');
+    assert.ok(stats.blocks >= blocksBefore - 1);
+  });
+
+  it('drops blocks whose keys were all deleted, and blocks a re-created key anew', async () => {
+    const store = new MemoryStore();
+    const written = await fill(store, 200);
+    await store.packValues();
+    const blocksBefore = store.packerStats.blocks;
+    for (let i = 0; i < 200; i++) await del(store, key(i));
+    await store.compact(await store.revision());
+    await store.packValues();
+    assert.equal(store.packerStats.blocks, 0);
+    assert.ok(blocksBefore > 0);
+    const again = await fill(store, 200, (i) => pod(`p${i}`, 'Pending', `again ${i}`));
+    await store.packValues();
+    assert.ok(store.packerStats.blocks > 0);
+    const read = await readAll(store);
+    assert.deepEqual(read, again);
+    assert.notDeepEqual(read, written);
+    for (const kv of (await store.range({ key: PODS, end: prefixEnd(PODS) })).kvs) assert.equal(kv.version, 1);
+  });
+
+  it('blocks and repacks while writes arrive between the slices and passes of the background packer', async () => {
+    const store = new MemoryStore();
+    const written = await fill(store, 2000);
+    const packer = (store as unknown as { engine: { packer: Record<string, unknown> } }).engine.packer as unknown as {
+      tick(): void;
+      passing: boolean;
+      timer: NodeJS.Timeout | undefined;
+      cold: unknown[];
+      loop: EventLoopUtilization;
+      written: number;
+    };
+    // What the timer does, now: a pass that packs in slices (a setImmediate apart) in a quiet
+    // store, or for a few ms in a busy one (here every third pass: many writes since the last).
+    let passes = 0;
+    const pass = () => {
+      clearTimeout(packer.timer);
+      packer.timer = undefined;
+      // The loop was idle for a second since the last pass, as far as the pass can tell.
+      const now = performance.eventLoopUtilization();
+      packer.loop = { ...now, idle: now.idle - 1000 };
+      if (++passes % 3 === 0) packer.written = 1e9;
+      packer.tick();
+    };
+    let i = 0;
+    const writeSome = async (to: string) => {
+      for (let j = 0; j < 3; j++, i = (i * 7 + 13) % 2000) {
+        const text = pod(`p${i}`, to, `write ${i}`);
+        await put(store, key(i), text);
+        written.set(key(i), text);
+      }
+    };
+    const run = async (to: string, writes: number) => {
+      for (let n = 0; n < 2000; n++) {
+        if (n >= writes && n > 6 && !packer.passing && store.packerStats.backlog === 0 && packer.cold.length === 0) return n;
+        if (!packer.passing) pass();
+        if (n < writes) await writeSome(to);
+        await drain();
+      }
+      throw new Error('the passes did not finish');
+    };
+    await run('Succeeded', 60);
+    assert.ok(store.packerStats.blocks > 0, 'the passes made blocks');
+    assert.deepEqual(await readAll(store), written);
+    await store.compact(await store.revision());
+    await run('Failed', 30);
+    assert.deepEqual(await readAll(store), written);
+    assert.equal(store.packerStats.blockedValues, await blocked(store));
+    await store.close();
+  });
+
+  it('while the store stays busy, cold values wait unblocked, and those written again are let go at the next compaction', async () => {
+    const store = new MemoryStore();
+    const written = await fill(store, 300);
+    type Prefix = { ready: Set<unknown> };
+    const packer = (store as unknown as { engine: { packer: Record<string, unknown> } }).engine.packer as unknown as {
+      tick(): void;
+      passing: boolean;
+      timer: NodeJS.Timeout | undefined;
+      written: number;
+      prefixes: Map<string, Prefix>;
+    };
+    const busyPass = async () => {
+      clearTimeout(packer.timer);
+      packer.timer = undefined;
+      packer.written = 1e9; // more writes since the last pass than a quiet store takes
+      packer.tick();
+      while (packer.passing) await drain();
+    };
+    for (let i = 0; i < 40 && (store.packerStats.backlog > 0 || packer.prefixes.get(PODS)?.ready.size !== 300); i++) await busyPass();
+    assert.equal(packer.prefixes.get(PODS)!.ready.size, 300, 'every value waits');
+    assert.equal(store.packerStats.blocks, 0, 'no block is made while the store is busy');
+    for (let i = 0; i < 100; i++) {
+      await put(store, key(i), pod(`p${i}`, 'Failed'));
+      written.set(key(i), pod(`p${i}`, 'Failed'));
+    }
+    await store.compact(await store.revision());
+    await busyPass();
+    assert.equal(packer.prefixes.get(PODS)!.ready.size, 200, 'the values written again no longer wait');
+    assert.deepEqual(await readAll(store), written);
+    await store.close();
+  });
+
+  it('a durable store gives back blocked values after a snapshot, a restart and a compaction', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kube-sim-blocks-'));
+    dirs.push(dir);
+    const store = await DurableStore.open({ dataDir: dir });
+    const written = await fill(store);
+    await store.packValues();
+    assert.ok((await blocked(store)) > 0);
+    await store.snapshot();
+    await put(store, key(3), pod('p3', 'Failed'));
+    written.set(key(3), pod('p3', 'Failed'));
+    await del(store, key(4));
+    written.delete(key(4));
+    await store.compact(await store.revision());
+    await store.packValues();
+    await store.close();
+    const reopened = await DurableStore.open({ dataDir: dir });
+    try {
+      assert.deepEqual(await readAll(reopened), written);
+      await reopened.packValues();
+      assert.ok((await blocked(reopened)) > 0, 'a reopened store blocks what it loaded');
+      assert.deepEqual(await readAll(reopened), written);
+      await reopened.snapshot();
+    } finally {
+      await reopened.close();
+    }
+    const third = await DurableStore.open({ dataDir: dir });
+    try {
+      assert.deepEqual(await readAll(third), written);
+    } finally {
+      await third.close();
+    }
+  });
+});
