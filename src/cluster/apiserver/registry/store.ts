@@ -28,6 +28,7 @@ import { decodeKv, encodeObject, flatText, RawJson, rfc3339, storedShape, withMe
 import { servedJson } from './served-cache';
 import { finalizersForPropagation } from './deletion-finalizers';
 import { WrittenObjects, type WrittenObject } from './written';
+import { rememberSpecText, shapeText, type ShapeText } from './spec-text';
 import { ObjectHandle, type HandleSource } from './handle';
 import { RecentObjects } from './recent';
 
@@ -168,10 +169,10 @@ export class RegistryStore implements HandleSource {
    * The stored text of an object and, when no conversion applies, the shape it is the JSON of (see
    * storedShape), which a write offers as the text's decode (see `offerWritten`).
    */
-  private encodeShaped(object: KubeObject): { text: string; shape?: KubeObject } {
+  private encodeShaped(object: KubeObject): { text: string; shape?: KubeObject; spec?: ShapeText['spec'] } {
     if (this.conversion) return { text: this.encode(object) };
     const shape = storedShape(object, this.apiVersion, this.def.kind);
-    return { text: flatText(JSON.stringify(shape)), shape };
+    return { ...shapeText(shape), shape };
   }
 
   /**
@@ -179,8 +180,8 @@ export class RegistryStore implements HandleSource {
    * (written.ts), which is usually the write's own watch fan-out, before the writer resumes. The
    * shape shares the written object's nested values: nothing may change them after this.
    */
-  private offerWritten(key: string, encoded: { text: string; shape?: KubeObject }): WrittenObject | undefined {
-    return encoded.shape ? this.written.offer(key, encoded.text, encoded.shape) : undefined;
+  private offerWritten(key: string, encoded: { text: string; shape?: KubeObject; spec?: ShapeText['spec'] }): WrittenObject | undefined {
+    return encoded.shape ? this.written.offer(key, encoded.text, encoded.shape, encoded.spec) : undefined;
   }
 
   /**
@@ -254,12 +255,13 @@ export class RegistryStore implements HandleSource {
     if (current !== undefined && current.kv.modRevision === kv.modRevision) return current.object();
     const previous = this.previous.get(kv.key);
     if (previous !== undefined && previous.kv.modRevision === kv.modRevision) return previous.object();
-    const taken = this.conversion ? undefined : this.written.take(kv.key, kv.value);
+    const taken = this.conversion ? undefined : this.written.takeWritten(kv.key, kv.value);
     let object: KubeObject;
     if (taken) {
-      taken.metadata.resourceVersion = String(kv.modRevision);
-      object = taken;
+      object = taken.object;
+      object.metadata.resourceVersion = String(kv.modRevision);
       shareWrittenParts(object);
+      rememberSpecText(object, taken.spec);
     } else {
       object = this.decode(kv);
       shareParts(object);
