@@ -216,9 +216,16 @@ export class FieldSet {
     return out;
   }
 
-  /** A text equal for two sets exactly when they hold the same paths (a cache key). */
+  /**
+   * A text equal for two sets exactly when they hold the same paths (a cache key): the sorted path
+   * keys, each preceded by its length, after their count (so the text ends where the set does).
+   */
   signature(): string {
-    return JSON.stringify([...this.paths.keys()].sort());
+    if (this.paths.size === 0) return '0';
+    const keys = [...this.paths.keys()].sort();
+    let out = `${keys.length}`;
+    for (const k of keys) out += `|${k.length}:${k}`;
+    return out;
   }
 
   /** In structured-merge-diff's iteration order. */

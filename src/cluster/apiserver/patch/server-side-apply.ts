@@ -111,10 +111,8 @@ export function defaultResetFields(subresource: string | undefined, kind?: strin
 /** A shallow view of `obj` without metadata.managedFields (the walks below never modify it). */
 function withoutManagedFields(obj: JsonObject | undefined): JsonObject {
   const view: JsonObject = { ...(obj ?? {}) };
-  if (isObject(view.metadata)) {
-    const { managedFields: _managedFields, ...metadata } = view.metadata;
-    view.metadata = metadata;
-  }
+  const meta = view.metadata;
+  if (isObject(meta) && Object.prototype.hasOwnProperty.call(meta, 'managedFields')) view.metadata = withoutField(meta, 'managedFields');
   return view;
 }
 
@@ -169,8 +167,18 @@ function diff(walker: TypedWalker, before: JsonObject, after: JsonObject, reset:
   return { added: c.added.withoutPrefixes(reset), modified: c.modified.withoutPrefixes(reset), removed: c.removed.withoutPrefixes(reset) };
 }
 
+/**
+ * A shallow copy of `obj` without its member `name`, members in order. Copied one by one: a rest
+ * pattern leaving one out (`{ [name]: _, ...rest }`) was several times slower.
+ */
 function withoutField(obj: JsonObject, name: string): JsonObject {
-  const { [name]: _dropped, ...rest } = obj;
+  const rest: JsonObject = {};
+  for (const k of Object.keys(obj)) {
+    if (k === name) continue;
+    // An own `__proto__` member (JSON.parse makes one) is defined, not assigned: assigning sets the prototype.
+    if (k === '__proto__') Object.defineProperty(rest, k, { value: obj[k], enumerable: true, writable: true, configurable: true });
+    else rest[k] = obj[k];
+  }
   return rest;
 }
 
