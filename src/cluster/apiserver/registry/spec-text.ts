@@ -22,6 +22,9 @@ export interface ShapeText {
 
 export function shapeText(shape: object): ShapeText {
   const members = shape as Record<string, unknown>;
+  // Objects without a spec (events, config maps) are serialized whole: member by member costs more.
+  const specValue = members.spec;
+  if (specValue === null || typeof specValue !== 'object') return { text: flatText(JSON.stringify(shape)) };
   let text = '{';
   let spec: ShapeText['spec'];
   for (const key of Object.keys(members)) {
