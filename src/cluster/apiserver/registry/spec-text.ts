@@ -1,57 +1,51 @@
 /**
- * The stored text of an object, composed member by member so that a spec kept from the previous
- * revision is not serialized again. A status write keeps the stored spec itself (frozen and shared,
- * see RegistryStore.copyForUpdate), and a pod's spec is about half its text: the kubelet's two
- * status writes of every pod serialized the same spec the create had serialized already.
+ * The stored text of an object, with the spec of the revision it replaces spliced in rather than
+ * serialized again. A status write keeps the stored spec itself (frozen and shared, see
+ * RegistryStore.copyForUpdate), and a pod's spec is about half its text: each of the kubelet's
+ * status writes serialized again a spec whose text was in the stored value it had just read.
  *
- * Contract: the text is exactly JSON.stringify of the stored shape (members in key order, members
- * JSON leaves out left out). A spec's text is remembered only once the spec is frozen as part of a
- * written object taken by the watch fan-out (written.ts): from then on nothing can change it, so its
- * text stays what JSON.stringify gives. Only frozen specs are looked up. Held weakly: a spec's
- * text goes with the spec.
+ * Contract: the text is exactly JSON.stringify of the stored shape. The previous revision's spec is
+ * taken from its stored text only when the shape's spec is that revision's decoded spec itself,
+ * frozen (so it is still what the text says: stored text is always JSON.stringify's output, and
+ * JSON.parse then JSON.stringify gives the same text back), and the text holds it as the member
+ * right after the metadata (as stored pods and nodes do). Anything else is serialized. Nothing is
+ * remembered: the previous text is the store's, read by the write anyway.
  */
-import { flatText } from './codec';
+import { closingBracket, flatText } from './codec';
 
-const specTexts = new WeakMap<object, string>();
-
-/** A stored shape's text, and the text of its spec when it was serialized here (for `rememberSpecText`). */
-export interface ShapeText {
+/** The revision a write replaces: its stored text, and the decoded object of that text. */
+export interface PreviousRevision {
   text: string;
-  spec?: { value: object; text: string };
+  object: object;
 }
 
-export function shapeText(shape: object): ShapeText {
+const METADATA = '"metadata":{';
+const SPEC = ',"spec":';
+
+export function shapeText(shape: object, previous?: PreviousRevision): string {
   const members = shape as Record<string, unknown>;
-  // Objects without a spec (events, config maps) are serialized whole: member by member costs more.
-  const specValue = members.spec;
-  if (specValue === null || typeof specValue !== 'object') return { text: flatText(JSON.stringify(shape)) };
+  const spec = members.spec;
+  const kept = previous !== undefined && spec !== null && typeof spec === 'object' && Object.isFrozen(spec) && (previous.object as { spec?: unknown }).spec === spec ? specText(previous.text) : undefined;
+  if (kept === undefined) return flatText(JSON.stringify(shape));
   let text = '{';
-  let spec: ShapeText['spec'];
   for (const key of Object.keys(members)) {
-    const value = members[key];
-    let piece: string | undefined;
-    if (key === 'spec' && value !== null && typeof value === 'object') {
-      piece = Object.isFrozen(value) ? specTexts.get(value) : undefined;
-      if (piece === undefined) {
-        piece = JSON.stringify(value);
-        if (piece !== undefined) spec = { value, text: piece };
-      }
-    } else piece = JSON.stringify(value);
     // JSON.stringify leaves out members whose value has no JSON (undefined, functions, symbols).
+    const piece = key === 'spec' ? kept : JSON.stringify(members[key]);
     if (piece === undefined) continue;
     text += `${text.length > 1 ? ',' : ''}${JSON.stringify(key)}:${piece}`;
   }
-  const out: ShapeText = { text: flatText(`${text}}`) };
-  if (spec) out.spec = spec;
-  return out;
+  return flatText(`${text}}`);
 }
 
-/** Remembers the text of a written object's spec once the object is frozen (see above). */
-export function rememberSpecText(object: object, spec: { value: object; text: string } | undefined): void {
-  if (spec !== undefined && (object as { spec?: unknown }).spec === spec.value && Object.isFrozen(spec.value)) specTexts.set(spec.value, spec.text);
-}
-
-/** The remembered text of a frozen spec (tests). */
-export function specTextOf(spec: object): string | undefined {
-  return Object.isFrozen(spec) ? specTexts.get(spec) : undefined;
+/** The text of the spec of stored text, when it is an object right after the metadata; else undefined. */
+export function specText(text: string): string | undefined {
+  // `"metadata":{` cannot occur inside a JSON string (its quotes would be escaped), so the first is the member.
+  const i = text.indexOf(METADATA);
+  if (i < 0) return undefined;
+  const end = closingBracket(text, i + METADATA.length - 1);
+  if (end < 0 || !text.startsWith(SPEC, end + 1)) return undefined;
+  const open = end + 1 + SPEC.length;
+  if (text.charCodeAt(open) !== 123 /* { */) return undefined;
+  const close = closingBracket(text, open);
+  return close < 0 ? undefined : text.slice(open, close + 1);
 }

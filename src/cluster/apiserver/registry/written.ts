@@ -22,32 +22,24 @@ import type { KubeObject } from '../../api/types';
 export interface WrittenObject {
   text: string;
   object: KubeObject;
-  /** The text of the object's spec as the write serialized it (spec-text.ts), kept once the object is taken. */
-  spec?: { value: object; text: string };
 }
 
 export class WrittenObjects {
   private readonly byKey = new Map<string, WrittenObject>();
 
   /** Registers `object` as the decode of `text` under `key` (replacing an earlier write's: that one is only missed). */
-  offer(key: string, text: string, object: KubeObject, spec?: WrittenObject['spec']): WrittenObject {
-    const written: WrittenObject = { text, object };
-    if (spec) written.spec = spec;
+  offer(key: string, text: string, object: KubeObject): WrittenObject {
+    const written = { text, object };
     this.byKey.set(key, written);
     return written;
   }
 
   /** The object written as `value` under `key`, once; undefined when there is none or it is not exact. */
   take(key: string, value: string): KubeObject | undefined {
-    return this.takeWritten(key, value)?.object;
-  }
-
-  /** As `take`, with what the write knew of the object's text. */
-  takeWritten(key: string, value: string): WrittenObject | undefined {
     const written = this.byKey.get(key);
     if (written === undefined || written.text !== value) return undefined;
     this.byKey.delete(key);
-    return jsonExact(written.object) ? written : undefined;
+    return jsonExact(written.object) ? written.object : undefined;
   }
 
   /** Withdraws `written` if nobody took it. */
