@@ -194,8 +194,16 @@ export class FieldSet {
   /** Drops every path equal to or below one of `prefixes` (RecursiveDifference). */
   withoutPrefixes(prefixes: FieldSet): FieldSet {
     if (prefixes.empty()) return this;
+    // Most paths share no first element with any prefix (a status write's, with `spec` and two
+    // metadata fields reset): those are kept without spelling their prefixes.
+    const firsts = new Set<string>();
+    for (const p of prefixes.paths.values()) if (p.length > 0) firsts.add(elementKey(p[0]!));
     const out = new FieldSet();
     for (const [k, p] of this.paths) {
+      if (p.length === 0 || !firsts.has(elementKey(p[0]!))) {
+        out.paths.set(k, p);
+        continue;
+      }
       let prefix = '';
       let dropped = false;
       for (let i = 0; i < p.length && !dropped; i++) {
@@ -226,6 +234,11 @@ export class FieldSet {
     let out = `${keys.length}`;
     for (const k of keys) out += `|${k.length}:${k}`;
     return out;
+  }
+
+  /** The paths in no particular order (for callers to whom the order makes no difference). */
+  members(): FieldPath[] {
+    return [...this.paths.values()];
   }
 
   /** In structured-merge-diff's iteration order. */

@@ -106,9 +106,9 @@ export function isResetManagedFields(entries: unknown): boolean {
   return Array.isArray(entries) && entries.length === 1 && isObject(entries[0]) && Object.keys(entries[0]).length === 0;
 }
 
-/** Entry times to the second, parsed once each: sorting entries compares the same few times again and again. */
+/** Entry times to the second, parsed once each: sorting one write's entries compares the same few times again and again (a few kept: an object's entries carry a handful of times). */
 const parsedTimes = new Map<string, number>();
-const MAX_PARSED_TIMES = 4096;
+const MAX_PARSED_TIMES = 64;
 
 function seconds(time: string | undefined): number {
   if (!time) return 0;

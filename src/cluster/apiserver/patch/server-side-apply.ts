@@ -157,7 +157,7 @@ function diff(walker: TypedWalker, before: JsonObject, after: JsonObject, reset:
   // change under it would be dropped below anyway.
   let l = before;
   let r = after;
-  for (const path of reset.list()) {
+  for (const path of reset.members()) {
     if (path.length !== 1 || !('field' in path[0]!)) continue;
     const name = path[0].field;
     if (name in l) l = withoutField(l, name);
@@ -243,10 +243,11 @@ export function recordUpdate(opts: RecordUpdateOptions): ManagedFieldsEntry[] {
   }
   if (old && oldFields && (opts.subresource || sentNone || deepEqual(sentFields, oldFields))) {
     changes = diff(walker, before, after, reset);
-    const changed = [...changes.modified.list(), ...changes.added.list()];
+    // Sets of paths to look up, in no particular order: unsorted.
+    const changed = [...changes.modified.members(), ...changes.added.members()];
     const owned = ownedUpdate({ entries: oldFields, changed, removed: changes.removed.size, who: { ...who, operation: 'Update' } });
     if (owned) return owned;
-    const split = splitUntouched(oldFields, [...changed, ...changes.removed.list()], { ...who, operation: 'Update' });
+    const split = splitUntouched(oldFields, [...changed, ...changes.removed.members()], { ...who, operation: 'Update' });
     if (split) {
       // The general path below over the touched entries only; the others are kept as stored.
       const key = recentKey(split.touched, who, changes);

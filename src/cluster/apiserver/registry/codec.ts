@@ -29,20 +29,12 @@ export function flatText(text: string): string {
 
 /** What the stored text is the JSON of (a shallow view: nested values are the object's own). */
 export function storedShape(object: KubeObject, apiVersion: string, kind: string): KubeObject {
-  // Member by member, in order: rest patterns leaving members out were most of this (V8's slow path).
-  const from = (object.metadata ?? {}) as Record<string, unknown>;
-  const metadata: Record<string, unknown> = {};
-  for (const k of Object.keys(from)) if (k !== 'resourceVersion') define(metadata, k, from[k]);
-  const shape: Record<string, unknown> = { apiVersion, kind, metadata };
-  const members = object as unknown as Record<string, unknown>;
-  for (const k of Object.keys(members)) if (k !== 'apiVersion' && k !== 'kind' && k !== 'metadata') define(shape, k, members[k]);
-  return shape as unknown as KubeObject;
-}
-
-/** Sets a member as a spread does: an own `__proto__` member (JSON.parse makes one) is defined, since assigning it sets the prototype. */
-function define(to: Record<string, unknown>, k: string, value: unknown): void {
-  if (k === '__proto__') Object.defineProperty(to, k, { value, enumerable: true, writable: true, configurable: true });
-  else to[k] = value;
+  // Rest patterns, though V8 makes them slowly: the shape becomes the shared object of the write
+  // (written.ts), and the objects they make are laid out as the source was, smaller than objects
+  // built member by member (measured: ~0.5 KiB a pod more in the scaled kubelet bench's heap).
+  const { resourceVersion: _rv, ...metadata } = object.metadata;
+  const { apiVersion: _a, kind: _k, metadata: _m, ...rest } = object;
+  return { apiVersion, kind, metadata, ...rest };
 }
 
 /**
