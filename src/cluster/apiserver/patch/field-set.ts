@@ -196,11 +196,19 @@ export class FieldSet {
     if (prefixes.empty()) return this;
     // Most paths share no first element with any prefix (a status write's, with `spec` and two
     // metadata fields reset): those are kept without spelling their prefixes.
-    const firsts = new Set<string>();
-    for (const p of prefixes.paths.values()) if (p.length > 0) firsts.add(elementKey(p[0]!));
+    // First elements of the prefixes: fields by name (nothing to spell), other elements by key.
+    const firstFields = new Set<string>();
+    const firstOthers = new Set<string>();
+    for (const p of prefixes.paths.values()) {
+      const first = p[0];
+      if (first === undefined) continue;
+      if ('field' in first) firstFields.add(first.field);
+      else firstOthers.add(elementKey(first));
+    }
     const out = new FieldSet();
     for (const [k, p] of this.paths) {
-      if (p.length === 0 || !firsts.has(elementKey(p[0]!))) {
+      const first = p[0];
+      if (first === undefined || ('field' in first ? !firstFields.has(first.field) : !firstOthers.has(elementKey(first)))) {
         out.paths.set(k, p);
         continue;
       }
