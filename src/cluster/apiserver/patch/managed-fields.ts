@@ -35,11 +35,13 @@ export function managerIdentity(m: Pick<ManagerSet, 'manager' | 'operation' | 'a
   // spelled once, found again by its four parts (nested maps: no key text to build per lookup).
   const apiVersion = m.operation === 'Update' ? m.apiVersion : undefined;
   const subresource = m.subresource || undefined;
-  let byOperation = identities.get(m.manager);
-  if (byOperation === undefined) {
-    if (identities.size >= MAX_IDENTITIES) identities.clear();
-    identities.set(m.manager, (byOperation = new Map()));
+  // Bounded whatever clients send (managedFields entries are client input): full, it starts again.
+  if (identityCount >= MAX_IDENTITIES) {
+    identities.clear();
+    identityCount = 0;
   }
+  let byOperation = identities.get(m.manager);
+  if (byOperation === undefined) identities.set(m.manager, (byOperation = new Map()));
   let byVersion = byOperation.get(m.operation);
   if (byVersion === undefined) byOperation.set(m.operation, (byVersion = new Map()));
   let bySubresource = byVersion.get(apiVersion);
@@ -48,12 +50,15 @@ export function managerIdentity(m: Pick<ManagerSet, 'manager' | 'operation' | 'a
   if (id === undefined) {
     id = spellIdentity(m.manager, m.operation, apiVersion, subresource);
     bySubresource.set(subresource, id);
+    identityCount++;
   }
   return id;
 }
 
 const identities = new Map<unknown, Map<unknown, Map<unknown, Map<unknown, string>>>>();
+/** Identities remembered (each a few short strings); past this the table starts again. */
 const MAX_IDENTITIES = 1024;
+let identityCount = 0;
 
 /**
  * The JSON text of {manager, operation, apiVersion (Update only), subresource (if any)}, spelled
