@@ -106,7 +106,12 @@ export function validateObjectMeta(meta: ObjectMeta, namespaced: boolean, nameFn
 
 /** Go compares zero values: an empty string and an absent field are the same. */
 const norm = (v: unknown): unknown => (v === '' || v === undefined ? null : v);
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(norm(a)) === JSON.stringify(norm(b));
+const same = (a: unknown, b: unknown): boolean => {
+  const x = norm(a);
+  const y = norm(b);
+  // Equal scalars (every update's name, namespace, uid...) need no serialization.
+  return x === y || JSON.stringify(x) === JSON.stringify(y);
+};
 
 export function validateImmutableField(newValue: unknown, oldValue: unknown, path: string): FieldError[] {
   return same(newValue, oldValue) ? [] : [invalid(path, newValue ?? null, FIELD_IMMUTABLE_ERROR_MSG)];

@@ -194,8 +194,24 @@ export class FieldSet {
   /** Drops every path equal to or below one of `prefixes` (RecursiveDifference). */
   withoutPrefixes(prefixes: FieldSet): FieldSet {
     if (prefixes.empty()) return this;
+    // Most paths share no first element with any prefix (a status write's, with `spec` and two
+    // metadata fields reset): those are kept without spelling their prefixes.
+    // First elements of the prefixes: fields by name (nothing to spell), other elements by key.
+    const firstFields = new Set<string>();
+    const firstOthers = new Set<string>();
+    for (const p of prefixes.paths.values()) {
+      const first = p[0];
+      if (first === undefined) continue;
+      if ('field' in first) firstFields.add(first.field);
+      else firstOthers.add(elementKey(first));
+    }
     const out = new FieldSet();
     for (const [k, p] of this.paths) {
+      const first = p[0];
+      if (first === undefined || ('field' in first ? !firstFields.has(first.field) : !firstOthers.has(elementKey(first)))) {
+        out.paths.set(k, p);
+        continue;
+      }
       let prefix = '';
       let dropped = false;
       for (let i = 0; i < p.length && !dropped; i++) {
@@ -216,9 +232,21 @@ export class FieldSet {
     return out;
   }
 
-  /** A text equal for two sets exactly when they hold the same paths (a cache key). */
+  /**
+   * A text equal for two sets exactly when they hold the same paths (a cache key): the sorted path
+   * keys, each preceded by its length, after their count (so the text ends where the set does).
+   */
   signature(): string {
-    return JSON.stringify([...this.paths.keys()].sort());
+    if (this.paths.size === 0) return '0';
+    const keys = [...this.paths.keys()].sort();
+    let out = `${keys.length}`;
+    for (const k of keys) out += `|${k.length}:${k}`;
+    return out;
+  }
+
+  /** The paths in no particular order (for callers to whom the order makes no difference). */
+  members(): FieldPath[] {
+    return [...this.paths.values()];
   }
 
   /** In structured-merge-diff's iteration order. */

@@ -31,12 +31,44 @@ export interface ManagerSet {
 export type Managed = Map<string, ManagerSet>;
 
 export function managerIdentity(m: Pick<ManagerSet, 'manager' | 'operation' | 'apiVersion' | 'subresource'>): string {
-  // The JSON text of {manager, operation, apiVersion (Update only), subresource (if any)}, spelled
-  // directly: every write asks for several, and capUpdateManagers orders by this text.
-  let id = member('', 'manager', m.manager);
-  id = member(id, 'operation', m.operation);
-  if (m.operation === 'Update') id = member(id, 'apiVersion', m.apiVersion);
-  if (m.subresource) id = member(id, 'subresource', m.subresource);
+  // Every write asks for the identities of all its entries, several times: each distinct one is
+  // spelled once, found again by its four parts (nested maps: no key text to build per lookup).
+  const apiVersion = m.operation === 'Update' ? m.apiVersion : undefined;
+  const subresource = m.subresource || undefined;
+  // Bounded whatever clients send (managedFields entries are client input): full, it starts again.
+  if (identityCount >= MAX_IDENTITIES) {
+    identities.clear();
+    identityCount = 0;
+  }
+  let byOperation = identities.get(m.manager);
+  if (byOperation === undefined) identities.set(m.manager, (byOperation = new Map()));
+  let byVersion = byOperation.get(m.operation);
+  if (byVersion === undefined) byOperation.set(m.operation, (byVersion = new Map()));
+  let bySubresource = byVersion.get(apiVersion);
+  if (bySubresource === undefined) byVersion.set(apiVersion, (bySubresource = new Map()));
+  let id = bySubresource.get(subresource);
+  if (id === undefined) {
+    id = spellIdentity(m.manager, m.operation, apiVersion, subresource);
+    bySubresource.set(subresource, id);
+    identityCount++;
+  }
+  return id;
+}
+
+const identities = new Map<unknown, Map<unknown, Map<unknown, Map<unknown, string>>>>();
+/** Identities remembered (each a few short strings); past this the table starts again. */
+const MAX_IDENTITIES = 1024;
+let identityCount = 0;
+
+/**
+ * The JSON text of {manager, operation, apiVersion (Update only), subresource (if any)}, spelled
+ * directly (capUpdateManagers orders by this text).
+ */
+function spellIdentity(manager: unknown, operation: unknown, apiVersion: unknown, subresource: unknown): string {
+  let id = member('', 'manager', manager);
+  id = member(id, 'operation', operation);
+  id = member(id, 'apiVersion', apiVersion);
+  id = member(id, 'subresource', subresource);
   return `{${id}}`;
 }
 
@@ -79,8 +111,19 @@ export function isResetManagedFields(entries: unknown): boolean {
   return Array.isArray(entries) && entries.length === 1 && isObject(entries[0]) && Object.keys(entries[0]).length === 0;
 }
 
+/** Entry times to the second, parsed once each: sorting one write's entries compares the same few times again and again (a few kept: an object's entries carry a handful of times). */
+const parsedTimes = new Map<string, number>();
+const MAX_PARSED_TIMES = 64;
+
 function seconds(time: string | undefined): number {
-  return time ? Math.floor(Date.parse(time) / 1000) : 0;
+  if (!time) return 0;
+  let s = parsedTimes.get(time);
+  if (s === undefined) {
+    s = Math.floor(Date.parse(time) / 1000);
+    if (parsedTimes.size >= MAX_PARSED_TIMES) parsedTimes.clear();
+    parsedTimes.set(time, s);
+  }
+  return s;
 }
 
 function less(a: string, b: string): number {

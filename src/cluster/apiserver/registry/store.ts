@@ -28,6 +28,7 @@ import { decodeKv, encodeObject, flatText, RawJson, rfc3339, storedShape, withMe
 import { servedJson } from './served-cache';
 import { finalizersForPropagation } from './deletion-finalizers';
 import { WrittenObjects, type WrittenObject } from './written';
+import { shapeText, type PreviousRevision } from './spec-text';
 import { ObjectHandle, type HandleSource } from './handle';
 import { RecentObjects } from './recent';
 
@@ -168,10 +169,10 @@ export class RegistryStore implements HandleSource {
    * The stored text of an object and, when no conversion applies, the shape it is the JSON of (see
    * storedShape), which a write offers as the text's decode (see `offerWritten`).
    */
-  private encodeShaped(object: KubeObject): { text: string; shape?: KubeObject } {
+  private encodeShaped(object: KubeObject, previous?: PreviousRevision): { text: string; shape?: KubeObject } {
     if (this.conversion) return { text: this.encode(object) };
     const shape = storedShape(object, this.apiVersion, this.def.kind);
-    return { text: flatText(JSON.stringify(shape)), shape };
+    return { text: shapeText(shape, previous), shape };
   }
 
   /**
@@ -592,7 +593,7 @@ export class RegistryStore implements HandleSource {
       const old = ctx.bypassStrategy ? ({ metadata: { ...current.metadata } } as KubeObject) : (shared ?? this.shared(kv));
       const updated = await tryUpdate(current);
       this.checkTypeMeta(updated);
-      const { encoded, warnings } = await this.prepareUpdate(updated, old, ctx);
+      const { encoded, warnings } = await this.prepareUpdate(updated, old, ctx, shared && { text: kv.value, object: shared });
       const { text } = encoded;
       if (text === kv.value) return this.writeResult(kv.value, kv.modRevision, warnings);
       if (ctx.dryRun) return this.writeResult(text, kv.modRevision, warnings);
@@ -661,7 +662,7 @@ export class RegistryStore implements HandleSource {
    * Carries over what no update may change (uid, creationTimestamp, deletion state), runs the
    * strategy, validates, and returns the text to store.
    */
-  private async prepareUpdate(object: KubeObject, old: KubeObject, ctx: WriteContext): Promise<{ encoded: { text: string; shape?: KubeObject }; warnings: string[] }> {
+  private async prepareUpdate(object: KubeObject, old: KubeObject, ctx: WriteContext, previous?: PreviousRevision): Promise<{ encoded: { text: string; shape?: KubeObject }; warnings: string[] }> {
     if (!object.metadata || typeof object.metadata !== 'object') object.metadata = {};
     const meta = object.metadata;
     const oldMeta = old.metadata;
@@ -694,7 +695,7 @@ export class RegistryStore implements HandleSource {
       const validating = this.admit('validate', attrs);
       if (validating) await validating;
     }
-    return { encoded: this.encodeShaped(object), warnings };
+    return { encoded: this.encodeShaped(object, previous), warnings };
   }
 
   /**

@@ -37,3 +37,11 @@ test('updates may not change identity fields and must carry a resourceVersion', 
     'metadata.resourceVersion: Invalid value: "": must be specified for an update',
   ]);
 });
+
+test('immutable fields compare as Go zero values do: empty and absent are the same, any other change is an error', () => {
+  const old = { name: 'a', namespace: 'd', uid: 'u1', resourceVersion: '5', creationTimestamp: '2026-01-01T00:00:00Z', deletionGracePeriodSeconds: 30 };
+  assert.deepEqual(strings(validateObjectMetaUpdate({ ...old, deletionGracePeriodSeconds: 30 }, old)), []);
+  assert.deepEqual(strings(validateObjectMetaUpdate({ ...old, uid: '' }, { ...old, uid: undefined })), []);
+  assert.deepEqual(strings(validateObjectMetaUpdate({ ...old, deletionGracePeriodSeconds: 0 }, old)), ['metadata.deletionGracePeriodSeconds: Invalid value: 0: field is immutable']);
+  assert.deepEqual(strings(validateObjectMetaUpdate({ ...old, creationTimestamp: undefined }, old)), ['metadata.creationTimestamp: Invalid value: null: field is immutable']);
+});

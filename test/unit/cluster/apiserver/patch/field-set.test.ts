@@ -107,3 +107,22 @@ test('merging places new applied items as structured-merge-diff does', () => {
   assert.deepEqual(names(walker.merge(live, { spec: { containers: [{ name: 'x' }, { name: 'b' }] } })), ['a', 'x', 'b', 'c']);
   assert.deepEqual(names(walker.merge(live, { spec: { containers: [{ name: 'c' }, { name: 'a' }] } })), ['b', 'c', 'a']);
 });
+
+test('signature: equal exactly for sets of the same paths, whatever the order they were added in', () => {
+  const a = new FieldSet([fieldPath('status', 'phase'), fieldPath('status', 'podIP')]);
+  const b = new FieldSet([fieldPath('status', 'podIP'), fieldPath('status', 'phase')]);
+  assert.equal(a.signature(), b.signature());
+  const distinct = [
+    new FieldSet(),
+    new FieldSet([fieldPath('status')]),
+    new FieldSet([fieldPath('status', 'phase')]),
+    new FieldSet([fieldPath('status', 'phase'), fieldPath('status')]),
+    // Names that would run together if the text did not mark where each ends.
+    new FieldSet([fieldPath('a|1:f:b')]),
+    new FieldSet([fieldPath('a'), fieldPath('b')]),
+    new FieldSet([fieldPath('a', 'b')]),
+    new FieldSet([[{ key: [['name', 'web']] }]]),
+  ];
+  const texts = distinct.map((s) => s.signature());
+  assert.equal(new Set(texts).size, texts.length);
+});

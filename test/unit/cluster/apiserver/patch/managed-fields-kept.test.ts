@@ -133,3 +133,33 @@ test('a frozen field set is judged as a fresh one is, every time; a mutable one 
   mutable['f:0'] = {};
   assert.equal(canonicalFieldsV1(mutable), false, 'unsorted once f:0 is added last');
 });
+
+test('many status writes of one shape, then another shape, another manager, and an entry another manager changed: each answered as the general path answers it', () => {
+  const pending = (name: string) => write(
+    (() => { const o = created(); (o.metadata as JsonObject).name = name; return o; })(),
+    (o) => { o.status = { phase: 'Pending', hostIP: '10.0.0.9', conditions: [{ type: 'Ready', status: 'False' }] }; }, 'kubelet', T1, 'status',
+  );
+  const running = (ip: string) => (o: JsonObject) => { o.status = { phase: 'Running', hostIP: '10.0.0.9', podIP: ip, conditions: [{ type: 'Ready', status: 'True' }] }; };
+  const owned = (entries: ManagedFieldsEntry[], manager: string) => Object.keys(((entries.find((e) => e.manager === manager)?.fieldsV1 ?? {}) as JsonObject)['f:status'] ?? {}).sort();
+  // The same shape many times over (the kubelet's bring-up of a workload).
+  for (let i = 0; i < 40; i++) {
+    const { kept } = bothWays(pending(`web-${i}`), running(`10.0.1.${i}`), 'kubelet', T2, 'status');
+    assert.deepEqual(owned(kept, 'kubelet'), ['f:conditions', 'f:hostIP', 'f:phase', 'f:podIP']);
+  }
+  // Then another shape: a message too, and no podIP.
+  const other = bothWays(pending('web-x'), (o) => { o.status = { phase: 'Running', hostIP: '10.0.0.9', message: 'm', conditions: [{ type: 'Ready', status: 'True' }] }; }, 'kubelet', T2, 'status').kept;
+  assert.deepEqual(owned(other, 'kubelet'), ['f:conditions', 'f:hostIP', 'f:message', 'f:phase']);
+  // The same changes by another manager: an entry of its own; the kubelet's keeps what it had.
+  const second = bothWays(pending('web-y'), running('10.0.2.1'), 'node-agent', T2, 'status').kept;
+  assert.deepEqual(owned(second, 'node-agent'), ['f:conditions', 'f:phase', 'f:podIP']);
+  assert.deepEqual(owned(second, 'kubelet'), ['f:conditions', 'f:hostIP']);
+  // An object whose kubelet entry another manager changed since (it took the phase): the kubelet's
+  // next write of the usual shape takes it back, and the other manager's entry loses it.
+  const taken = write(pending('web-z'), (o) => { (o.status as JsonObject).phase = 'Unknown'; }, 'controller', T1, 'status');
+  assert.deepEqual(owned((taken.metadata as JsonObject).managedFields as ManagedFieldsEntry[], 'kubelet'), ['f:conditions', 'f:hostIP']);
+  const back = bothWays(taken, running('10.0.3.1'), 'kubelet', T2, 'status').kept;
+  assert.deepEqual(owned(back, 'kubelet'), ['f:conditions', 'f:hostIP', 'f:phase', 'f:podIP']);
+  assert.equal(back.find((e) => e.manager === 'controller'), undefined);
+  // And the usual shape on a usual object is still answered as before.
+  assert.deepEqual(owned(bothWays(pending('web-w'), running('10.0.4.1'), 'kubelet', T2, 'status').kept, 'kubelet'), ['f:conditions', 'f:hostIP', 'f:phase', 'f:podIP']);
+});

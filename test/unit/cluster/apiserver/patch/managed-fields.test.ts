@@ -18,13 +18,19 @@ test('a manager\'s identity is the JSON text of its manager, operation, apiVersi
     if (m.subresource) id.subresource = m.subresource;
     return JSON.stringify(id);
   };
-  for (const m of [
+  // Twice over, in both orders: identities are remembered, and the neighbours of one never get its text.
+  const managers = [
     { manager: 'kubelet', operation: 'Update' as const, apiVersion: 'v1', subresource: 'status' },
+    { manager: 'kubelet', operation: 'Update' as const, apiVersion: 'v1' },
+    { manager: 'kubelet', operation: 'Update' as const, apiVersion: 'v2', subresource: 'status' },
+    { manager: 'kubelet', operation: 'Apply' as const, apiVersion: 'v1', subresource: 'status' },
+    { manager: 'kubectl', operation: 'Apply' as const, apiVersion: 'v1' },
     { manager: 'kubectl', operation: 'Apply' as const, apiVersion: 'apps/v1' },
     { manager: 'we"ird\\\n\u0001', operation: 'Update' as const, apiVersion: 'v1', subresource: '' },
     { manager: 'no-version', operation: 'Update' as const },
     { operation: 'Update' as const, apiVersion: 'v1' },
-  ]) {
+  ];
+  for (const m of [...managers, ...managers.slice().reverse()]) {
     assert.equal(managerIdentity(m as Parameters<typeof managerIdentity>[0]), asObject(m));
   }
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../../../../src/cluster/api/types';
-import { closingBracket, encodeObject, withMetadataMembers } from '../../../../../src/cluster/apiserver/registry/codec';
+import { closingBracket, encodeObject, storedShape, withMetadataMembers } from '../../../../../src/cluster/apiserver/registry/codec';
 
 const MEMBERS = { deletionTimestamp: '2026-01-01T00:00:30Z', deletionGracePeriodSeconds: 30 };
 const membersText = `,"deletionTimestamp":"${MEMBERS.deletionTimestamp}","deletionGracePeriodSeconds":30`;
@@ -46,4 +46,15 @@ test('the closing bracket of an object or array is found past strings with escap
   assert.equal(closingBracket(text, 5), text.indexOf('],"c"'));
   assert.equal(closingBracket('{"a":"unterminated}', 0), -1);
   assert.equal(closingBracket('{"a":{}', 0), -1);
+});
+
+test('storedShape: apiVersion, kind and metadata first, resourceVersion left out, every other member in order, an own __proto__ kept as a member', () => {
+  const object = JSON.parse('{"status":{"phase":"Running"},"kind":"Pod","metadata":{"name":"p","resourceVersion":"7","__proto__":{"x":1},"labels":{"a":"b"}},"apiVersion":"v1","spec":{"nodeName":"n"},"__proto__":{"y":2}}') as KubeObject;
+  const shape = storedShape(object, 'v1', 'Pod');
+  assert.equal(JSON.stringify(shape), '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","__proto__":{"x":1},"labels":{"a":"b"}},"status":{"phase":"Running"},"spec":{"nodeName":"n"},"__proto__":{"y":2}}');
+  assert.equal(Object.getPrototypeOf(shape), Object.prototype);
+  assert.equal(Object.getPrototypeOf(shape.metadata), Object.prototype);
+  // A shallow view: nested values are the object's own; the object is left as it was.
+  assert.equal((shape as unknown as { spec: unknown }).spec, (object as unknown as { spec: unknown }).spec);
+  assert.equal(object.metadata.resourceVersion, '7');
 });
