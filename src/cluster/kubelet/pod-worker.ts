@@ -14,7 +14,7 @@ import type { Container as ContainerSpec, ContainerState, ContainerStatus, Pod, 
 import type { Clock, Timer } from '../clock';
 import { rfc3339, type EventType } from '../client/event-recorder';
 import type { BackOff } from './backoff';
-import { goDuration, goSeconds, type KubeletBehaviour, type Random } from './behaviour';
+import { goDuration, goSeconds, Random, type KubeletBehaviour } from './behaviour';
 import { resolveContainerConfig, expandReferences, type ConfigSource } from './container-config';
 import { containerFaults, parseQuantityBytes, type ContainerFaults } from './faults';
 import { imageID as imageIdOf, type ImageManager } from './images';
@@ -27,7 +27,7 @@ import { jsonFingerprint } from './status-fingerprint';
 import { containerStatus, podConditions, podPhase, qosClass, withTransitionTimes, type ContainerView, type PodView } from './pod-status';
 import { PROBE_LABEL, ProbeWorker, probeCopy, type ProbeKind, type ProbeSpec } from './probes';
 import { catalogImage } from './runtime/catalog';
-import { Container, type ContainerHooks, type Termination } from './runtime/container';
+import { Container, type ContainerHooks, type ContainerSetup, type Termination } from './runtime/container';
 import { ContainerRecord, internImageName, type Exited } from './container-record';
 import { invalidImageNameMessage, parseImageReference } from './runtime/image-ref';
 import { effectiveArgv, startProcess, type Process, type ProcessContext } from './runtime/interpreter';
@@ -467,11 +467,11 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
       const process = processes[i];
       if (!c.running || !process) return;
       const faults = containerFaults(pod, r.name);
-      const context = { image: process.image, env: process.env, files: process.files, hostname: this.name, now: () => container.now() };
-      const container: Container = this.newContainer(r, pod, c.running.id, startProcessOrIdle(process.argv, context), context, faults, c.running.startedAt);
+      const setup: ContainerSetup = { image: process.image, env: process.env, files: process.files, hostname: this.name };
+      const container = this.newContainer(r, pod, c.running.id, setup, faults, c.running.startedAt);
       r.current = container;
       r.seen = true;
-      container.start();
+      container.start(startProcessOrIdle(process.argv, container));
       if (container.running) this.startProbes(r, container, faults.probes ?? {}, c.running);
     });
     this.start();
@@ -763,26 +763,27 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
     let vars: Record<string, string> | undefined;
     const expand = (list?: string[]) => list?.map((s) => expandReferences(s, vars ??= processEnv(config.env, this.name)));
     const argv = effectiveArgv(catalog, expand(spec.command), expand(spec.args));
-    const id = host.random.hex(64);
-    const context = { image: catalog, env: config.env, files: config.files, hostname: this.name, now: clockReader(host.clock) };
+    const id = host.random.hexSeed(64);
+    const setup: ContainerSetup = { image: catalog, env: config.env, files: config.files, hostname: this.name };
     this.event('Normal', 'Created', `Created container: ${name}`, r);
     await host.clock.sleep(host.random.duration(host.behaviour.containerStart));
     if (this.terminating || this.finished) return;
-    const started = startProcess(argv, context);
+    // The container is its process's context: made first, kept only if the process starts.
+    const container = this.newContainer(r, pod, id, setup, faults);
+    const started = startProcess(argv, container);
     const restarted = !!r.last;
     if ('error' in started) {
       const now = host.clock.now();
       this.event('Warning', 'Failed', `Error: ${started.error}`, r);
       r.uncounted = restarted;
-      this.recordExit(r, { termination: { exitCode: 128, reason: 'StartError', finishedAt: now, message: started.error }, id, startedAt: 0, image: r.image, imageID: r.imageID, log: new ContainerLog() });
+      this.recordExit(r, { termination: { exitCode: 128, reason: 'StartError', finishedAt: now, message: started.error }, id: Random.hexFrom(id, 64), startedAt: 0, image: r.image, imageID: r.imageID, log: new ContainerLog() });
       return;
     }
     r.uncounted = restarted;
     r.seen = false;
-    const container = this.newContainer(r, pod, id, started.process, context, faults);
     r.current = container;
     this.event('Normal', 'Started', `Started container ${name}`, r);
-    container.start();
+    container.start(started.process);
     if (container.running) {
       host.clock.setTimer(host.random.duration(host.behaviour.relist), () => {
         if (r.current !== container || !container.running || this.finished) return;
@@ -805,7 +806,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
    * The worker itself is the hooks of a container that needs nothing of its own (no memory limit,
    * no fault, not resumed): most of them, and each would otherwise hold an object and two closures.
    */
-  private newContainer(r: ContainerRecord, pod: Pod, id: string, process: Process | undefined, context: ProcessContext, faults: ContainerFaults, resumeFrom?: number): Container {
+  private newContainer(r: ContainerRecord, pod: Pod, id: string | number, setup: ContainerSetup, faults: ContainerFaults, resumeFrom?: number): Container {
     const limit = parseQuantityBytes(this.specOf(r, pod).resources?.limits?.memory);
     const own = limit !== undefined || faults.exit || faults.memoryBytes !== undefined || resumeFrom !== undefined;
     const hooks: ContainerHooks = !own ? this : {
@@ -816,7 +817,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
       ...(resumeFrom !== undefined ? { resumeFrom } : {}),
       onExit: (termination, container) => this.onExit(termination, container),
     };
-    return new Container(id, r.name, this.host.clock, process, context, hooks);
+    return new Container(id, r.name, this.host.clock, setup, hooks);
   }
 
   /** ContainerHooks: how long an OOM kill takes once a container of this pod is over its limit. */
@@ -1087,22 +1088,6 @@ function writtenStatusOf(pod: Pod, r: ContainerRecord): ContainerStatus | undefi
   const name = r.name;
   return (r.kind === 'main' ? pod.status?.containerStatuses : pod.status?.initContainerStatuses)?.find((c) => c.name === name);
 }
-
-/**
- * The process's clock. Made out here, not as an arrow inside startContainer: a closure keeps its
- * whole scope alive, and the container keeps this one for as long as it runs.
- */
-function clockReader(clock: Clock): () => number {
-  let reader = clockReaders.get(clock);
-  if (!reader) {
-    reader = () => clock.now();
-    clockReaders.set(clock, reader);
-  }
-  return reader;
-}
-
-/** One reader per clock, shared by every container that reads it. */
-const clockReaders = new WeakMap<Clock, () => number>();
 
 type SpecMount = { name: string; mountPath: string; readOnly?: boolean };
 
