@@ -79,6 +79,25 @@ export interface StatusSlot {
   writeWaiters: (() => void)[] | undefined;
 }
 
+/**
+ * What a worker has only while it works on its pod or the pod is out of the ordinary: the version
+ * held, a sandbox being made, an active deadline, a failure, other components' conditions, a status
+ * on its way. A settled running pod has none of it (a worker per pod: see ContainerRecord).
+ */
+class WorkerExtra {
+  held: Pod | undefined = undefined;
+  sandboxTimer: Timer | undefined = undefined;
+  failure: { reason: string; message: string } | undefined = undefined;
+  deadlineTimer: Timer | undefined = undefined;
+  foreign: Map<string, PodCondition> | undefined = undefined;
+  statusToWrite: PodStatus | undefined = undefined;
+  writeWaiters: (() => void)[] | undefined = undefined;
+
+  get empty(): boolean {
+    return !this.held && !this.sandboxTimer && !this.failure && !this.deadlineTimer && !this.foreign && !this.statusToWrite && !this.writeWaiters;
+  }
+}
+
 /** The conditions the kubelet computes; any other belongs to another component. */
 const KUBELET_CONDITIONS = new Set(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']);
 
@@ -136,7 +155,8 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
    * not held: the worker reads it from the host when it needs it, so that the pod's decoded object
    * can be dropped once no cache wants it.
    */
-  private held: Pod | undefined;
+  private get held(): Pod | undefined { return this.extra?.held; }
+  private set held(pod: Pod | undefined) { this.put('held', pod); }
   /**
    * The registry's handle (registry/handle.ts) of the version given, set when the worker lets go of
    * it: the host's cache may move on without the worker (a relist can put another pod, another uid,
@@ -144,12 +164,15 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
    */
   private handle: ObjectHandle | undefined;
   private readonly records: ContainerRecord[];
-  private sandboxTimer: Timer | undefined;
+  private get sandboxTimer(): Timer | undefined { return this.extra?.sandboxTimer; }
+  private set sandboxTimer(t: Timer | undefined) { this.put('sandboxTimer', t); }
   private podIP: string | undefined;
   private readonly startTime: number;
   /** activeDeadlineSeconds ran out: the pod failed with this reason and stays (it is not deleted). */
-  private failure: { reason: string; message: string } | undefined;
-  private deadlineTimer: Timer | undefined;
+  private get failure(): { reason: string; message: string } | undefined { return this.extra?.failure; }
+  private set failure(f: { reason: string; message: string } | undefined) { this.put('failure', f); }
+  private get deadlineTimer(): Timer | undefined { return this.extra?.deadlineTimer; }
+  private set deadlineTimer(t: Timer | undefined) { this.put('deadlineTimer', t); }
   /**
    * The conditions last computed (and at first the pod's own), as a ConditionMemo: status and
    * transition time per type the kubelet computes.
@@ -163,7 +186,8 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
    * status goes out as a merge patch that replaces the list, so the kubelet carries them along;
    * remembering them across versions restores one that a concurrent kubelet write overwrote.
    */
-  private foreign: Map<string, PodCondition> | undefined;
+  private get foreign(): Map<string, PodCondition> | undefined { return this.extra?.foreign; }
+  private set foreign(m: Map<string, PodCondition> | undefined) { this.put('foreign', m); }
   /**
    * Phase, pod IP and QoS class of the last status handed to the host, while that status is still
    * described by the remembered conditions and every record's `shown`; phase undefined when it is not (none
@@ -175,9 +199,23 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
   private publishedQoS: string | undefined;
 
   // StatusSlot: written by the kubelet, never read by the worker.
-  statusToWrite: PodStatus | undefined = undefined;
+  get statusToWrite(): PodStatus | undefined { return this.extra?.statusToWrite; }
+  set statusToWrite(status: PodStatus | undefined) { this.put('statusToWrite', status); }
   writtenPrint: number | undefined = undefined;
-  writeWaiters: (() => void)[] | undefined = undefined;
+  get writeWaiters(): (() => void)[] | undefined { return this.extra?.writeWaiters; }
+  set writeWaiters(waiters: (() => void)[] | undefined) { this.put('writeWaiters', waiters); }
+
+  /** What the worker has only while something is under way or out of the ordinary (see WorkerExtra). */
+  private extra: WorkerExtra | undefined = undefined;
+
+  /** Sets `key` of `extra`; undefined is not made room for, and lets go of `extra` once it holds nothing. */
+  private put<K extends keyof WorkerExtra>(key: K, value: WorkerExtra[K]): void {
+    if (value !== undefined) { (this.extra ??= new WorkerExtra())[key] = value; return; }
+    const extra = this.extra;
+    if (!extra) return;
+    extra[key] = value;
+    if (extra.empty) this.extra = undefined;
+  }
   get writing(): boolean { return this.has(W_WRITING); }
   set writing(on: boolean) { this.flag(W_WRITING, on); }
 
@@ -746,7 +784,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
     r.image = internImageName(ref.fullName.replace(/@sha256:.*$/, ''));
     r.imageID = imageID;
 
-    const config = await resolveContainerConfig(pod, spec, catalog.env ?? {}, host.config);
+    const config = await resolveContainerConfig(pod, spec, catalog.env ?? {}, host.config, this.name);
     if (this.terminating || this.finished) return;
     if (!config.ok) {
       if (config.kind === 'env') {
