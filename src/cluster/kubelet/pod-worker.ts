@@ -163,7 +163,8 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
    * at the same name), and the handle still gives that version, not whatever the cache has.
    */
   private handle: ObjectHandle | undefined;
-  private readonly records: ContainerRecord[];
+  /** The records of the pod's containers: the one record itself when there is one (most pods: no array kept). */
+  private readonly containerRecords: ContainerRecord | readonly ContainerRecord[];
   private get sandboxTimer(): Timer | undefined { return this.extra?.sandboxTimer; }
   private set sandboxTimer(t: Timer | undefined) { this.put('sandboxTimer', t); }
   private podIP: string | undefined;
@@ -269,7 +270,14 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
     // Made by one map (an array of its exact length: it is kept as long as the pod runs).
     const inits = pod.spec.initContainers ?? [];
     const specs = inits.length > 0 ? [...inits, ...pod.spec.containers] : pod.spec.containers;
-    this.records = specs.map((c, i) => new ContainerRecord(c.name, c.image ?? '', i, i >= inits.length ? 'main' : c.restartPolicy === 'Always' ? 'sidecar' : 'init'));
+    const records = specs.map((c, i) => new ContainerRecord(c.name, c.image ?? '', i, i >= inits.length ? 'main' : c.restartPolicy === 'Always' ? 'sidecar' : 'init'));
+    this.containerRecords = records.length === 1 ? records[0]! : records;
+  }
+
+  /** The records, init containers first, in the spec's order. */
+  private get records(): readonly ContainerRecord[] {
+    const records = this.containerRecords;
+    return records instanceof ContainerRecord ? [records] : records;
   }
 
   /** The latest version of the pod this worker has seen. */

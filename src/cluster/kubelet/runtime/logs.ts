@@ -20,6 +20,9 @@ const MAX_LINES = 2000;
 
 const NO_LINES: readonly string[] = Object.freeze([]);
 
+const SHARED_TEXTS = 1;
+const ENDED = 2;
+
 export class ContainerLog {
   /**
    * Times and texts of the kept lines, side by side rather than an object per line: every
@@ -28,11 +31,16 @@ export class ContainerLog {
    */
   private times: number[] | number = 0;
   private texts: string[] | readonly string[] = NO_LINES;
-  /** `texts` is an array shared with other logs (no lines yet, or an image's start-up lines): copied before it changes. */
-  private sharedTexts = true;
   /** Made when someone follows (most logs are never followed, and there is one per container). */
   private followers: Set<{ onLine: (line: LogLine) => void; onEnd: () => void }> | undefined;
-  private ended = false;
+  /** SHARED_TEXTS and ENDED, as bits of one number (a log per running container). */
+  private logFlags = SHARED_TEXTS;
+
+  /** `texts` is an array shared with other logs (no lines yet, or an image's start-up lines): copied before it changes. */
+  private get sharedTexts(): boolean { return (this.logFlags & SHARED_TEXTS) !== 0; }
+  private set sharedTexts(on: boolean) { this.logFlags = on ? this.logFlags | SHARED_TEXTS : this.logFlags & ~SHARED_TEXTS; }
+  private get ended(): boolean { return (this.logFlags & ENDED) !== 0; }
+  private set ended(on: boolean) { this.logFlags = on ? this.logFlags | ENDED : this.logFlags & ~ENDED; }
 
   append(time: number, text: string): void {
     const count = this.texts.length;
