@@ -50,13 +50,19 @@ export interface ContainerHooks {
 /** Effects a resumed process may replay before it simply goes on from now (a bound on start-up work). */
 const REPLAY_STEPS = 20_000;
 
-/** The timers of a container, made when it first sets one. */
-interface ContainerTimers {
+/**
+ * What a container has while its process goes on or a timer is pending: made when first needed,
+ * let go when it holds nothing (a server once it serves, a `sleep infinity` once it sleeps).
+ */
+interface Activity {
+  process: Process | undefined;
   /** The process's sleep. */
   step: Timer | undefined;
   oom: Timer | undefined;
   forced: Timer | undefined;
   stop: Timer | undefined;
+  /** While a resumed process is replayed. */
+  replay: Replay | undefined;
 }
 
 /** How far a resumed process's replay has come (see `start`). */
@@ -84,10 +90,7 @@ export class Container extends ContainerLog implements ProcessContext {
   serving: ServerProgram | undefined = undefined;
   memoryBytes = 1024 * 1024;
   termination: Termination | undefined = undefined;
-  private process: Process | undefined = undefined;
-  private timers: ContainerTimers | undefined = undefined;
-  /** While a resumed process is replayed. */
-  private replay: Replay | undefined = undefined;
+  private activity: Activity | undefined = undefined;
 
   /**
    * `idSeed`: the id's text, or the seed it is made from when asked (Random.hexSeed): see `id`. The
@@ -153,7 +156,7 @@ export class Container extends ContainerLog implements ProcessContext {
       const { code, afterMs } = hooks.forcedExit;
       const clock = this.clock;
       const due = this.startedAt + afterMs;
-      this.timersOf().forced = clock.setTimer(Math.max(0, due - clock.now()), () => this.exit(code, code === 0 ? 'Completed' : 'Error', undefined, due));
+      this.activityOf().forced = clock.setTimer(Math.max(0, due - clock.now()), () => this.exit(code, code === 0 ? 'Completed' : 'Error', undefined, due));
     }
     if (hooks.forcedMemory !== undefined) this.setMemory(hooks.forcedMemory);
     this.step();
@@ -174,11 +177,11 @@ export class Container extends ContainerLog implements ProcessContext {
    * (SIGKILL, exit 137) when the grace period ends.
    */
   stop(graceMs: number, sigtermExitMs: number): void {
-    if (!this.running || this.timers?.stop) return;
+    if (!this.running || this.activity?.stop) return;
     if (this.serving?.stopsOnSigterm && sigtermExitMs <= graceMs) {
-      this.timersOf().stop = this.clock.setTimer(sigtermExitMs, () => this.exit(0, 'Completed'));
+      this.activityOf().stop = this.clock.setTimer(sigtermExitMs, () => this.exit(0, 'Completed'));
     } else {
-      this.timersOf().stop = this.clock.setTimer(graceMs, () => this.exit(137, 'Error', 9));
+      this.activityOf().stop = this.clock.setTimer(graceMs, () => this.exit(137, 'Error', 9));
     }
   }
 
@@ -187,14 +190,32 @@ export class Container extends ContainerLog implements ProcessContext {
     if (this.running) this.exit(137, 'Error', 9);
   }
 
-  private timersOf(): ContainerTimers {
-    return (this.timers ??= { step: undefined, oom: undefined, forced: undefined, stop: undefined });
+  private activityOf(): Activity {
+    return (this.activity ??= { process: undefined, step: undefined, oom: undefined, forced: undefined, stop: undefined, replay: undefined });
   }
 
-  /** Lets go of the timers once none is pending (most containers set one only while starting). */
-  private dropTimers(): void {
-    const t = this.timers;
-    if (t && !t.step && !t.oom && !t.forced && !t.stop) this.timers = undefined;
+  private get process(): Process | undefined {
+    return this.activity?.process;
+  }
+
+  private set process(process: Process | undefined) {
+    if (process || this.activity) this.activityOf().process = process;
+    this.dropActivity();
+  }
+
+  private get replay(): Replay | undefined {
+    return this.activity?.replay;
+  }
+
+  private set replay(replay: Replay | undefined) {
+    if (replay || this.activity) this.activityOf().replay = replay;
+    this.dropActivity();
+  }
+
+  /** Lets go of the activity once it holds nothing. */
+  private dropActivity(): void {
+    const t = this.activity;
+    if (t && !t.process && !t.step && !t.oom && !t.forced && !t.stop && !t.replay) this.activity = undefined;
   }
 
   private step(): void {
@@ -232,18 +253,18 @@ export class Container extends ContainerLog implements ProcessContext {
   }
 
   private sleepUntil(ms: number): void {
-    const timers = this.timersOf();
-    timers.step = this.clock.setTimer(ms, () => {
-      timers.step = undefined;
+    const activity = this.activityOf();
+    activity.step = this.clock.setTimer(ms, () => {
+      activity.step = undefined;
       this.step();
-      this.dropTimers();
+      this.dropActivity();
     });
   }
 
   private setMemory(bytes: number): void {
     this.memoryBytes = bytes;
-    if (this.hooks.memoryLimit !== undefined && bytes > this.hooks.memoryLimit && !this.timers?.oom) {
-      this.timersOf().oom = this.clock.setTimer(this.hooks.oomKillDelay(), () => this.exit(137, 'OOMKilled'));
+    if (this.hooks.memoryLimit !== undefined && bytes > this.hooks.memoryLimit && !this.activity?.oom) {
+      this.activityOf().oom = this.clock.setTimer(this.hooks.oomKillDelay(), () => this.exit(137, 'OOMKilled'));
     }
   }
 
@@ -251,10 +272,9 @@ export class Container extends ContainerLog implements ProcessContext {
     if (!this.running) return;
     this.termination = { exitCode, reason, finishedAt: at };
     if (signal) this.termination.signal = signal;
-    const t = this.timers;
+    const t = this.activity;
     if (t) for (const timer of [t.step, t.oom, t.forced, t.stop]) timer?.cancel();
-    this.timers = undefined;
-    this.process = undefined;
+    this.activity = undefined;
     this.serving = undefined;
     this.end();
     this.settle();
