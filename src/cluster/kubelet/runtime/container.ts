@@ -47,6 +47,10 @@ export interface ContainerHooks {
   onExit(termination: Termination, container: Container): void;
 }
 
+/** Ids made from their seeds lately (a bounded set: see Container.id). */
+const recentIds = new Map<number, string>();
+const RECENT_IDS = 1024;
+
 /** Effects a resumed process may replay before it simply goes on from now (a bound on start-up work). */
 const REPLAY_STEPS = 20_000;
 
@@ -117,7 +121,15 @@ export class Container extends ContainerLog implements ProcessContext {
    */
   get id(): string {
     const seed = this.idSeed;
-    return typeof seed === 'string' ? seed : Random.hexFrom(seed, 64);
+    if (typeof seed === 'string') return seed;
+    // Asked for at each status of a starting or stopping container: the last few are remembered.
+    let id = recentIds.get(seed);
+    if (id === undefined) {
+      if (recentIds.size >= RECENT_IDS) recentIds.clear();
+      id = Random.hexFrom(seed, 64);
+      recentIds.set(seed, id);
+    }
+    return id;
   }
 
   /** What its processes (and `kubectl exec`, exec probes) run with: the container itself. */
