@@ -6,8 +6,9 @@
  *
  * A worker keeps one per container for as long as its pod runs, and a large cluster runs a great
  * many: the record is a class with every field declared (one fixed shape, no property array), its
- * flags are bits of one number, its probes and pull failure exist only when there are any, and
- * what can be derived (the event field path) is derived when asked.
+ * flags, kind and index are bits of one number, what it has only while something happens (exits,
+ * waiting, probes, a pull failure, a retry, a view on its way: see Happenings) is one object made
+ * then, and what can be derived (the event field path) is derived when asked.
  *
  * It holds nothing of the pod object itself (no container spec): the worker reads the container's
  * spec from the current version of the pod when it needs it (see PodWorker.specOf), so that a
@@ -28,6 +29,7 @@ export interface Exited {
   startedAt: number;
   image: string;
   imageID: string;
+  /** Its log (the ended container itself: runtime/container.ts). */
   log: ContainerLog;
 }
 
