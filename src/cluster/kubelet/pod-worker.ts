@@ -145,7 +145,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
   readonly milliCPU: number;
   readonly memory: number;
   /** The resourceVersion of the newest version of the pod this worker was given (update). */
-  private version: string | undefined;
+  private version: string | number | undefined;
   /**
    * That version, held strongly while the worker is at work on it (`settled` is false: a read of it
    * per step would otherwise decode it again each time once caches hold pods weakly) or the host may
@@ -260,7 +260,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
     this.name = pod.metadata.name ?? '';
     this.uid = pod.metadata.uid ?? '';
     // Held until the pod settles (a new worker has everything ahead of it).
-    this.version = pod.metadata.resourceVersion;
+    this.version = compactVersion(pod.metadata.resourceVersion);
     this.held = pod;
     const requested = podRequests(pod);
     this.milliCPU = requested.milliCPU;
@@ -294,7 +294,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
     // The registry's handle of the version given (the informer's cache holds the same handle): that
     // version exactly, decoded again if it was collected, whatever the host's cache holds now.
     const cached = (this.handle?.object() as Pod | undefined) ?? this.host.cachedPod(this.namespace, this.name);
-    if (cached !== undefined && cached.metadata.uid === this.uid && cached.metadata.resourceVersion === this.version) {
+    if (cached !== undefined && cached.metadata.uid === this.uid && isVersion(cached.metadata.resourceVersion, this.version)) {
       // Work starts again (a container exited, a probe failed): held until it settles.
       if (!this.settled) this.held = cached;
       return cached;
@@ -307,7 +307,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
 
   /** `pod` is now the version to work on. */
   private keep(pod: Pod): void {
-    this.version = pod.metadata.resourceVersion;
+    this.version = compactVersion(pod.metadata.resourceVersion);
     this.flag(W_PINNED, false);
     this.held = pod;
     this.handle = undefined;
@@ -319,7 +319,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
     const held = this.held;
     if (!held || this.has(W_PINNED) || held.metadata.deletionTimestamp || !this.settled) return;
     const cached = this.host.cachedPod(this.namespace, this.name);
-    if (cached !== undefined && cached.metadata.uid === this.uid && cached.metadata.resourceVersion === this.version) {
+    if (cached !== undefined && cached.metadata.uid === this.uid && isVersion(cached.metadata.resourceVersion, this.version)) {
       this.handle = handleOf(held) ?? handleOf(cached);
       this.held = undefined;
     }
@@ -1127,6 +1127,21 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
     status.containerStatuses = view.containers.filter((c) => c.kind === 'main').map(containerStatus);
     this.host.writeStatus(pod, status);
   }
+}
+
+/**
+ * A resourceVersion as the worker keeps it: the small integer it spells when it is one (the
+ * store's revisions are), else the text. A string per running pod otherwise.
+ */
+function compactVersion(rv: string | undefined): string | number | undefined {
+  if (rv === undefined || rv.length > 9) return rv;
+  const n = Number(rv);
+  return Number.isInteger(n) && n >= 0 && String(n) === rv ? n : rv;
+}
+
+/** Whether `rv` is the version kept as `kept` (see compactVersion). */
+function isVersion(rv: string | undefined, kept: string | number | undefined): boolean {
+  return typeof kept === 'number' ? rv !== undefined && rv.length <= 9 && String(kept) === rv : rv === kept;
 }
 
 /** The pod's status of the container of `r`, as last written (by this kubelet or another writer). */

@@ -137,6 +137,11 @@ export class Container extends ContainerLog implements ProcessContext {
     return this;
   }
 
+  /** Its log's times count from its start (see ContainerLog). */
+  protected override get timeOrigin(): number {
+    return this.startedAt;
+  }
+
   /** What the process printed (the container keeps it: see ContainerLog). */
   get log(): ContainerLog {
     return this;

@@ -25,7 +25,7 @@ const ENDED = 2;
 
 export class ContainerLog {
   /**
-   * Times and texts of the kept lines, side by side rather than an object per line: every
+   * Times (from `timeOrigin`) and texts of the kept lines, side by side rather than an object per line: every
    * container of a large cluster keeps its start-up lines for as long as it runs. See `settle` for
    * the two compact forms they take between appends.
    */
@@ -49,10 +49,12 @@ export class ContainerLog {
       this.sharedTexts = false;
     }
     const texts = this.texts as string[];
+    // Kept from the origin (a container's start): a small integer, where a time is a boxed number.
+    const at = time - this.timeOrigin;
     // While every line has one time, that number stands for all of them (start-up lines usually do).
-    if (count === 0) this.times = time;
-    else if (typeof this.times === 'number' && time !== this.times) this.times = new Array<number>(count).fill(this.times);
-    if (typeof this.times !== 'number') this.times.push(time);
+    if (count === 0) this.times = at;
+    else if (typeof this.times === 'number' && at !== this.times) this.times = new Array<number>(count).fill(this.times);
+    if (typeof this.times !== 'number') this.times.push(at);
     texts.push(text);
     if (texts.length > MAX_LINES) {
       const drop = texts.length - MAX_LINES;
@@ -96,7 +98,13 @@ export class ContainerLog {
 
   lines(): readonly LogLine[] {
     const times = this.times;
-    return this.texts.map((text, i) => ({ time: typeof times === 'number' ? times : times[i]!, text }));
+    const origin = this.timeOrigin;
+    return this.texts.map((text, i) => ({ time: origin + (typeof times === 'number' ? times : times[i]!), text }));
+  }
+
+  /** What the kept times count from (virtual epoch ms); a container's log counts from its start. */
+  protected get timeOrigin(): number {
+    return 0;
   }
 
   /** Calls `onLine` for each new line and `onEnd` once when the container exits; returns unsubscribe. */
