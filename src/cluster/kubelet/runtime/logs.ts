@@ -50,7 +50,9 @@ export class ContainerLog {
     }
     const texts = this.texts as string[];
     // Kept from the origin (a container's start): a small integer, where a time is a boxed number.
-    const at = time - this.timeOrigin;
+    // `| 0` makes it one: a difference of two large numbers stays a boxed 0.0 otherwise.
+    const since = time - this.timeOrigin;
+    const at = (since | 0) === since ? since | 0 : since;
     // While every line has one time, that number stands for all of them (start-up lines usually do).
     if (count === 0) this.times = at;
     else if (typeof this.times === 'number' && at !== this.times) this.times = new Array<number>(count).fill(this.times);
