@@ -75,6 +75,22 @@ export class Random {
     return Math.max(0, Math.round(timing.ms * (1 + jitter * (2 * this.next() - 1))));
   }
 
+  /**
+   * Draws what `hex(length)` would, without making the string: the state it starts from (a small
+   * integer), which `Random.hexFrom` turns into that same text whenever it is asked. A container id
+   * lives as long as its container, and most are never read between status writes.
+   */
+  hexSeed(length: number): number {
+    const seed = this.state | 0;
+    for (let n = 0; n < length; n += 8) this.next();
+    return seed;
+  }
+
+  /** The text `hex(length)` gave when drawn from `seed` (a `hexSeed`). */
+  static hexFrom(seed: number, length: number): string {
+    return new Random(seed).hex(length);
+  }
+
   hex(length: number): string {
     // Joined, not concatenated: a container id lives as long as its pod, and a chain of `+=`
     // pieces would keep every piece (several times the size of a flat string).

@@ -3,7 +3,7 @@
  * the kubelet computes, its status and lastTransitionTime, which is all withTransitionTimes needs
  * of them. A worker per running pod keeps this for as long as the pod runs, so it is two members
  * of the worker (a number with two bits per type, and the times as one array of strings, equal
- * times one string) rather than the condition objects (~400 B a pod).
+ * times one string, equal arrays one array) rather than the condition objects (~400 B a pod).
  */
 import type { PodCondition } from '../api/types';
 import { StringPool } from '../api/string-pool';
@@ -38,8 +38,28 @@ export function conditionMemo(conditions: readonly PodCondition[] | undefined): 
       (times ??= KUBELET_CONDITION_TYPES.map(() => ''))[i] = transitionTimes.intern(c!.lastTransitionTime ?? '');
     });
   }
-  return { statuses, times };
+  return { statuses, times: times && sharedTimes(times) };
 }
+
+/**
+ * The same times as an array made before, when there is one: pods that start together (a
+ * Deployment scaled up, a node's pods after a restart) go through their conditions in the same
+ * seconds, and each worker keeps its times for as long as its pod runs. The arrays are never
+ * changed once made (a memo is made anew each time), so sharing one is safe.
+ */
+function sharedTimes(times: string[]): string[] {
+  const key = times.join(' ');
+  let shared = timeLists.get(key);
+  if (shared === undefined) {
+    if (timeLists.size >= MAX_TIME_LISTS) timeLists.clear();
+    shared = times;
+    timeLists.set(key, shared);
+  }
+  return shared;
+}
+
+const timeLists = new Map<string, string[]>();
+const MAX_TIME_LISTS = 4096;
 
 /** The remembered status and lastTransitionTime of `type`, if any. */
 export function rememberedCondition(memo: ConditionMemo, type: string): { status: string; lastTransitionTime?: string } | undefined {

@@ -124,7 +124,11 @@ function fieldValue(pod: Pod, path: string): string {
   }
 }
 
-export async function resolveContainerConfig(pod: Pod, container: Container, imageEnv: Record<string, string>, source: ConfigSource): Promise<ContainerConfig> {
+/**
+ * `hostname`: the pod's name, as the caller keeps it (the container's files keep that string rather
+ * than one more of the same text).
+ */
+export async function resolveContainerConfig(pod: Pod, container: Container, imageEnv: Record<string, string>, source: ConfigSource, hostname = pod.metadata.name ?? ''): Promise<ContainerConfig> {
   const namespace = pod.metadata.namespace ?? 'default';
   let cache: Map<string, Promise<KubeObject | undefined>> | undefined;
   const get = (kind: 'configmap' | 'secret', name: string) => {
@@ -180,7 +184,7 @@ export async function resolveContainerConfig(pod: Pod, container: Container, ima
     env[variable.name] = data[ref.key]!;
   }
 
-  const files: [string, string][] = [['/etc/hostname', `${pod.metadata.name}\n`]];
+  const files: [string, string][] = [];
   const volumes = (pod.spec.volumes as Volume[] | undefined) ?? [];
   for (const mount of (container.volumeMounts as { name: string; mountPath: string; subPath?: string }[] | undefined) ?? []) {
     const volume = volumeNamed(volumes, mount.name);
@@ -206,7 +210,7 @@ export async function resolveContainerConfig(pod: Pod, container: Container, ima
       }
     }
   }
-  return { ok: true, env: own ? env : defaultEnv(imageEnv), files: ContainerFiles.of(files) };
+  return { ok: true, env: own ? env : defaultEnv(imageEnv), files: ContainerFiles.forHost(hostname, files) };
 }
 
 /** The last volume of the name, as a map of them by name would give (a pod has few: no map is made). */

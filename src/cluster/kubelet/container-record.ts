@@ -6,8 +6,9 @@
  *
  * A worker keeps one per container for as long as its pod runs, and a large cluster runs a great
  * many: the record is a class with every field declared (one fixed shape, no property array), its
- * flags are bits of one number, its probes and pull failure exist only when there are any, and
- * what can be derived (the event field path) is derived when asked.
+ * flags, kind and index are bits of one number, what it has only while something happens (exits,
+ * waiting, probes, a pull failure, a retry, a view on its way: see Happenings) is one object made
+ * then, and what can be derived (the event field path) is derived when asked.
  *
  * It holds nothing of the pod object itself (no container spec): the worker reads the container's
  * spec from the current version of the pod when it needs it (see PodWorker.specOf), so that a
@@ -28,6 +29,7 @@ export interface Exited {
   startedAt: number;
   image: string;
   imageID: string;
+  /** Its log (the ended container itself: runtime/container.ts). */
   log: ContainerLog;
 }
 
@@ -41,30 +43,79 @@ const RESTARTING = 64;
 const SHOWN_WRITTEN = 128;
 const SHOWN_SUCCEEDED = 256;
 
+/**
+ * What a record has only while something happens to its container (it exited, waits, is probed,
+ * backs off, a status is on its way): made when first set, let go when it holds nothing again.
+ */
+class Happenings {
+  last: Exited | undefined = undefined;
+  prior: Exited | undefined = undefined;
+  waiting: { reason: string; message?: string } | undefined = undefined;
+  probes: Partial<Record<ProbeKind, ProbeWorker>> | undefined = undefined;
+  pullFailure: { at: number; message: string } | undefined = undefined;
+  retry: Timer | undefined = undefined;
+  shown: ContainerView | undefined = undefined;
+
+  get empty(): boolean {
+    return !this.last && !this.prior && !this.waiting && !this.probes && !this.pullFailure && !this.retry && !this.shown;
+  }
+}
+
+const KINDS = ['init', 'sidecar', 'main'] as const;
+/** Bits of `flags` above the booleans: the kind (2 bits), then the index. */
+const KIND_SHIFT = 9;
+const INDEX_SHIFT = 11;
+
 export class ContainerRecord {
   current: Container | undefined = undefined;
   /** The image as the runtime resolved it (docker.io/library/nginx:1.27), once pulled. */
   image: string;
   imageID = '';
-  last: Exited | undefined = undefined;
-  prior: Exited | undefined = undefined;
   restartCount = 0;
-  waiting: { reason: string; message?: string } | undefined = undefined;
+  private happenings: Happenings | undefined = undefined;
+  /** statusPrint of the last view shown, once written. */
+  private shownPrint = 0;
+  /** The booleans below, the kind and the index: one small integer. */
+  private flags: number;
+
+  private get h(): Happenings {
+    return (this.happenings ??= new Happenings());
+  }
+
+  /** Sets `key` of the happenings; undefined is not made room for, and lets go of them once none is left. */
+  private put<K extends keyof Happenings>(key: K, value: Happenings[K]): void {
+    if (value !== undefined) { this.h[key] = value; return; }
+    const h = this.happenings;
+    if (!h) return;
+    h[key] = value;
+    if (h.empty) this.happenings = undefined;
+  }
+
+  /** The instance before the current one (or the last one, when none runs). */
+  get last(): Exited | undefined { return this.happenings?.last; }
+  set last(e: Exited | undefined) { this.put('last', e); }
+  /** The instance before `last`. */
+  get prior(): Exited | undefined { return this.happenings?.prior; }
+  set prior(e: Exited | undefined) { this.put('prior', e); }
+  get waiting(): { reason: string; message?: string } | undefined { return this.happenings?.waiting; }
+  set waiting(w: { reason: string; message?: string } | undefined) { this.put('waiting', w); }
   /** Undefined while no probe runs. */
-  probes: Partial<Record<ProbeKind, ProbeWorker>> | undefined = undefined;
+  get probes(): Partial<Record<ProbeKind, ProbeWorker>> | undefined { return this.happenings?.probes; }
+  set probes(p: Partial<Record<ProbeKind, ProbeWorker>> | undefined) { this.put('probes', p); }
   /** The last failed pull: when, and its error. */
-  pullFailure: { at: number; message: string } | undefined = undefined;
+  get pullFailure(): { at: number; message: string } | undefined { return this.happenings?.pullFailure; }
+  set pullFailure(f: { at: number; message: string } | undefined) { this.put('pullFailure', f); }
   /** A timer that resyncs the pod when a back-off or retry ends. */
-  retry: Timer | undefined = undefined;
+  get retry(): Timer | undefined { return this.happenings?.retry; }
+  set retry(t: Timer | undefined) { this.put('retry', t); }
   /**
    * What the last status said of this container (repeated while the kubelet has not noticed a
    * change): the view the worker made until that status comes back in the pod saying the same;
    * from then on only its statusPrint (`shownPrint`, with SHOWN_WRITTEN), and the pod's status of
    * the container stands for it (see `shownView`). No copy of it is kept, and nothing of the pod.
    */
-  private shown: ContainerView | undefined = undefined;
-  private shownPrint = 0;
-  private flags = 0;
+  private get shown(): ContainerView | undefined { return this.happenings?.shown; }
+  private set shown(v: ContainerView | undefined) { this.put('shown', v); }
 
   /**
    * The last view shown; once only its print is kept, made again from `written` (the pod's status
@@ -121,8 +172,18 @@ export class ContainerRecord {
    * `index`: the container's position in the pod's init containers followed by its containers (an
    * update cannot reorder them); `specImage`: the image its spec names (changes with `kubectl set image`).
    */
-  constructor(readonly name: string, public specImage: string, readonly index: number, readonly kind: 'init' | 'sidecar' | 'main') {
+  constructor(readonly name: string, public specImage: string, index: number, kind: 'init' | 'sidecar' | 'main') {
     this.image = specImage;
+    this.flags = (index << INDEX_SHIFT) | (KINDS.indexOf(kind) << KIND_SHIFT);
+  }
+
+  /** The container's position in the pod's init containers followed by its containers. */
+  get index(): number {
+    return this.flags >>> INDEX_SHIFT;
+  }
+
+  get kind(): 'init' | 'sidecar' | 'main' {
+    return KINDS[(this.flags >>> KIND_SHIFT) & 3]!;
   }
 
   /** The field path events about this container carry: `spec.containers{web}`. */

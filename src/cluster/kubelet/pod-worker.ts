@@ -14,7 +14,7 @@ import type { Container as ContainerSpec, ContainerState, ContainerStatus, Pod, 
 import type { Clock, Timer } from '../clock';
 import { rfc3339, type EventType } from '../client/event-recorder';
 import type { BackOff } from './backoff';
-import { goDuration, goSeconds, type KubeletBehaviour, type Random } from './behaviour';
+import { goDuration, goSeconds, Random, type KubeletBehaviour } from './behaviour';
 import { resolveContainerConfig, expandReferences, type ConfigSource } from './container-config';
 import { containerFaults, parseQuantityBytes, type ContainerFaults } from './faults';
 import { imageID as imageIdOf, type ImageManager } from './images';
@@ -27,7 +27,7 @@ import { jsonFingerprint } from './status-fingerprint';
 import { containerStatus, podConditions, podPhase, qosClass, withTransitionTimes, type ContainerView, type PodView } from './pod-status';
 import { PROBE_LABEL, ProbeWorker, probeCopy, type ProbeKind, type ProbeSpec } from './probes';
 import { catalogImage } from './runtime/catalog';
-import { Container, type ContainerHooks, type Termination } from './runtime/container';
+import { Container, type ContainerHooks, type ContainerSetup, type Termination } from './runtime/container';
 import { ContainerRecord, internImageName, type Exited } from './container-record';
 import { invalidImageNameMessage, parseImageReference } from './runtime/image-ref';
 import { effectiveArgv, startProcess, type Process, type ProcessContext } from './runtime/interpreter';
@@ -79,6 +79,25 @@ export interface StatusSlot {
   writeWaiters: (() => void)[] | undefined;
 }
 
+/**
+ * What a worker has only while it works on its pod or the pod is out of the ordinary: the version
+ * held, a sandbox being made, an active deadline, a failure, other components' conditions, a status
+ * on its way. A settled running pod has none of it (a worker per pod: see ContainerRecord).
+ */
+class WorkerExtra {
+  held: Pod | undefined = undefined;
+  sandboxTimer: Timer | undefined = undefined;
+  failure: { reason: string; message: string } | undefined = undefined;
+  deadlineTimer: Timer | undefined = undefined;
+  foreign: Map<string, PodCondition> | undefined = undefined;
+  statusToWrite: PodStatus | undefined = undefined;
+  writeWaiters: (() => void)[] | undefined = undefined;
+
+  get empty(): boolean {
+    return !this.held && !this.sandboxTimer && !this.failure && !this.deadlineTimer && !this.foreign && !this.statusToWrite && !this.writeWaiters;
+  }
+}
+
 /** The conditions the kubelet computes; any other belongs to another component. */
 const KUBELET_CONDITIONS = new Set(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']);
 
@@ -126,7 +145,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
   readonly milliCPU: number;
   readonly memory: number;
   /** The resourceVersion of the newest version of the pod this worker was given (update). */
-  private version: string | undefined;
+  private version: string | number | undefined;
   /**
    * That version, held strongly while the worker is at work on it (`settled` is false: a read of it
    * per step would otherwise decode it again each time once caches hold pods weakly) or the host may
@@ -136,20 +155,25 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
    * not held: the worker reads it from the host when it needs it, so that the pod's decoded object
    * can be dropped once no cache wants it.
    */
-  private held: Pod | undefined;
+  private get held(): Pod | undefined { return this.extra?.held; }
+  private set held(pod: Pod | undefined) { this.put('held', pod); }
   /**
    * The registry's handle (registry/handle.ts) of the version given, set when the worker lets go of
    * it: the host's cache may move on without the worker (a relist can put another pod, another uid,
    * at the same name), and the handle still gives that version, not whatever the cache has.
    */
   private handle: ObjectHandle | undefined;
-  private readonly records: ContainerRecord[];
-  private sandboxTimer: Timer | undefined;
+  /** The records of the pod's containers: the one record itself when there is one (most pods: no array kept). */
+  private readonly containerRecords: ContainerRecord | readonly ContainerRecord[];
+  private get sandboxTimer(): Timer | undefined { return this.extra?.sandboxTimer; }
+  private set sandboxTimer(t: Timer | undefined) { this.put('sandboxTimer', t); }
   private podIP: string | undefined;
   private readonly startTime: number;
   /** activeDeadlineSeconds ran out: the pod failed with this reason and stays (it is not deleted). */
-  private failure: { reason: string; message: string } | undefined;
-  private deadlineTimer: Timer | undefined;
+  private get failure(): { reason: string; message: string } | undefined { return this.extra?.failure; }
+  private set failure(f: { reason: string; message: string } | undefined) { this.put('failure', f); }
+  private get deadlineTimer(): Timer | undefined { return this.extra?.deadlineTimer; }
+  private set deadlineTimer(t: Timer | undefined) { this.put('deadlineTimer', t); }
   /**
    * The conditions last computed (and at first the pod's own), as a ConditionMemo: status and
    * transition time per type the kubelet computes.
@@ -163,7 +187,8 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
    * status goes out as a merge patch that replaces the list, so the kubelet carries them along;
    * remembering them across versions restores one that a concurrent kubelet write overwrote.
    */
-  private foreign: Map<string, PodCondition> | undefined;
+  private get foreign(): Map<string, PodCondition> | undefined { return this.extra?.foreign; }
+  private set foreign(m: Map<string, PodCondition> | undefined) { this.put('foreign', m); }
   /**
    * Phase, pod IP and QoS class of the last status handed to the host, while that status is still
    * described by the remembered conditions and every record's `shown`; phase undefined when it is not (none
@@ -175,9 +200,23 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
   private publishedQoS: string | undefined;
 
   // StatusSlot: written by the kubelet, never read by the worker.
-  statusToWrite: PodStatus | undefined = undefined;
+  get statusToWrite(): PodStatus | undefined { return this.extra?.statusToWrite; }
+  set statusToWrite(status: PodStatus | undefined) { this.put('statusToWrite', status); }
   writtenPrint: number | undefined = undefined;
-  writeWaiters: (() => void)[] | undefined = undefined;
+  get writeWaiters(): (() => void)[] | undefined { return this.extra?.writeWaiters; }
+  set writeWaiters(waiters: (() => void)[] | undefined) { this.put('writeWaiters', waiters); }
+
+  /** What the worker has only while something is under way or out of the ordinary (see WorkerExtra). */
+  private extra: WorkerExtra | undefined = undefined;
+
+  /** Sets `key` of `extra`; undefined is not made room for, and lets go of `extra` once it holds nothing. */
+  private put<K extends keyof WorkerExtra>(key: K, value: WorkerExtra[K]): void {
+    if (value !== undefined) { (this.extra ??= new WorkerExtra())[key] = value; return; }
+    const extra = this.extra;
+    if (!extra) return;
+    extra[key] = value;
+    if (extra.empty) this.extra = undefined;
+  }
   get writing(): boolean { return this.has(W_WRITING); }
   set writing(on: boolean) { this.flag(W_WRITING, on); }
 
@@ -221,7 +260,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
     this.name = pod.metadata.name ?? '';
     this.uid = pod.metadata.uid ?? '';
     // Held until the pod settles (a new worker has everything ahead of it).
-    this.version = pod.metadata.resourceVersion;
+    this.version = compactVersion(pod.metadata.resourceVersion);
     this.held = pod;
     const requested = podRequests(pod);
     this.milliCPU = requested.milliCPU;
@@ -231,7 +270,14 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
     // Made by one map (an array of its exact length: it is kept as long as the pod runs).
     const inits = pod.spec.initContainers ?? [];
     const specs = inits.length > 0 ? [...inits, ...pod.spec.containers] : pod.spec.containers;
-    this.records = specs.map((c, i) => new ContainerRecord(c.name, c.image ?? '', i, i >= inits.length ? 'main' : c.restartPolicy === 'Always' ? 'sidecar' : 'init'));
+    const records = specs.map((c, i) => new ContainerRecord(c.name, c.image ?? '', i, i >= inits.length ? 'main' : c.restartPolicy === 'Always' ? 'sidecar' : 'init'));
+    this.containerRecords = records.length === 1 ? records[0]! : records;
+  }
+
+  /** The records, init containers first, in the spec's order. */
+  private get records(): readonly ContainerRecord[] {
+    const records = this.containerRecords;
+    return records instanceof ContainerRecord ? [records] : records;
   }
 
   /** The latest version of the pod this worker has seen. */
@@ -248,7 +294,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
     // The registry's handle of the version given (the informer's cache holds the same handle): that
     // version exactly, decoded again if it was collected, whatever the host's cache holds now.
     const cached = (this.handle?.object() as Pod | undefined) ?? this.host.cachedPod(this.namespace, this.name);
-    if (cached !== undefined && cached.metadata.uid === this.uid && cached.metadata.resourceVersion === this.version) {
+    if (cached !== undefined && cached.metadata.uid === this.uid && isVersion(cached.metadata.resourceVersion, this.version)) {
       // Work starts again (a container exited, a probe failed): held until it settles.
       if (!this.settled) this.held = cached;
       return cached;
@@ -261,7 +307,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
 
   /** `pod` is now the version to work on. */
   private keep(pod: Pod): void {
-    this.version = pod.metadata.resourceVersion;
+    this.version = compactVersion(pod.metadata.resourceVersion);
     this.flag(W_PINNED, false);
     this.held = pod;
     this.handle = undefined;
@@ -273,7 +319,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
     const held = this.held;
     if (!held || this.has(W_PINNED) || held.metadata.deletionTimestamp || !this.settled) return;
     const cached = this.host.cachedPod(this.namespace, this.name);
-    if (cached !== undefined && cached.metadata.uid === this.uid && cached.metadata.resourceVersion === this.version) {
+    if (cached !== undefined && cached.metadata.uid === this.uid && isVersion(cached.metadata.resourceVersion, this.version)) {
       this.handle = handleOf(held) ?? handleOf(cached);
       this.held = undefined;
     }
@@ -467,11 +513,11 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
       const process = processes[i];
       if (!c.running || !process) return;
       const faults = containerFaults(pod, r.name);
-      const context = { image: process.image, env: process.env, files: process.files, hostname: this.name, now: () => container.now() };
-      const container: Container = this.newContainer(r, pod, c.running.id, startProcessOrIdle(process.argv, context), context, faults, c.running.startedAt);
+      const setup: ContainerSetup = { image: process.image, env: process.env, files: process.files, hostname: this.name };
+      const container = this.newContainer(r, pod, c.running.id, setup, faults, c.running.startedAt);
       r.current = container;
       r.seen = true;
-      container.start();
+      container.start(startProcessOrIdle(process.argv, container));
       if (container.running) this.startProbes(r, container, faults.probes ?? {}, c.running);
     });
     this.start();
@@ -746,7 +792,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
     r.image = internImageName(ref.fullName.replace(/@sha256:.*$/, ''));
     r.imageID = imageID;
 
-    const config = await resolveContainerConfig(pod, spec, catalog.env ?? {}, host.config);
+    const config = await resolveContainerConfig(pod, spec, catalog.env ?? {}, host.config, this.name);
     if (this.terminating || this.finished) return;
     if (!config.ok) {
       if (config.kind === 'env') {
@@ -763,26 +809,27 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
     let vars: Record<string, string> | undefined;
     const expand = (list?: string[]) => list?.map((s) => expandReferences(s, vars ??= processEnv(config.env, this.name)));
     const argv = effectiveArgv(catalog, expand(spec.command), expand(spec.args));
-    const id = host.random.hex(64);
-    const context = { image: catalog, env: config.env, files: config.files, hostname: this.name, now: clockReader(host.clock) };
+    const id = host.random.hexSeed(64);
+    const setup: ContainerSetup = { image: catalog, env: config.env, files: config.files, hostname: this.name };
     this.event('Normal', 'Created', `Created container: ${name}`, r);
     await host.clock.sleep(host.random.duration(host.behaviour.containerStart));
     if (this.terminating || this.finished) return;
-    const started = startProcess(argv, context);
+    // The container is its process's context: made first, kept only if the process starts.
+    const container = this.newContainer(r, pod, id, setup, faults);
+    const started = startProcess(argv, container);
     const restarted = !!r.last;
     if ('error' in started) {
       const now = host.clock.now();
       this.event('Warning', 'Failed', `Error: ${started.error}`, r);
       r.uncounted = restarted;
-      this.recordExit(r, { termination: { exitCode: 128, reason: 'StartError', finishedAt: now, message: started.error }, id, startedAt: 0, image: r.image, imageID: r.imageID, log: new ContainerLog() });
+      this.recordExit(r, { termination: { exitCode: 128, reason: 'StartError', finishedAt: now, message: started.error }, id: Random.hexFrom(id, 64), startedAt: 0, image: r.image, imageID: r.imageID, log: new ContainerLog() });
       return;
     }
     r.uncounted = restarted;
     r.seen = false;
-    const container = this.newContainer(r, pod, id, started.process, context, faults);
     r.current = container;
     this.event('Normal', 'Started', `Started container ${name}`, r);
-    container.start();
+    container.start(started.process);
     if (container.running) {
       host.clock.setTimer(host.random.duration(host.behaviour.relist), () => {
         if (r.current !== container || !container.running || this.finished) return;
@@ -805,7 +852,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
    * The worker itself is the hooks of a container that needs nothing of its own (no memory limit,
    * no fault, not resumed): most of them, and each would otherwise hold an object and two closures.
    */
-  private newContainer(r: ContainerRecord, pod: Pod, id: string, process: Process | undefined, context: ProcessContext, faults: ContainerFaults, resumeFrom?: number): Container {
+  private newContainer(r: ContainerRecord, pod: Pod, id: string | number, setup: ContainerSetup, faults: ContainerFaults, resumeFrom?: number): Container {
     const limit = parseQuantityBytes(this.specOf(r, pod).resources?.limits?.memory);
     const own = limit !== undefined || faults.exit || faults.memoryBytes !== undefined || resumeFrom !== undefined;
     const hooks: ContainerHooks = !own ? this : {
@@ -816,7 +863,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
       ...(resumeFrom !== undefined ? { resumeFrom } : {}),
       onExit: (termination, container) => this.onExit(termination, container),
     };
-    return new Container(id, r.name, this.host.clock, process, context, hooks);
+    return new Container(id, r.name, this.host.clock, setup, hooks);
   }
 
   /** ContainerHooks: how long an OOM kill takes once a container of this pod is over its limit. */
@@ -1082,27 +1129,26 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
   }
 }
 
+/**
+ * A resourceVersion as the worker keeps it: the small integer it spells when it is one (the
+ * store's revisions are), else the text. A string per running pod otherwise.
+ */
+function compactVersion(rv: string | undefined): string | number | undefined {
+  if (rv === undefined || rv.length > 9) return rv;
+  const n = Number(rv);
+  return Number.isInteger(n) && n >= 0 && String(n) === rv ? n : rv;
+}
+
+/** Whether `rv` is the version kept as `kept` (see compactVersion). */
+function isVersion(rv: string | undefined, kept: string | number | undefined): boolean {
+  return typeof kept === 'number' ? rv !== undefined && rv.length <= 9 && String(kept) === rv : rv === kept;
+}
+
 /** The pod's status of the container of `r`, as last written (by this kubelet or another writer). */
 function writtenStatusOf(pod: Pod, r: ContainerRecord): ContainerStatus | undefined {
   const name = r.name;
   return (r.kind === 'main' ? pod.status?.containerStatuses : pod.status?.initContainerStatuses)?.find((c) => c.name === name);
 }
-
-/**
- * The process's clock. Made out here, not as an arrow inside startContainer: a closure keeps its
- * whole scope alive, and the container keeps this one for as long as it runs.
- */
-function clockReader(clock: Clock): () => number {
-  let reader = clockReaders.get(clock);
-  if (!reader) {
-    reader = () => clock.now();
-    clockReaders.set(clock, reader);
-  }
-  return reader;
-}
-
-/** One reader per clock, shared by every container that reads it. */
-const clockReaders = new WeakMap<Clock, () => number>();
 
 type SpecMount = { name: string; mountPath: string; readOnly?: boolean };
 

@@ -2,9 +2,17 @@
  * A running container in the simulated runtime: plays its process's effects on the cluster clock,
  * keeps its log, knows which ports it serves and how much memory it uses, and ends with an exit
  * code and a reason as containerd reports them (Completed, Error, OOMKilled).
+ *
+ * A large cluster runs a container per pod for as long as the pod runs, and most of them do nothing
+ * once started (a server serves, a `sleep infinity` sleeps): one object is all such a container
+ * is. It is its own log (containerd keeps a log per container instance), its own process context
+ * (what its processes, `kubectl exec` and exec probes read: image, environment, files, hostname,
+ * clock), its id is kept as the seed it is made from, and what only a busy container has (timers,
+ * a replay under way) is made while it is needed.
  */
 import type { Clock, Timer } from '../../clock';
-import type { ServerProgram } from './catalog';
+import { Random } from '../behaviour';
+import type { CatalogImage, ServerProgram } from './catalog';
 import type { Process, ProcessContext } from './interpreter';
 import { ContainerLog } from './logs';
 
@@ -39,42 +47,114 @@ export interface ContainerHooks {
   onExit(termination: Termination, container: Container): void;
 }
 
+/** Ids made from their seeds lately (a bounded set: see Container.id). */
+const recentIds = new Map<number, string>();
+const RECENT_IDS = 1024;
+
 /** Effects a resumed process may replay before it simply goes on from now (a bound on start-up work). */
 const REPLAY_STEPS = 20_000;
 
-export class Container {
-  readonly log = new ContainerLog();
-  readonly startedAt: number;
-  serving: ServerProgram | undefined;
-  memoryBytes = 1024 * 1024;
-  termination: Termination | undefined;
-  private timer: Timer | undefined;
-  private oomTimer: Timer | undefined;
-  private forcedTimer: Timer | undefined;
-  private stopTimer: Timer | undefined;
-  /** While a resumed process is replayed: the virtual time it has reached. */
-  private replayAt: number | undefined;
-  private replaySteps = 0;
+/**
+ * What a container has while its process goes on or a timer is pending: made when first needed,
+ * let go when it holds nothing (a server once it serves, a `sleep infinity` once it sleeps).
+ */
+interface Activity {
+  process: Process | undefined;
+  /** The process's sleep. */
+  step: Timer | undefined;
+  oom: Timer | undefined;
+  forced: Timer | undefined;
+  stop: Timer | undefined;
+  /** While a resumed process is replayed. */
+  replay: Replay | undefined;
+}
 
+/** How far a resumed process's replay has come (see `start`). */
+interface Replay {
+  /** The virtual time it has reached. */
+  at: number;
+  steps: number;
+}
+
+/** What a container runs with (the context of its processes). */
+export interface ContainerSetup {
+  image: CatalogImage;
+  env: Readonly<Record<string, string>>;
+  files: Map<string, string>;
+  hostname: string;
+}
+
+export class Container extends ContainerLog implements ProcessContext {
+  readonly startedAt: number;
+  readonly image: CatalogImage;
+  /** Read through processEnv (runtime/env.ts): it may be an image's shared environment. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly files: Map<string, string>;
+  readonly hostname: string;
+  serving: ServerProgram | undefined = undefined;
+  memoryBytes = 1024 * 1024;
+  termination: Termination | undefined = undefined;
+  private activity: Activity | undefined = undefined;
+
+  /**
+   * `idSeed`: the id's text, or the seed it is made from when asked (Random.hexSeed): see `id`. The
+   * process is given to `start`, made with the container as its context.
+   */
   constructor(
-    readonly id: string,
+    private readonly idSeed: string | number,
     readonly name: string,
     private readonly clock: Clock,
-    private process: Process | undefined,
-    readonly context: ProcessContext,
+    setup: ContainerSetup,
     private readonly hooks: ContainerHooks,
   ) {
+    super();
+    this.image = setup.image;
+    this.env = setup.env;
+    this.files = setup.files;
+    this.hostname = setup.hostname;
     this.startedAt = hooks.resumeFrom ?? clock.now();
+  }
+
+  /**
+   * The container's 64-hex id (containerd's), the same text every time it is asked: kept as the
+   * random state it was drawn from rather than 80 bytes of string per running container.
+   */
+  get id(): string {
+    const seed = this.idSeed;
+    if (typeof seed === 'string') return seed;
+    // Asked for at each status of a starting or stopping container: the last few are remembered.
+    let id = recentIds.get(seed);
+    if (id === undefined) {
+      if (recentIds.size >= RECENT_IDS) recentIds.clear();
+      id = Random.hexFrom(seed, 64);
+      recentIds.set(seed, id);
+    }
+    return id;
+  }
+
+  /** What its processes (and `kubectl exec`, exec probes) run with: the container itself. */
+  get context(): ProcessContext {
+    return this;
+  }
+
+  /** Its log's times count from its start (see ContainerLog). */
+  protected override get timeOrigin(): number {
+    return this.startedAt;
+  }
+
+  /** What the process printed (the container keeps it: see ContainerLog). */
+  get log(): ContainerLog {
+    return this;
   }
 
   /** The time as the process sees it (behind the clock while a resumed process is replayed). */
   now(): number {
-    return this.replayAt ?? this.clock.now();
+    return this.replay?.at ?? this.clock.now();
   }
 
-  /** Runs the process (separate from construction so the caller holds the container before it can exit). */
   /**
-   * Runs the process (separate from construction so the caller holds the container before it can exit).
+   * Runs `process` (made with this container as its context; undefined: it idles), separate from
+   * construction so the caller holds the container before it can exit.
    *
    * A resumed container (`resumeFrom`) replays its process from startedAt up to now without waiting:
    * its sleeps pass in virtual time, its output goes to the log with the times it would have had,
@@ -85,18 +165,19 @@ export class Container {
    * whose replay would take more than REPLAY_STEPS effects: from there they start again at now
    * (their output restarts, which is acceptable for a simulation).
    */
-  start(): void {
+  start(process: Process | undefined): void {
+    this.process = process;
     const hooks = this.hooks;
-    if (hooks.resumeFrom !== undefined) this.replayAt = hooks.resumeFrom;
+    if (hooks.resumeFrom !== undefined) this.replay = { at: hooks.resumeFrom, steps: 0 };
     if (hooks.forcedExit) {
       const { code, afterMs } = hooks.forcedExit;
       const clock = this.clock;
       const due = this.startedAt + afterMs;
-      this.forcedTimer = clock.setTimer(Math.max(0, due - clock.now()), () => this.exit(code, code === 0 ? 'Completed' : 'Error', undefined, due));
+      this.activityOf().forced = clock.setTimer(Math.max(0, due - clock.now()), () => this.exit(code, code === 0 ? 'Completed' : 'Error', undefined, due));
     }
     if (hooks.forcedMemory !== undefined) this.setMemory(hooks.forcedMemory);
     this.step();
-    this.replayAt = undefined;
+    this.replay = undefined;
   }
 
   get running(): boolean {
@@ -113,17 +194,45 @@ export class Container {
    * (SIGKILL, exit 137) when the grace period ends.
    */
   stop(graceMs: number, sigtermExitMs: number): void {
-    if (!this.running || this.stopTimer) return;
+    if (!this.running || this.activity?.stop) return;
     if (this.serving?.stopsOnSigterm && sigtermExitMs <= graceMs) {
-      this.stopTimer = this.clock.setTimer(sigtermExitMs, () => this.exit(0, 'Completed'));
+      this.activityOf().stop = this.clock.setTimer(sigtermExitMs, () => this.exit(0, 'Completed'));
     } else {
-      this.stopTimer = this.clock.setTimer(graceMs, () => this.exit(137, 'Error', 9));
+      this.activityOf().stop = this.clock.setTimer(graceMs, () => this.exit(137, 'Error', 9));
     }
   }
 
   /** Kills at once (SIGKILL). */
   kill(): void {
     if (this.running) this.exit(137, 'Error', 9);
+  }
+
+  private activityOf(): Activity {
+    return (this.activity ??= { process: undefined, step: undefined, oom: undefined, forced: undefined, stop: undefined, replay: undefined });
+  }
+
+  private get process(): Process | undefined {
+    return this.activity?.process;
+  }
+
+  private set process(process: Process | undefined) {
+    if (process || this.activity) this.activityOf().process = process;
+    this.dropActivity();
+  }
+
+  private get replay(): Replay | undefined {
+    return this.activity?.replay;
+  }
+
+  private set replay(replay: Replay | undefined) {
+    if (replay || this.activity) this.activityOf().replay = replay;
+    this.dropActivity();
+  }
+
+  /** Lets go of the activity once it holds nothing. */
+  private dropActivity(): void {
+    const t = this.activity;
+    if (t && !t.process && !t.step && !t.oom && !t.forced && !t.stop && !t.replay) this.activity = undefined;
   }
 
   private step(): void {
@@ -138,31 +247,41 @@ export class Container {
       }
       if (next.done) return this.exit(next.value, next.value === 0 ? 'Completed' : 'Error');
       const effect = next.value;
-      if (this.replayAt !== undefined && ++this.replaySteps > REPLAY_STEPS) this.replayAt = undefined;
-      if (effect.type === 'out') this.log.append(this.now(), effect.text);
+      const replay = this.replay;
+      if (replay !== undefined && ++replay.steps > REPLAY_STEPS) this.replay = undefined;
+      if (effect.type === 'out') this.append(this.now(), effect.text);
       else if (effect.type === 'memory') { if (this.hooks.forcedMemory === undefined) this.setMemory(effect.bytes); }
       // A process that serves or sleeps forever is never resumed: let it go.
-      else if (effect.type === 'serve') { this.serving = effect.program; this.process = undefined; this.log.settle(effect.program.startLog); return; }
+      else if (effect.type === 'serve') { this.serving = effect.program; this.process = undefined; this.settle(effect.program.startLog); return; }
       else if (effect.type === 'sleep') {
-        if (effect.ms === Infinity) { this.process = undefined; this.log.settle(); return; }
-        if (this.replayAt !== undefined) {
-          const wakes = this.replayAt + effect.ms;
-          if (wakes <= this.clock.now()) { this.replayAt = wakes; continue; }
+        if (effect.ms === Infinity) { this.process = undefined; this.settle(); return; }
+        if (this.replay !== undefined) {
+          const wakes = this.replay.at + effect.ms;
+          if (wakes <= this.clock.now()) { this.replay.at = wakes; continue; }
           // The replay has caught up with the clock: the rest of this sleep is real waiting.
-          this.replayAt = undefined;
-          this.timer = this.clock.setTimer(wakes - this.clock.now(), () => { this.timer = undefined; this.step(); });
+          this.replay = undefined;
+          this.sleepUntil(wakes - this.clock.now());
           return;
         }
-        this.timer = this.clock.setTimer(effect.ms, () => { this.timer = undefined; this.step(); });
+        this.sleepUntil(effect.ms);
         return;
       }
     }
   }
 
+  private sleepUntil(ms: number): void {
+    const activity = this.activityOf();
+    activity.step = this.clock.setTimer(ms, () => {
+      activity.step = undefined;
+      this.step();
+      this.dropActivity();
+    });
+  }
+
   private setMemory(bytes: number): void {
     this.memoryBytes = bytes;
-    if (this.hooks.memoryLimit !== undefined && bytes > this.hooks.memoryLimit && !this.oomTimer) {
-      this.oomTimer = this.clock.setTimer(this.hooks.oomKillDelay(), () => this.exit(137, 'OOMKilled'));
+    if (this.hooks.memoryLimit !== undefined && bytes > this.hooks.memoryLimit && !this.activity?.oom) {
+      this.activityOf().oom = this.clock.setTimer(this.hooks.oomKillDelay(), () => this.exit(137, 'OOMKilled'));
     }
   }
 
@@ -170,11 +289,12 @@ export class Container {
     if (!this.running) return;
     this.termination = { exitCode, reason, finishedAt: at };
     if (signal) this.termination.signal = signal;
-    for (const t of [this.timer, this.oomTimer, this.forcedTimer, this.stopTimer]) t?.cancel();
-    this.process = undefined;
+    const t = this.activity;
+    if (t) for (const timer of [t.step, t.oom, t.forced, t.stop]) timer?.cancel();
+    this.activity = undefined;
     this.serving = undefined;
-    this.log.end();
-    this.log.settle();
+    this.end();
+    this.settle();
     this.hooks.onExit(this.termination, this);
   }
 }

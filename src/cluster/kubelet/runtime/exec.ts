@@ -131,7 +131,9 @@ export class ExecCommand implements RemoteProcess {
 
   start(output: RemoteOutput): void {
     this.output = output;
-    const context: ProcessContext = { ...this.context, stdin: () => this.lines() };
+    // Member by member: the context may be a container (runtime/container.ts), whose `now` is a method.
+    const c = this.context;
+    const context: ProcessContext = { image: c.image, env: c.env, files: c.files, hostname: c.hostname, now: () => c.now(), stdin: () => this.lines() };
     const started = startProcess(this.argv, context);
     if ('error' in started) return output.failed(execStartError(this.argv, this.execId));
     const player = new EffectPlayer(this.clock, started.process, {

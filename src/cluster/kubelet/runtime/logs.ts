@@ -20,19 +20,27 @@ const MAX_LINES = 2000;
 
 const NO_LINES: readonly string[] = Object.freeze([]);
 
+const SHARED_TEXTS = 1;
+const ENDED = 2;
+
 export class ContainerLog {
   /**
-   * Times and texts of the kept lines, side by side rather than an object per line: every
+   * Times (from `timeOrigin`) and texts of the kept lines, side by side rather than an object per line: every
    * container of a large cluster keeps its start-up lines for as long as it runs. See `settle` for
    * the two compact forms they take between appends.
    */
   private times: number[] | number = 0;
   private texts: string[] | readonly string[] = NO_LINES;
-  /** `texts` is an array shared with other logs (no lines yet, or an image's start-up lines): copied before it changes. */
-  private sharedTexts = true;
   /** Made when someone follows (most logs are never followed, and there is one per container). */
   private followers: Set<{ onLine: (line: LogLine) => void; onEnd: () => void }> | undefined;
-  private ended = false;
+  /** SHARED_TEXTS and ENDED, as bits of one number (a log per running container). */
+  private logFlags = SHARED_TEXTS;
+
+  /** `texts` is an array shared with other logs (no lines yet, or an image's start-up lines): copied before it changes. */
+  private get sharedTexts(): boolean { return (this.logFlags & SHARED_TEXTS) !== 0; }
+  private set sharedTexts(on: boolean) { this.logFlags = on ? this.logFlags | SHARED_TEXTS : this.logFlags & ~SHARED_TEXTS; }
+  private get ended(): boolean { return (this.logFlags & ENDED) !== 0; }
+  private set ended(on: boolean) { this.logFlags = on ? this.logFlags | ENDED : this.logFlags & ~ENDED; }
 
   append(time: number, text: string): void {
     const count = this.texts.length;
@@ -41,10 +49,14 @@ export class ContainerLog {
       this.sharedTexts = false;
     }
     const texts = this.texts as string[];
+    // Kept from the origin (a container's start): a small integer, where a time is a boxed number.
+    // `| 0` makes it one: a difference of two large numbers stays a boxed 0.0 otherwise.
+    const since = time - this.timeOrigin;
+    const at = (since | 0) === since ? since | 0 : since;
     // While every line has one time, that number stands for all of them (start-up lines usually do).
-    if (count === 0) this.times = time;
-    else if (typeof this.times === 'number' && time !== this.times) this.times = new Array<number>(count).fill(this.times);
-    if (typeof this.times !== 'number') this.times.push(time);
+    if (count === 0) this.times = at;
+    else if (typeof this.times === 'number' && at !== this.times) this.times = new Array<number>(count).fill(this.times);
+    if (typeof this.times !== 'number') this.times.push(at);
     texts.push(text);
     if (texts.length > MAX_LINES) {
       const drop = texts.length - MAX_LINES;
@@ -88,7 +100,13 @@ export class ContainerLog {
 
   lines(): readonly LogLine[] {
     const times = this.times;
-    return this.texts.map((text, i) => ({ time: typeof times === 'number' ? times : times[i]!, text }));
+    const origin = this.timeOrigin;
+    return this.texts.map((text, i) => ({ time: origin + (typeof times === 'number' ? times : times[i]!), text }));
+  }
+
+  /** What the kept times count from (virtual epoch ms); a container's log counts from its start. */
+  protected get timeOrigin(): number {
+    return 0;
   }
 
   /** Calls `onLine` for each new line and `onEnd` once when the container exits; returns unsubscribe. */

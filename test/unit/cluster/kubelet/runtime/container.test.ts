@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ManualClock } from '../../../../../src/cluster/clock';
 import { Container, type Termination } from '../../../../../src/cluster/kubelet/runtime/container';
 import { catalogImage } from '../../../../../src/cluster/kubelet/runtime/catalog';
-import { startProcess, type ProcessContext } from '../../../../../src/cluster/kubelet/runtime/interpreter';
+import { startProcess } from '../../../../../src/cluster/kubelet/runtime/interpreter';
 
 const START = Date.parse('2026-01-01T00:00:00Z');
 
@@ -11,11 +11,10 @@ const START = Date.parse('2026-01-01T00:00:00Z');
 function resumed(clock: ManualClock, script: string, startedAt: number): { container: Container; exits: Termination[] } {
   const image = catalogImage('docker.io/library/busybox')!;
   const exits: Termination[] = [];
-  const context: ProcessContext = { image, env: {}, files: new Map(), hostname: 'p', now: () => container.now() };
-  const started = startProcess(['sh', '-c', script], context);
+  const container = new Container('id', 'main', clock, { image, env: {}, files: new Map(), hostname: 'p' }, { oomKillDelay: () => 0, resumeFrom: startedAt, onExit: (t) => exits.push(t) });
+  const started = startProcess(['sh', '-c', script], container);
   assert.ok(!('error' in started));
-  const container: Container = new Container('id', 'main', clock, started.process, context, { oomKillDelay: () => 0, resumeFrom: startedAt, onExit: (t) => exits.push(t) });
-  container.start();
+  container.start(started.process);
   return { container, exits };
 }
 

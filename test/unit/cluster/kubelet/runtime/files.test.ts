@@ -17,3 +17,27 @@ test('container files behave as the Map they replace: order, overwrite in place,
   assert.deepEqual(seen, ['/etc/hostname=other\n', '/etc/config/a=2', '/tmp/x=saved\n']);
   assert.equal(Object.prototype.toString.call(files), '[object Map]');
 });
+
+test("a container's files start with /etc/hostname of its pod's name, then its mounts; containers mounting the same files write only their own", () => {
+  const mounted: [string, string][] = [['/var/run/secrets/kubernetes.io/serviceaccount/ca.crt', 'CERT'], ['/etc/config/a', '1']];
+  const a = ContainerFiles.forHost('web-a', mounted);
+  const b = ContainerFiles.forHost('web-b', mounted);
+  assert.equal(a.size, 3);
+  assert.deepEqual([...a], [['/etc/hostname', 'web-a\n'], ...mounted]);
+  a.set('/etc/config/a', 'changed').set('/tmp/x', 'y');
+  assert.deepEqual([...b], [['/etc/hostname', 'web-b\n'], ...mounted]);
+  assert.equal(a.get('/etc/config/a'), 'changed');
+  assert.equal(ContainerFiles.forHost('web-c', []).get('/etc/hostname'), 'web-c\n');
+});
+
+test('a mount at /etc/hostname replaces its content and keeps it first, as before', () => {
+  const files = ContainerFiles.forHost('web', [['/etc/config/a', '1'], ['/etc/hostname', 'mounted\n']]);
+  assert.deepEqual([...files], [['/etc/hostname', 'mounted\n'], ['/etc/config/a', '1']]);
+});
+
+test('mounts whose texts join alike but differ are not taken for one another', () => {
+  const a = ContainerFiles.forHost('p', [['/a', 'x\0/b'], ['/c', 'y']]);
+  const b = ContainerFiles.forHost('p', [['/a', 'x'], ['/b\0/c', 'y']]);
+  assert.deepEqual([...a].map(([k]) => k), ['/etc/hostname', '/a', '/c']);
+  assert.deepEqual([...b].map(([k]) => k), ['/etc/hostname', '/a', '/b\0/c']);
+});
