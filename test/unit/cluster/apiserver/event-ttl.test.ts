@@ -36,7 +36,8 @@ describe('event expiry', () => {
       await events.create(event('young'));
       const seen: WatchEvent[] = [];
       const listed = await events.list({ namespace: 'default' });
-      const watch = events.watch({ namespace: 'default', resourceVersion: listed.metadata.resourceVersion }, (e) => void seen.push(e), () => undefined);
+      // Without timeoutSeconds the server ends a watch after 30–60 minutes, at random (--min-request-timeout).
+      const watch = events.watch({ namespace: 'default', resourceVersion: listed.metadata.resourceVersion, timeoutSeconds: 7200 }, (e) => void seen.push(e), () => undefined);
       const names = async () => (await events.list({ namespace: 'default' })).items.map((e) => e.metadata.name).sort();
 
       await clock.advance(29 * MINUTE); // 59 minutes after the first writes
