@@ -15,33 +15,36 @@ import { TaintEvictionController } from './taint-eviction';
 
 export class ControllerManager {
   private readonly nodeLifecycle: NodeLifecycleController;
-  private taintEviction: TaintEvictionController | undefined;
+  private readonly taintEviction: TaintEvictionController;
   private readonly rootCA: RootCACertPublisher;
-  /** The informers the workload controllers and the garbage collector share. */
-  readonly workloads: WorkloadInformers;
+  /** The informers the controllers share (one pod informer for all). */
+  readonly informers: WorkloadInformers;
   readonly garbageCollector: GarbageCollector;
   readonly replicaSets: ReplicaSetController;
   readonly deployments: DeploymentController;
 
   /** `caCertPem`: the cluster CA that kube-root-ca.crt publishes ('' for a cluster without HTTPS). */
-  constructor(private readonly client: ApiClient, private readonly clock: Clock, caCertPem = '') {
-    this.nodeLifecycle = new NodeLifecycleController(client, clock);
+  constructor(client: ApiClient, clock: Clock, caCertPem = '') {
+    this.informers = new WorkloadInformers(client, clock);
+    this.nodeLifecycle = new NodeLifecycleController(client, clock, this.informers.podInformer);
+    this.taintEviction = new TaintEvictionController(client, clock, this.nodeLifecycle.nodeInformer, this.informers.podInformer);
     this.rootCA = new RootCACertPublisher(client, clock, caCertPem);
-    this.workloads = new WorkloadInformers(client, clock);
-    this.garbageCollector = new GarbageCollector(client, clock, new KindMapper(allResources), this.workloads.watched);
-    this.replicaSets = new ReplicaSetController(client, clock, this.workloads.pods, this.workloads.replicaSets);
-    this.deployments = new DeploymentController(client, clock, this.workloads.deployments, this.workloads.replicaSets, this.workloads.pods);
+    this.garbageCollector = new GarbageCollector(client, clock, new KindMapper(allResources), this.informers.watched);
+    this.replicaSets = new ReplicaSetController(client, clock, this.informers.pods, this.informers.replicaSets);
+    this.deployments = new DeploymentController(client, clock, this.informers.deployments, this.informers.replicaSets, this.informers.pods);
   }
 
+  /**
+   * As kube-controller-manager: the controllers subscribe to the shared informers, then the
+   * informers start, and each controller waits for the caches it reads.
+   */
   async start(): Promise<void> {
     await this.rootCA.start();
-    await this.nodeLifecycle.start();
-    this.taintEviction = new TaintEvictionController(this.client, this.clock, this.nodeLifecycle.nodeInformer, this.nodeLifecycle.podInformer);
     this.taintEviction.start();
     this.garbageCollector.start();
     this.replicaSets.start();
     this.deployments.start();
-    await this.workloads.start();
+    await Promise.all([this.informers.start(), this.nodeLifecycle.start()]);
   }
 
   /** The nodes as the controllers see them (shared with the simulated nodes' fault label). */
@@ -53,9 +56,9 @@ export class ControllerManager {
     this.garbageCollector.stop();
     this.replicaSets.stop();
     this.deployments.stop();
-    this.workloads.stop();
+    this.taintEviction.stop();
+    this.informers.stop();
     this.rootCA.stop();
-    this.taintEviction?.stop();
     this.nodeLifecycle.stop();
   }
 }

@@ -16,7 +16,7 @@ import type { KubeObject, Node, NodeCondition, Pod, Taint } from '../api/types';
 import { LEASES, NODES, PODS, type ApiClient } from '../client/client';
 import { EventRecorder, rfc3339 } from '../client/event-recorder';
 import { Informer } from '../client/informer';
-import { PODS_BY_NODE, podNodeName } from '../client/pod-indexes';
+import { PODS_BY_NODE } from '../client/pod-indexes';
 import type { Clock, Timer } from '../clock';
 import { TAINT_NOT_READY, TAINT_UNREACHABLE } from './taints';
 
@@ -33,23 +33,19 @@ interface Health {
 export class NodeLifecycleController {
   private readonly nodes: Informer<Node>;
   private readonly leases: Informer<KubeObject>;
-  private readonly pods: Informer<Pod>;
   private readonly health = new Map<string, Health>();
   private readonly recorder: EventRecorder;
   private timer: Timer | undefined;
   private stopped = false;
 
-  constructor(private readonly client: ApiClient, private readonly clock: Clock) {
+  /**
+   * `pods`: the controller manager's shared pod informer, indexed by PODS_BY_NODE; its owner starts
+   * and stops it, `start` waits for it to sync.
+   */
+  constructor(private readonly client: ApiClient, private readonly clock: Clock, private readonly pods: Informer<Pod>) {
     this.nodes = new Informer<Node>(client.resource<Node>(NODES), {}, clock);
     this.leases = new Informer(client.resource(LEASES), { namespace: 'kube-node-lease' }, clock);
-    this.pods = new Informer<Pod>(client.resource<Pod>(PODS), { fieldSelector: 'spec.nodeName!=' }, clock);
-    this.pods.addIndex(PODS_BY_NODE, podNodeName);
     this.recorder = new EventRecorder(client, clock, { component: 'node-controller' });
-  }
-
-  /** The pod informer (indexed by PODS_BY_NODE), shared with the taint eviction controller. */
-  get podInformer(): Informer<Pod> {
-    return this.pods;
   }
 
   get nodeInformer(): Informer<Node> {
@@ -75,7 +71,6 @@ export class NodeLifecycleController {
     });
     this.nodes.start();
     this.leases.start();
-    this.pods.start();
     await Promise.all([this.nodes.waitForSync(), this.leases.waitForSync(), this.pods.waitForSync()]);
     this.schedule();
   }
@@ -85,7 +80,6 @@ export class NodeLifecycleController {
     this.timer?.cancel();
     this.nodes.stop();
     this.leases.stop();
-    this.pods.stop();
   }
 
   private schedule(): void {

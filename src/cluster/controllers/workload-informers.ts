@@ -1,13 +1,18 @@
 /**
- * The informers kube-controller-manager's workload controllers and garbage collector share (its
- * shared informer factory): pods, ReplicaSets and Deployments, and the other kinds an
- * ownerReference commonly ties together. Events, leases and nodes are not watched: nothing in the
- * cluster owns events, and watching the kubelets' lease renewals would cost every node a little
- * for nothing the collector does with them.
+ * The informers kube-controller-manager's controllers share (its shared informer factory): pods,
+ * ReplicaSets and Deployments, and the other kinds an ownerReference commonly ties together. The
+ * one pod informer serves the node lifecycle and taint eviction controllers (by node), the
+ * ReplicaSet controller (by controller) and the garbage collector: every pod costs the controller
+ * manager one cache entry, and every pod write one delivery.
+ *
+ * Events, leases and nodes are not watched here: nothing in the cluster owns events, and watching
+ * the kubelets' lease renewals would cost every node a little for nothing the collector does with
+ * them (node lifecycle watches nodes and leases itself).
  */
-import type { KubeObject } from '../api/types';
+import type { KubeObject, Pod } from '../api/types';
 import { CONFIGMAPS, PODS, SECRETS, SERVICEACCOUNTS, SERVICES, type ApiClient, type GroupVersionResource } from '../client/client';
 import { Informer } from '../client/informer';
+import { PODS_BY_NODE, podNodeName } from '../client/pod-indexes';
 import type { Clock } from '../clock';
 import type { WatchedKind } from './garbage-collector/collector';
 import { controllerRefOf } from './pods';
@@ -30,6 +35,7 @@ function podController(pod: KubeObject): string[] {
 }
 
 export class WorkloadInformers {
+  /** Indexed by PODS_BY_CONTROLLER and PODS_BY_NODE. */
   readonly pods: Informer<KubeObject>;
   readonly replicaSets: Informer<KubeObject>;
   readonly deployments: Informer<KubeObject>;
@@ -43,11 +49,18 @@ export class WorkloadInformers {
     const deployments = informer(DEPLOYMENTS);
     this.pods = pods.informer;
     this.pods.addIndex(PODS_BY_CONTROLLER, podController);
+    this.pods.addIndex(PODS_BY_NODE, (pod) => podNodeName(pod as Pod));
     this.replicaSets = replicaSets.informer;
     this.deployments = deployments.informer;
     this.watched = [pods, replicaSets, deployments, informer(CONFIGMAPS), informer(SECRETS), informer(SERVICES), informer(SERVICEACCOUNTS)];
   }
 
+  /** `pods`, typed for the controllers that read pod fields. */
+  get podInformer(): Informer<Pod> {
+    return this.pods as unknown as Informer<Pod>;
+  }
+
+  /** Starts every informer; resolves once all have synced. */
   async start(): Promise<void> {
     for (const w of this.watched) w.informer.start();
     await Promise.all(this.watched.map((w) => w.informer.waitForSync()));

@@ -69,11 +69,11 @@ export class GarbageCollector {
     const uid = object.metadata.uid;
     if (!uid) return;
     const { node, previous } = this.graph.upsert(gvr, object);
-    if (node.deletingDependents) this.queue.add(FOREGROUND + uid);
-    if (node.orphaning) this.queue.add(ORPHAN + uid);
+    if (node?.deletingDependents) this.queue.add(FOREGROUND + uid);
+    if (node?.orphaning) this.queue.add(ORPHAN + uid);
     // An object whose owner is unknown or on its way out may have to go.
-    for (const ref of node.owners) {
-      const owner = this.graph.get(ref.uid);
+    for (const ref of node?.owners ?? []) {
+      const owner = this.ownerNode(ref, node!.namespace);
       if (!owner || owner.deletingDependents) {
         this.queue.add(DELETE + uid);
         break;
@@ -81,8 +81,26 @@ export class GarbageCollector {
     }
     // A reference dropped from an owner deleting in the foreground may have been the last blocking one.
     for (const ref of previous?.owners ?? []) {
-      if (!node.owners.some((r) => r.uid === ref.uid) && this.graph.get(ref.uid)?.deletingDependents) this.queue.add(FOREGROUND + ref.uid);
+      if (!node?.owners.some((r) => r.uid === ref.uid) && this.graph.get(ref.uid)?.deletingDependents) this.queue.add(FOREGROUND + ref.uid);
     }
+  }
+
+  /**
+   * The node of an owner named by a watched object (linked as its dependent already): the graph's,
+   * or else one made from the informer that has the owner, as the graph keeps no node for an
+   * object until something names it as an owner. Undefined when no informer has it (not watched,
+   * not seen yet, gone, or another object under the name): the dependent's owners are then looked
+   * up on the API server, as for Kubernetes' virtual nodes.
+   */
+  private ownerNode(ref: OwnerReference, namespace: string): GraphNode | undefined {
+    const known = this.graph.get(ref.uid);
+    if (known) return known;
+    const kind = this.kinds.resolve(ref.apiVersion, ref.kind);
+    if (!kind) return undefined;
+    const watched = this.watched.find((w) => w.gvr.group === kind.gvr.group && w.gvr.resource === kind.gvr.resource);
+    const owner = watched?.informer.get(kind.namespaced ? `${namespace}/${ref.name}` : ref.name);
+    if (!owner || owner.metadata.uid !== ref.uid) return undefined;
+    return this.graph.upsert(watched!.gvr, owner).node;
   }
 
   private forget(object: KubeObject): void {

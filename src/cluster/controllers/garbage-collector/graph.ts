@@ -1,7 +1,15 @@
 /**
- * The garbage collector's dependency graph (pkg/controller/garbagecollector/graph.go): every object
- * it watches by uid, with its owners, and the dependents of each owner uid. Owners that are not (or
- * not yet) watched have no node; the collector asks the API server about them.
+ * The garbage collector's dependency graph (pkg/controller/garbagecollector/graph.go): the watched
+ * objects the collector has something to do with, by uid, with their owners, and the dependents of
+ * each owner uid.
+ *
+ * Kubernetes keeps a node for every watched object; this graph keeps one only for an object that
+ * has owners, is named as an owner by a watched object, or is being deleted with the
+ * foregroundDeletion or orphan finalizer: the collector reads nothing of any other (most pods of a
+ * cluster, ~200 bytes each). The dependents of an owner uid are kept whether the owner has a node
+ * or not, so an owner that gets one later (an update, its deletion) finds them. Owners that are
+ * not (or not yet) watched have no node; the collector asks the API server about them, or finds
+ * them in its informers (`GarbageCollector.ownerNode`).
  */
 import type { KubeObject, OwnerReference } from '../../api/types';
 import type { GroupVersionResource } from '../../client/client';
@@ -35,26 +43,39 @@ export class DependencyGraph {
     return this.nodes.get(uid);
   }
 
-  /** Adds or replaces the node of `object`; returns the previous one. */
-  upsert(gvr: GroupVersionResource, object: KubeObject): { node: GraphNode; previous: GraphNode | undefined } {
+  /** Whether some watched object names `uid` as an owner. */
+  isOwner(uid: string): boolean {
+    return this.dependents.has(uid);
+  }
+
+  /**
+   * Adds, replaces or (when the collector has nothing to do with it any more) removes the node of
+   * `object`; returns the new node, if it has one, and the previous one.
+   */
+  upsert(gvr: GroupVersionResource, object: KubeObject): { node: GraphNode | undefined; previous: GraphNode | undefined } {
     const meta = object.metadata;
     const previous = this.nodes.get(meta.uid ?? '');
+    const finalizers = meta.finalizers ?? [];
+    const deleting = !!meta.deletionTimestamp;
+    const deletingDependents = deleting && finalizers.includes(FOREGROUND_FINALIZER);
+    const orphaning = deleting && finalizers.includes(ORPHAN_FINALIZER);
+    if (!meta.ownerReferences?.length && !deletingDependents && !orphaning && !this.dependents.has(meta.uid ?? '')) {
+      if (previous) this.remove(previous.uid);
+      return { node: undefined, previous };
+    }
     // A newer version keeps the strings of the first, which the maps already hold as keys.
     const uid = previous?.uid ?? meta.uid ?? '';
     const name = previous?.name === meta.name ? previous!.name : meta.name ?? '';
-    const finalizers = meta.finalizers ?? [];
-    const deleting = !!meta.deletionTimestamp;
     const owners = previous && sameOwners(previous.owners, meta.ownerReferences) ? previous.owners : sharedOwners(meta.ownerReferences);
     const node: GraphNode = {
       uid, gvr, namespace: namespaces.intern(meta.namespace ?? ''), name, owners,
-      deleting, deletingDependents: deleting && finalizers.includes(FOREGROUND_FINALIZER), orphaning: deleting && finalizers.includes(ORPHAN_FINALIZER),
+      deleting, deletingDependents, orphaning,
     };
-    if (previous) this.unlinkOwners(previous);
     this.nodes.set(uid, node);
-    for (const ref of node.owners) {
-      let set = this.dependents.get(ref.uid);
-      if (!set) this.dependents.set(ref.uid, (set = new Set()));
-      set.add(uid);
+    if (node.owners !== previous?.owners) {
+      // Linked before the old references are unlinked, so that an owner named by both keeps its node.
+      for (const ref of node.owners) this.link(ref.uid, uid);
+      for (const ref of previous?.owners ?? []) if (!node.owners.some((r) => r.uid === ref.uid)) this.unlink(ref.uid, uid);
     }
     return { node, previous };
   }
@@ -62,12 +83,12 @@ export class DependencyGraph {
   remove(uid: string): GraphNode | undefined {
     const node = this.nodes.get(uid);
     if (!node) return undefined;
-    this.unlinkOwners(node);
     this.nodes.delete(uid);
+    for (const ref of node.owners) this.unlink(ref.uid, uid);
     return node;
   }
 
-  /** The watched objects naming `ownerUid` as an owner. */
+  /** The watched objects naming `ownerUid` as an owner (the owner need not have a node). */
   dependentsOf(ownerUid: string): GraphNode[] {
     const out: GraphNode[] = [];
     for (const uid of this.dependents.get(ownerUid) ?? []) {
@@ -77,13 +98,19 @@ export class DependencyGraph {
     return out;
   }
 
-  private unlinkOwners(node: GraphNode): void {
-    for (const ref of node.owners) {
-      const set = this.dependents.get(ref.uid);
-      if (!set) continue;
-      set.delete(node.uid);
-      if (set.size === 0) this.dependents.delete(ref.uid);
-    }
+  private link(ownerUid: string, uid: string): void {
+    let set = this.dependents.get(ownerUid);
+    if (!set) this.dependents.set(ownerUid, (set = new Set()));
+    set.add(uid);
+  }
+
+  /** An owner left without dependents and with nothing else the collector reads loses its node. */
+  private unlink(ownerUid: string, uid: string): void {
+    const set = this.dependents.get(ownerUid);
+    if (!set?.delete(uid) || set.size > 0) return;
+    this.dependents.delete(ownerUid);
+    const owner = this.nodes.get(ownerUid);
+    if (owner && owner.owners.length === 0 && !owner.deletingDependents && !owner.orphaning) this.nodes.delete(ownerUid);
   }
 }
 

@@ -117,3 +117,87 @@ test('delete options: Background clears a pending orphan finalizer; no policy ke
     await cluster.stop();
   }
 });
+
+test('an object nothing depended on becomes an owner later: deleting it in the foreground waits for its new blocking dependent', async () => {
+  const { clock, cluster, cms, make, ref, exists, get } = await setUp();
+  try {
+    const owner = await make('owner');
+    await clock.advance(1000);
+    await make('late', [ref(owner, true)], ['example.com/hold']);
+    await clock.advance(1000);
+    assert.ok(await exists('late'), 'its owner is there');
+    await cms.delete('owner', { namespace: 'default', propagationPolicy: 'Foreground' });
+    await eventually(clock, async () => !!(await get('late')).metadata.deletionTimestamp, 'the dependent marked');
+    await clock.advance(5000);
+    assert.ok(await exists('owner'), 'the owner waits for it');
+    const late = await get('late');
+    await cms.update({ ...late, metadata: { ...late.metadata, finalizers: [] } }, { namespace: 'default' });
+    await eventually(clock, async () => !(await exists('owner')), 'owner deleted once the dependent is gone');
+  } finally {
+    await cluster.stop();
+  }
+});
+
+test('an object nothing depended on becomes an owner later: deleting it with Orphan leaves the dependent without the reference', async () => {
+  const { clock, cluster, cms, make, ref, exists, get } = await setUp();
+  try {
+    const owner = await make('owner');
+    await clock.advance(1000);
+    await make('late', [ref(owner, true)]);
+    await clock.advance(1000);
+    await cms.delete('owner', { namespace: 'default', propagationPolicy: 'Orphan' });
+    await eventually(clock, async () => !(await exists('owner')), 'owner deleted');
+    assert.equal((await get('late')).metadata.ownerReferences, undefined);
+    await clock.advance(5000);
+    assert.ok(await exists('late'));
+  } finally {
+    await cluster.stop();
+  }
+});
+
+test('an owner whose dependents all went and that gets a new one: deleting it still deletes the new dependent', async () => {
+  const { clock, cluster, cms, make, ref, exists } = await setUp();
+  try {
+    const owner = await make('owner');
+    await make('first', [ref(owner)]);
+    await clock.advance(1000);
+    await cms.delete('first', { namespace: 'default' });
+    await clock.advance(1000);
+    await make('second', [ref(owner)]);
+    await clock.advance(1000);
+    assert.ok(await exists('second'));
+    await cms.delete('owner', { namespace: 'default', propagationPolicy: 'Background' });
+    await eventually(clock, async () => !(await exists('second')), 'second deleted');
+  } finally {
+    await cluster.stop();
+  }
+});
+
+test('foreground and orphan deletion of objects nothing depends on: the finalizer is removed and they go', async () => {
+  const { clock, cluster, cms, make, exists } = await setUp();
+  try {
+    await make('alone-fg');
+    await make('alone-orphan');
+    await clock.advance(1000);
+    await cms.delete('alone-fg', { namespace: 'default', propagationPolicy: 'Foreground' });
+    await cms.delete('alone-orphan', { namespace: 'default', propagationPolicy: 'Orphan' });
+    await eventually(clock, async () => !(await exists('alone-fg')) && !(await exists('alone-orphan')), 'both gone');
+  } finally {
+    await cluster.stop();
+  }
+});
+
+test('a dependent whose owner the collector does not watch is checked with the API server: kept when the owner is there, deleted when not', async () => {
+  const { clock, cluster, make, exists } = await setUp();
+  try {
+    const namespaces = cluster.client().resource({ group: '', version: 'v1', resource: 'namespaces' });
+    const team = await namespaces.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } });
+    await make('by-namespace', [{ apiVersion: 'v1', kind: 'Namespace', name: 'team', uid: team.metadata.uid! }]);
+    await make('by-old-namespace', [{ apiVersion: 'v1', kind: 'Namespace', name: 'team', uid: 'not-' + team.metadata.uid }]);
+    await eventually(clock, async () => !(await exists('by-old-namespace')), 'the one naming another uid deleted');
+    await clock.advance(5000);
+    assert.ok(await exists('by-namespace'), 'its owner exists');
+  } finally {
+    await cluster.stop();
+  }
+});
