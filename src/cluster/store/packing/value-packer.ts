@@ -176,6 +176,8 @@ export class ValuePacker {
   private sweeping = false;
   private sweepAt = 0;
   private sweepKept = 0;
+  /** The waiting values the sweep has still to look at, per prefix (see `forgetWrittenAgain`); undefined while it sweeps blocks. */
+  private forgetting: { state: PrefixState; values: Iterator<StoredKv> }[] | undefined;
   /** Whether this pass runs in a quiet store: only then are blocks made (see `walkBlocks`). */
   private quiet = false;
 
@@ -241,6 +243,8 @@ export class ValuePacker {
     this.cold = [];
     this.coldHead = this.coldEnd = 0;
     this.blocks = [];
+    this.sweeping = false;
+    this.forgetting = undefined;
     for (const state of this.prefixes.values()) {
       state.ready = new Set();
       state.walk = undefined;
@@ -407,7 +411,7 @@ export class ValuePacker {
       const old = members[i].block;
       // A full walk moves values out of blocks: the block they leave is done with.
       if (old !== undefined && !old.retired) {
-        old.retired = true;
+        old.retire();
         state.blocked -= old.live;
       }
       members[i].packIn(block, i);
@@ -447,6 +451,7 @@ export class ValuePacker {
       this.sweeping = true;
       this.compactions = 0;
       this.sweepAt = this.sweepKept = 0;
+      this.forgetting = undefined;
     }
     const blocks = this.blocks;
     while (this.sweepAt < blocks.length) {
@@ -465,8 +470,7 @@ export class ValuePacker {
       if (block.live * 2 > block.size) {
         blocks[this.sweepKept++] = block;
       } else {
-        block.retired = true;
-        for (const kv of members) {
+        for (const kv of block.retire()) {
           const state = kv === undefined ? undefined : this.prefixState(kv.key);
           if (!state) continue;
           state.ready.add(kv!);
@@ -476,15 +480,36 @@ export class ValuePacker {
       }
       if ((this.sweepAt & 15) === 0 && performance.now() > deadline) return false;
     }
-    blocks.length = this.sweepKept;
-    this.sweeping = false;
-    // Values that waited through busy passes and were written again since: compaction may have
-    // dropped them, and the wait would keep them alive until the next walk.
-    for (const state of this.prefixes.values()) {
-      if (state.walk) continue;
-      for (const kv of state.ready) if (!this.source.isLatest(kv)) state.ready.delete(kv);
+    if (this.forgetting === undefined) {
+      blocks.length = this.sweepKept;
+      this.forgetting = [];
+      for (const state of this.prefixes.values()) if (!state.walk && state.ready.size > 0) this.forgetting.push({ state, values: state.ready.values() });
     }
+    if (!this.forgetWrittenAgain(deadline)) return false;
+    this.forgetting = undefined;
+    this.sweeping = false;
     return this.compactions === 0 ? true : this.sweep(deadline);
+  }
+
+  /**
+   * The sweep's last step: forgets values that waited through busy passes and were written again
+   * since (compaction may have dropped them, and the wait would keep them alive until the next
+   * walk). Sweeps run in busy passes too, and a busy bring-up leaves every cold value of the
+   * cluster waiting (600,000 with 150,000 pods): this step stops at the deadline like the rest of
+   * the pass and resumes where it was (a Set's iterator survives deletes).
+   */
+  private forgetWrittenAgain(deadline: number): boolean {
+    const forgetting = this.forgetting!;
+    let n = 0;
+    while (forgetting.length > 0) {
+      const { state, values } = forgetting[forgetting.length - 1];
+      for (let next = values.next(); !next.done; next = values.next()) {
+        if (!this.source.isLatest(next.value)) state.ready.delete(next.value);
+        if ((++n & 255) === 0 && performance.now() > deadline) return false;
+      }
+      forgetting.pop();
+    }
+    return true;
   }
 
   private endPass(): void {
