@@ -145,6 +145,8 @@ interface PrefixState {
   ready: Set<StoredKv>;
   /** Whether `ready` holds values of retired blocks. */
   retirees: boolean;
+  /** Where `settleReady` is in `ready`, when a deadline stopped it. */
+  settling: Iterator<StoredKv> | undefined;
   /** A walk over the prefix's keys making blocks of its ready values: where it is, and the values it gathered for the next block. */
   walk: { from: string; gathered: StoredKv[]; full: boolean } | undefined;
   /** Values in this prefix's live blocks, and walks since the last full one (see `walkBlocks`). */
@@ -248,6 +250,7 @@ export class ValuePacker {
     for (const state of this.prefixes.values()) {
       state.ready = new Set();
       state.walk = undefined;
+      state.settling = undefined;
     }
     this.releaseDeflaters();
   }
@@ -326,7 +329,7 @@ export class ValuePacker {
       for (let walks = 0; walks < 2 && this.walkWanted(state, blocksWorth); walks++) {
         if (!this.walkBlocks(prefix, state, deadline)) return false;
       }
-      if (state.retirees && !state.walk) this.settleReady(state);
+      if ((state.retirees || state.settling) && !state.walk && !this.settleReady(state, deadline)) return false;
     }
     return true;
   }
@@ -396,7 +399,8 @@ export class ValuePacker {
     } else {
       state.generations++;
     }
-    this.settleReady(state);
+    // Not done by the deadline: the work loop resumes it (see `work`).
+    this.settleReady(state, deadline);
     return true;
   }
 
@@ -425,20 +429,26 @@ export class ValuePacker {
    * drops them soon, and nothing else would), and values from retired blocks that did not make a
    * new block (fewer than a block's worth) are packed on their own again: waiting in the retired
    * block, they would keep all of its bytes, most of them dead, until their prefix gets new cold
-   * values.
+   * values. Up to `deadline`, resumed from where it stopped (many blocks retired by one sweep,
+   * after many deletes, leave thousands of values to pack, ~15 µs each): true once done.
    */
-  private settleReady(state: PrefixState): void {
-    state.retirees = false;
+  private settleReady(state: PrefixState, deadline: number): boolean {
     const codec = state.codec!;
-    for (const kv of state.ready) {
+    const values = (state.settling ??= state.ready.values());
+    let n = 0;
+    for (let next = values.next(); !next.done; next = values.next()) {
+      const kv = next.value;
       if (!this.source.isLatest(kv)) {
         state.ready.delete(kv);
-        continue;
+      } else if (kv.block !== undefined && kv.block.retired) {
+        const packed = codec.pack(kv.value);
+        if (packed !== undefined) kv.pack(codec, packed);
       }
-      if (kv.block === undefined || !kv.block.retired) continue;
-      const packed = codec.pack(kv.value);
-      if (packed !== undefined) kv.pack(codec, packed);
+      if ((++n & 15) === 0 && performance.now() > deadline) return false;
     }
+    state.settling = undefined;
+    state.retirees = false;
+    return true;
   }
 
   /**
@@ -625,7 +635,7 @@ export class ValuePacker {
     const prefix = resourcePrefix(key);
     let state = this.prefixes.get(prefix);
     if (!state && this.prefixes.size < MAX_PREFIXES) {
-      state = { codec: undefined, samples: [], sampleChars: 0, waiting: [], codecs: 0, sinceReview: 0, trial: undefined, blockValues: MAX_BLOCK_VALUES, ready: new Set(), retirees: false, walk: undefined, blocked: 0, generations: 0 };
+      state = { codec: undefined, samples: [], sampleChars: 0, waiting: [], codecs: 0, sinceReview: 0, trial: undefined, blockValues: MAX_BLOCK_VALUES, ready: new Set(), retirees: false, settling: undefined, walk: undefined, blocked: 0, generations: 0 };
       this.prefixes.set(prefix, state);
     }
     return state;

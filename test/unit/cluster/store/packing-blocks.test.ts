@@ -395,6 +395,48 @@ describe('store values packed in blocks', () => {
     await store.close();
   });
 
+  it('a quiet pass packs the values of retired blocks on their own again up to its deadline, and the next slices finish', async () => {
+    const store = new MemoryStore();
+    const written = await fill(store, 300);
+    await store.packValues();
+    const first = blockOf((await store.range({ key: key(0) })).kvs[0])!;
+    const lost = Math.ceil(first.size / 2) + 1;
+    for (let i = 0; i < lost; i++) {
+      await put(store, key(i), pod(`p${i}`, 'Succeeded'));
+      written.set(key(i), pod(`p${i}`, 'Succeeded'));
+    }
+    await store.compact(await store.revision());
+    const packer = (store as unknown as { engine: { packer: Record<string, unknown> } }).engine.packer as unknown as {
+      tick(): void;
+      passing: boolean;
+      timer: NodeJS.Timeout | undefined;
+      loop: EventLoopUtilization;
+    };
+    const inRetired = async () => {
+      const kvs = (await store.range({ key: PODS, end: prefixEnd(PODS) })).kvs;
+      return kvs.filter((kv) => blockOf(kv) === first).length;
+    };
+    // A quiet pass (the loop idle) whose deadline passes at once: its first slice only, now.
+    clearTimeout(packer.timer);
+    packer.timer = undefined;
+    const idle = performance.eventLoopUtilization();
+    packer.loop = { ...idle, idle: idle.idle - 1000 };
+    const now = performance.now;
+    let reads = 0;
+    performance.now = () => now.call(performance) + (reads++ === 0 ? 0 : 1e9);
+    try {
+      packer.tick();
+    } finally {
+      delete (performance as { now?: unknown }).now;
+    }
+    assert.equal(first.retired, true);
+    assert.ok((await inRetired()) > 0, 'the first slice stopped at its deadline');
+    while (packer.passing) await drain();
+    assert.equal(await inRetired(), 0, 'the next slices packed the rest on their own');
+    assert.deepEqual(await readAll(store), written);
+    await store.close();
+  });
+
   it('a durable store gives back blocked values after a snapshot, a restart and a compaction', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kube-sim-blocks-'));
     dirs.push(dir);
