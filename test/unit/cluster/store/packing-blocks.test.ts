@@ -315,6 +315,33 @@ describe('store values packed in blocks', () => {
     await store.close();
   });
 
+  /** A store whose values are blocked, then more than half of its first block written again and compacted away. */
+  async function firstBlockMostlyWrittenAgain() {
+    const store = new MemoryStore();
+    const written = await fill(store, 300);
+    await store.packValues();
+    const first = blockOf((await store.range({ key: key(0) })).kvs[0])!;
+    const lost = Math.ceil(first.size / 2) + 1;
+    for (let i = 0; i < lost; i++) {
+      await put(store, key(i), pod(`p${i}`, 'Succeeded'));
+      written.set(key(i), pod(`p${i}`, 'Succeeded'));
+    }
+    await store.compact(await store.revision());
+    return { store, written, first, lost };
+  }
+
+  /** Runs `pass` with a clock that jumps far ahead after its first read: a pass's deadline has passed as soon as it is set. */
+  async function pastDeadline(pass: () => Promise<void>): Promise<void> {
+    const now = performance.now;
+    let reads = 0;
+    performance.now = () => now.call(performance) + (reads++ === 0 ? 0 : 1e9);
+    try {
+      await pass();
+    } finally {
+      delete (performance as { now?: unknown }).now;
+    }
+  }
+
   /** The packer of `store`, its busy passes driven by hand (see the test above). */
   function busyPacker(store: MemoryStore) {
     const packer = (store as unknown as { engine: { packer: Record<string, unknown> } }).engine.packer as unknown as {
@@ -346,14 +373,7 @@ describe('store values packed in blocks', () => {
     }
     await store.compact(await store.revision());
     // A pass whose deadline passes at once (the clock runs on after the pass reads its deadline).
-    const now = performance.now;
-    let reads = 0;
-    performance.now = () => now.call(performance) + (reads++ === 0 ? 0 : 1e9);
-    try {
-      await busyPass();
-    } finally {
-      delete (performance as { now?: unknown }).now;
-    }
+    await pastDeadline(busyPass);
     assert.ok(ready().size > 200, `one pass past its deadline looked at part of the waiting values only (${ready().size} wait)`);
     for (let i = 0; i < 10 && ready().size > 200; i++) await busyPass();
     assert.equal(ready().size, 200, 'the values written again no longer wait');
@@ -362,18 +382,9 @@ describe('store values packed in blocks', () => {
   });
 
   it('a retired block keeps no version compaction dropped alive, however long its retained values wait', async () => {
-    const store = new MemoryStore();
-    const written = await fill(store, 300);
-    await store.packValues();
-    const first = blockOf((await store.range({ key: key(0) })).kvs[0])!;
+    const { store, written, first, lost } = await firstBlockMostlyWrittenAgain();
     const { ready, busyPass } = busyPacker(store);
-    // Most of the first block is written again: the sweep retires it, and its retained values wait (busy).
-    const lost = Math.ceil(first.size / 2) + 1;
-    for (let i = 0; i < lost; i++) {
-      await put(store, key(i), pod(`p${i}`, 'Succeeded'));
-      written.set(key(i), pod(`p${i}`, 'Succeeded'));
-    }
-    await store.compact(await store.revision());
+    // The sweep retires the block, and its retained values wait (busy).
     await busyPass();
     assert.equal(first.retired, true);
     const waiting = async () => (await store.range({ key: key(lost) })).kvs[0] as StoredKv;
@@ -396,16 +407,7 @@ describe('store values packed in blocks', () => {
   });
 
   it('a quiet pass packs the values of retired blocks on their own again up to its deadline, and the next slices finish', async () => {
-    const store = new MemoryStore();
-    const written = await fill(store, 300);
-    await store.packValues();
-    const first = blockOf((await store.range({ key: key(0) })).kvs[0])!;
-    const lost = Math.ceil(first.size / 2) + 1;
-    for (let i = 0; i < lost; i++) {
-      await put(store, key(i), pod(`p${i}`, 'Succeeded'));
-      written.set(key(i), pod(`p${i}`, 'Succeeded'));
-    }
-    await store.compact(await store.revision());
+    const { store, written, first } = await firstBlockMostlyWrittenAgain();
     const packer = (store as unknown as { engine: { packer: Record<string, unknown> } }).engine.packer as unknown as {
       tick(): void;
       passing: boolean;
@@ -421,14 +423,7 @@ describe('store values packed in blocks', () => {
     packer.timer = undefined;
     const idle = performance.eventLoopUtilization();
     packer.loop = { ...idle, idle: idle.idle - 1000 };
-    const now = performance.now;
-    let reads = 0;
-    performance.now = () => now.call(performance) + (reads++ === 0 ? 0 : 1e9);
-    try {
-      packer.tick();
-    } finally {
-      delete (performance as { now?: unknown }).now;
-    }
+    await pastDeadline(async () => packer.tick());
     assert.equal(first.retired, true);
     assert.ok((await inRetired()) > 0, 'the first slice stopped at its deadline');
     while (packer.passing) await drain();
