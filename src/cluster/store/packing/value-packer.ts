@@ -381,7 +381,11 @@ export class ValuePacker {
       last = kv.key;
       if (state.ready.has(kv) || (walk.full && kv.block !== undefined && kv.version <= MAX_BLOCKED_VERSION)) {
         walk.gathered.push(kv);
-        if (walk.gathered.length >= state.blockValues) this.makeBlock(state, walk.gathered.splice(0));
+        if (walk.gathered.length >= state.blockValues) {
+          this.makeBlock(state, walk.gathered.splice(0));
+          // A block costs ~1 ms (its values read, 32 KB deflated), and 64 keys can make 8 of them.
+          if (performance.now() > deadline) late = true;
+        }
       }
       if ((++visited & 63) === 0 && performance.now() > deadline) late = true;
       return !late;
