@@ -23,10 +23,10 @@ export type Labels = Record<string, string> | undefined | null;
 
 export class SelectorParseError extends Error {}
 
-/** A parsed selector: every requirement must match (AND). An empty selector matches everything. */
 /** The labels of an object that has none (read only). */
 const NO_LABELS: Record<string, string> = Object.freeze({});
 
+/** A parsed selector: every requirement must match (AND). An empty selector matches everything. */
 export class LabelSelector {
   constructor(readonly requirements: Requirement[]) {}
 

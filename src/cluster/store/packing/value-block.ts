@@ -31,20 +31,33 @@ export class ValueBlock {
    * other blocks (or to be packed on their own); it lives on only as long as a member still reads from it.
    */
   retired = false;
+  /** Values in the stream (members, cleared or not, while the block is not retired). */
+  readonly size: number;
 
   constructor(
     /** Whose dictionary the stream was deflated against. */
     readonly codec: ValueCodec,
     /** The deflated stream, one latin1 character per byte (on the V8 heap, no Buffer per block). */
     private readonly packed: string,
-    /** The members in stream order; a slot is cleared once the packer finds its version dropped. */
-    readonly members: (StoredKv | undefined)[],
+    /**
+     * The members in stream order; a slot is cleared once the packer finds its version dropped.
+     * Empty once retired: nothing looks at a retired block's members again, and a member still
+     * reading from it (a retained value waiting through busy passes, an old version kept until the
+     * next compaction, an inflated block cached) would otherwise keep every other member alive
+     * with it, versions compaction dropped since included.
+     */
+    public members: (StoredKv | undefined)[],
   ) {
+    this.size = members.length;
     this.live = members.length;
   }
 
-  get size(): number {
-    return this.members.length;
+  /** Marks the block retired and lets go of its members; the members it had (for the packer to move). */
+  retire(): (StoredKv | undefined)[] {
+    const members = this.members;
+    this.retired = true;
+    this.members = [];
+    return members;
   }
 
   /** Packed length, in characters (bytes). */
@@ -98,7 +111,7 @@ export class ValueBlock {
     const n = this.codec.inflateInto(this.packed, entry.buffer);
     entry.bytes = n >= 0 ? entry.buffer.subarray(0, n) : zlib.inflateRawSync(Buffer.from(this.packed, 'latin1'), { dictionary: this.codec.dictionary });
     const bytes = entry.bytes;
-    const count = this.members.length;
+    const count = this.size;
     const lengths = (entry.lengths = new Array<number>(count));
     const ends = (entry.ends = new Array<number>(count));
     let at = 0;

@@ -145,6 +145,8 @@ interface PrefixState {
   ready: Set<StoredKv>;
   /** Whether `ready` holds values of retired blocks. */
   retirees: boolean;
+  /** Where `settleReady` is in `ready`, when a deadline stopped it. */
+  settling: Iterator<StoredKv> | undefined;
   /** A walk over the prefix's keys making blocks of its ready values: where it is, and the values it gathered for the next block. */
   walk: { from: string; gathered: StoredKv[]; full: boolean } | undefined;
   /** Values in this prefix's live blocks, and walks since the last full one (see `walkBlocks`). */
@@ -176,6 +178,8 @@ export class ValuePacker {
   private sweeping = false;
   private sweepAt = 0;
   private sweepKept = 0;
+  /** The waiting values the sweep has still to look at, per prefix (see `forgetWrittenAgain`); undefined while it sweeps blocks. */
+  private forgetting: { state: PrefixState; values: Iterator<StoredKv> }[] | undefined;
   /** Whether this pass runs in a quiet store: only then are blocks made (see `walkBlocks`). */
   private quiet = false;
 
@@ -241,9 +245,12 @@ export class ValuePacker {
     this.cold = [];
     this.coldHead = this.coldEnd = 0;
     this.blocks = [];
+    this.sweeping = false;
+    this.forgetting = undefined;
     for (const state of this.prefixes.values()) {
       state.ready = new Set();
       state.walk = undefined;
+      state.settling = undefined;
     }
     this.releaseDeflaters();
   }
@@ -322,7 +329,7 @@ export class ValuePacker {
       for (let walks = 0; walks < 2 && this.walkWanted(state, blocksWorth); walks++) {
         if (!this.walkBlocks(prefix, state, deadline)) return false;
       }
-      if (state.retirees && !state.walk) this.settleReady(state);
+      if ((state.retirees || state.settling) && !state.walk && !this.settleReady(state, deadline)) return false;
     }
     return true;
   }
@@ -374,7 +381,11 @@ export class ValuePacker {
       last = kv.key;
       if (state.ready.has(kv) || (walk.full && kv.block !== undefined && kv.version <= MAX_BLOCKED_VERSION)) {
         walk.gathered.push(kv);
-        if (walk.gathered.length >= state.blockValues) this.makeBlock(state, walk.gathered.splice(0));
+        if (walk.gathered.length >= state.blockValues) {
+          this.makeBlock(state, walk.gathered.splice(0));
+          // A block costs ~1 ms (its values read, 32 KB deflated), and 64 keys can make 8 of them.
+          if (performance.now() > deadline) late = true;
+        }
       }
       if ((++visited & 63) === 0 && performance.now() > deadline) late = true;
       return !late;
@@ -392,7 +403,8 @@ export class ValuePacker {
     } else {
       state.generations++;
     }
-    this.settleReady(state);
+    // Not done by the deadline: the work loop resumes it (see `work`).
+    this.settleReady(state, deadline);
     return true;
   }
 
@@ -407,7 +419,7 @@ export class ValuePacker {
       const old = members[i].block;
       // A full walk moves values out of blocks: the block they leave is done with.
       if (old !== undefined && !old.retired) {
-        old.retired = true;
+        old.retire();
         state.blocked -= old.live;
       }
       members[i].packIn(block, i);
@@ -421,20 +433,26 @@ export class ValuePacker {
    * drops them soon, and nothing else would), and values from retired blocks that did not make a
    * new block (fewer than a block's worth) are packed on their own again: waiting in the retired
    * block, they would keep all of its bytes, most of them dead, until their prefix gets new cold
-   * values.
+   * values. Up to `deadline`, resumed from where it stopped (many blocks retired by one sweep,
+   * after many deletes, leave thousands of values to pack, ~15 µs each): true once done.
    */
-  private settleReady(state: PrefixState): void {
-    state.retirees = false;
+  private settleReady(state: PrefixState, deadline: number): boolean {
     const codec = state.codec!;
-    for (const kv of state.ready) {
+    const values = (state.settling ??= state.ready.values());
+    let n = 0;
+    for (let next = values.next(); !next.done; next = values.next()) {
+      const kv = next.value;
       if (!this.source.isLatest(kv)) {
         state.ready.delete(kv);
-        continue;
+      } else if (kv.block !== undefined && kv.block.retired) {
+        const packed = codec.pack(kv.value);
+        if (packed !== undefined) kv.pack(codec, packed);
       }
-      if (kv.block === undefined || !kv.block.retired) continue;
-      const packed = codec.pack(kv.value);
-      if (packed !== undefined) kv.pack(codec, packed);
+      if ((++n & 15) === 0 && performance.now() > deadline) return false;
     }
+    state.settling = undefined;
+    state.retirees = false;
+    return true;
   }
 
   /**
@@ -447,6 +465,7 @@ export class ValuePacker {
       this.sweeping = true;
       this.compactions = 0;
       this.sweepAt = this.sweepKept = 0;
+      this.forgetting = undefined;
     }
     const blocks = this.blocks;
     while (this.sweepAt < blocks.length) {
@@ -465,8 +484,7 @@ export class ValuePacker {
       if (block.live * 2 > block.size) {
         blocks[this.sweepKept++] = block;
       } else {
-        block.retired = true;
-        for (const kv of members) {
+        for (const kv of block.retire()) {
           const state = kv === undefined ? undefined : this.prefixState(kv.key);
           if (!state) continue;
           state.ready.add(kv!);
@@ -476,15 +494,36 @@ export class ValuePacker {
       }
       if ((this.sweepAt & 15) === 0 && performance.now() > deadline) return false;
     }
-    blocks.length = this.sweepKept;
-    this.sweeping = false;
-    // Values that waited through busy passes and were written again since: compaction may have
-    // dropped them, and the wait would keep them alive until the next walk.
-    for (const state of this.prefixes.values()) {
-      if (state.walk) continue;
-      for (const kv of state.ready) if (!this.source.isLatest(kv)) state.ready.delete(kv);
+    if (this.forgetting === undefined) {
+      blocks.length = this.sweepKept;
+      this.forgetting = [];
+      for (const state of this.prefixes.values()) if (!state.walk && state.ready.size > 0) this.forgetting.push({ state, values: state.ready.values() });
     }
+    if (!this.forgetWrittenAgain(deadline)) return false;
+    this.forgetting = undefined;
+    this.sweeping = false;
     return this.compactions === 0 ? true : this.sweep(deadline);
+  }
+
+  /**
+   * The sweep's last step: forgets values that waited through busy passes and were written again
+   * since (compaction may have dropped them, and the wait would keep them alive until the next
+   * walk). Sweeps run in busy passes too, and a busy bring-up leaves every cold value of the
+   * cluster waiting (600,000 with 150,000 pods): this step stops at the deadline like the rest of
+   * the pass and resumes where it was (a Set's iterator survives deletes).
+   */
+  private forgetWrittenAgain(deadline: number): boolean {
+    const forgetting = this.forgetting!;
+    let n = 0;
+    while (forgetting.length > 0) {
+      const { state, values } = forgetting[forgetting.length - 1];
+      for (let next = values.next(); !next.done; next = values.next()) {
+        if (!this.source.isLatest(next.value)) state.ready.delete(next.value);
+        if ((++n & 255) === 0 && performance.now() > deadline) return false;
+      }
+      forgetting.pop();
+    }
+    return true;
   }
 
   private endPass(): void {
@@ -600,7 +639,7 @@ export class ValuePacker {
     const prefix = resourcePrefix(key);
     let state = this.prefixes.get(prefix);
     if (!state && this.prefixes.size < MAX_PREFIXES) {
-      state = { codec: undefined, samples: [], sampleChars: 0, waiting: [], codecs: 0, sinceReview: 0, trial: undefined, blockValues: MAX_BLOCK_VALUES, ready: new Set(), retirees: false, walk: undefined, blocked: 0, generations: 0 };
+      state = { codec: undefined, samples: [], sampleChars: 0, waiting: [], codecs: 0, sinceReview: 0, trial: undefined, blockValues: MAX_BLOCK_VALUES, ready: new Set(), retirees: false, settling: undefined, walk: undefined, blocked: 0, generations: 0 };
       this.prefixes.set(prefix, state);
     }
     return state;

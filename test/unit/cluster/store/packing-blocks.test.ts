@@ -10,12 +10,17 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { DurableStore } from '../../../../src/cluster/store/durable';
 import { MemoryStore } from '../../../../src/cluster/store/memory';
 import type { StoredKv } from '../../../../src/cluster/store/packing/stored-kv';
 import { ValueBlock, dropInflatedBlocks } from '../../../../src/cluster/store/packing/value-block';
 import { ValueCodec } from '../../../../src/cluster/store/packing/value-codec';
 import { KVStore, KeyValue, StoreWatchEvent, prefixEnd } from '../../../../src/cluster/store/types';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
 
 const PODS = '/registry/pods/';
 const put = (store: KVStore, key: string, value: string) => store.txn([], [{ type: 'put', key, value }]);
@@ -201,7 +206,7 @@ describe('store values packed in blocks', () => {
     await store.compact(await store.revision());
     await store.packValues();
     assert.equal(first.retired, true);
-    assert.equal(first.members.filter((m) => m !== undefined).length, 4, 'the dropped members are let go');
+    assert.deepEqual(first.members, [], 'a retired block lets go of its members');
     for (const kv of (await store.range({ key: PODS, end: prefixEnd(PODS) })).kvs) assert.notEqual(blockOf(kv), first, kv.key);
     assert.deepEqual(await readAll(store), written);
     const stats = store.packerStats;
@@ -299,13 +304,161 @@ describe('store values packed in blocks', () => {
     for (let i = 0; i < 40 && (store.packerStats.backlog > 0 || packer.prefixes.get(PODS)?.ready.size !== 300); i++) await busyPass();
     assert.equal(packer.prefixes.get(PODS)!.ready.size, 300, 'every value waits');
     assert.equal(store.packerStats.blocks, 0, 'no block is made while the store is busy');
+    const waited = [...packer.prefixes.get(PODS)!.ready];
     for (let i = 0; i < 100; i++) {
       await put(store, key(i), pod(`p${i}`, 'Failed'));
       written.set(key(i), pod(`p${i}`, 'Failed'));
     }
     await store.compact(await store.revision());
-    await busyPass();
-    assert.equal(packer.prefixes.get(PODS)!.ready.size, 200, 'the values written again no longer wait');
+    await busyPacker(store).sweepPasses();
+    // (The versions written since may have joined them, if the sweep took more than one pass.)
+    const still = waited.filter((kv) => packer.prefixes.get(PODS)!.ready.has(kv as StoredKv));
+    assert.equal(still.length, 200, 'the values written again no longer wait');
+    assert.deepEqual(await readAll(store), written);
+    await store.close();
+  });
+
+  /** A store whose values are blocked, then more than half of its first block written again and compacted away. */
+  async function firstBlockMostlyWrittenAgain() {
+    const store = new MemoryStore();
+    const written = await fill(store, 300);
+    await store.packValues();
+    const first = blockOf((await store.range({ key: key(0) })).kvs[0])!;
+    const lost = Math.ceil(first.size / 2) + 1;
+    for (let i = 0; i < lost; i++) {
+      await put(store, key(i), pod(`p${i}`, 'Succeeded'));
+      written.set(key(i), pod(`p${i}`, 'Succeeded'));
+    }
+    await store.compact(await store.revision());
+    return { store, written, first, lost };
+  }
+
+  /** Runs `pass` with a clock that jumps far ahead after its first read: a pass's deadline has passed as soon as it is set. */
+  async function pastDeadline(pass: () => Promise<void>): Promise<void> {
+    const now = performance.now;
+    let reads = 0;
+    performance.now = () => now.call(performance) + (reads++ === 0 ? 0 : 1e9);
+    try {
+      await pass();
+    } finally {
+      delete (performance as { now?: unknown }).now;
+    }
+  }
+
+  /** The packer of `store`, its busy passes driven by hand (see the test above). */
+  function busyPacker(store: MemoryStore) {
+    const packer = (store as unknown as { engine: { packer: Record<string, unknown> } }).engine.packer as unknown as {
+      tick(): void;
+      passing: boolean;
+      timer: NodeJS.Timeout | undefined;
+      written: number;
+      prefixes: Map<string, { ready: Set<StoredKv> }>;
+      sweeping: boolean;
+      compactions: number;
+    };
+    const busyPass = async () => {
+      clearTimeout(packer.timer);
+      packer.timer = undefined;
+      packer.written = 1e9;
+      packer.tick();
+      while (packer.passing) await drain();
+    };
+    /** Busy passes until the sweep after a compaction is over (each stops at its deadline: a loaded machine may need several). */
+    const sweepPasses = async () => {
+      for (let i = 0; i < 100 && (i === 0 || packer.sweeping || packer.compactions > 0); i++) await busyPass();
+    };
+    return { ready: () => packer.prefixes.get(PODS)!.ready, busyPass, sweepPasses };
+  }
+
+  it('a busy pass stops forgetting values written again at its deadline, and the next passes finish', async () => {
+    const store = new MemoryStore();
+    const written = await fill(store, 300);
+    const { ready, busyPass, sweepPasses } = busyPacker(store);
+    for (let i = 0; i < 40 && (store.packerStats.backlog > 0 || ready().size !== 300); i++) await busyPass();
+    assert.equal(ready().size, 300, 'every value waits');
+    const waited = [...ready()];
+    const stillWaiting = () => waited.filter((kv) => ready().has(kv)).length;
+    for (let i = 200; i < 300; i++) {
+      await put(store, key(i), pod(`p${i}`, 'Failed'));
+      written.set(key(i), pod(`p${i}`, 'Failed'));
+    }
+    await store.compact(await store.revision());
+    // A pass whose deadline passes at once (the clock runs on after the pass reads its deadline).
+    await pastDeadline(busyPass);
+    assert.ok(stillWaiting() > 200, `one pass past its deadline looked at part of the waiting values only (${stillWaiting()} wait)`);
+    await sweepPasses();
+    assert.equal(stillWaiting(), 200, 'the values written again no longer wait');
+    assert.deepEqual(await readAll(store), written);
+    await store.close();
+  });
+
+  it('a retired block keeps no version compaction dropped alive, however long its retained values wait', async () => {
+    const { store, written, first, lost } = await firstBlockMostlyWrittenAgain();
+    const { ready, sweepPasses } = busyPacker(store);
+    // The sweep retires the block, and its retained values wait (busy).
+    await sweepPasses();
+    assert.equal(first.retired, true);
+    const waiting = async () => (await store.range({ key: key(lost) })).kvs[0] as StoredKv;
+    assert.equal((await waiting()).block, first, 'a retained value reads from the retired block while it waits');
+    assert.ok(ready().has(await waiting()));
+    // One of them is written again and compacted away; the others still read from the block.
+    const dropped = new WeakRef(await waiting());
+    await put(store, key(lost), pod(`p${lost}`, 'Failed'));
+    written.set(key(lost), pod(`p${lost}`, 'Failed'));
+    await store.compact(await store.revision());
+    await sweepPasses();
+    assert.equal(ready().has(dropped.deref()!), false);
+    assert.equal(((await store.range({ key: key(lost + 1) })).kvs[0] as StoredKv).block, first);
+    dropInflatedBlocks();
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    assert.equal(dropped.deref(), undefined, 'the dropped version is collected');
+    assert.deepEqual(await readAll(store), written);
+    await store.close();
+  });
+
+  it('a quiet pass packs the values of retired blocks on their own again up to its deadline, and the next slices finish', async () => {
+    const { store, written, first } = await firstBlockMostlyWrittenAgain();
+    const packer = (store as unknown as { engine: { packer: Record<string, unknown> } }).engine.packer as unknown as {
+      tick(): void;
+      passing: boolean;
+      timer: NodeJS.Timeout | undefined;
+      loop: EventLoopUtilization;
+    };
+    const inRetired = async () => {
+      const kvs = (await store.range({ key: PODS, end: prefixEnd(PODS) })).kvs;
+      return kvs.filter((kv) => blockOf(kv) === first).length;
+    };
+    // A quiet pass (the loop idle) whose deadline passes at once: its first slice only, now.
+    clearTimeout(packer.timer);
+    packer.timer = undefined;
+    const idle = performance.eventLoopUtilization();
+    packer.loop = { ...idle, idle: idle.idle - 1000 };
+    await pastDeadline(async () => packer.tick());
+    assert.equal(first.retired, true);
+    assert.ok((await inRetired()) > 0, 'the first slice stopped at its deadline');
+    while (packer.passing) await drain();
+    assert.equal(await inRetired(), 0, 'the next slices packed the rest on their own');
+    assert.deepEqual(await readAll(store), written);
+    await store.close();
+  });
+
+  it('a quiet pass stops making blocks at its deadline, and the next slices finish', async () => {
+    const store = new MemoryStore();
+    // Values of ~4 KB: 8 to a block.
+    const written = await fill(store, 300, (i) => pod(`p${i}`, 'Running', `${i} ${'x'.repeat(3600)}`));
+    const { ready, busyPass } = busyPacker(store);
+    for (let i = 0; i < 40 && (store.packerStats.backlog > 0 || ready().size !== 300); i++) await busyPass();
+    assert.equal(ready().size, 300, 'every value waits');
+    const packer = (store as unknown as { engine: { packer: { tick(): void; passing: boolean; timer: NodeJS.Timeout | undefined; loop: EventLoopUtilization } } }).engine.packer;
+    clearTimeout(packer.timer);
+    packer.timer = undefined;
+    const idle = performance.eventLoopUtilization();
+    packer.loop = { ...idle, idle: idle.idle - 1000 };
+    await pastDeadline(async () => packer.tick());
+    assert.equal(store.packerStats.blocks, 1, 'the first slice made one block');
+    while (packer.passing) await drain();
+    assert.ok(store.packerStats.blocks >= 30, `the next slices made the rest (${store.packerStats.blocks} blocks)`);
     assert.deepEqual(await readAll(store), written);
     await store.close();
   });
