@@ -76,9 +76,11 @@ export class Random {
   }
 
   /**
-   * Draws what `hex(length)` would, without making the string: the state it starts from (a small
-   * integer), which `Random.hexFrom` turns into that same text whenever it is asked. A container id
-   * lives as long as its container, and most are never read between status writes.
+   * Draws what `hex(length)` would, without making the string: the state it starts from (an int32:
+   * half of them lie outside V8's 31-bit small integers and are kept as a 16-byte heap number, still
+   * far less than the 64-character text), which `Random.hexFrom` turns into that same text whenever
+   * it is asked. A container id lives as long as its container, and most are never read between
+   * status writes.
    */
   hexSeed(length: number): number {
     const seed = this.state | 0;

@@ -17,7 +17,8 @@ const STATUS_TEXT = ['', 'True', 'False', 'Unknown'] as const;
 /** Conditions as remembered: `statuses` two bits per type (0: none), `times` '' where none. */
 export interface ConditionMemo {
   statuses: number;
-  times: string[] | undefined;
+  /** Shared by the memos of every pod with the same times (sharedTimes): never written. */
+  times: readonly string[] | undefined;
 }
 
 /**
@@ -47,9 +48,12 @@ export function conditionMemo(conditions: readonly PodCondition[] | undefined): 
  * seconds, and each worker keeps its times for as long as its pod runs. The arrays are never
  * changed once made (a memo is made anew each time), so sharing one is safe.
  */
-function sharedTimes(times: string[]): string[] {
+function sharedTimes(times: string[]): readonly string[] {
   const key = times.join(' ');
   let shared = timeLists.get(key);
+  // The API server takes any string as a time: one with a space in it can spell another list's key.
+  // Compared in full, so that a worker never gets another pod's times.
+  if (shared !== undefined && !shared.every((time, i) => time === times[i])) return times;
   if (shared === undefined) {
     if (timeLists.size >= MAX_TIME_LISTS) timeLists.clear();
     shared = times;
@@ -58,7 +62,7 @@ function sharedTimes(times: string[]): string[] {
   return shared;
 }
 
-const timeLists = new Map<string, string[]>();
+const timeLists = new Map<string, readonly string[]>();
 const MAX_TIME_LISTS = 4096;
 
 /** The remembered status and lastTransitionTime of `type`, if any. */

@@ -179,7 +179,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
    * transition time per type the kubelet computes.
    */
   private conditionStatuses = 0;
-  private conditionTimes: string[] | undefined;
+  private conditionTimes: readonly string[] | undefined;
   /** jsonFingerprint of the conditions last handed to the host (foreign ones included); -1: none. */
   private conditionsPrint = -1;
   /**

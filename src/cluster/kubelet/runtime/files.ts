@@ -85,17 +85,38 @@ function* pairs(seed: readonly string[]): Generator<[string, string]> {
  */
 const seeds = new Map<string, readonly string[]>();
 const MAX_SEEDS = 1024;
+/**
+ * The characters the pool keeps (each seed's key, about as much again in its texts). A ConfigMap
+ * holds up to 1 MiB: bounded by count alone, versions of large mounts of pods long gone would stay
+ * (a gigabyte for 1,024 of them). A seed larger than a share of this is not pooled: it is kept by
+ * its containers only, as before pooling.
+ */
+const MAX_SEED_CHARS = 4 * 1024 * 1024;
+const MAX_POOLED_SEED_CHARS = MAX_SEED_CHARS / 16;
+let seedChars = 0;
 
 function internSeed(seed: string[]): readonly string[] {
   if (seed.length === 0) return NO_SEED;
+  let length = seed.length;
+  for (const text of seed) length += text.length;
+  if (length > MAX_POOLED_SEED_CHARS) return seed;
   const key = seed.join('\0');
   let shared = seeds.get(key);
   // The same key from other texts (one with a NUL in it): not shared.
   if (shared !== undefined && !(shared.length === seed.length && shared.every((text, i) => text === seed[i]))) return seed;
   if (shared === undefined) {
-    if (seeds.size >= MAX_SEEDS) seeds.clear();
+    if (seeds.size >= MAX_SEEDS || seedChars + key.length > MAX_SEED_CHARS) {
+      seeds.clear();
+      seedChars = 0;
+    }
     shared = Object.freeze(seed);
     seeds.set(key, shared);
+    seedChars += key.length;
   }
   return shared;
+}
+
+/** The characters of the keys the pool of shared seeds keeps now (tests). */
+export function sharedSeedChars(): number {
+  return seedChars;
 }

@@ -77,3 +77,24 @@ test('a node that comes back in time is Ready again, untainted, and keeps its po
     await cluster.stop();
   }
 });
+
+test('a pod the scheduler binds (an update of the pod in the shared informer, not an add) is marked NotReady and evicted with its node', async () => {
+  const clock = new ManualClock();
+  const cluster = await Cluster.start({ clock, nodes: 2 });
+  try {
+    const pods = cluster.client().resource<Pod>(PODS);
+    // No nodeName: the controllers see the pod unbound first, then bound by the scheduler.
+    await pods.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bound', namespace: 'default' }, spec: { nodeSelector: { 'kubernetes.io/hostname': 'node-1' }, tolerations: DEFAULT_TOLERATIONS, containers: [{ name: 'nginx', image: 'nginx:1.27' }] } });
+    await clock.advance(10_000);
+    const running = await pods.get('bound', { namespace: 'default' });
+    assert.equal(running.spec.nodeName, 'node-1');
+    assert.equal(running.status!.phase, 'Running');
+    cluster.nodes.stopKubelet('node-1');
+    await clock.advance(60_000);
+    assert.equal((await pods.get('bound', { namespace: 'default' })).status!.conditions!.find((c) => c.type === 'Ready')!.status, 'False');
+    await clock.advance(305_000);
+    assert.ok((await pods.get('bound', { namespace: 'default' })).metadata.deletionTimestamp, 'evicted by the taint manager');
+  } finally {
+    await cluster.stop();
+  }
+});

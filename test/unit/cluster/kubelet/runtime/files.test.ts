@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ContainerFiles } from '../../../../../src/cluster/kubelet/runtime/files';
+import { ContainerFiles, sharedSeedChars } from '../../../../../src/cluster/kubelet/runtime/files';
 
 test('container files behave as the Map they replace: order, overwrite in place, writes and deletes', () => {
   const files = ContainerFiles.of([['/etc/hostname', 'web\n'], ['/etc/config/a', '1'], ['/etc/config/a', '2'], ['/etc/config/b', '3']]);
@@ -40,4 +40,15 @@ test('mounts whose texts join alike but differ are not taken for one another', (
   const b = ContainerFiles.forHost('p', [['/a', 'x'], ['/b\0/c', 'y']]);
   assert.deepEqual([...a].map(([k]) => k), ['/etc/hostname', '/a', '/c']);
   assert.deepEqual([...b].map(([k]) => k), ['/etc/hostname', '/a', '/b\0/c']);
+});
+
+test('the pool of shared mounts is bounded by the text it keeps, not only by count: large mounts of pods long gone are let go', () => {
+  // A ConfigMap may hold up to 1 MiB: 1,024 remembered versions of one would keep a gigabyte.
+  for (let i = 0; i < 64; i++) ContainerFiles.forHost('web', [['/etc/config/big', `${i}`.padEnd(256 * 1024, 'x')]]);
+  assert.ok(sharedSeedChars() <= 4 * 1024 * 1024, `${sharedSeedChars()} characters kept`);
+  // Small mounts (a service account's ca.crt) are still shared.
+  const a = ContainerFiles.forHost('a', [['/ca.crt', 'CERT']]);
+  const b = ContainerFiles.forHost('b', [['/ca.crt', 'CERT']]);
+  assert.deepEqual([...a], [['/etc/hostname', 'a\n'], ['/ca.crt', 'CERT']]);
+  assert.deepEqual([...b], [['/etc/hostname', 'b\n'], ['/ca.crt', 'CERT']]);
 });
