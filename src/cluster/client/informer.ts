@@ -49,12 +49,16 @@ export function objectKey(object: KubeObject): string {
  * The key an informer's cache holds `object` under. A Map keeps the key string it was first given,
  * so the informers of one object (four of every pod) share one flat string, made by whichever saw
  * the object first and kept on its handle, instead of holding one concatenation each (~36 bytes a
- * pod an informer).
+ * pod an informer). A new revision's handle takes the string of the revision `cache` holds (the
+ * string the Map keeps as the key), so that the handles informers hold do not each keep a copy of it.
  */
-function cacheKey(object: KubeObject): string {
+function cacheKey(object: KubeObject, cache: Map<string, Held<KubeObject>>): string {
   const handle = handleOf(object);
   if (handle === undefined) return objectKey(object);
-  return (handle.cacheKey ??= flatText(objectKey(object)));
+  if (handle.cacheKey !== undefined) return handle.cacheKey;
+  const key = flatText(objectKey(object));
+  const held = cache.get(key);
+  return (handle.cacheKey = held instanceof ObjectHandle && held.cacheKey !== undefined ? held.cacheKey : key);
 }
 
 /**
@@ -238,7 +242,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     if (this.stopped) return;
     const seen = new Set<string>();
     for (const object of list.items) {
-      const key = cacheKey(object);
+      const key = cacheKey(object, this.cache);
       seen.add(key);
       const held = handleOf(object) ?? this.heldElsewhere(key, object);
       const cached = this.cache.get(key);
@@ -267,7 +271,7 @@ export class Informer<T extends KubeObject = KubeObject> {
         }
         const rv = event.object.metadata?.resourceVersion;
         if (event.type !== 'BOOKMARK') {
-          const key = cacheKey(event.object);
+          const key = cacheKey(event.object, this.cache);
           this.apply(event.type === 'DELETED' ? 'delete' : 'upsert', key, event.object);
         }
         if (rv) this.resourceVersion = rv;

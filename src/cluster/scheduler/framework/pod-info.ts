@@ -8,6 +8,8 @@ import type { Affinity, LabelSelector, PodAffinityTerm } from './api';
 import { compileLabelSelector, type LabelPredicate, type Labels } from './selectors';
 import { podRequests, Resource } from './resource';
 import { StringPool } from '../../api/string-pool';
+import { handleOf } from '../../apiserver/registry/handle';
+import { flatText } from '../../apiserver/registry/codec';
 
 export interface AffinityTerm {
   /** Namespaces listed in the term; empty together with no namespaceSelector means the pod's own. */
@@ -115,7 +117,12 @@ export class PodFacts {
   protected readonly needs: PodRequirements;
   /** metadata.namespace, 'default' when unset (the namespace affinity terms and spread count in). */
   readonly namespace: string;
-  readonly name: string;
+  /**
+   * `namespace/name`: the pod informers' own cache key string when the pod came from one (see
+   * Informer's cacheKey: one string for every informer of the object), so that 150,000 facts keep
+   * no name string of their own.
+   */
+  private readonly podKey: string;
   /** metadata.uid, or the key for objects without one (tests). */
   readonly uid: string;
   /** metadata.labels: read-only, shared by the pods that carry the same labels. */
@@ -125,8 +132,12 @@ export class PodFacts {
   /** The node the pod is bound or assumed to ('' for a pod in the queue). */
   readonly nodeName: string;
   private readonly state: number;
-  /** status.startTime (metadata.creationTimestamp before it starts) in ms; 0 without either. */
-  readonly startTime: number;
+  /**
+   * status.startTime (metadata.creationTimestamp before it starts) in seconds: API timestamps are
+   * whole seconds, which V8 keeps in the field itself, where milliseconds since 1970 (past 2^31)
+   * would take a boxed number of 16 bytes more per pod.
+   */
+  private readonly startSeconds: number;
 
   /**
    * `computedFrom`: facts of the same pod whose derived figures still hold: the same pod assumed
@@ -140,9 +151,9 @@ export class PodFacts {
     this.namespace = namespaceOf(m.namespace);
     // A newer version of the pod keeps the strings of the first: the cache's maps hold those as
     // keys, and each decoded version brings copies of its own.
-    const name = m.name ?? '';
+    const key = `${this.namespace}/${m.name ?? ''}`;
     const uid = m.uid ?? keyOf(m.namespace, m.name);
-    this.name = computedFrom?.name === name ? computedFrom.name : name;
+    this.podKey = computedFrom?.podKey === key ? computedFrom.podKey : (m.namespace ? informerKeyOf(pod, key) : flatText(key));
     this.uid = computedFrom?.uid === uid ? computedFrom.uid : uid;
     this.labels = computedFrom && sameLabels(computedFrom.labels, m.labels) ? computedFrom.labels : sharedLabels(m.labels);
     this.priority = pod.spec.priority ?? 0;
@@ -150,7 +161,12 @@ export class PodFacts {
     this.state = !m.deletionTimestamp ? NOT_TERMINATING
       : (pod.status?.conditions ?? []).some((c) => c.type === 'DisruptionTarget' && c.reason === PREEMPTION_REASON) ? TERMINATING_BY_PREEMPTION : TERMINATING;
     const t = pod.status?.startTime ?? m.creationTimestamp;
-    this.startTime = t ? Date.parse(t) : 0;
+    this.startSeconds = t ? Date.parse(t) / 1000 : 0;
+  }
+
+  /** status.startTime (metadata.creationTimestamp before it starts) in ms; 0 without either. */
+  get startTime(): number {
+    return this.startSeconds * 1000;
   }
 
   /** The pod's requests (read-only: shared with other pods). */
@@ -165,7 +181,12 @@ export class PodFacts {
 
   /** `namespace/name` (the pod informer's key). */
   get key(): string {
-    return `${this.namespace}/${this.name}`;
+    return this.podKey;
+  }
+
+  /** metadata.name. */
+  get name(): string {
+    return this.podKey.slice(this.namespace.length + 1);
   }
 
   /** metadata.deletionTimestamp is set. */
@@ -204,6 +225,12 @@ export class PodInfo extends PodFacts {
   override get key(): string {
     return (this.cachedKey ??= keyOf(this.pod.metadata.namespace, this.pod.metadata.name));
   }
+}
+
+/** `key` (`namespace/name`), as the pod's informers hold it when they do (equal text, else `key` itself). */
+function informerKeyOf(pod: Pod, key: string): string {
+  const held = handleOf(pod)?.cacheKey;
+  return held === key ? held : flatText(key);
 }
 
 /** One string per namespace name for every fact of the cache. */

@@ -196,3 +196,29 @@ test('preemption picks and names its victim among bound pods whose objects were 
   assert.equal(out.result?.nominatedNodeName, 'node-1');
   assert.deepEqual(out.result?.victims.map((v) => [v.key, v.uid === youngUid]), [['default/batch-young', true]], 'the one that started later goes, known by key and uid');
 });
+
+test("a bound pod's facts keep its key, name, namespace and start time exactly (preemption reads them to pick and order victims)", () => {
+  const cache = new SchedulerCache(new ManualClock());
+  cache.addNode(node('node-1', { cpu: '8' }));
+  const started = pod('started', { nodeName: 'node-1', namespace: 'team-a' });
+  started.status = { phase: 'Running', startTime: '2026-01-01T00:00:05Z' };
+  const subSecond = pod('sub-second', { nodeName: 'node-1' });
+  subSecond.status = { phase: 'Running', startTime: '2026-01-01T00:00:05.250Z' };
+  const noNamespace = pod('no-namespace', { nodeName: 'node-1' });
+  delete noNamespace.metadata.namespace;
+  const notStarted = pod('not-started', { nodeName: 'node-1' });
+  delete notStarted.metadata.creationTimestamp;
+  for (const p of [started, subSecond, noNamespace, notStarted]) cache.addPod(p);
+  const facts = new Map(cache.snapshot().get('node-1')!.pods.map((p) => [p.name, p]));
+  assert.deepEqual([...facts.values()].map((f) => [f.key, f.namespace, f.name]), [
+    ['team-a/started', 'team-a', 'started'],
+    ['default/sub-second', 'default', 'sub-second'],
+    ['default/no-namespace', 'default', 'no-namespace'],
+    ['default/not-started', 'default', 'not-started'],
+  ]);
+  assert.equal(facts.get('started')!.startTime, Date.parse('2026-01-01T00:00:05Z'));
+  assert.equal(facts.get('sub-second')!.startTime, Date.parse('2026-01-01T00:00:05.250Z'), 'milliseconds kept when a timestamp has them');
+  assert.ok(facts.get('started')!.startTime < facts.get('sub-second')!.startTime);
+  assert.equal(facts.get('no-namespace')!.startTime, Date.parse('2026-01-01T00:00:00Z'), 'creationTimestamp before it starts');
+  assert.equal(facts.get('not-started')!.startTime, 0);
+});
