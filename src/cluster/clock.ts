@@ -34,11 +34,19 @@ export interface Clock {
 
 export type ClockState = 'running' | 'paused';
 
-interface PendingTimer {
-  due: number;
-  seq: number;
-  callback: () => void;
-  cancelled: boolean;
+/**
+ * A timer set and not yet fired: its own handle (a timer is set for nearly every step a kubelet
+ * takes; a handle and a closure of its own per timer were two objects more each time).
+ */
+class PendingTimer implements Timer {
+  cancelled = false;
+  constructor(readonly due: number, readonly seq: number, public callback: (() => void) | undefined) {}
+
+  cancel(): void {
+    this.cancelled = true;
+    // It stays in the heap until its time comes: what it would have run can go now.
+    this.callback = undefined;
+  }
 }
 
 /** Turns of the event loop an Infinity-speed clock waits before jumping to the next timer. */
@@ -146,10 +154,10 @@ export class VirtualClock implements Clock {
   }
 
   setTimer(delayMs: number, callback: () => void): Timer {
-    const timer: PendingTimer = { due: this.now() + Math.max(0, delayMs), seq: this.seq++, callback, cancelled: false };
+    const timer = new PendingTimer(this.now() + Math.max(0, delayMs), this.seq++, callback);
     this.push(timer);
     if (this.heap[0] === timer) this.schedule();
-    return { cancel: () => { timer.cancelled = true; } };
+    return timer;
   }
 
   sleep(delayMs: number): Promise<void> {
@@ -193,7 +201,7 @@ export class VirtualClock implements Clock {
         if (!next || next.due > target) break;
         this.pop();
         this.virtualBase = Math.max(this.virtualBase, next.due);
-        next.callback();
+        next.callback!();
         await this.quiesce();
       }
       this.virtualBase = Math.max(this.virtualBase, target);
@@ -278,7 +286,7 @@ export class VirtualClock implements Clock {
       const next = this.peek();
       if (!next || next.due > now) break;
       this.pop();
-      next.callback();
+      next.callback!();
     }
     this.schedule();
   }
@@ -294,8 +302,11 @@ export class VirtualClock implements Clock {
     let i = heap.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!before(heap[i]!, heap[parent]!)) break;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      const child = heap[i]!;
+      const up = heap[parent]!;
+      if (!before(child, up)) break;
+      heap[i] = up;
+      heap[parent] = child;
       i = parent;
     }
   }
@@ -314,7 +325,9 @@ export class VirtualClock implements Clock {
         if (l < heap.length && before(heap[l]!, heap[smallest]!)) smallest = l;
         if (r < heap.length && before(heap[r]!, heap[smallest]!)) smallest = r;
         if (smallest === i) break;
-        [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
+        const down = heap[i]!;
+        heap[i] = heap[smallest]!;
+        heap[smallest] = down;
         i = smallest;
       }
     }

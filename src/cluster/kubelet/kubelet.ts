@@ -13,7 +13,7 @@
 import { isStatusError } from '../api/errors';
 import type { KubeObject, Node, NodeCondition, Pod, PodStatus } from '../api/types';
 import { CONFIGMAPS, LEASES, NODES, PODS, SECRETS, type ApiClient } from '../client/client';
-import { EventRecorder, microTime, rfc3339, type EventType, type ObjectReference } from '../client/event-recorder';
+import { EventRecorder, microTime, referenceOf, rfc3339, type EventType, type ObjectReference } from '../client/event-recorder';
 import type { Clock, Timer } from '../clock';
 import { BackOff } from './backoff';
 import { DEFAULT_BEHAVIOUR, Random, hashString, type KubeletBehaviour } from './behaviour';
@@ -293,9 +293,18 @@ export class Kubelet implements PodWorkerHost {
 
   event(pod: Pod, type: EventType, reason: string, message: string, fieldPath?: string): void {
     if (!this.alive) return;
-    const ref: ObjectReference = { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid, apiVersion: 'v1' };
-    if (pod.metadata.resourceVersion) ref.resourceVersion = pod.metadata.resourceVersion;
-    this.recorder.event(ref, type, reason, message, fieldPath);
+    // Made as referenceOf would make it (empty members left out, fieldPath last), so that the
+    // recorder takes it as it is: four events per pod start, each copied once more otherwise.
+    const { namespace, name, uid, resourceVersion } = pod.metadata;
+    let ref: ObjectReference;
+    if (namespace && name && uid && resourceVersion) {
+      ref = fieldPath
+        ? { kind: 'Pod', namespace, name, uid, apiVersion: 'v1', resourceVersion, fieldPath }
+        : { kind: 'Pod', namespace, name, uid, apiVersion: 'v1', resourceVersion };
+    } else {
+      ref = referenceOf({ kind: 'Pod', namespace, name, uid, apiVersion: 'v1', resourceVersion }, fieldPath);
+    }
+    this.recorder.eventOn(ref, type, reason, message);
   }
 
   nodeEvent(type: EventType, reason: string, message: string): void {
