@@ -20,6 +20,8 @@
  *   fired every lease renewal before the first one was on disk, and a healthy node looked silent.
  */
 
+import { PendingTimer, TimerQueue } from './timer-queue';
+
 export interface Timer {
   /** Cancels the timer; a no-op if it already fired. */
   cancel(): void;
@@ -33,21 +35,6 @@ export interface Clock {
 }
 
 export type ClockState = 'running' | 'paused';
-
-/**
- * A timer set and not yet fired: its own handle (a timer is set for nearly every step a kubelet
- * takes; a handle and a closure of its own per timer were two objects more each time).
- */
-class PendingTimer implements Timer {
-  cancelled = false;
-  constructor(readonly due: number, readonly seq: number, public callback: (() => void) | undefined) {}
-
-  cancel(): void {
-    this.cancelled = true;
-    // It stays in the heap until its time comes: what it would have run can go now.
-    this.callback = undefined;
-  }
-}
 
 /** Turns of the event loop an Infinity-speed clock waits before jumping to the next timer. */
 const INFINITY_SETTLE_TURNS = 20;
@@ -92,7 +79,7 @@ export class VirtualClock implements Clock {
   private realBase: number;
   private speedFactor: number;
   private paused: boolean;
-  private readonly heap: PendingTimer[] = [];
+  private readonly queue = new TimerQueue();
   private seq = 0;
   private realTimer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   private advancing = false;
@@ -155,8 +142,8 @@ export class VirtualClock implements Clock {
 
   setTimer(delayMs: number, callback: () => void): Timer {
     const timer = new PendingTimer(this.now() + Math.max(0, delayMs), this.seq++, callback);
-    this.push(timer);
-    if (this.heap[0] === timer) this.schedule();
+    this.queue.push(timer);
+    if (this.queue.first === timer) this.schedule();
     return timer;
   }
 
@@ -182,7 +169,7 @@ export class VirtualClock implements Clock {
 
   /** Number of timers not yet fired or cancelled (for tests and diagnostics). */
   get pendingTimers(): number {
-    return this.heap.filter((t) => !t.cancelled).length;
+    return this.queue.countLive();
   }
 
   /**
@@ -292,51 +279,14 @@ export class VirtualClock implements Clock {
   }
 
   private peek(): PendingTimer | undefined {
-    while (this.heap.length > 0 && this.heap[0]!.cancelled) this.pop();
-    return this.heap[0];
-  }
-
-  private push(timer: PendingTimer): void {
-    const heap = this.heap;
-    heap.push(timer);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const child = heap[i]!;
-      const up = heap[parent]!;
-      if (!before(child, up)) break;
-      heap[i] = up;
-      heap[parent] = child;
-      i = parent;
-    }
+    const queue = this.queue;
+    while (queue.length > 0 && queue.first!.cancelled) queue.pop();
+    return queue.first;
   }
 
   private pop(): PendingTimer | undefined {
-    const heap = this.heap;
-    const top = heap[0];
-    const last = heap.pop();
-    if (heap.length > 0 && last) {
-      heap[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let smallest = i;
-        if (l < heap.length && before(heap[l]!, heap[smallest]!)) smallest = l;
-        if (r < heap.length && before(heap[r]!, heap[smallest]!)) smallest = r;
-        if (smallest === i) break;
-        const down = heap[i]!;
-        heap[i] = heap[smallest]!;
-        heap[smallest] = down;
-        i = smallest;
-      }
-    }
-    return top;
+    return this.queue.pop();
   }
-}
-
-function before(a: PendingTimer, b: PendingTimer): boolean {
-  return a.due < b.due || (a.due === b.due && a.seq < b.seq);
 }
 
 /** A paused clock that moves only when a test calls `advance(ms)`. */
