@@ -121,7 +121,10 @@ const W_INIT_FAILED = 16;
 const W_SYNCING = 32;
 const W_RESYNC = 64;
 const W_ADOPTING = 128;
-/** The last publish computed its status from the current version of the pod (see publish). */
+/**
+ * The last publish computed its status from the current version of the pod, or from one that gives
+ * it the same inputs (see update and publish).
+ */
 const W_PUBLISHED_POD = 256;
 /** What sandboxReported, the pod's initialization and initFailed were at the last publish. */
 const W_PUBLISHED_SANDBOX = 512;
@@ -133,6 +136,8 @@ const W_IP_RELEASED = 4096;
 const W_PINNED = 8192;
 /** StatusSlot.writing. */
 const W_WRITING = 16384;
+/** The PodScheduled condition of the last status computed had no reason and no message. */
+const W_SCHEDULED_PLAIN = 32768;
 
 export class PodWorker implements ContainerHooks, Requested, StatusSlot {
   readonly namespace: string;
@@ -368,8 +373,11 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
   /** A newer version of the pod arrived (deletion, annotations). */
   update(pod: Pod): void {
     if (pod.metadata.uid !== this.uid) return;
+    // Most versions are the kubelet's own status writes coming back: the status computed from them
+    // is the one computed last, and the next publish need not compute it again to find that out.
+    const sameInputs = this.has(W_PUBLISHED_POD) && this.givesPublishedInputs(pod);
     this.keep(pod);
-    this.flag(W_PUBLISHED_POD, false);
+    if (!sameInputs) this.flag(W_PUBLISHED_POD, false);
     if (this.finished && this.failure && pod.metadata.deletionTimestamp) {
       // A pod that failed in place and is now deleted: nothing runs any more, it can go at once.
       this.failure = undefined;
@@ -385,12 +393,31 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
     }
     const missing = !!this.foreign && [...this.foreign.keys()].some((type) => !pod.status?.conditions?.some((c) => c.type === type));
     this.adoptWrittenStatuses(pod);
+    if (foreignChanged || missing) this.flag(W_PUBLISHED_POD, false);
     if ((foreignChanged || missing) && !this.finished) this.publish();
     // The kubelet syncs a pod again when its spec or its deletion changes; a change of status alone
     // (its own writes coming back, most of all) is only reconciled (pod config's RECONCILE). A sync
     // on every echo moved the pod on early: ErrImagePull became ImagePullBackOff within one write.
     const respecced = !pod.metadata.deletionTimestamp && this.applySpecChanges(pod);
     if (pod.metadata.deletionTimestamp || respecced) this.requestSync();
+  }
+
+  /**
+   * Whether `pod` gives publish what the version it last computed from gave, as far as a version
+   * can differ there: publish reads of the pod its QoS class and its PodScheduled condition (and
+   * conditions of other components: update compares those); the rest it reads (restart policy,
+   * readiness gates, volume mounts) is immutable, and a new image changes the containers' views.
+   * A PodScheduled with the status remembered and no reason or message, after one without either,
+   * comes out of publish the same (its remembered transition time is kept).
+   */
+  private givesPublishedInputs(pod: Pod): boolean {
+    const status = pod.status;
+    if (!status || status.qosClass === undefined || status.qosClass !== this.publishedQoS || !this.has(W_SCHEDULED_PLAIN)) return false;
+    // The first of its type, as podConditions takes it.
+    const scheduled = status.conditions?.find((c) => c.type === 'PodScheduled');
+    if (!scheduled || scheduled.reason || scheduled.message) return false;
+    const remembered = rememberedCondition({ statuses: this.conditionStatuses, times: this.conditionTimes }, 'PodScheduled');
+    return !!remembered?.lastTransitionTime && remembered.status === scheduled.status;
   }
 
   private rememberConditions(conditions: readonly PodCondition[] | undefined): void {
@@ -1101,6 +1128,8 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
     const print = jsonFingerprint(all);
     const same = !terminal && phase === this.publishedPhase && podIP === this.publishedIP && qos === this.publishedQoS && !view.changed && print === this.conditionsPrint;
     this.rememberConditions(conditions);
+    const scheduled = lastConditionOf(conditions, 'PodScheduled');
+    this.flag(W_SCHEDULED_PLAIN, !!scheduled && !scheduled.reason && !scheduled.message);
     this.conditionsPrint = print;
     this.publishedPhase = terminal ? undefined : phase;
     this.publishedIP = podIP;
@@ -1142,6 +1171,12 @@ function compactVersion(rv: string | undefined): string | number | undefined {
 /** Whether `rv` is the version kept as `kept` (see compactVersion). */
 function isVersion(rv: string | undefined, kept: string | number | undefined): boolean {
   return typeof kept === 'number' ? rv !== undefined && rv.length <= 9 && String(kept) === rv : rv === kept;
+}
+
+/** The last condition of `type` in `conditions`, as lastOfType and conditionMemo read them. */
+function lastConditionOf(conditions: readonly PodCondition[], type: string): PodCondition | undefined {
+  for (let i = conditions.length - 1; i >= 0; i--) if (conditions[i]!.type === type) return conditions[i];
+  return undefined;
 }
 
 /** The pod's status of the container of `r`, as last written (by this kubelet or another writer). */
