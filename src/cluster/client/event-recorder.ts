@@ -113,26 +113,23 @@ const MAX_REMEMBERED = 4096;
  */
 function identity(a: string | undefined, b: string | undefined, c: string | undefined, d: string | undefined,
   e: string | undefined, f: string | undefined, g: string | undefined, h: string | undefined): number {
-  mixed[0] = 0xdeadbeef | 0;
-  mixed[1] = 0x41c6ce57;
+  h1 = 0xdeadbeef;
+  h2 = 0x41c6ce57;
   mix(a); mix(b); mix(c); mix(d); mix(e); mix(f); mix(g); mix(h);
-  let x = mixed[0]!;
-  let y = mixed[1]!;
+  let x = h1;
+  let y = h2;
   x = Math.imul(x ^ (x >>> 16), 2246822507) ^ Math.imul(y ^ (y >>> 13), 3266489909);
   y = Math.imul(y ^ (y >>> 16), 2246822507) ^ Math.imul(x ^ (x >>> 13), 3266489909);
   return 4294967296 * (2097151 & y) + (x >>> 0);
 }
 
-/**
- * The two halves of the identity hash so far, in a typed array: module variables holding them would
- * be a new heap number at nearly every write (most int32 values are not small integers).
- */
-const mixed = new Int32Array(2);
+let h1 = 0;
+let h2 = 0;
 
-/** One part of an identity into `mixed`, then a 0 that ends it (undefined hashes as ''). */
+/** One part of an identity into h1 and h2, then a 0 that ends it (undefined hashes as ''). */
 function mix(part: string | undefined): void {
-  let x = mixed[0]!;
-  let y = mixed[1]!;
+  let x = h1;
+  let y = h2;
   if (part !== undefined) {
     for (let i = 0; i < part.length; i++) {
       const c = part.charCodeAt(i);
@@ -140,8 +137,8 @@ function mix(part: string | undefined): void {
       y = Math.imul(y ^ c, 1597334677);
     }
   }
-  mixed[0] = Math.imul(x ^ 0, 2654435761);
-  mixed[1] = Math.imul(y ^ 0, 1597334677);
+  h1 = Math.imul(x ^ 0, 2654435761);
+  h2 = Math.imul(y ^ 0, 1597334677);
 }
 
 let sequence = 0;

@@ -18,41 +18,36 @@ export function textFingerprint(text: string): number {
 
 /** The fingerprint of `value`'s JSON text, without the text. */
 export function jsonFingerprint(value: unknown): number {
-  state[0] = 2166136261 | 0;
+  hash = 2166136261;
   length = 0;
   addValue(value);
-  return (state[0]! >>> 0) * 65536 + (length & 0xffff);
+  return (hash >>> 0) * 65536 + (length & 0xffff);
 }
 
-/**
- * The hash so far, in a typed array: a module variable holding it would be a new heap number at
- * nearly every write (half of all int32 values are not small integers), kilobytes of garbage per
- * status hashed.
- */
-const state = new Int32Array(1);
+let hash = 0;
 let length = 0;
 
 function addText(text: string): void {
-  let h = state[0]!;
+  let h = hash;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
-  state[0] = h;
+  hash = h;
   length += text.length;
 }
 
 function addChar(c: number): void {
-  state[0] = Math.imul(state[0]! ^ c, 16777619);
+  hash = Math.imul(hash ^ c, 16777619);
   length++;
 }
 
 /** A string as JSON writes it: quoted; escapes and surrogates are left to JSON.stringify. */
 function addString(s: string): void {
-  let h = Math.imul(state[0]! ^ 34, 16777619);
+  let h = Math.imul(hash ^ 34, 16777619);
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return addText(JSON.stringify(s));
     h = Math.imul(h ^ c, 16777619);
   }
-  state[0] = Math.imul(h ^ 34, 16777619);
+  hash = Math.imul(h ^ 34, 16777619);
   length += s.length + 2;
 }
 
