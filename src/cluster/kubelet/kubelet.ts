@@ -12,7 +12,7 @@
  */
 import { isStatusError } from '../api/errors';
 import type { KubeObject, Node, NodeCondition, Pod, PodStatus } from '../api/types';
-import { CONFIGMAPS, LEASES, NODES, PODS, SECRETS, type ApiClient } from '../client/client';
+import { CONFIGMAPS, LEASES, NODES, PODS, SECRETS, type ApiClient, type ResourceClient } from '../client/client';
 import { EventRecorder, microTime, referenceOf, rfc3339, type EventType, type ObjectReference } from '../client/event-recorder';
 import type { Clock, Timer } from '../clock';
 import { BackOff } from './backoff';
@@ -75,6 +75,8 @@ export class Kubelet implements PodWorkerHost {
   readonly pullBackOff: BackOff;
   readonly config: ConfigSource;
   private readonly client: ApiClient;
+  /** The pods resource, made once: a status write per pod change would make one each time. */
+  private readonly podStatuses: ResourceClient<Pod>;
   private readonly recorder: EventRecorder;
   private readonly workers = new Map<string, PodWorker>();
   /** The pod IPs in use, by host number (2…254 of the node's /24): one bit each, not an entry per pod. */
@@ -102,6 +104,7 @@ export class Kubelet implements PodWorkerHost {
     this.behaviour = options.behaviour ?? DEFAULT_BEHAVIOUR;
     this.random = new Random((this.behaviour.seed ^ hashString(this.nodeName)) >>> 0);
     this.client = options.client;
+    this.podStatuses = this.client.resource<Pod>(PODS);
     this.images = new ImageManager(this.clock, this.random, this.behaviour);
     const pause = parseImageReference('registry.k8s.io/pause:3.10');
     if (pause) this.images.preload(pause);
@@ -368,7 +371,7 @@ export class Kubelet implements PodWorkerHost {
         }
         try {
           // ...WithWarnings: the patched pod is not read, so it is never decoded (in process).
-          await this.client.resource(PODS).patchWithWarnings(entry.name, 'merge', { status }, { namespace: entry.namespace, subresource: 'status' });
+          await this.podStatuses.patchWithWarnings(entry.name, 'merge', { status }, { namespace: entry.namespace, subresource: 'status' });
           entry.writtenPrint = text;
           // Only the fingerprint stays (the worker recomputes the status whenever it republishes).
           if (entry.statusToWrite === status) entry.statusToWrite = undefined;

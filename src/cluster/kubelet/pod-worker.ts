@@ -29,7 +29,7 @@ import { PROBE_LABEL, ProbeWorker, probeCopy, type ProbeKind, type ProbeSpec } f
 import { catalogImage } from './runtime/catalog';
 import { Container, type ContainerHooks, type ContainerSetup, type Termination } from './runtime/container';
 import { ContainerRecord, internImageName, type Exited } from './container-record';
-import { invalidImageNameMessage, parseImageReference } from './runtime/image-ref';
+import { imageReference, invalidImageNameMessage } from './runtime/image-ref';
 import { effectiveArgv, startProcess, type Process, type ProcessContext } from './runtime/interpreter';
 import { ContainerLog, previousNotFound, waitingToStart } from './runtime/logs';
 import { processEnv } from './runtime/env';
@@ -755,7 +755,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
     let pod = this.pod;
     let spec = this.specOf(r, pod);
     const faults = containerFaults(pod, name);
-    const ref = parseImageReference(image);
+    const ref = imageReference(image);
     if (!ref) {
       const message = invalidImageNameMessage(image);
       r.waiting = { reason: 'InvalidImageName', message };
