@@ -185,7 +185,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
    */
   private conditionStatuses = 0;
   private conditionTimes: readonly string[] | undefined;
-  /** jsonFingerprint of the conditions last handed to the host (foreign ones included); -1: none. */
+  /** jsonFingerprint of the conditions last handed to the host (foreign ones included); -1: none, or not made (see publish). */
   private conditionsPrint = -1;
   /**
    * Conditions other components own (DisruptionTarget, readiness gates), newest seen per type. The
@@ -1125,8 +1125,13 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
     for (const c of pod.status?.conditions ?? []) if (!KUBELET_CONDITIONS.has(c.type) && !this.foreign?.has(c.type)) (this.foreign ??= new Map()).set(c.type, c);
     const all = this.foreign ? [...conditions, ...this.foreign.values()] : conditions;
     const qos = pod.status?.qosClass ?? qosClass(pod);
-    const print = jsonFingerprint(all);
-    const same = !terminal && phase === this.publishedPhase && podIP === this.publishedIP && qos === this.publishedQoS && !view.changed && print === this.conditionsPrint;
+    // The conditions' print decides only when all else is what was last handed over; otherwise the
+    // status differs whatever the conditions say, and the print is not made (-1: not known, so the
+    // next status goes out; the host's fingerprint of what it wrote keeps an equal one from being
+    // written twice). A pod start hands over two statuses, each with a phase of its own.
+    const rest = !terminal && phase === this.publishedPhase && podIP === this.publishedIP && qos === this.publishedQoS && !view.changed;
+    const print = rest ? jsonFingerprint(all) : -1;
+    const same = rest && print === this.conditionsPrint;
     this.rememberConditions(conditions);
     const scheduled = lastConditionOf(conditions, 'PodScheduled');
     this.flag(W_SCHEDULED_PLAIN, !!scheduled && !scheduled.reason && !scheduled.message);
