@@ -87,7 +87,8 @@ export class Kubelet implements PodWorkerHost {
   private lease: KubeObject | undefined;
   private timers: Timer[] = [];
   private lastConditions: NodeCondition[] | undefined;
-  private lastReportedKey = '';
+  /** conditionKey() of the status last reported; -1: none. */
+  private lastReportedKey = -1;
   private lastReportAt = 0;
   /**
    * Per pod: the status to write and a fingerprint of the last one written. Only the name is kept
@@ -138,7 +139,7 @@ export class Kubelet implements PodWorkerHost {
     const bootID = this.random.hex(8) + '-' + this.random.hex(4) + '-' + this.random.hex(4) + '-' + this.random.hex(4) + '-' + this.random.hex(12);
     this.bootID = bootID;
     this.lastConditions = undefined;
-    this.lastReportedKey = '';
+    this.lastReportedKey = -1;
     const created = await this.register();
     this.nodeEvent('Normal', 'Starting', 'Starting kubelet.');
     this.nodeEvent('Normal', 'NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods');
@@ -431,8 +432,13 @@ export class Kubelet implements PodWorkerHost {
     return { ready: true, memoryPressure: false, diskPressure: false, pidPressure: false };
   }
 
-  private conditionKey(): string {
-    return `${JSON.stringify(this.conditionState())}|${this.images.imagesVersion}`;
+  /**
+   * What the node status is computed from, as one number (its conditions' inputs as bits, and the
+   * images' version): compared at every status tick of every node, so no text is made of it.
+   */
+  private conditionKey(): number {
+    const s = this.conditionState();
+    return this.images.imagesVersion * 16 + (s.ready ? 1 : 0) + (s.memoryPressure ? 2 : 0) + (s.diskPressure ? 4 : 0) + (s.pidPressure ? 8 : 0);
   }
 
   /** The node status as setNodeStatus computes it; conditions keep their transition times. */
