@@ -20,6 +20,8 @@
  *   fired every lease renewal before the first one was on disk, and a healthy node looked silent.
  */
 
+import { PendingTimer, TimerQueue } from './timer-queue';
+
 export interface Timer {
   /** Cancels the timer; a no-op if it already fired. */
   cancel(): void;
@@ -33,13 +35,6 @@ export interface Clock {
 }
 
 export type ClockState = 'running' | 'paused';
-
-interface PendingTimer {
-  due: number;
-  seq: number;
-  callback: () => void;
-  cancelled: boolean;
-}
 
 /** Turns of the event loop an Infinity-speed clock waits before jumping to the next timer. */
 const INFINITY_SETTLE_TURNS = 20;
@@ -84,7 +79,7 @@ export class VirtualClock implements Clock {
   private realBase: number;
   private speedFactor: number;
   private paused: boolean;
-  private readonly heap: PendingTimer[] = [];
+  private readonly queue = new TimerQueue();
   private seq = 0;
   private realTimer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   private advancing = false;
@@ -146,10 +141,10 @@ export class VirtualClock implements Clock {
   }
 
   setTimer(delayMs: number, callback: () => void): Timer {
-    const timer: PendingTimer = { due: this.now() + Math.max(0, delayMs), seq: this.seq++, callback, cancelled: false };
-    this.push(timer);
-    if (this.heap[0] === timer) this.schedule();
-    return { cancel: () => { timer.cancelled = true; } };
+    const timer = new PendingTimer(this.now() + Math.max(0, delayMs), this.seq++, callback);
+    this.queue.push(timer);
+    if (this.queue.first === timer) this.schedule();
+    return timer;
   }
 
   sleep(delayMs: number): Promise<void> {
@@ -174,7 +169,7 @@ export class VirtualClock implements Clock {
 
   /** Number of timers not yet fired or cancelled (for tests and diagnostics). */
   get pendingTimers(): number {
-    return this.heap.filter((t) => !t.cancelled).length;
+    return this.queue.countLive();
   }
 
   /**
@@ -193,7 +188,7 @@ export class VirtualClock implements Clock {
         if (!next || next.due > target) break;
         this.pop();
         this.virtualBase = Math.max(this.virtualBase, next.due);
-        next.callback();
+        next.callback!();
         await this.quiesce();
       }
       this.virtualBase = Math.max(this.virtualBase, target);
@@ -278,52 +273,20 @@ export class VirtualClock implements Clock {
       const next = this.peek();
       if (!next || next.due > now) break;
       this.pop();
-      next.callback();
+      next.callback!();
     }
     this.schedule();
   }
 
   private peek(): PendingTimer | undefined {
-    while (this.heap.length > 0 && this.heap[0]!.cancelled) this.pop();
-    return this.heap[0];
-  }
-
-  private push(timer: PendingTimer): void {
-    const heap = this.heap;
-    heap.push(timer);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!before(heap[i]!, heap[parent]!)) break;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
-      i = parent;
-    }
+    const queue = this.queue;
+    while (queue.length > 0 && queue.first!.cancelled) queue.pop();
+    return queue.first;
   }
 
   private pop(): PendingTimer | undefined {
-    const heap = this.heap;
-    const top = heap[0];
-    const last = heap.pop();
-    if (heap.length > 0 && last) {
-      heap[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let smallest = i;
-        if (l < heap.length && before(heap[l]!, heap[smallest]!)) smallest = l;
-        if (r < heap.length && before(heap[r]!, heap[smallest]!)) smallest = r;
-        if (smallest === i) break;
-        [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
-        i = smallest;
-      }
-    }
-    return top;
+    return this.queue.pop();
   }
-}
-
-function before(a: PendingTimer, b: PendingTimer): boolean {
-  return a.due < b.due || (a.due === b.due && a.seq < b.seq);
 }
 
 /** A paused clock that moves only when a test calls `advance(ms)`. */

@@ -40,17 +40,21 @@ export interface EventSource {
 /** RFC 3339 with seconds, as metav1.Time marshals: `2026-01-01T00:00:00Z`. */
 export function rfc3339(ms: number): string {
   const second = Math.floor(ms / 1000);
-  // Formatted for every event and scheduling attempt; the clock moves on far less often.
-  if (second !== lastSecond) {
-    lastSecond = second;
+  // Formatted for every event, status and scheduling attempt, and the clock moves on far less
+  // often; but a status formats its pod's start time between events formatting now, so one
+  // remembered second missed half the time: a few, by the second's low bits.
+  const slot = second & (SECOND_SLOTS - 1);
+  if (secondKeys[slot] !== second) {
+    secondKeys[slot] = second;
     // toISOString always ends in `.sssZ`.
-    lastSecondText = new Date(second * 1000).toISOString().slice(0, -5) + 'Z';
+    secondTexts[slot] = new Date(second * 1000).toISOString().slice(0, -5) + 'Z';
   }
-  return lastSecondText;
+  return secondTexts[slot]!;
 }
 
-let lastSecond = NaN;
-let lastSecondText = '';
+const SECOND_SLOTS = 64;
+const secondKeys = new Float64Array(SECOND_SLOTS).fill(NaN);
+const secondTexts: string[] = new Array<string>(SECOND_SLOTS).fill('');
 let lastMilli = NaN;
 let lastMilliText = '';
 
@@ -103,23 +107,38 @@ const SERIES_WINDOW_MS = 6 * 60 * 1000;
 const MAX_REMEMBERED = 4096;
 
 
-/** A 53-bit hash of an event's identity: kubelets remember many events, and the text would weigh more. */
-function identity(parts: (string | undefined)[]): number {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (const part of parts) {
-    const text = part ?? '';
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      h1 = Math.imul(h1 ^ c, 2654435761);
-      h2 = Math.imul(h2 ^ c, 1597334677);
+/**
+ * A 53-bit hash of an event's identity, its eight parts in order: kubelets remember many events,
+ * and the text would weigh more. Parts are hashed where they are (no array of them per event).
+ */
+function identity(a: string | undefined, b: string | undefined, c: string | undefined, d: string | undefined,
+  e: string | undefined, f: string | undefined, g: string | undefined, h: string | undefined): number {
+  h1 = 0xdeadbeef;
+  h2 = 0x41c6ce57;
+  mix(a); mix(b); mix(c); mix(d); mix(e); mix(f); mix(g); mix(h);
+  let x = h1;
+  let y = h2;
+  x = Math.imul(x ^ (x >>> 16), 2246822507) ^ Math.imul(y ^ (y >>> 13), 3266489909);
+  y = Math.imul(y ^ (y >>> 16), 2246822507) ^ Math.imul(x ^ (x >>> 13), 3266489909);
+  return 4294967296 * (2097151 & y) + (x >>> 0);
+}
+
+let h1 = 0;
+let h2 = 0;
+
+/** One part of an identity into h1 and h2, then a 0 that ends it (undefined hashes as ''). */
+function mix(part: string | undefined): void {
+  let x = h1;
+  let y = h2;
+  if (part !== undefined) {
+    for (let i = 0; i < part.length; i++) {
+      const c = part.charCodeAt(i);
+      x = Math.imul(x ^ c, 2654435761);
+      y = Math.imul(y ^ c, 1597334677);
     }
-    h1 = Math.imul(h1 ^ 0, 2654435761);
-    h2 = Math.imul(h2 ^ 0, 1597334677);
   }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+  h1 = Math.imul(x ^ 0, 2654435761);
+  h2 = Math.imul(y ^ 0, 1597334677);
 }
 
 let sequence = 0;
@@ -175,11 +194,18 @@ export class EventRecorder {
 
   /** Records a core/v1 Event about `object` (a field path such as `spec.containers{nginx}` narrows it). */
   event(object: KubeObject | ObjectReference, type: EventType, reason: string, message: string, fieldPath?: string): void {
-    const involved = referenceOf(object, fieldPath);
+    this.eventOn(referenceOf(object, fieldPath), type, reason, message);
+  }
+
+  /**
+   * As `event`, about a reference its caller made as referenceOf makes one (members in its order,
+   * none undefined or empty, fieldPath last): it becomes the event's involvedObject, not copied.
+   */
+  eventOn(involved: ObjectReference, type: EventType, reason: string, message: string): void {
     const now = this.clock.now();
     // Whole milliseconds, so that it is a small integer (a fraction would box every lastSeen).
     const seen = Math.floor(now) - this.origin;
-    const key = identity([involved.kind, involved.namespace, involved.name, involved.uid, involved.fieldPath, type, reason, message]);
+    const key = identity(involved.kind, involved.namespace, involved.name, involved.uid, involved.fieldPath, type, reason, message);
     const aggregates = this.aggregates;
     const previous = aggregates.find(key);
     if (previous >= 0 && seen - aggregates.lastSeen(previous) <= CORRELATION_WINDOW_MS) {
@@ -308,7 +334,7 @@ export class EventsV1Recorder {
     const ref = referenceOf(regarding);
     const now = this.clock.now();
     const seen = Math.floor(now) - this.origin;
-    const key = identity([ref.kind, ref.namespace, ref.name, ref.uid, action, reason, type, note]);
+    const key = identity(ref.kind, ref.namespace, ref.name, ref.uid, action, reason, type, note);
     const previous = this.series.get(key);
     if (previous && seen - previous.lastSeen <= SERIES_WINDOW_MS) {
       previous.count = previous.count === 1 ? 2 : previous.count + 1;

@@ -94,14 +94,27 @@ export class Random {
   }
 
   hex(length: number): string {
-    // Joined, not concatenated: a container id lives as long as its pod, and a chain of `+=`
-    // pieces would keep every piece (several times the size of a flat string).
-    const parts: string[] = [];
-    for (let n = 0; n < length; n += 8) parts.push(Math.floor(this.next() * 0x100000000).toString(16).padStart(8, '0'));
-    const out = parts.join('');
+    // Digit codes made into one flat string (a container id lives as long as its pod: a chain of
+    // `+=` pieces would keep every piece). Formatting each word with toString(16) and padStart and
+    // joining them took several times as long, and ids are made again from their seeds often.
+    const codes = HEX_CODES;
+    let k = 0;
+    for (let n = 0; n < length; n += 8, k += 8) {
+      let word = Math.floor(this.next() * 0x100000000);
+      for (let j = 7; j >= 0; j--) {
+        codes[k + j] = HEX_DIGITS[word & 15]!;
+        word >>>= 4;
+      }
+    }
+    codes.length = k;
+    const out = String.fromCharCode.apply(null, codes);
     return out.length === length ? out : out.slice(0, length);
   }
 }
+
+/** The char codes of 0-9a-f, and the scratch array Random.hex fills (one thread: never shared). */
+const HEX_DIGITS = [...'0123456789abcdef'].map((c) => c.charCodeAt(0));
+const HEX_CODES: number[] = [];
 
 export function hashString(text: string): number {
   let h = 2166136261;

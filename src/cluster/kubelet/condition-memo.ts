@@ -75,5 +75,17 @@ export function rememberedCondition(memo: ConditionMemo, type: string): { status
   return time ? { status: STATUS_TEXT[code]!, lastTransitionTime: time } : { status: STATUS_TEXT[code]! };
 }
 
+/**
+ * The remembered lastTransitionTime of `type` when its remembered status is `status`, else
+ * undefined: what withTransitionTimes takes from a remembered condition, without making one.
+ */
+export function rememberedTime(memo: ConditionMemo, type: string, status: string): string | undefined {
+  const i = (KUBELET_CONDITION_TYPES as readonly string[]).indexOf(type);
+  if (i < 0) return undefined;
+  const code = (memo.statuses >> (2 * i)) & 3;
+  if (code === 0 || STATUS_TEXT[code] !== status) return undefined;
+  return memo.times?.[i] || undefined;
+}
+
 /** One string per distinct time: the conditions of pods started in the same second carry the same one. */
 const transitionTimes = new StringPool(4096);

@@ -12,8 +12,8 @@
  */
 import { isStatusError } from '../api/errors';
 import type { KubeObject, Node, NodeCondition, Pod, PodStatus } from '../api/types';
-import { CONFIGMAPS, LEASES, NODES, PODS, SECRETS, type ApiClient } from '../client/client';
-import { EventRecorder, microTime, rfc3339, type EventType, type ObjectReference } from '../client/event-recorder';
+import { CONFIGMAPS, LEASES, NODES, PODS, SECRETS, type ApiClient, type ResourceClient } from '../client/client';
+import { EventRecorder, microTime, referenceOf, rfc3339, type EventType, type ObjectReference } from '../client/event-recorder';
 import type { Clock, Timer } from '../clock';
 import { BackOff } from './backoff';
 import { DEFAULT_BEHAVIOUR, Random, hashString, type KubeletBehaviour } from './behaviour';
@@ -75,6 +75,8 @@ export class Kubelet implements PodWorkerHost {
   readonly pullBackOff: BackOff;
   readonly config: ConfigSource;
   private readonly client: ApiClient;
+  /** The pods resource, made once: a status write per pod change would make one each time. */
+  private readonly podStatuses: ResourceClient<Pod>;
   private readonly recorder: EventRecorder;
   private readonly workers = new Map<string, PodWorker>();
   /** The pod IPs in use, by host number (2…254 of the node's /24): one bit each, not an entry per pod. */
@@ -85,7 +87,8 @@ export class Kubelet implements PodWorkerHost {
   private lease: KubeObject | undefined;
   private timers: Timer[] = [];
   private lastConditions: NodeCondition[] | undefined;
-  private lastReportedKey = '';
+  /** conditionKey() of the status last reported; -1: none. */
+  private lastReportedKey = -1;
   private lastReportAt = 0;
   /**
    * Per pod: the status to write and a fingerprint of the last one written. Only the name is kept
@@ -102,6 +105,7 @@ export class Kubelet implements PodWorkerHost {
     this.behaviour = options.behaviour ?? DEFAULT_BEHAVIOUR;
     this.random = new Random((this.behaviour.seed ^ hashString(this.nodeName)) >>> 0);
     this.client = options.client;
+    this.podStatuses = this.client.resource<Pod>(PODS);
     this.images = new ImageManager(this.clock, this.random, this.behaviour);
     const pause = parseImageReference('registry.k8s.io/pause:3.10');
     if (pause) this.images.preload(pause);
@@ -135,7 +139,7 @@ export class Kubelet implements PodWorkerHost {
     const bootID = this.random.hex(8) + '-' + this.random.hex(4) + '-' + this.random.hex(4) + '-' + this.random.hex(4) + '-' + this.random.hex(12);
     this.bootID = bootID;
     this.lastConditions = undefined;
-    this.lastReportedKey = '';
+    this.lastReportedKey = -1;
     const created = await this.register();
     this.nodeEvent('Normal', 'Starting', 'Starting kubelet.');
     this.nodeEvent('Normal', 'NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods');
@@ -293,9 +297,18 @@ export class Kubelet implements PodWorkerHost {
 
   event(pod: Pod, type: EventType, reason: string, message: string, fieldPath?: string): void {
     if (!this.alive) return;
-    const ref: ObjectReference = { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid, apiVersion: 'v1' };
-    if (pod.metadata.resourceVersion) ref.resourceVersion = pod.metadata.resourceVersion;
-    this.recorder.event(ref, type, reason, message, fieldPath);
+    // Made as referenceOf would make it (empty members left out, fieldPath last), so that the
+    // recorder takes it as it is: four events per pod start, each copied once more otherwise.
+    const { namespace, name, uid, resourceVersion } = pod.metadata;
+    let ref: ObjectReference;
+    if (namespace && name && uid && resourceVersion) {
+      ref = fieldPath
+        ? { kind: 'Pod', namespace, name, uid, apiVersion: 'v1', resourceVersion, fieldPath }
+        : { kind: 'Pod', namespace, name, uid, apiVersion: 'v1', resourceVersion };
+    } else {
+      ref = referenceOf({ kind: 'Pod', namespace, name, uid, apiVersion: 'v1', resourceVersion }, fieldPath);
+    }
+    this.recorder.eventOn(ref, type, reason, message);
   }
 
   nodeEvent(type: EventType, reason: string, message: string): void {
@@ -359,7 +372,7 @@ export class Kubelet implements PodWorkerHost {
         }
         try {
           // ...WithWarnings: the patched pod is not read, so it is never decoded (in process).
-          await this.client.resource(PODS).patchWithWarnings(entry.name, 'merge', { status }, { namespace: entry.namespace, subresource: 'status' });
+          await this.podStatuses.patchWithWarnings(entry.name, 'merge', { status }, { namespace: entry.namespace, subresource: 'status' });
           entry.writtenPrint = text;
           // Only the fingerprint stays (the worker recomputes the status whenever it republishes).
           if (entry.statusToWrite === status) entry.statusToWrite = undefined;
@@ -419,8 +432,13 @@ export class Kubelet implements PodWorkerHost {
     return { ready: true, memoryPressure: false, diskPressure: false, pidPressure: false };
   }
 
-  private conditionKey(): string {
-    return `${JSON.stringify(this.conditionState())}|${this.images.imagesVersion}`;
+  /**
+   * What the node status is computed from, as one number (its conditions' inputs as bits, and the
+   * images' version): compared at every status tick of every node, so no text is made of it.
+   */
+  private conditionKey(): number {
+    const s = this.conditionState();
+    return this.images.imagesVersion * 16 + (s.ready ? 1 : 0) + (s.memoryPressure ? 2 : 0) + (s.diskPressure ? 4 : 0) + (s.pidPressure ? 8 : 0);
   }
 
   /** The node status as setNodeStatus computes it; conditions keep their transition times. */

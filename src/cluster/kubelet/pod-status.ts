@@ -8,6 +8,7 @@ import type { ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } fr
 import { rfc3339 } from '../client/event-recorder';
 import { sameJson } from '../api/same-json';
 import { jsonFingerprint } from './status-fingerprint';
+import { rememberedTime, type ConditionMemo } from './condition-memo';
 
 export type Phase = NonNullable<PodStatus['phase']>;
 
@@ -106,6 +107,55 @@ export function podConditions(pod: Pod, view: PodView, phase: Phase): PodConditi
   const sandbox = condition('PodReadyToStartContainers', view.sandboxReady && !view.terminal);
   const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled') ?? { type: 'PodScheduled', status: 'True' as const, lastProbeTime: null };
   return [sandbox, initialized, ready, containersReady, { ...scheduled }];
+}
+
+/**
+ * withTransitionTimes(podConditions(pod, view, phase), memo's remembered conditions, now), each
+ * condition made once, with its members in the order withTransitionTimes writes them: what publish
+ * hands over, computed twice per pod start (the two-step version made ten conditions and a
+ * remembered condition per type each time).
+ */
+export function timedPodConditions(pod: Pod, view: PodView, phase: Phase, memo: ConditionMemo, now: number): PodCondition[] {
+  const done = phase === 'Succeeded' || phase === 'Failed';
+  const incomplete: string[] = [];
+  const unready: string[] = [];
+  let appStarted = false;
+  for (const c of view.containers) {
+    if (c.kind === 'main') {
+      if (c.state.running !== undefined || c.state.terminated !== undefined) appStarted = true;
+      if (!c.ready) unready.push(c.name);
+    } else {
+      if (c.kind === 'init' ? !c.succeeded : !c.started) incomplete.push(c.name);
+      if (c.kind === 'sidecar' && !c.ready) unready.push(c.name);
+    }
+  }
+  // As podConditions decides them (see there).
+  const isInitialized = phase === 'Succeeded' || appStarted || incomplete.length === 0;
+  const initializedReason = phase === 'Succeeded' ? 'PodCompleted' : isInitialized ? undefined : 'ContainersNotInitialized';
+  const initialized = timed(memo, now, 'Initialized', isInitialized ? 'True' : 'False', initializedReason,
+    isInitialized ? undefined : `containers with incomplete status: [${incomplete.join(' ')}]`);
+  const containersOk = !done && unready.length === 0;
+  const readyReason = done ? 'PodCompleted' : containersOk ? undefined : 'ContainersNotReady';
+  const readyMessage = done || containersOk ? undefined : `containers with unready status: [${unready.join(' ')}]`;
+  const containersReady = timed(memo, now, 'ContainersReady', containersOk ? 'True' : 'False', readyReason, readyMessage);
+  const gate = containersOk ? readinessGates(pod) : undefined;
+  const ready = gate
+    ? timed(memo, now, 'Ready', gate.status, gate.reason, gate.message)
+    : timed(memo, now, 'Ready', containersOk ? 'True' : 'False', readyReason, readyMessage);
+  const sandbox = timed(memo, now, 'PodReadyToStartContainers', view.sandboxReady && !view.terminal ? 'True' : 'False', undefined, undefined);
+  const found = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+  const scheduled = found
+    ? timed(memo, now, found.type, found.status, found.reason, found.message, found.lastTransitionTime)
+    : timed(memo, now, 'PodScheduled', 'True', undefined, undefined);
+  return [sandbox, initialized, ready, containersReady, scheduled];
+}
+
+/** A condition as withTransitionTimes writes it; `own`: its own lastTransitionTime (the pod's PodScheduled). */
+function timed(memo: ConditionMemo, now: number, type: string, status: PodCondition['status'], reason: string | undefined, message: string | undefined, own?: string): PodCondition {
+  const out: PodCondition = { type, status, lastProbeTime: null, lastTransitionTime: rememberedTime(memo, type, status) ?? own ?? rfc3339(now) };
+  if (reason) out.reason = reason;
+  if (message) out.message = message;
+  return out;
 }
 
 /** Ready=False while a readiness gate's condition is missing or not True (the kubelet's wording). */

@@ -22,14 +22,14 @@ import { sameJson } from '../api/same-json';
 import { handleOf, type ObjectHandle } from '../apiserver/registry/handle';
 import type { Requested } from './admission';
 import { podRequests } from '../scheduler/framework/resource';
-import { conditionMemo, rememberedCondition, type ConditionMemo } from './condition-memo';
+import { conditionMemo, rememberedCondition } from './condition-memo';
 import { jsonFingerprint } from './status-fingerprint';
-import { containerStatus, podConditions, podPhase, qosClass, withTransitionTimes, type ContainerView, type PodView } from './pod-status';
+import { containerStatus, podPhase, qosClass, timedPodConditions, type ContainerView, type PodView } from './pod-status';
 import { PROBE_LABEL, ProbeWorker, probeCopy, type ProbeKind, type ProbeSpec } from './probes';
 import { catalogImage } from './runtime/catalog';
 import { Container, type ContainerHooks, type ContainerSetup, type Termination } from './runtime/container';
 import { ContainerRecord, internImageName, type Exited } from './container-record';
-import { invalidImageNameMessage, parseImageReference } from './runtime/image-ref';
+import { imageReference, invalidImageNameMessage } from './runtime/image-ref';
 import { effectiveArgv, startProcess, type Process, type ProcessContext } from './runtime/interpreter';
 import { ContainerLog, previousNotFound, waitingToStart } from './runtime/logs';
 import { processEnv } from './runtime/env';
@@ -121,7 +121,10 @@ const W_INIT_FAILED = 16;
 const W_SYNCING = 32;
 const W_RESYNC = 64;
 const W_ADOPTING = 128;
-/** The last publish computed its status from the current version of the pod (see publish). */
+/**
+ * The last publish computed its status from the current version of the pod, or from one that gives
+ * it the same inputs (see update and publish).
+ */
 const W_PUBLISHED_POD = 256;
 /** What sandboxReported, the pod's initialization and initFailed were at the last publish. */
 const W_PUBLISHED_SANDBOX = 512;
@@ -133,6 +136,8 @@ const W_IP_RELEASED = 4096;
 const W_PINNED = 8192;
 /** StatusSlot.writing. */
 const W_WRITING = 16384;
+/** The PodScheduled condition of the last status computed had no reason and no message. */
+const W_SCHEDULED_PLAIN = 32768;
 
 export class PodWorker implements ContainerHooks, Requested, StatusSlot {
   readonly namespace: string;
@@ -180,7 +185,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
    */
   private conditionStatuses = 0;
   private conditionTimes: readonly string[] | undefined;
-  /** jsonFingerprint of the conditions last handed to the host (foreign ones included); -1: none. */
+  /** jsonFingerprint of the conditions last handed to the host (foreign ones included); -1: none, or not made (see publish). */
   private conditionsPrint = -1;
   /**
    * Conditions other components own (DisruptionTarget, readiness gates), newest seen per type. The
@@ -368,8 +373,11 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
   /** A newer version of the pod arrived (deletion, annotations). */
   update(pod: Pod): void {
     if (pod.metadata.uid !== this.uid) return;
+    // Most versions are the kubelet's own status writes coming back: the status computed from them
+    // is the one computed last, and the next publish need not compute it again to find that out.
+    const sameInputs = this.has(W_PUBLISHED_POD) && this.givesPublishedInputs(pod);
     this.keep(pod);
-    this.flag(W_PUBLISHED_POD, false);
+    if (!sameInputs) this.flag(W_PUBLISHED_POD, false);
     if (this.finished && this.failure && pod.metadata.deletionTimestamp) {
       // A pod that failed in place and is now deleted: nothing runs any more, it can go at once.
       this.failure = undefined;
@@ -385,12 +393,31 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
     }
     const missing = !!this.foreign && [...this.foreign.keys()].some((type) => !pod.status?.conditions?.some((c) => c.type === type));
     this.adoptWrittenStatuses(pod);
+    if (foreignChanged || missing) this.flag(W_PUBLISHED_POD, false);
     if ((foreignChanged || missing) && !this.finished) this.publish();
     // The kubelet syncs a pod again when its spec or its deletion changes; a change of status alone
     // (its own writes coming back, most of all) is only reconciled (pod config's RECONCILE). A sync
     // on every echo moved the pod on early: ErrImagePull became ImagePullBackOff within one write.
     const respecced = !pod.metadata.deletionTimestamp && this.applySpecChanges(pod);
     if (pod.metadata.deletionTimestamp || respecced) this.requestSync();
+  }
+
+  /**
+   * Whether `pod` gives publish what the version it last computed from gave, as far as a version
+   * can differ there: publish reads of the pod its QoS class and its PodScheduled condition (and
+   * conditions of other components: update compares those); the rest it reads (restart policy,
+   * readiness gates, volume mounts) is immutable, and a new image changes the containers' views.
+   * A PodScheduled with the status remembered and no reason or message, after one without either,
+   * comes out of publish the same (its remembered transition time is kept).
+   */
+  private givesPublishedInputs(pod: Pod): boolean {
+    const status = pod.status;
+    if (!status || status.qosClass === undefined || status.qosClass !== this.publishedQoS || !this.has(W_SCHEDULED_PLAIN)) return false;
+    // The first of its type, as podConditions takes it.
+    const scheduled = status.conditions?.find((c) => c.type === 'PodScheduled');
+    if (!scheduled || scheduled.reason || scheduled.message) return false;
+    const remembered = rememberedCondition({ statuses: this.conditionStatuses, times: this.conditionTimes }, 'PodScheduled');
+    return !!remembered?.lastTransitionTime && remembered.status === scheduled.status;
   }
 
   private rememberConditions(conditions: readonly PodCondition[] | undefined): void {
@@ -728,7 +755,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
     let pod = this.pod;
     let spec = this.specOf(r, pod);
     const faults = containerFaults(pod, name);
-    const ref = parseImageReference(image);
+    const ref = imageReference(image);
     if (!ref) {
       const message = invalidImageNameMessage(image);
       r.waiting = { reason: 'InvalidImageName', message };
@@ -1093,14 +1120,20 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
     this.flag(W_PUBLISHED_INITIALIZED, view.initialized);
     this.flag(W_PUBLISHED_INIT_FAILED, this.initFailed);
     const phase = this.failure && terminal ? 'Failed' : podPhase(pod, view);
-    const memo: ConditionMemo = { statuses: this.conditionStatuses, times: this.conditionTimes };
-    const conditions = withTransitionTimes(podConditions(pod, view, phase), (type) => rememberedCondition(memo, type), now);
+    const conditions = timedPodConditions(pod, view, phase, { statuses: this.conditionStatuses, times: this.conditionTimes }, now);
     for (const c of pod.status?.conditions ?? []) if (!KUBELET_CONDITIONS.has(c.type) && !this.foreign?.has(c.type)) (this.foreign ??= new Map()).set(c.type, c);
     const all = this.foreign ? [...conditions, ...this.foreign.values()] : conditions;
     const qos = pod.status?.qosClass ?? qosClass(pod);
-    const print = jsonFingerprint(all);
-    const same = !terminal && phase === this.publishedPhase && podIP === this.publishedIP && qos === this.publishedQoS && !view.changed && print === this.conditionsPrint;
+    // The conditions' print decides only when all else is what was last handed over; otherwise the
+    // status differs whatever the conditions say, and the print is not made (-1: not known, so the
+    // next status goes out; the host's fingerprint of what it wrote keeps an equal one from being
+    // written twice). A pod start hands over two statuses, each with a phase of its own.
+    const rest = !terminal && phase === this.publishedPhase && podIP === this.publishedIP && qos === this.publishedQoS && !view.changed;
+    const print = rest ? jsonFingerprint(all) : -1;
+    const same = rest && print === this.conditionsPrint;
     this.rememberConditions(conditions);
+    const scheduled = lastConditionOf(conditions, 'PodScheduled');
+    this.flag(W_SCHEDULED_PLAIN, !!scheduled && !scheduled.reason && !scheduled.message);
     this.conditionsPrint = print;
     this.publishedPhase = terminal ? undefined : phase;
     this.publishedIP = podIP;
@@ -1142,6 +1175,12 @@ function compactVersion(rv: string | undefined): string | number | undefined {
 /** Whether `rv` is the version kept as `kept` (see compactVersion). */
 function isVersion(rv: string | undefined, kept: string | number | undefined): boolean {
   return typeof kept === 'number' ? rv !== undefined && rv.length <= 9 && String(kept) === rv : rv === kept;
+}
+
+/** The last condition of `type` in `conditions`, as lastOfType and conditionMemo read them. */
+function lastConditionOf(conditions: readonly PodCondition[], type: string): PodCondition | undefined {
+  for (let i = conditions.length - 1; i >= 0; i--) if (conditions[i]!.type === type) return conditions[i];
+  return undefined;
 }
 
 /** The pod's status of the container of `r`, as last written (by this kubelet or another writer). */

@@ -61,6 +61,26 @@ export function parseImageReference(original: string): ImageReference | undefine
   return ref;
 }
 
+/**
+ * parseImageReference's answer for `image`, the same frozen object for the same text: every
+ * container start reads its image's reference, and a cluster runs few distinct images. At most
+ * MAX_REMEMBERED texts are remembered (all forgotten at once past that).
+ */
+export function imageReference(image: string): Readonly<ImageReference> | undefined {
+  let ref = remembered.get(image);
+  if (ref === undefined) {
+    ref = parseImageReference(image) ?? INVALID;
+    Object.freeze(ref);
+    if (remembered.size >= MAX_REMEMBERED) remembered.clear();
+    remembered.set(image, ref);
+  }
+  return ref === INVALID ? undefined : ref;
+}
+
+const INVALID: ImageReference = Object.freeze({ original: '', domain: '', path: '', tag: '', fullName: '', repository: '' });
+const remembered = new Map<string, Readonly<ImageReference>>();
+const MAX_REMEMBERED = 256;
+
 /** The kubelet's InvalidImageName message. */
 export function invalidImageNameMessage(image: string): string {
   return `Failed to apply default image tag "${image}": couldn't parse image name "${image}": invalid reference format`;

@@ -100,6 +100,19 @@ test('time formats at year boundaries and beyond four-digit years', () => {
   assert.equal(rfc3339(Date.UTC(10000, 0, 1)), '+010000-01-01T00:00:00Z');
 });
 
+test('rfc3339 gives each second its own text, whatever seconds are formatted in between (remembered ones included)', () => {
+  const start = Date.parse('2026-01-01T00:00:00Z');
+  // Seconds that share remembered slots, alternating with a far one, before and after 1970 and 2038.
+  const seconds = [0, 64, 128, 1, 65, -1, -65, 2 ** 31, 2 ** 31 + 64, 3_000_000_000];
+  for (let round = 0; round < 3; round++) {
+    for (const s of seconds) {
+      const ms = start + s * 1000 + 999;
+      assert.equal(rfc3339(ms), new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+      assert.equal(rfc3339(start), '2026-01-01T00:00:00Z');
+    }
+  }
+});
+
 test('the involved object: empty members left out, order kept, fieldPath last or in its own place', () => {
   const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'default', uid: 'u-1', resourceVersion: '' } };
   assert.equal(JSON.stringify(referenceOf(pod, 'spec.containers{nginx}')), '{"kind":"Pod","namespace":"default","name":"web","uid":"u-1","apiVersion":"v1","fieldPath":"spec.containers{nginx}"}');
