@@ -7,6 +7,7 @@ import type { KVStore } from '../store/types';
 import type { ResourceDefinition } from './registry/resource';
 import { RegistryStore, type StorageConversion } from './registry/store';
 import { fromCoreEvent, toCoreEvent } from './registry/kinds';
+import { WatchedKeys } from './registry/watched-keys';
 
 const EVENTS_V1_STORAGE: StorageConversion = { apiVersion: 'v1', kind: 'Event', toStorage: toCoreEvent, fromStorage: fromCoreEvent };
 import type { AdmissionLookup, AdmissionPlugin } from './admission/types';
@@ -16,7 +17,7 @@ export class Registries {
   private readonly byResource = new Map<string, RegistryStore[]>();
   readonly all: RegistryStore[] = [];
 
-  constructor(definitions: ResourceDefinition[], kv: KVStore, clock: Clock) {
+  constructor(definitions: ResourceDefinition[], private readonly kv: KVStore, clock: Clock) {
     const coreNames = new Set(definitions.filter((d) => d.group === '').map((d) => d.resource));
     for (const def of definitions) {
       // `/registry/<resource>/` (cluster contract). events.k8s.io events live in core events'
@@ -55,6 +56,17 @@ export class Registries {
         return registry.objectsOf(result);
       },
     };
+    // Namespaces, which every create in a namespace looks up, are kept in memory (watched-keys.ts).
+    const namespaces = this.find('', 'v1', 'namespaces');
+    if (namespaces) {
+      const watched = new WatchedKeys(this.kv, namespaces.prefix);
+      void watched.start();
+      lookup.peek = (group, resource, namespace, name) => {
+        if (group !== '' || resource !== 'namespaces' || namespace !== '') return undefined;
+        const kv = watched.get(namespaces.key('', name));
+        return kv ? namespaces.shared(kv) : kv;
+      };
+    }
     for (const registry of this.all) registry.admission = { plugins, lookup };
   }
 
