@@ -12,6 +12,9 @@ import { WatchedKeys } from './registry/watched-keys';
 const EVENTS_V1_STORAGE: StorageConversion = { apiVersion: 'v1', kind: 'Event', toStorage: toCoreEvent, fromStorage: fromCoreEvent };
 import type { AdmissionLookup, AdmissionPlugin } from './admission/types';
 
+/** The resources admission plugins look up for every create (NamespaceLifecycle, ServiceAccount, Priority). */
+const WATCHED_FOR_ADMISSION: readonly [string, string][] = [['', 'namespaces'], ['', 'serviceaccounts'], ['scheduling.k8s.io', 'priorityclasses']];
+
 export class Registries {
   /** By resource name (plural), then the few group/versions serving it: found without building a key per request. */
   private readonly byResource = new Map<string, RegistryStore[]>();
@@ -56,17 +59,27 @@ export class Registries {
         return registry.objectsOf(result);
       },
     };
-    // Namespaces, which every create in a namespace looks up, are kept in memory (watched-keys.ts).
-    const namespaces = this.find('', 'v1', 'namespaces');
-    if (namespaces) {
-      const watched = new WatchedKeys(this.kv, namespaces.prefix);
-      void watched.start();
-      lookup.peek = (group, resource, namespace, name) => {
-        if (group !== '' || resource !== 'namespaces' || namespace !== '') return undefined;
-        const kv = watched.get(namespaces.key('', name));
-        return kv ? namespaces.shared(kv) : kv;
-      };
+    // What admission looks up for every create is kept in memory (watched-keys.ts).
+    const watched = new Map<RegistryStore, WatchedKeys>();
+    for (const [group, resource] of WATCHED_FOR_ADMISSION) {
+      const registry = this.findAnyVersion(group, resource);
+      if (!registry) continue;
+      const keys = new WatchedKeys(this.kv, registry.prefix);
+      void keys.start();
+      watched.set(registry, keys);
     }
+    lookup.peek = (group, resource, namespace, name) => {
+      const registry = this.findAnyVersion(group, resource);
+      const keys = registry && watched.get(registry);
+      if (!keys) return undefined;
+      const kv = keys.get(registry.key(namespace, name));
+      return kv ? registry.shared(kv) : kv;
+    };
+    lookup.peekList = (group, resource) => {
+      const registry = this.findAnyVersion(group, resource);
+      const kvs = registry && watched.get(registry)?.list();
+      return registry && kvs?.map((kv) => registry.shared(kv));
+    };
     for (const registry of this.all) registry.admission = { plugins, lookup };
   }
 

@@ -1,7 +1,8 @@
 /**
- * The newest key-value of every key under a prefix, kept by a store watch: what admission reads of
- * namespaces for every create (NamespaceLifecycle), found in memory as kube-apiserver's plugins find
- * it in an informer's lister, instead of a store read (a range, its promises and result) per create.
+ * The newest key-value of every key under a prefix, kept by a store watch: what admission reads for
+ * every create (its namespace; a pod's service account and the priority classes), found in memory
+ * as kube-apiserver's plugins find it in an informer's lister, instead of a store read (a range,
+ * its promises and result) per create.
  *
  * Contract: once `ready`, `get` answers what a store read would have answered when the writer of
  * the last change the store made under the prefix was answered: the store's watch fan-out runs
@@ -46,6 +47,12 @@ export class WatchedKeys {
   get(key: string): KeyValue | null | undefined {
     if (!this.ready) return undefined;
     return this.values.get(key) ?? null;
+  }
+
+  /** Every key-value under the prefix in key order (as a store range lists them), undefined when not known. */
+  list(): KeyValue[] | undefined {
+    if (!this.ready) return undefined;
+    return [...this.values.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
   stop(): void {
