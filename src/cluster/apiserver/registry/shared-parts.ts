@@ -125,11 +125,24 @@ function freezeArray(array: unknown[]): boolean {
  */
 const knownTrees = new WeakSet<object>();
 
+/**
+ * Frozen trees equal to a shared one, by the tree: the managedFields caches hand every write the
+ * same frozen field sets (created-fields.ts, managed-fields-recent.ts), which are not the shared
+ * trees of decoded objects, and each written object's were serialized again to be found.
+ */
+const aliases = new WeakMap<object, Record<string, unknown>>();
+
 function sharedTree(set: Record<string, unknown>): Record<string, unknown> {
   if (knownTrees.has(set)) return set;
+  const alias = aliases.get(set);
+  if (alias !== undefined) return alias;
   const text = JSON.stringify(set);
   const known = fieldSets.get(text);
-  if (known !== undefined) return known;
+  if (known !== undefined) {
+    // Only a frozen tree stays equal to what it was serialized as.
+    if (Object.isFrozen(set)) aliases.set(set, known);
+    return known;
+  }
   if (fieldSets.size >= MAX_FIELD_SETS) fieldSets.delete(fieldSets.keys().next().value!);
   fieldSets.set(text, deepFreeze(set));
   knownTrees.add(set);
