@@ -7,16 +7,20 @@ import type { KVStore } from '../store/types';
 import type { ResourceDefinition } from './registry/resource';
 import { RegistryStore, type StorageConversion } from './registry/store';
 import { fromCoreEvent, toCoreEvent } from './registry/kinds';
+import { WatchedKeys } from './registry/watched-keys';
 
 const EVENTS_V1_STORAGE: StorageConversion = { apiVersion: 'v1', kind: 'Event', toStorage: toCoreEvent, fromStorage: fromCoreEvent };
 import type { AdmissionLookup, AdmissionPlugin } from './admission/types';
+
+/** The resources admission plugins look up for every create (NamespaceLifecycle, ServiceAccount, Priority). */
+const WATCHED_FOR_ADMISSION: readonly [string, string][] = [['', 'namespaces'], ['', 'serviceaccounts'], ['scheduling.k8s.io', 'priorityclasses']];
 
 export class Registries {
   /** By resource name (plural), then the few group/versions serving it: found without building a key per request. */
   private readonly byResource = new Map<string, RegistryStore[]>();
   readonly all: RegistryStore[] = [];
 
-  constructor(definitions: ResourceDefinition[], kv: KVStore, clock: Clock) {
+  constructor(definitions: ResourceDefinition[], private readonly kv: KVStore, clock: Clock) {
     const coreNames = new Set(definitions.filter((d) => d.group === '').map((d) => d.resource));
     for (const def of definitions) {
       // `/registry/<resource>/` (cluster contract). events.k8s.io events live in core events'
@@ -54,6 +58,27 @@ export class Registries {
         const result = await registry.list({ namespace: namespace ?? '', selection: { everything: true, name: undefined, matches: () => true } });
         return registry.objectsOf(result);
       },
+    };
+    // What admission looks up for every create is kept in memory (watched-keys.ts).
+    const watched = new Map<RegistryStore, WatchedKeys>();
+    for (const [group, resource] of WATCHED_FOR_ADMISSION) {
+      const registry = this.findAnyVersion(group, resource);
+      if (!registry) continue;
+      const keys = new WatchedKeys(this.kv, registry.prefix);
+      void keys.start();
+      watched.set(registry, keys);
+    }
+    lookup.peek = (group, resource, namespace, name) => {
+      const registry = this.findAnyVersion(group, resource);
+      const keys = registry && watched.get(registry);
+      if (!keys) return undefined;
+      const kv = keys.get(registry.key(namespace, name));
+      return kv ? registry.shared(kv) : kv;
+    };
+    lookup.peekList = (group, resource) => {
+      const registry = this.findAnyVersion(group, resource);
+      const kvs = registry && watched.get(registry)?.list();
+      return registry && kvs?.map((kv) => registry.shared(kv));
     };
     for (const registry of this.all) registry.admission = { plugins, lookup };
   }

@@ -4,6 +4,7 @@
  * immortal namespaces cannot be deleted.
  */
 import { forbidden, notFound } from '../../api/errors';
+import type { KubeObject } from '../../api/types';
 import type { AdmissionAttributes, AdmissionLookup, AdmissionPlugin } from './types';
 
 export const IMMORTAL_NAMESPACES = ['default', 'kube-system', 'kube-public'];
@@ -19,14 +20,20 @@ export const namespaceLifecycle: AdmissionPlugin = {
     }
     if (attrs.operation !== 'CREATE' || !attrs.namespace) return;
     // Subresource creates (binding, eviction) act on existing objects; kube-apiserver checks them too.
+    const known = lookup.peek?.('', 'namespaces', '', attrs.namespace);
+    if (known !== undefined) return checkNamespace(attrs, known ?? undefined);
     return admitCreate(attrs, lookup);
   },
 };
 
 /** A create in a namespace: the namespace must exist and not be terminating. */
 async function admitCreate(attrs: AdmissionAttributes, lookup: AdmissionLookup): Promise<void> {
+  checkNamespace(attrs, await lookup.get('', 'namespaces', '', attrs.namespace));
+}
+
+/** Throws unless `ns`, the namespace of a create, exists and is not terminating. */
+function checkNamespace(attrs: AdmissionAttributes, ns: KubeObject | undefined): void {
   const gr = { group: attrs.group, resource: attrs.resource };
-  const ns = await lookup.get('', 'namespaces', '', attrs.namespace);
   if (!ns) throw notFound({ group: '', resource: 'namespaces' }, attrs.namespace);
   const phase = (ns.status as { phase?: string } | undefined)?.phase;
   if (phase === 'Terminating' || ns.metadata.deletionTimestamp) {

@@ -13,20 +13,47 @@ const DEFAULT_PRIORITY = 0;
 const PREEMPT_LOWER_PRIORITY = 'PreemptLowerPriority';
 
 async function defaultPriorityClass(lookup: AdmissionLookup): Promise<KubeObject | undefined> {
+  return defaultOf(await lookup.list(GROUP, 'priorityclasses'));
+}
+
+function defaultOf(classes: KubeObject[]): KubeObject | undefined {
   let found: KubeObject | undefined;
-  for (const pc of await lookup.list(GROUP, 'priorityclasses')) {
+  for (const pc of classes) {
     if (pc.globalDefault === true && (!found || (found.value as number) > (pc.value as number))) found = pc;
   }
   return found;
 }
 
-async function admitPod(pod: Pod, name: string, lookup: AdmissionLookup): Promise<void> {
+/**
+ * The class a pod gets, at once when the lookup keeps priority classes in memory (`peek`): the
+ * named one (null when it does not exist) or the default one; undefined when not known.
+ */
+function peekClass(pod: Pod, lookup: AdmissionLookup): KubeObject | null | undefined {
+  const className = pod.spec.priorityClassName;
+  if (className) return lookup.peek?.(GROUP, 'priorityclasses', '', className);
+  const classes = lookup.peekList?.(GROUP, 'priorityclasses');
+  return classes && (defaultOf(classes) ?? null);
+}
+
+/** A pod create: synchronously when the lookup keeps the classes in memory, else after reading them. */
+function admitPod(pod: Pod, name: string, lookup: AdmissionLookup): Promise<void> | undefined {
+  const known = peekClass(pod, lookup);
+  if (known !== undefined) return setPriority(pod, name, known ?? undefined);
+  return admitPodRead(pod, name, lookup);
+}
+
+async function admitPodRead(pod: Pod, name: string, lookup: AdmissionLookup): Promise<void> {
+  const className = pod.spec.priorityClassName;
+  setPriority(pod, name, className ? await lookup.get(GROUP, 'priorityclasses', '', className) : await defaultPriorityClass(lookup));
+}
+
+/** `pc`: the class the pod names (undefined: it does not exist), or the default one when it names none. */
+function setPriority(pod: Pod, name: string, pc: KubeObject | undefined): undefined {
   const gr = { group: '', resource: 'pods' };
   let priority: number;
   let preemptionPolicy: string;
   const className = pod.spec.priorityClassName;
   if (!className) {
-    const pc = await defaultPriorityClass(lookup);
     if (pc) {
       pod.spec.priorityClassName = pc.metadata.name;
       priority = pc.value as number;
@@ -36,7 +63,6 @@ async function admitPod(pod: Pod, name: string, lookup: AdmissionLookup): Promis
       preemptionPolicy = PREEMPT_LOWER_PRIORITY;
     }
   } else {
-    const pc = await lookup.get(GROUP, 'priorityclasses', '', className);
     if (!pc) throw forbidden(gr, name, `no PriorityClass with name ${className} was found`);
     priority = pc.value as number;
     preemptionPolicy = (pc.preemptionPolicy as string | undefined) ?? PREEMPT_LOWER_PRIORITY;
@@ -58,6 +84,7 @@ async function admitPod(pod: Pod, name: string, lookup: AdmissionLookup): Promis
     );
   }
   pod.spec.preemptionPolicy = preemptionPolicy;
+  return undefined;
 }
 
 export const priorityAdmission: AdmissionPlugin = {

@@ -87,9 +87,22 @@ export function serviceAccountAdmission(random: () => number = Math.random, wait
   };
 }
 
-/** A pod create: its service account, and that account's token volume and pull secrets. */
-async function admitPod(attrs: AdmissionAttributes, lookup: AdmissionLookup, random: () => number, wait: RetryWait): Promise<void> {
+/**
+ * A pod create: its service account, and that account's token volume and pull secrets.
+ * Synchronous when the lookup keeps service accounts in memory and has the pod's (`peek`); else
+ * the account is read, and waited for as kube-apiserver does.
+ */
+function admitPod(attrs: AdmissionAttributes, lookup: AdmissionLookup, random: () => number, wait: RetryWait): Promise<void> | undefined {
   const pod = attrs.object as Pod;
+  const name = podServiceAccount(pod);
+  if (name === undefined) return undefined;
+  const known = lookup.peek?.('', 'serviceaccounts', attrs.namespace, name);
+  if (known) return applyServiceAccount(attrs, pod, name, known, random);
+  return lookupServiceAccount(lookup, attrs.namespace, name, wait).then((sa) => applyServiceAccount(attrs, pod, name, sa, random));
+}
+
+/** The pod's service account name, set on its spec; undefined when the plugin leaves the pod alone. */
+function podServiceAccount(pod: Pod): string | undefined {
   // A missing or null spec decodes to an empty one in kube-apiserver; any other non-object is
   // a malformed body that validation refuses (bodies are not type-checked before admission yet).
   if (pod.spec === undefined || pod.spec === null) pod.spec = {} as Pod['spec'];
@@ -100,7 +113,10 @@ async function admitPod(attrs: AdmissionAttributes, lookup: AdmissionLookup, ran
   const name = (pod.spec.serviceAccountName as string | undefined) || (pod.spec.serviceAccount as string | undefined) || DEFAULT_SERVICE_ACCOUNT;
   pod.spec.serviceAccountName = name;
   pod.spec.serviceAccount = name;
-  const sa = await lookupServiceAccount(lookup, attrs.namespace, name, wait);
+  return name;
+}
+
+function applyServiceAccount(attrs: AdmissionAttributes, pod: Pod, name: string, sa: KubeObject | undefined, random: () => number): undefined {
   if (!sa) {
     throw forbidden(
       { group: '', resource: 'pods' },
@@ -120,4 +136,5 @@ async function admitPod(attrs: AdmissionAttributes, lookup: AdmissionLookup, ran
   if (!(pod.spec.imagePullSecrets as unknown[] | undefined)?.length && pullSecrets?.length) {
     pod.spec.imagePullSecrets = pullSecrets.map((s) => ({ name: s.name }));
   }
+  return undefined;
 }

@@ -43,6 +43,15 @@ export interface AdmissionLookup {
   get(group: string, resource: string, namespace: string, name: string): Promise<KubeObject | undefined>;
   /** All objects of a resource (in `namespace`, or every namespace / cluster-scoped when omitted). */
   list(group: string, resource: string, namespace?: string): Promise<KubeObject[]>;
+  /**
+   * What `get` would give, at once, for the objects the lookup keeps in memory (namespaces, service
+   * accounts, priority classes): the object, null when it does not exist, undefined when not kept
+   * (then `get`). A plugin that finds its answer so finishes synchronously, and the write waits
+   * for no promise of it.
+   */
+  peek?(group: string, resource: string, namespace: string, name: string): KubeObject | null | undefined;
+  /** What `list` would give (every namespace), at once, for the resources kept in memory; undefined when not kept. */
+  peekList?(group: string, resource: string): KubeObject[] | undefined;
 }
 
 export interface AdmissionPlugin {

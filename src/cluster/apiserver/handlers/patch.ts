@@ -22,13 +22,17 @@ import { rawJsonResponse } from './responses';
 /**
  * The body as `applyPatch` takes it: JSON patch types as text (bounded in size and depth, decoded
  * there with kube-apiserver's messages), apply's YAML decoded here with bounded aliases and depth;
- * in-process bodies are values already (copied: the patch may keep parts of them).
+ * in-process bodies are values already (copied: the patch may keep parts of them), but for a merge
+ * patch's, which is only read and whose added values are copied (merge-patch.ts): an in-process
+ * caller hands its patch over and does not change it until the write is answered (a kubelet's
+ * status patch, most of the status writes, was copied three times).
  */
 function patchBody(r: ResourceRequest, type: PatchType): unknown {
   const raw = r.request.rawBody;
   if (raw === undefined) {
-    if (r.request.body === undefined) throw badRequest('the body of the request was empty');
-    return typeof r.request.body === 'string' ? r.request.body : structuredCopy(r.request.body);
+    const body = r.request.body;
+    if (body === undefined) throw badRequest('the body of the request was empty');
+    return typeof body === 'string' || type === MERGE_PATCH ? body : structuredCopy(body);
   }
   if (raw.length > MAX_BODY_BYTES) throw badRequest('the request body is too large');
   const text = raw.toString('utf8');

@@ -151,6 +151,7 @@ export class FieldSet {
 
   insert(path: FieldPath): void {
     this.paths.set(pathKey(path), path);
+    this.firsts = undefined;
   }
 
   has(path: FieldPath): boolean {
@@ -191,36 +192,64 @@ export class FieldSet {
     return out;
   }
 
-  /** Drops every path equal to or below one of `prefixes` (RecursiveDifference). */
-  withoutPrefixes(prefixes: FieldSet): FieldSet {
-    if (prefixes.empty()) return this;
-    // Most paths share no first element with any prefix (a status write's, with `spec` and two
-    // metadata fields reset): those are kept without spelling their prefixes.
-    // First elements of the prefixes: fields by name (nothing to spell), other elements by key.
-    const firstFields = new Set<string>();
-    const firstOthers = new Set<string>();
-    for (const p of prefixes.paths.values()) {
+  /**
+   * The first elements of this set's paths, fields by name and other elements by key (see
+   * withoutPrefixes), made once: a reset set is reused by every write of a kind (see
+   * server-side-apply.ts), and this is its only use. Dropped when the set changes.
+   */
+  private firsts: { fields: Set<string>; others: Set<string> } | undefined;
+
+  private firstElements(): { fields: Set<string>; others: Set<string> } {
+    if (this.firsts !== undefined) return this.firsts;
+    const fields = new Set<string>();
+    const others = new Set<string>();
+    for (const p of this.paths.values()) {
       const first = p[0];
       if (first === undefined) continue;
-      if ('field' in first) firstFields.add(first.field);
-      else firstOthers.add(elementKey(first));
+      if ('field' in first) fields.add(first.field);
+      else others.add(elementKey(first));
     }
-    const out = new FieldSet();
+    return (this.firsts = { fields, others });
+  }
+
+  /**
+   * Drops every path equal to or below one of `prefixes` (RecursiveDifference). The set itself
+   * when nothing is dropped (sets are not changed once made, but by their maker): the changes of
+   * a status write are compared without its reset spec already, so none of theirs is.
+   */
+  withoutPrefixes(prefixes: FieldSet): FieldSet {
+    if (prefixes.empty() || this.paths.size === 0) return this;
+    // Most paths share no first element with any prefix (a status write's, with `spec` and two
+    // metadata fields reset): those are kept without spelling their prefixes.
+    const { fields: firstFields, others: firstOthers } = prefixes.firstElements();
+    let out: FieldSet | undefined;
+    let kept = 0;
     for (const [k, p] of this.paths) {
       const first = p[0];
-      if (first === undefined || ('field' in first ? !firstFields.has(first.field) : !firstOthers.has(elementKey(first)))) {
-        out.paths.set(k, p);
+      let dropped = false;
+      if (first !== undefined && ('field' in first ? firstFields.has(first.field) : firstOthers.has(elementKey(first)))) {
+        let prefix = '';
+        for (let i = 0; i < p.length && !dropped; i++) {
+          prefix += (i ? '\u0000' : '') + elementKey(p[i]!);
+          dropped = prefixes.paths.has(prefix);
+        }
+      }
+      if (dropped) {
+        // The first path dropped: the ones kept before it go into a new set.
+        if (out === undefined) {
+          out = new FieldSet();
+          let i = 0;
+          for (const [k2, p2] of this.paths) {
+            if (i++ >= kept) break;
+            out.paths.set(k2, p2);
+          }
+        }
         continue;
       }
-      let prefix = '';
-      let dropped = false;
-      for (let i = 0; i < p.length && !dropped; i++) {
-        prefix += (i ? '\u0000' : '') + elementKey(p[i]!);
-        dropped = prefixes.paths.has(prefix);
-      }
-      if (!dropped) out.paths.set(k, p);
+      kept++;
+      out?.paths.set(k, p);
     }
-    return out;
+    return out ?? this;
   }
 
   /** Adds every prefix that ends in a field name (EnsureNamedFieldsAreMembers). */

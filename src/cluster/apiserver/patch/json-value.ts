@@ -7,6 +7,8 @@ import { jsonCopy } from '../../api/json-copy';
 
 export type JsonObject = { [key: string]: unknown };
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
 export function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -15,20 +17,29 @@ export function clone<T>(v: T): T {
   return v === undefined ? v : jsonCopy(v);
 }
 
-/** Structural equality of two JSON values (object key order does not matter). */
+/**
+ * Structural equality of two JSON values (object key order does not matter). Allocates nothing
+ * (no key arrays, no closures): the managedFields bookkeeping of every update compares the old and
+ * new objects member by member with it.
+ */
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((x, i) => deepEqual(x, b[i]));
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
+    return true;
   }
-  if (isObject(a)) {
-    if (!isObject(b)) return false;
-    const ka = Object.keys(a);
-    if (ka.length !== Object.keys(b).length) return false;
-    return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]));
+  if (Array.isArray(b)) return false;
+  // Own enumerable members only, as Object.keys: JSON values inherit none, but a caller's might.
+  let count = 0;
+  for (const k in a) {
+    if (!hasOwn.call(a, k)) continue;
+    if (!hasOwn.call(b, k) || !deepEqual((a as JsonObject)[k], (b as JsonObject)[k])) return false;
+    count++;
   }
-  return false;
+  for (const k in b) if (hasOwn.call(b, k) && --count < 0) return false;
+  return count === 0;
 }
 
 /**

@@ -36,8 +36,23 @@ type Who = Omit<ManagerSet, 'fields'> & { time: string };
 
 export function recentKey(touched: ManagedFieldsEntry[], who: Who, changes: UpdateChanges): string {
   let key = managerIdentity(who);
-  for (const e of touched) key += `\n${JSON.stringify([e.manager, e.operation, e.apiVersion, e.subresource ?? '', e.fieldsV1])}`;
+  for (const e of touched) key += `\n${JSON.stringify([e.manager, e.operation, e.apiVersion, e.subresource ?? '']).slice(0, -1)},${fieldsText(e.fieldsV1)}]`;
   return `${key}\n${changes.added.signature()}\n${changes.modified.signature()}\n${changes.removed.signature()}`;
+}
+
+/**
+ * The JSON of frozen field sets, by the set: the touched entries of a write are mostly the shared,
+ * deep-frozen sets of decoded objects (shared-parts.ts) and the caches', which cannot change, and
+ * the same few of them were serialized for every status write's key.
+ */
+const fieldsTexts = new WeakMap<object, string>();
+
+/** JSON.stringify of a field set as an array member (`null` for what JSON leaves out). */
+function fieldsText(fields: unknown): string {
+  if (fields === null || typeof fields !== 'object' || !Object.isFrozen(fields)) return JSON.stringify(fields) ?? 'null';
+  let text = fieldsTexts.get(fields);
+  if (text === undefined) fieldsTexts.set(fields, (text = JSON.stringify(fields)));
+  return text;
 }
 
 /** The encoded entries by manager identity, as the general path would give them; undefined on a miss. */

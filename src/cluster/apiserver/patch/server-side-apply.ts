@@ -108,6 +108,22 @@ export function defaultResetFields(subresource: string | undefined, kind?: strin
   return [fieldPath('spec')];
 }
 
+/**
+ * The reset fields of each subresource and kind as a FieldSet, made once: FieldSets are not changed
+ * once made, and every status write of a kind resets the same fields.
+ */
+const defaultResets = new Map<string, FieldSet>();
+
+function defaultResetSet(subresource: string | undefined, kind: string | undefined): FieldSet {
+  const key = `${subresource ?? ''}\n${kind ?? ''}`;
+  let set = defaultResets.get(key);
+  if (set === undefined) {
+    if (defaultResets.size >= 256) defaultResets.clear();
+    defaultResets.set(key, (set = new FieldSet(defaultResetFields(subresource, kind))));
+  }
+  return set;
+}
+
 /** A shallow view of `obj` without metadata.managedFields (the walks below never modify it). */
 function withoutManagedFields(obj: JsonObject | undefined): JsonObject {
   const view: JsonObject = { ...(obj ?? {}) };
@@ -231,7 +247,7 @@ export function recordUpdate(opts: RecordUpdateOptions): ManagedFieldsEntry[] {
   const oldFields = (old?.metadata as JsonObject | undefined)?.managedFields as ManagedFieldsEntry[] | undefined;
   const before = old ? withoutManagedFields(old) : emptyLike(updated);
   const after = withoutManagedFields(updated);
-  const reset = new FieldSet(opts.resetFields ?? defaultResetFields(opts.subresource, typeof updated.kind === 'string' ? updated.kind : undefined));
+  const reset = opts.resetFields ? new FieldSet(opts.resetFields) : defaultResetSet(opts.subresource, typeof updated.kind === 'string' ? updated.kind : undefined);
   const who: Omit<ManagerSet, 'fields'> & { time: string } = { manager: opts.manager, operation: 'Update', apiVersion: opts.apiVersion, time: formatTime(opts.now) };
   if (opts.subresource) who.subresource = opts.subresource;
   // The stored entries are in force when the client sent none, or sent them back unchanged.

@@ -9,6 +9,8 @@
  * key field's schema default (so a port without protocol is `k:{"containerPort":80,"protocol":"TCP"}`).
  */
 import { clone, deepEqual, isObject, type JsonObject } from './json-value';
+
+const hasOwn = Object.prototype.hasOwnProperty;
 import { listSemantics, type MetaLookup } from './patch-meta';
 import { FieldSet, pathToString, serializePathElement, type FieldPath, type PathElement } from './field-set';
 
@@ -162,13 +164,15 @@ export class TypedWalker {
 
   private compareMaps(l: JsonObject, r: JsonObject, names: string[], path: FieldPath, c: ReturnType<TypedWalker['compare']>): void {
     // Equal values hold no change at any depth: skipping them spares the typed walk of what a write left alone.
-    for (const k of Object.keys(l)) {
+    // for-in over own members, rather than Object.keys: no key arrays for every map compared.
+    for (const k in l) {
+      if (!hasOwn.call(l, k)) continue;
       const lv = l[k];
       const rv = r[k];
       if ((lv === rv && lv !== undefined) || (rv !== undefined && typeof lv === 'object' && lv !== null && deepEqual(lv, rv))) continue;
       this.compareValue(lv, rv, [...names, k], [...path, { field: k }], c);
     }
-    for (const k of Object.keys(r)) if (!Object.prototype.hasOwnProperty.call(l, k)) this.compareValue(undefined, r[k], [...names, k], [...path, { field: k }], c);
+    for (const k in r) if (hasOwn.call(r, k) && !hasOwn.call(l, k)) this.compareValue(undefined, r[k], [...names, k], [...path, { field: k }], c);
   }
 
   private compareLists(l: unknown[], r: unknown[], names: string[], path: FieldPath, c: ReturnType<TypedWalker['compare']>): void {

@@ -21,6 +21,7 @@
  */
 import type { KubeObject } from '../../api/types';
 import { deepFreeze } from '../../api/deep-freeze';
+import { jsonExact } from './written';
 
 /** Distinct field sets and sub-objects remembered; past this the oldest is forgotten (objects keep theirs). */
 const MAX_FIELD_SETS = 4096;
@@ -48,45 +49,74 @@ export function shareParts(object: KubeObject): void {
 
 /**
  * Makes an object a write has just encoded (see written.ts) use the shared equal parts, as
- * shareParts does, and freezes it throughout. Parts frozen already are shared ones (of the object's
- * previous revision, of a managedFields cache) and are left as they are: nothing is assigned where
- * the value does not change, so a frozen part never gets a write.
+ * shareParts does, and freezes it throughout, if it is exactly what JSON.parse of its text gives
+ * (written.ts jsonExact); false, and the walk stops, at the first value that is not (the object is
+ * then decoded from its text instead, and what the walk froze or shared already is only read-only
+ * or equal to what it was). One walk for both: checking first and then freezing walked every
+ * written object twice. Parts frozen already are shared ones (of the object's previous revision,
+ * of a managedFields cache), exact by that contract, and are left as they are: nothing is assigned
+ * where the value does not change, so a frozen part never gets a write.
  */
-export function shareWrittenParts(object: KubeObject): void {
-  freezeWalk(object as unknown as Record<string, unknown>);
+export function shareWrittenParts(object: KubeObject): boolean {
+  return Object.getPrototypeOf(object) === Object.prototype && freezeWalk(object as unknown as Record<string, unknown>);
 }
 
-function freezeWalk(object: Record<string, unknown>): void {
-  if (Object.isFrozen(object)) return;
+/** A scalar JSON gives back as it was: a string, a boolean, null, or a finite number other than -0. */
+function exactScalar(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0);
+    default:
+      return value === null;
+  }
+}
+
+/** A plain object or array (their prototypes are what JSON.parse makes). */
+function plainPrototype(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return Array.isArray(value) ? proto === Array.prototype : proto === Object.prototype;
+}
+
+function freezeWalk(object: Record<string, unknown>): boolean {
+  if (Object.isFrozen(object)) return true;
   for (const key in object) {
+    if (key === '__proto__') return false;
     const value = object[key];
     if (typeof value === 'string') {
       const s = shared(value);
       if (s !== value) object[key] = s;
     } else if (value !== null && typeof value === 'object') {
+      if (!plainPrototype(value)) return false;
       if (ALIKE.has(key) || key === 'fieldsV1') {
+        // A tree is shared by its JSON text: only an exact one may stand for others.
+        if (!jsonExact(value)) return false;
         const tree = sharedTree(value as Record<string, unknown>);
         if (tree !== value) object[key] = tree;
-      } else if (Array.isArray(value)) freezeArray(value);
-      else freezeWalk(value as Record<string, unknown>);
-    }
+      } else if (Array.isArray(value) ? !freezeArray(value) : !freezeWalk(value as Record<string, unknown>)) return false;
+    } else if (!exactScalar(value)) return false;
   }
   Object.freeze(object);
+  return true;
 }
 
-function freezeArray(array: unknown[]): void {
-  if (Object.isFrozen(array)) return;
+function freezeArray(array: unknown[]): boolean {
+  if (Object.isFrozen(array)) return true;
   for (let i = 0; i < array.length; i++) {
+    // A hole reads as undefined, which is not exact either.
     const value = array[i];
     if (typeof value === 'string') {
       const s = shared(value);
       if (s !== value) array[i] = s;
     } else if (value !== null && typeof value === 'object') {
-      if (Array.isArray(value)) freezeArray(value);
-      else freezeWalk(value as Record<string, unknown>);
-    }
+      if (!plainPrototype(value)) return false;
+      if (Array.isArray(value) ? !freezeArray(value) : !freezeWalk(value as Record<string, unknown>)) return false;
+    } else if (!exactScalar(value)) return false;
   }
   Object.freeze(array);
+  return true;
 }
 
 /**
@@ -95,11 +125,24 @@ function freezeArray(array: unknown[]): void {
  */
 const knownTrees = new WeakSet<object>();
 
+/**
+ * Frozen trees equal to a shared one, by the tree: the managedFields caches hand every write the
+ * same frozen field sets (created-fields.ts, managed-fields-recent.ts), which are not the shared
+ * trees of decoded objects, and each written object's were serialized again to be found.
+ */
+const aliases = new WeakMap<object, Record<string, unknown>>();
+
 function sharedTree(set: Record<string, unknown>): Record<string, unknown> {
   if (knownTrees.has(set)) return set;
+  const alias = aliases.get(set);
+  if (alias !== undefined) return alias;
   const text = JSON.stringify(set);
   const known = fieldSets.get(text);
-  if (known !== undefined) return known;
+  if (known !== undefined) {
+    // Only a frozen tree stays equal to what it was serialized as.
+    if (Object.isFrozen(set)) aliases.set(set, known);
+    return known;
+  }
   if (fieldSets.size >= MAX_FIELD_SETS) fieldSets.delete(fieldSets.keys().next().value!);
   fieldSets.set(text, deepFreeze(set));
   knownTrees.add(set);

@@ -18,12 +18,12 @@ import {
   type GroupResource,
 } from '../../api/errors';
 import { required, type FieldError } from '../../api/field-errors';
-import type { KubeList, KubeObject, ManagedFieldsEntry } from '../../api/types';
+import type { KubeList, KubeObject } from '../../api/types';
 import { jsonCopy } from '../../api/json-copy';
 import type { Clock, Timer } from '../../clock';
 import { CompactedError, FutureRevisionError, prefixEnd, type KeyValue, type KVStore } from '../../store/types';
 import type { UserInfo } from '../types';
-import { shareParts, shareWrittenParts } from './shared-parts';
+import { shareParts } from './shared-parts';
 import { decodeKv, encodeObject, flatText, RawJson, rfc3339, storedShape, withMetadataMembers, withResourceVersion } from './codec';
 import { servedJson } from './served-cache';
 import { finalizersForPropagation } from './deletion-finalizers';
@@ -31,6 +31,7 @@ import { WrittenObjects, type WrittenObject } from './written';
 import { shapeText, type PreviousRevision } from './spec-text';
 import { ObjectHandle, type HandleSource } from './handle';
 import { RecentObjects } from './recent';
+import { CreatedFields, snapshot, type ShapeNode } from './created-fields';
 
 /**
  * A resource stored in another resource's shape (events.k8s.io/v1 events are core/v1 events in
@@ -255,12 +256,10 @@ export class RegistryStore implements HandleSource {
     if (current !== undefined && current.kv.modRevision === kv.modRevision) return current.object();
     const previous = this.previous.get(kv.key);
     if (previous !== undefined && previous.kv.modRevision === kv.modRevision) return previous.object();
-    const taken = this.conversion ? undefined : this.written.take(kv.key, kv.value);
+    const taken = this.conversion ? undefined : this.written.take(kv.key, kv.value, kv.modRevision);
     let object: KubeObject;
     if (taken) {
-      taken.metadata.resourceVersion = String(kv.modRevision);
       object = taken;
-      shareWrittenParts(object);
     } else {
       object = this.decode(kv);
       shareParts(object);
@@ -698,20 +697,16 @@ export class RegistryStore implements HandleSource {
     return { encoded: this.encodeShaped(object, previous), warnings };
   }
 
-  /**
-   * The managedFields of recent creates by shape (see createShape): creates of objects alike but for
-   * their name (a controller's or a benchmark's) skip the field-set walk, which is most of a create.
-   */
-  private readonly createdFields = new Map<string, readonly ManagedFieldsEntry[]>();
+  /** The managedFields of recent creates by shape (created-fields.ts). */
+  private readonly createdFields = new CreatedFields();
 
   /** Gives `ctx.fieldManager` the fields this write changed (an Update entry in managedFields). */
   private recordManagedFields(object: KubeObject, old: KubeObject | undefined, ctx: WriteContext, now: number): void {
     const sent = object.metadata.managedFields;
     const cacheable = !old && !(Array.isArray(sent) && sent.length > 0);
-    let shape: string | undefined;
+    let shape: ShapeNode | undefined;
     if (cacheable) {
-      shape = createShape(object, ctx.fieldManager!, ctx.subresource ?? '');
-      const hit = this.createdFields.get(shape);
+      const hit = this.createdFields.get(object, ctx.fieldManager!, ctx.subresource ?? '');
       if (hit) {
         // The entries are new; their fieldsV1 are shared and frozen (nothing between here and
         // encoding changes managedFields).
@@ -720,6 +715,7 @@ export class RegistryStore implements HandleSource {
         else delete object.metadata.managedFields;
         return;
       }
+      shape = snapshot(object);
     }
     const options: Parameters<typeof recordUpdate>[0] = {
       updated: object,
@@ -731,10 +727,7 @@ export class RegistryStore implements HandleSource {
     if (old) options.old = old;
     if (ctx.subresource) options.subresource = ctx.subresource;
     const entries = recordUpdate(options);
-    if (shape !== undefined) {
-      if (this.createdFields.size >= CREATED_FIELDS_CACHE_SIZE) this.createdFields.delete(this.createdFields.keys().next().value!);
-      this.createdFields.set(shape, deepFreeze(jsonCopy(entries)));
-    }
+    if (shape !== undefined) this.createdFields.set(shape, ctx.fieldManager!, ctx.subresource ?? '', deepFreeze(jsonCopy(entries)));
     if (entries.length > 0) object.metadata.managedFields = entries;
     else delete object.metadata.managedFields;
   }
@@ -914,77 +907,6 @@ export class RegistryStore implements HandleSource {
   }
 }
 
-/**
- * What a create's managedFields depend on besides the time: field sets name fields, map keys and
- * list items (by their key fields, or by value in set lists), and compare values only with the
- * zero value, whose leaves are all null. So the shape keeps every key, the kind of every value
- * (null, string, number, boolean, undefined: a present but undefined member is a field too), and
- * the values of scalars in lists and of the scalar members of list items (where key fields are);
- * other scalars are left out. Events of one reason, or pods of one template, then share a shape
- * whatever their names, messages, labels' values and timestamps.
- */
-function createShape(object: KubeObject, manager: string, subresource: string): string {
-  return `${manager}\n${subresource}\n${shapeOf(object, false)}`;
-}
-
-function shapeOf(value: unknown, item: boolean): string {
-  if (value === null) return 'n';
-  switch (typeof value) {
-    case 'undefined':
-      return 'u';
-    case 'string':
-      return item ? JSON.stringify(value) : 's';
-    case 'number':
-      return item ? `${value}` : '0';
-    case 'boolean':
-      return item ? `${value}` : 'b';
-    case 'object':
-      break;
-    default:
-      return '?';
-  }
-  if (Array.isArray(value)) {
-    let out = '[';
-    for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + shapeOf(value[i], true);
-    return out + ']';
-  }
-  let out = '{';
-  let first = true;
-  for (const k of Object.keys(value as object)) {
-    const v = (value as Record<string, unknown>)[k];
-    if (!first) out += ',';
-    // The scalar members of a list item are kept (its key fields are among them); deeper ones are not.
-    out += quotedKey(k) + ':' + (item && (v === null || typeof v !== 'object') ? leaf(v) : shapeOf(v, false));
-    first = false;
-  }
-  return out + '}';
-}
-
-/**
- * Member names as JSON strings, each spelled once: every create of a kind names the same few
- * hundred members, and a new string per member and create was most of what a shape cost.
- */
-const quotedKeys = new Map<string, string>();
-const MAX_QUOTED_KEYS = 4096;
-
-function quotedKey(k: string): string {
-  let quoted = quotedKeys.get(k);
-  if (quoted === undefined) {
-    quoted = JSON.stringify(k);
-    if (quotedKeys.size >= MAX_QUOTED_KEYS) quotedKeys.clear();
-    quotedKeys.set(k, quoted);
-  }
-  return quoted;
-}
-
-/** A scalar with its value (and kind: the string "1" and the number 1 differ). */
-function leaf(v: unknown): string {
-  if (v === undefined) return 'u';
-  return typeof v === 'string' || v === null ? JSON.stringify(v) : `#${String(v)}`;
-}
-
-
-const CREATED_FIELDS_CACHE_SIZE = 256;
 
 /** ownerReferences and finalizers are omitempty in Go's ObjectMeta: an empty list is not stored (a patch deleting the last item leaves one). */
 function dropEmptyOwnership(meta: KubeObject['metadata']): void {

@@ -11,13 +11,15 @@
  *   watch fan-out runs before the writer resumes), and the first key-value of that key whose value
  *   is the same text takes it. The decode of a text is a function of the text alone, so any
  *   key-value with that value is served correctly by it; its resourceVersion is set when taken.
- * - Once taken it is shared like a decoded object, and frozen (see `freezeWritten`): its nested
- *   values came through strategies, admission and patches, so a holder that still reaches one of
- *   them gets an error on a write instead of changing what every watcher sees. The writer hands its
+ * - Once taken it is shared like a decoded object, and frozen (shared-parts.ts shareWrittenParts,
+ *   which checks it is exact in the same walk): its nested values came through strategies,
+ *   admission and patches, so a holder that still reaches one of them gets an error on a write
+ *   instead of changing what every watcher sees. The writer hands its
  *   callers a separate decode (the registry's WriteResult.object) or text, never this object.
  * - A write that failed, or whose value nobody read before it resumed, withdraws its object.
  */
 import type { KubeObject } from '../../api/types';
+import { shareWrittenParts } from './shared-parts';
 
 export interface WrittenObject {
   text: string;
@@ -34,12 +36,19 @@ export class WrittenObjects {
     return written;
   }
 
-  /** The object written as `value` under `key`, once; undefined when there is none or it is not exact. */
-  take(key: string, value: string): KubeObject | undefined {
+  /**
+   * The object written as `value` under `key`, once, with `revision` as its resourceVersion (which
+   * its text does not hold), frozen and sharing the shared parts; undefined when there is none or
+   * it is not exact.
+   */
+  take(key: string, value: string, revision: number): KubeObject | undefined {
     const written = this.byKey.get(key);
     if (written === undefined || written.text !== value) return undefined;
     this.byKey.delete(key);
-    return jsonExact(written.object) ? written.object : undefined;
+    const { object } = written;
+    if (Object.isFrozen(object.metadata)) return undefined;
+    object.metadata.resourceVersion = String(revision);
+    return shareWrittenParts(object) ? object : undefined;
   }
 
   /** Withdraws `written` if nobody took it. */

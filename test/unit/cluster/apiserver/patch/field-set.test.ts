@@ -126,3 +126,20 @@ test('signature: equal exactly for sets of the same paths, whatever the order th
   const texts = distinct.map((s) => s.signature());
   assert.equal(new Set(texts).size, texts.length);
 });
+
+test('withoutPrefixes drops the paths at or below a prefix, and is the set itself when it drops none', () => {
+  const k = (name: string): FieldPath => [{ field: 'spec' }, { field: 'containers' }, { key: [['name', name]] }];
+  const set = new FieldSet([fieldPath('metadata', 'labels', 'app'), fieldPath('spec'), [...k('a'), { field: 'image' }], fieldPath('status', 'phase'), fieldPath('metadata', 'deletionTimestamp'), k('b'), fieldPath('status', 'podIP')]);
+  const reset = new FieldSet([fieldPath('spec'), fieldPath('metadata', 'deletionTimestamp')]);
+  const kept = set.withoutPrefixes(reset);
+  assert.deepEqual(kept.list().map(pathToString), ['.metadata.labels.app', '.status.phase', '.status.podIP']);
+  assert.equal(set.size, 7);
+  const none = new FieldSet([fieldPath('status', 'phase'), fieldPath('metadata', 'labels', 'app'), fieldPath('metadata', 'deletionGracePeriodSeconds')]);
+  assert.equal(none.withoutPrefixes(reset), none);
+  // A prefix set used again after it changed drops by what it holds now.
+  reset.insert(fieldPath('status'));
+  assert.deepEqual(none.withoutPrefixes(reset).list().map(pathToString), ['.metadata.deletionGracePeriodSeconds', '.metadata.labels.app']);
+  // Keyed prefixes (a list item) drop what is below them.
+  const items = new FieldSet([[...k('a'), { field: 'image' }], k('b'), fieldPath('status')]);
+  assert.deepEqual(items.withoutPrefixes(new FieldSet([k('a')])).list().map(pathToString), ['.status', '.spec.containers[name="b"]']);
+});

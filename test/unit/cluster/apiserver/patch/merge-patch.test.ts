@@ -37,3 +37,34 @@ test('merge patch into a document the caller owns changes it in place and leaves
   assert.deepEqual(doc, { metadata: { name: 'a', labels: { env: { zone: 'z' } } } });
   assert.equal(JSON.stringify(patch), patchText);
 });
+
+test('merge patch: the result shares nothing with the patch, and what the patch adds has its nested nulls left out', () => {
+  const doc: Record<string, unknown> = { status: { phase: 'Pending', conditions: [{ type: 'Ready' }] } };
+  const patch = { status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', reason: null }], hostIPs: [{ ip: '10.0.0.1', note: null }, null], extra: { a: { b: null, c: 1 } } } };
+  const patchText = JSON.stringify(patch);
+  const out = applyMergePatch(doc, patch, true) as { status: { conditions: object[]; hostIPs: unknown[]; extra: { a: object } } };
+  assert.equal(JSON.stringify(patch), patchText);
+  // Nulls inside arrays' objects of an added or replacing value are pruned, nulls as array items kept.
+  assert.deepEqual(out, { status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }], hostIPs: [{ ip: '10.0.0.1' }, null], extra: { a: { c: 1 } } } });
+  assert.notEqual(out.status.conditions, patch.status.conditions);
+  assert.notEqual(out.status.conditions[0], patch.status.conditions[0]);
+  assert.notEqual(out.status.extra.a, patch.status.extra.a);
+  (patch.status.conditions[0] as Record<string, unknown>).status = 'False';
+  assert.equal((out.status.conditions[0] as Record<string, unknown>).status, 'True');
+});
+
+test('merge patch: a value replacing an object keeps its nested nulls; values JSON would change are taken as JSON gives them', () => {
+  assert.deepEqual(applyMergePatch({ a: { b: 1 } }, { a: [{ x: null }] }), { a: [{ x: null }] });
+  assert.deepEqual(applyMergePatch({ a: 1 }, { a: [{ x: null }] }), { a: [{}] });
+  // undefined members are not in the JSON a client sends; NaN is sent as null, which deletes.
+  assert.deepEqual(applyMergePatch({ a: 1, b: 2, c: 3 }, { a: undefined, b: NaN, d: [undefined] }), { a: 1, c: 3, d: [null] });
+  assert.deepEqual(applyMergePatch({ a: 1 }, Object.freeze({ a: undefined, b: Object.freeze({ c: undefined, d: 2 }) }) as Record<string, unknown>), { a: 1, b: { d: 2 } });
+});
+
+test('merge patch: an own __proto__ member is a member like any other, never the prototype', () => {
+  const patch = JSON.parse('{"metadata":{"labels":{"__proto__":{"polluted":"yes"}}}}') as Record<string, unknown>;
+  const out = applyMergePatch({ metadata: { labels: { app: 'x' } } }, patch) as { metadata: { labels: Record<string, unknown> } };
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  assert.equal(Object.getPrototypeOf(out.metadata.labels), Object.prototype);
+  assert.deepEqual(Object.keys(out.metadata.labels), ['app', '__proto__']);
+});

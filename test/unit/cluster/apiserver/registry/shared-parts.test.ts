@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../../../../src/cluster/api/types';
-import { shareParts } from '../../../../../src/cluster/apiserver/registry/shared-parts';
+import { shareParts, shareWrittenParts } from '../../../../../src/cluster/apiserver/registry/shared-parts';
+import { deepFreeze } from '../../../../../src/cluster/api/deep-freeze';
 
 const stored = (name: string, labels: string[]) => JSON.stringify({
   apiVersion: 'v1', kind: 'Pod',
@@ -77,3 +78,26 @@ test('sub-objects defaulting makes alike (tolerations, a projected token volume,
 function objectsEqualText(objects: KubeObject[], texts: string[]): void {
   objects.forEach((o, i) => assert.equal(JSON.stringify(o), texts[i]));
 }
+
+test('a written object\'s field sets become the shared equal ones, a cache\'s frozen set each time, an unfrozen one as it is then', () => {
+  const shared = (JSON.parse(stored('a', ['app'])) as KubeObject);
+  shareParts(shared);
+  const known = shared.metadata.managedFields![0]!.fieldsV1!;
+  const written = (fieldsV1: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'w', managedFields: [{ manager: 'kubectl', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1 }] } }) as KubeObject;
+  const cached = deepFreeze(JSON.parse(JSON.stringify(known)) as Record<string, unknown>);
+  for (let i = 0; i < 2; i++) {
+    const w = written(cached);
+    assert.equal(shareWrittenParts(w), true);
+    assert.equal(w.metadata.managedFields![0]!.fieldsV1, known);
+  }
+  // An unfrozen set that was equal once, and changed since, is not taken for the shared one.
+  const plain = JSON.parse(JSON.stringify(known)) as Record<string, Record<string, Record<string, unknown>>>;
+  const first = written(plain);
+  shareWrittenParts(first);
+  assert.equal(first.metadata.managedFields![0]!.fieldsV1, known);
+  plain['f:metadata']!['f:labels']!['f:tier'] = {};
+  const second = written(plain);
+  shareWrittenParts(second);
+  assert.notEqual(second.metadata.managedFields![0]!.fieldsV1, known);
+  assert.equal(JSON.stringify(second.metadata.managedFields![0]!.fieldsV1), JSON.stringify(plain));
+});

@@ -88,27 +88,29 @@ test('watch events of creates, status patches and a graceful delete carry exactl
 
 test('a written object is taken once, by the key and the exact text it was written as; an inexact one never', () => {
   const written = new WrittenObjects();
-  const object = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } } as KubeObject;
+  // Each offer a fresh object, as each write's shape is: a taken one is frozen.
+  const fresh = () => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' } }) as KubeObject;
+  const object = fresh();
   const text = JSON.stringify(object);
   written.offer('/registry/pods/default/p', text, object);
-  assert.equal(written.take('/registry/pods/default/q', text), undefined);
-  assert.equal(written.take('/registry/pods/default/p', `${text} `), undefined);
-  assert.equal(written.take('/registry/pods/default/p', text), object);
-  assert.equal(written.take('/registry/pods/default/p', text), undefined);
+  assert.equal(written.take('/registry/pods/default/q', text, 7), undefined);
+  assert.equal(written.take('/registry/pods/default/p', `${text} `, 7), undefined);
+  assert.equal(written.take('/registry/pods/default/p', text, 7), object);
+  assert.equal(written.take('/registry/pods/default/p', text, 7), undefined);
 
   // A later write's offer replaces an earlier one; withdrawing the earlier one leaves it.
-  const first = written.offer('/registry/pods/default/p', text, object);
-  const second = written.offer('/registry/pods/default/p', text, { ...object });
+  const first = written.offer('/registry/pods/default/p', text, fresh());
+  const second = written.offer('/registry/pods/default/p', text, fresh());
   written.withdraw('/registry/pods/default/p', first);
-  assert.equal(written.take('/registry/pods/default/p', text), second.object);
-  const third = written.offer('/registry/pods/default/p', text, object);
+  assert.equal(written.take('/registry/pods/default/p', text, 7), second.object);
+  const third = written.offer('/registry/pods/default/p', text, fresh());
   written.withdraw('/registry/pods/default/p', third);
-  assert.equal(written.take('/registry/pods/default/p', text), undefined);
+  assert.equal(written.take('/registry/pods/default/p', text, 7), undefined);
 
   // JSON.stringify drops the undefined member: the text's decode is not this object.
   const inexact = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', annotations: { a: 'x', b: undefined } } } as unknown as KubeObject;
   written.offer('/registry/pods/default/p', JSON.stringify(inexact), inexact);
-  assert.equal(written.take('/registry/pods/default/p', JSON.stringify(inexact)), undefined);
+  assert.equal(written.take('/registry/pods/default/p', JSON.stringify(inexact), 7), undefined);
 });
 
 test('a status merge patch that does not name the spec keeps the stored spec itself; one that names it keeps the stored spec as well', async () => {
