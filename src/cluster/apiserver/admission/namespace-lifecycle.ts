@@ -20,8 +20,11 @@ export const namespaceLifecycle: AdmissionPlugin = {
     }
     if (attrs.operation !== 'CREATE' || !attrs.namespace) return;
     // Subresource creates (binding, eviction) act on existing objects; kube-apiserver checks them too.
+    // A namespace the in-memory copy does not have is read from the store before the create is
+    // refused, as kube-apiserver's plugin makes a live lookup when its lister misses: that copy
+    // follows a watch, which behind a real etcd can lag a namespace the client was just answered.
     const known = lookup.peek?.('', 'namespaces', '', attrs.namespace);
-    if (known !== undefined) return checkNamespace(attrs, known ?? undefined);
+    if (known) return checkNamespace(attrs, known);
     return admitCreate(attrs, lookup);
   },
 };

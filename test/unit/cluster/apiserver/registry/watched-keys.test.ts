@@ -5,7 +5,7 @@ import { WatchedKeys } from '../../../../../src/cluster/apiserver/registry/watch
 import { ApiServer } from '../../../../../src/cluster/apiserver/server';
 import { ManualClock } from '../../../../../src/cluster/clock';
 import { allResources } from '../../../../../src/cluster/apiserver/registry/kinds';
-import type { RangeOptions, RangeResult } from '../../../../../src/cluster/store/types';
+import type { RangeOptions, RangeResult, StoreWatchEvent, StoreWatcher, WatchOptions } from '../../../../../src/cluster/store/types';
 
 test('watched keys: unknown until started, then every key under the prefix as the store has it once a writer is answered', async () => {
   const store = new MemoryStore();
@@ -36,7 +36,7 @@ class CountingStore extends MemoryStore {
   }
 }
 
-test('creates in a namespace are admitted from the watched namespaces: 404 for none, 403 once terminating, no store read of the namespace', async () => {
+test('creates in a namespace are admitted from the watched namespaces: 404 for none (after a store read), 403 once terminating, no store read of a namespace it has', async () => {
   const store = new CountingStore();
   const server = new ApiServer({ kv: store, clock: new ManualClock(), resources: allResources });
   const call = async (method: string, path: string, body?: object) => {
@@ -49,6 +49,9 @@ test('creates in a namespace are admitted from the watched namespaces: 404 for n
   const missing = await call('POST', '/api/v1/namespaces/team/configmaps', cm('a'));
   assert.equal(missing.status, 404);
   assert.equal(missing.body.message, 'namespaces "team" not found');
+  // Refused only after the store said so too (the live lookup of a lister miss).
+  assert.equal(store.namespaceReads, 1);
+  store.namespaceReads = 0;
   assert.equal((await call('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team', finalizers: ['x/y'] }, spec: { finalizers: ['kubernetes'] } })).status, 201);
   assert.equal((await call('POST', '/api/v1/namespaces/team/configmaps', cm('a'))).status, 201);
   assert.equal(store.namespaceReads, 0);
@@ -89,4 +92,28 @@ test('a pod create is admitted from the watched service accounts and priority cl
   const missing = await call('POST', '/api/v1/namespaces/team/pods', pod('c', { priorityClassName: 'none' }));
   assert.equal(missing.status, 403);
   assert.equal(store.admissionReads, 0);
+});
+
+/** A store whose watches of namespaces hear of a write only when told to, as a watch behind a real etcd can lag. */
+class LaggingStore extends MemoryStore {
+  private readonly held: (() => void)[] = [];
+  override watch(options: WatchOptions, onEvents: (events: StoreWatchEvent[]) => void, onError?: (err: Error) => void): StoreWatcher {
+    if (!options.key.startsWith('/registry/namespaces/')) return super.watch(options, onEvents, onError);
+    return super.watch(options, (events) => this.held.push(() => onEvents(events)), onError);
+  }
+  deliver(): void {
+    for (const send of this.held.splice(0)) send();
+  }
+}
+
+test('a create in a namespace the watched copy has not heard of yet reads the store before refusing, as a lister miss makes kube-apiserver look it up', async () => {
+  const store = new LaggingStore();
+  const server = new ApiServer({ kv: store, clock: new ManualClock(), resources: allResources });
+  const call = async (method: string, path: string, body?: object) => (await server.handle({ method, path, query: new URLSearchParams(), headers: { 'content-type': 'application/json', accept: 'application/json' }, user: { name: 'admin', groups: ['system:masters'] }, ...(body ? { body } : {}) })).status;
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(await call('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } }), 201);
+  assert.equal(await call('POST', '/api/v1/namespaces/team/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } }), 201);
+  assert.equal(await call('POST', '/api/v1/namespaces/none/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } }), 404);
+  store.deliver();
+  await store.close();
 });
