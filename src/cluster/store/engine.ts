@@ -25,7 +25,8 @@ import { WatchHub } from './watch-hub';
  *   less per key is a good part of what a key costs at 150,000 pods), or a `KeyRecord` holding its
  *   versions in revision order once it has several. A delete appends a tombstone (version 0, empty
  *   value) that ends the generation. A `SortedIndex` of the keys gives key order for range scans.
- * - `log` holds the events of every revision after the compacted one, which watchers replay.
+ * - `log` holds the versions written by every revision after the compacted one, which watchers
+ *   replay as events (`eventOf` makes each from the key's history).
  *
  * The engine applies writes synchronously. What readers and watchers see is a separate, published
  * revision: the memory store publishes at once, the durable store only after the write's fsync, so
@@ -49,8 +50,8 @@ export class KeyRecord {
      */
     public latest: StoredKv,
     /**
-     * Every retained version in revision order (ending with `latest`), two or more. Appended to,
-     * never shortened in place (snapshots hold old arrays): compaction replaces it.
+     * Every retained version in revision order (ending with `latest`), two or more. Never changed
+     * in place (snapshots hold old arrays): a write or a compaction replaces it (see `appended`).
      */
     public history: StoredKv[],
   ) {}
@@ -90,7 +91,7 @@ export class MvccEngine {
   private current = 1;
   private published = 1;
   private compacted = 0;
-  private log = new EventLog(2);
+  private log = new EventLog(2, (kv) => this.eventOf(kv));
   readonly watchers: WatchHub;
   private readonly packer = new ValuePacker({
     holds: (kv) => this.holds(kv),
@@ -206,7 +207,7 @@ export class MvccEngine {
     this.compacted = compacted;
     this.current = Math.max(1, revision);
     this.published = this.current;
-    this.log = new EventLog(this.current + 1);
+    this.log = new EventLog(this.current + 1, (kv) => this.eventOf(kv));
   }
 
   range(options: RangeOptions): RangeResult {
@@ -339,7 +340,7 @@ export class MvccEngine {
     );
     this.packer.track(kv, value.length);
     if (slot instanceof KeyRecord) {
-      slot.history.push(kv);
+      slot.history = appended(slot.history, kv);
       slot.latest = kv;
     } else if (slot) {
       this.records.set(key, new KeyRecord(slot.key, kv, [slot, kv]));
@@ -356,12 +357,31 @@ export class MvccEngine {
     if (!slot || !latest || latest.version === 0) return undefined;
     const tombstone = new StoredKv(slot.key, '', 0, revision, 0);
     if (slot instanceof KeyRecord) {
-      slot.history.push(tombstone);
+      slot.history = appended(slot.history, tombstone);
       slot.latest = tombstone;
     } else {
       this.records.set(key, new KeyRecord(slot.key, tombstone, [slot, tombstone]));
     }
     return { type: 'delete', kv: tombstone, prevKv: latest };
+  }
+
+  /**
+   * The watch event that wrote `kv`, a version the log holds: a delete if it is a tombstone, and
+   * the key's version before it as prevKv if that one was live (as `put` and `delete` made it).
+   * The key's history holds both: the log covers revisions after the compacted one, and
+   * compaction keeps every version written after it and the newest one at or before it (a
+   * tombstone there goes, but it would not have been a prevKv).
+   */
+  private eventOf(kv: StoredKv): StoreWatchEvent {
+    const slot = this.records.get(kv.key);
+    let prev: StoredKv | undefined;
+    if (slot instanceof KeyRecord) {
+      const h = slot.history;
+      const at = lastAtOrBefore(h, kv.modRevision);
+      if (at > 0 && h[at] === kv) prev = h[at - 1];
+    }
+    if (kv.version === 0) return { type: 'delete', kv, prevKv: prev };
+    return prev !== undefined && prev.version !== 0 ? { type: 'put', kv, prevKv: prev } : { type: 'put', kv };
   }
 
   /** Whether a version is still retained (compaction drops superseded versions at or below its revision). */
@@ -370,6 +390,17 @@ export class MvccEngine {
     const slot = this.records.get(kv.key);
     return slot === kv || (slot instanceof KeyRecord && (slot.latest === kv || slot.history[0] === kv));
   }
+}
+
+/**
+ * `history` and `kv` in a new array of their exact length: a pushed-to array grows its backing
+ * store by half plus 16 slots (a key's third version took 210 bytes of array instead of 73), and
+ * most keys stop at three or four versions until compaction. History arrays are never changed in
+ * place (snapshots hold old ones), and a key has few enough versions between compactions that
+ * copying them on each write costs less than a put's other work.
+ */
+function appended(history: StoredKv[], kv: StoredKv): StoredKv[] {
+  return history.concat([kv]);
 }
 
 function validateOp(op: TxnOp): void {
