@@ -377,8 +377,10 @@ export class MvccEngine {
     let prev: StoredKv | undefined;
     if (slot instanceof KeyRecord) {
       const h = slot.history;
-      const at = lastAtOrBefore(h, kv.modRevision);
-      if (at > 0 && h[at] === kv) prev = h[at - 1];
+      // One transaction may write a key more than once (a put, then a delete): same modRevision.
+      let at = lastAtOrBefore(h, kv.modRevision);
+      while (at > 0 && h[at] !== kv) at--;
+      if (at > 0) prev = h[at - 1];
     }
     if (kv.version === 0) return { type: 'delete', kv, prevKv: prev };
     return prev !== undefined && prev.version !== 0 ? { type: 'put', kv, prevKv: prev } : { type: 'put', kv };
