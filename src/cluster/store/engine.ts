@@ -22,8 +22,8 @@ import { WatchHub } from './watch-hub';
  * Layout:
  * - every key that has retained history has a slot in a Map: its one retained version itself (a
  *   `StoredKv`, the common case: most keys hold a single version between compactions, and one object
- *   less per key is a good part of what a key costs at 150,000 pods), or a `KeyRecord` holding its
- *   versions in revision order once it has several. A delete appends a tombstone (version 0, empty
+ *   less per key is a good part of what a key costs at 150,000 pods), or the array of its versions
+ *   in revision order once it has several (`Slot`). A delete appends a tombstone (version 0, empty
  *   value) that ends the generation. A `SortedIndex` of the keys gives key order for range scans.
  * - `log` holds the versions written by every revision after the compacted one, which watchers
  *   replay as events (`eventOf` makes each from the key's history).
@@ -40,32 +40,26 @@ import { WatchHub } from './watch-hub';
  * been written for a while (packing/value-packer.ts); `value` inflates it again on read.
  */
 
-/** A key with several retained versions. */
-export class KeyRecord {
-  constructor(
-    readonly key: string,
-    /**
-     * The newest version, kept on the record itself so that scanning many keys at the current
-     * revision touches one object per key.
-     */
-    public latest: StoredKv,
-    /**
-     * Every retained version in revision order (ending with `latest`), two or more. Never changed
-     * in place (snapshots hold old arrays): a write or a compaction replaces it (see `appended`).
-     */
-    public history: StoredKv[],
-  ) {}
-}
-
-/** What the engine holds for a key: its only retained version, or the record of several. */
-type Slot = StoredKv | KeyRecord;
+/**
+ * What the engine holds for a key: its only retained version, or, once it has several, every
+ * retained version in revision order (two or more, the newest last). A history array is never
+ * changed in place (snapshots hold old ones): a write or a compaction replaces it (see
+ * `appended`). It is the slot itself, with no record object around it: a record (key, newest
+ * version, history) cost 50 bytes a key with history, ~150,000 of them after a bring-up of as many
+ * pods, for what the array says already.
+ */
+type Slot = StoredKv | StoredKv[];
 
 function latestOf(slot: Slot): StoredKv {
-  return slot instanceof KeyRecord ? slot.latest : slot;
+  return Array.isArray(slot) ? slot[slot.length - 1] : slot;
 }
 
 function historyOf(slot: Slot): StoredKv[] {
-  return slot instanceof KeyRecord ? slot.history : [slot];
+  return Array.isArray(slot) ? slot : [slot];
+}
+
+function keyOf(slot: Slot): string {
+  return Array.isArray(slot) ? slot[0].key : slot.key;
 }
 
 /** One write of a transaction as it is logged: [key, value] for a put, [key] for a delete. */
@@ -231,7 +225,7 @@ export class MvccEngine {
     if (revision <= this.compacted) throw new CompactedError(revision, this.compacted);
     if (revision > this.published) throw new FutureRevisionError(revision, this.published);
     for (const [key, slot] of this.records) {
-      if (!(slot instanceof KeyRecord)) {
+      if (!Array.isArray(slot)) {
         if (slot.version !== 0) continue;
         if (slot.modRevision <= revision) {
           this.records.delete(key);
@@ -239,7 +233,7 @@ export class MvccEngine {
         }
         continue;
       }
-      const h = slot.history;
+      const h = slot;
       let keep = lastAtOrBefore(h, revision);
       if (keep >= 0 && h[keep].version === 0) keep++;
       if (keep <= 0) continue;
@@ -251,7 +245,7 @@ export class MvccEngine {
         // disturb this iteration).
         this.records.set(key, h[keep]);
       } else {
-        slot.history = h.slice(keep);
+        this.records.set(key, h.slice(keep));
       }
     }
     this.log.compactThrough(revision);
@@ -332,18 +326,15 @@ export class MvccEngine {
     const kv = new StoredKv(
       // The slot's own key string: the caller's is a new string per write, and every retained
       // version (and the newest one, for as long as the key lives) would keep its own copy.
-      slot ? slot.key : key,
+      slot ? keyOf(slot) : key,
       value,
       prev ? prev.createRevision : revision,
       revision,
       prev ? prev.version + 1 : 1,
     );
     this.packer.track(kv, value.length);
-    if (slot instanceof KeyRecord) {
-      slot.history = appended(slot.history, kv);
-      slot.latest = kv;
-    } else if (slot) {
-      this.records.set(key, new KeyRecord(slot.key, kv, [slot, kv]));
+    if (slot) {
+      this.records.set(key, appended(slot, kv));
     } else {
       this.records.set(key, kv);
       this.index.insert(key);
@@ -355,13 +346,8 @@ export class MvccEngine {
     const slot = this.records.get(key);
     const latest = slot && latestOf(slot);
     if (!slot || !latest || latest.version === 0) return undefined;
-    const tombstone = new StoredKv(slot.key, '', 0, revision, 0);
-    if (slot instanceof KeyRecord) {
-      slot.history = appended(slot.history, tombstone);
-      slot.latest = tombstone;
-    } else {
-      this.records.set(key, new KeyRecord(slot.key, tombstone, [slot, tombstone]));
-    }
+    const tombstone = new StoredKv(keyOf(slot), '', 0, revision, 0);
+    this.records.set(key, appended(slot, tombstone));
     return { type: 'delete', kv: tombstone, prevKv: latest };
   }
 
@@ -375,8 +361,8 @@ export class MvccEngine {
   private eventOf(kv: StoredKv): StoreWatchEvent {
     const slot = this.records.get(kv.key);
     let prev: StoredKv | undefined;
-    if (slot instanceof KeyRecord) {
-      const h = slot.history;
+    if (Array.isArray(slot)) {
+      const h = slot;
       // One transaction may write a key more than once (a put, then a delete): same modRevision.
       let at = lastAtOrBefore(h, kv.modRevision);
       while (at > 0 && h[at] !== kv) at--;
@@ -390,7 +376,7 @@ export class MvccEngine {
   private holds(kv: StoredKv): boolean {
     if (kv.modRevision > this.compacted) return true;
     const slot = this.records.get(kv.key);
-    return slot === kv || (slot instanceof KeyRecord && (slot.latest === kv || slot.history[0] === kv));
+    return slot === kv || (Array.isArray(slot) && (slot[slot.length - 1] === kv || slot[0] === kv));
   }
 }
 
@@ -401,8 +387,8 @@ export class MvccEngine {
  * place (snapshots hold old ones), and a key has few enough versions between compactions that
  * copying them on each write costs less than a put's other work.
  */
-function appended(history: StoredKv[], kv: StoredKv): StoredKv[] {
-  return history.concat([kv]);
+function appended(slot: Slot, kv: StoredKv): StoredKv[] {
+  return Array.isArray(slot) ? slot.concat([kv]) : [slot, kv];
 }
 
 function validateOp(op: TxnOp): void {
@@ -413,7 +399,7 @@ function validateOp(op: TxnOp): void {
 function versionOf(slot: Slot, revision: number): KeyValue | undefined {
   const latest = latestOf(slot);
   if (latest.modRevision <= revision) return latest.version !== 0 ? latest : undefined;
-  return slot instanceof KeyRecord ? versionAt(slot.history, revision) : undefined;
+  return Array.isArray(slot) ? versionAt(slot, revision) : undefined;
 }
 
 /** The live version of a key as of `revision`, or undefined if it did not exist then. */
