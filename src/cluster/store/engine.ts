@@ -93,6 +93,10 @@ export class MvccEngine {
       const slot = this.records.get(kv.key);
       return slot !== undefined && latestOf(slot) === kv;
     },
+    versions: (key) => {
+      const slot = this.records.get(key);
+      return slot === undefined ? undefined : historyOf(slot);
+    },
     scan: (start, end, visit) =>
       this.index.scan(start, end, (key) => {
         const latest = latestOf(this.records.get(key)!);
