@@ -14,33 +14,58 @@
  * Offsets and lengths count UTF-16 code units, so any text comes back exactly, lone surrogates too.
  */
 
+/**
+ * The longest delta worth making: what a superseded pod, node or Lease deflates to on its own
+ * against its resource's dictionary is ~90-160 characters.
+ */
+const MAX_DELTA = 192;
 /** Shorter runs cost more as a copy (2-5 characters) than as literal text. */
 const MIN_COPY = 8;
 /** How much of the text a resync looks for in the successor. */
 const PROBE = 8;
+/**
+ * Searches of the base (~1 µs each for a pod) before a delta is given up: a text that differs in
+ * many places is not worth a delta (a pod's ContainerCreating version against its Running one,
+ * ~250 characters, against ~105 deflated on its own), and each literal character may cost one.
+ */
+const MAX_SEARCHES = 24;
+/** Characters between two searches where the first found nothing. */
+const SEARCH_STRIDE = 4;
 
 /**
- * `text` as a delta against `base`, or undefined if it would take more than `budget` characters.
- * Work stops at the budget too: a delta is tried on versions that differ in much, and given up
- * after ~budget literal characters, each at most two searches of `base`.
+ * `text` as a delta against `base`, or undefined if it would take more than `budget` characters
+ * (or MAX_DELTA).
+ * Work stops early too: a delta is tried on versions that differ in much, and given up after
+ * MAX_SEARCHES searches of `base`.
  */
 export function deltaOf(base: string, text: string, budget: number): string | undefined {
+  budget = Math.min(budget, MAX_DELTA);
   let out = '';
   let i = 0;
   let j = 0;
   let literalFrom = 0;
+  /** Where the last copy ended in the base: searches start there (literal text moves `j` on). */
+  let anchor = 0;
+  let searches = 0;
+  /** No search before this position: the last one, a few characters back, found nothing. */
+  let searchFrom = 0;
   const n = text.length;
   while (i < n) {
     let run = common(text, i, base, j);
-    if (run < MIN_COPY && n - i >= PROBE) {
-      // Not the same text here: look for the next characters elsewhere in the base, nearest after
-      // where the copies were, then before (JSON repeats itself: the nearest is the likely one).
-      const probe = text.substr(i, PROBE);
-      let at = base.indexOf(probe, j);
-      if (at < 0) at = base.lastIndexOf(probe, j);
+    // A character changed (a digit of a time, True for False): the text goes on as before after it.
+    if (run < MIN_COPY && i >= searchFrom && anchor <= base.length - PROBE && n - i >= PROBE && common(text, i + 1, base, j + 1) < MIN_COPY) {
+      // Not the same text here: look for the next characters further on in the base (a new
+      // version keeps the order of what it keeps: the kubelet's entries and status come after
+      // what the create wrote), nearest first (JSON repeats itself: the nearest is the likely one).
+      if (++searches > MAX_SEARCHES) return undefined;
+      const at = base.indexOf(text.substr(i, PROBE), anchor);
       if (at >= 0) {
         j = at;
         run = common(text, i, base, j);
+      } else {
+        // Text the base does not have: searching again at every character of it would cost a
+        // search each; a copy found a few characters late costs as many literal characters.
+        searchFrom = i + SEARCH_STRIDE;
       }
     }
     if (run >= MIN_COPY || (run > 0 && i + run === n && i === literalFrom)) {
@@ -48,9 +73,10 @@ export function deltaOf(base: string, text: string, budget: number): string | un
       out += varint(run * 2 + 1) + varint(j);
       i += run;
       j += run;
+      anchor = j;
       literalFrom = i;
     } else {
-      // A substitution is the likeliest difference: try the next character against the next one.
+      // Literal: the next character is tried against the base's next one (a substitution).
       i++;
       j++;
     }
