@@ -363,6 +363,8 @@ export class MvccEngine {
    * tombstone there goes, but it would not have been a prevKv).
    */
   private eventOf(kv: StoredKv): StoreWatchEvent {
+    // A key's first version has no live one before it (an Event, most of what a cluster writes).
+    if (kv.version === 1) return { type: 'put', kv };
     const slot = this.records.get(kv.key);
     let prev: StoredKv | undefined;
     if (Array.isArray(slot)) {
