@@ -39,6 +39,12 @@ import { prefixEnd } from '../types';
  * compaction a pass sweeps the blocks, lets go of members no longer retained, drops a block with
  * none left and repacks the rest of a block that lost half of them with other cold values of its
  * prefix (or, fewer than a block's worth, packs them on their own again).
+ *
+ * History: a version already superseded when its turn comes (a pod as created, a Lease before its
+ * renewal) is kept until the compactor's round, and read rarely (a read or watch at an old
+ * revision, a prevKv). It is packed as a reverse delta against the key's next version where that is
+ * smaller (value-delta.ts, `packSuperseded`): a pod as created to ~10 characters instead of ~60. A
+ * read of it reads the next version first, which may be a delta too; chains stay within MAX_CHAIN.
  */
 
 /** What the packer asks the engine about a version it is about to pack. */
