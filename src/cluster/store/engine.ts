@@ -22,10 +22,11 @@ import { WatchHub } from './watch-hub';
  * Layout:
  * - every key that has retained history has a slot in a Map: its one retained version itself (a
  *   `StoredKv`, the common case: most keys hold a single version between compactions, and one object
- *   less per key is a good part of what a key costs at 150,000 pods), or a `KeyRecord` holding its
- *   versions in revision order once it has several. A delete appends a tombstone (version 0, empty
+ *   less per key is a good part of what a key costs at 150,000 pods), or the array of its versions
+ *   in revision order once it has several (`Slot`). A delete appends a tombstone (version 0, empty
  *   value) that ends the generation. A `SortedIndex` of the keys gives key order for range scans.
- * - `log` holds the events of every revision after the compacted one, which watchers replay.
+ * - `log` holds the versions written by every revision after the compacted one, which watchers
+ *   replay as events (`eventOf` makes each from the key's history).
  *
  * The engine applies writes synchronously. What readers and watchers see is a separate, published
  * revision: the memory store publishes at once, the durable store only after the write's fsync, so
@@ -39,32 +40,26 @@ import { WatchHub } from './watch-hub';
  * been written for a while (packing/value-packer.ts); `value` inflates it again on read.
  */
 
-/** A key with several retained versions. */
-export class KeyRecord {
-  constructor(
-    readonly key: string,
-    /**
-     * The newest version, kept on the record itself so that scanning many keys at the current
-     * revision touches one object per key.
-     */
-    public latest: StoredKv,
-    /**
-     * Every retained version in revision order (ending with `latest`), two or more. Appended to,
-     * never shortened in place (snapshots hold old arrays): compaction replaces it.
-     */
-    public history: StoredKv[],
-  ) {}
-}
-
-/** What the engine holds for a key: its only retained version, or the record of several. */
-type Slot = StoredKv | KeyRecord;
+/**
+ * What the engine holds for a key: its only retained version, or, once it has several, every
+ * retained version in revision order (two or more, the newest last). A history array is never
+ * changed in place (snapshots hold old ones): a write or a compaction replaces it (see
+ * `appended`). It is the slot itself, with no record object around it: a record (key, newest
+ * version, history) cost 50 bytes a key with history, ~150,000 of them after a bring-up of as many
+ * pods, for what the array says already.
+ */
+type Slot = StoredKv | StoredKv[];
 
 function latestOf(slot: Slot): StoredKv {
-  return slot instanceof KeyRecord ? slot.latest : slot;
+  return Array.isArray(slot) ? slot[slot.length - 1] : slot;
 }
 
 function historyOf(slot: Slot): StoredKv[] {
-  return slot instanceof KeyRecord ? slot.history : [slot];
+  return Array.isArray(slot) ? slot : [slot];
+}
+
+function keyOf(slot: Slot): string {
+  return Array.isArray(slot) ? slot[0].key : slot.key;
 }
 
 /** One write of a transaction as it is logged: [key, value] for a put, [key] for a delete. */
@@ -90,13 +85,17 @@ export class MvccEngine {
   private current = 1;
   private published = 1;
   private compacted = 0;
-  private log = new EventLog(2);
+  private log = new EventLog(2, (kv) => this.eventOf(kv));
   readonly watchers: WatchHub;
   private readonly packer = new ValuePacker({
     holds: (kv) => this.holds(kv),
     isLatest: (kv) => {
       const slot = this.records.get(kv.key);
       return slot !== undefined && latestOf(slot) === kv;
+    },
+    versions: (key) => {
+      const slot = this.records.get(key);
+      return slot === undefined ? undefined : historyOf(slot);
     },
     scan: (start, end, visit) =>
       this.index.scan(start, end, (key) => {
@@ -206,7 +205,7 @@ export class MvccEngine {
     this.compacted = compacted;
     this.current = Math.max(1, revision);
     this.published = this.current;
-    this.log = new EventLog(this.current + 1);
+    this.log = new EventLog(this.current + 1, (kv) => this.eventOf(kv));
   }
 
   range(options: RangeOptions): RangeResult {
@@ -230,7 +229,7 @@ export class MvccEngine {
     if (revision <= this.compacted) throw new CompactedError(revision, this.compacted);
     if (revision > this.published) throw new FutureRevisionError(revision, this.published);
     for (const [key, slot] of this.records) {
-      if (!(slot instanceof KeyRecord)) {
+      if (!Array.isArray(slot)) {
         if (slot.version !== 0) continue;
         if (slot.modRevision <= revision) {
           this.records.delete(key);
@@ -238,7 +237,7 @@ export class MvccEngine {
         }
         continue;
       }
-      const h = slot.history;
+      const h = slot;
       let keep = lastAtOrBefore(h, revision);
       if (keep >= 0 && h[keep].version === 0) keep++;
       if (keep <= 0) continue;
@@ -250,7 +249,7 @@ export class MvccEngine {
         // disturb this iteration).
         this.records.set(key, h[keep]);
       } else {
-        slot.history = h.slice(keep);
+        this.records.set(key, h.slice(keep));
       }
     }
     this.log.compactThrough(revision);
@@ -331,18 +330,15 @@ export class MvccEngine {
     const kv = new StoredKv(
       // The slot's own key string: the caller's is a new string per write, and every retained
       // version (and the newest one, for as long as the key lives) would keep its own copy.
-      slot ? slot.key : key,
+      slot ? keyOf(slot) : key,
       value,
       prev ? prev.createRevision : revision,
       revision,
       prev ? prev.version + 1 : 1,
     );
     this.packer.track(kv, value.length);
-    if (slot instanceof KeyRecord) {
-      slot.history.push(kv);
-      slot.latest = kv;
-    } else if (slot) {
-      this.records.set(key, new KeyRecord(slot.key, kv, [slot, kv]));
+    if (slot) {
+      this.records.set(key, appended(slot, kv));
     } else {
       this.records.set(key, kv);
       this.index.insert(key);
@@ -354,22 +350,51 @@ export class MvccEngine {
     const slot = this.records.get(key);
     const latest = slot && latestOf(slot);
     if (!slot || !latest || latest.version === 0) return undefined;
-    const tombstone = new StoredKv(slot.key, '', 0, revision, 0);
-    if (slot instanceof KeyRecord) {
-      slot.history.push(tombstone);
-      slot.latest = tombstone;
-    } else {
-      this.records.set(key, new KeyRecord(slot.key, tombstone, [slot, tombstone]));
-    }
+    const tombstone = new StoredKv(keyOf(slot), '', 0, revision, 0);
+    this.records.set(key, appended(slot, tombstone));
     return { type: 'delete', kv: tombstone, prevKv: latest };
+  }
+
+  /**
+   * The watch event that wrote `kv`, a version the log holds: a delete if it is a tombstone, and
+   * the key's version before it as prevKv if that one was live (as `put` and `delete` made it).
+   * The key's history holds both: the log covers revisions after the compacted one, and
+   * compaction keeps every version written after it and the newest one at or before it (a
+   * tombstone there goes, but it would not have been a prevKv).
+   */
+  private eventOf(kv: StoredKv): StoreWatchEvent {
+    // A key's first version has no live one before it (an Event, most of what a cluster writes).
+    if (kv.version === 1) return { type: 'put', kv };
+    const slot = this.records.get(kv.key);
+    let prev: StoredKv | undefined;
+    if (Array.isArray(slot)) {
+      const h = slot;
+      // One transaction may write a key more than once (a put, then a delete): same modRevision.
+      let at = lastAtOrBefore(h, kv.modRevision);
+      while (at > 0 && h[at] !== kv) at--;
+      if (at > 0) prev = h[at - 1];
+    }
+    if (kv.version === 0) return { type: 'delete', kv, prevKv: prev };
+    return prev !== undefined && prev.version !== 0 ? { type: 'put', kv, prevKv: prev } : { type: 'put', kv };
   }
 
   /** Whether a version is still retained (compaction drops superseded versions at or below its revision). */
   private holds(kv: StoredKv): boolean {
     if (kv.modRevision > this.compacted) return true;
     const slot = this.records.get(kv.key);
-    return slot === kv || (slot instanceof KeyRecord && (slot.latest === kv || slot.history[0] === kv));
+    return slot === kv || (Array.isArray(slot) && (slot[slot.length - 1] === kv || slot[0] === kv));
   }
+}
+
+/**
+ * `history` and `kv` in a new array of their exact length: a pushed-to array grows its backing
+ * store by half plus 16 slots (a key's third version took 210 bytes of array instead of 73), and
+ * most keys stop at three or four versions until compaction. History arrays are never changed in
+ * place (snapshots hold old ones), and a key has few enough versions between compactions that
+ * copying them on each write costs less than a put's other work.
+ */
+function appended(slot: Slot, kv: StoredKv): StoredKv[] {
+  return Array.isArray(slot) ? slot.concat([kv]) : [slot, kv];
 }
 
 function validateOp(op: TxnOp): void {
@@ -380,7 +405,7 @@ function validateOp(op: TxnOp): void {
 function versionOf(slot: Slot, revision: number): KeyValue | undefined {
   const latest = latestOf(slot);
   if (latest.modRevision <= revision) return latest.version !== 0 ? latest : undefined;
-  return slot instanceof KeyRecord ? versionAt(slot.history, revision) : undefined;
+  return Array.isArray(slot) ? versionAt(slot, revision) : undefined;
 }
 
 /** The live version of a key as of `revision`, or undefined if it did not exist then. */

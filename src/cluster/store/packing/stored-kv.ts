@@ -1,11 +1,13 @@
 import type { KeyValue } from '../types';
 import { ValueBlock } from './value-block';
 import type { ValueCodec } from './value-codec';
+import { applyDelta } from './value-delta';
 
 /**
  * A version of a key as the engine holds it: a KeyValue whose value may be packed (see
- * value-packer.ts), on its own or in a block with others (value-block.ts). `value` gives the text
- * back either way, so callers see an ordinary KeyValue.
+ * value-packer.ts), on its own or in a block with others (value-block.ts), or, superseded, as a
+ * delta against the key's next version (value-delta.ts). `value` gives the text back either way,
+ * so callers see an ordinary KeyValue.
  *
  * Packing changes the representation of this same object, never what `value` returns, which is
  * why the object can stay shared between history, the watch log, results and whoever still holds
@@ -15,10 +17,11 @@ import type { ValueCodec } from './value-codec';
 export class StoredKv implements KeyValue {
   /**
    * The plain text; its packed form when `packedIn` is a codec; its index in the block when
-   * `packedIn` is a block (a small integer: no object of its own).
+   * `packedIn` is a block (a small integer: no object of its own); the delta against the next
+   * version's text when `packedIn` is that version.
    */
   private text: string | number;
-  private packedIn: ValueCodec | ValueBlock | undefined = undefined;
+  private packedIn: ValueCodec | ValueBlock | StoredKv | undefined = undefined;
 
   constructor(
     readonly key: string,
@@ -33,7 +36,10 @@ export class StoredKv implements KeyValue {
   get value(): string {
     const packedIn = this.packedIn;
     if (packedIn === undefined) return this.text as string;
-    return packedIn instanceof ValueBlock ? packedIn.valueAt(this.text as number) : packedIn.unpack(this.text as string);
+    if (packedIn instanceof ValueBlock) return packedIn.valueAt(this.text as number);
+    // The next version may be a delta too: chains are as long as the packer lets them be (value-packer.ts).
+    if (packedIn instanceof StoredKv) return applyDelta(packedIn.value, this.text as string);
+    return packedIn.unpack(this.text as string);
   }
 
   get packed(): boolean {
@@ -54,6 +60,20 @@ export class StoredKv implements KeyValue {
   pack(codec: ValueCodec, packed: string): void {
     this.text = packed;
     this.packedIn = codec;
+  }
+
+  /** The version this one is a delta against, if it is one. */
+  get deltaBase(): StoredKv | undefined {
+    return this.packedIn instanceof StoredKv ? this.packedIn : undefined;
+  }
+
+  /**
+   * Replaces the plain text with a delta against `base`, the key's next version
+   * (`applyDelta(base.value, delta)` must give the text back). `base` lives as long as this one.
+   */
+  packAgainst(base: StoredKv, delta: string): void {
+    this.text = delta;
+    this.packedIn = base;
   }
 
   /** Points the value at its place in a block (`block.valueAt(index)` must give the text back). */
