@@ -841,8 +841,9 @@ export class RegistryStore implements HandleSource {
    * A caller-owned copy of the shared object of `key` at `revision`, equal to JSON.parse of its
    * served text, member order included (the served text has the resourceVersion first in the
    * metadata, where the shared object has it last): undefined unless that object is alive and the
-   * stored text is what is served (served-copy.ts). In process, an answer that is read (a graceful delete's terminating pod: `kubectl delete`,
-   * the bench) is such a copy; the watch fan-out of the write has decoded the object already.
+   * stored text is what is served (served-copy.ts). A graceful delete's answer read in process (the
+   * terminating pod, which the bench's client reads for every pod it deletes) is such a copy when
+   * the write's watch fan-out has decoded the object already.
    */
   servedCopy(key: string, revision: number): KubeObject | undefined {
     if (this.conversion) return undefined;
