@@ -104,6 +104,12 @@ export class RawJson {
    * an in-process caller that asks for them instead of a parse of its own (an informer's list).
    */
   shared: (() => unknown) | undefined;
+  /**
+   * A caller-owned object equal to what `parse` gives (members in the same order), made without
+   * parsing the text, or undefined when there is none to be had: in process, a copy of the
+   * registry's decoded object of the same revision while that is alive (see RegistryStore.servedCopy).
+   */
+  copy: (() => unknown) | undefined = undefined;
 
   /** A function is called for the text when it is first needed (an in-process write's answer that nobody reads never is). */
   constructor(source: string | Buffer | (() => string)) {
@@ -125,6 +131,8 @@ export class RawJson {
   }
 
   parse(): unknown {
+    const copied = this.copy?.();
+    if (copied !== undefined) return copied;
     const text = this.text;
     return JSON.parse(typeof text === 'string' ? text : text.toString('utf8'));
   }

@@ -32,6 +32,7 @@ import { shapeText, type PreviousRevision } from './spec-text';
 import { ObjectHandle, type HandleSource } from './handle';
 import { RecentObjects } from './recent';
 import { CreatedFields, snapshot, type ShapeNode } from './created-fields';
+import { servedOrderCopy } from './served-copy';
 
 /**
  * A resource stored in another resource's shape (events.k8s.io/v1 events are core/v1 events in
@@ -785,7 +786,7 @@ export class RegistryStore implements HandleSource {
           marksOnly = !this.conversion && !finalizers && !this.def.strategy.prepareForDelete && existing === undefined && !('deletionTimestamp' in meta) && !('deletionGracePeriodSeconds' in meta);
         } else {
           // Already terminating with a sooner deadline: nothing changes.
-          return this.deleteResult(text, kv.modRevision, false);
+          return this.deleteResult(kv.key, text, kv.modRevision, false);
         }
       }
       if (ctx.dryRun) {
@@ -799,11 +800,11 @@ export class RegistryStore implements HandleSource {
       if (next) {
         const encoded = (marksOnly && this.markedText(text, next)) || this.encodeShaped(next);
         const result = await this.writeOnce(kv.key, encoded, () => this.kv.txn(compare, [{ type: 'put', key: kv.key, value: encoded.text }]));
-        if (result.succeeded) return this.deleteResult(encoded.text, result.revision, false);
+        if (result.succeeded) return this.deleteResult(kv.key, encoded.text, result.revision, false);
       } else {
         const result = await this.kv.txn(compare, [{ type: 'delete', key: kv.key }]);
         // The last state, with the deletion's revision.
-        if (result.succeeded) return this.deleteResult(text, result.revision, true);
+        if (result.succeeded) return this.deleteResult(kv.key, text, result.revision, true);
       }
       if (attempt >= MAX_UPDATE_RETRIES) throw conflict(this.gr, name, OBJECT_MODIFIED);
     }
@@ -825,8 +826,23 @@ export class RegistryStore implements HandleSource {
   }
 
   /** A delete's answer from stored text: its served JSON and the object, each made only if a caller reads it. */
-  private deleteResult(text: string, revision: number, deleted: boolean): DeleteResult {
-    return new StoredDelete(this, text, revision, deleted);
+  private deleteResult(key: string, text: string, revision: number, deleted: boolean): DeleteResult {
+    return new StoredDelete(this, key, text, revision, deleted);
+  }
+
+  /**
+   * A caller-owned copy of the shared object of `key` at `revision`, equal to JSON.parse of its
+   * served text, member order included (the served text has the resourceVersion first in the
+   * metadata, where the shared object has it last): undefined unless that object is alive and the
+   * stored text is what is served (served-copy.ts). A graceful delete's answer read in process (the
+   * terminating pod, which the bench's client reads for every pod it deletes) is such a copy when
+   * the write's watch fan-out has decoded the object already.
+   */
+  servedCopy(key: string, revision: number): KubeObject | undefined {
+    if (this.conversion) return undefined;
+    const handle = this.decoded.get(key)?.deref();
+    const object = handle !== undefined && handle.kv.modRevision === revision ? handle.peek() : undefined;
+    return object === undefined ? undefined : servedOrderCopy(object);
   }
 
   private checkPreconditions(current: KubeObject, pre: DeleteParams['preconditions']): void {
@@ -962,8 +978,11 @@ class StoredDelete implements DeleteResult {
   readonly json: RawJson;
   private decoded: KubeObject | undefined;
 
-  constructor(private readonly registry: RegistryStore, private readonly stored: string, private readonly revision: number, readonly deleted: boolean) {
+  constructor(private readonly registry: RegistryStore, private readonly key: string, private readonly stored: string, private readonly revision: number, readonly deleted: boolean) {
     this.json = new RawJson(() => this.registry.served(this.stored, this.revision));
+    // The object of a deleted key's answer is its last revision with the deletion's resourceVersion:
+    // not a revision anybody decoded.
+    if (!deleted) this.json.copy = () => this.registry.servedCopy(this.key, this.revision);
   }
 
   get object(): KubeObject {
