@@ -102,3 +102,35 @@ test('an init container that fails under Never: Init:Error stays, the pod is Fai
   const initialized = host.status.conditions!.find((c) => c.type === 'Initialized')!;
   assert.deepEqual([initialized.status, initialized.reason, initialized.message], ['False', 'ContainersNotInitialized', 'containers with incomplete status: [setup]']);
 });
+
+/**
+ * As `pump`, but the worker gets back only its own last status (with a new resourceVersion), as
+ * when no other component writes the pod: the versions give publish the same inputs as the one it
+ * computed from, and the worker keeps that status instead of computing it again (W_PUBLISHED_POD
+ * in update). `pump` flips a condition of another owner at every step, which makes it compute again.
+ */
+async function echo(host: FakeHost, worker: PodWorker, ms: number): Promise<void> {
+  for (let t = 0, rv = 1; t < ms; t += 100) {
+    await host.clock.advance(100);
+    const status = host.status ?? worker.current.status ?? {};
+    worker.update({ ...worker.current, metadata: { ...worker.current.metadata, resourceVersion: String(++rv) }, status });
+  }
+}
+
+test('with only its own writes coming back, each change still goes out: restarts, a liveness kill, a readiness probe, init containers', async () => {
+  const cases: [Pod, number, string[]][] = [
+    [makePod({ containers: [{ name: 'job', image: 'busybox:1.36', command: ['sleep', '2'] }] }), 12_000,
+      ['ContainerCreating 0/1 0', 'Running 1/1 0', 'Completed 0/1 0', 'Running 1/1 1', 'Completed 0/1 1', 'CrashLoopBackOff 0/1 1']],
+    [makePod({ containers: [{ name: 'web', image: 'nginx:1.27', livenessProbe: { httpGet: { path: '/', port: 8080 }, periodSeconds: 1, failureThreshold: 2 } }] }), 20_000,
+      ['ContainerCreating 0/1 0', 'Running 1/1 0', 'Running 1/1 1', 'CrashLoopBackOff 0/1 1', 'Running 1/1 2']],
+    [makePod({ containers: [{ name: 'web', image: 'nginx:1.27', readinessProbe: { httpGet: { path: '/', port: 80 }, periodSeconds: 1, initialDelaySeconds: 3 } }] }), 10_000,
+      ['ContainerCreating 0/1 0', 'Running 0/1 0', 'Running 1/1 0']],
+    [makePod({ initContainers: [{ name: 'setup', image: 'busybox:1.36', command: ['sleep', '2'] }], containers: [{ name: 'web', image: 'nginx:1.27' }] }), 15_000,
+      ['Init:0/1 0/1 0', 'PodInitializing 0/1 0', 'Running 1/1 0']],
+  ];
+  for (const [pod, ms, expected] of cases) {
+    const host = new FakeHost();
+    await echo(host, host.worker(pod), ms);
+    assert.deepEqual(rows(pod, host.recorded.statuses).slice(0, expected.length), expected);
+  }
+});
