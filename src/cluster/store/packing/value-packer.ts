@@ -609,7 +609,9 @@ export class ValuePacker {
     state.waiting = [];
     for (const w of waiting) {
       const plain = w.plainText;
-      if (plain !== undefined && this.source.holds(w)) this.packWith(state.codec, w, plain);
+      if (plain === undefined || !this.source.holds(w)) continue;
+      if (this.source.isLatest(w)) this.packWith(state.codec, w, plain);
+      else this.packSuperseded(state, w, plain);
     }
   }
 
