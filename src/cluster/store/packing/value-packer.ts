@@ -45,6 +45,9 @@ import { prefixEnd } from '../types';
  * revision, a prevKv). It is packed as a reverse delta against the key's next version where that is
  * smaller (value-delta.ts, `packSuperseded`): a pod as created to ~10 characters instead of ~60. A
  * read of it reads the next version first, which may be a delta too; chains stay within MAX_CHAIN.
+ * A superseded version no short delta packs (a pod's ContainerCreating version) waits for a
+ * block's worth of its resource's and is deflated with them (`gatherSuperseded`); the block is
+ * kept by its members only, and goes with the compactor's round that drops them.
  */
 
 /** What the packer asks the engine about a version it is about to pack. */
