@@ -45,6 +45,9 @@ import { prefixEnd } from '../types';
  * revision, a prevKv). It is packed as a reverse delta against the key's next version where that is
  * smaller (value-delta.ts, `packSuperseded`): a pod as created to ~10 characters instead of ~60. A
  * read of it reads the next version first, which may be a delta too; chains stay within MAX_CHAIN.
+ * A superseded version no short delta packs (a pod's ContainerCreating version) waits for a
+ * block's worth of its resource's and is deflated with them (`gatherSuperseded`); the block is
+ * kept by its members only, and goes with the compactor's round that drops them.
  */
 
 /** What the packer asks the engine about a version it is about to pack. */
@@ -64,6 +67,8 @@ export interface PackerStats {
   packed: number;
   /** How many of them are superseded versions packed as a delta against the next one (value-delta.ts). */
   deltas: number;
+  /** Blocks made of superseded versions (see `gatherSuperseded`); not among `blocks` below, which the packer keeps. */
+  supersededBlocks: number;
   /** Their plain and packed sizes, in characters. */
   plainChars: number;
   packedChars: number;
@@ -164,7 +169,12 @@ interface PrefixState {
   settling: Iterator<StoredKv> | undefined;
   /** A walk over the prefix's keys making blocks of its ready values: where it is, and the values it gathered for the next block. */
   walk: { from: string; gathered: StoredKv[]; full: boolean } | undefined;
-  /** Values in this prefix's live blocks, and walks since the last full one (see `walkBlocks`). */
+  /**
+   * Superseded versions no short delta packs, waiting (plain) for a block of their own (see
+   * `gatherSuperseded`): at most a block's worth.
+   */
+  superseded: StoredKv[];
+  /** Values in this prefix's live blocks of newest versions, and walks since the last full one (see `walkBlocks`). */
   blocked: number;
   generations: number;
 }
@@ -182,7 +192,7 @@ export class ValuePacker {
   /** Values tracked since the last tick. */
   private written = 0;
   private readonly prefixes = new Map<string, PrefixState>();
-  private readonly stats = { packed: 0, deltas: 0, plainChars: 0, packedChars: 0 };
+  private readonly stats = { packed: 0, deltas: 0, supersededBlocks: 0, plainChars: 0, packedChars: 0 };
   /** Values packed on their own that were their key's newest version then; cold[0, coldEnd) are handed to their prefixes this pass. */
   private cold: StoredKv[] = [];
   private coldHead = 0;
@@ -219,6 +229,7 @@ export class ValuePacker {
     const quiet = this.quiet;
     this.quiet = true;
     this.work(Infinity, 1);
+    for (const state of this.prefixes.values()) this.blockSuperseded(state);
     this.quiet = quiet;
     this.coldEnd = 0;
     this.trim();
@@ -264,6 +275,7 @@ export class ValuePacker {
     this.forgetting = undefined;
     for (const state of this.prefixes.values()) {
       state.ready = new Set();
+      state.superseded = [];
       state.walk = undefined;
       state.settling = undefined;
     }
@@ -339,6 +351,8 @@ export class ValuePacker {
     if (this.sweepDue() && !this.sweep(deadline)) return false;
     if (!this.quiet) return true;
     for (const [prefix, state] of this.prefixes) {
+      // What little waits for a block of superseded versions is not worth keeping plain any longer.
+      if (state.superseded.length > 0) this.blockSuperseded(state);
       // A walk that began in an earlier pass did not see the keys before where it began: a
       // second one blocks what waits there (a walk from the start leaves less than a block).
       for (let walks = 0; walks < 2 && this.walkWanted(state, blocksWorth); walks++) {
@@ -577,7 +591,7 @@ export class ValuePacker {
     if (!state) return;
     if (state.codec) {
       if (state.trial) return this.packOnTrial(state, kv, text);
-      if (!this.source.isLatest(kv)) return this.packSuperseded(state.codec, kv, text);
+      if (!this.source.isLatest(kv)) return this.packSuperseded(state, kv, text);
       this.packWith(state.codec, kv, text);
       if (++state.sinceReview >= REVIEW_AFTER && state.codecs < MAX_CODECS && this.source.isLatest(kv) && this.sampled(state, text)) {
         state.trial = { candidate: new ValueCodec(dictionaryOf(state.samples)), current: 0, packed: 0, values: 0 };
@@ -598,22 +612,69 @@ export class ValuePacker {
     state.waiting = [];
     for (const w of waiting) {
       const plain = w.plainText;
-      if (plain !== undefined && this.source.holds(w)) this.packWith(state.codec, w, plain);
+      if (plain === undefined || !this.source.holds(w)) continue;
+      if (this.source.isLatest(w)) this.packWith(state.codec, w, plain);
+      else this.packSuperseded(state, w, plain);
     }
   }
 
   /**
-   * A superseded version: as a delta against the key's next version where that is smaller than
-   * what the dictionary makes of it (value-delta.ts), packed on its own otherwise. A delta that
-   * comes out at most SMALL_DELTA characters is taken without deflating the text at all (a pod as
-   * created, a Lease before a renewal: ~5 µs instead of ~15).
+   * A superseded version: as a delta against the key's next version if that comes out at most
+   * SMALL_DELTA characters (a pod as created, a Lease before a renewal: ~10-15 characters, ~5 µs),
+   * in a block of superseded versions of its resource otherwise (`gatherSuperseded`).
    */
-  private packSuperseded(codec: ValueCodec, kv: StoredKv, text: string): void {
+  private packSuperseded(state: PrefixState, kv: StoredKv, text: string): void {
     const found = this.deltaFor(kv, text);
     if (found !== undefined && found.delta.length <= SMALL_DELTA) return this.packedAgainst(kv, text, found.base, found.delta);
-    const packed = codec.pack(text);
-    if (found !== undefined && (packed === undefined || found.delta.length < packed.length)) return this.packedAgainst(kv, text, found.base, found.delta);
-    if (packed !== undefined) this.packed(codec, kv, text, packed);
+    this.gatherSuperseded(state, kv);
+  }
+
+  /**
+   * Superseded versions a short delta does not pack (a pod's ContainerCreating version against its
+   * Running one, a node's status before the next) are deflated together, a block's worth at a time
+   * in the order they were written (value-block.ts): the versions a burst supersedes are nearly the
+   * same text (one template, one status, names and times in sequence), and each refers back to
+   * the ones before it. A ContainerCreating pod packs to ~106 characters on its own, held in a
+   * string of its own (~128 bytes), and to ~40-70 bytes of a block, its member index a small
+   * integer. Such a version is read rarely (a read or watch at an old revision), at the cost of
+   * inflating its block. Its members were superseded together and compaction drops them together,
+   * and the block goes with the last of them (see `blockSuperseded`).
+   */
+  private gatherSuperseded(state: PrefixState, kv: StoredKv): void {
+    state.superseded.push(kv);
+    if (state.superseded.length >= state.blockValues) this.blockSuperseded(state);
+  }
+
+  /** A block of the superseded versions `state` gathered that are still retained (fewer than two: packed on their own). */
+  private blockSuperseded(state: PrefixState): void {
+    const gathered = state.superseded;
+    if (gathered.length === 0) return;
+    state.superseded = [];
+    const codec = state.codec!;
+    const members: StoredKv[] = [];
+    const texts: string[] = [];
+    for (const kv of gathered) {
+      const text = kv.plainText;
+      if (text === undefined || !this.source.holds(kv)) continue;
+      members.push(kv);
+      texts.push(text);
+    }
+    const block = members.length > 1 ? ValueBlock.pack(codec, members, texts) : undefined;
+    if (block === undefined) {
+      for (let i = 0; i < members.length; i++) this.packWith(codec, members[i], texts[i]);
+      return;
+    }
+    for (let i = 0; i < members.length; i++) {
+      members[i].packIn(block, i);
+      this.stats.plainChars += texts[i].length;
+    }
+    this.stats.packed += members.length;
+    this.stats.packedChars += block.packedLength;
+    this.stats.supersededBlocks++;
+    // Retired from the start: nothing sweeps it or moves its members (a superseded version is
+    // never its key's newest again), and it keeps none of them alive. It lives as long as one of
+    // them does, until the compactor's round that drops them all.
+    block.retire();
   }
 
   /**
@@ -703,7 +764,7 @@ export class ValuePacker {
     const prefix = resourcePrefix(key);
     let state = this.prefixes.get(prefix);
     if (!state && this.prefixes.size < MAX_PREFIXES) {
-      state = { codec: undefined, samples: [], sampleChars: 0, waiting: [], codecs: 0, sinceReview: 0, trial: undefined, blockValues: MAX_BLOCK_VALUES, ready: new Set(), retirees: false, settling: undefined, walk: undefined, blocked: 0, generations: 0 };
+      state = { codec: undefined, samples: [], sampleChars: 0, waiting: [], codecs: 0, sinceReview: 0, trial: undefined, blockValues: MAX_BLOCK_VALUES, ready: new Set(), retirees: false, superseded: [], settling: undefined, walk: undefined, blocked: 0, generations: 0 };
       this.prefixes.set(prefix, state);
     }
     return state;

@@ -111,4 +111,32 @@ describe('watch log', () => {
     assert.equal(w.events[0], 'put /k/x@12#11=x11 prev=11#10=x10');
     assert.equal(w.events.length, 10);
   });
+
+  it('replays the same events as live watchers got over thousands of entries, compacted partway into its chunks', async () => {
+    const store = new MemoryStore();
+    const live = watchFrom(store, 2);
+    // Three writes a revision (a transaction), ~9,000 entries: the log's chunks hold 4,096.
+    for (let r = 0; r < 3000; r++) {
+      await store.txn([], [
+        { type: 'put', key: `/k/${r % 7}`, value: `v${r}` },
+        { type: 'put', key: `/k/e${r}`, value: `e${r}` },
+        ...(r % 5 === 0 && r > 0 ? [{ type: 'delete' as const, key: `/k/e${r - 1}` }] : [{ type: 'put' as const, key: `/k/x`, value: `x${r}` }]),
+      ]);
+    }
+    await drain();
+    assert.equal(live.events.length, 9000);
+    const replayed = (from: number) => {
+      const w = watchFrom(store, from);
+      return drain().then(() => w.events);
+    };
+    const liveFrom = (from: number) => live.events.filter((e) => Number(/@(\d+)#/.exec(e)![1]) >= from);
+    for (const from of [2, 1000, 1366, 1367, 2731, 2999, 3001]) assert.deepEqual(await replayed(from), liveFrom(from));
+    // Compacted into the first chunk, then across its end into the third, then up to the newest revision.
+    for (const compacted of [500, 2800, 3001]) {
+      await store.compact(compacted);
+      for (const from of [compacted + 1, compacted + 2, 2900, 3001].filter((f) => f > compacted)) assert.deepEqual(await replayed(from), liveFrom(from), `from ${from} after compacting ${compacted}`);
+    }
+    await put(store, '/k/after', 'after');
+    assert.deepEqual(await replayed(3002), [`put /k/after@3002#1=after prev=-`]);
+  });
 });
