@@ -76,11 +76,12 @@ function condition(type: string, ok: boolean, reason?: string, message?: string)
   return c;
 }
 
-/** The conditions as the kubelet computes them, before transition times. */
-export function podConditions(pod: Pod, view: PodView, phase: Phase): PodCondition[] {
-  const done = phase === 'Succeeded' || phase === 'Failed';
-  // One pass (a status is computed several times per pod): init containers come first in the view,
-  // so the names fall in the order the kubelet lists them (sidecars, then app containers).
+/**
+ * What the conditions read of the containers, in one pass (a status is computed several times per
+ * pod): init containers come first in the view, so the names fall in the order the kubelet lists
+ * them (sidecars, then app containers).
+ */
+function containerProgress(view: PodView): { incomplete: string[]; unready: string[]; appStarted: boolean } {
   const incomplete: string[] = [];
   const unready: string[] = [];
   let appStarted = false;
@@ -93,6 +94,13 @@ export function podConditions(pod: Pod, view: PodView, phase: Phase): PodConditi
       if (c.kind === 'sidecar' && !c.ready) unready.push(c.name);
     }
   }
+  return { incomplete, unready, appStarted };
+}
+
+/** The conditions as the kubelet computes them, before transition times. */
+export function podConditions(pod: Pod, view: PodView, phase: Phase): PodCondition[] {
+  const done = phase === 'Succeeded' || phase === 'Failed';
+  const { incomplete, unready, appStarted } = containerProgress(view);
   // GeneratePodInitializedCondition: True (reason PodCompleted) for a pod that succeeded; True once
   // an app container has run, whatever its sidecars do later; else False while an init container is
   // incomplete. So a pod that failed in init (an init container under restartPolicy Never, or its
@@ -117,18 +125,7 @@ export function podConditions(pod: Pod, view: PodView, phase: Phase): PodConditi
  */
 export function timedPodConditions(pod: Pod, view: PodView, phase: Phase, memo: ConditionMemo, now: number): PodCondition[] {
   const done = phase === 'Succeeded' || phase === 'Failed';
-  const incomplete: string[] = [];
-  const unready: string[] = [];
-  let appStarted = false;
-  for (const c of view.containers) {
-    if (c.kind === 'main') {
-      if (c.state.running !== undefined || c.state.terminated !== undefined) appStarted = true;
-      if (!c.ready) unready.push(c.name);
-    } else {
-      if (c.kind === 'init' ? !c.succeeded : !c.started) incomplete.push(c.name);
-      if (c.kind === 'sidecar' && !c.ready) unready.push(c.name);
-    }
-  }
+  const { incomplete, unready, appStarted } = containerProgress(view);
   // As podConditions decides them (see there).
   const isInitialized = phase === 'Succeeded' || appStarted || incomplete.length === 0;
   const initializedReason = phase === 'Succeeded' ? 'PodCompleted' : isInitialized ? undefined : 'ContainersNotInitialized';
