@@ -21,7 +21,7 @@
  */
 import type { KubeObject } from '../../api/types';
 import { deepFreeze } from '../../api/deep-freeze';
-import { jsonExact } from './written';
+import { exactScalar, jsonExact, plainPrototype } from './written';
 
 /** Distinct field sets and sub-objects remembered; past this the oldest is forgotten (objects keep theirs). */
 const MAX_FIELD_SETS = 4096;
@@ -59,25 +59,6 @@ export function shareParts(object: KubeObject): void {
  */
 export function shareWrittenParts(object: KubeObject): boolean {
   return Object.getPrototypeOf(object) === Object.prototype && freezeWalk(object as unknown as Record<string, unknown>);
-}
-
-/** A scalar JSON gives back as it was: a string, a boolean, null, or a finite number other than -0. */
-function exactScalar(value: unknown): boolean {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return true;
-    case 'number':
-      return Number.isFinite(value) && !Object.is(value, -0);
-    default:
-      return value === null;
-  }
-}
-
-/** A plain object or array (their prototypes are what JSON.parse makes). */
-function plainPrototype(value: object): boolean {
-  const proto = Object.getPrototypeOf(value);
-  return Array.isArray(value) ? proto === Array.prototype : proto === Object.prototype;
 }
 
 function freezeWalk(object: Record<string, unknown>): boolean {

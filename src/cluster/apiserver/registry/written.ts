@@ -65,27 +65,35 @@ export class WrittenObjects {
  * managedFields entries) are not walked again.
  */
 export function jsonExact(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return exactScalar(value);
+  if (Object.isFrozen(value)) return true;
+  if (!plainPrototype(value)) return false;
+  if (Array.isArray(value)) {
+    // A hole reads as undefined, which is not exact either.
+    for (let i = 0; i < value.length; i++) if (!jsonExact(value[i])) return false;
+    return true;
+  }
+  for (const k in value) {
+    if (k === '__proto__' || !jsonExact((value as Record<string, unknown>)[k])) return false;
+  }
+  return true;
+}
+
+/** A scalar JSON gives back as it was: a string, a boolean, null, or a finite number other than -0. */
+export function exactScalar(value: unknown): boolean {
   switch (typeof value) {
     case 'string':
     case 'boolean':
       return true;
     case 'number':
       return Number.isFinite(value) && !Object.is(value, -0);
-    case 'object':
-      break;
     default:
-      return false;
+      return value === null;
   }
-  if (value === null || Object.isFrozen(value)) return true;
-  if (Array.isArray(value)) {
-    if (Object.getPrototypeOf(value) !== Array.prototype) return false;
-    // A hole reads as undefined, which is not exact either.
-    for (let i = 0; i < value.length; i++) if (!jsonExact(value[i])) return false;
-    return true;
-  }
-  if (Object.getPrototypeOf(value) !== Object.prototype) return false;
-  for (const k in value) {
-    if (k === '__proto__' || !jsonExact((value as Record<string, unknown>)[k])) return false;
-  }
-  return true;
+}
+
+/** A plain object or array (their prototypes are what JSON.parse makes). */
+export function plainPrototype(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return Array.isArray(value) ? proto === Array.prototype : proto === Object.prototype;
 }
