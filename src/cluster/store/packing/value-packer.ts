@@ -127,11 +127,11 @@ const MAX_CODECS = 4;
  */
 const BLOCK_CHARS = 32 * 1024;
 const MIN_BLOCK_VALUES = 8;
+const MAX_BLOCK_VALUES = 64;
 /** Deltas in a row a read may have to apply (see `deltaFor`): a Lease renewed 30 times between compactions would otherwise chain 30. */
 const MAX_CHAIN = 8;
 /** A delta this short is taken without deflating the text to compare (see `packSuperseded`). */
 const SMALL_DELTA = 48;
-const MAX_BLOCK_VALUES = 64;
 /**
  * Keys written over and over (a node's Lease renews every 10 s: its version climbs) stay out of
  * blocks: their values would be dead by the next compaction, and the blocks repacked for them.
