@@ -6,6 +6,9 @@
  * A `server` is a program that starts, prints its start-up log and then serves its ports until it
  * is stopped; `requiredEnv` makes it exit the way the real image does when a variable is missing.
  * Memory figures are resident set sizes of an idle process, used against `resources.limits.memory`.
+ *
+ * Tags are those the upstream repositories had by the end of 2025, so a manifest written today
+ * pulls. A repository's tags share one image config: the size, logs and env of one release.
  */
 
 export interface ServerProgram {
@@ -51,7 +54,7 @@ const nginxStartLog = [
 export const IMAGE_CATALOG: CatalogImage[] = [
   {
     repository: 'docker.io/library/nginx',
-    tags: ['latest', '1.27', '1.27.3', '1.26', '1.25', '1.27-alpine', 'alpine', 'stable', 'mainline', '1.14.2', '1.16.1', '1.7.9'],
+    tags: ['latest', '1.29', '1.29.0', '1.29.1', '1.28', '1.28.0', '1.27', '1.27.5', '1.27.4', '1.27.3', '1.26', '1.25', '1.29-alpine', '1.28-alpine', '1.27-alpine', 'alpine', 'stable', 'stable-alpine', 'mainline', 'mainline-alpine', '1.14.2', '1.16.1', '1.7.9'],
     sizeBytes: 72_188_133,
     entrypoint: ['/docker-entrypoint.sh'],
     cmd: ['nginx', '-g', 'daemon off;'],
@@ -64,12 +67,12 @@ export const IMAGE_CATALOG: CatalogImage[] = [
     sizeBytes: 2_166_802,
     cmd: ['sh'],
   },
-  { repository: 'docker.io/library/alpine', tags: ['latest', '3.21', '3.20', '3.19', '3', 'edge'], sizeBytes: 3_642_247, cmd: ['/bin/sh'] },
-  { repository: 'docker.io/library/ubuntu', tags: ['latest', '24.04', '22.04', '20.04', 'noble', 'jammy', 'focal'], sizeBytes: 29_754_290, cmd: ['/bin/bash'] },
-  { repository: 'docker.io/library/debian', tags: ['latest', '12', 'bookworm', 'bookworm-slim', '11', 'bullseye'], sizeBytes: 48_490_129, cmd: ['bash'] },
+  { repository: 'docker.io/library/alpine', tags: ['latest', '3.22', '3.21', '3.20', '3.19', '3', 'edge'], sizeBytes: 3_642_247, cmd: ['/bin/sh'] },
+  { repository: 'docker.io/library/ubuntu', tags: ['latest', 'rolling', '25.04', '24.04', '22.04', '20.04', 'plucky', 'noble', 'jammy', 'focal'], sizeBytes: 29_754_290, cmd: ['/bin/bash'] },
+  { repository: 'docker.io/library/debian', tags: ['latest', 'stable', 'stable-slim', '13', 'trixie', 'trixie-slim', '12', 'bookworm', 'bookworm-slim', '11', 'bullseye'], sizeBytes: 48_490_129, cmd: ['bash'] },
   {
     repository: 'docker.io/library/redis',
-    tags: ['latest', '7', '7.4', '7.4.1', '7.2', '6', 'alpine', '7-alpine'],
+    tags: ['latest', '8', '8.2', '8.0', '8-alpine', '7', '7.4', '7.4.1', '7.2', '6', 'alpine', '7-alpine'],
     sizeBytes: 45_063_425,
     entrypoint: ['docker-entrypoint.sh'],
     cmd: ['redis-server'],
@@ -89,7 +92,7 @@ export const IMAGE_CATALOG: CatalogImage[] = [
   },
   {
     repository: 'docker.io/library/postgres',
-    tags: ['latest', '17', '17.2', '16', '16.6', '15', '14', 'alpine', '16-alpine'],
+    tags: ['latest', '18', '18-alpine', '17', '17.2', '17-alpine', '16', '16.6', '15', '14', 'alpine', '16-alpine'],
     sizeBytes: 158_389_702,
     entrypoint: ['docker-entrypoint.sh'],
     cmd: ['postgres'],
@@ -118,7 +121,7 @@ export const IMAGE_CATALOG: CatalogImage[] = [
   },
   {
     repository: 'docker.io/library/mysql',
-    tags: ['latest', '9', '9.1', '8', '8.4', '8.0', 'lts'],
+    tags: ['latest', '9', '9.4', '9.3', '9.2', '9.1', 'innovation', '8', '8.4', '8.0', 'lts'],
     sizeBytes: 172_630_813,
     entrypoint: ['docker-entrypoint.sh'],
     cmd: ['mysqld'],
@@ -148,7 +151,7 @@ export const IMAGE_CATALOG: CatalogImage[] = [
   },
   {
     repository: 'docker.io/library/httpd',
-    tags: ['latest', '2.4', '2.4.62', '2', 'alpine'],
+    tags: ['latest', '2.4', '2.4.65', '2.4.63', '2.4.62', '2', 'alpine'],
     sizeBytes: 58_219_441,
     cmd: ['httpd-foreground'],
     servers: {
@@ -165,9 +168,9 @@ export const IMAGE_CATALOG: CatalogImage[] = [
       },
     },
   },
-  { repository: 'docker.io/library/node', tags: ['latest', '22', '22-alpine', '20', '20-alpine', '18', 'lts', 'alpine'], sizeBytes: 394_311_023, entrypoint: ['docker-entrypoint.sh'], cmd: ['node'] },
-  { repository: 'docker.io/library/python', tags: ['latest', '3', '3.13', '3.12', '3.11', '3.12-slim', 'slim', 'alpine'], sizeBytes: 392_645_338, cmd: ['python3'] },
-  { repository: 'docker.io/library/golang', tags: ['latest', '1.23', '1.22', 'alpine'], sizeBytes: 283_184_102, cmd: ['bash'] },
+  { repository: 'docker.io/library/node', tags: ['latest', '24', '24-alpine', '22', '22-alpine', '20', '20-alpine', '18', 'lts', 'current', 'alpine'], sizeBytes: 394_311_023, entrypoint: ['docker-entrypoint.sh'], cmd: ['node'] },
+  { repository: 'docker.io/library/python', tags: ['latest', '3', '3.14', '3.13', '3.12', '3.11', '3.13-slim', '3.12-slim', 'slim', 'alpine'], sizeBytes: 392_645_338, cmd: ['python3'] },
+  { repository: 'docker.io/library/golang', tags: ['latest', '1.25', '1.24', '1.23', '1.22', 'alpine'], sizeBytes: 283_184_102, cmd: ['bash'] },
   {
     repository: 'docker.io/library/memcached',
     tags: ['latest', '1.6', 'alpine'],
