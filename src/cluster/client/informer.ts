@@ -132,6 +132,11 @@ export class Informer<T extends KubeObject = KubeObject> {
     return new Promise((resolve) => this.syncWaiters.push(resolve));
   }
 
+  /** Whether the cache holds `key` (never decodes). */
+  has(key: string): boolean {
+    return this.cache.has(key);
+  }
+
   get(key: string): T | undefined {
     const held = this.cache.get(key);
     return held === undefined ? undefined : this.objectOf(held);

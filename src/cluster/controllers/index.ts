@@ -10,12 +10,14 @@ import { WorkloadInformers } from './workload-informers';
 import { ReplicaSetController } from './replicaset/controller';
 import { DeploymentController } from './deployment/controller';
 import { NodeLifecycleController } from './node-lifecycle';
+import { PodGarbageCollector } from './pod-gc';
 import { RootCACertPublisher } from './root-ca-publisher';
 import { TaintEvictionController } from './taint-eviction';
 
 export class ControllerManager {
   private readonly nodeLifecycle: NodeLifecycleController;
   private readonly taintEviction: TaintEvictionController;
+  private readonly podGC: PodGarbageCollector;
   private readonly rootCA: RootCACertPublisher;
   /** The informers the controllers share (one pod informer for all). */
   readonly informers: WorkloadInformers;
@@ -28,6 +30,7 @@ export class ControllerManager {
     this.informers = new WorkloadInformers(client, clock);
     this.nodeLifecycle = new NodeLifecycleController(client, clock, this.informers.podInformer);
     this.taintEviction = new TaintEvictionController(client, clock, this.nodeLifecycle.nodeInformer, this.informers.podInformer);
+    this.podGC = new PodGarbageCollector(client, clock, this.nodeLifecycle.nodeInformer, this.informers.podInformer);
     this.rootCA = new RootCACertPublisher(client, clock, caCertPem);
     this.garbageCollector = new GarbageCollector(client, clock, new KindMapper(allResources), this.informers.watched);
     this.replicaSets = new ReplicaSetController(client, clock, this.informers.pods, this.informers.replicaSets);
@@ -41,6 +44,7 @@ export class ControllerManager {
   async start(): Promise<void> {
     await this.rootCA.start();
     this.taintEviction.start();
+    this.podGC.start();
     this.garbageCollector.start();
     this.replicaSets.start();
     this.deployments.start();
@@ -57,6 +61,7 @@ export class ControllerManager {
     this.replicaSets.stop();
     this.deployments.stop();
     this.taintEviction.stop();
+    this.podGC.stop();
     this.informers.stop();
     this.rootCA.stop();
     this.nodeLifecycle.stop();

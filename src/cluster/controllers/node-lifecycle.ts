@@ -8,7 +8,7 @@
  *   lastTransitionTime now), the node gets the unreachable NoSchedule and NoExecute taints with
  *   timeAdded, its pods' Ready condition turns False, and a NodeNotReady event is recorded;
  * - Ready=False gives the not-ready taints instead; Ready=True removes them;
- * - a new node gets a RegisteredNode event.
+ * - a new node gets a RegisteredNode event, a deleted one a RemovingNode event.
  *
  * Evicting the pods of a tainted node is the taint eviction controller's job (taint-eviction.ts).
  */
@@ -63,7 +63,10 @@ export class NodeLifecycleController {
         // Heartbeats change nodes every few seconds; taints follow the Ready condition (and a user's edits).
         if (readyCondition(old)?.status !== readyCondition(node)?.status || JSON.stringify(old.spec?.taints) !== JSON.stringify(node.spec?.taints)) void this.reconcileTaints(node);
       },
-      onDelete: (node) => this.health.delete(node.metadata.name ?? ''),
+      onDelete: (node) => {
+        this.health.delete(node.metadata.name ?? '');
+        this.recorder.event(nodeRef(node), 'Normal', 'RemovingNode', `Node ${node.metadata.name} event: Removing Node ${node.metadata.name} from Controller`);
+      },
     });
     this.leases.addHandlers({
       onAdd: (lease) => this.observe(lease.metadata.name ?? '', renewTime(lease), undefined),

@@ -384,6 +384,14 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
       this.host.deletePod(pod);
       return;
     }
+    const apiPhase = pod.status?.phase;
+    if ((apiPhase === 'Failed' || apiPhase === 'Succeeded') && !this.terminating && !this.finished) {
+      // Another writer made the pod terminal (the pod GC marks an orphan Failed, an administrator
+      // patches the status): a terminal phase never goes back (generateAPIPodStatus keeps the API's),
+      // so the kubelet stops the containers and keeps that phase, and does not delete the pod.
+      this.failure = { reason: pod.status?.reason ?? '', message: pod.status?.message ?? '' };
+      this.terminate();
+    }
     let foreignChanged = false;
     for (const c of pod.status?.conditions ?? []) {
       if (KUBELET_CONDITIONS.has(c.type)) continue;
@@ -1119,7 +1127,8 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
     this.flag(W_PUBLISHED_SANDBOX, this.sandboxReported);
     this.flag(W_PUBLISHED_INITIALIZED, view.initialized);
     this.flag(W_PUBLISHED_INIT_FAILED, this.initFailed);
-    const phase = this.failure && terminal ? 'Failed' : podPhase(pod, view);
+    const apiPhase = pod.status?.phase;
+    const phase = apiPhase === 'Failed' || apiPhase === 'Succeeded' ? apiPhase : this.failure && terminal ? 'Failed' : podPhase(pod, view);
     const conditions = timedPodConditions(pod, view, phase, { statuses: this.conditionStatuses, times: this.conditionTimes }, now);
     for (const c of pod.status?.conditions ?? []) if (!KUBELET_CONDITIONS.has(c.type) && !this.foreign?.has(c.type)) (this.foreign ??= new Map()).set(c.type, c);
     const all = this.foreign ? [...conditions, ...this.foreign.values()] : conditions;
@@ -1152,8 +1161,8 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
       status.podIPs = [{ ip: podIP }];
     }
     if (this.failure && terminal) {
-      status.reason = this.failure.reason;
-      status.message = this.failure.message;
+      if (this.failure.reason) status.reason = this.failure.reason;
+      if (this.failure.message) status.message = this.failure.message;
     }
     const inits = view.containers.filter((c) => c.kind !== 'main');
     if (inits.length > 0) status.initContainerStatuses = inits.map(containerStatus);
