@@ -542,7 +542,7 @@ export class RegistryStore implements HandleSource {
       return { object, text: JSON.stringify(this.conversion.fromStorage(stored)), warnings };
     }
     // The object's nested values are now the written object's (see offerWritten): callers get a decode.
-    return this.writeResult(text, result.revision, warnings);
+    return this.writeResult(text, result.revision, warnings, key);
   }
 
   /**
@@ -595,7 +595,7 @@ export class RegistryStore implements HandleSource {
       this.checkTypeMeta(updated);
       const { encoded, warnings } = await this.prepareUpdate(updated, old, ctx, shared && { text: kv.value, object: shared });
       const { text } = encoded;
-      if (text === kv.value) return this.writeResult(kv.value, kv.modRevision, warnings);
+      if (text === kv.value) return this.writeResult(kv.value, kv.modRevision, warnings, kv.key);
       if (ctx.dryRun) return this.writeResult(text, kv.modRevision, warnings);
       const finishing = this.finishesDeletion(updated);
       const compare = [{ key: kv.key, target: 'mod' as const, result: '=' as const, value: kv.modRevision }];
@@ -606,7 +606,7 @@ export class RegistryStore implements HandleSource {
       } finally {
         if (written) this.written.withdraw(kv.key, written);
       }
-      if (result.succeeded) return this.writeResult(text, result.revision, warnings);
+      if (result.succeeded) return this.writeResult(text, result.revision, warnings, kv.key);
       if (attempt >= MAX_UPDATE_RETRIES) throw conflict(this.gr, name, OBJECT_MODIFIED);
     }
   }
@@ -632,11 +632,14 @@ export class RegistryStore implements HandleSource {
   }
 
   /**
-   * The result of an update: handlers answer with the text, so the object is decoded only when a
-   * caller asks for it (a fresh copy, decoded once).
+   * The result of a write: handlers answer with the text, so the object is decoded only when a
+   * caller asks for it (a fresh copy, decoded once). `key`: the text is stored under it at
+   * `revision` (a write that happened, or found nothing to change; never a dry run's text), so an
+   * in-process caller reading the answer may get a copy of that revision's shared object instead
+   * of a parse (see servedCopy).
    */
-  private writeResult(text: string, revision: number, warnings: string[]): WriteResult {
-    return new StoredWrite(this, text, revision, warnings);
+  private writeResult(text: string, revision: number, warnings: string[], key?: string): WriteResult {
+    return new StoredWrite(this, text, revision, warnings, key);
   }
 
   /** PUT: replaces the object; a resourceVersion in the body is a precondition (409 when stale). */
@@ -960,8 +963,11 @@ class StoredWrite implements WriteResult {
   private decoded: KubeObject | undefined;
   private servedText: string | undefined;
 
-  constructor(private readonly registry: RegistryStore, private readonly stored: string, private readonly revision: number, readonly warnings: string[]) {
+  constructor(private readonly registry: RegistryStore, private readonly stored: string, private readonly revision: number, readonly warnings: string[], key?: string) {
     this.json = new RawJson(() => this.text);
+    // The write's own watch fan-out has usually decoded (taken) the new revision by the time the
+    // writer reads its answer: a create's or a status write's caller copies that object.
+    if (key !== undefined) this.json.copy = () => registry.servedCopy(key, revision);
   }
 
   get object(): KubeObject {
