@@ -635,11 +635,14 @@ export class RegistryStore implements HandleSource {
    * The result of a write: handlers answer with the text, so the object is decoded only when a
    * caller asks for it (a fresh copy, decoded once). `key`: the text is stored under it at
    * `revision` (a write that happened, or found nothing to change; never a dry run's text), so an
-   * in-process caller reading the answer may get a copy of that revision's shared object instead
-   * of a parse (see servedCopy).
+   * in-process caller reading the answer gets a copy of that revision's shared object instead of a
+   * parse (see servedCopy). The object is taken now, while it is the key's newest: the write's own
+   * watch fan-out decoded it before the writer resumed, and by the time the caller reads the
+   * answer another writer (the kubelet's first status, for a created pod) has often replaced it.
    */
   private writeResult(text: string, revision: number, warnings: string[], key?: string): WriteResult {
-    return new StoredWrite(this, text, revision, warnings, key);
+    const shared = key === undefined ? undefined : this.liveShared(key, revision);
+    return new StoredWrite(this, text, revision, warnings, key, shared);
   }
 
   /** PUT: replaces the object; a resourceVersion in the body is a precondition (409 when stale). */
@@ -842,10 +845,15 @@ export class RegistryStore implements HandleSource {
    * the write's watch fan-out has decoded the object already.
    */
   servedCopy(key: string, revision: number): KubeObject | undefined {
+    const object = this.liveShared(key, revision);
+    return object === undefined ? undefined : servedOrderCopy(object);
+  }
+
+  /** The shared object of `key` at `revision` if it is decoded and alive (and stored text is served as it is); else undefined. */
+  private liveShared(key: string, revision: number): KubeObject | undefined {
     if (this.conversion) return undefined;
     const handle = this.decoded.get(key)?.deref();
-    const object = handle !== undefined && handle.kv.modRevision === revision ? handle.peek() : undefined;
-    return object === undefined ? undefined : servedOrderCopy(object);
+    return handle !== undefined && handle.kv.modRevision === revision ? handle.peek() : undefined;
   }
 
   private checkPreconditions(current: KubeObject, pre: DeleteParams['preconditions']): void {
@@ -963,11 +971,11 @@ class StoredWrite implements WriteResult {
   private decoded: KubeObject | undefined;
   private servedText: string | undefined;
 
-  constructor(private readonly registry: RegistryStore, private readonly stored: string, private readonly revision: number, readonly warnings: string[], key?: string) {
+  /** `shared`: the registry's shared object of the written revision, when it had one (see RegistryStore.writeResult). */
+  constructor(private readonly registry: RegistryStore, private readonly stored: string, private readonly revision: number, readonly warnings: string[], key?: string, shared?: KubeObject) {
     this.json = new RawJson(() => this.text);
-    // The write's own watch fan-out has usually decoded (taken) the new revision by the time the
-    // writer reads its answer: a create's or a status write's caller copies that object.
-    if (key !== undefined) this.json.copy = () => registry.servedCopy(key, revision);
+    if (shared !== undefined) this.json.copy = () => servedOrderCopy(shared);
+    else if (key !== undefined) this.json.copy = () => registry.servedCopy(key, revision);
   }
 
   get object(): KubeObject {
