@@ -842,7 +842,8 @@ export class RegistryStore implements HandleSource {
    * metadata, where the shared object has it last): undefined unless that object is alive and the
    * stored text is what is served (served-copy.ts). A graceful delete's answer read in process (the
    * terminating pod, which the bench's client reads for every pod it deletes) is such a copy when
-   * the write's watch fan-out has decoded the object already.
+   * the write's watch fan-out has decoded the object already; so is a create's or update's answer
+   * (taken when the write finishes, see writeResult).
    */
   servedCopy(key: string, revision: number): KubeObject | undefined {
     const object = this.liveShared(key, revision);
