@@ -75,22 +75,34 @@ export function notSupported(field: string, value: unknown, supported: string[])
 }
 export const typeInvalid = (field: string, value: unknown, detail: string) => new FieldError('FieldValueTypeInvalid', field, value, detail);
 
-/** Builds field paths the way field.Path does: `spec.containers[0].image`, `metadata.labels[app]`. */
+/**
+ * Builds field paths the way field.Path does: `spec.containers[0].image`, `metadata.labels[app]`.
+ * The text is made when first asked for: validation makes a path for every field it visits, and
+ * reads one only to word an error, which a valid object never has.
+ */
 export class FieldPath {
-  private constructor(private readonly text: string) {}
+  private text: string | undefined;
+  /** `kind`: how `part` follows the parent's text (child: `.part`; index or key: `[part]`). */
+  private constructor(private readonly parent: FieldPath | undefined, private readonly part: string | number, private readonly kind: 'child' | 'index') {}
   static root(name: string): FieldPath {
-    return new FieldPath(name);
+    const path = new FieldPath(undefined, name, 'child');
+    path.text = name;
+    return path;
   }
   child(name: string): FieldPath {
-    return new FieldPath(this.text ? `${this.text}.${name}` : name);
+    return new FieldPath(this, name, 'child');
   }
   index(i: number): FieldPath {
-    return new FieldPath(`${this.text}[${i}]`);
+    return new FieldPath(this, i, 'index');
   }
   key(k: string): FieldPath {
-    return new FieldPath(`${this.text}[${k}]`);
+    return new FieldPath(this, k, 'index');
   }
   toString(): string {
+    if (this.text === undefined) {
+      const base = this.parent!.toString();
+      this.text = this.kind === 'index' ? `${base}[${this.part}]` : base ? `${base}.${this.part}` : String(this.part);
+    }
     return this.text;
   }
 }

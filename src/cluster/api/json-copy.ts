@@ -13,6 +13,7 @@
  */
 
 const MAX_DEPTH = 200;
+const hasOwn = Object.prototype.hasOwnProperty;
 
 class Exotic extends Error {}
 const EXOTIC = new Exotic();
@@ -48,7 +49,10 @@ function jsonValue(v: unknown, depth: number, inArray: boolean): unknown {
   }
   if (!plainObject(v)) throw EXOTIC;
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v)) {
+  // for-in over own members rather than Object.keys (same members, same order): no key array per
+  // object copied, and in-process bodies are copied on every write.
+  for (const k in v) {
+    if (!hasOwn.call(v, k)) continue;
     if (k === '__proto__') throw EXOTIC; // an own member of that name: assigning it would set the prototype
     const c = jsonValue((v as Record<string, unknown>)[k], depth + 1, false);
     if (c !== undefined) out[k] = c;
@@ -83,7 +87,8 @@ function structuredValue(v: unknown, depth: number): unknown {
   }
   if (Object.getPrototypeOf(v) !== Object.prototype) throw EXOTIC;
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v)) {
+  for (const k in v) {
+    if (!hasOwn.call(v, k)) continue;
     if (k === '__proto__') throw EXOTIC;
     out[k] = structuredValue((v as Record<string, unknown>)[k], depth + 1);
   }

@@ -99,7 +99,10 @@ export function resourcePath(gvr: GroupVersionResource, namespace?: string, name
 
 function query(options: object): URLSearchParams {
   const q = new URLSearchParams();
-  for (const [key, value] of Object.entries(options)) {
+  // for-in over own members, not Object.entries: no arrays per request (every component write comes here).
+  for (const key in options) {
+    if (!Object.prototype.hasOwnProperty.call(options, key)) continue;
+    const value = (options as Record<string, unknown>)[key];
     if (value === undefined || key === 'namespace' || key === 'subresource' || key === 'preconditions') continue;
     if (key === 'dryRun') {
       if (value) q.set('dryRun', 'All');
@@ -126,7 +129,8 @@ export class ApiClient {
   /** Sends a request and returns the response as is (no error mapping). */
   async raw(method: string, path: string, init: { query?: URLSearchParams; body?: unknown; headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<ApiResponse> {
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': this.userAgent };
-    for (const [k, v] of Object.entries(init.headers ?? {})) headers[k.toLowerCase()] = v;
+    const extra = init.headers;
+    if (extra !== undefined) for (const k in extra) if (Object.prototype.hasOwnProperty.call(extra, k)) headers[k.toLowerCase()] = extra[k]!;
     if (init.body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
     const request: ApiRequest = { method, path, query: init.query ?? new URLSearchParams(), headers, user: this.user };
     if (init.body !== undefined) request.body = init.body;

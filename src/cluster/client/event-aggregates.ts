@@ -18,6 +18,8 @@ export class EventAggregates {
   private counters = new Int32Array(INITIAL * 2);
   private namespaces: (string | undefined)[] = new Array<string | undefined>(INITIAL).fill(undefined);
   private names: (string | undefined)[] = new Array<string | undefined>(INITIAL).fill(undefined);
+  /** The create of the entry's event while it is in flight (its repeats wait for it), by slot. */
+  private writes: (Promise<void> | undefined)[] = new Array<Promise<void> | undefined>(INITIAL).fill(undefined);
   /** Open addressing over ids: slot + 1, 0 never used, -1 removed. */
   private index = new Int32Array(INITIAL * 2);
   private removedInIndex = 0;
@@ -46,6 +48,8 @@ export class EventAggregates {
   lastSeen(slot: number): number { return this.times[slot * 2 + 1]!; }
   sequence(slot: number): number { return this.counters[slot * 2]!; }
   count(slot: number): number { return this.counters[slot * 2 + 1]!; }
+  write(slot: number): Promise<void> | undefined { return this.writes[slot]; }
+  setWrite(slot: number, write: Promise<void> | undefined): void { this.writes[slot] = write; }
 
   /** One more of the event in `slot`, seen at `seen`; returns its count. */
   repeat(slot: number, seen: number): number {
@@ -55,8 +59,8 @@ export class EventAggregates {
     return count;
   }
 
-  /** Remembers a new event as the newest entry (one of the same id before it is forgotten). */
-  add(id: number, namespace: string, objectName: string, createdAt: number, sequence: number): void {
+  /** Remembers a new event as the newest entry (one of the same id before it is forgotten); returns its slot. */
+  add(id: number, namespace: string, objectName: string, createdAt: number, sequence: number): number {
     const old = this.find(id);
     if (old >= 0) this.remove(old);
     if (this.tail === this.ids.length) this.makeRoom();
@@ -70,6 +74,7 @@ export class EventAggregates {
     this.counters[slot * 2 + 1] = 1;
     this.live++;
     this.indexSlot(slot);
+    return slot;
   }
 
   /** The oldest live slot, or -1. */
@@ -89,6 +94,7 @@ export class EventAggregates {
     this.ids[slot] = NaN;
     this.namespaces[slot] = undefined;
     this.names[slot] = undefined;
+    this.writes[slot] = undefined;
     this.live--;
   }
 
@@ -112,6 +118,7 @@ export class EventAggregates {
     const counters = new Int32Array(capacity * 2);
     const namespaces = new Array<string | undefined>(capacity).fill(undefined);
     const names = new Array<string | undefined>(capacity).fill(undefined);
+    const writes = new Array<Promise<void> | undefined>(capacity).fill(undefined);
     let to = 0;
     for (let from = this.head; from < this.tail; from++) {
       if (Number.isNaN(this.ids[from]!)) continue;
@@ -122,6 +129,7 @@ export class EventAggregates {
       counters[to * 2 + 1] = this.counters[from * 2 + 1]!;
       namespaces[to] = this.namespaces[from];
       names[to] = this.names[from];
+      writes[to] = this.writes[from];
       to++;
     }
     this.ids = ids;
@@ -129,6 +137,7 @@ export class EventAggregates {
     this.counters = counters;
     this.namespaces = namespaces;
     this.names = names;
+    this.writes = writes;
     this.head = 0;
     this.tail = to;
     this.reindex(capacity * 2);

@@ -179,9 +179,14 @@ export class EventRecorder {
    * as the name, a string per event otherwise kept.
    */
   private readonly aggregates = new EventAggregates();
-  /** Creates still in flight, by event identity: repeats of their event wait for them. */
-  private readonly pending = new Map<number, Promise<void>>();
-  private readonly inFlight = new Set<Promise<void>>();
+  /**
+   * Writes not yet settled, and who waits for none to be left (flush). A count, not a set of the
+   * writes: four or more events a pod start, each added and deleted again. The create a repeat
+   * waits for is kept with its aggregate (EventAggregates.write), not in a Map keyed by the
+   * 53-bit identity (a boxed number per event, hashed twice).
+   */
+  private inFlight = 0;
+  private idleWaiters: (() => void)[] | undefined;
   /** What Aggregate.lastSeen counts from. */
   private readonly origin: number;
 
@@ -216,7 +221,7 @@ export class EventRecorder {
       const namespace = aggregates.namespace(previous);
       const objectName = aggregates.objectName(previous);
       const patch = () => this.patchCount(key, createdAt, sequence, namespace, objectName, count, lastTimestamp);
-      this.track((this.pending.get(key) ?? Promise.resolve()).then(patch));
+      this.track((aggregates.write(previous) ?? Promise.resolve()).then(patch));
       return;
     }
     const namespace = involved.namespace || 'default';
@@ -241,22 +246,30 @@ export class EventRecorder {
       reportingInstance: this.source.host ?? '',
     };
     // One promise per create (an event is written for nearly everything a kubelet does): settled
-    // either way, it leaves `pending` (unless a newer event of the same identity is there now) and
-    // `inFlight` itself.
+    // either way, it leaves its aggregate (unless a newer event of the same identity is there now)
+    // and the count of writes in flight.
     const settled = () => {
-      if (this.pending.get(key) === created) this.pending.delete(key);
-      this.inFlight.delete(created);
+      const slot = this.aggregates.find(key);
+      if (slot >= 0 && this.aggregates.write(slot) === created) this.aggregates.setWrite(slot, undefined);
+      this.settled();
     };
     // ...WithWarnings: the created Event is not read, so it is never decoded (in process).
     const created: Promise<void> = this.events.createWithWarnings(body, { namespace }).then(settled, settled);
-    this.pending.set(key, created);
-    this.inFlight.add(created);
-    this.remember(key, namespace, objectName, seen, seq);
+    this.inFlight++;
+    this.remember(key, namespace, objectName, seen, seq, created);
   }
 
   /** Resolves when every write started so far has finished (tests and shutdown). */
   async flush(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+    if (this.inFlight > 0) await new Promise<void>((resolve) => (this.idleWaiters ??= []).push(resolve));
+  }
+
+  /** A write settled: when it was the last one, whoever flushes goes on. */
+  private settled(): void {
+    if (--this.inFlight > 0 || this.idleWaiters === undefined) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = undefined;
+    for (const resolve of waiters) resolve();
   }
 
   /**
@@ -281,9 +294,9 @@ export class EventRecorder {
     }
   }
 
-  private remember(key: number, namespace: string, objectName: string, seen: number, sequence: number): void {
+  private remember(key: number, namespace: string, objectName: string, seen: number, sequence: number, write: Promise<void>): void {
     const aggregates = this.aggregates;
-    aggregates.add(key, namespace, objectName, seen, sequence);
+    aggregates.setWrite(aggregates.add(key, namespace, objectName, seen, sequence), write);
     if (aggregates.size > MAX_REMEMBERED) aggregates.remove(aggregates.oldest());
     this.forgetBefore(seen);
   }
@@ -298,9 +311,9 @@ export class EventRecorder {
   }
 
   private track(write: Promise<void>): void {
-    const done = () => { this.inFlight.delete(tracked); };
-    const tracked = write.then(done, done);
-    this.inFlight.add(tracked);
+    this.inFlight++;
+    const done = () => this.settled();
+    void write.then(done, done);
   }
 }
 

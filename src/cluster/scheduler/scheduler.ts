@@ -13,6 +13,7 @@
  * cluster clock. The loop yields to the event loop between pods so that watches keep flowing.
  */
 import type { KubeObject, Node, Pod } from '../api/types';
+import { sameJson } from '../api/same-json';
 import { EventsV1Recorder, rfc3339 } from '../client/event-recorder';
 import { NAMESPACES, NODES, PODS, type ApiClient, type GroupVersionResource } from '../client/client';
 import { Informer } from '../client/informer';
@@ -402,12 +403,22 @@ function terminated(pod: Pod): boolean {
 
 /** Changes of a bound pod that can matter to other pods (labels for affinity/spread, termination); not status updates. */
 function assignedPodChanged(o: Pod, n: Pod): boolean {
-  return o.metadata.deletionTimestamp !== n.metadata.deletionTimestamp || JSON.stringify(o.metadata.labels ?? {}) !== JSON.stringify(n.metadata.labels ?? {});
+  return o.metadata.deletionTimestamp !== n.metadata.deletionTimestamp || !sameText(o.metadata.labels ?? {}, n.metadata.labels ?? {});
 }
 
 /** Node changes that can matter to scheduling (not heartbeats or condition timestamps). */
 function nodeSchedulingChanged(o: Node, n: Node): boolean {
-  return JSON.stringify([o.spec, o.metadata.labels, o.status?.allocatable, o.status?.images]) !== JSON.stringify([n.spec, n.metadata.labels, n.status?.allocatable, n.status?.images]);
+  return !sameText(o.spec, n.spec) || !sameText(o.metadata.labels, n.metadata.labels) || !sameText(o.status?.allocatable, n.status?.allocatable) || !sameText(o.status?.images, n.status?.images);
+}
+
+/**
+ * Whether two values (members of an array) serialize to the same JSON text, as comparing their
+ * JSON.stringify did, without making the text when they are the same object or compare equal
+ * member by member (a status write keeps its object's spec and labels; every pod status and node
+ * heartbeat comes here). Only values sameJson cannot vouch for are serialized.
+ */
+function sameText(a: unknown, b: unknown): boolean {
+  return a === b || sameJson(a, b) || JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
 
 

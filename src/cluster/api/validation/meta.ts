@@ -117,6 +117,8 @@ export function validateImmutableField(newValue: unknown, oldValue: unknown, pat
   return same(newValue, oldValue) ? [] : [invalid(path, newValue ?? null, FIELD_IMMUTABLE_ERROR_MSG)];
 }
 
+const IMMUTABLE_META = ['name', 'namespace', 'uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds'] as const;
+
 /** Validates metadata on update: immutable identity fields and the same syntax rules as create. */
 export function validateObjectMetaUpdate(meta: ObjectMeta, old: ObjectMeta, path: FieldPath = metaPath): FieldError[] {
   const errs: FieldError[] = [];
@@ -134,8 +136,9 @@ export function validateObjectMetaUpdate(meta: ObjectMeta, old: ObjectMeta, path
   }
   if (!meta.resourceVersion) errs.push(invalid(path.child('resourceVersion').toString(), meta.resourceVersion ?? '', 'must be specified for an update'));
   if ((meta.generation ?? 0) < (old.generation ?? 0)) errs.push(invalid(path.child('generation').toString(), meta.generation ?? 0, 'must not be decremented'));
-  for (const field of ['name', 'namespace', 'uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds'] as const) {
-    errs.push(...validateImmutableField(meta[field] ?? undefined, old[field] ?? undefined, path.child(field).toString()));
+  for (const field of IMMUTABLE_META) {
+    // Compared first: the path is worded only for an error (every update of every object comes here).
+    if (!same(meta[field] ?? undefined, old[field] ?? undefined)) errs.push(...validateImmutableField(meta[field] ?? undefined, old[field] ?? undefined, path.child(field).toString()));
   }
   errs.push(...validateLabels(meta.labels, path.child('labels')));
   errs.push(...validateAnnotations(meta.annotations, path.child('annotations')));

@@ -50,6 +50,15 @@ const fieldsTexts = new WeakMap<object, string>();
 /** JSON.stringify of a field set as an array member (`null` for what JSON leaves out). */
 function fieldsText(fields: unknown): string {
   if (fields === null || typeof fields !== 'object' || !Object.isFrozen(fields)) return JSON.stringify(fields) ?? 'null';
+  return frozenFieldsText(fields);
+}
+
+/**
+ * JSON.stringify of a frozen field set (frozen throughout, by the registry's convention), made
+ * once per set: the same few sets are in every status write's key and in its stored text (see
+ * spec-text.ts).
+ */
+export function frozenFieldsText(fields: object): string {
   let text = fieldsTexts.get(fields);
   if (text === undefined) fieldsTexts.set(fields, (text = JSON.stringify(fields)));
   return text;

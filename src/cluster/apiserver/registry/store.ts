@@ -542,7 +542,7 @@ export class RegistryStore implements HandleSource {
       return { object, text: JSON.stringify(this.conversion.fromStorage(stored)), warnings };
     }
     // The object's nested values are now the written object's (see offerWritten): callers get a decode.
-    return this.writeResult(text, result.revision, warnings);
+    return this.writeResult(text, result.revision, warnings, key);
   }
 
   /**
@@ -595,7 +595,7 @@ export class RegistryStore implements HandleSource {
       this.checkTypeMeta(updated);
       const { encoded, warnings } = await this.prepareUpdate(updated, old, ctx, shared && { text: kv.value, object: shared });
       const { text } = encoded;
-      if (text === kv.value) return this.writeResult(kv.value, kv.modRevision, warnings);
+      if (text === kv.value) return this.writeResult(kv.value, kv.modRevision, warnings, kv.key);
       if (ctx.dryRun) return this.writeResult(text, kv.modRevision, warnings);
       const finishing = this.finishesDeletion(updated);
       const compare = [{ key: kv.key, target: 'mod' as const, result: '=' as const, value: kv.modRevision }];
@@ -606,7 +606,7 @@ export class RegistryStore implements HandleSource {
       } finally {
         if (written) this.written.withdraw(kv.key, written);
       }
-      if (result.succeeded) return this.writeResult(text, result.revision, warnings);
+      if (result.succeeded) return this.writeResult(text, result.revision, warnings, kv.key);
       if (attempt >= MAX_UPDATE_RETRIES) throw conflict(this.gr, name, OBJECT_MODIFIED);
     }
   }
@@ -632,11 +632,17 @@ export class RegistryStore implements HandleSource {
   }
 
   /**
-   * The result of an update: handlers answer with the text, so the object is decoded only when a
-   * caller asks for it (a fresh copy, decoded once).
+   * The result of a write: handlers answer with the text, so the object is decoded only when a
+   * caller asks for it (a fresh copy, decoded once). `key`: the text is stored under it at
+   * `revision` (a write that happened, or found nothing to change; never a dry run's text), so an
+   * in-process caller reading the answer gets a copy of that revision's shared object instead of a
+   * parse (see servedCopy). The object is taken now, while it is the key's newest: the write's own
+   * watch fan-out decoded it before the writer resumed, and by the time the caller reads the
+   * answer another writer (the kubelet's first status, for a created pod) has often replaced it.
    */
-  private writeResult(text: string, revision: number, warnings: string[]): WriteResult {
-    return new StoredWrite(this, text, revision, warnings);
+  private writeResult(text: string, revision: number, warnings: string[], key?: string): WriteResult {
+    const shared = key === undefined ? undefined : this.liveShared(key, revision);
+    return new StoredWrite(this, text, revision, warnings, key, shared);
   }
 
   /** PUT: replaces the object; a resourceVersion in the body is a precondition (409 when stale). */
@@ -836,13 +842,19 @@ export class RegistryStore implements HandleSource {
    * metadata, where the shared object has it last): undefined unless that object is alive and the
    * stored text is what is served (served-copy.ts). A graceful delete's answer read in process (the
    * terminating pod, which the bench's client reads for every pod it deletes) is such a copy when
-   * the write's watch fan-out has decoded the object already.
+   * the write's watch fan-out has decoded the object already; so is a create's or update's answer
+   * (taken when the write finishes, see writeResult).
    */
   servedCopy(key: string, revision: number): KubeObject | undefined {
+    const object = this.liveShared(key, revision);
+    return object === undefined ? undefined : servedOrderCopy(object);
+  }
+
+  /** The shared object of `key` at `revision` if it is decoded and alive (and stored text is served as it is); else undefined. */
+  private liveShared(key: string, revision: number): KubeObject | undefined {
     if (this.conversion) return undefined;
     const handle = this.decoded.get(key)?.deref();
-    const object = handle !== undefined && handle.kv.modRevision === revision ? handle.peek() : undefined;
-    return object === undefined ? undefined : servedOrderCopy(object);
+    return handle !== undefined && handle.kv.modRevision === revision ? handle.peek() : undefined;
   }
 
   private checkPreconditions(current: KubeObject, pre: DeleteParams['preconditions']): void {
@@ -960,8 +972,11 @@ class StoredWrite implements WriteResult {
   private decoded: KubeObject | undefined;
   private servedText: string | undefined;
 
-  constructor(private readonly registry: RegistryStore, private readonly stored: string, private readonly revision: number, readonly warnings: string[]) {
+  /** `shared`: the registry's shared object of the written revision, when it had one (see RegistryStore.writeResult). */
+  constructor(private readonly registry: RegistryStore, private readonly stored: string, private readonly revision: number, readonly warnings: string[], key?: string, shared?: KubeObject) {
     this.json = new RawJson(() => this.text);
+    if (shared !== undefined) this.json.copy = () => servedOrderCopy(shared);
+    else if (key !== undefined) this.json.copy = () => registry.servedCopy(key, revision);
   }
 
   get object(): KubeObject {

@@ -50,3 +50,18 @@ test('structuredCopy gives what structuredClone gives', () => {
   assert.ok(Object.is((structuredCopy({ z: -0 }) as { z: number }).z, -0));
   assert.throws(() => structuredCopy({ f: () => 1 }), (err: Error) => err.name === 'DataCloneError');
 });
+
+test('jsonCopy copies own members only, as JSON.stringify does, also when Object.prototype has an enumerable one', () => {
+  const proto = Object.prototype as Record<string, unknown>;
+  proto.inherited = 'polluted';
+  try {
+    const source = { a: 1, nested: { b: [{ c: 2 }] } };
+    const copy = jsonCopy(source);
+    assert.equal(JSON.stringify(copy), JSON.stringify(source));
+    assert.deepEqual(Object.keys(copy), ['a', 'nested']);
+    assert.deepEqual(Object.keys(copy.nested.b[0]!), ['c']);
+    assert.deepEqual(Object.keys(structuredCopy(source)), ['a', 'nested']);
+  } finally {
+    delete proto.inherited;
+  }
+});

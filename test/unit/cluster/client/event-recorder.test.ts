@@ -144,3 +144,37 @@ test('an event past the correlation window is written anew, also when the record
   await recorder.flush();
   assert.deepEqual(requests.map((r) => r.method), ['POST', 'PATCH', 'POST']);
 });
+
+test('repeats of an event whose create is still in flight are patched only after it, and flush waits for every write', async () => {
+  const clock = new ManualClock();
+  const log: string[] = [];
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => { release = resolve; });
+  const client = new ApiClient(async (request) => {
+    log.push(`${request.method} start`);
+    if (request.method === 'POST') await held;
+    log.push(`${request.method} done`);
+    return { status: request.method === 'POST' ? 201 : 200, headers: {}, body: request.body };
+  }, { name: 'system:node:node-1', groups: ['system:nodes'] });
+  const recorder = new EventRecorder(client, clock, { component: 'kubelet', host: 'node-1' });
+  const message = 'Readiness probe failed: connection refused';
+  recorder.event(pod, 'Warning', 'Unhealthy', message);
+  recorder.event(pod, 'Warning', 'Unhealthy', message);
+  recorder.event(pod, 'Warning', 'Unhealthy', message);
+  // Another event's create in flight does not hold these back.
+  recorder.event(pod, 'Normal', 'Killing', 'Stopping container nginx');
+  let flushed = false;
+  const flushing = recorder.flush().then(() => { flushed = true; });
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+  assert.equal(flushed, false);
+  assert.deepEqual(log.filter((l) => l.startsWith('PATCH')), []);
+  release();
+  await flushing;
+  // The PATCHes came after the create they repeat, and the later count went out (the earlier one, stale, is skipped).
+  assert.ok(log.indexOf('PATCH start') > log.indexOf('POST done'));
+  assert.deepEqual(log.filter((l) => l === 'PATCH done').length, 1);
+  // Once settled, a repeat patches at once and flush has nothing left to wait for.
+  recorder.event(pod, 'Warning', 'Unhealthy', message);
+  await recorder.flush();
+  assert.equal(log.filter((l) => l === 'PATCH done').length, 2);
+});

@@ -101,3 +101,41 @@ test('in process, a graceful delete answers with the terminating pod exactly as 
     await cluster.stop();
   }
 });
+
+test('in process, a create\'s and an update\'s answers are the written object exactly as served, the caller\'s own; a dry run answers with its own object', async () => {
+  const cluster = await startCluster();
+  try {
+    const pods = cluster.client().resource<Pod>(PODS);
+    // A watcher, as the kubelet's informer is: each write's watch fan-out decodes its object.
+    const informer = new Informer<Pod>(pods, {}, cluster.clock);
+    informer.start();
+    await informer.waitForSync();
+    const registry = cluster.server.parts.registries.core('pods');
+
+    const created = await pods.create(pod('web', { labels: { app: 'web' } }, { nodeName: 'n1' }));
+    const rv = Number(created.metadata.resourceVersion);
+    assert.ok(registry.servedCopy('/registry/pods/default/web', rv), 'the fan-out decoded the created pod');
+    const served = await pods.get('web', { namespace: 'default' });
+    assert.equal(JSON.stringify(created), JSON.stringify(served));
+    assert.ok(!Object.isFrozen(created) && !Object.isFrozen(created.metadata) && !Object.isFrozen(created.spec.containers[0]));
+    created.metadata.labels!.app = 'mine';
+    assert.equal(informer.get('default/web')?.metadata.labels!.app, 'web');
+
+    const patched = await pods.patch('web', 'merge', { status: { phase: 'Running' } }, { namespace: 'default', subresource: 'status' });
+    assert.equal(patched.status?.phase, 'Running');
+    assert.equal(JSON.stringify(patched), JSON.stringify(await pods.get('web', { namespace: 'default' })));
+    assert.ok(!Object.isFrozen(patched.spec) && !Object.isFrozen(patched.status));
+
+    // A write that changes nothing answers with the stored object.
+    const same = await pods.patch('web', 'merge', { status: { phase: 'Running' } }, { namespace: 'default', subresource: 'status' });
+    assert.equal(JSON.stringify(same), JSON.stringify(patched));
+
+    // A dry run's answer is the object it would have written, not the stored revision it read.
+    const dry = await pods.patch('web', 'merge', { metadata: { labels: { app: 'dry' } } }, { namespace: 'default', dryRun: true });
+    assert.equal(dry.metadata.labels!.app, 'dry');
+    assert.equal((await pods.get('web', { namespace: 'default' })).metadata.labels!.app, 'web');
+    informer.stop();
+  } finally {
+    await cluster.stop();
+  }
+});

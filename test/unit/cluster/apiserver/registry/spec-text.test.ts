@@ -24,6 +24,36 @@ test('shapeText is JSON.stringify of the shape, with or without a previous revis
   }
 });
 
+test('shapeText of a status write is JSON.stringify of the shape whatever its managedFields hold; frozen field sets are written from their remembered text', () => {
+  const previousText = '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"a"}]},"status":{}}';
+  const spec = deepFreeze(JSON.parse(previousText).spec as object);
+  const previous = { text: previousText, object: { spec } };
+  const creator = deepFreeze({ 'f:spec': { 'f:containers': { 'k:{"name":"a"}': { '.': {}, 'f:name': {} } } }, 'f:metadata': { 'f:labels': { 'f:"q\\"': {} } } });
+  const entry = (fieldsV1: unknown, extra: object = {}) => ({ manager: 'kubectl', operation: 'Update', apiVersion: 'v1', time: '2026-01-01T00:00:00Z', fieldsType: 'FieldsV1', fieldsV1, ...extra });
+  const withFields = (managedFields: unknown, meta: object = {}) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', uid: 'u', ...meta, managedFields, labels: { a: 'b' } }, spec, status: { phase: 'Running' } });
+  const shapes: object[] = [
+    withFields([entry(creator), entry(deepFreeze({ 'f:status': { 'f:phase': {} } }), { subresource: 'status' })]),
+    withFields([entry(creator)], { '2': 'two', '1': 'one' }),
+    withFields([entry({ 'f:status': {} }), entry(creator, { gone: undefined, f: () => 1 })]),
+    withFields([undefined, () => 1, null, 'text', 3, entry(creator)]),
+    withFields([entry(creator), { toJSON: () => 'mine' }, Object.assign(Object.create({ inherited: 1 }), { own: 2 })]),
+    withFields([entry(Object.freeze({ toJSON: () => 'custom' })), entry(new Date(0))]),
+    withFields(Object.assign([entry(creator)], { extra: 'not JSON' })),
+    withFields({ not: 'an array' }),
+    withFields([]),
+    { apiVersion: 'v1', kind: 'Pod', metadata: { managedFields: [entry(creator)], toJSON: () => ({ replaced: true }) }, spec },
+    { apiVersion: 'v1', kind: 'Pod', metadata: null, spec },
+    { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec },
+  ];
+  for (const shape of shapes) assert.equal(shapeText(shape, previous), JSON.stringify(shape));
+  // The remembered text is the set's: a set that is not frozen is serialized as it is now.
+  const open = { 'f:status': { 'f:phase': {} } } as Record<string, unknown>;
+  const shape = withFields([entry(open)]);
+  assert.equal(shapeText(shape, previous), JSON.stringify(shape));
+  open['f:status'] = { 'f:podIP': {} };
+  assert.equal(shapeText(shape, previous), JSON.stringify(shape));
+});
+
 test('specText: the spec member right after the metadata of stored text, strings with brackets and quotes skipped', () => {
   assert.equal(specText('{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","a":"}\\\\"},"spec":{"x":["}"],"y":{}},"status":{}}'), '{"x":["}"],"y":{}}');
   assert.equal(specText('{"apiVersion":"v1","kind":"Pod","metadata":{},"status":{},"spec":{}}'), undefined);

@@ -86,3 +86,27 @@ test('retries that fail the same way leave the pending pod alone (no new MODIFIE
     await h.stop();
   }
 });
+
+test('a node status write that grows allocatable retries the pending pod, which then fits; a heartbeat alone leaves it pending and unwritten', async () => {
+  const h = await startHarness();
+  try {
+    await h.addNode('node-1', { cpu: '1' });
+    await h.addPod('big', { cpu: '2' });
+    const pending = await h.getPod('big');
+    assert.equal(h.condition(pending)?.reason, 'Unschedulable');
+    const nodes = h.client.resource(NODES);
+    const node = await nodes.get('node-1');
+    const status = node.status as { allocatable: Record<string, string>; capacity: Record<string, string>; conditions?: { lastHeartbeatTime?: string }[] };
+    // A heartbeat: the same allocatable, spec, labels and images sent again; the pod stays as it was.
+    await nodes.patch('node-1', 'merge', { status: { allocatable: { ...status.allocatable }, conditions: [{ type: 'Ready', status: 'True', lastHeartbeatTime: '2026-01-01T00:00:05Z' }] } }, { subresource: 'status' });
+    await h.advance(10_000);
+    assert.equal((await h.getPod('big')).metadata.resourceVersion, pending.metadata.resourceVersion);
+    assert.deepEqual((await h.events('big')).map((e) => e.reason), ['FailedScheduling']);
+    // More CPU: the pod is retried after its back-off, long before the unschedulable pool's 5-minute flush, and fits.
+    await nodes.patch('node-1', 'merge', { status: { allocatable: { ...status.allocatable, cpu: '4' }, capacity: { ...status.capacity, cpu: '4' } } }, { subresource: 'status' });
+    await h.advance(10_000);
+    assert.equal((await h.getPod('big')).spec.nodeName, 'node-1');
+  } finally {
+    await h.stop();
+  }
+});
