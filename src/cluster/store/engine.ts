@@ -85,7 +85,7 @@ export class MvccEngine {
   private current = 1;
   private published = 1;
   private compacted = 0;
-  private log = new EventLog(2, (kv) => this.eventOf(kv));
+  private log = new EventLog(2, (key, revision, nth) => this.eventOf(key, revision, nth));
   readonly watchers: WatchHub;
   private readonly packer = new ValuePacker({
     holds: (kv) => this.holds(kv),
@@ -205,7 +205,7 @@ export class MvccEngine {
     this.compacted = compacted;
     this.current = Math.max(1, revision);
     this.published = this.current;
-    this.log = new EventLog(this.current + 1, (kv) => this.eventOf(kv));
+    this.log = new EventLog(this.current + 1, (key, revision, nth) => this.eventOf(key, revision, nth));
   }
 
   range(options: RangeOptions): RangeResult {
@@ -356,26 +356,30 @@ export class MvccEngine {
   }
 
   /**
-   * The watch event that wrote `kv`, a version the log holds: a delete if it is a tombstone, and
-   * the key's version before it as prevKv if that one was live (as `put` and `delete` made it).
-   * The key's history holds both: the log covers revisions after the compacted one, and
-   * compaction keeps every version written after it and the newest one at or before it (a
-   * tombstone there goes, but it would not have been a prevKv).
+   * The watch event of the `nth` write of `key` at `revision`, a write the log holds: a delete if
+   * it left a tombstone, and the key's version before it as prevKv if that one was live (as `put`
+   * and `delete` made it). The key's history holds both: the log covers revisions after the
+   * compacted one, and compaction keeps every version written after it and the newest one at or
+   * before it (a tombstone there goes, but it would not have been a prevKv).
    */
-  private eventOf(kv: StoredKv): StoreWatchEvent {
-    // A key's first version has no live one before it (an Event, most of what a cluster writes).
-    if (kv.version === 1) return { type: 'put', kv };
-    const slot = this.records.get(kv.key);
+  private eventOf(key: string, revision: number, nth: number): StoreWatchEvent {
+    const slot = this.records.get(key)!;
+    let kv: StoredKv;
     let prev: StoredKv | undefined;
     if (Array.isArray(slot)) {
       const h = slot;
       // One transaction may write a key more than once (a put, then a delete): same modRevision.
-      let at = lastAtOrBefore(h, kv.modRevision);
-      while (at > 0 && h[at] !== kv) at--;
+      let at = lastAtOrBefore(h, revision);
+      while (at > 0 && h[at - 1].modRevision === revision) at--;
+      at += nth;
+      kv = h[at];
       if (at > 0) prev = h[at - 1];
+    } else {
+      kv = slot;
     }
     if (kv.version === 0) return { type: 'delete', kv, prevKv: prev };
-    return prev !== undefined && prev.version !== 0 ? { type: 'put', kv, prevKv: prev } : { type: 'put', kv };
+    // A key's first version has no live one before it (an Event, most of what a cluster writes).
+    return prev !== undefined && prev.version !== 0 && kv.version !== 1 ? { type: 'put', kv, prevKv: prev } : { type: 'put', kv };
   }
 
   /** Whether a version is still retained (compaction drops superseded versions at or below its revision). */

@@ -1,4 +1,3 @@
-import type { StoredKv } from './packing/stored-kv';
 import type { StoreWatchEvent } from './types';
 
 export interface RevisionBatch {
@@ -8,31 +7,43 @@ export interface RevisionBatch {
 
 /**
  * The retained history as a stream of events of the revisions after the compacted one: what
- * watchers replay from. Stored flat, all entries in one array in revision order, rather than as an
- * object per revision: the log lives as long as the history it covers, and fewer long-lived
- * objects per write is most of what keeps puts cheap. Where a revision starts is found by
- * bisection on the entries' modRevision (an array of start indexes cost 8 bytes a revision).
+ * watchers replay from. Stored flat, all entries in one sequence in revision order, rather than as
+ * an object per revision: the log lives as long as the history it covers, and fewer long-lived
+ * objects per write is most of what keeps puts cheap.
  *
- * An entry is the event's version itself (the `kv`), not an event object: the rest of an event
- * follows from it and from its key's history, which the engine keeps for at least as long as the
- * log (`eventOf`, engine.ts). An event object per write, kept until the compactor's round, cost
- * ~56 bytes a write and ~7 writes a pod; the events handed out are made as they are read (once per
- * watched range and flush, see watch-hub.ts) and live as long as their readers keep them.
+ * An entry is the written key and the revision that wrote it, not an event object nor the version
+ * itself: the rest of an event follows from them and from the key's history, which the engine
+ * keeps for at least as long as the log (`eventOf`, engine.ts). An event object per write, kept
+ * until the compactor's round, cost ~56 bytes a write and ~7 writes a pod; a pointer to the version
+ * would keep every superseded version alive as an object of its own, where the engine folds them
+ * into a compact form once packed (packing/fossil.ts). The events handed out are made as they are
+ * read (once per watched range and flush, see watch-hub.ts) and live as long as their readers keep
+ * them.
  */
 /** Entries per chunk of the log (see `EventLog`). */
 const CHUNK_BITS = 12;
 const CHUNK = 1 << CHUNK_BITS;
 const IN_CHUNK = CHUNK - 1;
 
+/** One transaction may write a key more than once (a put, then a delete): `nth` tells which of its writes of the key an entry is (0: the first). */
+export type EventOf = (key: string, revision: number, nth: number) => StoreWatchEvent;
+
+interface Chunk {
+  /** The keys written, as the engine holds them (the slot's own string: no copy per entry). */
+  readonly keys: (string | undefined)[];
+  /** The revision of each entry. */
+  readonly revisions: Int32Array;
+}
+
 export class EventLog {
   /**
-   * The entries in revision order (a version's modRevision is the revision that wrote it), in
-   * chunks of CHUNK made at their full length: one array pushed to grows its backing store by half
-   * again each time, and at a bring-up's ~7 writes a pod the unused half-grown part was up to ~28
-   * bytes a pod until the compactor's round (a quarter of that on average); a chunk leaves at most
-   * one chunk unused. Entry `i` is chunks[i >> CHUNK_BITS][i & IN_CHUNK], for `start <= i < end`.
+   * The entries in revision order, in chunks of CHUNK made at their full length: one array pushed
+   * to grows its backing store by half again each time, and at a bring-up's ~7 writes a pod the
+   * unused half-grown part was up to ~28 bytes a pod until the compactor's round (a quarter of that
+   * on average); a chunk leaves at most one chunk unused. Entry `i` is at [i >> CHUNK_BITS][i &
+   * IN_CHUNK], for `start <= i < end`.
    */
-  private chunks: (StoredKv | undefined)[][] = [];
+  private chunks: Chunk[] = [];
   private start = 0;
   private end = 0;
   /** The oldest revision retained, and the next one to append. */
@@ -41,8 +52,8 @@ export class EventLog {
 
   constructor(
     nextRevision: number,
-    /** The event that wrote `kv` (its type and previous version), from the key's retained history. */
-    private readonly eventOf: (kv: StoredKv) => StoreWatchEvent,
+    /** The event that wrote a key at a revision (its version, type and previous version), from the key's retained history. */
+    private readonly eventOf: EventOf,
   ) {
     this.first = this.nextRevision = nextRevision;
   }
@@ -52,14 +63,16 @@ export class EventLog {
     return this.nextRevision;
   }
 
-  /** Appends revision `next` with the versions its events wrote (possibly none, for a replayed no-op). */
+  /** Appends revision `next` with the keys its events wrote (possibly none, for a replayed no-op). */
   append(events: readonly StoreWatchEvent[]): void {
+    const revision = this.nextRevision++;
     for (const e of events) {
       const at = this.end++;
-      if ((at & IN_CHUNK) === 0) this.chunks.push(new Array<StoredKv | undefined>(CHUNK));
-      this.chunks[at >> CHUNK_BITS][at & IN_CHUNK] = e.kv as StoredKv;
+      if ((at & IN_CHUNK) === 0) this.chunks.push({ keys: new Array<string | undefined>(CHUNK), revisions: new Int32Array(CHUNK) });
+      const chunk = this.chunks[at >> CHUNK_BITS];
+      chunk.keys[at & IN_CHUNK] = e.kv.key;
+      chunk.revisions[at & IN_CHUNK] = revision;
     }
-    this.nextRevision++;
   }
 
   /** Drops every revision up to and including `revision`. */
@@ -73,9 +86,9 @@ export class EventLog {
       this.end -= whole * CHUNK;
       this.start = 0;
     }
-    // The dropped entries of the first chunk kept: let go of their versions.
+    // The dropped entries of the first chunk kept: let go of their keys.
     const chunk = this.chunks[0];
-    if (chunk !== undefined) for (let i = this.start; i < from; i++) chunk[i] = undefined;
+    if (chunk !== undefined) for (let i = this.start; i < from; i++) chunk.keys[i] = undefined;
     this.start = from;
     this.first = Math.min(revision + 1, this.nextRevision);
   }
@@ -84,9 +97,10 @@ export class EventLog {
   between(from: number, to: number, match: (key: string) => boolean): StoreWatchEvent[] {
     const out: StoreWatchEvent[] = [];
     for (let i = this.indexAfter(Math.max(from, this.first) - 1); i < this.end; i++) {
-      const kv = this.at(i);
-      if (kv.modRevision > to) break;
-      if (match(kv.key)) out.push(this.eventOf(kv));
+      const revision = this.revisionAt(i);
+      if (revision > to) break;
+      const key = this.keyAt(i);
+      if (match(key)) out.push(this.eventOf(key, revision, this.nth(i, key, revision)));
     }
     return out;
   }
@@ -97,7 +111,10 @@ export class EventLog {
     let i = this.indexAfter(Math.max(from, this.first) - 1);
     for (let revision = Math.max(from, this.first); revision < this.nextRevision; revision++) {
       const events: StoreWatchEvent[] = [];
-      for (; i < this.end && this.at(i).modRevision === revision; i++) events.push(this.eventOf(this.at(i)));
+      for (; i < this.end && this.revisionAt(i) === revision; i++) {
+        const key = this.keyAt(i);
+        events.push(this.eventOf(key, revision, this.nth(i, key, revision)));
+      }
       out.push({ revision, events });
     }
     return out;
@@ -108,8 +125,19 @@ export class EventLog {
     return this.end - this.start;
   }
 
-  private at(i: number): StoredKv {
-    return this.chunks[i >> CHUNK_BITS][i & IN_CHUNK]!;
+  private keyAt(i: number): string {
+    return this.chunks[i >> CHUNK_BITS].keys[i & IN_CHUNK]!;
+  }
+
+  private revisionAt(i: number): number {
+    return this.chunks[i >> CHUNK_BITS].revisions[i & IN_CHUNK];
+  }
+
+  /** How many entries of the same revision before entry `i` wrote `key` too. */
+  private nth(i: number, key: string, revision: number): number {
+    let n = 0;
+    for (let j = i - 1; j >= this.start && this.revisionAt(j) === revision; j--) if (this.keyAt(j) === key) n++;
+    return n;
   }
 
   /** The index of the first entry written after `revision`. */
@@ -118,7 +146,7 @@ export class EventLog {
     let hi = this.end;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.at(mid).modRevision <= revision) lo = mid + 1;
+      if (this.revisionAt(mid) <= revision) lo = mid + 1;
       else hi = mid;
     }
     return lo;
