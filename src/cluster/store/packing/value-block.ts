@@ -31,6 +31,9 @@ export class ValueBlock {
    * other blocks (or to be packed on their own); it lives on only as long as a member still reads from it.
    */
   retired = false;
+  /** Its id in the engine's fossil table while fossils refer to it (0: none do), and how many of their versions do (fossil.ts). */
+  fossilId = 0;
+  fossilRefs = 0;
   /** Values in the stream (members, cleared or not, while the block is not retired). */
   readonly size: number;
 
