@@ -347,11 +347,19 @@ export class MvccEngine {
    * before it (a tombstone there goes, but it would not have been a prevKv).
    */
   private eventOf(key: string, revision: number, nth: number): StoreWatchEvent {
+    const latest = this.records.get(key)!;
+    const past = pastOf(latest);
+    // What a watcher that keeps up reads: the key's newest version, written alone in its revision,
+    // the version before it (if any) still an object.
+    if (latest.modRevision === revision && nth === 0 && typeof past !== 'string' && (past === undefined || past.modRevision < revision)) {
+      if (latest.version === 0) return { type: 'delete', kv: latest, prevKv: past };
+      return past !== undefined && latest.version !== 1 ? { type: 'put', kv: latest, prevKv: past } : { type: 'put', kv: latest };
+    }
     // Newest first: the writes of `revision` (one transaction may write a key more than once, a
     // put then a delete: the same modRevision), then the version before them.
     const written: StoredKv[] = [];
     let prev: StoredKv | undefined;
-    this.versions(this.records.get(key)!, (kv) => {
+    this.versions(latest, (kv) => {
       if (kv.modRevision > revision) return true;
       if (kv.modRevision === revision) {
         written.push(kv);
@@ -451,7 +459,8 @@ export class MvccEngine {
    */
   private fold(key: string): void {
     const latest = this.records.get(key);
-    if (latest === undefined) return;
+    // Most keys have no superseded version still an object (events; folded already).
+    if (latest === undefined || !(pastOf(latest) instanceof StoredKv)) return;
     const chain: StoredKv[] = [latest];
     let past = pastOf(latest);
     while (past instanceof StoredKv) {
