@@ -28,11 +28,25 @@ const IN_CHUNK = CHUNK - 1;
 /** One transaction may write a key more than once (a put, then a delete): `nth` tells which of its writes of the key an entry is (0: the first). */
 export type EventOf = (key: string, revision: number, nth: number) => StoreWatchEvent;
 
+/** Entries per group: each group's first revision is kept whole, the others as steps from the entry before. */
+const GROUP_BITS = 6;
+const GROUP = 1 << GROUP_BITS;
+/** A step too long for a byte: the revision is in the chunk's `far`. */
+const FAR = 255;
+
 interface Chunk {
   /** The keys written, as the engine holds them (the slot's own string: no copy per entry). */
   readonly keys: (string | undefined)[];
-  /** The revision of each entry. */
-  readonly revisions: Int32Array;
+  /**
+   * The revision of each entry as its step from the entry before's (0: the same transaction; 1:
+   * the next, as nearly every entry is), a byte each rather than a revision in 4: ~7 entries a pod
+   * between two compactions. Every GROUP-th entry's revision is also in `starts`, so an entry's
+   * revision is found from its group's start in at most GROUP - 1 steps.
+   */
+  readonly steps: Uint8Array;
+  readonly starts: Float64Array;
+  /** Revisions of entries whose step is FAR, by their index in the chunk (a revision that wrote nothing the log holds, which the store does not make). */
+  far: Map<number, number> | undefined;
 }
 
 export class EventLog {
@@ -46,6 +60,8 @@ export class EventLog {
   private chunks: Chunk[] = [];
   private start = 0;
   private end = 0;
+  /** The revision of the last entry appended (0: none yet). */
+  private last = 0;
   /** The oldest revision retained, and the next one to append. */
   private first: number;
   private nextRevision: number;
@@ -68,10 +84,19 @@ export class EventLog {
     const revision = this.nextRevision++;
     for (const e of events) {
       const at = this.end++;
-      if ((at & IN_CHUNK) === 0) this.chunks.push({ keys: new Array<string | undefined>(CHUNK), revisions: new Int32Array(CHUNK) });
+      if ((at & IN_CHUNK) === 0) this.chunks.push({ keys: new Array<string | undefined>(CHUNK), steps: new Uint8Array(CHUNK), starts: new Float64Array(CHUNK >> GROUP_BITS), far: undefined });
       const chunk = this.chunks[at >> CHUNK_BITS];
-      chunk.keys[at & IN_CHUNK] = e.kv.key;
-      chunk.revisions[at & IN_CHUNK] = revision;
+      const i = at & IN_CHUNK;
+      chunk.keys[i] = e.kv.key;
+      const step = revision - this.last;
+      if (step < FAR) {
+        chunk.steps[i] = step;
+      } else {
+        chunk.steps[i] = FAR;
+        (chunk.far ??= new Map()).set(i, revision);
+      }
+      if ((i & (GROUP - 1)) === 0) chunk.starts[i >> GROUP_BITS] = revision;
+      this.last = revision;
     }
   }
 
@@ -96,11 +121,13 @@ export class EventLog {
   /** Events of revisions `from..to` whose key passes `match`, in revision order. */
   between(from: number, to: number, match: (key: string) => boolean): StoreWatchEvent[] {
     const out: StoreWatchEvent[] = [];
-    for (let i = this.indexAfter(Math.max(from, this.first) - 1); i < this.end; i++) {
-      const revision = this.revisionAt(i);
+    const i0 = this.indexAfter(Math.max(from, this.first) - 1);
+    let revision = i0 < this.end ? this.revisionAt(i0) : 0;
+    for (let i = i0; i < this.end; i++) {
+      if (i > i0) revision = this.stepFrom(i, revision);
       if (revision > to) break;
       const key = this.keyAt(i);
-      if (match(key)) out.push(this.eventOf(key, revision, this.nth(i, key, revision)));
+      if (match(key)) out.push(this.eventOf(key, revision, this.nth(i, key)));
     }
     return out;
   }
@@ -109,11 +136,12 @@ export class EventLog {
   batchesFrom(from: number): RevisionBatch[] {
     const out: RevisionBatch[] = [];
     let i = this.indexAfter(Math.max(from, this.first) - 1);
+    let at = i < this.end ? this.revisionAt(i) : Infinity;
     for (let revision = Math.max(from, this.first); revision < this.nextRevision; revision++) {
       const events: StoreWatchEvent[] = [];
-      for (; i < this.end && this.revisionAt(i) === revision; i++) {
+      for (; i < this.end && at === revision; i++, at = i < this.end ? this.stepFrom(i, at) : Infinity) {
         const key = this.keyAt(i);
-        events.push(this.eventOf(key, revision, this.nth(i, key, revision)));
+        events.push(this.eventOf(key, revision, this.nth(i, key)));
       }
       out.push({ revision, events });
     }
@@ -129,26 +157,53 @@ export class EventLog {
     return this.chunks[i >> CHUNK_BITS].keys[i & IN_CHUNK]!;
   }
 
+  /** The revision of entry `i`, given `previous`, entry i - 1's. */
+  private stepFrom(i: number, previous: number): number {
+    const chunk = this.chunks[i >> CHUNK_BITS];
+    const step = chunk.steps[i & IN_CHUNK];
+    return step === FAR ? chunk.far!.get(i & IN_CHUNK)! : previous + step;
+  }
+
   private revisionAt(i: number): number {
-    return this.chunks[i >> CHUNK_BITS].revisions[i & IN_CHUNK];
+    const chunk = this.chunks[i >> CHUNK_BITS];
+    const k = i & IN_CHUNK;
+    let j = k & ~(GROUP - 1);
+    let revision = chunk.starts[j >> GROUP_BITS];
+    while (j < k) {
+      const step = chunk.steps[++j];
+      revision = step === FAR ? chunk.far!.get(j)! : revision + step;
+    }
+    return revision;
   }
 
   /** How many entries of the same revision before entry `i` wrote `key` too. */
-  private nth(i: number, key: string, revision: number): number {
+  private nth(i: number, key: string): number {
     let n = 0;
-    for (let j = i - 1; j >= this.start && this.revisionAt(j) === revision; j--) if (this.keyAt(j) === key) n++;
+    for (let j = i; j > this.start && this.chunks[j >> CHUNK_BITS].steps[j & IN_CHUNK] === 0; j--) if (this.keyAt(j - 1) === key) n++;
     return n;
   }
 
   /** The index of the first entry written after `revision`. */
   private indexAfter(revision: number): number {
-    let lo = this.start;
-    let hi = this.end;
+    // The last group starting at or below `revision` (groups start at multiples of GROUP) ...
+    let lo = this.start >> GROUP_BITS;
+    let hi = (this.end + GROUP - 1) >> GROUP_BITS;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.revisionAt(mid) <= revision) lo = mid + 1;
+      if (this.groupStart(mid) <= revision) lo = mid + 1;
       else hi = mid;
     }
-    return lo;
+    // ... holds the first entry after it, or the group after it does.
+    let i = Math.max(this.start, (lo - 1) << GROUP_BITS);
+    if (i >= this.end) return this.end;
+    let at = this.revisionAt(i);
+    while (at <= revision && ++i < this.end) at = this.stepFrom(i, at);
+    return i;
+  }
+
+  /** The revision of group `g`'s first entry. */
+  private groupStart(g: number): number {
+    const i = g << GROUP_BITS;
+    return this.chunks[i >> CHUNK_BITS].starts[(i & IN_CHUNK) >> GROUP_BITS];
   }
 }
