@@ -37,7 +37,8 @@ import { WatchHub } from './watch-hub';
  * applied state, which keeps compare-and-swap linearizable while writes wait for their fsync.
  *
  * KeyValue and event objects are shared between history, results and watchers, and are not copied
- * or frozen (freezing cost a fifth of put throughput): callers must treat them as read-only.
+ * or frozen (freezing cost a fifth of put throughput): callers must treat them as read-only. A
+ * version read from a fossil is a new object at each read (its text still packed, shared).
  *
  * Values: every version is a `StoredKv`, whose text a background packer deflates once it has not
  * been written for a while (packing/value-packer.ts); `value` inflates it again on read.

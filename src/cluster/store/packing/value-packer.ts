@@ -47,7 +47,9 @@ import { prefixEnd } from '../types';
  * read of it reads the next version first, which may be a delta too; chains stay within MAX_CHAIN.
  * A superseded version no short delta packs (a pod's ContainerCreating version) waits for a
  * block's worth of its resource's and is deflated with them (`gatherSuperseded`); the block is
- * kept by its members only, and goes with the compactor's round that drops them.
+ * kept by its members only, and goes with the compactor's round that drops them. Once the packer
+ * is done with a key's superseded versions, the engine folds them into a fossil (fossil.ts), which
+ * names the block by an id and keeps it for as long as one of its versions does.
  */
 
 /** What the packer asks the engine about a version it is about to pack. */
