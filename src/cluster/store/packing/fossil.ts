@@ -1,5 +1,5 @@
 import { StoredKv } from './stored-kv';
-import { ValueBlock } from './value-block';
+import { FOSSIL_REFS, ValueBlock } from './value-block';
 import { ValueCodec } from './value-codec';
 
 /**
@@ -151,9 +151,10 @@ export class Fossils {
     while (r.next()) {
       if (r.form !== BLOCK || r.start < from) continue;
       const block = this.block(r.ref);
-      if (--block.fossilRefs === 0) {
-        this.blocks.delete(block.fossilId);
-        block.fossilId = 0;
+      block.fossil--;
+      if (block.fossil % FOSSIL_REFS === 0) {
+        this.blocks.delete(r.ref);
+        block.fossil = 0;
       }
     }
   }
@@ -166,12 +167,14 @@ export class Fossils {
   }
 
   private blockId(block: ValueBlock): number {
-    if (block.fossilId === 0) {
-      block.fossilId = this.nextBlock++;
-      this.blocks.set(block.fossilId, block);
+    if (block.fossil === 0) {
+      const id = this.nextBlock++;
+      block.fossil = id * FOSSIL_REFS;
+      this.blocks.set(id, block);
     }
-    block.fossilRefs++;
-    return block.fossilId;
+    // Each version of a block goes into a fossil once (later folds carry it along): fewer than FOSSIL_REFS.
+    block.fossil++;
+    return Math.floor(block.fossil / FOSSIL_REFS);
   }
 
   private codecId(codec: ValueCodec): number {
