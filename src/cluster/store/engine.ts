@@ -395,14 +395,13 @@ export class MvccEngine {
 
   /** The live version of the key whose newest version is `latest` as of `revision`, if it had one. */
   private versionOf(latest: StoredKv, revision: number): KeyValue | undefined {
-    let found: StoredKv | undefined;
-    if (latest.modRevision <= revision) found = latest;
-    else
-      this.versions(latest, (kv) => {
-        if (kv.modRevision > revision) return true;
-        found = kv;
-        return false;
-      });
+    let found: StoredKv | string | undefined = latest;
+    let holder = latest;
+    while (found instanceof StoredKv && found.modRevision > revision) {
+      holder = found;
+      found = pastOf(found);
+    }
+    if (typeof found === 'string') found = this.fossils.at(latest.key, holder, found, revision);
     return found && found.version !== 0 ? found : undefined;
   }
 

@@ -114,6 +114,24 @@ export class Fossils {
   }
 
   /**
+   * The newest version of `fossil` (the past of `holder`) written at or below `revision`, made into
+   * an object (with those it is read through), or undefined if none is: found before anything is
+   * made, as a snapshot asks this of every key, most of them with no version that old.
+   */
+  at(key: string, holder: StoredKv, fossil: string, revision: number): StoredKv | undefined {
+    const r = new Reader(fossil, holder);
+    let n = 0;
+    while (r.next() && r.mod > revision) n++;
+    if (r.end === 0 || r.mod > revision) return undefined;
+    let found: StoredKv | undefined;
+    this.thaw(key, holder, fossil, (kv) => {
+      found = kv;
+      return n-- > 0;
+    });
+    return found;
+  }
+
+  /**
    * `fossil` (the past of `holder`) without its versions before the newest one at or below
    * `revision` (nor that one if it is a tombstone): undefined if none is left.
    */
