@@ -195,7 +195,7 @@ export class DurableStore implements KVStore {
     let capture: Parameters<typeof writeSnapshot>[1] | undefined;
     await this.wal.rotate((revision, walSeq) => {
       const compacted = this.engine.compactedRevision;
-      capture = { revision, compacted, walSeq, histories: this.engine.captureHistories(), batches: this.engine.logFrom(compacted + 1) };
+      capture = { revision, compacted, walSeq, base: compacted > 0 ? this.engine.captureAt(compacted) : [], batches: this.engine.logFrom(compacted + 1) };
     });
     if (!capture) return;
     await writeSnapshot(this.dataDir, capture);

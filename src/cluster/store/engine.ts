@@ -1,6 +1,7 @@
 import { EventLog, RevisionBatch } from './event-log';
-import { StoredKv } from './packing/stored-kv';
-import { PackerStats, ValuePacker } from './packing/value-packer';
+import { Fossils } from './packing/fossil';
+import { StoredKv, StoredKvWithPast, pastOf } from './packing/stored-kv';
+import { MIN_PACKED_LENGTH, PackerStats, ValuePacker } from './packing/value-packer';
 import { SortedIndex } from './sorted-index';
 import {
   CompactedError,
@@ -20,12 +21,14 @@ import { WatchHub } from './watch-hub';
  * The in-memory MVCC engine both stores share (see types.ts for the data model).
  *
  * Layout:
- * - every key that has retained history has a slot in a Map: its one retained version itself (a
- *   `StoredKv`, the common case: most keys hold a single version between compactions, and one object
- *   less per key is a good part of what a key costs at 150,000 pods), or the array of its versions
- *   in revision order once it has several (`Slot`). A delete appends a tombstone (version 0, empty
- *   value) that ends the generation. A `SortedIndex` of the keys gives key order for range scans.
- * - `log` holds the versions written by every revision after the compacted one, which watchers
+ * - every key that has retained history has its newest version in a Map (its slot), and that
+ *   version has the one before it as its `past` (stored-kv.ts), and so on back to the oldest one
+ *   retained: no array or record per key (at 150,000 pods an array of versions was ~72 bytes a
+ *   pod). A delete writes a tombstone (version 0, empty value) that ends the generation. Once the
+ *   packer has packed superseded versions, the engine folds them into one fossil string, the past
+ *   of the version after them (`fold`, packing/fossil.ts), and makes objects of them again when
+ *   they are read (`versions`). A `SortedIndex` of the keys gives key order for range scans.
+ * - `log` holds the key and revision of every write after the compacted one, which watchers
  *   replay as events (`eventOf` makes each from the key's history).
  *
  * The engine applies writes synchronously. What readers and watchers see is a separate, published
@@ -34,33 +37,12 @@ import { WatchHub } from './watch-hub';
  * applied state, which keeps compare-and-swap linearizable while writes wait for their fsync.
  *
  * KeyValue and event objects are shared between history, results and watchers, and are not copied
- * or frozen (freezing cost a fifth of put throughput): callers must treat them as read-only.
+ * or frozen (freezing cost a fifth of put throughput): callers must treat them as read-only. A
+ * version read from a fossil is a new object at each read (its text still packed, shared).
  *
  * Values: every version is a `StoredKv`, whose text a background packer deflates once it has not
  * been written for a while (packing/value-packer.ts); `value` inflates it again on read.
  */
-
-/**
- * What the engine holds for a key: its only retained version, or, once it has several, every
- * retained version in revision order (two or more, the newest last). A history array is never
- * changed in place (snapshots hold old ones): a write or a compaction replaces it (see
- * `appended`). It is the slot itself, with no record object around it: a record (key, newest
- * version, history) cost 50 bytes a key with history, ~150,000 of them after a bring-up of as many
- * pods, for what the array says already.
- */
-type Slot = StoredKv | StoredKv[];
-
-function latestOf(slot: Slot): StoredKv {
-  return Array.isArray(slot) ? slot[slot.length - 1] : slot;
-}
-
-function historyOf(slot: Slot): StoredKv[] {
-  return Array.isArray(slot) ? slot : [slot];
-}
-
-function keyOf(slot: Slot): string {
-  return Array.isArray(slot) ? slot[0].key : slot.key;
-}
 
 /** One write of a transaction as it is logged: [key, value] for a put, [key] for a delete. */
 export type Mutation = [key: string, value: string] | [key: string];
@@ -80,26 +62,22 @@ export function inRange(key: string, start: string, end: string | undefined): bo
 }
 
 export class MvccEngine {
-  private readonly records = new Map<string, Slot>();
+  private readonly records = new Map<string, StoredKv>();
+  private readonly fossils = new Fossils();
   private readonly index = new SortedIndex();
   private current = 1;
   private published = 1;
   private compacted = 0;
-  private log = new EventLog(2, (kv) => this.eventOf(kv));
+  private log = new EventLog(2, (key, revision, nth) => this.eventOf(key, revision, nth));
   readonly watchers: WatchHub;
   private readonly packer = new ValuePacker({
     holds: (kv) => this.holds(kv),
-    isLatest: (kv) => {
-      const slot = this.records.get(kv.key);
-      return slot !== undefined && latestOf(slot) === kv;
-    },
-    versions: (key) => {
-      const slot = this.records.get(key);
-      return slot === undefined ? undefined : historyOf(slot);
-    },
+    isLatest: (kv) => this.records.get(kv.key) === kv,
+    successor: (kv) => this.successor(kv),
+    fold: (key) => this.fold(key),
     scan: (start, end, visit) =>
       this.index.scan(start, end, (key) => {
-        const latest = latestOf(this.records.get(key)!);
+        const latest = this.records.get(key)!;
         return latest.version === 0 || visit(latest);
       }),
   });
@@ -205,7 +183,7 @@ export class MvccEngine {
     this.compacted = compacted;
     this.current = Math.max(1, revision);
     this.published = this.current;
-    this.log = new EventLog(this.current + 1, (kv) => this.eventOf(kv));
+    this.log = new EventLog(this.current + 1, (key, revision, nth) => this.eventOf(key, revision, nth));
   }
 
   range(options: RangeOptions): RangeResult {
@@ -228,28 +206,29 @@ export class MvccEngine {
   compact(revision: number): void {
     if (revision <= this.compacted) throw new CompactedError(revision, this.compacted);
     if (revision > this.published) throw new FutureRevisionError(revision, this.published);
-    for (const [key, slot] of this.records) {
-      if (!Array.isArray(slot)) {
-        if (slot.version !== 0) continue;
-        if (slot.modRevision <= revision) {
-          this.records.delete(key);
-          this.index.remove(key);
-        }
-        continue;
-      }
-      const h = slot;
-      let keep = lastAtOrBefore(h, revision);
-      if (keep >= 0 && h[keep].version === 0) keep++;
-      if (keep <= 0) continue;
-      if (keep >= h.length) {
+    for (const [key, latest] of this.records) {
+      if (latest.version === 0 && latest.modRevision <= revision) {
+        this.dropPast(latest);
         this.records.delete(key);
         this.index.remove(key);
-      } else if (keep === h.length - 1) {
-        // Back to a single version: the version is the slot (setting an existing key does not
-        // disturb this iteration).
-        this.records.set(key, h[keep]);
+        continue;
+      }
+      // The newest version at or below `revision` stays (not a tombstone: a delete's generation
+      // has ended), and everything before it goes.
+      let newer = latest;
+      let kv = latest.modRevision <= revision ? undefined : pastOf(latest);
+      while (kv instanceof StoredKv && kv.modRevision > revision) {
+        newer = kv;
+        kv = pastOf(kv);
+      }
+      if (kv === undefined || newer.modRevision <= revision) {
+        if (newer.modRevision <= revision) this.cutPast(newer);
+      } else if (typeof kv === 'string') {
+        (newer as StoredKvWithPast).past = this.fossils.cut(newer, kv, revision);
+      } else if (kv.version === 0) {
+        this.cutPast(newer);
       } else {
-        this.records.set(key, h.slice(keep));
+        this.cutPast(kv);
       }
     }
     this.log.compactThrough(revision);
@@ -258,9 +237,18 @@ export class MvccEngine {
     this.watchers.schedule();
   }
 
-  /** Every retained key's history arrays (a consistent capture for a background snapshot). */
-  captureHistories(): StoredKv[][] {
-    return this.index.toArray().map((key) => historyOf(this.records.get(key)!));
+  /**
+   * The live version of every retained key at `revision`, in key order: a capture for a background
+   * snapshot, which may read their values later (a version's value never changes; one made from a
+   * fossil refers to its packed text itself, not to the fossil).
+   */
+  captureAt(revision: number): KeyValue[] {
+    const kvs: KeyValue[] = [];
+    for (const key of this.index.toArray()) {
+      const kv = this.versionOf(this.records.get(key)!, revision);
+      if (kv) kvs.push(kv);
+    }
+    return kvs;
   }
 
   /** The retained watch log from revision `from` on. */
@@ -286,21 +274,20 @@ export class MvccEngine {
   /** Visits the live key-values of [key, end) as of `revision`, in key order. */
   private visit(key: string, end: string | undefined, revision: number, fn: (kv: KeyValue) => void): void {
     if (end === undefined) {
-      const slot = this.records.get(key);
-      const kv = slot && versionOf(slot, revision);
+      const latest = this.records.get(key);
+      const kv = latest && this.versionOf(latest, revision);
       if (kv) fn(kv);
       return;
     }
     if (end !== '\0' && end <= key) return;
     this.index.scan(key, end === '\0' ? undefined : end, (k) => {
-      const kv = versionOf(this.records.get(k)!, revision);
+      const kv = this.versionOf(this.records.get(k)!, revision);
       if (kv) fn(kv);
     });
   }
 
   private compare(c: Compare): boolean {
-    const slot = this.records.get(c.key);
-    const latest = slot && latestOf(slot);
+    const latest = this.records.get(c.key);
     const kv = latest && latest.version !== 0 ? latest : undefined;
     let actual: number | string;
     let expected: number | string;
@@ -324,77 +311,176 @@ export class MvccEngine {
   }
 
   private put(key: string, value: string, revision: number): StoreWatchEvent {
-    const slot = this.records.get(key);
-    const latest = slot && latestOf(slot);
+    const latest = this.records.get(key);
     const prev = latest && latest.version !== 0 ? latest : undefined;
-    const kv = new StoredKv(
-      // The slot's own key string: the caller's is a new string per write, and every retained
-      // version (and the newest one, for as long as the key lives) would keep its own copy.
-      slot ? keyOf(slot) : key,
-      value,
-      prev ? prev.createRevision : revision,
-      revision,
-      prev ? prev.version + 1 : 1,
-    );
+    const kv =
+      latest === undefined
+        ? new StoredKv(key, value, revision, revision, 1)
+        : new StoredKvWithPast(
+            // The slot's own key string: the caller's is a new string per write, and every retained
+            // version (and the newest one, for as long as the key lives) would keep its own copy.
+            latest.key,
+            value,
+            prev ? prev.createRevision : revision,
+            revision,
+            prev ? prev.version + 1 : 1,
+            latest,
+          );
     this.packer.track(kv, value.length);
-    if (slot) {
-      this.records.set(key, appended(slot, kv));
-    } else {
-      this.records.set(key, kv);
-      this.index.insert(key);
-    }
+    this.records.set(key, kv);
+    if (latest === undefined) this.index.insert(key);
     return prev ? { type: 'put', kv, prevKv: prev } : { type: 'put', kv };
   }
 
   private delete(key: string, revision: number): StoreWatchEvent | undefined {
-    const slot = this.records.get(key);
-    const latest = slot && latestOf(slot);
-    if (!slot || !latest || latest.version === 0) return undefined;
-    const tombstone = new StoredKv(keyOf(slot), '', 0, revision, 0);
-    this.records.set(key, appended(slot, tombstone));
+    const latest = this.records.get(key);
+    if (!latest || latest.version === 0) return undefined;
+    const tombstone = new StoredKvWithPast(latest.key, '', 0, revision, 0, latest);
+    this.records.set(key, tombstone);
     return { type: 'delete', kv: tombstone, prevKv: latest };
   }
 
   /**
-   * The watch event that wrote `kv`, a version the log holds: a delete if it is a tombstone, and
-   * the key's version before it as prevKv if that one was live (as `put` and `delete` made it).
-   * The key's history holds both: the log covers revisions after the compacted one, and
-   * compaction keeps every version written after it and the newest one at or before it (a
-   * tombstone there goes, but it would not have been a prevKv).
+   * The watch event of the `nth` write of `key` at `revision`, a write the log holds: a delete if
+   * it left a tombstone, and the key's version before it as prevKv if that one was live (as `put`
+   * and `delete` made it). The key's history holds both: the log covers revisions after the
+   * compacted one, and compaction keeps every version written after it and the newest one at or
+   * before it (a tombstone there goes, but it would not have been a prevKv).
    */
-  private eventOf(kv: StoredKv): StoreWatchEvent {
-    // A key's first version has no live one before it (an Event, most of what a cluster writes).
-    if (kv.version === 1) return { type: 'put', kv };
-    const slot = this.records.get(kv.key);
-    let prev: StoredKv | undefined;
-    if (Array.isArray(slot)) {
-      const h = slot;
-      // One transaction may write a key more than once (a put, then a delete): same modRevision.
-      let at = lastAtOrBefore(h, kv.modRevision);
-      while (at > 0 && h[at] !== kv) at--;
-      if (at > 0) prev = h[at - 1];
+  private eventOf(key: string, revision: number, nth: number): StoreWatchEvent {
+    const latest = this.records.get(key)!;
+    const past = pastOf(latest);
+    // What a watcher that keeps up reads: the key's newest version, written alone in its revision,
+    // the version before it (if any) still an object.
+    if (latest.modRevision === revision && nth === 0 && typeof past !== 'string' && (past === undefined || past.modRevision < revision)) {
+      if (latest.version === 0) return { type: 'delete', kv: latest, prevKv: past };
+      return past !== undefined && latest.version !== 1 ? { type: 'put', kv: latest, prevKv: past } : { type: 'put', kv: latest };
     }
+    // Newest first: the writes of `revision` (one transaction may write a key more than once, a
+    // put then a delete: the same modRevision), then the version before them.
+    const written: StoredKv[] = [];
+    let prev: StoredKv | undefined;
+    this.versions(latest, (kv) => {
+      if (kv.modRevision > revision) return true;
+      if (kv.modRevision === revision) {
+        written.push(kv);
+        return true;
+      }
+      prev = kv;
+      return false;
+    });
+    const at = written.length - 1 - nth;
+    const kv = written[at];
+    if (at + 1 < written.length) prev = written[at + 1];
     if (kv.version === 0) return { type: 'delete', kv, prevKv: prev };
-    return prev !== undefined && prev.version !== 0 ? { type: 'put', kv, prevKv: prev } : { type: 'put', kv };
+    // A key's first version has no live one before it (an Event, most of what a cluster writes).
+    return prev !== undefined && prev.version !== 0 && kv.version !== 1 ? { type: 'put', kv, prevKv: prev } : { type: 'put', kv };
+  }
+
+  /**
+   * Visits `latest` and the versions before it, newest first, until `visit` returns false; versions
+   * folded into a fossil are made into objects of their own as they are reached.
+   */
+  private versions(latest: StoredKv, visit: (kv: StoredKv) => boolean): void {
+    let holder = latest;
+    if (!visit(latest)) return;
+    let past = pastOf(latest);
+    while (past instanceof StoredKv) {
+      if (!visit(past)) return;
+      holder = past;
+      past = pastOf(past);
+    }
+    if (past !== undefined) this.fossils.thaw(latest.key, holder, past, visit);
+  }
+
+  /** The live version of the key whose newest version is `latest` as of `revision`, if it had one. */
+  private versionOf(latest: StoredKv, revision: number): KeyValue | undefined {
+    let found: StoredKv | string | undefined = latest;
+    let holder = latest;
+    while (found instanceof StoredKv && found.modRevision > revision) {
+      holder = found;
+      found = pastOf(found);
+    }
+    if (typeof found === 'string') found = this.fossils.at(latest.key, holder, found, revision);
+    return found && found.version !== 0 ? found : undefined;
+  }
+
+  /** Drops what `kv` retains before it. */
+  private cutPast(kv: StoredKv): void {
+    if (!(kv instanceof StoredKvWithPast) || kv.past === undefined) return;
+    this.dropPast(kv);
+    kv.past = undefined;
+  }
+
+  /** Lets go of the fossil in `latest`'s chain of versions, if any (the chain is being dropped). */
+  private dropPast(latest: StoredKv): void {
+    let holder = latest;
+    let past = pastOf(latest);
+    while (past instanceof StoredKv) {
+      holder = past;
+      past = pastOf(past);
+    }
+    if (past !== undefined) this.fossils.release(holder, past);
+  }
+
+  /**
+   * The version after `kv` (a superseded version still an object of its own) and how many deltas
+   * a read would apply if `kv` became a delta against it: its own, those it would be read through
+   * (the next version may be a delta in turn), and those read through it (older versions that are
+   * deltas against it).
+   */
+  private successor(kv: StoredKv): { base: StoredKv; chain: number } | undefined {
+    const latest = this.records.get(kv.key);
+    if (latest === undefined || latest === kv) return undefined;
+    let newer = latest;
+    let past = pastOf(latest);
+    while (past instanceof StoredKv && past !== kv) {
+      newer = past;
+      past = pastOf(past);
+    }
+    if (past !== kv) return undefined;
+    let chain = 1;
+    for (let next = newer.deltaBase; next !== undefined; next = next.deltaBase) chain++;
+    let holder = kv;
+    let older = pastOf(kv);
+    while (older instanceof StoredKv && older.deltaBase === holder) {
+      chain++;
+      holder = older;
+      older = pastOf(older);
+    }
+    if (typeof older === 'string') chain += this.fossils.leadingDeltas(holder, older);
+    return { base: newer, chain };
+  }
+
+  /**
+   * Folds the superseded versions of `key` the packer is done with into the fossil of the version
+   * after them: the oldest versions still objects of their own, as far back as each holds its text
+   * packed (or too short to pack, or is a tombstone).
+   */
+  private fold(key: string): void {
+    const latest = this.records.get(key);
+    // Most keys have no superseded version still an object (events; folded already).
+    if (latest === undefined || !(pastOf(latest) instanceof StoredKv)) return;
+    const chain: StoredKv[] = [latest];
+    let past = pastOf(latest);
+    while (past instanceof StoredKv) {
+      chain.push(past);
+      past = pastOf(past);
+    }
+    // chain[from..] (oldest last) fold; chain[from - 1] holds them.
+    let from = chain.length;
+    while (from > 1 && foldable(chain[from - 1], chain[from - 2])) from--;
+    if (from === chain.length) return;
+    const holder = chain[from - 1] as StoredKvWithPast;
+    holder.past = this.fossils.fold(holder, chain.slice(from), past);
   }
 
   /** Whether a version is still retained (compaction drops superseded versions at or below its revision). */
   private holds(kv: StoredKv): boolean {
     if (kv.modRevision > this.compacted) return true;
-    const slot = this.records.get(kv.key);
-    return slot === kv || (Array.isArray(slot) && (slot[slot.length - 1] === kv || slot[0] === kv));
+    for (let v: StoredKv | string | undefined = this.records.get(kv.key); v instanceof StoredKv; v = pastOf(v)) if (v === kv) return true;
+    return false;
   }
-}
-
-/**
- * `history` and `kv` in a new array of their exact length: a pushed-to array grows its backing
- * store by half plus 16 slots (a key's third version took 210 bytes of array instead of 73), and
- * most keys stop at three or four versions until compaction. History arrays are never changed in
- * place (snapshots hold old ones), and a key has few enough versions between compactions that
- * copying them on each write costs less than a put's other work.
- */
-function appended(slot: Slot, kv: StoredKv): StoredKv[] {
-  return Array.isArray(slot) ? slot.concat([kv]) : [slot, kv];
 }
 
 function validateOp(op: TxnOp): void {
@@ -402,27 +488,8 @@ function validateOp(op: TxnOp): void {
   if (op.type === 'put' && typeof op.value !== 'string') throw new Error(`store values are strings (key ${op.key})`);
 }
 
-function versionOf(slot: Slot, revision: number): KeyValue | undefined {
-  const latest = latestOf(slot);
-  if (latest.modRevision <= revision) return latest.version !== 0 ? latest : undefined;
-  return Array.isArray(slot) ? versionAt(slot, revision) : undefined;
-}
-
-/** The live version of a key as of `revision`, or undefined if it did not exist then. */
-export function versionAt(history: readonly KeyValue[], revision: number): KeyValue | undefined {
-  const last = history[history.length - 1];
-  const kv = last.modRevision <= revision ? last : history[lastAtOrBefore(history, revision)];
-  return kv && kv.version !== 0 ? kv : undefined;
-}
-
-/** Index of the last version with modRevision <= revision, -1 if none. */
-function lastAtOrBefore(history: readonly KeyValue[], revision: number): number {
-  let lo = 0;
-  let hi = history.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (history[mid].modRevision <= revision) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo - 1;
+/** Whether `kv`, the version before `newer`, can go into a fossil: what the packer will do with its text is done. */
+function foldable(kv: StoredKv, newer: StoredKv): boolean {
+  const done = kv.packed || kv.version === 0 || kv.value.length < MIN_PACKED_LENGTH;
+  return done && Fossils.foldable(kv, newer);
 }

@@ -1,7 +1,7 @@
 import { existsSync, openSync, readFileSync, renameSync, unlinkSync, fsync, close } from 'node:fs';
 import { join } from 'node:path';
 import { KeyValue } from '../types';
-import { Mutation, RevisionBatch, versionAt } from '../engine';
+import { Mutation, RevisionBatch } from '../engine';
 import { DATA_FILE_MODE, fsyncDirectory, writeFully } from './fs-util';
 import { FrameWriter, decodeRecords } from './framing';
 import { decodePayload, encodeJson, frameWrites } from './log-record';
@@ -29,8 +29,8 @@ export interface SnapshotCapture {
   revision: number;
   compacted: number;
   walSeq: number;
-  /** Each retained key's history array as it was at `revision` (later entries are ignored). */
-  histories: KeyValue[][];
+  /** The live version of each retained key at `compacted`, in key order (none if nothing was compacted). */
+  base: KeyValue[];
   /** The watch log from compacted+1 on (batches after `revision` are ignored). */
   batches: RevisionBatch[];
 }
@@ -61,12 +61,9 @@ export async function writeSnapshot(dataDir: string, capture: SnapshotCapture): 
   try {
     const { revision, compacted, walSeq } = capture;
     await add({ snapshot: 1, revision, compacted, walSeq });
-    for (let i = 0; i < capture.histories.length; i += CHUNK) {
+    for (let i = 0; i < capture.base.length; i += CHUNK) {
       const base: [string, string, number, number, number][] = [];
-      for (const history of capture.histories.slice(i, i + CHUNK)) {
-        const kv = compacted > 0 ? versionAt(history, compacted) : undefined;
-        if (kv) base.push([kv.key, kv.value, kv.createRevision, kv.modRevision, kv.version]);
-      }
+      for (const kv of capture.base.slice(i, i + CHUNK)) base.push([kv.key, kv.value, kv.createRevision, kv.modRevision, kv.version]);
       if (base.length > 0) await add({ base });
       await yieldToEventLoop();
     }

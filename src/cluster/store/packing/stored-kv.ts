@@ -82,8 +82,36 @@ export class StoredKv implements KeyValue {
     this.packedIn = block;
   }
 
+  /** The text as held: plain, packed, a delta, or a block index (see `text`); for fossil.ts. */
+  get heldText(): string | number {
+    return this.text;
+  }
+
+  /** What `heldText` is read through (see `packedIn`); for fossil.ts. */
+  get heldIn(): ValueCodec | ValueBlock | StoredKv | undefined {
+    return this.packedIn;
+  }
+
   /** JSON.stringify and structured logs see the fields a plain KeyValue has. */
   toJSON(): KeyValue {
     return { key: this.key, value: this.value, createRevision: this.createRevision, modRevision: this.modRevision, version: this.version };
   }
+}
+
+/**
+ * A version written over an earlier one its key still retains: `past` is the version before it,
+ * which has its own `past` in turn, or, once the versions before it are packed, all of them in
+ * one fossil string (fossil.ts). The history of a key is the chain from its newest version back:
+ * no array per key, and the newest version (what every read wants) is the key's slot itself.
+ * The first version of a key (most keys: events) has no such field at all.
+ */
+export class StoredKvWithPast extends StoredKv {
+  constructor(key: string, value: string, createRevision: number, modRevision: number, version: number, public past: StoredKv | string | undefined) {
+    super(key, value, createRevision, modRevision, version);
+  }
+}
+
+/** The version before `kv` (or the fossil of all of them), if its key retains any. */
+export function pastOf(kv: StoredKv): StoredKv | string | undefined {
+  return kv instanceof StoredKvWithPast ? kv.past : undefined;
 }

@@ -31,6 +31,12 @@ export class ValueBlock {
    * other blocks (or to be packed on their own); it lives on only as long as a member still reads from it.
    */
   retired = false;
+  /**
+   * While fossils refer to it (fossil.ts): its id in the engine's fossil table times FOSSIL_REFS,
+   * plus how many of their versions are in it (at most its size); 0 while none are. One field, not
+   * two: most blocks never hear of a fossil, and a block's fields are paid for as long as it lives.
+   */
+  fossil = 0;
   /** Values in the stream (members, cleared or not, while the block is not retired). */
   readonly size: number;
 
@@ -135,6 +141,9 @@ interface Inflated {
   /** ends[i]: the byte offset just past value i. */
   ends: number[];
 }
+
+/** What a block's `fossil` counts its fossils' versions up to: more than a block holds (MAX_BLOCK_VALUES, value-packer.ts). */
+export const FOSSIL_REFS = 128;
 
 const LEVEL = 6;
 /**

@@ -47,7 +47,9 @@ import { prefixEnd } from '../types';
  * read of it reads the next version first, which may be a delta too; chains stay within MAX_CHAIN.
  * A superseded version no short delta packs (a pod's ContainerCreating version) waits for a
  * block's worth of its resource's and is deflated with them (`gatherSuperseded`); the block is
- * kept by its members only, and goes with the compactor's round that drops them.
+ * kept by its members only, and goes with the compactor's round that drops them. Once the packer
+ * is done with a key's superseded versions, the engine folds them into a fossil (fossil.ts), which
+ * names the block by an id and keeps it for as long as one of its versions does.
  */
 
 /** What the packer asks the engine about a version it is about to pack. */
@@ -56,8 +58,13 @@ export interface PackerSource {
   holds(kv: StoredKv): boolean;
   /** Whether it is its key's newest version. */
   isLatest(kv: StoredKv): boolean;
-  /** The key's retained versions in revision order (the newest last), if it has any. */
-  versions(key: string): readonly StoredKv[] | undefined;
+  /**
+   * The version after `kv`, a superseded version the store still holds as an object, and how many
+   * deltas a read of one of them would apply were `kv` a delta against it (see `deltaFor`).
+   */
+  successor(kv: StoredKv): { base: StoredKv; chain: number } | undefined;
+  /** The packer is done with a superseded version of `key`: the store may fold what it can of the key's history (engine.ts). */
+  fold(key: string): void;
   /** Visits the newest live versions of the keys in [start, end) in key order, until `visit` returns false. */
   scan(start: string, end: string, visit: (kv: StoredKv) => boolean): void;
 }
@@ -587,6 +594,13 @@ export class ValuePacker {
   private packOne(kv: StoredKv): void {
     const text = kv.plainText;
     if (text === undefined || !this.source.holds(kv)) return;
+    this.packPlain(kv, text);
+    // Its key's superseded versions may all be packed now (this one, or ones packed while they
+    // were the newest and written over since): the history may fold.
+    this.source.fold(kv.key);
+  }
+
+  private packPlain(kv: StoredKv, text: string): void {
     const state = this.prefixState(kv.key);
     if (!state) return;
     if (state.codec) {
@@ -614,7 +628,10 @@ export class ValuePacker {
       const plain = w.plainText;
       if (plain === undefined || !this.source.holds(w)) continue;
       if (this.source.isLatest(w)) this.packWith(state.codec, w, plain);
-      else this.packSuperseded(state, w, plain);
+      else {
+        this.packSuperseded(state, w, plain);
+        this.source.fold(w.key);
+      }
     }
   }
 
@@ -661,13 +678,17 @@ export class ValuePacker {
     }
     const block = members.length > 1 ? ValueBlock.pack(codec, members, texts) : undefined;
     if (block === undefined) {
-      for (let i = 0; i < members.length; i++) this.packWith(codec, members[i], texts[i]);
+      for (let i = 0; i < members.length; i++) {
+        this.packWith(codec, members[i], texts[i]);
+        this.source.fold(members[i].key);
+      }
       return;
     }
     for (let i = 0; i < members.length; i++) {
       members[i].packIn(block, i);
       this.stats.plainChars += texts[i].length;
     }
+    for (const kv of members) this.source.fold(kv.key);
     this.stats.packed += members.length;
     this.stats.packedChars += block.packedLength;
     this.stats.supersededBlocks++;
@@ -685,17 +706,10 @@ export class ValuePacker {
    * version), which has no text.
    */
   private deltaFor(kv: StoredKv, text: string): { base: StoredKv; delta: string } | undefined {
-    const versions = this.source.versions(kv.key);
-    if (versions === undefined) return undefined;
-    let at = versions.length - 2;
-    while (at >= 0 && versions[at] !== kv) at--;
-    if (at < 0) return undefined;
-    const base = versions[at + 1];
-    if (base.version === 0) return undefined;
-    let chain = 1;
-    for (let p = at - 1; p >= 0 && versions[p].deltaBase === versions[p + 1]; p--) chain++;
-    for (let next = base.deltaBase; next !== undefined; next = next.deltaBase) chain++;
-    if (chain > MAX_CHAIN) return undefined;
+    const found = this.source.successor(kv);
+    if (found === undefined) return undefined;
+    const base = found.base;
+    if (base.version === 0 || found.chain > MAX_CHAIN) return undefined;
     const baseText = base.value;
     const delta = deltaOf(baseText, text, text.length >> 2);
     // Built to give the text back; checked all the same (a few µs): a wrong delta would be silent.

@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { EventLog } from '../../../../src/cluster/store/event-log';
 import { MemoryStore } from '../../../../src/cluster/store/memory';
 import { KVStore, StoreWatchEvent, prefixEnd } from '../../../../src/cluster/store/types';
 
@@ -138,5 +139,46 @@ describe('watch log', () => {
     }
     await put(store, '/k/after', 'after');
     assert.deepEqual(await replayed(3002), [`put /k/after@3002#1=after prev=-`]);
+  });
+});
+
+describe('watch log entries', () => {
+  it('find every entry’s revision through steps of any length, across groups and chunks, compacted or not', () => {
+    // Revisions with nothing logged between some (a replayed no-op): steps of 2, of 300 (more than a byte), and of 70,000.
+    const made: { key: string; revision: number; nth: number }[] = [];
+    const log = new EventLog(2, (key, revision, nth) => {
+      made.push({ key, revision, nth });
+      return { type: 'put', kv: { key, value: '', createRevision: revision, modRevision: revision, version: 1 } };
+    });
+    const written: { key: string; revision: number; nth: number }[] = [];
+    const kv = (key: string) => ({ type: 'put' as const, kv: { key, value: '', createRevision: 0, modRevision: 0, version: 1 } });
+    for (let n = 0; n < 6000; n++) {
+      const skip = n % 997 === 5 ? 300 : n % 4099 === 7 ? 70000 : n % 3 === 0 ? 1 : 0;
+      for (let s = 0; s < skip; s++) log.append([]);
+      const revision = log.next;
+      const keys = n % 5 === 0 ? [`k${n}`, `k${n}`, `j${n}`, `k${n}`] : [`k${n % 50}`];
+      log.append(keys.map(kv));
+      keys.forEach((key, i) => written.push({ key, revision, nth: keys.slice(0, i).filter((k) => k === key).length }));
+    }
+    const replay = (from: number, to = Infinity) => {
+      made.length = 0;
+      log.between(from, to, () => true);
+      return made.slice();
+    };
+    const expect = (from: number, after = 0, to = Infinity) => written.filter((w) => w.revision >= Math.max(from, after + 1) && w.revision <= to);
+    const revisions = [...new Set(written.map((w) => w.revision))];
+    for (const from of [2, ...revisions.filter((_, i) => i % 97 === 0), revisions[revisions.length - 1], log.next]) {
+      assert.deepEqual(replay(from), expect(from), `from ${from}`);
+      assert.deepEqual(replay(from - 1, from + 400), expect(from - 1, 0, from + 400), `from ${from - 1} to ${from + 400}`);
+    }
+    made.length = 0;
+    const batches = log.batchesFrom(revisions[1000]);
+    assert.equal(batches.length, log.next - revisions[1000]);
+    assert.deepEqual(made, expect(revisions[1000]));
+    assert.deepEqual(batches.filter((b) => b.events.length > 0).map((b) => b.revision), revisions.slice(1000));
+    for (const compacted of [revisions[10], revisions[4200] - 1, revisions[4200], revisions[5990]]) {
+      log.compactThrough(compacted);
+      for (const from of [compacted - 5, compacted + 1, revisions[5995]]) assert.deepEqual(replay(from), expect(from, compacted), `from ${from} after compacting ${compacted}`);
+    }
   });
 });
