@@ -36,7 +36,6 @@ import { SchedulingQueue } from './queue/scheduling-queue';
 import type { ClusterEvent } from './queue/events';
 import { SchedulingAlgorithm, seededRandom, statusesForPostFilter, type ScheduleResult } from './schedule-one';
 import { patchPodStatus, conditionChanged, withTransitionTime } from './pod-status';
-import { deepEqual } from '../apiserver/patch/json-value';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
 export const PRIORITY_CLASSES: GroupVersionResource = { group: 'scheduling.k8s.io', version: 'v1', resource: 'priorityclasses' };
@@ -401,24 +400,14 @@ function terminated(pod: Pod): boolean {
   return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
 }
 
-/**
- * Changes of a bound pod that can matter to other pods (labels for affinity/spread, termination);
- * not status updates. Compared member by member, as kube-scheduler compares them (reflect.DeepEqual
- * on the Go structs): a status write's pod shares its labels with the version before it, so the
- * usual answer is an identity check, not two serializations of the labels per pod update.
- */
+/** Changes of a bound pod that can matter to other pods (labels for affinity/spread, termination); not status updates. */
 function assignedPodChanged(o: Pod, n: Pod): boolean {
-  return o.metadata.deletionTimestamp !== n.metadata.deletionTimestamp || !deepEqual(o.metadata.labels ?? {}, n.metadata.labels ?? {});
+  return o.metadata.deletionTimestamp !== n.metadata.deletionTimestamp || JSON.stringify(o.metadata.labels ?? {}) !== JSON.stringify(n.metadata.labels ?? {});
 }
 
-/**
- * Node changes that can matter to scheduling (not heartbeats or condition timestamps), compared
- * member by member (see assignedPodChanged): every node status write of every kubelet comes here,
- * and serializing both versions' spec, labels, allocatable and images for each cost more than the
- * rest of the scheduler's handling of it.
- */
+/** Node changes that can matter to scheduling (not heartbeats or condition timestamps). */
 function nodeSchedulingChanged(o: Node, n: Node): boolean {
-  return !deepEqual(o.spec, n.spec) || !deepEqual(o.metadata.labels, n.metadata.labels) || !deepEqual(o.status?.allocatable, n.status?.allocatable) || !deepEqual(o.status?.images, n.status?.images);
+  return JSON.stringify([o.spec, o.metadata.labels, o.status?.allocatable, o.status?.images]) !== JSON.stringify([n.spec, n.metadata.labels, n.status?.allocatable, n.status?.images]);
 }
 
 
