@@ -42,8 +42,13 @@ export function recentKey(touched: ManagedFieldsEntry[], who: Who, changes: Upda
   for (let i = 0; i < touched.length; i++) {
     const e = touched[i]!;
     const names = kept?.[i];
-    const fields = names === undefined ? fieldsText(e.fieldsV1) : JSON.stringify(withKeptMembers(e.fieldsV1 as JsonObject, names));
-    key += `\n${JSON.stringify([e.manager, e.operation, e.apiVersion, e.subresource ?? '']).slice(0, -1)},${fields}]`;
+    if (names === undefined) {
+      key += `\n${JSON.stringify([e.manager, e.operation, e.apiVersion, e.subresource ?? '']).slice(0, -1)},${fieldsText(e.fieldsV1)}]`;
+      continue;
+    }
+    // One member more before the set, so that no set a client sent (whatever it holds) reads the same.
+    const head = JSON.stringify([e.manager, e.operation, e.apiVersion, e.subresource ?? '', `kept ${names.join(' ')}`]).slice(0, -1);
+    key += `\n${head},${JSON.stringify(withKeptMembers(e.fieldsV1 as JsonObject, names))}]`;
   }
   key += `\n${changes.added.signature()}\n${changes.modified.signature()}\n${changes.removed.signature()}`;
   lastKey = { key, kept };
@@ -91,7 +96,7 @@ function changesStatusMember(changes: UpdateChanges, name: string): boolean {
   return false;
 }
 
-/** The set with the kept members' values replaced by a placeholder (a string: no field set holds one). */
+/** The set with the kept members' values replaced by a placeholder. */
 function withKeptMembers(fields: JsonObject, names: string[]): JsonObject {
   const status: JsonObject = { ...(fields['f:status'] as JsonObject) };
   for (const name of names) status[name] = 'kept';
