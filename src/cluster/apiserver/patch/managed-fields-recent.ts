@@ -14,6 +14,8 @@ import type { ManagedFieldsEntry } from '../../api/types';
 import type { FieldSet } from './field-set';
 import { managerIdentity, type Managed, type ManagerSet } from './managed-fields';
 import { deepFreeze } from '../../api/deep-freeze';
+import { canonicalFieldsV1 } from './managed-fields-kept';
+import { isObject, type JsonObject } from './json-value';
 
 interface RecentEntry {
   id: string;
@@ -36,8 +38,69 @@ type Who = Omit<ManagerSet, 'fields'> & { time: string };
 
 export function recentKey(touched: ManagedFieldsEntry[], who: Who, changes: UpdateChanges): string {
   let key = managerIdentity(who);
-  for (const e of touched) key += `\n${JSON.stringify([e.manager, e.operation, e.apiVersion, e.subresource ?? '']).slice(0, -1)},${fieldsText(e.fieldsV1)}]`;
-  return `${key}\n${changes.added.signature()}\n${changes.modified.signature()}\n${changes.removed.signature()}`;
+  const kept = keptMembers(touched, changes);
+  for (let i = 0; i < touched.length; i++) {
+    const e = touched[i]!;
+    const names = kept?.[i];
+    if (names === undefined) {
+      key += `\n${JSON.stringify([e.manager, e.operation, e.apiVersion, e.subresource ?? '']).slice(0, -1)},${fieldsText(e.fieldsV1)}]`;
+      continue;
+    }
+    // One member more before the set, so that no set a client sent (whatever it holds) reads the same.
+    const head = JSON.stringify([e.manager, e.operation, e.apiVersion, e.subresource ?? '', `kept ${names.join(' ')}`]).slice(0, -1);
+    key += `\n${head},${JSON.stringify(withKeptMembers(e.fieldsV1 as JsonObject, names))}]`;
+  }
+  key += `\n${changes.added.signature()}\n${changes.modified.signature()}\n${changes.removed.signature()}`;
+  lastKey = { key, kept };
+  return key;
+}
+
+/**
+ * Status members whose field sets name one pod's own values (`k:{"ip":"10.244.3.7"}` under
+ * f:podIPs): the kubelet's entry of every pod differs there, so a key holding the whole set never
+ * met another pod's, and every status write after the pod got its IP (the terminal one of every
+ * deletion among them) took the general path. A write that changes no path under such a member
+ * leaves it as the entry had it: ownership moves only by the exact paths a write changes or
+ * removes (server-side-apply.ts shareOut), and a canonical set encodes back to itself. So the key
+ * has a placeholder there, and a hit gets each entry's own member back (recall).
+ */
+const OWN_VALUE_MEMBERS = ['podIPs', 'hostIPs'];
+
+/** The kept members of the touched entries (by index) that recentKey left out of the key it made last. */
+let lastKey: { key: string; kept: (string[] | undefined)[] | undefined } | undefined;
+
+function keptMembers(touched: ManagedFieldsEntry[], changes: UpdateChanges): (string[] | undefined)[] | undefined {
+  let out: (string[] | undefined)[] | undefined;
+  for (let i = 0; i < touched.length; i++) {
+    const status = (touched[i]!.fieldsV1 as JsonObject | undefined)?.['f:status'];
+    if (!isObject(status)) continue;
+    for (const name of OWN_VALUE_MEMBERS) {
+      const member = status[`f:${name}`];
+      if (member === undefined || !canonicalFieldsV1(member, false) || changesStatusMember(changes, name)) continue;
+      ((out ??= [])[i] ??= []).push(`f:${name}`);
+    }
+  }
+  return out;
+}
+
+/** Whether the write changes or removes a path under status.<name>, or status itself. */
+function changesStatusMember(changes: UpdateChanges, name: string): boolean {
+  for (const set of [changes.added, changes.modified, changes.removed]) {
+    for (const path of set.members()) {
+      const first = path[0];
+      if (first === undefined || !('field' in first) || first.field !== 'status') continue;
+      const second = path[1];
+      if (second === undefined || ('field' in second && second.field === name)) return true;
+    }
+  }
+  return false;
+}
+
+/** The set with the kept members' values replaced by a placeholder. */
+function withKeptMembers(fields: JsonObject, names: string[]): JsonObject {
+  const status: JsonObject = { ...(fields['f:status'] as JsonObject) };
+  for (const name of names) status[name] = 'kept';
+  return { ...fields, 'f:status': status };
 }
 
 /**
@@ -78,6 +141,28 @@ export function recall(key: string, touched: ManagedFieldsEntry[], who: Who): Ma
       time = kept.get(r.id);
     }
     out.set(r.id, withTime(r.entry, time));
+  }
+  // Only for the key recentKey made last (the caller's, just before): it knows what was left out.
+  if (lastKey?.key !== key) return undefined;
+  const holes = lastKey.kept;
+  if (holes === undefined) return out;
+  // Each entry's own kept members back in place of the ones of the write that filled the entry.
+  for (let i = 0; i < touched.length; i++) {
+    const names = holes[i];
+    if (names === undefined) continue;
+    const own = touched[i]!;
+    const id = managerIdentity(own as Parameters<typeof managerIdentity>[0]);
+    const entry = out.get(id);
+    const fields = entry?.fieldsV1 as JsonObject | undefined;
+    const status = fields?.['f:status'];
+    if (entry === undefined || !isObject(status)) return undefined;
+    const next: JsonObject = { ...status };
+    for (const name of names) {
+      if (!(name in status)) return undefined;
+      next[name] = ((own.fieldsV1 as JsonObject)['f:status'] as JsonObject)[name];
+    }
+    // Members keep their places (the encoder orders them by path, not by what they hold).
+    out.set(id, { ...entry, fieldsV1: { ...fields, 'f:status': next } });
   }
   return out;
 }

@@ -768,7 +768,10 @@ export class RegistryStore implements HandleSource {
         if (validating) await validating;
       }
       const meta = current.metadata;
-      const grace = await this.gracePeriod(current, params);
+      // Awaited only when it had to look the node up (a graceful delete's mark): the kubelet's
+      // final delete (gracePeriodSeconds 0) and every non-pod delete know theirs at once.
+      const graceOrLookup = this.gracePeriod(current, params);
+      const grace = typeof graceOrLookup === 'number' ? graceOrLookup : await graceOrLookup;
       // The garbage collector's finalizers for the propagation policy (deletion-finalizers.ts).
       const finalizers = finalizersForPropagation(meta.finalizers, params.propagationPolicy);
       const hasFinalizers = ((finalizers ?? meta.finalizers)?.length ?? 0) > 0 || !!this.def.strategy.deletionBlocked?.(current);
@@ -875,15 +878,15 @@ export class RegistryStore implements HandleSource {
    * goes at once, and so does one bound to a node that no longer exists (what the pod garbage
    * collector does for orphaned pods), since no kubelet would ever finish its deletion.
    */
-  private async gracePeriod(object: KubeObject, params: DeleteParams): Promise<number> {
+  private gracePeriod(object: KubeObject, params: DeleteParams): number | Promise<number> {
     if (this.def.group !== '' || this.def.resource !== 'pods') return 0;
     const spec = (object.spec ?? {}) as { nodeName?: string; terminationGracePeriodSeconds?: number };
     const status = (object.status ?? {}) as { phase?: string };
     if (!spec.nodeName || status.phase === 'Succeeded' || status.phase === 'Failed') return 0;
     let grace = params.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30;
     if (grace < 0) grace = 1;
-    if (grace > 0 && this.admission && !(await this.admission.lookup.get('', 'nodes', '', spec.nodeName))) return 0;
-    return grace;
+    if (grace === 0 || !this.admission) return grace;
+    return this.admission.lookup.get('', 'nodes', '', spec.nodeName).then((node) => (node ? grace : 0));
   }
 
   /** Deletes every object the selection picks (each as a single delete would), returning them. */

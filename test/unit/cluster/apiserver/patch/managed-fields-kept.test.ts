@@ -163,3 +163,26 @@ test('many status writes of one shape, then another shape, another manager, and 
   // And the usual shape on a usual object is still answered as before.
   assert.deepEqual(owned(bothWays(pending('web-w'), running('10.0.4.1'), 'kubelet', T2, 'status').kept, 'kubelet'), ['f:conditions', 'f:hostIP', 'f:phase', 'f:podIP']);
 });
+
+test('status writes of pods that differ only by their own IPs, and change nothing under podIPs, are answered from recent writes: each keeps its own podIPs, as the general path answers', () => {
+  const running = (i: number, ip: string) => write(
+    write((() => { const o = created(); (o.metadata as JsonObject).name = `web-${i}`; return o; })(),
+      (o) => { o.status = { phase: 'Pending', hostIP: '10.0.0.9', conditions: [{ type: 'Ready', status: 'False' }] }; }, 'kubelet', T1, 'status'),
+    (o) => { o.status = { phase: 'Running', hostIP: '10.0.0.9', podIP: ip, podIPs: [{ ip }], conditions: [{ type: 'Ready', status: 'True' }] }; }, 'kubelet', T1, 'status',
+  );
+  const terminal = (ip: string) => (o: JsonObject) => { o.status = { phase: 'Succeeded', hostIP: '10.0.0.9', podIP: ip, podIPs: [{ ip }], conditions: [{ type: 'Ready', status: 'False', reason: 'PodCompleted' }] }; };
+  const kubeletStatus = (entries: ManagedFieldsEntry[]) => (entries.find((e) => e.manager === 'kubelet')!.fieldsV1 as JsonObject)['f:status'] as JsonObject;
+  let first: unknown;
+  for (let i = 0; i < 6; i++) {
+    const ip = `10.244.${i}.7`;
+    const status = kubeletStatus(bothWays(running(i, ip), terminal(ip), 'kubelet', T2 + i * 1000, 'status').kept);
+    assert.deepEqual(Object.keys(status['f:podIPs'] as JsonObject), ['.', `k:{"ip":"${ip}"}`]);
+    assert.deepEqual(Object.keys(status), ['f:conditions', 'f:hostIP', 'f:phase', 'f:podIP', 'f:podIPs']);
+    // Answered from the recent writes: the first pod's encoded conditions, shared.
+    if (i === 0) first = status['f:conditions'];
+    else assert.equal(status['f:conditions'], first, 'answered from the recent writes');
+  }
+  // A write that moves the pod to another IP changes paths under podIPs: not answered with the old IP.
+  const moved = kubeletStatus(bothWays(running(9, '10.244.9.7'), terminal('10.244.9.8'), 'kubelet', T2, 'status').kept);
+  assert.deepEqual(Object.keys(moved['f:podIPs'] as JsonObject), ['.', 'k:{"ip":"10.244.9.8"}']);
+});
