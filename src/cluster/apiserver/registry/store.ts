@@ -24,7 +24,7 @@ import type { Clock, Timer } from '../../clock';
 import { CompactedError, FutureRevisionError, prefixEnd, type KeyValue, type KVStore } from '../../store/types';
 import type { UserInfo } from '../types';
 import { shareParts } from './shared-parts';
-import { decodeKv, encodeObject, flatText, RawJson, rfc3339, storedShape, withMetadataMembers, withResourceVersion } from './codec';
+import { decodeKv, encodeObject, flatText, RawJson, rfc3339, storedShape, withMetadataMembers, withMetadataTail, withResourceVersion } from './codec';
 import { servedJson } from './served-cache';
 import { finalizersForPropagation } from './deletion-finalizers';
 import { WrittenObjects, type WrittenObject } from './written';
@@ -779,7 +779,7 @@ export class RegistryStore implements HandleSource {
         next.metadata.deletionGracePeriodSeconds = graceful.gracePeriodSeconds;
         if (finalizers) withFinalizers(next, finalizers);
         this.def.strategy.prepareForDelete?.(next);
-        marksOnly = !this.conversion && !finalizers && !this.def.strategy.prepareForDelete && !('deletionTimestamp' in meta) && !('deletionGracePeriodSeconds' in meta);
+        marksOnly = !this.conversion && !finalizers && !this.def.strategy.prepareForDelete && ('deletionTimestamp' in meta) === ('deletionGracePeriodSeconds' in meta);
         thenDelete = graceful.gracePeriodSeconds === 0 && !hasFinalizers;
       } else if (finalizers && meta.deletionTimestamp) {
         // Already terminating: only the finalizers change (and it goes once none is left).
@@ -805,7 +805,7 @@ export class RegistryStore implements HandleSource {
       }
       const compare = [{ key: kv.key, target: 'mod' as const, result: '=' as const, value: kv.modRevision }];
       if (next) {
-        const encoded = (marksOnly && this.markedText(text, next)) || this.encodeShaped(next);
+        const encoded = (marksOnly && this.markedText(text, next, meta)) || this.encodeShaped(next);
         const result = await this.writeOnce(kv.key, encoded, () => this.kv.txn(compare, [{ type: 'put', key: kv.key, value: encoded.text }]));
         if (result.succeeded) {
           if (!thenDelete) return this.deleteResult(kv.key, encoded.text, result.revision, false);
@@ -825,16 +825,17 @@ export class RegistryStore implements HandleSource {
 
   /**
    * The stored text and shape of `next`, a shallow copy of the object stored as `text` (see
-   * markable) to which a delete added deletionTimestamp and deletionGracePeriodSeconds, in that
-   * order, and changed nothing else: the two members are spliced into the text (codec.ts
-   * withMetadataMembers), which is what JSON.stringify of the shape gives, since the shared object
-   * is exactly the decode of the text and added members come last. A pod's JSON.stringify was
-   * most of its graceful delete.
+   * markable) whose deletionTimestamp and deletionGracePeriodSeconds a delete set, and nothing
+   * else: spliced into the text instead of a serialization of the whole object (a pod's
+   * JSON.stringify was most of its graceful delete). A first mark adds the two members last to the
+   * metadata (codec.ts withMetadataMembers), which is what JSON.stringify of the shape gives, since
+   * the shared object is exactly the decode of the text and added members come last. A later one
+   * (a shorter grace period, the kubelet's final delete) replaces them where a first mark put
+   * them, last in the metadata, and only there (withMetadataTail); undefined otherwise.
    */
-  private markedText(text: string, next: KubeObject): { text: string; shape: KubeObject } | undefined {
-    const meta = next.metadata;
-    const members = `,"deletionTimestamp":${JSON.stringify(meta.deletionTimestamp)},"deletionGracePeriodSeconds":${JSON.stringify(meta.deletionGracePeriodSeconds)}`;
-    const marked = withMetadataMembers(text, members);
+  private markedText(text: string, next: KubeObject, previous: KubeObject['metadata']): { text: string; shape: KubeObject } | undefined {
+    const members = (meta: KubeObject['metadata']) => `,"deletionTimestamp":${JSON.stringify(meta.deletionTimestamp)},"deletionGracePeriodSeconds":${JSON.stringify(meta.deletionGracePeriodSeconds)}`;
+    const marked = 'deletionTimestamp' in previous ? withMetadataTail(text, members(previous), members(next.metadata)) : withMetadataMembers(text, members(next.metadata));
     return marked === undefined ? undefined : { text: marked, shape: storedShape(next, this.apiVersion, this.def.kind) };
   }
 
