@@ -92,6 +92,8 @@ test('graceful delete: marked Terminating, Killing, the final status, then the k
       'PATCH /api/v1/namespaces/default/pods/web/status system:node:node-1',
       'DELETE /api/v1/namespaces/default/pods/web system:node:node-1',
     ]);
+    // The final status carries the pod's uid, a precondition as in the status manager's PatchPodStatus.
+    assert.deepEqual((forPod[1]!.body as { metadata?: unknown }).metadata, { uid: pod.metadata.uid });
     const kubeletDelete = forPod[2]!.body as { gracePeriodSeconds?: number; preconditions?: { uid?: string } };
     assert.equal(kubeletDelete.gracePeriodSeconds, 0);
     assert.deepEqual(kubeletDelete.preconditions, { uid: pod.metadata.uid });
