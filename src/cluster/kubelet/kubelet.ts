@@ -372,7 +372,9 @@ export class Kubelet implements PodWorkerHost {
         }
         try {
           // ...WithWarnings: the patched pod is not read, so it is never decoded (in process).
-          await this.podStatuses.patchWithWarnings(entry.name, 'merge', { status }, { namespace: entry.namespace, subresource: 'status' });
+          // metadata.uid as the status manager's PatchPodStatus sends it: a precondition, so the status
+          // of a pod deleted and created again under the same name never lands on the new one.
+          await this.podStatuses.patchWithWarnings(entry.name, 'merge', { metadata: { uid }, status }, { namespace: entry.namespace, subresource: 'status' });
           entry.writtenPrint = text;
           // Only the fingerprint stays (the worker recomputes the status whenever it republishes).
           if (entry.statusToWrite === status) entry.statusToWrite = undefined;

@@ -373,6 +373,12 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
   /** A newer version of the pod arrived (deletion, annotations). */
   update(pod: Pod): void {
     if (pod.metadata.uid !== this.uid) return;
+    if (this.finished && !this.failure && pod.metadata.deletionTimestamp) {
+      // Stopped, and its deletion under way: the delete's own mark (a grace period of 0, written
+      // before the pod goes) and any later version change nothing here.
+      this.keep(pod);
+      return;
+    }
     // Most versions are the kubelet's own status writes coming back: the status computed from them
     // is the one computed last, and the next publish need not compute it again to find that out.
     const sameInputs = this.has(W_PUBLISHED_POD) && this.givesPublishedInputs(pod);

@@ -53,6 +53,19 @@ export function withMetadataMembers(text: string, members: string): string | und
   return flatText(text.slice(0, end) + added + text.slice(end));
 }
 
+/**
+ * Stored text whose metadata ends with the members `last` (their JSON, each preceded by a comma)
+ * with those replaced by `members`: what JSON.stringify gives for the stored shape with those
+ * members' values changed in place. Undefined unless the metadata ends exactly so.
+ */
+export function withMetadataTail(text: string, last: string, members: string): string | undefined {
+  const i = text.indexOf(METADATA);
+  if (i < 0) return undefined;
+  const end = closingBracket(text, i + METADATA.length - 1);
+  if (end < 0 || end - last.length <= i + METADATA.length || !text.startsWith(last, end - last.length)) return undefined;
+  return flatText(text.slice(0, end - last.length) + members + text.slice(end));
+}
+
 /** The index of the bracket that closes the object or array opening at `open` in JSON text, or -1. */
 export function closingBracket(text: string, open: number): number {
   let depth = 0;

@@ -24,7 +24,7 @@ import type { Clock, Timer } from '../../clock';
 import { CompactedError, FutureRevisionError, prefixEnd, type KeyValue, type KVStore } from '../../store/types';
 import type { UserInfo } from '../types';
 import { shareParts } from './shared-parts';
-import { decodeKv, encodeObject, flatText, RawJson, rfc3339, storedShape, withMetadataMembers, withResourceVersion } from './codec';
+import { decodeKv, encodeObject, flatText, RawJson, rfc3339, storedShape, withMetadataMembers, withMetadataTail, withResourceVersion } from './codec';
 import { servedJson } from './served-cache';
 import { finalizersForPropagation } from './deletion-finalizers';
 import { WrittenObjects, type WrittenObject } from './written';
@@ -768,48 +768,58 @@ export class RegistryStore implements HandleSource {
         if (validating) await validating;
       }
       const meta = current.metadata;
-      // Awaited only when it had to look the node up (a graceful delete's mark): the kubelet's
-      // final delete (gracePeriodSeconds 0) and every non-pod delete know theirs at once.
-      const graceOrLookup = this.gracePeriod(current, params);
-      const grace = typeof graceOrLookup === 'number' ? graceOrLookup : await graceOrLookup;
       // The garbage collector's finalizers for the propagation policy (deletion-finalizers.ts).
       const finalizers = finalizersForPropagation(meta.finalizers, params.propagationPolicy);
       const hasFinalizers = ((finalizers ?? meta.finalizers)?.length ?? 0) > 0 || !!this.def.strategy.deletionBlocked?.(current);
+      const graceful = this.gracefulDeletion(current, params);
+      if (graceful === 'pending') return this.deleteResult(kv.key, text, kv.modRevision, false);
       let next: KubeObject | undefined;
       // A first mark that leaves the finalizers as they are only adds two members to the metadata.
       let marksOnly = false;
-      if (finalizers && meta.deletionTimestamp) {
+      // A graceful delete with no grace left is written (the mark) and then deleted, as kube-apiserver's
+      // updateForGracefulDeletionAndFinalizers does: watchers see MODIFIED, then DELETED.
+      let thenDelete = false;
+      if (graceful) {
+        next = this.conversion ? this.decode(kv) : ctx.dryRun ? jsonCopy(current) : markable(current);
+        next.metadata.deletionTimestamp = rfc3339(graceful.deletionTimestamp);
+        next.metadata.deletionGracePeriodSeconds = graceful.gracePeriodSeconds;
+        if (finalizers) withFinalizers(next, finalizers);
+        this.def.strategy.prepareForDelete?.(next);
+        marksOnly = !this.conversion && !finalizers && !this.def.strategy.prepareForDelete && ('deletionTimestamp' in meta) === ('deletionGracePeriodSeconds' in meta);
+        thenDelete = graceful.gracePeriodSeconds === 0 && !hasFinalizers;
+      } else if (finalizers && meta.deletionTimestamp) {
         // Already terminating: only the finalizers change (and it goes once none is left).
         if (hasFinalizers || (meta.deletionGracePeriodSeconds ?? 0) > 0) next = withFinalizers(this.decode(kv), finalizers);
-      } else if (grace > 0 || hasFinalizers) {
-        // Graceful: mark the object; the kubelet (or the finalizer's owner) finishes the deletion.
+      } else if (hasFinalizers) {
+        // Finalizers wait: mark the object (markAsDeleting: now, no grace); their owners finish the deletion.
         const now = this.clock.now();
-        const deadline = now + grace * 1000;
         const existing = meta.deletionTimestamp ? Date.parse(meta.deletionTimestamp) : undefined;
-        if (existing === undefined || deadline < existing || (meta.deletionGracePeriodSeconds ?? 0) > grace) {
-          next = this.conversion ? this.decode(kv) : ctx.dryRun ? jsonCopy(current) : markable(current);
-          next.metadata.deletionTimestamp = rfc3339(existing !== undefined ? Math.min(existing, deadline) : deadline);
-          next.metadata.deletionGracePeriodSeconds = grace;
-          if (finalizers) withFinalizers(next, finalizers);
-          this.def.strategy.prepareForDelete?.(next);
-          marksOnly = !this.conversion && !finalizers && !this.def.strategy.prepareForDelete && existing === undefined && !('deletionTimestamp' in meta) && !('deletionGracePeriodSeconds' in meta);
-        } else {
-          // Already terminating with a sooner deadline: nothing changes.
-          return this.deleteResult(kv.key, text, kv.modRevision, false);
-        }
+        if (existing !== undefined && existing <= now && (meta.deletionGracePeriodSeconds ?? 0) <= 0) return this.deleteResult(kv.key, text, kv.modRevision, false);
+        next = this.conversion ? this.decode(kv) : ctx.dryRun ? jsonCopy(current) : markable(current);
+        next.metadata.deletionTimestamp = rfc3339(existing !== undefined ? Math.min(existing, now) : now);
+        next.metadata.deletionGracePeriodSeconds = 0;
+        if (finalizers) withFinalizers(next, finalizers);
+        this.def.strategy.prepareForDelete?.(next);
+        marksOnly = !this.conversion && !finalizers && !this.def.strategy.prepareForDelete && existing === undefined && !('deletionTimestamp' in meta) && !('deletionGracePeriodSeconds' in meta);
       }
       if (ctx.dryRun) {
         if (next) {
           next.metadata.resourceVersion = meta.resourceVersion;
-          return { object: next, deleted: false };
+          return { object: next, deleted: thenDelete };
         }
         return { object: this.decode(kv), deleted: true };
       }
       const compare = [{ key: kv.key, target: 'mod' as const, result: '=' as const, value: kv.modRevision }];
       if (next) {
-        const encoded = (marksOnly && this.markedText(text, next)) || this.encodeShaped(next);
+        const encoded = (marksOnly && this.markedText(text, next, meta)) || this.encodeShaped(next);
         const result = await this.writeOnce(kv.key, encoded, () => this.kv.txn(compare, [{ type: 'put', key: kv.key, value: encoded.text }]));
-        if (result.succeeded) return this.deleteResult(kv.key, encoded.text, result.revision, false);
+        if (result.succeeded) {
+          if (!thenDelete) return this.deleteResult(kv.key, encoded.text, result.revision, false);
+          // The object this request marked, and no other: a write since (the kubelet's) does not stop the delete.
+          const gone = await this.kv.txn([{ key: kv.key, target: 'create', result: '=', value: kv.createRevision }], [{ type: 'delete', key: kv.key }]);
+          // Gone already (another deleter won the race): the delete succeeded all the same (ignoreNotFound).
+          return this.deleteResult(kv.key, encoded.text, gone.succeeded ? gone.revision : result.revision, true);
+        }
       } else {
         const result = await this.kv.txn(compare, [{ type: 'delete', key: kv.key }]);
         // The last state, with the deletion's revision.
@@ -821,16 +831,17 @@ export class RegistryStore implements HandleSource {
 
   /**
    * The stored text and shape of `next`, a shallow copy of the object stored as `text` (see
-   * markable) to which a delete added deletionTimestamp and deletionGracePeriodSeconds, in that
-   * order, and changed nothing else: the two members are spliced into the text (codec.ts
-   * withMetadataMembers), which is what JSON.stringify of the shape gives, since the shared object
-   * is exactly the decode of the text and added members come last. A pod's JSON.stringify was
-   * most of its graceful delete.
+   * markable) whose deletionTimestamp and deletionGracePeriodSeconds a delete set, and nothing
+   * else: spliced into the text instead of a serialization of the whole object (a pod's
+   * JSON.stringify was most of its graceful delete). A first mark adds the two members last to the
+   * metadata (codec.ts withMetadataMembers), which is what JSON.stringify of the shape gives, since
+   * the shared object is exactly the decode of the text and added members come last. A later one
+   * (a shorter grace period, the kubelet's final delete) replaces them where a first mark put
+   * them, last in the metadata, and only there (withMetadataTail); undefined otherwise.
    */
-  private markedText(text: string, next: KubeObject): { text: string; shape: KubeObject } | undefined {
-    const meta = next.metadata;
-    const members = `,"deletionTimestamp":${JSON.stringify(meta.deletionTimestamp)},"deletionGracePeriodSeconds":${JSON.stringify(meta.deletionGracePeriodSeconds)}`;
-    const marked = withMetadataMembers(text, members);
+  private markedText(text: string, next: KubeObject, previous: KubeObject['metadata']): { text: string; shape: KubeObject } | undefined {
+    const members = (meta: KubeObject['metadata']) => `,"deletionTimestamp":${JSON.stringify(meta.deletionTimestamp)},"deletionGracePeriodSeconds":${JSON.stringify(meta.deletionGracePeriodSeconds)}`;
+    const marked = 'deletionTimestamp' in previous ? withMetadataTail(text, members(previous), members(next.metadata)) : withMetadataMembers(text, members(next.metadata));
     return marked === undefined ? undefined : { text: marked, shape: storedShape(next, this.apiVersion, this.def.kind) };
   }
 
@@ -872,21 +883,32 @@ export class RegistryStore implements HandleSource {
   }
 
   /**
-   * The grace period a delete gets. Only pods are deleted gracefully (pod strategy
-   * CheckGracefulDelete): an explicit gracePeriodSeconds wins, else the pod's
-   * terminationGracePeriodSeconds (default 30); a pod no kubelet runs (unscheduled, or finished)
-   * goes at once, and so does one bound to a node that no longer exists (what the pod garbage
-   * collector does for orphaned pods), since no kubelet would ever finish its deletion.
+   * Graceful deletion (rest.BeforeDelete with the pod strategy's CheckGracefulDelete; only pods are
+   * deleted gracefully): undefined when the object is not (another resource, or a pod already
+   * marked with no grace left: it goes at once); 'pending' when it is being deleted already and
+   * this request does not shorten that; otherwise the mark to write.
+   * - A first delete: the grace period is the request's gracePeriodSeconds, else the pod's
+   *   terminationGracePeriodSeconds; 0 for a pod no kubelet runs (not scheduled) or that has
+   *   finished; negative counts as 1. The deadline is now plus that, and it is written even at 0.
+   * - Already terminating: only a shorter gracePeriodSeconds changes it, keeping the time the
+   *   deletion was asked: the deadline moves by the difference of the two grace periods.
    */
-  private gracePeriod(object: KubeObject, params: DeleteParams): number | Promise<number> {
-    if (this.def.group !== '' || this.def.resource !== 'pods') return 0;
+  private gracefulDeletion(object: KubeObject, params: DeleteParams): { deletionTimestamp: number; gracePeriodSeconds: number } | 'pending' | undefined {
+    if (this.def.group !== '' || this.def.resource !== 'pods') return undefined;
+    const meta = object.metadata;
+    const requested = params.gracePeriodSeconds === undefined ? undefined : params.gracePeriodSeconds < 0 ? 1 : params.gracePeriodSeconds;
+    if (meta.deletionTimestamp) {
+      const current = meta.deletionGracePeriodSeconds ?? 0;
+      if (current <= 0) return undefined;
+      if (requested === undefined || requested >= current) return 'pending';
+      return { deletionTimestamp: Date.parse(meta.deletionTimestamp) + (requested - current) * 1000, gracePeriodSeconds: requested };
+    }
     const spec = (object.spec ?? {}) as { nodeName?: string; terminationGracePeriodSeconds?: number };
-    const status = (object.status ?? {}) as { phase?: string };
-    if (!spec.nodeName || status.phase === 'Succeeded' || status.phase === 'Failed') return 0;
-    let grace = params.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30;
+    const phase = ((object.status ?? {}) as { phase?: string }).phase;
+    let grace = requested ?? spec.terminationGracePeriodSeconds ?? 0;
+    if (!spec.nodeName || phase === 'Succeeded' || phase === 'Failed') grace = 0;
     if (grace < 0) grace = 1;
-    if (grace === 0 || !this.admission) return grace;
-    return this.admission.lookup.get('', 'nodes', '', spec.nodeName).then((node) => (node ? grace : 0));
+    return { deletionTimestamp: this.clock.now() + grace * 1000, gracePeriodSeconds: grace };
   }
 
   /** Deletes every object the selection picks (each as a single delete would), returning them. */

@@ -38,12 +38,14 @@ test('the pods of a node that is gone (kubelet dead, Node deleted) are marked Fa
     watch.stop();
 
     const forOrphan = seen.filter((e) => e.type !== "BOOKMARK");
-    assert.deepEqual(forOrphan.map((e) => e.type), ['MODIFIED', 'DELETED']);
+    // Failed, then the delete's mark (grace 0), then gone.
+    assert.deepEqual(forOrphan.map((e) => e.type), ['MODIFIED', 'MODIFIED', 'DELETED']);
     const marked = forOrphan[0]!.object;
+    assert.equal(forOrphan[1]!.object.metadata.deletionGracePeriodSeconds, 0);
     assert.equal(marked.status?.phase, 'Failed');
     const disruption = marked.status?.conditions?.find((c) => c.type === 'DisruptionTarget');
     assert.deepEqual({ ...disruption, lastTransitionTime: undefined }, { type: 'DisruptionTarget', status: 'True', reason: 'DeletionByPodGC', message: 'PodGC: node no longer exists', lastProbeTime: null, lastTransitionTime: undefined });
-    assert.equal(marked.metadata.deletionTimestamp, undefined, 'deleted with grace 0: no Terminating in between');
+    assert.equal(marked.metadata.deletionTimestamp, undefined, 'marked Failed before the delete');
 
     const events = (await cluster.client().resource(EVENTS).list({})).items as (KubeObject & { reason?: string; message?: string })[];
     assert.ok(events.some((e) => e.reason === 'RemovingNode' && e.message === 'Node node-1 event: Removing Node node-1 from Controller'));

@@ -3,8 +3,10 @@
  * DELETE only marks the pod (deletionTimestamp = now + grace, deletionGracePeriodSeconds); the
  * kubelet records Killing, stops the container, writes the final status through pods/status, and
  * deletes the pod with gracePeriodSeconds 0 and a uid precondition (its status manager's
- * deletePod). A watcher sees MODIFIED (Terminating), MODIFIED (the final status), DELETED, and
- * nothing else is written for the pod.
+ * deletePod). A watcher sees MODIFIED (Terminating), MODIFIED (the final status), MODIFIED (that
+ * delete's grace period of 0 written, as kube-apiserver writes every graceful delete before it
+ * removes the object), DELETED, and nothing else is written for the pod: `kubectl get pods -w`
+ * prints four rows after Running.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -60,8 +62,8 @@ test('graceful delete: marked Terminating, Killing, the final status, then the k
     await assert.rejects(pods.get('web', { namespace: 'default' }), /not found/);
     watch.stop();
 
-    assert.deepEqual(seen.map((e) => e.type), ['MODIFIED', 'MODIFIED', 'DELETED']);
-    const [marked, final, deleted] = seen.map((e) => e.object);
+    assert.deepEqual(seen.map((e) => e.type), ['MODIFIED', 'MODIFIED', 'MODIFIED', 'DELETED']);
+    const [marked, final, lastMark, deleted] = seen.map((e) => e.object);
     assert.equal(marked!.metadata.deletionTimestamp, answer.metadata.deletionTimestamp);
     assert.equal(marked!.metadata.resourceVersion, answer.metadata.resourceVersion);
     assert.deepEqual(marked!.status, pod.status);
@@ -74,9 +76,15 @@ test('graceful delete: marked Terminating, Killing, the final status, then the k
     assert.equal(final!.status!.containerStatuses![0]!.ready, false);
     assert.equal(final!.status!.conditions!.find((c) => c.type === 'Ready')!.status, 'False');
     assert.equal(final!.metadata.deletionTimestamp, answer.metadata.deletionTimestamp);
+    // The kubelet's delete with grace 0 is written first (rest.BeforeDelete shortens the grace period:
+    // the deadline moves back to when the deletion was asked), then the pod is deleted.
+    assert.equal(lastMark!.metadata.deletionGracePeriodSeconds, 0);
+    assert.equal(Date.parse(lastMark!.metadata.deletionTimestamp!), Date.parse(answer.metadata.deletionTimestamp!) - 30_000);
+    assert.deepEqual(lastMark!.status, final!.status);
     // DELETED carries the last state, at the deletion's revision.
+    assert.deepEqual(deleted!.metadata, { ...lastMark!.metadata, resourceVersion: deleted!.metadata.resourceVersion });
     assert.deepEqual(deleted!.status, final!.status);
-    assert.ok(Number(deleted!.metadata.resourceVersion) > Number(final!.metadata.resourceVersion));
+    assert.ok(Number(deleted!.metadata.resourceVersion) > Number(lastMark!.metadata.resourceVersion));
 
     const forPod = writes.filter((w) => w.path.startsWith('/api/v1/namespaces/default/pods/web'));
     assert.deepEqual(forPod.map((w) => `${w.method} ${w.path} ${w.user}`), [
@@ -84,6 +92,8 @@ test('graceful delete: marked Terminating, Killing, the final status, then the k
       'PATCH /api/v1/namespaces/default/pods/web/status system:node:node-1',
       'DELETE /api/v1/namespaces/default/pods/web system:node:node-1',
     ]);
+    // The final status carries the pod's uid, a precondition as in the status manager's PatchPodStatus.
+    assert.deepEqual((forPod[1]!.body as { metadata?: unknown }).metadata, { uid: pod.metadata.uid });
     const kubeletDelete = forPod[2]!.body as { gracePeriodSeconds?: number; preconditions?: { uid?: string } };
     assert.equal(kubeletDelete.gracePeriodSeconds, 0);
     assert.deepEqual(kubeletDelete.preconditions, { uid: pod.metadata.uid });

@@ -34,17 +34,20 @@ test('a graceful and then a final delete of pods whose stored values are packed:
     const { resourceVersion: _rv, ...metadata } = marked.metadata;
     assert.equal((await read('p0'))!.value, JSON.stringify({ ...marked, metadata }));
 
-    // The final delete answers with the last state at the deletion's revision.
+    // The final delete (grace 0) marks again, the deadline moved back to when the deletion was
+    // asked, then deletes; it answers with that last state at the deletion's revision.
     const gone = (await pods.delete('p0', { namespace: 'default', gracePeriodSeconds: 0, preconditions: { uid: marked.metadata.uid! } })) as Pod;
-    assert.deepEqual({ ...gone, metadata: { ...gone.metadata, resourceVersion: '' } }, { ...marked, metadata: { ...marked.metadata, resourceVersion: '' } });
+    const lastMark = { ...marked.metadata, resourceVersion: '', deletionTimestamp: '2026-01-01T00:00:00Z', deletionGracePeriodSeconds: 0 };
+    assert.deepEqual({ ...gone, metadata: { ...gone.metadata, resourceVersion: '' } }, { ...marked, metadata: lastMark });
     assert.ok(Number(gone.metadata.resourceVersion) > Number(marked.metadata.resourceVersion));
     assert.equal(await read('p0'), undefined);
 
-    // A packed pod deleted at once (grace 0 from the start) answers with its stored state too.
+    // A packed pod deleted at once (grace 0 from the start) answers with its stored state, marked.
     const p1 = await pods.get('p1', { namespace: 'default' });
     assert.equal((await read('p1'))!.packed, true);
     const gone1 = (await pods.delete('p1', { namespace: 'default', gracePeriodSeconds: 0 })) as Pod;
-    assert.deepEqual({ ...gone1, metadata: { ...gone1.metadata, resourceVersion: '' } }, { ...p1, metadata: { ...p1.metadata, resourceVersion: '' } });
+    const p1Marked = { ...p1.metadata, resourceVersion: '', deletionTimestamp: '2026-01-01T00:00:00Z', deletionGracePeriodSeconds: 0 };
+    assert.deepEqual({ ...gone1, metadata: { ...gone1.metadata, resourceVersion: '' } }, { ...p1, metadata: p1Marked });
   } finally {
     await cluster.stop();
   }
