@@ -21,8 +21,8 @@ import type { KeyValue } from '../../store/types';
 export interface HandleSource {
   /** True when stored text is what clients get (no storage conversion): a served JSON can be cut from `kv.value`. */
   readonly storedAsServed: boolean;
-  /** A fresh decode of `kv`, parts shared, for a handle whose object was collected. */
-  redecode(kv: KeyValue): KubeObject;
+  /** A fresh decode of `kv`, parts shared, for `handle`, whose object was collected. */
+  redecode(kv: KeyValue, handle: ObjectHandle): KubeObject;
 }
 
 /** Objects decoded again because their handle's object had been collected (benchmarks, tests). */
@@ -56,7 +56,7 @@ export class ObjectHandle {
   object(): KubeObject {
     const held = this.ref.deref();
     if (held !== undefined) return held;
-    const object = this.source.redecode(this.kv);
+    const object = this.source.redecode(this.kv, this);
     handleStats.redecoded++;
     this.ref = new WeakRef(object);
     handles.set(object, this);

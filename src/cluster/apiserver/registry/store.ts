@@ -132,8 +132,6 @@ export const RECENT_OBJECTS = 512;
 /** How long (cluster time) and how many of a large read's objects are held strongly after it (see holdListed). */
 const LISTED_HOLD_MS = 10_000;
 const LISTED_MAX = 20_000;
-/** `decoded` is swept of keys whose handle is gone once it has this many entries (and then at twice what is left). */
-const MIN_SWEEP = 4096;
 const GENERATE_NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
 const MAX_NAME_LENGTH = 253;
 
@@ -222,15 +220,20 @@ export class RegistryStore implements HandleSource {
   admission: { plugins: AdmissionPlugin[]; lookup: AdmissionLookup } | undefined;
 
   /**
-   * The handle (handle.ts) of the newest decoded object of each key, held weakly: lists, tables,
-   * watch fan-out and every in-process informer read one object per revision, and a holder of the
-   * handle (an informer's cache) finds the object again, or an equal one decoded again, without
-   * any of them keeping every object alive. A handle lives as long as its object or a holder of it;
-   * entries whose handle is gone (keys deleted, objects nobody holds) are swept as the map grows.
+   * The handle (handle.ts) of the newest decoded object of each key while that object lives:
+   * lists, tables, watch fan-out and every in-process informer read one object per revision. The
+   * entry goes once the object is collected (`forget`): it only served to find that object, and
+   * the handle stays with whoever holds it (an informer's cache), whose next read decodes the
+   * object again and puts the handle back here (redecode). So the map holds as many keys as there
+   * are live decoded objects, not an entry and a WeakRef (~80 bytes at 150,000 pods) for every
+   * object an informer holds the handle of.
    */
-  private readonly decoded = new Map<string, WeakRef<ObjectHandle>>();
-  /** `decoded`'s size at which it is next swept. */
-  private sweepAt = MIN_SWEEP;
+  private readonly decoded = new Map<string, ObjectHandle>();
+  /** Drops a key's entry once its handle's object is collected, unless the key has another handle by then or the handle another object. */
+  private readonly forget = new FinalizationRegistry<ObjectHandle>((handle) => {
+    const key = handle.kv.key;
+    if (this.decoded.get(key) === handle && handle.peek() === undefined) this.decoded.delete(key);
+  });
   /**
    * The objects decoded last, held strongly: a watch fan-out and the reads that follow it (an
    * informer's handler reading the object, the next write's old object) find them alive.
@@ -253,7 +256,7 @@ export class RegistryStore implements HandleSource {
    * Its handle is `handleOf(object)`.
    */
   shared(kv: KeyValue): KubeObject {
-    const current = this.decoded.get(kv.key)?.deref();
+    const current = this.decoded.get(kv.key);
     if (current !== undefined && current.kv.modRevision === kv.modRevision) return current.object();
     const previous = this.previous.get(kv.key);
     if (previous !== undefined && previous.kv.modRevision === kv.modRevision) return previous.object();
@@ -273,23 +276,26 @@ export class RegistryStore implements HandleSource {
       return object;
     }
     if (current !== undefined) this.keepPrevious(kv.key, current);
-    else if (this.decoded.size >= this.sweepAt) this.sweep();
-    this.decoded.set(kv.key, new WeakRef(handle));
+    this.decoded.set(kv.key, handle);
+    this.forget.register(object, handle);
     return object;
   }
 
-  /** A fresh decode of a key-value whose shared object was collected (see handle.ts). */
-  redecode(kv: KeyValue): KubeObject {
+  /**
+   * A fresh decode of a key-value whose shared object was collected (see handle.ts). `handle` is
+   * the key's handle again unless the key has a newer one or one whose object lives: a `shared`
+   * read of that revision then finds this object rather than decoding another.
+   */
+  redecode(kv: KeyValue, handle: ObjectHandle): KubeObject {
     const object = this.decode(kv);
     shareParts(object);
     this.recent.add(object);
+    const current = this.decoded.get(kv.key);
+    if (current === undefined || current.kv.modRevision < kv.modRevision || (current.kv.modRevision === kv.modRevision && current.peek() === undefined)) {
+      this.decoded.set(kv.key, handle);
+      this.forget.register(object, handle);
+    }
     return object;
-  }
-
-  /** Forgets the keys whose handle is gone (deleted objects, objects nobody holds). */
-  private sweep(): void {
-    for (const [key, ref] of this.decoded) if (ref.deref() === undefined) this.decoded.delete(key);
-    this.sweepAt = Math.max(MIN_SWEEP, 2 * this.decoded.size);
   }
 
   private keepPrevious(key: string, handle: ObjectHandle): void {
@@ -840,7 +846,7 @@ export class RegistryStore implements HandleSource {
    */
   servedCopy(key: string, revision: number): KubeObject | undefined {
     if (this.conversion) return undefined;
-    const handle = this.decoded.get(key)?.deref();
+    const handle = this.decoded.get(key);
     const object = handle !== undefined && handle.kv.modRevision === revision ? handle.peek() : undefined;
     return object === undefined ? undefined : servedOrderCopy(object);
   }
