@@ -19,6 +19,7 @@ import { resolveContainerConfig, expandReferences, type ConfigSource } from './c
 import { containerFaults, parseQuantityBytes, type ContainerFaults } from './faults';
 import { imageID as imageIdOf, type ImageManager } from './images';
 import { sameJson } from '../api/same-json';
+import { sharedNamespace } from '../api/string-pool';
 import { handleOf, type ObjectHandle } from '../apiserver/registry/handle';
 import type { Requested } from './admission';
 import { podRequests } from '../scheduler/framework/resource';
@@ -261,7 +262,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
   }
 
   constructor(pod: Pod, private readonly host: PodWorkerHost) {
-    this.namespace = pod.metadata.namespace ?? '';
+    this.namespace = sharedNamespace(pod.metadata.namespace ?? '');
     this.name = pod.metadata.name ?? '';
     this.uid = pod.metadata.uid ?? '';
     // Held until the pod settles (a new worker has everything ahead of it).
