@@ -29,7 +29,7 @@ import { servedJson } from './served-cache';
 import { finalizersForPropagation } from './deletion-finalizers';
 import { WrittenObjects, type WrittenObject } from './written';
 import { shapeText, type PreviousRevision } from './spec-text';
-import { ObjectHandle, type HandleSource } from './handle';
+import { ObjectHandle, shrinkHandles, type HandleSource } from './handle';
 import { RecentObjects } from './recent';
 import { CreatedFields, snapshot, type ShapeNode } from './created-fields';
 import { servedOrderCopy } from './served-copy';
@@ -132,6 +132,8 @@ export const RECENT_OBJECTS = 512;
 /** How long (cluster time) and how many of a large read's objects are held strongly after it (see holdListed). */
 const LISTED_HOLD_MS = 10_000;
 const LISTED_MAX = 20_000;
+/** How many collected objects `forget` hears of between two calls of shrinkHandles (two WeakMap writes each). */
+const SHRINK_HANDLES_EVERY = 64;
 const GENERATE_NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
 const MAX_NAME_LENGTH = 253;
 
@@ -229,11 +231,18 @@ export class RegistryStore implements HandleSource {
    * object an informer holds the handle of.
    */
   private readonly decoded = new Map<string, ObjectHandle>();
-  /** Drops a key's entry once its handle's object is collected, unless the key has another handle by then or the handle another object. */
+  /**
+   * Drops a key's entry once its handle's object is collected, unless the key has another handle
+   * by then or the handle another object; and every so often lets the table of the objects'
+   * handles shrink (shrinkHandles), since a collection that took objects has run.
+   */
   private readonly forget = new FinalizationRegistry<ObjectHandle>((handle) => {
     const key = handle.kv.key;
     if (this.decoded.get(key) === handle && handle.peek() === undefined) this.decoded.delete(key);
+    if (++this.forgotten % SHRINK_HANDLES_EVERY === 0) shrinkHandles();
   });
+  /** Objects `forget` was called for. */
+  private forgotten = 0;
   /**
    * The objects decoded last, held strongly: a watch fan-out and the reads that follow it (an
    * informer's handler reading the object, the next write's old object) find them alive.
