@@ -133,7 +133,7 @@ export const RECENT_OBJECTS = 512;
 const LISTED_HOLD_MS = 10_000;
 const LISTED_MAX = 20_000;
 /** How many collected objects `forget` hears of between two calls of shrinkHandles (two WeakMap writes each). */
-const SHRINK_HANDLES_EVERY = 64;
+const SHRINK_HANDLES_EVERY = 1024;
 const GENERATE_NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
 const MAX_NAME_LENGTH = 253;
 
