@@ -132,8 +132,10 @@ export const RECENT_OBJECTS = 512;
 /** How long (cluster time) and how many of a large read's objects are held strongly after it (see holdListed). */
 const LISTED_HOLD_MS = 10_000;
 const LISTED_MAX = 20_000;
-/** How many collected objects `forget` hears of between two calls of shrinkHandles (two WeakMap writes each). */
-const SHRINK_HANDLES_EVERY = 1024;
+/** `decoded` is swept of keys whose object was collected once it has this many entries (and then at twice what is left). */
+const MIN_SWEEP = 4096;
+/** Cluster time after a new key went into `decoded` at which it is swept anyway (see sweepLater). */
+const SWEEP_AFTER_MS = 10_000;
 const GENERATE_NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
 const MAX_NAME_LENGTH = 253;
 
@@ -222,27 +224,21 @@ export class RegistryStore implements HandleSource {
   admission: { plugins: AdmissionPlugin[]; lookup: AdmissionLookup } | undefined;
 
   /**
-   * The handle (handle.ts) of the newest decoded object of each key while that object lives:
-   * lists, tables, watch fan-out and every in-process informer read one object per revision. The
-   * entry goes once the object is collected (`forget`): it only served to find that object, and
-   * the handle stays with whoever holds it (an informer's cache), whose next read decodes the
-   * object again and puts the handle back here (redecode). So the map holds as many keys as there
-   * are live decoded objects, not an entry and a WeakRef (~80 bytes at 150,000 pods) for every
-   * object an informer holds the handle of.
+   * The handle (handle.ts) of the newest decoded object of each key, kept until a sweep finds that
+   * object collected: lists, tables, watch fan-out and every in-process informer read one object
+   * per revision. The entry only serves to find that object; the handle stays with whoever holds
+   * it (an informer's cache), whose next read decodes the object again and puts the handle back
+   * here (redecode). Sweeps come as the map grows and, after new keys, 10 s of cluster time later
+   * (a burst's objects live until a full collection, so a sweep during it keeps most of them). So
+   * the map holds about the keys of live objects, not an entry and a WeakRef (~80 bytes at 150,000
+   * pods) for every object an informer holds the handle of. Holding the handle itself (no WeakRef)
+   * keeps nothing alive an informer does not: finding its object is what the entry is for.
    */
   private readonly decoded = new Map<string, ObjectHandle>();
-  /**
-   * Drops a key's entry once its handle's object is collected, unless the key has another handle
-   * by then or the handle another object; and every so often lets the table of the objects'
-   * handles shrink (shrinkHandles), since a collection that took objects has run.
-   */
-  private readonly forget = new FinalizationRegistry<ObjectHandle>((handle) => {
-    const key = handle.kv.key;
-    if (this.decoded.get(key) === handle && handle.peek() === undefined) this.decoded.delete(key);
-    if (++this.forgotten % SHRINK_HANDLES_EVERY === 0) shrinkHandles();
-  });
-  /** Objects `forget` was called for. */
-  private forgotten = 0;
+  /** `decoded`'s size at which it is next swept. */
+  private sweepAt = MIN_SWEEP;
+  /** The sweep set for later (sweepLater), if one is. */
+  private sweepTimer: Timer | undefined;
   /**
    * The objects decoded last, held strongly: a watch fan-out and the reads that follow it (an
    * informer's handler reading the object, the next write's old object) find them alive.
@@ -285,8 +281,8 @@ export class RegistryStore implements HandleSource {
       return object;
     }
     if (current !== undefined) this.keepPrevious(kv.key, current);
+    else this.newKey();
     this.decoded.set(kv.key, handle);
-    this.forget.register(object, handle);
     return object;
   }
 
@@ -300,11 +296,30 @@ export class RegistryStore implements HandleSource {
     shareParts(object);
     this.recent.add(object);
     const current = this.decoded.get(kv.key);
+    if (current === undefined) this.newKey();
     if (current === undefined || current.kv.modRevision < kv.modRevision || (current.kv.modRevision === kv.modRevision && current.peek() === undefined)) {
       this.decoded.set(kv.key, handle);
-      this.forget.register(object, handle);
     }
     return object;
+  }
+
+  /** A key is about to go into `decoded`: sweeps it if it is large, and sets a sweep for later. */
+  private newKey(): void {
+    if (this.decoded.size >= this.sweepAt) this.sweep();
+    this.sweepTimer ??= this.clock.setTimer(SWEEP_AFTER_MS, () => {
+      this.sweepTimer = undefined;
+      if (this.decoded.size > RECENT_OBJECTS) this.sweep();
+    });
+  }
+
+  /**
+   * Forgets the keys whose object was collected (deleted objects, objects nobody reads), and lets
+   * the table of objects' handles shrink, since collections have taken objects (shrinkHandles).
+   */
+  private sweep(): void {
+    for (const [key, handle] of this.decoded) if (handle.peek() === undefined) this.decoded.delete(key);
+    this.sweepAt = Math.max(MIN_SWEEP, 2 * this.decoded.size);
+    shrinkHandles();
   }
 
   private keepPrevious(key: string, handle: ObjectHandle): void {
