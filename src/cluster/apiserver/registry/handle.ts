@@ -38,7 +38,7 @@ handles.set(SHRINK_KEY, undefined);
  * WeakMap's table during a collection but shrinks the table only when a key is deleted (and then
  * only if a quarter or less of it is in use), and a burst of writes grows it to the objects decoded
  * between two full collections: ~80 B a pod, kept for good, at 10,000 pods. For callers that know
- * a collection took objects (the registries' finalization callbacks).
+ * collections have taken objects since (the registries' sweeps of their decoded objects).
  */
 export function shrinkHandles(): void {
   handles.delete(SHRINK_KEY);
