@@ -23,3 +23,14 @@ export class StringPool {
     return value;
   }
 }
+
+/**
+ * One string per namespace name for holders that keep one per object for as long as it lives (a
+ * kubelet's pod workers, its event recorder's remembered events): each decoded object brings its
+ * own copy of "default", 24 bytes a holder a pod otherwise.
+ */
+const namespaceNames = new StringPool(10_000);
+
+export function sharedNamespace(namespace: string): string {
+  return namespaceNames.intern(namespace);
+}

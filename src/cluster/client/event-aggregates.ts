@@ -1,3 +1,5 @@
+import { sharedNamespace } from '../api/string-pool';
+
 /**
  * What a core/v1 event recorder remembers of the events it wrote (client-go's EventCorrelator
  * cache): per event identity (a 53-bit hash), the event's namespace, the name of its object, when it
@@ -66,7 +68,7 @@ export class EventAggregates {
     if (this.tail === this.ids.length) this.makeRoom();
     const slot = this.tail++;
     this.ids[slot] = id;
-    this.namespaces[slot] = namespace;
+    this.namespaces[slot] = sharedNamespace(namespace);
     this.names[slot] = objectName;
     this.times[slot * 2] = createdAt;
     this.times[slot * 2 + 1] = createdAt;

@@ -19,6 +19,8 @@ import { resolveContainerConfig, expandReferences, type ConfigSource } from './c
 import { containerFaults, parseQuantityBytes, type ContainerFaults } from './faults';
 import { imageID as imageIdOf, type ImageManager } from './images';
 import { sameJson } from '../api/same-json';
+import { sharedNamespace } from '../api/string-pool';
+import { compactIP, ipText, type CompactIP } from './pod-ip';
 import { handleOf, type ObjectHandle } from '../apiserver/registry/handle';
 import type { Requested } from './admission';
 import { podRequests } from '../scheduler/framework/resource';
@@ -172,7 +174,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
   private readonly containerRecords: ContainerRecord | readonly ContainerRecord[];
   private get sandboxTimer(): Timer | undefined { return this.extra?.sandboxTimer; }
   private set sandboxTimer(t: Timer | undefined) { this.put('sandboxTimer', t); }
-  private podIP: string | undefined;
+  private podIP: CompactIP | undefined;
   private readonly startTime: number;
   /** activeDeadlineSeconds ran out: the pod failed with this reason and stays (it is not deleted). */
   private get failure(): { reason: string; message: string } | undefined { return this.extra?.failure; }
@@ -201,7 +203,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
    * the strings they are (no text made of them: it would be one more string per pod).
    */
   private publishedPhase: string | undefined;
-  private publishedIP: string | undefined;
+  private publishedIP: CompactIP | undefined;
   private publishedQoS: string | undefined;
 
   // StatusSlot: written by the kubelet, never read by the worker.
@@ -261,7 +263,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
   }
 
   constructor(pod: Pod, private readonly host: PodWorkerHost) {
-    this.namespace = pod.metadata.namespace ?? '';
+    this.namespace = sharedNamespace(pod.metadata.namespace ?? '');
     this.name = pod.metadata.name ?? '';
     this.uid = pod.metadata.uid ?? '';
     // Held until the pod settles (a new worker has everything ahead of it).
@@ -449,8 +451,8 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
   private adoptWrittenStatuses(pod: Pod): void {
     const status = pod.status;
     if (!status) return;
-    // Equal strings: the pod's one is kept, ours goes.
-    if (this.podIP !== undefined && status.podIP === this.podIP) {
+    // Equal strings: the pod's one is kept, ours goes (an IP kept as a number has no string).
+    if (typeof this.podIP === 'string' && status.podIP === this.podIP) {
       if (this.publishedIP === this.podIP) this.publishedIP = status.podIP;
       this.podIP = status.podIP;
     }
@@ -533,7 +535,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
     if (found.podIP) {
       this.sandboxReady = true;
       this.sandboxReported = true;
-      this.podIP = found.podIP;
+      this.podIP = compactIP(found.podIP);
     }
     const hostname = this.name;
     const pod = this.pod;
@@ -587,9 +589,11 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
    */
   private releasePodIP(): void {
     // A hostNetwork pod has the node's IP: nothing to give back.
-    if (this.podIP === undefined || this.podIP === this.host.hostIP || this.has(W_IP_RELEASED)) return;
+    if (this.podIP === undefined || this.has(W_IP_RELEASED)) return;
+    const ip = ipText(this.podIP);
+    if (ip === this.host.hostIP) return;
     this.flag(W_IP_RELEASED, true);
-    this.host.releasePodIP(this.podIP);
+    this.host.releasePodIP(ip);
   }
 
   /** The pod is gone from the API (force-deleted): stop everything at once. `pod`: its last version. */
@@ -683,7 +687,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
           this.sandboxTimer = undefined;
           if (this.finished || this.terminating) return;
           this.sandboxReady = true;
-          this.podIP = this.pod.spec.hostNetwork ? this.host.hostIP : this.host.allocatePodIP();
+          this.podIP = compactIP(this.pod.spec.hostNetwork ? this.host.hostIP : this.host.allocatePodIP());
           this.requestSync();
         });
       }
@@ -974,7 +978,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
     const launch = (kind: ProbeKind) => {
       const probe = specs[kind];
       if (!probe || r.probes?.[kind]) return;
-      const worker = new ProbeWorker(kind, probe, container, this.podIP ?? '', this.host.clock, faults[kind], {
+      const worker = new ProbeWorker(kind, probe, container, this.podIP === undefined ? '' : ipText(this.podIP), this.host.clock, faults[kind], {
         onFailure: (output) => this.event('Warning', 'Unhealthy', `${PROBE_LABEL[kind]} probe failed: ${output}`, r),
         onChange: (success) => {
           if (kind === 'startup' && success) { launch('liveness'); launch('readiness'); this.publish(); this.requestSync(); return; }
@@ -1122,7 +1126,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
     const now = this.host.clock.now();
     const pod = this.pod;
     const view = this.view(pod, terminal);
-    const podIP = this.podIP && this.sandboxReported ? this.podIP : undefined;
+    const podIP = this.podIP !== undefined && this.podIP !== '' && this.sandboxReported ? this.podIP : undefined;
     // Everything the phase and the conditions are computed from is what it was at the last
     // publish (the same version of the pod, the same views, sandbox, initialization and pod IP):
     // they come out the same, and so the status (see the comment above). Nothing to recompute.
@@ -1162,9 +1166,10 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
       startTime: rfc3339(this.startTime),
       qosClass: qos,
     };
-    if (podIP) {
-      status.podIP = podIP;
-      status.podIPs = [{ ip: podIP }];
+    if (podIP !== undefined) {
+      const ip = ipText(podIP);
+      status.podIP = ip;
+      status.podIPs = [{ ip }];
     }
     if (this.failure && terminal) {
       if (this.failure.reason) status.reason = this.failure.reason;

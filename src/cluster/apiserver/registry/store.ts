@@ -29,7 +29,7 @@ import { servedJson } from './served-cache';
 import { finalizersForPropagation } from './deletion-finalizers';
 import { WrittenObjects, type WrittenObject } from './written';
 import { shapeText, type PreviousRevision } from './spec-text';
-import { ObjectHandle, type HandleSource } from './handle';
+import { ObjectHandle, shrinkHandles, type HandleSource } from './handle';
 import { RecentObjects } from './recent';
 import { CreatedFields, snapshot, type ShapeNode } from './created-fields';
 import { servedOrderCopy } from './served-copy';
@@ -132,8 +132,10 @@ export const RECENT_OBJECTS = 512;
 /** How long (cluster time) and how many of a large read's objects are held strongly after it (see holdListed). */
 const LISTED_HOLD_MS = 10_000;
 const LISTED_MAX = 20_000;
-/** `decoded` is swept of keys whose handle is gone once it has this many entries (and then at twice what is left). */
+/** `decoded` is swept of keys whose object was collected once it has this many entries (and then at twice what is left). */
 const MIN_SWEEP = 4096;
+/** Cluster time after a new key went into `decoded` at which it is swept anyway (see sweepLater). */
+const SWEEP_AFTER_MS = 10_000;
 const GENERATE_NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
 const MAX_NAME_LENGTH = 253;
 
@@ -222,15 +224,21 @@ export class RegistryStore implements HandleSource {
   admission: { plugins: AdmissionPlugin[]; lookup: AdmissionLookup } | undefined;
 
   /**
-   * The handle (handle.ts) of the newest decoded object of each key, held weakly: lists, tables,
-   * watch fan-out and every in-process informer read one object per revision, and a holder of the
-   * handle (an informer's cache) finds the object again, or an equal one decoded again, without
-   * any of them keeping every object alive. A handle lives as long as its object or a holder of it;
-   * entries whose handle is gone (keys deleted, objects nobody holds) are swept as the map grows.
+   * The handle (handle.ts) of the newest decoded object of each key, kept until a sweep finds that
+   * object collected: lists, tables, watch fan-out and every in-process informer read one object
+   * per revision. The entry only serves to find that object; the handle stays with whoever holds
+   * it (an informer's cache), whose next read decodes the object again and puts the handle back
+   * here (redecode). Sweeps come as the map grows and, after new keys, 10 s of cluster time later
+   * (a burst's objects live until a full collection, so a sweep during it keeps most of them). So
+   * the map holds about the keys of live objects, not an entry and a WeakRef (~80 bytes at 150,000
+   * pods) for every object an informer holds the handle of. Holding the handle itself (no WeakRef)
+   * keeps nothing alive an informer does not: finding its object is what the entry is for.
    */
-  private readonly decoded = new Map<string, WeakRef<ObjectHandle>>();
+  private readonly decoded = new Map<string, ObjectHandle>();
   /** `decoded`'s size at which it is next swept. */
   private sweepAt = MIN_SWEEP;
+  /** The sweep set for later (sweepLater), if one is. */
+  private sweepTimer: Timer | undefined;
   /**
    * The objects decoded last, held strongly: a watch fan-out and the reads that follow it (an
    * informer's handler reading the object, the next write's old object) find them alive.
@@ -253,7 +261,7 @@ export class RegistryStore implements HandleSource {
    * Its handle is `handleOf(object)`.
    */
   shared(kv: KeyValue): KubeObject {
-    const current = this.decoded.get(kv.key)?.deref();
+    const current = this.decoded.get(kv.key);
     if (current !== undefined && current.kv.modRevision === kv.modRevision) return current.object();
     const previous = this.previous.get(kv.key);
     if (previous !== undefined && previous.kv.modRevision === kv.modRevision) return previous.object();
@@ -273,23 +281,45 @@ export class RegistryStore implements HandleSource {
       return object;
     }
     if (current !== undefined) this.keepPrevious(kv.key, current);
-    else if (this.decoded.size >= this.sweepAt) this.sweep();
-    this.decoded.set(kv.key, new WeakRef(handle));
+    else this.newKey();
+    this.decoded.set(kv.key, handle);
     return object;
   }
 
-  /** A fresh decode of a key-value whose shared object was collected (see handle.ts). */
-  redecode(kv: KeyValue): KubeObject {
+  /**
+   * A fresh decode of a key-value whose shared object was collected (see handle.ts). `handle` is
+   * the key's handle again unless the key has a newer one or one whose object lives: a `shared`
+   * read of that revision then finds this object rather than decoding another.
+   */
+  redecode(kv: KeyValue, handle: ObjectHandle): KubeObject {
     const object = this.decode(kv);
     shareParts(object);
     this.recent.add(object);
+    const current = this.decoded.get(kv.key);
+    if (current === undefined) this.newKey();
+    if (current === undefined || current.kv.modRevision < kv.modRevision || (current.kv.modRevision === kv.modRevision && current.peek() === undefined)) {
+      this.decoded.set(kv.key, handle);
+    }
     return object;
   }
 
-  /** Forgets the keys whose handle is gone (deleted objects, objects nobody holds). */
+  /** A key is about to go into `decoded`: sweeps it if it is large, and sets a sweep for later. */
+  private newKey(): void {
+    if (this.decoded.size >= this.sweepAt) this.sweep();
+    this.sweepTimer ??= this.clock.setTimer(SWEEP_AFTER_MS, () => {
+      this.sweepTimer = undefined;
+      if (this.decoded.size > RECENT_OBJECTS) this.sweep();
+    });
+  }
+
+  /**
+   * Forgets the keys whose object was collected (deleted objects, objects nobody reads), and lets
+   * the table of objects' handles shrink, since collections have taken objects (shrinkHandles).
+   */
   private sweep(): void {
-    for (const [key, ref] of this.decoded) if (ref.deref() === undefined) this.decoded.delete(key);
+    for (const [key, handle] of this.decoded) if (handle.peek() === undefined) this.decoded.delete(key);
     this.sweepAt = Math.max(MIN_SWEEP, 2 * this.decoded.size);
+    shrinkHandles();
   }
 
   private keepPrevious(key: string, handle: ObjectHandle): void {
@@ -867,7 +897,7 @@ export class RegistryStore implements HandleSource {
   /** The shared object of `key` at `revision` if it is decoded and alive (and stored text is served as it is); else undefined. */
   private liveShared(key: string, revision: number): KubeObject | undefined {
     if (this.conversion) return undefined;
-    const handle = this.decoded.get(key)?.deref();
+    const handle = this.decoded.get(key);
     return handle !== undefined && handle.kv.modRevision === revision ? handle.peek() : undefined;
   }
 
