@@ -132,7 +132,10 @@ describe('the durable store history across restarts and crashes', () => {
           } else if (r < 0.63) {
             const key = pick();
             const other = pick();
-            await write([{ type: 'put', key, value: podText(key, ++n) }, rnd() < 0.5 ? { type: 'delete', key: other } : { type: 'put', key: other, value: podText(other, ++n) }]);
+            const second: Op = rnd() < 0.5 ? { type: 'delete', key: other } : { type: 'put', key: other, value: podText(other, ++n) };
+            const first: Op = { type: 'put', key, value: podText(key, ++n) };
+            // Either order: a put then a delete of one key, or a delete then a put (a re-create in one revision).
+            await write(rnd() < 0.5 ? [first, second] : [second, first]);
           } else if (r < 0.66) {
             // Many revisions that write nothing under the prefix (steps and groups of the watch log).
             const count = 100 + Math.floor(rnd() * 250);
