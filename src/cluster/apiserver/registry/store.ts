@@ -695,8 +695,8 @@ export class RegistryStore implements HandleSource {
   }
 
   /**
-   * Carries over what no update may change (uid, creationTimestamp, deletion state), runs the
-   * strategy, validates, and returns the text to store.
+   * Carries over what no update may change (uid, creationTimestamp, generation, deletion state),
+   * runs the strategy, validates, and returns the text to store.
    */
   private async prepareUpdate(object: KubeObject, old: KubeObject, ctx: WriteContext, previous?: PreviousRevision): Promise<{ encoded: { text: string; shape?: KubeObject }; warnings: string[] }> {
     if (!object.metadata || typeof object.metadata !== 'object') object.metadata = {};
@@ -707,6 +707,12 @@ export class RegistryStore implements HandleSource {
     else delete meta.namespace;
     meta.uid = oldMeta.uid;
     meta.creationTimestamp = oldMeta.creationTimestamp;
+    // A client cannot set the generation (BeforeUpdate): only a strategy moves it (workloads.ts).
+    // Compared first: nearly every update sends the stored one, or none for a kind without it.
+    if (meta.generation !== oldMeta.generation) {
+      if (oldMeta.generation === undefined) delete meta.generation;
+      else meta.generation = oldMeta.generation;
+    }
     if (oldMeta.deletionTimestamp) meta.deletionTimestamp = oldMeta.deletionTimestamp;
     else delete meta.deletionTimestamp;
     if (oldMeta.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = oldMeta.deletionGracePeriodSeconds;
