@@ -75,9 +75,11 @@ export async function patchObject(parts: ServerParts, r: ResourceRequest): Promi
   let warnings: string[] = [];
   const write: WriteContext = { user: r.user, dryRun: dryRunOf(r.request.query), subresource: r.info.subresource, fieldManager: managerFor(ctx) };
   // A merge patch changes only the top-level fields it names (an in-process body is an object
-  // already; a text body is decoded by applyPatch and not looked into here).
+  // already; a text body is decoded by applyPatch and not looked into here). A metadata of the uid
+  // alone (the kubelet's status patches) changes nothing: it is a precondition, checked below.
   if (type === MERGE_PATCH && isPlainObject(body)) {
-    const untouched = UNTOUCHED[('spec' in body ? 0 : 1) + ('metadata' in body ? 0 : 2)]!;
+    const touchesMetadata = 'metadata' in body && !uidOnly(body.metadata);
+    const untouched = UNTOUCHED[('spec' in body ? 0 : 1) + (touchesMetadata ? 0 : 2)]!;
     if (untouched.size > 0) write.untouched = untouched;
   }
   const result = await r.registry.guaranteedUpdate(r.namespace, r.info.name, write, (current) => {
@@ -98,4 +100,11 @@ export async function patchObject(parts: ServerParts, r: ResourceRequest): Promi
     return patched;
   });
   return rawJsonResponse(200, result, [...warnings, ...result.warnings]);
+}
+
+/** A patch's metadata that names the uid and nothing else. */
+function uidOnly(metadata: unknown): boolean {
+  if (!isPlainObject(metadata) || typeof metadata.uid !== 'string') return false;
+  for (const key in metadata) if (key !== 'uid') return false;
+  return true;
 }
