@@ -1,6 +1,7 @@
 import { StoredKv } from './stored-kv';
 import { FOSSIL_REFS, ValueBlock } from './value-block';
 import { ValueCodec } from './value-codec';
+import { varint } from './value-delta';
 
 /**
  * A key's superseded versions, once packed, folded into one string: its fossil.
@@ -261,13 +262,4 @@ class Reader {
       shift *= 128;
     }
   }
-}
-
-function varint(n: number): string {
-  let out = '';
-  while (n >= 128) {
-    out += String.fromCharCode(128 | (n & 127));
-    n = Math.floor(n / 128);
-  }
-  return out + String.fromCharCode(n);
 }

@@ -133,7 +133,8 @@ function common(a: string, i: number, b: string, j: number): number {
   return k;
 }
 
-function varint(n: number): string {
+/** `n` (a non-negative integer) as 7-bit characters, low bits first, the high bit set on all but the last. */
+export function varint(n: number): string {
   let out = '';
   while (n >= 128) {
     out += String.fromCharCode(128 | (n & 127));

@@ -14,29 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DurableStore } from '../../../../src/cluster/store/durable';
 import { MemoryStore } from '../../../../src/cluster/store/memory';
-import { prefixEnd, type KVStore, type StoreWatchEvent } from '../../../../src/cluster/store/types';
-
-const PREFIX = '/registry/pods/default/';
-const END = prefixEnd(PREFIX);
-/** Lets queued watch deliveries (microtasks) run. Not a wall-clock wait. */
-const drain = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-const show = (e: StoreWatchEvent) =>
-  `${e.type} ${e.kv.key}@${e.kv.modRevision}#${e.kv.version}=${e.kv.value} prev=${e.prevKv ? `${e.prevKv.modRevision}#${e.prevKv.version}=${e.prevKv.value}` : '-'}`;
-
-function random(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 1103515245 + 12345) & 0x7fffffff;
-    return s / 0x7fffffff;
-  };
-}
-
-/** A pod-like text whose versions differ in a little (so the packer makes deltas) or in much. */
-function podText(key: string, n: number): string {
-  const status = n % 3 === 0 ? {} : { phase: n % 3 === 1 ? 'Pending' : 'Running', startTime: `2026-01-01T00:00:${String(n % 60).padStart(2, '0')}Z`, podIP: `10.244.${n % 7}.${n % 250}` };
-  return JSON.stringify({ kind: 'Pod', metadata: { name: key.slice(PREFIX.length), labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] }, status, n });
-}
+import { type KVStore } from '../../../../src/cluster/store/types';
+import { drain, END, podText, PREFIX, random, show } from './history-fixtures';
 
 interface Written {
   /** The events the writes make, as text, worked out here from the writes (not by the store). */
