@@ -19,7 +19,7 @@ import { BackOff } from './backoff';
 import { DEFAULT_BEHAVIOUR, Random, hashString, type KubeletBehaviour } from './behaviour';
 import type { ConfigSource } from './container-config';
 import { ImageManager } from './images';
-import { internalIP, nodeConditions, nodeInfo, nodeObject, nodeResources, podCIDR, type ConditionState, type NodeConfig } from './node-status';
+import { internalIP, nodeConditions, nodeInfo, nodeObject, nodeResources, podCIDR, podNetworkPrefix, type ConditionState, type NodeConfig } from './node-status';
 import { PodWorker, type PodWorkerHost, type StatusSlot } from './pod-worker';
 import { parseImageReference } from './runtime/image-ref';
 import { admitPod, type Rejection } from './admission';
@@ -51,7 +51,7 @@ const CONFIG_CACHE_MS = 60_000;
 
 export interface KubeletOptions {
   config: NodeConfig;
-  /** The node's position (1-based): pod CIDR 10.244.<index>.0/24 and its InternalIP. */
+  /** The node's position (1-based): its pod CIDR (podNetworkPrefix: 10.244.<index>.0/24 up to 255 nodes) and its InternalIP. */
   index: number;
   client: ApiClient;
   clock: Clock;
@@ -292,7 +292,7 @@ export class Kubelet implements PodWorkerHost {
   }
 
   private ip(host: number): string {
-    return `10.244.${this.options.index % 256}.${host}`;
+    return `${podNetworkPrefix(this.options.index)}${host}`;
   }
 
   event(pod: Pod, type: EventType, reason: string, message: string, fieldPath?: string): void {

@@ -86,8 +86,21 @@ export function nodeObject(config: NodeConfig, index: number): Node {
   };
 }
 
+/**
+ * The first three octets of a node's pod CIDR, with the trailing dot: node N (1-based) gets the
+ * N-th /24 from 10.244.0.0, as kube-controller-manager's range allocator hands out /24s of kind's
+ * 10.244.0.0/16 (node-1 10.244.1.0/24 ... node-255 10.244.255.0/24). Beyond 255 nodes a /16 has no
+ * room left (a real cluster would give CIDRNotAvailable): Kube Sim goes on to 10.245.0.0, and past
+ * 10.255.255.0 wraps to 10.0.0.0, so that every node's pods have addresses of their own up to 27,000
+ * nodes, below the service range 10.96.0.0/12.
+ */
+export function podNetworkPrefix(index: number): string {
+  const block = index + 244 * 256;
+  return `10.${(block >>> 8) & 255}.${block & 255}.`;
+}
+
 export function podCIDR(index: number): string {
-  return `10.244.${index % 256}.0/24`;
+  return `${podNetworkPrefix(index)}0/24`;
 }
 
 export function internalIP(index: number): string {
