@@ -44,9 +44,7 @@ export function storedShape(object: KubeObject, apiVersion: string, kind: string
  * the whole object. Undefined when the text does not begin as stored text does.
  */
 export function withMetadataMembers(text: string, members: string): string | undefined {
-  const i = text.indexOf(METADATA);
-  if (i < 0) return undefined;
-  const end = closingBracket(text, i + METADATA.length - 1);
+  const { end } = metadataBounds(text);
   if (end < 0) return undefined;
   // An empty metadata gets the members without the first comma.
   const added = text.charCodeAt(end - 1) === 123 /* { */ ? members.slice(1) : members;
@@ -59,11 +57,17 @@ export function withMetadataMembers(text: string, members: string): string | und
  * members' values changed in place. Undefined unless the metadata ends exactly so.
  */
 export function withMetadataTail(text: string, last: string, members: string): string | undefined {
-  const i = text.indexOf(METADATA);
-  if (i < 0) return undefined;
-  const end = closingBracket(text, i + METADATA.length - 1);
-  if (end < 0 || end - last.length <= i + METADATA.length || !text.startsWith(last, end - last.length)) return undefined;
+  const { open, end } = metadataBounds(text);
+  if (end < 0 || end - last.length <= open + 1 || !text.startsWith(last, end - last.length)) return undefined;
   return flatText(text.slice(0, end - last.length) + members + text.slice(end));
+}
+
+/** Where stored text's metadata object opens and closes (its braces); end -1 when the text does not begin as stored text does. */
+function metadataBounds(text: string): { open: number; end: number } {
+  const i = text.indexOf(METADATA);
+  if (i < 0) return { open: -1, end: -1 };
+  const open = i + METADATA.length - 1;
+  return { open, end: closingBracket(text, open) };
 }
 
 /** The index of the bracket that closes the object or array opening at `open` in JSON text, or -1. */

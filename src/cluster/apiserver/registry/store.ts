@@ -810,18 +810,12 @@ export class RegistryStore implements HandleSource {
       const graceful = this.gracefulDeletion(current, params);
       if (graceful === 'pending') return this.deleteResult(kv.key, text, kv.modRevision, false);
       let next: KubeObject | undefined;
-      // A first mark that leaves the finalizers as they are only adds two members to the metadata.
-      let marksOnly = false;
+      let mark: { deletionTimestamp: number; gracePeriodSeconds: number } | undefined;
       // A graceful delete with no grace left is written (the mark) and then deleted, as kube-apiserver's
       // updateForGracefulDeletionAndFinalizers does: watchers see MODIFIED, then DELETED.
       let thenDelete = false;
       if (graceful) {
-        next = this.conversion ? this.decode(kv) : ctx.dryRun ? jsonCopy(current) : markable(current);
-        next.metadata.deletionTimestamp = rfc3339(graceful.deletionTimestamp);
-        next.metadata.deletionGracePeriodSeconds = graceful.gracePeriodSeconds;
-        if (finalizers) withFinalizers(next, finalizers);
-        this.def.strategy.prepareForDelete?.(next);
-        marksOnly = !this.conversion && !finalizers && !this.def.strategy.prepareForDelete && ('deletionTimestamp' in meta) === ('deletionGracePeriodSeconds' in meta);
+        mark = graceful;
         thenDelete = graceful.gracePeriodSeconds === 0 && !hasFinalizers;
       } else if (finalizers && meta.deletionTimestamp) {
         // Already terminating: only the finalizers change (and it goes once none is left).
@@ -831,13 +825,11 @@ export class RegistryStore implements HandleSource {
         const now = this.clock.now();
         const existing = meta.deletionTimestamp ? Date.parse(meta.deletionTimestamp) : undefined;
         if (existing !== undefined && existing <= now && (meta.deletionGracePeriodSeconds ?? 0) <= 0) return this.deleteResult(kv.key, text, kv.modRevision, false);
-        next = this.conversion ? this.decode(kv) : ctx.dryRun ? jsonCopy(current) : markable(current);
-        next.metadata.deletionTimestamp = rfc3339(existing !== undefined ? Math.min(existing, now) : now);
-        next.metadata.deletionGracePeriodSeconds = 0;
-        if (finalizers) withFinalizers(next, finalizers);
-        this.def.strategy.prepareForDelete?.(next);
-        marksOnly = !this.conversion && !finalizers && !this.def.strategy.prepareForDelete && existing === undefined && !('deletionTimestamp' in meta) && !('deletionGracePeriodSeconds' in meta);
+        mark = { deletionTimestamp: existing !== undefined ? Math.min(existing, now) : now, gracePeriodSeconds: 0 };
       }
+      if (mark) next = this.marked(kv, current, ctx, mark, finalizers);
+      // A mark that leaves the finalizers as they are changes only the two deletion members of the metadata.
+      const marksOnly = mark !== undefined && !this.conversion && !finalizers && !this.def.strategy.prepareForDelete && ('deletionTimestamp' in meta) === ('deletionGracePeriodSeconds' in meta);
       if (ctx.dryRun) {
         if (next) {
           next.metadata.resourceVersion = meta.resourceVersion;
@@ -863,6 +855,20 @@ export class RegistryStore implements HandleSource {
       }
       if (attempt >= MAX_UPDATE_RETRIES) throw conflict(this.gr, name, OBJECT_MODIFIED);
     }
+  }
+
+  /**
+   * `current` (the shared, read-only object) as a delete marks it: its own copy (a shallow one, see
+   * markable, unless a dry run or a conversion needs a whole one) with the deadline, the grace
+   * period and the finalizers set, and what the strategy prepares for a delete.
+   */
+  private marked(kv: KeyValue, current: KubeObject, ctx: WriteContext, mark: { deletionTimestamp: number; gracePeriodSeconds: number }, finalizers: string[] | undefined): KubeObject {
+    const next = this.conversion ? this.decode(kv) : ctx.dryRun ? jsonCopy(current) : markable(current);
+    next.metadata.deletionTimestamp = rfc3339(mark.deletionTimestamp);
+    next.metadata.deletionGracePeriodSeconds = mark.gracePeriodSeconds;
+    if (finalizers) withFinalizers(next, finalizers);
+    this.def.strategy.prepareForDelete?.(next);
+    return next;
   }
 
   /**
