@@ -21,6 +21,7 @@ import type { ConfigSource } from './container-config';
 import { ImageManager } from './images';
 import { internalIP, nodeConditions, nodeInfo, nodeObject, nodeResources, podCIDR, podNetworkPrefix, type ConditionState, type NodeConfig } from './node-status';
 import { PodWorker, type PodWorkerHost, type StatusSlot } from './pod-worker';
+import { isTerminalPhase } from './pod-status';
 import { parseImageReference } from './runtime/image-ref';
 import { admitPod, type Rejection } from './admission';
 import { adoptablePod } from './adoption';
@@ -193,8 +194,8 @@ export class Kubelet implements PodWorkerHost {
     const replaced = this.worker(pod.metadata.namespace ?? '', pod.metadata.name ?? '');
     if (replaced) this.removePod(replaced.current);
     const phase = pod.status?.phase;
-    if ((phase === 'Succeeded' || phase === 'Failed') && !pod.metadata.deletionTimestamp) return;
-    if ((phase === 'Succeeded' || phase === 'Failed') && pod.metadata.deletionTimestamp) {
+    if (isTerminalPhase(phase) && !pod.metadata.deletionTimestamp) return;
+    if (isTerminalPhase(phase) && pod.metadata.deletionTimestamp) {
       this.deletePod(pod);
       return;
     }

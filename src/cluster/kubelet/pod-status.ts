@@ -12,6 +12,11 @@ import { rememberedTime, type ConditionMemo } from './condition-memo';
 
 export type Phase = NonNullable<PodStatus['phase']>;
 
+/** Succeeded or Failed: a phase a pod never leaves. */
+export function isTerminalPhase(phase: string | undefined): phase is 'Succeeded' | 'Failed' {
+  return phase === 'Succeeded' || phase === 'Failed';
+}
+
 /** A container's status in the kubelet's terms, before it becomes API JSON. */
 export interface ContainerView {
   name: string;
@@ -99,7 +104,7 @@ function containerProgress(view: PodView): { incomplete: string[]; unready: stri
 
 /** The conditions as the kubelet computes them, before transition times. */
 export function podConditions(pod: Pod, view: PodView, phase: Phase): PodCondition[] {
-  const done = phase === 'Succeeded' || phase === 'Failed';
+  const done = isTerminalPhase(phase);
   const { incomplete, unready, appStarted } = containerProgress(view);
   // GeneratePodInitializedCondition: True (reason PodCompleted) for a pod that succeeded; True once
   // an app container has run, whatever its sidecars do later; else False while an init container is
@@ -124,7 +129,7 @@ export function podConditions(pod: Pod, view: PodView, phase: Phase): PodConditi
  * remembered condition per type each time).
  */
 export function timedPodConditions(pod: Pod, view: PodView, phase: Phase, memo: ConditionMemo, now: number): PodCondition[] {
-  const done = phase === 'Succeeded' || phase === 'Failed';
+  const done = isTerminalPhase(phase);
   const { incomplete, unready, appStarted } = containerProgress(view);
   // As podConditions decides them (see there).
   const isInitialized = phase === 'Succeeded' || appStarted || incomplete.length === 0;

@@ -26,7 +26,7 @@ import type { Requested } from './admission';
 import { podRequests } from '../scheduler/framework/resource';
 import { conditionMemo, rememberedCondition } from './condition-memo';
 import { jsonFingerprint } from './status-fingerprint';
-import { containerStatus, podPhase, qosClass, timedPodConditions, type ContainerView, type PodView } from './pod-status';
+import { containerStatus, isTerminalPhase, podPhase, qosClass, timedPodConditions, type ContainerView, type PodView } from './pod-status';
 import { PROBE_LABEL, ProbeWorker, probeCopy, type ProbeKind, type ProbeSpec } from './probes';
 import { catalogImage } from './runtime/catalog';
 import { Container, type ContainerHooks, type ContainerSetup, type Termination } from './runtime/container';
@@ -393,7 +393,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
       return;
     }
     const apiPhase = pod.status?.phase;
-    if ((apiPhase === 'Failed' || apiPhase === 'Succeeded') && !this.terminating && !this.finished) {
+    if (isTerminalPhase(apiPhase) && !this.terminating && !this.finished) {
       // Another writer made the pod terminal (the pod GC marks an orphan Failed, an administrator
       // patches the status): a terminal phase never goes back (generateAPIPodStatus keeps the API's),
       // so the kubelet stops the containers and keeps that phase, and does not delete the pod.
@@ -680,7 +680,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
     const pod = this.pod;
     if (pod.metadata.deletionTimestamp) return this.terminate();
     if (this.terminating || this.initFailed) return;
-    if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return;
+    if (isTerminalPhase(pod.status?.phase)) return;
     if (!this.sandboxReady) {
       if (!this.sandboxTimer) {
         this.sandboxTimer = this.host.clock.setTimer(this.host.random.duration(this.host.behaviour.sandboxStart), () => {
@@ -1138,7 +1138,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
     this.flag(W_PUBLISHED_INITIALIZED, view.initialized);
     this.flag(W_PUBLISHED_INIT_FAILED, this.initFailed);
     const apiPhase = pod.status?.phase;
-    const phase = apiPhase === 'Failed' || apiPhase === 'Succeeded' ? apiPhase : this.failure && terminal ? 'Failed' : podPhase(pod, view);
+    const phase = isTerminalPhase(apiPhase) ? apiPhase : this.failure && terminal ? 'Failed' : podPhase(pod, view);
     const conditions = timedPodConditions(pod, view, phase, { statuses: this.conditionStatuses, times: this.conditionTimes }, now);
     for (const c of pod.status?.conditions ?? []) if (!KUBELET_CONDITIONS.has(c.type) && !this.foreign?.has(c.type)) (this.foreign ??= new Map()).set(c.type, c);
     const all = this.foreign ? [...conditions, ...this.foreign.values()] : conditions;
