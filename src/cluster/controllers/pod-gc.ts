@@ -22,7 +22,7 @@ import { isStatusError } from '../api/errors';
 import type { Node, Pod, PodCondition } from '../api/types';
 import { NODES, PODS, type ApiClient } from '../client/client';
 import { rfc3339 } from '../client/event-recorder';
-import type { Informer } from '../client/informer';
+import { objectKey, type Informer } from '../client/informer';
 import { PODS_BY_NODE } from '../client/pod-indexes';
 import type { Clock, Timer } from '../clock';
 
@@ -52,7 +52,7 @@ export class PodGarbageCollector {
     this.unsubscribe.push(this.pods.addHandlers({
       onAdd: (pod) => this.observePod(pod),
       onUpdate: (_old, pod) => this.observePod(pod),
-      onDelete: (pod) => this.unscheduledTerminating.delete(key(pod)),
+      onDelete: (pod) => this.unscheduledTerminating.delete(objectKey(pod)),
     }));
     this.unsubscribe.push(this.nodes.addHandlers({
       onAdd: (node) => this.observeNode(node),
@@ -77,7 +77,7 @@ export class PodGarbageCollector {
     if (node) {
       if (!this.nodes.has(node)) this.missingNodes.add(node);
     } else if (pod.metadata.deletionTimestamp) {
-      this.unscheduledTerminating.add(key(pod));
+      this.unscheduledTerminating.add(objectKey(pod));
     }
   }
 
@@ -159,8 +159,4 @@ function withCondition(conditions: PodCondition[], condition: typeof ORPHAN_COND
   const old = conditions.find((c) => c.type === condition.type);
   const next: PodCondition = { ...condition, lastProbeTime: null, lastTransitionTime: old && old.status === condition.status ? old.lastTransitionTime : now };
   return old ? conditions.map((c) => (c === old ? next : c)) : [...conditions, next];
-}
-
-function key(pod: Pod): string {
-  return `${pod.metadata.namespace}/${pod.metadata.name}`;
 }

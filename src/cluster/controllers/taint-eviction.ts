@@ -11,7 +11,7 @@
 import type { Node, Pod } from '../api/types';
 import { PODS, type ApiClient } from '../client/client';
 import { EventRecorder, rfc3339 } from '../client/event-recorder';
-import type { Informer } from '../client/informer';
+import { objectKey, type Informer } from '../client/informer';
 import { PODS_BY_NODE } from '../client/pod-indexes';
 import type { Clock, Timer } from '../clock';
 import { evictionDelay } from './taints';
@@ -36,7 +36,7 @@ export class TaintEvictionController {
     this.unsubscribe.push(this.pods.addHandlers({
       onAdd: (pod) => this.reconcilePod(pod),
       onUpdate: (_old, pod) => this.reconcilePod(pod),
-      onDelete: (pod) => this.cancel(key(pod), undefined),
+      onDelete: (pod) => this.cancel(objectKey(pod), undefined),
     }));
   }
 
@@ -59,7 +59,7 @@ export class TaintEvictionController {
   }
 
   private reconcilePod(pod: Pod, node = this.nodes.get(pod.spec.nodeName ?? '')): void {
-    const k = key(pod);
+    const k = objectKey(pod);
     if (!node || pod.metadata.deletionTimestamp) return this.cancel(k, undefined);
     if (!node.spec?.taints?.length && !this.scheduled.has(k)) return;
     const decision = evictionDelay(node.spec?.taints ?? [], pod.spec.tolerations ?? []);
@@ -100,8 +100,4 @@ export class TaintEvictionController {
       // Already gone.
     }
   }
-}
-
-function key(pod: Pod): string {
-  return `${pod.metadata.namespace}/${pod.metadata.name}`;
 }
