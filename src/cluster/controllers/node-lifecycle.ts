@@ -52,6 +52,11 @@ export class NodeLifecycleController {
     return this.nodes;
   }
 
+  /** The node leases (kube-node-lease) as this controller watches them. */
+  get leaseInformer(): Informer<KubeObject> {
+    return this.leases;
+  }
+
   async start(): Promise<void> {
     this.nodes.addHandlers({
       onAdd: (node) => {

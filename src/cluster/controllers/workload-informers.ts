@@ -5,9 +5,8 @@
  * ReplicaSet controller (by controller) and the garbage collector: every pod costs the controller
  * manager one cache entry, and every pod write one delivery.
  *
- * Events, leases and nodes are not watched here: nothing in the cluster owns events, and watching
- * the kubelets' lease renewals would cost every node a little for nothing the collector does with
- * them (node lifecycle watches nodes and leases itself).
+ * Events are not watched: nothing in the cluster owns them. Nodes and their leases are watched by
+ * the node lifecycle controller, whose informers the garbage collector shares.
  */
 import type { KubeObject, Pod } from '../api/types';
 import { CONFIGMAPS, PODS, SECRETS, SERVICEACCOUNTS, SERVICES, type ApiClient, type GroupVersionResource } from '../client/client';

@@ -86,6 +86,8 @@ export class Kubelet implements PodWorkerHost {
   private alive = false;
   private nodeUid = '';
   private lease: KubeObject | undefined;
+  /** The Lease this kubelet held was deleted: the next one is made only while the Node is there. */
+  private leaseLost = false;
   private timers: Timer[] = [];
   private lastConditions: NodeCondition[] | undefined;
   /** conditionKey() of the status last reported; -1: none. */
@@ -482,6 +484,11 @@ export class Kubelet implements PodWorkerHost {
    * The node lease controller's renew: an update of the Lease it holds; without one (start-up, or
    * after a conflict) it creates the Lease, and adopts the one there if it already exists. (The
    * real controller GETs first; creating first saves that read for the usual fresh node.)
+   *
+   * A Lease that is gone (the garbage collector deletes it with its Node) is made again only while
+   * the Node is there: the real controller's new lease needs the Node's uid for its owner reference
+   * (SetNodeOwnerFunc), and does not create one when that GET fails. So `kubectl delete node`
+   * under a live kubelet leaves neither Node nor Lease, as in a real cluster.
    */
   private async renewLease(): Promise<void> {
     if (!this.alive) return;
@@ -493,9 +500,19 @@ export class Kubelet implements PodWorkerHost {
         this.lease = await leases.update(next, { namespace: NODE_LEASE_NAMESPACE });
         return;
       } catch (err) {
-        if (!isStatusError(err, 'Conflict') && !isStatusError(err, 'NotFound')) return;
+        if (isStatusError(err, 'NotFound')) this.leaseLost = true;
+        else if (!isStatusError(err, 'Conflict')) return;
         this.lease = undefined;
       }
+    }
+    let ownerUid = this.nodeUid;
+    if (this.leaseLost) {
+      try {
+        ownerUid = (await this.client.resource<Node>(NODES).get(this.nodeName)).metadata.uid ?? '';
+      } catch {
+        return; // retried on the next tick
+      }
+      this.leaseLost = false;
     }
     const spec = { holderIdentity: this.nodeName, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime };
     try {
@@ -505,7 +522,7 @@ export class Kubelet implements PodWorkerHost {
         metadata: {
           name: this.nodeName,
           namespace: NODE_LEASE_NAMESPACE,
-          ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: this.nodeName, uid: this.nodeUid }],
+          ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: this.nodeName, uid: ownerUid }],
         },
         spec,
       }, { namespace: NODE_LEASE_NAMESPACE });

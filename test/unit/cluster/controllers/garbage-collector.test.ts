@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Cluster } from '../../../../src/cluster/cluster';
 import { ManualClock } from '../../../../src/cluster/clock';
-import { CONFIGMAPS } from '../../../../src/cluster/client/client';
+import { CONFIGMAPS, LEASES, NODES } from '../../../../src/cluster/client/client';
 import type { KubeObject, OwnerReference } from '../../../../src/cluster/api/types';
 import { eventually } from './eventually';
 
@@ -197,6 +197,32 @@ test('a dependent whose owner the collector does not watch is checked with the A
     await eventually(clock, async () => !(await exists('by-old-namespace')), 'the one naming another uid deleted');
     await clock.advance(5000);
     assert.ok(await exists('by-namespace'), 'its owner exists');
+  } finally {
+    await cluster.stop();
+  }
+});
+
+test('kubectl delete node: the Node\'s Lease (owned by the Node) is deleted, and its still-running kubelet does not make a new one', async () => {
+  const clock = new ManualClock();
+  const cluster = await Cluster.start({ clock, nodes: 2 });
+  try {
+    const leases = cluster.client().resource(LEASES);
+    const leaseNames = async () => (await leases.list({ namespace: 'kube-node-lease' })).items.map((l) => l.metadata.name).sort();
+    await clock.advance(10_000);
+    assert.deepEqual(await leaseNames(), ['node-1', 'node-2']);
+    const lease = await leases.get('node-1', { namespace: 'kube-node-lease' });
+    const node = await cluster.client().resource(NODES).get('node-1');
+    assert.deepEqual(lease.metadata.ownerReferences?.map((r) => [r.kind, r.name, r.uid]), [['Node', 'node-1', node.metadata.uid]]);
+
+    const seen: string[] = [];
+    const watch = leases.watch({ namespace: 'kube-node-lease', resourceVersion: lease.metadata.resourceVersion, fieldSelector: 'metadata.name=node-1' }, (e) => seen.push(e.type), () => undefined);
+    await cluster.client().resource(NODES).delete('node-1');
+    await eventually(clock, async () => (await leaseNames()).length === 1, 'the Lease of node-1 deleted');
+    // Several renew intervals later the kubelet of node-1 (still running) has not made it again.
+    await clock.advance(60_000);
+    watch.stop();
+    assert.deepEqual(await leaseNames(), ['node-2']);
+    assert.deepEqual(seen.filter((t) => t !== 'BOOKMARK' && t !== 'MODIFIED'), ['DELETED']);
   } finally {
     await cluster.stop();
   }
