@@ -45,6 +45,8 @@ export interface ClusterOptions {
   nodeConfigs?: NodeConfig[];
   /** Kubelet timings and their jitter seed (src/cluster/kubelet/behaviour.ts); merged over the defaults. */
   kubeletBehaviour?: Partial<KubeletBehaviour>;
+  /** kube-controller-manager's --terminated-pod-gc-threshold: finished pods kept (default 12,500; 0: all). */
+  terminatedPodGCThreshold?: number;
   /** Clock speed (default 1). */
   speed?: number;
   /** Tests pass a ManualClock. */
@@ -157,7 +159,7 @@ export class Cluster {
       cluster.scheduler = scheduler;
       cluster.stoppers.unshift(() => scheduler!.stop());
       await scheduler.start();
-      const controllers = new ControllerManager(cluster.client(CONTROLLER_MANAGER), clock, caCertPem);
+      const controllers = new ControllerManager(cluster.client(CONTROLLER_MANAGER), clock, caCertPem, { terminatedPodGCThreshold: options.terminatedPodGCThreshold });
       cluster.stoppers.unshift(() => controllers.stop());
       await controllers.start();
       cluster.stoppers.unshift(cluster.nodes.followFaultLabel(controllers.nodeInformer));

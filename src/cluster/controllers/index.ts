@@ -14,6 +14,11 @@ import { PodGarbageCollector } from './pod-gc';
 import { RootCACertPublisher } from './root-ca-publisher';
 import { TaintEvictionController } from './taint-eviction';
 
+export interface ControllerManagerOptions {
+  /** --terminated-pod-gc-threshold (default 12,500; 0 keeps every finished pod). */
+  terminatedPodGCThreshold?: number;
+}
+
 export class ControllerManager {
   private readonly nodeLifecycle: NodeLifecycleController;
   private readonly taintEviction: TaintEvictionController;
@@ -26,11 +31,11 @@ export class ControllerManager {
   readonly deployments: DeploymentController;
 
   /** `caCertPem`: the cluster CA that kube-root-ca.crt publishes ('' for a cluster without HTTPS). */
-  constructor(client: ApiClient, clock: Clock, caCertPem = '') {
+  constructor(client: ApiClient, clock: Clock, caCertPem = '', options: ControllerManagerOptions = {}) {
     this.informers = new WorkloadInformers(client, clock);
     this.nodeLifecycle = new NodeLifecycleController(client, clock, this.informers.podInformer);
     this.taintEviction = new TaintEvictionController(client, clock, this.nodeLifecycle.nodeInformer, this.informers.podInformer);
-    this.podGC = new PodGarbageCollector(client, clock, this.nodeLifecycle.nodeInformer, this.informers.podInformer);
+    this.podGC = new PodGarbageCollector(client, clock, this.nodeLifecycle.nodeInformer, this.informers.podInformer, options.terminatedPodGCThreshold);
     this.rootCA = new RootCACertPublisher(client, clock, caCertPem);
     // Nodes and their Leases (owned by the Node) through the node lifecycle's informers: a deleted
     // Node's Lease is collected, as kube-controller-manager's collector, which watches every kind.

@@ -1,6 +1,9 @@
 /**
  * The pod garbage collector (kube-controller-manager's pod-garbage-collector, 1.32 defaults). Every
- * 20 s it force-deletes the pods no kubelet will ever finish:
+ * 20 s it force-deletes the pods no kubelet will ever finish, and the oldest finished ones:
+ * - terminated pods (phase Succeeded or Failed) beyond --terminated-pod-gc-threshold (12,500 by
+ *   default; 0 turns it off): the excess, evicted pods first, then the oldest by creationTimestamp,
+ *   then by name;
  * - orphans: pods bound to a node that does not exist (deleted with `kubectl delete node`, or a
  *   nodeName nobody has). A node name is quarantined for 40 s from the pass that first misses it,
  *   then read from the API; if it is still NotFound, each of its pods is marked and deleted;
@@ -12,8 +15,6 @@
  * pods/status (orphans also the condition DisruptionTarget=True, DeletionByPodGC, "PodGC: node no
  * longer exists"), with its uid as a precondition, then a DELETE with gracePeriodSeconds 0. The
  * controller records no events.
- *
- * Not simulated: collecting terminated pods beyond --terminated-pod-gc-threshold (12,500).
  *
  * Kube-controller-manager lists every pod on each pass; this one learns its candidates from the
  * shared pod and node informers' events instead, so an idle pass costs nothing at 150,000 pods.
@@ -28,6 +29,8 @@ import type { Clock, Timer } from '../clock';
 
 export const POD_GC_PERIOD_MS = 20_000;
 export const POD_GC_QUARANTINE_MS = 40_000;
+/** kube-controller-manager's --terminated-pod-gc-threshold default. */
+export const TERMINATED_POD_GC_THRESHOLD = 12_500;
 export const TAINT_OUT_OF_SERVICE = 'node.kubernetes.io/out-of-service';
 
 const ORPHAN_CONDITION = { type: 'DisruptionTarget', status: 'True', reason: 'DeletionByPodGC', message: 'PodGC: node no longer exists' } as const;
@@ -39,20 +42,35 @@ export class PodGarbageCollector {
   private readonly quarantine = new Map<string, number>();
   /** Terminating pods with no node, by key. */
   private readonly unscheduledTerminating = new Set<string>();
+  /** Pods in phase Succeeded or Failed, by key. */
+  private readonly terminated = new Set<string>();
   /** Nodes that are not Ready and carry the out-of-service taint. */
   private readonly outOfService = new Set<string>();
   private readonly unsubscribe: (() => void)[] = [];
   private timer: Timer | undefined;
   private stopped = false;
 
-  /** `pods`: the controller manager's shared pod informer, indexed by PODS_BY_NODE; its owner starts it. */
-  constructor(private readonly client: ApiClient, private readonly clock: Clock, private readonly nodes: Informer<Node>, private readonly pods: Informer<Pod>) {}
+  /**
+   * `pods`: the controller manager's shared pod informer, indexed by PODS_BY_NODE; its owner starts
+   * it. `terminatedThreshold`: --terminated-pod-gc-threshold (0: finished pods are kept).
+   */
+  constructor(
+    private readonly client: ApiClient,
+    private readonly clock: Clock,
+    private readonly nodes: Informer<Node>,
+    private readonly pods: Informer<Pod>,
+    private readonly terminatedThreshold = TERMINATED_POD_GC_THRESHOLD,
+  ) {}
 
   start(): void {
     this.unsubscribe.push(this.pods.addHandlers({
       onAdd: (pod) => this.observePod(pod),
       onUpdate: (_old, pod) => this.observePod(pod),
-      onDelete: (pod) => this.unscheduledTerminating.delete(objectKey(pod)),
+      onDelete: (pod) => {
+        const key = objectKey(pod);
+        this.unscheduledTerminating.delete(key);
+        this.terminated.delete(key);
+      },
     }));
     this.unsubscribe.push(this.nodes.addHandlers({
       onAdd: (node) => this.observeNode(node),
@@ -73,6 +91,8 @@ export class PodGarbageCollector {
   }
 
   private observePod(pod: Pod): void {
+    if (isPodTerminated(pod)) this.terminated.add(objectKey(pod));
+    else if (this.terminated.size > 0) this.terminated.delete(objectKey(pod));
     const node = pod.spec.nodeName;
     if (node) {
       if (!this.nodes.has(node)) this.missingNodes.add(node);
@@ -95,8 +115,12 @@ export class PodGarbageCollector {
     });
   }
 
-  /** One pass, in kube-controller-manager's order: terminating on out-of-service nodes, orphans, unscheduled terminating. */
+  /**
+   * One pass, in kube-controller-manager's order: terminated beyond the threshold, terminating on
+   * out-of-service nodes, orphans, unscheduled terminating.
+   */
   private async gc(): Promise<void> {
+    await this.gcTerminated();
     for (const name of this.outOfService) {
       for (const pod of this.pods.byIndex(PODS_BY_NODE, name)) {
         if (pod.metadata.deletionTimestamp) await this.markFailedAndDelete(pod, undefined);
@@ -108,6 +132,19 @@ export class PodGarbageCollector {
       this.unscheduledTerminating.delete(k);
       if (pod && !pod.spec.nodeName && pod.metadata.deletionTimestamp) await this.markFailedAndDelete(pod, undefined);
     }
+  }
+
+  /** The finished pods beyond the threshold, deleted all at once as kube-controller-manager does (one goroutine each). */
+  private async gcTerminated(): Promise<void> {
+    const excess = this.terminated.size - this.terminatedThreshold;
+    if (this.terminatedThreshold <= 0 || excess <= 0) return;
+    const finished: Pod[] = [];
+    for (const key of this.terminated) {
+      const pod = this.pods.get(key);
+      if (pod && isPodTerminated(pod)) finished.push(pod);
+    }
+    finished.sort(byEvictionAndCreationTimestamp);
+    await Promise.all(finished.slice(0, excess).map((pod) => this.markFailedAndDelete(pod, undefined)));
   }
 
   private async gcOrphaned(): Promise<void> {
@@ -152,6 +189,25 @@ export class PodGarbageCollector {
       // Gone already, or replaced by a pod of the same name (the uid precondition); the next pass looks again.
     }
   }
+}
+
+/** Phase Succeeded or Failed (anything but Pending, Running and Unknown, as isPodTerminated reads it). */
+function isPodTerminated(pod: Pod): boolean {
+  const phase = pod.status?.phase;
+  return phase !== undefined && phase !== 'Pending' && phase !== 'Running' && phase !== 'Unknown';
+}
+
+/** Evicted pods first (Failed, reason Evicted), then the oldest, then by name. */
+function byEvictionAndCreationTimestamp(a: Pod, b: Pod): number {
+  const evictedA = a.status?.phase === 'Failed' && a.status.reason === 'Evicted';
+  const evictedB = b.status?.phase === 'Failed' && b.status.reason === 'Evicted';
+  if (evictedA !== evictedB) return evictedA ? -1 : 1;
+  const createdA = Date.parse(a.metadata.creationTimestamp ?? '');
+  const createdB = Date.parse(b.metadata.creationTimestamp ?? '');
+  if (createdA !== createdB) return createdA < createdB ? -1 : 1;
+  const nameA = a.metadata.name ?? '';
+  const nameB = b.metadata.name ?? '';
+  return nameA < nameB ? -1 : nameA > nameB ? 1 : 0;
 }
 
 /** UpdatePodCondition: the condition replaced or added; its lastTransitionTime moves only when its status changes. */

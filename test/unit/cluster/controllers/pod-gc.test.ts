@@ -113,3 +113,28 @@ test('a live kubelet whose Node was deleted keeps the Failed phase the pod GC se
     await cluster.stop();
   }
 });
+
+test('finished pods beyond --terminated-pod-gc-threshold are deleted: evicted ones first, then the oldest; Running pods never', async () => {
+  const clock = new ManualClock();
+  const cluster = await Cluster.start({ clock, nodes: 1, terminatedPodGCThreshold: 2 });
+  try {
+    const pods = cluster.client().resource<Pod>(PODS);
+    const finishing = (name: string): Pod => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { restartPolicy: 'Never', containers: [{ name: 'job', image: 'busybox:1.36', command: ['true'] }] } });
+    await pods.create(podOn('server', 'node-1'));
+    for (const name of ['done-1', 'done-2', 'done-3']) {
+      await pods.create(finishing(name));
+      await clock.advance(2_000);
+    }
+    const evicted = await pods.create(podOn('evicted', 'node-1'));
+    await clock.advance(5_000);
+    await pods.patch('evicted', 'merge', { metadata: { uid: evicted.metadata.uid }, status: { phase: 'Failed', reason: 'Evicted', message: 'The node was low on resource: memory.' } }, { namespace: 'default', subresource: 'status' });
+    const phases = async () => Object.fromEntries((await pods.list({ namespace: 'default' })).items.map((p) => [p.metadata.name, p.status?.phase]));
+    assert.deepEqual(await phases(), { server: 'Running', 'done-1': 'Succeeded', 'done-2': 'Succeeded', 'done-3': 'Succeeded', evicted: 'Failed' });
+
+    // Four finished, threshold 2: the evicted pod (the newest) and the oldest finished one go.
+    await clock.advance(30_000);
+    assert.deepEqual(await phases(), { server: 'Running', 'done-2': 'Succeeded', 'done-3': 'Succeeded' });
+  } finally {
+    await cluster.stop();
+  }
+});
