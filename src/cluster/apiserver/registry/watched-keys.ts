@@ -8,8 +8,8 @@
  * the last change the store made under the prefix was answered: the store's watch fan-out runs
  * before a writer resumes, so a client that awaited a write (a namespace created, or deleted)
  * finds the change. A read racing a write it did not wait for may see the state just before that
- * write, as with an informer. Before the watch runs, or after it failed, `get` answers undefined
- * and callers read the store.
+ * write, as with an informer. Before the watch runs, and after it failed until a new list and
+ * watch are in place (an informer's relist), `get` answers undefined and callers read the store.
  */
 import { prefixEnd, type KeyValue, type KVStore, type StoreWatcher } from '../../store/types';
 
@@ -17,11 +17,13 @@ export class WatchedKeys {
   private readonly values = new Map<string, KeyValue>();
   private watcher: StoreWatcher | undefined;
   private ready = false;
+  private stopped = false;
 
   constructor(private readonly kv: KVStore, private readonly prefix: string) {}
 
   /** Lists the prefix and watches it from there; `get` answers once this resolves. */
   async start(): Promise<void> {
+    if (this.stopped) return;
     const end = prefixEnd(this.prefix);
     let listed;
     try {
@@ -38,7 +40,7 @@ export class WatchedKeys {
           else this.values.set(event.kv.key, event.kv);
         }
       },
-      () => this.stop(),
+      () => this.relist(),
     );
     this.ready = true;
   }
@@ -56,6 +58,17 @@ export class WatchedKeys {
   }
 
   stop(): void {
+    this.stopped = true;
+    this.forget();
+  }
+
+  /** After a watch error (its start revision compacted, say): forgotten, then listed and watched anew. */
+  private relist(): void {
+    this.forget();
+    void this.start();
+  }
+
+  private forget(): void {
     this.ready = false;
     this.watcher?.cancel();
     this.watcher = undefined;

@@ -117,3 +117,36 @@ test('a create in a namespace the watched copy has not heard of yet reads the st
   store.deliver();
   await store.close();
 });
+
+/** A store whose watches can be ended with an error, as the hub ends one whose start revision was compacted. */
+class FailingWatchStore extends MemoryStore {
+  private readonly failers: ((err: Error) => void)[] = [];
+  override watch(options: WatchOptions, onEvents: (events: StoreWatchEvent[]) => void, onError?: (err: Error) => void): StoreWatcher {
+    const watcher = super.watch(options, onEvents, onError);
+    this.failers.push((err) => { watcher.cancel(); onError?.(err); });
+    return watcher;
+  }
+  failWatches(): void {
+    for (const fail of this.failers.splice(0)) fail(new Error('required revision has been compacted'));
+  }
+}
+
+test('watched keys after a watch error: unknown (callers read the store) until listed and watched again, then current again', async () => {
+  const store = new FailingWatchStore();
+  await store.txn([], [{ type: 'put', key: '/registry/namespaces/a', value: '{"a":1}' }]);
+  const keys = new WatchedKeys(store, '/registry/namespaces/');
+  await keys.start();
+  store.failWatches();
+  assert.equal(keys.get('/registry/namespaces/a'), undefined, 'not answered from a copy that stopped following the store');
+  const put = await store.txn([], [{ type: 'put', key: '/registry/namespaces/b', value: '{"b":1}' }]);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(keys.get('/registry/namespaces/a')?.value, '{"a":1}');
+  assert.equal(keys.get('/registry/namespaces/b')?.modRevision, put.revision);
+  await store.txn([], [{ type: 'delete', key: '/registry/namespaces/a' }]);
+  assert.equal(keys.get('/registry/namespaces/a'), null, 'the new watch follows the store');
+  keys.stop();
+  store.failWatches();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(keys.get('/registry/namespaces/b'), undefined, 'a stopped copy is not started again');
+  await store.close();
+});
