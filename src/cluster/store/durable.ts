@@ -136,7 +136,13 @@ export class DurableStore implements KVStore {
     return this.engine.watchers.watch(options, onEvents, onError);
   }
 
+  /**
+   * A compaction asked for while a snapshot is being written waits for it: the snapshot reads the
+   * history at its capture's compacted revision until it is done (takeSnapshot). etcd compacts in
+   * the background too; what a client sees of it is only the later compacted revision.
+   */
   compact(revision: number): Promise<void> {
+    if (this.snapshotting) return this.snapshotting.catch(() => undefined).then(() => this.compact(revision));
     return this.guard(() => {
       this.engine.compact(revision);
       return this.wal.append(encodeJson({ c: revision }), 0);
@@ -195,7 +201,9 @@ export class DurableStore implements KVStore {
     let capture: Parameters<typeof writeSnapshot>[1] | undefined;
     await this.wal.rotate((revision, walSeq) => {
       const compacted = this.engine.compactedRevision;
-      capture = { revision, compacted, walSeq, base: compacted > 0 ? this.engine.captureAt(compacted) : [], batches: this.engine.logFrom(compacted + 1) };
+      // Read while the snapshot is written, over many turns of the event loop (a capture of 100,000
+      // keys made at once blocked it for over a second); compaction waits for it (compact()).
+      capture = { revision, compacted, walSeq, base: compacted > 0 ? this.engine.captureAt(compacted) : [], batches: this.engine.logFrom(compacted + 1, revision) };
     });
     if (!capture) return;
     await writeSnapshot(this.dataDir, capture);

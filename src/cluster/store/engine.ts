@@ -240,20 +240,22 @@ export class MvccEngine {
   /**
    * The live version of every retained key at `revision`, in key order: a capture for a background
    * snapshot, which may read their values later (a version's value never changes; one made from a
-   * fossil refers to its packed text itself, not to the fossil).
+   * fossil refers to its packed text itself, not to the fossil). Made as it is read, over many
+   * turns of the event loop: keys written meanwhile are read at `revision` all the same, and keys
+   * created meanwhile have no version there. History at `revision` must stay: the caller holds
+   * compaction back until it is done.
    */
-  captureAt(revision: number): KeyValue[] {
-    const kvs: KeyValue[] = [];
+  *captureAt(revision: number): Generator<KeyValue> {
     for (const key of this.index.toArray()) {
-      const kv = this.versionOf(this.records.get(key)!, revision);
-      if (kv) kvs.push(kv);
+      const record = this.records.get(key);
+      const kv = record && this.versionOf(record, revision);
+      if (kv) yield kv;
     }
-    return kvs;
   }
 
-  /** The retained watch log from revision `from` on. */
-  logFrom(from: number): RevisionBatch[] {
-    return this.log.batchesFrom(from);
+  /** The retained watch log of revisions `from..to`, made as it is read (see captureAt). */
+  logFrom(from: number, to: number): Iterable<RevisionBatch> {
+    return this.log.batchesFrom(from, to);
   }
 
   private eventsBetween(from: number, to: number, key: string, end: string | undefined): StoreWatchEvent[] {

@@ -132,20 +132,23 @@ export class EventLog {
     return out;
   }
 
-  /** Per-revision batches from `from` on (snapshots), one for every revision, with events or not. */
-  batchesFrom(from: number): RevisionBatch[] {
-    const out: RevisionBatch[] = [];
+  /**
+   * Per-revision batches `from..to` (snapshots), one for every revision, with events or not, made as
+   * they are read: a snapshot reads them over many turns of the event loop while writes go on.
+   * Writes only append, so the entries read stay where they are; compacting through a revision not
+   * yet read (which moves them) is what the caller must not do before it is done.
+   */
+  *batchesFrom(from: number, to = this.nextRevision - 1): Generator<RevisionBatch> {
     let i = this.indexAfter(Math.max(from, this.first) - 1);
     let at = i < this.end ? this.revisionAt(i) : Infinity;
-    for (let revision = Math.max(from, this.first); revision < this.nextRevision; revision++) {
+    for (let revision = Math.max(from, this.first); revision <= to; revision++) {
       const events: StoreWatchEvent[] = [];
       for (; i < this.end && at === revision; i++, at = i < this.end ? this.stepFrom(i, at) : Infinity) {
         const key = this.keyAt(i);
         events.push(this.eventOf(key, revision, this.nth(i, key)));
       }
-      out.push({ revision, events });
+      yield { revision, events };
     }
-    return out;
   }
 
   /** How many entries the log holds. */

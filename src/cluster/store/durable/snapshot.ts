@@ -29,10 +29,13 @@ export interface SnapshotCapture {
   revision: number;
   compacted: number;
   walSeq: number;
-  /** The live version of each retained key at `compacted`, in key order (none if nothing was compacted). */
-  base: KeyValue[];
-  /** The watch log from compacted+1 on (batches after `revision` are ignored). */
-  batches: RevisionBatch[];
+  /**
+   * The live version of each retained key at `compacted`, in key order (none if nothing was
+   * compacted); read while the snapshot is written.
+   */
+  base: Iterable<KeyValue>;
+  /** The watch log from compacted+1 on (batches after `revision` are ignored); read while the snapshot is written. */
+  batches: Iterable<RevisionBatch>;
 }
 
 export interface LoadedSnapshot {
@@ -61,12 +64,15 @@ export async function writeSnapshot(dataDir: string, capture: SnapshotCapture): 
   try {
     const { revision, compacted, walSeq } = capture;
     await add({ snapshot: 1, revision, compacted, walSeq });
-    for (let i = 0; i < capture.base.length; i += CHUNK) {
-      const base: [string, string, number, number, number][] = [];
-      for (const kv of capture.base.slice(i, i + CHUNK)) base.push([kv.key, kv.value, kv.createRevision, kv.modRevision, kv.version]);
-      if (base.length > 0) await add({ base });
+    let base: [string, string, number, number, number][] = [];
+    for (const kv of capture.base) {
+      base.push([kv.key, kv.value, kv.createRevision, kv.modRevision, kv.version]);
+      if (base.length < CHUNK) continue;
+      await add({ base });
+      base = [];
       await yieldToEventLoop();
     }
+    if (base.length > 0) await add({ base });
     let n = 0;
     for (const batch of capture.batches) {
       if (batch.revision > revision) break;

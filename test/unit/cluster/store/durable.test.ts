@@ -207,6 +207,29 @@ describe('DurableStore', () => {
     await reopened.close();
   });
 
+  it('a compaction asked for while a snapshot is written waits for it; both are kept across a restart', async () => {
+    const dir = dataDir();
+    const store = await DurableStore.open({ dataDir: dir });
+    for (let i = 0; i < 3000; i += 500) await store.txn([], Array.from({ length: 500 }, (_, j) => ({ type: 'put' as const, key: `/k/${String(i + j).padStart(4, '0')}`, value: 'v1' })));
+    await store.compact(await store.revision());
+    await put(store, '/k/0000', 'v2');
+    await del(store, '/k/2999');
+    const latest = await store.revision();
+    const order: string[] = [];
+    const snapshot = store.snapshot().then(() => order.push('snapshot'));
+    const compaction = store.compact(latest).then(() => order.push('compaction'));
+    await Promise.all([snapshot, compaction]);
+    assert.deepEqual(order, ['snapshot', 'compaction']);
+    await put(store, '/k/0001', 'v2');
+    await store.close();
+
+    const reopened = await DurableStore.open({ dataDir: dir });
+    assert.equal(await reopened.compactedRevision(), latest);
+    const now = await values(reopened, '/k/');
+    assert.deepEqual([now.length, now[0], now[1], now[2998]], [2999, `/k/0000=v2@${latest - 1}/v2`, `/k/0001=v2@${latest + 1}/v2`, '/k/2998=v1@7/v1']);
+    await reopened.close();
+  });
+
   it('snapshots by itself once the log segment grows past the threshold', async () => {
     const dir = dataDir();
     const store = await DurableStore.open({ dataDir: dir, snapshotAfterBytes: 4096 });

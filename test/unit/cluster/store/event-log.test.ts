@@ -172,7 +172,7 @@ describe('watch log entries', () => {
       assert.deepEqual(replay(from - 1, from + 400), expect(from - 1, 0, from + 400), `from ${from - 1} to ${from + 400}`);
     }
     made.length = 0;
-    const batches = log.batchesFrom(revisions[1000]);
+    const batches = [...log.batchesFrom(revisions[1000])];
     assert.equal(batches.length, log.next - revisions[1000]);
     assert.deepEqual(made, expect(revisions[1000]));
     assert.deepEqual(batches.filter((b) => b.events.length > 0).map((b) => b.revision), revisions.slice(1000));
