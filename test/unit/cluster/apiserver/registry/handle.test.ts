@@ -112,3 +112,20 @@ test('a read larger than the strong set keeps its objects for 10 s of cluster ti
   await collect();
   assert.equal(refs.filter((r) => r.deref() !== undefined).length, RECENT_OBJECTS, 'then only the strong set');
 });
+
+test('the keys of objects collected after their sweep go at a later one, without new keys coming (a settled cluster)', async () => {
+  const clock = new ManualClock();
+  const registry = configmaps(clock);
+  const size = () => (registry as unknown as { decoded: Map<string, unknown> }).decoded.size;
+  let burst: KubeObject[] | undefined = Array.from({ length: 5000 }, (_, i) => registry.shared(kv(`burst-${i}`)));
+  await collect();
+  await clock.advance(10_000);
+  assert.equal(size(), 5000, 'the sweep after the burst found its objects alive (still held)');
+  assert.equal(burst.length, 5000);
+  burst = undefined;
+  await collect();
+  await clock.advance(10_000);
+  assert.equal(size(), RECENT_OBJECTS, 'a later sweep, after the collection that took them');
+  await clock.advance(60_000);
+  assert.equal(clock.pendingTimers, 0, 'and no more sweeps once only the strong set is left');
+});
