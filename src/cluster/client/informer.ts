@@ -317,17 +317,27 @@ export class Informer<T extends KubeObject = KubeObject> {
     if (this.handlers.length === 0 && this.indexes.size === 0) return;
     const object = this.objectOf(item);
     // The old object is read only for handlers and indexes that need it (decoding it again if it was collected).
+    let oldObject = this.indexes.size > 0 ? this.updateIndexes(key, old, object) : undefined;
+    for (const h of this.handlers) {
+      if (old) {
+        if (h.onUpdate) h.onUpdate((oldObject ??= this.objectOf(old)), object);
+      } else h.onAdd?.(object);
+    }
+  }
+
+  /**
+   * Moves `key` from `old` to `object` in every index; the old object if an index read it. Apart
+   * from apply, so that apply makes no closure for the old object on every event (most informers
+   * have no index): ~100 bytes of garbage an event.
+   */
+  private updateIndexes(key: string, old: Held<T> | undefined, object: T): T | undefined {
     let oldObject: T | undefined;
     const oldOf = () => (oldObject ??= this.objectOf(old!));
     for (const index of this.indexes.values()) {
       if (old) index.update(key, oldOf, object);
       else index.add(key, object);
     }
-    for (const h of this.handlers) {
-      if (old) {
-        if (h.onUpdate) h.onUpdate(oldOf(), object);
-      } else h.onAdd?.(object);
-    }
+    return oldObject;
   }
 
   private retryLater(fn: () => void | Promise<void>): void {

@@ -45,16 +45,22 @@ export function shrinkHandles(): void {
   handles.set(SHRINK_KEY, undefined);
 }
 
-export class ObjectHandle {
-  private ref: WeakRef<KubeObject>;
+/**
+ * A WeakRef to the object it was made with, so that the object needs no WeakRef of its own (~24
+ * bytes less a handle: informers keep one a pod). A WeakRef's target is fixed, so an object
+ * decoded again after the first was collected is held by `again`.
+ */
+export class ObjectHandle extends WeakRef<KubeObject> {
   /**
    * The object's `namespace/name` as informers key their caches, made once for all of them (see
    * Informer's cacheKey): each informer making its own kept a string per informer per object.
    */
   cacheKey: string | undefined = undefined;
+  /** The object decoded again, once the one the handle was made with was collected. */
+  private again: WeakRef<KubeObject> | undefined = undefined;
 
   constructor(readonly kv: KeyValue, private readonly source: HandleSource, object: KubeObject) {
-    this.ref = new WeakRef(object);
+    super(object);
     handles.set(object, this);
   }
 
@@ -69,18 +75,23 @@ export class ObjectHandle {
 
   /** The object (decoded again if it was collected; see the contract above). */
   object(): KubeObject {
-    const held = this.ref.deref();
+    const held = this.peek();
     if (held !== undefined) return held;
     const object = this.source.redecode(this.kv, this);
     handleStats.redecoded++;
-    this.ref = new WeakRef(object);
+    this.again = new WeakRef(object);
     handles.set(object, this);
     return object;
   }
 
   /** The object if it is alive, without decoding it again. */
   peek(): KubeObject | undefined {
-    return this.ref.deref();
+    return this.again === undefined ? super.deref() : this.again.deref();
+  }
+
+  /** As peek: the object alive now, whether it is the first one or one decoded again. */
+  override deref(): KubeObject | undefined {
+    return this.peek();
   }
 }
 

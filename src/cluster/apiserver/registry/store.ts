@@ -134,7 +134,7 @@ const LISTED_HOLD_MS = 10_000;
 const LISTED_MAX = 20_000;
 /** `decoded` is swept of keys whose object was collected once it has this many entries (and then at twice what is left). */
 const MIN_SWEEP = 4096;
-/** Cluster time after a new key went into `decoded` at which it is swept anyway (see sweepLater). */
+/** Cluster time after a new key went into `decoded` at which it is swept anyway, and between later tries (see newKey). */
 const SWEEP_AFTER_MS = 10_000;
 const GENERATE_NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
 const MAX_NAME_LENGTH = 253;
@@ -237,8 +237,13 @@ export class RegistryStore implements HandleSource {
   private readonly decoded = new Map<string, ObjectHandle>();
   /** `decoded`'s size at which it is next swept. */
   private sweepAt = MIN_SWEEP;
-  /** The sweep set for later (sweepLater), if one is. */
+  /** The sweep set for later (see newKey), if one is. */
   private sweepTimer: Timer | undefined;
+  /**
+   * Held weakly since the last sweep: gone once a collection has run since, which is the only
+   * thing that makes a `decoded` entry's object go (see collectedSinceSweep).
+   */
+  private sweepSentinel: WeakRef<object> | undefined;
   /**
    * The objects decoded last, held strongly: a watch fan-out and the reads that follow it (an
    * informer's handler reading the object, the next write's old object) find them alive.
@@ -303,13 +308,35 @@ export class RegistryStore implements HandleSource {
     return object;
   }
 
-  /** A key is about to go into `decoded`: sweeps it if it is large, and sets a sweep for later. */
+  /**
+   * A key is about to go into `decoded`: sweeps it if it is large, and sets a sweep for later.
+   * A sweep walks the map only if a collection has run since the last one (a walk before finds
+   * every object alive: a burst's objects live until a full collection, often after the burst).
+   * The sweep for later tries again every SWEEP_AFTER_MS while the map holds more than the strong
+   * set's keys, so the keys of a burst's objects go after the first collection that takes them,
+   * not with the next new key, which a settled cluster may not write for a long time: 10,000
+   * Running pods kept 10,000 entries and the handles table's room for them (~140 B a pod).
+   */
   private newKey(): void {
-    if (this.decoded.size >= this.sweepAt) this.sweep();
+    if (this.decoded.size >= this.sweepAt) {
+      if (this.collectedSinceSweep()) this.sweep();
+      else this.sweepAt = 2 * this.decoded.size;
+    }
+    this.sweepLater();
+  }
+
+  private sweepLater(): void {
     this.sweepTimer ??= this.clock.setTimer(SWEEP_AFTER_MS, () => {
       this.sweepTimer = undefined;
-      if (this.decoded.size > RECENT_OBJECTS) this.sweep();
+      if (this.decoded.size <= RECENT_OBJECTS) return;
+      if (this.collectedSinceSweep()) this.sweep();
+      if (this.decoded.size > RECENT_OBJECTS) this.sweepLater();
     });
+  }
+
+  /** True unless the sentinel of the last sweep is still alive (no collection since; see sweepSentinel). */
+  private collectedSinceSweep(): boolean {
+    return this.sweepSentinel?.deref() === undefined;
   }
 
   /**
@@ -319,6 +346,7 @@ export class RegistryStore implements HandleSource {
   private sweep(): void {
     for (const [key, handle] of this.decoded) if (handle.peek() === undefined) this.decoded.delete(key);
     this.sweepAt = Math.max(MIN_SWEEP, 2 * this.decoded.size);
+    this.sweepSentinel = new WeakRef({});
     shrinkHandles();
   }
 

@@ -112,3 +112,43 @@ test('a read larger than the strong set keeps its objects for 10 s of cluster ti
   await collect();
   assert.equal(refs.filter((r) => r.deref() !== undefined).length, RECENT_OBJECTS, 'then only the strong set');
 });
+
+test('the keys of objects collected after their sweep go at a later one, without new keys coming (a settled cluster)', async () => {
+  const clock = new ManualClock();
+  const registry = configmaps(clock);
+  const size = () => (registry as unknown as { decoded: Map<string, unknown> }).decoded.size;
+  let burst: KubeObject[] | undefined = Array.from({ length: 5000 }, (_, i) => registry.shared(kv(`burst-${i}`)));
+  await collect();
+  await clock.advance(10_000);
+  assert.equal(size(), 5000, 'the sweep after the burst found its objects alive (still held)');
+  assert.equal(burst.length, 5000);
+  burst = undefined;
+  await collect();
+  await clock.advance(10_000);
+  assert.equal(size(), RECENT_OBJECTS, 'a later sweep, after the collection that took them');
+  await clock.advance(60_000);
+  assert.equal(clock.pendingTimers, 0, 'and no more sweeps once only the strong set is left');
+});
+
+test('a handle decodes its object again as often as it is collected, and peeks at the one alive', async () => {
+  const registry = configmaps();
+  const handle = (() => handleOf(registry.shared(kv('again', 3)))!)();
+  const expected = JSON.parse(JSON.stringify(handle.object())) as KubeObject;
+  const before = handleStats.redecoded;
+  // Sync, so that no reference to the object outlives it (an async function's locals would).
+  const readAgain = (round: number): void => {
+    assert.equal(handle.peek(), undefined, `collected (round ${round})`);
+    assert.equal(handle.deref(), undefined);
+    const again = handle.object();
+    assert.deepEqual(again, expected);
+    assert.equal(handle.peek(), again);
+    assert.equal(handle.deref(), again);
+    assert.equal(handleOf(again), handle);
+  };
+  for (let round = 1; round <= 2; round++) {
+    for (let i = 0; i < 2100; i++) registry.shared(kv(`filler-${round}-${i}`));
+    await collect();
+    readAgain(round);
+  }
+  assert.equal(handleStats.redecoded, before + 2);
+});
