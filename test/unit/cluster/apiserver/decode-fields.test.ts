@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { loadFieldIndex } from '../../../../src/schema/field-index';
 import { decodeFields, findUnknownFields } from '../../../../src/schema/unknown-fields';
 import { decodeCheck, findTypeMismatch } from '../../../../src/cluster/apiserver/decode-types';
+import { deepFreeze } from '../../../../src/cluster/api/deep-freeze';
 
 const index = loadFieldIndex();
 const check = decodeCheck(index);
@@ -80,4 +81,34 @@ test('apiVersion and kind are not type-checked, and a type error wins over unkno
   assert.equal(found.error, 'json: cannot unmarshal string into Go struct field PodSpec.spec.containers of type []v1.Container');
   assert.deepEqual(found, separately(POD, object));
   assert.deepEqual(decodeFields(index, POD, { apiVersion: 1, kind: [], metadata: { name: 'web', extra: 1 } }, check), { unknown: ['metadata.extra'] });
+});
+
+/**
+ * A frozen part the walk found clean is not walked again under the same schema node (the registry's
+ * shared parts come back in every patch's result); what it finds must not change.
+ */
+test('a frozen part found clean once still reports what it holds under another field, or once a mutable part inside it changed', () => {
+  const container = deepFreeze({ name: 'web', image: 'nginx' });
+  const first = pod();
+  (first.spec as Record<string, unknown>).containers = [container];
+  assert.deepEqual(decodeFields(index, POD, first, check), { unknown: [] });
+  assert.deepEqual(decodeFields(index, POD, first, check), { unknown: [] });
+  // The same frozen object where a toleration belongs: `name` and `image` are not Toleration fields.
+  const moved = pod();
+  (moved.spec as Record<string, unknown>).tolerations = [container];
+  assert.deepEqual(decodeFields(index, POD, moved, check), { unknown: ['spec.tolerations[0].name', 'spec.tolerations[0].image'] });
+  // A frozen part with a type error reports it every time.
+  const wrong = pod();
+  (wrong.spec as Record<string, unknown>).securityContext = deepFreeze({ runAsUser: 'root' });
+  const expected = 'json: cannot unmarshal string into Go struct field PodSecurityContext.spec.securityContext.runAsUser of type int64';
+  assert.equal(decodeFields(index, POD, wrong, check).error, expected);
+  assert.equal(decodeFields(index, POD, wrong, check).error, expected);
+
+  const env: Record<string, unknown>[] = [{ name: 'A', value: '1' }];
+  const holder = Object.freeze({ name: 'web', image: 'nginx', env });
+  const outer = pod();
+  (outer.spec as Record<string, unknown>).containers = [holder];
+  assert.deepEqual(decodeFields(index, POD, outer, check), { unknown: [] });
+  env[0]!.valu = '2';
+  assert.deepEqual(decodeFields(index, POD, outer, check), { unknown: ['spec.containers[0].env[0].valu'] });
 });
