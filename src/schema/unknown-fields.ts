@@ -111,13 +111,13 @@ interface Walk {
 }
 
 /**
- * Frozen values a typed walk found clean under a schema node: every key declared and every value of
- * a type that decodes, down to the last value the walk entered, each of them frozen too. Whether a
+ * Frozen members of the root a typed walk found clean under a schema node: every key declared and
+ * every value of a type that decodes, down to the last value the walk entered, each of them frozen too. Whether a
  * value is clean depends on nothing but the value and the node (a path only names what is found),
  * and a value that is frozen all the way down stays what it was, so the next walk of it under the
  * same node finds nothing again and may skip it. The registry's stored objects share frozen parts
- * (a pod's spec across its status writes, the default tolerations across pods: see
- * registry/shared-parts.ts), and a patch's result carries them: each status patch walked them again.
+ * (a pod's spec across its status writes: see registry/shared-parts.ts), and a patch's result
+ * carries them: each status patch walked the spec again.
  * Kept by type check (the check decides what decodes). One node a value: a value is met under the
  * same node again and again.
  */
@@ -182,12 +182,17 @@ function visit(w: Walk, node: SchemaNode, value: unknown, typed: boolean, root =
     enter(w, node, value, typed, root);
     return;
   }
+  // Only the root's members are remembered (a pod's spec): a mark on every frozen value inside
+  // them made more work for the garbage collector (weak entries) than the walks it saved.
+  if (w.trail.length !== 1) {
+    enter(w, node, value, typed, root);
+    return;
+  }
   if (clean.get(value) === node) return;
   const unknownMet = w.unknownMet;
   const mutableMet = w.mutableMet;
   enter(w, node, value, typed, root);
-  // The root is checked less (its type metadata, itself) and its node is made for the walk.
-  if (typed && !root && w.error === undefined && w.unknownMet === unknownMet && w.mutableMet === mutableMet) clean.set(value, node);
+  if (typed && w.error === undefined && w.unknownMet === unknownMet && w.mutableMet === mutableMet) clean.set(value, node);
 }
 
 /** An object or list under `node`: its own type when typed, then what is inside. */
