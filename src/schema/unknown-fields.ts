@@ -112,14 +112,13 @@ interface Walk {
 
 /**
  * Frozen members of the root a typed walk found clean under a schema node: every key declared and
- * every value of a type that decodes, down to the last value the walk entered, each of them frozen too. Whether a
- * value is clean depends on nothing but the value and the node (a path only names what is found),
- * and a value that is frozen all the way down stays what it was, so the next walk of it under the
- * same node finds nothing again and may skip it. The registry's stored objects share frozen parts
- * (a pod's spec across its status writes: see registry/shared-parts.ts), and a patch's result
- * carries them: each status patch walked the spec again.
- * Kept by type check (the check decides what decodes). One node a value: a value is met under the
- * same node again and again.
+ * every value of a type that decodes, down to the last value the walk entered, each of them frozen
+ * too. Whether a value is clean depends on nothing but the value and the node (a path only names
+ * what is found), and a value that is frozen all the way down stays what it was, so the next walk
+ * of it under the same node finds nothing again and may skip it. The registry's stored objects
+ * share frozen parts (a pod's spec across its status writes: see registry/shared-parts.ts), and a
+ * patch's result carries them: each status patch walked the spec again. Kept by type check (the
+ * check decides what decodes). One node a value: a value is met under the same node again and again.
  */
 const cleanUnder = new WeakMap<DecodeCheck, WeakMap<object, SchemaNode>>();
 
