@@ -222,9 +222,11 @@ function enter(w: Walk, node: SchemaNode, value: object, typed: boolean, root: b
     return;
   }
   const record = value as Record<string, unknown>;
+  // for-in rather than Object.keys, which made an array for every object walked: what is walked is
+  // JSON (a decoded body, a patch's result, registry objects), which inherits no enumerable members.
   if (def.type === 'map' && def.additionalProperties !== undefined) {
     const values = def.additionalProperties;
-    for (const key of Object.keys(record)) {
+    for (const key in record) {
       const v = record[key];
       if (v === null || typeof v !== 'object') {
         visit(w, values, v, typed);
@@ -243,7 +245,7 @@ function enter(w: Walk, node: SchemaNode, value: object, typed: boolean, root: b
   const typedFields = typed && node.ref !== undefined;
   const struct = typedFields ? node.ref! : '';
   const declared = propertiesOf(def, props);
-  for (const key of Object.keys(record)) {
+  for (const key in record) {
     const child = declared.get(key);
     if (child !== undefined) {
       const v = record[key];
