@@ -22,7 +22,7 @@ import type { DecodeCheck } from '../../schema/unknown-fields';
 const QUANTITY_FORMAT = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
 
 interface Context {
-  /** The Go struct that declares the innermost field ('' at the root). */
+  /** The definition of the Go struct that declares the innermost field (io.k8s.api.core.v1.PodSpec; '' at the root). */
   struct: string;
   /** The fields walked so far. */
   fields: string[];
@@ -38,14 +38,13 @@ export function findTypeMismatch(index: FieldIndex, rootDefinition: string, obje
 function walkStruct(index: FieldIndex, name: string, def: SchemaDefinition, record: Record<string, unknown>, ctx: Context): string | undefined {
   const props = def.properties;
   if (props === undefined) return undefined;
-  const struct = name.slice(name.lastIndexOf('.') + 1);
   for (const key in record) {
     if (!Object.prototype.hasOwnProperty.call(props, key)) continue;
     const value = record[key];
     if (value === null) continue;
     ctx.fields.push(key);
     const saved = ctx.struct;
-    ctx.struct = struct;
+    ctx.struct = name;
     const err = check(index, props[key]!, value, ctx);
     ctx.struct = saved;
     ctx.fields.pop();
@@ -55,8 +54,11 @@ function walkStruct(index: FieldIndex, name: string, def: SchemaDefinition, reco
 }
 
 function check(index: FieldIndex, node: SchemaNode, value: unknown, ctx: Context): string | undefined {
-  if (value === null) return undefined;
-  const def = index.deref(node);
+  return value === null ? undefined : checkAs(index, node, index.deref(node), value, ctx);
+}
+
+/** `check` of a value that is not null, with the definition `node` stands for. */
+function checkAs(index: FieldIndex, node: SchemaNode, def: SchemaDefinition, value: unknown, ctx: Context): string | undefined {
   switch (def.type) {
     case undefined:
     case 'any':
@@ -123,7 +125,7 @@ export function decodeCheck(index: FieldIndex): DecodeCheck {
       case 'any':
         return undefined;
       default:
-        return check(index, node, value, at);
+        return checkAs(index, node, def, value, at);
     }
   };
 }
@@ -158,7 +160,7 @@ function mismatch(index: FieldIndex, node: SchemaNode, value: unknown, ctx: Cont
   const def = index.deref(node);
   if (kind === 'number' && def.type === 'integer' && typeof value === 'number') kind = `number ${String(value)}`;
   const field = ctx.fields.join('.');
-  const target = ctx.struct === '' ? 'Go value' : `Go struct field ${ctx.struct}.${field}`;
+  const target = ctx.struct === '' ? 'Go value' : `Go struct field ${ctx.struct.slice(ctx.struct.lastIndexOf('.') + 1)}.${field}`;
   return `json: cannot unmarshal ${kind} into ${target} of type ${goType(index, node)}`;
 }
 

@@ -22,6 +22,7 @@
 import type { KubeObject } from '../../api/types';
 import { deepFreeze } from '../../api/deep-freeze';
 import { exactScalar, jsonExact, plainPrototype } from './written';
+import { frozenFieldsText } from '../patch/managed-fields-recent';
 
 /** Distinct field sets and sub-objects remembered; past this the oldest is forgotten (objects keep theirs). */
 const MAX_FIELD_SETS = 4096;
@@ -43,7 +44,7 @@ export function shareParts(object: KubeObject): void {
   if (!Array.isArray(entries)) return;
   for (const entry of entries) {
     const set = entry?.fieldsV1;
-    if (set !== null && typeof set === 'object') entry.fieldsV1 = sharedTree(set);
+    if (set !== null && typeof set === 'object') entry.fieldsV1 = sharedTree(set, true);
   }
 }
 
@@ -74,7 +75,7 @@ function freezeWalk(object: Record<string, unknown>): boolean {
       if (ALIKE.has(key) || key === 'fieldsV1') {
         // A tree is shared by its JSON text: only an exact one may stand for others.
         if (!jsonExact(value)) return false;
-        const tree = sharedTree(value as Record<string, unknown>);
+        const tree = sharedTree(value as Record<string, unknown>, key === 'fieldsV1');
         if (tree !== value) object[key] = tree;
       } else if (Array.isArray(value) ? !freezeArray(value) : !freezeWalk(value as Record<string, unknown>)) return false;
     } else if (!exactScalar(value)) return false;
@@ -113,11 +114,16 @@ const knownTrees = new WeakSet<object>();
  */
 const aliases = new WeakMap<object, Record<string, unknown>>();
 
-function sharedTree(set: Record<string, unknown>): Record<string, unknown> {
+/**
+ * `fieldSet`: the tree is a managedFields field set. A frozen one's text was made for the write
+ * that carries it already (spec-text.ts) and is kept with the set (frozenFieldsText): a kubelet's
+ * status set names the pod's IPs, so each pod's is a new one, serialized again here otherwise.
+ */
+function sharedTree(set: Record<string, unknown>, fieldSet = false): Record<string, unknown> {
   if (knownTrees.has(set)) return set;
   const alias = aliases.get(set);
   if (alias !== undefined) return alias;
-  const text = JSON.stringify(set);
+  const text = fieldSet && Object.isFrozen(set) ? frozenFieldsText(set) : JSON.stringify(set);
   const known = fieldSets.get(text);
   if (known !== undefined) {
     // Only a frozen tree stays equal to what it was serialized as.

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { loadFieldIndex } from '../../../../src/schema/field-index';
 import { decodeFields, findUnknownFields } from '../../../../src/schema/unknown-fields';
 import { decodeCheck, findTypeMismatch } from '../../../../src/cluster/apiserver/decode-types';
+import { deepFreeze } from '../../../../src/cluster/api/deep-freeze';
 
 const index = loadFieldIndex();
 const check = decodeCheck(index);
@@ -80,4 +81,33 @@ test('apiVersion and kind are not type-checked, and a type error wins over unkno
   assert.equal(found.error, 'json: cannot unmarshal string into Go struct field PodSpec.spec.containers of type []v1.Container');
   assert.deepEqual(found, separately(POD, object));
   assert.deepEqual(decodeFields(index, POD, { apiVersion: 1, kind: [], metadata: { name: 'web', extra: 1 } }, check), { unknown: ['metadata.extra'] });
+});
+
+/**
+ * A frozen member of the object (a pod's spec, kept across its status writes) that the walk found
+ * clean is not walked again under the same schema node; what the walk finds must not change.
+ */
+test('a frozen spec found clean once still reports what it holds under another field, or once a mutable part inside it changed', () => {
+  const spec = deepFreeze({ containers: [{ name: 'web', image: 'nginx' }] });
+  const first = pod();
+  first.spec = spec;
+  assert.deepEqual(decodeFields(index, POD, first, check), { unknown: [] });
+  assert.deepEqual(decodeFields(index, POD, first, check), { unknown: [] });
+  // The same frozen object where the status belongs: `containers` is no PodStatus field.
+  const moved = pod();
+  moved.status = spec;
+  assert.deepEqual(decodeFields(index, POD, moved, check), { unknown: ['status.containers'] });
+  // A frozen spec with a type error reports it every time.
+  const wrong = pod();
+  wrong.spec = deepFreeze({ containers: [], securityContext: { runAsUser: 'root' } });
+  const expected = 'json: cannot unmarshal string into Go struct field PodSecurityContext.spec.securityContext.runAsUser of type int64';
+  assert.equal(decodeFields(index, POD, wrong, check).error, expected);
+  assert.equal(decodeFields(index, POD, wrong, check).error, expected);
+
+  const env: Record<string, unknown>[] = [{ name: 'A', value: '1' }];
+  const outer = pod();
+  outer.spec = Object.freeze({ containers: Object.freeze([Object.freeze({ name: 'web', image: 'nginx', env })]) });
+  assert.deepEqual(decodeFields(index, POD, outer, check), { unknown: [] });
+  env[0]!.valu = '2';
+  assert.deepEqual(decodeFields(index, POD, outer, check), { unknown: ['spec.containers[0].env[0].valu'] });
 });
