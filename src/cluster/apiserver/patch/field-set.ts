@@ -273,6 +273,14 @@ export class FieldSet {
     return out;
   }
 
+  /**
+   * The paths with their keys (pathKey: elements spelled as FieldsV1 spells them, joined by NUL),
+   * in the order they were inserted.
+   */
+  entries(): IterableIterator<[string, FieldPath]> {
+    return this.paths.entries();
+  }
+
   /** The paths in no particular order (for callers to whom the order makes no difference). */
   members(): FieldPath[] {
     return [...this.paths.values()];

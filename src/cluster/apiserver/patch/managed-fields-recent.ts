@@ -11,7 +11,7 @@
  * general path would return.
  */
 import type { ManagedFieldsEntry } from '../../api/types';
-import type { FieldSet } from './field-set';
+import { comparePathElements, serializePathElement, type FieldPath, type FieldSet, type PathElement } from './field-set';
 import { managerIdentity, type Managed, type ManagerSet } from './managed-fields';
 import { deepFreeze } from '../../api/deep-freeze';
 import { canonicalFieldsV1 } from './managed-fields-kept';
@@ -39,6 +39,7 @@ type Who = Omit<ManagerSet, 'fields'> & { time: string };
 export function recentKey(touched: ManagedFieldsEntry[], who: Who, changes: UpdateChanges): string {
   let key = managerIdentity(who);
   const kept = keptMembers(touched, changes);
+  const renamed = renaming(touched, changes);
   for (let i = 0; i < touched.length; i++) {
     const e = touched[i]!;
     const names = kept?.[i];
@@ -50,9 +51,116 @@ export function recentKey(touched: ManagedFieldsEntry[], who: Who, changes: Upda
     const head = JSON.stringify([e.manager, e.operation, e.apiVersion, e.subresource ?? '', `kept ${names.join(' ')}`]).slice(0, -1);
     key += `\n${head},${JSON.stringify(withKeptMembers(e.fieldsV1 as JsonObject, names))}]`;
   }
-  key += `\n${changes.added.signature()}\n${changes.modified.signature()}\n${changes.removed.signature()}`;
-  lastKey = { key, kept };
+  key += `\n${changesText(changes.added, renamed)}\n${changesText(changes.modified, renamed)}\n${changesText(changes.removed, renamed)}`;
+  lastKey = { key, kept, renamed };
   return key;
+}
+
+/**
+ * A text equal for two sets exactly when they hold the same paths in the same order (a cache key:
+ * the diff inserts the paths of the same write of the same writer in the same order, so the sort
+ * FieldSet.signature does buys nothing here): the path keys, each preceded by its length, after
+ * their count. Items of own-value members are spelled by their ordinal (see renaming).
+ */
+function changesText(set: FieldSet, renamed: Renaming | undefined): string {
+  let out = `${set.size}`;
+  for (const [k, path] of set.entries()) {
+    const spelled = renamed === undefined ? k : renamedPathKey(k, path, renamed.ordinals);
+    out += `|${spelled.length}:${spelled}`;
+  }
+  return out;
+}
+
+/**
+ * The items a write adds to (or changes or removes from) an own-value member (the pod's IP the
+ * kubelet reports: `k:{"ip":"10.244.3.7"}` under f:podIPs), renamed to their ordinals
+ * (`k:{"ip":#0}`) in the key and in the remembered entries, and named again on a hit: without
+ * it, the status write that first reports a pod's IP had a key of its own and took the general path
+ * for every pod.
+ *
+ * The general path compares items only for equality and sorts them (comparePathElements), so
+ * renaming them one to one, in the order they sort, gives its answer renamed the same way. That
+ * holds while every item of the member in the answer comes from the write: so no touched entry may
+ * own anything under the member (its items would be spelled in the key as they are), and every
+ * item must be a single-field key with a string value.
+ */
+interface Renaming {
+  /** The members renamed (`f:podIPs`). */
+  members: Set<string>;
+  /** Ordinal spelling (`k:{"ip":#0}`) by item spelling (`k:{"ip":"10.244.3.7"}`), and back. */
+  ordinals: Map<string, string>;
+  names: Map<string, string>;
+}
+
+function renaming(touched: ManagedFieldsEntry[], changes: UpdateChanges): Renaming | undefined {
+  let items: Map<string, PathElement> | undefined;
+  let members: Set<string> | undefined;
+  for (const set of [changes.added, changes.modified, changes.removed]) {
+    for (const path of set.members()) {
+      const name = ownValueMember(path);
+      if (name === undefined || path.length < 3) continue;
+      const item = path[2]!;
+      if (!('key' in item) || item.key.length !== 1 || typeof item.key[0]![1] !== 'string') return undefined;
+      (items ??= new Map()).set(serializePathElement(item), item);
+      (members ??= new Set()).add(`f:${name}`);
+    }
+  }
+  if (items === undefined || members === undefined) return undefined;
+  for (const e of touched) {
+    const status = (e.fieldsV1 as JsonObject | undefined)?.['f:status'];
+    if (!isObject(status)) continue;
+    for (const member of members) if (status[member] !== undefined) return undefined;
+  }
+  const sorted = [...items].sort((a, b) => comparePathElements(a[1], b[1]));
+  const ordinals = new Map<string, string>();
+  const names = new Map<string, string>();
+  sorted.forEach(([spelled, item], i) => {
+    const ordinal = `k:{${JSON.stringify((item as { key: [string, unknown][] }).key[0]![0])}:#${i}}`;
+    ordinals.set(spelled, ordinal);
+    names.set(ordinal, spelled);
+  });
+  return { members, ordinals, names };
+}
+
+/** The own-value member a path is under (`podIPs` for status.podIPs...), if any. */
+function ownValueMember(path: FieldPath): string | undefined {
+  const first = path[0];
+  const second = path[1];
+  if (first === undefined || second === undefined || !('field' in first) || first.field !== 'status' || !('field' in second)) return undefined;
+  return OWN_VALUE_MEMBERS.includes(second.field) ? second.field : undefined;
+}
+
+/** A path key with the item of an own-value member spelled by its ordinal. */
+function renamedPathKey(k: string, path: FieldPath, ordinals: Map<string, string>): string {
+  if (path.length < 3) return k;
+  const name = ownValueMember(path);
+  if (name === undefined) return k;
+  const prefix = `f:status\u0000f:${name}\u0000`;
+  const item = serializePathElement(path[2]!);
+  return prefix + ordinals.get(item)! + k.slice(prefix.length + item.length);
+}
+
+/** `fields` with the items of the renamed members spelled through `spelling`; undefined when one has no spelling. */
+function respelled(fields: JsonObject, members: Set<string>, spelling: Map<string, string>): JsonObject | undefined {
+  const status = fields['f:status'];
+  if (!isObject(status)) return fields;
+  let next: JsonObject | undefined;
+  for (const member of members) {
+    const items = status[member];
+    if (!isObject(items)) continue;
+    const out: JsonObject = {};
+    for (const k of Object.keys(items)) {
+      if (k === '.') {
+        out[k] = items[k];
+        continue;
+      }
+      const spelled = spelling.get(k);
+      if (spelled === undefined) return undefined;
+      out[spelled] = items[k];
+    }
+    (next ??= { ...status })[member] = out;
+  }
+  return next === undefined ? fields : { ...fields, 'f:status': next };
 }
 
 /**
@@ -67,7 +175,7 @@ export function recentKey(touched: ManagedFieldsEntry[], who: Who, changes: Upda
 const OWN_VALUE_MEMBERS = ['podIPs', 'hostIPs'];
 
 /** The kept members of the touched entries (by index) that recentKey left out of the key it made last. */
-let lastKey: { key: string; kept: (string[] | undefined)[] | undefined } | undefined;
+let lastKey: { key: string; kept: (string[] | undefined)[] | undefined; renamed: Renaming | undefined } | undefined;
 
 function keptMembers(touched: ManagedFieldsEntry[], changes: UpdateChanges): (string[] | undefined)[] | undefined {
   let out: (string[] | undefined)[] | undefined;
@@ -144,6 +252,15 @@ export function recall(key: string, touched: ManagedFieldsEntry[], who: Who): Ma
   }
   // Only for the key recentKey made last (the caller's, just before): it knows what was left out.
   if (lastKey?.key !== key) return undefined;
+  const renamed = lastKey.renamed;
+  if (renamed !== undefined) {
+    // This write's items in place of the ordinals.
+    for (const [id, entry] of out) {
+      const fields = respelled(entry.fieldsV1 as JsonObject, renamed.members, renamed.names);
+      if (fields === undefined) return undefined;
+      if (fields !== entry.fieldsV1) out.set(id, { ...entry, fieldsV1: fields });
+    }
+  }
   const holes = lastKey.kept;
   if (holes === undefined) return out;
   // Each entry's own kept members back in place of the ones of the write that filled the entry.
@@ -172,12 +289,21 @@ export function recall(key: string, touched: ManagedFieldsEntry[], who: Who): Ma
  * update (the writer's is replaced by a new set when it gains fields), `updated` after it.
  */
 export function remember(key: string, decoded: Managed, updated: Managed, encoded: Map<string, ManagedFieldsEntry>): void {
+  // The key recentKey made last is the caller's (just before): what it renamed is renamed here.
+  if (lastKey?.key !== key) return;
+  const renamed = lastKey.renamed;
   const entries: RecentEntry[] = [];
   for (const [id, e] of encoded) {
     const { time: _time, ...rest } = e;
     // The entry's own copy, sharing its field set frozen: the set is the encoder's new tree, which
     // the write that made it stores as it is (nothing changes a field set once encoded).
-    entries.push({ id, entry: Object.freeze({ ...rest, fieldsV1: deepFreeze(rest.fieldsV1) }), time: updated.get(id) === decoded.get(id) ? 'kept' : 'write' });
+    let fields = deepFreeze(rest.fieldsV1) as JsonObject;
+    if (renamed !== undefined) {
+      const ordinal = respelled(fields, renamed.members, renamed.ordinals);
+      if (ordinal === undefined) return;
+      fields = deepFreeze(ordinal);
+    }
+    entries.push({ id, entry: Object.freeze({ ...rest, fieldsV1: fields }), time: updated.get(id) === decoded.get(id) ? 'kept' : 'write' });
   }
   if (recent.size >= RECENT_SIZE) recent.delete(recent.keys().next().value!);
   recent.set(key, entries);
