@@ -43,13 +43,8 @@ export function recentKey(touched: ManagedFieldsEntry[], who: Who, changes: Upda
   for (let i = 0; i < touched.length; i++) {
     const e = touched[i]!;
     const names = kept?.[i];
-    if (names === undefined) {
-      key += `\n${JSON.stringify([e.manager, e.operation, e.apiVersion, e.subresource ?? '']).slice(0, -1)},${fieldsText(e.fieldsV1)}]`;
-      continue;
-    }
-    // One member more before the set, so that no set a client sent (whatever it holds) reads the same.
-    const head = JSON.stringify([e.manager, e.operation, e.apiVersion, e.subresource ?? '', `kept ${names.join(' ')}`]).slice(0, -1);
-    key += `\n${head},${JSON.stringify(withKeptMembers(e.fieldsV1 as JsonObject, names))}]`;
+    // One member more for a set with kept members, so that no set a client sent (whatever it holds) reads the same.
+    key += `\n${JSON.stringify([e.manager, e.operation, e.apiVersion, e.subresource ?? '']).slice(0, -1)},${names === undefined ? '' : 'kept '}${fieldsNumber(e.fieldsV1, names)}]`;
   }
   key += `\n${changesText(changes.added, renamed)}\n${changesText(changes.modified, renamed)}\n${changesText(changes.removed, renamed)}`;
   lastKey = { key, kept, renamed };
@@ -57,17 +52,63 @@ export function recentKey(touched: ManagedFieldsEntry[], who: Who, changes: Upda
 }
 
 /**
- * A text equal for two sets exactly when they hold the same paths in the same order (a cache key:
- * the diff inserts the paths of the same write of the same writer in the same order, so the sort
- * FieldSet.signature does buys nothing here): the path keys, each preceded by its length, after
- * their count. Items of own-value members are spelled by their ordinal (see renaming).
+ * The key holds numbers for the texts it is made of (field sets, changed paths), each text given
+ * its number once: the key of a kubelet status write spelled out was 2 KB, and finding it among the
+ * recent writes (hashing and comparing it) was most of answering from them. A number is never
+ * given to another text (numbers are not reused when the table starts again), so equal keys still
+ * mean equal texts.
+ */
+const numbers = new Map<string, number>();
+/** Texts numbered at once; past this the table starts again, with new numbers. */
+const MAX_NUMBERS = 8192;
+let nextNumber = 0;
+
+function numberOf(text: string): number {
+  let n = numbers.get(text);
+  if (n === undefined) {
+    if (numbers.size >= MAX_NUMBERS) numbers.clear();
+    numbers.set(text, (n = nextNumber++));
+  }
+  return n;
+}
+
+/**
+ * The numbers of frozen field sets, by the set (and, for a set with kept members, by their names):
+ * the touched entries of a write are mostly the shared, deep-frozen sets of decoded objects
+ * (shared-parts.ts) and the caches', which cannot change, and the same few of them are in every
+ * status write's key.
+ */
+const frozenNumbers = new WeakMap<object, number>();
+const frozenKeptNumbers = new WeakMap<object, Map<string, number>>();
+
+/** The number of a touched entry's set as the key spells it: JSON.stringify's text, kept members replaced by a placeholder. */
+function fieldsNumber(fields: unknown, kept: string[] | undefined): number {
+  const frozen = fields !== null && typeof fields === 'object' && Object.isFrozen(fields);
+  if (kept === undefined) {
+    if (!frozen) return numberOf(JSON.stringify(fields) ?? 'null');
+    let n = frozenNumbers.get(fields);
+    if (n === undefined) frozenNumbers.set(fields, (n = numberOf(frozenFieldsText(fields))));
+    return n;
+  }
+  const text = () => JSON.stringify(withKeptMembers(fields as JsonObject, kept));
+  if (!frozen) return numberOf(text());
+  const names = kept.join(' ');
+  let byNames = frozenKeptNumbers.get(fields);
+  if (byNames === undefined) frozenKeptNumbers.set(fields, (byNames = new Map()));
+  let n = byNames.get(names);
+  if (n === undefined) byNames.set(names, (n = numberOf(text())));
+  return n;
+}
+
+/**
+ * A text equal for two sets exactly when they hold the same paths in the same order (the diff
+ * inserts the paths of the same write of the same writer in the same order, so sorting them, as
+ * FieldSet.signature does, buys nothing here): their count, then the numbers of their path keys.
+ * Items of own-value members are spelled by their ordinal (see renaming).
  */
 function changesText(set: FieldSet, renamed: Renaming | undefined): string {
   let out = `${set.size}`;
-  for (const [k, path] of set.entries()) {
-    const spelled = renamed === undefined ? k : renamedPathKey(k, path, renamed.ordinals);
-    out += `|${spelled.length}:${spelled}`;
-  }
+  for (const [k, path] of set.entries()) out += `,${numberOf(renamed === undefined ? k : renamedPathKey(k, path, renamed.ordinals))}`;
   return out;
 }
 
@@ -211,18 +252,7 @@ function withKeptMembers(fields: JsonObject, names: string[]): JsonObject {
   return { ...fields, 'f:status': status };
 }
 
-/**
- * The JSON of frozen field sets, by the set: the touched entries of a write are mostly the shared,
- * deep-frozen sets of decoded objects (shared-parts.ts) and the caches', which cannot change, and
- * the same few of them were serialized for every status write's key.
- */
 const fieldsTexts = new WeakMap<object, string>();
-
-/** JSON.stringify of a field set as an array member (`null` for what JSON leaves out). */
-function fieldsText(fields: unknown): string {
-  if (fields === null || typeof fields !== 'object' || !Object.isFrozen(fields)) return JSON.stringify(fields) ?? 'null';
-  return frozenFieldsText(fields);
-}
 
 /**
  * JSON.stringify of a frozen field set (frozen throughout, by the registry's convention), made
