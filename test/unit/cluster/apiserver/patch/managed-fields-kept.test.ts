@@ -191,8 +191,11 @@ test('status writes that first report pods\' own IPs (one or two, in any order) 
   // A seeded generator: the same cases every run.
   let seed = 7;
   const next = (n: number) => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed % n;
+    // mulberry32
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) % n;
   };
   const pending = (i: number) => write((() => { const o = created(); (o.metadata as JsonObject).name = `web-${i}`; return o; })(),
     (o) => { o.status = { phase: 'Pending', hostIP: '10.0.0.9', conditions: [{ type: 'Ready', status: 'False' }] }; }, 'kubelet', T1, 'status');
