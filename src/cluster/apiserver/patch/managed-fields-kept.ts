@@ -10,7 +10,7 @@
  * a manager count the cap would fold) returns undefined: the caller takes the general path.
  */
 import type { ManagedFieldsEntry } from '../../api/types';
-import { comparePathElements, parsePathElement, serializePathElement, type FieldPath, type PathElement } from './field-set';
+import { FieldSet, comparePathElements, parsePathElement, serializePathElement, type PathElement } from './field-set';
 import { isObject, type JsonObject } from './json-value';
 import { canonicalEntry, owns } from './managed-fields-owned';
 import { compareManagedEntries, managerIdentity, MAX_UPDATE_MANAGERS } from './managed-fields';
@@ -73,9 +73,9 @@ export interface KeptSplit {
 
 /**
  * Splits the stored entries into those to decode and those kept as they are; undefined when the
- * general path must decode them all. `paths`: what the write changed, added or removed.
+ * general path must decode them all. `changes`: what the write changed, added or removed.
  */
-export function splitUntouched(entries: unknown, paths: FieldPath[], who: { manager: string; operation: 'Update'; apiVersion: string; subresource?: string }): KeptSplit | undefined {
+export function splitUntouched(entries: unknown, changes: FieldSet[], who: { manager: string; operation: 'Update'; apiVersion: string; subresource?: string }): KeptSplit | undefined {
   if (!Array.isArray(entries) || entries.length === 0) return undefined;
   const self = managerIdentity(who);
   const ids: string[] = [];
@@ -94,7 +94,7 @@ export function splitUntouched(entries: unknown, paths: FieldPath[], who: { mana
   // The general path folds the oldest Update entries beyond the cap; this one never needs to.
   if (updaters + (selfFound ? 0 : 1) > MAX_UPDATE_MANAGERS) return undefined;
   const all = entries as (ManagedFieldsEntry & { fieldsV1: JsonObject })[];
-  const kept = all.map((e, i) => ids[i] !== self && canonicalFieldsV1(e.fieldsV1) && !paths.some((p) => owns(e.fieldsV1, p)));
+  const kept = all.map((e, i) => ids[i] !== self && canonicalFieldsV1(e.fieldsV1) && !ownsAny(e.fieldsV1, changes));
   return {
     touched: all.filter((_, i) => !kept[i]),
     assemble(encoded) {
@@ -115,3 +115,24 @@ export function splitUntouched(entries: unknown, paths: FieldPath[], who: { mana
     },
   };
 }
+
+/**
+ * Whether a canonical set owns any of the changed paths. A frozen set (the creator's entry, shared
+ * by the pods of a shape) is read into a FieldSet once and asked by the changes' keys: walking it
+ * for every changed path, spelling each element again, was most of splitting a status write's
+ * entries. For a canonical set both readings agree (its elements spell back to themselves).
+ */
+function ownsAny(fields: JsonObject, changes: FieldSet[]): boolean {
+  if (!Object.isFrozen(fields)) return changes.some((set) => set.members().some((p) => owns(fields, p)));
+  let set = frozenSets.get(fields);
+  if (set === undefined) {
+    if (frozenSets.size >= MAX_FROZEN_SETS) frozenSets.delete(frozenSets.keys().next().value!);
+    frozenSets.set(fields, (set = FieldSet.fromFieldsV1(fields)));
+  }
+  for (const changed of changes) for (const [key] of changed.entries()) if (set.hasSpelled(key)) return true;
+  return false;
+}
+
+/** The frozen sets read last (bounded: a set of one object's own would otherwise stay as long as the object). */
+const frozenSets = new Map<object, FieldSet>();
+const MAX_FROZEN_SETS = 64;

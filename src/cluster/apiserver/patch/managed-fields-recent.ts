@@ -38,8 +38,9 @@ type Who = Omit<ManagerSet, 'fields'> & { time: string };
 
 export function recentKey(touched: ManagedFieldsEntry[], who: Who, changes: UpdateChanges): string {
   let key = managerIdentity(who);
-  const kept = keptMembers(touched, changes);
-  const renamed = renaming(touched, changes);
+  const scan = statusChanges(changes);
+  const kept = keptMembers(touched, scan);
+  const renamed = renaming(touched, scan);
   for (let i = 0; i < touched.length; i++) {
     const e = touched[i]!;
     const names = kept?.[i];
@@ -133,20 +134,44 @@ interface Renaming {
   names: Map<string, string>;
 }
 
-function renaming(touched: ManagedFieldsEntry[], changes: UpdateChanges): Renaming | undefined {
-  let items: Map<string, PathElement> | undefined;
-  let members: Set<string> | undefined;
+/**
+ * What a write changes under status, read in one pass over its changes: whether status itself,
+ * which of its members, and the items of own-value members (undefined when one cannot be renamed).
+ */
+interface StatusChanges {
+  whole: boolean;
+  members: Set<string>;
+  items: Map<string, PathElement> | undefined;
+  renamable: boolean;
+}
+
+function statusChanges(changes: UpdateChanges): StatusChanges {
+  const scan: StatusChanges = { whole: false, members: new Set(), items: undefined, renamable: true };
   for (const set of [changes.added, changes.modified, changes.removed]) {
-    for (const path of set.members()) {
-      const name = ownValueMember(path);
-      if (name === undefined || path.length < 3) continue;
+    for (const [, path] of set.entries()) {
+      const first = path[0];
+      if (first === undefined || !('field' in first) || first.field !== 'status') continue;
+      const second = path[1];
+      if (second === undefined) {
+        scan.whole = true;
+        continue;
+      }
+      if (!('field' in second)) continue;
+      scan.members.add(second.field);
+      if (path.length < 3 || !OWN_VALUE_MEMBERS.includes(second.field)) continue;
       const item = path[2]!;
-      if (!('key' in item) || item.key.length !== 1 || typeof item.key[0]![1] !== 'string') return undefined;
-      (items ??= new Map()).set(serializePathElement(item), item);
-      (members ??= new Set()).add(`f:${name}`);
+      if (!('key' in item) || item.key.length !== 1 || typeof item.key[0]![1] !== 'string') scan.renamable = false;
+      else (scan.items ??= new Map()).set(serializePathElement(item), item);
     }
   }
-  if (items === undefined || members === undefined) return undefined;
+  return scan;
+}
+
+function renaming(touched: ManagedFieldsEntry[], scan: StatusChanges): Renaming | undefined {
+  const items = scan.items;
+  if (items === undefined || !scan.renamable) return undefined;
+  const members = new Set<string>();
+  for (const name of OWN_VALUE_MEMBERS) if (scan.members.has(name)) members.add(`f:${name}`);
   for (const e of touched) {
     const status = (e.fieldsV1 as JsonObject | undefined)?.['f:status'];
     if (!isObject(status)) continue;
@@ -218,31 +243,20 @@ const OWN_VALUE_MEMBERS = ['podIPs', 'hostIPs'];
 /** The kept members of the touched entries (by index) that recentKey left out of the key it made last. */
 let lastKey: { key: string; kept: (string[] | undefined)[] | undefined; renamed: Renaming | undefined } | undefined;
 
-function keptMembers(touched: ManagedFieldsEntry[], changes: UpdateChanges): (string[] | undefined)[] | undefined {
+function keptMembers(touched: ManagedFieldsEntry[], scan: StatusChanges): (string[] | undefined)[] | undefined {
+  if (scan.whole) return undefined;
   let out: (string[] | undefined)[] | undefined;
   for (let i = 0; i < touched.length; i++) {
     const status = (touched[i]!.fieldsV1 as JsonObject | undefined)?.['f:status'];
     if (!isObject(status)) continue;
     for (const name of OWN_VALUE_MEMBERS) {
       const member = status[`f:${name}`];
-      if (member === undefined || !canonicalFieldsV1(member, false) || changesStatusMember(changes, name)) continue;
+      // A member the write changes (or status itself) is in the key as it is.
+      if (member === undefined || !canonicalFieldsV1(member, false) || scan.members.has(name)) continue;
       ((out ??= [])[i] ??= []).push(`f:${name}`);
     }
   }
   return out;
-}
-
-/** Whether the write changes or removes a path under status.<name>, or status itself. */
-function changesStatusMember(changes: UpdateChanges, name: string): boolean {
-  for (const set of [changes.added, changes.modified, changes.removed]) {
-    for (const path of set.members()) {
-      const first = path[0];
-      if (first === undefined || !('field' in first) || first.field !== 'status') continue;
-      const second = path[1];
-      if (second === undefined || ('field' in second && second.field === name)) return true;
-    }
-  }
-  return false;
 }
 
 /** The set with the kept members' values replaced by a placeholder. */

@@ -263,7 +263,7 @@ export function recordUpdate(opts: RecordUpdateOptions): ManagedFieldsEntry[] {
     const changed = [...changes.modified.members(), ...changes.added.members()];
     const owned = ownedUpdate({ entries: oldFields, changed, removed: changes.removed.size, who: { ...who, operation: 'Update' } });
     if (owned) return owned;
-    const split = splitUntouched(oldFields, [...changed, ...changes.removed.members()], { ...who, operation: 'Update' });
+    const split = splitUntouched(oldFields, [changes.modified, changes.added, changes.removed], { ...who, operation: 'Update' });
     if (split) {
       // The general path below over the touched entries only; the others are kept as stored.
       const key = recentKey(split.touched, who, changes);
