@@ -10,7 +10,8 @@
  * a manager count the cap would fold) returns undefined: the caller takes the general path.
  */
 import type { ManagedFieldsEntry } from '../../api/types';
-import { FieldSet, comparePathElements, parsePathElement, serializePathElement, type PathElement } from './field-set';
+import type { FieldSet } from './field-set';
+import { comparePathElements, parsePathElement, serializePathElement, type PathElement } from './field-set';
 import { isObject, type JsonObject } from './json-value';
 import { canonicalEntry, owns } from './managed-fields-owned';
 import { compareManagedEntries, managerIdentity, MAX_UPDATE_MANAGERS } from './managed-fields';
@@ -44,9 +45,18 @@ function canonicalNode(node: unknown, root: boolean): boolean {
     if (root || keys.length === 1 || !isObject(dot) || Object.keys(dot).length > 0) return false;
     i = 1;
   }
+  // Fields are most elements: one spelled `f:<name>` is canonical as it is, and sorts before every
+  // other kind and among fields by name (so by its spelling), without being read into an element.
+  let previousField: string | undefined;
   let previous: PathElement | undefined;
   for (; i < keys.length; i++) {
     const k = keys[i]!;
+    if (k.startsWith('f:')) {
+      if (previous !== undefined || (previousField !== undefined && !(previousField < k))) return false;
+      if (!canonicalNode(node[k], false)) return false;
+      previousField = k;
+      continue;
+    }
     let pe: PathElement | undefined;
     try {
       pe = parsePathElement(k);
@@ -116,23 +126,8 @@ export function splitUntouched(entries: unknown, changes: FieldSet[], who: { man
   };
 }
 
-/**
- * Whether a canonical set owns any of the changed paths. A frozen set (the creator's entry, shared
- * by the pods of a shape) is read into a FieldSet once and asked by the changes' keys: walking it
- * for every changed path, spelling each element again, was most of splitting a status write's
- * entries. For a canonical set both readings agree (its elements spell back to themselves).
- */
+/** Whether a set owns any of the changed paths. */
 function ownsAny(fields: JsonObject, changes: FieldSet[]): boolean {
-  if (!Object.isFrozen(fields)) return changes.some((set) => set.members().some((p) => owns(fields, p)));
-  let set = frozenSets.get(fields);
-  if (set === undefined) {
-    if (frozenSets.size >= MAX_FROZEN_SETS) frozenSets.delete(frozenSets.keys().next().value!);
-    frozenSets.set(fields, (set = FieldSet.fromFieldsV1(fields)));
-  }
-  for (const changed of changes) for (const [key] of changed.entries()) if (set.hasSpelled(key)) return true;
+  for (const set of changes) for (const [, path] of set.entries()) if (owns(fields, path)) return true;
   return false;
 }
-
-/** The frozen sets read last (bounded: a set of one object's own would otherwise stay as long as the object). */
-const frozenSets = new Map<object, FieldSet>();
-const MAX_FROZEN_SETS = 64;
