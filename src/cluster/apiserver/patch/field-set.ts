@@ -172,11 +172,6 @@ export class FieldSet {
     this.firsts = undefined;
   }
 
-  /** has() for a path given by its key (pathKey, as entries() gives it). */
-  hasSpelled(key: string): boolean {
-    return this.paths.has(key);
-  }
-
   has(path: FieldPath): boolean {
     return this.paths.has(pathKey(path));
   }

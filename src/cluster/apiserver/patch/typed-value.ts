@@ -16,6 +16,12 @@ import { FieldSet, childKey, pathToString, serializePathElement, type FieldPath,
 
 type ListKind = ReturnType<typeof listSemantics>;
 
+/** Fields a comparison leaves out: top-level ones by name, and fields of top-level maps by the map's name. */
+export interface SkippedFields {
+  top: ReadonlySet<string>;
+  under: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
 export class TypedWalker {
   constructor(private readonly meta: MetaLookup) {}
 
@@ -131,11 +137,31 @@ export class TypedWalker {
     }
   }
 
-  /** What changed from `lhs` to `rhs` (Compare). Maps and items that appear or vanish are paths too. */
-  compare(lhs: JsonObject, rhs: JsonObject): { added: FieldSet; modified: FieldSet; removed: FieldSet } {
+  /**
+   * What changed from `lhs` to `rhs` (Compare). Maps and items that appear or vanish are paths too.
+   * `skipped`: fields left out with everything under them, as if the sets were taken
+   * withoutPrefixes of them afterwards (a write's reset fields: not walked at all).
+   */
+  compare(lhs: JsonObject, rhs: JsonObject, skipped?: SkippedFields): { added: FieldSet; modified: FieldSet; removed: FieldSet } {
     const c = { added: new FieldSet(), modified: new FieldSet(), removed: new FieldSet() };
-    this.compareMaps(lhs, rhs, [], [], '', c);
+    this.skipped = skipped;
+    try {
+      this.compareMaps(lhs, rhs, [], [], '', c);
+    } finally {
+      this.skipped = undefined;
+    }
     return c;
+  }
+
+  private skipped: SkippedFields | undefined;
+
+  /** The members the comparison leaves out of the map at `path` (only the root's and its maps' can be). */
+  private skippedAt(path: FieldPath): ReadonlySet<string> | undefined {
+    const skipped = this.skipped;
+    if (skipped === undefined || path.length > 1) return undefined;
+    if (path.length === 0) return skipped.top;
+    const first = path[0]!;
+    return 'field' in first ? skipped.under.get(first.field) : undefined;
   }
 
   // The walk below spells each path's FieldSet key as it descends (`key`, see childKey): spelling it
@@ -168,14 +194,15 @@ export class TypedWalker {
   private compareMaps(l: JsonObject, r: JsonObject, names: string[], path: FieldPath, key: string, c: ReturnType<TypedWalker['compare']>): void {
     // Equal values hold no change at any depth: skipping them spares the typed walk of what a write left alone.
     // for-in over own members, rather than Object.keys: no key arrays for every map compared.
+    const skipped = this.skippedAt(path);
     for (const k in l) {
-      if (!hasOwn.call(l, k)) continue;
+      if (!hasOwn.call(l, k) || skipped?.has(k)) continue;
       const lv = l[k];
       const rv = r[k];
       if ((lv === rv && lv !== undefined) || (rv !== undefined && typeof lv === 'object' && lv !== null && deepEqual(lv, rv))) continue;
       this.compareValue(lv, rv, [...names, k], [...path, { field: k }], childKey(key, 'f:' + k), c);
     }
-    for (const k in r) if (hasOwn.call(r, k) && !hasOwn.call(l, k)) this.compareValue(undefined, r[k], [...names, k], [...path, { field: k }], childKey(key, 'f:' + k), c);
+    for (const k in r) if (hasOwn.call(r, k) && !hasOwn.call(l, k) && !skipped?.has(k)) this.compareValue(undefined, r[k], [...names, k], [...path, { field: k }], childKey(key, 'f:' + k), c);
   }
 
   private compareLists(l: unknown[], r: unknown[], names: string[], path: FieldPath, key: string, c: ReturnType<TypedWalker['compare']>): void {
