@@ -8,7 +8,9 @@
  * subresource and fieldsV1; of the write, its manager identity and the paths it added, modified
  * and removed. Those make the key. Times only pass through: the writer's entry, when it gained
  * fields, takes the write's time; every other entry keeps its own. So a hit is exactly what the
- * general path would return.
+ * general path would return. Two things in a key stand for what differs from pod to pod: a
+ * placeholder for own-value members a write leaves alone (keptMembers), and ordinals for the items
+ * it adds to them (renaming); a hit gets each pod's own back.
  */
 import type { ManagedFieldsEntry } from '../../api/types';
 import { comparePathElements, serializePathElement, type FieldPath, type FieldSet, type PathElement } from './field-set';
