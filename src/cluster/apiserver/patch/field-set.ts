@@ -70,7 +70,11 @@ export function comparePathElements(a: PathElement, b: PathElement): number {
 /** FieldsV1 spelling: `f:name`, `k:{"containerPort":80,"protocol":"TCP"}`, `v:"x"`, `i:0`. */
 export function serializePathElement(pe: PathElement): string {
   if ('field' in pe) return `f:${pe.field}`;
-  if ('key' in pe) return `k:{${pe.key.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`;
+  if ('key' in pe) {
+    // One key field is the common case (conditions by type, IPs by ip): spelled without a closure per field.
+    if (pe.key.length === 1) return `k:{${JSON.stringify(pe.key[0]![0])}:${JSON.stringify(pe.key[0]![1])}}`;
+    return `k:{${pe.key.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`;
+  }
   if ('value' in pe) return `v:${JSON.stringify(pe.value)}`;
   return `i:${pe.index}`;
 }
@@ -110,6 +114,11 @@ export function pathToString(path: FieldPath): string {
 }
 
 const serialized = new WeakMap<PathElement, string>();
+
+/** A path's key after its parent's (`''` for the root): how FieldSet keys a path, one element at a time. */
+export function childKey(parent: string, spelled: string): string {
+  return parent === '' ? spelled : parent + '\u0000' + spelled;
+}
 
 /** Key and value elements are shared between the paths built from them, so their spelling is computed once. */
 function elementKey(pe: PathElement): string {
@@ -151,6 +160,15 @@ export class FieldSet {
 
   insert(path: FieldPath): void {
     this.paths.set(pathKey(path), path);
+    this.firsts = undefined;
+  }
+
+  /**
+   * insert() for a caller that spelled the path's key as it went (a walk adding one element per
+   * level): `key` must be pathKey(path), the elements' spellings (elementSpelling) joined by NUL.
+   */
+  insertSpelled(key: string, path: FieldPath): void {
+    this.paths.set(key, path);
     this.firsts = undefined;
   }
 
@@ -271,6 +289,14 @@ export class FieldSet {
     let out = `${keys.length}`;
     for (const k of keys) out += `|${k.length}:${k}`;
     return out;
+  }
+
+  /**
+   * The paths with their keys (pathKey: elements spelled as FieldsV1 spells them, joined by NUL),
+   * in the order they were inserted.
+   */
+  entries(): IterableIterator<[string, FieldPath]> {
+    return this.paths.entries();
   }
 
   /** The paths in no particular order (for callers to whom the order makes no difference). */

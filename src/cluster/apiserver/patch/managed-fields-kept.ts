@@ -10,7 +10,8 @@
  * a manager count the cap would fold) returns undefined: the caller takes the general path.
  */
 import type { ManagedFieldsEntry } from '../../api/types';
-import { comparePathElements, parsePathElement, serializePathElement, type FieldPath, type PathElement } from './field-set';
+import type { FieldSet } from './field-set';
+import { comparePathElements, parsePathElement, serializePathElement, type PathElement } from './field-set';
 import { isObject, type JsonObject } from './json-value';
 import { canonicalEntry, owns } from './managed-fields-owned';
 import { compareManagedEntries, managerIdentity, MAX_UPDATE_MANAGERS } from './managed-fields';
@@ -44,9 +45,18 @@ function canonicalNode(node: unknown, root: boolean): boolean {
     if (root || keys.length === 1 || !isObject(dot) || Object.keys(dot).length > 0) return false;
     i = 1;
   }
+  // Fields are most elements: one spelled `f:<name>` is canonical as it is, and sorts before every
+  // other kind and among fields by name (so by its spelling), without being read into an element.
+  let previousField: string | undefined;
   let previous: PathElement | undefined;
   for (; i < keys.length; i++) {
     const k = keys[i]!;
+    if (k.startsWith('f:')) {
+      if (previous !== undefined || (previousField !== undefined && !(previousField < k))) return false;
+      if (!canonicalNode(node[k], false)) return false;
+      previousField = k;
+      continue;
+    }
     let pe: PathElement | undefined;
     try {
       pe = parsePathElement(k);
@@ -73,9 +83,9 @@ export interface KeptSplit {
 
 /**
  * Splits the stored entries into those to decode and those kept as they are; undefined when the
- * general path must decode them all. `paths`: what the write changed, added or removed.
+ * general path must decode them all. `changes`: what the write changed, added or removed.
  */
-export function splitUntouched(entries: unknown, paths: FieldPath[], who: { manager: string; operation: 'Update'; apiVersion: string; subresource?: string }): KeptSplit | undefined {
+export function splitUntouched(entries: unknown, changes: FieldSet[], who: { manager: string; operation: 'Update'; apiVersion: string; subresource?: string }): KeptSplit | undefined {
   if (!Array.isArray(entries) || entries.length === 0) return undefined;
   const self = managerIdentity(who);
   const ids: string[] = [];
@@ -94,7 +104,7 @@ export function splitUntouched(entries: unknown, paths: FieldPath[], who: { mana
   // The general path folds the oldest Update entries beyond the cap; this one never needs to.
   if (updaters + (selfFound ? 0 : 1) > MAX_UPDATE_MANAGERS) return undefined;
   const all = entries as (ManagedFieldsEntry & { fieldsV1: JsonObject })[];
-  const kept = all.map((e, i) => ids[i] !== self && canonicalFieldsV1(e.fieldsV1) && !paths.some((p) => owns(e.fieldsV1, p)));
+  const kept = all.map((e, i) => ids[i] !== self && canonicalFieldsV1(e.fieldsV1) && !ownsAny(e.fieldsV1, changes));
   return {
     touched: all.filter((_, i) => !kept[i]),
     assemble(encoded) {
@@ -114,4 +124,10 @@ export function splitUntouched(entries: unknown, paths: FieldPath[], who: { mana
       return out.sort((a, b) => compareManagedEntries(a as Parameters<typeof compareManagedEntries>[0], b as Parameters<typeof compareManagedEntries>[0]));
     },
   };
+}
+
+/** Whether a set owns any of the changed paths. */
+function ownsAny(fields: JsonObject, changes: FieldSet[]): boolean {
+  for (const set of changes) for (const [, path] of set.entries()) if (owns(fields, path)) return true;
+  return false;
 }

@@ -38,11 +38,27 @@ export function owns(fields: JsonObject, path: FieldPath): boolean {
   let node: unknown = fields;
   for (const pe of path) {
     if (!isObject(node)) return false;
-    node = node[serializePathElement(pe)];
+    node = node['field' in pe ? fieldSpelling(pe.field) : serializePathElement(pe)];
     if (node === undefined) return false;
   }
   return !isObject(node) || Object.keys(node).length === 0 || node['.'] !== undefined;
 }
+
+/**
+ * `f:<name>`, made once per name: a status write asks every stored entry about each path it
+ * changed, and most are not owned at the first element (`f:status` in the creator's entry), so
+ * spelling that element was most of the question.
+ */
+function fieldSpelling(name: string): string {
+  let spelled = fieldSpellings.get(name);
+  if (spelled === undefined) {
+    if (fieldSpellings.size >= 4096) fieldSpellings.clear();
+    fieldSpellings.set(name, (spelled = `f:${name}`));
+  }
+  return spelled;
+}
+
+const fieldSpellings = new Map<string, string>();
 
 /** A key of more than one field is spelled in the order the path holds it; the stored spelling is sorted. */
 function simple(path: FieldPath): boolean {

@@ -31,7 +31,7 @@ import type { KubeObject, ManagedFieldsEntry } from '../../api/types';
 import { clone, deepEqual, isObject, type JsonObject } from './json-value';
 import type { MetaLookup } from './patch-meta';
 import { FieldSet, fieldPath, type FieldPath } from './field-set';
-import { TypedWalker, dropNulls } from './typed-value';
+import { TypedWalker, dropNulls, type SkippedFields } from './typed-value';
 import { ownedUpdate } from './managed-fields-owned';
 import { splitUntouched } from './managed-fields-kept';
 import { recall, recentKey, remember } from './managed-fields-recent';
@@ -169,8 +169,14 @@ interface Changes {
 }
 
 function diff(walker: TypedWalker, before: JsonObject, after: JsonObject, reset: FieldSet): Changes {
-  // A top-level field that is reset (a status write's spec) is left out of the comparison: every
-  // change under it would be dropped below anyway.
+  // Reset fields (a status write's spec, a pod's metadata.ownerReferences) are not walked: every
+  // change under them would be dropped anyway. Reset paths the walk cannot leave out are dropped
+  // from its answer instead.
+  const skipped = skippedFields(reset);
+  if (skipped !== undefined) {
+    const c = walker.compare(before, after, skipped);
+    return { added: c.added, modified: c.modified, removed: c.removed };
+  }
   let l = before;
   let r = after;
   for (const path of reset.members()) {
@@ -182,6 +188,33 @@ function diff(walker: TypedWalker, before: JsonObject, after: JsonObject, reset:
   const c = walker.compare(l, r);
   return { added: c.added.withoutPrefixes(reset), modified: c.modified.withoutPrefixes(reset), removed: c.removed.withoutPrefixes(reset) };
 }
+
+/** The reset set as fields compare leaves out, when it holds only paths of one or two fields (made once per set: reset sets are shared). */
+function skippedFields(reset: FieldSet): SkippedFields | undefined {
+  let skipped = skippedByReset.get(reset);
+  if (skipped === undefined) {
+    const top = new Set<string>();
+    const under = new Map<string, Set<string>>();
+    skipped = { top, under };
+    for (const path of reset.members()) {
+      const [first, second] = path;
+      if (first === undefined || path.length > 2 || !('field' in first) || (second !== undefined && !('field' in second))) {
+        skipped = null;
+        break;
+      }
+      if (second === undefined) top.add(first.field);
+      else {
+        let names = under.get(first.field);
+        if (names === undefined) under.set(first.field, (names = new Set()));
+        names.add(second.field);
+      }
+    }
+    skippedByReset.set(reset, skipped);
+  }
+  return skipped ?? undefined;
+}
+
+const skippedByReset = new WeakMap<FieldSet, SkippedFields | null>();
 
 /**
  * A shallow copy of `obj` without its member `name`, members in order. Copied one by one: a rest
@@ -263,7 +296,7 @@ export function recordUpdate(opts: RecordUpdateOptions): ManagedFieldsEntry[] {
     const changed = [...changes.modified.members(), ...changes.added.members()];
     const owned = ownedUpdate({ entries: oldFields, changed, removed: changes.removed.size, who: { ...who, operation: 'Update' } });
     if (owned) return owned;
-    const split = splitUntouched(oldFields, [...changed, ...changes.removed.members()], { ...who, operation: 'Update' });
+    const split = splitUntouched(oldFields, [changes.modified, changes.added, changes.removed], { ...who, operation: 'Update' });
     if (split) {
       // The general path below over the touched entries only; the others are kept as stored.
       const key = recentKey(split.touched, who, changes);

@@ -12,9 +12,15 @@ import { clone, deepEqual, isObject, type JsonObject } from './json-value';
 
 const hasOwn = Object.prototype.hasOwnProperty;
 import { listSemantics, type MetaLookup } from './patch-meta';
-import { FieldSet, pathToString, serializePathElement, type FieldPath, type PathElement } from './field-set';
+import { FieldSet, childKey, pathToString, serializePathElement, type FieldPath, type PathElement } from './field-set';
 
 type ListKind = ReturnType<typeof listSemantics>;
+
+/** Fields a comparison leaves out: top-level ones by name, and fields of top-level maps by the map's name. */
+export interface SkippedFields {
+  top: ReadonlySet<string>;
+  under: ReadonlyMap<string, ReadonlySet<string>>;
+}
 
 export class TypedWalker {
   constructor(private readonly meta: MetaLookup) {}
@@ -131,69 +137,95 @@ export class TypedWalker {
     }
   }
 
-  /** What changed from `lhs` to `rhs` (Compare). Maps and items that appear or vanish are paths too. */
-  compare(lhs: JsonObject, rhs: JsonObject): { added: FieldSet; modified: FieldSet; removed: FieldSet } {
+  /**
+   * What changed from `lhs` to `rhs` (Compare). Maps and items that appear or vanish are paths too.
+   * `skipped`: fields left out with everything under them, as if the sets were taken
+   * withoutPrefixes of them afterwards (a write's reset fields: not walked at all).
+   */
+  compare(lhs: JsonObject, rhs: JsonObject, skipped?: SkippedFields): { added: FieldSet; modified: FieldSet; removed: FieldSet } {
     const c = { added: new FieldSet(), modified: new FieldSet(), removed: new FieldSet() };
-    this.compareMaps(lhs, rhs, [], [], c);
+    this.skipped = skipped;
+    try {
+      this.compareMaps(lhs, rhs, [], [], '', c);
+    } finally {
+      this.skipped = undefined;
+    }
     return c;
   }
 
-  private compareValue(l: unknown, r: unknown, names: string[], path: FieldPath, c: ReturnType<TypedWalker['compare']>): void {
+  private skipped: SkippedFields | undefined;
+
+  /** The members the comparison leaves out of the map at `path` (only the root's and its maps' can be). */
+  private skippedAt(path: FieldPath): ReadonlySet<string> | undefined {
+    const skipped = this.skipped;
+    if (skipped === undefined || path.length > 1) return undefined;
+    if (path.length === 0) return skipped.top;
+    const first = path[0]!;
+    return 'field' in first ? skipped.under.get(first.field) : undefined;
+  }
+
+  // The walk below spells each path's FieldSet key as it descends (`key`, see childKey): spelling it
+  // again from the path at every insert was a third of the comparison.
+
+  private compareValue(l: unknown, r: unknown, names: string[], path: FieldPath, key: string, c: ReturnType<TypedWalker['compare']>): void {
     // A null map or list is present but empty: its items are added or removed, not the field itself.
     if (l === null && (isObject(r) || Array.isArray(r))) {
-      this.compareValue(isObject(r) ? {} : [], r, names, path, c);
+      this.compareValue(isObject(r) ? {} : [], r, names, path, key, c);
       return;
     }
     if (r === null && (isObject(l) || Array.isArray(l))) {
-      this.compareValue(l, isObject(l) ? {} : [], names, path, c);
+      this.compareValue(l, isObject(l) ? {} : [], names, path, key, c);
       return;
     }
     const bothMaps = (l === undefined || isObject(l)) && (r === undefined || isObject(r)) && !this.atomicMap(names);
     const bothLists = (l === undefined || Array.isArray(l)) && (r === undefined || Array.isArray(r)) && this.list(names).type !== 'atomic';
-    if (bothMaps) this.compareMaps((l ?? {}) as JsonObject, (r ?? {}) as JsonObject, names, path, c);
-    else if (bothLists) this.compareLists((l ?? []) as unknown[], (r ?? []) as unknown[], names, path, c);
+    if (bothMaps) this.compareMaps((l ?? {}) as JsonObject, (r ?? {}) as JsonObject, names, path, key, c);
+    else if (bothLists) this.compareLists((l ?? []) as unknown[], (r ?? []) as unknown[], names, path, key, c);
     else {
-      if (l === undefined) c.added.insert(path);
-      else if (r === undefined) c.removed.insert(path);
-      else if (!deepEqual(l, r)) c.modified.insert(path);
+      if (l === undefined) c.added.insertSpelled(key, path);
+      else if (r === undefined) c.removed.insertSpelled(key, path);
+      else if (!deepEqual(l, r)) c.modified.insertSpelled(key, path);
       return;
     }
-    if (l === undefined) c.added.insert(path);
-    else if (r === undefined) c.removed.insert(path);
+    if (l === undefined) c.added.insertSpelled(key, path);
+    else if (r === undefined) c.removed.insertSpelled(key, path);
   }
 
-  private compareMaps(l: JsonObject, r: JsonObject, names: string[], path: FieldPath, c: ReturnType<TypedWalker['compare']>): void {
+  private compareMaps(l: JsonObject, r: JsonObject, names: string[], path: FieldPath, key: string, c: ReturnType<TypedWalker['compare']>): void {
     // Equal values hold no change at any depth: skipping them spares the typed walk of what a write left alone.
     // for-in over own members, rather than Object.keys: no key arrays for every map compared.
+    const skipped = this.skippedAt(path);
     for (const k in l) {
-      if (!hasOwn.call(l, k)) continue;
+      if (!hasOwn.call(l, k) || skipped?.has(k)) continue;
       const lv = l[k];
       const rv = r[k];
       if ((lv === rv && lv !== undefined) || (rv !== undefined && typeof lv === 'object' && lv !== null && deepEqual(lv, rv))) continue;
-      this.compareValue(lv, rv, [...names, k], [...path, { field: k }], c);
+      this.compareValue(lv, rv, [...names, k], [...path, { field: k }], childKey(key, 'f:' + k), c);
     }
-    for (const k in r) if (hasOwn.call(r, k) && !hasOwn.call(l, k)) this.compareValue(undefined, r[k], [...names, k], [...path, { field: k }], c);
+    for (const k in r) if (hasOwn.call(r, k) && !hasOwn.call(l, k) && !skipped?.has(k)) this.compareValue(undefined, r[k], [...names, k], [...path, { field: k }], childKey(key, 'f:' + k), c);
   }
 
-  private compareLists(l: unknown[], r: unknown[], names: string[], path: FieldPath, c: ReturnType<TypedWalker['compare']>): void {
+  private compareLists(l: unknown[], r: unknown[], names: string[], path: FieldPath, key: string, c: ReturnType<TypedWalker['compare']>): void {
     const list = this.list(names);
     const li = this.indexItems(l, list, names);
     const ri = this.indexItems(r, list, names);
-    const keys = new Set([...li.keys(), ...ri.keys()]);
-    for (const k of keys) {
-      const pe = (li.get(k) ?? ri.get(k))!.pe;
-      const itemPath = [...path, pe];
+    const item = (k: string, pe: PathElement, lv: unknown, rv: unknown): void => {
+      const itemKey = childKey(key, k);
       if (list.type === 'set') {
-        if (!li.has(k)) c.added.insert(itemPath);
-        else if (!ri.has(k)) c.removed.insert(itemPath);
-        continue;
+        if (lv === undefined) c.added.insertSpelled(itemKey, [...path, pe]);
+        else if (rv === undefined) c.removed.insertSpelled(itemKey, [...path, pe]);
+        return;
       }
-      const lv = li.get(k)?.item;
-      const rv = ri.get(k)?.item;
-      this.compareMaps((lv ?? {}) as JsonObject, (rv ?? {}) as JsonObject, names, itemPath, c);
-      if (lv === undefined) c.added.insert(itemPath);
-      else if (rv === undefined) c.removed.insert(itemPath);
-    }
+      // An item equal on both sides holds no change (its members would each be found equal).
+      if (lv !== undefined && rv !== undefined && (lv === rv || deepEqual(lv, rv))) return;
+      const itemPath = [...path, pe];
+      this.compareMaps((lv ?? {}) as JsonObject, (rv ?? {}) as JsonObject, names, itemPath, itemKey, c);
+      if (lv === undefined) c.added.insertSpelled(itemKey, itemPath);
+      else if (rv === undefined) c.removed.insertSpelled(itemKey, itemPath);
+    };
+    // Items by key: those of `l` in its order, then those only `r` has, in its order.
+    for (const [k, { pe, item: lv }] of li) item(k, pe, lv, ri.get(k)?.item);
+    for (const [k, { pe, item: rv }] of ri) if (!li.has(k)) item(k, pe, undefined, rv);
   }
 
   /** `config` merged into `live` (typed Merge): maps merge, associative lists merge by key, the rest is replaced. */

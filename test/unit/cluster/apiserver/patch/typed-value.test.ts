@@ -1,0 +1,83 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FieldSet, fieldPath, pathToString } from '../../../../../src/cluster/apiserver/patch/field-set';
+import { TypedWalker } from '../../../../../src/cluster/apiserver/patch/typed-value';
+import type { JsonObject } from '../../../../../src/cluster/apiserver/patch/json-value';
+import { podMeta } from './pod-meta';
+
+const walker = new TypedWalker(podMeta);
+const printed = (set: FieldSet) => set.list().map(pathToString);
+
+test('compare: a pod status write changes items of associative lists by key, atomic values whole, and set-list values one by one', () => {
+  const before: JsonObject = {
+    metadata: { name: 'web', finalizers: ['a', 'b'] },
+    status: {
+      phase: 'Pending',
+      conditions: [{ type: 'Initialized', status: 'True' }, { type: 'Ready', status: 'False', reason: 'ContainersNotReady' }],
+      containerStatuses: [{ name: 'web', ready: false }],
+    },
+  };
+  const after: JsonObject = {
+    metadata: { name: 'web', finalizers: ['b', 'c'] },
+    status: {
+      phase: 'Running',
+      podIP: '10.244.1.2',
+      podIPs: [{ ip: '10.244.1.2' }],
+      conditions: [{ type: 'Initialized', status: 'True' }, { type: 'Ready', status: 'True' }],
+      containerStatuses: [{ name: 'web', ready: true }],
+    },
+  };
+  const c = walker.compare(before, after);
+  assert.deepEqual(printed(c.added), ['.metadata.finalizers[="c"]', '.status.podIP', '.status.podIPs', '.status.podIPs[ip="10.244.1.2"]', '.status.podIPs[ip="10.244.1.2"].ip']);
+  assert.deepEqual(printed(c.modified), ['.status.containerStatuses', '.status.phase', '.status.conditions[type="Ready"].status']);
+  assert.deepEqual(printed(c.removed), ['.metadata.finalizers[="a"]', '.status.conditions[type="Ready"].reason']);
+});
+
+test('compare over varied objects: its sets hold each path under the key a set spells for it, and comparing the other way swaps added and removed', () => {
+  // A seeded generator: the same cases every run.
+  let seed = 11;
+  const next = (n: number) => {
+    // mulberry32
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) % n;
+  };
+  const pick = <T>(xs: T[]) => xs[next(xs.length)]!;
+  const condition = () => ({ type: pick(['Ready', 'Initialized', 'PodScheduled']), status: pick(['True', 'False']), ...(next(2) ? { reason: pick(['A', 'B']) } : {}) });
+  const container = () => ({ name: pick(['web', 'side']), image: pick(['nginx:1.27', 'nginx:1.28']), ...(next(2) ? { ports: [{ containerPort: pick([80, 443]), ...(next(2) ? { protocol: 'UDP' } : {}) }] } : {}) });
+  const pod = (): JsonObject => ({
+    metadata: { name: 'p', ...(next(2) ? { labels: { app: pick(['a', 'b']), ...(next(2) ? { tier: 'x' } : {}) } } : {}), ...(next(2) ? { finalizers: [pick(['f1', 'f2']), pick(['f3', 'f4'])] } : {}) },
+    spec: { containers: Array.from({ length: 1 + next(2) }, container), ...(next(2) ? { nodeName: pick(['n1', 'n2']) } : {}) },
+    status: {
+      ...(next(2) ? { phase: pick(['Pending', 'Running']) } : {}),
+      ...(next(2) ? { conditions: Array.from({ length: next(3) }, condition) } : {}),
+      ...(next(2) ? { podIPs: Array.from({ length: next(3) }, () => ({ ip: `10.0.0.${next(4)}` })) } : {}),
+      ...(next(3) === 0 ? { hostIP: null } : {}),
+    },
+  });
+  let changed = 0;
+  for (let i = 0; i < 300; i++) {
+    const l = pod();
+    const r = pod();
+    const there = walker.compare(l, r);
+    const back = walker.compare(r, l);
+    for (const set of [there.added, there.modified, there.removed]) {
+      // A set made from the same paths by insert spells their keys itself.
+      assert.ok(set.equals(new FieldSet(set.members())), printed(set).join(' '));
+      for (const path of set.members()) assert.ok(set.has(path), pathToString(path));
+    }
+    assert.deepEqual(printed(back.added), printed(there.removed));
+    assert.deepEqual(printed(back.removed), printed(there.added));
+    assert.deepEqual(printed(back.modified), printed(there.modified));
+    assert.equal(walker.compare(l, structuredClone(l)).added.size + walker.compare(l, structuredClone(l)).modified.size, 0);
+    // Fields left out of the walk: the same paths, in the same order, as dropping them afterwards.
+    const skipped = walker.compare(l, r, { top: new Set(['spec']), under: new Map([['metadata', new Set(['finalizers'])], ['status', new Set(['podIPs'])]]) });
+    const reset = new FieldSet([fieldPath('spec'), fieldPath('metadata', 'finalizers'), fieldPath('status', 'podIPs')]);
+    for (const kind of ['added', 'modified', 'removed'] as const) {
+      assert.deepEqual(skipped[kind].members().map(pathToString), there[kind].withoutPrefixes(reset).members().map(pathToString));
+    }
+    if (!there.added.empty() || !there.modified.empty()) changed++;
+  }
+  assert.ok(changed > 250, `${changed} pairs changed something`);
+});
