@@ -10,11 +10,12 @@ import { sharedNamespace } from '../api/string-pool';
  * entry each (~130 B an event that way, ~60 this way).
  *
  * Slots are taken in the order entries are set; a removed entry leaves a hole, skipped when the
- * oldest are read, and the columns are compacted (grown by half when over three quarters of them
- * are live, halved when under a quarter) when the last slot is taken. A settled kubelet keeps its
- * entries for the correlation window, so the room it has to spare is memory per pod: growing by
- * half keeps it at 1/3 of the columns or less once they have grown (doubling left up to 3/4 unused:
- * 256 slots for a node's 130 events), and each compaction still frees a quarter of the slots at least.
+ * oldest are read, and the columns are compacted (grown by a quarter when over three quarters of
+ * them are live, halved when under a quarter) when the last slot is taken. A settled kubelet keeps
+ * its entries for the correlation window, so the room it has to spare is memory per pod: growing
+ * by a quarter leaves at most 2/5 of the columns unused right after growing, less as they fill
+ * (doubling left up to 3/4 unused: 256 slots for a node's 130 events). Each compaction frees a
+ * quarter of the slots or grows them by a quarter, so an entry is copied ~4 times at most.
  *
  * The create in flight of an entry (`write`) is kept by slot in a Map of the few in flight, not in
  * a column: a column costs every remembered entry 8 bytes for the moments its create is on its way.
@@ -128,12 +129,12 @@ export class EventAggregates {
   }
 
   /**
-   * Compacts the live entries to the front (in their order), in columns grown by half when over
+   * Compacts the live entries to the front (in their order), in columns grown by a quarter when over
    * three quarters are live, halved when under a quarter are (never below INITIAL), else of the same size.
    */
   private makeRoom(): void {
     const length = this.ids.length;
-    const capacity = this.live * 4 > length * 3 ? Math.ceil(length * 1.5) : this.live * 4 < length && length > INITIAL ? Math.max(INITIAL, length >>> 1) : length;
+    const capacity = this.live * 4 > length * 3 ? Math.ceil(length * 1.25) : this.live * 4 < length && length > INITIAL ? Math.max(INITIAL, length >>> 1) : length;
     const ids = new Float64Array(capacity);
     const times = new Float64Array(capacity * 2);
     const counters = new Int32Array(capacity * 2);
