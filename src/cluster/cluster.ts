@@ -155,13 +155,15 @@ export class Cluster {
       server.parts.kubeletListening = cluster.nodes.kubeletListening;
       cluster.stoppers.unshift(() => { delete server.parts.logProvider; delete server.parts.execProvider; delete server.parts.kubeletListening; });
       await cluster.nodes.start(options.nodeConfigs ?? workerNodes(options.nodes ?? 3));
-      scheduler = new Scheduler(cluster.client(SCHEDULER, 'kube-scheduler/v1.32.4 (linux/amd64) kubernetes/kube-sim'), clock, { log });
+      // The scheduler reads the controller manager's pod informer (one watch of every pod, not two):
+      // that informer starts with the controllers, so they start first.
+      const controllers = new ControllerManager(cluster.client(CONTROLLER_MANAGER), clock, caCertPem, { terminatedPodGCThreshold: options.terminatedPodGCThreshold });
+      scheduler = new Scheduler(cluster.client(SCHEDULER, 'kube-scheduler/v1.32.4 (linux/amd64) kubernetes/kube-sim'), clock, { log, podInformer: controllers.informers.podInformer });
       cluster.scheduler = scheduler;
       cluster.stoppers.unshift(() => scheduler!.stop());
-      await scheduler.start();
-      const controllers = new ControllerManager(cluster.client(CONTROLLER_MANAGER), clock, caCertPem, { terminatedPodGCThreshold: options.terminatedPodGCThreshold });
       cluster.stoppers.unshift(() => controllers.stop());
       await controllers.start();
+      await scheduler.start();
       cluster.stoppers.unshift(cluster.nodes.followFaultLabel(controllers.nodeInformer));
     } catch (err) {
       await cluster.stop();

@@ -10,7 +10,15 @@ import { sharedNamespace } from '../api/string-pool';
  * entry each (~130 B an event that way, ~60 this way).
  *
  * Slots are taken in the order entries are set; a removed entry leaves a hole, skipped when the
- * oldest are read, and the columns are compacted (or grown) when the last slot is taken.
+ * oldest are read, and the columns are compacted (grown by a quarter when over three quarters of
+ * them are live, halved when under a quarter) when the last slot is taken. A settled kubelet keeps
+ * its entries for the correlation window, so the room it has to spare is memory per pod: growing
+ * by a quarter leaves at most 2/5 of the columns unused right after growing, less as they fill
+ * (doubling left up to 3/4 unused: 256 slots for a node's 130 events). Each compaction frees a
+ * quarter of the slots or grows them by a quarter, so an entry is copied ~4 times at most.
+ *
+ * The create in flight of an entry (`write`) is kept by slot in a Map of the few in flight, not in
+ * a column: a column costs every remembered entry 8 bytes for the moments its create is on its way.
  */
 export class EventAggregates {
   private ids = new Float64Array(INITIAL);
@@ -20,10 +28,10 @@ export class EventAggregates {
   private counters = new Int32Array(INITIAL * 2);
   private namespaces: (string | undefined)[] = new Array<string | undefined>(INITIAL).fill(undefined);
   private names: (string | undefined)[] = new Array<string | undefined>(INITIAL).fill(undefined);
-  /** The create of the entry's event while it is in flight (its repeats wait for it), by slot. */
-  private writes: (Promise<void> | undefined)[] = new Array<Promise<void> | undefined>(INITIAL).fill(undefined);
-  /** Open addressing over ids: slot + 1, 0 never used, -1 removed. */
-  private index = new Int32Array(INITIAL * 2);
+  /** The create of an entry's event while it is in flight (its repeats wait for it), by slot. */
+  private writes = new Map<number, Promise<void>>();
+  /** Open addressing over ids: slot + 1, 0 never used, -1 removed; a power of two, at least 1.5 × the slots. */
+  private index = new Int32Array(indexSizeFor(INITIAL));
   private removedInIndex = 0;
   /** The oldest slot that may be live, and the next free one. */
   private head = 0;
@@ -50,8 +58,16 @@ export class EventAggregates {
   lastSeen(slot: number): number { return this.times[slot * 2 + 1]!; }
   sequence(slot: number): number { return this.counters[slot * 2]!; }
   count(slot: number): number { return this.counters[slot * 2 + 1]!; }
-  write(slot: number): Promise<void> | undefined { return this.writes[slot]; }
-  setWrite(slot: number, write: Promise<void> | undefined): void { this.writes[slot] = write; }
+  write(slot: number): Promise<void> | undefined { return this.writes.size === 0 ? undefined : this.writes.get(slot); }
+  setWrite(slot: number, write: Promise<void> | undefined): void {
+    if (write !== undefined) this.writes.set(slot, write);
+    else this.writes.delete(slot);
+  }
+
+  /** Slots in the columns (live entries, holes and free room): what the table costs beside its size. */
+  get capacity(): number {
+    return this.ids.length;
+  }
 
   /** One more of the event in `slot`, seen at `seen`; returns its count. */
   repeat(slot: number, seen: number): number {
@@ -96,7 +112,7 @@ export class EventAggregates {
     this.ids[slot] = NaN;
     this.namespaces[slot] = undefined;
     this.names[slot] = undefined;
-    this.writes[slot] = undefined;
+    if (this.writes.size > 0) this.writes.delete(slot);
     this.live--;
   }
 
@@ -112,15 +128,20 @@ export class EventAggregates {
     }
   }
 
-  /** Compacts the live entries to the front (in their order), growing the columns when over half are live. */
+  /**
+   * Compacts the live entries to the front (in their order), in columns grown by a quarter when over
+   * three quarters are live, halved when under a quarter are (never below INITIAL), else of the same size.
+   */
   private makeRoom(): void {
-    const capacity = this.live * 2 > this.ids.length ? this.ids.length * 2 : this.ids.length;
+    const length = this.ids.length;
+    const capacity = this.live * 4 > length * 3 ? Math.ceil(length * 1.25) : this.live * 4 < length && length > INITIAL ? Math.max(INITIAL, length >>> 1) : length;
     const ids = new Float64Array(capacity);
     const times = new Float64Array(capacity * 2);
     const counters = new Int32Array(capacity * 2);
     const namespaces = new Array<string | undefined>(capacity).fill(undefined);
     const names = new Array<string | undefined>(capacity).fill(undefined);
-    const writes = new Array<Promise<void> | undefined>(capacity).fill(undefined);
+    const inFlight = this.writes;
+    const writes = inFlight.size > 0 ? new Map<number, Promise<void>>() : inFlight;
     let to = 0;
     for (let from = this.head; from < this.tail; from++) {
       if (Number.isNaN(this.ids[from]!)) continue;
@@ -131,7 +152,10 @@ export class EventAggregates {
       counters[to * 2 + 1] = this.counters[from * 2 + 1]!;
       namespaces[to] = this.namespaces[from];
       names[to] = this.names[from];
-      writes[to] = this.writes[from];
+      if (writes !== inFlight) {
+        const write = inFlight.get(from);
+        if (write !== undefined) writes.set(to, write);
+      }
       to++;
     }
     this.ids = ids;
@@ -142,7 +166,7 @@ export class EventAggregates {
     this.writes = writes;
     this.head = 0;
     this.tail = to;
-    this.reindex(capacity * 2);
+    this.reindex(indexSizeFor(capacity));
   }
 
   private reindex(size: number): void {
@@ -160,6 +184,13 @@ export class EventAggregates {
 }
 
 const INITIAL = 8;
+
+/** The index's size for `capacity` slots: the power of two at least 1.5 times it (so at most 2/3 full). */
+function indexSizeFor(capacity: number): number {
+  let size = 16;
+  while (size * 2 < capacity * 3) size *= 2;
+  return size;
+}
 
 /** The low 32 bits of an identity (its well-mixed half: see identity in event-recorder.ts). */
 function hash(id: number): number {

@@ -140,6 +140,16 @@ const W_PINNED = 8192;
 const W_WRITING = 16384;
 /** The PodScheduled condition of the last status computed had no reason and no message. */
 const W_SCHEDULED_PLAIN = 32768;
+/**
+ * publishedPhase and publishedQoS, as their index in these lists (3 and 2 bits of `flags` from
+ * these shifts): two strings a pod worker does not keep fields for (a worker per pod).
+ */
+const W_PHASE_SHIFT = 16;
+const W_QOS_SHIFT = 19;
+const PUBLISHED_PHASES: readonly (string | undefined)[] = [undefined, 'Pending', 'Running', 'Succeeded', 'Failed', 'Unknown'];
+const PUBLISHED_QOS: readonly (string | undefined)[] = [undefined, 'Guaranteed', 'Burstable', 'BestEffort'];
+/** The index of `value` in `list`; 0 (undefined) for a value not in it. */
+const codeOf = (list: readonly (string | undefined)[], value: string | undefined): number => (value === undefined ? 0 : Math.max(0, list.indexOf(value)));
 
 export class PodWorker implements ContainerHooks, Requested, StatusSlot {
   readonly namespace: string;
@@ -202,9 +212,13 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
    * yet, the terminal one, or the host must get the next one whatever it is: see publish). Kept as
    * the strings they are (no text made of them: it would be one more string per pod).
    */
-  private publishedPhase: string | undefined;
+  private get publishedPhase(): string | undefined { return PUBLISHED_PHASES[(this.flags >>> W_PHASE_SHIFT) & 7]; }
+  /** A phase not in PUBLISHED_PHASES is kept as undefined: the next status goes to the host whatever it is. */
+  private set publishedPhase(phase: string | undefined) { this.flags = (this.flags & ~(7 << W_PHASE_SHIFT)) | (codeOf(PUBLISHED_PHASES, phase) << W_PHASE_SHIFT); }
   private publishedIP: CompactIP | undefined;
-  private publishedQoS: string | undefined;
+  /** A QoS class not in PUBLISHED_QOS is kept as undefined, which no pod's class equals (see givesPublishedInputs and publish). */
+  private get publishedQoS(): string | undefined { return PUBLISHED_QOS[(this.flags >>> W_QOS_SHIFT) & 3]; }
+  private set publishedQoS(qos: string | undefined) { this.flags = (this.flags & ~(3 << W_QOS_SHIFT)) | (codeOf(PUBLISHED_QOS, qos) << W_QOS_SHIFT); }
 
   // StatusSlot: written by the kubelet, never read by the worker.
   get statusToWrite(): PodStatus | undefined { return this.extra?.statusToWrite; }

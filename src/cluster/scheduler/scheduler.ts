@@ -51,6 +51,14 @@ export interface SchedulerOptions {
   /** Write explanation annotations (default true). */
   explain?: boolean;
   log?: (line: string) => void;
+  /**
+   * A pod informer of all pods that another component starts and stops (the controller manager's
+   * shared one), read instead of a watch of the scheduler's own: each pod then costs one cache
+   * entry and one delivery less. The scheduler only reads it: its writes (bindings, status,
+   * preemptions, events) go through its own client, with its own identity. Without it the
+   * scheduler lists and watches pods itself.
+   */
+  podInformer?: Informer<Pod>;
 }
 
 export interface SchedulerStats {
@@ -71,6 +79,9 @@ export class Scheduler {
   private readonly recorder: EventsV1Recorder;
   private readonly informers: Informer<KubeObject>[] = [];
   private podInformer: Informer<Pod> | undefined;
+  /** The shared pod informer given (SchedulerOptions.podInformer), and how to take the handlers off it again. */
+  private readonly sharedPods: Informer<Pod> | undefined;
+  private removePodHandlers: (() => void) | undefined;
   private priorityClasses: Informer<PriorityClass & KubeObject> | undefined;
   private namespaces: Informer<KubeObject> | undefined;
   private readonly bindings = new Set<Promise<void>>();
@@ -83,6 +94,7 @@ export class Scheduler {
     this.rand = options.seed !== undefined ? seededRandom(options.seed) : Math.random;
     this.explain = options.explain ?? true;
     this.log = options.log ?? (() => undefined);
+    this.sharedPods = options.podInformer;
     this.cache = new SchedulerCache(clock);
     this.framework = new Framework((handle) => defaultPlugins(handle, { client, rand: this.rand }), DEFAULT_SCHEDULER_NAME);
     this.queue = new SchedulingQueue(clock, this.framework.plugins.queueSort, (pod) => this.framework.runPreEnqueuePlugins(pod));
@@ -96,22 +108,31 @@ export class Scheduler {
     this.priorityClasses = new Informer<PriorityClass & KubeObject>(this.client.resource(PRIORITY_CLASSES), {}, this.clock);
     this.namespaces = new Informer<KubeObject>(this.client.resource(NAMESPACES), {}, this.clock);
     const nodes = new Informer<Node>(this.client.resource(NODES), {}, this.clock);
-    this.podInformer = new Informer<Pod>(this.client.resource(PODS), {}, this.clock);
+    const pods = (this.podInformer = this.sharedPods ?? new Informer<Pod>(this.client.resource(PODS), {}, this.clock));
     this.cache.namespaceLabels = (ns) => this.namespaces?.get(ns)?.metadata.labels;
     nodes.addHandlers({
       onAdd: (n) => { this.cache.addNode(n); this.move('NodeAdd'); },
       onUpdate: (o, n) => { this.cache.updateNode(n); if (nodeSchedulingChanged(o, n)) this.move('NodeUpdate'); },
       onDelete: (n) => this.cache.removeNode(n),
     });
-    this.podInformer.addHandlers({
-      onAdd: (p) => this.onPodAdd(p),
-      onUpdate: (o, p) => this.onPodUpdate(o, p),
-      onDelete: (p) => this.onPodDelete(p),
-    });
-    const all = [this.priorityClasses, this.namespaces, nodes, this.podInformer] as Informer<KubeObject>[];
-    this.informers.push(...all);
+    const podHandlers = {
+      onAdd: (p: Pod) => this.onPodAdd(p),
+      onUpdate: (o: Pod, p: Pod) => this.onPodUpdate(o, p),
+      onDelete: (p: Pod) => this.onPodDelete(p),
+    };
+    const own = [this.priorityClasses, this.namespaces, nodes] as Informer<KubeObject>[];
+    if (!this.sharedPods) {
+      this.removePodHandlers = pods.addHandlers(podHandlers);
+      own.push(pods as unknown as Informer<KubeObject>);
+    }
+    this.informers.push(...own);
     // PriorityClasses first, so pods get their priority; nodes before pods, so pods find their nodes.
-    for (const inf of all) { inf.start(); await inf.waitForSync(); }
+    for (const inf of own) { inf.start(); await inf.waitForSync(); }
+    if (this.sharedPods) {
+      // Its owner starts it: the pods it holds already are replayed as adds, the rest come as listed.
+      this.removePodHandlers = pods.addHandlers(podHandlers);
+      await pods.waitForSync();
+    }
     this.running = true;
     this.loopDone = this.loop();
     return this;
@@ -121,6 +142,8 @@ export class Scheduler {
     this.running = false;
     this.queue.close();
     for (const inf of this.informers) inf.stop();
+    this.removePodHandlers?.();
+    this.removePodHandlers = undefined;
     await this.loopDone;
     await Promise.allSettled([...this.bindings]);
   }

@@ -60,3 +60,39 @@ test('the packed correlator cache answers as an insertion-ordered Map through ad
   while (table.oldest() >= 0) table.remove(table.oldest());
   assert.equal(table.size, 0);
 });
+
+test('a create in flight stays with its entry through compactions and growth, and goes with it', () => {
+  const table = new EventAggregates();
+  const writes = new Map<number, Promise<void>>();
+  for (let id = 1; id <= 200; id++) {
+    const slot = table.add(id, 'default', `pod-${id}`, id, id);
+    if (id % 3 === 0) { const w = Promise.resolve(); writes.set(id, w); table.setWrite(slot, w); }
+    // Every fourth of the older ones is forgotten, so compactions move the rest.
+    if (id % 4 === 0) { table.remove(table.find(id - 2)); writes.delete(id - 2); }
+  }
+  for (let id = 1; id <= 200; id++) {
+    const slot = table.find(id);
+    if (slot < 0) continue;
+    assert.equal(table.write(slot), writes.get(id), `write of ${id}`);
+  }
+  const id = 9;
+  table.setWrite(table.find(id), undefined);
+  assert.equal(table.write(table.find(id)), undefined);
+  // A new entry in a freed slot has no write of a removed one.
+  table.remove(table.find(12));
+  for (let next = 1000; next < 1100; next++) assert.equal(table.write(table.add(next, 'default', 'p', next, next)), undefined);
+});
+
+test('a node\'s remembered events keep at most 2/3 as much room again to spare, and give it back as they are forgotten', () => {
+  const table = new EventAggregates();
+  for (let id = 1; id <= 130; id++) {
+    table.add(id, 'default', `pod-${id}`, id, id);
+    assert.ok(table.capacity <= Math.max(16, Math.ceil((table.size * 5) / 3)), `${table.capacity} slots for ${table.size}`);
+  }
+  // Doubling gave 256 slots for 130 events; growing by a quarter when over 3/4 are live, 137.
+  assert.ok(table.capacity <= 150, `${table.capacity} slots for 130 events`);
+  while (table.size > 5) table.remove(table.oldest());
+  for (let id = 1000; id < 1400; id++) { table.add(id, 'default', 'p', id, id); table.remove(table.oldest()); }
+  assert.ok(table.capacity <= 20, `${table.capacity} slots for ${table.size} events once the rest are forgotten`);
+});
+

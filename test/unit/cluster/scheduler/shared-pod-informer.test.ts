@@ -1,0 +1,52 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Cluster } from '../../../../src/cluster/cluster';
+import { ManualClock } from '../../../../src/cluster/clock';
+import { PODS } from '../../../../src/cluster/client/client';
+import type { Pod } from '../../../../src/cluster/api/types';
+
+const SCHEDULER_USER = 'system:kube-scheduler';
+
+async function boundNode(c: Cluster, clock: ManualClock, name: string): Promise<string | undefined> {
+  for (let i = 0; i < 200; i++) {
+    const pod = await c.client().resource<Pod>(PODS).get(name, { namespace: 'default' });
+    if (pod.spec.nodeName) return pod.spec.nodeName;
+    await clock.advance(100);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return undefined;
+}
+
+test("the cluster's scheduler reads the controller manager's pod informer: it lists and watches no pods itself, and still binds as itself", async () => {
+  const clock = new ManualClock();
+  const c = await Cluster.start({ clock, nodes: 2 });
+  try {
+    await c.client().resource<Pod>(PODS).create({ metadata: { name: 'web', namespace: 'default' }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } as Pod, { namespace: 'default' });
+    assert.match((await boundNode(c, clock, 'web')) ?? '', /^node-[12]$/);
+    const podReads = (user: string) => c.audit.query({ user, resource: 'pods' }).filter((r) => r.verb === 'list' || r.verb === 'watch').map((r) => r.verb);
+    assert.deepEqual(podReads(SCHEDULER_USER), [], 'no pod list or watch of its own');
+    assert.deepEqual([...new Set(podReads('system:kube-controller-manager'))].sort(), ['list', 'watch']);
+    // Its writes keep its identity: the binding, and its nodes and namespaces it still watches itself.
+    const binding = c.audit.query({ resource: 'pods', name: 'web' }).find((r) => r.subresource === 'binding');
+    assert.equal(binding?.user, SCHEDULER_USER);
+    assert.ok(c.audit.query({ user: SCHEDULER_USER, resource: 'nodes' }).some((r) => r.verb === 'watch'));
+  } finally {
+    await c.stop();
+  }
+});
+
+test('a stopped scheduler takes its handlers off the shared pod informer: new pods stay unbound while the controllers go on', async () => {
+  const clock = new ManualClock();
+  const c = await Cluster.start({ clock, nodes: 1 });
+  try {
+    await c.scheduler.stop();
+    await c.client().resource<Pod>(PODS).create({ metadata: { name: 'late', namespace: 'default' }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } as Pod, { namespace: 'default' });
+    for (let i = 0; i < 20; i++) { await clock.advance(100); await new Promise((resolve) => setImmediate(resolve)); }
+    const pod = await c.client().resource<Pod>(PODS).get('late', { namespace: 'default' });
+    assert.equal(pod.spec.nodeName, undefined);
+    assert.equal(c.scheduler.cache.nodeCount, 1);
+    assert.equal(c.scheduler.queue.has(pod), false, 'the stopped scheduler no longer hears of pods');
+  } finally {
+    await c.stop();
+  }
+});
