@@ -118,6 +118,7 @@ export class Cluster {
       clock.setPendingWork(() => store.pendingWrites?.());
       cluster.stoppers.push(() => clock.setPendingWork(undefined));
     }
+    cluster.stoppers.push(() => server.stop());
     cluster.stoppers.push(() => store.close());
     if (ownsClock) cluster.stoppers.push(() => clock.dispose());
     if (ownsClock && options.dataDir) cluster.stoppers.push(keepClockMark(options.dataDir, clock));

@@ -19,6 +19,7 @@ export class Registries {
   /** By resource name (plural), then the few group/versions serving it: found without building a key per request. */
   private readonly byResource = new Map<string, RegistryStore[]>();
   readonly all: RegistryStore[] = [];
+  private watchedForAdmission = new Map<RegistryStore, WatchedKeys>();
 
   constructor(definitions: ResourceDefinition[], private readonly kv: KVStore, clock: Clock) {
     const coreNames = new Set(definitions.filter((d) => d.group === '').map((d) => d.resource));
@@ -61,6 +62,7 @@ export class Registries {
     };
     // What admission looks up for every create is kept in memory (watched-keys.ts).
     const watched = new Map<RegistryStore, WatchedKeys>();
+    this.watchedForAdmission = watched;
     for (const [group, resource] of WATCHED_FOR_ADMISSION) {
       const registry = this.findAnyVersion(group, resource);
       if (!registry) continue;
@@ -81,6 +83,12 @@ export class Registries {
       return registry && kvs?.map((kv) => registry.shared(kv));
     };
     for (const registry of this.all) registry.admission = { plugins, lookup };
+  }
+
+  /** Stops admission's watches and every registry's timers (ApiServer.stop). */
+  stop(): void {
+    for (const keys of this.watchedForAdmission.values()) keys.stop();
+    for (const registry of this.all) registry.stop();
   }
 
   find(group: string, version: string, resource: string): RegistryStore | undefined {

@@ -64,4 +64,12 @@ export class ApiServer {
   handle(request: ApiRequest): Promise<ApiResponse> {
     return this.pipeline.handle(request);
   }
+
+  /**
+   * Cancels the registries' timers and admission's watches. A stopped cluster's clock may go on
+   * (one a caller passed in): at unlimited speed a timer that sets itself again would spin it.
+   */
+  stop(): void {
+    this.parts.registries.stop();
+  }
 }

@@ -239,6 +239,8 @@ export class RegistryStore implements HandleSource {
   private sweepAt = MIN_SWEEP;
   /** The sweep set for later (see newKey), if one is. */
   private sweepTimer: Timer | undefined;
+  /** Stopped with its server: sets no timers (see stop). */
+  private stopped = false;
   /**
    * Held weakly since the last sweep: gone once a collection has run since, which is the only
    * thing that makes a `decoded` entry's object go (see collectedSinceSweep).
@@ -326,6 +328,7 @@ export class RegistryStore implements HandleSource {
   }
 
   private sweepLater(): void {
+    if (this.stopped) return;
     this.sweepTimer ??= this.clock.setTimer(SWEEP_AFTER_MS, () => {
       this.sweepTimer = undefined;
       if (this.decoded.size <= RECENT_OBJECTS) return;
@@ -515,6 +518,19 @@ export class RegistryStore implements HandleSource {
   }
 
   /**
+   * Cancels the sweep set for later and the hold of a large read, and sets no more: the registry's
+   * server stopped, and a timer that sets itself again (sweepLater, while live objects keep the map
+   * large) would keep a clock at unlimited speed spinning after the cluster stopped.
+   */
+  stop(): void {
+    this.stopped = true;
+    this.sweepTimer?.cancel();
+    this.sweepTimer = undefined;
+    this.listed?.timer.cancel();
+    this.listed = undefined;
+  }
+
+  /**
    * Holds the objects of a read larger than the strong set for LISTED_HOLD_MS of cluster time:
    * every other holder is weak, so a client reading the same large list again soon (`kubectl get
    * pods` repeated, a Table and then its watch, an informer's relist) would decode all of it again
@@ -522,6 +538,7 @@ export class RegistryStore implements HandleSource {
    */
   private holdListed(objects: KubeObject[]): void {
     this.listed?.timer.cancel();
+    if (this.stopped) return;
     const timer = this.clock.setTimer(LISTED_HOLD_MS, () => {
       if (this.listed?.timer === timer) this.listed = undefined;
     });

@@ -152,3 +152,17 @@ test('a handle decodes its object again as often as it is collected, and peeks a
   }
   assert.equal(handleStats.redecoded, before + 2);
 });
+
+test('a stopped registry sets no more sweeps, though live objects keep its map large: a clock at unlimited speed would spin on them', async () => {
+  const clock = new ManualClock();
+  const registry = configmaps(clock);
+  const held = Array.from({ length: 2000 }, (_, i) => registry.shared(kv(`held-${i}`)));
+  await clock.advance(10_000);
+  assert.equal(clock.pendingTimers, 1, 'the sweep tries again while the objects live');
+  registry.stop();
+  assert.equal(clock.pendingTimers, 0);
+  registry.shared(kv('after-stop'));
+  await clock.advance(60_000);
+  assert.equal(clock.pendingTimers, 0);
+  assert.equal(held.length, 2000);
+});
