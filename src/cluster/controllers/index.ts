@@ -1,6 +1,6 @@
 /** kube-controller-manager's controllers that the cluster runs, started together. */
 import type { KubeObject, Node } from '../api/types';
-import { LEASES, NODES, type ApiClient } from '../client/client';
+import { LEASES, type ApiClient } from '../client/client';
 import type { Informer } from '../client/informer';
 import type { Clock } from '../clock';
 import { allResources } from '../apiserver/registry/kinds';
@@ -37,10 +37,10 @@ export class ControllerManager {
     this.taintEviction = new TaintEvictionController(client, clock, this.nodeLifecycle.nodeInformer, this.informers.podInformer);
     this.podGC = new PodGarbageCollector(client, clock, this.nodeLifecycle.nodeInformer, this.informers.podInformer, options.terminatedPodGCThreshold);
     this.rootCA = new RootCACertPublisher(client, clock, caCertPem);
-    // Nodes and their Leases (owned by the Node) through the node lifecycle's informers: a deleted
-    // Node's Lease is collected, as kube-controller-manager's collector, which watches every kind.
-    const nodeKinds = [{ gvr: NODES, informer: this.nodeLifecycle.nodeInformer as Informer<KubeObject> }, { gvr: LEASES, informer: this.nodeLifecycle.leaseInformer }];
-    this.garbageCollector = new GarbageCollector(client, clock, new KindMapper(allResources), [...this.informers.watched, ...nodeKinds]);
+    // A deleted Node's Lease (owned by the Node) is collected, found through the node lifecycle's
+    // informers (see OwnedUnwatched).
+    const leases = { owners: this.nodeLifecycle.nodeInformer as Informer<KubeObject>, dependents: { gvr: LEASES, informer: this.nodeLifecycle.leaseInformer } };
+    this.garbageCollector = new GarbageCollector(client, clock, new KindMapper(allResources), this.informers.watched, [leases]);
     this.replicaSets = new ReplicaSetController(client, clock, this.informers.pods, this.informers.replicaSets);
     this.deployments = new DeploymentController(client, clock, this.informers.deployments, this.informers.replicaSets, this.informers.pods);
   }

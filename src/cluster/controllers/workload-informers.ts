@@ -6,7 +6,7 @@
  * manager one cache entry, and every pod write one delivery.
  *
  * Events are not watched: nothing in the cluster owns them. Nodes and their leases are watched by
- * the node lifecycle controller, whose informers the garbage collector shares.
+ * the node lifecycle controller; the garbage collector looks up a deleted Node's Lease there.
  */
 import type { KubeObject, Pod } from '../api/types';
 import { CONFIGMAPS, PODS, SECRETS, SERVICEACCOUNTS, SERVICES, type ApiClient, type GroupVersionResource } from '../client/client';
