@@ -7,6 +7,7 @@ import { FieldSet } from '../../../../../src/cluster/apiserver/patch/field-set';
 import type { JsonObject } from '../../../../../src/cluster/apiserver/patch/json-value';
 import type { ManagedFieldsEntry } from '../../../../../src/cluster/api/types';
 import { podMeta } from './pod-meta';
+import { seededRandom } from '../../../../../src/cluster/scheduler/schedule-one';
 
 const T0 = Date.parse('2026-11-24T10:00:00Z');
 const T1 = Date.parse('2026-11-24T10:00:10Z');
@@ -189,14 +190,8 @@ test('status writes of pods that differ only by their own IPs, and change nothin
 
 test('status writes that first report pods\' own IPs (one or two, in any order) are answered from recent writes with each pod\'s IPs, as the general path answers', () => {
   // A seeded generator: the same cases every run.
-  let seed = 7;
-  const next = (n: number) => {
-    // mulberry32
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) % n;
-  };
+  const random = seededRandom(7);
+  const next = (n: number) => Math.floor(random() * n);
   const pending = (i: number) => write((() => { const o = created(); (o.metadata as JsonObject).name = `web-${i}`; return o; })(),
     (o) => { o.status = { phase: 'Pending', hostIP: '10.0.0.9', conditions: [{ type: 'Ready', status: 'False' }] }; }, 'kubelet', T1, 'status');
   const kubeletStatus = (entries: ManagedFieldsEntry[]) => (entries.find((e) => e.manager === 'kubelet')!.fieldsV1 as JsonObject)['f:status'] as JsonObject;

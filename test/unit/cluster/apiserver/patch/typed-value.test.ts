@@ -4,6 +4,7 @@ import { FieldSet, fieldPath, pathToString } from '../../../../../src/cluster/ap
 import { TypedWalker } from '../../../../../src/cluster/apiserver/patch/typed-value';
 import type { JsonObject } from '../../../../../src/cluster/apiserver/patch/json-value';
 import { podMeta } from './pod-meta';
+import { seededRandom } from '../../../../../src/cluster/scheduler/schedule-one';
 
 const walker = new TypedWalker(podMeta);
 const printed = (set: FieldSet) => set.list().map(pathToString);
@@ -35,14 +36,8 @@ test('compare: a pod status write changes items of associative lists by key, ato
 
 test('compare over varied objects: its sets hold each path under the key a set spells for it, and comparing the other way swaps added and removed', () => {
   // A seeded generator: the same cases every run.
-  let seed = 11;
-  const next = (n: number) => {
-    // mulberry32
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) % n;
-  };
+  const random = seededRandom(11);
+  const next = (n: number) => Math.floor(random() * n);
   const pick = <T>(xs: T[]) => xs[next(xs.length)]!;
   const condition = () => ({ type: pick(['Ready', 'Initialized', 'PodScheduled']), status: pick(['True', 'False']), ...(next(2) ? { reason: pick(['A', 'B']) } : {}) });
   const container = () => ({ name: pick(['web', 'side']), image: pick(['nginx:1.27', 'nginx:1.28']), ...(next(2) ? { ports: [{ containerPort: pick([80, 443]), ...(next(2) ? { protocol: 'UDP' } : {}) }] } : {}) });
