@@ -83,7 +83,7 @@ export function decodeFields(index: FieldIndex, gvk: GroupVersionKind, object: u
   const kind = index.schemaForKind(gvk);
   if (kind === undefined) return { unknown: [] };
   let clean = cleanUnder.get(check);
-  if (clean === undefined) cleanUnder.set(check, (clean = new WeakMap()));
+  if (clean === undefined) cleanUnder.set(check, (clean = new CleanValues()));
   const w: Walk = { index, style: STRICT_DECODING, found: [], check, at: { struct: '', fields: [] }, trail: [], unknownMet: 0, mutableMet: 0, clean };
   visit(w, { ref: kind.name }, object, true, true);
   return w.error !== undefined ? { unknown: [], error: w.error } : { unknown: w.found };
@@ -107,7 +107,7 @@ interface Walk {
   /** Objects and lists entered that were not frozen. */
   mutableMet: number;
   /** The typed walk's memory of clean values (see cleanUnder); none for an untyped walk. */
-  clean?: WeakMap<object, SchemaNode>;
+  clean?: CleanValues;
 }
 
 /**
@@ -120,7 +120,39 @@ interface Walk {
  * patch's result carries them: each status patch walked the spec again. Kept by type check (the
  * check decides what decodes). One node a value: a value is met under the same node again and again.
  */
-const cleanUnder = new WeakMap<DecodeCheck, WeakMap<object, SchemaNode>>();
+const cleanUnder = new WeakMap<DecodeCheck, CleanValues>();
+
+/**
+ * The clean values remembered, the recent ones only: two generations of CLEAN_GENERATION values
+ * each; a value met again in the older one moves to the newer. One WeakMap of every pod's spec cost
+ * ~29 bytes a pod (4.3 MB at 150,000 pods) for as long as the pods lived, and kept its table's room
+ * after they were gone (V8 does not shrink a WeakMap's table as its keys are collected). A pod's
+ * status writes come close together (its start, then its end, each met again while remembered), so
+ * a value forgotten is only walked once more.
+ */
+class CleanValues {
+  private newer = new WeakMap<object, SchemaNode>();
+  private older = new WeakMap<object, SchemaNode>();
+  private added = 0;
+
+  /** Whether `value` was found clean under `node` (and is remembered). */
+  has(value: object, node: SchemaNode): boolean {
+    if (this.newer.get(value) === node) return true;
+    if (this.older.get(value) !== node) return false;
+    this.set(value, node);
+    return true;
+  }
+
+  set(value: object, node: SchemaNode): void {
+    this.newer.set(value, node);
+    if (++this.added < CLEAN_GENERATION) return;
+    this.older = this.newer;
+    this.newer = new WeakMap();
+    this.added = 0;
+  }
+}
+
+const CLEAN_GENERATION = 16_384;
 
 /**
  * A definition's properties as a Map: one lookup answers whether a key is declared and under which
@@ -187,7 +219,7 @@ function visit(w: Walk, node: SchemaNode, value: unknown, typed: boolean, root =
     enter(w, node, value, typed, root);
     return;
   }
-  if (clean.get(value) === node) return;
+  if (clean.has(value, node)) return;
   const unknownMet = w.unknownMet;
   const mutableMet = w.mutableMet;
   enter(w, node, value, typed, root);
