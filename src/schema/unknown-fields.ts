@@ -13,6 +13,7 @@
  */
 import type { FieldIndex } from './field-index';
 import type { GroupVersionKind, SchemaDefinition, SchemaNode } from './types';
+import { RecentWeakMap } from '../cluster/api/recent-weak-map';
 
 const MAX_REPORTED = 100;
 
@@ -83,7 +84,7 @@ export function decodeFields(index: FieldIndex, gvk: GroupVersionKind, object: u
   const kind = index.schemaForKind(gvk);
   if (kind === undefined) return { unknown: [] };
   let clean = cleanUnder.get(check);
-  if (clean === undefined) cleanUnder.set(check, (clean = new CleanValues()));
+  if (clean === undefined) cleanUnder.set(check, (clean = new RecentWeakMap(CLEAN_GENERATION)));
   const w: Walk = { index, style: STRICT_DECODING, found: [], check, at: { struct: '', fields: [] }, trail: [], unknownMet: 0, mutableMet: 0, clean };
   visit(w, { ref: kind.name }, object, true, true);
   return w.error !== undefined ? { unknown: [], error: w.error } : { unknown: w.found };
@@ -123,34 +124,12 @@ interface Walk {
 const cleanUnder = new WeakMap<DecodeCheck, CleanValues>();
 
 /**
- * The clean values remembered, the recent ones only: two generations of CLEAN_GENERATION values
- * each; a value met again in the older one moves to the newer. One WeakMap of every pod's spec cost
- * ~29 bytes a pod (4.3 MB at 150,000 pods) for as long as the pods lived, and kept its table's room
- * after they were gone (V8 does not shrink a WeakMap's table as its keys are collected). A pod's
- * status writes come close together (its start, then its end, each met again while remembered), so
- * a value forgotten is only walked once more.
+ * The clean values remembered (by the node they were found clean under): the recent ones only. One
+ * WeakMap of every pod's spec cost ~29 bytes a pod (4.1 MB at 150,000 pods) for as long as the pods
+ * lived, and kept its table's room after they were gone. A pod's status writes come close together
+ * (its start, then its end), each meeting its spec again while it is remembered.
  */
-class CleanValues {
-  private newer = new WeakMap<object, SchemaNode>();
-  private older = new WeakMap<object, SchemaNode>();
-  private added = 0;
-
-  /** Whether `value` was found clean under `node` (and is remembered). */
-  has(value: object, node: SchemaNode): boolean {
-    if (this.newer.get(value) === node) return true;
-    if (this.older.get(value) !== node) return false;
-    this.set(value, node);
-    return true;
-  }
-
-  set(value: object, node: SchemaNode): void {
-    this.newer.set(value, node);
-    if (++this.added < CLEAN_GENERATION) return;
-    this.older = this.newer;
-    this.newer = new WeakMap();
-    this.added = 0;
-  }
-}
+type CleanValues = RecentWeakMap<object, SchemaNode>;
 
 const CLEAN_GENERATION = 16_384;
 
@@ -219,7 +198,7 @@ function visit(w: Walk, node: SchemaNode, value: unknown, typed: boolean, root =
     enter(w, node, value, typed, root);
     return;
   }
-  if (clean.has(value, node)) return;
+  if (clean.get(value) === node) return;
   const unknownMet = w.unknownMet;
   const mutableMet = w.mutableMet;
   enter(w, node, value, typed, root);
