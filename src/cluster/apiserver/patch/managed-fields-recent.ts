@@ -16,6 +16,7 @@ import type { ManagedFieldsEntry } from '../../api/types';
 import { comparePathElements, serializePathElement, type FieldPath, type FieldSet, type PathElement } from './field-set';
 import { managerIdentity, type Managed, type ManagerSet } from './managed-fields';
 import { deepFreeze } from '../../api/deep-freeze';
+import { RecentWeakMap } from '../../api/recent-weak-map';
 import { canonicalFieldsV1 } from './managed-fields-kept';
 import { isObject, type JsonObject } from './json-value';
 
@@ -79,10 +80,13 @@ function numberOf(text: string): number {
  * The numbers of frozen field sets, by the set (and, for a set with kept members, by their names):
  * the touched entries of a write are mostly the shared, deep-frozen sets of decoded objects
  * (shared-parts.ts) and the caches', which cannot change, and the same few of them are in every
- * status write's key.
+ * status write's key. The recent ones only (RecentWeakMap): a pod's own kubelet set (its IPs in it)
+ * is numbered at its terminal status write and never met again, and a burst of deletions left one
+ * entry a pod in the tables' room for good.
  */
-const frozenNumbers = new WeakMap<object, number>();
-const frozenKeptNumbers = new WeakMap<object, Map<string, number>>();
+const FROZEN_GENERATION = 8192;
+const frozenNumbers = new RecentWeakMap<object, number>(FROZEN_GENERATION);
+const frozenKeptNumbers = new RecentWeakMap<object, Map<string, number>>(FROZEN_GENERATION);
 
 /** The number of a touched entry's set as the key spells it: JSON.stringify's text, kept members replaced by a placeholder. */
 function fieldsNumber(fields: unknown, kept: string[] | undefined): number {

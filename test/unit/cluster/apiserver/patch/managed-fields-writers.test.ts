@@ -1,0 +1,89 @@
+/**
+ * The rule of every managedFields fast path (owned, kept, recent writes with kept members and
+ * renamed own values): the entries a client reads are byte for byte what the general path gives,
+ * for any writer and any order of writes. A seeded walk through pods' lives (the kubelet's reports
+ * with one or two IPs, dual-stack, in any order; another writer taking a field, adding or changing
+ * one IP of two; the kubelet's next reports) checks each write against the general path, which
+ * every entry takes when the stored entries' keys are not in the encoder's order.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { recordUpdate } from '../../../../../src/cluster/apiserver/patch/server-side-apply';
+import { metaFromTable } from '../../../../../src/cluster/apiserver/patch/patch-meta';
+import { deepFreeze } from '../../../../../src/cluster/api/deep-freeze';
+import type { JsonObject } from '../../../../../src/cluster/apiserver/patch/json-value';
+import type { ManagedFieldsEntry } from '../../../../../src/cluster/api/types';
+
+const meta = metaFromTable({
+  'spec.containers': { patchStrategy: 'merge', patchMergeKey: 'name' },
+  'status.conditions': { patchStrategy: 'merge', patchMergeKey: 'type' },
+  'status.podIPs': { patchStrategy: 'merge', patchMergeKey: 'ip' },
+  // Keyed here (1.32 declares it atomic) so that both own-value members are renamed.
+  'status.hostIPs': { patchStrategy: 'merge', patchMergeKey: 'ip' },
+});
+
+const ORDER = ['manager', 'operation', 'apiVersion', 'time', 'fieldsType', 'fieldsV1', 'subresource'];
+/** Entries in the encoder's key order (an unchanged write answers the stored entries as they are). */
+const canonical = (entries: ManagedFieldsEntry[]) => JSON.stringify(entries.map((e) => Object.fromEntries(ORDER.filter((k) => k in e).map((k) => [k, (e as unknown as JsonObject)[k]]))));
+
+test('status writes of many pods by several writers, in any order: every answer is the general path\'s', () => {
+  let seed = 11;
+  const next = (n: number) => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) % n;
+  };
+  const N = 150;
+  const pods: JsonObject[] = [];
+  for (let i = 0; i < N; i++) {
+    const pod: JsonObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: `p-${i}`, namespace: 'default', labels: { app: 'a' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] }, status: { phase: 'Pending' } };
+    (pod.metadata as JsonObject).managedFields = recordUpdate({ apiVersion: 'v1', meta, manager: 'creator', now: 1000, updated: structuredClone(pod) });
+    pods.push(deepFreeze(pod));
+  }
+  const ips = new Map<number, string[]>();
+  let fast = 0;
+  for (let round = 0; round < 6; round++) {
+    for (let i = 0; i < N; i++) {
+      const old = pods[i]!;
+      const updated = structuredClone(old) as JsonObject & { status: JsonObject };
+      delete (updated.metadata as JsonObject).managedFields;
+      const host = `10.0.${i % 3}.${i % 250}`;
+      const conditions = (ready: string) => [{ type: 'Initialized', status: 'True' }, { type: 'Ready', status: ready }, { type: 'PodScheduled', status: 'True' }];
+      let manager = 'kubelet';
+      if (round === 0) updated.status = { phase: 'Pending', hostIP: host, hostIPs: [{ ip: host }], conditions: conditions('False') };
+      else if (round === 1 || round === 3) {
+        if (!ips.has(i) || next(4) === 0) {
+          const own = [`10.${next(2) ? 244 : 9}.${next(256)}.${next(256)}`];
+          if (next(3) === 0) own.push(`fd00::${next(65536).toString(16)}`);
+          if (next(4) === 0) own.reverse();
+          if (next(6) === 0) own[0] = host; // hostNetwork: the host's IP is the pod's
+          ips.set(i, own);
+        }
+        const own = ips.get(i)!;
+        updated.status = { phase: 'Running', hostIP: host, hostIPs: [{ ip: host }], podIP: own[0], podIPs: own.map((ip) => ({ ip })), conditions: conditions('True') };
+      } else if (round === 2) {
+        const r = next(4);
+        const podIPs = (updated.status.podIPs ?? []) as JsonObject[];
+        if (r === 0) [manager, updated.status.phase] = ['controller', 'Failed'];
+        else if (r === 1) [manager, updated.status.podIPs] = ['node-agent', [...podIPs, { ip: `10.7.${next(256)}.1` }]];
+        else if (r === 2 && podIPs.length > 0) updated.status.podIPs = [...podIPs.slice(0, -1), { ip: `10.8.${next(256)}.1` }];
+        else continue;
+      } else {
+        updated.status = { ...updated.status, phase: round === 5 ? 'Succeeded' : 'Running', conditions: conditions(round === 5 ? 'False' : 'True'), ...(round === 4 && next(3) === 0 ? { message: 'm' } : {}) };
+      }
+      const now = 2000 + round * 1000 + next(2) * 500;
+      const entries = recordUpdate({ apiVersion: 'v1', meta, manager, now, old, updated: structuredClone(updated), subresource: 'status' });
+      const reordered = structuredClone(old);
+      (reordered.metadata as JsonObject).managedFields = ((old.metadata as JsonObject).managedFields as ManagedFieldsEntry[]).map((e) => Object.fromEntries(Object.entries(e).reverse()));
+      const general = recordUpdate({ apiVersion: 'v1', meta, manager, now, old: reordered, updated: structuredClone(updated), subresource: 'status' });
+      assert.equal(canonical(entries), canonical(general), `round ${round}, pod ${i}, ${manager}`);
+      // The general path encodes the writer's set anew; the fast paths answer it frozen (stored, or shared from recent writes).
+      if (Object.isFrozen(entries.find((e) => e.manager === manager)?.fieldsV1)) fast++;
+      (updated.metadata as JsonObject).managedFields = entries;
+      pods[i] = deepFreeze(updated);
+    }
+  }
+  // Most were answered by a fast path, not all by the general one.
+  assert.ok(fast > N * 2, `${fast} answered by a fast path`);
+});
