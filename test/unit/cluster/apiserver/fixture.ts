@@ -2,9 +2,22 @@
 import { Cluster } from '../../../../src/cluster/cluster';
 import { ManualClock } from '../../../../src/cluster/clock';
 import type { KubeObject, Pod } from '../../../../src/cluster/api/types';
+import { PODS } from '../../../../src/cluster/client/client';
+import { Informer } from '../../../../src/cluster/client/informer';
 
 export async function startCluster(nodes = 0): Promise<Cluster> {
   return Cluster.start({ clock: new ManualClock(), nodes });
+}
+
+/**
+ * A synced informer of every pod, as the kubelets' is: each pod write's watch fan-out decodes its
+ * object for it. The caller stops it.
+ */
+export async function podWatcher(cluster: Cluster): Promise<Informer<Pod>> {
+  const informer = new Informer<Pod>(cluster.client().resource<Pod>(PODS), {}, cluster.clock);
+  informer.start();
+  await informer.waitForSync();
+  return informer;
 }
 
 export function pod(name: string, extra: Partial<Pod['metadata']> = {}, spec: Partial<Pod['spec']> = {}): Pod {

@@ -6,12 +6,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NODES, PODS } from '../../../../../src/cluster/client/client';
-import { Informer } from '../../../../../src/cluster/client/informer';
 import type { KubeObject, Pod } from '../../../../../src/cluster/api/types';
 import { deepFreeze } from '../../../../../src/cluster/api/deep-freeze';
 import { decodeKv, withResourceVersion } from '../../../../../src/cluster/apiserver/registry/codec';
 import { exactCopy, servedOrderCopy } from '../../../../../src/cluster/apiserver/registry/served-copy';
-import { pod, startCluster } from '../fixture';
+import { pod, startCluster, podWatcher } from '../fixture';
 
 /** Every object and array reachable from `value`. */
 function containers(value: unknown, into = new Set<object>()): Set<object> {
@@ -68,11 +67,9 @@ test('in process, a graceful delete answers with the terminating pod exactly as 
     await cluster.client().resource(NODES).create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'quiet' } });
     const pods = cluster.client().resource<Pod>(PODS);
     await pods.create(pod('web', { labels: { app: 'web' } }, { nodeName: 'quiet', terminationGracePeriodSeconds: 20 }));
-    // A watcher, as the kubelet's informer is: the write's watch fan-out decodes the marked pod.
     const registry = cluster.server.parts.registries.core('pods');
-    const informer = new Informer<Pod>(pods, {}, cluster.clock);
-    informer.start();
-    await informer.waitForSync();
+    // A watcher, as the kubelet's informer is: the write's watch fan-out decodes the marked pod.
+    const informer = await podWatcher(cluster);
 
     const marked = (await pods.delete('web', { namespace: 'default' })) as Pod;
     assert.equal(marked.metadata.deletionGracePeriodSeconds, 20);
@@ -107,9 +104,7 @@ test('in process, a create\'s and an update\'s answers are the written object ex
   try {
     const pods = cluster.client().resource<Pod>(PODS);
     // A watcher, as the kubelet's informer is: each write's watch fan-out decodes its object.
-    const informer = new Informer<Pod>(pods, {}, cluster.clock);
-    informer.start();
-    await informer.waitForSync();
+    const informer = await podWatcher(cluster);
     const registry = cluster.server.parts.registries.core('pods');
 
     const created = await pods.create(pod('web', { labels: { app: 'web' } }, { nodeName: 'n1' }));

@@ -7,18 +7,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PODS } from '../../../../../src/cluster/client/client';
-import { Informer } from '../../../../../src/cluster/client/informer';
 import type { Pod } from '../../../../../src/cluster/api/types';
-import { pod, startCluster } from '../fixture';
+import { pod, startCluster, podWatcher } from '../fixture';
 
 test('racing writes of one pod each answer with their own revision, the caller\'s own copy', async () => {
   const cluster = await startCluster();
   try {
     const pods = cluster.client().resource<Pod>(PODS);
     // A watcher, as the kubelet's informer is: each write's fan-out decodes (takes) its object.
-    const informer = new Informer<Pod>(pods, {}, cluster.clock);
-    informer.start();
-    await informer.waitForSync();
+    const informer = await podWatcher(cluster);
     await pods.create(pod('web', { labels: { app: 'web' } }));
     const served = new Map<string, string>();
     for (let round = 0; round < 5; round++) {
