@@ -142,6 +142,25 @@ async function compareWithPeer(report: BenchReport): Promise<void> {
 }
 
 /**
+ * Starts the bench's pod informer and reads the heap of the idle cluster in its steady state, as
+ * the pods' figures are read later: history compacted (the compactor's job every 5 minutes) and
+ * idle values packed (the store's background pass). Read before that, the nodes' leases, statuses
+ * and events still plain and uncompacted would be counted here and their packing later credited
+ * to the pods (~5 KiB a pod at 5,000 nodes). The informer (what `kubectl get pods -w` or the
+ * editor's tree would be) runs from here to the end, so every heap figure counts it alike; one
+ * started later would list the pods there are, and a large list's objects stay decoded for 10 s of
+ * cluster time.
+ */
+async function watchIdleCluster(cluster: Cluster, clock: VirtualClock): Promise<{ watch: ReturnType<typeof watchPods>; heapNodes: number }> {
+  const watch = watchPods(cluster, clock);
+  await watch.informer.waitForSync();
+  await cluster.store.compact(await cluster.store.revision());
+  await cluster.store.packValues?.();
+  gc();
+  return { watch, heapNodes: heapInUse() };
+}
+
+/**
  * One cluster of 5,000 nodes carries the time figures: bring-up, an idle virtual minute, then the
  * issue's 10,000 pods brought up and deleted again (KUBELET_BENCH_PODS overrides the count). The
  * heap of 150,000 pods is a workload of its own (runHeap).
@@ -179,19 +198,7 @@ export async function run(report: BenchReport): Promise<void> {
     clock.setSpeed(Infinity);
     clock.resume();
 
-    // The idle cluster in its steady state, as the pods' figures below are read: history compacted
-    // (the compactor's job every 5 minutes) and idle values packed (the store's background pass).
-    // Read before that, the nodes' leases, statuses and events still plain and uncompacted would
-    // be counted here and their packing later credited to the pods (~5 KiB a pod at 5,000 nodes).
-    // The bench's own pod informer (what `kubectl get pods -w` or the editor's tree would be) runs
-    // from here to the end, so every heap figure counts it alike; one started later would list
-    // the pods there are, and a large list's objects stay decoded for 10 s of cluster time.
-    const watch = watchPods(cluster, clock);
-    await watch.informer.waitForSync();
-    await cluster.store.compact(await cluster.store.revision());
-    await cluster.store.packValues?.();
-    gc();
-    const heapNodes = heapInUse();
+    const { watch, heapNodes } = await watchIdleCluster(cluster, clock);
     report.add({ suite: SUITE, name: `heap of ${nodes} idle nodes (whole cluster)`, value: Math.round((heapNodes - heapBase) / 1048576), unit: 'MB', note: 'store compacted and packed; heap figures are V8 heapUsed plus ArrayBuffer memory' });
 
     const t1 = performance.now();
@@ -229,12 +236,7 @@ export async function runHeap(report: BenchReport): Promise<void> {
   const heapBase = heapInUse();
   const { cluster, clock } = await startCluster(nodes);
   try {
-    const watch = watchPods(cluster, clock);
-    await watch.informer.waitForSync();
-    await cluster.store.compact(await cluster.store.revision());
-    await cluster.store.packValues?.();
-    gc();
-    const heapNodes = heapInUse();
+    const { watch, heapNodes } = await watchIdleCluster(cluster, clock);
     const t0 = performance.now();
     const cpu0 = cpuMs();
     await createPods(cluster, 0, podCount, nodes);
