@@ -292,8 +292,10 @@ export function recordUpdate(opts: RecordUpdateOptions): ManagedFieldsEntry[] {
   }
   if (old && oldFields && (opts.subresource || sentNone || deepEqual(sentFields, oldFields))) {
     changes = diff(walker, before, after, reset);
-    // Sets of paths to look up, in no particular order: unsorted.
-    const changed = [...changes.modified.members(), ...changes.added.members()];
+    // Sets of paths to look up, unsorted. The added ones first: a path that was not there is rarely
+    // owned by the writer alone, so a write adding fields (the kubelet's terminal status gains
+    // conditions' reasons) is declined at its first path instead of after all it modified.
+    const changed = [...changes.added.members(), ...changes.modified.members()];
     const owned = ownedUpdate({ entries: oldFields, changed, removed: changes.removed.size, who: { ...who, operation: 'Update' } });
     if (owned) return owned;
     const split = splitUntouched(oldFields, [changes.modified, changes.added, changes.removed], { ...who, operation: 'Update' });
