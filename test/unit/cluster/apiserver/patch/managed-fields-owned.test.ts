@@ -97,6 +97,19 @@ test('a status write that gains fields and changes its own (the kubelet\'s termi
   assert.deepEqual(conditions['k:{"type":"Ready"}'], { '.': {}, 'f:reason': {}, 'f:status': {}, 'f:type': {} });
 });
 
+test('managedFields a status write sends along are neither changes nor owned: the same entries as without them', () => {
+  const live = created();
+  const next = structuredClone(live);
+  next.status = { phase: 'Running', podIP: '10.0.0.2' };
+  const base = { apiVersion: 'v1', meta: podMeta, manager: 'kubelet', now: T1, subresource: 'status', old: live };
+  const without = recordUpdate({ ...base, updated: structuredClone(next) });
+  const sent = structuredClone(next);
+  (sent.metadata as JsonObject).managedFields = [{ manager: 'x', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': {} } }];
+  assert.deepEqual(recordUpdate({ ...base, updated: sent }), without);
+  assert.ok(!JSON.stringify(without).includes('managedFields'));
+  assert.deepEqual(without.map((e) => e.manager), ['kubectl-create', 'kubelet']);
+});
+
 test('a write that changes nothing keeps the stored entries as they are', () => {
   const live = created();
   const mf = recordUpdate({ apiVersion: 'v1', meta: podMeta, manager: 'kubectl-create', now: T2, old: live, updated: structuredClone(live) });
