@@ -81,6 +81,8 @@ export async function patchObject(parts: ServerParts, r: ResourceRequest): Promi
     const touchesMetadata = 'metadata' in body && !uidOnly(body.metadata);
     const untouched = UNTOUCHED[('spec' in body ? 0 : 1) + (touchesMetadata ? 0 : 2)]!;
     if (untouched.size > 0) write.untouched = untouched;
+    const replaced = replacedMembers(body.status);
+    if (replaced !== undefined) write.replacedStatus = replaced;
   }
   const result = await r.registry.guaranteedUpdate(r.namespace, r.info.name, write, (current) => {
     // `current` is the registry's fresh copy: the patch goes into it in place, so what the
@@ -100,6 +102,22 @@ export async function patchObject(parts: ServerParts, r: ResourceRequest): Promi
     return patched;
   });
   return rawJsonResponse(200, result, [...warnings, ...result.warnings]);
+}
+
+/**
+ * The members of `status` a merge patch's status replaces whole: those it gives a list, a scalar
+ * or null (merged into nothing, deleted for null), as JSON has them. Undefined when it gives none,
+ * or when the status is not merged member by member.
+ */
+function replacedMembers(status: unknown): Set<string> | undefined {
+  if (!isPlainObject(status) || typeof status.toJSON === 'function') return undefined;
+  let replaced: Set<string> | undefined;
+  for (const key in status) {
+    const value = status[key];
+    const whole = value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)) || Array.isArray(value);
+    if (whole && key !== '__proto__') (replaced ??= new Set()).add(key);
+  }
+  return replaced;
 }
 
 /** A patch's metadata that names the uid and nothing else. */

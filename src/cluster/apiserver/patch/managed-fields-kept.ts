@@ -57,19 +57,34 @@ function canonicalNode(node: unknown, root: boolean): boolean {
       previousField = k;
       continue;
     }
-    let pe: PathElement | undefined;
-    try {
-      pe = parsePathElement(k);
-    } catch {
-      return false;
+    let pe = plainKeyElement(k);
+    if (pe === undefined) {
+      try {
+        pe = parsePathElement(k);
+      } catch {
+        return false;
+      }
+      if (pe === undefined || serializePathElement(pe) !== k) return false;
     }
-    if (pe === undefined || serializePathElement(pe) !== k) return false;
     if (previous !== undefined && comparePathElements(previous, pe) >= 0) return false;
     if (!canonicalNode(node[k], false)) return false;
     previous = pe;
   }
   return true;
 }
+
+/**
+ * A key of one field with a string value whose name and value JSON spells as they are, `k:{"ip":"10.244.3.7"}`
+ * (a pod's IP, a condition's type): canonical as it is, read without a JSON.parse and spelling it again;
+ * undefined for any other key. The element is parsePathElement's.
+ */
+function plainKeyElement(k: string): PathElement | undefined {
+  const m = PLAIN_KEY.exec(k);
+  return m === null ? undefined : { key: [[m[1]!, m[2]!]] };
+}
+
+/** Characters JSON.stringify writes as they are inside a string: not `"`, `\`, control characters or surrogates (a lone one is escaped). */
+const PLAIN_KEY = /^k:\{"([^"\\\u0000-\u001f\ud800-\udfff]*)":"([^"\\\u0000-\u001f\ud800-\udfff]*)"\}$/;
 
 export interface KeptSplit {
   /** The entries to decode and update (the writer's own among them when it has one). */

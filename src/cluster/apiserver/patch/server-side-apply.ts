@@ -189,8 +189,32 @@ function diff(walker: TypedWalker, before: JsonObject, after: JsonObject, reset:
   return { added: c.added.withoutPrefixes(reset), modified: c.modified.withoutPrefixes(reset), removed: c.removed.withoutPrefixes(reset) };
 }
 
-/** The reset set as fields compare leaves out, when it holds only paths of one or two fields (made once per set: reset sets are shared). */
-function skippedFields(reset: FieldSet): SkippedFields | undefined {
+/**
+ * diff of an update's stored and new objects as they are, metadata.managedFields left out by the
+ * comparison (as it leaves out the reset fields) rather than by copies of both objects and their
+ * metadata without it; undefined when the reset fields are not ones it can leave out.
+ */
+function diffOfUpdate(walker: TypedWalker, before: JsonObject, after: JsonObject, reset: FieldSet): Changes | undefined {
+  const skipped = skippedFields(reset, true);
+  if (skipped === undefined) return undefined;
+  const c = walker.compare(before, after, skipped);
+  return { added: c.added, modified: c.modified, removed: c.removed };
+}
+
+/**
+ * The reset set as fields compare leaves out, when it holds only paths of one or two fields (made
+ * once per set: reset sets are shared); `managedFields`: metadata.managedFields left out too.
+ */
+function skippedFields(reset: FieldSet, managedFields = false): SkippedFields | undefined {
+  if (managedFields) {
+    let withManaged = skippedWithManaged.get(reset);
+    if (withManaged === undefined) {
+      const plain = skippedFields(reset);
+      withManaged = plain === undefined ? null : { top: plain.top, under: new Map([...plain.under, ['metadata', new Set([...(plain.under.get('metadata') ?? []), 'managedFields'])]]) };
+      skippedWithManaged.set(reset, withManaged);
+    }
+    return withManaged ?? undefined;
+  }
   let skipped = skippedByReset.get(reset);
   if (skipped === undefined) {
     const top = new Set<string>();
@@ -215,6 +239,7 @@ function skippedFields(reset: FieldSet): SkippedFields | undefined {
 }
 
 const skippedByReset = new WeakMap<FieldSet, SkippedFields | null>();
+const skippedWithManaged = new WeakMap<FieldSet, SkippedFields | null>();
 
 /**
  * A shallow copy of `obj` without its member `name`, members in order. Copied one by one: a rest
@@ -278,8 +303,10 @@ export function recordUpdate(opts: RecordUpdateOptions): ManagedFieldsEntry[] {
   const old = opts.old as JsonObject | undefined;
   const sentFields = (updated.metadata as JsonObject | undefined)?.managedFields;
   const oldFields = (old?.metadata as JsonObject | undefined)?.managedFields as ManagedFieldsEntry[] | undefined;
-  const before = old ? withoutManagedFields(old) : emptyLike(updated);
-  const after = withoutManagedFields(updated);
+  // The objects without managedFields, made when a walk needs them: the comparison of an update
+  // leaves metadata.managedFields out by itself (diffOfUpdate).
+  let views: { before: JsonObject; after: JsonObject } | undefined;
+  const viewed = () => (views ??= { before: old ? withoutManagedFields(old) : emptyLike(updated), after: withoutManagedFields(updated) });
   const reset = opts.resetFields ? new FieldSet(opts.resetFields) : defaultResetSet(opts.subresource, typeof updated.kind === 'string' ? updated.kind : undefined);
   const who: Omit<ManagerSet, 'fields'> & { time: string } = { manager: opts.manager, operation: 'Update', apiVersion: opts.apiVersion, time: formatTime(opts.now) };
   if (opts.subresource) who.subresource = opts.subresource;
@@ -287,13 +314,16 @@ export function recordUpdate(opts: RecordUpdateOptions): ManagedFieldsEntry[] {
   const sentNone = !Array.isArray(sentFields) || sentFields.length === 0;
   let changes: Changes | undefined;
   if (!old && (sentNone || isResetManagedFields(sentFields))) {
+    const { before, after } = viewed();
     const fieldsV1 = createdFieldsV1(walker, before, after, reset.list(), STRIPPED_PATHS);
     if (fieldsV1) return Object.keys(fieldsV1).length === 0 ? [] : [createdEntry(who, fieldsV1)];
   }
   if (old && oldFields && (opts.subresource || sentNone || deepEqual(sentFields, oldFields))) {
-    changes = diff(walker, before, after, reset);
-    // Sets of paths to look up, in no particular order: unsorted.
-    const changed = [...changes.modified.members(), ...changes.added.members()];
+    changes = diffOfUpdate(walker, old, updated, reset) ?? diff(walker, viewed().before, viewed().after, reset);
+    // Sets of paths to look up, unsorted. The added ones first: a path that was not there is rarely
+    // owned by the writer alone, so a write adding fields (the kubelet's terminal status gains
+    // conditions' reasons) is declined at its first path instead of after all it modified.
+    const changed = [...changes.added.members(), ...changes.modified.members()];
     const owned = ownedUpdate({ entries: oldFields, changed, removed: changes.removed.size, who: { ...who, operation: 'Update' } });
     if (owned) return owned;
     const split = splitUntouched(oldFields, [changes.modified, changes.added, changes.removed], { ...who, operation: 'Update' });
@@ -304,14 +334,14 @@ export function recordUpdate(opts: RecordUpdateOptions): ManagedFieldsEntry[] {
       if (!encoded) {
         const managed = decodeManagedFields(split.touched);
         const decoded = new Map(managed);
-        updateManaged(walker, managed, before, after, who, reset, changes);
+        updateManaged(walker, managed, viewed().before, viewed().after, who, reset, changes);
         encoded = new Map<string, ManagedFieldsEntry>();
         for (const [id, m] of managed) if (!m.fields.empty()) encoded.set(id, encodeManagerSet(m));
         remember(key, decoded, managed, encoded);
       }
       const entries = split.assemble(encoded);
       // A write that changed a field changed the object; only one that did not needs the full comparison.
-      return !changedAny(changes) && deepEqual(before, after) ? keepTimestampsIfUnchanged(oldFields, entries) : entries;
+      return !changedAny(changes) && deepEqual(viewed().before, viewed().after) ? keepTimestampsIfUnchanged(oldFields, entries) : entries;
     }
   }
 
@@ -323,6 +353,7 @@ export function recordUpdate(opts: RecordUpdateOptions): ManagedFieldsEntry[] {
     if (managed.size === 0) managed = decodeManagedFields(oldFields);
   }
   if (old && managed.size === 0) return [];
+  const { before, after } = viewed();
   updateManaged(walker, managed, before, after, who, reset, changes);
   capUpdateManagers(managed);
   const encoded = encodeManagedFields(managed);

@@ -207,6 +207,7 @@ export class TypedWalker {
 
   private compareLists(l: unknown[], r: unknown[], names: string[], path: FieldPath, key: string, c: ReturnType<TypedWalker['compare']>): void {
     const list = this.list(names);
+    if (this.compareAligned(l, r, list, names, path, key, c)) return;
     const li = this.indexItems(l, list, names);
     const ri = this.indexItems(r, list, names);
     const item = (k: string, pe: PathElement, lv: unknown, rv: unknown): void => {
@@ -226,6 +227,35 @@ export class TypedWalker {
     // Items by key: those of `l` in its order, then those only `r` has, in its order.
     for (const [k, { pe, item: lv }] of li) item(k, pe, lv, ri.get(k)?.item);
     for (const [k, { pe, item: rv }] of ri) if (!li.has(k)) item(k, pe, undefined, rv);
+  }
+
+  /**
+   * compareLists for two associative lists holding the same keys in the same order, no key twice
+   * (a status writer sends its conditions in the order it read them): each item is compared with
+   * the one at its index, in that order, which is the order and the answer of the keyed walk.
+   * False, having compared nothing, for any other pair (then the keyed walk runs).
+   */
+  private compareAligned(l: unknown[], r: unknown[], list: ListKind, names: string[], path: FieldPath, key: string, c: ReturnType<TypedWalker['compare']>): boolean {
+    const n = l.length;
+    if (list.type !== 'map' || n !== r.length || n > MAX_ALIGNED) return false;
+    const spelled: string[] = [];
+    const elements: PathElement[] = [];
+    for (let i = 0; i < n; i++) {
+      const pe = this.itemElement(l[i], list, names);
+      const other = pe && this.itemElement(r[i], list, names);
+      if (!pe || !other || !sameKey(pe, other)) return false;
+      const k = serializePathElement(pe);
+      for (let j = 0; j < i; j++) if (spelled[j] === k) return false;
+      spelled.push(k);
+      elements.push(pe);
+    }
+    for (let i = 0; i < n; i++) {
+      const lv = l[i];
+      const rv = r[i];
+      if (lv === rv || deepEqual(lv, rv)) continue;
+      this.compareMaps(lv as JsonObject, rv as JsonObject, names, [...path, elements[i]!], childKey(key, spelled[i]!), c);
+    }
+    return true;
   }
 
   /** `config` merged into `live` (typed Merge): maps merge, associative lists merge by key, the rest is replaced. */
@@ -340,6 +370,23 @@ export class TypedWalker {
     }
     return v;
   }
+}
+
+/** Longest list compareAligned takes (it finds a key twice by comparing each with those before). */
+const MAX_ALIGNED = 16;
+
+/** Whether two item elements of a map list name the same item (both made by itemElement: key fields sorted). */
+function sameKey(a: PathElement, b: PathElement): boolean {
+  if (!('key' in a) || !('key' in b) || a.key.length !== b.key.length) return false;
+  for (let i = 0; i < a.key.length; i++) {
+    const [an, av] = a.key[i]!;
+    const [bn, bv] = b.key[i]!;
+    if (an !== bn) return false;
+    if (av === bv) continue;
+    // Key values are scalars in practice; any other pair is compared as it is spelled.
+    if (typeof av !== 'object' || typeof bv !== 'object' || av === null || bv === null || JSON.stringify(av) !== JSON.stringify(bv)) return false;
+  }
+  return true;
 }
 
 /** Removes members whose value is null (Kubernetes drops them when it decodes into its types). */

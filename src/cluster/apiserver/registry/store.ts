@@ -51,6 +51,7 @@ import { recordUpdate } from '../patch/server-side-apply';
 import { formatTime } from '../patch/managed-fields';
 import { admissionSteps, type AdmissionAttributes, type AdmissionLookup, type AdmissionOperation, type AdmissionPlugin } from '../admission/types';
 import { patchMetaLookup } from '../schema';
+import { isObject } from '../patch/json-value';
 import { deepFreeze } from '../../api/deep-freeze';
 
 export interface WriteContext {
@@ -76,6 +77,13 @@ export interface WriteContext {
    * one not touching `metadata` a shallow copy of the stored metadata.
    */
   untouched?: ReadonlySet<string>;
+  /**
+   * Members of `status` the update function replaces whole, whatever the stored ones hold (a merge
+   * patch's lists and scalars: it never merges into them). A status write sharing the spec (see
+   * `untouched`) gets the stored ones themselves in its copy, not copies of them: the kubelet's
+   * status patch names every member, so its copy of the stored status was thrown away.
+   */
+  replacedStatus?: ReadonlySet<string>;
 }
 
 /** A written object: as stored, its served JSON text, and the strategy's warnings for the write. */
@@ -667,6 +675,7 @@ export class RegistryStore implements HandleSource {
       // A write that bypasses the strategy reads only its metadata's scalars: a shallow copy of those.
       const old = ctx.bypassStrategy ? ({ metadata: { ...current.metadata } } as KubeObject) : (shared ?? this.shared(kv));
       const updated = await tryUpdate(current);
+      if (shared && ctx.replacedStatus) keepNoStoredStatus(updated, shared, ctx.replacedStatus);
       this.checkTypeMeta(updated);
       const { encoded, warnings } = await this.prepareUpdate(updated, old, ctx, shared && { text: kv.value, object: shared });
       const { text } = encoded;
@@ -698,10 +707,14 @@ export class RegistryStore implements HandleSource {
     // registry and the strategy set its own fields (resourceVersion, managedFields...), never a
     // value inside one (labels, the managedFields entries kept as they are).
     const sharesMetadata = ctx.untouched!.has('metadata');
+    const replaced = ctx.replacedStatus;
     const copy: Record<string, unknown> = {};
     for (const key of Object.keys(shared)) {
       const value = shared[key];
-      copy[key] = key === 'spec' ? value : key === 'metadata' && sharesMetadata ? { ...(value as object) } : jsonCopy(value);
+      if (key === 'spec') copy[key] = value;
+      else if (key === 'metadata' && sharesMetadata) copy[key] = { ...(value as object) };
+      else if (key === 'status' && replaced !== undefined && isObject(value)) copy[key] = statusCopy(value, replaced);
+      else copy[key] = jsonCopy(value);
     }
     return copy as KubeObject;
   }
@@ -1065,6 +1078,40 @@ function dropEmptyOwnership(meta: KubeObject['metadata']): void {
  */
 function markable(current: KubeObject): KubeObject {
   return { ...current, metadata: { ...current.metadata } };
+}
+
+/**
+ * A copy of a stored status whose members in `replaced` are the stored ones themselves: the update
+ * replaces each of them (WriteContext.replacedStatus), so none stays in the object it writes.
+ */
+function statusCopy(status: Record<string, unknown>, replaced: ReadonlySet<string>): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(status)) {
+    const value = status[key];
+    // An own `__proto__` member (JSON.parse makes one) is defined, not assigned: assigning sets the prototype.
+    if (key === '__proto__') Object.defineProperty(copy, key, { value: jsonCopy(value), enumerable: true, writable: true, configurable: true });
+    else copy[key] = replaced.has(key) ? value : jsonCopy(value);
+  }
+  return copy;
+}
+
+/**
+ * Whatever the update function did, no stored status member it was to replace (statusCopy) stays
+ * in the object written: the shared object's values are not all frozen, and nothing after the
+ * update function may change them (a merge patch replaces each of them, so this finds none).
+ */
+function keepNoStoredStatus(updated: KubeObject, shared: KubeObject, replaced: ReadonlySet<string>): void {
+  const status = (updated as { status?: unknown }).status;
+  const stored = (shared as { status?: unknown }).status;
+  if (!isObject(status) || !isObject(stored) || Object.isFrozen(status)) return;
+  if (status === stored) {
+    (updated as { status?: unknown }).status = jsonCopy(stored);
+    return;
+  }
+  for (const key of replaced) {
+    const value = stored[key];
+    if (value !== null && typeof value === 'object' && status[key] === value) status[key] = jsonCopy(value);
+  }
 }
 
 function withFinalizers(object: KubeObject, finalizers: string[]): KubeObject {

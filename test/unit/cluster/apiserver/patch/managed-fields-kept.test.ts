@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { recordUpdate } from '../../../../../src/cluster/apiserver/patch/server-side-apply';
 import { deepFreeze } from '../../../../../src/cluster/api/deep-freeze';
 import { canonicalFieldsV1 } from '../../../../../src/cluster/apiserver/patch/managed-fields-kept';
-import { FieldSet } from '../../../../../src/cluster/apiserver/patch/field-set';
+import { FieldSet, parsePathElement, serializePathElement } from '../../../../../src/cluster/apiserver/patch/field-set';
 import type { JsonObject } from '../../../../../src/cluster/apiserver/patch/json-value';
 import type { ManagedFieldsEntry } from '../../../../../src/cluster/api/types';
 import { podMeta } from './pod-meta';
@@ -212,4 +212,27 @@ test('status writes that first report pods\' own IPs (one or two, in any order) 
     else if (status['f:conditions'] === shared.get(shape)) answeredFromRecent++;
   }
   assert.ok(answeredFromRecent > 40, `${answeredFromRecent} answered from the recent writes`);
+});
+
+test('canonicalFieldsV1: a key is canonical exactly when it is spelled as the encoder spells what it parses to', () => {
+  const spellings = [
+    'k:{"ip":"10.244.3.7"}', 'k:{"type":"Ready"}', 'k:{"ip":"é"}', 'k:{"ip":"\\u00e9"}', 'k:{"ip":"a\\"b"}', 'k:{"ip":"a\\\\b"}',
+    'k:{"ip": "x"}', 'k:{"ip":1}', 'k:{"a":"2","b":"1"}', 'k:{"b":"1","a":"2"}', 'k:{"ip":"\ud800"}', 'k:{"ip":"😀"}', 'k:{"ip":"\t"}',
+    'k:{"ip":"x"} ', 'k:{"i\\"p":"x"}', 'k:{"":""}', 'k:{"ip":"x","ip":"y"}', 'k:{"__proto__":"x"}',
+  ];
+  for (const k of spellings) {
+    let expected: boolean;
+    try {
+      const pe = parsePathElement(k);
+      expected = pe !== undefined && serializePathElement(pe) === k;
+    } catch {
+      expected = false;
+    }
+    const set = { 'f:status': { 'f:podIPs': { '.': {}, [k]: { '.': {}, 'f:ip': {} } } } };
+    assert.equal(canonicalFieldsV1(set), expected, k);
+    assert.equal(canonicalFieldsV1(set['f:status']['f:podIPs'], false), expected, k);
+  }
+  // Items sort by their key: the second of two plain keys must come after the first.
+  assert.equal(canonicalFieldsV1({ 'f:podIPs': { '.': {}, 'k:{"ip":"10.0.0.1"}': {}, 'k:{"ip":"10.0.0.2"}': {} } }), true);
+  assert.equal(canonicalFieldsV1({ 'f:podIPs': { '.': {}, 'k:{"ip":"10.0.0.2"}': {}, 'k:{"ip":"10.0.0.1"}': {} } }), false);
 });

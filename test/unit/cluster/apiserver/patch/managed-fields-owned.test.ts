@@ -82,6 +82,34 @@ test('status writes through the status subresource: repeated kubelet writes of i
   assert.deepEqual(both.fast, both.general);
 });
 
+test('a status write that gains fields and changes its own (the kubelet\'s terminal status) gets the general path\'s entries', () => {
+  const live = created();
+  const running = structuredClone(live);
+  running.status = { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }, { type: 'Initialized', status: 'True' }], podIP: '10.0.0.2' };
+  (running.metadata as JsonObject).managedFields = recordUpdate({ apiVersion: 'v1', meta: podMeta, manager: 'kubelet', now: T1, old: live, updated: structuredClone(running), subresource: 'status' });
+  const terminal = structuredClone(running);
+  terminal.status = { phase: 'Succeeded', conditions: [{ type: 'Ready', status: 'False', reason: 'PodCompleted' }, { type: 'Initialized', status: 'True', reason: 'PodCompleted' }], podIP: '10.0.0.2' };
+  const { fast, general } = bothWays(running, terminal, 'kubelet', T2, 'status');
+  assert.deepEqual(fast, general);
+  const kubelet = fast.find((e) => e.manager === 'kubelet')!;
+  assert.equal(kubelet.time, '2026-11-24T10:00:20Z');
+  const conditions = ((kubelet.fieldsV1 as JsonObject)['f:status'] as JsonObject)['f:conditions'] as JsonObject;
+  assert.deepEqual(conditions['k:{"type":"Ready"}'], { '.': {}, 'f:reason': {}, 'f:status': {}, 'f:type': {} });
+});
+
+test('managedFields a status write sends along are neither changes nor owned: the same entries as without them', () => {
+  const live = created();
+  const next = structuredClone(live);
+  next.status = { phase: 'Running', podIP: '10.0.0.2' };
+  const base = { apiVersion: 'v1', meta: podMeta, manager: 'kubelet', now: T1, subresource: 'status', old: live };
+  const without = recordUpdate({ ...base, updated: structuredClone(next) });
+  const sent = structuredClone(next);
+  (sent.metadata as JsonObject).managedFields = [{ manager: 'x', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': {} } }];
+  assert.deepEqual(recordUpdate({ ...base, updated: sent }), without);
+  assert.ok(!JSON.stringify(without).includes('managedFields'));
+  assert.deepEqual(without.map((e) => e.manager), ['kubectl-create', 'kubelet']);
+});
+
 test('a write that changes nothing keeps the stored entries as they are', () => {
   const live = created();
   const mf = recordUpdate({ apiVersion: 'v1', meta: podMeta, manager: 'kubectl-create', now: T2, old: live, updated: structuredClone(live) });

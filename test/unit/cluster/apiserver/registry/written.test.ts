@@ -145,6 +145,37 @@ test('a status merge patch that does not name the spec keeps the stored spec its
   }
 });
 
+test('a status merge patch replacing lists and scalars of the stored status leaves the stored revision as it was: removed, replaced and kept members each as the patch says (the registry shares the stored members it replaces with its copy)', async () => {
+  const cluster = await startCluster();
+  try {
+    const watch = await watchPods(cluster);
+    const pods = cluster.client().resource<Pod>(PODS);
+    await pods.create(pod('p', {}, { schedulerName: 'none' }));
+    const status = { phase: 'Pending', message: 'm', conditions: [{ type: 'Ready', status: 'False' }], podIP: '10.0.0.1', podIPs: [{ ip: '10.0.0.1' }] };
+    await pods.patch('p', 'merge', { status }, { namespace: 'default', subresource: 'status', fieldManager: 'kubelet' });
+    await pods.patch('p', 'merge', { metadata: { uid: (await pods.get('p', { namespace: 'default' })).metadata.uid }, status: { message: null, conditions: [{ type: 'Ready', status: 'True' }], podIP: '10.0.0.2', podIPs: [{ ip: '10.0.0.2' }] } }, { namespace: 'default', subresource: 'status', fieldManager: 'kubelet' });
+    await settle();
+    const [, first, second] = watch.events.map((e) => e.object as Pod);
+    assert.equal(watch.events.length, 3);
+    assert.deepEqual({ ...first!.status, qosClass: undefined }, { ...status, conditions: [{ type: 'Ready', status: 'False', lastProbeTime: null, lastTransitionTime: null }], qosClass: undefined });
+    assert.equal(second!.status!.phase, 'Pending');
+    assert.equal(second!.status!.message, undefined);
+    assert.equal(second!.status!.podIP, '10.0.0.2');
+    assert.equal(first!.status!.podIP, '10.0.0.1');
+    assert.deepEqual(first!.status!.podIPs, [{ ip: '10.0.0.1' }]);
+    assert.deepEqual(second!.status!.podIPs, [{ ip: '10.0.0.2' }]);
+    assert.equal(second!.status!.conditions![0]!.status, 'True');
+    assert.notEqual(second!.status!.conditions, first!.status!.conditions);
+    for (const event of watch.events) {
+      const stored = await storedAt(cluster, 'p', Number(event.object.metadata.resourceVersion));
+      assert.equal(JSON.stringify(event.object), JSON.stringify(stored));
+    }
+    watch.stop();
+  } finally {
+    await cluster.stop();
+  }
+});
+
 test('a graceful delete keeps the stored spec and status themselves, leaves the previous revision as it was, and stores exactly what it marks', async () => {
   const cluster = await startCluster();
   try {
