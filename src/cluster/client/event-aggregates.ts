@@ -21,13 +21,16 @@ import { sharedNamespace } from '../api/string-pool';
  * a column: a column costs every remembered entry 8 bytes for the moments its create is on its way.
  */
 export class EventAggregates {
-  private ids = new Float64Array(INITIAL);
-  /** createdAt and lastSeen (ms since the recorder began), by slot × 2. */
-  private times = new Float64Array(INITIAL * 2);
+  /**
+   * id, createdAt and lastSeen (ms since the recorder began), by slot × 3: one column for the
+   * three numbers (and one for the two counters, one for the two strings), so that making room
+   * allocates three arrays, not five (a typed array costs more to make than its few slots to copy).
+   */
+  private entries = new Float64Array(INITIAL * 3);
   /** sequence and count, by slot × 2. */
   private counters = new Int32Array(INITIAL * 2);
-  private namespaces: (string | undefined)[] = new Array<string | undefined>(INITIAL).fill(undefined);
-  private names: (string | undefined)[] = new Array<string | undefined>(INITIAL).fill(undefined);
+  /** namespace and object name, by slot × 2. */
+  private strings: (string | undefined)[] = new Array<string | undefined>(INITIAL * 2).fill(undefined);
   /** The create of an entry's event while it is in flight (its repeats wait for it), by slot. */
   private writes = new Map<number, Promise<void>>();
   /** Open addressing over ids: slot + 1, 0 never used, -1 removed; a power of two, at least 1.5 × the slots. */
@@ -48,14 +51,14 @@ export class EventAggregates {
     for (let i = hash(id) & mask; ; i = (i + 1) & mask) {
       const entry = this.index[i]!;
       if (entry === 0) return -1;
-      if (entry > 0 && this.ids[entry - 1] === id) return entry - 1;
+      if (entry > 0 && this.entries[(entry - 1) * 3] === id) return entry - 1;
     }
   }
 
-  namespace(slot: number): string { return this.namespaces[slot]!; }
-  objectName(slot: number): string { return this.names[slot]!; }
-  createdAt(slot: number): number { return this.times[slot * 2]!; }
-  lastSeen(slot: number): number { return this.times[slot * 2 + 1]!; }
+  namespace(slot: number): string { return this.strings[slot * 2]!; }
+  objectName(slot: number): string { return this.strings[slot * 2 + 1]!; }
+  createdAt(slot: number): number { return this.entries[slot * 3 + 1]!; }
+  lastSeen(slot: number): number { return this.entries[slot * 3 + 2]!; }
   sequence(slot: number): number { return this.counters[slot * 2]!; }
   count(slot: number): number { return this.counters[slot * 2 + 1]!; }
   write(slot: number): Promise<void> | undefined { return this.writes.size === 0 ? undefined : this.writes.get(slot); }
@@ -66,12 +69,12 @@ export class EventAggregates {
 
   /** Slots in the columns (live entries, holes and free room): what the table costs beside its size. */
   get capacity(): number {
-    return this.ids.length;
+    return this.counters.length >>> 1;
   }
 
   /** One more of the event in `slot`, seen at `seen`; returns its count. */
   repeat(slot: number, seen: number): number {
-    this.times[slot * 2 + 1] = seen;
+    this.entries[slot * 3 + 2] = seen;
     const count = this.counters[slot * 2 + 1]! + 1;
     this.counters[slot * 2 + 1] = count;
     return count;
@@ -81,13 +84,13 @@ export class EventAggregates {
   add(id: number, namespace: string, objectName: string, createdAt: number, sequence: number): number {
     const old = this.find(id);
     if (old >= 0) this.remove(old);
-    if (this.tail === this.ids.length) this.makeRoom();
+    if (this.tail === this.capacity) this.makeRoom();
     const slot = this.tail++;
-    this.ids[slot] = id;
-    this.namespaces[slot] = sharedNamespace(namespace);
-    this.names[slot] = objectName;
-    this.times[slot * 2] = createdAt;
-    this.times[slot * 2 + 1] = createdAt;
+    this.entries[slot * 3] = id;
+    this.entries[slot * 3 + 1] = createdAt;
+    this.entries[slot * 3 + 2] = createdAt;
+    this.strings[slot * 2] = sharedNamespace(namespace);
+    this.strings[slot * 2 + 1] = objectName;
     this.counters[slot * 2] = sequence;
     this.counters[slot * 2 + 1] = 1;
     this.live++;
@@ -97,21 +100,21 @@ export class EventAggregates {
 
   /** The oldest live slot, or -1. */
   oldest(): number {
-    while (this.head < this.tail && Number.isNaN(this.ids[this.head]!)) this.head++;
+    while (this.head < this.tail && Number.isNaN(this.entries[this.head * 3]!)) this.head++;
     return this.head < this.tail ? this.head : -1;
   }
 
   remove(slot: number): void {
     const mask = this.index.length - 1;
-    const id = this.ids[slot]!;
+    const id = this.entries[slot * 3]!;
     for (let i = hash(id) & mask; ; i = (i + 1) & mask) {
       const entry = this.index[i]!;
       if (entry === 0) break;
       if (entry === slot + 1) { this.index[i] = -1; this.removedInIndex++; break; }
     }
-    this.ids[slot] = NaN;
-    this.namespaces[slot] = undefined;
-    this.names[slot] = undefined;
+    this.entries[slot * 3] = NaN;
+    this.strings[slot * 2] = undefined;
+    this.strings[slot * 2 + 1] = undefined;
     if (this.writes.size > 0) this.writes.delete(slot);
     this.live--;
   }
@@ -119,7 +122,7 @@ export class EventAggregates {
   private indexSlot(slot: number): void {
     if ((this.live + this.removedInIndex) * 4 > this.index.length * 3) this.reindex(this.index.length);
     const mask = this.index.length - 1;
-    for (let i = hash(this.ids[slot]!) & mask; ; i = (i + 1) & mask) {
+    for (let i = hash(this.entries[slot * 3]!) & mask; ; i = (i + 1) & mask) {
       if (this.index[i]! <= 0) {
         if (this.index[i] === -1) this.removedInIndex--;
         this.index[i] = slot + 1;
@@ -133,48 +136,46 @@ export class EventAggregates {
    * three quarters are live, halved when under a quarter are (never below INITIAL), else of the same size.
    */
   private makeRoom(): void {
-    const length = this.ids.length;
+    const length = this.capacity;
     const capacity = this.live * 4 > length * 3 ? Math.ceil(length * 1.25) : this.live * 4 < length && length > INITIAL ? Math.max(INITIAL, length >>> 1) : length;
-    const ids = new Float64Array(capacity);
-    const times = new Float64Array(capacity * 2);
+    const entries = new Float64Array(capacity * 3);
     const counters = new Int32Array(capacity * 2);
-    const namespaces = new Array<string | undefined>(capacity).fill(undefined);
-    const names = new Array<string | undefined>(capacity).fill(undefined);
+    const strings = new Array<string | undefined>(capacity * 2).fill(undefined);
     const inFlight = this.writes;
     const writes = inFlight.size > 0 ? new Map<number, Promise<void>>() : inFlight;
     let to = 0;
     for (let from = this.head; from < this.tail; from++) {
-      if (Number.isNaN(this.ids[from]!)) continue;
-      ids[to] = this.ids[from]!;
-      times[to * 2] = this.times[from * 2]!;
-      times[to * 2 + 1] = this.times[from * 2 + 1]!;
+      if (Number.isNaN(this.entries[from * 3]!)) continue;
+      entries[to * 3] = this.entries[from * 3]!;
+      entries[to * 3 + 1] = this.entries[from * 3 + 1]!;
+      entries[to * 3 + 2] = this.entries[from * 3 + 2]!;
       counters[to * 2] = this.counters[from * 2]!;
       counters[to * 2 + 1] = this.counters[from * 2 + 1]!;
-      namespaces[to] = this.namespaces[from];
-      names[to] = this.names[from];
+      strings[to * 2] = this.strings[from * 2];
+      strings[to * 2 + 1] = this.strings[from * 2 + 1];
       if (writes !== inFlight) {
         const write = inFlight.get(from);
         if (write !== undefined) writes.set(to, write);
       }
       to++;
     }
-    this.ids = ids;
-    this.times = times;
+    this.entries = entries;
     this.counters = counters;
-    this.namespaces = namespaces;
-    this.names = names;
+    this.strings = strings;
     this.writes = writes;
     this.head = 0;
     this.tail = to;
     this.reindex(indexSizeFor(capacity));
   }
 
+  /** Indexes the live slots afresh in an index of `size` (the one there, cleared, when it has that size). */
   private reindex(size: number): void {
-    this.index = new Int32Array(size);
+    if (this.index.length === size) this.index.fill(0);
+    else this.index = new Int32Array(size);
     this.removedInIndex = 0;
     const mask = size - 1;
     for (let slot = this.head; slot < this.tail; slot++) {
-      const id = this.ids[slot]!;
+      const id = this.entries[slot * 3]!;
       if (Number.isNaN(id)) continue;
       let i = hash(id) & mask;
       while (this.index[i] !== 0) i = (i + 1) & mask;

@@ -7,7 +7,7 @@
 import type { ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from '../api/types';
 import { rfc3339 } from '../client/event-recorder';
 import { sameJson } from '../api/same-json';
-import { jsonFingerprint } from './status-fingerprint';
+import { beginArray, element, endArray } from './status-fingerprint';
 import { rememberedTime, type ConditionMemo } from './condition-memo';
 
 export type Phase = NonNullable<PodStatus['phase']>;
@@ -219,23 +219,37 @@ export function sameView(a: ContainerView, b: ContainerView): boolean {
  * see jsonFingerprint). A status without state or lastState never equals a view's print.
  */
 export function statusPrint(s: ContainerView | ContainerStatus): number {
+  // jsonFingerprint([name, ready, started, restartCount, image, imageID, containerID, state parts,
+  // lastState parts, mounts]) element by element: no array is made (a print is made several times
+  // a pod start).
   const mounts = s.volumeMounts as ContainerView['volumeMounts'];
-  return jsonFingerprint([
-    s.name, s.ready, s.started ?? null, s.restartCount, s.image, s.imageID, s.containerID ?? null,
-    s.state ? stateParts(s.state) : null, s.lastState ? stateParts(s.lastState) : null,
-    mounts?.length ? mounts.map((m) => [m.name, m.mountPath, m.readOnly ?? null, m.recursiveReadOnly ?? null]) : null,
-  ]);
+  beginArray();
+  element(s.name); element(s.ready); element(s.started ?? null); element(s.restartCount); element(s.image); element(s.imageID); element(s.containerID ?? null);
+  stateParts(s.state);
+  stateParts(s.lastState);
+  if (mounts?.length) {
+    beginArray();
+    for (const m of mounts) {
+      beginArray();
+      element(m.name); element(m.mountPath); element(m.readOnly ?? null); element(m.recursiveReadOnly ?? null);
+      endArray();
+    }
+    endArray();
+  } else element(null);
+  return endArray();
 }
 
-/** The members of a state that sameState compares, in a fixed order. */
-function stateParts(s: ContainerState): unknown[] {
-  if (s.running) return ['running', s.running.startedAt ?? null];
-  if (s.waiting) return ['waiting', s.waiting.reason ?? null, s.waiting.message ?? null];
-  if (s.terminated) {
+/** The members of a state that sameState compares, in a fixed order, as an array's elements (null without a state). */
+function stateParts(s: ContainerState | undefined): void {
+  if (!s) return element(null);
+  beginArray();
+  if (s.running) { element('running'); element(s.running.startedAt ?? null); }
+  else if (s.waiting) { element('waiting'); element(s.waiting.reason ?? null); element(s.waiting.message ?? null); }
+  else if (s.terminated) {
     const t = s.terminated;
-    return ['terminated', t.exitCode, t.reason ?? null, t.startedAt ?? null, t.finishedAt ?? null, t.containerID ?? null, t.message ?? null, t.signal ?? null];
+    element('terminated'); element(t.exitCode); element(t.reason ?? null); element(t.startedAt ?? null); element(t.finishedAt ?? null); element(t.containerID ?? null); element(t.message ?? null); element(t.signal ?? null);
   }
-  return [];
+  endArray();
 }
 
 function sameState(a: ContainerState, b: ContainerState): boolean {

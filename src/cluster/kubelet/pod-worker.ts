@@ -330,20 +330,37 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
   private keep(pod: Pod): void {
     this.version = compactVersion(pod.metadata.resourceVersion);
     this.flag(W_PINNED, false);
+    // Most versions (the worker's own status writes coming back) find it settled: the version is
+    // let go of at once, without being held first (no WorkerExtra made and dropped again).
+    const handle = this.releasable(pod);
+    if (handle !== false) {
+      this.held = undefined;
+      this.handle = handle;
+      return;
+    }
     this.held = pod;
     this.handle = undefined;
-    this.releaseIfSettled();
   }
 
   /** Lets go of the held version when nothing is under way and the host gives that version back. */
   private releaseIfSettled(): void {
     const held = this.held;
-    if (!held || this.has(W_PINNED) || held.metadata.deletionTimestamp || !this.settled) return;
+    if (!held || this.has(W_PINNED)) return;
+    const handle = this.releasable(held);
+    if (handle === false) return;
+    this.handle = handle;
+    this.held = undefined;
+  }
+
+  /**
+   * Whether `pod`, the version given last, need not be held (nothing under way, not being deleted,
+   * and the host gives that version back): then the handle to read it by (undefined: none shared).
+   */
+  private releasable(pod: Pod): ObjectHandle | undefined | false {
+    if (pod.metadata.deletionTimestamp || !this.settled) return false;
     const cached = this.host.cachedPod(this.namespace, this.name);
-    if (cached !== undefined && cached.metadata.uid === this.uid && isVersion(cached.metadata.resourceVersion, this.version)) {
-      this.handle = handleOf(held) ?? handleOf(cached);
-      this.held = undefined;
-    }
+    if (cached === undefined || cached.metadata.uid !== this.uid || !isVersion(cached.metadata.resourceVersion, this.version)) return false;
+    return handleOf(pod) ?? handleOf(cached);
   }
 
   /**
@@ -471,11 +488,12 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
       this.podIP = status.podIP;
     }
     for (const r of this.records) {
+      // A record that keeps only the print of its view has nothing to adopt (checked first: no search).
+      const v = r.madeView;
+      if (!v) continue;
       const name = r.name;
       const written = (r.kind === 'main' ? status.containerStatuses : status.initContainerStatuses)?.find((c) => c.name === name);
       if (!written) continue;
-      const v = r.madeView;
-      if (!v) continue;
       if (written.ready !== v.ready || written.started !== v.started || written.restartCount !== v.restartCount || written.image !== v.image
         || written.imageID !== v.imageID || written.containerID !== v.containerID) continue;
       if (!sameJson(v.state, written.state) || !sameJson(v.lastState, written.lastState)) continue;
@@ -1084,14 +1102,14 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
         state = { running: { startedAt: rfc3339(r.current.startedAt) } };
         if (r.last) lastState = terminated(r.last);
       } else if (r.last && r.waiting && !terminal) {
-        state = { waiting: { reason: r.waiting.reason, ...(r.waiting.message ? { message: r.waiting.message } : {}) } };
+        state = { waiting: waitingState(r.waiting.reason, r.waiting.message) };
         lastState = terminated(r.last);
       } else if (r.last) {
         state = terminated(r.last);
         if (r.prior) lastState = terminated(r.prior);
       } else {
         const reason = r.waiting?.reason ?? this.defaultWaitingReason();
-        state = { waiting: { reason, ...(r.waiting?.message ? { message: r.waiting.message } : {}) } };
+        state = { waiting: waitingState(reason, r.waiting?.message) };
       }
       const started = this.started(r) && !r.noticing;
       const succeeded = this.succeeded(r);
@@ -1237,7 +1255,13 @@ function viewMounts(mounts: SpecMount[], last: ContainerView['volumeMounts']): N
       ? l.readOnly === true && l.recursiveReadOnly === 'Disabled' && Object.keys(l).length === 4
       : l.readOnly === undefined && l.recursiveReadOnly === undefined && Object.keys(l).length === 2);
   })) return last;
-  return mounts.map((m) => ({ name: m.name, mountPath: m.mountPath, ...(m.readOnly ? { readOnly: true, recursiveReadOnly: 'Disabled' } : {}) }));
+  // Each shape in one literal (a spread made and copied a second object per mount, four views a pod start).
+  return mounts.map((m) => (m.readOnly ? { name: m.name, mountPath: m.mountPath, readOnly: true, recursiveReadOnly: 'Disabled' } : { name: m.name, mountPath: m.mountPath }));
+}
+
+/** A waiting state's members, as the view writes them (message only when there is one); one literal each, no spread. */
+function waitingState(reason: string, message: string | undefined): { reason: string; message?: string } {
+  return message ? { reason, message } : { reason };
 }
 
 /** A log of a container that ended before this kubelet started: nothing to follow. */

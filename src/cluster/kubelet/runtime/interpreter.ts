@@ -604,7 +604,7 @@ class Shell {
       return required.exitCode;
     }
     yield { type: 'memory', bytes: program.memoryBytes };
-    for (const line of program.startLog) yield { type: 'out', text: line.replace(/\$HOSTNAME/g, this.ctx.hostname) };
+    for (const line of program.startLog) yield { type: 'out', text: line.includes('$HOSTNAME') ? line.replace(/\$HOSTNAME/g, this.ctx.hostname) : line };
     yield { type: 'serve', program };
     return 0;
   }

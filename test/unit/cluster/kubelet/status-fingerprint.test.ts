@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Pod, PodStatus } from '../../../../src/cluster/api/types';
-import { jsonFingerprint, textFingerprint } from '../../../../src/cluster/kubelet/status-fingerprint';
+import { beginArray, element, endArray, jsonFingerprint, textFingerprint } from '../../../../src/cluster/kubelet/status-fingerprint';
 import { FakeHost, makePod } from './fake-host';
 
 const same = (v: unknown) => assert.equal(jsonFingerprint(v), textFingerprint(JSON.stringify(v)), JSON.stringify(v));
@@ -40,4 +40,27 @@ test('JSON corners: escapes, surrogates, numbers, undefined and functions, toJSO
   same(null);
   assert.notEqual(jsonFingerprint({ b: 1, a: 2 }), jsonFingerprint({ a: 2, b: 1 }));
   assert.throws(() => jsonFingerprint({ n: 1n }), TypeError);
+});
+
+test('an array printed element by element has the fingerprint of the array (nested arrays, JSON array rules)', () => {
+  const array = ['web', true, null, 0, undefined, () => 1, [], ['running', '2026-01-01T00:00:00Z'], [['a', '/x', true, 'Disabled'], ['b', '/y', null, null]], 'say "hi"\n'];
+  beginArray();
+  for (const v of array) {
+    if (!Array.isArray(v)) { element(v); continue; }
+    beginArray();
+    for (const w of v) {
+      if (!Array.isArray(w)) { element(w); continue; }
+      beginArray();
+      for (const x of w) element(x);
+      assert.equal(endArray(), -1);
+    }
+    assert.equal(endArray(), -1);
+  }
+  assert.equal(endArray(), jsonFingerprint(array));
+  // Another one after it starts afresh.
+  beginArray();
+  element('x');
+  assert.equal(endArray(), jsonFingerprint(['x']));
+  beginArray();
+  assert.equal(endArray(), jsonFingerprint([]));
 });
