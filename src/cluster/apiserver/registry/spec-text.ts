@@ -51,7 +51,7 @@ export function shapeText(shape: object, previous?: PreviousRevision, keepsSpec 
     // JSON.stringify leaves out members whose value has no JSON (undefined, functions, symbols).
     const piece = key === 'spec' ? (kept ?? JSON.stringify(spec)) : key === 'metadata' ? metadataText(members[key]) : JSON.stringify(members[key]);
     if (piece === undefined) continue;
-    text += `${text.length > 1 ? ',' : ''}${JSON.stringify(key)}:`;
+    text += memberKey(key, text.length > 1);
     if (key === 'spec') {
       specStart = text.length;
       specLength = piece.length;
@@ -101,7 +101,7 @@ function metadataText(meta: unknown): string | undefined {
   for (const key of Object.keys(members)) {
     const piece = key === 'managedFields' ? entriesText(entries) : JSON.stringify(members[key]);
     if (piece === undefined) continue;
-    text += `${text.length > 1 ? ',' : ''}${JSON.stringify(key)}:${piece}`;
+    text += memberKey(key, text.length > 1) + piece;
   }
   return `${text}}`;
 }
@@ -123,9 +123,26 @@ function entryText(entry: Record<string, unknown>): string {
     const value = entry[key];
     const piece = key === 'fieldsV1' && plainJson(value) && Object.isFrozen(value) ? frozenFieldsText(value as object) : JSON.stringify(value);
     if (piece === undefined) continue;
-    text += `${text.length > 1 ? ',' : ''}${JSON.stringify(key)}:${piece}`;
+    text += memberKey(key, text.length > 1) + piece;
   }
   return `${text}}`;
+}
+
+/** `"key":` and `,"key":` by key: the keys written member by member here are a few dozen names of the API's, met at every write. */
+const keyTexts = new Map<string, string>();
+const laterKeyTexts = new Map<string, string>();
+/** Past this many distinct keys, a key's text is made each time (its object was not the API's). */
+const MAX_KEY_TEXTS = 256;
+
+/** The JSON of a member's key and its colon, preceded by a comma unless it is the first member. */
+function memberKey(key: string, later: boolean): string {
+  const texts = later ? laterKeyTexts : keyTexts;
+  let text = texts.get(key);
+  if (text === undefined) {
+    text = `${later ? ',' : ''}${JSON.stringify(key)}:`;
+    if (texts.size < MAX_KEY_TEXTS) texts.set(key, text);
+  }
+  return text;
 }
 
 /** A plain object or array that JSON.stringify serializes member by member (no toJSON of its own or inherited). */
