@@ -8,8 +8,17 @@
  * taken from its stored text only when the shape's spec is that revision's decoded spec itself,
  * frozen (so it is still what the text says: stored text is always JSON.stringify's output, and
  * JSON.parse then JSON.stringify gives the same text back), and the text holds it as the member
- * right after the metadata (as stored pods and nodes do). Anything else is serialized. Nothing is
- * remembered: the previous text is the store's, read by the write anyway.
+ * right after the metadata (as stored pods and nodes do). Anything else is serialized.
+ *
+ * Where that spec sits in the previous text is found by a scan of the text (its metadata, then the
+ * spec), which cost about what serializing the spec again does (~4 us for a pod: the managedFields
+ * field sets are a thicket of short strings). So a write of a kind whose status writes keep the
+ * spec (`keepsSpec`) builds its text member by member and marks its shape, the object the write's
+ * watch fan-out takes as the text's decode (written.ts), with where the spec's text is in it
+ * (SPEC_AT, not enumerable: no copy, walk or serialization sees it). The next status write finds
+ * its previous revision's spec by that mark instead of a scan. A decoded object has no mark and is
+ * scanned as before; a mark is only ever on the shape of the very text it describes, since the
+ * registry takes a shape for a stored value only when the value is its text.
  */
 import { closingBracket, flatText } from './codec';
 import { frozenFieldsText } from '../patch/managed-fields-recent';
@@ -23,19 +32,58 @@ export interface PreviousRevision {
 const METADATA = '"metadata":{';
 const SPEC = ',"spec":';
 
-export function shapeText(shape: object, previous?: PreviousRevision): string {
+/** On a shape whose text was built here: where its spec's text is in that text (see markSpec). */
+const SPEC_AT = Symbol('specAt');
+/** A mark packs the spec's start and length into one small integer (a Smi): texts beyond these bounds are not marked. */
+const LENGTH_BITS = 0x10000;
+const MAX_START = 0x7fff;
+
+export function shapeText(shape: object, previous?: PreviousRevision, keepsSpec = false): string {
   const members = shape as Record<string, unknown>;
   const spec = members.spec;
-  const kept = previous !== undefined && spec !== null && typeof spec === 'object' && Object.isFrozen(spec) && (previous.object as { spec?: unknown }).spec === spec ? specText(previous.text) : undefined;
-  if (kept === undefined) return flatText(JSON.stringify(shape));
+  const isObject = spec !== null && typeof spec === 'object';
+  const kept = previous !== undefined && isObject && Object.isFrozen(spec) && (previous.object as { spec?: unknown }).spec === spec ? keptSpecText(previous) : undefined;
+  if (kept === undefined && !(keepsSpec && isObject)) return flatText(JSON.stringify(shape));
   let text = '{';
+  let specStart = -1;
+  let specLength = 0;
   for (const key of Object.keys(members)) {
     // JSON.stringify leaves out members whose value has no JSON (undefined, functions, symbols).
-    const piece = key === 'spec' ? kept : key === 'metadata' ? metadataText(members[key]) : JSON.stringify(members[key]);
+    const piece = key === 'spec' ? (kept ?? JSON.stringify(spec)) : key === 'metadata' ? metadataText(members[key]) : JSON.stringify(members[key]);
     if (piece === undefined) continue;
-    text += `${text.length > 1 ? ',' : ''}${JSON.stringify(key)}:${piece}`;
+    text += memberKey(key, text.length > 1);
+    if (key === 'spec') {
+      specStart = text.length;
+      specLength = piece.length;
+    }
+    text += piece;
   }
-  return flatText(`${text}}`);
+  const out = flatText(`${text}}`);
+  if (keepsSpec && specStart >= 0) markSpec(shape, specStart, specLength);
+  return out;
+}
+
+/**
+ * Marks `shape` (a fresh object of the registry's, not yet handed to anybody) with where its spec's
+ * text is in its stored text. A shape is marked once, as it is made; the registry's own objects are
+ * read-only after that, and the mark is not writable.
+ */
+function markSpec(shape: object, start: number, length: number): void {
+  if (start > MAX_START || length >= LENGTH_BITS || Object.isFrozen(shape) || Object.prototype.hasOwnProperty.call(shape, SPEC_AT)) return;
+  Object.defineProperty(shape, SPEC_AT, { value: start * LENGTH_BITS + length });
+}
+
+/** The text of the previous revision's spec: by its shape's mark, when it has one that fits its text; else by a scan. */
+function keptSpecText(previous: PreviousRevision): string | undefined {
+  const at = (previous.object as { [SPEC_AT]?: unknown })[SPEC_AT];
+  if (typeof at === 'number') {
+    const start = Math.floor(at / LENGTH_BITS);
+    const end = start + (at % LENGTH_BITS);
+    const text = previous.text;
+    // The mark describes this very text (see the header); what it points at is checked all the same.
+    if (text.charCodeAt(start) === 123 /* { */ && text.charCodeAt(end - 1) === 125 /* } */ && text.startsWith(SPEC, start - SPEC.length)) return text.slice(start, end);
+  }
+  return specText(previous.text);
 }
 
 /**
@@ -53,7 +101,7 @@ function metadataText(meta: unknown): string | undefined {
   for (const key of Object.keys(members)) {
     const piece = key === 'managedFields' ? entriesText(entries) : JSON.stringify(members[key]);
     if (piece === undefined) continue;
-    text += `${text.length > 1 ? ',' : ''}${JSON.stringify(key)}:${piece}`;
+    text += memberKey(key, text.length > 1) + piece;
   }
   return `${text}}`;
 }
@@ -75,9 +123,26 @@ function entryText(entry: Record<string, unknown>): string {
     const value = entry[key];
     const piece = key === 'fieldsV1' && plainJson(value) && Object.isFrozen(value) ? frozenFieldsText(value as object) : JSON.stringify(value);
     if (piece === undefined) continue;
-    text += `${text.length > 1 ? ',' : ''}${JSON.stringify(key)}:${piece}`;
+    text += memberKey(key, text.length > 1) + piece;
   }
   return `${text}}`;
+}
+
+/** `"key":` and `,"key":` by key: the keys written member by member here are a few dozen names of the API's, met at every write. */
+const keyTexts = new Map<string, string>();
+const laterKeyTexts = new Map<string, string>();
+/** Past this many distinct keys, a key's text is made each time (its object was not the API's). */
+const MAX_KEY_TEXTS = 256;
+
+/** The JSON of a member's key and its colon, preceded by a comma unless it is the first member. */
+function memberKey(key: string, later: boolean): string {
+  const texts = later ? laterKeyTexts : keyTexts;
+  let text = texts.get(key);
+  if (text === undefined) {
+    text = `${later ? ',' : ''}${JSON.stringify(key)}:`;
+    if (texts.size < MAX_KEY_TEXTS) texts.set(key, text);
+  }
+  return text;
 }
 
 /** A plain object or array that JSON.stringify serializes member by member (no toJSON of its own or inherited). */

@@ -184,7 +184,7 @@ export class RegistryStore implements HandleSource {
   private encodeShaped(object: KubeObject, previous?: PreviousRevision): { text: string; shape?: KubeObject } {
     if (this.conversion) return { text: this.encode(object) };
     const shape = storedShape(object, this.apiVersion, this.def.kind);
-    return { text: shapeText(shape, previous), shape };
+    return { text: shapeText(shape, previous, this.def.strategy.statusSharesSpec === true), shape };
   }
 
   /**
