@@ -19,6 +19,11 @@ import { sharedNamespace } from '../api/string-pool';
  *
  * The create in flight of an entry (`write`) is kept by slot in a Map of the few in flight, not in
  * a column: a column costs every remembered entry 8 bytes for the moments its create is on its way.
+ *
+ * An entry's namespace is a number in a column of 16-bit ones (32-bit past 65,535 namespaces): its
+ * place in a table of the namespaces the live entries have, made again from them at each
+ * compaction. A kubelet's events name a few namespaces, so a column of strings cost every entry 8
+ * bytes for a pointer to one of those few.
  */
 export class EventAggregates {
   private ids = new Float64Array(INITIAL);
@@ -26,10 +31,17 @@ export class EventAggregates {
   private times = new Float64Array(INITIAL * 2);
   /** sequence and count, by slot × 2. */
   private counters = new Int32Array(INITIAL * 2);
-  private namespaces: (string | undefined)[] = new Array<string | undefined>(INITIAL).fill(undefined);
+  /** Each slot's namespace as 1 + its place in `namespaceNames`; 0 for a free slot. */
+  private namespaceIds: Uint16Array | Uint32Array = new Uint16Array(INITIAL);
+  /** The namespaces of the live entries (and of entries removed since the last compaction). */
+  private namespaceNames: string[] = [];
+  /** The place in namespaceNames of the namespace last added (most adds repeat it). */
+  private lastNamespace = -1;
+  /** Places in namespaceNames by name, made once it has more than a few (searched in full until then). */
+  private namespacePlaces: Map<string, number> | undefined = undefined;
   private names: (string | undefined)[] = new Array<string | undefined>(INITIAL).fill(undefined);
   /** The create of an entry's event while it is in flight (its repeats wait for it), by slot. */
-  private writes = new Map<number, Promise<void>>();
+  private writes: Map<number, Promise<void>> | undefined = undefined;
   /** Open addressing over ids: slot + 1, 0 never used, -1 removed; a power of two, at least 1.5 × the slots. */
   private index = new Int32Array(indexSizeFor(INITIAL));
   private removedInIndex = 0;
@@ -52,16 +64,17 @@ export class EventAggregates {
     }
   }
 
-  namespace(slot: number): string { return this.namespaces[slot]!; }
+  namespace(slot: number): string { return this.namespaceNames[this.namespaceIds[slot]! - 1]!; }
   objectName(slot: number): string { return this.names[slot]!; }
   createdAt(slot: number): number { return this.times[slot * 2]!; }
   lastSeen(slot: number): number { return this.times[slot * 2 + 1]!; }
   sequence(slot: number): number { return this.counters[slot * 2]!; }
   count(slot: number): number { return this.counters[slot * 2 + 1]!; }
-  write(slot: number): Promise<void> | undefined { return this.writes.size === 0 ? undefined : this.writes.get(slot); }
+  write(slot: number): Promise<void> | undefined { return this.writes?.get(slot); }
+  /** The Map of writes goes once the last is done: a settled kubelet has none in flight, and an empty Map is ~150 bytes. */
   setWrite(slot: number, write: Promise<void> | undefined): void {
-    if (write !== undefined) this.writes.set(slot, write);
-    else this.writes.delete(slot);
+    if (write !== undefined) (this.writes ??= new Map()).set(slot, write);
+    else if (this.writes?.delete(slot) && this.writes.size === 0) this.writes = undefined;
   }
 
   /** Slots in the columns (live entries, holes and free room): what the table costs beside its size. */
@@ -84,7 +97,7 @@ export class EventAggregates {
     if (this.tail === this.ids.length) this.makeRoom();
     const slot = this.tail++;
     this.ids[slot] = id;
-    this.namespaces[slot] = sharedNamespace(namespace);
+    this.namespaceIds[slot] = this.namespaceId(namespace);
     this.names[slot] = objectName;
     this.times[slot * 2] = createdAt;
     this.times[slot * 2 + 1] = createdAt;
@@ -110,10 +123,28 @@ export class EventAggregates {
       if (entry === slot + 1) { this.index[i] = -1; this.removedInIndex++; break; }
     }
     this.ids[slot] = NaN;
-    this.namespaces[slot] = undefined;
+    this.namespaceIds[slot] = 0;
     this.names[slot] = undefined;
-    if (this.writes.size > 0) this.writes.delete(slot);
+    if (this.writes?.delete(slot) && this.writes.size === 0) this.writes = undefined;
     this.live--;
+  }
+
+  /** 1 + the place of `namespace` in namespaceNames, added if it is not there. */
+  private namespaceId(namespace: string): number {
+    const names = this.namespaceNames;
+    let at = this.lastNamespace;
+    if (at < 0 || names[at] !== namespace) {
+      const places = this.namespacePlaces;
+      at = places !== undefined ? (places.get(namespace) ?? -1) : names.indexOf(namespace);
+      if (at < 0) {
+        at = names.push(sharedNamespace(namespace)) - 1;
+        if (places !== undefined) places.set(names[at]!, at);
+        else if (names.length > FEW_NAMESPACES) this.namespacePlaces = new Map(names.map((name, i) => [name, i]));
+        if (names.length > 0xffff && this.namespaceIds instanceof Uint16Array) this.namespaceIds = Uint32Array.from(this.namespaceIds);
+      }
+      this.lastNamespace = at;
+    }
+    return at + 1;
   }
 
   private indexSlot(slot: number): void {
@@ -138,10 +169,17 @@ export class EventAggregates {
     const ids = new Float64Array(capacity);
     const times = new Float64Array(capacity * 2);
     const counters = new Int32Array(capacity * 2);
-    const namespaces = new Array<string | undefined>(capacity).fill(undefined);
+    const oldNames = this.namespaceNames;
+    const oldIds = this.namespaceIds;
+    this.namespaceNames = [];
+    this.lastNamespace = -1;
+    this.namespacePlaces = undefined;
+    const namespaceIds = oldNames.length > 0xffff ? new Uint32Array(capacity) : new Uint16Array(capacity);
+    // namespaceId may switch namespaceIds to 32 bits: the new ids are written to whichever it is.
+    this.namespaceIds = namespaceIds;
     const names = new Array<string | undefined>(capacity).fill(undefined);
     const inFlight = this.writes;
-    const writes = inFlight.size > 0 ? new Map<number, Promise<void>>() : inFlight;
+    const writes = inFlight !== undefined ? new Map<number, Promise<void>>() : undefined;
     let to = 0;
     for (let from = this.head; from < this.tail; from++) {
       if (Number.isNaN(this.ids[from]!)) continue;
@@ -150,10 +188,10 @@ export class EventAggregates {
       times[to * 2 + 1] = this.times[from * 2 + 1]!;
       counters[to * 2] = this.counters[from * 2]!;
       counters[to * 2 + 1] = this.counters[from * 2 + 1]!;
-      namespaces[to] = this.namespaces[from];
+      this.namespaceIds[to] = this.namespaceId(oldNames[oldIds[from]! - 1]!);
       names[to] = this.names[from];
-      if (writes !== inFlight) {
-        const write = inFlight.get(from);
+      if (writes !== undefined) {
+        const write = inFlight!.get(from);
         if (write !== undefined) writes.set(to, write);
       }
       to++;
@@ -161,9 +199,8 @@ export class EventAggregates {
     this.ids = ids;
     this.times = times;
     this.counters = counters;
-    this.namespaces = namespaces;
     this.names = names;
-    this.writes = writes;
+    this.writes = writes !== undefined && writes.size > 0 ? writes : undefined;
     this.head = 0;
     this.tail = to;
     this.reindex(indexSizeFor(capacity));
@@ -184,6 +221,8 @@ export class EventAggregates {
 }
 
 const INITIAL = 8;
+/** Namespaces an EventAggregates searches in full to find one; past this it keeps a Map of them. */
+const FEW_NAMESPACES = 16;
 
 /** The index's size for `capacity` slots: the power of two at least 1.5 times it (so at most 2/3 full). */
 function indexSizeFor(capacity: number): number {
