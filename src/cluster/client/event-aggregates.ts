@@ -137,10 +137,15 @@ export class EventAggregates {
       const places = this.namespacePlaces;
       at = places !== undefined ? (places.get(namespace) ?? -1) : names.indexOf(namespace);
       if (at < 0) {
-        at = names.push(sharedNamespace(namespace)) - 1;
-        if (places !== undefined) places.set(names[at]!, at);
-        else if (names.length > FEW_NAMESPACES) this.namespacePlaces = new Map(names.map((name, i) => [name, i]));
-        if (names.length > 0xffff && this.namespaceIds instanceof Uint16Array) this.namespaceIds = Uint32Array.from(this.namespaceIds);
+        // The first as an array of one: a push onto an empty array makes room for 17 (~150 bytes a kubelet).
+        const name = sharedNamespace(namespace);
+        if (names.length === 0) this.namespaceNames = [name];
+        else names.push(name);
+        const count = this.namespaceNames.length;
+        at = count - 1;
+        if (places !== undefined) places.set(name, at);
+        else if (count > FEW_NAMESPACES) this.namespacePlaces = new Map(names.map((n, i) => [n, i]));
+        if (count > 0xffff && this.namespaceIds instanceof Uint16Array) this.namespaceIds = Uint32Array.from(this.namespaceIds);
       }
       this.lastNamespace = at;
     }
