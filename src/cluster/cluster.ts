@@ -144,11 +144,16 @@ export class Cluster {
       const namespaceController = new NamespaceController(cluster.client(CONTROLLER_MANAGER), clock, namespaceContent);
       cluster.stoppers.unshift(() => namespaceController.stop());
       await namespaceController.start();
+      // The kubelets and the scheduler read the controller manager's pod informer (one watch of every
+      // pod, not three): that informer starts with the controllers, so the scheduler starts after
+      // them, and the kubelets get their pods once it has listed them.
+      const controllers = new ControllerManager(cluster.client(CONTROLLER_MANAGER), clock, caCertPem, { terminatedPodGCThreshold: options.terminatedPodGCThreshold });
       cluster.nodes = new NodePool({
         clock,
         client: (user) => cluster.client(user, 'kubelet/v1.32.4 (linux/amd64) kubernetes/kube-sim'),
         behaviour: { ...DEFAULT_BEHAVIOUR, ...options.kubeletBehaviour },
         startupConcurrency: options.dataDir ? STARTUP_CONCURRENCY.durable : STARTUP_CONCURRENCY.memory,
+        podInformer: controllers.informers.podInformer,
       });
       cluster.stoppers.unshift(() => cluster.nodes.stop());
       server.parts.logProvider = cluster.nodes.serveLog;
@@ -156,9 +161,6 @@ export class Cluster {
       server.parts.kubeletListening = cluster.nodes.kubeletListening;
       cluster.stoppers.unshift(() => { delete server.parts.logProvider; delete server.parts.execProvider; delete server.parts.kubeletListening; });
       await cluster.nodes.start(options.nodeConfigs ?? workerNodes(options.nodes ?? 3));
-      // The scheduler reads the controller manager's pod informer (one watch of every pod, not two):
-      // that informer starts with the controllers, so they start first.
-      const controllers = new ControllerManager(cluster.client(CONTROLLER_MANAGER), clock, caCertPem, { terminatedPodGCThreshold: options.terminatedPodGCThreshold });
       scheduler = new Scheduler(cluster.client(SCHEDULER, 'kube-scheduler/v1.32.4 (linux/amd64) kubernetes/kube-sim'), clock, { log, podInformer: controllers.informers.podInformer });
       cluster.scheduler = scheduler;
       cluster.stoppers.unshift(() => scheduler!.stop());

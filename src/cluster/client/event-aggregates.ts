@@ -19,20 +19,32 @@ import { sharedNamespace } from '../api/string-pool';
  *
  * The create in flight of an entry (`write`) is kept by slot in a Map of the few in flight, not in
  * a column: a column costs every remembered entry 8 bytes for the moments its create is on its way.
+ *
+ * An entry's namespace is a number in a column of 16-bit ones (32-bit past 65,535 namespaces): its
+ * place in a table of the namespaces the live entries have, made again from them at each
+ * compaction. A kubelet's events name a few namespaces, so a column of strings cost every entry 8
+ * bytes for a pointer to one of those few.
  */
 export class EventAggregates {
   /**
    * id, createdAt and lastSeen (ms since the recorder began), by slot × 3: one column for the
-   * three numbers (and one for the two counters, one for the two strings), so that making room
-   * allocates three arrays, not five (a typed array costs more to make than its few slots to copy).
+   * three numbers, so that making room allocates fewer arrays (a typed array costs more to make
+   * than its few slots to copy).
    */
   private entries = new Float64Array(INITIAL * 3);
   /** sequence and count, by slot × 2. */
   private counters = new Int32Array(INITIAL * 2);
-  /** namespace and object name, by slot × 2. */
-  private strings: (string | undefined)[] = new Array<string | undefined>(INITIAL * 2).fill(undefined);
+  /** Each slot's namespace as 1 + its place in `namespaceNames`; 0 for a free slot. */
+  private namespaceIds: Uint16Array | Uint32Array = new Uint16Array(INITIAL);
+  /** The namespaces of the live entries (and of entries removed since the last compaction). */
+  private namespaceNames: string[] = [];
+  /** The place in namespaceNames of the namespace last added (most adds repeat it). */
+  private lastNamespace = -1;
+  /** Places in namespaceNames by name, made once it has more than a few (searched in full until then). */
+  private namespacePlaces: Map<string, number> | undefined = undefined;
+  private names: (string | undefined)[] = new Array<string | undefined>(INITIAL).fill(undefined);
   /** The create of an entry's event while it is in flight (its repeats wait for it), by slot. */
-  private writes = new Map<number, Promise<void>>();
+  private writes: Map<number, Promise<void>> | undefined = undefined;
   /** Open addressing over ids: slot + 1, 0 never used, -1 removed; a power of two, at least 1.5 × the slots. */
   private index = new Int32Array(indexSizeFor(INITIAL));
   private removedInIndex = 0;
@@ -55,21 +67,22 @@ export class EventAggregates {
     }
   }
 
-  namespace(slot: number): string { return this.strings[slot * 2]!; }
-  objectName(slot: number): string { return this.strings[slot * 2 + 1]!; }
+  namespace(slot: number): string { return this.namespaceNames[this.namespaceIds[slot]! - 1]!; }
+  objectName(slot: number): string { return this.names[slot]!; }
   createdAt(slot: number): number { return this.entries[slot * 3 + 1]!; }
   lastSeen(slot: number): number { return this.entries[slot * 3 + 2]!; }
   sequence(slot: number): number { return this.counters[slot * 2]!; }
   count(slot: number): number { return this.counters[slot * 2 + 1]!; }
-  write(slot: number): Promise<void> | undefined { return this.writes.size === 0 ? undefined : this.writes.get(slot); }
+  write(slot: number): Promise<void> | undefined { return this.writes?.get(slot); }
+  /** The Map of writes goes once the last is done: a settled kubelet has none in flight, and an empty Map is ~150 bytes. */
   setWrite(slot: number, write: Promise<void> | undefined): void {
-    if (write !== undefined) this.writes.set(slot, write);
-    else this.writes.delete(slot);
+    if (write !== undefined) (this.writes ??= new Map()).set(slot, write);
+    else if (this.writes?.delete(slot) && this.writes.size === 0) this.writes = undefined;
   }
 
   /** Slots in the columns (live entries, holes and free room): what the table costs beside its size. */
   get capacity(): number {
-    return this.counters.length >>> 1;
+    return this.names.length;
   }
 
   /** One more of the event in `slot`, seen at `seen`; returns its count. */
@@ -89,8 +102,8 @@ export class EventAggregates {
     this.entries[slot * 3] = id;
     this.entries[slot * 3 + 1] = createdAt;
     this.entries[slot * 3 + 2] = createdAt;
-    this.strings[slot * 2] = sharedNamespace(namespace);
-    this.strings[slot * 2 + 1] = objectName;
+    this.namespaceIds[slot] = this.namespaceId(namespace);
+    this.names[slot] = objectName;
     this.counters[slot * 2] = sequence;
     this.counters[slot * 2 + 1] = 1;
     this.live++;
@@ -113,10 +126,33 @@ export class EventAggregates {
       if (entry === slot + 1) { this.index[i] = -1; this.removedInIndex++; break; }
     }
     this.entries[slot * 3] = NaN;
-    this.strings[slot * 2] = undefined;
-    this.strings[slot * 2 + 1] = undefined;
-    if (this.writes.size > 0) this.writes.delete(slot);
+    this.namespaceIds[slot] = 0;
+    this.names[slot] = undefined;
+    if (this.writes?.delete(slot) && this.writes.size === 0) this.writes = undefined;
     this.live--;
+  }
+
+  /** 1 + the place of `namespace` in namespaceNames, added if it is not there. */
+  private namespaceId(namespace: string): number {
+    const names = this.namespaceNames;
+    let at = this.lastNamespace;
+    if (at < 0 || names[at] !== namespace) {
+      const places = this.namespacePlaces;
+      at = places !== undefined ? (places.get(namespace) ?? -1) : names.indexOf(namespace);
+      if (at < 0) {
+        // The first as an array of one: a push onto an empty array makes room for 17 (~150 bytes a kubelet).
+        const name = sharedNamespace(namespace);
+        if (names.length === 0) this.namespaceNames = [name];
+        else names.push(name);
+        const count = this.namespaceNames.length;
+        at = count - 1;
+        if (places !== undefined) places.set(name, at);
+        else if (count > FEW_NAMESPACES) this.namespacePlaces = new Map(names.map((n, i) => [n, i]));
+        if (count > 0xffff && this.namespaceIds instanceof Uint16Array) this.namespaceIds = Uint32Array.from(this.namespaceIds);
+      }
+      this.lastNamespace = at;
+    }
+    return at + 1;
   }
 
   private indexSlot(slot: number): void {
@@ -140,9 +176,17 @@ export class EventAggregates {
     const capacity = this.live * 4 > length * 3 ? Math.ceil(length * 1.25) : this.live * 4 < length && length > INITIAL ? Math.max(INITIAL, length >>> 1) : length;
     const entries = new Float64Array(capacity * 3);
     const counters = new Int32Array(capacity * 2);
-    const strings = new Array<string | undefined>(capacity * 2).fill(undefined);
+    const oldNames = this.namespaceNames;
+    const oldIds = this.namespaceIds;
+    this.namespaceNames = [];
+    this.lastNamespace = -1;
+    this.namespacePlaces = undefined;
+    const namespaceIds = oldNames.length > 0xffff ? new Uint32Array(capacity) : new Uint16Array(capacity);
+    // namespaceId may switch namespaceIds to 32 bits: the new ids are written to whichever it is.
+    this.namespaceIds = namespaceIds;
+    const names = new Array<string | undefined>(capacity).fill(undefined);
     const inFlight = this.writes;
-    const writes = inFlight.size > 0 ? new Map<number, Promise<void>>() : inFlight;
+    const writes = inFlight !== undefined ? new Map<number, Promise<void>>() : undefined;
     let to = 0;
     for (let from = this.head; from < this.tail; from++) {
       if (Number.isNaN(this.entries[from * 3]!)) continue;
@@ -151,18 +195,18 @@ export class EventAggregates {
       entries[to * 3 + 2] = this.entries[from * 3 + 2]!;
       counters[to * 2] = this.counters[from * 2]!;
       counters[to * 2 + 1] = this.counters[from * 2 + 1]!;
-      strings[to * 2] = this.strings[from * 2];
-      strings[to * 2 + 1] = this.strings[from * 2 + 1];
-      if (writes !== inFlight) {
-        const write = inFlight.get(from);
+      this.namespaceIds[to] = this.namespaceId(oldNames[oldIds[from]! - 1]!);
+      names[to] = this.names[from];
+      if (writes !== undefined) {
+        const write = inFlight!.get(from);
         if (write !== undefined) writes.set(to, write);
       }
       to++;
     }
     this.entries = entries;
     this.counters = counters;
-    this.strings = strings;
-    this.writes = writes;
+    this.names = names;
+    this.writes = writes !== undefined && writes.size > 0 ? writes : undefined;
     this.head = 0;
     this.tail = to;
     this.reindex(indexSizeFor(capacity));
@@ -185,6 +229,8 @@ export class EventAggregates {
 }
 
 const INITIAL = 8;
+/** Namespaces an EventAggregates searches in full to find one; past this it keeps a Map of them. */
+const FEW_NAMESPACES = 16;
 
 /** The index's size for `capacity` slots: the power of two at least 1.5 times it (so at most 2/3 full). */
 function indexSizeFor(capacity: number): number {

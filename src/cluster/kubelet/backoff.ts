@@ -16,14 +16,15 @@ interface Entry {
 }
 
 export class BackOff {
-  private readonly entries = new Map<string, Entry>();
+  /** Made at the first entry: a kubelet has two BackOffs and most never back off (an empty Map is ~150 bytes). */
+  private entries: Map<string, Entry> | undefined = undefined;
 
   constructor(private readonly policy: BackOffPolicy, private readonly now: () => number) {}
 
   next(key: string, eventTime = this.now()): number {
-    const entry = this.entries.get(key);
+    const entry = this.entries?.get(key);
     if (!entry || this.expired(entry, eventTime)) {
-      this.entries.set(key, { backoffMs: this.policy.initialMs, lastUpdate: this.now() });
+      (this.entries ??= new Map()).set(key, { backoffMs: this.policy.initialMs, lastUpdate: this.now() });
       return this.policy.initialMs;
     }
     entry.backoffMs = Math.min(entry.backoffMs * 2, this.policy.maxMs);
@@ -33,14 +34,14 @@ export class BackOff {
 
   /** The current wait, when `key` is in back-off at `eventTime`; undefined when it may go ahead. */
   inBackOffSince(key: string, eventTime: number): number | undefined {
-    const entry = this.entries.get(key);
+    const entry = this.entries?.get(key);
     if (!entry || this.expired(entry, eventTime)) return undefined;
     return this.now() - eventTime < entry.backoffMs ? entry.backoffMs : undefined;
   }
 
   /** When the back-off for `key` since `eventTime` ends. */
   readyAt(key: string, eventTime: number): number {
-    const entry = this.entries.get(key);
+    const entry = this.entries?.get(key);
     return entry ? eventTime + entry.backoffMs : eventTime;
   }
 
@@ -49,15 +50,17 @@ export class BackOff {
    * the container's last exit, `lastUpdate` when it was set (the container's last restart).
    */
   restore(key: string, backoffMs: number, lastUpdate: number): void {
-    this.entries.set(key, { backoffMs: Math.min(backoffMs, this.policy.maxMs), lastUpdate });
+    (this.entries ??= new Map()).set(key, { backoffMs: Math.min(backoffMs, this.policy.maxMs), lastUpdate });
   }
 
   forget(key: string): void {
-    this.entries.delete(key);
+    this.entries?.delete(key);
   }
 
   forgetPrefix(prefix: string): void {
-    for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key);
+    const entries = this.entries;
+    if (entries === undefined) return;
+    for (const key of entries.keys()) if (key.startsWith(prefix)) entries.delete(key);
   }
 
   private expired(entry: Entry, eventTime: number): boolean {

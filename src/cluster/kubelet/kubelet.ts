@@ -96,8 +96,10 @@ export class Kubelet implements PodWorkerHost {
   /**
    * Per pod: the status to write and a fingerprint of the last one written. Only the name is kept
    * of the pod, not the version it was computed from (that would keep an old copy of every pod).
+   * Pods without a worker (rejected ones) only; made at the first, gone with the last: most
+   * kubelets never reject a pod, and an empty Map is ~150 bytes a node.
    */
-  private readonly statusWrites = new Map<string, StatusWrite>();
+  private statusWrites: Map<string, StatusWrite> | undefined = undefined;
   private bootID: string;
   private readonly machineID: string;
 
@@ -160,7 +162,7 @@ export class Kubelet implements PodWorkerHost {
       return this.reportStatus(false);
     });
     // A restarted kubelet reports every pod afresh; its writes while dead never happened.
-    for (const entry of this.statusWrites.values()) entry.writtenPrint = undefined;
+    for (const entry of this.statusWrites?.values() ?? []) entry.writtenPrint = undefined;
     for (const worker of this.workers.values()) worker.writtenPrint = undefined;
     for (const worker of this.workers.values()) worker.republish();
   }
@@ -225,7 +227,7 @@ export class Kubelet implements PodWorkerHost {
   /** The kubelet refuses the pod: it fails at once, with the reason as its status. */
   private reject(pod: Pod, rejection: Rejection): void {
     const uid = pod.metadata.uid ?? '';
-    if (this.statusWrites.has(uid)) return;
+    if (this.statusWrites?.has(uid)) return;
     this.event(pod, 'Warning', rejection.reason, rejection.message.replace(/^Pod was rejected: /, ''));
     this.writeStatus(pod, { ...pod.status, phase: 'Failed', reason: rejection.reason, message: rejection.message, startTime: rfc3339(this.clock.now()) });
   }
@@ -235,7 +237,7 @@ export class Kubelet implements PodWorkerHost {
     const uid = pod.metadata.uid ?? '';
     this.workers.get(uid)?.abandon(pod);
     this.workers.delete(uid);
-    this.statusWrites.delete(uid);
+    if (this.statusWrites?.delete(uid) && this.statusWrites.size === 0) this.statusWrites = undefined;
   }
 
   /** The worker of a pod on this node, by name. */
@@ -325,7 +327,7 @@ export class Kubelet implements PodWorkerHost {
     let entry = this.statusSlot(uid);
     if (!entry) {
       entry = new StatusWrite(pod.metadata.namespace ?? '', pod.metadata.name ?? '');
-      this.statusWrites.set(uid, entry);
+      (this.statusWrites ??= new Map()).set(uid, entry);
     }
     entry.statusToWrite = status;
     if (!this.alive) return;
@@ -334,7 +336,7 @@ export class Kubelet implements PodWorkerHost {
 
   /** Where the status of the pod of `uid` waits to be written: in its worker, else (a rejected pod) in statusWrites. */
   private statusSlot(uid: string): StatusSlot | undefined {
-    return this.workers.get(uid) ?? this.statusWrites.get(uid);
+    return this.workers.get(uid) ?? this.statusWrites?.get(uid);
   }
 
   deletePod(pod: Pod): void {

@@ -4,8 +4,10 @@
  *
  * All kubelets share one pod informer (a single watch instead of one per node: with 5,000 nodes
  * that is the difference between one and 5,000 watchers on every pod change) and each sees only
- * the pods bound to it, as a kubelet's `spec.nodeName=<node>` watch would show it. Every write a
- * kubelet makes is still its own, as `system:node:<name>`.
+ * the pods bound to it, as a kubelet's `spec.nodeName=<node>` watch would show it. In a Cluster
+ * that informer is the controller manager's (NodePoolOptions.podInformer), as the scheduler's is:
+ * every pod costs one cache entry and one delivery a write fewer. Every write a kubelet makes is
+ * still its own, as `system:node:<name>`.
  *
  * The pool is also the cluster's PodLogSource: logs live with the container runtime on the node.
  */
@@ -53,6 +55,15 @@ export interface NodePoolOptions {
   behaviour?: KubeletBehaviour;
   /** Registrations in flight during start(); default STARTUP_CONCURRENCY.memory. */
   startupConcurrency?: number;
+  /**
+   * A pod informer of all pods, indexed by PODS_BY_NODE, that another component starts and stops
+   * (the controller manager's), read instead of a watch of the pool's own (of the bound pods): at
+   * 150,000 pods its cache table and node index cost ~60 bytes a pod. The pool only reads it and
+   * routes each bound pod to its node's kubelet; a pod not bound yet goes to no kubelet, as the
+   * pool's own watch (`spec.nodeName!=`) would not show it. Kubelets added before it has synced
+   * get their pods when it lists them.
+   */
+  podInformer?: Informer<Pod>;
 }
 
 export function kubeletUser(nodeName: string): UserInfo {
@@ -68,6 +79,8 @@ export class NodePool implements PodLogSource {
   private readonly kubelets = new Map<string, Kubelet>();
   private readonly indexes = new Set<number>();
   private informer: Informer<Pod> | undefined;
+  /** Takes the pool's handlers off a shared informer (NodePoolOptions.podInformer). */
+  private removeHandlers: (() => void) | undefined;
   /** Nodes whose kubelet the fault label stopped (removing the label starts only these again). */
   private readonly stoppedByLabel = new Set<string>();
   /**
@@ -99,15 +112,18 @@ export class NodePool implements PodLogSource {
 
   /** Starts the shared pod informer and one kubelet per node; resolves when every node has registered. */
   async start(nodes: NodeConfig[]): Promise<void> {
-    this.informer = new Informer<Pod>(this.admin.resource<Pod>(PODS), { fieldSelector: 'spec.nodeName!=' }, this.options.clock);
-    this.informer.addIndex(PODS_BY_NODE, podNodeName);
-    this.informer.addHandlers({
+    const shared = this.options.podInformer;
+    const informer = (this.informer = shared ?? new Informer<Pod>(this.admin.resource<Pod>(PODS), { fieldSelector: 'spec.nodeName!=' }, this.options.clock));
+    if (!shared) informer.addIndex(PODS_BY_NODE, podNodeName);
+    this.removeHandlers = informer.addHandlers({
       onAdd: (pod) => this.route(pod),
       onUpdate: (_old, pod) => this.route(pod),
       onDelete: (pod) => this.kubelets.get(pod.spec.nodeName ?? '')?.removePod(pod),
     });
-    this.informer.start();
-    await this.informer.waitForSync();
+    if (!shared) {
+      informer.start();
+      await informer.waitForSync();
+    }
     const queue = [...nodes];
     const worker = async () => { for (let config = queue.shift(); config; config = queue.shift()) await this.add(config); };
     const concurrency = this.options.startupConcurrency ?? STARTUP_CONCURRENCY.memory;
@@ -138,7 +154,8 @@ export class NodePool implements PodLogSource {
   }
 
   stop(): void {
-    this.informer?.stop();
+    if (this.options.podInformer) this.removeHandlers?.();
+    else this.informer?.stop();
     for (const kubelet of this.kubelets.values()) kubelet.stop();
   }
 
@@ -364,6 +381,7 @@ export class NodePool implements PodLogSource {
   };
 
   private route(pod: Pod): void {
-    this.kubelets.get(pod.spec.nodeName ?? '')?.syncPod(pod);
+    const node = pod.spec.nodeName;
+    if (node) this.kubelets.get(node)?.syncPod(pod);
   }
 }

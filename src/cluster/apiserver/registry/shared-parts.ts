@@ -23,6 +23,7 @@ import type { KubeObject } from '../../api/types';
 import { deepFreeze } from '../../api/deep-freeze';
 import { exactScalar, jsonExact, plainPrototype } from './written';
 import { frozenFieldsText } from '../patch/managed-fields-recent';
+import { RecentWeakMap } from '../../api/recent-weak-map';
 
 /** Distinct field sets and sub-objects remembered; past this the oldest is forgotten (objects keep theirs). */
 const MAX_FIELD_SETS = 4096;
@@ -104,15 +105,20 @@ function freezeArray(array: unknown[]): boolean {
 /**
  * Trees `fieldSets` has held (deep-frozen): one of them is its own shared copy, found without a
  * JSON.stringify. One forgotten since is still frozen and equal to itself, so it may stay.
+ *
+ * This and `aliases` remember the recent trees only (RecentWeakMap, two generations of
+ * MAX_FIELD_SETS): a kubelet's status set names the pod's IPs, so every pod brings new ones, and a
+ * WeakSet of them kept its table's room for every set alive in a burst for good (~50 B a pod,
+ * measured in a heap snapshot at 10,000 pods). A tree met again after that is serialized again.
  */
-const knownTrees = new WeakSet<object>();
+const knownTrees = new RecentWeakMap<object, true>(MAX_FIELD_SETS);
 
 /**
  * Frozen trees equal to a shared one, by the tree: the managedFields caches hand every write the
  * same frozen field sets (created-fields.ts, managed-fields-recent.ts), which are not the shared
  * trees of decoded objects, and each written object's were serialized again to be found.
  */
-const aliases = new WeakMap<object, Record<string, unknown>>();
+const aliases = new RecentWeakMap<object, Record<string, unknown>>(MAX_FIELD_SETS);
 
 /**
  * `fieldSet`: the tree is a managedFields field set. A frozen one's text was made for the write
@@ -120,7 +126,7 @@ const aliases = new WeakMap<object, Record<string, unknown>>();
  * status set names the pod's IPs, so each pod's is a new one, serialized again here otherwise.
  */
 function sharedTree(set: Record<string, unknown>, fieldSet = false): Record<string, unknown> {
-  if (knownTrees.has(set)) return set;
+  if (knownTrees.get(set) !== undefined) return set;
   const alias = aliases.get(set);
   if (alias !== undefined) return alias;
   const text = fieldSet && Object.isFrozen(set) ? frozenFieldsText(set) : JSON.stringify(set);
@@ -132,7 +138,7 @@ function sharedTree(set: Record<string, unknown>, fieldSet = false): Record<stri
   }
   if (fieldSets.size >= MAX_FIELD_SETS) fieldSets.delete(fieldSets.keys().next().value!);
   fieldSets.set(text, deepFreeze(set));
-  knownTrees.add(set);
+  knownTrees.set(set, true);
   return set;
 }
 

@@ -32,9 +32,11 @@ test('the packed correlator cache answers as an insertion-ordered Map through ad
     const r = random();
     if (r < 0.5) {
       const seq = step % 1_000_000;
-      table.add(id, step % 3 === 0 ? 'kube-system' : 'default', `pod-${id % 997}`, step * 10, seq);
+      // Mostly two namespaces, now and then one of many more.
+      const namespace = step % 3 === 0 ? 'kube-system' : step % 7 === 0 ? `team-${step % 40}` : 'default';
+      table.add(id, namespace, `pod-${id % 997}`, step * 10, seq);
       model.delete(id);
-      model.set(id, { namespace: step % 3 === 0 ? 'kube-system' : 'default', name: `pod-${id % 997}`, createdAt: step * 10, sequence: seq, count: 1, lastSeen: step * 10 });
+      model.set(id, { namespace, name: `pod-${id % 997}`, createdAt: step * 10, sequence: seq, count: 1, lastSeen: step * 10 });
     } else if (r < 0.8) {
       const slot = table.find(id);
       const m = model.get(id);
@@ -96,3 +98,22 @@ test('a node\'s remembered events keep at most 2/3 as much room again to spare, 
   assert.ok(table.capacity <= 20, `${table.capacity} slots for ${table.size} events once the rest are forgotten`);
 });
 
+
+test('entries of more namespaces than 16 bits number keep their own through compactions', () => {
+  const table = new EventAggregates();
+  const live: number[] = [];
+  for (let id = 1; id <= 70_000; id++) {
+    table.add(id, `ns-${id}`, 'p', id, id);
+    live.push(id);
+    // Every tenth is forgotten, so compactions move the rest and make the namespaces again.
+    if (id % 10 === 0) table.remove(table.find(live.splice(live.length - 5, 1)[0]!));
+  }
+  assert.equal(table.size, live.length);
+  for (const id of live) assert.equal(table.namespace(table.find(id)), `ns-${id}`);
+  // Once most are gone the namespaces of the rest still read back after the next compactions.
+  while (table.size > 100) table.remove(table.oldest());
+  const namespaceOf = (id: number) => (id % 2 === 0 ? 'default' : `ns-${id}`);
+  for (let id = 100_000; id < 200_000; id++) { table.add(id, namespaceOf(id), 'p', id, id); table.remove(table.oldest()); }
+  assert.ok(table.capacity < 1_000, `compacted down to ${table.capacity} slots`);
+  for (let id = 199_900; id < 200_000; id++) assert.equal(table.namespace(table.find(id)), namespaceOf(id));
+});

@@ -101,3 +101,21 @@ test('a written object\'s field sets become the shared equal ones, a cache\'s fr
   assert.notEqual(second.metadata.managedFields![0]!.fieldsV1, known);
   assert.equal(JSON.stringify(second.metadata.managedFields![0]!.fieldsV1), JSON.stringify(plain));
 });
+
+test('a cache\'s frozen set met again after thousands of other sets (no longer remembered as known) still becomes an equal shared one', () => {
+  const written = (fieldsV1: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'w', managedFields: [{ manager: 'kubelet', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1 }] } }) as KubeObject;
+  // A status set naming a pod's IP, as a kubelet's is: each pod brings its own.
+  const podSet = (i: number) => deepFreeze({ 'f:status': { 'f:podIP': {}, 'f:podIPs': { [`k:{"ip":"10.${i >> 16}.${(i >> 8) & 255}.${i & 255}"}`]: { '.': {}, 'f:ip': {} } } } }) as Record<string, unknown>;
+  const first = podSet(0);
+  const w0 = written(first);
+  assert.equal(shareWrittenParts(w0), true);
+  const shared = w0.metadata.managedFields![0]!.fieldsV1!;
+  for (let i = 1; i <= 20_000; i++) assert.equal(shareWrittenParts(written(podSet(i))), true);
+  for (const set of [first, podSet(0)]) {
+    const again = written(set);
+    assert.equal(shareWrittenParts(again), true);
+    const tree = again.metadata.managedFields![0]!.fieldsV1!;
+    assert.deepEqual(tree, shared);
+    assert.ok(Object.isFrozen(tree));
+  }
+});
