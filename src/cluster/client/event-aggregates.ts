@@ -102,7 +102,10 @@ export class EventAggregates {
     this.entries[slot * 3] = id;
     this.entries[slot * 3 + 1] = createdAt;
     this.entries[slot * 3 + 2] = createdAt;
-    this.namespaceIds[slot] = this.namespaceId(namespace);
+    // The id first: namespaceId may put a 32-bit column in place of the 16-bit one, and
+    // `this.namespaceIds[slot] = this.namespaceId(...)` would write into the one it replaced.
+    const namespaceId = this.namespaceId(namespace);
+    this.namespaceIds[slot] = namespaceId;
     this.names[slot] = objectName;
     this.counters[slot * 2] = sequence;
     this.counters[slot * 2 + 1] = 1;
@@ -195,7 +198,8 @@ export class EventAggregates {
       entries[to * 3 + 2] = this.entries[from * 3 + 2]!;
       counters[to * 2] = this.counters[from * 2]!;
       counters[to * 2 + 1] = this.counters[from * 2 + 1]!;
-      this.namespaceIds[to] = this.namespaceId(oldNames[oldIds[from]! - 1]!);
+      const namespaceId = this.namespaceId(oldNames[oldIds[from]! - 1]!);
+      this.namespaceIds[to] = namespaceId;
       names[to] = this.names[from];
       if (writes !== undefined) {
         const write = inFlight!.get(from);

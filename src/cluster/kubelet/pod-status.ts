@@ -7,7 +7,7 @@
 import type { ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from '../api/types';
 import { rfc3339 } from '../client/event-recorder';
 import { sameJson } from '../api/same-json';
-import { beginArray, element, endArray } from './status-fingerprint';
+import { beginArray, beginPrint, element, endArray } from './status-fingerprint';
 import { rememberedTime, type ConditionMemo } from './condition-memo';
 
 export type Phase = NonNullable<PodStatus['phase']>;
@@ -223,7 +223,7 @@ export function statusPrint(s: ContainerView | ContainerStatus): number {
   // lastState parts, mounts]) element by element: no array is made (a print is made several times
   // a pod start).
   const mounts = s.volumeMounts as ContainerView['volumeMounts'];
-  beginArray();
+  beginPrint();
   element(s.name); element(s.ready); element(s.started ?? null); element(s.restartCount); element(s.image); element(s.imageID); element(s.containerID ?? null);
   stateParts(s.state);
   stateParts(s.lastState);

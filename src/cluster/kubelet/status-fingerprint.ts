@@ -38,6 +38,16 @@ let depth = 0;
 /** Per nesting level (as bits, from the lowest): an element has been written at that level. */
 let started = 0;
 
+/**
+ * beginArray for a print's outermost array: starts afresh whatever a print that threw midway left
+ * (statusPrint reads statuses other writers stored: a null volume mount throws). Without it, every
+ * later print would nest inside the abandoned one and end as -1, all alike.
+ */
+export function beginPrint(): void {
+  depth = 0;
+  beginArray();
+}
+
 export function beginArray(): void {
   if (depth === 0) { hash = 2166136261; length = 0; started = 0; }
   else separate();

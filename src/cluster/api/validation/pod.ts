@@ -224,8 +224,10 @@ export function validatePodStatusUpdate(pod: Pod, old: Pod): FieldError[] {
   const errs: FieldError[] = [];
   const status = pod.status ?? {};
   (status.conditions ?? []).forEach((c, i) => {
-    if (!['True', 'False', 'Unknown'].includes(c.status)) {
-      errs.push(notSupported(`status.conditions[${i}].status`, c.status, ['True', 'False', 'Unknown']));
+    // A null item decodes as Go's zero condition: an empty status.
+    const conditionStatus = c === null ? '' : c.status;
+    if (!['True', 'False', 'Unknown'].includes(conditionStatus)) {
+      errs.push(notSupported(`status.conditions[${i}].status`, conditionStatus, ['True', 'False', 'Unknown']));
     }
   });
   if ((pod.spec?.nodeName ?? '') !== (old.spec?.nodeName ?? '')) errs.push(forbidden('status.nodeName', 'may not be changed directly'));

@@ -117,3 +117,13 @@ test('entries of more namespaces than 16 bits number keep their own through comp
   assert.ok(table.capacity < 1_000, `compacted down to ${table.capacity} slots`);
   for (let id = 199_900; id < 200_000; id++) assert.equal(table.namespace(table.find(id)), namespaceOf(id));
 });
+
+test('the entry whose namespace is the 65,536th keeps it: the column of namespaces turns 32-bit as it is added', () => {
+  const table = new EventAggregates();
+  for (let id = 1; id <= 65_540; id++) table.add(id, `ns-${id}`, 'p', id, id);
+  for (let id = 65_530; id <= 65_540; id++) assert.equal(table.namespace(table.find(id)), `ns-${id}`, `entry ${id}`);
+  // And through the compaction that moves them all.
+  while (table.size > 10) table.remove(table.oldest());
+  for (let id = 70_000; id < 70_100; id++) table.add(id, 'default', 'p', id, id);
+  for (let id = 65_531; id <= 65_540; id++) assert.equal(table.namespace(table.find(id)), `ns-${id}`, `entry ${id}`);
+});

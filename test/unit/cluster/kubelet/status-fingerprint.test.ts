@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Pod, PodStatus } from '../../../../src/cluster/api/types';
+import type { ContainerStatus, Pod, PodStatus } from '../../../../src/cluster/api/types';
+import { statusPrint, type ContainerView } from '../../../../src/cluster/kubelet/pod-status';
 import { beginArray, element, endArray, jsonFingerprint, textFingerprint } from '../../../../src/cluster/kubelet/status-fingerprint';
 import { FakeHost, makePod } from './fake-host';
 
@@ -63,4 +64,19 @@ test('an array printed element by element has the fingerprint of the array (nest
   assert.equal(endArray(), jsonFingerprint(['x']));
   beginArray();
   assert.equal(endArray(), jsonFingerprint([]));
+});
+
+test('a status print that throws on what another writer stored (a null volume mount) leaves later prints as they were', () => {
+  const view = {
+    name: 'app', kind: 'main', ready: true, started: true, restartCount: 1, image: 'nginx:1.27', imageID: 'docker-pullable://nginx@sha256:1', containerID: 'containerd://1',
+    state: { running: { startedAt: '2026-01-01T00:00:00Z' } }, lastState: { terminated: { exitCode: 0, reason: 'Completed' } }, succeeded: false,
+    volumeMounts: [{ name: 'data', mountPath: '/data' }],
+  } as unknown as ContainerView;
+  const print = statusPrint(view);
+  // The API stores a status whose volumeMounts hold a null (a status patch of somebody else's); the
+  // kubelet prints the pod's status of its container to tell whether it still says what it showed.
+  const stored = { ...view, volumeMounts: [{ name: 'data', mountPath: '/data' }, null] } as unknown as ContainerStatus;
+  assert.throws(() => statusPrint(stored), TypeError);
+  assert.equal(statusPrint(view), print);
+  assert.notEqual(statusPrint({ ...view, ready: false }), print);
 });

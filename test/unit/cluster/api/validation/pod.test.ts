@@ -112,3 +112,11 @@ test('status updates may not move a finished container back for Never pods', () 
   moved.spec.nodeName = 'node-1';
   assert.deepEqual(validatePodStatusUpdate(moved, old).map(String), ['status.nodeName: Forbidden: may not be changed directly']);
 });
+
+test('a status whose conditions hold a null is refused as Go decodes the null (an empty condition), not with an internal error', () => {
+  const old = pod({});
+  old.status = { phase: 'Pending' };
+  const next = structuredClone(old);
+  next.status!.conditions = [{ type: 'Ready', status: 'True' }, null as unknown as NonNullable<NonNullable<Pod['status']>['conditions']>[number]];
+  assert.deepEqual(validatePodStatusUpdate(next, old).map(String), ['status.conditions[1].status: Unsupported value: "": supported values: "True", "False", "Unknown"']);
+});
