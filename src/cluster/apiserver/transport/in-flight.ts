@@ -11,16 +11,25 @@
  * scaled kubelet bench (docs/gc-scavenges.md). A request still interleaves with up to `limit - 1`
  * others, so writes still reach watchers, and a durable store's fsync, in groups.
  */
+/** Places handed over before the queue drops its served front (when that is at least half of it). */
+const COMPACT_AFTER = 1024;
+
 export class InFlightLimit {
   private running = 0;
-  /** Requests waiting for a place, oldest first; each is given the place of a request that ends. */
-  private readonly waiting: (() => void)[] = [];
+  /**
+   * Requests waiting for a place, oldest first from `head` on; each is given the place of a request
+   * that ends. A read index rather than shift(): a 5,000-node cluster start queues ~5,000 requests
+   * (measured), and shift() is only cheap while V8 can trim the array in place, which it cannot
+   * always do; with the index, a request leaving costs the same whatever the queue's length.
+   */
+  private waiting: ((() => void) | undefined)[] = [];
+  private head = 0;
 
   constructor(readonly limit: number) {}
 
   /** Takes a place at once if one is free and nobody is waiting (the common case: no promise made). */
   tryEnter(): boolean {
-    if (this.running >= this.limit || this.waiting.length > 0) return false;
+    if (this.running >= this.limit || this.head < this.waiting.length) return false;
     this.running++;
     return true;
   }
@@ -32,8 +41,19 @@ export class InFlightLimit {
 
   /** A request holding a place ended: its place goes to the oldest waiting request, if any. */
   leave(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.running--;
+    if (this.head === this.waiting.length) {
+      this.running--;
+      return;
+    }
+    const next = this.waiting[this.head]!;
+    this.waiting[this.head++] = undefined;
+    if (this.head === this.waiting.length) {
+      this.waiting = [];
+      this.head = 0;
+    } else if (this.head >= COMPACT_AFTER && this.head * 2 >= this.waiting.length) {
+      this.waiting = this.waiting.slice(this.head);
+      this.head = 0;
+    }
+    next();
   }
 }

@@ -130,3 +130,20 @@ test('a request the server fails gives its place up all the same', async () => {
   answer('/b');
   assert.equal((await next).status, 200);
 });
+
+test('thousands of waiting requests start one by one in arrival order', async () => {
+  const { server, started, answer } = serverAnsweringOnDemand();
+  const transport = inProcessTransport(server, 1);
+  const paths = Array.from({ length: 3000 }, (_, i) => `/p${i}`);
+  const answers = paths.map((p) => transport(get(p)));
+  for (let i = 0; i < paths.length; i++) {
+    await settle();
+    assert.equal(started.length, i + 1, `one handled at a time (at ${i})`);
+    answer(paths[i]!);
+  }
+  await Promise.all(answers);
+  assert.deepEqual(started, paths);
+  void transport(get('/after'));
+  await settle();
+  assert.equal(started.at(-1), '/after', 'a place is free at once when the queue has run dry');
+});
