@@ -3,15 +3,32 @@
  * sockets and no serialization of request bodies; the identity is the one the component was given
  * (`cluster.client(user)`), never read from a header. Responses the server kept as JSON text are
  * parsed when the body is first read, so every caller gets its own objects, and a caller that never
- * reads it (a kubelet's status write, an event) costs no parse.
+ * reads it (a kubelet's status write, an event) costs no parse. At most `maxInFlight` requests are
+ * handled at once, the others wait in arrival order (in-flight.ts). A request is done when the server
+ * answered: a watch or a log stream holds no place while it streams.
  */
 import { RawJson } from '../registry/codec';
 import type { ApiServer } from '../server';
 import type { ApiResponse, Transport } from '../types';
+import { InFlightLimit } from './in-flight';
 
-export function inProcessTransport(server: ApiServer): Transport {
+/**
+ * In-process requests handled at once (see in-flight.ts). Measured in a 4,000-pod bring-up: 4 cut
+ * the bytes scavenges copy a little more than 32 (18% against 13-15%), but a durable store's group
+ * commit gathers the writes in flight into one fsync, and 32 leaves it room.
+ */
+export const MAX_IN_PROCESS_IN_FLIGHT = 32;
+
+export function inProcessTransport(server: ApiServer, maxInFlight = MAX_IN_PROCESS_IN_FLIGHT): Transport {
+  const inFlight = new InFlightLimit(maxInFlight);
   return async (request) => {
-    const response = await server.handle(request);
+    if (!inFlight.tryEnter()) await inFlight.enter();
+    let response: ApiResponse;
+    try {
+      response = await server.handle(request);
+    } finally {
+      inFlight.leave();
+    }
     if (!(response.body instanceof RawJson)) return response;
     const answer = new ParsedOnRead(response, response.body);
     if (response.body.shared) sharedBodies.set(answer, response.body.shared);

@@ -65,3 +65,85 @@ test('an error response is still read into a StatusError', async () => {
   const pods = new ApiClient(inProcessTransport(server), admin).resource(PODS);
   await assert.rejects(pods.patchWithWarnings('web', 'merge', {}, { namespace: 'default' }), /pods "web" not found/);
 });
+
+/** A server whose every request waits until the test answers it, in any order. */
+function serverAnsweringOnDemand(): { server: ApiServer; started: string[]; answer(path: string, fail?: boolean): void } {
+  const started: string[] = [];
+  const pending = new Map<string, { resolve(): void; reject(err: Error): void }>();
+  const server = {
+    handle: (request: { path: string }) => {
+      started.push(request.path);
+      return new Promise((resolve, reject) => {
+        pending.set(request.path, { resolve: () => resolve({ status: 200, headers: {}, body: { kind: 'Status' } }), reject });
+      });
+    },
+  } as unknown as ApiServer;
+  return {
+    server,
+    started,
+    answer(path, fail = false) {
+      const p = pending.get(path)!;
+      pending.delete(path);
+      if (fail) p.reject(new Error('broken'));
+      else p.resolve();
+    },
+  };
+}
+
+const settle = () => new Promise<void>((r) => setImmediate(r));
+const get = (path: string) => ({ method: 'GET', path, query: new URLSearchParams(), headers: {}, user: admin });
+
+test('at most maxInFlight requests are handled at once; the others start in arrival order as places free up', async () => {
+  const { server, started, answer } = serverAnsweringOnDemand();
+  const transport = inProcessTransport(server, 2);
+  const answers = ['/a', '/b', '/c', '/d'].map((p) => transport(get(p)));
+  await settle();
+  assert.deepEqual(started, ['/a', '/b'], 'two handled, two waiting');
+  answer('/b');
+  await settle();
+  assert.deepEqual(started, ['/a', '/b', '/c'], 'the oldest waiting request takes the freed place');
+  answer('/a');
+  await settle();
+  assert.deepEqual(started, ['/a', '/b', '/c', '/d']);
+  answer('/c');
+  answer('/d');
+  const statuses = (await Promise.all(answers)).map((r) => r.status);
+  assert.deepEqual(statuses, [200, 200, 200, 200]);
+  // All places are free again: the next two start at once.
+  void transport(get('/e'));
+  void transport(get('/f'));
+  await settle();
+  assert.deepEqual(started.slice(4), ['/e', '/f']);
+});
+
+test('a request the server fails gives its place up all the same', async () => {
+  const { server, started, answer } = serverAnsweringOnDemand();
+  const transport = inProcessTransport(server, 1);
+  const failing = transport(get('/a'));
+  const next = transport(get('/b'));
+  await settle();
+  assert.deepEqual(started, ['/a']);
+  answer('/a', true);
+  await assert.rejects(failing, /broken/);
+  await settle();
+  assert.deepEqual(started, ['/a', '/b']);
+  answer('/b');
+  assert.equal((await next).status, 200);
+});
+
+test('thousands of waiting requests start one by one in arrival order', async () => {
+  const { server, started, answer } = serverAnsweringOnDemand();
+  const transport = inProcessTransport(server, 1);
+  const paths = Array.from({ length: 3000 }, (_, i) => `/p${i}`);
+  const answers = paths.map((p) => transport(get(p)));
+  for (let i = 0; i < paths.length; i++) {
+    await settle();
+    assert.equal(started.length, i + 1, `one handled at a time (at ${i})`);
+    answer(paths[i]!);
+  }
+  await Promise.all(answers);
+  assert.deepEqual(started, paths);
+  void transport(get('/after'));
+  await settle();
+  assert.equal(started.at(-1), '/after', 'a place is free at once when the queue has run dry');
+});
