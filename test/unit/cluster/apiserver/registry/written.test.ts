@@ -43,6 +43,14 @@ async function storedAt(cluster: Awaited<ReturnType<typeof startCluster>>, name:
   return decodeKv(kv);
 }
 
+/** Each watch event of pod `name` carries exactly what the store holds at its revision. */
+async function assertEventsAreStored(cluster: Awaited<ReturnType<typeof startCluster>>, name: string, events: { object: KubeObject }[]): Promise<void> {
+  for (const event of events) {
+    const stored = await storedAt(cluster, name, Number(event.object.metadata.resourceVersion));
+    assert.equal(JSON.stringify(event.object), JSON.stringify(stored));
+  }
+}
+
 test('watch events of creates, status patches and a graceful delete carry exactly the stored object, frozen, apart from what writers get', async () => {
   const cluster = await startCluster();
   try {
@@ -135,10 +143,7 @@ test('a status merge patch that does not name the spec keeps the stored spec its
     // Naming the spec through the status subresource changes nothing in it.
     assert.deepEqual(third!.spec, added!.spec);
     assert.equal(third!.status!.message, 'm');
-    for (const event of watch.events) {
-      const stored = await storedAt(cluster, 'p', Number(event.object.metadata.resourceVersion));
-      assert.equal(JSON.stringify(event.object), JSON.stringify(stored));
-    }
+    await assertEventsAreStored(cluster, 'p', watch.events);
     watch.stop();
   } finally {
     await cluster.stop();
@@ -166,10 +171,7 @@ test('a status merge patch replacing lists and scalars of the stored status leav
     assert.deepEqual(second!.status!.podIPs, [{ ip: '10.0.0.2' }]);
     assert.equal(second!.status!.conditions![0]!.status, 'True');
     assert.notEqual(second!.status!.conditions, first!.status!.conditions);
-    for (const event of watch.events) {
-      const stored = await storedAt(cluster, 'p', Number(event.object.metadata.resourceVersion));
-      assert.equal(JSON.stringify(event.object), JSON.stringify(stored));
-    }
+    await assertEventsAreStored(cluster, 'p', watch.events);
     watch.stop();
   } finally {
     await cluster.stop();
