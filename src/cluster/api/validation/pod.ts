@@ -6,7 +6,7 @@
 import { FieldError, FieldPath, duplicate, forbidden, invalid, notSupported, required } from '../field-errors';
 import type { Container, ContainerStatus, Pod, PodSpec, Toleration } from '../types';
 import { validateContainers, validateInitContainers } from './container';
-import { validateImmutableField, validateLabels } from './meta';
+import { validateImmutableField, validateLabelName, validateLabels } from './meta';
 import { inclusiveRangeError, isDNS1123Label, isDNS1123Subdomain } from './names';
 import { validateAffinity, validateSchedulingGates, validateTolerations, validateTopologySpreadConstraints } from './scheduling';
 import { validateImagePullSecrets, validateVolumes } from './volumes';
@@ -219,16 +219,19 @@ function stateTransitions(next: ContainerStatus[] | undefined, prev: ContainerSt
   return errs;
 }
 
+/** Pod condition types whose names validatePodConditions does not check. */
+const SYSTEM_CONDITIONS = new Set(['PodScheduled', 'Ready', 'Initialized']);
+
 /** ValidatePodStatusUpdate: the kubelet and scheduler's writes to pods/status. */
 export function validatePodStatusUpdate(pod: Pod, old: Pod): FieldError[] {
   const errs: FieldError[] = [];
   const status = pod.status ?? {};
+  // validatePodConditions: a condition's status is not checked, and a type other than the system
+  // ones must be a qualified name, at kube-apiserver's own path for it (metadata.conditions[i].Type).
   (status.conditions ?? []).forEach((c, i) => {
-    // A null item decodes as Go's zero condition: an empty status.
-    const conditionStatus = c === null ? '' : c.status;
-    if (!['True', 'False', 'Unknown'].includes(conditionStatus)) {
-      errs.push(notSupported(`status.conditions[${i}].status`, conditionStatus, ['True', 'False', 'Unknown']));
-    }
+    // A null item decodes as Go's zero condition: an empty type.
+    const type = typeof c?.type === 'string' ? c.type : '';
+    if (!SYSTEM_CONDITIONS.has(type)) errs.push(...validateLabelName(type, FieldPath.root('metadata').child('conditions').index(i).child('Type')));
   });
   if ((pod.spec?.nodeName ?? '') !== (old.spec?.nodeName ?? '')) errs.push(forbidden('status.nodeName', 'may not be changed directly'));
   errs.push(...validateImmutableField(status.qosClass, old.status?.qosClass, 'status.qosClass'));

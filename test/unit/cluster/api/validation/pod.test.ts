@@ -113,10 +113,17 @@ test('status updates may not move a finished container back for Never pods', () 
   assert.deepEqual(validatePodStatusUpdate(moved, old).map(String), ['status.nodeName: Forbidden: may not be changed directly']);
 });
 
-test('a status whose conditions hold a null is refused as Go decodes the null (an empty condition), not with an internal error', () => {
+test('pod conditions as 1.32 validates them: any status, a custom type must be a qualified name (at metadata.conditions[i].Type), a null is an empty type, not an internal error', () => {
+  type Condition = NonNullable<NonNullable<Pod['status']>['conditions']>[number];
   const old = pod({});
   old.status = { phase: 'Pending' };
   const next = structuredClone(old);
-  next.status!.conditions = [{ type: 'Ready', status: 'True' }, null as unknown as NonNullable<NonNullable<Pod['status']>['conditions']>[number]];
-  assert.deepEqual(validatePodStatusUpdate(next, old).map(String), ['status.conditions[1].status: Unsupported value: "": supported values: "True", "False", "Unknown"']);
+  next.status!.conditions = [{ type: 'Ready', status: 'Maybe' } as unknown as Condition, { type: 'example.com/Healthy', status: 'True' }];
+  assert.deepEqual(validatePodStatusUpdate(next, old), []);
+  next.status!.conditions = [{ type: 'Ready', status: 'True' }, { type: 'not valid!', status: 'True' }, null as unknown as Condition];
+  assert.deepEqual(validatePodStatusUpdate(next, old).map(String), [
+    'metadata.conditions[1].Type: Invalid value: "not valid!": name part must consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must start and end with an alphanumeric character (e.g. \'MyName\',  or \'my.name\',  or \'123-abc\', regex used for validation is \'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\')',
+    'metadata.conditions[2].Type: Invalid value: "": name part must be non-empty',
+    'metadata.conditions[2].Type: Invalid value: "": name part must consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must start and end with an alphanumeric character (e.g. \'MyName\',  or \'my.name\',  or \'123-abc\', regex used for validation is \'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\')',
+  ]);
 });
