@@ -13,6 +13,12 @@ export function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** `object[k] = value`, also for a member named `__proto__` (JSON.parse makes it an own member; assigning it would set the prototype). */
+export function setMember(object: JsonObject, k: string, value: unknown): void {
+  if (k === '__proto__') Object.defineProperty(object, k, { value, enumerable: true, writable: true, configurable: true });
+  else object[k] = value;
+}
+
 export function clone<T>(v: T): T {
   return v === undefined ? v : jsonCopy(v);
 }

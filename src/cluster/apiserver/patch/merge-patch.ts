@@ -6,7 +6,7 @@
  */
 import { jsonCopy } from '../../api/json-copy';
 import { jsonExact } from '../registry/written';
-import { clone, isObject, type JsonObject } from './json-value';
+import { clone, isObject, setMember, type JsonObject } from './json-value';
 
 /**
  * A copy of a value a patch adds, with the nulls nested in its objects left out (not those in
@@ -28,11 +28,6 @@ function prunedCopy(value: unknown): unknown {
   return out;
 }
 
-/** An own `__proto__` member (JSON.parse makes one) is defined, not assigned: assigning sets the prototype. */
-function setMember(object: JsonObject, k: string, value: unknown): void {
-  if (k === '__proto__') Object.defineProperty(object, k, { value, enumerable: true, writable: true, configurable: true });
-  else object[k] = value;
-}
 
 function mergeValue(current: unknown, patch: unknown): unknown {
   if (!isObject(current)) return prunedCopy(patch);

@@ -28,7 +28,7 @@
  */
 import { badRequest, StatusError } from '../../api/errors';
 import type { KubeObject, ManagedFieldsEntry } from '../../api/types';
-import { clone, deepEqual, isObject, type JsonObject } from './json-value';
+import { clone, deepEqual, isObject, setMember, type JsonObject } from './json-value';
 import type { MetaLookup } from './patch-meta';
 import { FieldSet, fieldPath, type FieldPath } from './field-set';
 import { TypedWalker, dropNulls, type SkippedFields } from './typed-value';
@@ -173,10 +173,7 @@ function diff(walker: TypedWalker, before: JsonObject, after: JsonObject, reset:
   // change under them would be dropped anyway. Reset paths the walk cannot leave out are dropped
   // from its answer instead.
   const skipped = skippedFields(reset);
-  if (skipped !== undefined) {
-    const c = walker.compare(before, after, skipped);
-    return { added: c.added, modified: c.modified, removed: c.removed };
-  }
+  if (skipped !== undefined) return walker.compare(before, after, skipped);
   let l = before;
   let r = after;
   for (const path of reset.members()) {
@@ -196,9 +193,7 @@ function diff(walker: TypedWalker, before: JsonObject, after: JsonObject, reset:
  */
 function diffOfUpdate(walker: TypedWalker, before: JsonObject, after: JsonObject, reset: FieldSet): Changes | undefined {
   const skipped = skippedFields(reset, true);
-  if (skipped === undefined) return undefined;
-  const c = walker.compare(before, after, skipped);
-  return { added: c.added, modified: c.modified, removed: c.removed };
+  return skipped === undefined ? undefined : walker.compare(before, after, skipped);
 }
 
 /**
@@ -248,10 +243,7 @@ const skippedWithManaged = new WeakMap<FieldSet, SkippedFields | null>();
 function withoutField(obj: JsonObject, name: string): JsonObject {
   const rest: JsonObject = {};
   for (const k of Object.keys(obj)) {
-    if (k === name) continue;
-    // An own `__proto__` member (JSON.parse makes one) is defined, not assigned: assigning sets the prototype.
-    if (k === '__proto__') Object.defineProperty(rest, k, { value: obj[k], enumerable: true, writable: true, configurable: true });
-    else rest[k] = obj[k];
+    if (k !== name) setMember(rest, k, obj[k]);
   }
   return rest;
 }

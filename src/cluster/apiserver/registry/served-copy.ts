@@ -10,6 +10,7 @@
  * Used for in-process answers: graceful deletes, creates and updates (RegistryStore.servedCopy, writeResult).
  */
 import type { KubeObject } from '../../api/types';
+import { setMember } from '../patch/json-value';
 
 /**
  * `object` (a shared object) as JSON.parse of its served text gives it: the served text has the
@@ -22,7 +23,7 @@ export function servedOrderCopy(object: KubeObject): KubeObject {
   for (const key in source) {
     const value = source[key];
     if (key === 'metadata' && value !== null && typeof value === 'object' && !Array.isArray(value)) out.metadata = metadataCopy(value as Record<string, unknown>);
-    else assign(out, key, exactCopy(value));
+    else setMember(out, key, exactCopy(value));
   }
   return out as unknown as KubeObject;
 }
@@ -30,7 +31,7 @@ export function servedOrderCopy(object: KubeObject): KubeObject {
 function metadataCopy(meta: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if ('resourceVersion' in meta) out.resourceVersion = meta.resourceVersion;
-  for (const key in meta) if (key !== 'resourceVersion') assign(out, key, exactCopy(meta[key]));
+  for (const key in meta) if (key !== 'resourceVersion') setMember(out, key, exactCopy(meta[key]));
   return out;
 }
 
@@ -44,12 +45,6 @@ export function exactCopy(value: unknown): unknown {
   }
   const source = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const key in source) assign(out, key, exactCopy(source[key]));
+  for (const key in source) setMember(out, key, exactCopy(source[key]));
   return out;
-}
-
-/** `out[key] = value`, also for a member named `__proto__` (JSON.parse makes it an own member; assigning it would set the prototype). */
-function assign(out: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-  else out[key] = value;
 }

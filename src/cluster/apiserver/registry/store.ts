@@ -51,7 +51,7 @@ import { recordUpdate } from '../patch/server-side-apply';
 import { formatTime } from '../patch/managed-fields';
 import { admissionSteps, type AdmissionAttributes, type AdmissionLookup, type AdmissionOperation, type AdmissionPlugin } from '../admission/types';
 import { patchMetaLookup } from '../schema';
-import { isObject } from '../patch/json-value';
+import { isObject, setMember } from '../patch/json-value';
 import { deepFreeze } from '../../api/deep-freeze';
 
 export interface WriteContext {
@@ -1088,9 +1088,7 @@ function statusCopy(status: Record<string, unknown>, replaced: ReadonlySet<strin
   const copy: Record<string, unknown> = {};
   for (const key of Object.keys(status)) {
     const value = status[key];
-    // An own `__proto__` member (JSON.parse makes one) is defined, not assigned: assigning sets the prototype.
-    if (key === '__proto__') Object.defineProperty(copy, key, { value: jsonCopy(value), enumerable: true, writable: true, configurable: true });
-    else copy[key] = replaced.has(key) ? value : jsonCopy(value);
+    setMember(copy, key, replaced.has(key) ? value : jsonCopy(value));
   }
   return copy;
 }
