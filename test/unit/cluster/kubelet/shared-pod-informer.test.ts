@@ -4,15 +4,13 @@ import { Cluster } from '../../../../src/cluster/cluster';
 import { ManualClock } from '../../../../src/cluster/clock';
 import { PODS } from '../../../../src/cluster/client/client';
 import type { Pod } from '../../../../src/cluster/api/types';
+import { eventually } from '../controllers/eventually';
 
-async function running(c: Cluster, clock: ManualClock, name: string): Promise<Pod | undefined> {
-  for (let i = 0; i < 300; i++) {
-    const pod = await c.client().resource<Pod>(PODS).get(name, { namespace: 'default' });
-    if (pod.status?.phase === 'Running') return pod;
-    await clock.advance(100);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return undefined;
+/** The pod once it is Running (fails after 30 s of cluster time). */
+async function running(c: Cluster, clock: ManualClock, name: string): Promise<Pod> {
+  const get = () => c.client().resource<Pod>(PODS).get(name, { namespace: 'default' });
+  await eventually(clock, async () => (await get()).status?.phase === 'Running', `${name} Running`, 300);
+  return get();
 }
 
 test("the cluster's kubelets read the controller manager's pod informer: the only pod list and watch is its, and each kubelet still runs its node's pods and writes as its node", async () => {
@@ -21,7 +19,6 @@ test("the cluster's kubelets read the controller manager's pod informer: the onl
   try {
     await c.client().resource<Pod>(PODS).create({ metadata: { name: 'web', namespace: 'default' }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } as Pod, { namespace: 'default' });
     const pod = await running(c, clock, 'web');
-    assert.ok(pod, 'the pod runs');
     const readers = c.audit.query({ resource: 'pods' }).filter((r) => r.verb === 'list' || r.verb === 'watch').map((r) => r.user);
     assert.deepEqual([...new Set(readers)], ['system:kube-controller-manager']);
     const statusWriters = c.audit.query({ resource: 'pods', name: 'web' }).filter((r) => r.subresource === 'status').map((r) => r.user);
@@ -30,7 +27,7 @@ test("the cluster's kubelets read the controller manager's pod informer: the onl
     // A node added later gets the pods bound to it from the shared informer.
     const added = await c.nodes.add({ name: 'node-9' });
     await c.client().resource<Pod>(PODS).create({ metadata: { name: 'late', namespace: 'default' }, spec: { nodeName: 'node-9', containers: [{ name: 'web', image: 'nginx:1.27' }] } } as Pod, { namespace: 'default' });
-    assert.equal((await running(c, clock, 'late'))?.spec.nodeName, added.nodeName);
+    assert.equal((await running(c, clock, 'late')).spec.nodeName, added.nodeName);
   } finally {
     await c.stop();
   }

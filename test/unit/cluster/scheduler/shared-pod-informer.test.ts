@@ -4,17 +4,15 @@ import { Cluster } from '../../../../src/cluster/cluster';
 import { ManualClock } from '../../../../src/cluster/clock';
 import { PODS } from '../../../../src/cluster/client/client';
 import type { Pod } from '../../../../src/cluster/api/types';
+import { eventually } from '../controllers/eventually';
 
 const SCHEDULER_USER = 'system:kube-scheduler';
 
+/** The node the pod is bound to, once it is (fails after 20 s of cluster time). */
 async function boundNode(c: Cluster, clock: ManualClock, name: string): Promise<string | undefined> {
-  for (let i = 0; i < 200; i++) {
-    const pod = await c.client().resource<Pod>(PODS).get(name, { namespace: 'default' });
-    if (pod.spec.nodeName) return pod.spec.nodeName;
-    await clock.advance(100);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return undefined;
+  const get = () => c.client().resource<Pod>(PODS).get(name, { namespace: 'default' });
+  await eventually(clock, async () => !!(await get()).spec.nodeName, `${name} bound`, 200);
+  return (await get()).spec.nodeName;
 }
 
 test("the cluster's scheduler reads the controller manager's pod informer: it lists and watches no pods itself, and still binds as itself", async () => {
