@@ -423,10 +423,10 @@ export class Kubelet implements PodWorkerHost {
 
   /**
    * Registers the Node with its status in one create, as the kubelet's initialNode does (the node
-   * strategy keeps status on create). True when created; false when a Node of this name was there
+   * strategy keeps status on create). `created` when so; not when a Node of this name was there
    * (a restarted kubelet, or a durable store): it is adopted and its status reported separately.
+   * `revision`: the Node's resourceVersion as created or found.
    */
-  /** Creates the Node, or finds it there; `revision`: the Node's resourceVersion as created or found. */
   private async register(): Promise<{ created: boolean; revision: number }> {
     const nodes = this.client.resource<Node>(NODES);
     const now = this.clock.now();
