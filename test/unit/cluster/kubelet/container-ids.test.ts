@@ -44,10 +44,10 @@ async function ids(c: Cluster): Promise<Map<string, Set<string>>> {
   return out;
 }
 
-/** Runs `pods` per node for `ms` on a cluster of NODES nodes; returns the ids seen at each second. */
-async function run(c: Cluster, clock: ManualClock, prefix: string, ms: number): Promise<Map<string, Set<string>>> {
+/** Runs a crashing pod on each of `nodes` nodes for `ms`; returns the ids seen at each second. */
+async function run(c: Cluster, clock: ManualClock, prefix: string, ms: number, nodes = NODES): Promise<Map<string, Set<string>>> {
   const pods = c.client().resource<Pod>(PODS);
-  for (let n = 1; n <= NODES; n++) await pods.create(crashing(`${prefix}-${n}`, `node-${n}`));
+  for (let n = 1; n <= nodes; n++) await pods.create(crashing(`${prefix}-${n}`, `node-${n}`));
   const all = new Map<string, Set<string>>();
   for (let t = 0; t < ms; t += 1_000) {
     await advance(c, clock, 1_000);
@@ -123,4 +123,20 @@ test('the ids of two id spaces (two kubelet starts) differ for every container n
   }
   assert.equal(new ContainerIds(9, 2).text(17), new ContainerIds(9, 2).text(17));
   assert.notEqual(new ContainerIds(9, 2).text(17), new ContainerIds(10, 2).text(17), 'the seed changes the ids');
+});
+
+test('a node removed and added again (a new kubelet of the same name, the same seed) does not give its earlier ids again', async () => {
+  const clock = new ManualClock(START);
+  const cluster = await Cluster.start({ clock, nodes: 1, kubeletBehaviour: { seed: 5 } });
+  try {
+    const first = await run(cluster, clock, 'a', 15_000, 1);
+    await cluster.nodes.remove('node-1');
+    await advance(cluster, clock, 2_000);
+    await cluster.nodes.add({ name: 'node-1' });
+    const second = await run(cluster, clock, 'b', 15_000, 1);
+    assert.ok([...second.values()].every((seen) => seen.size >= 1));
+    assertDistinct([...first.values(), ...second.values()]);
+  } finally {
+    await cluster.stop();
+  }
 });
