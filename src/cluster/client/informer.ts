@@ -142,6 +142,11 @@ export class Informer<T extends KubeObject = KubeObject> {
     return held === undefined ? undefined : this.objectOf(held);
   }
 
+  /** The keys of the cached objects (`namespace/name`, or the name of a cluster-scoped one), never decoding. */
+  keys(): IterableIterator<string> {
+    return this.cache.keys();
+  }
+
   list(): T[] {
     const out: T[] = [];
     for (const held of this.cache.values()) out.push(this.objectOf(held));

@@ -1,6 +1,6 @@
 /** kube-controller-manager's controllers that the cluster runs, started together. */
 import type { KubeObject, Node } from '../api/types';
-import { LEASES, type ApiClient } from '../client/client';
+import { LEASES, NODES, type ApiClient } from '../client/client';
 import type { Informer } from '../client/informer';
 import type { Clock } from '../clock';
 import { allResources } from '../apiserver/registry/kinds';
@@ -40,7 +40,10 @@ export class ControllerManager {
     // A deleted Node's Lease (owned by the Node) is collected, found through the node lifecycle's
     // informers (see OwnedUnwatched).
     const leases = { owners: this.nodeLifecycle.nodeInformer as Informer<KubeObject>, dependents: { gvr: LEASES, informer: this.nodeLifecycle.leaseInformer } };
-    this.garbageCollector = new GarbageCollector(client, clock, new KindMapper(allResources), this.informers.watched, [leases]);
+    // Namespaces and Nodes are owners only: a namespaced object may name one (cluster-scoped owners
+    // of namespaced dependents are valid), and its deletion must reach the dependents.
+    const ownerKinds = [this.informers.namespaces, { gvr: NODES, informer: this.nodeLifecycle.nodeInformer as Informer<KubeObject> }];
+    this.garbageCollector = new GarbageCollector(client, clock, new KindMapper(allResources), this.informers.watched, [leases], ownerKinds);
     this.replicaSets = new ReplicaSetController(client, clock, this.informers.pods, this.informers.replicaSets);
     this.deployments = new DeploymentController(client, clock, this.informers.deployments, this.informers.replicaSets, this.informers.pods);
   }

@@ -7,9 +7,11 @@
  *
  * Events are not watched: nothing in the cluster owns them. Nodes and their leases are watched by
  * the node lifecycle controller; the garbage collector looks up a deleted Node's Lease there.
+ * Namespaces are watched for the garbage collector only, as owners (see GarbageCollector's
+ * `ownerKinds`): a namespaced object may name its Namespace's or another one's.
  */
 import type { KubeObject, Pod } from '../api/types';
-import { CONFIGMAPS, PODS, SECRETS, SERVICEACCOUNTS, SERVICES, type ApiClient, type GroupVersionResource } from '../client/client';
+import { CONFIGMAPS, NAMESPACES, PODS, SECRETS, SERVICEACCOUNTS, SERVICES, type ApiClient, type GroupVersionResource } from '../client/client';
 import { Informer } from '../client/informer';
 import { PODS_BY_NODE, podNodeName } from '../client/pod-indexes';
 import type { Clock } from '../clock';
@@ -40,6 +42,8 @@ export class WorkloadInformers {
   readonly deployments: Informer<KubeObject>;
   /** Every informer with its resource, for the garbage collector. */
   readonly watched: WatchedKind[];
+  /** Namespaces, which the garbage collector watches as owners only. */
+  readonly namespaces: WatchedKind;
 
   constructor(client: ApiClient, clock: Clock) {
     const informer = (gvr: GroupVersionResource) => ({ gvr, informer: new Informer<KubeObject>(client.resource(gvr), {}, clock) });
@@ -52,6 +56,7 @@ export class WorkloadInformers {
     this.replicaSets = replicaSets.informer;
     this.deployments = deployments.informer;
     this.watched = [pods, replicaSets, deployments, informer(CONFIGMAPS), informer(SECRETS), informer(SERVICES), informer(SERVICEACCOUNTS)];
+    this.namespaces = informer(NAMESPACES);
   }
 
   /** `pods`, typed for the controllers that read pod fields. */
@@ -61,11 +66,13 @@ export class WorkloadInformers {
 
   /** Starts every informer; resolves once all have synced. */
   async start(): Promise<void> {
-    for (const w of this.watched) w.informer.start();
-    await Promise.all(this.watched.map((w) => w.informer.waitForSync()));
+    const all = [...this.watched, this.namespaces];
+    for (const w of all) w.informer.start();
+    await Promise.all(all.map((w) => w.informer.waitForSync()));
   }
 
   stop(): void {
     for (const w of this.watched) w.informer.stop();
+    this.namespaces.informer.stop();
   }
 }

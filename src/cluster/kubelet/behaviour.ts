@@ -15,7 +15,7 @@ export interface BackOffPolicy {
 }
 
 export interface KubeletBehaviour {
-  /** Seed of every random draw (jitter, container IDs); the node name is mixed in per node. */
+  /** Seed of every random draw (jitter, machine and boot IDs; mixed into container IDs); the node name is mixed in per node. */
   seed: number;
   /** Sandbox and network set up: PodReadyToStartContainers turns True and the pod gets its IP. */
   sandboxStart: Timing;
@@ -75,28 +75,9 @@ export class Random {
     return Math.max(0, Math.round(timing.ms * (1 + jitter * (2 * this.next() - 1))));
   }
 
-  /**
-   * Draws what `hex(length)` would, without making the string: the state it starts from (an int32:
-   * half of them lie outside V8's 31-bit small integers and are kept as a 16-byte heap number, still
-   * far less than the 64-character text), which `Random.hexFrom` turns into that same text whenever
-   * it is asked. A container id lives as long as its container, and most are never read between
-   * status writes.
-   */
-  hexSeed(length: number): number {
-    const seed = this.state | 0;
-    for (let n = 0; n < length; n += 8) this.next();
-    return seed;
-  }
-
-  /** The text `hex(length)` gave when drawn from `seed` (a `hexSeed`). */
-  static hexFrom(seed: number, length: number): string {
-    return new Random(seed).hex(length);
-  }
-
   hex(length: number): string {
-    // Digit codes made into one flat string (a container id lives as long as its pod: a chain of
-    // `+=` pieces would keep every piece). Formatting each word with toString(16) and padStart and
-    // joining them took several times as long, and ids are made again from their seeds often.
+    // Digit codes made into one flat string (a machine id lives as long as its node: a chain of
+    // `+=` pieces would keep every piece).
     const codes = HEX_CODES;
     let k = 0;
     for (let n = 0; n < length; n += 8, k += 8) {

@@ -17,6 +17,7 @@ import { EventRecorder, microTime, referenceOf, rfc3339, type EventType, type Ob
 import type { Clock, Timer } from '../clock';
 import { BackOff } from './backoff';
 import { DEFAULT_BEHAVIOUR, Random, hashString, type KubeletBehaviour } from './behaviour';
+import { ContainerIds } from './runtime/container-ids';
 import type { ConfigSource } from './container-config';
 import { ImageManager } from './images';
 import { internalIP, nodeConditions, nodeInfo, nodeObject, nodeResources, podCIDR, podNetworkPrefix, type ConditionState, type NodeConfig } from './node-status';
@@ -102,6 +103,8 @@ export class Kubelet implements PodWorkerHost {
   private statusWrites: Map<string, StatusWrite> | undefined = undefined;
   private bootID: string;
   private readonly machineID: string;
+  /** Set by the first registration (see registered()); no pod is synced before. */
+  private ids: ContainerIds | undefined = undefined;
 
   constructor(private readonly options: KubeletOptions) {
     this.nodeName = options.config.name;
@@ -125,6 +128,12 @@ export class Kubelet implements PodWorkerHost {
     };
   }
 
+  /** PodWorkerHost: the ids of the containers this kubelet creates, numbered from its registration. */
+  get containerIds(): ContainerIds {
+    if (!this.ids) throw new Error(`kubelet ${this.nodeName} has not registered its node`);
+    return this.ids;
+  }
+
   get isAlive(): boolean {
     return this.alive;
   }
@@ -145,11 +154,12 @@ export class Kubelet implements PodWorkerHost {
     this.bootID = bootID;
     this.lastConditions = undefined;
     this.lastReportedKey = -1;
-    const created = await this.register();
+    const registration = await this.register();
     this.nodeEvent('Normal', 'Starting', 'Starting kubelet.');
     this.nodeEvent('Normal', 'NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods');
     // A new Node went out with its status; one adopted from an earlier run gets ours now.
-    if (!created) await this.reportStatus(true);
+    const written = registration.created ? registration.revision : await this.reportStatus(true);
+    this.registered(written ?? registration.revision);
     for (const reason of ['NodeHasSufficientMemory', 'NodeHasNoDiskPressure', 'NodeHasSufficientPID', 'NodeReady']) {
       this.nodeEvent('Normal', reason, `Node ${this.nodeName} status is now: ${reason}`);
     }
@@ -191,7 +201,9 @@ export class Kubelet implements PodWorkerHost {
       if (this.alive) worker.update(pod);
       return;
     }
-    if (!this.alive) return;
+    // Pods given before the first registration are given again once it is done (the pool syncs
+    // every pod of the node after start()): the containers' id space is not known before.
+    if (!this.alive || !this.ids) return;
     // A pod of this name with another uid that a worker still runs is gone from the API: an informer
     // that relisted after it was deleted and created again reports the new one as an update of the
     // name, never the delete. The kubelet tells pods apart by uid, as kubelet's pod config does.
@@ -397,7 +409,7 @@ export class Kubelet implements PodWorkerHost {
 
   // ---- node ---------------------------------------------------------------------------------
 
-  private every(ms: number, fn: () => Promise<void> | void): void {
+  private every(ms: number, fn: () => Promise<unknown> | void): void {
     const tick = () => {
       if (!this.alive) return;
       const timer = this.clock.setTimer(ms, () => {
@@ -411,10 +423,11 @@ export class Kubelet implements PodWorkerHost {
 
   /**
    * Registers the Node with its status in one create, as the kubelet's initialNode does (the node
-   * strategy keeps status on create). True when created; false when a Node of this name was there
+   * strategy keeps status on create). `created` when so; not when a Node of this name was there
    * (a restarted kubelet, or a durable store): it is adopted and its status reported separately.
+   * `revision`: the Node's resourceVersion as created or found.
    */
-  private async register(): Promise<boolean> {
+  private async register(): Promise<{ created: boolean; revision: number }> {
     const nodes = this.client.resource<Node>(NODES);
     const now = this.clock.now();
     const status = this.nodeStatus(now);
@@ -422,7 +435,7 @@ export class Kubelet implements PodWorkerHost {
       const node = await nodes.create({ ...nodeObject(this.options.config, this.options.index), status });
       this.nodeUid = node.metadata.uid ?? '';
       this.reported(status, now);
-      return true;
+      return { created: true, revision: Number(node.metadata.resourceVersion) };
     } catch (err) {
       if (!isStatusError(err, 'AlreadyExists')) throw err;
       const node = await nodes.get(this.nodeName);
@@ -430,8 +443,20 @@ export class Kubelet implements PodWorkerHost {
       this.lastConditions = node.status?.conditions;
       // The images the node reported are still on its disk: they are not pulled again.
       this.images.restore(node.status?.images);
-      return false;
+      return { created: false, revision: Number(node.metadata.resourceVersion) };
     }
+  }
+
+  /**
+   * The first start's registration write (the Node's create, or the status write to the Node it
+   * found) was stored at `revision`: a revision no other write had, so the id space of the
+   * containers this kubelet creates (ContainerIds). Later starts of this kubelet (stop, start)
+   * go on numbering in it. Should the status write to a found Node fail, its revision as found
+   * stands in: it differs from the earlier kubelet's unless that one never wrote to its Node.
+   */
+  private registered(revision: number): void {
+    if (this.ids) return;
+    this.ids = new ContainerIds(this.behaviour.seed, Number.isSafeInteger(revision) ? revision : 0);
   }
 
   /** What the conditions are computed from (the simulated node never runs short). */
@@ -468,17 +493,21 @@ export class Kubelet implements PodWorkerHost {
     this.lastReportAt = now;
   }
 
-  private async reportStatus(force: boolean): Promise<void> {
-    if (!this.alive) return;
+  /** Writes the node status if due (`force`: now); returns the revision of a forced write. */
+  private async reportStatus(force: boolean): Promise<number | undefined> {
+    if (!this.alive) return undefined;
     const now = this.clock.now();
-    if (!force && this.conditionKey() === this.lastReportedKey && now - this.lastReportAt < NODE_STATUS_REPORT_MS) return;
+    if (!force && this.conditionKey() === this.lastReportedKey && now - this.lastReportAt < NODE_STATUS_REPORT_MS) return undefined;
     const status = this.nodeStatus(now);
     try {
-      // ...WithWarnings: the answer (the whole Node) is not read, so in process it is never parsed.
-      await this.client.resource<Node>(NODES).patchWithWarnings(this.nodeName, 'merge', { status }, { subresource: 'status' });
+      // ...WithWarnings: the answer (the whole Node) is not read, so in process it is never parsed
+      // (but once, for the revision of a forced write at start).
+      const written = await this.client.resource<Node>(NODES).patchWithWarnings(this.nodeName, 'merge', { status }, { subresource: 'status' });
       this.reported(status, now);
+      return force ? Number(written.object.metadata.resourceVersion) : undefined;
     } catch {
       // Retried on the next tick.
+      return undefined;
     }
   }
 

@@ -14,7 +14,8 @@ import type { Container as ContainerSpec, ContainerState, ContainerStatus, Pod, 
 import type { Clock, Timer } from '../clock';
 import { rfc3339, type EventType } from '../client/event-recorder';
 import type { BackOff } from './backoff';
-import { goDuration, goSeconds, Random, type KubeletBehaviour } from './behaviour';
+import { goDuration, goSeconds, type Random, type KubeletBehaviour } from './behaviour';
+import type { ContainerIds } from './runtime/container-ids';
 import { resolveContainerConfig, expandReferences, type ConfigSource } from './container-config';
 import { containerFaults, parseQuantityBytes, type ContainerFaults } from './faults';
 import { imageID as imageIdOf, type ImageManager } from './images';
@@ -41,6 +42,8 @@ export interface PodWorkerHost {
   readonly clock: Clock;
   readonly random: Random;
   readonly behaviour: KubeletBehaviour;
+  /** The numbers and ids of the containers this node's runtime creates. */
+  readonly containerIds: ContainerIds;
   readonly nodeName: string;
   readonly hostIP: string;
   readonly images: ImageManager;
@@ -886,7 +889,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
     let vars: Record<string, string> | undefined;
     const expand = (list?: string[]) => list?.map((s) => expandReferences(s, vars ??= processEnv(config.env, this.name)));
     const argv = effectiveArgv(catalog, expand(spec.command), expand(spec.args));
-    const id = host.random.hexSeed(64);
+    const id = host.containerIds.next();
     const setup: ContainerSetup = { image: catalog, env: config.env, files: config.files, hostname: this.name };
     this.event('Normal', 'Created', `Created container: ${name}`, r);
     await host.clock.sleep(host.random.duration(host.behaviour.containerStart));
@@ -899,7 +902,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
       const now = host.clock.now();
       this.event('Warning', 'Failed', `Error: ${started.error}`, r);
       r.uncounted = restarted;
-      this.recordExit(r, { termination: { exitCode: 128, reason: 'StartError', finishedAt: now, message: started.error }, id: Random.hexFrom(id, 64), startedAt: 0, image: r.image, imageID: r.imageID, log: new ContainerLog() });
+      this.recordExit(r, { termination: { exitCode: 128, reason: 'StartError', finishedAt: now, message: started.error }, id: host.containerIds.text(id), startedAt: 0, image: r.image, imageID: r.imageID, log: new ContainerLog() });
       return;
     }
     r.uncounted = restarted;
@@ -943,6 +946,13 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
     return new Container(id, r.name, this.host.clock, setup, hooks);
   }
 
+  /** The 64-hex id of a container, running or ended (see ContainerIds). */
+  idOf(container: Container | Exited): string {
+    if (!(container instanceof Container)) return container.id;
+    const seed = container.idSeed;
+    return typeof seed === 'string' ? seed : this.host.containerIds.text(seed);
+  }
+
   /** ContainerHooks: how long an OOM kill takes once a container of this pod is over its limit. */
   oomKillDelay(): number {
     return this.host.random.duration(this.host.behaviour.oomKill);
@@ -957,7 +967,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
       const program = effectiveArgv(container.context.image, spec.command, spec.args)[0] ?? r.name;
       this.host.nodeEvent('Warning', 'SystemOOM', `System OOM encountered, victim process: ${program.slice(program.lastIndexOf('/') + 1)}, pid: ${1000 + Math.floor(this.host.random.next() * 60000)}`);
     }
-    const exited: Exited = { termination, id: container.id, startedAt: container.startedAt, image: r.image, imageID: r.imageID, log: container.log };
+    const exited: Exited = { termination, id: this.idOf(container), startedAt: container.startedAt, image: r.image, imageID: r.imageID, log: container.log };
     this.stopProbes(r);
     if (this.terminating) {
       r.current = undefined;
@@ -1057,7 +1067,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
         r.current.stop(grace, this.host.random.duration(this.host.behaviour.sigtermExit));
       } else if (r.noticing && r.current) {
         r.prior = r.last;
-        r.last = { termination: r.current.termination!, id: r.current.id, startedAt: r.current.startedAt, image: r.image, imageID: r.imageID, log: r.current.log };
+        r.last = { termination: r.current.termination!, id: this.idOf(r.current), startedAt: r.current.startedAt, image: r.image, imageID: r.imageID, log: r.current.log };
         r.current = undefined;
         r.noticing = false;
       }
@@ -1128,7 +1138,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
         image: r.imageID && (state.running || state.terminated || r.last) ? r.image : r.specImage,
         imageID: r.imageID && (state.running || state.terminated || r.last) ? r.imageID : '',
         succeeded,
-        containerID: live && (state.running || state.terminated) ? `containerd://${live.id}` : undefined,
+        containerID: live && (state.running || state.terminated) ? `containerd://${this.idOf(live)}` : undefined,
         volumeMounts: mounts?.length ? viewMounts(mounts, r.shownMounts) : undefined,
       };
       // A view that says what the last one said does not replace it: once written back, only the

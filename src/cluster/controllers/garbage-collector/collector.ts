@@ -13,12 +13,20 @@
  *
  * Owners are always checked against the API server before anything is deleted (the graph may lag
  * behind), as attemptToDeleteItem does. Events are not watched: nothing here owns them.
+ *
+ * Scope rules (1.32's isDangling and addDependentToOwners): a namespaced dependent may name an
+ * owner of its own namespace or a cluster-scoped one (a Namespace, a Node); an owner is looked up
+ * in the dependent's namespace, so a namespaced owner in another namespace is absent (the dependent
+ * is collected), and when the collector knows it is there, the dependent gets the Warning event
+ * OwnerRefInvalidNamespace. A cluster-scoped dependent naming a namespaced kind is never collected
+ * (the reference cannot be resolved; not retried).
  */
 import { isStatusError } from '../../api/errors';
 import type { KubeObject, OwnerReference } from '../../api/types';
 import type { ApiClient, GroupVersionResource } from '../../client/client';
 import type { Informer } from '../../client/informer';
 import type { Clock } from '../../clock';
+import { EventRecorder } from '../../client/event-recorder';
 import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER } from '../../apiserver/registry/deletion-finalizers';
 import { WorkQueue } from '../work-queue';
 import { DependencyGraph, type GraphNode } from './graph';
@@ -42,7 +50,10 @@ export interface OwnedUnwatched {
   dependents: WatchedKind;
 }
 
-type OwnerState = 'solid' | 'dangling' | 'waiting';
+/** `invalid`: a namespaced kind named by a cluster-scoped dependent. */
+type OwnerState = 'solid' | 'dangling' | 'waiting' | 'invalid';
+
+const NAMESPACES_GVR: GroupVersionResource = { group: '', version: 'v1', resource: 'namespaces' };
 
 const DELETE = 'delete:';
 const FOREGROUND = 'foreground:';
@@ -54,15 +65,25 @@ export class GarbageCollector {
   private readonly unsubscribe: (() => void)[] = [];
   /** Uids of unwatched dependents in the graph for the time their deletion is being processed. */
   private readonly unwatched = new Set<string>();
+  private readonly recorder: EventRecorder;
+  /** The watched kinds and the owner kinds: where an owner is looked for. */
+  private readonly owning: WatchedKind[];
 
+  /**
+   * `ownerKinds`: kinds watched as owners only (Namespaces, Nodes): found as owners, and their
+   * deletions reach their dependents, but nothing of theirs is collected.
+   */
   constructor(
     private readonly client: ApiClient,
     clock: Clock,
     private readonly kinds: KindMapper,
     private readonly watched: WatchedKind[],
     private readonly ownedUnwatched: OwnedUnwatched[] = [],
+    private readonly ownerKinds: WatchedKind[] = [],
   ) {
     this.queue = new WorkQueue(clock, (key) => this.process(key), 2);
+    this.recorder = new EventRecorder(client, clock, { component: 'garbage-collector-controller' });
+    this.owning = [...watched, ...ownerKinds];
   }
 
   /** Subscribes to the (already started or starting) informers. */
@@ -73,6 +94,9 @@ export class GarbageCollector {
         onUpdate: (_old, o) => this.observe(gvr, o),
         onDelete: (o) => this.forget(o),
       }));
+    }
+    for (const { informer } of this.ownerKinds) {
+      this.unsubscribe.push(informer.addHandlers({ onDelete: (o) => this.forget(o) }));
     }
     for (const { owners, dependents } of this.ownedUnwatched) {
       this.unsubscribe.push(owners.addHandlers({ onDelete: (owner) => this.ownerOfUnwatchedGone(owner, dependents) }));
@@ -108,10 +132,14 @@ export class GarbageCollector {
     const { node, previous } = this.graph.upsert(gvr, object);
     if (node?.deletingDependents) this.queue.add(FOREGROUND + uid);
     if (node?.orphaning) this.queue.add(ORPHAN + uid);
-    // An object whose owner is unknown or on its way out may have to go.
+    // An object whose owner is unknown, in another namespace or on its way out may have to go.
+    const newOwners = node !== undefined && node.owners !== previous?.owners;
     for (const ref of node?.owners ?? []) {
       const owner = this.ownerNode(ref, node!.namespace);
-      if (!owner || owner.deletingDependents) {
+      const elsewhere = owner ? owner.namespace !== '' && owner.namespace !== node!.namespace : this.inOtherNamespace(ref, node!.namespace);
+      // Reported when the reference is first seen, as the graph builder adds a dependent to its owners.
+      if (elsewhere && newOwners) this.reportInvalidNamespace(object, ref);
+      if (!owner || elsewhere || owner.deletingDependents) {
         this.queue.add(DELETE + uid);
         break;
       }
@@ -134,10 +162,40 @@ export class GarbageCollector {
     if (known) return known;
     const kind = this.kinds.resolve(ref.apiVersion, ref.kind);
     if (!kind) return undefined;
-    const watched = this.watched.find((w) => w.gvr.group === kind.gvr.group && w.gvr.resource === kind.gvr.resource);
+    const watched = this.informerOf(kind.gvr);
     const owner = watched?.informer.get(kind.namespaced ? `${namespace}/${ref.name}` : ref.name);
     if (!owner || owner.metadata.uid !== ref.uid) return undefined;
     return this.graph.upsert(watched!.gvr, owner).node;
+  }
+
+  private informerOf(gvr: GroupVersionResource): WatchedKind | undefined {
+    return this.owning.find((w) => w.gvr.group === gvr.group && w.gvr.resource === gvr.resource);
+  }
+
+  /**
+   * Whether the collector's informers have `ref`'s owner, a namespaced object, in a namespace
+   * other than the dependent's `namespace` (looked for only when it is not found in that one).
+   */
+  private inOtherNamespace(ref: OwnerReference, namespace: string): boolean {
+    const kind = this.kinds.resolve(ref.apiVersion, ref.kind);
+    if (!kind?.namespaced) return false;
+    const watched = this.informerOf(kind.gvr);
+    const namespaces = this.informerOf(NAMESPACES_GVR);
+    if (!watched || !namespaces) return false;
+    for (const other of namespaces.informer.keys()) {
+      if (other !== namespace && watched.informer.get(`${other}/${ref.name}`)?.metadata.uid === ref.uid) return true;
+    }
+    return false;
+  }
+
+  /**
+   * reportInvalidNamespaceOwnerRef: the Warning on the dependent, with the reference as the graph
+   * prints an object reference, placed in the dependent's namespace.
+   */
+  private reportInvalidNamespace(dependent: KubeObject, ref: OwnerReference): void {
+    const namespace = dependent.metadata.namespace ?? '';
+    const owner = `[${ref.apiVersion}/${ref.kind}, namespace: ${namespace}, name: ${ref.name}, uid: ${ref.uid}]`;
+    this.recorder.event(dependent, 'Warning', 'OwnerRefInvalidNamespace', `ownerRef ${owner} does not exist in namespace ${JSON.stringify(namespace)}`);
   }
 
   private forget(object: KubeObject): void {
@@ -176,6 +234,7 @@ export class GarbageCollector {
     const kind = this.kinds.resolve(ref.apiVersion, ref.kind);
     // A kind this server does not serve cannot be looked up: kept, as the real collector keeps retrying.
     if (!kind) return 'solid';
+    if (kind.namespaced && !namespace) return 'invalid';
     let owner: KubeObject;
     try {
       owner = await this.client.resource(kind.gvr).get(ref.name, { namespace: kind.namespaced ? namespace : '' });
@@ -199,6 +258,8 @@ export class GarbageCollector {
     const owners = latest.metadata.ownerReferences ?? [];
     if (owners.length === 0) return;
     const states = await Promise.all(owners.map((ref) => this.ownerState(ref, node.namespace)));
+    // A cluster-scoped object naming a namespaced owner: an error that no retry resolves, dropped.
+    if (states.includes('invalid')) return;
     const solid = owners.filter((_, i) => states[i] === 'solid');
     if (solid.length > 0) {
       const gone = new Set(owners.filter((_, i) => states[i] !== 'solid').map((r) => r.uid));

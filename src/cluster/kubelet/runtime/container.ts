@@ -11,7 +11,6 @@
  * a replay under way) is made while it is needed.
  */
 import type { Clock, Timer } from '../../clock';
-import { Random } from '../behaviour';
 import type { CatalogImage, ServerProgram } from './catalog';
 import type { Process, ProcessContext } from './interpreter';
 import { ContainerLog } from './logs';
@@ -46,10 +45,6 @@ export interface ContainerHooks {
    */
   onExit(termination: Termination, container: Container): void;
 }
-
-/** Ids made from their seeds lately (a bounded set: see Container.id). */
-const recentIds = new Map<number, string>();
-const RECENT_IDS = 1024;
 
 /** Effects a resumed process may replay before it simply goes on from now (a bound on start-up work). */
 const REPLAY_STEPS = 20_000;
@@ -97,11 +92,12 @@ export class Container extends ContainerLog implements ProcessContext {
   private activity: Activity | undefined = undefined;
 
   /**
-   * `idSeed`: the id's text, or the seed it is made from when asked (Random.hexSeed): see `id`. The
-   * process is given to `start`, made with the container as its context.
+   * `idSeed`: the id's text (an adopted container's), or its number in its kubelet's ContainerIds,
+   * made into the text when asked: a small integer, not 80 bytes of string per running container.
+   * The process is given to `start`, made with the container as its context.
    */
   constructor(
-    private readonly idSeed: string | number,
+    readonly idSeed: string | number,
     readonly name: string,
     private readonly clock: Clock,
     setup: ContainerSetup,
@@ -113,23 +109,6 @@ export class Container extends ContainerLog implements ProcessContext {
     this.files = setup.files;
     this.hostname = setup.hostname;
     this.startedAt = hooks.resumeFrom ?? clock.now();
-  }
-
-  /**
-   * The container's 64-hex id (containerd's), the same text every time it is asked: kept as the
-   * random state it was drawn from rather than 80 bytes of string per running container.
-   */
-  get id(): string {
-    const seed = this.idSeed;
-    if (typeof seed === 'string') return seed;
-    // Asked for at each status of a starting or stopping container: the last few are remembered.
-    let id = recentIds.get(seed);
-    if (id === undefined) {
-      if (recentIds.size >= RECENT_IDS) recentIds.clear();
-      id = Random.hexFrom(seed, 64);
-      recentIds.set(seed, id);
-    }
-    return id;
   }
 
   /** What its processes (and `kubectl exec`, exec probes) run with: the container itself. */

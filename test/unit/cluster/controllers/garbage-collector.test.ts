@@ -8,7 +8,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Cluster } from '../../../../src/cluster/cluster';
 import { ManualClock } from '../../../../src/cluster/clock';
-import { CONFIGMAPS, LEASES, NODES } from '../../../../src/cluster/client/client';
+import { CONFIGMAPS, LEASES, NAMESPACES, NODES } from '../../../../src/cluster/client/client';
+import { Informer } from '../../../../src/cluster/client/informer';
+import { GarbageCollector } from '../../../../src/cluster/controllers/garbage-collector/collector';
+import { KindMapper } from '../../../../src/cluster/controllers/garbage-collector/kinds';
+import { allResources } from '../../../../src/cluster/apiserver/registry/kinds';
 import type { KubeObject, OwnerReference } from '../../../../src/cluster/api/types';
 import { eventually } from './eventually';
 
@@ -224,6 +228,81 @@ test('kubectl delete node: the Node\'s Lease (owned by the Node) is deleted, and
     assert.deepEqual(await leaseNames(), ['node-2']);
     assert.deepEqual(seen.filter((t) => t !== 'BOOKMARK' && t !== 'MODIFIED'), ['DELETED']);
   } finally {
+    await cluster.stop();
+  }
+});
+
+test('a namespaced object owned by a cluster-scoped one (a Namespace, a Node) is deleted once that owner is gone', async () => {
+  const { clock, cluster, make, exists } = await setUp();
+  try {
+    const namespaces = cluster.client().resource({ group: '', version: 'v1', resource: 'namespaces' });
+    const team = await namespaces.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } });
+    const node = await cluster.client().resource(NODES).create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'worker' } });
+    await make('by-namespace', [{ apiVersion: 'v1', kind: 'Namespace', name: 'team', uid: team.metadata.uid! }]);
+    await make('by-node', [{ apiVersion: 'v1', kind: 'Node', name: 'worker', uid: node.metadata.uid! }]);
+    await clock.advance(5000);
+    assert.ok(await exists('by-namespace') && await exists('by-node'), 'their owners exist');
+
+    await cluster.client().resource(NODES).delete('worker');
+    await eventually(clock, async () => !(await exists('by-node')), 'the Node\'s dependent deleted');
+    assert.ok(await exists('by-namespace'));
+    await namespaces.delete('team');
+    await eventually(clock, async () => !(await exists('by-namespace')), 'the Namespace\'s dependent deleted once the Namespace is gone');
+  } finally {
+    await cluster.stop();
+  }
+});
+
+test('an owner reference to a namespaced object of another namespace: OwnerRefInvalidNamespace on the dependent, which is deleted', async () => {
+  const { clock, cluster, make, exists } = await setUp();
+  try {
+    const namespaces = cluster.client().resource({ group: '', version: 'v1', resource: 'namespaces' });
+    await namespaces.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } });
+    const owner = await make('owner');
+    const cms = cluster.client().resource(CONFIGMAPS);
+    const ownerRef = { apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata.uid! };
+    const dep = await cms.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dep', namespace: 'team', ownerReferences: [ownerRef] } });
+    const gone = async () => !(await cms.list({ namespace: 'team' })).items.some((c) => c.metadata.name === 'dep');
+    await eventually(clock, gone, 'the dependent deleted: its owner is not in its namespace');
+    assert.ok(await exists('owner'));
+    const events = (await cluster.client().resource({ group: '', version: 'v1', resource: 'events' }).list({ namespace: 'team' })).items as any[];
+    const invalid = events.filter((e) => e.reason === 'OwnerRefInvalidNamespace');
+    assert.equal(invalid.length, 1);
+    assert.equal(invalid[0].type, 'Warning');
+    assert.equal(invalid[0].source.component, 'garbage-collector-controller');
+    assert.deepEqual([invalid[0].involvedObject.kind, invalid[0].involvedObject.namespace, invalid[0].involvedObject.name, invalid[0].involvedObject.uid], ['ConfigMap', 'team', 'dep', dep.metadata.uid]);
+    assert.equal(invalid[0].message, `ownerRef [v1/ConfigMap, namespace: team, name: owner, uid: ${owner.metadata.uid}] does not exist in namespace "team"`);
+  } finally {
+    await cluster.stop();
+  }
+});
+
+test('a cluster-scoped dependent naming a namespaced owner is never collected, and gets OwnerRefInvalidNamespace when that owner is known', async () => {
+  const { clock, cluster, make } = await setUp();
+  // The cluster's collector watches no cluster-scoped dependents: one here watches PriorityClasses (as
+  // kube-controller-manager's watches every kind) beside the ConfigMaps and Namespaces it looks owners up in.
+  const PRIORITYCLASSES = { group: 'scheduling.k8s.io', version: 'v1', resource: 'priorityclasses' };
+  const kinds = [PRIORITYCLASSES, CONFIGMAPS].map((gvr) => ({ gvr, informer: new Informer<KubeObject>(cluster.client().resource(gvr), {}, clock) }));
+  const namespaces = { gvr: NAMESPACES, informer: new Informer<KubeObject>(cluster.client().resource(NAMESPACES), {}, clock) };
+  const collector = new GarbageCollector(cluster.client(), clock, new KindMapper(allResources), kinds, [], [namespaces]);
+  try {
+    const owner = await make('owner');
+    for (const k of [...kinds, namespaces]) k.informer.start();
+    collector.start();
+    const roles = cluster.client().resource(PRIORITYCLASSES);
+    const role = (name: string, ref: OwnerReference) => roles.create({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name, ownerReferences: [ref] }, value: 1000 } as KubeObject);
+    const known = await role('by-configmap', { apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata.uid! });
+    await role('by-missing-configmap', { apiVersion: 'v1', kind: 'ConfigMap', name: 'nobody', uid: '1234' });
+    await clock.advance(10_000);
+    await collector.idle();
+    const names = (await roles.list()).items.map((r) => r.metadata.name);
+    assert.ok(names.includes('by-configmap') && names.includes('by-missing-configmap'), 'neither is collected');
+    const events = ((await cluster.client().resource({ group: '', version: 'v1', resource: 'events' }).list({ namespace: 'default' })).items as any[]).filter((e) => e.reason === 'OwnerRefInvalidNamespace');
+    assert.deepEqual(events.map((e) => [e.involvedObject.kind, e.involvedObject.name, e.involvedObject.uid, e.type]), [['PriorityClass', 'by-configmap', known.metadata.uid, 'Warning']]);
+    assert.equal(events[0].message, `ownerRef [v1/ConfigMap, namespace: , name: owner, uid: ${owner.metadata.uid}] does not exist in namespace ""`);
+  } finally {
+    collector.stop();
+    for (const k of [...kinds, namespaces]) k.informer.stop();
     await cluster.stop();
   }
 });

@@ -3,6 +3,7 @@ import type { KubeObject, Pod, PodStatus } from '../../../../src/cluster/api/typ
 import { ManualClock } from '../../../../src/cluster/clock';
 import { BackOff } from '../../../../src/cluster/kubelet/backoff';
 import { DEFAULT_BEHAVIOUR, Random, type KubeletBehaviour } from '../../../../src/cluster/kubelet/behaviour';
+import { ContainerIds } from '../../../../src/cluster/kubelet/runtime/container-ids';
 import { ImageManager } from '../../../../src/cluster/kubelet/images';
 import { PodWorker, type PodWorkerHost } from '../../../../src/cluster/kubelet/pod-worker';
 
@@ -40,6 +41,7 @@ export function makePod(spec: Partial<Pod['spec']> & { containers: Pod['spec']['
 export class FakeHost implements PodWorkerHost {
   readonly clock: ManualClock;
   readonly random: Random;
+  readonly containerIds = new ContainerIds(7, 1);
   readonly nodeName = 'node-1';
   readonly hostIP = '172.18.0.2';
   readonly images: ImageManager;

@@ -5,7 +5,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Random } from '../../../../src/cluster/kubelet/behaviour';
 import { formatLogLines } from '../../../../src/cluster/kubelet/runtime/logs';
 import { startProcess } from '../../../../src/cluster/kubelet/runtime/interpreter';
 import type { Container } from '../../../../src/cluster/kubelet/runtime/container';
@@ -27,24 +26,13 @@ async function untilRestarted(host: FakeHost, worker: PodWorker, restarts: numbe
   assert.ok(worker.runningContainer('app'));
 }
 
-test('a container id is drawn from the random stream as a 64-hex text would be, and made the same each time', () => {
-  const drawn = new Random(42);
-  const made = new Random(42);
-  const seed = drawn.hexSeed(64);
-  const text = made.hex(64);
-  assert.equal(Random.hexFrom(seed, 64), text);
-  assert.equal(Random.hexFrom(seed, 64), text);
-  // The stream goes on alike: the draws after it (jitter) are the same as before.
-  assert.equal(drawn.next(), made.next());
-});
-
 test('a restarted container has a new id; each id stays the same for its life; logs and --previous follow the restart', async () => {
   const host = new FakeHost();
   const worker = host.worker(makePod({ containers: [{ name: 'app', image: 'busybox:1.36', command: ['sh', '-c', 'echo "hello from $HOSTNAME"; sleep 5; echo bye; exit 1'] }] }));
   await host.clock.advance(5000);
   const first = host.status.containerStatuses![0]!.containerID!;
   assert.match(first, /^containerd:\/\/[0-9a-f]{64}$/);
-  assert.equal(worker.runningContainer('app')!.id, first.slice('containerd://'.length));
+  assert.equal(worker.idOf(worker.runningContainer('app')!), first.slice('containerd://'.length));
   assert.deepEqual(worker.log('app', false).lines().map((l) => l.text), ['hello from web']);
   assert.throws(() => worker.log('app', true), /previous terminated container "app" in pod "web" not found/);
 
