@@ -152,9 +152,8 @@ const CONDITION_FIELDS = ['type', 'status', 'lastProbeTime', 'lastTransitionTime
  * manager, as the decode does, so the writer also owns f:lastProbeTime as it does on a real cluster.
  */
 export function goEncodedConditions(status: NonNullable<Pod['status']>): void {
-  const listed = status.conditions as unknown;
-  if (!Array.isArray(listed)) return;
-  let conditions: unknown[] = listed;
+  const conditions = status.conditions as unknown;
+  if (!Array.isArray(conditions)) return;
   for (let i = 0; i < conditions.length; i++) {
     const c = conditions[i] as Record<string, unknown>;
     if (!isObj(c) || ('lastProbeTime' in c && 'lastTransitionTime' in c && inGoOrder(c))) continue;
@@ -164,9 +163,6 @@ export function goEncodedConditions(status: NonNullable<Pod['status']>): void {
       else if (field === 'lastProbeTime' || field === 'lastTransitionTime') encoded[field] = null;
     }
     for (const field of Object.keys(c)) if (!(field in encoded)) encoded[field] = c[field];
-    // A status write may carry the stored list itself, frozen (merge-patch.ts prunedReuse): the
-    // conditions are replaced by a copy of it, never changed in it.
-    if (Object.isFrozen(conditions)) status.conditions = (conditions = conditions.slice()) as NonNullable<Pod['status']>['conditions'];
     conditions[i] = encoded;
   }
 }

@@ -28,71 +28,9 @@ function prunedCopy(value: unknown): unknown {
   return out;
 }
 
-const hasOwn = Object.prototype.hasOwnProperty;
-
-/**
- * prunedCopy of `value`, a value the patch puts where `frozen` was (a frozen, read-only value of
- * the stored object's: a status write shares the stored members it replaces, see RegistryStore
- * copyForUpdate), with every part that is exactly `frozen`'s equal part (the same members in the
- * same order, the same scalars: the same JSON text) being that part itself rather than a copy:
- * most of what a kubelet's status patch says is what the pod's status said already (its
- * PodScheduled and Initialized conditions, host IPs, start time, a container's mounts). Whatever
- * walks the written object after this (the managedFields diff, freezing it for the watch fan-out)
- * finds those by identity and does not descend into them. The result is equal to prunedCopy's,
- * shares nothing with the patch, and is frozen where it is the stored value's.
- */
-function prunedReuse(value: unknown, frozen: unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  if (frozen === null || typeof frozen !== 'object' || !Object.isFrozen(frozen)) return prunedCopy(value);
-  if (Array.isArray(value)) {
-    if (!Array.isArray(frozen)) return prunedCopy(value);
-    const same = value.length === frozen.length;
-    let out: unknown[] | undefined;
-    for (let i = 0; i < value.length; i++) {
-      const v = value[i];
-      const c = v === undefined ? null : prunedReuse(v, i < frozen.length ? frozen[i] : undefined);
-      if (out === undefined) {
-        if (same && c === frozen[i]) continue;
-        out = frozen.slice(0, i);
-      }
-      out.push(c);
-    }
-    // No item made a list of its own: all are the stored ones, or there are none.
-    return out ?? (same ? frozen : []);
-  }
-  if (Array.isArray(frozen)) return prunedCopy(value);
-  const stored = frozen as JsonObject;
-  const keys = Object.keys(stored);
-  // `matched`: how many members of the patch's (its nulls left out) are, in order, the stored
-  // value's first ones; `out` is made at the first that is not.
-  let matched = 0;
-  let out: JsonObject | undefined;
-  for (const k in value) {
-    const v = (value as JsonObject)[k];
-    if (v === null || v === undefined) continue;
-    const c = prunedReuse(v, hasOwn.call(stored, k) ? stored[k] : undefined);
-    if (out === undefined) {
-      if (keys[matched] === k && c === stored[k]) {
-        matched++;
-        continue;
-      }
-      out = storedPrefix(stored, keys, matched);
-    }
-    setMember(out, k, c);
-  }
-  if (out !== undefined) return out;
-  return matched === keys.length ? stored : storedPrefix(stored, keys, matched);
-}
-
-/** A new object of the first `n` members of `stored` (their values as they are). */
-function storedPrefix(stored: JsonObject, keys: string[], n: number): JsonObject {
-  const out: JsonObject = {};
-  for (let i = 0; i < n; i++) setMember(out, keys[i]!, stored[keys[i]!]);
-  return out;
-}
 
 function mergeValue(current: unknown, patch: unknown): unknown {
-  if (!isObject(current)) return Object.isFrozen(current) ? prunedReuse(patch, current) : prunedCopy(patch);
+  if (!isObject(current)) return prunedCopy(patch);
   // What replaces an object keeps its nested nulls (evanphx prunes only what is added).
   if (!isObject(patch)) return jsonCopy(patch);
   mergeObjects(current, patch);

@@ -20,7 +20,6 @@ import {
 import { required, type FieldError } from '../../api/field-errors';
 import type { KubeList, KubeObject } from '../../api/types';
 import { jsonCopy } from '../../api/json-copy';
-import { keepStoredParts } from './stored-parts';
 import type { Clock, Timer } from '../../clock';
 import { CompactedError, FutureRevisionError, prefixEnd, type KeyValue, type KVStore } from '../../store/types';
 import type { UserInfo } from '../types';
@@ -785,9 +784,6 @@ export class RegistryStore implements HandleSource {
       const attrs = this.admissionAttributes('UPDATE', oldMeta.namespace ?? '', oldMeta.name ?? '', object, old, ctx);
       if (ctx.fieldManager !== undefined) {
         this.def.strategy.defaults?.(object, sctx);
-        // After the defaults (a pod's conditions are stored as Go encodes them), before everything
-        // that walks the new status: the diff for managedFields, validation, encoding, freezing.
-        if (ctx.subresource === 'status' && this.def.strategy.statusSharesSpec) keepStoredStatus(object, old);
         this.recordManagedFields(object, old, ctx, this.clock.now());
       }
       const admitting = this.admit('admit', attrs);
@@ -1099,12 +1095,8 @@ function statusCopy(status: Record<string, unknown>, replaced: ReadonlySet<strin
 
 /**
  * Whatever the update function did, no stored status member it was to replace (statusCopy) stays
- * in the object written unless it is frozen: the shared object's values are not all frozen (a
- * decoded one's are not), and nothing after the update function may change them. A frozen one
- * stays: a merge patch keeps the stored value where it says the same (merge-patch.ts prunedReuse),
- * and whatever would write into it fails instead of changing what every reader of the stored
- * object sees (the strategy, admission and defaults of a status write replace values, see
- * goEncodedConditions).
+ * in the object written: the shared object's values are not all frozen, and nothing after the
+ * update function may change them (a merge patch replaces each of them, so this finds none).
  */
 function keepNoStoredStatus(updated: KubeObject, shared: KubeObject, replaced: ReadonlySet<string>): void {
   const status = (updated as { status?: unknown }).status;
@@ -1116,26 +1108,7 @@ function keepNoStoredStatus(updated: KubeObject, shared: KubeObject, replaced: R
   }
   for (const key of replaced) {
     const value = stored[key];
-    if (value !== null && typeof value === 'object' && status[key] === value && !Object.isFrozen(value)) status[key] = jsonCopy(value);
-  }
-}
-
-/**
- * The members of a status write's new status that say what the stored ones say are the stored ones
- * themselves (stored-parts.ts): the status object is the write's own, its members are replaced,
- * never written into. The strategy's prepareForUpdate, admission and validation, which run after
- * this, replace status values of a status write (a pod's QoS class, conditions as Go encodes them)
- * or only read them.
- */
-function keepStoredStatus(object: KubeObject, old: KubeObject): void {
-  const status = (object as { status?: unknown }).status;
-  const stored = (old as { status?: unknown }).status;
-  if (!isObject(status) || !isObject(stored) || status === stored || Object.isFrozen(status)) return;
-  for (const key in status) {
-    const value = status[key];
-    if (value === null || typeof value !== 'object' || !Object.prototype.hasOwnProperty.call(stored, key)) continue;
-    const kept = keepStoredParts(value, stored[key]);
-    if (kept !== value) setMember(status, key, kept);
+    if (value !== null && typeof value === 'object' && status[key] === value) status[key] = jsonCopy(value);
   }
 }
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { StatusError } from '../../../../../src/cluster/api/errors';
-import { applyMatchLabelKeysToAffinity, defaultImagePullPolicy, defaultPod, goEncodedConditions, initialPodStatus, podQOSClass } from '../../../../../src/cluster/api/defaults/pod';
+import { applyMatchLabelKeysToAffinity, defaultImagePullPolicy, defaultPod, initialPodStatus, podQOSClass } from '../../../../../src/cluster/api/defaults/pod';
 import type { Pod, PodSpec } from '../../../../../src/cluster/api/types';
 
 const pod = (spec: Partial<PodSpec>): Pod => ({ metadata: { name: 'p', namespace: 'default' }, spec: { containers: [{ name: 'app', image: 'nginx' }], ...spec } });
@@ -112,24 +112,4 @@ test('conditions are stored in Go\'s field order, with null for a missing time, 
     ['type', 'status', 'lastProbeTime', 'lastTransitionTime'],
   ]);
   assert.equal(p.status!.conditions![1].lastProbeTime, null);
-});
-
-test('conditions as Go encodes them: a frozen list (a status write sharing the stored one) is replaced by a copy, never written into', () => {
-  const inOrder = Object.freeze({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: 't' });
-  const stored = Object.freeze([inOrder, Object.freeze({ status: 'False', type: 'Ready' })]);
-  const status = { conditions: stored } as unknown as NonNullable<Pod['status']>;
-  goEncodedConditions(status);
-  assert.notEqual(status.conditions, stored);
-  assert.deepEqual(JSON.parse(JSON.stringify(status.conditions)), [
-    { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: 't' },
-    { type: 'Ready', status: 'False', lastProbeTime: null, lastTransitionTime: null },
-  ]);
-  // The condition already in Go's order is the stored one itself; the stored list is as it was.
-  assert.equal(status.conditions![0], inOrder);
-  assert.deepEqual(Object.keys(stored[1]!), ['status', 'type']);
-  // A frozen list needing nothing stays itself.
-  const settled = Object.freeze([inOrder]);
-  const again = { conditions: settled } as unknown as NonNullable<Pod['status']>;
-  goEncodedConditions(again);
-  assert.equal(again.conditions, settled);
 });

@@ -178,58 +178,6 @@ test('a status merge patch replacing lists and scalars of the stored status leav
   }
 });
 
-test('a status merge patch that says stored status parts again keeps the stored parts themselves (frozen) in the revision it writes, and nothing of its own or the answer\'s', async () => {
-  const cluster = await startCluster();
-  try {
-    const watch = await watchPods(cluster);
-    const pods = cluster.client().resource<Pod>(PODS);
-    await pods.create(pod('p', {}, { schedulerName: 'none' }));
-    const options = { namespace: 'default', subresource: 'status', fieldManager: 'kubelet' };
-    const scheduled = { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: '2026-01-01T00:00:00Z' };
-    const mounts = [{ name: 'token', mountPath: '/var/run/secrets', readOnly: true }];
-    const status = (ready: string, state: object) => ({
-      phase: ready === 'True' ? 'Running' : 'Pending',
-      conditions: [{ type: 'Ready', status: ready, lastProbeTime: null, lastTransitionTime: '2026-01-01T00:00:00Z' }, scheduled],
-      hostIPs: [{ ip: '10.0.0.1' }],
-      containerStatuses: [{ name: 'app', state, lastState: {}, ready: ready === 'True', restartCount: 0, image: 'nginx:1.27', imageID: '', volumeMounts: mounts }],
-    });
-    await pods.patch('p', 'merge', { status: status('False', { waiting: { reason: 'ContainerCreating' } }) }, options);
-    const body = { status: status('True', { running: { startedAt: '2026-01-01T00:00:01Z' } }) };
-    const answer = await pods.patch('p', 'merge', body, options);
-    // The stored conditions said again whole, with the QoS class left out (the strategy keeps the
-    // stored one) and a condition not in Go's order (the strategy writes it anew): both run on a
-    // status holding stored, frozen values.
-    const last = await pods.get('p', { namespace: 'default' });
-    await pods.patch('p', 'merge', { status: { conditions: last.status!.conditions, qosClass: null, hostIPs: [{ ip: '10.0.0.1' }] } }, options);
-    await pods.patch('p', 'merge', { status: { conditions: [{ status: 'True', type: 'Ready' }, scheduled] } }, options);
-    await settle();
-    assert.equal(watch.ended(), undefined);
-    const [, first, second, third, fourth] = watch.events.map((e) => e.object as Pod);
-    assert.equal(watch.events.length, 5, JSON.stringify(watch.events.map((e) => e.object.status)));
-    // Said again: the stored parts themselves, in lists and items the write changed too.
-    assert.equal(second!.status!.hostIPs, first!.status!.hostIPs);
-    assert.notEqual(second!.status!.conditions, first!.status!.conditions);
-    assert.equal(second!.status!.conditions![1], first!.status!.conditions![1]);
-    assert.notEqual(second!.status!.containerStatuses![0], first!.status!.containerStatuses![0]);
-    assert.equal(second!.status!.containerStatuses![0]!.volumeMounts, first!.status!.containerStatuses![0]!.volumeMounts);
-    assert.equal(second!.status!.containerStatuses![0]!.lastState, first!.status!.containerStatuses![0]!.lastState);
-    assert.equal(third!.status!.conditions, second!.status!.conditions);
-    assert.equal(third!.status!.qosClass, 'BestEffort');
-    assert.equal(fourth!.status!.conditions![1], third!.status!.conditions![1]);
-    assert.deepEqual(Object.keys(fourth!.status!.conditions![0]!), ['type', 'status', 'lastProbeTime', 'lastTransitionTime']);
-    await assertEventsAreStored(cluster, 'p', watch.events);
-    // Neither the patch body nor the answer is any part of what is stored: both stay writable.
-    assert.ok(!Object.isFrozen(answer.status!.containerStatuses![0]!.volumeMounts));
-    (answer.status!.containerStatuses![0]!.volumeMounts as unknown as object[]).push({ name: 'x', mountPath: '/x' });
-    (body.status.conditions[1] as Record<string, unknown>).status = 'False';
-    body.status.hostIPs.push({ ip: '10.0.0.9' });
-    await assertEventsAreStored(cluster, 'p', watch.events);
-    watch.stop();
-  } finally {
-    await cluster.stop();
-  }
-});
-
 test('a graceful delete keeps the stored spec and status themselves, leaves the previous revision as it was, and stores exactly what it marks', async () => {
   const cluster = await startCluster();
   try {
