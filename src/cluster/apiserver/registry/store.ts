@@ -32,6 +32,7 @@ import { shapeText, type PreviousRevision } from './spec-text';
 import { ObjectHandle, shrinkHandles, type HandleSource } from './handle';
 import { RecentObjects } from './recent';
 import { CreatedFields, snapshot, type ShapeNode } from './created-fields';
+import { createdShape } from './created-shape';
 import { servedOrderCopy } from './served-copy';
 
 /**
@@ -185,6 +186,12 @@ export class RegistryStore implements HandleSource {
     if (this.conversion) return { text: this.encode(object) };
     const shape = storedShape(object, this.apiVersion, this.def.kind);
     return { text: shapeText(shape, previous, this.def.strategy.statusSharesSpec === true), shape };
+  }
+
+  /** encodeShaped of a new object, which is its own stored shape when it has that form already (created-shape.ts). */
+  private encodeNew(object: KubeObject): { text: string; shape?: KubeObject } {
+    const shape = createdShape(object, this.apiVersion, this.def.kind);
+    return { text: shapeText(shape, undefined, this.def.strategy.statusSharesSpec === true), shape };
   }
 
   /**
@@ -598,7 +605,7 @@ export class RegistryStore implements HandleSource {
     const warnings = this.def.strategy.warningsOnCreate?.(object, sctx) ?? [];
     const validating = this.admit('validate', attrs);
     if (validating) await validating;
-    const encoded: { text: string; shape?: KubeObject; stored?: KubeObject } = this.conversion ? this.encodeCreated(object) : this.encodeShaped(object);
+    const encoded: { text: string; shape?: KubeObject; stored?: KubeObject } = this.conversion ? this.encodeCreated(object) : this.encodeNew(object);
     const { text, stored } = encoded;
     if (ctx.dryRun) {
       const existing = await this.getKv(namespace, meta.name!);
