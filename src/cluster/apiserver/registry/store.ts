@@ -12,7 +12,6 @@
  * - A request that fails (validation, conflict, precondition) writes nothing.
  * - Dry-run requests run every step but the write.
  */
-import { randomUUID } from 'node:crypto';
 import {
   alreadyExists, badRequest, conflict, expired, invalid, notFound, OBJECT_MODIFIED, statusFailure, StatusError, timeout,
   type GroupResource,
@@ -33,6 +32,7 @@ import { ObjectHandle, shrinkHandles, type HandleSource } from './handle';
 import { RecentObjects } from './recent';
 import { CreatedFields, snapshot, type ShapeNode } from './created-fields';
 import { createdShape } from './created-shape';
+import { newUid } from './uid';
 import { servedOrderCopy } from './served-copy';
 
 /**
@@ -580,7 +580,7 @@ export class RegistryStore implements HandleSource {
     if (meta.resourceVersion) throw badRequest('resourceVersion should not be set on objects to be created');
     if (!meta.name && meta.generateName) meta.name = meta.generateName + generateNameSuffix();
     const now = this.clock.now();
-    meta.uid = randomUUID();
+    meta.uid = newUid();
     meta.creationTimestamp = rfc3339(now);
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
