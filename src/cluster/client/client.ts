@@ -97,6 +97,9 @@ export function resourcePath(gvr: GroupVersionResource, namespace?: string, name
   return path;
 }
 
+/** Collection paths a ResourceClient keeps (see collectionPath); all are dropped when it has this many. */
+const MAX_COLLECTION_PATHS = 64;
+
 function query(options: object): URLSearchParams {
   const q = new URLSearchParams();
   // for-in over own members, not Object.entries: no arrays per request (every component write comes here).
@@ -197,7 +200,7 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
 
   async createWithWarnings(object: T | KubeObject, options: WriteOptions = {}): Promise<WriteResult<T>> {
     const namespace = options.namespace ?? object.metadata?.namespace;
-    return this.client.request<T>('POST', resourcePath(this.gvr, namespace), { query: query(options), body: object });
+    return this.client.request<T>('POST', this.collectionPath(namespace), { query: query(options), body: object });
   }
 
   /**
@@ -207,8 +210,27 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
    */
   createHandingOver(object: T | KubeObject, options: WriteOptions = {}): Promise<WriteResult<T>> {
     const namespace = options.namespace ?? object.metadata?.namespace;
-    return this.client.request<T>('POST', resourcePath(this.gvr, namespace), { query: query(options), body: object, handOver: true });
+    return this.client.request<T>('POST', this.collectionPath(namespace), { query: query(options), body: object, handOver: true });
   }
+
+  /**
+   * The path of the collection in `namespace`, the same string for every create there: a path
+   * made again each time was a rope the server flattened and hashed for each request (an event
+   * recorder creates in a few namespaces again and again).
+   */
+  private collectionPath(namespace: string | undefined): string {
+    const key = namespace ?? '';
+    let path = this.collectionPaths?.get(key);
+    if (path === undefined) {
+      path = resourcePath(this.gvr, namespace);
+      this.collectionPaths ??= new Map();
+      if (this.collectionPaths.size >= MAX_COLLECTION_PATHS) this.collectionPaths.clear();
+      this.collectionPaths.set(key, path);
+    }
+    return path;
+  }
+
+  private collectionPaths: Map<string, string> | undefined;
 
   /** POSTs to a subresource of `name`, e.g. `binding` or `eviction`. Returns the response body. */
   async createSubresource<R = unknown>(name: string, subresource: string, body: unknown, options: WriteOptions = {}): Promise<R> {
