@@ -9,6 +9,7 @@ import type { KubeObject } from '../api/types';
 import type { ResourceDefinition } from './registry/resource';
 import { findDuplicateFields } from './body';
 import { decodedFields } from './schema';
+import type { CleanShapes } from './clean-shapes';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -33,11 +34,13 @@ function decodeErrorPrefix(def: ResourceDefinition): string {
  * (decode-types.ts; whatever fieldValidation says, since it is a decode error) and the Strict 400;
  * prunes unknown fields otherwise. One schema walk finds both. `rawJson`, the body's text when it
  * was JSON, lets Strict and Warn report duplicate keys, in document order among the unknown fields
- * as sigs.k8s.io/json does.
+ * as sigs.k8s.io/json does. `cleanShapes` (creates): an object alike to one found clean before is
+ * clean without the walk, and one found clean is remembered.
  */
-export function validateFields(def: ResourceDefinition, object: KubeObject, mode: FieldValidation, rawJson?: string): string[] {
-  const { unknown, error } = decodedFields(def, object);
+export function validateFields(def: ResourceDefinition, object: KubeObject, mode: FieldValidation, rawJson?: string, cleanShapes?: CleanShapes): string[] {
+  const { unknown, error } = cleanShapes?.has(def, object) ? CLEAN : decodedFields(def, object);
   if (error !== undefined) throw badRequest(`${decodeErrorPrefix(def)}: ${error}`);
+  if (cleanShapes !== undefined && unknown.length === 0 && unknown !== CLEAN.unknown) cleanShapes.add(def, object);
   if (mode === 'Ignore') {
     for (const path of unknown) prune(object, path);
     return [];
@@ -48,6 +51,9 @@ export function validateFields(def: ResourceDefinition, object: KubeObject, mode
   for (const path of unknown) prune(object, path);
   return problems;
 }
+
+/** What the walk finds in an object alike to one it found clean (see clean-shapes.ts). */
+const CLEAN: { unknown: string[]; error?: string } = { unknown: Object.freeze([]) as unknown as string[] };
 
 /** Unknown fields and duplicate keys, as strict decoding words them. */
 function strictProblems(unknown: string[], rawJson: string | undefined): string[] {

@@ -72,7 +72,30 @@ export function splitPath(path: string): string[] | undefined {
   return out;
 }
 
+/**
+ * The info of recent POSTs by path, frozen (the info is read, never changed, by authorization,
+ * audit and routing): what a POST is depends on its path alone, and creates come to a few
+ * collections again and again (every kubelet event to its namespace's events). Dropped whole when
+ * full, so that paths met once (a named subresource's, a stranger's) cannot grow it.
+ */
+const postInfos = new Map<string, RequestInfo>();
+const MAX_POST_INFOS = 256;
+
+/** The info of a request; the same frozen object for POSTs to the same path (see postInfos). */
 export function requestInfo(method: string, path: string, query: URLSearchParams): RequestInfo {
+  if (method !== 'POST') return parsedInfo(method, path, query);
+  let info = postInfos.get(path);
+  if (info === undefined) {
+    info = parsedInfo(method, path, query);
+    Object.freeze(info.parts);
+    Object.freeze(info);
+    if (postInfos.size >= MAX_POST_INFOS) postInfos.clear();
+    postInfos.set(path, info);
+  }
+  return info;
+}
+
+function parsedInfo(method: string, path: string, query: URLSearchParams): RequestInfo {
   const segments = splitPath(path) ?? [];
   const httpVerb = method.toLowerCase();
   const nonResource = (): RequestInfo => ({ ...NON_RESOURCE, path, verb: httpVerb, parts: segments });

@@ -24,8 +24,19 @@ export interface ApiRequest {
   query: URLSearchParams;
   /** Header names in lower case. */
   headers: Record<string, string | undefined>;
-  /** In-process callers: the body as a JSON value. The pipeline never keeps a reference to it. */
+  /**
+   * In-process callers: the body as a JSON value. The pipeline never keeps a reference to it,
+   * unless the caller hands it over (`bodyHandedOver`).
+   */
   body?: unknown;
+  /**
+   * In-process callers: `body` is the pipeline's from now on, not copied (a create's objects are
+   * stored and shared as they are). The caller promises it is plain JSON (objects, arrays, strings,
+   * finite numbers, booleans and null; no undefined member: what a JSON round trip gives back
+   * equal) and that it never reads or changes it, nor anything in it, again. An event recorder's
+   * Event, built for the one request: copying it was ~7% of an event's create.
+   */
+  bodyHandedOver?: true;
   /** HTTPS: the body bytes, decoded by the pipeline according to content-type. */
   rawBody?: Buffer;
   /** Who is calling; set by the transport's authentication. Undefined means anonymous (401). */

@@ -97,6 +97,9 @@ export function resourcePath(gvr: GroupVersionResource, namespace?: string, name
   return path;
 }
 
+/** Collection paths a ResourceClient keeps (see collectionPath); all are dropped when it has this many. */
+const MAX_COLLECTION_PATHS = 64;
+
 function query(options: object): URLSearchParams {
   const q = new URLSearchParams();
   // for-in over own members, not Object.entries: no arrays per request (every component write comes here).
@@ -126,20 +129,26 @@ export class ApiClient {
     return new ResourceClient<T>(this, gvr);
   }
 
-  /** Sends a request and returns the response as is (no error mapping). */
-  async raw(method: string, path: string, init: { query?: URLSearchParams; body?: unknown; headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<ApiResponse> {
+  /**
+   * Sends a request and returns the response as is (no error mapping). Not async: it only builds
+   * the request, and an async function's own promise around the transport's was one more a request.
+   */
+  raw(method: string, path: string, init: { query?: URLSearchParams; body?: unknown; handOver?: boolean; headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<ApiResponse> {
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': this.userAgent };
     const extra = init.headers;
     if (extra !== undefined) for (const k in extra) if (Object.prototype.hasOwnProperty.call(extra, k)) headers[k.toLowerCase()] = extra[k]!;
     if (init.body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
     const request: ApiRequest = { method, path, query: init.query ?? new URLSearchParams(), headers, user: this.user };
-    if (init.body !== undefined) request.body = init.body;
+    if (init.body !== undefined) {
+      request.body = init.body;
+      if (init.handOver === true) request.bodyHandedOver = true;
+    }
     if (init.signal) request.signal = init.signal;
     return this.transport(request);
   }
 
   /** Sends a request; a response with status ≥ 400 becomes a thrown StatusError. */
-  async request<T>(method: string, path: string, init: { query?: URLSearchParams; body?: unknown; headers?: Record<string, string> } = {}): Promise<WriteResult<T>> {
+  async request<T>(method: string, path: string, init: { query?: URLSearchParams; body?: unknown; handOver?: boolean; headers?: Record<string, string> } = {}): Promise<WriteResult<T>> {
     const response = await this.raw(method, path, init);
     const warnings = warningsOf(response);
     if (response.status >= 400) throw toStatusError(response, warnings);
@@ -191,8 +200,37 @@ export class ResourceClient<T extends KubeObject = KubeObject> {
 
   async createWithWarnings(object: T | KubeObject, options: WriteOptions = {}): Promise<WriteResult<T>> {
     const namespace = options.namespace ?? object.metadata?.namespace;
-    return this.client.request<T>('POST', resourcePath(this.gvr, namespace), { query: query(options), body: object });
+    return this.client.request<T>('POST', this.collectionPath(namespace), { query: query(options), body: object });
   }
+
+  /**
+   * As createWithWarnings, with `object` handed over (ApiRequest.bodyHandedOver): an in-process
+   * server stores it without a copy. The caller built it for this one create, as plain JSON (no
+   * undefined member), and never reads or changes it, nor anything in it, again.
+   */
+  createHandingOver(object: T | KubeObject, options: WriteOptions = {}): Promise<WriteResult<T>> {
+    const namespace = options.namespace ?? object.metadata?.namespace;
+    return this.client.request<T>('POST', this.collectionPath(namespace), { query: query(options), body: object, handOver: true });
+  }
+
+  /**
+   * The path of the collection in `namespace`, the same string for every create there: a path
+   * made again each time was a rope the server flattened and hashed for each request (an event
+   * recorder creates in a few namespaces again and again).
+   */
+  private collectionPath(namespace: string | undefined): string {
+    const key = namespace ?? '';
+    let path = this.collectionPaths?.get(key);
+    if (path === undefined) {
+      path = resourcePath(this.gvr, namespace);
+      this.collectionPaths ??= new Map();
+      if (this.collectionPaths.size >= MAX_COLLECTION_PATHS) this.collectionPaths.clear();
+      this.collectionPaths.set(key, path);
+    }
+    return path;
+  }
+
+  private collectionPaths: Map<string, string> | undefined;
 
   /** POSTs to a subresource of `name`, e.g. `binding` or `eviction`. Returns the response body. */
   async createSubresource<R = unknown>(name: string, subresource: string, body: unknown, options: WriteOptions = {}): Promise<R> {

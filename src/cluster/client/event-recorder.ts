@@ -204,7 +204,9 @@ export class EventRecorder {
 
   /**
    * As `event`, about a reference its caller made as referenceOf makes one (members in its order,
-   * none undefined or empty, fieldPath last): it becomes the event's involvedObject, not copied.
+   * none undefined or empty, fieldPath last): it becomes the event's involvedObject, not copied,
+   * and is handed over with the event to the server (see createHandingOver): the caller made it
+   * for this call and never changes it afterwards.
    */
   eventOn(involved: ObjectReference, type: EventType, reason: string, message: string): void {
     const now = this.clock.now();
@@ -253,8 +255,10 @@ export class EventRecorder {
       if (slot >= 0 && this.aggregates.write(slot) === created) this.aggregates.setWrite(slot, undefined);
       this.settled();
     };
-    // ...WithWarnings: the created Event is not read, so it is never decoded (in process).
-    const created: Promise<void> = this.events.createWithWarnings(body, { namespace }).then(settled, settled);
+    // The created Event is not read, so it is never decoded (in process); the body is handed over
+    // (not copied by the server): it and everything in it, the caller's reference too, were made
+    // for this event, and nothing here reads them again.
+    const created: Promise<void> = this.events.createHandingOver(body, { namespace }).then(settled, settled);
     this.inFlight++;
     this.remember(key, namespace, objectName, seen, seq, created);
   }
@@ -377,8 +381,9 @@ export class EventsV1Recorder {
       this.pending.delete(entry);
       this.inFlight.delete(created);
     };
-    // ...WithWarnings: the created Event is not read, so it is never decoded (in process).
-    const created: Promise<void> = this.events.createWithWarnings(body, { namespace }).then(settled, settled);
+    // The created Event is not read, so it is never decoded (in process); the body and its
+    // references were made for it here, so it is handed over, not copied by the server.
+    const created: Promise<void> = this.events.createHandingOver(body, { namespace }).then(settled, settled);
     this.pending.set(entry, created);
     this.inFlight.add(created);
     this.series.delete(key);

@@ -10,14 +10,14 @@ import type { ApiRequest } from '../types';
 import type { ResourceRequest } from './context';
 import { checkDeleteOptionsBody } from './delete-options';
 
-/** The request body as a fresh value the handler may mutate (in-process bodies are copied). */
+/** The request body as a fresh value the handler may mutate (in-process bodies are copied, unless handed over). */
 export function readBody(request: ApiRequest, allowed: readonly string[] = [JSON_TYPE, YAML_TYPE]): unknown {
   if (request.rawBody !== undefined) {
     if (request.rawBody.length === 0) return undefined;
     return decodeBody(request.rawBody, request.headers['content-type'], allowed).value;
   }
   if (request.body === undefined) return undefined;
-  return jsonCopy(request.body) as unknown;
+  return request.bodyHandedOver ? request.body : (jsonCopy(request.body) as unknown);
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -12,7 +12,6 @@
  * - A request that fails (validation, conflict, precondition) writes nothing.
  * - Dry-run requests run every step but the write.
  */
-import { randomUUID } from 'node:crypto';
 import {
   alreadyExists, badRequest, conflict, expired, invalid, notFound, OBJECT_MODIFIED, statusFailure, StatusError, timeout,
   type GroupResource,
@@ -32,6 +31,8 @@ import { shapeText, type PreviousRevision } from './spec-text';
 import { ObjectHandle, shrinkHandles, type HandleSource } from './handle';
 import { RecentObjects } from './recent';
 import { CreatedFields, snapshot, type ShapeNode } from './created-fields';
+import { createdShape } from './created-shape';
+import { newUid } from './uid';
 import { servedOrderCopy } from './served-copy';
 
 /**
@@ -185,6 +186,12 @@ export class RegistryStore implements HandleSource {
     if (this.conversion) return { text: this.encode(object) };
     const shape = storedShape(object, this.apiVersion, this.def.kind);
     return { text: shapeText(shape, previous, this.def.strategy.statusSharesSpec === true), shape };
+  }
+
+  /** encodeShaped of a new object, which is its own stored shape when it has that form already (created-shape.ts). */
+  private encodeNew(object: KubeObject): { text: string; shape?: KubeObject } {
+    const shape = createdShape(object, this.apiVersion, this.def.kind);
+    return { text: shapeText(shape, undefined, this.def.strategy.statusSharesSpec === true), shape };
   }
 
   /**
@@ -573,7 +580,7 @@ export class RegistryStore implements HandleSource {
     if (meta.resourceVersion) throw badRequest('resourceVersion should not be set on objects to be created');
     if (!meta.name && meta.generateName) meta.name = meta.generateName + generateNameSuffix();
     const now = this.clock.now();
-    meta.uid = randomUUID();
+    meta.uid = newUid();
     meta.creationTimestamp = rfc3339(now);
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
@@ -598,7 +605,7 @@ export class RegistryStore implements HandleSource {
     const warnings = this.def.strategy.warningsOnCreate?.(object, sctx) ?? [];
     const validating = this.admit('validate', attrs);
     if (validating) await validating;
-    const encoded: { text: string; shape?: KubeObject; stored?: KubeObject } = this.conversion ? this.encodeCreated(object) : this.encodeShaped(object);
+    const encoded: { text: string; shape?: KubeObject; stored?: KubeObject } = this.conversion ? this.encodeCreated(object) : this.encodeNew(object);
     const { text, stored } = encoded;
     if (ctx.dryRun) {
       const existing = await this.getKv(namespace, meta.name!);

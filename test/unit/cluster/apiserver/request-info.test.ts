@@ -14,3 +14,20 @@ test('a GET of one pod is a resource request with its namespace and name', () =>
   const info = requestInfo('GET', '/api/v1/namespaces/default/pods/web', new URLSearchParams());
   assert.deepEqual([info.isResourceRequest, info.verb, info.apiVersion, info.namespace, info.resource, info.name], [true, 'get', 'v1', 'default', 'pods', 'web']);
 });
+
+test('POSTs to one path share one frozen info, what a parse of the path gives; other verbs are parsed each time', () => {
+  const q = new URLSearchParams();
+  const first = requestInfo('POST', '/api/v1/namespaces/default/events', q);
+  assert.deepEqual({ ...first }, {
+    isResourceRequest: true, path: '/api/v1/namespaces/default/events', verb: 'create', apiPrefix: 'api', apiGroup: '', apiVersion: 'v1',
+    namespace: 'default', resource: 'events', subresource: '', name: '', parts: ['events'],
+  });
+  assert.equal(requestInfo('POST', '/api/v1/namespaces/default/events', new URLSearchParams('fieldManager=x')), first);
+  assert.ok(Object.isFrozen(first) && Object.isFrozen(first.parts));
+  assert.equal(requestInfo('POST', '/api/v1/namespaces/other/events', q).namespace, 'other');
+  assert.equal(requestInfo('POST', '/api/v1/namespaces/default/pods/web/binding', q).subresource, 'binding');
+  const list = requestInfo('GET', '/api/v1/namespaces/default/events', q);
+  assert.notEqual(requestInfo('GET', '/api/v1/namespaces/default/events', q), list);
+  assert.equal(requestInfo('GET', '/api/v1/namespaces/default/events', new URLSearchParams('watch=true')).verb, 'watch');
+  assert.equal(Object.isFrozen(list), false);
+});

@@ -68,3 +68,17 @@ test('generateName may end with a dash', () => {
   assert.deepEqual(nameIsDNSSubdomain('web-', true), []);
   assert.deepEqual(nameIsDNSSubdomain('web-', false), [SUBDOMAIN_MSG]);
 });
+
+test('lengths are counted in UTF-8 bytes, as Go counts them, on either side of a limit', () => {
+  const tooLong = 'must be no more than 63 characters';
+  // é is two bytes, € three: 31 é are 62 bytes, 32 are 64; 21 € are 63, 22 are 66.
+  assert.ok(!isValidLabelValue('é'.repeat(31)).includes(tooLong));
+  assert.ok(isValidLabelValue('é'.repeat(32)).includes(tooLong));
+  assert.ok(!isValidLabelValue('€'.repeat(21)).includes(tooLong));
+  assert.ok(isValidLabelValue('€'.repeat(22)).includes(tooLong));
+  assert.ok(!isValidLabelValue('a'.repeat(63)).includes(tooLong));
+  assert.ok(isValidLabelValue('a'.repeat(64)).includes(tooLong));
+  // 😀 is two UTF-16 units and four bytes: 16 are 64 bytes in 32 units.
+  assert.ok(isValidLabelValue('😀'.repeat(16)).includes(tooLong));
+  assert.deepEqual(isDNS1123Subdomain(`${'a'.repeat(250)}.€`).filter((e) => e.startsWith('must be no more')), ['must be no more than 253 characters']);
+});
