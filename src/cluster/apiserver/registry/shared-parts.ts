@@ -60,7 +60,15 @@ export function shareParts(object: KubeObject): void {
  * where the value does not change, so a frozen part never gets a write.
  */
 export function shareWrittenParts(object: KubeObject): boolean {
-  return Object.getPrototypeOf(object) === Object.prototype && freezeWalk(object as unknown as Record<string, unknown>);
+  if (Object.getPrototypeOf(object) !== Object.prototype) return false;
+  const meta = (object as { metadata?: unknown }).metadata;
+  // An object being deleted is only frozen: its parts are met in no later revision of it (a
+  // terminating pod's last status write is followed by its deletion), and sharing them cost a
+  // table look-up for every string and a JSON.stringify for every set, its kubelet set (its IPs in
+  // it) and its terminated containers' statuses being new each time; what it added to the tables
+  // pushed out the parts of the objects that stay.
+  if (meta !== null && typeof meta === 'object' && (meta as { deletionTimestamp?: unknown }).deletionTimestamp) return freezeExact(object as unknown as Record<string, unknown>);
+  return freezeWalk(object as unknown as Record<string, unknown>);
 }
 
 function freezeWalk(object: Record<string, unknown>): boolean {
@@ -96,6 +104,34 @@ function freezeArray(array: unknown[]): boolean {
     } else if (value !== null && typeof value === 'object') {
       if (!plainPrototype(value)) return false;
       if (Array.isArray(value) ? !freezeArray(value) : !freezeWalk(value as Record<string, unknown>)) return false;
+    } else if (!exactScalar(value)) return false;
+  }
+  Object.freeze(array);
+  return true;
+}
+
+/** freezeWalk without the sharing: freezes `object` throughout if it is exact JSON (false, and the walk stops, at the first value that is not). */
+function freezeExact(object: Record<string, unknown>): boolean {
+  if (Object.isFrozen(object)) return true;
+  for (const key in object) {
+    if (key === '__proto__') return false;
+    const value = object[key];
+    if (value !== null && typeof value === 'object') {
+      if (!plainPrototype(value)) return false;
+      if (Array.isArray(value) ? !freezeExactArray(value) : !freezeExact(value as Record<string, unknown>)) return false;
+    } else if (!exactScalar(value)) return false;
+  }
+  Object.freeze(object);
+  return true;
+}
+
+function freezeExactArray(array: unknown[]): boolean {
+  if (Object.isFrozen(array)) return true;
+  for (let i = 0; i < array.length; i++) {
+    const value = array[i];
+    if (value !== null && typeof value === 'object') {
+      if (!plainPrototype(value)) return false;
+      if (Array.isArray(value) ? !freezeExactArray(value) : !freezeExact(value as Record<string, unknown>)) return false;
     } else if (!exactScalar(value)) return false;
   }
   Object.freeze(array);

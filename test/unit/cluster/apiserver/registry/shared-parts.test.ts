@@ -119,3 +119,41 @@ test('a cache\'s frozen set met again after thousands of other sets (no longer r
     assert.ok(Object.isFrozen(tree));
   }
 });
+
+test('a written object being deleted is frozen throughout and shares nothing: its parts are met in no later revision', () => {
+  const tolerations = () => [{ key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }];
+  const pod = (deletionTimestamp?: string) => ({
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: { name: 'p', namespace: 'default', ...(deletionTimestamp ? { deletionTimestamp, deletionGracePeriodSeconds: 30 } : {}), managedFields: [{ manager: 'kubelet', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:status': { 'f:phase': {} } }, subresource: 'status' }] },
+    spec: { tolerations: tolerations(), containers: [{ name: 'web', image: 'docker.io/library/nginx:1.27' }] },
+    status: { phase: 'Running', containerStatuses: [{ name: 'web', state: { terminated: { exitCode: 0, reason: 'Completed' } }, image: 'docker.io/library/nginx:1.27' }] },
+  }) as unknown as KubeObject & { spec: any; status: any };
+  // The tables know these parts: a live pod's write shares them.
+  const live = pod();
+  assert.equal(shareWrittenParts(live), true);
+  const again = pod();
+  assert.equal(shareWrittenParts(again), true);
+  assert.equal(again.spec.tolerations, live.spec.tolerations);
+  assert.equal(again.metadata.managedFields![0]!.fieldsV1, live.metadata.managedFields![0]!.fieldsV1);
+
+  const terminating = pod('2026-01-01T00:00:30Z');
+  const text = JSON.stringify(terminating);
+  const { tolerations: own } = terminating.spec;
+  const ownSet = terminating.metadata.managedFields![0]!.fieldsV1;
+  assert.equal(shareWrittenParts(terminating), true);
+  assert.equal(JSON.stringify(terminating), text);
+  assert.equal(terminating.spec.tolerations, own);
+  assert.equal(terminating.metadata.managedFields![0]!.fieldsV1, ownSet);
+  for (const part of [terminating, terminating.metadata, own, own[0], ownSet, (ownSet as any)['f:status'], terminating.status.containerStatuses, terminating.status.containerStatuses[0].state.terminated]) {
+    assert.ok(Object.isFrozen(part));
+  }
+  // Exactness is checked all the same: a value JSON would not give back refuses the object.
+  for (const odd of [-0, Number.NaN, undefined, new Date(0)]) {
+    const refused = pod('2026-01-01T00:00:30Z');
+    refused.status.containerStatuses[0].state.terminated.exitCode = odd;
+    assert.equal(shareWrittenParts(refused), false, String(odd));
+  }
+  const withProto = pod('2026-01-01T00:00:30Z');
+  Object.defineProperty(withProto.status, '__proto__', { value: {}, enumerable: true, writable: true, configurable: true });
+  assert.equal(shareWrittenParts(withProto), false);
+});
