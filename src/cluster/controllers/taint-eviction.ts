@@ -7,10 +7,15 @@
  *
  * Deleting: a Normal TaintManagerEviction event "Marking for deletion Pod <ns>/<name>", the pod
  * condition DisruptionTarget=True (DeletionByTaintManager), then a graceful delete.
+ *
+ * As 1.32, a pod being deleted is no exception: it is evicted as any other (a pod on a node that
+ * stopped answering stays terminating until something removes it). Only its removal cancels what
+ * was scheduled for it, and then with "Cancelling deletion of Pod <ns>/<name>". Both events are
+ * about the pod by name (kind, namespace, name, apiVersion: no uid), as the controller's are.
  */
 import type { Node, Pod } from '../api/types';
 import { PODS, type ApiClient } from '../client/client';
-import { EventRecorder, rfc3339 } from '../client/event-recorder';
+import { EventRecorder, rfc3339, type ObjectReference } from '../client/event-recorder';
 import { objectKey, type Informer } from '../client/informer';
 import { PODS_BY_NODE } from '../client/pod-indexes';
 import type { Clock, Timer } from '../clock';
@@ -35,8 +40,10 @@ export class TaintEvictionController {
     }));
     this.unsubscribe.push(this.pods.addHandlers({
       onAdd: (pod) => this.reconcilePod(pod),
-      onUpdate: (_old, pod) => this.reconcilePod(pod),
-      onDelete: (pod) => this.cancel(objectKey(pod), undefined),
+      // As PodUpdated: an update that moves the pod to no other node and changes no toleration is
+      // not looked at (its status writes, its deletion's steps).
+      onUpdate: (old, pod) => { if (old.spec.nodeName !== pod.spec.nodeName || !sameTolerations(old, pod)) this.reconcilePod(pod); },
+      onDelete: (pod) => this.cancel(objectKey(pod), pod),
     }));
   }
 
@@ -60,7 +67,7 @@ export class TaintEvictionController {
 
   private reconcilePod(pod: Pod, node = this.nodes.get(pod.spec.nodeName ?? '')): void {
     const k = objectKey(pod);
-    if (!node || pod.metadata.deletionTimestamp) return this.cancel(k, undefined);
+    if (!node) return this.cancel(k, undefined);
     if (!node.spec?.taints?.length && !this.scheduled.has(k)) return;
     const decision = evictionDelay(node.spec?.taints ?? [], pod.spec.tolerations ?? []);
     if (decision === undefined) return this.cancel(k, pod);
@@ -76,15 +83,15 @@ export class TaintEvictionController {
     if (!timer) return;
     timer.cancel();
     this.scheduled.delete(k);
-    if (announce) this.recorder.event(announce, 'Normal', 'TaintManagerEviction', `Cancelling deletion of Pod ${k}`);
+    if (announce) this.recorder.event(byName(announce), 'Normal', 'TaintManagerEviction', `Cancelling deletion of Pod ${k}`);
   }
 
   private async evict(k: string): Promise<void> {
     this.scheduled.delete(k);
     // A pod deleted meanwhile cancelled its timer (onDelete), so the informer has the one to evict.
     const pod = this.pods.get(k);
-    if (!pod || pod.metadata.deletionTimestamp) return;
-    this.recorder.event(pod, 'Normal', 'TaintManagerEviction', `Marking for deletion Pod ${k}`);
+    if (!pod) return;
+    this.recorder.event(byName(pod), 'Normal', 'TaintManagerEviction', `Marking for deletion Pod ${k}`);
     const pods = this.client.resource<Pod>(PODS);
     const namespace = pod.metadata.namespace;
     const conditions = (pod.status?.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget');
@@ -100,4 +107,18 @@ export class TaintEvictionController {
       // Already gone.
     }
   }
+}
+
+/** The reference the controller's events carry: the pod by name, no uid (emitPodDeletionEvent). */
+function byName(pod: Pod): ObjectReference {
+  return { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, apiVersion: 'v1' };
+}
+
+/** Semantic.DeepEqual of two pods' tolerations (none and an empty list alike); usually the same frozen list. */
+function sameTolerations(a: Pod, b: Pod): boolean {
+  const x = a.spec.tolerations;
+  const y = b.spec.tolerations;
+  if (x === y) return true;
+  if (!x?.length || !y?.length) return !x?.length && !y?.length;
+  return JSON.stringify(x) === JSON.stringify(y);
 }

@@ -45,3 +45,60 @@ test('a NoExecute taint evicts the pods already there and those that arrive late
     await cluster.stop();
   }
 });
+
+test('as 1.32: a pod being deleted is still evicted when its toleration runs out (a Marking event, DisruptionTarget), and one deleted before that cancels with an event about the pod by name', async () => {
+  const clock = new ManualClock();
+  const cluster = await Cluster.start({ clock, nodes: 1 });
+  try {
+    const nodes = cluster.client().resource<Node>(NODES);
+    const pods = cluster.client().resource<Pod>(PODS);
+    // A finalizer keeps a pod being deleted after its containers stop (a pod on a dead node stays so too).
+    const kept = (name: string): Pod => ({ ...podOn(name, 'node-1'), metadata: { name, namespace: 'default', finalizers: ['example.com/keep'] } });
+    await pods.create(kept('terminating-before'));
+    await pods.create(kept('terminating-after'));
+    await pods.create(podOn('gone', 'node-1'));
+    await clock.advance(10_000);
+    await pods.delete('terminating-before', { namespace: 'default' });
+    await clock.advance(5_000);
+    await nodes.patch('node-1', 'merge', { spec: { taints: [MAINTENANCE] } });
+    await clock.advance(10_000);
+    await pods.delete('terminating-after', { namespace: 'default' });
+    await pods.delete('gone', { namespace: 'default', gracePeriodSeconds: 0 });
+    await clock.advance(70_000);
+    const events = (await cluster.client().resource(EVENTS).list({ namespace: 'default' })).items
+      .filter((e: any) => e.source?.component === 'taint-eviction-controller').map((e: any) => [e.involvedObject, e.message]);
+    const about = (name: string) => ({ kind: 'Pod', namespace: 'default', name, apiVersion: 'v1' });
+    assert.deepEqual(events.sort((a, b) => String(a[1]).localeCompare(String(b[1]))), [
+      [about('gone'), 'Cancelling deletion of Pod default/gone'],
+      [about('terminating-after'), 'Marking for deletion Pod default/terminating-after'],
+      [about('terminating-before'), 'Marking for deletion Pod default/terminating-before'],
+    ]);
+    for (const name of ['terminating-before', 'terminating-after']) {
+      const pod = await pods.get(name, { namespace: 'default' });
+      const target = pod.status?.conditions?.find((c) => c.type === 'DisruptionTarget');
+      assert.deepEqual([target?.status, target?.reason], ['True', 'DeletionByTaintManager'], name);
+    }
+  } finally {
+    await cluster.stop();
+  }
+});
+
+test('pod updates that change neither the node nor the tolerations are not looked at (as PodUpdated): a pod\'s status writes leave its eviction as it was', async () => {
+  const clock = new ManualClock();
+  const cluster = await Cluster.start({ clock, nodes: 1 });
+  try {
+    const nodes = cluster.client().resource<Node>(NODES);
+    const pods = cluster.client().resource<Pod>(PODS);
+    await pods.create(podOn('web', 'node-1'));
+    await clock.advance(10_000);
+    await nodes.patch('node-1', 'merge', { spec: { taints: [MAINTENANCE] } });
+    await clock.advance(30_000);
+    await pods.patch('web', 'merge', { metadata: { labels: { touched: 'yes' } } }, { namespace: 'default' });
+    await clock.advance(10_000);
+    assert.equal(await deleted(pods, 'web'), false, 'tolerated for 60 s');
+    await clock.advance(25_000);
+    assert.equal(await deleted(pods, 'web'), true);
+  } finally {
+    await cluster.stop();
+  }
+});
