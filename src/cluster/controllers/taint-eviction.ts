@@ -22,8 +22,12 @@ import type { Clock, Timer } from '../clock';
 import { evictionDelay } from './taints';
 
 export class TaintEvictionController {
-  /** Evictions waiting for their time, by pod key; the pod is read from the informer when it comes. */
-  private readonly scheduled = new Map<string, Timer>();
+  /**
+   * Evictions waiting for their time, by pod key; the pod is read from the informer when it comes.
+   * One that came is kept, without its timer, until a cancel (the pod's removal, the taints gone):
+   * as TimedWorkerQueue keeps a done worker's key, so that the pod is not scheduled again meanwhile.
+   */
+  private readonly scheduled = new Map<string, Timer | undefined>();
   private readonly recorder: EventRecorder;
   private readonly unsubscribe: (() => void)[] = [];
 
@@ -49,7 +53,7 @@ export class TaintEvictionController {
 
   stop(): void {
     for (const u of this.unsubscribe) u();
-    for (const timer of this.scheduled.values()) timer.cancel();
+    for (const timer of this.scheduled.values()) timer?.cancel();
     this.scheduled.clear();
   }
 
@@ -71,7 +75,10 @@ export class TaintEvictionController {
     if (!node.spec?.taints?.length && !this.scheduled.has(k)) return;
     const decision = evictionDelay(node.spec?.taints ?? [], pod.spec.tolerations ?? []);
     if (decision === undefined) return this.cancel(k, pod);
-    if (this.scheduled.has(k)) return;
+    // A taint not tolerated: whatever was scheduled goes (with its event) for an eviction now, as
+    // processPodOnNode does; one tolerated for a while keeps what was scheduled or came already.
+    if (decision === 'now') this.cancel(k, pod);
+    else if (this.scheduled.has(k)) return;
     const at = decision === 'now' ? this.clock.now() : (decision.taint.timeAdded ? Date.parse(decision.taint.timeAdded) : this.clock.now()) + decision.afterMs;
     const timer = this.clock.setTimer(Math.max(0, at - this.clock.now()), () => void this.evict(k));
     this.scheduled.set(k, timer);
@@ -79,18 +86,23 @@ export class TaintEvictionController {
 
   /** Cancels the eviction scheduled for `k`; `announce`: the pod, when the cancel gets an event. */
   private cancel(k: string, announce: Pod | undefined): void {
+    if (!this.scheduled.has(k)) return;
     const timer = this.scheduled.get(k);
-    if (!timer) return;
-    timer.cancel();
     this.scheduled.delete(k);
+    // One that came already is only forgotten (CancelWork of a done worker reports nothing).
+    if (timer === undefined) return;
+    timer.cancel();
     if (announce) this.recorder.event(byName(announce), 'Normal', 'TaintManagerEviction', `Cancelling deletion of Pod ${k}`);
   }
 
   private async evict(k: string): Promise<void> {
-    this.scheduled.delete(k);
     // A pod deleted meanwhile cancelled its timer (onDelete), so the informer has the one to evict.
     const pod = this.pods.get(k);
-    if (!pod) return;
+    if (!pod) {
+      this.scheduled.delete(k);
+      return;
+    }
+    this.scheduled.set(k, undefined);
     this.recorder.event(byName(pod), 'Normal', 'TaintManagerEviction', `Marking for deletion Pod ${k}`);
     const pods = this.client.resource<Pod>(PODS);
     const namespace = pod.metadata.namespace;

@@ -102,3 +102,35 @@ test('pod updates that change neither the node nor the tolerations are not looke
     await cluster.stop();
   }
 });
+
+test('as 1.32: a taint the pod does not tolerate evicts it at once even with an eviction already scheduled (that one cancelled, with its event), and a pod evicted once is not scheduled again while its key stays', async () => {
+  const clock = new ManualClock();
+  const cluster = await Cluster.start({ clock, nodes: 1 });
+  try {
+    const nodes = cluster.client().resource<Node>(NODES);
+    const pods = cluster.client().resource<Pod>(PODS);
+    const kept: Pod = { ...podOn('kept', 'node-1'), metadata: { name: 'kept', namespace: 'default', finalizers: ['example.com/keep'] } };
+    await pods.create(podOn('web', 'node-1'));
+    await pods.create(kept);
+    await clock.advance(10_000);
+    await nodes.patch('node-1', 'merge', { spec: { taints: [MAINTENANCE] } });
+    await clock.advance(10_000);
+    // A second NoExecute taint, which neither pod tolerates.
+    await nodes.patch('node-1', 'merge', { spec: { taints: [MAINTENANCE, { key: 'example.com/other', effect: 'NoExecute' }] } });
+    await clock.advance(1_000);
+    assert.equal(await deleted(pods, 'web'), true, 'evicted at once, not when the first toleration runs out');
+    // `kept`, evicted too, stays (its finalizer): a later change of the node's taints does not schedule it again.
+    await nodes.patch('node-1', 'merge', { spec: { taints: [MAINTENANCE] } });
+    await clock.advance(120_000);
+    const events = (await cluster.client().resource(EVENTS).list({ namespace: 'default' })).items
+      .filter((e: any) => e.source?.component === 'taint-eviction-controller').map((e: any) => `${e.message} x${e.count}`).sort();
+    assert.deepEqual(events, [
+      'Cancelling deletion of Pod default/kept x1',
+      'Cancelling deletion of Pod default/web x1',
+      'Marking for deletion Pod default/kept x1',
+      'Marking for deletion Pod default/web x1',
+    ]);
+  } finally {
+    await cluster.stop();
+  }
+});
