@@ -1,9 +1,9 @@
 /**
  * The taint eviction controller (kube-controller-manager's taint-eviction-controller): a pod on a
  * node with a NoExecute taint it does not tolerate is deleted at once; one it tolerates for
- * `tolerationSeconds` is deleted that long after the taint's timeAdded (the 300 s defaults every
- * pod gets from DefaultTolerationSeconds make that 5 minutes); a taint that goes away in time
- * cancels the deletion.
+ * `tolerationSeconds` is deleted that long after the controller first saw it so, not after the
+ * taint's timeAdded (the 300 s defaults every pod gets from DefaultTolerationSeconds make that 5
+ * minutes); a taint that goes away in time cancels the deletion.
  *
  * Deleting: a Normal TaintManagerEviction event "Marking for deletion Pod <ns>/<name>", the pod
  * condition DisruptionTarget=True (DeletionByTaintManager), then a graceful delete.
@@ -79,8 +79,7 @@ export class TaintEvictionController {
     // processPodOnNode does; one tolerated for a while keeps what was scheduled or came already.
     if (decision === 'now') this.cancel(k, pod);
     else if (this.scheduled.has(k)) return;
-    const at = decision === 'now' ? this.clock.now() : (decision.taint.timeAdded ? Date.parse(decision.taint.timeAdded) : this.clock.now()) + decision.afterMs;
-    const timer = this.clock.setTimer(Math.max(0, at - this.clock.now()), () => void this.evict(k));
+    const timer = this.clock.setTimer(decision === 'now' ? 0 : decision.afterMs, () => void this.evict(k));
     this.scheduled.set(k, timer);
   }
 

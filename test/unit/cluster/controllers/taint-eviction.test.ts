@@ -134,3 +134,26 @@ test('as 1.32: a taint the pod does not tolerate evicts it at once even with an 
     await cluster.stop();
   }
 });
+
+test('as 1.32 (processPodOnNode): a toleration counts from when the controller sees the pod on the tainted node, not from the taint\'s timeAdded; of the tolerations matching a taint the first one counts', async () => {
+  const clock = new ManualClock();
+  const cluster = await Cluster.start({ clock, nodes: 1 });
+  try {
+    const nodes = cluster.client().resource<Node>(NODES);
+    const pods = cluster.client().resource<Pod>(PODS);
+    await nodes.patch('node-1', 'merge', { spec: { taints: [MAINTENANCE] } });
+    await clock.advance(40_000);
+    await pods.create(podOn('late', 'node-1'));
+    // Tolerated for good by its first matching toleration; a later one would give 10 s.
+    const forever = podOn('forever', 'node-1');
+    forever.spec.tolerations = [{ ...MAINTENANCE, operator: 'Exists' }, { ...MAINTENANCE, operator: 'Exists', tolerationSeconds: 10 }];
+    await pods.create(forever);
+    await clock.advance(50_000);
+    assert.equal(await deleted(pods, 'late'), false, '60 s from its arrival, 40 s after the taint');
+    await clock.advance(15_000);
+    assert.equal(await deleted(pods, 'late'), true);
+    assert.equal(await deleted(pods, 'forever'), false);
+  } finally {
+    await cluster.stop();
+  }
+});
