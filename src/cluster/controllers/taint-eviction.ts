@@ -1,24 +1,33 @@
 /**
  * The taint eviction controller (kube-controller-manager's taint-eviction-controller): a pod on a
  * node with a NoExecute taint it does not tolerate is deleted at once; one it tolerates for
- * `tolerationSeconds` is deleted that long after the taint's timeAdded (the 300 s defaults every
- * pod gets from DefaultTolerationSeconds make that 5 minutes); a taint that goes away in time
- * cancels the deletion.
+ * `tolerationSeconds` is deleted that long after the controller first saw it so, not after the
+ * taint's timeAdded (the 300 s defaults every pod gets from DefaultTolerationSeconds make that 5
+ * minutes); a taint that goes away in time cancels the deletion.
  *
  * Deleting: a Normal TaintManagerEviction event "Marking for deletion Pod <ns>/<name>", the pod
  * condition DisruptionTarget=True (DeletionByTaintManager), then a graceful delete.
+ *
+ * As 1.32, a pod being deleted is no exception: it is evicted as any other (a pod on a node that
+ * stopped answering stays terminating until something removes it). Only its removal cancels what
+ * was scheduled for it, and then with "Cancelling deletion of Pod <ns>/<name>". Both events are
+ * about the pod by name (kind, namespace, name, apiVersion: no uid), as the controller's are.
  */
 import type { Node, Pod } from '../api/types';
 import { PODS, type ApiClient } from '../client/client';
-import { EventRecorder, rfc3339 } from '../client/event-recorder';
+import { EventRecorder, rfc3339, type ObjectReference } from '../client/event-recorder';
 import { objectKey, type Informer } from '../client/informer';
 import { PODS_BY_NODE } from '../client/pod-indexes';
 import type { Clock, Timer } from '../clock';
 import { evictionDelay } from './taints';
 
 export class TaintEvictionController {
-  /** Evictions waiting for their time, by pod key; the pod is read from the informer when it comes. */
-  private readonly scheduled = new Map<string, Timer>();
+  /**
+   * Evictions waiting for their time, by pod key; the pod is read from the informer when it comes.
+   * One that came is kept, without its timer, until a cancel (the pod's removal, the taints gone):
+   * as TimedWorkerQueue keeps a done worker's key, so that the pod is not scheduled again meanwhile.
+   */
+  private readonly scheduled = new Map<string, Timer | undefined>();
   private readonly recorder: EventRecorder;
   private readonly unsubscribe: (() => void)[] = [];
 
@@ -35,14 +44,16 @@ export class TaintEvictionController {
     }));
     this.unsubscribe.push(this.pods.addHandlers({
       onAdd: (pod) => this.reconcilePod(pod),
-      onUpdate: (_old, pod) => this.reconcilePod(pod),
-      onDelete: (pod) => this.cancel(objectKey(pod), undefined),
+      // As PodUpdated: an update that moves the pod to no other node and changes no toleration is
+      // not looked at (its status writes, its deletion's steps).
+      onUpdate: (old, pod) => { if (old.spec.nodeName !== pod.spec.nodeName || !sameTolerations(old, pod)) this.reconcilePod(pod); },
+      onDelete: (pod) => this.cancel(objectKey(pod), pod),
     }));
   }
 
   stop(): void {
     for (const u of this.unsubscribe) u();
-    for (const timer of this.scheduled.values()) timer.cancel();
+    for (const timer of this.scheduled.values()) timer?.cancel();
     this.scheduled.clear();
   }
 
@@ -71,27 +82,34 @@ export class TaintEvictionController {
     if (!node.spec?.taints?.length && !this.scheduled.has(k)) return;
     const decision = evictionDelay(node.spec?.taints ?? [], pod.spec.tolerations ?? []);
     if (decision === undefined) return this.cancel(k, pod);
-    if (this.scheduled.has(k)) return;
-    const at = decision === 'now' ? this.clock.now() : (decision.taint.timeAdded ? Date.parse(decision.taint.timeAdded) : this.clock.now()) + decision.afterMs;
-    const timer = this.clock.setTimer(Math.max(0, at - this.clock.now()), () => void this.evict(k));
+    // A taint not tolerated: whatever was scheduled goes (with its event) for an eviction now, as
+    // processPodOnNode does; one tolerated for a while keeps what was scheduled or came already.
+    if (decision === 'now') this.cancel(k, pod);
+    else if (this.scheduled.has(k)) return;
+    const timer = this.clock.setTimer(decision === 'now' ? 0 : decision.afterMs, () => void this.evict(k));
     this.scheduled.set(k, timer);
   }
 
   /** Cancels the eviction scheduled for `k`; `announce`: the pod, when the cancel gets an event. */
   private cancel(k: string, announce: Pod | undefined): void {
+    if (!this.scheduled.has(k)) return;
     const timer = this.scheduled.get(k);
-    if (!timer) return;
-    timer.cancel();
     this.scheduled.delete(k);
-    if (announce) this.recorder.event(announce, 'Normal', 'TaintManagerEviction', `Cancelling deletion of Pod ${k}`);
+    // One that came already is only forgotten (CancelWork of a done worker reports nothing).
+    if (timer === undefined) return;
+    timer.cancel();
+    if (announce) this.recorder.event(byName(announce), 'Normal', 'TaintManagerEviction', `Cancelling deletion of Pod ${k}`);
   }
 
   private async evict(k: string): Promise<void> {
-    this.scheduled.delete(k);
     // A pod deleted meanwhile cancelled its timer (onDelete), so the informer has the one to evict.
     const pod = this.pods.get(k);
-    if (!pod || pod.metadata.deletionTimestamp) return;
-    this.recorder.event(pod, 'Normal', 'TaintManagerEviction', `Marking for deletion Pod ${k}`);
+    if (!pod) {
+      this.scheduled.delete(k);
+      return;
+    }
+    this.scheduled.set(k, undefined);
+    this.recorder.event(byName(pod), 'Normal', 'TaintManagerEviction', `Marking for deletion Pod ${k}`);
     const pods = this.client.resource<Pod>(PODS);
     const namespace = pod.metadata.namespace;
     const conditions = (pod.status?.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget');
@@ -107,4 +125,18 @@ export class TaintEvictionController {
       // Already gone.
     }
   }
+}
+
+/** The reference the controller's events carry: the pod by name, no uid (emitPodDeletionEvent). */
+function byName(pod: Pod): ObjectReference {
+  return { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, apiVersion: 'v1' };
+}
+
+/** Semantic.DeepEqual of two pods' tolerations (none and an empty list alike); usually the same frozen list. */
+function sameTolerations(a: Pod, b: Pod): boolean {
+  const x = a.spec.tolerations;
+  const y = b.spec.tolerations;
+  if (x === y) return true;
+  if (!x?.length || !y?.length) return !x?.length && !y?.length;
+  return JSON.stringify(x) === JSON.stringify(y);
 }

@@ -15,18 +15,19 @@ export function tolerates(toleration: Toleration, taint: Taint): boolean {
 
 /**
  * When a pod on a node with these taints must go (the taint eviction controller's
- * getMinTolerationTime over the tolerations matching the NoExecute taints): 'now' for a taint it
- * does not tolerate or a tolerationSeconds ≤ 0; `afterMs` past the taint's timeAdded for the
- * smallest tolerationSeconds; undefined when there is no NoExecute taint or it is tolerated forever.
+ * getMinTolerationTime over GetMatchingTolerations: the first toleration matching each NoExecute
+ * taint): 'now' for a taint it does not tolerate or a tolerationSeconds ≤ 0; `afterMs` from now
+ * (processPodOnNode counts from when it looks, not from the taint's timeAdded) for the smallest
+ * tolerationSeconds; undefined when there is no NoExecute taint or it is tolerated forever.
  */
-export function evictionDelay(taints: Taint[], tolerations: Toleration[]): { taint: Taint; afterMs: number } | 'now' | undefined {
+export function evictionDelay(taints: Taint[], tolerations: Toleration[]): { afterMs: number } | 'now' | undefined {
   const noExecute = taints.filter((t) => t.effect === 'NoExecute');
   if (noExecute.length === 0) return undefined;
   const used = new Set<Toleration>();
   for (const taint of noExecute) {
-    const matching = tolerations.filter((t) => tolerates(t, taint));
-    if (matching.length === 0) return 'now';
-    for (const t of matching) used.add(t);
+    const first = tolerations.find((t) => tolerates(t, taint));
+    if (first === undefined) return 'now';
+    used.add(first);
   }
   let min = Infinity;
   for (const t of used) {
@@ -35,6 +36,5 @@ export function evictionDelay(taints: Taint[], tolerations: Toleration[]): { tai
     min = Math.min(min, t.tolerationSeconds);
   }
   if (min === Infinity) return undefined;
-  const first = [...noExecute].sort((a, b) => Date.parse(a.timeAdded ?? '') - Date.parse(b.timeAdded ?? ''))[0]!;
-  return { taint: first, afterMs: min * 1000 };
+  return { afterMs: min * 1000 };
 }

@@ -190,12 +190,15 @@ export class GarbageCollector {
 
   /**
    * reportInvalidNamespaceOwnerRef: the Warning on the dependent, with the reference as the graph
-   * prints an object reference, placed in the dependent's namespace.
+   * prints an object reference, placed in the dependent's namespace. The event is about the graph
+   * node's identity (kind, namespace, name, uid, apiVersion), which has no resourceVersion.
    */
   private reportInvalidNamespace(dependent: KubeObject, ref: OwnerReference): void {
-    const namespace = dependent.metadata.namespace ?? '';
+    const meta = dependent.metadata;
+    const namespace = meta.namespace ?? '';
     const owner = `[${ref.apiVersion}/${ref.kind}, namespace: ${namespace}, name: ${ref.name}, uid: ${ref.uid}]`;
-    this.recorder.event(dependent, 'Warning', 'OwnerRefInvalidNamespace', `ownerRef ${owner} does not exist in namespace ${JSON.stringify(namespace)}`);
+    const identity = { kind: dependent.kind, namespace: meta.namespace, name: meta.name, uid: meta.uid, apiVersion: dependent.apiVersion };
+    this.recorder.event(identity, 'Warning', 'OwnerRefInvalidNamespace', `ownerRef ${owner} does not exist in namespace ${JSON.stringify(namespace)}`);
   }
 
   private forget(object: KubeObject): void {

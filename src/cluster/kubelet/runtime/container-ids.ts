@@ -18,7 +18,7 @@ export class ContainerIds {
   private readonly low: number;
   private readonly high: number;
   private readonly seed: number;
-  /** This space among the ones made in this process, for the cache's key. */
+  /** This space among the ones made in this process, for the cache's key; -1: not cached (see the constructor). */
   private readonly slot: number;
 
   /** `epoch`: a store revision, an integer below 2^53. */
@@ -26,12 +26,10 @@ export class ContainerIds {
     this.seed = seed >>> 0;
     this.low = epoch >>> 0;
     this.high = Math.floor(epoch / 0x100000000) >>> 0;
-    // A slot is used again only with an empty cache: no text of an earlier space is found under it.
-    if (slots === SLOTS) {
-      slots = 0;
-      recentIds.clear();
-    }
-    this.slot = slots++;
+    // A slot is never used again: an earlier space under it may still be alive and cache its texts
+    // there after any clearing. Past the last one (a million kubelets in one process) a space's
+    // texts are made each time they are asked for.
+    this.slot = slots < SLOTS ? slots++ : -1;
   }
 
   /** The number of the next container. */
@@ -44,6 +42,7 @@ export class ContainerIds {
    * stopping container: the last few are remembered (process-wide, a bounded set).
    */
   text(n: number): string {
+    if (this.slot < 0) return this.format(n);
     const key = this.slot * 0x100000000 + n;
     let id = recentIds.get(key);
     if (id !== undefined) return id;
@@ -99,7 +98,7 @@ function hex(word: number, k: number): number {
 }
 
 let slots = 0;
-/** Spaces the cache tells apart at once (kubelets made in this process, counted round). */
+/** Spaces the cache tells apart (the first kubelets made in this process). */
 const SLOTS = 0x100000;
 
 /** Ids made from their numbers lately (a bounded set: see `text`). */

@@ -45,3 +45,115 @@ test('a NoExecute taint evicts the pods already there and those that arrive late
     await cluster.stop();
   }
 });
+
+test('as 1.32: a pod being deleted is still evicted when its toleration runs out (a Marking event, DisruptionTarget), and one deleted before that cancels with an event about the pod by name', async () => {
+  const clock = new ManualClock();
+  const cluster = await Cluster.start({ clock, nodes: 1 });
+  try {
+    const nodes = cluster.client().resource<Node>(NODES);
+    const pods = cluster.client().resource<Pod>(PODS);
+    // A finalizer keeps a pod being deleted after its containers stop (a pod on a dead node stays so too).
+    const kept = (name: string): Pod => ({ ...podOn(name, 'node-1'), metadata: { name, namespace: 'default', finalizers: ['example.com/keep'] } });
+    await pods.create(kept('terminating-before'));
+    await pods.create(kept('terminating-after'));
+    await pods.create(podOn('gone', 'node-1'));
+    await clock.advance(10_000);
+    await pods.delete('terminating-before', { namespace: 'default' });
+    await clock.advance(5_000);
+    await nodes.patch('node-1', 'merge', { spec: { taints: [MAINTENANCE] } });
+    await clock.advance(10_000);
+    await pods.delete('terminating-after', { namespace: 'default' });
+    await pods.delete('gone', { namespace: 'default', gracePeriodSeconds: 0 });
+    await clock.advance(70_000);
+    const events = (await cluster.client().resource(EVENTS).list({ namespace: 'default' })).items
+      .filter((e: any) => e.source?.component === 'taint-eviction-controller').map((e: any) => [e.involvedObject, e.message]);
+    const about = (name: string) => ({ kind: 'Pod', namespace: 'default', name, apiVersion: 'v1' });
+    assert.deepEqual(events.sort((a, b) => String(a[1]).localeCompare(String(b[1]))), [
+      [about('gone'), 'Cancelling deletion of Pod default/gone'],
+      [about('terminating-after'), 'Marking for deletion Pod default/terminating-after'],
+      [about('terminating-before'), 'Marking for deletion Pod default/terminating-before'],
+    ]);
+    for (const name of ['terminating-before', 'terminating-after']) {
+      const pod = await pods.get(name, { namespace: 'default' });
+      const target = pod.status?.conditions?.find((c) => c.type === 'DisruptionTarget');
+      assert.deepEqual([target?.status, target?.reason], ['True', 'DeletionByTaintManager'], name);
+    }
+  } finally {
+    await cluster.stop();
+  }
+});
+
+test('pod updates that change neither the node nor the tolerations are not looked at (as PodUpdated): a pod\'s status writes leave its eviction as it was', async () => {
+  const clock = new ManualClock();
+  const cluster = await Cluster.start({ clock, nodes: 1 });
+  try {
+    const nodes = cluster.client().resource<Node>(NODES);
+    const pods = cluster.client().resource<Pod>(PODS);
+    await pods.create(podOn('web', 'node-1'));
+    await clock.advance(10_000);
+    await nodes.patch('node-1', 'merge', { spec: { taints: [MAINTENANCE] } });
+    await clock.advance(30_000);
+    await pods.patch('web', 'merge', { metadata: { labels: { touched: 'yes' } } }, { namespace: 'default' });
+    await clock.advance(10_000);
+    assert.equal(await deleted(pods, 'web'), false, 'tolerated for 60 s');
+    await clock.advance(25_000);
+    assert.equal(await deleted(pods, 'web'), true);
+  } finally {
+    await cluster.stop();
+  }
+});
+
+test('as 1.32: a taint the pod does not tolerate evicts it at once even with an eviction already scheduled (that one cancelled, with its event), and a pod evicted once is not scheduled again while its key stays', async () => {
+  const clock = new ManualClock();
+  const cluster = await Cluster.start({ clock, nodes: 1 });
+  try {
+    const nodes = cluster.client().resource<Node>(NODES);
+    const pods = cluster.client().resource<Pod>(PODS);
+    const kept: Pod = { ...podOn('kept', 'node-1'), metadata: { name: 'kept', namespace: 'default', finalizers: ['example.com/keep'] } };
+    await pods.create(podOn('web', 'node-1'));
+    await pods.create(kept);
+    await clock.advance(10_000);
+    await nodes.patch('node-1', 'merge', { spec: { taints: [MAINTENANCE] } });
+    await clock.advance(10_000);
+    // A second NoExecute taint, which neither pod tolerates.
+    await nodes.patch('node-1', 'merge', { spec: { taints: [MAINTENANCE, { key: 'example.com/other', effect: 'NoExecute' }] } });
+    await clock.advance(1_000);
+    assert.equal(await deleted(pods, 'web'), true, 'evicted at once, not when the first toleration runs out');
+    // `kept`, evicted too, stays (its finalizer): a later change of the node's taints does not schedule it again.
+    await nodes.patch('node-1', 'merge', { spec: { taints: [MAINTENANCE] } });
+    await clock.advance(120_000);
+    const events = (await cluster.client().resource(EVENTS).list({ namespace: 'default' })).items
+      .filter((e: any) => e.source?.component === 'taint-eviction-controller').map((e: any) => `${e.message} x${e.count}`).sort();
+    assert.deepEqual(events, [
+      'Cancelling deletion of Pod default/kept x1',
+      'Cancelling deletion of Pod default/web x1',
+      'Marking for deletion Pod default/kept x1',
+      'Marking for deletion Pod default/web x1',
+    ]);
+  } finally {
+    await cluster.stop();
+  }
+});
+
+test('as 1.32 (processPodOnNode): a toleration counts from when the controller sees the pod on the tainted node, not from the taint\'s timeAdded; of the tolerations matching a taint the first one counts', async () => {
+  const clock = new ManualClock();
+  const cluster = await Cluster.start({ clock, nodes: 1 });
+  try {
+    const nodes = cluster.client().resource<Node>(NODES);
+    const pods = cluster.client().resource<Pod>(PODS);
+    await nodes.patch('node-1', 'merge', { spec: { taints: [MAINTENANCE] } });
+    await clock.advance(40_000);
+    await pods.create(podOn('late', 'node-1'));
+    // Tolerated for good by its first matching toleration; a later one would give 10 s.
+    const forever = podOn('forever', 'node-1');
+    forever.spec.tolerations = [{ ...MAINTENANCE, operator: 'Exists' }, { ...MAINTENANCE, operator: 'Exists', tolerationSeconds: 10 }];
+    await pods.create(forever);
+    await clock.advance(50_000);
+    assert.equal(await deleted(pods, 'late'), false, '60 s from its arrival, 40 s after the taint');
+    await clock.advance(15_000);
+    assert.equal(await deleted(pods, 'late'), true);
+    assert.equal(await deleted(pods, 'forever'), false);
+  } finally {
+    await cluster.stop();
+  }
+});

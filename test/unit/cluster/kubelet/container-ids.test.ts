@@ -140,3 +140,15 @@ test('a node removed and added again (a new kubelet of the same name, the same s
     await cluster.stop();
   }
 });
+
+test('after 2^20 id spaces in one process (past the cache\'s slots), a new space never reads an older live space\'s ids from the cache', () => {
+  const first = new ContainerIds(1, 1);
+  const firstId = first.text(0);
+  // Spaces made one after another (kubelets of clusters started and stopped in one process).
+  for (let i = 0; i < 0x100000 - 1; i++) new ContainerIds(1, 2);
+  const wrapped = new ContainerIds(1, 3);
+  assert.equal(first.text(0), firstId, 'the first space still alive, its id cached again');
+  const other = new ContainerIds(1, 3);
+  assert.notEqual(wrapped.text(0), firstId);
+  assert.equal(wrapped.text(0), other.text(0), 'the same (epoch, number), the same id');
+});

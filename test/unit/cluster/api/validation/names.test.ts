@@ -82,3 +82,27 @@ test('lengths are counted in UTF-8 bytes, as Go counts them, on either side of a
   assert.ok(isValidLabelValue('😀'.repeat(16)).includes(tooLong));
   assert.deepEqual(isDNS1123Subdomain(`${'a'.repeat(250)}.€`).filter((e) => e.startsWith('must be no more')), ['must be no more than 253 characters']);
 });
+
+test('(seeded) the length check agrees with Buffer.byteLength for names of mixed widths around every limit, lone surrogates too', () => {
+  let state = 7;
+  const rand = () => ((state = (Math.imul(state ^ (state >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 4294967296);
+  // One to four UTF-8 bytes, and a lone surrogate (three bytes: U+FFFD, as Go decodes it from JSON).
+  const units = ['a', 'é', '€', '😀', '\ud800'];
+  const limits: [number, (s: string) => string[], string][] = [
+    [63, isDNS1123Label, 'must be no more than 63 characters'],
+    [253, isDNS1123Subdomain, 'must be no more than 253 characters'],
+    [63, isValidLabelValue, 'must be no more than 63 characters'],
+    [63, (s) => isQualifiedName(s), 'name part must be no more than 63 characters'],
+    [253, isConfigMapKey, 'must be no more than 253 characters'],
+  ];
+  for (let i = 0; i < 4000; i++) {
+    const [max, check, message] = limits[i % limits.length]!;
+    const target = Math.floor(max / 4) + Math.floor(rand() * (max - Math.floor(max / 4) + 8));
+    // Each name draws from its own mix of widths (all one width now and then), so that every ratio of bytes to units is met.
+    const mix = units.filter(() => rand() < 0.5);
+    if (mix.length === 0) mix.push(units[Math.floor(rand() * units.length)]!);
+    let s = '';
+    while (Buffer.byteLength(s, 'utf8') < target) s += mix[Math.floor(rand() * mix.length)]!;
+    assert.equal(check(s).includes(message), Buffer.byteLength(s, 'utf8') > max, `${JSON.stringify(s)} (${s.length} units, ${Buffer.byteLength(s, 'utf8')} bytes)`);
+  }
+});
