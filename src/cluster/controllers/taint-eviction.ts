@@ -70,12 +70,6 @@ export class TaintEvictionController {
   }
 
   private reconcilePod(pod: Pod, known?: Node): void {
-    // A pod being deleted only cancels what was scheduled for it: no node to read, and with nothing
-    // scheduled, not even its key (every pod's deletion brings three updates through here).
-    if (pod.metadata.deletionTimestamp) {
-      if (this.scheduled.size > 0) this.cancel(objectKey(pod), undefined);
-      return;
-    }
     const node = known ?? this.nodes.get(pod.spec.nodeName ?? '');
     const k = objectKey(pod);
     if (!node) return this.cancel(k, undefined);
