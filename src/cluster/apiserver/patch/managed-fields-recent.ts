@@ -183,6 +183,10 @@ interface StatusChanges {
 
 function statusChanges(changes: UpdateChanges): StatusChanges {
   const scan: StatusChanges = { whole: false, members: new Set(), items: undefined, renamable: true };
+  // The paths of one comparison share their elements (path-nodes.ts): a run of paths under the
+  // same member is read once for the member.
+  let previous: PathElement | undefined;
+  let own = false;
   for (const set of [changes.added, changes.modified, changes.removed]) {
     for (const [, path] of set.entries()) {
       const first = path[0];
@@ -193,8 +197,12 @@ function statusChanges(changes: UpdateChanges): StatusChanges {
         continue;
       }
       if (!('field' in second)) continue;
-      scan.members.add(second.field);
-      if (path.length < 3 || !OWN_VALUE_MEMBERS.includes(second.field)) continue;
+      if (second !== previous) {
+        previous = second;
+        scan.members.add(second.field);
+        own = OWN_VALUE_MEMBERS.includes(second.field);
+      }
+      if (path.length < 3 || !own) continue;
       const item = path[2]!;
       if (!('key' in item) || item.key.length !== 1 || typeof item.key[0]![1] !== 'string') scan.renamable = false;
       else (scan.items ??= new Map()).set(serializePathElement(item), item);
