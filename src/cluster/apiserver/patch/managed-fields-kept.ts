@@ -13,7 +13,7 @@ import type { ManagedFieldsEntry } from '../../api/types';
 import type { FieldSet } from './field-set';
 import { comparePathElements, parsePathElement, serializePathElement, type PathElement } from './field-set';
 import { isObject, type JsonObject } from './json-value';
-import { canonicalEntry, owns } from './managed-fields-owned';
+import { canonicalEntry, elementSpelling, owns } from './managed-fields-owned';
 import { compareManagedEntries, managerIdentity, MAX_UPDATE_MANAGERS } from './managed-fields';
 
 /**
@@ -141,8 +141,26 @@ export function splitUntouched(entries: unknown, changes: FieldSet[], who: { man
   };
 }
 
-/** Whether a set owns any of the changed paths. */
+/**
+ * Whether a set owns any of the changed paths. The changed paths of a comparison share their
+ * elements (typed-value.ts compare, path-nodes.ts): once the set has nothing under a first
+ * element (the creator's entry under `status`), the paths that start with that same element are
+ * passed over without a look-up each.
+ */
 function ownsAny(fields: JsonObject, changes: FieldSet[]): boolean {
-  for (const set of changes) for (const [, path] of set.entries()) if (owns(fields, path)) return true;
+  let absent: PathElement | undefined;
+  for (const set of changes) {
+    for (const [, path] of set.entries()) {
+      const first = path[0];
+      if (first !== undefined) {
+        if (first === absent) continue;
+        if (fields[elementSpelling(first)] === undefined) {
+          absent = first;
+          continue;
+        }
+      }
+      if (owns(fields, path)) return true;
+    }
+  }
   return false;
 }

@@ -10,7 +10,7 @@
  */
 import type { ManagedFieldsEntry } from '../../api/types';
 import { compareManagedEntries, managerIdentity, MAX_UPDATE_MANAGERS } from './managed-fields';
-import { serializePathElement, type FieldPath } from './field-set';
+import { serializePathElement, type FieldPath, type PathElement } from './field-set';
 import { isObject, type JsonObject } from './json-value';
 
 type Ordered = Parameters<typeof compareManagedEntries>[0];
@@ -38,10 +38,15 @@ export function owns(fields: JsonObject, path: FieldPath): boolean {
   let node: unknown = fields;
   for (const pe of path) {
     if (!isObject(node)) return false;
-    node = node['field' in pe ? fieldSpelling(pe.field) : serializePathElement(pe)];
+    node = node[elementSpelling(pe)];
     if (node === undefined) return false;
   }
   return !isObject(node) || Object.keys(node).length === 0 || node['.'] !== undefined;
+}
+
+/** An element as a FieldsV1 member names it (fields spelled once per name, see fieldSpelling). */
+export function elementSpelling(pe: PathElement): string {
+  return 'field' in pe ? fieldSpelling(pe.field) : serializePathElement(pe);
 }
 
 /**
@@ -59,6 +64,15 @@ function fieldSpelling(name: string): string {
 }
 
 const fieldSpellings = new Map<string, string>();
+
+/** Whether any entry's set (of those that have one) owns `path`. */
+function ownedByAny(entries: unknown[], path: FieldPath): boolean {
+  for (const e of entries) {
+    const fields = isObject(e) ? e.fieldsV1 : undefined;
+    if (isObject(fields) && owns(fields, path)) return true;
+  }
+  return false;
+}
 
 /** A key of more than one field is spelled in the order the path holds it; the stored spelling is sorted. */
 function simple(path: FieldPath): boolean {
@@ -79,6 +93,9 @@ export interface OwnedUpdate {
 export function ownedUpdate(u: OwnedUpdate): ManagedFieldsEntry[] | undefined {
   if (u.removed > 0 || !Array.isArray(u.entries) || u.entries.length === 0) return undefined;
   const entries = u.entries as unknown[];
+  // The answer needs every changed path owned by the writer: one that no entry owns (a status write
+  // adding fields, its paths looked up first) declines the write before the entries are read.
+  if (u.changed.length > 0 && !ownedByAny(entries, u.changed[0]!)) return undefined;
   const self = managerIdentity(u.who);
   const seen = new Set<string>();
   let selfAt = -1;

@@ -48,12 +48,42 @@ export function recentKey(touched: ManagedFieldsEntry[], who: Who, changes: Upda
     const e = touched[i]!;
     const names = kept?.[i];
     // One member more for a set with kept members, so that no set a client sent (whatever it holds) reads the same.
-    key += `\n${JSON.stringify([e.manager, e.operation, e.apiVersion, e.subresource ?? '']).slice(0, -1)},${names === undefined ? '' : 'kept '}${fieldsNumber(e.fieldsV1, names)}]`;
+    key += `\n${entryHead(e)},${names === undefined ? '' : 'kept '}${fieldsNumber(e.fieldsV1, names)}]`;
   }
   key += `\n${changesText(changes.added, renamed)}\n${changesText(changes.modified, renamed)}\n${changesText(changes.removed, renamed)}`;
   lastKey = { key, kept, renamed };
   return key;
 }
+
+/**
+ * The key's text for a touched entry's manager, operation, apiVersion and subresource (a JSON
+ * array left open), spelled once per four: every status write's key holds the same few.
+ */
+function entryHead(e: ManagedFieldsEntry): string {
+  const subresource = e.subresource ?? '';
+  if (headCount >= MAX_HEADS) {
+    heads.clear();
+    headCount = 0;
+  }
+  let byOperation = heads.get(e.manager);
+  if (byOperation === undefined) heads.set(e.manager, (byOperation = new Map()));
+  let byVersion = byOperation.get(e.operation);
+  if (byVersion === undefined) byOperation.set(e.operation, (byVersion = new Map()));
+  let bySubresource = byVersion.get(e.apiVersion);
+  if (bySubresource === undefined) byVersion.set(e.apiVersion, (bySubresource = new Map()));
+  let head = bySubresource.get(subresource);
+  if (head === undefined) {
+    bySubresource.set(subresource, (head = JSON.stringify([e.manager, e.operation, e.apiVersion, subresource]).slice(0, -1)));
+    headCount++;
+  }
+  return head;
+}
+
+/** Heads by manager, operation, apiVersion and subresource (by value: a key is any JSON value an entry holds). */
+const heads = new Map<unknown, Map<unknown, Map<unknown, Map<unknown, string>>>>();
+/** Heads spelled at once (entries are client input); past this the table starts again. */
+const MAX_HEADS = 1024;
+let headCount = 0;
 
 /**
  * The key holds numbers for the texts it is made of (field sets, changed paths), each text given
@@ -153,6 +183,10 @@ interface StatusChanges {
 
 function statusChanges(changes: UpdateChanges): StatusChanges {
   const scan: StatusChanges = { whole: false, members: new Set(), items: undefined, renamable: true };
+  // The paths of one comparison share their elements (path-nodes.ts): a run of paths under the
+  // same member is read once for the member.
+  let previous: PathElement | undefined;
+  let own = false;
   for (const set of [changes.added, changes.modified, changes.removed]) {
     for (const [, path] of set.entries()) {
       const first = path[0];
@@ -163,8 +197,12 @@ function statusChanges(changes: UpdateChanges): StatusChanges {
         continue;
       }
       if (!('field' in second)) continue;
-      scan.members.add(second.field);
-      if (path.length < 3 || !OWN_VALUE_MEMBERS.includes(second.field)) continue;
+      if (second !== previous) {
+        previous = second;
+        scan.members.add(second.field);
+        own = OWN_VALUE_MEMBERS.includes(second.field);
+      }
+      if (path.length < 3 || !own) continue;
       const item = path[2]!;
       if (!('key' in item) || item.key.length !== 1 || typeof item.key[0]![1] !== 'string') scan.renamable = false;
       else (scan.items ??= new Map()).set(serializePathElement(item), item);

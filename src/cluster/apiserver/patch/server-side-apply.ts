@@ -300,7 +300,7 @@ export function recordUpdate(opts: RecordUpdateOptions): ManagedFieldsEntry[] {
   let views: { before: JsonObject; after: JsonObject } | undefined;
   const viewed = () => (views ??= { before: old ? withoutManagedFields(old) : emptyLike(updated), after: withoutManagedFields(updated) });
   const reset = opts.resetFields ? new FieldSet(opts.resetFields) : defaultResetSet(opts.subresource, typeof updated.kind === 'string' ? updated.kind : undefined);
-  const who: Omit<ManagerSet, 'fields'> & { time: string } = { manager: opts.manager, operation: 'Update', apiVersion: opts.apiVersion, time: formatTime(opts.now) };
+  const who: Omit<ManagerSet, 'fields' | 'operation'> & { operation: 'Update'; time: string } = { manager: opts.manager, operation: 'Update', apiVersion: opts.apiVersion, time: formatTime(opts.now) };
   if (opts.subresource) who.subresource = opts.subresource;
   // The stored entries are in force when the client sent none, or sent them back unchanged.
   const sentNone = !Array.isArray(sentFields) || sentFields.length === 0;
@@ -316,9 +316,9 @@ export function recordUpdate(opts: RecordUpdateOptions): ManagedFieldsEntry[] {
     // owned by the writer alone, so a write adding fields (the kubelet's terminal status gains
     // conditions' reasons) is declined at its first path instead of after all it modified.
     const changed = [...changes.added.members(), ...changes.modified.members()];
-    const owned = ownedUpdate({ entries: oldFields, changed, removed: changes.removed.size, who: { ...who, operation: 'Update' } });
+    const owned = ownedUpdate({ entries: oldFields, changed, removed: changes.removed.size, who });
     if (owned) return owned;
-    const split = splitUntouched(oldFields, [changes.modified, changes.added, changes.removed], { ...who, operation: 'Update' });
+    const split = splitUntouched(oldFields, [changes.modified, changes.added, changes.removed], who);
     if (split) {
       // The general path below over the touched entries only; the others are kept as stored.
       const key = recentKey(split.touched, who, changes);

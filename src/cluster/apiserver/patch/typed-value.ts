@@ -12,7 +12,8 @@ import { clone, deepEqual, isObject, type JsonObject } from './json-value';
 
 const hasOwn = Object.prototype.hasOwnProperty;
 import { listSemantics, type MetaLookup } from './patch-meta';
-import { FieldSet, childKey, pathToString, serializePathElement, type FieldPath, type PathElement } from './field-set';
+import { FieldSet, pathToString, serializePathElement, type FieldPath, type PathElement } from './field-set';
+import { pathRoot, fieldNode, itemNode, type PathNode } from './path-nodes';
 
 type ListKind = ReturnType<typeof listSemantics>;
 
@@ -146,7 +147,7 @@ export class TypedWalker {
     const c = { added: new FieldSet(), modified: new FieldSet(), removed: new FieldSet() };
     this.skipped = skipped;
     try {
-      this.compareMaps(lhs, rhs, [], [], '', c);
+      this.compareMaps(lhs, rhs, pathRoot(this.meta), c);
     } finally {
       this.skipped = undefined;
     }
@@ -164,96 +165,136 @@ export class TypedWalker {
     return 'field' in first ? skipped.under.get(first.field) : undefined;
   }
 
-  // The walk below spells each path's FieldSet key as it descends (`key`, see childKey): spelling it
-  // again from the path at every insert was a third of the comparison.
+  // The walk below goes down the schema's path nodes (see PathNode): each path's FieldSet key,
+  // its elements and its schema names are made once and met again by every later comparison.
 
-  private compareValue(l: unknown, r: unknown, names: string[], path: FieldPath, key: string, c: ReturnType<TypedWalker['compare']>): void {
+  private nodeList(node: PathNode): ListKind {
+    return (node.list ??= this.list(node.names));
+  }
+
+  private nodeAtomicMap(node: PathNode): boolean {
+    return (node.atomic ??= this.atomicMap(node.names));
+  }
+
+  private compareValue(l: unknown, r: unknown, node: PathNode, c: ReturnType<TypedWalker['compare']>): void {
     // A null map or list is present but empty: its items are added or removed, not the field itself.
     if (l === null && (isObject(r) || Array.isArray(r))) {
-      this.compareValue(isObject(r) ? {} : [], r, names, path, key, c);
+      this.compareValue(isObject(r) ? {} : [], r, node, c);
       return;
     }
     if (r === null && (isObject(l) || Array.isArray(l))) {
-      this.compareValue(l, isObject(l) ? {} : [], names, path, key, c);
+      this.compareValue(l, isObject(l) ? {} : [], node, c);
       return;
     }
-    const bothMaps = (l === undefined || isObject(l)) && (r === undefined || isObject(r)) && !this.atomicMap(names);
-    const bothLists = (l === undefined || Array.isArray(l)) && (r === undefined || Array.isArray(r)) && this.list(names).type !== 'atomic';
-    if (bothMaps) this.compareMaps((l ?? {}) as JsonObject, (r ?? {}) as JsonObject, names, path, key, c);
-    else if (bothLists) this.compareLists((l ?? []) as unknown[], (r ?? []) as unknown[], names, path, key, c);
+    const bothMaps = (l === undefined || isObject(l)) && (r === undefined || isObject(r)) && !this.nodeAtomicMap(node);
+    const bothLists = (l === undefined || Array.isArray(l)) && (r === undefined || Array.isArray(r)) && this.nodeList(node).type !== 'atomic';
+    if (bothMaps) this.compareMaps((l ?? {}) as JsonObject, (r ?? {}) as JsonObject, node, c);
+    else if (bothLists) this.compareLists((l ?? []) as unknown[], (r ?? []) as unknown[], node, c);
     else {
-      if (l === undefined) c.added.insertSpelled(key, path);
-      else if (r === undefined) c.removed.insertSpelled(key, path);
-      else if (!deepEqual(l, r)) c.modified.insertSpelled(key, path);
+      if (l === undefined) c.added.insertSpelled(node.key, node.path);
+      else if (r === undefined) c.removed.insertSpelled(node.key, node.path);
+      else if (!deepEqual(l, r)) c.modified.insertSpelled(node.key, node.path);
       return;
     }
-    if (l === undefined) c.added.insertSpelled(key, path);
-    else if (r === undefined) c.removed.insertSpelled(key, path);
+    if (l === undefined) c.added.insertSpelled(node.key, node.path);
+    else if (r === undefined) c.removed.insertSpelled(node.key, node.path);
   }
 
-  private compareMaps(l: JsonObject, r: JsonObject, names: string[], path: FieldPath, key: string, c: ReturnType<TypedWalker['compare']>): void {
+  private compareMaps(l: JsonObject, r: JsonObject, node: PathNode, c: ReturnType<TypedWalker['compare']>): void {
     // Equal values hold no change at any depth: skipping them spares the typed walk of what a write left alone.
     // for-in over own members, rather than Object.keys: no key arrays for every map compared.
-    const skipped = this.skippedAt(path);
+    const skipped = this.skippedAt(node.path);
     for (const k in l) {
       if (!hasOwn.call(l, k) || skipped?.has(k)) continue;
       const lv = l[k];
       const rv = r[k];
       if ((lv === rv && lv !== undefined) || (rv !== undefined && typeof lv === 'object' && lv !== null && deepEqual(lv, rv))) continue;
-      this.compareValue(lv, rv, [...names, k], [...path, { field: k }], childKey(key, 'f:' + k), c);
+      this.compareValue(lv, rv, fieldNode(node, k), c);
     }
-    for (const k in r) if (hasOwn.call(r, k) && !hasOwn.call(l, k) && !skipped?.has(k)) this.compareValue(undefined, r[k], [...names, k], [...path, { field: k }], childKey(key, 'f:' + k), c);
+    for (const k in r) if (hasOwn.call(r, k) && !hasOwn.call(l, k) && !skipped?.has(k)) this.compareValue(undefined, r[k], fieldNode(node, k), c);
   }
 
-  private compareLists(l: unknown[], r: unknown[], names: string[], path: FieldPath, key: string, c: ReturnType<TypedWalker['compare']>): void {
-    const list = this.list(names);
-    if (this.compareAligned(l, r, list, names, path, key, c)) return;
-    const li = this.indexItems(l, list, names);
-    const ri = this.indexItems(r, list, names);
-    const item = (k: string, pe: PathElement, lv: unknown, rv: unknown): void => {
-      const itemKey = childKey(key, k);
+  private compareLists(l: unknown[], r: unknown[], node: PathNode, c: ReturnType<TypedWalker['compare']>): void {
+    const list = this.nodeList(node);
+    if (this.compareAligned(l, r, list, node, c)) return;
+    const li = this.itemsByNode(l, list, node);
+    const ri = this.itemsByNode(r, list, node);
+    const item = (child: PathNode, lv: unknown, rv: unknown): void => {
       if (list.type === 'set') {
-        if (lv === undefined) c.added.insertSpelled(itemKey, [...path, pe]);
-        else if (rv === undefined) c.removed.insertSpelled(itemKey, [...path, pe]);
+        if (lv === undefined) c.added.insertSpelled(child.key, child.path);
+        else if (rv === undefined) c.removed.insertSpelled(child.key, child.path);
         return;
       }
       // An item equal on both sides holds no change (its members would each be found equal).
       if (lv !== undefined && rv !== undefined && (lv === rv || deepEqual(lv, rv))) return;
-      const itemPath = [...path, pe];
-      this.compareMaps((lv ?? {}) as JsonObject, (rv ?? {}) as JsonObject, names, itemPath, itemKey, c);
-      if (lv === undefined) c.added.insertSpelled(itemKey, itemPath);
-      else if (rv === undefined) c.removed.insertSpelled(itemKey, itemPath);
+      this.compareMaps((lv ?? {}) as JsonObject, (rv ?? {}) as JsonObject, child, c);
+      if (lv === undefined) c.added.insertSpelled(child.key, child.path);
+      else if (rv === undefined) c.removed.insertSpelled(child.key, child.path);
     };
     // Items by key: those of `l` in its order, then those only `r` has, in its order.
-    for (const [k, { pe, item: lv }] of li) item(k, pe, lv, ri.get(k)?.item);
-    for (const [k, { pe, item: rv }] of ri) if (!li.has(k)) item(k, pe, undefined, rv);
+    for (const [child, lv] of li) item(child, lv, ri.get(child));
+    for (const [child, rv] of ri) if (!li.has(child)) item(child, undefined, rv);
+  }
+
+  /** The items of a list by their path nodes, the first of each key (as indexItems keeps them). */
+  private itemsByNode(items: unknown[], list: ListKind, node: PathNode): Map<PathNode, unknown> {
+    const out = new Map<PathNode, unknown>();
+    for (const item of items) {
+      const child = this.itemNodeOf(item, list, node);
+      if (child !== undefined && !out.has(child)) out.set(child, item);
+    }
+    return out;
+  }
+
+  /**
+   * The path node of a list item (itemElement's element under `node`); undefined when the item
+   * cannot be keyed. Items keyed by one field holding a scalar (conditions by type, IPs by ip) are
+   * found by that value, without spelling their element: elements spelled alike are one node, and
+   * two scalars are spelled alike exactly when they are the same value (a Map's SameValueZero: 0
+   * and -0 are both spelled `0`).
+   */
+  private itemNodeOf(item: unknown, list: ListKind, node: PathNode): PathNode | undefined {
+    if (list.type === 'map' && list.keys.length === 1 && isObject(item)) {
+      const name = list.keys[0]!;
+      const value = item[name];
+      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+        const byName = (node.byKey ??= new Map());
+        let byValue = byName.get(name);
+        if (byValue === undefined) byName.set(name, (byValue = new Map()));
+        let child = byValue.get(value);
+        if (child === undefined) {
+          const pe: PathElement = { key: [[name, value]] };
+          byValue.set(value, (child = itemNode(node, serializePathElement(pe), pe)));
+        }
+        return child;
+      }
+    }
+    const pe = this.itemElement(item, list, node.names);
+    return pe === undefined ? undefined : itemNode(node, serializePathElement(pe), pe);
   }
 
   /**
    * compareLists for two associative lists holding the same keys in the same order, no key twice
    * (a status writer sends its conditions in the order it read them): each item is compared with
    * the one at its index, in that order, which is the order and the answer of the keyed walk.
-   * False, having compared nothing, for any other pair (then the keyed walk runs).
+   * False, having compared nothing, for any other pair (then the keyed walk runs). Two items have
+   * the same key exactly when they have the same node (their elements are spelled alike).
    */
-  private compareAligned(l: unknown[], r: unknown[], list: ListKind, names: string[], path: FieldPath, key: string, c: ReturnType<TypedWalker['compare']>): boolean {
+  private compareAligned(l: unknown[], r: unknown[], list: ListKind, node: PathNode, c: ReturnType<TypedWalker['compare']>): boolean {
     const n = l.length;
     if (list.type !== 'map' || n !== r.length || n > MAX_ALIGNED) return false;
-    const spelled: string[] = [];
-    const elements: PathElement[] = [];
+    const nodes: PathNode[] = [];
     for (let i = 0; i < n; i++) {
-      const pe = this.itemElement(l[i], list, names);
-      const other = pe && this.itemElement(r[i], list, names);
-      if (!pe || !other || !sameKey(pe, other)) return false;
-      const k = serializePathElement(pe);
-      for (let j = 0; j < i; j++) if (spelled[j] === k) return false;
-      spelled.push(k);
-      elements.push(pe);
+      const child = this.itemNodeOf(l[i], list, node);
+      if (child === undefined || this.itemNodeOf(r[i], list, node) !== child) return false;
+      for (let j = 0; j < i; j++) if (nodes[j] === child) return false;
+      nodes.push(child);
     }
     for (let i = 0; i < n; i++) {
       const lv = l[i];
       const rv = r[i];
       if (lv === rv || deepEqual(lv, rv)) continue;
-      this.compareMaps(lv as JsonObject, rv as JsonObject, names, [...path, elements[i]!], childKey(key, spelled[i]!), c);
+      this.compareMaps(lv as JsonObject, rv as JsonObject, nodes[i]!, c);
     }
     return true;
   }
@@ -374,20 +415,6 @@ export class TypedWalker {
 
 /** Longest list compareAligned takes (it finds a key twice by comparing each with those before). */
 const MAX_ALIGNED = 16;
-
-/** Whether two item elements of a map list name the same item (both made by itemElement: key fields sorted). */
-function sameKey(a: PathElement, b: PathElement): boolean {
-  if (!('key' in a) || !('key' in b) || a.key.length !== b.key.length) return false;
-  for (let i = 0; i < a.key.length; i++) {
-    const [an, av] = a.key[i]!;
-    const [bn, bv] = b.key[i]!;
-    if (an !== bn) return false;
-    if (av === bv) continue;
-    // Key values are scalars in practice; any other pair is compared as it is spelled.
-    if (typeof av !== 'object' || typeof bv !== 'object' || av === null || bv === null || JSON.stringify(av) !== JSON.stringify(bv)) return false;
-  }
-  return true;
-}
 
 /** Removes members whose value is null (Kubernetes drops them when it decodes into its types). */
 export function dropNulls(v: unknown): unknown {

@@ -87,3 +87,53 @@ test('status writes of many pods by several writers, in any order: every answer 
   // Most were answered by a fast path, not all by the general one.
   assert.ok(fast > N * 2, `${fast} answered by a fast path`);
 });
+
+test('updates of the main resource by several writers, each changing fields under several first members (metadata, spec) at once: every answer is the general path\'s', () => {
+  // The entries kept as stored are those owning none of the changed paths; a set that has nothing
+  // under a path's first member is passed over for every path starting there (managed-fields-kept.ts).
+  let seed = 7;
+  const next = (n: number) => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) % n;
+  };
+  const managers = ['creator', 'labeler', 'scaler', 'annotator'];
+  const N = 40;
+  const objects: JsonObject[] = [];
+  for (let i = 0; i < N; i++) {
+    const o: JsonObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: `p-${i}`, namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } };
+    (o.metadata as JsonObject).managedFields = recordUpdate({ apiVersion: 'v1', meta, manager: 'creator', now: 1000, updated: structuredClone(o) });
+    objects.push(deepFreeze(o));
+  }
+  let kept = 0;
+  for (let round = 0; round < 12; round++) {
+    for (let i = 0; i < N; i++) {
+      const old = objects[i]!;
+      const updated = structuredClone(old) as JsonObject & { metadata: JsonObject; spec: JsonObject };
+      delete updated.metadata.managedFields;
+      const manager = managers[next(managers.length)]!;
+      // One to three first members changed, in any order: labels, annotations, spec.
+      for (let k = 0, n = 1 + next(3); k < n; k++) {
+        const what = next(5);
+        if (what === 0) updated.metadata.labels = { ...(updated.metadata.labels as JsonObject), [`l${next(3)}`]: `v${next(3)}` };
+        else if (what === 1) updated.metadata.annotations = { ...(updated.metadata.annotations as JsonObject), [`a${next(2)}`]: `${next(4)}` };
+        else if (what === 2) updated.spec.containers = [{ name: 'c', image: `nginx:${next(3)}` }, ...(next(2) ? [{ name: 's', image: 'side' }] : [])];
+        else if (what === 3) updated.spec.nodeName = `n${next(2)}`;
+        else if (updated.metadata.labels !== undefined && next(2)) delete updated.metadata.labels;
+      }
+      const now = 2000 + round * 1000;
+      const entries = recordUpdate({ apiVersion: 'v1', meta, manager, now, old, updated: structuredClone(updated) });
+      const reordered = structuredClone(old);
+      (reordered.metadata as JsonObject).managedFields = ((old.metadata as JsonObject).managedFields as ManagedFieldsEntry[]).map((e) => Object.fromEntries(Object.entries(e).reverse()));
+      const general = recordUpdate({ apiVersion: 'v1', meta, manager, now, old: reordered, updated: structuredClone(updated) });
+      assert.equal(canonical(entries), canonical(general), `round ${round}, object ${i}, ${manager}`);
+      const stored = (old.metadata as JsonObject).managedFields as ManagedFieldsEntry[];
+      if (entries.some((e) => stored.includes(e) && e.manager !== manager)) kept++;
+      (updated.metadata as JsonObject).managedFields = entries;
+      objects[i] = deepFreeze(updated);
+    }
+  }
+  // Other writers' entries were kept as stored in many writes.
+  assert.ok(kept > N, `${kept} writes kept an entry as stored`);
+});

@@ -4,6 +4,7 @@ import { FieldSet, fieldPath, pathToString } from '../../../../../src/cluster/ap
 import { TypedWalker } from '../../../../../src/cluster/apiserver/patch/typed-value';
 import type { JsonObject } from '../../../../../src/cluster/apiserver/patch/json-value';
 import { podMeta } from './pod-meta';
+import { MAX_NODES, nodesMade } from '../../../../../src/cluster/apiserver/patch/path-nodes';
 import { seededRandom } from '../../../../../src/cluster/scheduler/schedule-one';
 
 const walker = new TypedWalker(podMeta);
@@ -105,4 +106,43 @@ test('compare: associative lists holding the same keys in the same order give wh
     if (c.modified.size + c.added.size + c.removed.size > 0) aligned++;
   }
   assert.ok(aligned > 100);
+});
+
+test('compare through the path nodes earlier comparisons left gives what a first comparison gives: the same keys, paths and order, across the trees starting again', () => {
+  // A seeded generator: the same cases every run. Items keyed by one scalar of any type (found by
+  // value), by two fields (found by spelling), with the key missing, null or an object.
+  const random = seededRandom(5);
+  const next = (n: number) => Math.floor(random() * n);
+  const pick = <T>(xs: T[]) => xs[next(xs.length)]!;
+  let ip = 0;
+  const condition = () => ({ type: pick(['Ready', '1', 1, true, 'true', 0, -0, null, { a: 1 }]), status: pick(['True', 'False']), ...(next(2) ? { reason: pick(['A', 'B']) } : {}) });
+  const port = () => ({ containerPort: pick([80, 443, '80']), ...(next(2) ? { protocol: pick(['UDP', 'TCP']) } : {}) });
+  const container = () => ({ name: pick(['web', 'side']), image: pick(['nginx:1.27', 'nginx:1.28']), ...(next(2) ? { ports: Array.from({ length: next(3) }, port) } : {}) });
+  const pod = (): JsonObject => ({
+    metadata: { name: 'p', ...(next(2) ? { labels: { [pick(['app', 'tier', '__proto__'])]: pick(['a', 'b']) } } : {}), ...(next(2) ? { finalizers: [pick(['f1', 'f2']), pick(['f3', 'f4', 1])] } : {}) },
+    spec: { containers: Array.from({ length: 1 + next(2) }, container) },
+    status: {
+      ...(next(2) ? { phase: pick(['Pending', 'Running']) } : {}),
+      ...(next(2) ? { conditions: Array.from({ length: next(4) }, condition) } : {}),
+      // Mostly IPs never met before: every pair makes nodes, and the trees start again several times.
+      ...(next(4) ? { podIPs: Array.from({ length: next(10) }, () => (next(8) ? { ip: `10.${ip++}` } : { other: 'x' })) } : {}),
+      ...(next(3) === 0 ? { hostIP: null } : {}),
+    },
+  });
+  const spelled = (c: ReturnType<TypedWalker['compare']>) =>
+    (['added', 'modified', 'removed'] as const).map((kind) => [...c[kind].entries()].map(([k, path]) => `${kind} ${k} ${pathToString(path)} ${JSON.stringify(path)}`));
+  let made = nodesMade();
+  let startedAgain = 0;
+  for (let i = 0; i < 1500; i++) {
+    const l = pod();
+    const r = pod();
+    const warm = walker.compare(l, r);
+    if (nodesMade() < made) startedAgain++;
+    made = nodesMade();
+    // A lookup of its own: a tree of its own, empty.
+    const cold = new TypedWalker((names) => podMeta(names)).compare(l, r);
+    assert.deepEqual(spelled(warm), spelled(cold), `pair ${i}`);
+    for (const path of warm.added.members()) assert.ok(Object.isFrozen(path), pathToString(path));
+  }
+  assert.ok(startedAgain >= 2, `the trees started again ${startedAgain} times (${MAX_NODES} nodes each)`);
 });
