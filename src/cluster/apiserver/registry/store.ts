@@ -54,6 +54,7 @@ import { admissionSteps, type AdmissionAttributes, type AdmissionLookup, type Ad
 import { patchMetaLookup } from '../schema';
 import { isObject, setMember } from '../patch/json-value';
 import { deepFreeze } from '../../api/deep-freeze';
+import { removeMember } from '../../api/removed-members';
 
 export interface WriteContext {
   user: UserInfo;
@@ -575,16 +576,16 @@ export class RegistryStore implements HandleSource {
       }
       meta.namespace = namespace;
     } else {
-      delete meta.namespace;
+      removeMember(meta, 'namespace');
     }
     if (meta.resourceVersion) throw badRequest('resourceVersion should not be set on objects to be created');
     if (!meta.name && meta.generateName) meta.name = meta.generateName + generateNameSuffix();
     const now = this.clock.now();
     meta.uid = newUid();
     meta.creationTimestamp = rfc3339(now);
-    delete meta.deletionTimestamp;
-    delete meta.deletionGracePeriodSeconds;
-    if (Array.isArray(meta.managedFields) && meta.managedFields.length === 0) delete meta.managedFields;
+    removeMember(meta, 'deletionTimestamp');
+    removeMember(meta, 'deletionGracePeriodSeconds');
+    if (Array.isArray(meta.managedFields) && meta.managedFields.length === 0) removeMember(meta, 'managedFields');
     dropEmptyOwnership(meta);
     const sctx = this.strategyContext(ctx);
     const attrs = this.admissionAttributes('CREATE', namespace, meta.name ?? '', object, undefined, ctx);
@@ -820,7 +821,7 @@ export class RegistryStore implements HandleSource {
         // encoding changes managedFields).
         const time = formatTime(now);
         if (hit.length > 0) object.metadata.managedFields = hit.map((e) => ({ ...e, time }));
-        else delete object.metadata.managedFields;
+        else removeMember(object.metadata, 'managedFields');
         return;
       }
       shape = snapshot(object);
@@ -837,7 +838,7 @@ export class RegistryStore implements HandleSource {
     const entries = recordUpdate(options);
     if (shape !== undefined) this.createdFields.set(shape, ctx.fieldManager!, ctx.subresource ?? '', deepFreeze(jsonCopy(entries)));
     if (entries.length > 0) object.metadata.managedFields = entries;
-    else delete object.metadata.managedFields;
+    else removeMember(object.metadata, 'managedFields');
   }
 
   /** An update that removes the last finalizer of an object already being deleted (with no grace left) removes it. */
@@ -1070,8 +1071,8 @@ export class RegistryStore implements HandleSource {
 
 /** ownerReferences and finalizers are omitempty in Go's ObjectMeta: an empty list is not stored (a patch deleting the last item leaves one). */
 function dropEmptyOwnership(meta: KubeObject['metadata']): void {
-  if (Array.isArray(meta.ownerReferences) && meta.ownerReferences.length === 0) delete meta.ownerReferences;
-  if (Array.isArray(meta.finalizers) && meta.finalizers.length === 0) delete meta.finalizers;
+  if (Array.isArray(meta.ownerReferences) && meta.ownerReferences.length === 0) removeMember(meta, 'ownerReferences');
+  if (Array.isArray(meta.finalizers) && meta.finalizers.length === 0) removeMember(meta, 'finalizers');
 }
 
 /**
