@@ -6,7 +6,7 @@
  * itself when it already has the stored form (registry/created-shape.ts), so it must not be one of
  * those: the create path deletes through removeMember (the registry's metadata rules, strategies,
  * pruning of unknown fields), and createdShape copies an object that lostMember reports, as it
- * copies any other (the copies are made member by member: fast).
+ * copies any other not in the stored form (codec.ts storedShape, whose copies are fast objects).
  *
  * Contract: lostMember(o) is true once removeMember deleted a member o had. A `delete` written
  * elsewhere in the create path is not seen: use removeMember there.
