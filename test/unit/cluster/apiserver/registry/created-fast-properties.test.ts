@@ -104,3 +104,19 @@ test('an Event with nothing deleted is stored with fast properties too', async (
   } as KubeObject;
   assertFast(await stored(EVENTS, body), 'event');
 });
+
+test('an object server-side apply creates, whose null members the merge drops, is stored with fast properties', async () => {
+  const { clock, admin } = await cluster();
+  const informer = new Informer<KubeObject>(admin.resource<KubeObject>(CONFIGMAPS), {}, clock);
+  informer.start();
+  await informer.waitForSync();
+  for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
+  const config = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'applied', namespace: 'default' }, immutable: null, data: { a: 'b' }, binaryData: null };
+  await admin.resource<KubeObject>(CONFIGMAPS).patch('applied', 'apply', config, { namespace: 'default', fieldManager: 'test' });
+  await clock.advance(0);
+  const cm = informer.get('default/applied');
+  informer.stop();
+  assert.ok(cm);
+  assert.equal((cm as { immutable?: unknown }).immutable, undefined);
+  assertFast(cm, 'applied configmap');
+});
