@@ -6,6 +6,7 @@
  */
 import { badRequest } from '../api/errors';
 import type { KubeObject } from '../api/types';
+import { removeMember } from '../api/removed-members';
 import type { ResourceDefinition } from './registry/resource';
 import { findDuplicateFields } from './body';
 import { decodedFields } from './schema';
@@ -101,7 +102,7 @@ function prune(object: unknown, path: string): void {
     }
     if (j === segs.length - 1) {
       if (Array.isArray(node) && typeof seg === 'number') return;
-      delete rec[seg];
+      removeMember(rec, String(seg));
       return;
     }
     i = j;

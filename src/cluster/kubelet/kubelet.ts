@@ -49,6 +49,9 @@ export const NODE_STATUS_UPDATE_MS = 10_000;
 export const NODE_STATUS_REPORT_MS = 5 * 60_000;
 
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
+/** The waits between attempts to register the Node: the first, doubled each time up to the last (registerWithAPIServer). */
+export const REGISTRATION_FIRST_RETRY_MS = 200;
+export const REGISTRATION_MAX_RETRY_MS = 7_000;
 const CONFIG_CACHE_MS = 60_000;
 
 export interface KubeletOptions {
@@ -105,6 +108,8 @@ export class Kubelet implements PodWorkerHost {
   private readonly machineID: string;
   /** Set by the first registration (see registered()); no pod is synced before. */
   private ids: ContainerIds | undefined = undefined;
+  /** How many times start() was called: a registration still retrying gives up once another start began. */
+  private starts = 0;
 
   constructor(private readonly options: KubeletOptions) {
     this.nodeName = options.config.name;
@@ -154,7 +159,10 @@ export class Kubelet implements PodWorkerHost {
     this.bootID = bootID;
     this.lastConditions = undefined;
     this.lastReportedKey = -1;
-    const registration = await this.register();
+    const start = ++this.starts;
+    const registration = await this.registerWithAPIServer(start);
+    // Stopped (and maybe started again) before the Node was registered: that start goes on alone.
+    if (registration === undefined) return;
     this.nodeEvent('Normal', 'Starting', 'Starting kubelet.');
     this.nodeEvent('Normal', 'NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods');
     // A new Node went out with its status; one adopted from an earlier run gets ours now.
@@ -419,6 +427,27 @@ export class Kubelet implements PodWorkerHost {
       this.timers.push(timer);
     };
     tick();
+  }
+
+  /**
+   * register() until it succeeds, as the kubelet's registerWithAPIServer does: a failed attempt
+   * (the API refused the Node's create, or the GET of the Node it found) is tried again after
+   * 200 ms, 400 ms, ... doubling up to 7 s of cluster time (the real kubelet also waits 100 ms
+   * before its first attempt: here the first is at once). Undefined when this kubelet stopped, or
+   * started again, meanwhile (`start`: this start's number, see `starts`).
+   */
+  private async registerWithAPIServer(start: number): Promise<{ created: boolean; revision: number } | undefined> {
+    let step = REGISTRATION_FIRST_RETRY_MS;
+    for (;;) {
+      try {
+        return await this.register();
+      } catch {
+        // Retried below.
+      }
+      await this.clock.sleep(step);
+      if (!this.alive || this.starts !== start) return undefined;
+      step = Math.min(step * 2, REGISTRATION_MAX_RETRY_MS);
+    }
   }
 
   /**

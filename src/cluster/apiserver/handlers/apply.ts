@@ -58,8 +58,10 @@ export async function applyObject(parts: ServerParts, r: ResourceRequest, config
     if (!isStatusError(err, 'NotFound') || subresource) throw err;
   }
   // Not there: the apply creates it.
-  const created = applyPatch(APPLY_PATCH, undefined, config, { ...ctx, now: parts.clock.now() }).object as KubeObject;
-  created.metadata = { ...(created.metadata ?? {}), name: r.info.name };
+  // A copy of the merge's object, whose members the merge may have deleted (dropped nulls, removed
+  // fields): the registry may store the object it creates as itself (registry/created-shape.ts).
+  const applied = applyPatch(APPLY_PATCH, undefined, config, { ...ctx, now: parts.clock.now() }).object as KubeObject;
+  const created: KubeObject = { ...applied, metadata: { ...(applied.metadata ?? {}), name: r.info.name } };
   if (def.namespaced) created.metadata.namespace = r.namespace;
   const result = await r.registry.create(r.namespace, created, { user: r.user, dryRun });
   return rawJsonResponse(201, result, [...warnings, ...result.warnings]);

@@ -54,6 +54,7 @@ import { admissionSteps, type AdmissionAttributes, type AdmissionLookup, type Ad
 import { patchMetaLookup } from '../schema';
 import { isObject, setMember } from '../patch/json-value';
 import { deepFreeze } from '../../api/deep-freeze';
+import { removeMember } from '../../api/removed-members';
 
 export interface WriteContext {
   user: UserInfo;
@@ -575,16 +576,16 @@ export class RegistryStore implements HandleSource {
       }
       meta.namespace = namespace;
     } else {
-      delete meta.namespace;
+      removeMember(meta, 'namespace');
     }
     if (meta.resourceVersion) throw badRequest('resourceVersion should not be set on objects to be created');
     if (!meta.name && meta.generateName) meta.name = meta.generateName + generateNameSuffix();
     const now = this.clock.now();
     meta.uid = newUid();
     meta.creationTimestamp = rfc3339(now);
-    delete meta.deletionTimestamp;
-    delete meta.deletionGracePeriodSeconds;
-    if (Array.isArray(meta.managedFields) && meta.managedFields.length === 0) delete meta.managedFields;
+    removeMember(meta, 'deletionTimestamp');
+    removeMember(meta, 'deletionGracePeriodSeconds');
+    if (Array.isArray(meta.managedFields) && meta.managedFields.length === 0) removeMember(meta, 'managedFields');
     dropEmptyOwnership(meta);
     const sctx = this.strategyContext(ctx);
     const attrs = this.admissionAttributes('CREATE', namespace, meta.name ?? '', object, undefined, ctx);
@@ -820,7 +821,7 @@ export class RegistryStore implements HandleSource {
         // encoding changes managedFields).
         const time = formatTime(now);
         if (hit.length > 0) object.metadata.managedFields = hit.map((e) => ({ ...e, time }));
-        else delete object.metadata.managedFields;
+        else removeMember(object.metadata, 'managedFields');
         return;
       }
       shape = snapshot(object);
@@ -837,7 +838,7 @@ export class RegistryStore implements HandleSource {
     const entries = recordUpdate(options);
     if (shape !== undefined) this.createdFields.set(shape, ctx.fieldManager!, ctx.subresource ?? '', deepFreeze(jsonCopy(entries)));
     if (entries.length > 0) object.metadata.managedFields = entries;
-    else delete object.metadata.managedFields;
+    else removeMember(object.metadata, 'managedFields');
   }
 
   /** An update that removes the last finalizer of an object already being deleted (with no grace left) removes it. */
@@ -952,9 +953,15 @@ export class RegistryStore implements HandleSource {
     return marked === undefined ? undefined : { text: marked, shape: storedShape(next, this.apiVersion, this.def.kind) };
   }
 
-  /** A delete's answer from stored text: its served JSON and the object, each made only if a caller reads it. */
+  /**
+   * A delete's answer from stored text: its served JSON and the object, each made only if a caller
+   * reads it. An object still there (marked for deletion, or found being deleted) at `revision` is
+   * answered in process with a copy of that revision's shared object, taken now as writeResult
+   * takes it: by the time the caller reads the answer the kubelet has usually written the pod
+   * again, and the copy would be a parse of the served text.
+   */
   private deleteResult(key: string, text: string, revision: number, deleted: boolean): DeleteResult {
-    return new StoredDelete(this, key, text, revision, deleted);
+    return new StoredDelete(this, key, text, revision, deleted, deleted ? undefined : this.liveShared(key, revision));
   }
 
   /**
@@ -962,9 +969,9 @@ export class RegistryStore implements HandleSource {
    * served text, member order included (the served text has the resourceVersion first in the
    * metadata, where the shared object has it last): undefined unless that object is alive and the
    * stored text is what is served (served-copy.ts). A graceful delete's answer read in process (the
-   * terminating pod, which the bench's client reads for every pod it deletes) is such a copy when
-   * the write's watch fan-out has decoded the object already; so is a create's or update's answer
-   * (taken when the write finishes, see writeResult).
+   * terminating pod) is such a copy when the write's watch fan-out has decoded the object already;
+   * so is a create's or update's answer. Both take the object when the write finishes (writeResult,
+   * deleteResult); this finds it when read only for an answer that had none then.
    */
   servedCopy(key: string, revision: number): KubeObject | undefined {
     const object = this.liveShared(key, revision);
@@ -1070,8 +1077,8 @@ export class RegistryStore implements HandleSource {
 
 /** ownerReferences and finalizers are omitempty in Go's ObjectMeta: an empty list is not stored (a patch deleting the last item leaves one). */
 function dropEmptyOwnership(meta: KubeObject['metadata']): void {
-  if (Array.isArray(meta.ownerReferences) && meta.ownerReferences.length === 0) delete meta.ownerReferences;
-  if (Array.isArray(meta.finalizers) && meta.finalizers.length === 0) delete meta.finalizers;
+  if (Array.isArray(meta.ownerReferences) && meta.ownerReferences.length === 0) removeMember(meta, 'ownerReferences');
+  if (Array.isArray(meta.finalizers) && meta.finalizers.length === 0) removeMember(meta, 'finalizers');
 }
 
 /**
@@ -1157,11 +1164,13 @@ class StoredDelete implements DeleteResult {
   readonly json: RawJson;
   private decoded: KubeObject | undefined;
 
-  constructor(private readonly registry: RegistryStore, private readonly key: string, private readonly stored: string, private readonly revision: number, readonly deleted: boolean) {
+  /** `shared`: the registry's shared object of `revision`, when the object is not deleted and had one (see RegistryStore.deleteResult). */
+  constructor(private readonly registry: RegistryStore, private readonly key: string, private readonly stored: string, private readonly revision: number, readonly deleted: boolean, shared?: KubeObject) {
     this.json = new RawJson(() => this.registry.served(this.stored, this.revision));
     // The object of a deleted key's answer is its last revision with the deletion's resourceVersion:
     // not a revision anybody decoded.
-    if (!deleted) this.json.copy = () => this.registry.servedCopy(this.key, this.revision);
+    if (shared !== undefined) this.json.copy = () => servedOrderCopy(shared);
+    else if (!deleted) this.json.copy = () => this.registry.servedCopy(this.key, this.revision);
   }
 
   get object(): KubeObject {

@@ -8,6 +8,7 @@ import type { FieldError } from '../../../api/field-errors';
 import type { KubeObject } from '../../../api/types';
 import { structuredCopy } from '../../../api/json-copy';
 import { sameJson } from '../../../api/same-json';
+import { removeMember } from '../../../api/removed-members';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../../api/validation/meta';
 import { nameIsDNSSubdomain, type NameValidator } from '../../../api/validation/names';
 import type { Strategy, StrategyContext } from '../resource';
@@ -57,7 +58,7 @@ export function kindStrategy(options: StrategyOptions): Strategy {
       options.defaults?.(object, ctx);
     },
     prepareForCreate(object, ctx) {
-      if (options.hasStatus) delete object.status;
+      if (options.hasStatus) removeMember(object, 'status');
       options.defaults?.(object, ctx);
       options.prepareForCreate?.(object, ctx);
     },

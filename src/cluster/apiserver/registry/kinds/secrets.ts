@@ -6,6 +6,7 @@
 import { FieldError, FieldPath, invalid, required, tooLong } from '../../../api/field-errors';
 import { badRequest } from '../../../api/errors';
 import type { KubeObject } from '../../../api/types';
+import { removeMember } from '../../../api/removed-members';
 import { isConfigMapKey } from '../../../api/validation/names';
 import { validateImmutableField } from '../../../api/validation/meta';
 import { secretTable } from '../../printers/simple-kinds';
@@ -47,7 +48,7 @@ function foldStringData(object: KubeObject): void {
     for (const [k, v] of Object.entries(stringData)) data[k] = Buffer.from(String(v), 'utf8').toString('base64');
     object.data = data;
   }
-  delete object.stringData;
+  removeMember(object, 'stringData');
 }
 
 function checkBase64(object: KubeObject): void {

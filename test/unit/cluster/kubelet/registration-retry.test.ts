@@ -1,0 +1,114 @@
+/**
+ * A kubelet whose Node create fails registers again, as the kubelet's registerWithAPIServer does:
+ * after 200 ms, 400 ms, ... doubling up to 7 s of cluster time, until the create is accepted. Pods
+ * bound to the node meanwhile run once it has registered.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Cluster } from '../../../../src/cluster/cluster';
+import { ManualClock } from '../../../../src/cluster/clock';
+import { ApiClient, NODES, PODS } from '../../../../src/cluster/client/client';
+import { NodePool } from '../../../../src/cluster/kubelet/nodes';
+import type { Node, Pod } from '../../../../src/cluster/api/types';
+import type { ApiRequest, ApiResponse } from '../../../../src/cluster/apiserver/types';
+
+/** A 500 as kube-apiserver answers an internal error. */
+function refusal(): ApiResponse {
+  return {
+    status: 500,
+    headers: { 'Content-Type': 'application/json' },
+    body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'etcdserver: request timed out', reason: 'InternalError', code: 500 },
+  };
+}
+
+test('a kubelet whose Node create is refused retries with a doubling back-off, then runs the pods bound to it meanwhile', async () => {
+  const clock = new ManualClock();
+  const cluster = await Cluster.start({ clock, nodes: 0 });
+  let pool: NodePool | undefined;
+  try {
+    // The first `refusals` Node creates fail; every attempt's cluster time is recorded.
+    let refusals = 4;
+    const attempts: number[] = [];
+    pool = new NodePool({
+      clock,
+      client: (user) => {
+        const through = cluster.client(user).transport;
+        return new ApiClient((request: ApiRequest) => {
+          if (request.method === 'POST' && request.path === '/api/v1/nodes') {
+            attempts.push(clock.now());
+            if (refusals > 0) {
+              refusals--;
+              return Promise.resolve(refusal());
+            }
+          }
+          return through(request);
+        }, user);
+      },
+    });
+    const start0 = clock.now();
+    let registered = false;
+    const starting = pool.start([{ name: 'node-1' }]).then(() => { registered = true; });
+    await clock.advance(0);
+    const nodes = cluster.client().resource<Node>(NODES);
+    await assert.rejects(nodes.get('node-1'), /not found/);
+    assert.equal(registered, false);
+
+    // A pod bound to the node before it registered.
+    const pods = cluster.client().resource<Pod>(PODS);
+    await pods.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'early', namespace: 'default' }, spec: { nodeName: 'node-1', containers: [{ name: 'app', image: 'nginx:1.27' }] } });
+
+    for (const step of [200, 400, 800]) {
+      await clock.advance(step);
+      assert.equal(registered, false);
+    }
+    await clock.advance(1_600);
+    await starting;
+    assert.deepEqual(attempts.map((t) => t - start0), [0, 200, 600, 1_400, 3_000]);
+    assert.equal((await nodes.get('node-1')).metadata.name, 'node-1');
+
+    await clock.advance(10_000);
+    const early = await pods.get('early', { namespace: 'default' });
+    assert.equal(early.status!.phase, 'Running');
+  } finally {
+    pool?.stop();
+    await cluster.stop();
+  }
+});
+
+test('the back-off stops doubling at 7 s, and a kubelet stopped meanwhile stops retrying', async () => {
+  const clock = new ManualClock();
+  const cluster = await Cluster.start({ clock, nodes: 0 });
+  let pool: NodePool | undefined;
+  try {
+    const attempts: number[] = [];
+    pool = new NodePool({
+      clock,
+      client: (user) => {
+        const through = cluster.client(user).transport;
+        return new ApiClient((request: ApiRequest) => {
+          if (request.method === 'POST' && request.path === '/api/v1/nodes') {
+            attempts.push(clock.now());
+            return Promise.resolve(refusal());
+          }
+          return through(request);
+        }, user);
+      },
+    });
+    const start0 = clock.now();
+    void pool.start([{ name: 'node-1' }]);
+    await clock.advance(0);
+    for (let i = 0; i < 12; i++) await clock.advance(1_000);
+    await clock.advance(20_000);
+    const gaps = attempts.slice(1).map((t, i) => t - attempts[i]!);
+    assert.equal(attempts[0], start0);
+    assert.deepEqual(gaps, [200, 400, 800, 1_600, 3_200, 6_400, 7_000, 7_000, 7_000].slice(0, gaps.length));
+    assert.ok(gaps.length >= 8, `${gaps.length} retries`);
+    pool.kubelet('node-1')!.stop();
+    const before = attempts.length;
+    await clock.advance(30_000);
+    assert.equal(attempts.length, before, 'no attempt after the stop');
+  } finally {
+    pool?.stop();
+    await cluster.stop();
+  }
+});
