@@ -215,3 +215,29 @@ test('updates and status writes between server-side applies (forced or conflicti
   }
   assert.ok(applied > 100 && conflicts > 50, `${applied} applied, ${conflicts} conflicts`);
 });
+
+test('status writes of two pods whose kubelet entries hold different IPs, each adding a condition and the same IP (a hostNetwork pod\'s is its node\'s): each answer is the general path\'s, the new IP in both', () => {
+  // The write changes two status members, conditions first: the scan of its changes must see
+  // podIPs too (the member is changed, so it is in the key as it is, not left as each pod's own).
+  const answers: string[] = [];
+  for (const own of ['10.244.0.1', '10.244.0.2']) {
+    const pod: JsonObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: `p-${own}`, namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'nginx' }] }, status: { phase: 'Pending' } };
+    (pod.metadata as JsonObject).managedFields = recordUpdate({ apiVersion: 'v1', meta, manager: 'creator', now: 1000, updated: structuredClone(pod) });
+    const first = structuredClone(pod);
+    delete (first.metadata as JsonObject).managedFields;
+    first.status = { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }], podIP: own, podIPs: [{ ip: own }] };
+    const frozen = deepFreeze(pod);
+    (first.metadata as JsonObject).managedFields = recordUpdate({ apiVersion: 'v1', meta, manager: 'kubelet', now: 2000, old: frozen, updated: structuredClone(first), subresource: 'status' });
+    const old = deepFreeze(first);
+    const updated = structuredClone(old) as JsonObject & { status: JsonObject };
+    delete (updated.metadata as JsonObject).managedFields;
+    updated.status = { ...updated.status, conditions: [{ type: 'Ready', status: 'True' }, { type: 'Initialized', status: 'True' }], podIPs: [{ ip: own }, { ip: '10.0.0.9' }] };
+    const entries = recordUpdate({ apiVersion: 'v1', meta, manager: 'kubelet', now: 3000, old, updated: structuredClone(updated), subresource: 'status' });
+    const reordered = structuredClone(old);
+    (reordered.metadata as JsonObject).managedFields = ((old.metadata as JsonObject).managedFields as ManagedFieldsEntry[]).map((e) => Object.fromEntries(Object.entries(e).reverse()));
+    const general = recordUpdate({ apiVersion: 'v1', meta, manager: 'kubelet', now: 3000, old: reordered, updated: structuredClone(updated), subresource: 'status' });
+    assert.equal(canonical(entries), canonical(general), own);
+    answers.push(canonical(entries));
+  }
+  for (const a of answers) assert.ok(a.includes('10.0.0.9'), a);
+});
