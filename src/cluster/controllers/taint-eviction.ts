@@ -39,8 +39,9 @@ export class TaintEvictionController {
   start(): void {
     this.unsubscribe.push(this.nodes.addHandlers({
       onAdd: (node) => this.reconcileNode(node),
-      // Heartbeats and image lists change nodes all the time; only a change of taints matters here.
-      onUpdate: (old, node) => { if (JSON.stringify(old.spec?.taints ?? []) !== JSON.stringify(node.spec?.taints ?? [])) this.reconcileNode(node); },
+      // Heartbeats and image lists change nodes all the time; only a change of NoExecute taints
+      // matters here (NodeUpdated): looking again evicts again a pod whose eviction came already.
+      onUpdate: (old, node) => { if (old.spec?.taints !== node.spec?.taints && noExecuteText(old) !== noExecuteText(node)) this.reconcileNode(node); },
     }));
     this.unsubscribe.push(this.pods.addHandlers({
       onAdd: (pod) => this.reconcilePod(pod),
@@ -143,6 +144,13 @@ function disruptionTarget(pod: Pod, now: string): PodCondition | undefined {
 /** The reference the controller's events carry: the pod by name, no uid (emitPodDeletionEvent). */
 function byName(pod: Pod): ObjectReference {
   return { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, apiVersion: 'v1' };
+}
+
+/** A node's NoExecute taints as text, to compare them (as Semantic.DeepEqual of getNoExecuteTaints). */
+function noExecuteText(node: Node): string {
+  const taints = node.spec?.taints;
+  if (!taints?.length) return '[]';
+  return JSON.stringify(taints.filter((t) => t.effect === 'NoExecute'));
 }
 
 /** Semantic.DeepEqual of two pods' tolerations (none and an empty list alike); usually the same frozen list. */
