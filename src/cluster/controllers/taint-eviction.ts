@@ -109,10 +109,11 @@ export class TaintEvictionController {
     const namespace = pod.metadata.namespace;
     const condition = disruptionTarget(pod, rfc3339(this.clock.now()));
     // As PatchPodStatus: a strategic merge patch of the one condition (merged by type), so that
-    // conditions the kubelet wrote since the informer's copy stay as written.
+    // conditions the kubelet wrote since the informer's copy stay as written, conditional on the
+    // pod's uid (a pod of the same name made since is not marked).
     if (condition !== undefined) {
       try {
-        await pods.patch(pod.metadata.name ?? '', 'strategic', { status: { conditions: [condition] } }, { namespace, subresource: 'status' });
+        await pods.patch(pod.metadata.name ?? '', 'strategic', { metadata: { uid: pod.metadata.uid }, status: { conditions: [condition] } }, { namespace, subresource: 'status' });
       } catch {
         // The delete below is what matters.
       }
