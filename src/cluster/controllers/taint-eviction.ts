@@ -13,7 +13,7 @@
  * was scheduled for it, and then with "Cancelling deletion of Pod <ns>/<name>". Both events are
  * about the pod by name (kind, namespace, name, apiVersion: no uid), as the controller's are.
  */
-import type { Node, Pod } from '../api/types';
+import type { Node, Pod, PodCondition } from '../api/types';
 import { PODS, type ApiClient } from '../client/client';
 import { EventRecorder, rfc3339, type ObjectReference } from '../client/event-recorder';
 import { objectKey, type Informer } from '../client/informer';
@@ -39,8 +39,9 @@ export class TaintEvictionController {
   start(): void {
     this.unsubscribe.push(this.nodes.addHandlers({
       onAdd: (node) => this.reconcileNode(node),
-      // Heartbeats and image lists change nodes all the time; only a change of taints matters here.
-      onUpdate: (old, node) => { if (JSON.stringify(old.spec?.taints ?? []) !== JSON.stringify(node.spec?.taints ?? [])) this.reconcileNode(node); },
+      // Heartbeats and image lists change nodes all the time; only a change of NoExecute taints
+      // matters here (NodeUpdated): looking again evicts again a pod whose eviction came already.
+      onUpdate: (old, node) => { if (old.spec?.taints !== node.spec?.taints && noExecuteText(old) !== noExecuteText(node)) this.reconcileNode(node); },
     }));
     this.unsubscribe.push(this.pods.addHandlers({
       onAdd: (pod) => this.reconcilePod(pod),
@@ -106,12 +107,16 @@ export class TaintEvictionController {
     this.recorder.event(byName(pod), 'Normal', 'TaintManagerEviction', `Marking for deletion Pod ${k}`);
     const pods = this.client.resource<Pod>(PODS);
     const namespace = pod.metadata.namespace;
-    const conditions = (pod.status?.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget');
-    conditions.push({ type: 'DisruptionTarget', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(this.clock.now()), reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint' });
-    try {
-      await pods.patch(pod.metadata.name ?? '', 'merge', { status: { conditions } }, { namespace, subresource: 'status' });
-    } catch {
-      // The delete below is what matters.
+    const condition = disruptionTarget(pod, rfc3339(this.clock.now()));
+    // As PatchPodStatus: a strategic merge patch of the one condition (merged by type), so that
+    // conditions the kubelet wrote since the informer's copy stay as written, conditional on the
+    // pod's uid (a pod of the same name made since is not marked).
+    if (condition !== undefined) {
+      try {
+        await pods.patch(pod.metadata.name ?? '', 'strategic', { metadata: { uid: pod.metadata.uid }, status: { conditions: [condition] } }, { namespace, subresource: 'status' });
+      } catch {
+        // The delete below is what matters.
+      }
     }
     try {
       await pods.delete(pod.metadata.name ?? '', { namespace, preconditions: { uid: pod.metadata.uid ?? '' } });
@@ -121,9 +126,32 @@ export class TaintEvictionController {
   }
 }
 
+const REASON = 'DeletionByTaintManager';
+const MESSAGE = 'Taint manager: deleting due to NoExecute taint';
+
+/**
+ * The DisruptionTarget condition to patch in (UpdatePodCondition): one already True keeps its
+ * lastTransitionTime; undefined when the pod has it already as it would be (no patch then).
+ * lastProbeTime is sent as null only to clear one the pod has (an absent one reads as null).
+ */
+function disruptionTarget(pod: Pod, now: string): PodCondition | undefined {
+  const old = pod.status?.conditions?.find((c) => c.type === 'DisruptionTarget');
+  if (old === undefined) return { type: 'DisruptionTarget', status: 'True', lastProbeTime: null, lastTransitionTime: now, reason: REASON, message: MESSAGE };
+  const probed = old.lastProbeTime !== undefined && old.lastProbeTime !== null;
+  if (old.status === 'True' && old.reason === REASON && old.message === MESSAGE && !probed) return undefined;
+  return { type: 'DisruptionTarget', status: 'True', ...(probed ? { lastProbeTime: null } : {}), lastTransitionTime: old.status === 'True' ? old.lastTransitionTime : now, reason: REASON, message: MESSAGE };
+}
+
 /** The reference the controller's events carry: the pod by name, no uid (emitPodDeletionEvent). */
 function byName(pod: Pod): ObjectReference {
   return { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, apiVersion: 'v1' };
+}
+
+/** A node's NoExecute taints as text, to compare them (as Semantic.DeepEqual of getNoExecuteTaints). */
+function noExecuteText(node: Node): string {
+  const taints = node.spec?.taints;
+  if (!taints?.length) return '[]';
+  return JSON.stringify(taints.filter((t) => t.effect === 'NoExecute'));
 }
 
 /** Semantic.DeepEqual of two pods' tolerations (none and an empty list alike); usually the same frozen list. */

@@ -157,3 +157,55 @@ test('as 1.32 (processPodOnNode): a toleration counts from when the controller s
     await cluster.stop();
   }
 });
+
+test('as 1.32 (addConditionAndDeletePod, UpdatePodCondition): a DisruptionTarget condition already True keeps its lastTransitionTime, its reason and message updated', async () => {
+  const clock = new ManualClock();
+  const cluster = await Cluster.start({ clock, nodes: 1 });
+  try {
+    const nodes = cluster.client().resource<Node>(NODES);
+    const pods = cluster.client().resource<Pod>(PODS);
+    await pods.create({ ...podOn('web', 'node-1'), metadata: { name: 'web', namespace: 'default', finalizers: ['example.com/keep'] } });
+    await clock.advance(10_000);
+    // Another disruption marked the pod first (the scheduler's preemption).
+    const since = '2026-01-01T00:00:05Z';
+    const preempted = { type: 'DisruptionTarget', status: 'True', lastProbeTime: null, lastTransitionTime: since, reason: 'PreemptionByScheduler', message: 'preempted' };
+    const running = await pods.get('web', { namespace: 'default' });
+    await pods.patch('web', 'merge', { status: { conditions: [...(running.status?.conditions ?? []), preempted] } }, { namespace: 'default', subresource: 'status' });
+    await clock.advance(1_000);
+    await nodes.patch('node-1', 'merge', { spec: { taints: [{ key: 'example.com/other', effect: 'NoExecute' }] } });
+    await clock.advance(1_000);
+    const pod = await pods.get('web', { namespace: 'default' });
+    assert.ok(pod.metadata.deletionTimestamp, 'evicted');
+    const targets = (pod.status?.conditions ?? []).filter((c) => c.type === 'DisruptionTarget');
+    assert.deepEqual(targets, [{ ...preempted, reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint' }]);
+  } finally {
+    await cluster.stop();
+  }
+});
+
+test('as 1.32 (NodeUpdated): a change of a node\'s taints other than NoExecute ones is not looked at: a pod evicted already is not evicted again', async () => {
+  const clock = new ManualClock();
+  const cluster = await Cluster.start({ clock, nodes: 1 });
+  try {
+    const nodes = cluster.client().resource<Node>(NODES);
+    const pods = cluster.client().resource<Pod>(PODS);
+    const kept: Pod = { ...podOn('kept', 'node-1'), metadata: { name: 'kept', namespace: 'default', finalizers: ['example.com/keep'] } };
+    kept.spec.tolerations = [];
+    await pods.create(kept);
+    await clock.advance(10_000);
+    const other = { key: 'example.com/other', effect: 'NoExecute' as const };
+    await nodes.patch('node-1', 'merge', { spec: { taints: [other] } });
+    await clock.advance(1_000);
+    assert.equal(await deleted(pods, 'kept'), true);
+    // Only a NoSchedule taint comes and goes; the NoExecute one stays as it was.
+    await nodes.patch('node-1', 'merge', { spec: { taints: [other, { key: 'example.com/cordon', effect: 'NoSchedule' }] } });
+    await clock.advance(1_000);
+    await nodes.patch('node-1', 'merge', { spec: { taints: [other] } });
+    await clock.advance(1_000);
+    const events = (await cluster.client().resource(EVENTS).list({ namespace: 'default' })).items
+      .filter((e: any) => e.source?.component === 'taint-eviction-controller').map((e: any) => `${e.message} x${e.count}`);
+    assert.deepEqual(events, ['Marking for deletion Pod default/kept x1']);
+  } finally {
+    await cluster.stop();
+  }
+});

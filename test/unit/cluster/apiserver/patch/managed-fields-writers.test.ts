@@ -8,7 +8,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { recordUpdate } from '../../../../../src/cluster/apiserver/patch/server-side-apply';
+import { apply, recordUpdate } from '../../../../../src/cluster/apiserver/patch/server-side-apply';
 import { metaFromTable } from '../../../../../src/cluster/apiserver/patch/patch-meta';
 import { deepFreeze } from '../../../../../src/cluster/api/deep-freeze';
 import type { JsonObject } from '../../../../../src/cluster/apiserver/patch/json-value';
@@ -136,4 +136,108 @@ test('updates of the main resource by several writers, each changing fields unde
   }
   // Other writers' entries were kept as stored in many writes.
   assert.ok(kept > N, `${kept} writes kept an entry as stored`);
+});
+
+test('updates and status writes between server-side applies (forced or conflicting) by several managers, with label and annotation keys such as __proto__, constructor and dotted or slashed names, some sending the stored entries back: every update\'s answer is the general path\'s', () => {
+  let seed = 23;
+  const next = (n: number) => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) % n;
+  };
+  const pick = <T>(xs: T[]): T => xs[next(xs.length)]!;
+  const managers = ['kubelet', 'kubectl', 'kubectl-client-side-apply', '1', 'a"b'];
+  const keys = ['app', 'app.kubernetes.io/name', '__proto__', 'constructor', 'example.com/a.b', '1'];
+  const set = (o: JsonObject, k: string, v: unknown) => Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  type Obj = JsonObject & { metadata: JsonObject; spec: JsonObject; status?: JsonObject };
+  const change = (o: Obj, status: boolean) => {
+    for (let k = 0, n = 1 + next(3); k < n; k++) {
+      const w = next(5);
+      if (status) {
+        const s = (o.status ??= {});
+        if (w === 0) s.phase = pick(['Pending', 'Running', 'Failed']);
+        else if (w === 1) s.conditions = Array.from({ length: next(4) }, (_, i) => ({ type: ['Ready', 'Initialized', '1', 'true'][i], status: pick(['True', 'False']), ...(next(2) ? { reason: 'R' } : {}) }));
+        else if (w === 2) s.podIPs = Array.from({ length: next(3) }, (_, i) => ({ ip: `10.0.${i}.${next(3)}` }));
+        else if (w === 3) s.hostIPs = [{ ip: `10.1.0.${next(3)}` }];
+        else delete s[pick(['phase', 'conditions', 'podIPs', 'hostIPs'])];
+      } else {
+        if (w === 0) set((o.metadata.labels ??= {}) as JsonObject, pick(keys), pick(['a', 'b', '1']));
+        else if (w === 1) set((o.metadata.annotations ??= {}) as JsonObject, pick(keys), pick(['x', 'y']));
+        else if (w === 2) o.spec.containers = [{ name: 'c', image: `nginx:${next(3)}` }, ...(next(2) ? [{ name: 's', image: 'side' }] : [])];
+        else if (w === 3) o.spec.nodeName = `n${next(2)}`;
+        else delete o.metadata[pick(['labels', 'annotations'])];
+      }
+    }
+  };
+  const N = 30;
+  const objects: Obj[] = [];
+  for (let i = 0; i < N; i++) {
+    const o = { apiVersion: 'v1', kind: 'Pod', metadata: { name: `p-${i}`, namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } as Obj;
+    o.metadata.managedFields = recordUpdate({ apiVersion: 'v1', meta, manager: 'creator', now: 1000, updated: structuredClone(o) });
+    objects.push(deepFreeze(o));
+  }
+  let applied = 0;
+  let conflicts = 0;
+  for (let round = 0; round < 40; round++) {
+    for (let i = 0; i < N; i++) {
+      const old = objects[i]!;
+      const manager = pick(managers);
+      const now = 2000 + round * 1000 + next(2) * 500;
+      const what = next(4);
+      if (what === 3) {
+        const config = { apiVersion: 'v1', kind: 'Pod', metadata: { name: old.metadata.name, namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'x' }] } } as Obj;
+        change(config, false);
+        try {
+          const r = apply({ live: old, config, manager, force: next(2) === 0, apiVersion: 'v1', kind: 'Pod', now, meta });
+          objects[i] = deepFreeze(r.object as Obj);
+          applied++;
+        } catch {
+          conflicts++;
+        }
+        continue;
+      }
+      const status = what === 2;
+      const updated = structuredClone(old);
+      delete updated.metadata.managedFields;
+      change(updated, status);
+      // Some clients send the entries they read back unchanged.
+      if (next(6) === 0) updated.metadata.managedFields = structuredClone(old.metadata.managedFields);
+      const opts = { apiVersion: 'v1', meta, manager, now, ...(status ? { subresource: 'status' } : {}) };
+      const entries = recordUpdate({ ...opts, old, updated: structuredClone(updated) });
+      const reordered = structuredClone(old);
+      reordered.metadata.managedFields = (old.metadata.managedFields as ManagedFieldsEntry[]).map((e) => Object.fromEntries(Object.entries(e).reverse()));
+      const general = recordUpdate({ ...opts, old: reordered, updated: structuredClone(updated) });
+      assert.equal(canonical(entries), canonical(general), `round ${round}, object ${i}, ${manager}${status ? ' status' : ''}`);
+      updated.metadata.managedFields = entries;
+      objects[i] = deepFreeze(updated);
+    }
+  }
+  assert.ok(applied > 100 && conflicts > 50, `${applied} applied, ${conflicts} conflicts`);
+});
+
+test('status writes of two pods whose kubelet entries hold different IPs, each adding a condition and the same IP (a hostNetwork pod\'s is its node\'s): each answer is the general path\'s, the new IP in both', () => {
+  // The write changes two status members, conditions first: the scan of its changes must see
+  // podIPs too (the member is changed, so it is in the key as it is, not left as each pod's own).
+  const answers: string[] = [];
+  for (const own of ['10.244.0.1', '10.244.0.2']) {
+    const pod: JsonObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: `p-${own}`, namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'nginx' }] }, status: { phase: 'Pending' } };
+    (pod.metadata as JsonObject).managedFields = recordUpdate({ apiVersion: 'v1', meta, manager: 'creator', now: 1000, updated: structuredClone(pod) });
+    const first = structuredClone(pod);
+    delete (first.metadata as JsonObject).managedFields;
+    first.status = { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }], podIP: own, podIPs: [{ ip: own }] };
+    const frozen = deepFreeze(pod);
+    (first.metadata as JsonObject).managedFields = recordUpdate({ apiVersion: 'v1', meta, manager: 'kubelet', now: 2000, old: frozen, updated: structuredClone(first), subresource: 'status' });
+    const old = deepFreeze(first);
+    const updated = structuredClone(old) as JsonObject & { status: JsonObject };
+    delete (updated.metadata as JsonObject).managedFields;
+    updated.status = { ...updated.status, conditions: [{ type: 'Ready', status: 'True' }, { type: 'Initialized', status: 'True' }], podIPs: [{ ip: own }, { ip: '10.0.0.9' }] };
+    const entries = recordUpdate({ apiVersion: 'v1', meta, manager: 'kubelet', now: 3000, old, updated: structuredClone(updated), subresource: 'status' });
+    const reordered = structuredClone(old);
+    (reordered.metadata as JsonObject).managedFields = ((old.metadata as JsonObject).managedFields as ManagedFieldsEntry[]).map((e) => Object.fromEntries(Object.entries(e).reverse()));
+    const general = recordUpdate({ apiVersion: 'v1', meta, manager: 'kubelet', now: 3000, old: reordered, updated: structuredClone(updated), subresource: 'status' });
+    assert.equal(canonical(entries), canonical(general), own);
+    answers.push(canonical(entries));
+  }
+  for (const a of answers) assert.ok(a.includes('10.0.0.9'), a);
 });

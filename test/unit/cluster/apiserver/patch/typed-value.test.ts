@@ -4,6 +4,7 @@ import { FieldSet, fieldPath, pathToString } from '../../../../../src/cluster/ap
 import { TypedWalker } from '../../../../../src/cluster/apiserver/patch/typed-value';
 import type { JsonObject } from '../../../../../src/cluster/apiserver/patch/json-value';
 import { podMeta } from './pod-meta';
+import { metaFromTable } from '../../../../../src/cluster/apiserver/patch/patch-meta';
 import { MAX_NODES, nodesMade } from '../../../../../src/cluster/apiserver/patch/path-nodes';
 import { seededRandom } from '../../../../../src/cluster/scheduler/schedule-one';
 
@@ -145,4 +146,90 @@ test('compare through the path nodes earlier comparisons left gives what a first
     for (const path of warm.added.members()) assert.ok(Object.isFrozen(path), pathToString(path));
   }
   assert.ok(startedAgain >= 2, `the trees started again ${startedAgain} times (${MAX_NODES} nodes each)`);
+});
+
+test('compare through path nodes, schemas taking turns (the trees starting again in between): a first comparison\'s keys, paths and order for set, atomic and two-key lists with defaults, atomic maps, kinds without a schema, and field names such as __proto__ and constructor', () => {
+  // Keys that collide as strings ('1' and 1, 'true' and true, null, -0, objects), two-field keys
+  // with defaults, duplicate keys, and lists whose semantics differ from schema to schema.
+  const table: Record<string, object> = {
+    a: { listType: 'map', listMapKeys: ['k'] },
+    'a.k': { default: 'D' },
+    'a.sub': { listType: 'map', listMapKeys: ['x', 'y'] },
+    'a.sub.y': { default: 0 },
+    b: { listType: 'set' },
+    c: { listType: 'atomic' },
+    d: { mapType: 'atomic' },
+    e: { patchStrategy: 'merge', patchMergeKey: 'name' },
+    f: { listType: 'map', listMapKeys: ['p', 'q'] },
+    'g.h': { listType: 'map', listMapKeys: ['k'] },
+  };
+  const schemas = [table, table, { ...table, a: { listType: 'set' } }, { ...table, a: { listType: 'atomic' } }, undefined];
+  const warm = schemas.map((t) => new TypedWalker(t === undefined ? () => undefined : metaFromTable(t)));
+  const random = seededRandom(13);
+  const next = (n: number) => Math.floor(random() * n);
+  const pick = <T>(xs: T[]): T => xs[next(xs.length)]!;
+  const scalars: unknown[] = ['1', 1, true, 'true', null, 0, -0, 'x', '', 1.5, 'D', { a: 1 }, { a: '1' }, [1], 'a.b/c', '__proto__', 'constructor'];
+  const names = ['k', 'x', 'y', 'p', 'q', 'name', '__proto__', 'constructor', 'a.b/c', 'toString', ''];
+  let unique = 0;
+  const scalar = () => (next(4) === 0 ? `u${unique++}` : pick(scalars));
+  const member = (o: JsonObject, name: string, v: unknown) => Object.defineProperty(o, name, { value: v, enumerable: true, writable: true, configurable: true });
+  const value = (depth: number): unknown => {
+    const r = next(depth > 2 ? 3 : 6);
+    if (r < 2) return scalar();
+    if (r === 2) return null;
+    if (r === 3) return Array.from({ length: next(4) }, () => (next(2) ? scalar() : map(depth + 1)));
+    return map(depth + 1);
+  };
+  const map = (depth: number): JsonObject => {
+    const o: JsonObject = {};
+    for (let i = next(4); i > 0; i--) member(o, pick(names), value(depth));
+    return o;
+  };
+  const item = (keys: string[]) => {
+    const it = map(2);
+    for (const k of keys) if (next(5)) it[k] = scalar();
+    if (next(3) === 0) it.sub = Array.from({ length: next(4) }, () => ({ x: scalar(), ...(next(2) ? { y: scalar() } : {}), z: scalar() }));
+    return it;
+  };
+  const object = (): JsonObject => {
+    const o: JsonObject = {};
+    if (next(2)) o.a = Array.from({ length: next(5) }, () => item(['k']));
+    if (next(2)) o.b = Array.from({ length: next(4) }, scalar);
+    if (next(2)) o.c = Array.from({ length: next(3) }, () => value(2));
+    if (next(2)) o.d = map(1);
+    if (next(2)) o.e = Array.from({ length: next(4) }, () => ({ name: scalar(), v: scalar() }));
+    if (next(2)) o.f = Array.from({ length: next(4) }, () => item(['p', 'q']));
+    if (next(2)) o.g = { h: Array.from({ length: next(4) }, () => item(['k'])) };
+    if (next(3) === 0) Object.assign(o, map(1));
+    return o;
+  };
+  const changed = (o: JsonObject): JsonObject => {
+    const c = structuredClone(o);
+    for (let i = next(3); i >= 0; i--) {
+      const r = next(4);
+      const keys = Object.keys(c);
+      if (r === 0 && keys.length) delete c[pick(keys)];
+      else if (r === 1) Object.assign(c, object());
+      else if (r === 2 && Array.isArray(c.a) && c.a.length) member(c.a[next(c.a.length)] as JsonObject, pick(names), scalar());
+      else if (Array.isArray(c.a)) c.a.reverse();
+    }
+    return c;
+  };
+  const spelled = (c: ReturnType<TypedWalker['compare']>) =>
+    (['added', 'modified', 'removed'] as const).map((kind) => [...c[kind].entries()].map(([k, path]) => `${kind} ${JSON.stringify(k)} ${JSON.stringify(path)}`));
+  let made = nodesMade();
+  let startedAgain = 0;
+  for (let i = 0; i < 3000; i++) {
+    const l = object();
+    const r = next(3) ? changed(l) : object();
+    const s = next(schemas.length);
+    const t = schemas[s];
+    const got = warm[s]!.compare(l, r);
+    if (nodesMade() < made) startedAgain++;
+    made = nodesMade();
+    const cold = new TypedWalker(t === undefined ? () => undefined : metaFromTable(t)).compare(l, r);
+    assert.deepEqual(spelled(got), spelled(cold), `pair ${i}, schema ${s}`);
+    for (const kind of ['added', 'modified', 'removed'] as const) for (const path of got[kind].members()) assert.ok(Object.isFrozen(path), JSON.stringify(path));
+  }
+  assert.ok(startedAgain >= 2, `the trees started again ${startedAgain} times`);
 });
