@@ -33,15 +33,14 @@ export interface PathNode {
   atomic: boolean | undefined;
 }
 
-interface PathTree {
-  root: PathNode;
-  generation: number;
-}
-
-const trees = new WeakMap<MetaLookup, PathTree>();
+/**
+ * The tree of each schema. MAX_NODES caps the nodes of all of them together: past it, every tree
+ * starts again (the whole map goes, so no kind keeps an earlier round's tree until it is compared
+ * again; a pod's IPs, one item node each, are what makes the trees grow).
+ */
+let trees = new WeakMap<MetaLookup, PathNode>();
 export const MAX_NODES = 8192;
 let made = 0;
-let generation = 0;
 
 function node(key: string, path: FieldPath, names: readonly string[]): PathNode {
   made++;
@@ -52,11 +51,11 @@ function node(key: string, path: FieldPath, names: readonly string[]): PathNode 
 export function pathRoot(meta: MetaLookup): PathNode {
   if (made >= MAX_NODES) {
     made = 0;
-    generation++;
+    trees = new WeakMap();
   }
-  let tree = trees.get(meta);
-  if (tree === undefined || tree.generation !== generation) trees.set(meta, (tree = { root: node('', [], []), generation }));
-  return tree.root;
+  let root = trees.get(meta);
+  if (root === undefined) trees.set(meta, (root = node('', [], [])));
+  return root;
 }
 
 /** The node of the field `name` of the map at `parent`. */
