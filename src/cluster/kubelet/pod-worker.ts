@@ -1183,7 +1183,9 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
     const phase = isTerminalPhase(apiPhase) ? apiPhase : this.failure && terminal ? 'Failed' : podPhase(pod, view);
     const conditions = timedPodConditions(pod, view, phase, { statuses: this.conditionStatuses, times: this.conditionTimes }, now);
     for (const c of pod.status?.conditions ?? []) if (!KUBELET_CONDITIONS.has(c.type) && !this.foreign?.has(c.type)) (this.foreign ??= new Map()).set(c.type, c);
-    const all = this.foreign ? [...conditions, ...this.foreign.values()] : conditions;
+    // Other components' conditions (readiness gates, DisruptionTarget) first, in the order the pod
+    // had them, then the kubelet's own: the order mergePodStatus gives them in 1.32.
+    const all = this.foreign ? [...this.foreign.values(), ...conditions] : conditions;
     const qos = pod.status?.qosClass ?? qosClass(pod);
     // The conditions' print decides only when all else is what was last handed over; otherwise the
     // status differs whatever the conditions say, and the print is not made (-1: not known, so the

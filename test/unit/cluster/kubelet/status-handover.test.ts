@@ -52,14 +52,16 @@ test('a new condition of another component is handed over with the rest of the s
   const disruption = { type: 'DisruptionTarget', status: 'True' as const, lastProbeTime: null, lastTransitionTime: '2026-01-01T00:00:05Z', reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting' };
   worker.update({ ...pod, status: { ...pod.status, conditions: [...(pod.status?.conditions ?? []), disruption] } });
   assert.equal(host.handed.length, before + 1);
-  assert.deepEqual(host.status.conditions?.at(-1), disruption);
+  // Another component's condition comes before the kubelet's own, as 1.32's mergePodStatus orders them.
+  assert.deepEqual(host.status.conditions?.[0], disruption);
+  assert.deepEqual(host.status.conditions?.slice(1).map((c) => c.type), ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']);
   // The same condition again (a new copy): nothing to hand over; a changed one: handed at once.
   worker.update({ ...pod, status: { ...pod.status, conditions: [...(pod.status?.conditions ?? []), { ...disruption }] } });
   assert.equal(host.handed.length, before + 1);
   const changed = { ...disruption, message: 'Eviction API: evicting again' };
   worker.update({ ...pod, status: { ...pod.status, conditions: [...(pod.status?.conditions ?? []), changed] } });
   assert.equal(host.handed.length, before + 2);
-  assert.deepEqual(host.status.conditions?.at(-1), changed);
+  assert.deepEqual(host.status.conditions?.[0], changed);
 });
 
 test('sameJson: true only for values that serialize to the same text', () => {
