@@ -81,7 +81,9 @@ function freezeWalk(object: Record<string, unknown>): boolean {
       if (s !== value) object[key] = s;
     } else if (value !== null && typeof value === 'object') {
       if (!plainPrototype(value)) return false;
-      if (ALIKE.has(key) || key === 'fieldsV1') {
+      if (key === 'fieldsV1' && ownVariant(value)) {
+        if (!freezeExact(value as Record<string, unknown>)) return false;
+      } else if (ALIKE.has(key) || key === 'fieldsV1') {
         // A tree is shared by its JSON text: only an exact one may stand for others.
         if (!jsonExact(value)) return false;
         const tree = sharedTree(value as Record<string, unknown>, key === 'fieldsV1');
@@ -108,6 +110,31 @@ function freezeArray(array: unknown[]): boolean {
   }
   Object.freeze(array);
   return true;
+}
+
+/**
+ * Whether a written field set is a managedFields cache's answer made for one object (see
+ * managed-fields-recent.ts recall): an unfrozen tree whose top members, or their members, are the
+ * cache's frozen trees, and whose new nodes spell what is the object's own (a pod's IPs under
+ * f:podIPs, members a write left as the entry had them). Such a set is met in no other object, so
+ * it is frozen as it is rather than shared: looking it up cost a JSON.stringify of the whole set, a
+ * miss in the table and a deep freeze (~15 us, at every status write that reports a pod's IP), and
+ * each one pushed a set met again out of the tables. The encoder's new trees (the general path,
+ * nothing frozen in them) and the caches' own frozen sets are shared as before; a set taken for a
+ * variant by mistake only stays unshared, equal all the same.
+ */
+function ownVariant(set: object): boolean {
+  if (Object.isFrozen(set) || Array.isArray(set)) return false;
+  for (const key in set) {
+    const member = (set as Record<string, unknown>)[key];
+    if (member === null || typeof member !== 'object') continue;
+    if (Object.isFrozen(member)) return true;
+    for (const inner in member) {
+      const value = (member as Record<string, unknown>)[inner];
+      if (value !== null && typeof value === 'object' && Object.isFrozen(value)) return true;
+    }
+  }
+  return false;
 }
 
 /** freezeWalk without the sharing: freezes `object` throughout if it is exact JSON (false, and the walk stops, at the first value that is not). */

@@ -157,3 +157,39 @@ test('a written object being deleted is frozen throughout and shares nothing: it
   Object.defineProperty(withProto.status, '__proto__', { value: {}, enumerable: true, writable: true, configurable: true });
   assert.equal(shareWrittenParts(withProto), false);
 });
+
+test('a cache\'s answer made for one object (a new set around the cache\'s frozen trees) is frozen as it is, not shared nor remembered', () => {
+  const written = (fieldsV1: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'w', managedFields: [{ manager: 'kubelet', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1, subresource: 'status' }] } }) as KubeObject;
+  const conditions = deepFreeze({ '.': {}, 'k:{"type":"Ready"}': { '.': {}, 'f:status': {}, 'f:type': {} } });
+  const phase = deepFreeze({});
+  // As recall respells a remembered set for a pod: new nodes down to the pod's own items, the rest the cache's.
+  const variant = (ip: string) => ({ 'f:status': { 'f:conditions': conditions, 'f:phase': phase, 'f:podIPs': { '.': {}, [`k:{"ip":"${ip}"}`]: { '.': {}, 'f:ip': {} } } } });
+  const plainOf = (set: object) => JSON.parse(JSON.stringify(set)) as Record<string, unknown>;
+
+  const set = variant('10.0.0.7');
+  const text = JSON.stringify(set);
+  const w = written(set);
+  assert.equal(shareWrittenParts(w), true);
+  const kept = w.metadata.managedFields![0]!.fieldsV1 as any;
+  assert.equal(kept, set);
+  assert.equal(JSON.stringify(kept), text);
+  for (const part of [kept, kept['f:status'], kept['f:status']['f:podIPs'], kept['f:status']['f:podIPs']['k:{"ip":"10.0.0.7"}']]) assert.ok(Object.isFrozen(part));
+  assert.equal(kept['f:status']['f:conditions'], conditions);
+
+  // An equal variant is another object's: it keeps its own. And none was remembered: an equal
+  // decoded set (nothing frozen in it) is not taken for the variant, but shared with its equals as before.
+  const other = written(variant('10.0.0.7'));
+  assert.equal(shareWrittenParts(other), true);
+  assert.notEqual(other.metadata.managedFields![0]!.fieldsV1, set);
+  const encoded = [written(plainOf(set)), written(plainOf(set))];
+  for (const e of encoded) assert.equal(shareWrittenParts(e), true);
+  const [a, b] = encoded.map((e) => e.metadata.managedFields![0]!.fieldsV1);
+  assert.notEqual(a, set);
+  assert.equal(a, b);
+  assert.ok(Object.isFrozen(a));
+
+  // Exactness is checked all the same.
+  const odd = variant('10.0.0.8') as any;
+  odd['f:status']['f:podIPs']['.'] = new Date(0);
+  assert.equal(shareWrittenParts(written(odd)), false);
+});
