@@ -193,3 +193,34 @@ test('a cache\'s answer made for one object (a new set around the cache\'s froze
   odd['f:status']['f:podIPs']['.'] = new Date(0);
   assert.equal(shareWrittenParts(written(odd)), false);
 });
+
+test('a written pod\'s alike sub-objects equal to the last pod\'s take its shared tree; any other text, even members in another order, is its own', () => {
+  const toleration = (seconds: number) => ({ key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: seconds });
+  const pod = (name: string, tolerations: unknown[], projected: Record<string, unknown>) => ({
+    apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' },
+    spec: { containers: [{ name: 'web', image: 'nginx' }], volumes: [{ name: `kube-api-access-${name}`, projected }], tolerations },
+  }) as unknown as KubeObject & { spec: any };
+  const projected = () => ({ sources: [{ serviceAccountToken: { expirationSeconds: 3607, path: 'token' } }, { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } }], defaultMode: 420 });
+  const pods = [
+    pod('a', [toleration(300)], projected()),
+    pod('b', [toleration(300)], projected()),
+    pod('c', [toleration(60)], { defaultMode: 420, sources: projected().sources }),
+    pod('d', [toleration(300), toleration(300)], { ...projected(), defaultMode: 256 }),
+    pod('e', [toleration(300)], projected()),
+  ];
+  const texts = pods.map((p) => JSON.stringify(p));
+  for (const p of pods) assert.equal(shareWrittenParts(p), true);
+  objectsEqualText(pods, texts);
+  const [a, b, c, d, e] = pods as [any, any, any, any, any];
+  assert.equal(b.spec.tolerations, a.spec.tolerations);
+  assert.equal(b.spec.volumes[0].projected, a.spec.volumes[0].projected);
+  assert.notEqual(c.spec.tolerations, a.spec.tolerations);
+  assert.notEqual(c.spec.volumes[0].projected, a.spec.volumes[0].projected);
+  assert.deepEqual(Object.keys(c.spec.volumes[0].projected), ['defaultMode', 'sources']);
+  assert.notEqual(d.spec.tolerations, a.spec.tolerations);
+  assert.notEqual(d.spec.volumes[0].projected, a.spec.volumes[0].projected);
+  // Met again after others: found by its text, the same shared tree.
+  assert.equal(e.spec.tolerations, a.spec.tolerations);
+  assert.equal(e.spec.volumes[0].projected, a.spec.volumes[0].projected);
+  for (const p of pods) assert.ok(Object.isFrozen(p.spec.tolerations) && Object.isFrozen(p.spec.volumes[0].projected.sources[0]));
+});
