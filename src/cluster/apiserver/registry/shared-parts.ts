@@ -81,10 +81,12 @@ function freezeWalk(object: Record<string, unknown>): boolean {
       if (s !== value) object[key] = s;
     } else if (value !== null && typeof value === 'object') {
       if (!plainPrototype(value)) return false;
-      if (ALIKE.has(key) || key === 'fieldsV1') {
+      if (key === 'fieldsV1' && ownVariant(value)) {
+        if (!freezeExact(value as Record<string, unknown>)) return false;
+      } else if (ALIKE.has(key) || key === 'fieldsV1') {
         // A tree is shared by its JSON text: only an exact one may stand for others.
         if (!jsonExact(value)) return false;
-        const tree = sharedTree(value as Record<string, unknown>, key === 'fieldsV1');
+        const tree = key === 'fieldsV1' ? sharedTree(value as Record<string, unknown>, true) : sharedAlike(key, value as Record<string, unknown>);
         if (tree !== value) object[key] = tree;
       } else if (Array.isArray(value) ? !freezeArray(value) : !freezeWalk(value as Record<string, unknown>)) return false;
     } else if (!exactScalar(value)) return false;
@@ -108,6 +110,31 @@ function freezeArray(array: unknown[]): boolean {
   }
   Object.freeze(array);
   return true;
+}
+
+/**
+ * Whether a written field set is a managedFields cache's answer made for one object (see
+ * managed-fields-recent.ts recall): an unfrozen tree whose top members, or their members, are the
+ * cache's frozen trees, and whose new nodes spell what is the object's own (a pod's IPs under
+ * f:podIPs, members a write left as the entry had them). Such a set is met in no other object, so
+ * it is frozen as it is rather than shared: looking it up cost a JSON.stringify of the whole set, a
+ * miss in the table and a deep freeze (~15 us, at every status write that reports a pod's IP), and
+ * each one pushed a set met again out of the tables. The encoder's new trees (the general path,
+ * nothing frozen in them) and the caches' own frozen sets are shared as before; a set taken for a
+ * variant by mistake only stays unshared, equal all the same.
+ */
+function ownVariant(set: object): boolean {
+  if (Object.isFrozen(set) || Array.isArray(set)) return false;
+  for (const key in set) {
+    const member = (set as Record<string, unknown>)[key];
+    if (member === null || typeof member !== 'object') continue;
+    if (Object.isFrozen(member)) return true;
+    for (const inner in member) {
+      const value = (member as Record<string, unknown>)[inner];
+      if (value !== null && typeof value === 'object' && Object.isFrozen(value)) return true;
+    }
+  }
+  return false;
 }
 
 /** freezeWalk without the sharing: freezes `object` throughout if it is exact JSON (false, and the walk stops, at the first value that is not). */
@@ -176,6 +203,46 @@ function sharedTree(set: Record<string, unknown>, fieldSet = false): Record<stri
   fieldSets.set(text, deepFreeze(set));
   knownTrees.set(set, true);
   return set;
+}
+
+/**
+ * The shared tree last found for each ALIKE property: the pods of a workload are created alike, so
+ * a new pod's tolerations or token volume source are most often equal to the last pod's, and a
+ * walk that compares them member by member costs less than their JSON.stringify and its look-up.
+ */
+const lastAlike = new Map<string, Record<string, unknown>>();
+
+/** sharedTree for an exact value under an ALIKE property: the last tree found for it when equal, else by its text. */
+function sharedAlike(key: string, value: Record<string, unknown>): Record<string, unknown> {
+  const last = lastAlike.get(key);
+  if (last !== undefined && sameJson(value, last)) return last;
+  const tree = sharedTree(value);
+  lastAlike.set(key, tree);
+  return tree;
+}
+
+/**
+ * Whether two exact JSON values (written.ts jsonExact) have the same JSON text: equal scalars, and
+ * the same members in the same order (the order is in the text, and a shared tree stands for the
+ * value as the stored text has it).
+ */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  const others = Object.keys(b);
+  if (keys.length !== others.length) return false;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    if (k !== others[i] || !sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
 }
 
 function shared(value: string): string {

@@ -157,3 +157,70 @@ test('a written object being deleted is frozen throughout and shares nothing: it
   Object.defineProperty(withProto.status, '__proto__', { value: {}, enumerable: true, writable: true, configurable: true });
   assert.equal(shareWrittenParts(withProto), false);
 });
+
+test('a cache\'s answer made for one object (a new set around the cache\'s frozen trees) is frozen as it is, not shared nor remembered', () => {
+  const written = (fieldsV1: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'w', managedFields: [{ manager: 'kubelet', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1, subresource: 'status' }] } }) as KubeObject;
+  const conditions = deepFreeze({ '.': {}, 'k:{"type":"Ready"}': { '.': {}, 'f:status': {}, 'f:type': {} } });
+  const phase = deepFreeze({});
+  // As recall respells a remembered set for a pod: new nodes down to the pod's own items, the rest the cache's.
+  const variant = (ip: string) => ({ 'f:status': { 'f:conditions': conditions, 'f:phase': phase, 'f:podIPs': { '.': {}, [`k:{"ip":"${ip}"}`]: { '.': {}, 'f:ip': {} } } } });
+  const plainOf = (set: object) => JSON.parse(JSON.stringify(set)) as Record<string, unknown>;
+
+  const set = variant('10.0.0.7');
+  const text = JSON.stringify(set);
+  const w = written(set);
+  assert.equal(shareWrittenParts(w), true);
+  const kept = w.metadata.managedFields![0]!.fieldsV1 as any;
+  assert.equal(kept, set);
+  assert.equal(JSON.stringify(kept), text);
+  for (const part of [kept, kept['f:status'], kept['f:status']['f:podIPs'], kept['f:status']['f:podIPs']['k:{"ip":"10.0.0.7"}']]) assert.ok(Object.isFrozen(part));
+  assert.equal(kept['f:status']['f:conditions'], conditions);
+
+  // An equal variant is another object's: it keeps its own. And none was remembered: an equal
+  // decoded set (nothing frozen in it) is not taken for the variant, but shared with its equals as before.
+  const other = written(variant('10.0.0.7'));
+  assert.equal(shareWrittenParts(other), true);
+  assert.notEqual(other.metadata.managedFields![0]!.fieldsV1, set);
+  const encoded = [written(plainOf(set)), written(plainOf(set))];
+  for (const e of encoded) assert.equal(shareWrittenParts(e), true);
+  const [a, b] = encoded.map((e) => e.metadata.managedFields![0]!.fieldsV1);
+  assert.notEqual(a, set);
+  assert.equal(a, b);
+  assert.ok(Object.isFrozen(a));
+
+  // Exactness is checked all the same.
+  const odd = variant('10.0.0.8') as any;
+  odd['f:status']['f:podIPs']['.'] = new Date(0);
+  assert.equal(shareWrittenParts(written(odd)), false);
+});
+
+test('a written pod\'s alike sub-objects equal to the last pod\'s take its shared tree; any other text, even members in another order, is its own', () => {
+  const toleration = (seconds: number) => ({ key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: seconds });
+  const pod = (name: string, tolerations: unknown[], projected: Record<string, unknown>) => ({
+    apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' },
+    spec: { containers: [{ name: 'web', image: 'nginx' }], volumes: [{ name: `kube-api-access-${name}`, projected }], tolerations },
+  }) as unknown as KubeObject & { spec: any };
+  const projected = () => ({ sources: [{ serviceAccountToken: { expirationSeconds: 3607, path: 'token' } }, { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } }], defaultMode: 420 });
+  const pods = [
+    pod('a', [toleration(300)], projected()),
+    pod('b', [toleration(300)], projected()),
+    pod('c', [toleration(60)], { defaultMode: 420, sources: projected().sources }),
+    pod('d', [toleration(300), toleration(300)], { ...projected(), defaultMode: 256 }),
+    pod('e', [toleration(300)], projected()),
+  ];
+  const texts = pods.map((p) => JSON.stringify(p));
+  for (const p of pods) assert.equal(shareWrittenParts(p), true);
+  objectsEqualText(pods, texts);
+  const [a, b, c, d, e] = pods as [any, any, any, any, any];
+  assert.equal(b.spec.tolerations, a.spec.tolerations);
+  assert.equal(b.spec.volumes[0].projected, a.spec.volumes[0].projected);
+  assert.notEqual(c.spec.tolerations, a.spec.tolerations);
+  assert.notEqual(c.spec.volumes[0].projected, a.spec.volumes[0].projected);
+  assert.deepEqual(Object.keys(c.spec.volumes[0].projected), ['defaultMode', 'sources']);
+  assert.notEqual(d.spec.tolerations, a.spec.tolerations);
+  assert.notEqual(d.spec.volumes[0].projected, a.spec.volumes[0].projected);
+  // Met again after others: found by its text, the same shared tree.
+  assert.equal(e.spec.tolerations, a.spec.tolerations);
+  assert.equal(e.spec.volumes[0].projected, a.spec.volumes[0].projected);
+  for (const p of pods) assert.ok(Object.isFrozen(p.spec.tolerations) && Object.isFrozen(p.spec.volumes[0].projected.sources[0]));
+});
