@@ -1,9 +1,15 @@
 /**
  * The taint eviction controller (kube-controller-manager's taint-eviction-controller): a pod on a
  * node with a NoExecute taint it does not tolerate is deleted at once; one it tolerates for
- * `tolerationSeconds` is deleted that long after the controller first saw it so, not after the
- * taint's timeAdded (the 300 s defaults every pod gets from DefaultTolerationSeconds make that 5
- * minutes); a taint that goes away in time cancels the deletion.
+ * `tolerationSeconds` is deleted that long after the controller first saw it so (the 300 s defaults
+ * every pod gets from DefaultTolerationSeconds make that 5 minutes); a taint that goes away in time
+ * cancels the deletion.
+ *
+ * "First saw it so" is processPodOnNode's time.Now(), which on a real cluster is within moments of
+ * the event that made it so: the taint's timeAdded, or the pod's arrival on a node tainted before.
+ * Here the informer may deliver that event after the cluster clock has moved on (a paused clock
+ * stepped a minute at a time fires the node lifecycle controller's taint and then runs on), so the
+ * count starts at the later of the two events' own times, never after now (see evictionStart).
  *
  * Deleting: a Normal TaintManagerEviction event "Marking for deletion Pod <ns>/<name>", the pod
  * condition DisruptionTarget=True (DeletionByTaintManager), then a graceful delete.
@@ -81,7 +87,9 @@ export class TaintEvictionController {
     // processPodOnNode does; one tolerated for a while keeps what was scheduled or came already.
     if (decision === 'now') this.cancel(k, pod);
     else if (this.scheduled.has(k)) return;
-    const timer = this.clock.setTimer(decision === 'now' ? 0 : decision.afterMs, () => void this.evict(k));
+    const now = this.clock.now();
+    const afterMs = decision === 'now' ? 0 : Math.max(0, evictionStart(node, pod, now) + decision.afterMs - now);
+    const timer = this.clock.setTimer(afterMs, () => void this.evict(k));
     this.scheduled.set(k, timer);
   }
 
@@ -161,4 +169,22 @@ function sameTolerations(a: Pod, b: Pod): boolean {
   if (x === y) return true;
   if (!x?.length || !y?.length) return !x?.length && !y?.length;
   return JSON.stringify(x) === JSON.stringify(y);
+}
+
+/**
+ * When the pod came to be on a node with these NoExecute taints: the later of the newest such
+ * taint's timeAdded and the pod's arrival on the node (its PodScheduled transition, else its
+ * creation), at most `now`.
+ */
+function evictionStart(node: Node, pod: Pod, now: number): number {
+  let start = -Infinity;
+  for (const taint of node.spec?.taints ?? []) {
+    if (taint.effect !== 'NoExecute' || taint.timeAdded === undefined) continue;
+    const added = Date.parse(taint.timeAdded);
+    if (added > start) start = added;
+  }
+  const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'True')?.lastTransitionTime;
+  const arrived = Date.parse(scheduled ?? pod.metadata.creationTimestamp ?? '');
+  if (arrived > start) start = arrived;
+  return Number.isFinite(start) ? Math.min(start, now) : now;
 }

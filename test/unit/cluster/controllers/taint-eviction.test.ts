@@ -158,6 +158,26 @@ test('as 1.32 (processPodOnNode): a toleration counts from when the controller s
   }
 });
 
+test('a taint the controller learns of after the clock moved on (a stepped clock) counts from its timeAdded, as a real controller that saw it at once would', async () => {
+  const clock = new ManualClock();
+  const cluster = await Cluster.start({ clock, nodes: 1 });
+  try {
+    const nodes = cluster.client().resource<Node>(NODES);
+    const pods = cluster.client().resource<Pod>(PODS);
+    await pods.create(podOn('there', 'node-1'));
+    await clock.advance(30_000);
+    // The taint was added 20 s ago (after the pod came); the controller hears of it only now.
+    const timeAdded = new Date(clock.now() - 20_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    await nodes.patch('node-1', 'merge', { spec: { taints: [{ ...MAINTENANCE, timeAdded }] } });
+    await clock.advance(39_000);
+    assert.equal(await deleted(pods, 'there'), false, '59 s after timeAdded: still tolerated');
+    await clock.advance(1_000);
+    assert.equal(await deleted(pods, 'there'), true, '60 s after timeAdded, not 60 s after the controller heard of it');
+  } finally {
+    await cluster.stop();
+  }
+});
+
 test('as 1.32 (addConditionAndDeletePod, UpdatePodCondition): a DisruptionTarget condition already True keeps its lastTransitionTime, its reason and message updated', async () => {
   const clock = new ManualClock();
   const cluster = await Cluster.start({ clock, nodes: 1 });
