@@ -21,6 +21,7 @@
  */
 import type { KubeObject } from '../../api/types';
 import { deepFreeze } from '../../api/deep-freeze';
+import { sameJson } from '../../api/same-json';
 import { exactScalar, jsonExact, plainPrototype } from './written';
 import { frozenFieldsText } from '../patch/managed-fields-recent';
 import { RecentWeakMap } from '../../api/recent-weak-map';
@@ -219,30 +220,6 @@ function sharedAlike(key: string, value: Record<string, unknown>): Record<string
   const tree = sharedTree(value);
   lastAlike.set(key, tree);
   return tree;
-}
-
-/**
- * Whether two exact JSON values (written.ts jsonExact) have the same JSON text: equal scalars, and
- * the same members in the same order (the order is in the text, and a shared tree stands for the
- * value as the stored text has it).
- */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const keys = Object.keys(a);
-  const others = Object.keys(b);
-  if (keys.length !== others.length) return false;
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i]!;
-    if (k !== others[i] || !sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
-  }
-  return true;
 }
 
 function shared(value: string): string {
