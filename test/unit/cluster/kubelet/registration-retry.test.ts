@@ -21,6 +21,26 @@ function refusal(): ApiResponse {
   };
 }
 
+/**
+ * A node pool whose kubelets reach `cluster` through a client that answers a Node create with
+ * `refusal()` while `refuse()` says so; the cluster time of every create attempt goes into `attempts`.
+ */
+function refusingPool(cluster: Cluster, clock: ManualClock, attempts: number[], refuse: () => boolean): NodePool {
+  return new NodePool({
+    clock,
+    client: (user) => {
+      const through = cluster.client(user).transport;
+      return new ApiClient((request: ApiRequest) => {
+        if (request.method === 'POST' && request.path === '/api/v1/nodes') {
+          attempts.push(clock.now());
+          if (refuse()) return Promise.resolve(refusal());
+        }
+        return through(request);
+      }, user);
+    },
+  });
+}
+
 test('a kubelet whose Node create is refused retries with a doubling back-off, then runs the pods bound to it meanwhile', async () => {
   const clock = new ManualClock();
   const cluster = await Cluster.start({ clock, nodes: 0 });
@@ -29,22 +49,7 @@ test('a kubelet whose Node create is refused retries with a doubling back-off, t
     // The first `refusals` Node creates fail; every attempt's cluster time is recorded.
     let refusals = 4;
     const attempts: number[] = [];
-    pool = new NodePool({
-      clock,
-      client: (user) => {
-        const through = cluster.client(user).transport;
-        return new ApiClient((request: ApiRequest) => {
-          if (request.method === 'POST' && request.path === '/api/v1/nodes') {
-            attempts.push(clock.now());
-            if (refusals > 0) {
-              refusals--;
-              return Promise.resolve(refusal());
-            }
-          }
-          return through(request);
-        }, user);
-      },
-    });
+    pool = refusingPool(cluster, clock, attempts, () => refusals-- > 0);
     const start0 = clock.now();
     let registered = false;
     const starting = pool.start([{ name: 'node-1' }]).then(() => { registered = true; });
@@ -81,19 +86,7 @@ test('the back-off stops doubling at 7 s, and a kubelet stopped meanwhile stops 
   let pool: NodePool | undefined;
   try {
     const attempts: number[] = [];
-    pool = new NodePool({
-      clock,
-      client: (user) => {
-        const through = cluster.client(user).transport;
-        return new ApiClient((request: ApiRequest) => {
-          if (request.method === 'POST' && request.path === '/api/v1/nodes') {
-            attempts.push(clock.now());
-            return Promise.resolve(refusal());
-          }
-          return through(request);
-        }, user);
-      },
-    });
+    pool = refusingPool(cluster, clock, attempts, () => true);
     const start0 = clock.now();
     void pool.start([{ name: 'node-1' }]);
     await clock.advance(0);
