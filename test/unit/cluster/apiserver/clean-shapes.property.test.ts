@@ -16,18 +16,7 @@ import { pods } from '../../../../src/cluster/apiserver/registry/kinds/pods';
 import { validateFields, type FieldValidation } from '../../../../src/cluster/apiserver/field-validation';
 import { CleanShapes } from '../../../../src/cluster/apiserver/clean-shapes';
 import type { ResourceDefinition } from '../../../../src/cluster/apiserver/registry/resource';
-
-/** mulberry32: a small seeded generator, so that a failure replays. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../../../src/cluster/scheduler/schedule-one';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -226,7 +215,7 @@ const RUNS: [string, ResourceDefinition, () => Json, number][] = [
 
 for (const [what, def, base, seed] of RUNS) {
   test(`${what}: 3,000 mutated bodies get the same answer with the memory of clean shapes as from the walk alone`, () => {
-    const rand = seeded(seed);
+    const rand = seededRandom(seed);
     const shapes = new CleanShapes();
     /** Bodies to mutate from: the base and recent ones, so that mutations pile up near remembered shapes. */
     const pool: Json[] = [base()];

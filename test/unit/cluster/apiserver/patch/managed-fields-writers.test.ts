@@ -22,18 +22,22 @@ const meta = metaFromTable({
   'status.hostIPs': { patchStrategy: 'merge', patchMergeKey: 'ip' },
 });
 
-const ORDER = ['manager', 'operation', 'apiVersion', 'time', 'fieldsType', 'fieldsV1', 'subresource'];
-/** Entries in the encoder's key order (an unchanged write answers the stored entries as they are). */
-const canonical = (entries: ManagedFieldsEntry[]) => JSON.stringify(entries.map((e) => Object.fromEntries(ORDER.filter((k) => k in e).map((k) => [k, (e as unknown as JsonObject)[k]]))));
-
-test('status writes of many pods by several writers, in any order: every answer is the general path\'s', () => {
-  let seed = 11;
-  const next = (n: number) => {
+/** A seeded generator (mulberry32) of integers in [0, n), so that a failure replays. */
+function seededInts(seed: number): (n: number) => number {
+  return (n) => {
     seed = (seed + 0x6d2b79f5) | 0;
     let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) % n;
   };
+}
+
+const ORDER = ['manager', 'operation', 'apiVersion', 'time', 'fieldsType', 'fieldsV1', 'subresource'];
+/** Entries in the encoder's key order (an unchanged write answers the stored entries as they are). */
+const canonical = (entries: ManagedFieldsEntry[]) => JSON.stringify(entries.map((e) => Object.fromEntries(ORDER.filter((k) => k in e).map((k) => [k, (e as unknown as JsonObject)[k]]))));
+
+test('status writes of many pods by several writers, in any order: every answer is the general path\'s', () => {
+  const next = seededInts(11);
   const N = 150;
   const pods: JsonObject[] = [];
   for (let i = 0; i < N; i++) {
@@ -91,13 +95,7 @@ test('status writes of many pods by several writers, in any order: every answer 
 test('updates of the main resource by several writers, each changing fields under several first members (metadata, spec) at once: every answer is the general path\'s', () => {
   // The entries kept as stored are those owning none of the changed paths; a set that has nothing
   // under a path's first member is passed over for every path starting there (managed-fields-kept.ts).
-  let seed = 7;
-  const next = (n: number) => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) % n;
-  };
+  const next = seededInts(7);
   const managers = ['creator', 'labeler', 'scaler', 'annotator'];
   const N = 40;
   const objects: JsonObject[] = [];
@@ -139,13 +137,7 @@ test('updates of the main resource by several writers, each changing fields unde
 });
 
 test('updates and status writes between server-side applies (forced or conflicting) by several managers, with label and annotation keys such as __proto__, constructor and dotted or slashed names, some sending the stored entries back: every update\'s answer is the general path\'s', () => {
-  let seed = 23;
-  const next = (n: number) => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) % n;
-  };
+  const next = seededInts(23);
   const pick = <T>(xs: T[]): T => xs[next(xs.length)]!;
   const managers = ['kubelet', 'kubectl', 'kubectl-client-side-apply', '1', 'a"b'];
   const keys = ['app', 'app.kubernetes.io/name', '__proto__', 'constructor', 'example.com/a.b', '1'];
