@@ -14,7 +14,7 @@
  */
 import type { ManagedFieldsEntry } from '../../api/types';
 import { comparePathElements, serializePathElement, type FieldPath, type FieldSet, type PathElement } from './field-set';
-import { managerIdentity, type Managed, type ManagerSet } from './managed-fields';
+import { EntryTexts, managerIdentity, type Managed, type ManagerSet } from './managed-fields';
 import { deepFreeze } from '../../api/deep-freeze';
 import { RecentWeakMap } from '../../api/recent-weak-map';
 import { canonicalFieldsV1 } from './managed-fields-kept';
@@ -60,30 +60,11 @@ export function recentKey(touched: ManagedFieldsEntry[], who: Who, changes: Upda
  * array left open), spelled once per four: every status write's key holds the same few.
  */
 function entryHead(e: ManagedFieldsEntry): string {
-  const subresource = e.subresource ?? '';
-  if (headCount >= MAX_HEADS) {
-    heads.clear();
-    headCount = 0;
-  }
-  let byOperation = heads.get(e.manager);
-  if (byOperation === undefined) heads.set(e.manager, (byOperation = new Map()));
-  let byVersion = byOperation.get(e.operation);
-  if (byVersion === undefined) byOperation.set(e.operation, (byVersion = new Map()));
-  let bySubresource = byVersion.get(e.apiVersion);
-  if (bySubresource === undefined) byVersion.set(e.apiVersion, (bySubresource = new Map()));
-  let head = bySubresource.get(subresource);
-  if (head === undefined) {
-    bySubresource.set(subresource, (head = JSON.stringify([e.manager, e.operation, e.apiVersion, subresource]).slice(0, -1)));
-    headCount++;
-  }
-  return head;
+  return heads.text(e.manager, e.operation, e.apiVersion, e.subresource ?? '');
 }
 
-/** Heads by manager, operation, apiVersion and subresource (by value: a key is any JSON value an entry holds). */
-const heads = new Map<unknown, Map<unknown, Map<unknown, Map<unknown, string>>>>();
-/** Heads spelled at once (entries are client input); past this the table starts again. */
-const MAX_HEADS = 1024;
-let headCount = 0;
+/** Heads spelled at once (entries are client input); past 1,024 the table starts again. */
+const heads = new EntryTexts((manager, operation, apiVersion, subresource) => JSON.stringify([manager, operation, apiVersion, subresource]).slice(0, -1), 1024);
 
 /**
  * The key holds numbers for the texts it is made of (field sets, changed paths), each text given

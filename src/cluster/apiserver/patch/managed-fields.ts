@@ -32,33 +32,47 @@ export type Managed = Map<string, ManagerSet>;
 
 export function managerIdentity(m: Pick<ManagerSet, 'manager' | 'operation' | 'apiVersion' | 'subresource'>): string {
   // Every write asks for the identities of all its entries, several times: each distinct one is
-  // spelled once, found again by its four parts (nested maps: no key text to build per lookup).
-  const apiVersion = m.operation === 'Update' ? m.apiVersion : undefined;
-  const subresource = m.subresource || undefined;
-  // Bounded whatever clients send (managedFields entries are client input): full, it starts again.
-  if (identityCount >= MAX_IDENTITIES) {
-    identities.clear();
-    identityCount = 0;
-  }
-  let byOperation = identities.get(m.manager);
-  if (byOperation === undefined) identities.set(m.manager, (byOperation = new Map()));
-  let byVersion = byOperation.get(m.operation);
-  if (byVersion === undefined) byOperation.set(m.operation, (byVersion = new Map()));
-  let bySubresource = byVersion.get(apiVersion);
-  if (bySubresource === undefined) byVersion.set(apiVersion, (bySubresource = new Map()));
-  let id = bySubresource.get(subresource);
-  if (id === undefined) {
-    id = spellIdentity(m.manager, m.operation, apiVersion, subresource);
-    bySubresource.set(subresource, id);
-    identityCount++;
-  }
-  return id;
+  // spelled once (EntryTexts).
+  return identities.text(m.manager, m.operation, m.operation === 'Update' ? m.apiVersion : undefined, m.subresource || undefined);
 }
 
-const identities = new Map<unknown, Map<unknown, Map<unknown, Map<unknown, string>>>>();
-/** Identities remembered (each a few short strings); past this the table starts again. */
-const MAX_IDENTITIES = 1024;
-let identityCount = 0;
+/**
+ * Texts made of a managedFields entry's manager, operation, apiVersion and subresource, each made
+ * once and found again by its four parts (by value: a part is any JSON value an entry holds), in
+ * nested maps so that no key text is built per look-up. Bounded whatever clients send (entries are
+ * client input): past `max` texts the table starts again.
+ */
+export class EntryTexts {
+  private readonly byManager = new Map<unknown, Map<unknown, Map<unknown, Map<unknown, string>>>>();
+  private count = 0;
+
+  constructor(
+    private readonly spell: (manager: unknown, operation: unknown, apiVersion: unknown, subresource: unknown) => string,
+    private readonly max: number,
+  ) {}
+
+  text(manager: unknown, operation: unknown, apiVersion: unknown, subresource: unknown): string {
+    if (this.count >= this.max) {
+      this.byManager.clear();
+      this.count = 0;
+    }
+    let byOperation = this.byManager.get(manager);
+    if (byOperation === undefined) this.byManager.set(manager, (byOperation = new Map()));
+    let byVersion = byOperation.get(operation);
+    if (byVersion === undefined) byOperation.set(operation, (byVersion = new Map()));
+    let bySubresource = byVersion.get(apiVersion);
+    if (bySubresource === undefined) byVersion.set(apiVersion, (bySubresource = new Map()));
+    let text = bySubresource.get(subresource);
+    if (text === undefined) {
+      bySubresource.set(subresource, (text = this.spell(manager, operation, apiVersion, subresource)));
+      this.count++;
+    }
+    return text;
+  }
+}
+
+/** Identities, each spelled once (a few short strings); past 1,024 the table starts again. */
+const identities = new EntryTexts(spellIdentity, 1024);
 
 /**
  * The JSON text of {manager, operation, apiVersion (Update only), subresource (if any)}, spelled
