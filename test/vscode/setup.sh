@@ -57,11 +57,13 @@ T1=$(date +%s); echo "== node $NODE_VERSION: $((T1-T0))s"
 
 # 2. code-server; its postinstall runs npm install in lib/vscode and builds native modules with node-gyp.
 #    nodedir: headers of the node that will run it (else node-gyp downloads them); yes: node-pty's
-#    postinstall runs npx.
+#    postinstall runs npx. code-server's postinstall reads the Node major from npm_config_user_agent,
+#    which an npm that runs this script (`npm test`) exports with its own Node's version and the
+#    nested npm would inherit: unset, the nested npm writes its own (Node 24's).
 cat > "$CACHE/cs/package.json" <<JSON
 { "name": "kube-sim-vscode-cs", "private": true }
 JSON
-(cd "$CACHE/cs" && PATH="$NODE_DIR/bin:$PATH" npm_config_nodedir="$NODE_DIR" npm_config_yes=true \
+(cd "$CACHE/cs" && unset npm_config_user_agent && PATH="$NODE_DIR/bin:$PATH" npm_config_nodedir="$NODE_DIR" npm_config_yes=true \
   npm install --no-audit --no-fund --no-save --foreground-scripts=false "code-server@$CS_VERSION")
 test -e "$CS_DIR/lib/vscode/node_modules/@vscode/spdlog" || { echo "vscode harness: code-server postinstall did not run" >&2; exit 1; }
 T2=$(date +%s); echo "== code-server $CS_VERSION: $((T2-T1))s"
