@@ -12,6 +12,8 @@ export interface WatchSource {
 interface Registration {
   readonly key: string;
   readonly end: string | undefined;
+  /** `key` and `end` as one string: watchers of one range share a flush's filtering pass by it. */
+  readonly range: string;
   /** The next revision this watcher has not been offered yet: the whole delivery state. */
   next: number;
   readonly onEvents: (events: StoreWatchEvent[]) => void;
@@ -49,7 +51,8 @@ export class WatchHub {
       queueMicrotask(() => onError?.(err));
       return { cancel: () => undefined };
     }
-    const registration: Registration = { key: options.key, end: options.end, next: start, onEvents, onError };
+    const range = `${options.key}\u0000${options.end ?? ''}`;
+    const registration: Registration = { key: options.key, end: options.end, range, next: start, onEvents, onError };
     this.registrations.add(registration);
     if (start <= this.source.visibleRevision()) this.schedule();
     return { cancel: () => this.registrations.delete(registration) };
@@ -71,7 +74,9 @@ export class WatchHub {
     this.flushScheduled = false;
     const to = this.source.visibleRevision();
     const compacted = this.source.compactedRevision();
-    const shared = new Map<string, StoreWatchEvent[]>();
+    // By range, the events from the cursor of the last watcher of that range (most often every
+    // watcher's: all move to `to + 1` at each flush); a watcher at another cursor filters its own.
+    const shared = new Map<string, { from: number; events: StoreWatchEvent[] }>();
     for (const w of [...this.registrations]) {
       if (!this.registrations.has(w) || w.next > to) continue;
       if (w.next <= compacted) {
@@ -79,12 +84,12 @@ export class WatchHub {
         w.onError?.(new CompactedError(w.next, compacted));
         continue;
       }
-      const id = `${w.next}\u0000${w.key}\u0000${w.end ?? ''}`;
-      let events = shared.get(id);
-      if (events === undefined) {
-        events = this.source.eventsBetween(w.next, to, w.key, w.end);
-        shared.set(id, events);
+      let batch = shared.get(w.range);
+      if (batch === undefined || batch.from !== w.next) {
+        batch = { from: w.next, events: this.source.eventsBetween(w.next, to, w.key, w.end) };
+        shared.set(w.range, batch);
       }
+      const { events } = batch;
       w.next = to + 1;
       if (events.length === 0) continue;
       try {

@@ -81,6 +81,8 @@ export class SchedulerCache {
   addPod(pod: Pod): void {
     const uid = podUid(pod);
     const existing = this.pods.get(uid);
+    // A status update of a bound pod: nothing the cache holds of it changes, so no node does either.
+    if (existing !== undefined && !this.assumed.has(uid) && existing.stillDescribes(pod)) return;
     if (existing) {
       // Confirms an assumption (or corrects it if the pod landed elsewhere), or a newer version.
       this.removeFromNode(existing);

@@ -158,10 +158,19 @@ export class PodFacts {
     this.labels = computedFrom && sameLabels(computedFrom.labels, m.labels) ? computedFrom.labels : sharedLabels(m.labels);
     this.priority = pod.spec.priority ?? 0;
     this.nodeName = nodeName ?? pod.spec.nodeName ?? '';
-    this.state = !m.deletionTimestamp ? NOT_TERMINATING
-      : (pod.status?.conditions ?? []).some((c) => c.type === 'DisruptionTarget' && c.reason === PREEMPTION_REASON) ? TERMINATING_BY_PREEMPTION : TERMINATING;
-    const t = pod.status?.startTime ?? m.creationTimestamp;
-    this.startSeconds = t ? Date.parse(t) / 1000 : 0;
+    this.state = stateOf(pod);
+    this.startSeconds = startSecondsOf(pod);
+  }
+
+  /**
+   * Whether `pod`, a newer version of the pod these facts were made from (the same uid), gives the
+   * same facts: a kubelet's status write changes none of them once the pod has started, and the
+   * cache then keeps these rather than moving the pod off its node and back.
+   */
+  stillDescribes(pod: Pod): boolean {
+    const m = pod.metadata;
+    return m.uid === this.uid && (pod.spec.nodeName ?? '') === this.nodeName && (pod.spec.priority ?? 0) === this.priority
+      && stateOf(pod) === this.state && startSecondsOf(pod) === this.startSeconds && sameLabels(this.labels, m.labels);
   }
 
   /** status.startTime (metadata.creationTimestamp before it starts) in ms; 0 without either. */
@@ -225,6 +234,17 @@ export class PodInfo extends PodFacts {
   override get key(): string {
     return (this.cachedKey ??= keyOf(this.pod.metadata.namespace, this.pod.metadata.name));
   }
+}
+
+function stateOf(pod: Pod): number {
+  if (!pod.metadata.deletionTimestamp) return NOT_TERMINATING;
+  return (pod.status?.conditions ?? []).some((c) => c.type === 'DisruptionTarget' && c.reason === PREEMPTION_REASON) ? TERMINATING_BY_PREEMPTION : TERMINATING;
+}
+
+/** See PodFacts.startSeconds. */
+function startSecondsOf(pod: Pod): number {
+  const t = pod.status?.startTime ?? pod.metadata.creationTimestamp;
+  return t ? Date.parse(t) / 1000 : 0;
 }
 
 /** `key` (`namespace/name`), as the pod's informers hold it when they do (equal text, else `key` itself). */

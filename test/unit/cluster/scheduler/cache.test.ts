@@ -222,3 +222,27 @@ test("a bound pod's facts keep its key, name, namespace and start time exactly (
   assert.equal(facts.get('no-namespace')!.startTime, Date.parse('2026-01-01T00:00:00Z'), 'creationTimestamp before it starts');
   assert.equal(facts.get('not-started')!.startTime, 0);
 });
+
+test("a bound pod's status writes that change none of its facts leave its node as it was; a start, a relabel or a deletion is seen", () => {
+  const cache = new SchedulerCache(new ManualClock());
+  cache.addNode(node('node-1', { cpu: '4' }));
+  const p = pod('web', { cpu: '1', nodeName: 'node-1', labels: { app: 'web' } });
+  cache.addPod(p);
+  const n = cache.snapshot().get('node-1')!;
+  const facts = () => n.pods.find((f) => f.name === 'web')!;
+  const generation = n.generation;
+  const held = facts();
+  cache.updatePod({ ...p, status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True' }] } });
+  assert.equal(facts(), held, 'the same facts');
+  assert.equal(n.generation, generation, 'nothing on the node changed');
+
+  const started: Pod = { ...p, status: { phase: 'Running', startTime: '2026-01-01T00:00:07Z' } };
+  cache.updatePod(started);
+  assert.equal(facts().startTime, Date.parse('2026-01-01T00:00:07Z'), 'the start time preemption orders victims by');
+  cache.updatePod({ ...started, metadata: { ...p.metadata, labels: { app: 'web', tier: 'front' } } });
+  assert.deepEqual(facts().labels, { app: 'web', tier: 'front' }, 'the labels affinity and spread match on');
+  cache.updatePod({ ...started, metadata: { ...p.metadata, labels: { app: 'web', tier: 'front' }, deletionTimestamp: '2026-01-01T00:01:00Z' } });
+  assert.ok(facts().terminating);
+  assert.equal(n.requested.milliCPU, 1000, 'counted once throughout');
+  assert.equal(n.pods.length, 1);
+});

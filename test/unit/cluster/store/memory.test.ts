@@ -250,6 +250,27 @@ describe('MemoryStore watch', () => {
     assert.deepEqual(w.summary(), ['put /k/2@4', 'put /k/3@5', 'put /k/4@6', 'put /k/5@7', 'put /k/6@8']);
   });
 
+  it('gives watchers of one range at different cursors, and of ranges that share a start, each their own events', async () => {
+    const store = new MemoryStore();
+    for (let i = 0; i < 4; i++) await put(store, `/k/${i}`, 'v'); // revs 2..5
+    const live = record(store, '/k/', prefixEnd('/k/'));
+    const fromThree = record(store, '/k/', prefixEnd('/k/'), 3);
+    const liveToo = record(store, '/k/', prefixEnd('/k/'));
+    const fromFive = record(store, '/k/', prefixEnd('/k/'), 5);
+    const oneKey = record(store, '/k/', undefined);
+    const narrower = record(store, '/k/', '/k/1');
+    await put(store, '/k/', 'v'); // 6
+    await drain();
+    assert.deepEqual(live.summary(), ['put /k/@6']);
+    assert.deepEqual(fromThree.summary(), ['put /k/1@3', 'put /k/2@4', 'put /k/3@5', 'put /k/@6']);
+    assert.deepEqual(liveToo.summary(), ['put /k/@6']);
+    assert.deepEqual(fromFive.summary(), ['put /k/3@5', 'put /k/@6']);
+    assert.deepEqual(oneKey.summary(), ['put /k/@6']);
+    assert.deepEqual(narrower.summary(), ['put /k/@6']);
+    live.batches[0]!.length = 0;
+    assert.deepEqual(liveToo.summary(), ['put /k/@6'], 'each watcher has its own array');
+  });
+
   it('watches a single key when no end is given', async () => {
     const store = new MemoryStore();
     const w = record(store, '/k/a', undefined);
