@@ -204,11 +204,15 @@ export class TypedWalker {
     // Equal values hold no change at any depth: skipping them spares the typed walk of what a write left alone.
     // for-in over own members, rather than Object.keys: no key arrays for every map compared.
     const skipped = this.skippedAt(node.path);
+    // A member with skipped fields under it (metadata, without its managedFields) is walked without
+    // that check first, which would compare the skipped fields too: a node's managedFields are
+    // most of its metadata, and every status write compared them in full before its walk.
+    const partlySkipped = node.path.length === 0 ? this.skipped?.under : undefined;
     for (const k in l) {
       if (!hasOwn.call(l, k) || skipped?.has(k)) continue;
       const lv = l[k];
       const rv = r[k];
-      if ((lv === rv && lv !== undefined) || (rv !== undefined && typeof lv === 'object' && lv !== null && deepEqual(lv, rv))) continue;
+      if ((lv === rv && lv !== undefined) || (rv !== undefined && typeof lv === 'object' && lv !== null && !partlySkipped?.has(k) && deepEqual(lv, rv))) continue;
       this.compareValue(lv, rv, fieldNode(node, k), c);
     }
     for (const k in r) if (hasOwn.call(r, k) && !hasOwn.call(l, k) && !skipped?.has(k)) this.compareValue(undefined, r[k], fieldNode(node, k), c);
