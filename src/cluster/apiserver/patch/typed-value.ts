@@ -176,7 +176,8 @@ export class TypedWalker {
     return (node.atomic ??= this.atomicMap(node.names));
   }
 
-  private compareValue(l: unknown, r: unknown, node: PathNode, c: ReturnType<TypedWalker['compare']>): void {
+  /** `unequal`: the caller found l and r unequal already (deepEqual), so an atomic value is modified without comparing it again. */
+  private compareValue(l: unknown, r: unknown, node: PathNode, c: ReturnType<TypedWalker['compare']>, unequal = false): void {
     // A null map or list is present but empty: its items are added or removed, not the field itself.
     if (l === null && (isObject(r) || Array.isArray(r))) {
       this.compareValue(isObject(r) ? {} : [], r, node, c);
@@ -193,7 +194,7 @@ export class TypedWalker {
     else {
       if (l === undefined) c.added.insertSpelled(node.key, node.path);
       else if (r === undefined) c.removed.insertSpelled(node.key, node.path);
-      else if (!deepEqual(l, r)) c.modified.insertSpelled(node.key, node.path);
+      else if (unequal || !deepEqual(l, r)) c.modified.insertSpelled(node.key, node.path);
       return;
     }
     if (l === undefined) c.added.insertSpelled(node.key, node.path);
@@ -204,12 +205,18 @@ export class TypedWalker {
     // Equal values hold no change at any depth: skipping them spares the typed walk of what a write left alone.
     // for-in over own members, rather than Object.keys: no key arrays for every map compared.
     const skipped = this.skippedAt(node.path);
+    // A member with skipped fields under it (metadata, without its managedFields) is walked without
+    // that check first, which would compare the skipped fields too: a node's managedFields are
+    // most of its metadata, and every status write compared them in full before its walk.
+    const partlySkipped = node.path.length === 0 ? this.skipped?.under : undefined;
     for (const k in l) {
       if (!hasOwn.call(l, k) || skipped?.has(k)) continue;
       const lv = l[k];
       const rv = r[k];
-      if ((lv === rv && lv !== undefined) || (rv !== undefined && typeof lv === 'object' && lv !== null && deepEqual(lv, rv))) continue;
-      this.compareValue(lv, rv, fieldNode(node, k), c);
+      if (lv === rv && lv !== undefined) continue;
+      const compared = rv !== undefined && typeof lv === 'object' && lv !== null && !partlySkipped?.has(k);
+      if (compared && deepEqual(lv, rv)) continue;
+      this.compareValue(lv, rv, fieldNode(node, k), c, compared);
     }
     for (const k in r) if (hasOwn.call(r, k) && !hasOwn.call(l, k) && !skipped?.has(k)) this.compareValue(undefined, r[k], fieldNode(node, k), c);
   }
