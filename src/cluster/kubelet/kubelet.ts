@@ -139,6 +139,11 @@ export class Kubelet implements PodWorkerHost {
     return this.ids;
   }
 
+  /** The kubelet's client of pods, as itself (`system:node:<name>`). */
+  get pods(): ResourceClient<Pod> {
+    return this.podStatuses;
+  }
+
   get isAlive(): boolean {
     return this.alive;
   }

@@ -4,7 +4,9 @@
  *
  * All kubelets share one pod informer (a single watch instead of one per node: with 5,000 nodes
  * that is the difference between one and 5,000 watchers on every pod change) and each sees only
- * the pods bound to it, as a kubelet's `spec.nodeName=<node>` watch would show it. In a Cluster
+ * the pods bound to it, as a kubelet's `spec.nodeName=<node>` watch would show it, and that list
+ * and watch are announced to the API server's audit as the kubelet's own (Informer.addReader) while
+ * it runs. In a Cluster
  * that informer is the controller manager's (NodePoolOptions.podInformer), as the scheduler's is:
  * every pod costs one cache entry and one delivery a write fewer. Every write a kubelet makes is
  * still its own, as `system:node:<name>`.
@@ -183,8 +185,7 @@ export class NodePool implements PodLogSource {
     if (!kubelet) return;
     if (stop && kubelet.isAlive) {
       this.stoppedByLabel.add(name);
-      kubelet.stop();
-      this.cutStreams(name);
+      this.stopKubelet(name);
     } else if (!stop && this.stoppedByLabel.delete(name)) {
       this.startKubelet(name).catch(() => undefined);
     }
@@ -193,7 +194,10 @@ export class NodePool implements PodLogSource {
   stop(): void {
     if (this.options.podInformer) this.removeHandlers?.();
     else this.informer?.stop();
-    for (const kubelet of this.kubelets.values()) kubelet.stop();
+    for (const kubelet of this.kubelets.values()) {
+      this.informer?.removeReader(kubelet.pods);
+      kubelet.stop();
+    }
   }
 
   /** Adds a node and starts its kubelet; fails as start() does when it cannot register (the kubelet stays, retrying). */
@@ -220,6 +224,8 @@ export class NodePool implements PodLogSource {
   private startAndSync(kubelet: Kubelet, name: string): Promise<void> {
     const clock = this.options.clock;
     const since = clock.now();
+    // The kubelet's pod watch begins as it starts (before its Node registers, as the real one's does).
+    this.informer?.addReader(kubelet.pods, `spec.nodeName=${name}`);
     return new Promise((resolve, reject) => {
       const refused = (err: unknown) => {
         const forGood = err instanceof StatusError && REFUSED_FOR_GOOD.has(err.code);
@@ -236,6 +242,7 @@ export class NodePool implements PodLogSource {
   async remove(name: string): Promise<void> {
     const kubelet = this.kubelets.get(name);
     if (!kubelet) throw new Error(`node "${name}" not found`);
+    this.informer?.removeReader(kubelet.pods);
     kubelet.destroy();
     this.cutStreams(name);
     this.kubelets.delete(name);
@@ -313,6 +320,7 @@ export class NodePool implements PodLogSource {
   stopKubelet(name: string): void {
     const kubelet = this.kubelets.get(name);
     if (!kubelet) throw new Error(`node "${name}" not found`);
+    this.informer?.removeReader(kubelet.pods);
     kubelet.stop();
     this.cutStreams(name);
   }
