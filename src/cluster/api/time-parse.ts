@@ -20,6 +20,12 @@ export function rfc3339ParseError(value: string): string | undefined {
   return isPlainUtc(value) ? undefined : parseError(value);
 }
 
+/** Whether time.Parse(time.RFC3339, value) takes it (no message made). */
+export function isRfc3339(value: string): boolean {
+  // The shortest text it takes is 19 characters long: `2006-01-02T1:04:05Z`.
+  return isPlainUtc(value) || (value.length >= 19 && parseError(value) === undefined);
+}
+
 /**
  * `2006-01-02T15:04:05Z` with every field in range, read in place: what the API server writes and
  * nearly every time a write carries (a status write has several), answered without the walk below.

@@ -6,15 +6,19 @@
  *
  * Why the comparison is enough: what the walk finds depends on the keys (unknown fields, at every
  * depth, map keys too), on the JSON kind of every value (null, string, boolean, number, object,
- * array: the decode check, decode-types.ts) and, among values, on numbers alone (an integer field
- * takes an integer within its format's range; quantities and int-or-strings the same or a string).
- * So two values are alike when they have the same keys in the same order, the same list lengths,
- * and scalars of the same kind, numbers only when both are integers within int32's range (which
- * every integer format takes) or the same number. Only clean results are remembered: an error's
- * message names values, which alike objects need not share.
+ * array: the decode check, decode-types.ts) and, among values, on numbers (an integer field
+ * takes an integer within its format's range; quantities and int-or-strings the same or a string)
+ * and on the strings a quantity or a Time field holds (they must parse). So two values are alike
+ * when they have the same keys in the same order, the same list lengths, and scalars of the same
+ * kind, numbers only when both are integers within int32's range (which every integer format
+ * takes) or the same number, strings only when the new one parses as a quantity and as a Time
+ * wherever the remembered one does. Only clean results are remembered: an error's message names
+ * values, which alike objects need not share.
  */
 import type { ResourceDefinition } from './registry/resource';
 import { snapshot, type ShapeNode } from './registry/created-fields';
+import { decodesAsQuantity } from './decode-types';
+import { isRfc3339 } from '../api/time-parse';
 
 /** Exemplars a resource keeps, most recently met first: a miss compares the new object with each. */
 const MAX_EXEMPLARS = 4;
@@ -77,8 +81,23 @@ function sameKind(a: unknown, b: unknown): boolean {
   if (a === null || b === null) return false;
   const t = typeof a;
   if (t !== typeof b) return false;
-  if (t === 'string' || t === 'boolean') return true;
+  if (t === 'boolean') return true;
+  if (t === 'string') return decodesAlike(a as string, b as string);
   return t === 'number' && smallInteger(a as number) && smallInteger(b as number);
+}
+
+/**
+ * Whether string `value` decodes wherever string `exemplar` did: any string does, but in a quantity
+ * or a Time field only one that parses, so when `exemplar` parses as either, `value` must too. Most
+ * strings (names, images, messages) begin with a letter and can be neither.
+ */
+function decodesAlike(value: string, exemplar: string): boolean {
+  const c = exemplar.charCodeAt(0);
+  // A quantity's text begins with a digit, a sign, a point or white space (trimmed); a Time's with a digit.
+  const parsable = (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46 || c <= 32 || c > 127;
+  if (!parsable) return true;
+  if (decodesAsQuantity(exemplar) && !decodesAsQuantity(value)) return false;
+  return !isRfc3339(exemplar) || isRfc3339(value);
 }
 
 function smallInteger(n: number): boolean {

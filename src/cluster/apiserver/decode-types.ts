@@ -135,6 +135,14 @@ export function decodeCheck(index: FieldIndex): DecodeCheck {
   };
 }
 
+/** What a quantity's text must look like (QUANTITY_REGEX, loosely): failing it, it fails to parse. */
+const QUANTITY_SHAPE = /^[+-]?[0-9.]+[eEinumkKMGTP]*[-+]?[0-9]*$/;
+
+/** Whether a JSON string decodes as a Quantity (see quantityError). */
+export function decodesAsQuantity(value: string): boolean {
+  return QUANTITY_SHAPE.test(quantityText(value)) && quantityError(value) === undefined;
+}
+
 /** Quantity.UnmarshalJSON's error for a JSON string or number (ParseQuantity's: format, suffix, numeric part). */
 function quantityError(value: string | number): string | undefined {
   try {
