@@ -22,8 +22,14 @@ export function rfc3339ParseError(value: string): string | undefined {
 
 /** Whether time.Parse(time.RFC3339, value) takes it (no message made). */
 export function isRfc3339(value: string): boolean {
-  // The shortest text it takes is 19 characters long: `2006-01-02T1:04:05Z`.
-  return isPlainUtc(value) || (value.length >= 19 && parseError(value) === undefined);
+  // The shortest text it takes is 19 characters long (`2006-01-02T1:04:05Z`), and begins with the date and `T`.
+  return isPlainUtc(value) || (value.length >= 19 && hasDate(value) && parseError(value) === undefined);
+}
+
+/** `2006-01-02T` at the start, the fields not checked. */
+function hasDate(v: string): boolean {
+  return isDigit(v, 0) && isDigit(v, 1) && isDigit(v, 2) && isDigit(v, 3) && v.charCodeAt(4) === 45 && isDigit(v, 5) && isDigit(v, 6)
+    && v.charCodeAt(7) === 45 && isDigit(v, 8) && isDigit(v, 9) && v.charCodeAt(10) === 84;
 }
 
 /**

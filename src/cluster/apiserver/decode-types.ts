@@ -135,11 +135,19 @@ export function decodeCheck(index: FieldIndex): DecodeCheck {
   };
 }
 
-/** What a quantity's text must look like (QUANTITY_REGEX, loosely): failing it, it fails to parse. */
-const QUANTITY_SHAPE = /^[+-]?[0-9.]+[eEinumkKMGTP]*[-+]?[0-9]*$/;
+/**
+ * What a quantity's text must look like (QUANTITY_REGEX with one point at most, as the parser
+ * takes): failing it, it fails to parse, and no parse (and no error thrown) is needed to know.
+ * An IP address or a version begins as a quantity would.
+ */
+const QUANTITY_SHAPE = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]*)[eEinumkKMGTP]*[-+]?[0-9]*$/;
+
+/** Digits alone (a resourceVersion, a port as text): always a quantity, and not worth a parse (or a place in its memo). */
+const DIGITS = /^[0-9]+$/;
 
 /** Whether a JSON string decodes as a Quantity (see quantityError). */
 export function decodesAsQuantity(value: string): boolean {
+  if (DIGITS.test(value)) return true;
   return QUANTITY_SHAPE.test(quantityText(value)) && quantityError(value) === undefined;
 }
 
