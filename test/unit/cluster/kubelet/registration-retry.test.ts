@@ -54,15 +54,32 @@ function refusingPool(cluster: Cluster, clock: ManualClock, attempts: number[], 
   });
 }
 
-test('a kubelet whose Node create is refused retries with a doubling back-off, then runs the pods bound to it meanwhile', async () => {
+interface RefusingPool {
+  cluster: Cluster;
+  clock: ManualClock;
+  pool: NodePool;
+  /** The cluster time of every Node create attempt. */
+  attempts: number[];
+}
+
+/** Runs `body` with a cluster of no nodes and a refusingPool on it (`refuse`, `answer`), and stops both after. */
+async function withRefusingPool(refuse: () => boolean, answer: () => ApiResponse, body: (t: RefusingPool) => Promise<void>): Promise<void> {
   const clock = new ManualClock();
   const cluster = await Cluster.start({ clock, nodes: 0 });
-  let pool: NodePool | undefined;
+  const attempts: number[] = [];
+  const pool = refusingPool(cluster, clock, attempts, refuse, answer);
   try {
-    // The first `refusals` Node creates fail; every attempt's cluster time is recorded.
-    let refusals = 4;
-    const attempts: number[] = [];
-    pool = refusingPool(cluster, clock, attempts, () => refusals-- > 0);
+    await body({ cluster, clock, pool, attempts });
+  } finally {
+    pool.stop();
+    await cluster.stop();
+  }
+}
+
+test('a kubelet whose Node create is refused retries with a doubling back-off, then runs the pods bound to it meanwhile', async () => {
+  // The first `refusals` Node creates fail; every attempt's cluster time is recorded.
+  let refusals = 4;
+  await withRefusingPool(() => refusals-- > 0, refusal, async ({ cluster, clock, pool, attempts }) => {
     const start0 = clock.now();
     let registered = false;
     const starting = pool.start([{ name: 'node-1' }]).then(() => { registered = true; });
@@ -87,19 +104,11 @@ test('a kubelet whose Node create is refused retries with a doubling back-off, t
     await clock.advance(10_000);
     const early = await pods.get('early', { namespace: 'default' });
     assert.equal(early.status!.phase, 'Running');
-  } finally {
-    pool?.stop();
-    await cluster.stop();
-  }
+  });
 });
 
 test('the back-off stops doubling at 7 s, and a kubelet stopped meanwhile stops retrying', async () => {
-  const clock = new ManualClock();
-  const cluster = await Cluster.start({ clock, nodes: 0 });
-  let pool: NodePool | undefined;
-  try {
-    const attempts: number[] = [];
-    pool = refusingPool(cluster, clock, attempts, () => true);
+  await withRefusingPool(() => true, refusal, async ({ clock, pool, attempts }) => {
     const start0 = clock.now();
     // It fails after REGISTRATION_PATIENCE_MS (the next test); the kubelet goes on.
     pool.start([{ name: 'node-1' }]).catch(() => undefined);
@@ -114,10 +123,7 @@ test('the back-off stops doubling at 7 s, and a kubelet stopped meanwhile stops 
     const before = attempts.length;
     await clock.advance(30_000);
     assert.equal(attempts.length, before, 'no attempt after the stop');
-  } finally {
-    pool?.stop();
-    await cluster.stop();
-  }
+  });
 });
 
 test('Cluster.start fails with the API server\'s refusal when a Node is invalid (422), instead of waiting for ever', async () => {
@@ -133,13 +139,8 @@ test('Cluster.start fails with the API server\'s refusal when a Node is invalid 
 });
 
 test('a refusal no retry gets past (403) fails the pool\'s start at the first attempt; the kubelet keeps retrying and registers once allowed', async () => {
-  const clock = new ManualClock();
-  const cluster = await Cluster.start({ clock, nodes: 0 });
-  let pool: NodePool | undefined;
-  try {
-    let allowed = false;
-    const attempts: number[] = [];
-    pool = refusingPool(cluster, clock, attempts, () => !allowed, forbidden);
+  let allowed = false;
+  await withRefusingPool(() => !allowed, forbidden, async ({ cluster, clock, pool, attempts }) => {
     const err = await pool.start([{ name: 'node-1' }]).then(() => assert.fail('start resolved'), (e: unknown) => e);
     assert.ok(err instanceof NodeRegistrationError);
     assert.equal((err.cause as StatusError).reason, 'Forbidden');
@@ -150,19 +151,11 @@ test('a refusal no retry gets past (403) fails the pool\'s start at the first at
     allowed = true;
     await clock.advance(10_000);
     assert.equal((await cluster.client().resource<Node>(NODES).get('node-1')).metadata.name, 'node-1');
-  } finally {
-    pool?.stop();
-    await cluster.stop();
-  }
+  });
 });
 
 test('a refusal a retry may get past (500) fails the pool\'s start only after REGISTRATION_PATIENCE_MS of cluster time, with the last refusal', async () => {
-  const clock = new ManualClock();
-  const cluster = await Cluster.start({ clock, nodes: 0 });
-  let pool: NodePool | undefined;
-  try {
-    const attempts: number[] = [];
-    pool = refusingPool(cluster, clock, attempts, () => true);
+  await withRefusingPool(() => true, refusal, async ({ clock, pool, attempts }) => {
     const start0 = clock.now();
     const outcome: { failed?: unknown } = {};
     pool.start([{ name: 'node-1' }]).catch((e: unknown) => { outcome.failed = e; });
@@ -178,8 +171,5 @@ test('a refusal a retry may get past (500) fails the pool\'s start only after RE
     const before = attempts.length;
     await clock.advance(20_000);
     assert.ok(attempts.length > before, 'the kubelet goes on retrying');
-  } finally {
-    pool?.stop();
-    await cluster.stop();
-  }
+  });
 });
