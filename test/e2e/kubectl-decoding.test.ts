@@ -80,6 +80,43 @@ spec:
   assert.equal(cm.stderr.trim(), 'Error from server (BadRequest): error when creating "STDIN": ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal number into Go struct field ConfigMap.data of type string');
 });
 
+test('malformed quantities and times: kubectl prints kube-apiserver\'s decode error (ParseQuantity, time.Parse)', async () => {
+  const quantity = await server.kubectl(['create', '--validate=false', '-f', '-'], { input: `apiVersion: v1
+kind: Pod
+metadata:
+  name: scratch
+spec:
+  schedulerName: e2e-no-scheduler
+  containers:
+  - name: a
+    image: nginx
+  volumes:
+  - name: scratch
+    emptyDir:
+      sizeLimit: 1.5x
+` });
+  assert.notEqual(quantity.code, 0);
+  assert.equal(quantity.stderr.trim(), `Error from server (BadRequest): error when creating "STDIN": Pod in version "v1" cannot be handled as a Pod: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`);
+  // kubectl reads metadata's times itself (and refuses a bad one before sending); other times it sends as they are.
+  const time = await server.kubectl(['create', '--validate=false', '-f', '-'], { input: `apiVersion: v1
+kind: Pod
+metadata:
+  name: timed
+spec:
+  schedulerName: e2e-no-scheduler
+  containers:
+  - name: a
+    image: nginx
+status:
+  startTime: "2024-02-30T10:00:00Z"
+` });
+  assert.notEqual(time.code, 0);
+  assert.equal(time.stderr.trim(), 'Error from server (BadRequest): error when creating "STDIN": Pod in version "v1" cannot be handled as a Pod: parsing time "2024-02-30T10:00:00Z": day out of range');
+  const raw = await server.kubectl(['create', '--raw', '/api/v1/namespaces/default/configmaps', '-f', '-'], { input: '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"timed","creationTimestamp":"2024-01-01T10:00:00"}}' });
+  assert.notEqual(raw.code, 0);
+  assert.equal(raw.stderr.trim(), 'Error from server (BadRequest): ConfigMap in version "v1" cannot be handled as a ConfigMap: parsing time "2024-01-01T10:00:00" as "2006-01-02T15:04:05Z07:00": cannot parse "" as "Z07:00"');
+});
+
 test('duplicate JSON keys sent as they are (kubectl create --raw): Strict refuses them, Warn prints a warning and keeps the last', async () => {
   const body = '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"dup","name":"dup2"}}';
   const strict = await server.kubectl(['create', '--raw', '/api/v1/namespaces/default/configmaps?fieldValidation=Strict', '-f', '-'], { input: body });

@@ -20,6 +20,21 @@ const BINARY_SUFFIXES: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40
 
 export class QuantityParseError extends Error {}
 
+/** unicode.IsSpace: what Go's strings.TrimSpace trims (not U+FEFF, which JavaScript's trim() takes too). */
+const GO_SPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+
+/**
+ * The text of a quantity as Quantity.UnmarshalJSON parses it: a JSON string's text (or a number's)
+ * trimmed of white space, so `" 1 "` is the quantity 1.
+ */
+export function quantityText(value: string | number): string {
+  if (typeof value === 'number') return String(value);
+  const first = value.charCodeAt(0);
+  const last = value.charCodeAt(value.length - 1);
+  // Most texts ("100m", "64Mi") neither begin nor end with white space, or anything beyond ASCII.
+  return first > 32 && first < 127 && last > 32 && last < 127 ? value : value.replace(GO_SPACE, '');
+}
+
 /** Quantity.parse's results by text, and how many it keeps. */
 const parsed = new Map<string, Quantity>();
 const PARSED_MAX = 4096;

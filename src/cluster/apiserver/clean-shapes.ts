@@ -6,15 +6,19 @@
  *
  * Why the comparison is enough: what the walk finds depends on the keys (unknown fields, at every
  * depth, map keys too), on the JSON kind of every value (null, string, boolean, number, object,
- * array: the decode check, decode-types.ts) and, among values, on numbers alone (an integer field
- * takes an integer within its format's range; quantities and int-or-strings the same or a string).
- * So two values are alike when they have the same keys in the same order, the same list lengths,
- * and scalars of the same kind, numbers only when both are integers within int32's range (which
- * every integer format takes) or the same number. Only clean results are remembered: an error's
- * message names values, which alike objects need not share.
+ * array: the decode check, decode-types.ts) and, among values, on numbers (an integer field
+ * takes an integer within its format's range; quantities and int-or-strings the same or a string)
+ * and on the strings a quantity or a Time field holds (they must parse). So two values are alike
+ * when they have the same keys in the same order, the same list lengths, and scalars of the same
+ * kind, numbers only when both are integers within int32's range (which every integer format
+ * takes) or the same number, strings only when the new one parses as a quantity and as a Time
+ * wherever the remembered one does. Only clean results are remembered: an error's message names
+ * values, which alike objects need not share.
  */
 import type { ResourceDefinition } from './registry/resource';
 import { snapshot, type ShapeNode } from './registry/created-fields';
+import { decodesAsQuantity } from './decode-types';
+import { isRfc3339 } from '../api/time-parse';
 
 /** Exemplars a resource keeps, most recently met first: a miss compares the new object with each. */
 const MAX_EXEMPLARS = 4;
@@ -42,13 +46,35 @@ export class CleanShapes {
   add(def: ResourceDefinition, object: unknown): void {
     let exemplars = this.byResource.get(def);
     if (exemplars === undefined) this.byResource.set(def, (exemplars = []));
-    exemplars.unshift(snapshot(object));
+    const shape = snapshot(object);
+    markParses(shape);
+    exemplars.unshift(shape);
     if (exemplars.length > MAX_EXEMPLARS) exemplars.pop();
   }
 }
 
+/** A remembered string, with what it parses as (PARSES_QUANTITY, PARSES_TIME: see decodesAlike), set by add. */
+type ScalarNode = { scalar: unknown; parses?: number };
+
+const PARSES_QUANTITY = 1;
+const PARSES_TIME = 2;
+
+/** Marks each string of a new exemplar with what it parses as: once per exemplar, not at every comparison. */
+function markParses(node: ShapeNode): void {
+  if ('keys' in node) for (const member of node.members) markParses(member);
+  else if ('items' in node) for (const item of node.items) markParses(item);
+  else if (typeof node.scalar === 'string') (node as ScalarNode).parses = parsesAs(node.scalar);
+}
+
+function parsesAs(s: string): number {
+  const c = s.charCodeAt(0);
+  // A quantity's text begins with a digit, a sign, a point or white space (trimmed); a Time's with a digit.
+  if (!((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46 || c <= 32 || c > 127)) return 0;
+  return (decodesAsQuantity(s) ? PARSES_QUANTITY : 0) | (isRfc3339(s) ? PARSES_TIME : 0);
+}
+
 function alike(value: unknown, node: ShapeNode): boolean {
-  if (value === null || typeof value !== 'object') return 'scalar' in node && sameKind(value, node.scalar);
+  if (value === null || typeof value !== 'object') return 'scalar' in node && sameKind(value, node);
   if (Array.isArray(value)) {
     if (!('items' in node)) return false;
     const items = node.items;
@@ -72,13 +98,25 @@ const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
 
 /** Scalars the decode check cannot tell apart (see the header); anything else only if identical. */
-function sameKind(a: unknown, b: unknown): boolean {
+function sameKind(a: unknown, node: ScalarNode): boolean {
+  const b = node.scalar;
   if (a === b) return true;
   if (a === null || b === null) return false;
   const t = typeof a;
   if (t !== typeof b) return false;
-  if (t === 'string' || t === 'boolean') return true;
+  if (t === 'boolean') return true;
+  if (t === 'string') return decodesAlike(a as string, node.parses ?? 0);
   return t === 'number' && smallInteger(a as number) && smallInteger(b as number);
+}
+
+/**
+ * Whether string `value` decodes wherever the remembered string did: any string does, but in a
+ * quantity or a Time field only one that parses, so it must parse as whatever the remembered one
+ * did (`parses`). Most strings (names, images, messages) can be neither.
+ */
+function decodesAlike(value: string, parses: number): boolean {
+  if (parses === 0) return true;
+  return ((parses & PARSES_QUANTITY) === 0 || decodesAsQuantity(value)) && ((parses & PARSES_TIME) === 0 || isRfc3339(value));
 }
 
 function smallInteger(n: number): boolean {

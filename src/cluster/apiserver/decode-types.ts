@@ -10,16 +10,19 @@
  * indices or map keys), and the Go type of the target (`[]v1.Container`, `map[string]string`,
  * `int32`; named string types such as v1.RestartPolicy are not known here and print as `string`).
  * `null` decodes into anything. Types with their own decoders answer in their own words:
- * IntOrString takes a string or an int32, Quantity a string or a number (anything else fails its
- * format), Time a string; RawExtension and FieldsV1 take anything.
+ * IntOrString takes a string or an int32, Quantity a string or a number whose text (trimmed) parses
+ * (ParseQuantity's errors; anything else fails its format), Time a string that time.Parse takes as
+ * RFC 3339 (its parse error otherwise, time-parse.ts); RawExtension and FieldsV1 take anything.
  *
  * The walk touches only the fields present and builds no text unless it finds a mismatch.
  */
 import type { FieldIndex } from '../../schema/field-index';
+import { ERR_FORMAT_WRONG, Quantity, QuantityParseError, quantityText } from '../api/quantity';
+import { rfc3339ParseError } from '../api/time-parse';
 import type { SchemaDefinition, SchemaNode } from '../../schema/types';
 import type { DecodeCheck } from '../../schema/unknown-fields';
 
-const QUANTITY_FORMAT = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+const TIME = 'io.k8s.apimachinery.pkg.apis.meta.v1.Time';
 
 interface Context {
   /** The definition of the Go struct that declares the innermost field (io.k8s.api.core.v1.PodSpec; '' at the root). */
@@ -100,9 +103,11 @@ function checkAs(index: FieldIndex, node: SchemaNode, def: SchemaDefinition, val
       if (typeof value === 'number' && fitsInteger(value, 'int32')) return undefined;
       return `json: cannot unmarshal ${valueKind(value)} into Go value of type int32`;
     case 'quantity':
-      return typeof value === 'string' || typeof value === 'number' ? undefined : QUANTITY_FORMAT;
+      return typeof value === 'string' || typeof value === 'number' ? quantityError(value) : ERR_FORMAT_WRONG;
     case 'date-time':
-      return typeof value === 'string' ? undefined : `json: cannot unmarshal ${valueKind(value)} into Go value of type string`;
+      if (typeof value !== 'string') return `json: cannot unmarshal ${valueKind(value)} into Go value of type string`;
+      // MicroTime (events' eventTime, Leases' times) parses another layout: not checked here.
+      return node.ref === TIME ? rfc3339ParseError(value) : undefined;
     default:
       return undefined;
   }
@@ -128,6 +133,33 @@ export function decodeCheck(index: FieldIndex): DecodeCheck {
         return checkAs(index, node, def, value, at);
     }
   };
+}
+
+/**
+ * What a quantity's text must look like (QUANTITY_REGEX with one point at most, as the parser
+ * takes): failing it, it fails to parse, and no parse (and no error thrown) is needed to know.
+ * An IP address or a version begins as a quantity would.
+ */
+const QUANTITY_SHAPE = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]*)[eEinumkKMGTP]*[-+]?[0-9]*$/;
+
+/** Digits alone (a resourceVersion, a port as text): always a quantity, and not worth a parse (or a place in its memo). */
+const DIGITS = /^[0-9]+$/;
+
+/** Whether a JSON string decodes as a Quantity (see quantityError). */
+export function decodesAsQuantity(value: string): boolean {
+  if (DIGITS.test(value)) return true;
+  return QUANTITY_SHAPE.test(quantityText(value)) && quantityError(value) === undefined;
+}
+
+/** Quantity.UnmarshalJSON's error for a JSON string or number (ParseQuantity's: format, suffix, numeric part). */
+function quantityError(value: string | number): string | undefined {
+  try {
+    Quantity.parse(quantityText(value));
+    return undefined;
+  } catch (err) {
+    if (err instanceof QuantityParseError) return err.message;
+    throw err;
+  }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -30,6 +30,9 @@ function anonymousPublicInfo(request: ApiRequest): UserInfo | undefined {
   return PUBLIC_INFO.test(request.path) ? ANONYMOUS : undefined;
 }
 
+/** The answer to an announced read (ApiRequest.announced): allowed, nothing served. */
+const ANNOUNCED: ApiResponse = Object.freeze({ status: 200, headers: Object.freeze({}) }) as ApiResponse;
+
 export class Pipeline {
   constructor(private readonly clock: Clock, private readonly audit: AuditLog, private readonly router: Router) {}
 
@@ -45,9 +48,9 @@ export class Pipeline {
         response = statusResponse(unauthorized().status);
       } else {
         const denied = authorize(user, info);
-        response = denied
-          ? statusResponse(denied.status)
-          : await this.router.route(request, info, user, (r) => { resource = r; });
+        if (denied) response = statusResponse(denied.status);
+        else if (request.announced === true) response = ANNOUNCED;
+        else response = await this.router.route(request, info, user, (r) => { resource = r; });
       }
     } catch (err) {
       response = errorResponse(err);

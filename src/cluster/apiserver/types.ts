@@ -43,6 +43,12 @@ export interface ApiRequest {
   user?: UserInfo;
   /** Fires when the client goes away (ends watches and followed logs). */
   signal?: AbortSignal;
+  /**
+   * In-process callers: a read the caller makes from a cache another component keeps (an
+   * informer's reader, see Informer.addReader), told to the API server so that it is authorized
+   * and audited as the request it stands for; not served (200 with no body when allowed).
+   */
+  announced?: true;
 }
 
 /**

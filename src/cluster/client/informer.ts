@@ -25,13 +25,19 @@
  *
  * Indexes (client-go's Indexers, see informer-index.ts) let a caller read the objects of one index
  * value (a node's pods, a controller's pods) without reading, and so decoding, every object.
+ *
+ * Readers (addReader) are components that read this informer instead of listing and watching
+ * themselves (the scheduler and the kubelets read the controller manager's pod informer): each list
+ * and watch the informer begins is announced to the API server as each reader's own, with the
+ * reader's identity and field selector, so that its audit log shows the reads kube-apiserver's
+ * would (ResourceClient.announce); nothing more is served.
  */
 import type { KubeObject, Status, WatchEvent } from '../api/types';
 import type { Clock } from '../clock';
 import { shareParts } from '../apiserver/registry/shared-parts';
 import { handleOf, ObjectHandle } from '../apiserver/registry/handle';
 import { flatText } from '../apiserver/registry/codec';
-import type { ListOptions, ResourceClient, WatchHandle } from './client';
+import type { ListOptions, ResourceClient, WatchHandle, WatchOptions } from './client';
 import { InformerIndex, type IndexFunc } from './informer-index';
 
 export interface InformerHandlers<T> {
@@ -91,6 +97,8 @@ export class Informer<T extends KubeObject = KubeObject> {
   private readonly resourceKey: string;
   /** Weakly held by `running`: an informer nobody stopped does not keep its cluster alive once the cluster is dropped. */
   private readonly origin: object;
+  /** Readers (addReader): each one's client of this resource, and the field selector it would list with. */
+  private readers: Map<ResourceClient<T>, string | undefined> | undefined;
 
   constructor(
     private readonly resource: ResourceClient<T>,
@@ -120,6 +128,38 @@ export class Informer<T extends KubeObject = KubeObject> {
       const i = this.handlers.indexOf(handlers);
       if (i >= 0) this.handlers.splice(i, 1);
     };
+  }
+
+  /**
+   * `resource`, another user's client of this informer's resource, reads this informer as if it
+   * listed and watched with `fieldSelector` itself: its list and watch are announced now if this
+   * informer has listed, else with this informer's; then with every list and watch it begins,
+   * until removeReader.
+   */
+  addReader(resource: ResourceClient<T>, fieldSelector?: string): void {
+    (this.readers ??= new Map()).set(resource, fieldSelector);
+    if (!this.synced || this.stopped) return;
+    this.announce(resource, fieldSelector, false);
+    if (this.watchHandle !== undefined) this.announce(resource, fieldSelector, true);
+  }
+
+  removeReader(resource: ResourceClient<T>): void {
+    this.readers?.delete(resource);
+  }
+
+  /** Every reader's list (or watch), as this informer begins its own. */
+  private announceReaders(watch: boolean): void {
+    if (this.readers === undefined) return;
+    for (const [resource, fieldSelector] of this.readers) this.announce(resource, fieldSelector, watch);
+  }
+
+  private announce(resource: ResourceClient<T>, fieldSelector: string | undefined, watch: boolean): void {
+    const options: WatchOptions = fieldSelector === undefined ? {} : { fieldSelector };
+    if (watch) {
+      options.resourceVersion = this.resourceVersion;
+      options.allowWatchBookmarks = true;
+    }
+    resource.announce(options, watch).catch(() => undefined);
   }
 
   get hasSynced(): boolean {
@@ -250,6 +290,7 @@ export class Informer<T extends KubeObject = KubeObject> {
       return this.retryLater(() => this.relist());
     }
     if (this.stopped) return;
+    this.announceReaders(false);
     const seen = new Set<string>();
     for (const object of list.items) {
       const key = cacheKey(object, this.cache);
@@ -295,6 +336,7 @@ export class Informer<T extends KubeObject = KubeObject> {
         this.watch();
       },
     );
+    this.announceReaders(true);
   }
 
   /** `item`: a watch event's or a list's object, or what a peer holds for it (see heldElsewhere). */

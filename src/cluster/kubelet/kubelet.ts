@@ -139,6 +139,11 @@ export class Kubelet implements PodWorkerHost {
     return this.ids;
   }
 
+  /** The kubelet's client of pods, as itself (`system:node:<name>`). */
+  get pods(): ResourceClient<Pod> {
+    return this.podStatuses;
+  }
+
   get isAlive(): boolean {
     return this.alive;
   }
@@ -151,8 +156,11 @@ export class Kubelet implements PodWorkerHost {
     return this.options.config;
   }
 
-  /** Registers the node (once), then heartbeats. Resolves when the node has reported Ready. */
-  async start(): Promise<void> {
+  /**
+   * Registers the node (once), then heartbeats. Resolves when the node has reported Ready.
+   * `refused` hears each failed registration attempt's error (the attempts go on regardless).
+   */
+  async start(refused?: (err: unknown) => void): Promise<void> {
     if (this.alive) return;
     this.alive = true;
     const bootID = this.random.hex(8) + '-' + this.random.hex(4) + '-' + this.random.hex(4) + '-' + this.random.hex(4) + '-' + this.random.hex(12);
@@ -160,7 +168,7 @@ export class Kubelet implements PodWorkerHost {
     this.lastConditions = undefined;
     this.lastReportedKey = -1;
     const start = ++this.starts;
-    const registration = await this.registerWithAPIServer(start);
+    const registration = await this.registerWithAPIServer(start, refused);
     // Stopped (and maybe started again) before the Node was registered: that start goes on alone.
     if (registration === undefined) return;
     this.nodeEvent('Normal', 'Starting', 'Starting kubelet.');
@@ -434,15 +442,17 @@ export class Kubelet implements PodWorkerHost {
    * (the API refused the Node's create, or the GET of the Node it found) is tried again after
    * 200 ms, 400 ms, ... doubling up to 7 s of cluster time (the real kubelet also waits 100 ms
    * before its first attempt: here the first is at once). Undefined when this kubelet stopped, or
-   * started again, meanwhile (`start`: this start's number, see `starts`).
+   * started again, meanwhile (`start`: this start's number, see `starts`). `refused` hears each
+   * failed attempt's error.
    */
-  private async registerWithAPIServer(start: number): Promise<{ created: boolean; revision: number } | undefined> {
+  private async registerWithAPIServer(start: number, refused?: (err: unknown) => void): Promise<{ created: boolean; revision: number } | undefined> {
     let step = REGISTRATION_FIRST_RETRY_MS;
     for (;;) {
       try {
         return await this.register();
-      } catch {
+      } catch (err) {
         // Retried below.
+        refused?.(err);
       }
       await this.clock.sleep(step);
       if (!this.alive || this.starts !== start) return undefined;

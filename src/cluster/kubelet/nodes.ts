@@ -4,14 +4,16 @@
  *
  * All kubelets share one pod informer (a single watch instead of one per node: with 5,000 nodes
  * that is the difference between one and 5,000 watchers on every pod change) and each sees only
- * the pods bound to it, as a kubelet's `spec.nodeName=<node>` watch would show it. In a Cluster
+ * the pods bound to it, as a kubelet's `spec.nodeName=<node>` watch would show it, and that list
+ * and watch are announced to the API server's audit as the kubelet's own (Informer.addReader) while
+ * it runs. In a Cluster
  * that informer is the controller manager's (NodePoolOptions.podInformer), as the scheduler's is:
  * every pod costs one cache entry and one delivery a write fewer. Every write a kubelet makes is
  * still its own, as `system:node:<name>`.
  *
  * The pool is also the cluster's PodLogSource: logs live with the container runtime on the node.
  */
-import { isStatusError } from '../api/errors';
+import { isStatusError, StatusError } from '../api/errors';
 import type { Node, Pod } from '../api/types';
 import { LEASES, NODES, PODS, type ApiClient } from '../client/client';
 import { Informer, objectKey } from '../client/informer';
@@ -36,6 +38,29 @@ import { TerminalSession } from './runtime/exec-shell';
  * write pending with it shares, so more at once fills each batch.
  */
 export const STARTUP_CONCURRENCY = { memory: 16, durable: 128 } as const;
+
+/**
+ * How long start() and add() wait for a kubelet whose registration keeps failing with errors a
+ * retry may get past (500s, 429s, timeouts), in cluster time: then they fail with the last one
+ * while the kubelet goes on retrying, as the real one does. A user starting a cluster gets an error
+ * to read instead of a start that never ends.
+ */
+export const REGISTRATION_PATIENCE_MS = 30_000;
+
+/**
+ * Refusals no retry gets past while nothing else changes: the Node is invalid (400, 422), the
+ * kubelet may not create or read it (403), the request is one the API server does not take.
+ * start() and add() fail at the first of these.
+ */
+const REFUSED_FOR_GOOD = new Set([400, 403, 405, 406, 413, 415, 422]);
+
+/** A kubelet that did not register: the node, and the API server's refusal (`cause`, a StatusError when it answered). */
+export class NodeRegistrationError extends Error {
+  constructor(readonly node: string, cause: unknown) {
+    super(`node "${node}" could not register with the API server: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'NodeRegistrationError';
+  }
+}
 
 /**
  * Stopping a kubelet from the API, for users of the standalone server (the extension has a command):
@@ -110,7 +135,11 @@ export class NodePool implements PodLogSource {
     return this.kubelets.get(name);
   }
 
-  /** Starts the shared pod informer and one kubelet per node; resolves when every node has registered. */
+  /**
+   * Starts the shared pod informer and one kubelet per node; resolves when every node has
+   * registered. Rejects (NodeRegistrationError) when a node's registration is refused for good or
+   * keeps failing for REGISTRATION_PATIENCE_MS; its kubelet goes on retrying.
+   */
   async start(nodes: NodeConfig[]): Promise<void> {
     const shared = this.options.podInformer;
     const informer = (this.informer = shared ?? new Informer<Pod>(this.admin.resource<Pod>(PODS), { fieldSelector: 'spec.nodeName!=' }, this.options.clock));
@@ -125,7 +154,17 @@ export class NodePool implements PodLogSource {
       await informer.waitForSync();
     }
     const queue = [...nodes];
-    const worker = async () => { for (let config = queue.shift(); config; config = queue.shift()) await this.add(config); };
+    const worker = async () => {
+      for (let config = queue.shift(); config; config = queue.shift()) {
+        try {
+          await this.add(config);
+        } catch (err) {
+          // The start fails: the nodes not begun are not added.
+          queue.length = 0;
+          throw err;
+        }
+      }
+    };
     const concurrency = this.options.startupConcurrency ?? STARTUP_CONCURRENCY.memory;
     await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
   }
@@ -146,8 +185,7 @@ export class NodePool implements PodLogSource {
     if (!kubelet) return;
     if (stop && kubelet.isAlive) {
       this.stoppedByLabel.add(name);
-      kubelet.stop();
-      this.cutStreams(name);
+      this.stopKubelet(name);
     } else if (!stop && this.stoppedByLabel.delete(name)) {
       this.startKubelet(name).catch(() => undefined);
     }
@@ -156,10 +194,13 @@ export class NodePool implements PodLogSource {
   stop(): void {
     if (this.options.podInformer) this.removeHandlers?.();
     else this.informer?.stop();
-    for (const kubelet of this.kubelets.values()) kubelet.stop();
+    for (const kubelet of this.kubelets.values()) {
+      this.informer?.removeReader(kubelet.pods);
+      kubelet.stop();
+    }
   }
 
-  /** Adds a node and starts its kubelet. */
+  /** Adds a node and starts its kubelet; fails as start() does when it cannot register (the kubelet stays, retrying). */
   async add(config: NodeConfig): Promise<Kubelet> {
     if (this.kubelets.has(config.name)) throw new Error(`node "${config.name}" already exists`);
     let index = Number(/^node-(\d+)$/.exec(config.name)?.[1] ?? 0);
@@ -170,15 +211,38 @@ export class NodePool implements PodLogSource {
     this.indexes.add(index);
     const kubelet = new Kubelet({ config, index, client: this.options.client(kubeletUser(config.name)), clock: this.options.clock, behaviour: this.options.behaviour ?? DEFAULT_BEHAVIOUR, pods: this.cachedPod });
     this.kubelets.set(config.name, kubelet);
-    await kubelet.start();
-    for (const pod of this.podsOf(config.name)) kubelet.syncPod(pod);
+    await this.startAndSync(kubelet, config.name);
     return kubelet;
+  }
+
+  /**
+   * Starts `kubelet` and gives it the pods bound to its node once it has registered. Resolves then;
+   * rejects with a NodeRegistrationError at a refusal no retry gets past, or once registration has
+   * failed for REGISTRATION_PATIENCE_MS of cluster time. The kubelet keeps retrying either way, and
+   * still gets its pods when it registers.
+   */
+  private startAndSync(kubelet: Kubelet, name: string): Promise<void> {
+    const clock = this.options.clock;
+    const since = clock.now();
+    // The kubelet's pod watch begins as it starts (before its Node registers, as the real one's does).
+    this.informer?.addReader(kubelet.pods, `spec.nodeName=${name}`);
+    return new Promise((resolve, reject) => {
+      const refused = (err: unknown) => {
+        const forGood = err instanceof StatusError && REFUSED_FOR_GOOD.has(err.code);
+        if (forGood || clock.now() - since >= REGISTRATION_PATIENCE_MS) reject(new NodeRegistrationError(name, err));
+      };
+      kubelet.start(refused).then(() => {
+        for (const pod of this.podsOf(name)) kubelet.syncPod(pod);
+        resolve();
+      }, reject);
+    });
   }
 
   /** Removes a node: its kubelet stops, its Node and Lease are deleted, its pods are deleted (as the pod GC does). */
   async remove(name: string): Promise<void> {
     const kubelet = this.kubelets.get(name);
     if (!kubelet) throw new Error(`node "${name}" not found`);
+    this.informer?.removeReader(kubelet.pods);
     kubelet.destroy();
     this.cutStreams(name);
     this.kubelets.delete(name);
@@ -256,6 +320,7 @@ export class NodePool implements PodLogSource {
   stopKubelet(name: string): void {
     const kubelet = this.kubelets.get(name);
     if (!kubelet) throw new Error(`node "${name}" not found`);
+    this.informer?.removeReader(kubelet.pods);
     kubelet.stop();
     this.cutStreams(name);
   }
@@ -284,8 +349,7 @@ export class NodePool implements PodLogSource {
   async startKubelet(name: string): Promise<void> {
     const kubelet = this.kubelets.get(name);
     if (!kubelet) throw new Error(`node "${name}" not found`);
-    await kubelet.start();
-    for (const pod of this.podsOf(name)) kubelet.syncPod(pod);
+    await this.startAndSync(kubelet, name);
   }
 
   open(namespace: string, podName: string, container: string, options: { previous?: boolean }): ContainerLog {

@@ -15,7 +15,7 @@
 import type { KubeObject, Node, Pod } from '../api/types';
 import { sameJson } from '../api/same-json';
 import { EventsV1Recorder, rfc3339 } from '../client/event-recorder';
-import { NAMESPACES, NODES, PODS, type ApiClient, type GroupVersionResource } from '../client/client';
+import { NAMESPACES, NODES, PODS, type ApiClient, type GroupVersionResource, type ResourceClient } from '../client/client';
 import { Informer } from '../client/informer';
 import type { Clock } from '../clock';
 import { SchedulerCache } from './cache/cache';
@@ -55,11 +55,15 @@ export interface SchedulerOptions {
    * A pod informer of all pods that another component starts and stops (the controller manager's
    * shared one), read instead of a watch of the scheduler's own: each pod then costs one cache
    * entry and one delivery less. The scheduler only reads it: its writes (bindings, status,
-   * preemptions, events) go through its own client, with its own identity. Without it the
-   * scheduler lists and watches pods itself.
+   * preemptions, events) go through its own client, with its own identity, and so do the list and
+   * watch of the pods it would make (kube-scheduler's, of the pods not finished), announced to the
+   * API server's audit (Informer.addReader). Without it the scheduler lists and watches pods itself.
    */
   podInformer?: Informer<Pod>;
 }
+
+/** kube-scheduler's pod informer's field selector (newPodInformer): the pods not finished. */
+export const SCHEDULER_POD_SELECTOR = 'status.phase!=Succeeded,status.phase!=Failed';
 
 export interface SchedulerStats {
   attempts: number;
@@ -82,6 +86,8 @@ export class Scheduler {
   /** The shared pod informer given (SchedulerOptions.podInformer), and how to take the handlers off it again. */
   private readonly sharedPods: Informer<Pod> | undefined;
   private removePodHandlers: (() => void) | undefined;
+  /** The scheduler's client of pods as a reader of the shared pod informer (see SchedulerOptions.podInformer). */
+  private podReader: ResourceClient<Pod> | undefined;
   private priorityClasses: Informer<PriorityClass & KubeObject> | undefined;
   private namespaces: Informer<KubeObject> | undefined;
   private readonly bindings = new Set<Promise<void>>();
@@ -131,6 +137,7 @@ export class Scheduler {
     if (this.sharedPods) {
       // Its owner starts it: the pods it holds already are replayed as adds, the rest come as listed.
       this.removePodHandlers = pods.addHandlers(podHandlers);
+      pods.addReader((this.podReader = this.client.resource<Pod>(PODS)), SCHEDULER_POD_SELECTOR);
       await pods.waitForSync();
     }
     this.running = true;
@@ -144,6 +151,8 @@ export class Scheduler {
     for (const inf of this.informers) inf.stop();
     this.removePodHandlers?.();
     this.removePodHandlers = undefined;
+    if (this.podReader) this.sharedPods?.removeReader(this.podReader);
+    this.podReader = undefined;
     await this.loopDone;
     await Promise.allSettled([...this.bindings]);
   }

@@ -4,7 +4,7 @@
  * whole request with 400 `<Kind> in version "v1" cannot be handled as a <Kind>: <reason>`.
  */
 import { badRequest } from '../errors';
-import { Quantity, QuantityParseError } from '../quantity';
+import { Quantity, QuantityParseError, quantityText } from '../quantity';
 
 export function canonicalizeResourceList(list: unknown, kind: string): void {
   if (typeof list !== 'object' || list === null || Array.isArray(list)) return;
@@ -12,7 +12,7 @@ export function canonicalizeResourceList(list: unknown, kind: string): void {
   for (const [name, value] of Object.entries(entries)) {
     try {
       if (typeof value !== 'string' && typeof value !== 'number') throw new QuantityParseError('quantities must be strings or numbers');
-      entries[name] = canonical(String(value));
+      entries[name] = canonical(quantityText(value));
     } catch (err) {
       throw badRequest(`${kind} in version "v1" cannot be handled as a ${kind}: ${(err as Error).message}`);
     }

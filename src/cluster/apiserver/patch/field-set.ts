@@ -97,8 +97,57 @@ export function parsePathElement(s: string): PathElement | undefined {
   }
 }
 
+/**
+ * A key's or a set item's value as structured-merge-diff's value.ToString prints it: strings
+ * Go-quoted (%q), integers plain, other numbers as Go's %v prints a float64, lists `[a,b]`, maps
+ * `k=v` pairs run together (in key order here; Go's map order is random), null `null`. Never the
+ * value's own toString: a JSON object may have a member of that name.
+ */
 function valueToString(v: unknown): string {
-  return typeof v === 'string' ? JSON.stringify(v) : String(v);
+  if (v === null || v === undefined) return 'null';
+  switch (typeof v) {
+    case 'string':
+      return goQuote(v);
+    case 'number':
+      return Number.isInteger(v) && Math.abs(v) < 2 ** 63 ? BigInt(v).toString() : goFloat(v);
+    case 'boolean':
+      return v ? 'true' : 'false';
+    default:
+      break;
+  }
+  if (Array.isArray(v)) return `[${v.map(valueToString).join(',')}]`;
+  const map = v as Record<string, unknown>;
+  return Object.keys(map).sort(compareStrings).map((k) => `${k}=${valueToString(map[k])}`).join('');
+}
+
+/** Go's %v of a float64 (%g, shortest): `0.5`, `123456.5`; an exponent of two digits at least below 1e-4 and from 1e6 on (`1e-05`, `1.5e+06`). */
+function goFloat(n: number): string {
+  if (!Number.isFinite(n)) return Number.isNaN(n) ? 'NaN' : n > 0 ? '+Inf' : '-Inf';
+  const [mantissa, exp] = n.toExponential().split('e') as [string, string];
+  const e = Number(exp);
+  if (e >= -4 && e < 6) return String(n);
+  const digits = String(Math.abs(e)).padStart(2, '0');
+  return `${mantissa}e${e < 0 ? '-' : '+'}${digits}`;
+}
+
+const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
+const GO_ESCAPES: Record<string, string> = { '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v', '"': '\\"', '\\': '\\\\' };
+
+/** strconv.Quote: printable characters as they are, the rest escaped as Go escapes them. */
+function goQuote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const escape = GO_ESCAPES[ch];
+    if (escape !== undefined) { out += escape; continue; }
+    const code = ch.codePointAt(0)!;
+    // A lone surrogate: Go's decoder made it U+FFFD, which is printable.
+    if (code >= 0xd800 && code <= 0xdfff) out += '\ufffd';
+    else if (PRINTABLE.test(ch)) out += ch;
+    else if (code < 0x80) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else if (code < 0x10000) out += `\\u${code.toString(16).padStart(4, '0')}`;
+    else out += `\\U${code.toString(16).padStart(8, '0')}`;
+  }
+  return out + '"';
 }
 
 /** As conflicts print a path: `.spec.containers[name="nginx"].image`. */

@@ -78,6 +78,47 @@ test('null, int-or-string, quantities as numbers and RawExtension-like fields de
   assert.equal(r.status, 201, JSON.stringify(body(r)));
 });
 
+test('malformed quantities and times are a 400 at decode in ParseQuantity\'s and time.Parse\'s words, for any kind, JSON or YAML, create or update', async () => {
+  const s = await server();
+  const DEPLOYMENTS = '/apis/apps/v1/namespaces/default/deployments';
+  const scratch = (sizeLimit: string) => podWith({ containers: [{ name: 'a', image: 'i' }], volumes: [{ name: 'scratch', emptyDir: { sizeLimit } }] });
+  const deployment = (cpu: string) => JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { selector: { matchLabels: { app: 'd' } }, template: { metadata: { labels: { app: 'd' } }, spec: { containers: [{ name: 'a', image: 'i', resources: { limits: { cpu } } }] } } } });
+  const cm = (metadata: Record<string, unknown>) => JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', ...metadata } });
+  const RFC3339 = '"2006-01-02T15:04:05Z07:00"';
+  const cases: [string, string, string, string][] = [
+    [PODS, scratch('abc'), 'application/json', "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"],
+    [DEPLOYMENTS, deployment('1ii'), 'application/json', "unable to parse quantity's suffix"],
+    [PODS, 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: i\n  volumes:\n  - name: scratch\n    emptyDir:\n      sizeLimit: 1.5x\n', 'application/yaml', "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"],
+    [CMS, cm({ creationTimestamp: 'abc' }), 'application/json', `parsing time "abc" as ${RFC3339}: cannot parse "abc" as "2006"`],
+    [CMS, cm({ creationTimestamp: '2024-01-01' }), 'application/json', `parsing time "2024-01-01" as ${RFC3339}: cannot parse "" as "T"`],
+    [CMS, cm({ creationTimestamp: '2024-01-01 00:00:00Z' }), 'application/json', `parsing time "2024-01-01 00:00:00Z" as ${RFC3339}: cannot parse " 00:00:00Z" as "T"`],
+    [CMS, cm({ creationTimestamp: '2024-01-01T00:00:00+0100' }), 'application/json', `parsing time "2024-01-01T00:00:00+0100" as ${RFC3339}: cannot parse "+0100" as "Z07:00"`],
+    [CMS, cm({ creationTimestamp: '2024-02-30T00:00:00Z' }), 'application/json', 'parsing time "2024-02-30T00:00:00Z": day out of range'],
+    [CMS, cm({ creationTimestamp: '2024-01-01T24:00:00Z' }), 'application/json', 'parsing time "2024-01-01T24:00:00Z": hour out of range'],
+    [CMS, cm({ creationTimestamp: '2024-01-01T00:00:00Zjunk' }), 'application/json', 'parsing time "2024-01-01T00:00:00Zjunk": extra text: "junk"'],
+    [CMS, cm({ creationTimestamp: '２０２４-01-01T00:00:00Z' }), 'application/json', `parsing time "\\xef\\xbc\\x92\\xef\\xbc\\x90\\xef\\xbc\\x92\\xef\\xbc\\x94-01-01T00:00:00Z" as ${RFC3339}: cannot parse "\\xef\\xbc\\x92\\xef\\xbc\\x90\\xef\\xbc\\x92\\xef\\xbc\\x94-01-01T00:00:00Z" as "2006"`],
+    [CMS, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  deletionTimestamp: "2024-13-01T00:00:00Z"\n', 'application/yaml', 'parsing time "2024-13-01T00:00:00Z": month out of range'],
+  ];
+  for (const [path, text, contentType, message] of cases) {
+    const r = await send(s, 'POST', path, text, '', contentType);
+    const kind = path === PODS ? 'Pod' : path === DEPLOYMENTS ? 'Deployment' : 'ConfigMap';
+    assert.equal(r.status, 400, text);
+    assert.equal(body(r).reason, 'BadRequest');
+    assert.equal(body(r).message, `${kind} in version "v1" cannot be handled as a ${kind}: ${message}`);
+  }
+  // What Go takes: a quantity's text trimmed of white space (written back canonical), a one-digit
+  // hour, a fraction after a comma, an offset of 24 hours.
+  const pod = await send(s, 'POST', PODS, podWith({ containers: [{ name: 'a', image: 'i', resources: { limits: { cpu: ' 2 ' } } }] }));
+  assert.equal(pod.status, 201, JSON.stringify(body(pod)));
+  assert.deepEqual((body(pod) as { spec?: { containers: { resources: unknown }[] } }).spec?.containers[0]?.resources, { limits: { cpu: '2' }, requests: { cpu: '2' } });
+  const created = await send(s, 'POST', CMS, cm({ creationTimestamp: '2024-01-01T7:00:00,5+24:00' }));
+  assert.equal(created.status, 201, JSON.stringify(body(created)));
+  // An update is decoded as a create is.
+  const update = await send(s, 'PUT', `${CMS}/c`, cm({ creationTimestamp: '2024-01-01T00:60:00Z' }));
+  assert.equal(update.status, 400);
+  assert.equal(body(update).message, 'ConfigMap in version "v1" cannot be handled as a ConfigMap: parsing time "2024-01-01T00:60:00Z": minute out of range');
+});
+
 test('a merge patch whose result has a wrong type is refused the same way', async () => {
   const s = await server();
   assert.equal((await send(s, 'POST', CMS, JSON.stringify({ metadata: { name: 'c' }, data: { a: 'b' } }))).status, 201);

@@ -58,6 +58,25 @@ test('the audit log records who did what to which object, with the cluster clock
   }
 });
 
+test('an announced read (a reader of another component\'s cache) is authorized and audited as the request it stands for, and serves nothing', async () => {
+  const cluster = await startCluster();
+  try {
+    const allowed = await cluster.client(VIEWER, 'reader/1').resource(PODS).announce({ namespace: 'default', fieldSelector: 'spec.nodeName=node-1', resourceVersion: '5', allowWatchBookmarks: true }, true);
+    assert.equal(allowed, 200);
+    const nobody = { name: 'system:serviceaccount:default:default', groups: ['system:serviceaccounts', 'system:authenticated'] };
+    const denied = await cluster.client(nobody).resource({ group: '', version: 'v1', resource: 'secrets' }).announce({}, false);
+    assert.equal(denied, 403);
+    const records = (user: string) => cluster.audit.query({ user }).map((r) => [r.verb, r.requestURI, r.namespace, r.code, r.userAgent]);
+    assert.deepEqual(records('viewer'), [['watch', '/api/v1/namespaces/default/pods?fieldSelector=spec.nodeName%3Dnode-1&resourceVersion=5&allowWatchBookmarks=true&watch=true', 'default', 200, 'reader/1']]);
+    assert.deepEqual(records(nobody.name), [['list', '/api/v1/secrets', '', 403, 'kube-sim']]);
+    const response = await cluster.server.handle({ method: 'GET', path: '/api/v1/namespaces/default/pods', query: new URLSearchParams(), headers: {}, user: VIEWER, announced: true });
+    assert.equal(response.body, undefined, 'nothing served');
+    assert.equal(response.stream, undefined);
+  } finally {
+    await cluster.stop();
+  }
+});
+
 test('a body nested deeper than 100 levels is a 400 and changes nothing', async () => {
   const cluster = await startCluster();
   try {

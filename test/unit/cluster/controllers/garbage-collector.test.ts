@@ -232,6 +232,42 @@ test('kubectl delete node: the Node\'s Lease (owned by the Node) is deleted, and
   }
 });
 
+test('deleting every Node deletes their Leases (one named otherwise too) without reading every Lease once per Node', async () => {
+  const clock = new ManualClock();
+  const cluster = await Cluster.start({ clock, nodes: 0 });
+  // Every list() of a Lease informer's cache from here on: the collector scanned them all per deleted Node.
+  const leaseScans: number[] = [];
+  const list = Informer.prototype.list;
+  Informer.prototype.list = function (this: Informer<KubeObject>) {
+    const items = list.call(this);
+    if ((this as unknown as { resource: { gvr: { resource: string } } }).resource.gvr.resource === 'leases') leaseScans.push(items.length);
+    return items;
+  };
+  try {
+    const nodes = cluster.client().resource(NODES);
+    const leases = cluster.client().resource(LEASES);
+    const leaseOf = (name: string, node: KubeObject) => leases.create({
+      apiVersion: 'coordination.k8s.io/v1', kind: 'Lease',
+      metadata: { name, namespace: 'kube-node-lease', ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: node.metadata.name!, uid: node.metadata.uid! }] },
+      spec: { holderIdentity: node.metadata.name },
+    });
+    const leaseNames = async () => (await leases.list({ namespace: 'kube-node-lease' })).items.map((l) => l.metadata.name).sort();
+    const names = Array.from({ length: 30 }, (_, i) => `worker-${i}`);
+    for (const name of names) await leaseOf(name, await nodes.create({ apiVersion: 'v1', kind: 'Node', metadata: { name } }));
+    await leaseOf('extra', await nodes.get('worker-0'));
+    await leaseOf('kept', await nodes.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'kept' } }));
+    await clock.advance(1000);
+    leaseScans.length = 0;
+    for (const name of names) await nodes.delete(name);
+    await eventually(clock, async () => (await leaseNames()).length === 1, 'the Leases of the deleted Nodes deleted');
+    assert.deepEqual(await leaseNames(), ['kept']);
+    assert.deepEqual(leaseScans, [], 'no scan of every Lease');
+  } finally {
+    Informer.prototype.list = list;
+    await cluster.stop();
+  }
+});
+
 test('a namespaced object owned by a cluster-scoped one (a Namespace, a Node) is deleted once that owner is gone', async () => {
   const { clock, cluster, make, exists } = await setUp();
   try {

@@ -15,15 +15,20 @@ async function boundNode(c: Cluster, clock: ManualClock, name: string): Promise<
   return (await get()).spec.nodeName;
 }
 
-test("the cluster's scheduler reads the controller manager's pod informer: it lists and watches no pods itself, and still binds as itself", async () => {
+test("the cluster's scheduler reads the controller manager's pod informer: the audit log shows its own pod list and watch (pods not finished), and it still binds as itself", async () => {
   const clock = new ManualClock();
   const c = await Cluster.start({ clock, nodes: 2 });
   try {
     await c.client().resource<Pod>(PODS).create({ metadata: { name: 'web', namespace: 'default' }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } as Pod, { namespace: 'default' });
     assert.match((await boundNode(c, clock, 'web')) ?? '', /^node-[12]$/);
     const podReads = (user: string) => c.audit.query({ user, resource: 'pods' }).filter((r) => r.verb === 'list' || r.verb === 'watch').map((r) => r.verb);
-    assert.deepEqual(podReads(SCHEDULER_USER), [], 'no pod list or watch of its own');
-    assert.deepEqual([...new Set(podReads('system:kube-controller-manager'))].sort(), ['list', 'watch']);
+    assert.deepEqual(podReads(SCHEDULER_USER), ['list', 'watch'], 'as kube-scheduler lists and watches');
+    const [list, watch] = c.audit.query({ user: SCHEDULER_USER, resource: 'pods' }).filter((r) => r.verb === 'list' || r.verb === 'watch');
+    assert.equal(list!.requestURI, '/api/v1/pods?fieldSelector=status.phase%21%3DSucceeded%2Cstatus.phase%21%3DFailed');
+    assert.match(watch!.requestURI, /^\/api\/v1\/pods\?fieldSelector=status\.phase%21%3DSucceeded%2Cstatus\.phase%21%3DFailed&resourceVersion=\d+&allowWatchBookmarks=true&watch=true$/);
+    assert.equal(list!.userAgent, 'kube-scheduler/v1.32.4 (linux/amd64) kubernetes/kube-sim');
+    // The pods are listed and watched once, by the controller manager, whose informer it reads.
+    assert.deepEqual(podReads('system:kube-controller-manager'), ['list', 'watch']);
     // Its writes keep its identity: the binding, and its nodes and namespaces it still watches itself.
     const binding = c.audit.query({ resource: 'pods', name: 'web' }).find((r) => r.subresource === 'binding');
     assert.equal(binding?.user, SCHEDULER_USER);

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FieldSet, fieldPath, pathToString, type FieldPath } from '../../../../../src/cluster/apiserver/patch/field-set';
+import { applyConflictError } from '../../../../../src/cluster/apiserver/patch/managed-fields';
 import { TypedWalker } from '../../../../../src/cluster/apiserver/patch/typed-value';
 import { podMeta } from './pod-meta';
 
@@ -61,6 +62,27 @@ test('paths print as conflicts name them', () => {
     [[...fieldPath('metadata', 'finalizers'), { value: 'x' }], '.metadata.finalizers[="x"]'],
   ];
   for (const [p, s] of cases) assert.equal(pathToString(p), s);
+});
+
+test('key and set values print as structured-merge-diff prints values, whatever members an object value has', () => {
+  const cases: [unknown, string][] = [
+    // A map value: its pairs run together; never the object's own toString (here not even a function).
+    [{ toString: 'x', a: 1 }, '[k=a=1toString="x"]'],
+    [[1, 'x', null, true], '[k=[1,"x",null,true]]'],
+    [null, '[k=null]'],
+    [0.5, '[k=0.5]'],
+    [1234567.5, '[k=1.2345675e+06]'],
+    [1e-7, '[k=1e-07]'],
+    [1e21, '[k=1e+21]'],
+    // Go's %q: printable characters stay, control characters are escaped as Go escapes them.
+    ['é\u0001\t"\u2028', '[k="é\\x01\\t\\"\\u2028"]'],
+  ];
+  for (const [value, printed] of cases) assert.equal(pathToString([{ key: [['k', value]] }]), printed);
+  assert.equal(pathToString([{ value: { toString: 1 } }]), '[=toString=1]');
+  // The conflict message and its cause name such a path instead of failing with a TypeError.
+  const err = applyConflictError([{ manager: { manager: 'a', operation: 'Apply', apiVersion: 'v1', fields: new FieldSet() }, path: [...fieldPath('spec', 'items'), { key: [['name', { toString: 'x' }]] }] }]);
+  assert.equal(err.status.message, 'Apply failed with 1 conflict: conflict with "a": .spec.items[name=toString="x"]');
+  assert.equal(err.status.details?.causes?.[0]?.field, '.spec.items[name=toString="x"]');
 });
 
 test('iteration puts the paths ending at a level before those going deeper', () => {
