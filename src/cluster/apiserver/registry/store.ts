@@ -189,10 +189,13 @@ export class RegistryStore implements HandleSource {
     return { text: shapeText(shape, previous, this.def.strategy.statusSharesSpec === true), shape };
   }
 
-  /** encodeShaped of a new object, which is its own stored shape when it has that form already (created-shape.ts). */
-  private encodeNew(object: KubeObject): { text: string; shape?: KubeObject } {
+  /**
+   * encodeShaped of a new object, which is its own stored shape when it has that form already
+   * (created-shape.ts); `text` is that shape's text when the strategy made it (Strategy.createdText).
+   */
+  private encodeNew(object: KubeObject, text?: string): { text: string; shape?: KubeObject } {
     const shape = createdShape(object, this.apiVersion, this.def.kind);
-    return { text: shapeText(shape, undefined, this.def.strategy.statusSharesSpec === true), shape };
+    return { text: text ?? shapeText(shape, undefined, this.def.strategy.statusSharesSpec === true), shape };
   }
 
   /**
@@ -596,17 +599,13 @@ export class RegistryStore implements HandleSource {
     }
     const admitting = this.admit('admit', attrs);
     if (admitting) await admitting;
-    if (this.def.strategy.beginCreate) await this.def.strategy.beginCreate(object, sctx, this.admission?.lookup);
-    this.def.strategy.prepareForCreate(object, sctx);
-    const errs: FieldError[] = [];
-    if (!meta.name) errs.push(required('metadata.name', 'name or generateName is required'));
-    errs.push(...this.def.strategy.validate(object, sctx).filter((e) => !(e.field === 'metadata.name' && e.type === 'FieldValueRequired' && !meta.name)));
-    if (errs.length > 0) throw invalid(this.kindRef(), meta.name ?? '', errs);
-    if (meta.name!.length > MAX_NAME_LENGTH) throw invalid(this.kindRef(), meta.name!, [required('metadata.name')]);
-    const warnings = this.def.strategy.warningsOnCreate?.(object, sctx) ?? [];
+    // An object the strategy serializes itself is valid as it is (Strategy.createdText).
+    const known = this.conversion ? undefined : this.def.strategy.createdText?.(object);
+    if (known === undefined && this.def.strategy.beginCreate) await this.def.strategy.beginCreate(object, sctx, this.admission?.lookup);
+    const warnings = known !== undefined ? [] : this.prepareCreated(object, sctx);
     const validating = this.admit('validate', attrs);
     if (validating) await validating;
-    const encoded: { text: string; shape?: KubeObject; stored?: KubeObject } = this.conversion ? this.encodeCreated(object) : this.encodeNew(object);
+    const encoded: { text: string; shape?: KubeObject; stored?: KubeObject } = this.conversion ? this.encodeCreated(object) : this.encodeNew(object, known);
     const { text, stored } = encoded;
     if (ctx.dryRun) {
       const existing = await this.getKv(namespace, meta.name!);
@@ -804,6 +803,18 @@ export class RegistryStore implements HandleSource {
       if (validating) await validating;
     }
     return { encoded: this.encodeShaped(object, previous), warnings };
+  }
+
+  /** A create's preparation and validation by its strategy (after beginCreate); returns the strategy's warnings. */
+  private prepareCreated(object: KubeObject, sctx: StrategyContext): string[] {
+    const meta = object.metadata;
+    this.def.strategy.prepareForCreate(object, sctx);
+    const errs: FieldError[] = [];
+    if (!meta.name) errs.push(required('metadata.name', 'name or generateName is required'));
+    errs.push(...this.def.strategy.validate(object, sctx).filter((e) => !(e.field === 'metadata.name' && e.type === 'FieldValueRequired' && !meta.name)));
+    if (errs.length > 0) throw invalid(this.kindRef(), meta.name ?? '', errs);
+    if (meta.name!.length > MAX_NAME_LENGTH) throw invalid(this.kindRef(), meta.name!, [required('metadata.name')]);
+    return this.def.strategy.warningsOnCreate?.(object, sctx) ?? [];
   }
 
   /** The managedFields of recent creates by shape (created-fields.ts). */

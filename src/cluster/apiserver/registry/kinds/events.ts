@@ -8,6 +8,7 @@ import { eventTable } from '../../printers/events';
 import type { ResourceDefinition } from '../resource';
 import { ALL_VERBS, fieldValue, kindStrategy, selectable } from './common';
 import { validateEventCreate, validateEventUpdate } from './event-validation';
+import { createdEventText } from './event-text';
 
 export const eventSelectableFields: Record<string, (o: KubeObject) => string> = {
   ...selectable(
@@ -36,11 +37,14 @@ export const events: ResourceDefinition = {
   shortNames: ['ev'],
   verbs: ALL_VERBS,
   subresources: [],
-  strategy: kindStrategy({
-    namespaced: true,
-    validate: (object) => validateEventCreate(object, true),
-    validateUpdate: (object, old) => validateEventUpdate(object, old, true),
-  }),
+  strategy: {
+    ...kindStrategy({
+      namespaced: true,
+      validate: (object) => validateEventCreate(object, true),
+      validateUpdate: (object, old) => validateEventUpdate(object, old, true),
+    }),
+    createdText: createdEventText,
+  },
   table: eventTable,
   selectableFields: eventSelectableFields,
 };
