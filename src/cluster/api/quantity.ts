@@ -14,6 +14,8 @@ export const ERR_NUMERIC = 'unable to parse numeric part of quantity';
 export const ERR_SUFFIX = "unable to parse quantity's suffix";
 
 const NANO = 1_000_000_000n;
+/** ParseQuantity's cap of a BinarySI amount (maxAllowed, int64's largest), in nano-units. */
+const MAX_BINARY_NANOS = (2n ** 63n - 1n) * NANO;
 
 const DECIMAL_SUFFIXES: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
 const BINARY_SUFFIXES: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
@@ -80,7 +82,6 @@ export class Quantity {
     if (!m) throw new QuantityParseError(ERR_FORMAT_WRONG);
     const [, sign, whole = '', frac = '', suffix = ''] = m;
     if (!/^[eEinumkKMGTP]*[-+]?[0-9]*$/.test(suffix)) throw new QuantityParseError(ERR_FORMAT_WRONG);
-    if (whole === '' && frac === '' && !text.includes('.')) throw new QuantityParseError(ERR_FORMAT_WRONG);
     let format: QuantityFormat;
     let base10Exp = 0;
     let base2Exp = 0;
@@ -92,19 +93,31 @@ export class Quantity {
       base2Exp = BINARY_SUFFIXES[suffix]!;
     } else if (/^[eE][-+]?[0-9]+$/.test(suffix)) {
       format = 'DecimalExponent';
-      base10Exp = Number(suffix.slice(1));
-      if (!Number.isSafeInteger(base10Exp)) throw new QuantityParseError(ERR_SUFFIX);
+      // strconv.ParseInt's int64, then converted to int32 as Go converts (wrapping around).
+      const exponent = BigInt(suffix.slice(1));
+      if (exponent !== BigInt.asIntN(64, exponent)) throw new QuantityParseError(ERR_SUFFIX);
+      base10Exp = Number(BigInt.asIntN(32, exponent));
     } else {
       throw new QuantityParseError(ERR_SUFFIX);
     }
+    if (whole === '' && frac === '') {
+      // No digits ("+", "k", ".", "e3") is zero where ParseQuantity's int64 path takes it; where it
+      // goes on to inf.Dec (a scale below nano, a binary suffix past Ti), "" is no number.
+      if (base10Exp < -9 || base2Exp >= 50) throw new QuantityParseError(ERR_NUMERIC);
+      return new Quantity(0n, format);
+    }
     // value = (whole.frac) * 10^base10Exp * 2^base2Exp, held as a fraction digits / 10^scale.
     const digits = BigInt(`${whole}${frac}` || '0');
+    // Below a nano whatever the digits: rounded up to one (no power of ten of a billion digits made).
+    if (base10Exp + whole.length < -9) return new Quantity(digits === 0n ? 0n : sign === '-' ? -1n : 1n, format);
     let numerator = digits * (1n << BigInt(base2Exp)) * NANO;
     let denominator = 10n ** BigInt(frac.length);
     if (base10Exp >= 0) numerator *= 10n ** BigInt(base10Exp);
     else denominator *= 10n ** BigInt(-base10Exp);
     let nanos = numerator / denominator;
     if (numerator % denominator !== 0n) nanos += 1n; // round up, as Kubernetes does below nano precision
+    // Only inf.Dec's path reaches past int64, and it caps a binary amount there.
+    if (format === 'BinarySI' && nanos > MAX_BINARY_NANOS) nanos = MAX_BINARY_NANOS;
     return new Quantity(sign === '-' ? -nanos : nanos, format);
   }
 

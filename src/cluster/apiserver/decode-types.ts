@@ -136,11 +136,11 @@ export function decodeCheck(index: FieldIndex): DecodeCheck {
 }
 
 /**
- * What a quantity's text must look like (QUANTITY_REGEX with one point at most, as the parser
- * takes): failing it, it fails to parse, and no parse (and no error thrown) is needed to know.
- * An IP address or a version begins as a quantity would.
+ * What a quantity's text must look like (QUANTITY_REGEX with one point at most, and no digit
+ * needed: ParseQuantity takes "+", "k" and "e3" as zero): failing it, it fails to parse, and no
+ * parse (and no error thrown) is needed to know. An IP address or a version begins as a quantity would.
  */
-const QUANTITY_SHAPE = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]*)[eEinumkKMGTP]*[-+]?[0-9]*$/;
+const QUANTITY_SHAPE = /^[+-]?[0-9]*\.?[0-9]*[eEinumkKMGTP]*[-+]?[0-9]*$/;
 
 /** Digits alone (a resourceVersion, a port as text): always a quantity, and not worth a parse (or a place in its memo). */
 const DIGITS = /^[0-9]+$/;
