@@ -75,39 +75,26 @@ export class Quantity {
     return quantity;
   }
 
+  /**
+   * ParseQuantity's error for `text`, or undefined when it parses: what decoding needs, found
+   * without making the value (a power of ten of an exponent up to int32's, which Go never makes).
+   */
+  static errorOf(text: string): string | undefined {
+    if (parsed.has(text)) return undefined;
+    try {
+      scan(text);
+      return undefined;
+    } catch (err) {
+      if (err instanceof QuantityParseError) return err.message;
+      throw err;
+    }
+  }
+
   private static parseText(text: string): Quantity {
-    if (text.length === 0) throw new QuantityParseError(ERR_FORMAT_WRONG);
-    if (text === '0') return new Quantity(0n, 'DecimalSI');
-    const m = /^([+-]?)([0-9]*)(?:\.([0-9]*))?(.*)$/.exec(text);
-    if (!m) throw new QuantityParseError(ERR_FORMAT_WRONG);
-    const [, sign, whole = '', frac = '', suffix = ''] = m;
-    if (!/^[eEinumkKMGTP]*[-+]?[0-9]*$/.test(suffix)) throw new QuantityParseError(ERR_FORMAT_WRONG);
-    let format: QuantityFormat;
-    let base10Exp = 0;
-    let base2Exp = 0;
-    if (suffix in DECIMAL_SUFFIXES) {
-      format = 'DecimalSI';
-      base10Exp = DECIMAL_SUFFIXES[suffix]!;
-    } else if (suffix in BINARY_SUFFIXES) {
-      format = 'BinarySI';
-      base2Exp = BINARY_SUFFIXES[suffix]!;
-    } else if (/^[eE][-+]?[0-9]+$/.test(suffix)) {
-      format = 'DecimalExponent';
-      // strconv.ParseInt's int64, then converted to int32 as Go converts (wrapping around).
-      const exponent = BigInt(suffix.slice(1));
-      if (exponent !== BigInt.asIntN(64, exponent)) throw new QuantityParseError(ERR_SUFFIX);
-      base10Exp = Number(BigInt.asIntN(32, exponent));
-    } else {
-      throw new QuantityParseError(ERR_SUFFIX);
-    }
-    if (whole === '' && frac === '') {
-      // No digits ("+", "k", ".", "e3") is zero where ParseQuantity's int64 path takes it; where it
-      // goes on to inf.Dec (a scale below nano, a binary suffix past Ti), "" is no number.
-      if (base10Exp < -9 || base2Exp >= 50) throw new QuantityParseError(ERR_NUMERIC);
-      return new Quantity(0n, format);
-    }
+    const { sign, whole, frac, format, base10Exp, base2Exp } = scan(text);
+    if (whole === '' && frac === '') return new Quantity(0n, format);
     // value = (whole.frac) * 10^base10Exp * 2^base2Exp, held as a fraction digits / 10^scale.
-    const digits = BigInt(`${whole}${frac}` || '0');
+    const digits = BigInt(`${whole}${frac}`);
     // Below a nano whatever the digits: rounded up to one (no power of ten of a billion digits made).
     if (base10Exp + whole.length < -9) return new Quantity(digits === 0n ? 0n : sign === '-' ? -1n : 1n, format);
     let numerator = digits * (1n << BigInt(base2Exp)) * NANO;
@@ -203,6 +190,40 @@ export class Quantity {
   toJSON(): string {
     return this.toString();
   }
+}
+
+/**
+ * The parts of a quantity's text as ParseQuantity reads them (sign, digits before and after the
+ * point, the suffix's format and exponents), or its error thrown (QuantityParseError).
+ */
+function scan(text: string): { sign: string; whole: string; frac: string; format: QuantityFormat; base10Exp: number; base2Exp: number } {
+  if (text.length === 0) throw new QuantityParseError(ERR_FORMAT_WRONG);
+  const m = /^([+-]?)([0-9]*)(?:\.([0-9]*))?(.*)$/.exec(text);
+  if (!m) throw new QuantityParseError(ERR_FORMAT_WRONG);
+  const [, sign = '', whole = '', frac = '', suffix = ''] = m;
+  if (!/^[eEinumkKMGTP]*[-+]?[0-9]*$/.test(suffix)) throw new QuantityParseError(ERR_FORMAT_WRONG);
+  let format: QuantityFormat;
+  let base10Exp = 0;
+  let base2Exp = 0;
+  if (suffix in DECIMAL_SUFFIXES) {
+    format = 'DecimalSI';
+    base10Exp = DECIMAL_SUFFIXES[suffix]!;
+  } else if (suffix in BINARY_SUFFIXES) {
+    format = 'BinarySI';
+    base2Exp = BINARY_SUFFIXES[suffix]!;
+  } else if (/^[eE][-+]?[0-9]+$/.test(suffix)) {
+    format = 'DecimalExponent';
+    // strconv.ParseInt's int64, then converted to int32 as Go converts (wrapping around).
+    const exponent = BigInt(suffix.slice(1));
+    if (exponent !== BigInt.asIntN(64, exponent)) throw new QuantityParseError(ERR_SUFFIX);
+    base10Exp = Number(BigInt.asIntN(32, exponent));
+  } else {
+    throw new QuantityParseError(ERR_SUFFIX);
+  }
+  // No digits ("+", "k", ".", "e3") is zero where ParseQuantity's int64 path takes it; where it
+  // goes on to inf.Dec (a scale below nano, a binary suffix past Ti), "" is no number.
+  if (whole === '' && frac === '' && (base10Exp < -9 || base2Exp >= 50)) throw new QuantityParseError(ERR_NUMERIC);
+  return { sign, whole, frac, format, base10Exp, base2Exp };
 }
 
 function ceilDiv(a: bigint, b: bigint): bigint {

@@ -17,7 +17,7 @@
  * The walk touches only the fields present and builds no text unless it finds a mismatch.
  */
 import type { FieldIndex } from '../../schema/field-index';
-import { ERR_FORMAT_WRONG, Quantity, QuantityParseError, quantityText } from '../api/quantity';
+import { ERR_FORMAT_WRONG, Quantity, quantityText } from '../api/quantity';
 import { rfc3339ParseError } from '../api/time-parse';
 import type { SchemaDefinition, SchemaNode } from '../../schema/types';
 import type { DecodeCheck } from '../../schema/unknown-fields';
@@ -153,13 +153,7 @@ export function decodesAsQuantity(value: string): boolean {
 
 /** Quantity.UnmarshalJSON's error for a JSON string or number (ParseQuantity's: format, suffix, numeric part). */
 function quantityError(value: string | number): string | undefined {
-  try {
-    Quantity.parse(quantityText(value));
-    return undefined;
-  } catch (err) {
-    if (err instanceof QuantityParseError) return err.message;
-    throw err;
-  }
+  return Quantity.errorOf(quantityText(value));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -199,7 +199,7 @@ test('unknown fields a patch adds are warned about and dropped, an empty key and
 test('quantities without digits are zero as ParseQuantity takes them, and a pod of the same shape with a malformed one is still a 400', async () => {
   const s = await server();
   const scratch = (name: string, sizeLimit: string) => podWith({ containers: [{ name: 'a', image: 'i' }], volumes: [{ name: 'scratch', emptyDir: { sizeLimit } }] }, { name });
-  for (const [name, sizeLimit] of [['kilo', 'k'], ['plus', '+'], ['exp', 'e3'], ['wrapped', '1e4294967296']]) {
+  for (const [name, sizeLimit] of [['kilo', 'k'], ['plus', '+'], ['exp', 'e3'], ['wrapped', '1e4294967296'], ['huge', '1e2147483647']]) {
     const r = await send(s, 'POST', PODS, scratch(name, sizeLimit));
     assert.equal(r.status, 201, `${sizeLimit}: ${JSON.stringify(body(r))}`);
   }
