@@ -14,6 +14,8 @@ export const ERR_NUMERIC = 'unable to parse numeric part of quantity';
 export const ERR_SUFFIX = "unable to parse quantity's suffix";
 
 const NANO = 1_000_000_000n;
+/** ParseQuantity's cap of a BinarySI amount (maxAllowed, int64's largest), in nano-units. */
+const MAX_BINARY_NANOS = (2n ** 63n - 1n) * NANO;
 
 const DECIMAL_SUFFIXES: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
 const BINARY_SUFFIXES: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
@@ -73,38 +75,36 @@ export class Quantity {
     return quantity;
   }
 
-  private static parseText(text: string): Quantity {
-    if (text.length === 0) throw new QuantityParseError(ERR_FORMAT_WRONG);
-    if (text === '0') return new Quantity(0n, 'DecimalSI');
-    const m = /^([+-]?)([0-9]*)(?:\.([0-9]*))?(.*)$/.exec(text);
-    if (!m) throw new QuantityParseError(ERR_FORMAT_WRONG);
-    const [, sign, whole = '', frac = '', suffix = ''] = m;
-    if (!/^[eEinumkKMGTP]*[-+]?[0-9]*$/.test(suffix)) throw new QuantityParseError(ERR_FORMAT_WRONG);
-    if (whole === '' && frac === '' && !text.includes('.')) throw new QuantityParseError(ERR_FORMAT_WRONG);
-    let format: QuantityFormat;
-    let base10Exp = 0;
-    let base2Exp = 0;
-    if (suffix in DECIMAL_SUFFIXES) {
-      format = 'DecimalSI';
-      base10Exp = DECIMAL_SUFFIXES[suffix]!;
-    } else if (suffix in BINARY_SUFFIXES) {
-      format = 'BinarySI';
-      base2Exp = BINARY_SUFFIXES[suffix]!;
-    } else if (/^[eE][-+]?[0-9]+$/.test(suffix)) {
-      format = 'DecimalExponent';
-      base10Exp = Number(suffix.slice(1));
-      if (!Number.isSafeInteger(base10Exp)) throw new QuantityParseError(ERR_SUFFIX);
-    } else {
-      throw new QuantityParseError(ERR_SUFFIX);
+  /**
+   * ParseQuantity's error for `text`, or undefined when it parses: what decoding needs, found
+   * without making the value (a power of ten of an exponent up to int32's, which Go never makes).
+   */
+  static errorOf(text: string): string | undefined {
+    if (parsed.has(text)) return undefined;
+    try {
+      scan(text);
+      return undefined;
+    } catch (err) {
+      if (err instanceof QuantityParseError) return err.message;
+      throw err;
     }
+  }
+
+  private static parseText(text: string): Quantity {
+    const { sign, whole, frac, format, base10Exp, base2Exp } = scan(text);
+    if (whole === '' && frac === '') return new Quantity(0n, format);
     // value = (whole.frac) * 10^base10Exp * 2^base2Exp, held as a fraction digits / 10^scale.
-    const digits = BigInt(`${whole}${frac}` || '0');
+    const digits = BigInt(`${whole}${frac}`);
+    // Below a nano whatever the digits: rounded up to one (no power of ten of a billion digits made).
+    if (base10Exp + whole.length < -9) return new Quantity(digits === 0n ? 0n : sign === '-' ? -1n : 1n, format);
     let numerator = digits * (1n << BigInt(base2Exp)) * NANO;
     let denominator = 10n ** BigInt(frac.length);
     if (base10Exp >= 0) numerator *= 10n ** BigInt(base10Exp);
     else denominator *= 10n ** BigInt(-base10Exp);
     let nanos = numerator / denominator;
     if (numerator % denominator !== 0n) nanos += 1n; // round up, as Kubernetes does below nano precision
+    // Only inf.Dec's path reaches past int64, and it caps a binary amount there.
+    if (format === 'BinarySI' && nanos > MAX_BINARY_NANOS) nanos = MAX_BINARY_NANOS;
     return new Quantity(sign === '-' ? -nanos : nanos, format);
   }
 
@@ -190,6 +190,40 @@ export class Quantity {
   toJSON(): string {
     return this.toString();
   }
+}
+
+/**
+ * The parts of a quantity's text as ParseQuantity reads them (sign, digits before and after the
+ * point, the suffix's format and exponents), or its error thrown (QuantityParseError).
+ */
+function scan(text: string): { sign: string; whole: string; frac: string; format: QuantityFormat; base10Exp: number; base2Exp: number } {
+  if (text.length === 0) throw new QuantityParseError(ERR_FORMAT_WRONG);
+  const m = /^([+-]?)([0-9]*)(?:\.([0-9]*))?(.*)$/.exec(text);
+  if (!m) throw new QuantityParseError(ERR_FORMAT_WRONG);
+  const [, sign = '', whole = '', frac = '', suffix = ''] = m;
+  if (!/^[eEinumkKMGTP]*[-+]?[0-9]*$/.test(suffix)) throw new QuantityParseError(ERR_FORMAT_WRONG);
+  let format: QuantityFormat;
+  let base10Exp = 0;
+  let base2Exp = 0;
+  if (suffix in DECIMAL_SUFFIXES) {
+    format = 'DecimalSI';
+    base10Exp = DECIMAL_SUFFIXES[suffix]!;
+  } else if (suffix in BINARY_SUFFIXES) {
+    format = 'BinarySI';
+    base2Exp = BINARY_SUFFIXES[suffix]!;
+  } else if (/^[eE][-+]?[0-9]+$/.test(suffix)) {
+    format = 'DecimalExponent';
+    // strconv.ParseInt's int64, then converted to int32 as Go converts (wrapping around).
+    const exponent = BigInt(suffix.slice(1));
+    if (exponent !== BigInt.asIntN(64, exponent)) throw new QuantityParseError(ERR_SUFFIX);
+    base10Exp = Number(BigInt.asIntN(32, exponent));
+  } else {
+    throw new QuantityParseError(ERR_SUFFIX);
+  }
+  // No digits ("+", "k", ".", "e3") is zero where ParseQuantity's int64 path takes it; where it
+  // goes on to inf.Dec (a scale below nano, a binary suffix past Ti), "" is no number.
+  if (whole === '' && frac === '' && (base10Exp < -9 || base2Exp >= 50)) throw new QuantityParseError(ERR_NUMERIC);
+  return { sign, whole, frac, format, base10Exp, base2Exp };
 }
 
 function ceilDiv(a: bigint, b: bigint): bigint {

@@ -67,10 +67,10 @@ function markParses(node: ShapeNode): void {
 }
 
 function parsesAs(s: string): number {
+  // Every string that parses as a quantity must be marked ("k" and "Mi" do: see decodesAsQuantity);
+  // a Time's text begins with a digit.
   const c = s.charCodeAt(0);
-  // A quantity's text begins with a digit, a sign, a point or white space (trimmed); a Time's with a digit.
-  if (!((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46 || c <= 32 || c > 127)) return 0;
-  return (decodesAsQuantity(s) ? PARSES_QUANTITY : 0) | (isRfc3339(s) ? PARSES_TIME : 0);
+  return (decodesAsQuantity(s) ? PARSES_QUANTITY : 0) | (c >= 48 && c <= 57 && isRfc3339(s) ? PARSES_TIME : 0);
 }
 
 function alike(value: unknown, node: ShapeNode): boolean {

@@ -17,7 +17,7 @@
  * The walk touches only the fields present and builds no text unless it finds a mismatch.
  */
 import type { FieldIndex } from '../../schema/field-index';
-import { ERR_FORMAT_WRONG, Quantity, QuantityParseError, quantityText } from '../api/quantity';
+import { ERR_FORMAT_WRONG, Quantity, quantityText } from '../api/quantity';
 import { rfc3339ParseError } from '../api/time-parse';
 import type { SchemaDefinition, SchemaNode } from '../../schema/types';
 import type { DecodeCheck } from '../../schema/unknown-fields';
@@ -136,11 +136,11 @@ export function decodeCheck(index: FieldIndex): DecodeCheck {
 }
 
 /**
- * What a quantity's text must look like (QUANTITY_REGEX with one point at most, as the parser
- * takes): failing it, it fails to parse, and no parse (and no error thrown) is needed to know.
- * An IP address or a version begins as a quantity would.
+ * What a quantity's text must look like (QUANTITY_REGEX with one point at most, and no digit
+ * needed: ParseQuantity takes "+", "k" and "e3" as zero): failing it, it fails to parse, and no
+ * parse (and no error thrown) is needed to know. An IP address or a version begins as a quantity would.
  */
-const QUANTITY_SHAPE = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]*)[eEinumkKMGTP]*[-+]?[0-9]*$/;
+const QUANTITY_SHAPE = /^[+-]?[0-9]*\.?[0-9]*[eEinumkKMGTP]*[-+]?[0-9]*$/;
 
 /** Digits alone (a resourceVersion, a port as text): always a quantity, and not worth a parse (or a place in its memo). */
 const DIGITS = /^[0-9]+$/;
@@ -153,13 +153,7 @@ export function decodesAsQuantity(value: string): boolean {
 
 /** Quantity.UnmarshalJSON's error for a JSON string or number (ParseQuantity's: format, suffix, numeric part). */
 function quantityError(value: string | number): string | undefined {
-  try {
-    Quantity.parse(quantityText(value));
-    return undefined;
-  } catch (err) {
-    if (err instanceof QuantityParseError) return err.message;
-    throw err;
-  }
+  return Quantity.errorOf(quantityText(value));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

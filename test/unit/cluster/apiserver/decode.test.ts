@@ -195,3 +195,16 @@ test('unknown fields a patch adds are warned about and dropped, an empty key and
   assert.deepEqual(Object.keys(stored).sort(), ['apiVersion', 'data', 'kind', 'metadata']);
   assert.equal('' in (stored.metadata as object), false);
 });
+
+test('quantities without digits are zero as ParseQuantity takes them, and a pod of the same shape with a malformed one is still a 400', async () => {
+  const s = await server();
+  const scratch = (name: string, sizeLimit: string) => podWith({ containers: [{ name: 'a', image: 'i' }], volumes: [{ name: 'scratch', emptyDir: { sizeLimit } }] }, { name });
+  for (const [name, sizeLimit] of [['kilo', 'k'], ['plus', '+'], ['exp', 'e3'], ['wrapped', '1e4294967296'], ['huge', '1e2147483647']]) {
+    const r = await send(s, 'POST', PODS, scratch(name, sizeLimit));
+    assert.equal(r.status, 201, `${sizeLimit}: ${JSON.stringify(body(r))}`);
+  }
+  // The pods above are remembered as clean shapes: a string in the same place must still parse.
+  const bad = await send(s, 'POST', PODS, scratch('bad', 'abc'));
+  assert.equal(bad.status, 400);
+  assert.equal(body(bad).message, "Pod in version \"v1\" cannot be handled as a Pod: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
+});
