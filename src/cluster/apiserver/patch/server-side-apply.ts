@@ -145,6 +145,15 @@ function versionOf(apiVersion: string): string {
  * structs exist (and, for an Event, its non-pointer `source`), and so do fields serialized without
  * omitempty (a Pod's `spec.containers: null`). A field present in the zero value is not "added", so
  * it gets no `.` entry: `f:spec` never has one, `f:metadata.f:labels` does.
+ *
+ * A null equal on both sides is no change (structured-merge-diff compares null as a value), and
+ * the nulls of a stored object are Go's encoding of zero values: an unset metav1.Time or MicroTime
+ * (an Event's `eventTime`, a pod template's `metadata.creationTimestamp`), which the empty object
+ * holds too wherever it is reached through structs alone. So the object's nulls reached through
+ * maps alone, and the maps on their way, are in the zero value (nothing owns them on create); a
+ * null inside a list item is added with its item (a pod condition's `lastProbeTime: null` is owned).
+ * A null under a pointer struct, which Go's empty object leaves out, is taken as zero too: none of
+ * the built-in kinds stores one there.
  */
 const ZERO_FIELDS: Record<string, JsonObject> = {
   Pod: { spec: { containers: null } },
@@ -159,7 +168,28 @@ function emptyLike(obj: JsonObject): JsonObject {
     if (!(k in obj)) continue;
     out[k] = isObject(out[k]) && isObject(v) ? { ...(out[k] as JsonObject), ...clone(v) } : clone(v);
   }
+  addNulls(obj, out);
   return out;
+}
+
+/** Sets in `zero` the nulls `obj` holds through maps alone, with the maps on their way (see emptyLike). */
+function addNulls(obj: JsonObject, zero: JsonObject): void {
+  for (const k in obj) {
+    if (!Object.prototype.hasOwnProperty.call(obj, k)) continue;
+    const v = obj[k];
+    if (v === null) zero[k] = null;
+    else if (isObject(v) && hasNull(v)) addNulls(v, (isObject(zero[k]) ? zero[k] : (zero[k] = {})) as JsonObject);
+  }
+}
+
+/** True when a null is reached from `obj` through maps alone. */
+function hasNull(obj: JsonObject): boolean {
+  for (const k in obj) {
+    if (!Object.prototype.hasOwnProperty.call(obj, k)) continue;
+    const v = obj[k];
+    if (v === null || (isObject(v) && hasNull(v))) return true;
+  }
+  return false;
 }
 
 interface Changes {
