@@ -476,11 +476,14 @@ export function apply(opts: ApplyOptions): PatchResult {
     const toRemove = previous.fields.withNamedParents().difference(stillOwned.withNamedParents());
     merged = walker.removeItems(merged, toRemove);
   }
+  // Compared as merged, nulls included: structured-merge-diff finds a value the configuration sets
+  // to null modified (a conflict with its owners), not removed; the stored object drops them.
+  const changes = diff(walker, live, merged, reset);
   dropNulls(merged);
   keepSystemMetadata(merged, live);
 
   const others: Managed = new Map([...managed].filter(([id]) => id !== self));
-  const conflicts = shareOut(others, diff(walker, live, merged, reset), undefined);
+  const conflicts = shareOut(others, changes, undefined);
   if (conflicts.length > 0 && !opts.force) {
     const allowed = opts.manager === 'kubectl' ? allowedFromLastApplied(walker, live, opts.apiVersion) : undefined;
     const remaining = allowed ? conflicts.filter((c) => !allowed.has(c.path)) : conflicts;

@@ -442,3 +442,18 @@ test('an applied configuration saying `field: null` owns the field (the template
   const template = ((r.managedFields[0]!.fieldsV1 as JsonObject)['f:spec'] as JsonObject)['f:template'] as JsonObject;
   assert.deepEqual(template['f:metadata'], { 'f:creationTimestamp': {}, 'f:labels': { 'f:app': {} } });
 });
+
+test('an applied `field: null` over a value another manager owns is a conflict, as a change of that value is', () => {
+  const live = stored(manifest('nginx:1.27', { app: 'nginx', tier: 'web' }));
+  (live.metadata as JsonObject).managedFields = recordUpdate({ ...base, updated: structuredClone(live), manager: 'kubectl-create', now: T0 });
+  const config = manifest('nginx:1.27', { app: 'nginx', tier: null as unknown as string });
+  const err = statusOf(() => apply({ ...base, live, config, manager: 'deployer', force: false, now: T1 }));
+  assert.deepEqual([err.code, err.message], [409, 'Apply failed with 1 conflict: conflict with "kubectl-create" using v1: .metadata.labels.tier']);
+
+  // Forced: the label goes, and the applier owns it (as null) in place of its former owner.
+  const r = apply({ ...base, live, config, manager: 'deployer', force: true, now: T1 });
+  assert.deepEqual((r.object.metadata as JsonObject).labels, { app: 'nginx' });
+  const labelsOf = (manager: string) => ((r.managedFields.find((e) => e.manager === manager)!.fieldsV1 as JsonObject)['f:metadata'] as JsonObject)['f:labels'] as JsonObject;
+  assert.deepEqual(Object.keys(labelsOf('deployer')), ['f:app', 'f:tier']);
+  assert.equal(labelsOf('kubectl-create')['f:tier'], undefined);
+});
