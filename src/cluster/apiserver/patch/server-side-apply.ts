@@ -155,9 +155,19 @@ function versionOf(apiVersion: string): string {
  * A null under a pointer struct, which Go's empty object leaves out, is taken as zero too: none of
  * the built-in kinds stores one there.
  */
+const POD_TEMPLATE: JsonObject = { metadata: { creationTimestamp: null }, spec: { containers: null } };
 const ZERO_FIELDS: Record<string, JsonObject> = {
   Pod: { spec: { containers: null } },
   Event: { source: {}, deprecatedSource: {} },
+  // Workloads: the pod template (and a Deployment's strategy, the update strategies) are structs,
+  // not pointers, so `f:template`, its `f:metadata`, `f:spec` and `f:containers` have no `.`.
+  PodTemplate: { template: POD_TEMPLATE },
+  Deployment: { spec: { strategy: {}, template: POD_TEMPLATE } },
+  ReplicaSet: { spec: { template: POD_TEMPLATE } },
+  StatefulSet: { spec: { updateStrategy: {}, template: POD_TEMPLATE } },
+  DaemonSet: { spec: { updateStrategy: {}, template: POD_TEMPLATE } },
+  Job: { spec: { template: POD_TEMPLATE } },
+  CronJob: { spec: { jobTemplate: { metadata: { creationTimestamp: null }, spec: { template: POD_TEMPLATE } } } },
 };
 
 function emptyLike(obj: JsonObject): JsonObject {
