@@ -457,3 +457,21 @@ test('an applied `field: null` over a value another manager owns is a conflict, 
   assert.deepEqual(Object.keys(labelsOf('deployer')), ['f:app', 'f:tier']);
   assert.equal(labelsOf('kubectl-create')['f:tier'], undefined);
 });
+
+test('an update sending null for a field stored absent changes nothing there (Go holds the same zero value either way)', () => {
+  const old = kubeletEvent();
+  delete old.eventTime;
+  delete old.firstTimestamp;
+  (old.metadata as JsonObject).managedFields = recordUpdate({ updated: structuredClone(old), manager: 'creator', apiVersion: 'v1', now: T0, meta: eventMeta });
+  const updated = { ...structuredClone(old), eventTime: null, firstTimestamp: null, message: 'edited' };
+  const mf = recordUpdate({ old, updated, manager: 'editor', apiVersion: 'v1', now: T1, meta: eventMeta });
+  assert.deepEqual(mf.find((e) => e.manager === 'editor')!.fieldsV1, { 'f:message': {} });
+
+  // And back: a null stored, the field left out of the next update, is no removal either.
+  const stored2 = { ...structuredClone(updated), metadata: { ...(updated.metadata as JsonObject), managedFields: mf } };
+  const next = structuredClone(stored2) as JsonObject;
+  delete next.eventTime;
+  next.count = 2;
+  const again = recordUpdate({ old: stored2, updated: next, manager: 'editor', apiVersion: 'v1', now: T1, meta: eventMeta });
+  assert.deepEqual(again.find((e) => e.manager === 'editor')!.fieldsV1, { 'f:count': {}, 'f:message': {} });
+});
