@@ -463,7 +463,7 @@ test('an update sending null for a field stored absent changes nothing there (Go
   delete old.eventTime;
   delete old.firstTimestamp;
   (old.metadata as JsonObject).managedFields = recordUpdate({ updated: structuredClone(old), manager: 'creator', apiVersion: 'v1', now: T0, meta: eventMeta });
-  const updated = { ...structuredClone(old), eventTime: null, firstTimestamp: null, message: 'edited' };
+  const updated: JsonObject = { ...structuredClone(old), eventTime: null, firstTimestamp: null, message: 'edited' };
   const mf = recordUpdate({ old, updated, manager: 'editor', apiVersion: 'v1', now: T1, meta: eventMeta });
   assert.deepEqual(mf.find((e) => e.manager === 'editor')!.fieldsV1, { 'f:message': {} });
 
