@@ -145,10 +145,29 @@ function versionOf(apiVersion: string): string {
  * structs exist (and, for an Event, its non-pointer `source`), and so do fields serialized without
  * omitempty (a Pod's `spec.containers: null`). A field present in the zero value is not "added", so
  * it gets no `.` entry: `f:spec` never has one, `f:metadata.f:labels` does.
+ *
+ * A null equal on both sides is no change (structured-merge-diff compares null as a value), and
+ * the nulls of a stored object are Go's encoding of zero values: an unset metav1.Time or MicroTime
+ * (an Event's `eventTime`, a pod template's `metadata.creationTimestamp`), which the empty object
+ * holds too wherever it is reached through structs alone. So the object's nulls reached through
+ * maps alone, and the maps on their way, are in the zero value (nothing owns them on create); a
+ * null inside a list item is added with its item (a pod condition's `lastProbeTime: null` is owned).
+ * A null under a pointer struct, which Go's empty object leaves out, is taken as zero too: none of
+ * the built-in kinds stores one there.
  */
+const POD_TEMPLATE: JsonObject = { metadata: { creationTimestamp: null }, spec: { containers: null } };
 const ZERO_FIELDS: Record<string, JsonObject> = {
   Pod: { spec: { containers: null } },
   Event: { source: {}, deprecatedSource: {} },
+  // Workloads: the pod template (and a Deployment's strategy, the update strategies) are structs,
+  // not pointers, so `f:template`, its `f:metadata`, `f:spec` and `f:containers` have no `.`.
+  PodTemplate: { template: POD_TEMPLATE },
+  Deployment: { spec: { strategy: {}, template: POD_TEMPLATE } },
+  ReplicaSet: { spec: { template: POD_TEMPLATE } },
+  StatefulSet: { spec: { updateStrategy: {}, template: POD_TEMPLATE } },
+  DaemonSet: { spec: { updateStrategy: {}, template: POD_TEMPLATE } },
+  Job: { spec: { template: POD_TEMPLATE } },
+  CronJob: { spec: { jobTemplate: { metadata: { creationTimestamp: null }, spec: { template: POD_TEMPLATE } } } },
 };
 
 function emptyLike(obj: JsonObject): JsonObject {
@@ -159,7 +178,28 @@ function emptyLike(obj: JsonObject): JsonObject {
     if (!(k in obj)) continue;
     out[k] = isObject(out[k]) && isObject(v) ? { ...(out[k] as JsonObject), ...clone(v) } : clone(v);
   }
+  addNulls(obj, out);
   return out;
+}
+
+/** Sets in `zero` the nulls `obj` holds through maps alone, with the maps on their way (see emptyLike). */
+function addNulls(obj: JsonObject, zero: JsonObject): void {
+  for (const k in obj) {
+    if (!Object.prototype.hasOwnProperty.call(obj, k)) continue;
+    const v = obj[k];
+    if (v === null) zero[k] = null;
+    else if (isObject(v) && hasNull(v)) addNulls(v, (isObject(zero[k]) ? zero[k] : (zero[k] = {})) as JsonObject);
+  }
+}
+
+/** True when a null is reached from `obj` through maps alone. */
+function hasNull(obj: JsonObject): boolean {
+  for (const k in obj) {
+    if (!Object.prototype.hasOwnProperty.call(obj, k)) continue;
+    const v = obj[k];
+    if (v === null || (isObject(v) && hasNull(v))) return true;
+  }
+  return false;
 }
 
 interface Changes {
@@ -446,11 +486,14 @@ export function apply(opts: ApplyOptions): PatchResult {
     const toRemove = previous.fields.withNamedParents().difference(stillOwned.withNamedParents());
     merged = walker.removeItems(merged, toRemove);
   }
+  // Compared as merged, nulls included: structured-merge-diff finds a value the configuration sets
+  // to null modified (a conflict with its owners), not removed; the stored object drops them.
+  const changes = diff(walker, live, merged, reset);
   dropNulls(merged);
   keepSystemMetadata(merged, live);
 
   const others: Managed = new Map([...managed].filter(([id]) => id !== self));
-  const conflicts = shareOut(others, diff(walker, live, merged, reset), undefined);
+  const conflicts = shareOut(others, changes, undefined);
   if (conflicts.length > 0 && !opts.force) {
     const allowed = opts.manager === 'kubectl' ? allowedFromLastApplied(walker, live, opts.apiVersion) : undefined;
     const remaining = allowed ? conflicts.filter((c) => !allowed.has(c.path)) : conflicts;

@@ -180,16 +180,16 @@ export class TypedWalker {
   private compareValue(l: unknown, r: unknown, node: PathNode, c: ReturnType<TypedWalker['compare']>, unequal = false): void {
     // A null map or list is present but empty: its items are added or removed, not the field itself.
     if (l === null && (isObject(r) || Array.isArray(r))) {
-      this.compareValue(isObject(r) ? {} : [], r, node, c);
+      this.compareValue(isObject(r) ? HOLLOW : [], r, node, c);
       return;
     }
     if (r === null && (isObject(l) || Array.isArray(l))) {
-      this.compareValue(l, isObject(l) ? {} : [], node, c);
+      this.compareValue(l, isObject(l) ? HOLLOW : [], node, c);
       return;
     }
     const bothMaps = (l === undefined || isObject(l)) && (r === undefined || isObject(r)) && !this.nodeAtomicMap(node);
     const bothLists = (l === undefined || Array.isArray(l)) && (r === undefined || Array.isArray(r)) && this.nodeList(node).type !== 'atomic';
-    if (bothMaps) this.compareMaps((l ?? {}) as JsonObject, (r ?? {}) as JsonObject, node, c);
+    if (bothMaps) this.compareMaps((l ?? HOLLOW) as JsonObject, (r ?? HOLLOW) as JsonObject, node, c);
     else if (bothLists) this.compareLists((l ?? []) as unknown[], (r ?? []) as unknown[], node, c);
     else {
       if (l === undefined) c.added.insertSpelled(node.key, node.path);
@@ -209,16 +209,24 @@ export class TypedWalker {
     // that check first, which would compare the skipped fields too: a node's managedFields are
     // most of its metadata, and every status write compared them in full before its walk.
     const partlySkipped = node.path.length === 0 ? this.skipped?.under : undefined;
+    // Between two maps that are there, a member null on one side and absent on the other is no
+    // change: both are what Go's typed object holds there (the zero value of a time, a nil pointer
+    // or slice), which cannot tell them apart. Under a map or item one side lacks, nulls count.
+    const exact = l !== HOLLOW && r !== HOLLOW;
     for (const k in l) {
       if (!hasOwn.call(l, k) || skipped?.has(k)) continue;
       const lv = l[k];
       const rv = r[k];
       if (lv === rv && lv !== undefined) continue;
+      if (exact && lv === null && rv === undefined) continue;
       const compared = rv !== undefined && typeof lv === 'object' && lv !== null && !partlySkipped?.has(k);
       if (compared && deepEqual(lv, rv)) continue;
       this.compareValue(lv, rv, fieldNode(node, k), c, compared);
     }
-    for (const k in r) if (hasOwn.call(r, k) && !hasOwn.call(l, k) && !skipped?.has(k)) this.compareValue(undefined, r[k], fieldNode(node, k), c);
+    for (const k in r) {
+      if (!hasOwn.call(r, k) || hasOwn.call(l, k) || skipped?.has(k) || (exact && r[k] === null)) continue;
+      this.compareValue(undefined, r[k], fieldNode(node, k), c);
+    }
   }
 
   private compareLists(l: unknown[], r: unknown[], node: PathNode, c: ReturnType<TypedWalker['compare']>): void {
@@ -234,7 +242,7 @@ export class TypedWalker {
       }
       // An item equal on both sides holds no change (its members would each be found equal).
       if (lv !== undefined && rv !== undefined && (lv === rv || deepEqual(lv, rv))) return;
-      this.compareMaps((lv ?? {}) as JsonObject, (rv ?? {}) as JsonObject, child, c);
+      this.compareMaps((lv ?? HOLLOW) as JsonObject, (rv ?? HOLLOW) as JsonObject, child, c);
       if (lv === undefined) c.added.insertSpelled(child.key, child.path);
       else if (rv === undefined) c.removed.insertSpelled(child.key, child.path);
     };
@@ -419,6 +427,9 @@ export class TypedWalker {
     return v;
   }
 }
+
+/** The map compared with what is not there (an absent or null map, a new or gone item): see compareMaps. */
+const HOLLOW: JsonObject = Object.freeze({}) as JsonObject;
 
 /** Longest list compareAligned takes (it finds a key twice by comparing each with those before). */
 const MAX_ALIGNED = 16;

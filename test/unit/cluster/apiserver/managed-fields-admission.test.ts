@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EVENTS, PODS } from '../../../../src/cluster/client/client';
-import type { Pod } from '../../../../src/cluster/api/types';
+import type { KubeObject, Pod } from '../../../../src/cluster/api/types';
 import { pod, startCluster } from './fixture';
 
 type Fields = Record<string, unknown>;
@@ -99,6 +99,38 @@ test('creates differing only in scalar values outside list items share field set
     assert.ok(p81.includes('k:{\\"containerPort\\":81,\\"protocol\\":\\"TCP\\"}'));
     assert.ok(other.includes('v:\\"example.com/b\\"'));
     assert.notEqual(other, p80);
+  } finally {
+    await cluster.stop();
+  }
+});
+
+test('a Deployment as `kubectl create deployment` creates it: the entry a 1.32 cluster records', async () => {
+  const cluster = await startCluster();
+  try {
+    const deployments = cluster.client().resource<KubeObject>({ group: 'apps', version: 'v1', resource: 'deployments' });
+    const created = await deployments.create({
+      apiVersion: 'apps/v1', kind: 'Deployment',
+      metadata: { name: 'nginx', namespace: 'default', creationTimestamp: null, labels: { app: 'nginx' } },
+      spec: {
+        replicas: 1, selector: { matchLabels: { app: 'nginx' } }, strategy: {},
+        template: { metadata: { creationTimestamp: null, labels: { app: 'nginx' } }, spec: { containers: [{ name: 'nginx', image: 'nginx', resources: {} }] } },
+      },
+      status: {},
+    } as unknown as KubeObject, { namespace: 'default', fieldManager: 'kubectl-create' });
+    assert.deepEqual(created.metadata.managedFields!.map((e) => [e.manager, e.operation, e.fieldsV1]), [['kubectl-create', 'Update', {
+      'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } },
+      'f:spec': {
+        'f:progressDeadlineSeconds': {}, 'f:replicas': {}, 'f:revisionHistoryLimit': {}, 'f:selector': {},
+        'f:strategy': { 'f:rollingUpdate': { '.': {}, 'f:maxSurge': {}, 'f:maxUnavailable': {} }, 'f:type': {} },
+        'f:template': {
+          'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } },
+          'f:spec': {
+            'f:containers': { 'k:{"name":"nginx"}': { '.': {}, 'f:image': {}, 'f:imagePullPolicy': {}, 'f:name': {}, 'f:resources': {}, 'f:terminationMessagePath': {}, 'f:terminationMessagePolicy': {} } },
+            'f:dnsPolicy': {}, 'f:restartPolicy': {}, 'f:schedulerName': {}, 'f:securityContext': {}, 'f:terminationGracePeriodSeconds': {},
+          },
+        },
+      },
+    }]]);
   } finally {
     await cluster.stop();
   }

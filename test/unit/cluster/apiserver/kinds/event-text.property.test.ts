@@ -176,3 +176,29 @@ test('what is not a recorder-shaped, valid Event is left to the generic create',
     assert.equal(createdEventText(e), undefined, JSON.stringify(e));
   }
 });
+
+test('a kubelet\'s Events as stored, the first and the next of its shape: every field the recorder wrote owned, but eventTime (null)', async () => {
+  const cluster = await startCluster();
+  try {
+    const client = cluster.client(undefined, KUBELET_AGENT).resource(EVENTS);
+    for (const name of ['web.18eb73159a451248', 'web.18eb73159a451249']) {
+      await client.createHandingOver({
+        apiVersion: 'v1', kind: 'Event',
+        metadata: { name, namespace: 'default' },
+        involvedObject: { kind: 'Pod', namespace: 'default', name: 'web', uid: 'u', apiVersion: 'v1', resourceVersion: '7', fieldPath: 'spec.containers{web}' },
+        reason: 'Pulled', message: 'Successfully pulled image', source: { component: 'kubelet', host: 'node-1' },
+        firstTimestamp: '2026-01-01T00:00:00Z', lastTimestamp: '2026-01-01T00:00:00Z', count: 1, type: 'Normal',
+        eventTime: null, reportingComponent: 'kubelet', reportingInstance: 'node-1',
+      }, { namespace: 'default' });
+      const { kvs } = await cluster.store.range({ key: `/registry/events/default/${name}` });
+      const stored = JSON.parse(kvs[0]!.value) as KubeObject;
+      assert.equal(stored.eventTime, null);
+      assert.deepEqual(stored.metadata.managedFields!.map((e) => [e.manager, e.operation, e.fieldsV1]), [['kubelet', 'Update', {
+        'f:count': {}, 'f:firstTimestamp': {}, 'f:involvedObject': {}, 'f:lastTimestamp': {}, 'f:message': {}, 'f:reason': {},
+        'f:reportingComponent': {}, 'f:reportingInstance': {}, 'f:source': { 'f:component': {}, 'f:host': {} }, 'f:type': {},
+      }]]);
+    }
+  } finally {
+    await cluster.stop();
+  }
+});

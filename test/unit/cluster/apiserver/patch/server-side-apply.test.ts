@@ -358,3 +358,120 @@ test('an Event created by the kubelet: atomic references are leaves, non-pointer
     'f:source': { 'f:component': {}, 'f:host': {} },
   });
 });
+
+// Nulls (structured-merge-diff compares null as a value; Go's empty object, which a create is
+// compared with, holds the nulls of unset metav1.Time and MicroTime fields reached through structs).
+
+/** A kubelet's Event as its recorder sends it, with the stored object's metadata. */
+function kubeletEvent(): JsonObject {
+  return {
+    apiVersion: 'v1', kind: 'Event',
+    metadata: { name: 'nginx.1', namespace: 'default', uid: 'u-1', creationTimestamp: '2026-11-24T10:00:00Z' },
+    involvedObject: { apiVersion: 'v1', kind: 'Pod', name: 'nginx', namespace: 'default' },
+    reason: 'Pulled', message: 'Successfully pulled image', source: { component: 'kubelet', host: 'node-1' },
+    firstTimestamp: '2026-11-24T10:00:00Z', lastTimestamp: '2026-11-24T10:00:00Z', count: 1, type: 'Normal',
+    eventTime: null, reportingComponent: 'kubelet', reportingInstance: 'node-1',
+  };
+}
+const eventMeta = metaFromTable({ involvedObject: { mapType: 'atomic' } });
+
+test('an Event created with eventTime null: the kubelet owns every field it wrote but eventTime', () => {
+  const mf = recordUpdate({ updated: kubeletEvent(), manager: 'kubelet', apiVersion: 'v1', now: T0, meta: eventMeta });
+  assert.deepEqual(Object.keys(mf[0]!.fieldsV1 as JsonObject), [
+    'f:count', 'f:firstTimestamp', 'f:involvedObject', 'f:lastTimestamp', 'f:message', 'f:reason',
+    'f:reportingComponent', 'f:reportingInstance', 'f:source', 'f:type',
+  ]);
+});
+
+test('an update taking a field from a value to null owns it; a null left as it was is not owned', () => {
+  const old = kubeletEvent();
+  old.eventTime = '2026-11-24T10:00:00.000000Z';
+  (old.metadata as JsonObject).managedFields = recordUpdate({ updated: structuredClone(old), manager: 'kubelet', apiVersion: 'v1', now: T0, meta: eventMeta });
+  const updated = structuredClone(old);
+  updated.eventTime = null;
+  updated.message = 'again';
+  const mf = recordUpdate({ old, updated, manager: 'editor', apiVersion: 'v1', now: T1, meta: eventMeta });
+  const editor = mf.find((e) => e.manager === 'editor')!;
+  assert.deepEqual(editor.fieldsV1, { 'f:eventTime': {}, 'f:message': {} });
+  assert.equal((mf.find((e) => e.manager === 'kubelet')!.fieldsV1 as JsonObject)['f:eventTime'], undefined);
+
+  // From null to null: another write of the event leaves eventTime to no one.
+  const next = structuredClone(updated);
+  (next.metadata as JsonObject).managedFields = mf;
+  const after = structuredClone(next);
+  after.count = 2;
+  const counted = recordUpdate({ old: next, updated: after, manager: 'kubelet', apiVersion: 'v1', now: T1, meta: eventMeta });
+  assert.equal((counted.find((e) => e.manager === 'kubelet')!.fieldsV1 as JsonObject)['f:eventTime'], undefined);
+  assert.deepEqual((counted.find((e) => e.manager === 'editor')!.fieldsV1 as JsonObject)['f:eventTime'], {});
+});
+
+const deploymentMeta = metaFromTable({
+  'spec.selector': { mapType: 'atomic' },
+  'spec.template.spec.containers': { patchStrategy: 'merge', patchMergeKey: 'name' },
+});
+
+function deployment(): JsonObject {
+  return {
+    apiVersion: 'apps/v1', kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'default', labels: { app: 'web' } },
+    spec: {
+      replicas: 1, selector: { matchLabels: { app: 'web' } },
+      template: { metadata: { creationTimestamp: null, labels: { app: 'web' } }, spec: { containers: [{ name: 'nginx', image: 'nginx' }] } },
+    },
+  };
+}
+
+test('a Deployment created with its template\'s creationTimestamp null: not owned, and the template\'s structs have no `.`', () => {
+  const mf = recordUpdate({ updated: deployment(), manager: 'kubectl-create', apiVersion: 'apps/v1', now: T0, meta: deploymentMeta });
+  const template = ((mf[0]!.fieldsV1 as JsonObject)['f:spec'] as JsonObject)['f:template'] as JsonObject;
+  assert.deepEqual(template['f:metadata'], { 'f:labels': { '.': {}, 'f:app': {} } });
+  assert.equal(template['.'], undefined);
+});
+
+test('a null inside a list item is owned with its item (a pod condition\'s lastProbeTime)', () => {
+  const pod = { ...manifest(), status: { conditions: [{ type: 'Ready', status: 'True', lastProbeTime: null, lastTransitionTime: '2026-11-24T10:00:00Z' }] } };
+  const old = stored(manifest());
+  (old.metadata as JsonObject).managedFields = recordUpdate({ ...base, updated: structuredClone(old), manager: 'kubectl', now: T0 });
+  const mf = recordUpdate({ ...base, old, updated: { ...structuredClone(old), status: pod.status }, manager: 'kubelet', now: T1, subresource: 'status' });
+  const conditions = ((mf.find((e) => e.manager === 'kubelet')!.fieldsV1 as JsonObject)['f:status'] as JsonObject)['f:conditions'] as JsonObject;
+  assert.deepEqual(conditions['k:{"type":"Ready"}'], { '.': {}, 'f:lastProbeTime': {}, 'f:lastTransitionTime': {}, 'f:status': {}, 'f:type': {} });
+});
+
+test('an applied configuration saying `field: null` owns the field (the template\'s creationTimestamp)', () => {
+  const r = apply({ apiVersion: 'apps/v1', kind: 'Deployment', meta: deploymentMeta, config: deployment(), manager: 'kubectl', force: false, now: T0 });
+  const template = ((r.managedFields[0]!.fieldsV1 as JsonObject)['f:spec'] as JsonObject)['f:template'] as JsonObject;
+  assert.deepEqual(template['f:metadata'], { 'f:creationTimestamp': {}, 'f:labels': { 'f:app': {} } });
+});
+
+test('an applied `field: null` over a value another manager owns is a conflict, as a change of that value is', () => {
+  const live = stored(manifest('nginx:1.27', { app: 'nginx', tier: 'web' }));
+  (live.metadata as JsonObject).managedFields = recordUpdate({ ...base, updated: structuredClone(live), manager: 'kubectl-create', now: T0 });
+  const config = manifest('nginx:1.27', { app: 'nginx', tier: null as unknown as string });
+  const err = statusOf(() => apply({ ...base, live, config, manager: 'deployer', force: false, now: T1 }));
+  assert.deepEqual([err.code, err.message], [409, 'Apply failed with 1 conflict: conflict with "kubectl-create" using v1: .metadata.labels.tier']);
+
+  // Forced: the label goes, and the applier owns it (as null) in place of its former owner.
+  const r = apply({ ...base, live, config, manager: 'deployer', force: true, now: T1 });
+  assert.deepEqual((r.object.metadata as JsonObject).labels, { app: 'nginx' });
+  const labelsOf = (manager: string) => ((r.managedFields.find((e) => e.manager === manager)!.fieldsV1 as JsonObject)['f:metadata'] as JsonObject)['f:labels'] as JsonObject;
+  assert.deepEqual(Object.keys(labelsOf('deployer')), ['f:app', 'f:tier']);
+  assert.equal(labelsOf('kubectl-create')['f:tier'], undefined);
+});
+
+test('an update sending null for a field stored absent changes nothing there (Go holds the same zero value either way)', () => {
+  const old = kubeletEvent();
+  delete old.eventTime;
+  delete old.firstTimestamp;
+  (old.metadata as JsonObject).managedFields = recordUpdate({ updated: structuredClone(old), manager: 'creator', apiVersion: 'v1', now: T0, meta: eventMeta });
+  const updated: JsonObject = { ...structuredClone(old), eventTime: null, firstTimestamp: null, message: 'edited' };
+  const mf = recordUpdate({ old, updated, manager: 'editor', apiVersion: 'v1', now: T1, meta: eventMeta });
+  assert.deepEqual(mf.find((e) => e.manager === 'editor')!.fieldsV1, { 'f:message': {} });
+
+  // And back: a null stored, the field left out of the next update, is no removal either.
+  const stored2 = { ...structuredClone(updated), metadata: { ...(updated.metadata as JsonObject), managedFields: mf } };
+  const next = structuredClone(stored2) as JsonObject;
+  delete next.eventTime;
+  next.count = 2;
+  const again = recordUpdate({ old: stored2, updated: next, manager: 'editor', apiVersion: 'v1', now: T1, meta: eventMeta });
+  assert.deepEqual(again.find((e) => e.manager === 'editor')!.fieldsV1, { 'f:count': {}, 'f:message': {} });
+});
