@@ -348,6 +348,16 @@ export class FieldSet {
     return this.paths.entries();
   }
 
+  /** The paths in the order they were inserted, without the pair per path that entries() makes. */
+  values(): IterableIterator<FieldPath> {
+    return this.paths.values();
+  }
+
+  /** The paths' keys (see entries) in the order they were inserted. */
+  keys(): IterableIterator<string> {
+    return this.paths.keys();
+  }
+
   /** The paths in no particular order (for callers to whom the order makes no difference). */
   members(): FieldPath[] {
     return [...this.paths.values()];

@@ -150,7 +150,7 @@ export function splitUntouched(entries: unknown, changes: FieldSet[], who: { man
 function ownsAny(fields: JsonObject, changes: FieldSet[]): boolean {
   let absent: PathElement | undefined;
   for (const set of changes) {
-    for (const [, path] of set.entries()) {
+    for (const path of set.values()) {
       const first = path[0];
       if (first !== undefined) {
         if (first === absent) continue;

@@ -125,9 +125,13 @@ function fieldsNumber(fields: unknown, kept: string[] | undefined): number {
  * Items of own-value members are spelled by their ordinal (see renaming).
  */
 function changesText(set: FieldSet, renamed: Renaming | undefined): string {
-  let out = `${set.size}`;
-  for (const [k, path] of set.entries()) out += `,${numberOf(renamed === undefined ? k : renamedPathKey(k, path, renamed.ordinals))}`;
-  return out;
+  // Joined once (a status write changes dozens of paths): `+=` made a piece and a rope node a path.
+  const numbers = new Array<number>(set.size + 1);
+  numbers[0] = set.size;
+  let i = 1;
+  if (renamed === undefined) for (const k of set.keys()) numbers[i++] = numberOf(k);
+  else for (const [k, path] of set.entries()) numbers[i++] = numberOf(renamedPathKey(k, path, renamed.ordinals));
+  return numbers.join(',');
 }
 
 /**
@@ -169,7 +173,7 @@ function statusChanges(changes: UpdateChanges): StatusChanges {
   let previous: PathElement | undefined;
   let own = false;
   for (const set of [changes.added, changes.modified, changes.removed]) {
-    for (const [, path] of set.entries()) {
+    for (const path of set.values()) {
       const first = path[0];
       if (first === undefined || !('field' in first) || first.field !== 'status') continue;
       const second = path[1];

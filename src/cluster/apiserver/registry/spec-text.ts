@@ -44,23 +44,88 @@ export function shapeText(shape: object, previous?: PreviousRevision, keepsSpec 
   const isObject = spec !== null && typeof spec === 'object';
   const kept = previous !== undefined && isObject && Object.isFrozen(spec) && (previous.object as { spec?: unknown }).spec === spec ? keptSpecText(previous) : undefined;
   if (kept === undefined && !(keepsSpec && isObject)) return flatText(JSON.stringify(shape));
-  let text = '{';
+  const parts = takeParts();
+  parts.push('{');
   let specStart = -1;
   let specLength = 0;
   for (const key of Object.keys(members)) {
-    // JSON.stringify leaves out members whose value has no JSON (undefined, functions, symbols).
-    const piece = key === 'spec' ? (kept ?? JSON.stringify(spec)) : key === 'metadata' ? metadataText(members[key]) : JSON.stringify(members[key]);
-    if (piece === undefined) continue;
-    text += memberKey(key, text.length > 1);
-    if (key === 'spec') {
-      specStart = text.length;
+    if (key === 'metadata') {
+      pushKey(parts, key);
+      pushMetadata(parts, members[key]);
+    } else if (key === 'spec') {
+      const piece = kept ?? JSON.stringify(spec);
+      if (piece === undefined) continue;
+      pushKey(parts, key);
+      specStart = parts.length;
       specLength = piece.length;
-    }
-    text += piece;
+      parts.push(piece);
+    } else pushMember(parts, key, JSON.stringify(members[key]));
   }
-  const out = flatText(`${text}}`);
+  parts.push('}');
+  const out = joinParts(parts);
   if (keepsSpec && specStart >= 0) markSpec(shape, specStart, specLength);
   return out;
+}
+
+/**
+ * The text is built as a list of pieces joined once: join writes them into one flat string (what
+ * the store keeps, see flatText), where `+=` made a rope node per piece, and a flat copy of short
+ * ones, before the flattening copy. One list is reused from write to write, its slots overwritten
+ * and blanked after the join (`length = 0` would free its backing store, to be grown again); a
+ * write made while another is being built (a toJSON that writes, say) takes a list of its own.
+ */
+class TextParts {
+  private readonly slots: string[] = [];
+  private count = 0;
+
+  push(piece: string): void {
+    this.slots[this.count++] = piece;
+  }
+
+  /** Whether the last piece pushed opens an object (no value's JSON is `{` alone). */
+  afterOpen(): boolean {
+    return this.count > 0 && this.slots[this.count - 1] === '{';
+  }
+
+  get length(): number {
+    let length = 0;
+    for (let i = 0; i < this.count; i++) length += this.slots[i].length;
+    return length;
+  }
+
+  /** The pieces as one flat string; the list is empty after. Slots past the count are blank. */
+  join(): string {
+    const text = this.slots.join('');
+    this.slots.fill('', 0, this.count);
+    this.count = 0;
+    return text;
+  }
+}
+
+let spareParts: TextParts | undefined;
+
+function takeParts(): TextParts {
+  const parts = spareParts ?? new TextParts();
+  spareParts = undefined;
+  return parts;
+}
+
+function joinParts(parts: TextParts): string {
+  const text = parts.join();
+  spareParts = parts;
+  return text;
+}
+
+/** Pushes a member's key and colon, with the comma before it unless it is its object's first. */
+function pushKey(parts: TextParts, key: string): void {
+  parts.push(memberKey(key, !parts.afterOpen()));
+}
+
+/** Pushes a member, or nothing when its value has no JSON (undefined, functions, symbols), as JSON.stringify leaves it out. */
+function pushMember(parts: TextParts, key: string, piece: string | undefined): void {
+  if (piece === undefined) return;
+  pushKey(parts, key);
+  parts.push(piece);
 }
 
 /**
@@ -87,46 +152,69 @@ function keptSpecText(previous: PreviousRevision): string | undefined {
 }
 
 /**
- * JSON.stringify of a status write's metadata, with the text of each frozen managedFields field
- * set made once for all the writes that carry it (frozenFieldsText) instead of serialized again:
- * the creator's set of a pod (every field of its spec) is most of the metadata, and every status
- * write of every pod carries it unchanged, as the kubelet's own set mostly is. Anything that is not
- * a plain object or array on the way to a field set is serialized by JSON.stringify, whole.
+ * Pushes JSON.stringify of a status write's metadata, with the text of each frozen managedFields
+ * field set made once for all the writes that carry it (frozenFieldsText) instead of serialized
+ * again: the creator's set of a pod (every field of its spec) is most of the metadata, and every
+ * status write of every pod carries it unchanged, as the kubelet's own set mostly is. Anything that
+ * is not a plain object or array on the way to a field set is serialized by JSON.stringify, whole.
  */
-function metadataText(meta: unknown): string | undefined {
+function pushMetadata(parts: TextParts, meta: unknown): void {
   const entries = plainJson(meta) ? (meta as { managedFields?: unknown }).managedFields : undefined;
-  if (!Array.isArray(entries) || !plainJson(entries)) return JSON.stringify(meta);
-  const members = meta as Record<string, unknown>;
-  let text = '{';
-  for (const key of Object.keys(members)) {
-    const piece = key === 'managedFields' ? entriesText(entries) : JSON.stringify(members[key]);
-    if (piece === undefined) continue;
-    text += memberKey(key, text.length > 1) + piece;
+  if (!Array.isArray(entries) || !plainJson(entries)) {
+    parts.push(JSON.stringify(meta));
+    return;
   }
-  return `${text}}`;
+  const members = meta as Record<string, unknown>;
+  parts.push('{');
+  for (const key of Object.keys(members)) {
+    if (key === 'managedFields') {
+      pushKey(parts, key);
+      pushEntries(parts, entries);
+    } else pushMember(parts, key, JSON.stringify(members[key]));
+  }
+  parts.push('}');
 }
 
-function entriesText(entries: unknown[]): string {
-  let text = '[';
+function pushEntries(parts: TextParts, entries: unknown[]): void {
+  parts.push('[');
   for (let i = 0; i < entries.length; i++) {
+    if (i > 0) parts.push(',');
     const entry = entries[i];
     // In an array, what has no JSON is written as null.
-    const piece = plainJson(entry) ? entryText(entry as Record<string, unknown>) : JSON.stringify(entry);
-    text += `${i > 0 ? ',' : ''}${piece ?? 'null'}`;
+    if (plainJson(entry)) pushEntry(parts, entry as Record<string, unknown>);
+    else parts.push(JSON.stringify(entry) ?? 'null');
   }
-  return `${text}]`;
+  parts.push(']');
 }
 
-function entryText(entry: Record<string, unknown>): string {
-  let text = '{';
+function pushEntry(parts: TextParts, entry: Record<string, unknown>): void {
+  parts.push('{');
   for (const key of Object.keys(entry)) {
     const value = entry[key];
-    const piece = key === 'fieldsV1' && plainJson(value) && Object.isFrozen(value) ? frozenFieldsText(value as object) : JSON.stringify(value);
-    if (piece === undefined) continue;
-    text += memberKey(key, text.length > 1) + piece;
+    pushMember(parts, key, key === 'fieldsV1' && plainJson(value) && Object.isFrozen(value) ? frozenFieldsText(value as object) : typeof value === 'string' ? entryStringText(key, value) : JSON.stringify(value));
   }
-  return `${text}}`;
+  parts.push('}');
 }
+
+/**
+ * The JSON of an entry's string member. Managers, operations, API versions, field types and
+ * subresources are a few names met at every write, and a time is the same for a second's writes.
+ */
+function entryStringText(key: string, value: string): string {
+  if (key === 'time') {
+    if (value !== lastTime.value) lastTime = { value, text: JSON.stringify(value) };
+    return lastTime.text;
+  }
+  let text = entryTexts.get(value);
+  if (text === undefined) {
+    text = JSON.stringify(value);
+    if (entryTexts.size < MAX_KEY_TEXTS) entryTexts.set(value, text);
+  }
+  return text;
+}
+
+const entryTexts = new Map<string, string>();
+let lastTime = { value: '', text: '""' };
 
 /** `"key":` and `,"key":` by key: the keys written member by member here are a few dozen names of the API's, met at every write. */
 const keyTexts = new Map<string, string>();

@@ -165,3 +165,13 @@ test('withoutPrefixes drops the paths at or below a prefix, and is the set itsel
   const items = new FieldSet([[...k('a'), { field: 'image' }], k('b'), fieldPath('status')]);
   assert.deepEqual(items.withoutPrefixes(new FieldSet([k('a')])).list().map(pathToString), ['.status', '.spec.containers[name="b"]']);
 });
+
+test('a set gives its paths and their keys in the order they were inserted, as its entries hold them', () => {
+  const set = FieldSet.fromFieldsV1(kubectlRun);
+  set.insert(fieldPath('status', 'phase'));
+  const entries = [...set.entries()];
+  assert.deepEqual([...set.values()], entries.map(([, path]) => path));
+  assert.deepEqual([...set.keys()], entries.map(([key]) => key));
+  assert.equal(set.keys().next().value, entries[0]![0]);
+  assert.equal([...set.keys()].at(-1), 'f:status\u0000f:phase');
+});

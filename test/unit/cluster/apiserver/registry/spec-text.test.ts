@@ -54,6 +54,23 @@ test('shapeText of a status write is JSON.stringify of the shape whatever its ma
   assert.equal(shapeText(shape, previous), JSON.stringify(shape));
 });
 
+test('the string members of managedFields entries are written as JSON.stringify writes them, whatever was written before', () => {
+  const spec = deepFreeze({ containers: [{ name: 'a' }] });
+  const fields = deepFreeze({ 'f:status': { 'f:phase': {} } });
+  const shape = (manager: string, time: unknown) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', managedFields: [{ manager, operation: 'Update', apiVersion: 'v1', time, fieldsType: 'FieldsV1', fieldsV1: fields, subresource: 'status' }] }, spec, status: {} });
+  const writes: Array<[string, unknown]> = [
+    ['kubelet', '2026-01-01T00:00:00Z'], ['kubelet', '2026-01-01T00:00:01Z'], ['kubelet', '2026-01-01T00:00:00Z'],
+    ['q"\\ \u2028 é', '2026-01-01T00:00:01Z'], ['kubelet', 7], ['kubelet', '"\n'], ['', ''],
+    // More managers than are remembered.
+    ...Array.from({ length: 300 }, (_, i): [string, unknown] => [`m-${i}`, `t-${i % 3}`]),
+    ['m-299', 't-0'], ['m-0', 't-1'],
+  ];
+  for (const [manager, time] of writes) {
+    const s = shape(manager, time);
+    assert.equal(shapeText(s, undefined, true), JSON.stringify(s));
+  }
+});
+
 test('specText: the spec member right after the metadata of stored text, strings with brackets and quotes skipped', () => {
   assert.equal(specText('{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","a":"}\\\\"},"spec":{"x":["}"],"y":{}},"status":{}}'), '{"x":["}"],"y":{}}');
   assert.equal(specText('{"apiVersion":"v1","kind":"Pod","metadata":{},"status":{},"spec":{}}'), undefined);
