@@ -13,7 +13,7 @@
 import { isStatusError } from '../api/errors';
 import type { KubeObject, Node, NodeCondition, Pod, PodStatus } from '../api/types';
 import { CONFIGMAPS, LEASES, NODES, PODS, SECRETS, type ApiClient, type ResourceClient } from '../client/client';
-import { EventRecorder, microTime, referenceOf, rfc3339, type EventType, type ObjectReference } from '../client/event-recorder';
+import { EventRecorder, microTime, podReference, rfc3339, type EventType, type ObjectReference } from '../client/event-recorder';
 import type { Clock, Timer } from '../clock';
 import { BackOff } from './backoff';
 import { DEFAULT_BEHAVIOUR, Random, hashString, type KubeletBehaviour } from './behaviour';
@@ -256,7 +256,8 @@ export class Kubelet implements PodWorkerHost {
   private reject(pod: Pod, rejection: Rejection): void {
     const uid = pod.metadata.uid ?? '';
     if (this.statusWrites?.has(uid)) return;
-    this.event(pod, 'Warning', rejection.reason, rejection.message.replace(/^Pod was rejected: /, ''));
+    const { namespace, name, resourceVersion } = pod.metadata;
+    this.podEvent(podReference(namespace, name, uid, resourceVersion), 'Warning', rejection.reason, rejection.message.replace(/^Pod was rejected: /, ''));
     this.writeStatus(pod, { ...pod.status, phase: 'Failed', reason: rejection.reason, message: rejection.message, startTime: rfc3339(this.clock.now()) });
   }
 
@@ -328,20 +329,9 @@ export class Kubelet implements PodWorkerHost {
     return `${podNetworkPrefix(this.options.index)}${host}`;
   }
 
-  event(pod: Pod, type: EventType, reason: string, message: string, fieldPath?: string): void {
+  podEvent(involved: ObjectReference, type: EventType, reason: string, message: string): void {
     if (!this.alive) return;
-    // Made as referenceOf would make it (empty members left out, fieldPath last), so that the
-    // recorder takes it as it is: four events per pod start, each copied once more otherwise.
-    const { namespace, name, uid, resourceVersion } = pod.metadata;
-    let ref: ObjectReference;
-    if (namespace && name && uid && resourceVersion) {
-      ref = fieldPath
-        ? { kind: 'Pod', namespace, name, uid, apiVersion: 'v1', resourceVersion, fieldPath }
-        : { kind: 'Pod', namespace, name, uid, apiVersion: 'v1', resourceVersion };
-    } else {
-      ref = referenceOf({ kind: 'Pod', namespace, name, uid, apiVersion: 'v1', resourceVersion }, fieldPath);
-    }
-    this.recorder.eventOn(ref, type, reason, message);
+    this.recorder.eventOn(involved, type, reason, message);
   }
 
   nodeEvent(type: EventType, reason: string, message: string): void {

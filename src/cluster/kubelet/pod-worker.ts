@@ -12,7 +12,7 @@
  */
 import type { Container as ContainerSpec, ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from '../api/types';
 import type { Clock, Timer } from '../clock';
-import { rfc3339, type EventType } from '../client/event-recorder';
+import { podReference, rfc3339, type EventType, type ObjectReference } from '../client/event-recorder';
 import type { BackOff } from './backoff';
 import { goDuration, goSeconds, type Random, type KubeletBehaviour } from './behaviour';
 import type { ContainerIds } from './runtime/container-ids';
@@ -54,7 +54,11 @@ export interface PodWorkerHost {
   allocatePodIP(): string;
   /** The pod IP given back (its pod is done); one the host did not give (hostNetwork) is ignored. */
   releasePodIP(ip: string): void;
-  event(pod: Pod, type: EventType, reason: string, message: string, fieldPath?: string): void;
+  /**
+   * Records an event about the pod (`involved`: its reference as podReference makes it, handed
+   * over to the recorder as eventOn takes it).
+   */
+  podEvent(involved: ObjectReference, type: EventType, reason: string, message: string): void;
   nodeEvent(type: EventType, reason: string, message: string): void;
   writeStatus(pod: Pod, status: PodStatus): void;
   /**
@@ -592,7 +596,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
       if (!c.running || !process) return;
       const faults = containerFaults(pod, r.name);
       const setup: ContainerSetup = { image: process.image, env: process.env, files: process.files, hostname: this.name };
-      const container = this.newContainer(r, pod, c.running.id, setup, faults, c.running.startedAt);
+      const container = this.newContainer(r, this.specOf(r, pod), c.running.id, setup, faults, c.running.startedAt);
       r.current = container;
       r.seen = true;
       container.start(startProcessOrIdle(process.argv, container));
@@ -634,8 +638,12 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
   /** The pod is gone from the API (force-deleted): stop everything at once. `pod`: its last version. */
   abandon(pod?: Pod): void {
     // The host's cache no longer has it; `current` still answers with what it was.
-    if (pod?.metadata.uid === this.uid) this.held = pod;
-    else this.held ??= this.pod;
+    if (pod?.metadata.uid === this.uid) {
+      this.held = pod;
+      this.version = compactVersion(pod.metadata.resourceVersion);
+    } else {
+      this.held ??= this.pod;
+    }
     this.finished = true;
     this.publishedPhase = undefined;
     this.terminating = true;
@@ -766,8 +774,14 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
     });
   }
 
+  /**
+   * An event about the version of the pod this worker was given, referenced by what the worker
+   * keeps of it (uid, namespace, name, that version), not read from the pod: an event per step of
+   * a pod start, and the pod's object is cold memory by then (or gone, to be decoded again).
+   */
   private event(type: EventType, reason: string, message: string, r?: ContainerRecord): void {
-    this.host.event(this.pod, type, reason, message, r?.fieldPath);
+    const version = this.version;
+    this.host.podEvent(podReference(this.namespace, this.name, this.uid, typeof version === 'number' ? String(version) : version, r?.fieldPath), type, reason, message);
   }
 
   private podRef(): string {
@@ -864,11 +878,13 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
       r.pullFailure = undefined;
       this.event('Normal', 'Pulled', `Successfully pulled image "${image}" in ${goSeconds(outcome.pullMs)} (${goSeconds(outcome.totalMs)} including waiting). Image size: ${outcome.sizeBytes} bytes.`, r);
       imageID = outcome.imageID;
+      if (!catalog) return;
+      // The version of the pod now (the pull took a while), as its config is read from it. (An
+      // image found present was not waited for: the version read above is still the one.)
+      pod = this.pod;
+      spec = this.specOf(r, pod);
     }
     if (!catalog) return;
-    // The version of the pod now (the pull took a while), as its config is read from it.
-    pod = this.pod;
-    spec = this.specOf(r, pod);
     r.image = internImageName(ref.fullName.replace(/@sha256:.*$/, ''));
     r.imageID = imageID;
 
@@ -895,7 +911,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
     await host.clock.sleep(host.random.duration(host.behaviour.containerStart));
     if (this.terminating || this.finished) return;
     // The container is its process's context: made first, kept only if the process starts.
-    const container = this.newContainer(r, pod, id, setup, faults);
+    const container = this.newContainer(r, spec, id, setup, faults);
     const started = startProcess(argv, container);
     const restarted = !!r.last;
     if ('error' in started) {
@@ -932,8 +948,8 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
    * The worker itself is the hooks of a container that needs nothing of its own (no memory limit,
    * no fault, not resumed): most of them, and each would otherwise hold an object and two closures.
    */
-  private newContainer(r: ContainerRecord, pod: Pod, id: string | number, setup: ContainerSetup, faults: ContainerFaults, resumeFrom?: number): Container {
-    const limit = parseQuantityBytes(this.specOf(r, pod).resources?.limits?.memory);
+  private newContainer(r: ContainerRecord, spec: ContainerSpec, id: string | number, setup: ContainerSetup, faults: ContainerFaults, resumeFrom?: number): Container {
+    const limit = parseQuantityBytes(spec.resources?.limits?.memory);
     const own = limit !== undefined || faults.exit || faults.memoryBytes !== undefined || resumeFrom !== undefined;
     const hooks: ContainerHooks = !own ? this : {
       ...(limit !== undefined ? { memoryLimit: limit } : {}),

@@ -1,6 +1,7 @@
 /** A PodWorkerHost that records events and status writes, for golden tests of pod lifecycles. */
 import type { KubeObject, Pod, PodStatus } from '../../../../src/cluster/api/types';
 import { ManualClock } from '../../../../src/cluster/clock';
+import type { ObjectReference } from '../../../../src/cluster/client/event-recorder';
 import { BackOff } from '../../../../src/cluster/kubelet/backoff';
 import { DEFAULT_BEHAVIOUR, Random, type KubeletBehaviour } from '../../../../src/cluster/kubelet/behaviour';
 import { ContainerIds } from '../../../../src/cluster/kubelet/runtime/container-ids';
@@ -72,7 +73,7 @@ export class FakeHost implements PodWorkerHost {
   /** The pod IPs given back, in order. */
   readonly released: string[] = [];
   releasePodIP(ip: string): void { this.released.push(ip); }
-  event(_pod: Pod, type: string, reason: string, message: string): void {
+  podEvent(_involved: ObjectReference, type: string, reason: string, message: string): void {
     this.recorded.events.push(`${this.at()} ${type} ${reason}: ${message}`);
   }
   nodeEvent(type: string, reason: string, message: string): void {
