@@ -788,14 +788,17 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
     return `${this.name}_${this.namespace}(${this.uid})`;
   }
 
-  /** Pull (or find) the image, create and start one container; honours both back-offs. */
-  private async startContainer(r: ContainerRecord): Promise<void> {
+  /**
+   * Pull (or find) the image, create and start one container; honours both back-offs. Undefined
+   * when it backs off (nothing to wait for); else pullAndRun's own promise, not wrapped in one more.
+   */
+  private startContainer(r: ContainerRecord): Promise<void> | undefined {
     const host = this.host;
     const name = r.name;
-    const key = `${this.uid}/${name}`;
     if (r.last && r.specChanged) {
       r.specChanged = false;
     } else if (r.last) {
+      const key = `${this.uid}/${name}`;
       const wait = host.crashBackOff.inBackOffSince(key, r.last.termination.finishedAt);
       if (wait !== undefined) {
         const wasBackingOff = r.waiting?.reason === 'CrashLoopBackOff';
@@ -803,144 +806,145 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
         if (!wasBackingOff) this.event('Warning', 'BackOff', `Back-off restarting failed container ${name} in pod ${this.podRef()}`, r);
         this.publish();
         this.retryLater(r, host.crashBackOff.readyAt(key, r.last.termination.finishedAt));
-        return;
+        return undefined;
       }
       host.crashBackOff.next(key, r.last.termination.finishedAt);
     }
+    return this.pullAndRun(r);
+  }
+
+  /** `r` is busy (see settled) from the start of the pull until the container started or failed to. */
+  private async pullAndRun(r: ContainerRecord): Promise<void> {
     r.busy = true;
     try {
-      await this.pullAndRun(r);
+      const host = this.host;
+      const name = r.name;
+      const image = r.specImage;
+      let pod = this.pod;
+      let spec = this.specOf(r, pod);
+      const faults = containerFaults(pod, name);
+      const ref = imageReference(image);
+      if (!ref) {
+        const message = invalidImageNameMessage(image);
+        r.waiting = { reason: 'InvalidImageName', message };
+        this.event('Warning', 'InspectFailed', message, r);
+        this.event('Warning', 'Failed', 'Error: InvalidImageName', r);
+        this.publish();
+        return;
+      }
+      const policy = spec.imagePullPolicy ?? (ref.tag === 'latest' && !ref.digest ? 'Always' : 'IfNotPresent');
+      const present = host.images.has(ref);
+      let imageID: string;
+      const catalog = catalogImage(ref.repository);
+      if (policy === 'Never' && !present) {
+        const message = `Container image "${image}" is not present with pull policy of Never`;
+        r.waiting = { reason: 'ErrImageNeverPull', message };
+        this.event('Warning', 'ErrImageNeverPull', message, r);
+        this.publish();
+        return;
+      }
+      if (present && policy !== 'Always' && !faults.pullError) {
+        this.event('Normal', 'Pulled', `Container image "${image}" already present on machine`, r);
+        imageID = imageIdOf(ref);
+      } else {
+        const pullKey = `${this.uid}/${image}`;
+        if (r.pullFailure !== undefined) {
+          const wait = host.pullBackOff.inBackOffSince(pullKey, r.pullFailure.at);
+          if (wait !== undefined) {
+            const first = r.waiting?.reason !== 'ImagePullBackOff';
+            r.waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}": ErrImagePull: ${r.pullFailure.message}` };
+            if (first) {
+              this.event('Normal', 'BackOff', `Back-off pulling image "${image}"`, r);
+              this.event('Warning', 'Failed', 'Error: ImagePullBackOff', r);
+            }
+            this.publish();
+            this.retryLater(r, host.pullBackOff.readyAt(pullKey, r.pullFailure.at));
+            return;
+          }
+        }
+        this.event('Normal', 'Pulling', `Pulling image "${image}"`, r);
+        const outcome = await host.images.pull(ref, { ...(faults.pullDelayMs ? { extraDelayMs: faults.pullDelayMs } : {}), ...(faults.pullError ? { failWith: faults.pullError } : {}) });
+        if (this.terminating || this.finished) return;
+        if (!outcome.ok) {
+          host.pullBackOff.next(pullKey);
+          r.pullFailure = { at: host.clock.now(), message: outcome.message };
+          r.waiting = { reason: 'ErrImagePull', message: outcome.message };
+          this.event('Warning', 'Failed', `Failed to pull image "${image}": ${outcome.message}`, r);
+          this.event('Warning', 'Failed', 'Error: ErrImagePull', r);
+          this.publish();
+          this.retryLater(r, host.clock.now() + host.random.duration(host.behaviour.relist));
+          return;
+        }
+        host.pullBackOff.forget(pullKey);
+        r.pullFailure = undefined;
+        this.event('Normal', 'Pulled', `Successfully pulled image "${image}" in ${goSeconds(outcome.pullMs)} (${goSeconds(outcome.totalMs)} including waiting). Image size: ${outcome.sizeBytes} bytes.`, r);
+        imageID = outcome.imageID;
+        if (!catalog) return;
+        // The version of the pod now (the pull took a while), as its config is read from it. (An
+        // image found present was not waited for: the version read above is still the one.)
+        pod = this.pod;
+        spec = this.specOf(r, pod);
+      }
+      if (!catalog) return;
+      r.image = internImageName(ref.fullName.replace(/@sha256:.*$/, ''));
+      r.imageID = imageID;
+
+      const config = await resolveContainerConfig(pod, spec, catalog.env ?? {}, host.config, this.name);
+      if (this.terminating || this.finished) return;
+      if (!config.ok) {
+        if (config.kind === 'env') {
+          r.waiting = { reason: 'CreateContainerConfigError', message: config.message };
+          this.event('Warning', 'Failed', `Error: ${config.message}`, r);
+        } else {
+          r.waiting = { reason: this.defaultWaitingReason() };
+          this.event('Warning', 'FailedMount', config.message);
+        }
+        this.publish();
+        this.retryLater(r, host.clock.now() + host.random.duration(host.behaviour.configRetry));
+        return;
+      }
+      let vars: Record<string, string> | undefined;
+      const expand = (list?: string[]) => list?.map((s) => expandReferences(s, vars ??= processEnv(config.env, this.name)));
+      const argv = effectiveArgv(catalog, expand(spec.command), expand(spec.args));
+      const id = host.containerIds.next();
+      const setup: ContainerSetup = { image: catalog, env: config.env, files: config.files, hostname: this.name };
+      this.event('Normal', 'Created', `Created container: ${name}`, r);
+      await host.clock.sleep(host.random.duration(host.behaviour.containerStart));
+      if (this.terminating || this.finished) return;
+      // The container is its process's context: made first, kept only if the process starts.
+      const container = this.newContainer(r, spec, id, setup, faults);
+      const started = startProcess(argv, container);
+      const restarted = !!r.last;
+      if ('error' in started) {
+        const now = host.clock.now();
+        this.event('Warning', 'Failed', `Error: ${started.error}`, r);
+        r.uncounted = restarted;
+        this.recordExit(r, { termination: { exitCode: 128, reason: 'StartError', finishedAt: now, message: started.error }, id: host.containerIds.text(id), startedAt: 0, image: r.image, imageID: r.imageID, log: new ContainerLog() });
+        return;
+      }
+      r.uncounted = restarted;
+      r.seen = false;
+      r.current = container;
+      this.event('Normal', 'Started', `Started container ${name}`, r);
+      container.start(started.process);
+      if (container.running) {
+        host.clock.setTimer(host.random.duration(host.behaviour.relist), () => {
+          if (r.current !== container || !container.running || this.finished) return;
+          r.seen = true;
+          r.restarting = false;
+          r.waiting = undefined;
+          // The prober skips a container until the kubelet's own status says it is running
+          // (prober/worker.go doProbe); initialDelaySeconds still counts from its start.
+          this.startProbes(r, container, faults.probes ?? {});
+          if (r.uncounted) { r.restartCount++; r.uncounted = false; }
+          this.publish();
+          this.requestSync();
+        });
+      }
+      this.publish(false, true);
     } finally {
       r.busy = false;
     }
-  }
-
-  private async pullAndRun(r: ContainerRecord): Promise<void> {
-    const host = this.host;
-    const name = r.name;
-    const image = r.specImage;
-    let pod = this.pod;
-    let spec = this.specOf(r, pod);
-    const faults = containerFaults(pod, name);
-    const ref = imageReference(image);
-    if (!ref) {
-      const message = invalidImageNameMessage(image);
-      r.waiting = { reason: 'InvalidImageName', message };
-      this.event('Warning', 'InspectFailed', message, r);
-      this.event('Warning', 'Failed', 'Error: InvalidImageName', r);
-      this.publish();
-      return;
-    }
-    const policy = spec.imagePullPolicy ?? (ref.tag === 'latest' && !ref.digest ? 'Always' : 'IfNotPresent');
-    const present = host.images.has(ref);
-    let imageID: string;
-    const catalog = catalogImage(ref.repository);
-    if (policy === 'Never' && !present) {
-      const message = `Container image "${image}" is not present with pull policy of Never`;
-      r.waiting = { reason: 'ErrImageNeverPull', message };
-      this.event('Warning', 'ErrImageNeverPull', message, r);
-      this.publish();
-      return;
-    }
-    if (present && policy !== 'Always' && !faults.pullError) {
-      this.event('Normal', 'Pulled', `Container image "${image}" already present on machine`, r);
-      imageID = imageIdOf(ref);
-    } else {
-      const pullKey = `${this.uid}/${image}`;
-      if (r.pullFailure !== undefined) {
-        const wait = host.pullBackOff.inBackOffSince(pullKey, r.pullFailure.at);
-        if (wait !== undefined) {
-          const first = r.waiting?.reason !== 'ImagePullBackOff';
-          r.waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}": ErrImagePull: ${r.pullFailure.message}` };
-          if (first) {
-            this.event('Normal', 'BackOff', `Back-off pulling image "${image}"`, r);
-            this.event('Warning', 'Failed', 'Error: ImagePullBackOff', r);
-          }
-          this.publish();
-          this.retryLater(r, host.pullBackOff.readyAt(pullKey, r.pullFailure.at));
-          return;
-        }
-      }
-      this.event('Normal', 'Pulling', `Pulling image "${image}"`, r);
-      const outcome = await host.images.pull(ref, { ...(faults.pullDelayMs ? { extraDelayMs: faults.pullDelayMs } : {}), ...(faults.pullError ? { failWith: faults.pullError } : {}) });
-      if (this.terminating || this.finished) return;
-      if (!outcome.ok) {
-        host.pullBackOff.next(pullKey);
-        r.pullFailure = { at: host.clock.now(), message: outcome.message };
-        r.waiting = { reason: 'ErrImagePull', message: outcome.message };
-        this.event('Warning', 'Failed', `Failed to pull image "${image}": ${outcome.message}`, r);
-        this.event('Warning', 'Failed', 'Error: ErrImagePull', r);
-        this.publish();
-        this.retryLater(r, host.clock.now() + host.random.duration(host.behaviour.relist));
-        return;
-      }
-      host.pullBackOff.forget(pullKey);
-      r.pullFailure = undefined;
-      this.event('Normal', 'Pulled', `Successfully pulled image "${image}" in ${goSeconds(outcome.pullMs)} (${goSeconds(outcome.totalMs)} including waiting). Image size: ${outcome.sizeBytes} bytes.`, r);
-      imageID = outcome.imageID;
-      if (!catalog) return;
-      // The version of the pod now (the pull took a while), as its config is read from it. (An
-      // image found present was not waited for: the version read above is still the one.)
-      pod = this.pod;
-      spec = this.specOf(r, pod);
-    }
-    if (!catalog) return;
-    r.image = internImageName(ref.fullName.replace(/@sha256:.*$/, ''));
-    r.imageID = imageID;
-
-    const config = await resolveContainerConfig(pod, spec, catalog.env ?? {}, host.config, this.name);
-    if (this.terminating || this.finished) return;
-    if (!config.ok) {
-      if (config.kind === 'env') {
-        r.waiting = { reason: 'CreateContainerConfigError', message: config.message };
-        this.event('Warning', 'Failed', `Error: ${config.message}`, r);
-      } else {
-        r.waiting = { reason: this.defaultWaitingReason() };
-        this.event('Warning', 'FailedMount', config.message);
-      }
-      this.publish();
-      this.retryLater(r, host.clock.now() + host.random.duration(host.behaviour.configRetry));
-      return;
-    }
-    let vars: Record<string, string> | undefined;
-    const expand = (list?: string[]) => list?.map((s) => expandReferences(s, vars ??= processEnv(config.env, this.name)));
-    const argv = effectiveArgv(catalog, expand(spec.command), expand(spec.args));
-    const id = host.containerIds.next();
-    const setup: ContainerSetup = { image: catalog, env: config.env, files: config.files, hostname: this.name };
-    this.event('Normal', 'Created', `Created container: ${name}`, r);
-    await host.clock.sleep(host.random.duration(host.behaviour.containerStart));
-    if (this.terminating || this.finished) return;
-    // The container is its process's context: made first, kept only if the process starts.
-    const container = this.newContainer(r, spec, id, setup, faults);
-    const started = startProcess(argv, container);
-    const restarted = !!r.last;
-    if ('error' in started) {
-      const now = host.clock.now();
-      this.event('Warning', 'Failed', `Error: ${started.error}`, r);
-      r.uncounted = restarted;
-      this.recordExit(r, { termination: { exitCode: 128, reason: 'StartError', finishedAt: now, message: started.error }, id: host.containerIds.text(id), startedAt: 0, image: r.image, imageID: r.imageID, log: new ContainerLog() });
-      return;
-    }
-    r.uncounted = restarted;
-    r.seen = false;
-    r.current = container;
-    this.event('Normal', 'Started', `Started container ${name}`, r);
-    container.start(started.process);
-    if (container.running) {
-      host.clock.setTimer(host.random.duration(host.behaviour.relist), () => {
-        if (r.current !== container || !container.running || this.finished) return;
-        r.seen = true;
-        r.restarting = false;
-        r.waiting = undefined;
-        // The prober skips a container until the kubelet's own status says it is running
-        // (prober/worker.go doProbe); initialDelaySeconds still counts from its start.
-        this.startProbes(r, container, faults.probes ?? {});
-        if (r.uncounted) { r.restartCount++; r.uncounted = false; }
-        this.publish();
-        this.requestSync();
-      });
-    }
-    this.publish(false, true);
   }
 
   /**

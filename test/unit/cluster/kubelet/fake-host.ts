@@ -73,7 +73,10 @@ export class FakeHost implements PodWorkerHost {
   /** The pod IPs given back, in order. */
   readonly released: string[] = [];
   releasePodIP(ip: string): void { this.released.push(ip); }
-  podEvent(_involved: ObjectReference, type: string, reason: string, message: string): void {
+  /** The references of the pod events, in order (as the recorder would make the event's involvedObject). */
+  readonly involved: ObjectReference[] = [];
+  podEvent(involved: ObjectReference, type: string, reason: string, message: string): void {
+    this.involved.push(involved);
     this.recorded.events.push(`${this.at()} ${type} ${reason}: ${message}`);
   }
   nodeEvent(type: string, reason: string, message: string): void {
