@@ -51,9 +51,9 @@ export interface PodWorkerHost {
   readonly crashBackOff: BackOff;
   readonly pullBackOff: BackOff;
   /** A free IP of the node's pod CIDR, taken until released. */
-  allocatePodIP(): string;
+  allocatePodIP(): CompactIP;
   /** The pod IP given back (its pod is done); one the host did not give (hostNetwork) is ignored. */
-  releasePodIP(ip: string): void;
+  releasePodIP(ip: CompactIP): void;
   /**
    * Records an event about the pod (`involved`: its reference as podReference makes it, handed
    * over to the recorder as eventOn takes it).
@@ -629,10 +629,9 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
   private releasePodIP(): void {
     // A hostNetwork pod has the node's IP: nothing to give back.
     if (this.podIP === undefined || this.has(W_IP_RELEASED)) return;
-    const ip = ipText(this.podIP);
-    if (ip === this.host.hostIP) return;
+    if (ipText(this.podIP) === this.host.hostIP) return;
     this.flag(W_IP_RELEASED, true);
-    this.host.releasePodIP(ip);
+    this.host.releasePodIP(this.podIP);
   }
 
   /** The pod is gone from the API (force-deleted): stop everything at once. `pod`: its last version. */
@@ -730,7 +729,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
           this.sandboxTimer = undefined;
           if (this.finished || this.terminating) return;
           this.sandboxReady = true;
-          this.podIP = compactIP(this.pod.spec.hostNetwork ? this.host.hostIP : this.host.allocatePodIP());
+          this.podIP = this.pod.spec.hostNetwork ? compactIP(this.host.hostIP) : this.host.allocatePodIP();
           this.requestSync();
         });
       }
