@@ -13,20 +13,21 @@
 import { isStatusError } from '../api/errors';
 import type { KubeObject, Node, NodeCondition, Pod, PodStatus } from '../api/types';
 import { CONFIGMAPS, LEASES, NODES, PODS, SECRETS, type ApiClient, type ResourceClient } from '../client/client';
-import { EventRecorder, microTime, referenceOf, rfc3339, type EventType, type ObjectReference } from '../client/event-recorder';
+import { EventRecorder, microTime, podReference, rfc3339, type EventType, type ObjectReference } from '../client/event-recorder';
 import type { Clock, Timer } from '../clock';
 import { BackOff } from './backoff';
 import { DEFAULT_BEHAVIOUR, Random, hashString, type KubeletBehaviour } from './behaviour';
 import { ContainerIds } from './runtime/container-ids';
 import type { ConfigSource } from './container-config';
 import { ImageManager } from './images';
-import { internalIP, nodeConditions, nodeInfo, nodeObject, nodeResources, podCIDR, podNetworkPrefix, type ConditionState, type NodeConfig } from './node-status';
+import { internalIP, nodeConditions, nodeInfo, nodeObject, nodeResources, podCIDR, podNetwork, podNetworkPrefix, type ConditionState, type NodeConfig } from './node-status';
 import { PodWorker, type PodWorkerHost, type StatusSlot } from './pod-worker';
 import { isTerminalPhase } from './pod-status';
 import { parseImageReference } from './runtime/image-ref';
 import { admitPod, type Rejection } from './admission';
 import { adoptablePod } from './adoption';
 import { jsonFingerprint } from './status-fingerprint';
+import type { CompactIP } from './pod-ip';
 
 /**
  * The status slot of a pod that has no worker (a rejected pod). A pod with a worker has its slot in
@@ -256,7 +257,8 @@ export class Kubelet implements PodWorkerHost {
   private reject(pod: Pod, rejection: Rejection): void {
     const uid = pod.metadata.uid ?? '';
     if (this.statusWrites?.has(uid)) return;
-    this.event(pod, 'Warning', rejection.reason, rejection.message.replace(/^Pod was rejected: /, ''));
+    const { namespace, name, resourceVersion } = pod.metadata;
+    this.podEvent(podReference(namespace, name, uid, resourceVersion), 'Warning', rejection.reason, rejection.message.replace(/^Pod was rejected: /, ''));
     this.writeStatus(pod, { ...pod.status, phase: 'Failed', reason: rejection.reason, message: rejection.message, startTime: rfc3339(this.clock.now()) });
   }
 
@@ -284,16 +286,18 @@ export class Kubelet implements PodWorkerHost {
     return this.options.pods?.(`${namespace}/${name}`);
   }
 
-  allocatePodIP(): string {
+  /** A free IP of the pod CIDR, as the worker keeps it (a packed integer: no text made of it here). */
+  allocatePodIP(): CompactIP {
+    const network = podNetwork(this.options.index);
     for (let i = 0; i < 253; i++) {
       const candidate = ((this.nextIP - 2 + i) % 253) + 2;
       if (!this.ipInUse(candidate)) {
         this.markIP(candidate, true);
         this.nextIP = candidate + 1;
-        return this.ip(candidate);
+        return network | candidate;
       }
     }
-    return this.ip(2);
+    return network | 2;
   }
 
   /** An adopted pod keeps its IP: no other pod gets it while the pod runs. */
@@ -303,15 +307,23 @@ export class Kubelet implements PodWorkerHost {
   }
 
   /** `ip`: a pod IP this kubelet gave or reserved (any other, such as a hostNetwork pod's, is ignored). */
-  releasePodIP(ip: string): void {
+  releasePodIP(ip: CompactIP): void {
     const host = this.hostNumber(ip);
     if (host !== undefined) this.markIP(host, false);
   }
 
-  /** The host number of `ip` in this node's pod CIDR, if it is one a pod can have. */
-  private hostNumber(ip: string): number | undefined {
-    const prefix = this.ip(0).slice(0, -1);
-    const host = ip.startsWith(prefix) ? Number(ip.slice(prefix.length)) : NaN;
+  /**
+   * The host number of `ip` in this node's pod CIDR, if it is one a pod can have. A packed IP (the
+   * ones this kubelet gives) is matched by its bits; a text (an adopted pod's) by the CIDR's prefix.
+   */
+  private hostNumber(ip: CompactIP): number | undefined {
+    let host: number;
+    if (typeof ip === 'number') {
+      host = (ip & ~255) === podNetwork(this.options.index) ? ip & 255 : NaN;
+    } else {
+      const prefix = podNetworkPrefix(this.options.index);
+      host = ip.startsWith(prefix) ? Number(ip.slice(prefix.length)) : NaN;
+    }
     return Number.isInteger(host) && host >= 2 && host <= 254 ? host : undefined;
   }
 
@@ -324,24 +336,9 @@ export class Kubelet implements PodWorkerHost {
     else this.ipsInUse[host >>> 5]! &= ~(1 << (host & 31));
   }
 
-  private ip(host: number): string {
-    return `${podNetworkPrefix(this.options.index)}${host}`;
-  }
-
-  event(pod: Pod, type: EventType, reason: string, message: string, fieldPath?: string): void {
+  podEvent(involved: ObjectReference, type: EventType, reason: string, message: string): void {
     if (!this.alive) return;
-    // Made as referenceOf would make it (empty members left out, fieldPath last), so that the
-    // recorder takes it as it is: four events per pod start, each copied once more otherwise.
-    const { namespace, name, uid, resourceVersion } = pod.metadata;
-    let ref: ObjectReference;
-    if (namespace && name && uid && resourceVersion) {
-      ref = fieldPath
-        ? { kind: 'Pod', namespace, name, uid, apiVersion: 'v1', resourceVersion, fieldPath }
-        : { kind: 'Pod', namespace, name, uid, apiVersion: 'v1', resourceVersion };
-    } else {
-      ref = referenceOf({ kind: 'Pod', namespace, name, uid, apiVersion: 'v1', resourceVersion }, fieldPath);
-    }
-    this.recorder.eventOn(ref, type, reason, message);
+    this.recorder.eventOn(involved, type, reason, message);
   }
 
   nodeEvent(type: EventType, reason: string, message: string): void {

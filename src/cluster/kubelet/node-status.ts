@@ -95,8 +95,14 @@ export function nodeObject(config: NodeConfig, index: number): Node {
  * nodes, below the service range 10.96.0.0/12.
  */
 export function podNetworkPrefix(index: number): string {
+  const network = podNetwork(index);
+  return `10.${(network >>> 16) & 255}.${(network >>> 8) & 255}.`;
+}
+
+/** The network address of the node's pod CIDR (host number 0), packed as a CompactIP (pod-ip.ts). */
+export function podNetwork(index: number): number {
   const block = index + 244 * 256;
-  return `10.${(block >>> 8) & 255}.${block & 255}.`;
+  return (10 << 24) | (((block >>> 8) & 255) << 16) | ((block & 255) << 8);
 }
 
 export function podCIDR(index: number): string {

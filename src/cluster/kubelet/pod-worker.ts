@@ -12,7 +12,7 @@
  */
 import type { Container as ContainerSpec, ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from '../api/types';
 import type { Clock, Timer } from '../clock';
-import { rfc3339, type EventType } from '../client/event-recorder';
+import { podReference, rfc3339, type EventType, type ObjectReference } from '../client/event-recorder';
 import type { BackOff } from './backoff';
 import { goDuration, goSeconds, type Random, type KubeletBehaviour } from './behaviour';
 import type { ContainerIds } from './runtime/container-ids';
@@ -51,10 +51,14 @@ export interface PodWorkerHost {
   readonly crashBackOff: BackOff;
   readonly pullBackOff: BackOff;
   /** A free IP of the node's pod CIDR, taken until released. */
-  allocatePodIP(): string;
+  allocatePodIP(): CompactIP;
   /** The pod IP given back (its pod is done); one the host did not give (hostNetwork) is ignored. */
-  releasePodIP(ip: string): void;
-  event(pod: Pod, type: EventType, reason: string, message: string, fieldPath?: string): void;
+  releasePodIP(ip: CompactIP): void;
+  /**
+   * Records an event about the pod (`involved`: its reference as podReference makes it, handed
+   * over to the recorder as eventOn takes it).
+   */
+  podEvent(involved: ObjectReference, type: EventType, reason: string, message: string): void;
   nodeEvent(type: EventType, reason: string, message: string): void;
   writeStatus(pod: Pod, status: PodStatus): void;
   /**
@@ -592,7 +596,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
       if (!c.running || !process) return;
       const faults = containerFaults(pod, r.name);
       const setup: ContainerSetup = { image: process.image, env: process.env, files: process.files, hostname: this.name };
-      const container = this.newContainer(r, pod, c.running.id, setup, faults, c.running.startedAt);
+      const container = this.newContainer(r, this.specOf(r, pod), c.running.id, setup, faults, c.running.startedAt);
       r.current = container;
       r.seen = true;
       container.start(startProcessOrIdle(process.argv, container));
@@ -625,17 +629,20 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
   private releasePodIP(): void {
     // A hostNetwork pod has the node's IP: nothing to give back.
     if (this.podIP === undefined || this.has(W_IP_RELEASED)) return;
-    const ip = ipText(this.podIP);
-    if (ip === this.host.hostIP) return;
+    if (ipText(this.podIP) === this.host.hostIP) return;
     this.flag(W_IP_RELEASED, true);
-    this.host.releasePodIP(ip);
+    this.host.releasePodIP(this.podIP);
   }
 
   /** The pod is gone from the API (force-deleted): stop everything at once. `pod`: its last version. */
   abandon(pod?: Pod): void {
     // The host's cache no longer has it; `current` still answers with what it was.
-    if (pod?.metadata.uid === this.uid) this.held = pod;
-    else this.held ??= this.pod;
+    if (pod?.metadata.uid === this.uid) {
+      this.held = pod;
+      this.version = compactVersion(pod.metadata.resourceVersion);
+    } else {
+      this.held ??= this.pod;
+    }
     this.finished = true;
     this.publishedPhase = undefined;
     this.terminating = true;
@@ -722,7 +729,7 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
           this.sandboxTimer = undefined;
           if (this.finished || this.terminating) return;
           this.sandboxReady = true;
-          this.podIP = compactIP(this.pod.spec.hostNetwork ? this.host.hostIP : this.host.allocatePodIP());
+          this.podIP = this.pod.spec.hostNetwork ? compactIP(this.host.hostIP) : this.host.allocatePodIP();
           this.requestSync();
         });
       }
@@ -766,22 +773,31 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
     });
   }
 
+  /**
+   * An event about the version of the pod this worker was given, referenced by what the worker
+   * keeps of it (uid, namespace, name, that version), not read from the pod: an event per step of
+   * a pod start, and the pod's object is cold memory by then (or gone, to be decoded again).
+   */
   private event(type: EventType, reason: string, message: string, r?: ContainerRecord): void {
-    this.host.event(this.pod, type, reason, message, r?.fieldPath);
+    const version = this.version;
+    this.host.podEvent(podReference(this.namespace, this.name, this.uid, typeof version === 'number' ? String(version) : version, r?.fieldPath), type, reason, message);
   }
 
   private podRef(): string {
     return `${this.name}_${this.namespace}(${this.uid})`;
   }
 
-  /** Pull (or find) the image, create and start one container; honours both back-offs. */
-  private async startContainer(r: ContainerRecord): Promise<void> {
+  /**
+   * Pull (or find) the image, create and start one container; honours both back-offs. Undefined
+   * when it backs off (nothing to wait for); else pullAndRun's own promise, not wrapped in one more.
+   */
+  private startContainer(r: ContainerRecord): Promise<void> | undefined {
     const host = this.host;
     const name = r.name;
-    const key = `${this.uid}/${name}`;
     if (r.last && r.specChanged) {
       r.specChanged = false;
     } else if (r.last) {
+      const key = `${this.uid}/${name}`;
       const wait = host.crashBackOff.inBackOffSince(key, r.last.termination.finishedAt);
       if (wait !== undefined) {
         const wasBackingOff = r.waiting?.reason === 'CrashLoopBackOff';
@@ -789,142 +805,145 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
         if (!wasBackingOff) this.event('Warning', 'BackOff', `Back-off restarting failed container ${name} in pod ${this.podRef()}`, r);
         this.publish();
         this.retryLater(r, host.crashBackOff.readyAt(key, r.last.termination.finishedAt));
-        return;
+        return undefined;
       }
       host.crashBackOff.next(key, r.last.termination.finishedAt);
     }
+    return this.pullAndRun(r);
+  }
+
+  /** `r` is busy (see settled) from the start of the pull until the container started or failed to. */
+  private async pullAndRun(r: ContainerRecord): Promise<void> {
     r.busy = true;
     try {
-      await this.pullAndRun(r);
+      const host = this.host;
+      const name = r.name;
+      const image = r.specImage;
+      let pod = this.pod;
+      let spec = this.specOf(r, pod);
+      const faults = containerFaults(pod, name);
+      const ref = imageReference(image);
+      if (!ref) {
+        const message = invalidImageNameMessage(image);
+        r.waiting = { reason: 'InvalidImageName', message };
+        this.event('Warning', 'InspectFailed', message, r);
+        this.event('Warning', 'Failed', 'Error: InvalidImageName', r);
+        this.publish();
+        return;
+      }
+      const policy = spec.imagePullPolicy ?? (ref.tag === 'latest' && !ref.digest ? 'Always' : 'IfNotPresent');
+      const present = host.images.has(ref);
+      let imageID: string;
+      const catalog = catalogImage(ref.repository);
+      if (policy === 'Never' && !present) {
+        const message = `Container image "${image}" is not present with pull policy of Never`;
+        r.waiting = { reason: 'ErrImageNeverPull', message };
+        this.event('Warning', 'ErrImageNeverPull', message, r);
+        this.publish();
+        return;
+      }
+      if (present && policy !== 'Always' && !faults.pullError) {
+        this.event('Normal', 'Pulled', `Container image "${image}" already present on machine`, r);
+        imageID = imageIdOf(ref);
+      } else {
+        const pullKey = `${this.uid}/${image}`;
+        if (r.pullFailure !== undefined) {
+          const wait = host.pullBackOff.inBackOffSince(pullKey, r.pullFailure.at);
+          if (wait !== undefined) {
+            const first = r.waiting?.reason !== 'ImagePullBackOff';
+            r.waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}": ErrImagePull: ${r.pullFailure.message}` };
+            if (first) {
+              this.event('Normal', 'BackOff', `Back-off pulling image "${image}"`, r);
+              this.event('Warning', 'Failed', 'Error: ImagePullBackOff', r);
+            }
+            this.publish();
+            this.retryLater(r, host.pullBackOff.readyAt(pullKey, r.pullFailure.at));
+            return;
+          }
+        }
+        this.event('Normal', 'Pulling', `Pulling image "${image}"`, r);
+        const outcome = await host.images.pull(ref, { ...(faults.pullDelayMs ? { extraDelayMs: faults.pullDelayMs } : {}), ...(faults.pullError ? { failWith: faults.pullError } : {}) });
+        if (this.terminating || this.finished) return;
+        if (!outcome.ok) {
+          host.pullBackOff.next(pullKey);
+          r.pullFailure = { at: host.clock.now(), message: outcome.message };
+          r.waiting = { reason: 'ErrImagePull', message: outcome.message };
+          this.event('Warning', 'Failed', `Failed to pull image "${image}": ${outcome.message}`, r);
+          this.event('Warning', 'Failed', 'Error: ErrImagePull', r);
+          this.publish();
+          this.retryLater(r, host.clock.now() + host.random.duration(host.behaviour.relist));
+          return;
+        }
+        host.pullBackOff.forget(pullKey);
+        r.pullFailure = undefined;
+        this.event('Normal', 'Pulled', `Successfully pulled image "${image}" in ${goSeconds(outcome.pullMs)} (${goSeconds(outcome.totalMs)} including waiting). Image size: ${outcome.sizeBytes} bytes.`, r);
+        imageID = outcome.imageID;
+        if (!catalog) return;
+        // The version of the pod now (the pull took a while), as its config is read from it. (An
+        // image found present was not waited for: the version read above is still the one.)
+        pod = this.pod;
+        spec = this.specOf(r, pod);
+      }
+      if (!catalog) return;
+      r.image = internImageName(ref.fullName.replace(/@sha256:.*$/, ''));
+      r.imageID = imageID;
+
+      const config = await resolveContainerConfig(pod, spec, catalog.env ?? {}, host.config, this.name);
+      if (this.terminating || this.finished) return;
+      if (!config.ok) {
+        if (config.kind === 'env') {
+          r.waiting = { reason: 'CreateContainerConfigError', message: config.message };
+          this.event('Warning', 'Failed', `Error: ${config.message}`, r);
+        } else {
+          r.waiting = { reason: this.defaultWaitingReason() };
+          this.event('Warning', 'FailedMount', config.message);
+        }
+        this.publish();
+        this.retryLater(r, host.clock.now() + host.random.duration(host.behaviour.configRetry));
+        return;
+      }
+      let vars: Record<string, string> | undefined;
+      const expand = (list?: string[]) => list?.map((s) => expandReferences(s, vars ??= processEnv(config.env, this.name)));
+      const argv = effectiveArgv(catalog, expand(spec.command), expand(spec.args));
+      const id = host.containerIds.next();
+      const setup: ContainerSetup = { image: catalog, env: config.env, files: config.files, hostname: this.name };
+      this.event('Normal', 'Created', `Created container: ${name}`, r);
+      await host.clock.sleep(host.random.duration(host.behaviour.containerStart));
+      if (this.terminating || this.finished) return;
+      // The container is its process's context: made first, kept only if the process starts.
+      const container = this.newContainer(r, spec, id, setup, faults);
+      const started = startProcess(argv, container);
+      const restarted = !!r.last;
+      if ('error' in started) {
+        const now = host.clock.now();
+        this.event('Warning', 'Failed', `Error: ${started.error}`, r);
+        r.uncounted = restarted;
+        this.recordExit(r, { termination: { exitCode: 128, reason: 'StartError', finishedAt: now, message: started.error }, id: host.containerIds.text(id), startedAt: 0, image: r.image, imageID: r.imageID, log: new ContainerLog() });
+        return;
+      }
+      r.uncounted = restarted;
+      r.seen = false;
+      r.current = container;
+      this.event('Normal', 'Started', `Started container ${name}`, r);
+      container.start(started.process);
+      if (container.running) {
+        host.clock.setTimer(host.random.duration(host.behaviour.relist), () => {
+          if (r.current !== container || !container.running || this.finished) return;
+          r.seen = true;
+          r.restarting = false;
+          r.waiting = undefined;
+          // The prober skips a container until the kubelet's own status says it is running
+          // (prober/worker.go doProbe); initialDelaySeconds still counts from its start.
+          this.startProbes(r, container, faults.probes ?? {});
+          if (r.uncounted) { r.restartCount++; r.uncounted = false; }
+          this.publish();
+          this.requestSync();
+        });
+      }
+      this.publish(false, true);
     } finally {
       r.busy = false;
     }
-  }
-
-  private async pullAndRun(r: ContainerRecord): Promise<void> {
-    const host = this.host;
-    const name = r.name;
-    const image = r.specImage;
-    let pod = this.pod;
-    let spec = this.specOf(r, pod);
-    const faults = containerFaults(pod, name);
-    const ref = imageReference(image);
-    if (!ref) {
-      const message = invalidImageNameMessage(image);
-      r.waiting = { reason: 'InvalidImageName', message };
-      this.event('Warning', 'InspectFailed', message, r);
-      this.event('Warning', 'Failed', 'Error: InvalidImageName', r);
-      this.publish();
-      return;
-    }
-    const policy = spec.imagePullPolicy ?? (ref.tag === 'latest' && !ref.digest ? 'Always' : 'IfNotPresent');
-    const present = host.images.has(ref);
-    let imageID: string;
-    const catalog = catalogImage(ref.repository);
-    if (policy === 'Never' && !present) {
-      const message = `Container image "${image}" is not present with pull policy of Never`;
-      r.waiting = { reason: 'ErrImageNeverPull', message };
-      this.event('Warning', 'ErrImageNeverPull', message, r);
-      this.publish();
-      return;
-    }
-    if (present && policy !== 'Always' && !faults.pullError) {
-      this.event('Normal', 'Pulled', `Container image "${image}" already present on machine`, r);
-      imageID = imageIdOf(ref);
-    } else {
-      const pullKey = `${this.uid}/${image}`;
-      if (r.pullFailure !== undefined) {
-        const wait = host.pullBackOff.inBackOffSince(pullKey, r.pullFailure.at);
-        if (wait !== undefined) {
-          const first = r.waiting?.reason !== 'ImagePullBackOff';
-          r.waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}": ErrImagePull: ${r.pullFailure.message}` };
-          if (first) {
-            this.event('Normal', 'BackOff', `Back-off pulling image "${image}"`, r);
-            this.event('Warning', 'Failed', 'Error: ImagePullBackOff', r);
-          }
-          this.publish();
-          this.retryLater(r, host.pullBackOff.readyAt(pullKey, r.pullFailure.at));
-          return;
-        }
-      }
-      this.event('Normal', 'Pulling', `Pulling image "${image}"`, r);
-      const outcome = await host.images.pull(ref, { ...(faults.pullDelayMs ? { extraDelayMs: faults.pullDelayMs } : {}), ...(faults.pullError ? { failWith: faults.pullError } : {}) });
-      if (this.terminating || this.finished) return;
-      if (!outcome.ok) {
-        host.pullBackOff.next(pullKey);
-        r.pullFailure = { at: host.clock.now(), message: outcome.message };
-        r.waiting = { reason: 'ErrImagePull', message: outcome.message };
-        this.event('Warning', 'Failed', `Failed to pull image "${image}": ${outcome.message}`, r);
-        this.event('Warning', 'Failed', 'Error: ErrImagePull', r);
-        this.publish();
-        this.retryLater(r, host.clock.now() + host.random.duration(host.behaviour.relist));
-        return;
-      }
-      host.pullBackOff.forget(pullKey);
-      r.pullFailure = undefined;
-      this.event('Normal', 'Pulled', `Successfully pulled image "${image}" in ${goSeconds(outcome.pullMs)} (${goSeconds(outcome.totalMs)} including waiting). Image size: ${outcome.sizeBytes} bytes.`, r);
-      imageID = outcome.imageID;
-    }
-    if (!catalog) return;
-    // The version of the pod now (the pull took a while), as its config is read from it.
-    pod = this.pod;
-    spec = this.specOf(r, pod);
-    r.image = internImageName(ref.fullName.replace(/@sha256:.*$/, ''));
-    r.imageID = imageID;
-
-    const config = await resolveContainerConfig(pod, spec, catalog.env ?? {}, host.config, this.name);
-    if (this.terminating || this.finished) return;
-    if (!config.ok) {
-      if (config.kind === 'env') {
-        r.waiting = { reason: 'CreateContainerConfigError', message: config.message };
-        this.event('Warning', 'Failed', `Error: ${config.message}`, r);
-      } else {
-        r.waiting = { reason: this.defaultWaitingReason() };
-        this.event('Warning', 'FailedMount', config.message);
-      }
-      this.publish();
-      this.retryLater(r, host.clock.now() + host.random.duration(host.behaviour.configRetry));
-      return;
-    }
-    let vars: Record<string, string> | undefined;
-    const expand = (list?: string[]) => list?.map((s) => expandReferences(s, vars ??= processEnv(config.env, this.name)));
-    const argv = effectiveArgv(catalog, expand(spec.command), expand(spec.args));
-    const id = host.containerIds.next();
-    const setup: ContainerSetup = { image: catalog, env: config.env, files: config.files, hostname: this.name };
-    this.event('Normal', 'Created', `Created container: ${name}`, r);
-    await host.clock.sleep(host.random.duration(host.behaviour.containerStart));
-    if (this.terminating || this.finished) return;
-    // The container is its process's context: made first, kept only if the process starts.
-    const container = this.newContainer(r, pod, id, setup, faults);
-    const started = startProcess(argv, container);
-    const restarted = !!r.last;
-    if ('error' in started) {
-      const now = host.clock.now();
-      this.event('Warning', 'Failed', `Error: ${started.error}`, r);
-      r.uncounted = restarted;
-      this.recordExit(r, { termination: { exitCode: 128, reason: 'StartError', finishedAt: now, message: started.error }, id: host.containerIds.text(id), startedAt: 0, image: r.image, imageID: r.imageID, log: new ContainerLog() });
-      return;
-    }
-    r.uncounted = restarted;
-    r.seen = false;
-    r.current = container;
-    this.event('Normal', 'Started', `Started container ${name}`, r);
-    container.start(started.process);
-    if (container.running) {
-      host.clock.setTimer(host.random.duration(host.behaviour.relist), () => {
-        if (r.current !== container || !container.running || this.finished) return;
-        r.seen = true;
-        r.restarting = false;
-        r.waiting = undefined;
-        // The prober skips a container until the kubelet's own status says it is running
-        // (prober/worker.go doProbe); initialDelaySeconds still counts from its start.
-        this.startProbes(r, container, faults.probes ?? {});
-        if (r.uncounted) { r.restartCount++; r.uncounted = false; }
-        this.publish();
-        this.requestSync();
-      });
-    }
-    this.publish(false, true);
   }
 
   /**
@@ -932,8 +951,8 @@ export class PodWorker implements ContainerHooks, Requested, StatusSlot {
    * The worker itself is the hooks of a container that needs nothing of its own (no memory limit,
    * no fault, not resumed): most of them, and each would otherwise hold an object and two closures.
    */
-  private newContainer(r: ContainerRecord, pod: Pod, id: string | number, setup: ContainerSetup, faults: ContainerFaults, resumeFrom?: number): Container {
-    const limit = parseQuantityBytes(this.specOf(r, pod).resources?.limits?.memory);
+  private newContainer(r: ContainerRecord, spec: ContainerSpec, id: string | number, setup: ContainerSetup, faults: ContainerFaults, resumeFrom?: number): Container {
+    const limit = parseQuantityBytes(spec.resources?.limits?.memory);
     const own = limit !== undefined || faults.exit || faults.memoryBytes !== undefined || resumeFrom !== undefined;
     const hooks: ContainerHooks = !own ? this : {
       ...(limit !== undefined ? { memoryLimit: limit } : {}),

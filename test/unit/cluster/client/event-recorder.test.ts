@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiClient } from '../../../../src/cluster/client/client';
-import { EventRecorder, EventsV1Recorder, microTime, nanosHex, referenceOf, rfc3339 } from '../../../../src/cluster/client/event-recorder';
+import { EventRecorder, EventsV1Recorder, microTime, nanosHex, podReference, referenceOf, rfc3339 } from '../../../../src/cluster/client/event-recorder';
 import { ManualClock } from '../../../../src/cluster/clock';
 import type { ApiRequest } from '../../../../src/cluster/apiserver/types';
 
@@ -177,4 +177,18 @@ test('repeats of an event whose create is still in flight are patched only after
   recorder.event(pod, 'Warning', 'Unhealthy', message);
   await recorder.flush();
   assert.equal(log.filter((l) => l === 'PATCH done').length, 2);
+});
+
+test('podReference is the reference referenceOf makes of a Pod with that metadata, members in the same order', () => {
+  const cases: [string | undefined, string | undefined, string | undefined, string | undefined, string | undefined][] = [
+    ['default', 'web', 'u-1', '7', 'spec.containers{web}'],
+    ['default', 'web', 'u-1', '7', undefined],
+    ['', 'web', 'u-1', '7', 'spec.containers{web}'],
+    ['default', 'web', '', undefined, undefined],
+    [undefined, undefined, undefined, undefined, 'spec.containers{web}'],
+  ];
+  for (const [namespace, name, uid, resourceVersion, fieldPath] of cases) {
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { namespace, name, uid, resourceVersion } };
+    assert.equal(JSON.stringify(podReference(namespace, name, uid, resourceVersion, fieldPath)), JSON.stringify(referenceOf(pod, fieldPath)));
+  }
 });

@@ -1,10 +1,12 @@
 /** A PodWorkerHost that records events and status writes, for golden tests of pod lifecycles. */
 import type { KubeObject, Pod, PodStatus } from '../../../../src/cluster/api/types';
 import { ManualClock } from '../../../../src/cluster/clock';
+import type { ObjectReference } from '../../../../src/cluster/client/event-recorder';
 import { BackOff } from '../../../../src/cluster/kubelet/backoff';
 import { DEFAULT_BEHAVIOUR, Random, type KubeletBehaviour } from '../../../../src/cluster/kubelet/behaviour';
 import { ContainerIds } from '../../../../src/cluster/kubelet/runtime/container-ids';
 import { ImageManager } from '../../../../src/cluster/kubelet/images';
+import { compactIP, ipText, type CompactIP } from '../../../../src/cluster/kubelet/pod-ip';
 import { PodWorker, type PodWorkerHost } from '../../../../src/cluster/kubelet/pod-worker';
 
 export interface Recorded {
@@ -68,11 +70,14 @@ export class FakeHost implements PodWorkerHost {
     return `+${(this.clock.now() - this.start) / 1000}s`;
   }
 
-  allocatePodIP(): string { return '10.244.1.5'; }
+  allocatePodIP(): CompactIP { return compactIP('10.244.1.5'); }
   /** The pod IPs given back, in order. */
   readonly released: string[] = [];
-  releasePodIP(ip: string): void { this.released.push(ip); }
-  event(_pod: Pod, type: string, reason: string, message: string): void {
+  releasePodIP(ip: CompactIP): void { this.released.push(ipText(ip)); }
+  /** The references of the pod events, in order (as the recorder would make the event's involvedObject). */
+  readonly involved: ObjectReference[] = [];
+  podEvent(involved: ObjectReference, type: string, reason: string, message: string): void {
+    this.involved.push(involved);
     this.recorded.events.push(`${this.at()} ${type} ${reason}: ${message}`);
   }
   nodeEvent(type: string, reason: string, message: string): void {

@@ -141,3 +141,28 @@ test('a settled worker whose pod\'s name the informer now gives to another pod (
   assert.equal(worker.current.metadata.uid, given.metadata.uid);
   assert.deepEqual(worker.log('box', false).lines().map((l) => l.text), ['first-pod']);
 });
+
+test('a pod event references the version of the pod the worker was last given, also once the informer holds only a copy', async () => {
+  const host = informerHost();
+  const v1 = makePod({ containers: [{ name: 'nginx', image: 'nginx:1.27' }] }, { resourceVersion: '10' });
+  host.pods.set(key(v1), decodedAgain(v1));
+  const worker = host.worker(v1);
+  await host.clock.advance(5_000);
+  const uid = v1.metadata.uid;
+  // Member order as kubectl and the API show it (referenceOf's), the field path last.
+  assert.equal(JSON.stringify(host.involved[0]), JSON.stringify({ kind: 'Pod', namespace: 'default', name: 'web', uid, apiVersion: 'v1', resourceVersion: '10', fieldPath: 'spec.containers{nginx}' }));
+  const v2 = { ...v1, metadata: { ...v1.metadata, resourceVersion: '123456789012' }, spec: { ...v1.spec, containers: [{ name: 'nginx', image: 'nginx:1.26' }] } };
+  host.pods.set(key(v2), decodedAgain(v2));
+  worker.update(v2);
+  await host.clock.advance(10_000);
+  const killing = host.recorded.events.findIndex((e) => e.includes('Killing'));
+  assert.ok(killing > 0);
+  // A version too long for a small integer is kept as its text, and referenced as it is.
+  assert.deepEqual(host.involved.slice(killing).map((r) => r.resourceVersion), host.involved.slice(killing).map(() => '123456789012'));
+  const deleting = { ...v2, metadata: { ...v2.metadata, resourceVersion: '12', deletionTimestamp: '2026-01-01T00:00:20Z', deletionGracePeriodSeconds: 30 } };
+  host.pods.set(key(deleting), decodedAgain(deleting));
+  worker.update(deleting);
+  await host.clock.advance(1_000);
+  assert.equal(JSON.stringify(host.involved.at(-1)), JSON.stringify({ kind: 'Pod', namespace: 'default', name: 'web', uid, apiVersion: 'v1', resourceVersion: '12', fieldPath: 'spec.containers{nginx}' }));
+  assert.ok(host.recorded.events.at(-1)!.endsWith('Normal Killing: Stopping container nginx'));
+});
