@@ -183,6 +183,12 @@ export class FieldIndex {
       const value = node[key] ?? def[key];
       if (value !== undefined) (info as unknown as Record<string, unknown>)[key] = value;
     }
+    // A list's items have no path of their own (patch-meta.ts): its map type is its items' (an
+    // ownerReference, an imagePullSecret: atomic, so an item is owned whole as `k:{...}: {}`).
+    if (info.mapType === undefined && def.type === 'array' && def.items !== undefined) {
+      const items = def.items.mapType ?? this.deref(def.items).mapType;
+      if (items !== undefined) info.mapType = items;
+    }
     return info;
   }
 }

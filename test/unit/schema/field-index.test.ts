@@ -61,7 +61,10 @@ test('containers merge by name; the path without an index finds the same field',
     patchMergeKey: 'uid',
     listType: 'map',
     listMapKeys: ['uid'],
+    // OwnerReference is `x-kubernetes-map-type: atomic`: a list's items share its path, and its meta.
+    mapType: 'atomic',
   });
+  assert.equal(index.patchMeta(pod, 'spec.containers').mapType, undefined);
   assert.deepEqual(index.patchMeta(deployment, 'spec.selector'), { mapType: 'atomic' });
   assert.deepEqual(index.patchMeta(pod, 'metadata.finalizers'), { patchStrategy: 'merge', listType: 'set' });
   assert.deepEqual(index.patchMeta(pod, 'spec.nope'), {});

@@ -85,7 +85,7 @@ function listInto(walker: TypedWalker, l: unknown[], r: unknown[], names: string
     if (seen.has(k)) continue; // the first item of a key stands for it (indexItems)
     seen.add(k);
     const itemTree = child(t, pe);
-    if (list.type !== 'set') mapInto(walker, {}, (isObject(item) ? item : {}) as JsonObject, names, itemTree);
+    if (list.type !== 'set' && !walker.isAtomicMap(names)) mapInto(walker, {}, (isObject(item) ? item : {}) as JsonObject, names, itemTree);
     itemTree.member = true;
   }
 }

@@ -117,7 +117,7 @@ export class TypedWalker {
         const pe = this.itemElement(item, list, names);
         if (!pe) continue;
         const itemPath = [...path, pe];
-        if (list.type === 'map') this.collectMap(item as JsonObject, names, itemPath, set);
+        if (list.type === 'map' && !this.atomicMap(names)) this.collectMap(item as JsonObject, names, itemPath, set);
         set.insert(itemPath);
       }
       return;
@@ -242,9 +242,7 @@ export class TypedWalker {
       }
       // An item equal on both sides holds no change (its members would each be found equal).
       if (lv !== undefined && rv !== undefined && (lv === rv || deepEqual(lv, rv))) return;
-      this.compareMaps((lv ?? HOLLOW) as JsonObject, (rv ?? HOLLOW) as JsonObject, child, c);
-      if (lv === undefined) c.added.insertSpelled(child.key, child.path);
-      else if (rv === undefined) c.removed.insertSpelled(child.key, child.path);
+      this.compareItem(lv, rv, child, c);
     };
     // Items by key: those of `l` in its order, then those only `r` has, in its order.
     for (const [child, lv] of li) item(child, lv, ri.get(child));
@@ -309,9 +307,21 @@ export class TypedWalker {
       const lv = l[i];
       const rv = r[i];
       if (lv === rv || deepEqual(lv, rv)) continue;
-      this.compareMaps(lv as JsonObject, rv as JsonObject, nodes[i]!, c);
+      this.compareItem(lv, rv, nodes[i]!, c);
     }
     return true;
+  }
+
+  /**
+   * An item of an associative list that differs between the sides (either may lack it). Items of
+   * an atomic map type (an ownerReference) are leaves: the item is added, removed or modified whole.
+   */
+  private compareItem(lv: unknown, rv: unknown, child: PathNode, c: ReturnType<TypedWalker['compare']>): void {
+    const whole = this.nodeAtomicMap(child);
+    if (!whole) this.compareMaps((lv ?? HOLLOW) as JsonObject, (rv ?? HOLLOW) as JsonObject, child, c);
+    if (lv === undefined) c.added.insertSpelled(child.key, child.path);
+    else if (rv === undefined) c.removed.insertSpelled(child.key, child.path);
+    else if (whole) c.modified.insertSpelled(child.key, child.path);
   }
 
   /** `config` merged into `live` (typed Merge): maps merge, associative lists merge by key, the rest is replaced. */
@@ -420,7 +430,7 @@ export class TypedWalker {
       for (const item of v) {
         const pe = this.itemElement(item, list, names);
         if (pe && toRemove.has([...path, pe])) continue;
-        out.push(pe && list.type === 'map' ? this.removeFromMap(item as JsonObject, names, [...path, pe], toRemove) : item);
+        out.push(pe && list.type === 'map' && !this.atomicMap(names) ? this.removeFromMap(item as JsonObject, names, [...path, pe], toRemove) : item);
       }
       return out;
     }

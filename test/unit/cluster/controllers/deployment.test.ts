@@ -68,6 +68,36 @@ test('a new Deployment: ReplicaSet <name>-<hash> with the hash label, revision 1
   }
 });
 
+// The entries a 1.32 cluster records for what the controllers create (kubectl get --show-managed-fields
+// of a kind cluster): the template, a struct, has no `.`; an ownerReference, an atomic map, is one field.
+test('managedFields of the ReplicaSet and Pods the controllers create: template without `.`, ownerReferences whole', async () => {
+  const { clock, cluster, deploys, replicaSets, livePods, complete } = await setUp();
+  try {
+    const created = await deploys.create(deployment('web', 1));
+    await eventually(clock, () => complete('web'), 'rolled out', 200);
+    const [rs] = await replicaSets('web');
+    const [pod] = await livePods('web');
+    const container = { '.': {}, 'f:image': {}, 'f:imagePullPolicy': {}, 'f:name': {}, 'f:resources': {}, 'f:terminationMessagePath': {}, 'f:terminationMessagePolicy': {} };
+    const podSpec = { 'f:containers': { 'k:{"name":"nginx"}': container }, 'f:dnsPolicy': {}, 'f:restartPolicy': {}, 'f:schedulerName': {}, 'f:securityContext': {}, 'f:terminationGracePeriodSeconds': {} };
+    const labels = { '.': {}, 'f:app': {}, 'f:pod-template-hash': {} };
+    const entry = (o: KubeObject) => o.metadata.managedFields!.filter((e) => e.manager === 'kube-controller-manager' && !e.subresource).map((e) => e.fieldsV1);
+    assert.deepEqual(entry(rs!), [{
+      'f:metadata': {
+        'f:annotations': { '.': {}, 'f:deployment.kubernetes.io/desired-replicas': {}, 'f:deployment.kubernetes.io/max-replicas': {}, 'f:deployment.kubernetes.io/revision': {} },
+        'f:labels': labels,
+        'f:ownerReferences': { '.': {}, [`k:{"uid":"${created.metadata.uid}"}`]: {} },
+      },
+      'f:spec': { 'f:replicas': {}, 'f:selector': {}, 'f:template': { 'f:metadata': { 'f:labels': labels }, 'f:spec': podSpec } },
+    }]);
+    assert.deepEqual(entry(pod!), [{
+      'f:metadata': { 'f:generateName': {}, 'f:labels': labels, 'f:ownerReferences': { '.': {}, [`k:{"uid":"${rs!.metadata.uid}"}`]: {} } },
+      'f:spec': { ...podSpec, 'f:enableServiceLinks': {} },
+    }]);
+  } finally {
+    await cluster.stop();
+  }
+});
+
 test('RollingUpdate maxSurge 1 / maxUnavailable 0: never more than 4 replicas nor fewer than 3 available; revision 2; scale-down events', async () => {
   const { clock, cluster, deploys, rss, replicaSets, events, complete } = await setUp();
   try {

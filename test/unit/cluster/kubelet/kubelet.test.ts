@@ -33,6 +33,11 @@ test('--nodes 2 registers node-1 and node-2, Ready, with their labels, capacity 
     assert.equal((lease.spec as any).leaseDurationSeconds, 40);
     assert.equal((lease.spec as any).holderIdentity, 'node-1');
     assert.deepEqual(lease.metadata.ownerReferences!.map((o) => `${o.kind}/${o.name}/${o.uid}`), [`Node/node-1/${n.metadata.uid}`]);
+    // As a 1.32 kubelet's lease records it: the ownerReference (an atomic map) is one field.
+    assert.deepEqual(lease.metadata.managedFields!.map((e) => [e.manager, e.fieldsV1]), [['kubelet', {
+      'f:metadata': { 'f:ownerReferences': { '.': {}, [`k:{"uid":"${n.metadata.uid}"}`]: {} } },
+      'f:spec': { 'f:holderIdentity': {}, 'f:leaseDurationSeconds': {}, 'f:renewTime': {} },
+    }]]);
     const events = (await c.client().resource(EVENTS).list({ namespace: 'default' })).items.filter((e: any) => e.involvedObject.name === 'node-1' && e.source.component === 'kubelet');
     assert.deepEqual(events.map((e: any) => e.reason), ['Starting', 'NodeAllocatableEnforced', 'NodeHasSufficientMemory', 'NodeHasNoDiskPressure', 'NodeHasSufficientPID', 'NodeReady']);
     assert.equal((events[0] as any).involvedObject.uid, 'node-1', "the kubelet's node reference carries the node name as uid");

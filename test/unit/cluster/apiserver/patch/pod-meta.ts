@@ -15,11 +15,11 @@ const container = (prefix: string) => ({
 
 export const podMeta: MetaLookup = metaFromTable({
   'metadata.finalizers': { patchStrategy: 'merge' },
-  'metadata.ownerReferences': { patchStrategy: 'merge', patchMergeKey: 'uid' },
+  'metadata.ownerReferences': { patchStrategy: 'merge', patchMergeKey: 'uid', listType: 'map', listMapKeys: ['uid'], mapType: 'atomic' },
   ...container('spec.containers'),
   ...container('spec.initContainers'),
   'spec.volumes': { patchStrategy: 'merge,retainKeys', patchMergeKey: 'name' },
-  'spec.imagePullSecrets': { patchStrategy: 'merge', patchMergeKey: 'name' },
+  'spec.imagePullSecrets': { patchStrategy: 'merge', patchMergeKey: 'name', listType: 'map', listMapKeys: ['name'], mapType: 'atomic' },
   'spec.hostAliases': { patchStrategy: 'merge', patchMergeKey: 'ip' },
   'spec.topologySpreadConstraints': { patchStrategy: 'merge', patchMergeKey: 'topologyKey', listType: 'map', listMapKeys: ['topologyKey', 'whenUnsatisfiable'] },
   'spec.schedulingGates': { patchStrategy: 'merge', patchMergeKey: 'name', listType: 'map', listMapKeys: ['name'] },

@@ -475,3 +475,42 @@ test('an update sending null for a field stored absent changes nothing there (Go
   const again = recordUpdate({ old: stored2, updated: next, manager: 'editor', apiVersion: 'v1', now: T1, meta: eventMeta });
   assert.deepEqual(again.find((e) => e.manager === 'editor')!.fieldsV1, { 'f:count': {}, 'f:message': {} });
 });
+
+// OwnerReference is `x-kubernetes-map-type: atomic` in 1.32: an item of metadata.ownerReferences is
+// a leaf, `k:{"uid":...}: {}`, added, modified and merged whole.
+
+const rsOwner = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'nginx-6bbbdbdbd4', uid: 'rs-1', controller: true, blockOwnerDeletion: true };
+
+function ownedPod(): JsonObject {
+  const pod = stored(manifest());
+  (pod.metadata as JsonObject).ownerReferences = [structuredClone(rsOwner)];
+  (pod.metadata as JsonObject).managedFields = recordUpdate({ ...base, updated: structuredClone(pod), manager: 'kube-controller-manager', now: T0 });
+  return pod;
+}
+
+const ownerRefsOf = (mf: ManagedFieldsEntry[], manager: string) => ((mf.find((e) => e.manager === manager)!.fieldsV1 as JsonObject)['f:metadata'] as JsonObject)['f:ownerReferences'];
+
+test('a created ownerReference is owned whole, without its members', () => {
+  assert.deepEqual(ownerRefsOf((ownedPod().metadata as JsonObject).managedFields as ManagedFieldsEntry[], 'kube-controller-manager'), { '.': {}, 'k:{"uid":"rs-1"}': {} });
+});
+
+test('an update changing one member of an ownerReference takes the whole item from its owner', () => {
+  const old = ownedPod();
+  const updated = structuredClone(old);
+  ((updated.metadata as JsonObject).ownerReferences as JsonObject[])[0]!.blockOwnerDeletion = false;
+  const mf = recordUpdate({ ...base, old, updated, manager: 'orphaner', now: T1 });
+  assert.deepEqual(mf.find((e) => e.manager === 'orphaner')!.fieldsV1, { 'f:metadata': { 'f:ownerReferences': { 'k:{"uid":"rs-1"}': {} } } });
+  assert.deepEqual(ownerRefsOf(mf, 'kube-controller-manager'), {}, 'the list itself stays its creator\'s');
+});
+
+test('an applied ownerReference replaces the live item whole, and conflicts with its owner as one field', () => {
+  const live = ownedPod();
+  const config = manifest();
+  (config.metadata as JsonObject).ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'nginx-6bbbdbdbd4', uid: 'rs-1' }];
+  const err = statusOf(() => apply({ ...base, live, config, manager: 'deployer', force: false, now: T1 }));
+  assert.equal(err.code, 409);
+  assert.match(err.message, /conflict with "kube-controller-manager" using v1: \.metadata\.ownerReferences\[uid="rs-1"\]$/);
+  const r = apply({ ...base, live, config, manager: 'deployer', force: true, now: T1 });
+  assert.deepEqual((r.object.metadata as JsonObject).ownerReferences, (config.metadata as JsonObject).ownerReferences);
+  assert.deepEqual(ownerRefsOf(r.managedFields, 'deployer'), { 'k:{"uid":"rs-1"}': {} });
+});
