@@ -26,7 +26,7 @@ import { servedTransport } from './apiserver/transport/served';
 import type { Transport, UserInfo } from './apiserver/types';
 import { ControllerManager } from './controllers';
 import { NodePool, STARTUP_CONCURRENCY, workerNodes } from './kubelet/nodes';
-import type { NodeConfig } from './kubelet/node-status';
+import { KUBELET_VERSION, type NodeConfig } from './kubelet/node-status';
 import { DEFAULT_BEHAVIOUR, type KubeletBehaviour } from './kubelet/behaviour';
 import { Compactor, DEFAULT_COMPACTION_INTERVAL_MS } from './store/compactor';
 import { EventTtl } from './apiserver/event-ttl';
@@ -55,6 +55,18 @@ export interface ClusterOptions {
   kubeconfigPath?: string;
   log?: (line: string) => void;
 }
+
+/**
+ * The User-Agent a 1.32 component's client sends (client-go's default: binary/version (os/arch)
+ * kubernetes/commit). kube-apiserver names the field manager of a write without ?fieldManager after
+ * it, up to the first `/`: the kubelet's writes are `kubelet`'s, the controllers' (and the events
+ * they record) `kube-controller-manager`'s, the objects kube-apiserver seeds `kube-apiserver`'s.
+ */
+function componentAgent(binary: string): string {
+  return `${binary}/${KUBELET_VERSION} (linux/amd64) kubernetes/kube-sim`;
+}
+
+const CONTROLLER_MANAGER_AGENT = componentAgent('kube-controller-manager');
 
 export class Cluster {
   private readonly stoppers: (() => void | Promise<void>)[] = [];
@@ -125,8 +137,8 @@ export class Cluster {
 
     try {
       await eventTtl.start();
-      await seedCluster(cluster.client(APISERVER));
-      const serviceAccounts = new ServiceAccountController(cluster.client(CONTROLLER_MANAGER), clock);
+      await seedCluster(cluster.client(APISERVER, componentAgent('kube-apiserver')));
+      const serviceAccounts = new ServiceAccountController(cluster.client(CONTROLLER_MANAGER, CONTROLLER_MANAGER_AGENT), clock);
       cluster.stoppers.unshift(() => serviceAccounts.stop());
       await serviceAccounts.start();
       if (https) {
@@ -141,16 +153,16 @@ export class Cluster {
         // events.k8s.io events are the core events, stored once.
         .filter((def) => def.namespaced && def.verbs.includes('list') && def.verbs.includes('delete') && def.group !== 'events.k8s.io')
         .map((def) => ({ group: def.group, version: def.version, resource: def.resource }));
-      const namespaceController = new NamespaceController(cluster.client(CONTROLLER_MANAGER), clock, namespaceContent);
+      const namespaceController = new NamespaceController(cluster.client(CONTROLLER_MANAGER, CONTROLLER_MANAGER_AGENT), clock, namespaceContent);
       cluster.stoppers.unshift(() => namespaceController.stop());
       await namespaceController.start();
       // The kubelets and the scheduler read the controller manager's pod informer (one watch of every
       // pod, not three): that informer starts with the controllers, so the scheduler starts after
       // them, and the kubelets get their pods once it has listed them.
-      const controllers = new ControllerManager(cluster.client(CONTROLLER_MANAGER), clock, caCertPem, { terminatedPodGCThreshold: options.terminatedPodGCThreshold });
+      const controllers = new ControllerManager(cluster.client(CONTROLLER_MANAGER, CONTROLLER_MANAGER_AGENT), clock, caCertPem, { terminatedPodGCThreshold: options.terminatedPodGCThreshold, podCIDR: (name) => cluster.nodes.kubelet(name)?.podCIDR });
       cluster.nodes = new NodePool({
         clock,
-        client: (user) => cluster.client(user, 'kubelet/v1.32.4 (linux/amd64) kubernetes/kube-sim'),
+        client: (user) => cluster.client(user, componentAgent('kubelet')),
         behaviour: { ...DEFAULT_BEHAVIOUR, ...options.kubeletBehaviour },
         startupConcurrency: options.dataDir ? STARTUP_CONCURRENCY.durable : STARTUP_CONCURRENCY.memory,
         podInformer: controllers.informers.podInformer,
@@ -161,7 +173,7 @@ export class Cluster {
       server.parts.kubeletListening = cluster.nodes.kubeletListening;
       cluster.stoppers.unshift(() => { delete server.parts.logProvider; delete server.parts.execProvider; delete server.parts.kubeletListening; });
       await cluster.nodes.start(options.nodeConfigs ?? workerNodes(options.nodes ?? 3));
-      scheduler = new Scheduler(cluster.client(SCHEDULER, 'kube-scheduler/v1.32.4 (linux/amd64) kubernetes/kube-sim'), clock, { log, podInformer: controllers.informers.podInformer });
+      scheduler = new Scheduler(cluster.client(SCHEDULER, componentAgent('kube-scheduler')), clock, { log, podInformer: controllers.informers.podInformer });
       cluster.scheduler = scheduler;
       cluster.stoppers.unshift(() => scheduler!.stop());
       cluster.stoppers.unshift(() => controllers.stop());

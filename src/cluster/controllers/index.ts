@@ -9,6 +9,7 @@ import { KindMapper } from './garbage-collector/kinds';
 import { WorkloadInformers } from './workload-informers';
 import { ReplicaSetController } from './replicaset/controller';
 import { DeploymentController } from './deployment/controller';
+import { NodeIpamController } from './node-ipam';
 import { NodeLifecycleController } from './node-lifecycle';
 import { PodGarbageCollector } from './pod-gc';
 import { RootCACertPublisher } from './root-ca-publisher';
@@ -17,10 +18,13 @@ import { TaintEvictionController } from './taint-eviction';
 export interface ControllerManagerOptions {
   /** --terminated-pod-gc-threshold (default 12,500; 0 keeps every finished pod). */
   terminatedPodGCThreshold?: number;
+  /** The pod CIDR of a simulated node (see NodeIpamController); none by default. */
+  podCIDR?: (nodeName: string) => string | undefined;
 }
 
 export class ControllerManager {
   private readonly nodeLifecycle: NodeLifecycleController;
+  private readonly nodeIpam: NodeIpamController;
   private readonly taintEviction: TaintEvictionController;
   private readonly podGC: PodGarbageCollector;
   private readonly rootCA: RootCACertPublisher;
@@ -34,6 +38,7 @@ export class ControllerManager {
   constructor(client: ApiClient, clock: Clock, caCertPem = '', options: ControllerManagerOptions = {}) {
     this.informers = new WorkloadInformers(client, clock);
     this.nodeLifecycle = new NodeLifecycleController(client, clock, this.informers.podInformer);
+    this.nodeIpam = new NodeIpamController(client, this.nodeLifecycle.nodeInformer, options.podCIDR ?? (() => undefined));
     this.taintEviction = new TaintEvictionController(client, clock, this.nodeLifecycle.nodeInformer, this.informers.podInformer);
     this.podGC = new PodGarbageCollector(client, clock, this.nodeLifecycle.nodeInformer, this.informers.podInformer, options.terminatedPodGCThreshold);
     this.rootCA = new RootCACertPublisher(client, clock, caCertPem);
@@ -54,6 +59,7 @@ export class ControllerManager {
    */
   async start(): Promise<void> {
     await this.rootCA.start();
+    this.nodeIpam.start();
     this.taintEviction.start();
     this.podGC.start();
     this.garbageCollector.start();

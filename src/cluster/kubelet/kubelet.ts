@@ -468,7 +468,7 @@ export class Kubelet implements PodWorkerHost {
     const now = this.clock.now();
     const status = this.nodeStatus(now);
     try {
-      const node = await nodes.create({ ...nodeObject(this.options.config, this.options.index), status });
+      const node = await nodes.create({ ...nodeObject(this.options.config), status });
       this.nodeUid = node.metadata.uid ?? '';
       this.reported(status, now);
       return { created: true, revision: Number(node.metadata.resourceVersion) };

@@ -70,9 +70,12 @@ export function nodeResources(config: NodeConfig): Record<string, string> {
   };
 }
 
-/** The object the kubelet POSTs when it registers. */
-export function nodeObject(config: NodeConfig, index: number): Node {
-  const spec: NonNullable<Node['spec']> = { podCIDR: podCIDR(index), podCIDRs: [podCIDR(index)] };
+/**
+ * The object the kubelet POSTs when it registers: no pod CIDR and no TTL annotation, which
+ * kube-controller-manager adds (NodeIpamController).
+ */
+export function nodeObject(config: NodeConfig): Node {
+  const spec: NonNullable<Node['spec']> = {};
   if (config.taints?.length) spec.taints = config.taints.map((t) => ({ ...t }));
   return {
     apiVersion: 'v1',
@@ -80,7 +83,7 @@ export function nodeObject(config: NodeConfig, index: number): Node {
     metadata: {
       name: config.name,
       labels: nodeLabels(config),
-      annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' },
+      annotations: { 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' },
     },
     spec,
   };

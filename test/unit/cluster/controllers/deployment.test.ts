@@ -35,7 +35,7 @@ async function setUp() {
     return s.observedGeneration === d.metadata.generation && (s.updatedReplicas ?? 0) === want && (s.replicas ?? 0) === want && (s.availableReplicas ?? 0) === want
       && s.conditions?.some((c: any) => c.type === 'Progressing' && c.reason === 'NewReplicaSetAvailable');
   };
-  return { clock, cluster, deploys, rss, pods, get, replicaSets, livePods, events, complete };
+  return { clock, cluster, client, deploys, rss, pods, get, replicaSets, livePods, events, complete };
 }
 
 const setImage = (image: string) => ({ spec: { template: { spec: { containers: [{ name: 'nginx', image }] } } } });
@@ -93,6 +93,27 @@ test('managedFields of the ReplicaSet and Pods the controllers create: template 
       'f:metadata': { 'f:generateName': {}, 'f:labels': labels, 'f:ownerReferences': { '.': {}, [`k:{"uid":"${rs!.metadata.uid}"}`]: {} } },
       'f:spec': { ...podSpec, 'f:enableServiceLinks': {} },
     }]);
+  } finally {
+    await cluster.stop();
+  }
+});
+
+test("the events the Deployment and ReplicaSet controllers record are kube-controller-manager's in managedFields, as its User-Agent names it", async () => {
+  const { clock, cluster, client, deploys, complete } = await setUp();
+  try {
+    await deploys.create(deployment('web', 1));
+    await eventually(clock, () => complete('web'), 'rolled out', 200);
+    const recorded = (await client.resource(EVENTS).list({ namespace: 'default' })).items.filter((e: any) => e.source?.component === 'deployment-controller' || e.source?.component === 'replicaset-controller');
+    assert.deepEqual(recorded.map((e: any) => `${e.source.component} ${e.reason}`).sort(), ['deployment-controller ScalingReplicaSet', 'replicaset-controller SuccessfulCreate']);
+    const fieldsV1 = {
+      'f:count': {}, 'f:firstTimestamp': {},
+      'f:involvedObject': {}, 'f:lastTimestamp': {}, 'f:message': {}, 'f:reason': {}, 'f:reportingComponent': {}, 'f:reportingInstance': {}, 'f:source': { 'f:component': {} }, 'f:type': {},
+    };
+    for (const e of recorded) {
+      assert.deepEqual(e.metadata.managedFields!.map(({ time: _time, ...entry }) => entry), [{ manager: 'kube-controller-manager', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1 }]);
+    }
+    const writers = new Set(cluster.audit.query({ user: 'system:kube-controller-manager' }).filter((r) => r.verb === 'create' && r.resource === 'events').map((r) => r.userAgent));
+    assert.deepEqual([...writers], ['kube-controller-manager/v1.32.4 (linux/amd64) kubernetes/kube-sim']);
   } finally {
     await cluster.stop();
   }

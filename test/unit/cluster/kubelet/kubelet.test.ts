@@ -49,6 +49,62 @@ test('--nodes 2 registers node-1 and node-2, Ready, with their labels, capacity 
   }
 });
 
+test("a Node's managedFields as a 1.32 cluster's: the kubelet's registration, kube-controller-manager's TTL annotation and pod CIDR, the kubelet's status writes", async () => {
+  const { cluster: c, clock } = await cluster(1);
+  try {
+    await clock.advance(1000);
+    const entries = async () => (await c.client().resource<Node>(NODES).get('node-1')).metadata.managedFields!.map(({ time: _time, ...e }) => e);
+    const kubeControllerManager = {
+      manager: 'kube-controller-manager', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1',
+      fieldsV1: {
+        'f:metadata': { 'f:annotations': { 'f:node.alpha.kubernetes.io/ttl': {} } },
+        'f:spec': { 'f:podCIDR': {}, 'f:podCIDRs': { '.': {}, 'v:"10.244.1.0/24"': {} } },
+      },
+    };
+    const kubelet = {
+      manager: 'kubelet', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1',
+      fieldsV1: {
+        'f:metadata': {
+          'f:annotations': { '.': {}, 'f:volumes.kubernetes.io/controller-managed-attach-detach': {} },
+          'f:labels': { '.': {}, 'f:beta.kubernetes.io/arch': {}, 'f:beta.kubernetes.io/os': {}, 'f:kubernetes.io/arch': {}, 'f:kubernetes.io/hostname': {}, 'f:kubernetes.io/os': {} },
+        },
+      },
+    };
+    // Same second: kube-apiserver orders the entries by operation, time, then manager.
+    assert.deepEqual(await entries(), [kubeControllerManager, kubelet]);
+    const node = await c.client().resource<Node>(NODES).get('node-1');
+    assert.deepEqual(node.metadata.annotations, { 'volumes.kubernetes.io/controller-managed-attach-detach': 'true', 'node.alpha.kubernetes.io/ttl': '0' });
+    assert.deepEqual([node.spec!.podCIDR, node.spec!.podCIDRs], ['10.244.1.0/24', ['10.244.1.0/24']]);
+    const writes = c.audit.query({ user: 'system:kube-controller-manager' }).filter((r) => r.resource === 'nodes' && r.verb !== 'list' && r.verb !== 'watch');
+    assert.deepEqual(writes.map((r) => `${r.verb} ${r.resource}${r.subresource ? '/' + r.subresource : ''} ${r.code}`), ['patch nodes 200']);
+    // The kubelet's next status report (nodeStatusReportFrequency, 5 min) is a nodes/status write:
+    // the heartbeat times it changed are its own, in an entry of its own.
+    await clock.advance(300_000);
+    const heartbeat = { 'f:lastHeartbeatTime': {} };
+    assert.deepEqual(await entries(), [kubeControllerManager, kubelet, {
+      manager: 'kubelet', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', subresource: 'status',
+      fieldsV1: { 'f:status': { 'f:conditions': { 'k:{"type":"DiskPressure"}': heartbeat, 'k:{"type":"MemoryPressure"}': heartbeat, 'k:{"type":"PIDPressure"}': heartbeat, 'k:{"type":"Ready"}': heartbeat } } },
+    }]);
+  } finally {
+    await c.stop();
+  }
+});
+
+test('kube-controller-manager gives a Node the TTL annotation again if a user removes it, and no pod CIDR to a Node without a simulated kubelet', async () => {
+  const { cluster: c, clock } = await cluster(1);
+  try {
+    const nodes = c.client().resource<Node>(NODES);
+    await nodes.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'external' } });
+    await nodes.patch('node-1', 'merge', { metadata: { annotations: { 'node.alpha.kubernetes.io/ttl': null } } });
+    await clock.advance(1000);
+    const external = await nodes.get('external');
+    assert.deepEqual([external.metadata.annotations, external.spec?.podCIDR], [{ 'node.alpha.kubernetes.io/ttl': '0' }, undefined]);
+    assert.equal((await nodes.get('node-1')).metadata.annotations!['node.alpha.kubernetes.io/ttl'], '0');
+  } finally {
+    await c.stop();
+  }
+});
+
 test('a kubelet becomes Ready in two writes: the Node created with its status (as initialNode), then its Lease', async () => {
   const { cluster: c } = await cluster(1);
   try {
