@@ -182,24 +182,27 @@ function emptyLike(obj: JsonObject): JsonObject {
   return out;
 }
 
-/** Sets in `zero` the nulls `obj` holds through maps alone, with the maps on their way (see emptyLike). */
-function addNulls(obj: JsonObject, zero: JsonObject): void {
+/**
+ * Sets in `zero` the nulls `obj` holds through maps alone, with the maps on their way (see
+ * emptyLike); a map is added to `zero` only when a null was found under it. True when any was.
+ */
+function addNulls(obj: JsonObject, zero: JsonObject): boolean {
+  let found = false;
   for (const k in obj) {
     if (!Object.prototype.hasOwnProperty.call(obj, k)) continue;
     const v = obj[k];
-    if (v === null) zero[k] = null;
-    else if (isObject(v) && hasNull(v)) addNulls(v, (isObject(zero[k]) ? zero[k] : (zero[k] = {})) as JsonObject);
+    if (v === null) {
+      zero[k] = null;
+      found = true;
+    } else if (isObject(v)) {
+      const inner = isObject(zero[k]) ? (zero[k] as JsonObject) : {};
+      if (addNulls(v, inner)) {
+        zero[k] = inner;
+        found = true;
+      }
+    }
   }
-}
-
-/** True when a null is reached from `obj` through maps alone. */
-function hasNull(obj: JsonObject): boolean {
-  for (const k in obj) {
-    if (!Object.prototype.hasOwnProperty.call(obj, k)) continue;
-    const v = obj[k];
-    if (v === null || (isObject(v) && hasNull(v))) return true;
-  }
-  return false;
+  return found;
 }
 
 interface Changes {
