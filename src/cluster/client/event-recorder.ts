@@ -68,12 +68,6 @@ export function microTime(ms: number): string {
 }
 
 /**
- * The reference an event points at; a full object or an already built reference. Members that are
- * undefined or empty are left out; the others keep their order (a given reference's own, else kind,
- * namespace, name, uid, apiVersion, resourceVersion), fieldPath last unless the reference had one.
- * Built member by member: deleting the empty ones afterwards cost more than the event's other work.
- */
-/**
  * A Pod's reference as referenceOf makes it of a Pod with this metadata (empty members left out,
  * fieldPath last), for eventOn: made from the parts alone, so that a caller that knows them (a pod
  * worker) need not read the pod.
@@ -88,6 +82,12 @@ export function podReference(namespace: string | undefined, name: string | undef
   return referenceOf({ kind: 'Pod', namespace, name, uid, apiVersion: 'v1', resourceVersion }, fieldPath);
 }
 
+/**
+ * The reference an event points at; a full object or an already built reference. Members that are
+ * undefined or empty are left out; the others keep their order (a given reference's own, else kind,
+ * namespace, name, uid, apiVersion, resourceVersion), fieldPath last unless the reference had one.
+ * Built member by member: deleting the empty ones afterwards cost more than the event's other work.
+ */
 export function referenceOf(object: KubeObject | ObjectReference, fieldPath?: string): ObjectReference {
   const ref: ObjectReference = {};
   if ('metadata' in object && object.metadata) {
